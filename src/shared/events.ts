@@ -1,0 +1,154 @@
+/**
+ * The server -> client event union: every step of every turn, as it goes over the WebSocket.
+ *
+ * Contract:
+ * - Each event is defined once here as a TypeBox schema; the TS union, server-side validation in tests
+ *   and the UI reducer's cases all come from these definitions.
+ * - Session events carry `sessionId` and a per-session `seq` that increases by one per event. They are
+ *   appended to SQLite before they are sent, so a client resuming with `afterSeq` gets exactly what it
+ *   missed.
+ * - Broadcast events (`session.summary`, `session.removed`) and connection events (`error`, `pong`,
+ *   `subscribed`) are not stored; they carry the session's current `seq` (or 0) and never advance it.
+ */
+import { type Static, type TSchema, Type as T } from "@sinclair/typebox";
+import { MessageInfo, Part, ToolOutput, ToolStatus, Usage } from "./parts.ts";
+import { SessionSummary } from "./session.ts";
+
+const base = { sessionId: T.String(), seq: T.Number(), at: T.Number() };
+
+function event<N extends string, P extends Record<string, TSchema>>(name: N, props: P) {
+  return T.Object({ type: T.Literal(name), ...base, ...props });
+}
+
+export const TurnStatus = T.Union([
+  T.Literal("completed"),
+  T.Literal("stopped"),
+  T.Literal("error"),
+  T.Literal("interrupted"),
+]);
+export type TurnStatus = Static<typeof TurnStatus>;
+
+export const Question = T.Object({
+  id: T.String(),
+  prompt: T.String(),
+  kind: T.Union([T.Literal("single"), T.Literal("multiple"), T.Literal("text")]),
+  options: T.Optional(T.Array(T.String())),
+});
+export type Question = Static<typeof Question>;
+
+export const TodoItem = T.Object({
+  id: T.String(),
+  text: T.String(),
+  status: T.Union([T.Literal("pending"), T.Literal("in_progress"), T.Literal("done"), T.Literal("cancelled")]),
+});
+export type TodoItem = Static<typeof TodoItem>;
+
+export const ServerEvents = {
+  "session.updated": event("session.updated", { session: SessionSummary }),
+  "turn.queued": event("turn.queued", { clientTurnId: T.String(), text: T.String() }),
+  "turn.dequeued": event("turn.dequeued", { clientTurnId: T.String() }),
+  "turn.started": event("turn.started", {
+    turnId: T.String(),
+    clientTurnId: T.String(),
+    userMessageId: T.String(),
+  }),
+  "turn.retrying": event("turn.retrying", {
+    turnId: T.String(),
+    attempt: T.Number(),
+    delayMs: T.Number(),
+    reason: T.String(),
+  }),
+  "turn.ended": event("turn.ended", {
+    turnId: T.String(),
+    status: TurnStatus,
+    reason: T.Optional(T.String()),
+    usage: T.Optional(Usage),
+  }),
+  "message.created": event("message.created", { message: MessageInfo }),
+  "message.updated": event("message.updated", { message: MessageInfo }),
+  "message.part.updated": event("message.part.updated", { messageId: T.String(), part: Part }),
+  "message.part.delta": event("message.part.delta", {
+    messageId: T.String(),
+    partId: T.String(),
+    delta: T.String(),
+  }),
+  "tool.started": event("tool.started", { messageId: T.String(), partId: T.String(), callId: T.String() }),
+  "tool.progress": event("tool.progress", {
+    messageId: T.String(),
+    partId: T.String(),
+    stream: T.Union([T.Literal("stdout"), T.Literal("stderr"), T.Literal("info")]),
+    text: T.String(),
+  }),
+  "tool.ended": event("tool.ended", {
+    messageId: T.String(),
+    partId: T.String(),
+    status: ToolStatus,
+    output: T.Optional(ToolOutput),
+    error: T.Optional(T.String()),
+    durationMs: T.Number(),
+  }),
+  "approval.requested": event("approval.requested", {
+    approvalId: T.String(),
+    messageId: T.String(),
+    partId: T.String(),
+    tool: T.String(),
+    /** One line a person can judge: the command, the file, the URL. */
+    title: T.String(),
+    /** The full command, diff or URL. */
+    detail: T.String(),
+    detailKind: T.Union([T.Literal("command"), T.Literal("diff"), T.Literal("url"), T.Literal("json")]),
+  }),
+  "approval.resolved": event("approval.resolved", {
+    approvalId: T.String(),
+    decision: T.Union([T.Literal("once"), T.Literal("session"), T.Literal("always"), T.Literal("deny")]),
+  }),
+  "question.asked": event("question.asked", {
+    questionId: T.String(),
+    messageId: T.Optional(T.String()),
+    partId: T.Optional(T.String()),
+    /** "continue": the step limit was reached and the turn waits for the user's go-ahead. */
+    purpose: T.Union([T.Literal("ask_user"), T.Literal("continue")]),
+    questions: T.Array(Question),
+  }),
+  "question.answered": event("question.answered", {
+    questionId: T.String(),
+    cancelled: T.Boolean(),
+    answers: T.Optional(T.Record(T.String(), T.Union([T.String(), T.Array(T.String())]))),
+  }),
+  "usage.updated": event("usage.updated", { turnId: T.String(), messageId: T.String(), usage: Usage }),
+  "todo.updated": event("todo.updated", { todos: T.Array(TodoItem) }),
+  "workspace.changed": event("workspace.changed", { agentId: T.String(), paths: T.Array(T.String()) }),
+  "session.head.changed": event("session.head.changed", { headId: T.Union([T.String(), T.Null()]) }),
+  /** Not stored: the sidebar's live view of every session. */
+  "session.summary": event("session.summary", { session: SessionSummary }),
+  /** Not stored. */
+  "session.removed": event("session.removed", {}),
+  /** Not stored: reply to `subscribe` once the backlog was sent; live events follow. */
+  subscribed: event("subscribed", { lastSeq: T.Number() }),
+  /** Not stored unless `sessionId` names a session (a turn-level failure). */
+  error: event("error", {
+    code: T.String(),
+    message: T.String(),
+    /** The client frame that caused it, when it was a bad frame. */
+    ref: T.Optional(T.String()),
+  }),
+  pong: event("pong", { t: T.Number() }),
+} as const;
+
+export type ServerEventMap = { [K in keyof typeof ServerEvents]: Static<(typeof ServerEvents)[K]> };
+export type ServerEventType = keyof ServerEventMap;
+export type ServerEvent = ServerEventMap[ServerEventType];
+export type EventOf<K extends ServerEventType> = ServerEventMap[K];
+
+export const ServerEvent = T.Union(Object.values(ServerEvents));
+
+/** Events that are never stored and never advance a session's seq. */
+export const EPHEMERAL_EVENTS: ReadonlySet<ServerEventType> = new Set([
+  "session.summary",
+  "session.removed",
+  "subscribed",
+  "pong",
+]);
+
+/** An event as produced by the runtime, before the session log stamps seq and time. */
+export type DraftEvent = { [K in ServerEventType]: Omit<ServerEventMap[K], "seq" | "at"> }[ServerEventType];

@@ -1,0 +1,24 @@
+/** Session summaries as listed in the sidebar and carried by session events. */
+import { type Static, Type as T } from "@sinclair/typebox";
+
+export const SessionStatus = T.Union([
+  T.Literal("idle"),
+  T.Literal("running"),
+  T.Literal("waiting"),
+  T.Literal("interrupted"),
+]);
+export type SessionStatus = Static<typeof SessionStatus>;
+
+export const SessionSummary = T.Object({
+  id: T.String(),
+  agentId: T.String(),
+  title: T.String(),
+  pinned: T.Boolean(),
+  status: SessionStatus,
+  createdAt: T.Number(),
+  updatedAt: T.Number(),
+  /** The highest event seq stored for this session. */
+  lastSeq: T.Number(),
+  messageCount: T.Number(),
+});
+export type SessionSummary = Static<typeof SessionSummary>;

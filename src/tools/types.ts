@@ -1,0 +1,126 @@
+/**
+ * The tool contract. A tool is one file exporting a `ToolDefinition`: a TypeBox schema for its
+ * arguments, the description the model reads, and `execute(params, ctx)`.
+ *
+ * The agent loop, not the tool, is responsible for: validating arguments against `parameters`,
+ * applying the approval policy (using `kind` and `describe`), snapshotting the files named by
+ * `touches` before the first change (undo), truncating long output (saving the full text to a file in
+ * the workspace), recording the run in the audit log, and turning any thrown error into an error
+ * result for the model. A tool simply does its work and throws a `ToolError` (or anything) on failure.
+ */
+import type { Static, TSchema } from "@sinclair/typebox";
+import type { Question } from "../shared/events.ts";
+
+/** How a tool affects the world; decides the default approval policy (see sandbox/approval-policy.ts). */
+export type ToolKind =
+  /** reads inside the workspace: allowed by default */
+  | "read"
+  /** creates, changes or deletes files in the workspace: asks by default */
+  | "write"
+  /** runs a process: asks by default */
+  | "shell"
+  /** reaches the network: asks by default */
+  | "network"
+  /** drives the browser: asks by default (navigation and reading pages may be allowed) */
+  | "browser"
+  /** talks to the user or the session only (todo, ask_user, load_skill): always allowed */
+  | "interaction";
+
+/** The agent's workspace folder; file tools may only touch what `resolve` accepts. */
+export interface Workspace {
+  /** Absolute, symlink-resolved root of the workspace. */
+  readonly root: string;
+  /**
+   * Resolve a path given by the model to an absolute path inside the workspace.
+   * Relative paths are taken from the root. Absolute paths, `..` escapes, and symlinks whose target
+   * lies outside the root are refused with a `WorkspaceEscapeError`. The target need not exist.
+   */
+  resolve(path: string): string;
+  /** The workspace-relative form of an absolute path inside the workspace (for messages and events). */
+  relative(absolutePath: string): string;
+}
+
+export type ProgressUpdate = { stream: "stdout" | "stderr" | "info"; text: string };
+
+export type Answers = Record<string, string | string[]>;
+
+export interface ToolContext {
+  /** Aborted when the user stops the turn; every await in a tool must honour it. */
+  signal: AbortSignal;
+  workspace: Workspace;
+  sessionId: string;
+  agentId: string;
+  turnId: string;
+  callId: string;
+  /** Live progress shown under the tool's card (coalesced by the loop). */
+  progress(update: ProgressUpdate): void;
+  /**
+   * Ask the user and wait. Resolves with the answers keyed by question id, or `null` when the user
+   * cancelled or the turn was stopped.
+   */
+  ask(questions: Question[]): Promise<Answers | null>;
+  /** Session-scoped services a tool may need (todo list, skills, shell jobs, browser ...). */
+  services: ToolServices;
+}
+
+/**
+ * Services passed to tools. Each is optional so a tool that needs one can say clearly when it is
+ * missing (for instance in the "try it" runner, which has no session).
+ */
+export interface ToolServices {
+  todos?: {
+    get(): import("../shared/events.ts").TodoItem[];
+    set(items: import("../shared/events.ts").TodoItem[]): void;
+  };
+  [name: string]: unknown;
+}
+
+export interface ToolImage {
+  mime: string;
+  /** Base64 data, sent to vision models. */
+  data: string;
+  /** Workspace-relative path where the image is stored (shown in the UI). */
+  path?: string;
+}
+
+export interface ToolResult {
+  /** What the model reads. Long text is truncated by the loop, never by the tool. */
+  text: string;
+  images?: ToolImage[];
+  /** Data for the UI card (exit code, diff, URL, byte size ...). Never sent to the model. */
+  details?: Record<string, unknown>;
+}
+
+/** What an approval prompt shows for one call. */
+export interface ApprovalDescription {
+  title: string;
+  detail: string;
+  detailKind: "command" | "diff" | "url" | "json";
+}
+
+export interface ToolDefinition<S extends TSchema = TSchema> {
+  /** snake_case, unique, what the model calls. */
+  name: string;
+  /** What the model reads to decide when and how to call the tool. */
+  description: string;
+  parameters: S;
+  kind: ToolKind;
+  /** Summarise a call for an approval prompt; defaults to the tool name and JSON arguments. */
+  describe?(params: Static<S>, ctx: Pick<ToolContext, "workspace">): ApprovalDescription | Promise<ApprovalDescription>;
+  /** Absolute paths this call may change, snapshotted before it runs so the turn can be undone. */
+  touches?(params: Static<S>, ctx: Pick<ToolContext, "workspace">): string[];
+  execute(params: Static<S>, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** A tool failure with a message meant for the model (and the user). */
+export class ToolError extends Error {
+  override readonly name = "ToolError";
+}
+
+/** Helper that keeps the schema's static type attached to `execute`. */
+export function defineTool<S extends TSchema>(tool: ToolDefinition<S>): ToolDefinition<S> {
+  return tool;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds tools of every schema
+export type AnyTool = ToolDefinition<any>;
