@@ -356,3 +356,113 @@ describe("Anthropic messages", () => {
     expect(body).toMatchObject({ data: [{ type: "model", id: "fake-model" }], has_more: false });
   });
 });
+
+/** The `data:` payloads of a raw SSE response, in order. */
+async function ssePayloads(response: Response): Promise<string[]> {
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .flatMap((event) => event.split("\n").filter((line) => line.startsWith("data: ")))
+    .map((line) => line.slice("data: ".length));
+}
+
+function postChat(body: object, apiKey = API_KEY): Promise<Response> {
+  return fetch(`${fake.url}/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+describe("scripting", () => {
+  test("an empty queue answers with the default text, then the fallback", async () => {
+    expect((await generateText({ model: openAICompatibleModel(fake), prompt: "x" })).text).toBe("ok");
+    const withFallback = await startFakeModel({
+      fallback: (request) => ({ text: `echo ${request.body?.model}` }),
+    });
+    try {
+      withFallback.enqueue({ text: "queued" });
+      expect(withFallback.pendingReplies).toBe(1);
+      const model = createOpenAICompatible({ baseURL: withFallback.url, name: "fake" })("m-1");
+      expect((await generateText({ model, prompt: "x" })).text).toBe("queued");
+      expect(withFallback.pendingReplies).toBe(0);
+      expect((await generateText({ model, prompt: "x" })).text).toBe("echo m-1");
+    } finally {
+      await withFallback.stop();
+    }
+  });
+
+  test("invalid replies are refused with the offending field named", () => {
+    expect(() => fake.enqueue({ text: { repeat: "x", count: -1 } })).toThrow(
+      "reply.text.count: Expected integer to be greater or equal to 0",
+    );
+    expect(() => fake.enqueue({ error: { status: 200 } })).toThrow(FakeScriptError);
+    expect(() => fake.enqueue(JSON.parse('{"txt": "typo"}'))).toThrow("reply.txt: Unexpected property");
+    expect(fake.pendingReplies).toBe(0);
+  });
+
+  test("an invalid fallback reply becomes a 500 that names the problem", async () => {
+    const broken = await startFakeModel({ fallback: () => JSON.parse('{"finishReason": "done"}') });
+    try {
+      const response = await fetch(`${broken.url}/chat/completions`, { method: "POST", body: "{}" });
+      expect(response.status).toBe(500);
+      expect(JSON.stringify(await response.json())).toContain("reply.finishReason");
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  test("a body that is not JSON gets a 400 and an unknown route a 404, both recorded", async () => {
+    const badJson = await fetch(`${fake.url}/messages`, {
+      method: "POST",
+      headers: { "x-api-key": API_KEY },
+      body: "{not json",
+    });
+    expect(badJson.status).toBe(400);
+    expect((await badJson.json()).error.type).toBe("invalid_request_error");
+    const unknown = await postChat({});
+    expect(unknown.status).toBe(200);
+    const missing = await fetch(`${fake.url}/embeddings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${API_KEY}` },
+    });
+    expect(missing.status).toBe(404);
+    expect(fake.requests.map((request) => request.path)).toEqual([
+      "/v1/messages",
+      "/v1/chat/completions",
+      "/v1/embeddings",
+    ]);
+  });
+
+  test("bulk mode streams every repeat as its own event and stamps each send time", async () => {
+    fake.enqueue({ text: { repeat: "tok ", count: 20_000 } });
+    const payloads = await ssePayloads(await postChat({ model: "m", stream: true, messages: [] }));
+    const contents = payloads.filter((payload) => payload.includes('"content":"tok "'));
+    expect(contents).toHaveLength(20_000);
+    expect(payloads.at(-1)).toBe("[DONE]");
+    expect(fake.sentAt).toHaveLength(20_000);
+    expect(fake.sentAt.every((time, index) => index === 0 || time >= (fake.sentAt[index - 1] ?? 0))).toBe(
+      true,
+    );
+  });
+
+  test("paced mode spaces deltas on a fixed schedule; tokenDelayMs slows every event", async () => {
+    fake.enqueue({ text: { repeat: "t", count: 6 }, paced: { intervalMs: 30 } });
+    await (await postChat({ model: "m", stream: true, messages: [] })).text();
+    const span = (fake.sentAt.at(-1) ?? 0) - (fake.sentAt[0] ?? 0);
+    expect(span).toBeGreaterThanOrEqual(5 * 30 - 2);
+    expect(span).toBeLessThan(5 * 30 + 500);
+
+    fake.enqueue({ text: ["a", "b", "c"], tokenDelayMs: 40 });
+    const started = performance.now();
+    const { parts } = await streamParts(openAICompatibleModel(fake));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(3 * 40);
+    expect(partsOfType(parts, "text-delta")).toHaveLength(3);
+  });
+
+  test("a cut non-streaming answer makes generateText fail", async () => {
+    fake.enqueue({ text: "a title that never arrives", cutAfterChunks: 0 });
+    const call = generateText({ model: openAICompatibleModel(fake), prompt: "title?", maxRetries: 0 });
+    await expect(call).rejects.toThrow();
+  });
+});
