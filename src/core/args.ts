@@ -1,0 +1,114 @@
+/**
+ * Command-line flags and the environment variables that stand in for them. Pure: takes argv and env,
+ * returns options or a usage error; main.ts decides what to do.
+ */
+import { APP_NAME, VERSION } from "./version.ts";
+
+export interface LaunchOptions {
+  mode: "window" | "serve";
+  port: number | undefined;
+  host: string;
+  dataDir: string | undefined;
+  /** serve mode: do not open the default browser. */
+  noOpen: boolean;
+  verbose: boolean;
+  /** dev mode (bun run dev): extra allowed origin for the Vite dev server, window URL override. */
+  devOrigin: string | undefined;
+}
+
+export type ParsedArgs =
+  | { kind: "run"; options: LaunchOptions }
+  | { kind: "help"; text: string }
+  | { kind: "version"; text: string }
+  | { kind: "error"; message: string };
+
+export const HELP = `${APP_NAME} ${VERSION} — a local-first AI agent workbench
+
+Usage: sage [options]
+
+With no options, Sage opens its window. Everything stays on this machine.
+
+Options:
+  --serve            Run headless: start only the server and print its URL (with the access token)
+  --port N           Port to listen on (default: a random free port; env SAGE_PORT)
+  --host H           Address to bind (default 127.0.0.1). Other addresses expose Sage to the network:
+                     a warning is printed and the access token is still required
+  --data-dir DIR     Keep all data (database, skills, workspaces, logs) under DIR (env SAGE_HOME)
+  --no-open          With --serve: do not open the default browser
+  --verbose          Log to the console as well as to the log file
+  --version          Print the version and exit
+  --help             Print this help and exit
+`;
+
+export function parseArgs(argv: string[], env: Record<string, string | undefined>): ParsedArgs {
+  const options: LaunchOptions = {
+    mode: "window",
+    port: undefined,
+    host: "127.0.0.1",
+    dataDir: env.SAGE_HOME || undefined,
+    noOpen: false,
+    verbose: env.SAGE_VERBOSE === "1",
+    devOrigin: env.SAGE_DEV_ORIGIN || undefined,
+  };
+  if (env.SAGE_PORT) {
+    const port = parsePort(env.SAGE_PORT);
+    if (port === undefined) return { kind: "error", message: `SAGE_PORT must be a port number, got "${env.SAGE_PORT}"` };
+    options.port = port;
+  }
+
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] as string;
+    const [flag, inline] = raw.startsWith("--") && raw.includes("=") ? raw.split(/=(.*)/s, 2) : [raw, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case "--help":
+      case "-h":
+        return { kind: "help", text: HELP };
+      case "--version":
+      case "-v":
+        return { kind: "version", text: `${APP_NAME} ${VERSION}` };
+      case "--serve":
+        options.mode = "serve";
+        break;
+      case "--no-open":
+        options.noOpen = true;
+        break;
+      case "--verbose":
+        options.verbose = true;
+        break;
+      case "--port": {
+        const v = value();
+        const port = v === undefined ? undefined : parsePort(v);
+        if (port === undefined) return { kind: "error", message: `--port needs a port number (0-65535), got "${v ?? ""}"` };
+        options.port = port;
+        break;
+      }
+      case "--host": {
+        const v = value();
+        if (!v) return { kind: "error", message: "--host needs an address, e.g. --host 127.0.0.1" };
+        options.host = v;
+        break;
+      }
+      case "--data-dir": {
+        const v = value();
+        if (!v) return { kind: "error", message: "--data-dir needs a folder" };
+        options.dataDir = v;
+        break;
+      }
+      default:
+        // The desktop environment may pass a file or URL (%U in the .desktop file); ignore those quietly.
+        if (raw.startsWith("-")) return { kind: "error", message: `Unknown option ${raw}. Try --help.` };
+    }
+  }
+  return { kind: "run", options };
+}
+
+function parsePort(text: string): number | undefined {
+  if (!/^\d{1,5}$/.test(text)) return undefined;
+  const port = Number(text);
+  return port <= 65535 ? port : undefined;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === "127.0.0.1" || host === "localhost" || host === "::1" || host === "[::1]";
+}

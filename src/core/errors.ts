@@ -1,0 +1,66 @@
+/**
+ * Named errors shared across the backend. Each has a literal `name` and typed data; code checks
+ * `error.name`, never `instanceof` (errors cross worker and module boundaries). HTTP mapping lives in
+ * one place: src/server/errors.ts.
+ */
+
+export class ValidationError extends Error {
+  override readonly name = "ValidationError";
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {
+  override readonly name = "NotFoundError";
+  constructor(
+    readonly what: string,
+    readonly id: string,
+  ) {
+    super(`${what} not found: ${id}`);
+  }
+}
+
+export class ConflictError extends Error {
+  override readonly name = "ConflictError";
+}
+
+/** The database was written by a newer Sage; we refuse to touch it. */
+export class DatabaseTooNewError extends Error {
+  override readonly name = "DatabaseTooNewError";
+  constructor(
+    readonly databaseVersion: number,
+    readonly supportedVersion: number,
+    readonly path: string,
+  ) {
+    super(
+      `The database at ${path} was created by a newer version of Sage (schema ${databaseVersion}; ` +
+        `this version understands up to ${supportedVersion}). Update Sage, or start with another ` +
+        `--data-dir. The database was not changed.`,
+    );
+  }
+}
+
+export class MigrationError extends Error {
+  override readonly name = "MigrationError";
+  constructor(
+    readonly migration: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Migration ${migration} failed and was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export function errorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}

@@ -1,0 +1,69 @@
+/**
+ * The HTTP + WebSocket application: access control first, then the local user's identity, then one
+ * plugin per feature, the WebSocket hub at /ws, the OpenAPI document at /api/openapi, and the UI.
+ */
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+import type { AppContext } from "../core/context.ts";
+import { errorResponse, json } from "./http-errors.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { checkRequest, type SecurityConfig } from "./security.ts";
+import { serveUi, type UiAssets } from "./ui-assets.ts";
+import type { HubSocket, WebSocketHub } from "./ws-hub.ts";
+
+export interface ServerDeps {
+  app: AppContext;
+  security: SecurityConfig;
+  ui: UiAssets;
+  hub: WebSocketHub;
+  /** Extra feature plugins (sessions, agents, providers ...), mounted under /api. */
+  plugins?: Elysia[];
+}
+
+export function createServer(deps: ServerDeps) {
+  const { app, security, ui, hub } = deps;
+  let server = new Elysia({
+    name: "sage",
+    websocket: { idleTimeout: 60, sendPings: true, maxPayloadLength: 16 * 1024 * 1024 },
+  })
+    .onRequest(({ request }) => {
+      const url = new URL(request.url);
+      const verdict = checkRequest(request, url, security);
+      if (!verdict.ok) return verdict.response;
+      return serveUi(ui, url.pathname, request.method);
+    })
+    .onError(({ code, error }) => {
+      if (code === "VALIDATION") {
+        const first = error.all[0];
+        const where = first && "path" in first && first.path ? ` (${first.path.replace(/^\//, "")})` : "";
+        const summary = first && "summary" in first && first.summary ? first.summary : error.message;
+        return json(400, { error: { code: "invalid", message: `${summary}${where}` } });
+      }
+      if (code === "NOT_FOUND") return json(404, { error: { code: "not_found", message: "No such API route." } });
+      if (code === "PARSE") return json(400, { error: { code: "invalid", message: "The request body is not valid JSON." } });
+      return errorResponse(error, app.logger);
+    })
+    .derive({ as: "global" }, () => ({ user: app.user }))
+    .use(
+      openapi({
+        path: "/api/openapi",
+        documentation: { info: { title: "Sage local API", version: app.version } },
+        exclude: { paths: ["/ws"] },
+      }),
+    )
+    .use(healthRoutes(app));
+  for (const plugin of deps.plugins ?? []) server = server.use(plugin);
+  return server.ws("/ws", {
+    open: (ws) => hub.open(socketOf(ws.raw)),
+    message: (ws, message) => hub.message(socketOf(ws.raw), message),
+    drain: (ws) => hub.drain(socketOf(ws.raw)),
+    close: (ws) => hub.close(socketOf(ws.raw)),
+  });
+}
+
+/** Bun's ServerWebSocket has getBufferedAmount() at runtime (1.4.5); its type declarations lack it. */
+function socketOf(raw: object): HubSocket {
+  return raw as HubSocket;
+}
+
+export type SageServer = ReturnType<typeof createServer>;

@@ -1,0 +1,95 @@
+/**
+ * The built UI (ui/dist), served by the server: from the folder on disk when running from source, or
+ * from files embedded in the executable when compiled (scripts/build.ts generates the embedding module).
+ *
+ * Contract: correct content types; files under /assets/ (content-hashed by Vite) are cached forever
+ * (immutable); everything else, index.html included, is revalidated; any other GET that is not an API
+ * or WebSocket path and has no file extension gets index.html (SPA fallback).
+ */
+import { existsSync, statSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+
+export interface UiAssets {
+  /** A file by URL path ("/index.html", "/assets/x.js"), or undefined. */
+  file(path: string): Blob | undefined;
+  /** Where the files come from, for /api/health and logs. */
+  describe(): string;
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
+  ".txt": "text/plain; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+};
+
+export function contentType(path: string): string {
+  return TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
+}
+
+export function diskAssets(dir: string): UiAssets {
+  return {
+    file(path) {
+      const full = normalize(join(dir, path));
+      if (!full.startsWith(dir) || !existsSync(full) || !statSync(full).isFile()) return undefined;
+      return Bun.file(full);
+    },
+    describe: () => `folder ${dir}`,
+  };
+}
+
+/** `files` maps "index.html" / "assets/x.js" to the path Bun gives an embedded file. */
+export function embeddedAssets(files: Record<string, string>): UiAssets {
+  return {
+    file(path) {
+      const embedded = files[path.replace(/^\/+/, "")];
+      return embedded ? Bun.file(embedded) : undefined;
+    },
+    describe: () => `embedded (${Object.keys(files).length} files)`,
+  };
+}
+
+/** Answer a GET for the UI, or undefined when the path is not ours to answer. */
+export function serveUi(assets: UiAssets, pathname: string, method: string): Response | undefined {
+  if (method !== "GET" && method !== "HEAD") return undefined;
+  if (pathname.startsWith("/api/") || pathname === "/ws") return undefined;
+  const path = pathname === "/" ? "/index.html" : decodeURIComponent(pathname);
+  const file = assets.file(path);
+  if (file) {
+    const immutable = path.startsWith("/assets/");
+    return new Response(file, {
+      headers: {
+        "content-type": contentType(path),
+        "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  }
+  if (extname(path) !== "") return undefined;
+  const index = assets.file("/index.html");
+  if (!index) return missingUi();
+  return new Response(index, {
+    headers: { "content-type": TYPES[".html"] as string, "cache-control": "no-cache" },
+  });
+}
+
+function missingUi(): Response {
+  return new Response(
+    "<!doctype html><title>Sage</title><p>The Sage UI has not been built. Run <code>bun run build:ui</code>.</p>",
+    { status: 503, headers: { "content-type": TYPES[".html"] as string } },
+  );
+}

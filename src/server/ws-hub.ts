@@ -1,0 +1,206 @@
+/**
+ * The WebSocket hub: one per server. Tracks connections and their session subscriptions, replays missed
+ * events on `subscribe`, fans live events out, validates client frames and hands them to the session
+ * commands.
+ *
+ * Contract:
+ * - `subscribe {sessionId, afterSeq}` sends every stored event with seq > afterSeq, then `subscribed`,
+ *   then live events; per connection and session a `lastSent` seq filters duplicates, so the client sees
+ *   each seq exactly once and in order.
+ * - Broadcast events (`session.summary`, `session.removed`) go to every connection.
+ * - A frame that is not JSON or fails validation gets an `error` event; the socket stays open.
+ * - Backpressure: when a socket's send buffer passes HIGH_WATER the connection stops receiving live
+ *   events for its sessions (memory stays bounded); on `drain` it catches up from the log.
+ */
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import type { Logger } from "../core/logger.ts";
+import type { EventLog } from "../store/event-log.ts";
+import { ClientMessage, type ClientMessageOf } from "../shared/client-messages.ts";
+import type { ServerEvent } from "../shared/events.ts";
+
+const HIGH_WATER = 4 * 1024 * 1024;
+const checkClientMessage = TypeCompiler.Compile(ClientMessage);
+const BROADCAST = new Set(["session.summary", "session.removed"]);
+
+/** The minimal socket surface the hub needs (Bun's ServerWebSocket fits). */
+export interface HubSocket {
+  send(data: string): number;
+  getBufferedAmount(): number;
+  close(code?: number, reason?: string): void;
+}
+
+/** What the hub asks of the session layer. Each may throw a named error; the hub reports it. */
+export interface SessionCommands {
+  canSubscribe(sessionId: string): boolean;
+  submit(message: ClientMessageOf<"submit">): void;
+  stop(message: ClientMessageOf<"stop">): void;
+  inject(message: ClientMessageOf<"inject">): void;
+  approve(message: ClientMessageOf<"approve">): void;
+  answer(message: ClientMessageOf<"answer">): void;
+}
+
+interface Connection {
+  socket: HubSocket;
+  lastSent: Map<string, number>;
+  lagging: boolean;
+}
+
+export class WebSocketHub {
+  private readonly connections = new Map<HubSocket, Connection>();
+  private readonly unsubscribeLog: () => void;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly commands: SessionCommands,
+    private readonly logger: Logger,
+  ) {
+    this.unsubscribeLog = log.subscribe((events) => this.deliver(events));
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  open(socket: HubSocket): void {
+    this.connections.set(socket, { socket, lastSent: new Map(), lagging: false });
+  }
+
+  close(socket: HubSocket): void {
+    this.connections.delete(socket);
+  }
+
+  /** The socket's buffer drained: resume live delivery, catching up from the log first. */
+  drain(socket: HubSocket): void {
+    const connection = this.connections.get(socket);
+    if (!connection?.lagging) return;
+    connection.lagging = false;
+    for (const [sessionId, lastSent] of connection.lastSent) {
+      this.sendBacklog(connection, sessionId, lastSent);
+      if (connection.lagging) return;
+    }
+  }
+
+  message(socket: HubSocket, raw: unknown): void {
+    const connection = this.connections.get(socket);
+    if (!connection) return;
+    let frame: unknown = raw;
+    if (typeof raw === "string") {
+      try {
+        frame = JSON.parse(raw);
+      } catch {
+        return this.reject(connection, "bad_frame", "The message is not valid JSON.");
+      }
+    } else if (raw instanceof Uint8Array || raw instanceof ArrayBuffer) {
+      return this.reject(connection, "bad_frame", "Binary messages are not supported.");
+    }
+    if (!checkClientMessage.Check(frame)) {
+      const type = typeof frame === "object" && frame !== null ? (frame as { type?: unknown }).type : undefined;
+      const first = checkClientMessage.Errors(frame).First();
+      const where = first?.path ? ` at ${first.path}` : "";
+      return this.reject(
+        connection,
+        "bad_frame",
+        `Invalid ${typeof type === "string" ? `"${type}" ` : ""}message${where}: ${first?.message ?? "unknown shape"}.`,
+        typeof type === "string" ? type : undefined,
+      );
+    }
+    try {
+      this.dispatch(connection, frame);
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "Error";
+      const text = error instanceof Error ? error.message : String(error);
+      if (name === "Error" || name === "TypeError") this.logger.error("ws command failed", error);
+      this.reject(connection, codeFor(name), text, frame.type, "sessionId" in frame ? frame.sessionId : "");
+    }
+  }
+
+  private dispatch(connection: Connection, frame: ClientMessage): void {
+    switch (frame.type) {
+      case "ping":
+        return this.sendOne(connection, { type: "pong", sessionId: "", seq: 0, at: Date.now(), t: frame.t });
+      case "subscribe": {
+        if (!this.commands.canSubscribe(frame.sessionId)) {
+          return this.reject(connection, "not_found", `No session ${frame.sessionId}.`, "subscribe", frame.sessionId);
+        }
+        connection.lastSent.set(frame.sessionId, frame.afterSeq);
+        this.sendBacklog(connection, frame.sessionId, frame.afterSeq);
+        const lastSeq = connection.lastSent.get(frame.sessionId) ?? frame.afterSeq;
+        return this.sendOne(connection, { type: "subscribed", sessionId: frame.sessionId, seq: lastSeq, at: Date.now(), lastSeq });
+      }
+      case "unsubscribe":
+        connection.lastSent.delete(frame.sessionId);
+        return;
+      case "submit":
+        return this.commands.submit(frame);
+      case "stop":
+        return this.commands.stop(frame);
+      case "inject":
+        return this.commands.inject(frame);
+      case "approve":
+        return this.commands.approve(frame);
+      case "answer":
+        return this.commands.answer(frame);
+    }
+  }
+
+  private sendBacklog(connection: Connection, sessionId: string, afterSeq: number): void {
+    let after = afterSeq;
+    for (;;) {
+      const batch = this.log.since(sessionId, after, 2000);
+      for (const event of batch) {
+        connection.socket.send(JSON.stringify(event));
+        after = event.seq;
+      }
+      connection.lastSent.set(sessionId, after);
+      if (batch.length < 2000) return;
+      if (connection.socket.getBufferedAmount() > HIGH_WATER) {
+        connection.lagging = true;
+        return;
+      }
+    }
+  }
+
+  private deliver(events: ServerEvent[]): void {
+    if (this.connections.size === 0) return;
+    for (const event of events) {
+      let json: string | undefined;
+      const broadcast = BROADCAST.has(event.type);
+      for (const connection of this.connections.values()) {
+        if (connection.lagging) continue;
+        const lastSent = connection.lastSent.get(event.sessionId);
+        if (!broadcast && (lastSent === undefined || event.seq <= lastSent)) continue;
+        json ??= JSON.stringify(event);
+        connection.socket.send(json);
+        if (!broadcast) connection.lastSent.set(event.sessionId, event.seq);
+        if (connection.socket.getBufferedAmount() > HIGH_WATER) connection.lagging = true;
+      }
+    }
+  }
+
+  private sendOne(connection: Connection, event: ServerEvent): void {
+    connection.socket.send(JSON.stringify(event));
+  }
+
+  private reject(connection: Connection, code: string, message: string, ref?: string, sessionId = ""): void {
+    this.sendOne(connection, { type: "error", sessionId, seq: 0, at: Date.now(), code, message, ref });
+  }
+
+  dispose(): void {
+    this.unsubscribeLog();
+    for (const connection of this.connections.values()) connection.socket.close(1001, "server shutting down");
+    this.connections.clear();
+  }
+}
+
+function codeFor(errorName: string): string {
+  switch (errorName) {
+    case "NotFoundError":
+      return "not_found";
+    case "ValidationError":
+      return "invalid";
+    case "ConflictError":
+      return "conflict";
+    default:
+      return "internal";
+  }
+}

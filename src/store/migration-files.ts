@@ -1,0 +1,9 @@
+/**
+ * The schema migrations, in order, embedded as text (they live in db/migrations/NNNN_name.sql).
+ * Adding a migration: create the file and add one line here; test/unit/migrations.test.ts fails when a
+ * file in db/migrations is missing from this list.
+ */
+import m0001 from "../../db/migrations/0001_init.sql" with { type: "text" };
+import type { Migration } from "./migrations.ts";
+
+export const MIGRATIONS: Migration[] = [{ version: 1, name: "0001_init", sql: m0001 }];
