@@ -1,0 +1,249 @@
+/**
+ * apply_patch: apply a unified diff that may change, create, delete or rename several files.
+ *
+ * Contract (all-or-nothing):
+ * - Every file's hunks are validated against the current content before anything is written; any
+ *   failure (unparseable patch, missing file, hunk that does not match, path outside the workspace)
+ *   throws a `ToolError` naming the file and hunk, and no file is changed.
+ * - If writing fails half-way (disk full, permissions), the files already written are restored.
+ * - Headers: `--- a/path` / `+++ b/path` (the `a/` and `b/` prefixes are optional); `/dev/null` on the
+ *   old side creates a file, on the new side deletes it; different old and new paths rename.
+ * - Hunks must match exactly (no fuzz), but may sit at other line numbers than their headers say, and
+ *   Windows line endings in the file are matched by "\n" in the patch.
+ * - `touches` and `describe` never throw (see write_file).
+ */
+import { rm } from "node:fs/promises";
+import { Type as T } from "@sinclair/typebox";
+import { applyPatch, parsePatch, type StructuredPatch, type StructuredPatchHunk } from "diff";
+import { diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
+import { defineTool, ToolError, type Workspace } from "./types.ts";
+
+const description = `Apply a unified diff to files in the workspace. All or nothing: if any hunk does not match, no file is changed.
+
+- Format: for each file, a "--- a/<path>" line, a "+++ b/<path>" line, then hunks starting with "@@ -<old start>,<old count> +<new start>,<new count> @@". Hunk lines start with " " (context), "-" (removed) or "+" (added).
+- Context and removed lines must match the file exactly; include about 3 lines of context around each change. The line counts in each @@ header must be right.
+- Create a file with "--- /dev/null"; delete one with "+++ /dev/null"; rename with different old and new paths.
+- Paths are relative to the workspace.`;
+
+interface StagedFile {
+  absolutePath: string;
+  displayPath: string;
+  /** Content on disk before the patch (null: did not exist). */
+  before: string | null;
+  /** Content after the patch (null: deleted). */
+  after: string | null;
+}
+
+function patchPath(name: string | undefined, prefix: "a/" | "b/"): string | null {
+  if (name === undefined || name === "" || name === "/dev/null") return null;
+  return name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+function hunkHeader(hunk: StructuredPatchHunk): string {
+  return `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`;
+}
+
+function parse(patchText: string): StructuredPatch[] {
+  if (patchText.trim() === "") throw new ToolError("The patch is empty.");
+  let parsed: StructuredPatch[];
+  try {
+    parsed = parsePatch(patchText);
+  } catch (error) {
+    throw new ToolError(
+      `Could not parse the patch: ${error instanceof Error ? error.message : String(error)}. Check that each @@ header's line counts match the hunk's lines. No file was changed.`,
+    );
+  }
+  const filePatches = parsed.filter(
+    (filePatch) =>
+      filePatch.hunks.length > 0 || filePatch.isCreate || filePatch.isDelete || filePatch.isRename,
+  );
+  if (filePatches.length === 0) {
+    throw new ToolError(
+      'The patch contains no hunks. Expected a unified diff: "--- a/<path>", "+++ b/<path>", then "@@ -start,count +start,count @@" hunks.',
+    );
+  }
+  return filePatches;
+}
+
+/** A pointer to the first context or removed line of `hunk` that appears nowhere in `content`. */
+function missingLineHint(content: string, hunk: StructuredPatchHunk): string {
+  const present = new Set(content.split("\n").map((line) => line.replace(/\r$/, "")));
+  const missing = hunk.lines.find(
+    (line) => (line.startsWith(" ") || line.startsWith("-")) && !present.has(line.slice(1)),
+  );
+  return missing === undefined
+    ? "Its lines exist in the file but not in this order."
+    : `This line of the hunk is not in the file: ${JSON.stringify(missing.slice(1, 201))}.`;
+}
+
+/** The content after applying `filePatch`'s hunks, or a `ToolError` naming the first hunk that fails. */
+function applyHunks(content: string, filePatch: StructuredPatch, displayPath: string): string {
+  if (filePatch.hunks.length === 0) return content;
+  const patched = applyPatch(content, filePatch);
+  if (patched !== false) return patched;
+  for (let index = 0; index < filePatch.hunks.length; index += 1) {
+    const prefix = { ...filePatch, hunks: filePatch.hunks.slice(0, index + 1) };
+    if (applyPatch(content, prefix) === false) {
+      const hunk = filePatch.hunks[index]!;
+      throw new ToolError(
+        `Hunk ${index + 1} of ${filePatch.hunks.length} for ${displayPath} (${hunkHeader(hunk)}) does not match the file. ${missingLineHint(content, hunk)} Read the file again and regenerate the patch. No file was changed.`,
+      );
+    }
+  }
+  throw new ToolError(`The hunks for ${displayPath} do not apply together. No file was changed.`);
+}
+
+/** Validate the whole patch against the workspace and compute every file's new content. */
+async function planPatch(workspace: Workspace, patchText: string): Promise<StagedFile[]> {
+  const staged = new Map<string, StagedFile>();
+
+  async function current(path: string): Promise<StagedFile> {
+    const absolutePath = workspace.resolve(path);
+    const existing = staged.get(absolutePath);
+    if (existing) return existing;
+    const displayPath = workspace.relative(absolutePath);
+    const before = await readTextForEdit(absolutePath, displayPath);
+    const file = { absolutePath, displayPath, before, after: before };
+    staged.set(absolutePath, file);
+    return file;
+  }
+
+  for (const [index, filePatch] of parse(patchText).entries()) {
+    const oldPath = patchPath(filePatch.oldFileName, "a/");
+    const newPath = patchPath(filePatch.newFileName, "b/");
+    if (filePatch.isBinary) {
+      throw new ToolError(
+        `File ${index + 1} of the patch is a binary change, which apply_patch cannot apply.`,
+      );
+    }
+    if (oldPath === null && newPath === null) {
+      throw new ToolError(`File ${index + 1} of the patch has no file names in its ---/+++ headers.`);
+    }
+    if (oldPath === null) {
+      const target = await current(newPath!);
+      if (target.after !== null && target.after !== "") {
+        throw new ToolError(
+          `The patch creates ${target.displayPath} (from /dev/null), but it already exists. Patch it as an existing file instead. No file was changed.`,
+        );
+      }
+      target.after = applyHunks("", filePatch, target.displayPath);
+      continue;
+    }
+    const source = await current(oldPath);
+    if (source.after === null) {
+      throw new ToolError(
+        `The patch changes ${source.displayPath}, which does not exist. No file was changed.`,
+      );
+    }
+    const patched = applyHunks(source.after, filePatch, source.displayPath);
+    if (newPath === null) {
+      if (patched !== "") {
+        throw new ToolError(
+          `The patch deletes ${source.displayPath} (to /dev/null) but does not remove all of its lines. No file was changed.`,
+        );
+      }
+      source.after = null;
+      continue;
+    }
+    const target = await current(newPath);
+    if (target !== source) {
+      if (target.after !== null) {
+        throw new ToolError(
+          `The patch renames ${source.displayPath} to ${target.displayPath}, which already exists. No file was changed.`,
+        );
+      }
+      source.after = null;
+    }
+    target.after = patched;
+  }
+  return [...staged.values()].filter((file) => file.before !== file.after);
+}
+
+function fileSummary(file: StagedFile): { text: string; diff: string; added: number; removed: number } {
+  const change = diffFileChange(file.displayPath, file.displayPath, file.before, file.after);
+  const verb = file.before === null ? "created" : file.after === null ? "deleted" : "modified";
+  return { text: `${verb} ${file.displayPath} (+${change.added} -${change.removed})`, ...change };
+}
+
+async function writeAll(files: StagedFile[]): Promise<void> {
+  const written: StagedFile[] = [];
+  try {
+    for (const file of files) {
+      if (file.after === null) await rm(file.absolutePath, { force: true });
+      else await writeTextFile(file.absolutePath, file.after);
+      written.push(file);
+    }
+  } catch (error) {
+    for (const file of written.reverse()) {
+      if (file.before === null) await rm(file.absolutePath, { force: true }).catch(() => undefined);
+      else await writeTextFile(file.absolutePath, file.before).catch(() => undefined);
+    }
+    throw new ToolError(
+      `Writing the patched files failed (${error instanceof Error ? error.message : String(error)}); the files already written were restored.`,
+    );
+  }
+}
+
+export const applyPatchTool = defineTool({
+  name: "apply_patch",
+  description,
+  kind: "write",
+  parameters: T.Object({
+    patch: T.String({ description: "The unified diff to apply." }),
+  }),
+  touches(params, ctx) {
+    let filePatches: StructuredPatch[];
+    try {
+      filePatches = parse(params.patch);
+    } catch {
+      return [];
+    }
+    const paths = new Set<string>();
+    for (const filePatch of filePatches) {
+      for (const name of [patchPath(filePatch.oldFileName, "a/"), patchPath(filePatch.newFileName, "b/")]) {
+        if (name === null) continue;
+        try {
+          paths.add(ctx.workspace.resolve(name));
+        } catch {
+          // Refused paths make execute fail before anything is written.
+        }
+      }
+    }
+    return [...paths];
+  },
+  async describe(params, ctx) {
+    try {
+      const files = await planPatch(ctx.workspace, params.patch);
+      const summaries = files.map(fileSummary);
+      return {
+        title: `Apply patch: ${summaries.map((summary) => summary.text).join(", ") || "no changes"}`,
+        detail: summaries.map((summary) => summary.diff).join("\n"),
+        detailKind: "diff",
+      };
+    } catch (error) {
+      return {
+        title: "Apply patch",
+        detail: `This call will fail: ${error instanceof Error ? error.message : String(error)}`,
+        detailKind: "diff",
+      };
+    }
+  },
+  async execute(params, ctx) {
+    const files = await planPatch(ctx.workspace, params.patch);
+    ctx.signal.throwIfAborted();
+    if (files.length === 0) {
+      return { text: "The patch changes nothing.", details: { paths: [], diff: "", added: 0, removed: 0 } };
+    }
+    await writeAll(files);
+    const summaries = files.map(fileSummary);
+    return {
+      text: `Applied the patch: ${summaries.map((summary) => summary.text).join(", ")}.`,
+      details: {
+        paths: files.map((file) => file.displayPath),
+        diff: summaries.map((summary) => summary.diff).join("\n"),
+        added: summaries.reduce((total, summary) => total + summary.added, 0),
+        removed: summaries.reduce((total, summary) => total + summary.removed, 0),
+      },
+    };
+  },
+});
