@@ -9,7 +9,8 @@
  * - Headers: `--- a/path` / `+++ b/path` (the `a/` and `b/` prefixes are optional); `/dev/null` on the
  *   old side creates a file, on the new side deletes it; different old and new paths rename.
  * - Hunks must match exactly (no fuzz), but may sit at other line numbers than their headers say, and
- *   Windows line endings in the file are matched by "\n" in the patch.
+ *   Windows line endings in the file are matched by "\n" in the patch. Wrong or missing line counts
+ *   in @@ headers are recomputed from the hunk bodies when the patch does not parse as written.
  * - `touches` and `describe` never throw (see write_file).
  */
 import { rm } from "node:fs/promises";
@@ -21,7 +22,7 @@ import { defineTool, ToolError, type Workspace } from "./types.ts";
 const description = `Apply a unified diff to files in the workspace. All or nothing: if any hunk does not match, no file is changed.
 
 - Format: for each file, a "--- a/<path>" line, a "+++ b/<path>" line, then hunks starting with "@@ -<old start>,<old count> +<new start>,<new count> @@". Hunk lines start with " " (context), "-" (removed) or "+" (added).
-- Context and removed lines must match the file exactly; include about 3 lines of context around each change. The line counts in each @@ header must be right.
+- Context and removed lines must match the file exactly; include about 3 lines of context around each change.
 - Create a file with "--- /dev/null"; delete one with "+++ /dev/null"; rename with different old and new paths.
 - Paths are relative to the workspace.`;
 
@@ -43,15 +44,116 @@ function hunkHeader(hunk: StructuredPatchHunk): string {
   return `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`;
 }
 
+const hunkHeaderPattern = /^@@(?: -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)?)? @@(.*)$/;
+
+/**
+ * The patch with every hunk header's line counts recomputed from the hunk's body (models often get
+ * them wrong, or write "@@ @@"). A hunk's body is the run of lines starting with " ", "-", "+" or "\"
+ * (blank lines count as blank context unless they end the hunk); it ends at the next "@@", a
+ * "--- " line followed by "+++ ", a "diff " line or the end. A hunk ending on any other line makes
+ * the repair fail (null), so no part of a patch is ever dropped silently.
+ */
+function recountHunks(patchText: string): string | null {
+  const lines = patchText.split("\n");
+  const output: string[] = [];
+  let index = 0;
+  while (index < lines.length) {
+    const header = hunkHeaderPattern.exec(lines[index]!);
+    if (!header) {
+      output.push(lines[index]!);
+      index += 1;
+      continue;
+    }
+    const body: string[] = [];
+    index += 1;
+    while (index < lines.length) {
+      const line = lines[index]!;
+      if (line.startsWith("@@") || line.startsWith("diff ")) break;
+      if (line.startsWith("--- ") && lines[index + 1]?.startsWith("+++ ")) break;
+      if (line !== "" && !/^[ +\-\\]/.test(line)) return null;
+      body.push(line);
+      index += 1;
+    }
+    let trailingBlank = 0;
+    while (body.length > trailingBlank && body[body.length - 1 - trailingBlank] === "") trailingBlank += 1;
+    const hunkLines = body.slice(0, body.length - trailingBlank);
+    const oldCount = hunkLines.filter((line) => line === "" || line[0] === " " || line[0] === "-").length;
+    const newCount = hunkLines.filter((line) => line === "" || line[0] === " " || line[0] === "+").length;
+    const oldStart = header[1] ?? (oldCount === 0 ? "0" : "1");
+    const newStart = header[2] ?? (newCount === 0 ? "0" : "1");
+    output.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@${header[3] ?? ""}`, ...body);
+  }
+  return output.join("\n");
+}
+
+/**
+ * The first line that looks like a hunk line ("+", "-" or " ") but lies outside every hunk as the
+ * @@ counts delimit them; the parser would silently ignore it. Null when there is none.
+ */
+function findStrayLine(patchText: string): { lineNumber: number; line: string } | null {
+  const lines = patchText.split("\n");
+  let inFiles = false;
+  let index = 0;
+  while (index < lines.length) {
+    const line = lines[index]!;
+    const header = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    if (header) {
+      inFiles = true;
+      let oldRemaining = header[1] === undefined ? 1 : Number(header[1]);
+      let newRemaining = header[2] === undefined ? 1 : Number(header[2]);
+      index += 1;
+      while (
+        index < lines.length &&
+        (oldRemaining > 0 || newRemaining > 0 || lines[index]!.startsWith("\\"))
+      ) {
+        const bodyLine = lines[index]!;
+        if (bodyLine.startsWith("-")) oldRemaining -= 1;
+        else if (bodyLine.startsWith("+")) newRemaining -= 1;
+        else if (!bodyLine.startsWith("\\")) {
+          oldRemaining -= 1;
+          newRemaining -= 1;
+        }
+        index += 1;
+      }
+      continue;
+    }
+    if (line.startsWith("--- ") || line.startsWith("diff ")) inFiles = true;
+    const isFileHeader = line.startsWith("--- ") || line.startsWith("+++ ");
+    // "-- " is the signature separator that ends `git format-patch` output.
+    if (inFiles && /^[+\- ]/.test(line) && !isFileHeader && line !== "-- ")
+      return { lineNumber: index + 1, line };
+    index += 1;
+  }
+  return null;
+}
+
+/** jsdiff's parse, refusing patches where it would silently ignore hunk-like lines. */
+function parseStrictly(patchText: string): StructuredPatch[] {
+  const parsed = parsePatch(patchText);
+  const stray = findStrayLine(patchText);
+  if (stray) {
+    throw new Error(
+      `line ${stray.lineNumber} (${JSON.stringify(stray.line.slice(0, 80))}) lies outside every hunk`,
+    );
+  }
+  return parsed;
+}
+
 function parse(patchText: string): StructuredPatch[] {
   if (patchText.trim() === "") throw new ToolError("The patch is empty.");
   let parsed: StructuredPatch[];
   try {
-    parsed = parsePatch(patchText);
+    parsed = parseStrictly(patchText);
   } catch (error) {
-    throw new ToolError(
-      `Could not parse the patch: ${error instanceof Error ? error.message : String(error)}. Check that each @@ header's line counts match the hunk's lines. No file was changed.`,
-    );
+    try {
+      const recounted = recountHunks(patchText);
+      if (recounted === null) throw error;
+      parsed = parseStrictly(recounted);
+    } catch {
+      throw new ToolError(
+        `Could not parse the patch: ${error instanceof Error ? error.message : String(error)}. Each hunk line must start with " " (context), "-" (removed) or "+" (added). No file was changed.`,
+      );
+    }
   }
   const filePatches = parsed.filter(
     (filePatch) =>

@@ -12,7 +12,7 @@
  * - `touches` and `describe` never throw (see write_file).
  */
 import { Type as T } from "@sinclair/typebox";
-import { diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
+import { countLines, diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
 import { defineTool, ToolError, type Workspace } from "./types.ts";
 
 const description = `Replace exact text in a file in the workspace.
@@ -91,42 +91,51 @@ function similarity(left: string, right: string): number {
   return (2 * shared) / (left.length - 1 + right.length - 1);
 }
 
+/** The 1-based line where `searchLines` occur in `fileLines` (both whitespace-normalised), or null. */
+function findIgnoringWhitespace(fileLines: string[], searchLines: string[]): number | null {
+  for (let start = 0; start + searchLines.length <= fileLines.length; start += 1) {
+    if (searchLines.every((line, offset) => fileLines[start + offset] === line)) return start + 1;
+  }
+  return null;
+}
+
+/** The 0-based index of the line most similar to `target`, if any is similar enough to be worth showing. */
+function closestLine(fileLines: string[], target: string): number | null {
+  if (fileLines.length > maximumLinesForClosestMatch) return null;
+  let bestLine: number | null = null;
+  let bestScore = 0.5;
+  fileLines.forEach((line, index) => {
+    const score = similarity(line, target);
+    if (score >= bestScore) {
+      bestScore = score;
+      bestLine = index;
+    }
+  });
+  return bestLine;
+}
+
 /** Why `search` was not found, with the most useful pointer we can compute cheaply. */
 function explainNoMatch(content: string, search: string, displayPath: string): string {
   const parts = [`old_string was not found in ${displayPath}.`];
-  const fileLines = content.split("\n").map((line) => normaliseWhitespace(line));
-  const searchLines = search.split("\n").map((line) => normaliseWhitespace(line));
-  while (searchLines.length > 0 && searchLines[0] === "") searchLines.shift();
-  while (searchLines.length > 0 && searchLines[searchLines.length - 1] === "") searchLines.pop();
   if (/^\s*\d+\t/m.test(search)) {
     parts.push("It seems to contain line-number prefixes from read_file; remove them.");
   }
+  const fileLines = content.split("\n").map(normaliseWhitespace);
+  const searchLines = search.split("\n").map(normaliseWhitespace);
+  while (searchLines.length > 0 && searchLines[0] === "") searchLines.shift();
+  while (searchLines.length > 0 && searchLines[searchLines.length - 1] === "") searchLines.pop();
   if (searchLines.length > 0) {
-    for (let start = 0; start + searchLines.length <= fileLines.length; start += 1) {
-      if (searchLines.every((line, offset) => fileLines[start + offset] === line)) {
-        parts.push(
-          `Text that differs only in whitespace or indentation starts at line ${start + 1}; copy it exactly as read_file shows it.`,
-        );
-        return parts.join(" ");
-      }
-    }
-    const firstLine = searchLines[0]!;
-    if (fileLines.length > maximumLinesForClosestMatch) {
-      parts.push("Check whitespace and indentation, or read the file again to get its current content.");
+    const whitespaceMatch = findIgnoringWhitespace(fileLines, searchLines);
+    if (whitespaceMatch !== null) {
+      parts.push(
+        `Text that differs only in whitespace or indentation starts at line ${whitespaceMatch}; copy it exactly as read_file shows it.`,
+      );
       return parts.join(" ");
     }
-    let bestLine = -1;
-    let bestScore = 0;
-    fileLines.forEach((line, index) => {
-      const score = similarity(line, firstLine);
-      if (score > bestScore) {
-        bestScore = score;
-        bestLine = index;
-      }
-    });
-    if (bestLine >= 0 && bestScore >= 0.5) {
-      const original = content.split("\n")[bestLine]!.replace(/\r$/, "");
-      parts.push(`The closest line is ${bestLine + 1}: ${JSON.stringify(original.slice(0, 200))}.`);
+    const closest = closestLine(fileLines, searchLines[0]!);
+    if (closest !== null) {
+      const original = content.split("\n")[closest]!.replace(/\r$/, "");
+      parts.push(`The closest line is ${closest + 1}: ${JSON.stringify(original.slice(0, 200))}.`);
     }
   }
   parts.push("Check whitespace and indentation, or read the file again to get its current content.");
@@ -229,7 +238,8 @@ export const editFileTool = defineTool({
     };
     if (planned.replacements === 0) {
       const verb = planned.before === null ? "Created" : "Filled the empty file";
-      return { text: `${verb} ${planned.displayPath} (+${change.added} lines).`, details };
+      const lines = countLines(planned.after);
+      return { text: `${verb} ${planned.displayPath} (${lines} line${lines === 1 ? "" : "s"}).`, details };
     }
     const occurrencesText = `${planned.replacements} occurrence${planned.replacements === 1 ? "" : "s"}`;
     return {

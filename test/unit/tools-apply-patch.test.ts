@@ -67,6 +67,51 @@ describe("apply_patch", () => {
     expect(read("notes.md")).toContain("line 5\nline six\nline 7");
   });
 
+  test("recomputes wrong or missing @@ line counts", async () => {
+    harness.write("x.txt", "one\ntwo\nthree\n");
+    harness.write("y.txt", "alpha\n\nbeta\n");
+    const patch = `--- a/x.txt
++++ b/x.txt
+@@ -1,9 +1,1 @@
+ one
+-two
++2
++2.5
+--- a/y.txt
++++ b/y.txt
+@@ @@
+ alpha
+
+-beta
++gamma
+`;
+    await applyPatchTool.execute({ patch }, harness.ctx);
+    expect(read("x.txt")).toBe("one\n2\n2.5\nthree\n");
+    expect(read("y.txt")).toBe("alpha\n\ngamma\n");
+  });
+
+  test("applies git-style patches with diff --git and index lines", async () => {
+    harness.write("src/a.ts", "export const a = 1;\n");
+    const patch = `diff --git a/src/a.ts b/src/a.ts
+index 1111111..2222222 100644
+--- a/src/a.ts
++++ b/src/a.ts
+@@ -1 +1 @@
+-export const a = 1;
++export const a = 2;
+diff --git a/src/b.ts b/src/b.ts
+new file mode 100644
+index 0000000..3333333
+--- /dev/null
++++ b/src/b.ts
+@@ -0,0 +1 @@
++export const b = 1;
+`;
+    await applyPatchTool.execute({ patch }, harness.ctx);
+    expect(read("src/a.ts")).toBe("export const a = 2;\n");
+    expect(read("src/b.ts")).toBe("export const b = 1;\n");
+  });
+
   test("renames a file when old and new paths differ", async () => {
     harness.write("before.txt", "keep\nchange\n");
     const patch = "--- a/before.txt\n+++ b/after.txt\n@@ -1,2 +1,2 @@\n keep\n-change\n+changed\n";
@@ -167,10 +212,10 @@ describe("apply_patch", () => {
     harness.write("x.txt", "one\ntwo\n");
     await expect(
       applyPatchTool.execute(
-        { patch: "--- a/x.txt\n+++ b/x.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+2\n+extra\n" },
+        { patch: "--- a/x.txt\n+++ b/x.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+2\nno prefix\n+extra\n" },
         harness.ctx,
       ),
-    ).rejects.toThrow(/Could not parse the patch.*line counts/);
+    ).rejects.toThrow(/Could not parse the patch.*must start with/);
     expect(read("x.txt")).toBe("one\ntwo\n");
   });
 

@@ -107,11 +107,22 @@ describe("edit_file", () => {
       harness.ctx,
     );
     expect(read("new/dir/file.md")).toBe("hello\n");
-    expect(created.text).toBe("Created new/dir/file.md (+1 lines).");
+    expect(created.text).toBe("Created new/dir/file.md (1 line).");
     expect(created.details).toMatchObject({ created: true });
     await expect(
       editFileTool.execute({ path: "new/dir/file.md", old_string: "", new_string: "more" }, harness.ctx),
     ).rejects.toThrow(/old_string is empty but new\/dir\/file.md already has content/);
+  });
+
+  test("an empty old_string fills an existing empty file", async () => {
+    harness.write("blank.txt", "");
+    const result = await editFileTool.execute(
+      { path: "blank.txt", old_string: "", new_string: "a\nb\n" },
+      harness.ctx,
+    );
+    expect(read("blank.txt")).toBe("a\nb\n");
+    expect(result.text).toBe("Filled the empty file blank.txt (2 lines).");
+    expect(result.details).toMatchObject({ created: false, added: 2 });
   });
 
   test("a missing file with a non-empty old_string is an error", async () => {
