@@ -121,8 +121,9 @@ export const grepTool = defineTool({
     try {
       const info = await stat(start);
       startIsFolder = info.isDirectory();
-      if (!startIsFolder && !info.isFile())
+      if (!startIsFolder && !info.isFile()) {
         throw new ToolError(`${displayStart} is not a regular file or folder.`);
+      }
     } catch (error) {
       if (errorCode(error) === "ENOENT") throw new ToolError(`Not found: ${displayStart}.`);
       throw error;
