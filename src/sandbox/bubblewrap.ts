@@ -1,0 +1,200 @@
+/**
+ * Bubblewrap: finding a usable `bwrap` and building its arguments.
+ *
+ * A `bwrap` binary can be installed yet unusable (user namespaces disabled, a container without the
+ * right capabilities), so the probe runs a real trial with the same isolation options the shell tool
+ * uses. It tries plain `bwrap` first, then with `--unshare-user` (which helps root inside some
+ * containers), and keeps the first variant that works.
+ *
+ * Process lifetime inside the sandbox: `--unshare-pid` gives every command its own PID namespace and
+ * `--die-with-parent` ties it to the `bwrap` process, so killing `bwrap` (what the shell runner does on
+ * timeout or stop) kills every process the command started. `--new-session` detaches the command from
+ * any controlling terminal, so it cannot push keystrokes into the terminal Sage was started from
+ * (TIOCSTI); the runner starts `bwrap` in a session of its own anyway, so nothing is lost by it.
+ */
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, resolve, sep } from "node:path";
+import type { BubblewrapLauncher, SandboxMode, SandboxStatus } from "./types.ts";
+
+export interface BubblewrapOptions {
+  /** Absolute path of the workspace: the only place the command may write (besides a private /tmp). */
+  workspace: string;
+  /** Absolute paths to make invisible (see `ShellSandboxConfig.hiddenPaths`). Missing ones are skipped. */
+  hiddenPaths: string[];
+  /** False adds `--unshare-net`: the command gets an empty network namespace with only loopback. */
+  network: boolean;
+  /** Absolute working directory inside the sandbox; defaults to the workspace. */
+  cwd?: string;
+}
+
+/** Where `bwrap` is looked for, in order, after the PATH. */
+const wellKnownLocations = ["/usr/bin/bwrap", "/usr/local/bin/bwrap", "/bin/bwrap"];
+
+/** A probe that does not answer in this time counts as unusable. */
+const probeTimeoutMs = 5000;
+
+/** Variants of extra options tried by the probe, in order of preference. */
+const launcherVariants: string[][] = [[], ["--unshare-user"]];
+
+function depth(path: string): number {
+  return path.split(sep).filter((part) => part.length > 0).length;
+}
+
+function realPathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The `bwrap` options (without the executable and without the command) for one shell command.
+ *
+ * Mount order matters because a later mount covers an earlier one: the hidden paths and the writable
+ * workspace are applied parents first, so a workspace inside the data dir stays visible and writable,
+ * and a data dir inside the workspace stays hidden. Paths are symlink-resolved first so that hiding
+ * cannot be side-stepped through another spelling of the same folder.
+ */
+export function buildBubblewrapArgs(options: BubblewrapOptions): string[] {
+  if (!isAbsolute(options.workspace)) {
+    throw new Error(`The workspace path must be absolute, got "${options.workspace}"`);
+  }
+  const workspace = realPathOrNull(options.workspace);
+  if (workspace === null) throw new Error(`The workspace folder does not exist: ${options.workspace}`);
+  const cwd = options.cwd === undefined ? workspace : (realPathOrNull(options.cwd) ?? resolve(options.cwd));
+
+  const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
+
+  type Mount = { path: string; args: string[] };
+  const mounts: Mount[] = [{ path: workspace, args: ["--bind", workspace, workspace] }];
+  const seen = new Set<string>([workspace]);
+  for (const hiddenPath of options.hiddenPaths) {
+    if (!isAbsolute(hiddenPath)) throw new Error(`Hidden paths must be absolute, got "${hiddenPath}"`);
+    const real = realPathOrNull(hiddenPath);
+    if (real === null || seen.has(real) || real === "/") continue;
+    seen.add(real);
+    const hideArgs = statSync(real).isDirectory() ? ["--tmpfs", real] : ["--ro-bind", "/dev/null", real];
+    mounts.push({ path: real, args: hideArgs });
+  }
+  // Stable sort: parents (fewer components) first; at equal depth the paths are disjoint.
+  mounts.sort((first, second) => depth(first.path) - depth(second.path));
+  for (const mount of mounts) args.push(...mount.args);
+
+  args.push("--unshare-pid", "--unshare-ipc");
+  if (!options.network) args.push("--unshare-net");
+  args.push("--die-with-parent", "--new-session", "--chdir", cwd);
+  return args;
+}
+
+/**
+ * Sockets and files through which a sandboxed command could read the keys Sage keeps in the OS
+ * keychain: the D-Bus session bus (Secret Service), gnome-keyring's control socket and its key files.
+ * Pass them in `hiddenPaths`. `env` is the app's environment (only XDG_RUNTIME_DIR, XDG_DATA_HOME and
+ * HOME are read). Hiding the session bus also cuts desktop notifications and other D-Bus services
+ * from commands, which is intended.
+ */
+export function secretStorePaths(env: Record<string, string | undefined>): string[] {
+  const paths: string[] = [];
+  const runtimeDir = env.XDG_RUNTIME_DIR;
+  if (runtimeDir && isAbsolute(runtimeDir)) {
+    paths.push(join(runtimeDir, "bus"), join(runtimeDir, "keyring"));
+  }
+  const dataHome = env.XDG_DATA_HOME || (env.HOME ? join(env.HOME, ".local", "share") : undefined);
+  if (dataHome && isAbsolute(dataHome)) paths.push(join(dataHome, "keyrings"));
+  return paths;
+}
+
+function findExecutable(candidates?: string[]): string | null {
+  const list = candidates ?? [Bun.which("bwrap"), ...wellKnownLocations].filter((path) => path !== null);
+  for (const candidate of list) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+function trialRun(path: string, extraArgs: string[]): { ok: true } | { ok: false; error: string } {
+  const trialArgs = [
+    ...extraArgs,
+    "--ro-bind",
+    "/",
+    "/",
+    "--dev",
+    "/dev",
+    "--proc",
+    "/proc",
+    "--tmpfs",
+    "/tmp",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-net",
+    "--die-with-parent",
+    "--new-session",
+    "--",
+    "true",
+  ];
+  try {
+    const result = Bun.spawnSync([path, ...trialArgs], {
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "pipe",
+      timeout: probeTimeoutMs,
+    });
+    if (result.exitCode === 0) return { ok: true };
+    const stderr = result.stderr.toString().trim();
+    const how =
+      result.exitCode === null
+        ? `was stopped (${result.signalCode ?? "timeout"})`
+        : `exited ${result.exitCode}`;
+    return { ok: false, error: stderr ? `${how}: ${stderr}` : how };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Probe for a usable bubblewrap, uncached. `candidates` replaces the search (PATH, then well-known
+ * locations); tests use it to simulate a missing or broken `bwrap`.
+ */
+export function probeBubblewrap(candidates?: string[]): SandboxStatus {
+  const path = findExecutable(candidates);
+  if (path === null) {
+    return { mode: "none", reason: "bubblewrap (bwrap) is not installed, so commands run without a sandbox" };
+  }
+  const errors: string[] = [];
+  for (const extraArgs of launcherVariants) {
+    const trial = trialRun(path, extraArgs);
+    if (trial.ok) {
+      const bubblewrap: BubblewrapLauncher = { path, extraArgs };
+      const how = extraArgs.length > 0 ? ` (with ${extraArgs.join(" ")})` : "";
+      return { mode: "bubblewrap", reason: `commands run under bubblewrap at ${path}${how}`, bubblewrap };
+    }
+    errors.push(trial.error);
+  }
+  return {
+    mode: "none",
+    reason: `bubblewrap at ${path} cannot create a sandbox here (${errors[0]}), so commands run without one`,
+  };
+}
+
+let cachedStatus: SandboxStatus | null = null;
+
+/** The sandbox status of this machine, probed on first use and then remembered for the process. */
+export function sandboxStatus(): SandboxStatus {
+  cachedStatus ??= probeBubblewrap();
+  return cachedStatus;
+}
+
+/** `"bubblewrap"` when shell commands run sandboxed, `"none"` otherwise (see `sandboxStatus().reason`). */
+export function sandboxMode(): SandboxMode {
+  return sandboxStatus().mode;
+}
+
+/** The full argv that runs `command` (an argv itself) under bubblewrap. */
+export function bubblewrapCommand(
+  launcher: BubblewrapLauncher,
+  options: BubblewrapOptions,
+  command: string[],
+): string[] {
+  return [launcher.path, ...launcher.extraArgs, ...buildBubblewrapArgs(options), "--", ...command];
+}
