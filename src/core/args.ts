@@ -52,13 +52,15 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
   };
   if (env.SAGE_PORT) {
     const port = parsePort(env.SAGE_PORT);
-    if (port === undefined) return { kind: "error", message: `SAGE_PORT must be a port number, got "${env.SAGE_PORT}"` };
+    if (port === undefined)
+      return { kind: "error", message: `SAGE_PORT must be a port number, got "${env.SAGE_PORT}"` };
     options.port = port;
   }
 
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] as string;
-    const [flag, inline] = raw.startsWith("--") && raw.includes("=") ? raw.split(/=(.*)/s, 2) : [raw, undefined];
+    const [flag, inline] =
+      raw.startsWith("--") && raw.includes("=") ? raw.split(/=(.*)/s, 2) : [raw, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
       case "--help":
@@ -79,7 +81,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case "--port": {
         const v = value();
         const port = v === undefined ? undefined : parsePort(v);
-        if (port === undefined) return { kind: "error", message: `--port needs a port number (0-65535), got "${v ?? ""}"` };
+        if (port === undefined)
+          return { kind: "error", message: `--port needs a port number (0-65535), got "${v ?? ""}"` };
         options.port = port;
         break;
       }

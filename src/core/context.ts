@@ -24,6 +24,5 @@ export interface AppContext {
 }
 
 export function isCompiled(): boolean {
-  // Bun places the entry of a compiled executable under its virtual /$bunfs/ root.
-  return import.meta.url.includes("/$bunfs/") || import.meta.url.includes("B:/~BUN/");
+  return Bun.isStandaloneExecutable;
 }

@@ -4,6 +4,8 @@
  *   -> built-in skills sync -> tool registry -> session manager
  * `shutdown()` undoes them in reverse and checkpoints the WAL, so a clean exit leaves no -wal file.
  */
+
+import type { SessionCommands } from "../server/ws-hub.ts";
 import { closeDatabase, openDatabase } from "../store/database.ts";
 import { EventLog } from "../store/event-log.ts";
 import type { AppContext, RunMode } from "./context.ts";
@@ -21,6 +23,8 @@ export interface InitializeOptions {
 
 export interface Backend {
   context: AppContext;
+  /** What WebSocket clients may ask of the sessions (submit, stop, approve ...). */
+  commands: SessionCommands;
   shutdown(): Promise<void>;
 }
 
@@ -50,8 +54,17 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     };
     logger.info(`backend ready in ${(performance.now() - started).toFixed(1)} ms`, { data: paths.home });
     let stopped = false;
+    const commands: SessionCommands = {
+      canSubscribe: () => false,
+      submit: notYet,
+      stop: notYet,
+      inject: notYet,
+      approve: notYet,
+      answer: notYet,
+    };
     return {
       context,
+      commands,
       async shutdown() {
         if (stopped) return;
         stopped = true;
@@ -69,4 +82,8 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     for (const step of undo.reverse()) await step();
     throw error;
   }
+}
+
+function notYet(): never {
+  throw new Error("Sessions are not available yet.");
 }

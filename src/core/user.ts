@@ -19,7 +19,11 @@ export function ensureLocalUser(db: Database): LocalUser {
   } catch {
     // No passwd entry (containers): keep the default.
   }
-  db.query("INSERT OR IGNORE INTO users (id, name, created_at) VALUES (?, ?, ?)").run(LOCAL_USER_ID, name, Date.now());
+  db.query("INSERT OR IGNORE INTO users (id, name, created_at) VALUES (?, ?, ?)").run(
+    LOCAL_USER_ID,
+    name,
+    Date.now(),
+  );
   const row = db.query("SELECT id, name FROM users WHERE id = ?").get(LOCAL_USER_ID) as LocalUser;
   return row;
 }

@@ -3,10 +3,9 @@
  * plugin per feature, the WebSocket hub at /ws, the OpenAPI document at /api/openapi, and the UI.
  */
 import { openapi } from "@elysiajs/openapi";
-import { Elysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import type { AppContext } from "../core/context.ts";
 import { errorResponse, json } from "./http-errors.ts";
-import { healthRoutes } from "./routes/health.ts";
 import { checkRequest, type SecurityConfig } from "./security.ts";
 import { serveUi, type UiAssets } from "./ui-assets.ts";
 import type { HubSocket, WebSocketHub } from "./ws-hub.ts";
@@ -16,8 +15,8 @@ export interface ServerDeps {
   security: SecurityConfig;
   ui: UiAssets;
   hub: WebSocketHub;
-  /** Extra feature plugins (sessions, agents, providers ...), mounted under /api. */
-  plugins?: Elysia[];
+  /** Feature plugins (see routes/index.ts). */
+  plugins: AnyElysia[];
 }
 
 export function createServer(deps: ServerDeps) {
@@ -39,8 +38,10 @@ export function createServer(deps: ServerDeps) {
         const summary = first && "summary" in first && first.summary ? first.summary : error.message;
         return json(400, { error: { code: "invalid", message: `${summary}${where}` } });
       }
-      if (code === "NOT_FOUND") return json(404, { error: { code: "not_found", message: "No such API route." } });
-      if (code === "PARSE") return json(400, { error: { code: "invalid", message: "The request body is not valid JSON." } });
+      if (code === "NOT_FOUND")
+        return json(404, { error: { code: "not_found", message: "No such API route." } });
+      if (code === "PARSE")
+        return json(400, { error: { code: "invalid", message: "The request body is not valid JSON." } });
       return errorResponse(error, app.logger);
     })
     .derive({ as: "global" }, () => ({ user: app.user }))
@@ -50,9 +51,8 @@ export function createServer(deps: ServerDeps) {
         documentation: { info: { title: "Sage local API", version: app.version } },
         exclude: { paths: ["/ws"] },
       }),
-    )
-    .use(healthRoutes(app));
-  for (const plugin of deps.plugins ?? []) server = server.use(plugin);
+    );
+  for (const plugin of deps.plugins) server = server.use(plugin);
   return server.ws("/ws", {
     open: (ws) => hub.open(socketOf(ws.raw)),
     message: (ws, message) => hub.message(socketOf(ws.raw), message),

@@ -19,7 +19,9 @@ export function errorResponse(error: unknown, logger: Logger): Response {
     return json(mapped[0], { error: { code: mapped[1], message: (error as Error).message, field } });
   }
   logger.error("request failed", error);
-  return json(500, { error: { code: "internal", message: "Something went wrong inside Sage. The log has details." } });
+  return json(500, {
+    error: { code: "internal", message: "Something went wrong inside Sage. The log has details." },
+  });
 }
 
 export function json(status: number, body: unknown): Response {

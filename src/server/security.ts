@@ -45,7 +45,12 @@ export function checkRequest(request: Request, url: URL, config: SecurityConfig)
   if (!presented || !sameSecret(presented.value, config.token)) {
     return deny(401, "unauthorized", "Missing or wrong access token. Open the URL Sage printed at start.");
   }
-  if (presented.via === "query" && !upgrade && request.method === "GET" && !url.pathname.startsWith("/api/")) {
+  if (
+    presented.via === "query" &&
+    !upgrade &&
+    request.method === "GET" &&
+    !url.pathname.startsWith("/api/")
+  ) {
     const clean = new URL(url);
     clean.searchParams.delete("token");
     return {
@@ -84,7 +89,10 @@ function isAllowedOrigin(origin: string, hostHeader: string, config: SecurityCon
   }
 }
 
-function presentedToken(request: Request, url: URL): { value: string; via: "header" | "cookie" | "query" } | null {
+function presentedToken(
+  request: Request,
+  url: URL,
+): { value: string; via: "header" | "cookie" | "query" } | null {
   const auth = request.headers.get("authorization");
   if (auth?.startsWith("Bearer ")) return { value: auth.slice(7).trim(), via: "header" };
   const query = url.searchParams.get("token");

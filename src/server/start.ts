@@ -3,7 +3,9 @@
  * opens. Used by serve mode (in the main thread) and window mode (inside the server worker).
  */
 import type { AppContext } from "../core/context.ts";
+import type { ShellControl } from "../shell/shell-control.ts";
 import { createServer } from "./app.ts";
+import { featureRoutes } from "./routes/index.ts";
 import { newToken, type SecurityConfig } from "./security.ts";
 import type { UiAssets } from "./ui-assets.ts";
 import { type SessionCommands, WebSocketHub } from "./ws-hub.ts";
@@ -16,6 +18,7 @@ export interface StartOptions {
   extraOrigins?: string[];
   ui: UiAssets;
   commands: SessionCommands;
+  shell: ShellControl;
 }
 
 export interface RunningServer {
@@ -40,7 +43,8 @@ export async function startServer(app: AppContext, options: StartOptions): Promi
     extraOrigins: options.extraOrigins ?? [],
   };
   const hub = new WebSocketHub(app.events, options.commands, app.logger.child("ws"));
-  const server = createServer({ app, security, ui: options.ui, hub });
+  const plugins = featureRoutes(app, options.shell);
+  const server = createServer({ app, security, ui: options.ui, hub, plugins });
   server.listen({ hostname: options.host, port: options.port ?? 0 });
   const port = server.server?.port;
   if (!port) throw new Error(`Could not listen on ${options.host}:${options.port ?? 0}`);

@@ -14,9 +14,9 @@
  */
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Logger } from "../core/logger.ts";
-import type { EventLog } from "../store/event-log.ts";
 import { ClientMessage, type ClientMessageOf } from "../shared/client-messages.ts";
 import type { ServerEvent } from "../shared/events.ts";
+import type { EventLog } from "../store/event-log.ts";
 
 const HIGH_WATER = 4 * 1024 * 1024;
 const checkClientMessage = TypeCompiler.Compile(ClientMessage);
@@ -88,21 +88,25 @@ export class WebSocketHub {
       try {
         frame = JSON.parse(raw);
       } catch {
-        return this.reject(connection, "bad_frame", "The message is not valid JSON.");
+        this.reject(connection, "bad_frame", "The message is not valid JSON.");
+        return;
       }
     } else if (raw instanceof Uint8Array || raw instanceof ArrayBuffer) {
-      return this.reject(connection, "bad_frame", "Binary messages are not supported.");
+      this.reject(connection, "bad_frame", "Binary messages are not supported.");
+      return;
     }
     if (!checkClientMessage.Check(frame)) {
-      const type = typeof frame === "object" && frame !== null ? (frame as { type?: unknown }).type : undefined;
+      const type =
+        typeof frame === "object" && frame !== null ? (frame as { type?: unknown }).type : undefined;
       const first = checkClientMessage.Errors(frame).First();
       const where = first?.path ? ` at ${first.path}` : "";
-      return this.reject(
+      this.reject(
         connection,
         "bad_frame",
         `Invalid ${typeof type === "string" ? `"${type}" ` : ""}message${where}: ${first?.message ?? "unknown shape"}.`,
         typeof type === "string" ? type : undefined,
       );
+      return;
     }
     try {
       this.dispatch(connection, frame);
@@ -117,29 +121,49 @@ export class WebSocketHub {
   private dispatch(connection: Connection, frame: ClientMessage): void {
     switch (frame.type) {
       case "ping":
-        return this.sendOne(connection, { type: "pong", sessionId: "", seq: 0, at: Date.now(), t: frame.t });
+        this.sendOne(connection, { type: "pong", sessionId: "", seq: 0, at: Date.now(), t: frame.t });
+        return;
       case "subscribe": {
         if (!this.commands.canSubscribe(frame.sessionId)) {
-          return this.reject(connection, "not_found", `No session ${frame.sessionId}.`, "subscribe", frame.sessionId);
+          this.reject(
+            connection,
+            "not_found",
+            `No session ${frame.sessionId}.`,
+            "subscribe",
+            frame.sessionId,
+          );
+          return;
         }
         connection.lastSent.set(frame.sessionId, frame.afterSeq);
         this.sendBacklog(connection, frame.sessionId, frame.afterSeq);
         const lastSeq = connection.lastSent.get(frame.sessionId) ?? frame.afterSeq;
-        return this.sendOne(connection, { type: "subscribed", sessionId: frame.sessionId, seq: lastSeq, at: Date.now(), lastSeq });
+        this.sendOne(connection, {
+          type: "subscribed",
+          sessionId: frame.sessionId,
+          seq: lastSeq,
+          at: Date.now(),
+          lastSeq,
+        });
+        return;
       }
       case "unsubscribe":
         connection.lastSent.delete(frame.sessionId);
         return;
       case "submit":
-        return this.commands.submit(frame);
+        this.commands.submit(frame);
+        return;
       case "stop":
-        return this.commands.stop(frame);
+        this.commands.stop(frame);
+        return;
       case "inject":
-        return this.commands.inject(frame);
+        this.commands.inject(frame);
+        return;
       case "approve":
-        return this.commands.approve(frame);
+        this.commands.approve(frame);
+        return;
       case "answer":
-        return this.commands.answer(frame);
+        this.commands.answer(frame);
+        return;
     }
   }
 

@@ -43,7 +43,14 @@ export class InstanceLock {
 }
 
 export async function acquireInstanceLock(path: string, mode: LockRecord["mode"]): Promise<LockResult> {
-  const record: LockRecord = { pid: process.pid, mode, port: null, host: null, token: null, startedAt: Date.now() };
+  const record: LockRecord = {
+    pid: process.pid,
+    mode,
+    port: null,
+    host: null,
+    token: null,
+    startedAt: Date.now(),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o600);

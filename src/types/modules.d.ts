@@ -18,3 +18,13 @@ declare module "sage:embedded-ui" {
 declare module "sage:embedded-skills" {
   export const files: Record<string, string>;
 }
+
+declare module "*.so" {
+  const path: string;
+  export default path;
+}
+
+declare module "*.png" {
+  const path: string;
+  export default path;
+}

@@ -1,0 +1,91 @@
+/**
+ * `bun run build`: build the UI, then compile Sage into ONE executable, dist/sage, that runs from any
+ * folder on a machine without Bun or node_modules.
+ *
+ * Embedded: the built UI (ui/dist), the built-in skills (skills/), the migrations (text imports), the
+ * webview library and the icon (file imports). The server worker is a second entrypoint (required for
+ * `new Worker` in a compiled executable). Minified, with bytecode (roughly halves start-up).
+ *
+ * Flags: --skip-ui (reuse ui/dist), --outfile PATH.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import type { BunPlugin } from "bun";
+
+const root = resolve(import.meta.dir, "..");
+const args = process.argv.slice(2);
+const skipUi = args.includes("--skip-ui");
+const outIndex = args.indexOf("--outfile");
+const outfile = resolve(root, outIndex >= 0 ? (args[outIndex + 1] as string) : "dist/sage");
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...listFiles(full));
+    else out.push(full);
+  }
+  return out.sort();
+}
+
+/** A module `export const files = { "rel/path": <embedded file path>, ... }` over a folder. */
+function embedModule(dir: string): string {
+  const files = existsSync(dir) ? listFiles(dir) : [];
+  const imports = files.map((file, i) => `import f${i} from ${JSON.stringify(file)} with { type: "file" };`);
+  const entries = files.map((file, i) => `  ${JSON.stringify(relative(dir, file))}: f${i},`);
+  return `${imports.join("\n")}\nexport const files = {\n${entries.join("\n")}\n};\n`;
+}
+
+const embedPlugin: BunPlugin = {
+  name: "sage-embed",
+  setup(build) {
+    build.onResolve({ filter: /^sage:embedded-(ui|skills)$/ }, (args) => ({
+      path: args.path,
+      namespace: "sage-embed",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "sage-embed" }, (args) => ({
+      contents: embedModule(
+        args.path === "sage:embedded-ui" ? join(root, "ui", "dist") : join(root, "skills"),
+      ),
+      loader: "js",
+    }));
+  },
+};
+
+async function run(command: string[]): Promise<void> {
+  const child = Bun.spawn(command, { cwd: root, stdio: ["inherit", "inherit", "inherit"] });
+  if ((await child.exited) !== 0) throw new Error(`${command.join(" ")} failed`);
+}
+
+const started = performance.now();
+if (!skipUi || !existsSync(join(root, "ui", "dist", "index.html"))) {
+  await run([
+    process.execPath,
+    join(root, "node_modules", "vite", "bin", "vite.js"),
+    "build",
+    "--config",
+    "ui/vite.config.ts",
+    "--logLevel",
+    "warn",
+  ]);
+}
+
+const result = await Bun.build({
+  entrypoints: [join(root, "src", "main.ts"), join(root, "src", "shell", "server-worker.ts")],
+  compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },
+  minify: true,
+  bytecode: true,
+  format: "esm",
+  target: "bun",
+  sourcemap: "none",
+  plugins: [embedPlugin],
+  define: { "process.env.NODE_ENV": JSON.stringify("production") },
+});
+if (!result.success) {
+  for (const log of result.logs) console.error(log);
+  process.exit(1);
+}
+const size = statSync(outfile).size / 1024 / 1024;
+console.log(
+  `built ${relative(root, outfile)} (${size.toFixed(1)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

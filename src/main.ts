@@ -1,0 +1,51 @@
+/**
+ * Sage's entry point: read the flags, find the data folders, then open the window (default) or serve
+ * headless. The window falls back to serve mode, loudly, when it cannot open.
+ */
+import { parseArgs } from "./core/args.ts";
+import { inspectCertificates } from "./core/certificates.ts";
+import { isCompiled } from "./core/context.ts";
+import { errorMessage } from "./core/errors.ts";
+import { Logger } from "./core/logger.ts";
+import { resolvePaths } from "./core/paths.ts";
+import { VERSION } from "./core/version.ts";
+import { runServeMode } from "./shell/serve-mode.ts";
+
+async function main(): Promise<number> {
+  const parsed = parseArgs(process.argv.slice(2), process.env);
+  if (parsed.kind === "help" || parsed.kind === "version") {
+    console.log(parsed.text);
+    return 0;
+  }
+  if (parsed.kind === "error") {
+    console.error(parsed.message);
+    return 2;
+  }
+  const { options } = parsed;
+  const compiled = isCompiled();
+  const paths = resolvePaths(process.env, options.dataDir);
+  const logger = new Logger({ level: options.verbose ? "debug" : "info", console: options.verbose });
+  logger.attachFile(paths.logs);
+  logger.info(
+    `Sage ${VERSION} starting (${options.mode}${compiled ? ", compiled" : ""}, pid ${process.pid})`,
+  );
+  const certificates = inspectCertificates(process.env);
+  for (const problem of certificates.problems) {
+    logger.warn(problem);
+    console.warn(`Warning: ${problem}`);
+  }
+
+  if (options.mode === "window") {
+    const { runWindowMode } = await import("./shell/window-mode.ts");
+    return runWindowMode({ options, paths, logger, compiled });
+  }
+  return runServeMode({ options, paths, logger, compiled });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`Sage could not start: ${errorMessage(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,10 @@
+/** Every feature's routes, one Elysia plugin each, in the order they are mounted. */
+import type { AnyElysia } from "elysia";
+import type { AppContext } from "../../core/context.ts";
+import type { ShellControl } from "../../shell/shell-control.ts";
+import { appControlRoutes } from "./app-control.ts";
+import { healthRoutes } from "./health.ts";
+
+export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[] {
+  return [healthRoutes(app), appControlRoutes(shell)];
+}

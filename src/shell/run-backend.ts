@@ -1,0 +1,63 @@
+/**
+ * Start the whole backend (storage, runtime, server) and return a handle to stop it. Serve mode calls
+ * this on the main thread; window mode calls it inside the server worker.
+ */
+import type { RunMode } from "../core/context.ts";
+import { type Backend, initialize } from "../core/lifecycle.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Paths } from "../core/paths.ts";
+import { loadUiAssets } from "../server/load-ui.ts";
+import { type RunningServer, startServer } from "../server/start.ts";
+import type { ShellControl } from "./shell-control.ts";
+
+export interface RunBackendOptions {
+  paths: Paths;
+  logger: Logger;
+  mode: RunMode;
+  compiled: boolean;
+  host: string;
+  port: number | undefined;
+  token?: string;
+  extraOrigins?: string[];
+  shell: ShellControl;
+}
+
+export interface RunningBackend {
+  backend: Backend;
+  server: RunningServer;
+  /** Stop accepting requests, end running turns, close the database (WAL checkpoint). */
+  stop(): Promise<void>;
+}
+
+export async function runBackend(options: RunBackendOptions): Promise<RunningBackend> {
+  const backend = await initialize(options);
+  let server: RunningServer;
+  try {
+    const ui = await loadUiAssets(options.compiled);
+    server = await startServer(backend.context, {
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      extraOrigins: options.extraOrigins,
+      ui,
+      commands: backend.commands,
+      shell: options.shell,
+    });
+    options.logger.info(`serving on ${server.url} (UI: ${ui.describe()})`);
+  } catch (error) {
+    await backend.shutdown();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    backend,
+    server,
+    stop() {
+      stopping ??= (async () => {
+        await server.stop();
+        await backend.shutdown();
+      })();
+      return stopping;
+    },
+  };
+}

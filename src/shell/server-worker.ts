@@ -1,0 +1,83 @@
+/**
+ * The server worker (window mode): runs storage, the agent runtime and the HTTP/WS server off the main
+ * thread, which belongs to the window. Must be listed as an entrypoint of `bun build --compile`.
+ *
+ * Contract: after "start" it beats the shared heartbeat every 250 ms, sets state ready + port (and posts
+ * "ready"), or state failed (and posts "failed"). On "stop" it shuts the backend down (WAL checkpoint)
+ * and posts "stopped".
+ */
+import { Logger } from "../core/logger.ts";
+import { resolvePaths } from "../core/paths.ts";
+import { type RunningBackend, runBackend } from "./run-backend.ts";
+import { workerWindowApi } from "./webview-native.ts";
+import {
+  type MainToWorker,
+  SharedStatus,
+  WindowCommand,
+  type WorkerStart,
+  WorkerState,
+  type WorkerToMain,
+} from "./worker-channel.ts";
+
+declare const self: Worker;
+
+let running: RunningBackend | undefined;
+let heartbeat: ReturnType<typeof setInterval> | undefined;
+
+function post(message: WorkerToMain): void {
+  self.postMessage(message);
+}
+
+async function start(message: WorkerStart): Promise<void> {
+  const status = new SharedStatus(message.status);
+  status.beat();
+  heartbeat = setInterval(() => status.beat(), 250);
+  const paths = resolvePaths(process.env, message.dataDir);
+  const logger = new Logger({
+    level: message.verbose ? "debug" : "info",
+    console: message.verbose,
+    scope: "server",
+  });
+  logger.attachFile(paths.logs);
+  const window = workerWindowApi(message.windowHandle);
+  try {
+    running = await runBackend({
+      paths,
+      logger,
+      mode: "window",
+      compiled: message.compiled,
+      host: message.host,
+      port: message.port,
+      token: message.token,
+      shell: {
+        kind: "window",
+        activate: () => {
+          window.dispatch(message.dispatchTarget, WindowCommand.activate);
+          return true;
+        },
+        quit: () => window.dispatch(message.dispatchTarget, WindowCommand.quit),
+      },
+    });
+    status.generation = message.generation;
+    status.port = running.server.port;
+    status.state = WorkerState.ready;
+    post({ type: "ready", port: running.server.port });
+  } catch (error) {
+    logger.error("server worker failed to start", error);
+    status.generation = message.generation;
+    status.state = WorkerState.failed;
+    post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function stop(): Promise<void> {
+  if (heartbeat) clearInterval(heartbeat);
+  await running?.stop();
+  post({ type: "stopped" });
+}
+
+self.onmessage = (event: MessageEvent<MainToWorker>) => {
+  const message = event.data;
+  if (message.type === "start") void start(message);
+  else if (message.type === "stop") void stop();
+};

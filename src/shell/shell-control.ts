@@ -1,0 +1,28 @@
+/**
+ * What the server may ask of the desktop shell around it. Window mode implements it by messaging the
+ * main thread (which owns the window); serve mode by acting on the process.
+ */
+export interface ShellControl {
+  kind: "window" | "serve" | "dev";
+  /** Bring the window to the front. Returns false when there is no window (serve mode). */
+  activate(): boolean;
+  /** Quit the whole app cleanly (DB checkpointed, exit 0). */
+  quit(): void;
+}
+
+/** Open a URL or file in the user's default application (never inside the app window). */
+export function openExternal(target: string): boolean {
+  for (const opener of ["xdg-open", "gio", "sensible-browser"]) {
+    const path = Bun.which(opener);
+    if (!path) continue;
+    const args = opener === "gio" ? [path, "open", target] : [path, target];
+    try {
+      const child = Bun.spawn(args, { stdio: ["ignore", "ignore", "ignore"] });
+      child.unref();
+      return true;
+    } catch {
+      // try the next opener
+    }
+  }
+  return false;
+}

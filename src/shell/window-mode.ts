@@ -1,0 +1,139 @@
+/**
+ * Window mode (the default): the server runs in a worker, the native window on this thread.
+ *
+ * Order: instance lock -> start the worker (it opens storage and the server) while the window is
+ * created -> navigate to the server with the token -> block in the window's event loop -> on close,
+ * quit from the UI, or SIGTERM/SIGINT/SIGHUP: save the window size, stop the worker (WAL checkpoint),
+ * release the lock, exit 0. Falls back to serve mode, with a message, when no window can be shown.
+ */
+import type { LaunchOptions } from "../core/args.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Paths } from "../core/paths.ts";
+import { VERSION } from "../core/version.ts";
+import { newToken } from "../server/security.ts";
+import { ICON_NAME, installIcon } from "./desktop-icon.ts";
+import { checkWindowAvailability } from "./display.ts";
+import { runServeMode } from "./serve-mode.ts";
+import { acquireInstanceLock, activateRunning } from "./single-instance.ts";
+import { NativeWindow, SizeHint } from "./webview-native.ts";
+import { loadWindowState, MIN_SIZE, saveWindowState } from "./window-state.ts";
+import { WindowCommand } from "./worker-channel.ts";
+import { WorkerSupervisor } from "./worker-supervisor.ts";
+
+export interface WindowModeOptions {
+  options: LaunchOptions;
+  paths: Paths;
+  logger: Logger;
+  compiled: boolean;
+}
+
+export async function runWindowMode(args: WindowModeOptions): Promise<number> {
+  const { options, paths, logger, compiled } = args;
+  const availability = checkWindowAvailability(process.env);
+  if (!availability.ok) return fallBack(args, `${availability.reason}\n${availability.hint}`);
+
+  const lock = await acquireInstanceLock(paths.lockFile, "window");
+  if (!lock.acquired) {
+    const shown = await activateRunning(lock.running);
+    console.log(
+      shown
+        ? "Sage is already running; its window was brought to the front."
+        : `Sage is already running (pid ${lock.running.pid}): http://127.0.0.1:${lock.running.port}/?token=${lock.running.token}`,
+    );
+    return 0;
+  }
+
+  NativeWindow.setProgramName(ICON_NAME);
+  let window: NativeWindow;
+  try {
+    window = new NativeWindow(process.env.SAGE_WEBVIEW_DEBUG === "1");
+  } catch (error) {
+    lock.lock.release();
+    return fallBack(args, `${(error as Error).message} Falling back to the browser.`);
+  }
+
+  const token = newToken();
+  logger.addSecret(token);
+  const urlFor = (port: number) => `http://127.0.0.1:${port}/?token=${token}`;
+  const supervisor = new WorkerSupervisor({
+    logger,
+    start: {
+      windowHandle: Number(window.handle),
+      dispatchTarget: Number(
+        window.dispatchTarget((code) => {
+          if (code === WindowCommand.activate) window.present();
+          else if (code === WindowCommand.quit) window.terminate();
+        }),
+      ),
+      dataDir: options.dataDir,
+      verbose: options.verbose,
+      compiled,
+      host: "127.0.0.1",
+      port: options.port,
+      token,
+    },
+    onRestarted: (port) => {
+      lock.lock.ready(port, "127.0.0.1", token);
+      window.navigate(urlFor(port));
+    },
+    onGaveUp: (reason) => window.setHtml(errorPage(reason, logger.filePath ?? paths.logs)),
+  });
+
+  let port: number;
+  try {
+    port = await supervisor.start();
+  } catch (error) {
+    logger.error("server failed to start", error);
+    console.error(`Sage could not start its server: ${(error as Error).message}\nLogs: ${logger.filePath}`);
+    await supervisor.stop(3000);
+    window.destroy();
+    lock.lock.release();
+    return 1;
+  }
+  lock.lock.ready(port, "127.0.0.1", token);
+
+  const size = loadWindowState(paths.windowState);
+  window.setTitle("Sage");
+  window.setSize(MIN_SIZE.width, MIN_SIZE.height, SizeHint.min);
+  window.setSize(size.width, size.height, SizeHint.none);
+  if (installIcon(process.env)) window.setIconName(ICON_NAME);
+  window.init(`window.__SAGE__ = ${JSON.stringify({ token, shell: "window", version: VERSION })};`);
+  window.navigate(urlFor(port));
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
+    window.onSignal(signal, () => {
+      logger.info(`${signal}: closing the window`);
+      window.terminate();
+    });
+  }
+  window.every(250, () => supervisor.tick());
+  logger.info(`window open on port ${port}`);
+
+  window.run();
+
+  const finalSize = window.size();
+  if (finalSize) saveWindowState(paths.windowState, finalSize);
+  window.destroy();
+  logger.info("window closed; stopping the server");
+  await supervisor.stop();
+  lock.lock.release();
+  return 0;
+}
+
+async function fallBack(args: WindowModeOptions, reason: string): Promise<number> {
+  args.logger.warn(`window unavailable, serving instead: ${reason}`);
+  return runServeMode({
+    ...args,
+    options: { ...args.options, mode: "serve" },
+    fallbackReason: `${reason}\nSage is running in your browser instead.`,
+  });
+}
+
+function errorPage(reason: string, logPath: string): string {
+  const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Sage</title>
+<style>body{font:15px system-ui,sans-serif;margin:0;display:grid;place-items:center;height:100vh;background:#f6f7f6;color:#1d2621}
+main{max-width:560px;padding:32px}h1{font-size:20px}code{background:#e6ebe8;padding:2px 6px;border-radius:4px}</style></head>
+<body><main><h1>Sage has stopped working</h1><p>${escapeHtml(reason)}</p>
+<p>The log explains what went wrong: <code>${escapeHtml(logPath)}</code></p>
+<p>Close this window and start Sage again. If it keeps happening, please report it with the log.</p></main></body></html>`;
+}

@@ -1,0 +1,69 @@
+/**
+ * The channel between the window thread and the server worker.
+ *
+ * While the window runs, the main thread is blocked in the native event loop: it cannot receive worker
+ * messages. So the worker reports through shared memory (heartbeat, state, port), which the main thread
+ * reads from a GLib timer, and asks the window to act through `webview_dispatch` with a command code.
+ * Plain worker messages are used only before the window opens and after it closes.
+ */
+
+export const WorkerState = { starting: 0, ready: 1, failed: 2, stopped: 3 } as const;
+export const WindowCommand = { activate: 1, quit: 2 } as const;
+
+const HEARTBEAT = 0;
+const STATE = 1;
+const PORT = 2;
+const GENERATION = 3;
+
+export class SharedStatus {
+  private readonly view: Float64Array;
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(8 * 8)) {
+    this.view = new Float64Array(buffer);
+  }
+  get heartbeat(): number {
+    return this.view[HEARTBEAT] as number;
+  }
+  beat(): void {
+    this.view[HEARTBEAT] = Date.now();
+  }
+  get state(): number {
+    return this.view[STATE] as number;
+  }
+  set state(value: number) {
+    this.view[STATE] = value;
+  }
+  get port(): number {
+    return this.view[PORT] as number;
+  }
+  set port(value: number) {
+    this.view[PORT] = value;
+  }
+  /** Which worker start wrote the state (so a late write from a dead worker is ignored). */
+  get generation(): number {
+    return this.view[GENERATION] as number;
+  }
+  set generation(value: number) {
+    this.view[GENERATION] = value;
+  }
+}
+
+/** What the main thread sends a new worker. */
+export interface WorkerStart {
+  type: "start";
+  generation: number;
+  status: SharedArrayBuffer;
+  windowHandle: number;
+  dispatchTarget: number;
+  dataDir: string | undefined;
+  verbose: boolean;
+  compiled: boolean;
+  host: string;
+  port: number | undefined;
+  token: string;
+}
+
+export type MainToWorker = WorkerStart | { type: "stop" };
+export type WorkerToMain =
+  | { type: "ready"; port: number }
+  | { type: "failed"; message: string }
+  | { type: "stopped" };

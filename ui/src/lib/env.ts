@@ -1,0 +1,22 @@
+/**
+ * What the host gave the page: the access token and which shell runs it. The window and `bun run dev`
+ * inject `window.__SAGE__` before the page's scripts; in serve mode there is none and the HttpOnly
+ * cookie set at the first visit authenticates every request.
+ */
+export interface HostInfo {
+  token?: string;
+  shell: "window" | "serve" | "dev";
+  version?: string;
+}
+
+declare global {
+  interface Window {
+    __SAGE__?: { token?: string; shell?: HostInfo["shell"]; version?: string };
+  }
+}
+
+export const host: HostInfo = {
+  token: window.__SAGE__?.token,
+  shell: window.__SAGE__?.shell ?? "serve",
+  version: window.__SAGE__?.version,
+};

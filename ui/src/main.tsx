@@ -1,0 +1,9 @@
+/** UI entry: styles, theme before render, then the app. */
+import "@unocss/reset/tailwind.css";
+import "virtual:uno.css";
+import "./styles/theme.css";
+import "./lib/theme.ts";
+import { render } from "solid-js/web";
+import { App } from "./app.tsx";
+
+render(() => <App />, document.getElementById("root") as HTMLElement);

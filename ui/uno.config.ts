@@ -1,0 +1,36 @@
+/**
+ * UnoCSS: utility classes plus the app's shortcuts. Colours come from CSS variables (styles/theme.css)
+ * so light and dark themes switch without re-rendering.
+ */
+import { defineConfig, presetWind3 } from "unocss";
+
+export default defineConfig({
+  presets: [presetWind3({ dark: "class" })],
+  theme: {
+    colors: {
+      bg: "var(--bg)",
+      panel: "var(--panel)",
+      raised: "var(--raised)",
+      line: "var(--line)",
+      fg: "var(--fg)",
+      muted: "var(--muted)",
+      accent: "var(--accent)",
+      "accent-fg": "var(--accent-fg)",
+      danger: "var(--danger)",
+      warn: "var(--warn)",
+      ok: "var(--ok)",
+    },
+  },
+  shortcuts: {
+    btn: "inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium transition-colors outline-none focus-visible:ring-2 focus-visible:ring-accent disabled:opacity-50 disabled:cursor-not-allowed",
+    "btn-primary": "btn bg-accent text-accent-fg hover:opacity-90",
+    "btn-ghost": "btn bg-transparent text-fg hover:bg-raised",
+    "btn-danger": "btn bg-danger text-white hover:opacity-90",
+    "icon-btn":
+      "inline-flex items-center justify-center rounded-md w-8 h-8 text-muted hover:text-fg hover:bg-raised outline-none focus-visible:ring-2 focus-visible:ring-accent",
+    input:
+      "w-full rounded-md border border-line bg-bg px-3 py-2 text-sm text-fg outline-none focus:border-accent focus-visible:ring-2 focus-visible:ring-accent/40",
+    card: "rounded-lg border border-line bg-panel",
+    "sr-only": "absolute w-px h-px p-0 -m-px overflow-hidden whitespace-nowrap border-0",
+  },
+});
