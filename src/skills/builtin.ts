@@ -75,6 +75,28 @@ export function builtinSkillSourceFromMap(
 }
 
 /**
+ * Source text of a module embedding the given built-in files in the compiled executable, for the build
+ * script to write (e.g. as `src/skills/embedded-skills.generated.ts`) before `bun build --compile`.
+ * `keys` are `<skill-name>/<path>` (as from `readBuiltinSkillsFromDir`); `importBase` is the import path of
+ * the `skills/` folder relative to the generated module (e.g. "../../skills"). The module exports
+ * `embeddedSkillFiles`, ready for `builtinSkillSourceFromEmbedded`.
+ */
+export function renderEmbeddedSkillsModule(keys: Iterable<string>, importBase: string): string {
+  const sorted = [...keys].sort();
+  const lines = ["// Generated from the skills/ folder: do not edit by hand.", ""];
+  sorted.forEach((key, index) => {
+    if (!isSafeRelativePath(key)) throw new BuiltinSkillsError(`unsafe built-in skill file key '${key}'`);
+    lines.push(`import file${index} from ${JSON.stringify(`${importBase}/${key}`)} with { type: "file" };`);
+  });
+  lines.push("", "export const embeddedSkillFiles: Record<string, string> = {");
+  sorted.forEach((key, index) => {
+    lines.push(`  ${JSON.stringify(key)}: file${index},`);
+  });
+  lines.push("};", "");
+  return lines.join("\n");
+}
+
+/**
  * Group a source's flat map by skill: name -> (path relative to the skill folder -> bytes).
  * Throws `BuiltinSkillsError` for a key without a skill folder or with an unsafe path.
  */

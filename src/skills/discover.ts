@@ -17,7 +17,10 @@ import { SKILL_FILE_NAME, type Skill, type SkillDiagnostic, type SkillSource } f
 export const DEFAULT_MAX_SKILL_FILE_BYTES = 512 * 1024;
 
 export interface DiscoverOptions extends WalkLimits {
-  /** Skills installed by the built-in sync (see `builtinSkillNames` in sync.ts) get source "builtin". */
+  /**
+   * Skills installed by the built-in sync (see `builtinSkillNames` in sync.ts) get source "builtin",
+   * unless their folder holds the import marker (an import replaced the built-in): then "imported".
+   */
   builtinNames?: ReadonlySet<string>;
   /** Source of other skills; "user" by default. A folder holding the import marker is "imported". */
   defaultSource?: SkillSource;
@@ -40,8 +43,8 @@ function errorMessage(error: unknown): string {
 }
 
 async function sourceOf(name: string, dir: string, options: DiscoverOptions): Promise<SkillSource> {
-  if (options.builtinNames?.has(name)) return "builtin";
   if (await pathExists(join(dir, IMPORT_MARKER_FILE))) return "imported";
+  if (options.builtinNames?.has(name)) return "builtin";
   return options.defaultSource ?? "user";
 }
 

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readBuiltinSkillsFromDir } from "../../src/skills/builtin.ts";
+import {
+  builtinSkillSourceFromEmbedded,
+  readBuiltinSkillsFromDir,
+  renderEmbeddedSkillsModule,
+} from "../../src/skills/builtin.ts";
 import { discoverSkills } from "../../src/skills/discover.ts";
 import { renderSkillList } from "../../src/skills/load-skill-tool.ts";
 
@@ -82,6 +86,21 @@ describe("built-in skills", () => {
     expect(files.has("data-analysis/SKILL.md")).toBe(true);
     expect(files.has("data-analysis/scripts/csv-to-tsv.awk")).toBe(true);
     for (const key of files.keys()) expect(key).toMatch(/^[a-z0-9-]+\/[^/]/);
+  });
+});
+
+describe("embedding", () => {
+  test("the generated embedding module yields the same files as the folder", async () => {
+    const fromDir = await readBuiltinSkillsFromDir(skillsDir);
+    const modulePath = join(scratch, "embedded-skills.generated.ts");
+    await writeFile(modulePath, renderEmbeddedSkillsModule(fromDir.keys(), skillsDir));
+    const generated: { embeddedSkillFiles: Record<string, string> } = await import(modulePath);
+    expect(Object.keys(generated.embeddedSkillFiles).sort()).toEqual([...fromDir.keys()].sort());
+    expect(await builtinSkillSourceFromEmbedded(generated.embeddedSkillFiles).files()).toEqual(fromDir);
+  });
+
+  test("an unsafe key is refused", () => {
+    expect(() => renderEmbeddedSkillsModule(["../x"], "../skills")).toThrow("unsafe");
   });
 });
 
@@ -222,6 +241,21 @@ describe("skill-creator check-skill.sh", () => {
       join(scratch, "from-template"),
     ]);
     expect(result.out).toBe("OK: from-template (0 warning(s))\n");
+  });
+});
+
+describe("web-page-testing page-checks.md", () => {
+  test("every browser_evaluate snippet is a syntactically valid expression", async () => {
+    const text = await readFile(join(skillsDir, "web-page-testing", "page-checks.md"), "utf8");
+    const snippets = [...text.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1]);
+    expect(snippets.length).toBeGreaterThanOrEqual(8);
+    for (const snippet of snippets) {
+      try {
+        new Function(`return (${snippet});`);
+      } catch (error) {
+        throw new Error(`invalid snippet:\n${snippet}\n${String(error)}`);
+      }
+    }
   });
 });
 

@@ -88,9 +88,11 @@ describe("discoverSkills", () => {
     await put("brought/SKILL.md", skillMd("brought"));
     await put(`brought/${IMPORT_MARKER_FILE}`, "{}");
     await put("mine/SKILL.md", skillMd("mine"));
-    const result = await discoverSkills(root, { builtinNames: new Set(["shipped"]) });
+    await put("replaced/SKILL.md", skillMd("replaced"));
+    await put(`replaced/${IMPORT_MARKER_FILE}`, "{}");
+    const result = await discoverSkills(root, { builtinNames: new Set(["shipped", "replaced"]) });
     const sources = Object.fromEntries(result.skills.map((skill) => [skill.name, skill.source]));
-    expect(sources).toEqual({ brought: "imported", mine: "user", shipped: "builtin" });
+    expect(sources).toEqual({ brought: "imported", mine: "user", replaced: "imported", shipped: "builtin" });
     expect(result.skills.find((skill) => skill.name === "brought")?.files).toEqual([]);
   });
 
