@@ -133,6 +133,22 @@ function temporarySibling(path: string, label: string): string {
   return join(dirname(path), `.${label}-${basename(path)}-${randomBytes(6).toString("hex")}`);
 }
 
+/**
+ * Remove leftovers of writes interrupted by a crash (`.tmp-*` and `.old-*` entries directly in `dir`).
+ * Call only when no other write into `dir` can be running (sync at start-up).
+ */
+export async function removeInterruptedWrites(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const leftovers = names.filter((name) => /^\.(tmp|old)-.+-[0-9a-f]{12}$/.test(name));
+  for (const name of leftovers) await rm(join(dir, name), { recursive: true, force: true });
+  return leftovers;
+}
+
 /** Write a file via a temporary sibling and a rename, creating parent folders. */
 export async function writeFileAtomically(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

@@ -26,6 +26,7 @@ import {
   hashFolder,
   isDirectory,
   pathExists,
+  removeInterruptedWrites,
   replaceFolder,
   writeFileAtomically,
 } from "./files.ts";
@@ -195,6 +196,8 @@ export async function syncBuiltinSkills(options: SkillSyncOptions): Promise<Skil
     warnings: [],
   };
   const shipped = groupBuiltinFiles(await options.source.files());
+  await removeInterruptedWrites(options.userSkillsDir);
+  await removeInterruptedWrites(join(options.userSkillsDir, BUILTIN_STAGING_FOLDER));
   const manifest = await readSyncManifest(options.manifestPath, report.warnings);
   const before = JSON.stringify(manifest);
 

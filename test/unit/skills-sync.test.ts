@@ -265,6 +265,23 @@ describe("syncBuiltinSkills", () => {
     });
   });
 
+  test("leftovers of an interrupted write are removed; user folders starting with a dot are not", async () => {
+    await syncBuiltinSkills(options(version1()));
+    await mkdir(join(userSkillsDir, ".tmp-alpha-0123456789ab/scripts"), { recursive: true });
+    await writeFile(join(userSkillsDir, ".old-beta-ba9876543210"), "x");
+    await mkdir(join(userSkillsDir, ".my-private"), { recursive: true });
+    const report = await syncBuiltinSkills(options(version1()));
+    expect(report.unchanged).toHaveLength(5);
+    expect((await readdir(userSkillsDir)).sort()).toEqual([
+      ".my-private",
+      "alpha",
+      "beta",
+      "delta",
+      "epsilon",
+      "gamma",
+    ]);
+  });
+
   test("a corrupt manifest is set aside with a warning and sync carries on", async () => {
     await syncBuiltinSkills(options(version1()));
     await writeFile(manifestPath, "{ not json");
