@@ -12,8 +12,8 @@ export interface LaunchOptions {
   /** serve mode: do not open the default browser. */
   noOpen: boolean;
   verbose: boolean;
-  /** dev mode (bun run dev): extra allowed origin for the Vite dev server, window URL override. */
-  devOrigin: string | undefined;
+  /** dev mode (bun run dev): the Vite dev server's origins, allowed to call the API. */
+  devOrigins: string[];
 }
 
 export type ParsedArgs =
@@ -48,7 +48,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     dataDir: env.SAGE_HOME || undefined,
     noOpen: false,
     verbose: env.SAGE_VERBOSE === "1",
-    devOrigin: env.SAGE_DEV_ORIGIN || undefined,
+    devOrigins: (env.SAGE_DEV_ORIGIN ?? "").split(",").filter(Boolean),
   };
   if (env.SAGE_PORT) {
     const port = parsePort(env.SAGE_PORT);

@@ -47,13 +47,13 @@ export async function runServeMode({
     running = await runBackend({
       paths,
       logger,
-      mode: options.devOrigin ? "dev" : "serve",
+      mode: options.devOrigins.length > 0 ? "dev" : "serve",
       compiled,
       host: options.host,
       port: options.port,
       token: process.env.SAGE_DEV_TOKEN || undefined,
-      extraOrigins: options.devOrigin ? [options.devOrigin] : [],
-      shell: { kind: options.devOrigin ? "dev" : "serve", activate: () => false, quit: () => quit() },
+      extraOrigins: options.devOrigins,
+      shell: { kind: options.devOrigins.length > 0 ? "dev" : "serve", activate: () => false, quit: () => quit() },
     });
   } catch (error) {
     lock.lock.release();
@@ -66,7 +66,7 @@ export async function runServeMode({
   console.log(`Sage is running. Open this URL in a browser (it contains your access token):`);
   console.log(`  ${server.launchUrl}`);
   console.log(`Data: ${paths.home}   Logs: ${paths.logs}   Stop: Ctrl+C`);
-  if (!options.noOpen && !options.devOrigin && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
+  if (!options.noOpen && options.devOrigins.length === 0 && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
     openExternal(server.launchUrl);
   }
 
