@@ -52,10 +52,19 @@ async function start(message: WorkerStart): Promise<void> {
       shell: {
         kind: "window",
         activate: () => {
+          logger.info("another launch asked to show the window; bringing it to the front");
           window.dispatch(message.dispatchTarget, WindowCommand.activate);
           return true;
         },
         quit: () => window.dispatch(message.dispatchTarget, WindowCommand.quit),
+        testHooks: message.testHooks
+          ? {
+              crashWorker: () => {
+                logger.warn("test hook: crashing the server worker (exit 70)");
+                process.exit(70);
+              },
+            }
+          : undefined,
       },
     });
     status.generation = message.generation;

@@ -8,6 +8,16 @@ export interface ShellControl {
   activate(): boolean;
   /** Quit the whole app cleanly (DB checkpointed, exit 0). */
   quit(): void;
+  /**
+   * Test-only hooks, present only when the app was started with SAGE_TEST_HOOKS=1 (window mode). Their
+   * routes under /api/app/debug/ do not exist otherwise.
+   */
+  testHooks?: TestHooks;
+}
+
+export interface TestHooks {
+  /** Kill the server worker abruptly (exit code 70), as a crash would; the supervisor must recover. */
+  crashWorker(): void;
 }
 
 /** Open a URL or file in the user's default application (never inside the app window). */

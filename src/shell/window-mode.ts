@@ -71,6 +71,7 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
       host: "127.0.0.1",
       port: options.port,
       token,
+      testHooks: process.env.SAGE_TEST_HOOKS === "1",
     },
     onRestarted: (port) => {
       lock.lock.ready(port, "127.0.0.1", token);

@@ -60,6 +60,8 @@ export interface WorkerStart {
   host: string;
   port: number | undefined;
   token: string;
+  /** SAGE_TEST_HOOKS=1: expose the test-only routes (see ShellControl.testHooks). */
+  testHooks: boolean;
 }
 
 export type MainToWorker = WorkerStart | { type: "stop" };

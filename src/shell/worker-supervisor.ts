@@ -127,7 +127,7 @@ export class WorkerSupervisor {
     this.spawnedAt = Date.now();
     this.status.state = WorkerState.starting;
     this.status.beat();
-    const worker = new Worker(new URL("./server-worker.ts", import.meta.url).href);
+    const worker = new Worker(workerUrl(this.options.start.compiled));
     worker.postMessage({
       ...this.options.start,
       type: "start",
@@ -137,4 +137,15 @@ export class WorkerSupervisor {
     this.worker = worker;
     return worker;
   }
+}
+
+/**
+ * Where the worker's code is. From source, next to this file. In the compiled executable everything is
+ * bundled into one module whose URL is the executable's root (`/$bunfs/root/sage`), and the worker
+ * entrypoint is embedded under its path relative to the entrypoints' common folder (src/).
+ */
+function workerUrl(compiled: boolean): string {
+  return compiled
+    ? new URL("./shell/server-worker.ts", import.meta.url).href
+    : new URL("./server-worker.ts", import.meta.url).href;
 }

@@ -1,10 +1,13 @@
-/** /api/app/*: window activation (second launch), quit from the UI, opening links outside the app. */
+/**
+ * /api/app/*: window activation (second launch), quit from the UI, opening links outside the app, and —
+ * only when the shell provides test hooks — /api/app/debug/* for the window tests.
+ */
 import { Elysia, t } from "elysia";
 import { ValidationError } from "../../core/errors.ts";
 import { openExternal, type ShellControl } from "../../shell/shell-control.ts";
 
 export function appControlRoutes(shell: ShellControl) {
-  return new Elysia({ name: "app-control", prefix: "/api/app" })
+  const routes = new Elysia({ name: "app-control", prefix: "/api/app" })
     .post("/activate", () => ({ shown: shell.activate() }), {
       detail: { summary: "Show and focus the window (used by a second launch)", tags: ["app"] },
     })
@@ -35,4 +38,15 @@ export function appControlRoutes(shell: ShellControl) {
         detail: { summary: "Open a link in the system browser", tags: ["app"] },
       },
     );
+  const hooks = shell.testHooks;
+  if (!hooks) return routes;
+  // Test-only (SAGE_TEST_HOOKS=1): absent from normal runs and from the OpenAPI document.
+  return routes.post(
+    "/debug/crash-worker",
+    () => {
+      setTimeout(() => hooks.crashWorker(), 50);
+      return { crashing: true };
+    },
+    { detail: { hide: true } },
+  );
 }
