@@ -3,7 +3,14 @@
  * explicitly (no globals, no DI framework). Routes read from it; nothing below src/server imports it.
  */
 import type { Database } from "bun:sqlite";
+import type { AgentRepository } from "../agents/repository.ts";
+import type { ProviderRepository } from "../providers/repository.ts";
+import type { SandboxStatus } from "../sandbox/types.ts";
+import type { SessionManager } from "../sessions/manager.ts";
+import type { SessionRepository } from "../sessions/repository.ts";
+import type { SkillService } from "../skills/service.ts";
 import type { EventLog } from "../store/event-log.ts";
+import type { AnyTool } from "../tools/types.ts";
 import type { Logger } from "./logger.ts";
 import type { Paths } from "./paths.ts";
 import type { LocalUser } from "./user.ts";
@@ -21,6 +28,13 @@ export interface AppContext {
   db: Database;
   user: LocalUser;
   events: EventLog;
+  agents: AgentRepository;
+  providers: ProviderRepository;
+  skills: SkillService;
+  tools: readonly AnyTool[];
+  sessionRepo: SessionRepository;
+  sessions: SessionManager;
+  sandbox(): SandboxStatus;
 }
 
 export function isCompiled(): boolean {

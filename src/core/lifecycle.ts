@@ -1,13 +1,23 @@
 /**
  * Start-up and shut-down of the backend, in a fixed order:
  *   data dirs -> SQLite (WAL, busy_timeout, foreign keys) -> migrations -> local user
- *   -> built-in skills sync -> tool registry -> session manager
- * `shutdown()` undoes them in reverse and checkpoints the WAL, so a clean exit leaves no -wal file.
+ *   -> built-in skills sync -> tool registry -> session manager (recovers interrupted turns)
+ * `shutdown()` undoes them in reverse (running turns are stopped and saved) and checkpoints the WAL,
+ * so a clean exit leaves no -wal file.
  */
 
+import { join } from "node:path";
+import { AgentRepository } from "../agents/repository.ts";
+import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
+import { ProviderRepository } from "../providers/repository.ts";
+import { sandboxStatus } from "../sandbox/bubblewrap.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
+import { SessionManager } from "../sessions/manager.ts";
+import { SessionRepository } from "../sessions/repository.ts";
+import { SkillService } from "../skills/service.ts";
 import { closeDatabase, openDatabase } from "../store/database.ts";
 import { EventLog } from "../store/event-log.ts";
+import { BUILTIN_TOOLS } from "../tools/registry.ts";
 import type { AppContext, RunMode } from "./context.ts";
 import type { Logger } from "./logger.ts";
 import { ensurePaths, type Paths } from "./paths.ts";
@@ -41,6 +51,37 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     const user = ensureLocalUser(db);
     const events = new EventLog(db);
     undo.push(() => events.flush());
+
+    const skills = new SkillService({
+      userSkillsDir: paths.skills,
+      manifestPath: join(paths.data, "skills-manifest.json"),
+      compiled: options.compiled,
+      logger: logger.child("skills"),
+    });
+    await skills.start();
+
+    const tools = BUILTIN_TOOLS;
+    const agents = new AgentRepository(db, user.id);
+    const providers = new ProviderRepository(db, user.id, new EncryptedFileStore(paths.secretsFile));
+    const sessionRepo = new SessionRepository(db, user.id);
+    const sessions = new SessionManager({
+      db,
+      userId: user.id,
+      repo: sessionRepo,
+      events,
+      logger: logger.child("sessions"),
+      paths,
+      agents,
+      providers,
+      skills,
+      tools,
+      sandbox: sandboxStatus,
+      userEnvironment: () => ({}),
+    });
+    const recovered = sessions.recover();
+    if (recovered > 0) logger.info(`marked ${recovered} turn(s) interrupted by the last exit as interrupted`);
+    undo.push(() => sessions.shutdown());
+
     const context: AppContext = {
       version: VERSION,
       mode: options.mode,
@@ -51,17 +92,17 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       db,
       user,
       events,
+      agents,
+      providers,
+      skills,
+      tools,
+      sessionRepo,
+      sessions,
+      sandbox: sandboxStatus,
     };
     logger.info(`backend ready in ${(performance.now() - started).toFixed(1)} ms`, { data: paths.home });
     let stopped = false;
-    const commands: SessionCommands = {
-      canSubscribe: () => false,
-      submit: notYet,
-      stop: notYet,
-      inject: notYet,
-      approve: notYet,
-      answer: notYet,
-    };
+    const commands: SessionCommands = sessions;
     return {
       context,
       commands,
@@ -82,8 +123,4 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     for (const step of undo.reverse()) await step();
     throw error;
   }
-}
-
-function notYet(): never {
-  throw new Error("Sessions are not available yet.");
 }

@@ -16,7 +16,7 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Logger } from "../core/logger.ts";
 import { ClientMessage, type ClientMessageOf } from "../shared/client-messages.ts";
 import type { ServerEvent } from "../shared/events.ts";
-import type { EventLog } from "../store/event-log.ts";
+import type { EventLog, LoggedEvent } from "../store/event-log.ts";
 
 const HIGH_WATER = 4 * 1024 * 1024;
 const checkClientMessage = TypeCompiler.Compile(ClientMessage);
@@ -184,16 +184,14 @@ export class WebSocketHub {
     }
   }
 
-  private deliver(events: ServerEvent[]): void {
+  private deliver(events: LoggedEvent[]): void {
     if (this.connections.size === 0) return;
-    for (const event of events) {
-      let json: string | undefined;
+    for (const { event, json } of events) {
       const broadcast = BROADCAST.has(event.type);
       for (const connection of this.connections.values()) {
         if (connection.lagging) continue;
         const lastSent = connection.lastSent.get(event.sessionId);
         if (!broadcast && (lastSent === undefined || event.seq <= lastSent)) continue;
-        json ??= JSON.stringify(event);
         connection.socket.send(json);
         if (!broadcast) connection.lastSent.set(event.sessionId, event.seq);
         if (connection.socket.getBufferedAmount() > HIGH_WATER) connection.lagging = true;

@@ -38,7 +38,11 @@ export const ClientMessages = {
     options: T.Optional(SubmitOptions),
   }),
   stop: T.Object({ type: T.Literal("stop"), sessionId: id }),
-  inject: T.Object({ type: T.Literal("inject"), sessionId: id, text: T.String({ minLength: 1, maxLength: 100_000 }) }),
+  inject: T.Object({
+    type: T.Literal("inject"),
+    sessionId: id,
+    text: T.String({ minLength: 1, maxLength: 100_000 }),
+  }),
   approve: T.Object({
     type: T.Literal("approve"),
     sessionId: id,

@@ -10,7 +10,7 @@
  * - Broadcast events (`session.summary`, `session.removed`) and connection events (`error`, `pong`,
  *   `subscribed`) are not stored; they carry the session's current `seq` (or 0) and never advance it.
  */
-import { type Static, type TSchema, Type as T } from "@sinclair/typebox";
+import { type Static, Type as T, type TSchema } from "@sinclair/typebox";
 import { MessageInfo, Part, ToolOutput, ToolStatus, Usage } from "./parts.ts";
 import { SessionSummary } from "./session.ts";
 
@@ -39,7 +39,12 @@ export type Question = Static<typeof Question>;
 export const TodoItem = T.Object({
   id: T.String(),
   text: T.String(),
-  status: T.Union([T.Literal("pending"), T.Literal("in_progress"), T.Literal("done"), T.Literal("cancelled")]),
+  status: T.Union([
+    T.Literal("pending"),
+    T.Literal("in_progress"),
+    T.Literal("done"),
+    T.Literal("cancelled"),
+  ]),
 });
 export type TodoItem = Static<typeof TodoItem>;
 

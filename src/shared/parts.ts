@@ -82,6 +82,8 @@ export const CompactionPart = T.Object({
   id: T.String(),
   type: T.Literal("compaction"),
   summary: T.String(),
+  /** The last message the summary stands for: the model sees the summary instead of it and all before. */
+  upToMessageId: T.String(),
   /** How many earlier messages the summary stands for (they stay stored and searchable). */
   replacedCount: T.Number(),
   tokensBefore: T.Number(),

@@ -5,8 +5,8 @@
  * - `parsePinnedSkills(text)`: `/skill-name` tokens the user typed at the start of a message; the caller
  *   loads those skills for the turn with `renderLoadedSkill` (the same text `load_skill` returns).
  *
- * The skill's folder lies outside the agent's workspace (it is in the data dir): the integrator lets the
- * file tools read it and the shell tool use it as cwd.
+ * The skill's folder lies outside the agent's workspace (it is in the data dir): the catalog's
+ * `materialize` copies it into the workspace so the confined file tools and the sandboxed shell reach it.
  */
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, ToolError } from "../tools/types.ts";
@@ -39,14 +39,14 @@ export function renderSkillList(skills: readonly Skill[]): string {
   return lines.join("\n");
 }
 
-/** The full text of a loaded skill: its folder, its files, then its body. */
-export function renderLoadedSkill(skill: Skill): string {
-  const lines = [`<skill name="${skill.name}">`, `Skill folder (absolute): ${skill.dir}`];
+/** The full text of a loaded skill: its folder (as the agent should use it), its files, then its body. */
+export function renderLoadedSkill(skill: Skill, folder: string = skill.dir): string {
+  const lines = [`<skill name="${skill.name}">`, `Skill folder: ${folder}`];
   if (skill.files.length === 0) {
     lines.push("The skill has no other files.");
   } else {
     lines.push(
-      "Files in the skill folder (paths relative to it; read them with read_file using the absolute path, " +
+      "Files in the skill folder (paths relative to it; read them with read_file, " +
         "run its scripts with shell, giving the skill folder as cwd when a script expects it):",
     );
     for (const file of skill.files.slice(0, LOADED_SKILL_MAX_FILES_LISTED)) lines.push(`- ${file}`);
@@ -69,7 +69,7 @@ export const LoadSkillParameters = T.Object({
 export const loadSkillTool = defineTool({
   name: "load_skill",
   description:
-    "Load a skill: returns its instructions, its folder's absolute path and its files. Call it when the " +
+    "Load a skill: returns its instructions, its folder and its files. Call it when the " +
     "task matches a skill listed in the Skills section, before doing the work, then follow the " +
     "instructions. Read the skill's files with read_file and run its scripts with shell as it says.",
   parameters: LoadSkillParameters,
@@ -88,9 +88,10 @@ export const loadSkillTool = defineTool({
       const available = names.length > 0 ? `Enabled skills: ${names.join(", ")}.` : "No skills are enabled.";
       throw new ToolError(`No enabled skill is named '${name}'. ${available}`);
     }
+    const folder = catalog.materialize ? await catalog.materialize(skill) : skill.dir;
     return {
-      text: renderLoadedSkill(skill),
-      details: { name: skill.name, source: skill.source, dir: skill.dir, files: skill.files },
+      text: renderLoadedSkill(skill, folder),
+      details: { name: skill.name, source: skill.source, dir: folder, files: skill.files },
     };
   },
 });

@@ -78,6 +78,12 @@ export interface SkillDiagnostic {
 export interface SkillCatalog {
   list(): Skill[];
   get(name: string): Skill | undefined;
+  /**
+   * Make the skill's files reachable by the agent's tools and return the folder they should use. Sage
+   * copies the skill into the agent's workspace (`.skills/<name>`), so the confined file tools and the
+   * sandboxed shell can read and run it. Without it, the skill's own folder is given.
+   */
+  materialize?(skill: Skill): Promise<string>;
 }
 
 /**

@@ -3,7 +3,9 @@
  *
  * Contract: WAL journal, busy_timeout 5 s, foreign keys on, synchronous NORMAL (a kill -9 loses nothing
  * that was committed; only a power cut may lose the last commits). `closeDatabase` checkpoints the WAL
- * (TRUNCATE) so a clean exit leaves no -wal file behind.
+ * (TRUNCATE) and leaves WAL mode, so a clean exit leaves no -wal/-shm file behind — even when some
+ * `db.prepare()` statement was never finalized (SQLite then keeps the connection open past close(), and
+ * would keep the -wal file with it). `openDatabase` switches back to WAL on the next start.
  */
 import { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
@@ -45,6 +47,11 @@ export function journalMode(db: Database): string {
 export function closeDatabase(db: Database): void {
   try {
     db.run("PRAGMA wal_checkpoint(TRUNCATE)");
+    try {
+      db.run("PRAGMA journal_mode = DELETE");
+    } catch {
+      // Another connection still uses the file (a crashed worker's): it keeps WAL; the -wal is empty.
+    }
   } finally {
     db.close();
   }

@@ -9,17 +9,29 @@
  *   of events per second.
  * - Ephemeral events (see EPHEMERAL_EVENTS) are not stored and carry the current seq without advancing
  *   it; they are delivered in order with the stored ones.
+ * - An event is serialised when appended: it shows the state at that moment even if the objects it
+ *   referenced change afterwards (parts keep growing while they stream).
  * - `since(sessionId, afterSeq)` returns stored events with seq > afterSeq in order, including any
  *   still queued, so a subscriber that reads the backlog and then listens sees no gap and no duplicate.
  */
 import type { Database, Statement } from "bun:sqlite";
 import { type DraftEvent, EPHEMERAL_EVENTS, type ServerEvent } from "../shared/events.ts";
 
-export type EventListener = (events: ServerEvent[]) => void;
+/**
+ * A stamped event and its JSON, serialised once when appended. `json` is the truth (later changes to
+ * objects the event referenced do not leak in); read only the envelope fields (type, sessionId, seq) of
+ * `event`.
+ */
+export interface LoggedEvent {
+  event: ServerEvent;
+  json: string;
+}
+
+export type EventListener = (events: LoggedEvent[]) => void;
 
 export class EventLog {
   private readonly lastSeqs = new Map<string, number>();
-  private queue: ServerEvent[] = [];
+  private queue: LoggedEvent[] = [];
   private flushScheduled = false;
   private readonly listeners = new Set<EventListener>();
   private readonly insert: Statement;
@@ -49,7 +61,8 @@ export class EventLog {
     const seq = ephemeral ? this.lastSeq(draft.sessionId) : this.lastSeq(draft.sessionId) + 1;
     if (!ephemeral) this.lastSeqs.set(draft.sessionId, seq);
     const event = { ...draft, seq, at: Date.now() } as ServerEvent;
-    this.queue.push(event);
+    const json = JSON.stringify(event);
+    this.queue.push({ event, json });
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -63,10 +76,10 @@ export class EventLog {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    const stored = batch.filter((e) => !EPHEMERAL_EVENTS.has(e.type));
+    const stored = batch.filter((entry) => !EPHEMERAL_EVENTS.has(entry.event.type));
     if (stored.length > 0) {
       this.db.transaction(() => {
-        for (const e of stored) this.insert.run(e.sessionId, e.seq, e.type, JSON.stringify(e));
+        for (const { event, json } of stored) this.insert.run(event.sessionId, event.seq, event.type, json);
       })();
     }
     for (const listener of this.listeners) {

@@ -4,7 +4,8 @@ import type { AppContext } from "../../core/context.ts";
 import type { ShellControl } from "../../shell/shell-control.ts";
 import { appControlRoutes } from "./app-control.ts";
 import { healthRoutes } from "./health.ts";
+import { sessionRoutes } from "./sessions.ts";
 
 export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[] {
-  return [healthRoutes(app), appControlRoutes(shell)];
+  return [healthRoutes(app), appControlRoutes(shell), sessionRoutes(app)];
 }

@@ -1,0 +1,145 @@
+/**
+ * From stored messages to what the model is sent.
+ *
+ * Contract:
+ * - Compaction: the newest summary message replaces every message up to its `upToMessageId`; the model
+ *   sees the summary first, then the messages after that point (the summary's own position is skipped).
+ * - Assistant steps that failed before finishing (status "error") are left out: their content is
+ *   incomplete and the step was retried. Stopped or interrupted steps are kept (the user saw them);
+ *   their unfinished tool calls get an "interrupted" result so every call has a result.
+ * - Guidance is sent as a user message marked as mid-task guidance.
+ * - Images (attachments, tool screenshots) go as image content when the model has vision; otherwise a
+ *   short note names the file.
+ */
+import type { ModelMessage, ToolResultPart, UserModelMessage } from "ai";
+import type { CompactionPart, Message, Part, ToolPart } from "../shared/parts.ts";
+
+export interface HistoryOptions {
+  vision: boolean;
+  readAttachment(path: string): Promise<{ data: string; mime: string } | undefined>;
+}
+
+/** The messages the model should see, after applying the newest compaction. */
+export function modelVisibleMessages(messages: Message[]): Message[] {
+  let summaryIndex = -1;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]?.info.kind === "summary") {
+      summaryIndex = i;
+      break;
+    }
+  }
+  if (summaryIndex < 0) return messages;
+  const summary = messages[summaryIndex] as Message;
+  const part = summary.parts.find((p): p is CompactionPart => p.type === "compaction");
+  const cut = part ? messages.findIndex((m) => m.info.id === part.upToMessageId) : -1;
+  return [summary, ...messages.filter((_, i) => i > cut && i !== summaryIndex)];
+}
+
+export async function toModelMessages(messages: Message[], options: HistoryOptions): Promise<ModelMessage[]> {
+  const out: ModelMessage[] = [];
+  const visible = modelVisibleMessages(messages);
+  // Images from tool results are sent for the newest assistant step only; older ones become notes.
+  const newestAssistant = visible.findLast((m) => m.info.role === "assistant")?.info.id;
+  for (const message of visible) {
+    if (message.info.kind === "summary") {
+      const summary = message.parts.find((p): p is CompactionPart => p.type === "compaction");
+      if (summary) {
+        out.push({
+          role: "user",
+          content: `Summary of the earlier part of this conversation (older messages were compacted to save context):\n\n${summary.summary}`,
+        });
+      }
+      continue;
+    }
+    if (message.info.role === "user") {
+      out.push(await userMessage(message, options));
+      continue;
+    }
+    if (
+      message.info.status === "error" &&
+      !message.parts.some((p) => p.type === "tool" && p.status === "completed")
+    )
+      continue;
+    out.push(...(await assistantMessages(message.parts, options, message.info.id === newestAssistant)));
+  }
+  return out;
+}
+
+async function userMessage(message: Message, options: HistoryOptions): Promise<UserModelMessage> {
+  const content: Exclude<UserModelMessage["content"], string> = [];
+  const prefix =
+    message.info.kind === "guidance" ? "[Guidance from the user, sent while you were working]\n" : "";
+  for (const part of message.parts) {
+    if (part.type === "text" && part.text) content.push({ type: "text", text: prefix + part.text });
+    if (part.type === "file") {
+      if (part.mime.startsWith("image/") && options.vision) {
+        const file = await options.readAttachment(part.path);
+        if (file) {
+          content.push({ type: "image", image: file.data, mediaType: file.mime });
+          continue;
+        }
+      }
+      content.push({
+        type: "text",
+        text: `[Attached file: ${part.path} (${part.mime}, ${part.size} bytes) — in the workspace]`,
+      });
+    }
+  }
+  if (content.length === 0) content.push({ type: "text", text: prefix || "(empty message)" });
+  return { role: "user", content };
+}
+
+async function assistantMessages(
+  parts: Part[],
+  options: HistoryOptions,
+  withImages: boolean,
+): Promise<ModelMessage[]> {
+  const content: Exclude<Extract<ModelMessage, { role: "assistant" }>["content"], string> = [];
+  const results: ToolResultPart[] = [];
+  for (const part of parts) {
+    if (part.type === "text" && part.text) content.push({ type: "text", text: part.text });
+    else if (part.type === "reasoning" && part.text) content.push({ type: "reasoning", text: part.text });
+    else if (part.type === "tool") {
+      content.push({
+        type: "tool-call",
+        toolCallId: part.callId,
+        toolName: part.tool,
+        input: part.input ?? {},
+      });
+      results.push(await toolResult(part, options, withImages));
+    }
+  }
+  if (content.length === 0) return [];
+  const messages: ModelMessage[] = [{ role: "assistant", content }];
+  if (results.length > 0) messages.push({ role: "tool", content: results });
+  return messages;
+}
+
+async function toolResult(
+  part: ToolPart,
+  options: HistoryOptions,
+  withImages: boolean,
+): Promise<ToolResultPart> {
+  const base = { type: "tool-result" as const, toolCallId: part.callId, toolName: part.tool };
+  if (part.status === "completed") {
+    const text = part.output?.text ?? "";
+    const images = part.output?.images ?? [];
+    if (images.length === 0) return { ...base, output: { type: "text", value: text } };
+    const note = `${text}\n[${images.length} image(s) saved: ${images.map((i) => i.path).join(", ")}]`;
+    if (!options.vision || !withImages) return { ...base, output: { type: "text", value: note } };
+    const value: Extract<ToolResultPart["output"], { type: "content" }>["value"] = [{ type: "text", text }];
+    for (const image of images) {
+      const file = await options.readAttachment(image.path);
+      if (file) value.push({ type: "file", data: { type: "data", data: file.data }, mediaType: file.mime });
+    }
+    return { ...base, output: { type: "content", value } };
+  }
+  if (part.status === "denied")
+    return { ...base, output: { type: "error-text", value: part.error ?? "The user denied this call." } };
+  if (part.status === "error")
+    return { ...base, output: { type: "error-text", value: part.error ?? "The tool failed." } };
+  return {
+    ...base,
+    output: { type: "error-text", value: "This call did not finish: the turn was interrupted." },
+  };
+}

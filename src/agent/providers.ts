@@ -1,0 +1,64 @@
+/**
+ * Language models through the Vercel AI SDK: one factory per provider kind, no hand-written stream
+ * parsing. Any OpenAI-compatible base URL works (DeepSeek, OpenRouter, Moonshot, Zhipu, DashScope,
+ * Ollama, LM Studio, llama.cpp server, vLLM).
+ */
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
+import { createOpenAI } from "@ai-sdk/openai";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type { LanguageModel } from "ai";
+import type { ProviderKind } from "../shared/provider.ts";
+
+/** A provider with its key, as the runtime needs it (built per request; never stored or logged). */
+export interface ProviderAccess {
+  id: string;
+  name: string;
+  kind: ProviderKind;
+  baseUrl: string;
+  apiKey: string | undefined;
+}
+
+export function createLanguageModel(provider: ProviderAccess, modelId: string): LanguageModel {
+  const baseURL = provider.baseUrl.replace(/\/+$/, "");
+  switch (provider.kind) {
+    case "openai-compatible":
+      return createOpenAICompatible({
+        name: providerOptionsKey(provider),
+        baseURL,
+        apiKey: provider.apiKey,
+        includeUsage: true,
+      })(modelId);
+    case "openai":
+      return createOpenAI({ baseURL, apiKey: provider.apiKey }).chat(modelId);
+    case "anthropic":
+      return createAnthropic({ baseURL, apiKey: provider.apiKey })(modelId);
+    case "google":
+      return createGoogleGenerativeAI({ baseURL, apiKey: provider.apiKey })(modelId);
+  }
+}
+
+/** The key under which provider-specific options are passed (openai-compatible uses its name). */
+export function providerOptionsKey(provider: Pick<ProviderAccess, "kind" | "id">): string {
+  return provider.kind === "openai-compatible" ? "sage" : provider.kind;
+}
+
+export type ReasoningEffort = "low" | "medium" | "high";
+
+/** Provider options for a reasoning effort, for the providers that accept one. */
+export function reasoningOptions(
+  provider: Pick<ProviderAccess, "kind" | "id">,
+  effort: ReasoningEffort | undefined,
+): Record<string, Record<string, unknown>> | undefined {
+  if (!effort) return undefined;
+  const budget = { low: 2048, medium: 8192, high: 24576 }[effort];
+  switch (provider.kind) {
+    case "openai-compatible":
+    case "openai":
+      return { [providerOptionsKey(provider)]: { reasoningEffort: effort } };
+    case "anthropic":
+      return { anthropic: { thinking: { type: "enabled", budgetTokens: budget } } };
+    case "google":
+      return { google: { thinkingConfig: { thinkingBudget: budget, includeThoughts: true } } };
+  }
+}

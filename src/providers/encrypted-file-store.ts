@@ -1,0 +1,78 @@
+/**
+ * The fallback key store, used when no OS keychain is reachable (headless machines without a D-Bus
+ * session). Secrets are encrypted with AES-256-GCM in one file (0600) in the data dir; the key is a
+ * random 256-bit file (0600) beside it. This protects keys from casual reading, backups of the database
+ * and exports — not from someone who can read the user's files; the UI says so.
+ */
+
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { SecretStore } from "./secret-store.ts";
+
+interface Sealed {
+  iv: string;
+  tag: string;
+  data: string;
+}
+
+export class EncryptedFileStore implements SecretStore {
+  readonly kind = "encrypted-file" as const;
+  private key: Buffer | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly keyFile = `${file}.key`,
+  ) {}
+
+  async get(ref: string): Promise<string | undefined> {
+    const sealed = this.readAll()[ref];
+    if (!sealed) return undefined;
+    const decipher = createDecipheriv("aes-256-gcm", this.masterKey(), Buffer.from(sealed.iv, "base64"));
+    decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]).toString(
+      "utf8",
+    );
+  }
+
+  async set(ref: string, value: string): Promise<void> {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.masterKey(), iv);
+    const data = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);
+    const all = this.readAll();
+    all[ref] = {
+      iv: iv.toString("base64"),
+      tag: cipher.getAuthTag().toString("base64"),
+      data: data.toString("base64"),
+    };
+    this.writeAll(all);
+  }
+
+  async delete(ref: string): Promise<void> {
+    const all = this.readAll();
+    if (!(ref in all)) return;
+    delete all[ref];
+    this.writeAll(all);
+  }
+
+  private masterKey(): Buffer {
+    if (this.key) return this.key;
+    if (existsSync(this.keyFile)) {
+      this.key = Buffer.from(readFileSync(this.keyFile, "utf8").trim(), "base64");
+    } else {
+      this.key = randomBytes(32);
+      writeFileSync(this.keyFile, this.key.toString("base64"), { mode: 0o600, flag: "wx" });
+    }
+    return this.key;
+  }
+
+  private readAll(): Record<string, Sealed> {
+    if (!existsSync(this.file)) return {};
+    return JSON.parse(readFileSync(this.file, "utf8")) as Record<string, Sealed>;
+  }
+
+  private writeAll(all: Record<string, Sealed>): void {
+    const temp = `${this.file}.tmp`;
+    writeFileSync(temp, JSON.stringify(all), { mode: 0o600 });
+    renameSync(temp, this.file);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Default approval rules and what a remembered approval covers.
+ *
+ * Defaults: reading inside the workspace and talking to the user are allowed; writes, shell commands,
+ * network access and browser actions ask; `browser_evaluate` always asks. Without bubblewrap, shell
+ * commands run unsandboxed and therefore always ask — an agent's "allow" rule and remembered approvals
+ * do not apply to them (a "deny" still does).
+ */
+import type { ApprovalRule } from "../shared/agent.ts";
+import type { AnyTool } from "../tools/types.ts";
+
+/** Tools that ask every time, whatever was remembered. */
+export const ALWAYS_ASK = new Set(["browser_evaluate"]);
+/** Browser tools that only look. */
+const BROWSER_READ_ONLY = new Set(["browser_snapshot", "browser_screenshot"]);
+
+export function defaultRule(tool: AnyTool): ApprovalRule {
+  switch (tool.kind) {
+    case "read":
+    case "interaction":
+      return "allow";
+    case "browser":
+      return BROWSER_READ_ONLY.has(tool.name) ? "allow" : "ask";
+    default:
+      return "ask";
+  }
+}
+
+export interface PolicyInput {
+  tool: AnyTool;
+  agentRule: ApprovalRule | undefined;
+  remembered: boolean;
+  sandboxed: boolean;
+}
+
+export function decideRule({ tool, agentRule, remembered, sandboxed }: PolicyInput): ApprovalRule {
+  const rule = agentRule ?? defaultRule(tool);
+  if (rule === "deny") return "deny";
+  if (ALWAYS_ASK.has(tool.name)) return "ask";
+  if (tool.kind === "shell" && !sandboxed) return "ask";
+  if (rule === "allow") return "allow";
+  return remembered ? "allow" : "ask";
+}
+
+/** What "allow for this session / always" covers for a call: the exact command, the host, or the tool. */
+export function approvalPattern(tool: AnyTool, input: unknown): string {
+  const params = (input ?? {}) as Record<string, unknown>;
+  if (tool.kind === "shell" && typeof params.command === "string") return `command:${params.command.trim()}`;
+  if (tool.kind === "network" && typeof params.url === "string") {
+    try {
+      return `host:${new URL(params.url).host}`;
+    } catch {
+      return "*";
+    }
+  }
+  return "*";
+}

@@ -1,0 +1,131 @@
+/** /api/sessions: list, create, read messages (paged from the end), rename, pin, delete/undo, edit, regenerate, versions. */
+import { Elysia, t } from "elysia";
+import type { AppContext } from "../../core/context.ts";
+import { exportJson, exportMarkdown, importJson } from "../../sessions/export.ts";
+
+const id = t.String({ minLength: 1, maxLength: 200 });
+
+export function sessionRoutes(app: AppContext) {
+  const { sessions } = app;
+  return new Elysia({ name: "sessions", prefix: "/api/sessions", detail: { tags: ["sessions"] } })
+    .get(
+      "/",
+      ({ query }) => ({
+        sessions: sessions.list({
+          limit: query.limit ?? 50,
+          beforeUpdatedAt: query.before,
+          agentId: query.agentId,
+        }),
+      }),
+      {
+        query: t.Object({
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 500 })),
+          before: t.Optional(t.Number({ description: "updatedAt of the last session of the previous page" })),
+          agentId: t.Optional(t.String()),
+        }),
+        detail: { summary: "Sessions, pinned first then newest first, with running state" },
+      },
+    )
+    .post("/", ({ body }) => sessions.create(body?.agentId, body?.title), {
+      body: t.Optional(
+        t.Object({ agentId: t.Optional(id), title: t.Optional(t.String({ maxLength: 200 })) }),
+      ),
+      detail: { summary: "Create a session (with the default agent unless one is given)" },
+    })
+    .post("/import", ({ body }) => importJson(app, body), {
+      body: t.Unknown(),
+      detail: { summary: "Import a session exported as JSON (format sage.session.v1)" },
+    })
+    .get("/:id", ({ params }) => sessions.get(params.id), { params: t.Object({ id }) })
+    .patch("/:id", ({ params, body }) => sessions.update(params.id, body), {
+      params: t.Object({ id }),
+      body: t.Object({ title: t.Optional(t.String({ maxLength: 200 })), pinned: t.Optional(t.Boolean()) }),
+      detail: { summary: "Rename or pin" },
+    })
+    .delete(
+      "/:id",
+      async ({ params }) => {
+        await sessions.delete(params.id);
+        return { deleted: true, undoUntil: Date.now() + 10 * 60 * 1000 };
+      },
+      { params: t.Object({ id }), detail: { summary: "Delete (restorable for 10 minutes)" } },
+    )
+    .post("/:id/restore", ({ params }) => sessions.restore(params.id), {
+      params: t.Object({ id }),
+      detail: { summary: "Undo a delete" },
+    })
+    .get(
+      "/:id/messages",
+      ({ params, query }) => sessions.messages(params.id, { limit: query.limit ?? 80, before: query.before }),
+      {
+        params: t.Object({ id }),
+        query: t.Object({
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
+          before: t.Optional(t.String({ description: "Return the messages before this one (older page)" })),
+        }),
+        detail: { summary: "Messages of the active branch, newest page first; subscribe after lastSeq" },
+      },
+    )
+    .post(
+      "/:id/edit",
+      ({ params, body }) => {
+        sessions.edit(params.id, body.messageId, body.text, body.clientTurnId);
+        return { queued: true };
+      },
+      {
+        params: t.Object({ id }),
+        body: t.Object({
+          messageId: id,
+          text: t.String({ minLength: 1, maxLength: 1_000_000 }),
+          clientTurnId: id,
+        }),
+        detail: {
+          summary: "Edit a user message: a new version and a new turn (the old one stays reachable)",
+        },
+      },
+    )
+    .post(
+      "/:id/regenerate",
+      ({ params, body }) => {
+        sessions.regenerate(params.id, body.messageId, body.clientTurnId);
+        return { queued: true };
+      },
+      {
+        params: t.Object({ id }),
+        body: t.Object({ messageId: id, clientTurnId: id }),
+        detail: { summary: "Answer a user message again (the old answer stays reachable)" },
+      },
+    )
+    .post(
+      "/:id/switch-version",
+      ({ params, body }) => {
+        sessions.switchVersion(params.id, body.messageId);
+        return { switched: true };
+      },
+      {
+        params: t.Object({ id }),
+        body: t.Object({ messageId: id }),
+        detail: { summary: "Show another version of a message" },
+      },
+    )
+    .get(
+      "/:id/export",
+      ({ params, query, set }) => {
+        const summary = sessions.get(params.id);
+        const safe =
+          (summary.title || "session").replace(/[^\p{L}\p{N}._ -]+/gu, "").slice(0, 60) || "session";
+        if (query.format === "json") {
+          set.headers["content-disposition"] = `attachment; filename="${safe}.json"`;
+          return exportJson(app, params.id);
+        }
+        set.headers["content-type"] = "text/markdown; charset=utf-8";
+        set.headers["content-disposition"] = `attachment; filename="${safe}.md"`;
+        return exportMarkdown(app, params.id);
+      },
+      {
+        params: t.Object({ id }),
+        query: t.Object({ format: t.Optional(t.Union([t.Literal("md"), t.Literal("json")])) }),
+        detail: { summary: "Export the active branch as Markdown or JSON (sage.session.v1)" },
+      },
+    );
+}

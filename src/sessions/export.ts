@@ -1,0 +1,164 @@
+/**
+ * Export a session's active branch as Markdown (to read) or JSON (to import back), and import JSON.
+ *
+ * JSON format `sage.session.v1`:
+ *   { format: "sage.session.v1", exportedAt, session: { title, agentName, createdAt },
+ *     messages: [{ role, kind, status, createdAt, model?, usage?, parts: Part[] }] }
+ * Messages are in order; import gives them fresh ids (compaction summaries are relinked). Keys and secrets are never in it.
+ */
+import { type Static, Type as T } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import type { AppContext } from "../core/context.ts";
+import { ValidationError } from "../core/errors.ts";
+import { newId } from "../core/ids.ts";
+import { type Message, MessageStatus, Part, Usage } from "../shared/parts.ts";
+
+export const SessionExport = T.Object({
+  format: T.Literal("sage.session.v1"),
+  exportedAt: T.Number(),
+  session: T.Object({
+    title: T.String({ maxLength: 500 }),
+    agentName: T.Optional(T.String()),
+    createdAt: T.Number(),
+  }),
+  messages: T.Array(
+    T.Object({
+      /** The id in the exporting app; used only to relink compaction summaries on import. */
+      id: T.Optional(T.String()),
+      role: T.Union([T.Literal("user"), T.Literal("assistant")]),
+      kind: T.Union([T.Literal("normal"), T.Literal("guidance"), T.Literal("summary")]),
+      status: MessageStatus,
+      createdAt: T.Number(),
+      model: T.Optional(T.String()),
+      usage: T.Optional(Usage),
+      parts: T.Array(Part),
+    }),
+    { maxItems: 200_000 },
+  ),
+});
+export type SessionExport = Static<typeof SessionExport>;
+
+function allMessages(app: AppContext, sessionId: string): Message[] {
+  return app.sessionRepo.activePath(sessionId, { limit: 1_000_000 });
+}
+
+export function exportJson(app: AppContext, sessionId: string): SessionExport {
+  const session = app.sessions.get(sessionId);
+  const agent = app.agents.find(session.agentId);
+  return {
+    format: "sage.session.v1",
+    exportedAt: Date.now(),
+    session: { title: session.title, agentName: agent?.config.name, createdAt: session.createdAt },
+    messages: allMessages(app, sessionId).map((m) => ({
+      id: m.info.id,
+      role: m.info.role,
+      kind: m.info.kind,
+      status: m.info.status,
+      createdAt: m.info.createdAt,
+      ...(m.info.model ? { model: m.info.model } : {}),
+      ...(m.info.usage ? { usage: m.info.usage } : {}),
+      parts: m.parts,
+    })),
+  };
+}
+
+export function exportMarkdown(app: AppContext, sessionId: string): string {
+  const session = app.sessions.get(sessionId);
+  const lines = [
+    `# ${session.title || "Untitled session"}`,
+    "",
+    `_Exported from Sage on ${new Date().toISOString().slice(0, 10)}_`,
+    "",
+  ];
+  for (const message of allMessages(app, sessionId)) {
+    const who =
+      message.info.kind === "summary"
+        ? "Summary"
+        : message.info.role === "user"
+          ? message.info.kind === "guidance"
+            ? "You (guidance)"
+            : "You"
+          : "Sage";
+    lines.push(
+      `## ${who} — ${new Date(message.info.createdAt).toISOString().replace("T", " ").slice(0, 16)}`,
+      "",
+    );
+    for (const part of message.parts) {
+      switch (part.type) {
+        case "text":
+          lines.push(part.text, "");
+          break;
+        case "reasoning":
+          if (part.text) lines.push(...part.text.split("\n").map((l) => `> ${l}`), "");
+          break;
+        case "tool":
+          lines.push(
+            `**Tool \`${part.tool}\`** (${part.status})`,
+            "",
+            "```json",
+            JSON.stringify(part.input ?? {}, null, 2),
+            "```",
+            "",
+          );
+          if (part.output?.text || part.error)
+            lines.push("```", (part.output?.text ?? part.error ?? "").slice(0, 20_000), "```", "");
+          break;
+        case "file":
+          lines.push(`📎 ${part.name} (\`${part.path}\`)`, "");
+          break;
+        case "compaction":
+          lines.push(part.summary, "");
+          break;
+        case "error":
+          lines.push(`> ⚠️ ${part.message}`, "");
+          break;
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Import an exported session as a new session. Validates everything before writing anything. */
+export function importJson(app: AppContext, body: unknown) {
+  if (!Value.Check(SessionExport, body)) {
+    const first = [...Value.Errors(SessionExport, body)][0];
+    throw new ValidationError(
+      `This is not a Sage session export (sage.session.v1): ${first ? `${first.path || "(root)"} ${first.message}` : "unknown shape"}.`,
+    );
+  }
+  const data = body;
+  const agent =
+    app.agents.list().find((a) => a.config.name === data.session.agentName) ?? app.agents.defaultAgent();
+  const sessionId = newId("ses");
+  app.db.transaction(() => {
+    app.sessionRepo.createSession(sessionId, agent.id, data.session.title.slice(0, 200));
+    let parentId: string | null = null;
+    const ids = new Map<string, string>();
+    for (const message of data.messages) {
+      const id = newId("msg");
+      if (message.id) ids.set(message.id, id);
+      app.sessionRepo.insertMessage({
+        id,
+        sessionId,
+        role: message.role,
+        parentId,
+        turnId: null,
+        kind: message.kind,
+        status: message.status === "streaming" ? "interrupted" : message.status,
+        createdAt: message.createdAt,
+        ...(message.model ? { model: message.model } : {}),
+        ...(message.usage ? { usage: message.usage } : {}),
+      });
+      message.parts.forEach((part, index) => {
+        const fresh = { ...part, id: newId("prt") };
+        if (fresh.type === "compaction")
+          fresh.upToMessageId = ids.get(fresh.upToMessageId) ?? fresh.upToMessageId;
+        app.sessionRepo.savePart(sessionId, id, index, fresh);
+      });
+      parentId = id;
+    }
+    app.sessionRepo.update(sessionId, { titleSet: data.session.title.length > 0 });
+  })();
+  app.sessions.broadcast(sessionId);
+  return app.sessions.get(sessionId);
+}

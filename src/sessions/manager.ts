@@ -1,0 +1,308 @@
+/**
+ * The sessions of the app: creates runners on demand, answers WebSocket commands and the sessions API,
+ * broadcasts session summaries (sidebar), recovers turns a crash left running, and names sessions.
+ */
+import { generateText } from "ai";
+import { NotFoundError, ValidationError } from "../core/errors.ts";
+import { newId } from "../core/ids.ts";
+import type { SessionCommands } from "../server/ws-hub.ts";
+import type { ClientMessageOf } from "../shared/client-messages.ts";
+import type { Message } from "../shared/parts.ts";
+import type { SessionSummary } from "../shared/session.ts";
+import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
+import { type SessionRecord, summaryOf } from "./repository.ts";
+import { type RunnerDeps, SessionRunner, type TurnKind } from "./session-runner.ts";
+import { resolveModel } from "./turn-setup.ts";
+
+export type ManagerDeps = Omit<RunnerDeps, "onChange" | "onTurnEnded">;
+
+/** Deleted sessions can be restored (undo) for this long before they are purged for good. */
+export const UNDO_WINDOW_MS = 10 * 60 * 1000;
+
+export class SessionManager implements SessionCommands {
+  private readonly runners = new Map<string, SessionRunner>();
+  private readonly deps: RunnerDeps;
+  /** Background work (titles) that must finish or be cancelled before the database closes. */
+  private readonly background = new Set<Promise<void>>();
+  private readonly closing = new AbortController();
+
+  constructor(deps: ManagerDeps) {
+    this.deps = {
+      ...deps,
+      onChange: (id) => this.broadcast(id),
+      onTurnEnded: (id, status, first) => {
+        if (first && status !== "error" && !this.closing.signal.aborted) {
+          const task = this.generateTitle(id).finally(() => this.background.delete(task));
+          this.background.add(task);
+        }
+      },
+    };
+  }
+
+  // ---- WebSocket commands -------------------------------------------------------------------------
+
+  canSubscribe(sessionId: string): boolean {
+    return this.deps.repo.findSession(sessionId) !== undefined;
+  }
+
+  submit(message: ClientMessageOf<"submit">): void {
+    const text = message.text.trim();
+    if (!text && !message.attachments?.length) throw new ValidationError("The message is empty.", "text");
+    if (text === "/compact") {
+      this.compactNow(message.sessionId, message.clientTurnId);
+      return;
+    }
+    this.runner(message.sessionId).submit(
+      message.clientTurnId,
+      message.text,
+      message.attachments ?? [],
+      message.options ?? {},
+    );
+  }
+
+  stop(message: ClientMessageOf<"stop">): void {
+    this.runners.get(message.sessionId)?.stop();
+  }
+
+  inject(message: ClientMessageOf<"inject">): void {
+    this.runner(message.sessionId).inject(message.text);
+  }
+
+  approve(message: ClientMessageOf<"approve">): void {
+    this.runner(message.sessionId).approve(message.approvalId, message.decision, message.reason);
+  }
+
+  answer(message: ClientMessageOf<"answer">): void {
+    this.runner(message.sessionId).answer(
+      message.questionId,
+      message.cancelled ? null : (message.answers ?? {}),
+    );
+  }
+
+  // ---- Sessions API ---------------------------------------------------------------------------------
+
+  create(agentId?: string, title = ""): SessionSummary {
+    const agent = agentId ? this.deps.agents.get(agentId) : this.deps.agents.defaultAgent();
+    const record = this.deps.repo.createSession(newId("ses"), agent.id, title);
+    this.broadcast(record.id);
+    return this.summary(record);
+  }
+
+  list(options: { limit: number; beforeUpdatedAt?: number; agentId?: string }): SessionSummary[] {
+    return this.deps.repo.listSessions(options).map((record) => this.summary(record));
+  }
+
+  get(sessionId: string): SessionSummary {
+    return this.summary(this.deps.repo.getSession(sessionId));
+  }
+
+  /** A page of the active branch, oldest first, plus the seq to subscribe after. */
+  messages(
+    sessionId: string,
+    options: { limit: number; before?: string },
+  ): { messages: Message[]; lastSeq: number; hasMore: boolean } {
+    const lastSeq = this.deps.events.lastSeq(sessionId);
+    const page = this.deps.repo.activePath(sessionId, {
+      limit: options.limit + 1,
+      beforeMessageId: options.before,
+    });
+    const hasMore = page.length > options.limit;
+    return { messages: hasMore ? page.slice(1) : page, lastSeq, hasMore };
+  }
+
+  update(sessionId: string, fields: { title?: string; pinned?: boolean }): SessionSummary {
+    this.deps.repo.getSession(sessionId);
+    if (fields.title !== undefined) {
+      const title = fields.title.trim();
+      if (!title) throw new ValidationError("The title cannot be empty.", "title");
+      this.deps.repo.update(sessionId, { title: title.slice(0, 200), titleSet: true });
+    }
+    if (fields.pinned !== undefined) this.deps.repo.update(sessionId, { pinned: fields.pinned });
+    this.emitUpdated(sessionId);
+    return this.get(sessionId);
+  }
+
+  /** Soft delete: restorable with `restore` for UNDO_WINDOW_MS. Stops a running turn. */
+  async delete(sessionId: string): Promise<void> {
+    this.deps.repo.getSession(sessionId);
+    await this.runners.get(sessionId)?.dispose();
+    this.runners.delete(sessionId);
+    this.deps.repo.softDelete(sessionId);
+    this.deps.events.append({ type: "session.removed", sessionId });
+  }
+
+  restore(sessionId: string): SessionSummary {
+    if (!this.deps.repo.findSession(sessionId, true)) throw new NotFoundError("Session", sessionId);
+    this.deps.repo.restore(sessionId);
+    this.broadcast(sessionId);
+    return this.get(sessionId);
+  }
+
+  /** Edit an earlier user message: a new version of it (a sibling) and a new turn from there. */
+  edit(sessionId: string, messageId: string, text: string, clientTurnId: string): void {
+    const message = this.deps.repo.message(messageId);
+    if (!message || message.sessionId !== sessionId || message.role !== "user")
+      throw new NotFoundError("User message", messageId);
+    if (!text.trim()) throw new ValidationError("The message is empty.", "text");
+    this.queue(sessionId, clientTurnId, text, { kind: "edit", replaceMessageId: messageId });
+  }
+
+  /** Regenerate the answer to a user message: new assistant steps beside the old ones. */
+  regenerate(sessionId: string, userMessageId: string, clientTurnId: string): void {
+    const message = this.deps.repo.message(userMessageId);
+    if (!message || message.sessionId !== sessionId || message.role !== "user")
+      throw new NotFoundError("User message", userMessageId);
+    this.queue(sessionId, clientTurnId, "", { kind: "regenerate", userMessageId });
+  }
+
+  /** Show another version: the newest branch under `messageId` becomes the active one. */
+  switchVersion(sessionId: string, messageId: string): void {
+    const message = this.deps.repo.message(messageId);
+    if (!message || message.sessionId !== sessionId) throw new NotFoundError("Message", messageId);
+    if (this.runners.get(sessionId)?.running)
+      throw new ValidationError("Wait for the running turn to finish (or stop it) first.");
+    const head = this.deps.repo.newestLeafUnder(messageId);
+    this.deps.repo.setHead(sessionId, head);
+    this.deps.events.append({ type: "session.head.changed", sessionId, headId: head });
+  }
+
+  isRunning(sessionId: string): boolean {
+    return this.runners.get(sessionId)?.running ?? false;
+  }
+
+  // ---- Internals ------------------------------------------------------------------------------------
+
+  private queue(sessionId: string, clientTurnId: string, text: string, start: TurnKind): void {
+    this.runner(sessionId).submit(clientTurnId, text, [], {}, start);
+  }
+
+  private compactNow(sessionId: string, clientTurnId: string): void {
+    this.runner(sessionId).submit(clientTurnId, "", [], {}, { kind: "compact" });
+  }
+
+  private runner(sessionId: string): SessionRunner {
+    let runner = this.runners.get(sessionId);
+    if (!runner) {
+      this.deps.repo.getSession(sessionId);
+      runner = new SessionRunner(sessionId, this.deps);
+      this.runners.set(sessionId, runner);
+    }
+    return runner;
+  }
+
+  private summary(record: SessionRecord): SessionSummary {
+    const summary = summaryOf(record, this.deps.events.lastSeq(record.id));
+    if (this.runners.get(record.id)?.running && summary.status === "idle") summary.status = "running";
+    return summary;
+  }
+
+  private emitUpdated(sessionId: string): void {
+    const session = this.get(sessionId);
+    this.deps.events.append({ type: "session.updated", sessionId, session });
+    this.broadcast(sessionId);
+  }
+
+  /** Tell every connected client (sidebar) about the session's current state. */
+  broadcast(sessionId: string): void {
+    const record = this.deps.repo.findSession(sessionId);
+    if (record)
+      this.deps.events.append({ type: "session.summary", sessionId, session: this.summary(record) });
+  }
+
+  private async generateTitle(sessionId: string): Promise<void> {
+    const record = this.deps.repo.findSession(sessionId);
+    if (!record || record.titleSet) return;
+    const messages = this.deps.repo.activePath(sessionId, { limit: 20 });
+    const firstUser = messages.find((m) => m.info.role === "user");
+    const userText = firstUser?.parts.find((p) => p.type === "text")?.text ?? "";
+    const answer =
+      messages.findLast((m) => m.info.role === "assistant")?.parts.find((p) => p.type === "text")?.text ?? "";
+    let title = fallbackTitle(userText);
+    try {
+      const agent = this.deps.agents.find(record.agentId) ?? this.deps.agents.defaultAgent();
+      const model = await resolveModel(this.deps, agent);
+      const result = await generateText({
+        model: model.fast,
+        system:
+          "You name chat sessions. Reply with a short title (2-6 words) in the user's language. No quotes, no punctuation at the end.",
+        prompt: `User: ${userText.slice(0, 2000)}\n\nAssistant: ${answer.slice(0, 1000)}`,
+        maxRetries: 1,
+        abortSignal: AbortSignal.any([AbortSignal.timeout(20_000), this.closing.signal]),
+      });
+      const generated = result.text
+        .trim()
+        .split("\n")[0]
+        ?.replace(/^["'“”]+|["'“”.。]+$/g, "")
+        .trim();
+      if (generated) title = generated.slice(0, 80);
+    } catch (error) {
+      this.deps.logger.debug("title generation failed; using the first words", error);
+    }
+    if (this.closing.signal.aborted || this.deps.repo.findSession(sessionId)?.titleSet) return;
+    this.deps.repo.update(sessionId, { title, titleSet: true });
+    this.emitUpdated(sessionId);
+  }
+
+  /**
+   * At start-up: turns left running or queued by a crash are marked interrupted. Their partial replies
+   * are rebuilt from the event log (which is ahead of the saved parts by at most a flush interval) and
+   * saved, so what the user saw stays.
+   */
+  recover(): number {
+    const { repo, events } = this.deps;
+    const turns = repo.unfinishedTurns();
+    for (const turn of turns) {
+      const state = emptyTranscript();
+      for (const event of events.since(turn.sessionId, 0)) applyEvent(state, event);
+      for (const info of repo.streamingMessages(turn.sessionId)) {
+        const parts = state.parts[info.id] ?? [];
+        parts.forEach((part, index) => {
+          if (
+            part.type === "tool" &&
+            (part.status === "running" || part.status === "pending" || part.status === "awaiting-approval")
+          ) {
+            part.status = "error";
+            part.error = "Interrupted: Sage stopped while this was running.";
+          }
+          repo.savePart(turn.sessionId, info.id, index, part);
+        });
+        const updated = { ...info, status: "interrupted" as const };
+        repo.updateMessage(updated);
+        events.append({ type: "message.updated", sessionId: turn.sessionId, message: updated });
+      }
+      repo.updateTurn(turn.id, "interrupted", { ended: true });
+      if (turn.status === "running") {
+        events.append({
+          type: "turn.ended",
+          sessionId: turn.sessionId,
+          turnId: turn.id,
+          status: "interrupted",
+          reason: "Sage stopped during this turn.",
+        });
+      } else {
+        events.append({ type: "turn.dequeued", sessionId: turn.sessionId, clientTurnId: turn.clientTurnId });
+      }
+      repo.setStatus(turn.sessionId, "idle", events.lastSeq(turn.sessionId));
+    }
+    events.flush();
+    return turns.length;
+  }
+
+  /** Stop every turn (app quit): running turns end as stopped, their partial replies saved. */
+  async shutdown(): Promise<void> {
+    this.closing.abort();
+    await Promise.all([...this.runners.values()].map((runner) => runner.dispose()));
+    await Promise.all(this.background);
+    const deadline = Date.now() + 3000;
+    while ([...this.runners.values()].some((r) => r.running) && Date.now() < deadline) await Bun.sleep(20);
+  }
+}
+
+function fallbackTitle(text: string): string {
+  const clean = text
+    .replace(/^(\/[a-z0-9-]+\s+)+/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (!clean) return "New chat";
+  return clean.length > 50 ? `${clean.slice(0, 50).trimEnd()}…` : clean;
+}

@@ -1,0 +1,477 @@
+/**
+ * SQL for sessions, messages (a tree per session), parts and turns. Synchronous (bun:sqlite); callers
+ * publish events after these return. Every row carries the local user's id.
+ */
+import type { Database, Statement } from "bun:sqlite";
+import { NotFoundError } from "../core/errors.ts";
+import type { Message, MessageInfo, Part } from "../shared/parts.ts";
+import type { SessionStatus, SessionSummary } from "../shared/session.ts";
+
+interface SessionRow {
+  id: string;
+  agent_id: string;
+  title: string;
+  title_set: number;
+  pinned: number;
+  status: SessionStatus;
+  head_id: string | null;
+  last_seq: number;
+  message_count: number;
+  todos: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface MessageRow {
+  id: string;
+  session_id: string;
+  parent_id: string | null;
+  depth: number;
+  role: "user" | "assistant";
+  kind: MessageInfo["kind"];
+  turn_id: string | null;
+  status: MessageInfo["status"];
+  model: string | null;
+  usage: string | null;
+  created_at: number;
+}
+
+export interface SessionRecord extends SessionSummary {
+  headId: string | null;
+  titleSet: boolean;
+  todos: string;
+}
+
+export interface TurnRecord {
+  id: string;
+  sessionId: string;
+  clientTurnId: string;
+  status: string;
+  userMessageId: string | null;
+}
+
+/** Text of a part that full-text search indexes. */
+export function searchableText(part: Part): string {
+  switch (part.type) {
+    case "text":
+    case "reasoning":
+      return part.text;
+    case "tool":
+      return `${part.tool} ${JSON.stringify(part.input ?? {}).slice(0, 2000)} ${(part.output?.text ?? part.error ?? "").slice(0, 10_000)}`;
+    case "compaction":
+      return part.summary;
+    case "file":
+      return part.name;
+    case "error":
+      return part.message;
+  }
+}
+
+export class SessionRepository {
+  private readonly statements: Record<string, Statement>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly userId: string,
+  ) {
+    const q = (sql: string) => db.prepare(sql);
+    this.statements = {
+      session: q("SELECT * FROM sessions WHERE id = ? AND user_id = ? AND deleted_at IS NULL"),
+      sessionAny: q("SELECT * FROM sessions WHERE id = ? AND user_id = ?"),
+      insertSession: q(
+        "INSERT INTO sessions (id, user_id, agent_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      insertMessage: q(
+        `INSERT INTO messages (id, session_id, user_id, parent_id, depth, role, kind, turn_id, status, model, usage, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateMessage: q("UPDATE messages SET status = ?, model = ?, usage = ?, updated_at = ? WHERE id = ?"),
+      messageDepth: q("SELECT depth FROM messages WHERE id = ?"),
+      upsertPart: q(
+        `INSERT INTO parts (id, message_id, session_id, idx, type, data, text, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET data = excluded.data, text = excluded.text, updated_at = excluded.updated_at`,
+      ),
+      setHead: q(
+        "UPDATE sessions SET head_id = ?, message_count = message_count + ?, updated_at = ? WHERE id = ?",
+      ),
+      setStatus: q("UPDATE sessions SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?"),
+      insertTurn: q(
+        "INSERT INTO turns (id, session_id, client_turn_id, status, user_message_id, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      turnByClientId: q("SELECT * FROM turns WHERE session_id = ? AND client_turn_id = ?"),
+      updateTurn: q(
+        "UPDATE turns SET status = ?, user_message_id = COALESCE(?, user_message_id), usage = ?, ended_at = ? WHERE id = ?",
+      ),
+    };
+  }
+
+  createSession(id: string, agentId: string, title = "", now = Date.now()): SessionRecord {
+    this.statements.insertSession?.run(id, this.userId, agentId, title, now, now);
+    return this.getSession(id);
+  }
+
+  getSession(id: string): SessionRecord {
+    const row = this.statements.session?.get(id, this.userId) as SessionRow | null;
+    if (!row) throw new NotFoundError("Session", id);
+    return toRecord(row);
+  }
+
+  findSession(id: string, includeDeleted = false): SessionRecord | undefined {
+    const row = (includeDeleted ? this.statements.sessionAny : this.statements.session)?.get(
+      id,
+      this.userId,
+    ) as SessionRow | null;
+    return row ? toRecord(row) : undefined;
+  }
+
+  listSessions(options: { limit: number; beforeUpdatedAt?: number; agentId?: string }): SessionRecord[] {
+    const params: (string | number)[] = [this.userId];
+    let where = "user_id = ? AND deleted_at IS NULL";
+    if (options.beforeUpdatedAt !== undefined) {
+      where += " AND updated_at < ?";
+      params.push(options.beforeUpdatedAt);
+    }
+    if (options.agentId) {
+      where += " AND agent_id = ?";
+      params.push(options.agentId);
+    }
+    params.push(options.limit);
+    const rows = this.db
+      .query(`SELECT * FROM sessions WHERE ${where} ORDER BY pinned DESC, updated_at DESC LIMIT ?`)
+      .all(...params) as SessionRow[];
+    return rows.map(toRecord);
+  }
+
+  update(
+    id: string,
+    fields: { title?: string; titleSet?: boolean; pinned?: boolean; todos?: string; agentId?: string },
+  ): void {
+    const sets: string[] = [];
+    const params: (string | number)[] = [];
+    if (fields.title !== undefined) {
+      sets.push("title = ?");
+      params.push(fields.title);
+    }
+    if (fields.titleSet !== undefined) {
+      sets.push("title_set = ?");
+      params.push(fields.titleSet ? 1 : 0);
+    }
+    if (fields.pinned !== undefined) {
+      sets.push("pinned = ?");
+      params.push(fields.pinned ? 1 : 0);
+    }
+    if (fields.todos !== undefined) {
+      sets.push("todos = ?");
+      params.push(fields.todos);
+    }
+    if (fields.agentId !== undefined) {
+      sets.push("agent_id = ?");
+      params.push(fields.agentId);
+    }
+    if (sets.length === 0) return;
+    this.db
+      .query(`UPDATE sessions SET ${sets.join(", ")} WHERE id = ? AND user_id = ?`)
+      .run(...params, id, this.userId);
+  }
+
+  touch(id: string, now = Date.now()): void {
+    this.db.query("UPDATE sessions SET updated_at = ? WHERE id = ?").run(now, id);
+  }
+
+  setStatus(id: string, status: SessionStatus, lastSeq: number): void {
+    this.statements.setStatus?.run(status, lastSeq, Date.now(), id);
+  }
+
+  softDelete(id: string, now = Date.now()): void {
+    this.db
+      .query("UPDATE sessions SET deleted_at = ? WHERE id = ? AND user_id = ?")
+      .run(now, id, this.userId);
+  }
+
+  restore(id: string): void {
+    this.db.query("UPDATE sessions SET deleted_at = NULL WHERE id = ? AND user_id = ?").run(id, this.userId);
+  }
+
+  /** Remove sessions deleted before `olderThan` for good (events, messages, parts cascade). */
+  purgeDeleted(olderThan: number): number {
+    return this.db
+      .query("DELETE FROM sessions WHERE user_id = ? AND deleted_at IS NOT NULL AND deleted_at < ?")
+      .run(this.userId, olderThan).changes;
+  }
+
+  insertMessage(info: MessageInfo, now = Date.now()): void {
+    const parentDepth = info.parentId
+      ? ((this.statements.messageDepth?.get(info.parentId) as { depth: number } | null)?.depth ?? -1)
+      : -1;
+    this.statements.insertMessage?.run(
+      info.id,
+      info.sessionId,
+      this.userId,
+      info.parentId,
+      parentDepth + 1,
+      info.role,
+      info.kind,
+      info.turnId,
+      info.status,
+      info.model ?? null,
+      info.usage ? JSON.stringify(info.usage) : null,
+      info.createdAt,
+      now,
+    );
+    this.statements.setHead?.run(info.id, 1, now, info.sessionId);
+  }
+
+  updateMessage(info: MessageInfo): void {
+    this.statements.updateMessage?.run(
+      info.status,
+      info.model ?? null,
+      info.usage ? JSON.stringify(info.usage) : null,
+      Date.now(),
+      info.id,
+    );
+  }
+
+  savePart(sessionId: string, messageId: string, index: number, part: Part): void {
+    this.statements.upsertPart?.run(
+      part.id,
+      messageId,
+      sessionId,
+      index,
+      part.type,
+      JSON.stringify(part),
+      searchableText(part),
+      Date.now(),
+    );
+  }
+
+  setHead(sessionId: string, headId: string | null): void {
+    this.db
+      .query("UPDATE sessions SET head_id = ?, updated_at = ? WHERE id = ?")
+      .run(headId, Date.now(), sessionId);
+  }
+
+  /**
+   * Messages on the active branch, newest last: the `limit` messages before `beforeMessageId`
+   * (exclusive), or the newest `limit` when not given. Walks parent links from the head, so the cost
+   * is proportional to `limit`, not to the session's length.
+   */
+  activePath(
+    sessionId: string,
+    options: { limit: number; beforeMessageId?: string; fromMessageId?: string },
+  ): Message[] {
+    const session = this.getSession(sessionId);
+    let start: string | null = options.fromMessageId ?? session.headId;
+    if (options.beforeMessageId) {
+      const row = this.db
+        .query("SELECT parent_id FROM messages WHERE id = ? AND session_id = ?")
+        .get(options.beforeMessageId, sessionId) as { parent_id: string | null } | null;
+      start = row?.parent_id ?? null;
+    }
+    if (!start) return [];
+    const rows = this.db
+      .query(
+        `WITH RECURSIVE path(id, parent_id, n) AS (
+           SELECT id, parent_id, 1 FROM messages WHERE id = ?
+           UNION ALL
+           SELECT m.id, m.parent_id, p.n + 1 FROM messages m JOIN path p ON m.id = p.parent_id WHERE p.n < ?
+         )
+         SELECT m.* FROM path JOIN messages m ON m.id = path.id ORDER BY m.depth ASC`,
+      )
+      .all(start, options.limit) as MessageRow[];
+    return this.withParts(rows);
+  }
+
+  /** Messages by id (any branch), with their parts. */
+  messagesById(ids: string[]): Message[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .query(`SELECT * FROM messages WHERE id IN (${ids.map(() => "?").join(",")}) ORDER BY depth`)
+      .all(...ids) as MessageRow[];
+    return this.withParts(rows);
+  }
+
+  private withParts(rows: MessageRow[]): Message[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const marks = ids.map(() => "?").join(",");
+    const parts = this.db
+      .query(`SELECT message_id, data FROM parts WHERE message_id IN (${marks}) ORDER BY idx`)
+      .all(...ids) as {
+      message_id: string;
+      data: string;
+    }[];
+    const byMessage = new Map<string, Part[]>();
+    for (const part of parts) {
+      const list = byMessage.get(part.message_id) ?? [];
+      list.push(JSON.parse(part.data) as Part);
+      byMessage.set(part.message_id, list);
+    }
+    const versions = this.versionsOf(rows);
+    return rows.map((row) => ({
+      info: { ...toInfo(row), versions: versions.get(row.id) },
+      parts: byMessage.get(row.id) ?? [],
+    }));
+  }
+
+  /** For messages with siblings of the same role (edits, regenerations): their position among them. */
+  private versionsOf(rows: MessageRow[]): Map<string, { index: number; count: number }> {
+    const result = new Map<string, { index: number; count: number }>();
+    const parents = [...new Set(rows.map((r) => r.parent_id).filter((p): p is string => p !== null))];
+    const roots = rows.some((r) => r.parent_id === null);
+    if (parents.length === 0 && !roots) return result;
+    const siblings = this.db
+      .query(
+        `SELECT id, parent_id, role FROM messages WHERE session_id = ? AND (parent_id IN (${parents.map(() => "?").join(",") || "''"}) ${roots ? "OR parent_id IS NULL" : ""}) ORDER BY created_at, rowid`,
+      )
+      .all(rows[0]?.session_id ?? "", ...parents) as { id: string; parent_id: string | null; role: string }[];
+    const groups = new Map<string, string[]>();
+    for (const s of siblings) {
+      const key = `${s.parent_id ?? ""}\u0000${s.role}`;
+      groups.set(key, [...(groups.get(key) ?? []), s.id]);
+    }
+    for (const row of rows) {
+      const group = groups.get(`${row.parent_id ?? ""}\u0000${row.role}`);
+      if (group && group.length > 1)
+        result.set(row.id, { index: group.indexOf(row.id) + 1, count: group.length });
+    }
+    return result;
+  }
+
+  /** Children of a message (for switching branches: the newest leaf under a chosen version). */
+  newestLeafUnder(messageId: string): string {
+    let current = messageId;
+    for (;;) {
+      const child = this.db
+        .query("SELECT id FROM messages WHERE parent_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1")
+        .get(current) as { id: string } | null;
+      if (!child) return current;
+      current = child.id;
+    }
+  }
+
+  message(id: string): MessageInfo | undefined {
+    const row = this.db.query("SELECT * FROM messages WHERE id = ?").get(id) as MessageRow | null;
+    return row ? toInfo(row) : undefined;
+  }
+
+  insertTurn(turn: TurnRecord, now = Date.now()): void {
+    this.statements.insertTurn?.run(
+      turn.id,
+      turn.sessionId,
+      turn.clientTurnId,
+      turn.status,
+      turn.userMessageId,
+      now,
+    );
+  }
+
+  turnByClientId(sessionId: string, clientTurnId: string): TurnRecord | undefined {
+    const row = this.statements.turnByClientId?.get(sessionId, clientTurnId) as {
+      id: string;
+      session_id: string;
+      client_turn_id: string;
+      status: string;
+      user_message_id: string | null;
+    } | null;
+    return row
+      ? {
+          id: row.id,
+          sessionId: row.session_id,
+          clientTurnId: row.client_turn_id,
+          status: row.status,
+          userMessageId: row.user_message_id,
+        }
+      : undefined;
+  }
+
+  updateTurn(
+    id: string,
+    status: string,
+    fields: { userMessageId?: string; usage?: unknown; ended?: boolean } = {},
+  ): void {
+    this.statements.updateTurn?.run(
+      status,
+      fields.userMessageId ?? null,
+      fields.usage ? JSON.stringify(fields.usage) : null,
+      fields.ended ? Date.now() : null,
+      id,
+    );
+  }
+
+  /** Turns a crash left "running" or "queued" (recovered at start-up). */
+  unfinishedTurns(): TurnRecord[] {
+    const rows = this.db
+      .query(
+        "SELECT t.* FROM turns t JOIN sessions s ON s.id = t.session_id WHERE s.user_id = ? AND t.status IN ('running', 'queued')",
+      )
+      .all(this.userId) as {
+      id: string;
+      session_id: string;
+      client_turn_id: string;
+      status: string;
+      user_message_id: string | null;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      sessionId: row.session_id,
+      clientTurnId: row.client_turn_id,
+      status: row.status,
+      userMessageId: row.user_message_id,
+    }));
+  }
+
+  /** Messages of a turn still marked streaming (crash recovery). */
+  streamingMessages(sessionId: string): MessageInfo[] {
+    const rows = this.db
+      .query("SELECT * FROM messages WHERE session_id = ? AND status = 'streaming'")
+      .all(sessionId) as MessageRow[];
+    return rows.map(toInfo);
+  }
+}
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    agentId: row.agent_id,
+    title: row.title,
+    pinned: row.pinned === 1,
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastSeq: row.last_seq,
+    messageCount: row.message_count,
+    headId: row.head_id,
+    titleSet: row.title_set === 1,
+    todos: row.todos,
+  };
+}
+
+function toInfo(row: MessageRow): MessageInfo {
+  const info: MessageInfo = {
+    id: row.id,
+    sessionId: row.session_id,
+    role: row.role,
+    parentId: row.parent_id,
+    turnId: row.turn_id,
+    kind: row.kind,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+  if (row.model) info.model = row.model;
+  if (row.usage) info.usage = JSON.parse(row.usage);
+  return info;
+}
+
+export function summaryOf(record: SessionRecord, lastSeq: number): SessionSummary {
+  return {
+    id: record.id,
+    agentId: record.agentId,
+    title: record.title,
+    pinned: record.pinned,
+    status: record.status,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    lastSeq,
+    messageCount: record.messageCount,
+  };
+}

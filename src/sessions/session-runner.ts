@@ -1,0 +1,381 @@
+/**
+ * One session's turns: at most one runs at a time; later submits wait in a visible queue; guidance,
+ * stop, approvals and answers reach the running turn. A turn keeps running with no client connected.
+ *
+ * Contract:
+ * - The same clientTurnId submitted twice starts one turn (checked against the turns table).
+ * - Stop aborts the running turn at any point (the signal reaches the provider and every tool) and
+ *   clears the queue; the partial reply is kept, marked stopped.
+ * - Pending approvals and questions are events, so a reloaded window shows them again; answering
+ *   resolves the waiting turn.
+ */
+
+import type { Database } from "bun:sqlite";
+import { compactNow } from "../agent/compaction.ts";
+import { runTurn } from "../agent/loop.ts";
+import type { ApprovalDecision, TurnInteraction, TurnRequest } from "../agent/types.ts";
+import { ConflictError, NotFoundError } from "../core/errors.ts";
+import { newId } from "../core/ids.ts";
+import type { Logger } from "../core/logger.ts";
+import { ShellJobs } from "../sandbox/shell-jobs.ts";
+import type { Attachment, SubmitOptions } from "../shared/client-messages.ts";
+import type { DraftEvent, TodoItem } from "../shared/events.ts";
+import type { Message, Usage } from "../shared/parts.ts";
+import type { SessionStatus } from "../shared/session.ts";
+import { parsePinnedSkills } from "../skills/load-skill-tool.ts";
+import type { EventLog } from "../store/event-log.ts";
+import type { Answers } from "../tools/types.ts";
+import type { SessionRepository } from "./repository.ts";
+import { createToolGuard } from "./tool-guard.ts";
+import { TurnRecorder } from "./turn-recorder.ts";
+import { setUpTurn, type TurnSetupDeps } from "./turn-setup.ts";
+
+/** What starts a turn: a new message, an edit of an earlier one, or a regeneration. */
+export type TurnKind =
+  | { kind: "message" }
+  | { kind: "compact" }
+  | { kind: "edit"; replaceMessageId: string }
+  | { kind: "regenerate"; userMessageId: string };
+
+export interface QueuedTurn {
+  turnId: string;
+  clientTurnId: string;
+  text: string;
+  attachments: Attachment[];
+  options: SubmitOptions;
+  start: TurnKind;
+}
+
+export interface RunnerDeps extends TurnSetupDeps {
+  db: Database;
+  userId: string;
+  repo: SessionRepository;
+  events: EventLog;
+  logger: Logger;
+  /** Called when the session's status, title or head changes (the manager broadcasts a summary). */
+  onChange(sessionId: string): void;
+  /** Called after a turn ends (titles ...). */
+  onTurnEnded(sessionId: string, status: string, firstExchange: boolean): void;
+}
+
+interface ActiveTurn {
+  turnId: string;
+  controller: AbortController;
+  guidance: string[];
+  approvals: Map<string, (decision: ApprovalDecision) => void>;
+  questions: Map<string, (answers: Answers | null) => void>;
+}
+
+export class SessionRunner {
+  private readonly queue: QueuedTurn[] = [];
+  private active: ActiveTurn | undefined;
+  private draining = false;
+  private readonly sessionApprovals = new Set<string>();
+  readonly shellJobs = new ShellJobs();
+
+  constructor(
+    readonly sessionId: string,
+    private readonly deps: RunnerDeps,
+  ) {}
+
+  get running(): boolean {
+    return this.active !== undefined;
+  }
+
+  private emit(draft: DraftEvent): void {
+    this.deps.events.append(draft);
+  }
+
+  /** Queue a turn (deduplicated by clientTurnId). Returns false when it was a duplicate. */
+  submit(
+    clientTurnId: string,
+    text: string,
+    attachments: Attachment[],
+    options: SubmitOptions,
+    start: TurnKind = { kind: "message" },
+  ): boolean {
+    if (this.deps.repo.turnByClientId(this.sessionId, clientTurnId)) return false;
+    if (this.active && options.whileRunning === "inject" && start.kind === "message" && text.trim()) {
+      this.inject(text);
+      // Recorded so a resend of the same frame is still recognised as a duplicate.
+      this.deps.repo.insertTurn({
+        id: newId("trn"),
+        sessionId: this.sessionId,
+        clientTurnId,
+        status: "injected",
+        userMessageId: null,
+      });
+      return true;
+    }
+    const turn: QueuedTurn = { turnId: newId("trn"), clientTurnId, text, attachments, options, start };
+    this.deps.repo.insertTurn({
+      id: turn.turnId,
+      sessionId: this.sessionId,
+      clientTurnId,
+      status: "queued",
+      userMessageId: null,
+    });
+    this.queue.push(turn);
+    if (this.active || this.queue.length > 1)
+      this.emit({ type: "turn.queued", sessionId: this.sessionId, clientTurnId, text });
+    void this.drain();
+    return true;
+  }
+
+  inject(text: string): void {
+    if (!this.active) throw new ConflictError("No turn is running; send the message normally.");
+    this.active.guidance.push(text);
+  }
+
+  stop(): void {
+    for (const queued of this.queue.splice(0)) {
+      this.deps.repo.updateTurn(queued.turnId, "stopped", { ended: true });
+      this.emit({ type: "turn.dequeued", sessionId: this.sessionId, clientTurnId: queued.clientTurnId });
+    }
+    this.active?.controller.abort();
+  }
+
+  approve(approvalId: string, decision: "once" | "session" | "always" | "deny", reason?: string): void {
+    const resolve = this.active?.approvals.get(approvalId);
+    if (!resolve) throw new NotFoundError("Approval request", approvalId);
+    this.active?.approvals.delete(approvalId);
+    this.emit({ type: "approval.resolved", sessionId: this.sessionId, approvalId, decision });
+    resolve(decision === "deny" ? { kind: "deny", via: "user", reason } : { kind: "allow", via: decision });
+  }
+
+  answer(questionId: string, answers: Answers | null): void {
+    const resolve = this.active?.questions.get(questionId);
+    if (!resolve) throw new NotFoundError("Question", questionId);
+    this.active?.questions.delete(questionId);
+    this.emit({
+      type: "question.answered",
+      sessionId: this.sessionId,
+      questionId,
+      cancelled: answers === null,
+      answers: answers ?? undefined,
+    });
+    resolve(answers);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.queue.shift(); next; next = this.queue.shift()) await this.runOne(next);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private setStatus(status: SessionStatus): void {
+    this.deps.repo.setStatus(this.sessionId, status, this.deps.events.lastSeq(this.sessionId));
+    this.emit({
+      type: "session.updated",
+      sessionId: this.sessionId,
+      session: this.deps.repo.getSession(this.sessionId),
+    });
+    this.deps.onChange(this.sessionId);
+  }
+
+  private async runOne(queued: QueuedTurn): Promise<void> {
+    const { repo, logger } = this.deps;
+    const session = repo.findSession(this.sessionId);
+    if (!session) return;
+    const controller = new AbortController();
+    const active: ActiveTurn = {
+      turnId: queued.turnId,
+      controller,
+      guidance: [],
+      approvals: new Map(),
+      questions: new Map(),
+    };
+    this.active = active;
+    const firstExchange = !session.titleSet && session.messageCount === 0;
+    const recorder = new TurnRecorder(
+      this.sessionId,
+      queued.turnId,
+      session.headId,
+      repo,
+      this.deps.events,
+      () => repo.touch(this.sessionId),
+    );
+    let status: "completed" | "stopped" | "error" = "error";
+    let reason: string | undefined;
+    let usage: Usage | undefined;
+    try {
+      const pinned = parsePinnedSkills(
+        queued.text,
+        this.deps.skills.list().map((s) => s.name),
+      );
+      const userMessage = this.startMessages(recorder, queued);
+      const userMessageId = userMessage?.info.id ?? session.headId ?? "";
+      repo.updateTurn(queued.turnId, "running", { userMessageId: userMessage?.info.id });
+      this.emit({
+        type: "turn.started",
+        sessionId: this.sessionId,
+        turnId: queued.turnId,
+        clientTurnId: queued.clientTurnId,
+        userMessageId,
+      });
+      this.setStatus("running");
+      const setup = await setUpTurn(
+        this.deps,
+        { agentId: session.agentId, todos: this.todos(), shellJobs: this.shellJobs },
+        {
+          providerId: queued.options.providerId,
+          model: queued.options.model,
+          pinnedSkills: [...pinned.names, ...(queued.options.skills ?? [])],
+        },
+      );
+      const history = userMessageId
+        ? repo.activePath(this.sessionId, { limit: 5000, fromMessageId: userMessageId })
+        : [];
+      const request: TurnRequest = {
+        sessionId: this.sessionId,
+        turnId: queued.turnId,
+        agentId: setup.agent.id,
+        agent: setup.agent.config,
+        model: setup.model,
+        history,
+        systemExtras: setup.systemExtras,
+        tools: setup.tools,
+        workspace: setup.workspace,
+        services: setup.services,
+        sink: recorder,
+        interaction: this.interaction(active),
+        guard: createToolGuard({
+          db: this.deps.db,
+          userId: this.deps.userId,
+          sessionId: this.sessionId,
+          agentId: setup.agent.id,
+          turnId: queued.turnId,
+          agent: setup.agent.config,
+          sandboxed: this.deps.sandbox().mode === "bubblewrap",
+          sessionApprovals: this.sessionApprovals,
+        }),
+        signal: controller.signal,
+        reasoningEffort: queued.options.reasoningEffort,
+        readAttachment: setup.readAttachment,
+        toolOutputDir: ".sage/tool-output",
+      };
+      const result = queued.start.kind === "compact" ? await compactNow(request) : await runTurn(request);
+      status = result.status;
+      reason = result.reason;
+      usage = result.usage;
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "Error";
+      reason = error instanceof Error ? error.message : String(error);
+      if (name !== "NoModelConfiguredError" && name !== "NotFoundError") logger.error("turn failed", error);
+      status = controller.signal.aborted ? "stopped" : "error";
+      if (status === "error") {
+        // The user sees why the turn could not run, in the transcript, under their message.
+        const messageId = recorder.startStep("");
+        recorder.addError(messageId, {
+          code: name === "NoModelConfiguredError" ? "no_model" : "internal",
+          message: reason,
+          retryable: false,
+        });
+        recorder.finishStep(messageId, "error", undefined);
+      }
+    } finally {
+      recorder.settle(status === "error" ? "error" : "stopped");
+      recorder.close();
+      this.active = undefined;
+      for (const resolve of active.questions.values()) resolve(null);
+    }
+    repo.updateTurn(queued.turnId, status, { usage, ended: true });
+    this.emit({
+      type: "turn.ended",
+      sessionId: this.sessionId,
+      turnId: queued.turnId,
+      status,
+      reason,
+      usage,
+    });
+    this.setStatus("idle");
+    this.deps.onTurnEnded(this.sessionId, status, firstExchange);
+  }
+
+  /** The user's message for a new turn or an edit; a regeneration reuses the existing one. */
+  private startMessages(recorder: TurnRecorder, queued: QueuedTurn): Message | undefined {
+    const { repo } = this.deps;
+    if (queued.start.kind === "compact") return undefined;
+    if (queued.start.kind === "regenerate") {
+      const [existing] = repo.messagesById([queued.start.userMessageId]);
+      if (!existing || existing.info.sessionId !== this.sessionId)
+        throw new NotFoundError("Message", queued.start.userMessageId);
+      recorder.continueFrom(existing.info.id);
+      repo.setHead(this.sessionId, existing.info.id);
+      this.emit({ type: "session.head.changed", sessionId: this.sessionId, headId: existing.info.id });
+      return existing;
+    }
+    if (queued.start.kind === "edit") {
+      const original = repo.message(queued.start.replaceMessageId);
+      if (!original || original.sessionId !== this.sessionId)
+        throw new NotFoundError("Message", queued.start.replaceMessageId);
+      return recorder.addUserMessage(queued.text, queued.attachments, original.parentId);
+    }
+    return recorder.addUserMessage(queued.text, queued.attachments);
+  }
+
+  private todos(): { get(): TodoItem[]; set(items: TodoItem[]): void } {
+    return {
+      get: () => JSON.parse(this.deps.repo.getSession(this.sessionId).todos) as TodoItem[],
+      set: (items) => {
+        this.deps.repo.update(this.sessionId, { todos: JSON.stringify(items) });
+        this.emit({ type: "todo.updated", sessionId: this.sessionId, todos: items });
+      },
+    };
+  }
+
+  private interaction(active: ActiveTurn): TurnInteraction {
+    const signal = active.controller.signal;
+    return {
+      approve: (request) =>
+        new Promise<ApprovalDecision>((resolve) => {
+          if (signal.aborted) return resolve({ kind: "deny", via: "user", reason: "stopped" });
+          const approvalId = newId("apr");
+          active.approvals.set(approvalId, resolve);
+          signal.addEventListener("abort", () => {
+            if (active.approvals.delete(approvalId))
+              resolve({ kind: "deny", via: "user", reason: "The turn was stopped." });
+          });
+          this.emit({
+            type: "approval.requested",
+            sessionId: this.sessionId,
+            approvalId,
+            messageId: request.messageId,
+            partId: request.partId,
+            tool: request.tool,
+            title: request.description.title,
+            detail: request.description.detail,
+            detailKind: request.description.detailKind,
+          });
+        }),
+      ask: (request) =>
+        new Promise<Answers | null>((resolve) => {
+          if (signal.aborted) return resolve(null);
+          const questionId = newId("qst");
+          active.questions.set(questionId, resolve);
+          signal.addEventListener("abort", () => {
+            if (active.questions.delete(questionId)) resolve(null);
+          });
+          this.emit({
+            type: "question.asked",
+            sessionId: this.sessionId,
+            questionId,
+            messageId: request.messageId,
+            partId: request.partId,
+            purpose: request.purpose,
+            questions: request.questions,
+          });
+        }),
+      takeGuidance: () => active.guidance.splice(0),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.stop();
+    await this.shellJobs.dispose();
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * Records a turn: the `TurnSink` the agent loop writes to. Every call updates the in-memory message,
+ * emits its event (written to SQLite before delivery, see EventLog) and marks parts dirty.
+ *
+ * Contract: messages are inserted when created; parts are saved when created, at least every
+ * FLUSH_MS while they change, and when they end; `close()` saves everything left. Together with the
+ * event log this means a crash keeps the partial reply (events replay the last FLUSH_MS).
+ */
+import type { ProviderFailure } from "../agent/provider-errors.ts";
+import type { ToolOutcome, TurnSink } from "../agent/types.ts";
+import { newId } from "../core/ids.ts";
+import type { Attachment } from "../shared/client-messages.ts";
+import type { DraftEvent } from "../shared/events.ts";
+import type { Message, MessageInfo, Part, Usage } from "../shared/parts.ts";
+import type { EventLog } from "../store/event-log.ts";
+import type { SessionRepository } from "./repository.ts";
+
+export const FLUSH_MS = 250;
+
+export class TurnRecorder implements TurnSink {
+  private readonly messages = new Map<string, Message>();
+  private readonly dirty = new Map<string, { messageId: string; partId: string }>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private headId: string | null;
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly turnId: string,
+    headId: string | null,
+    private readonly repo: SessionRepository,
+    private readonly events: EventLog,
+    /** Called after each new message so the session's summary can follow. */
+    private readonly onMessage: (info: MessageInfo) => void = () => {},
+  ) {
+    this.headId = headId;
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+  }
+
+  get head(): string | null {
+    return this.headId;
+  }
+
+  private emit(draft: DraftEvent): void {
+    this.events.append(draft);
+  }
+
+  private createMessage(
+    role: "user" | "assistant",
+    kind: MessageInfo["kind"],
+    parts: Part[],
+    model?: string,
+    parentId = this.headId,
+  ): Message {
+    const info: MessageInfo = {
+      id: newId("msg"),
+      sessionId: this.sessionId,
+      role,
+      parentId,
+      turnId: this.turnId,
+      kind,
+      status: role === "user" ? "completed" : "streaming",
+      createdAt: Date.now(),
+      ...(model ? { model } : {}),
+    };
+    const message: Message = { info, parts };
+    this.messages.set(info.id, message);
+    this.repo.insertMessage(info);
+    parts.forEach((part, index) => {
+      this.repo.savePart(this.sessionId, info.id, index, part);
+    });
+    this.headId = info.id;
+    this.emit({ type: "message.created", sessionId: this.sessionId, message: info });
+    for (const part of parts)
+      this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId: info.id, part });
+    this.onMessage(info);
+    return message;
+  }
+
+  /** The user's message that starts the turn (or a regenerate's parent is passed as `parentId`). */
+  addUserMessage(text: string, attachments: Attachment[], parentId: string | null = this.headId): Message {
+    const parts: Part[] = [];
+    if (text) parts.push({ id: newId("prt"), type: "text", text });
+    for (const file of attachments) {
+      parts.push({
+        id: newId("prt"),
+        type: "file",
+        name: file.name,
+        mime: file.mime,
+        path: file.path,
+        size: file.size,
+      });
+    }
+    return this.createMessage("user", "normal", parts, undefined, parentId);
+  }
+
+  /** Continue from an existing message (regenerate: new assistant steps under the same user message). */
+  continueFrom(messageId: string): void {
+    this.headId = messageId;
+  }
+
+  addGuidance(text: string): Message {
+    return this.createMessage("user", "guidance", [{ id: newId("prt"), type: "text", text }]);
+  }
+
+  addCompaction(
+    summary: string,
+    upToMessageId: string,
+    replacedCount: number,
+    tokensBefore: number,
+    tokensAfter: number,
+  ): Message {
+    const message = this.createMessage("assistant", "summary", [
+      {
+        id: newId("prt"),
+        type: "compaction",
+        summary,
+        upToMessageId,
+        replacedCount,
+        tokensBefore,
+        tokensAfter,
+      },
+    ]);
+    this.setStatus(message, "completed");
+    return message;
+  }
+
+  startStep(model: string): string {
+    return this.createMessage("assistant", "normal", [], model).info.id;
+  }
+
+  private addPart(messageId: string, part: Part): string {
+    const message = this.require(messageId);
+    message.parts.push(part);
+    this.repo.savePart(this.sessionId, messageId, message.parts.length - 1, part);
+    this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part });
+    return part.id;
+  }
+
+  startText(messageId: string, kind: "text" | "reasoning"): string {
+    const part: Part =
+      kind === "text"
+        ? { id: newId("prt"), type: "text", text: "" }
+        : { id: newId("prt"), type: "reasoning", text: "", startedAt: Date.now() };
+    return this.addPart(messageId, part);
+  }
+
+  appendText(messageId: string, partId: string, delta: string): void {
+    const part = this.part(messageId, partId);
+    if (part.type !== "text" && part.type !== "reasoning") return;
+    part.text += delta;
+    this.dirty.set(partId, { messageId, partId });
+    this.emit({ type: "message.part.delta", sessionId: this.sessionId, messageId, partId, delta });
+  }
+
+  endText(messageId: string, partId: string): void {
+    const part = this.part(messageId, partId);
+    if (part.type === "reasoning" && part.endedAt === undefined) {
+      part.endedAt = Date.now();
+      this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part });
+    }
+    this.savePart(messageId, partId);
+  }
+
+  addToolCall(messageId: string, callId: string, tool: string, input: unknown): string {
+    const existing = this.require(messageId).parts.find((p) => p.type === "tool" && p.callId === callId);
+    if (existing) {
+      if (input !== undefined && existing.type === "tool") {
+        existing.input = input;
+        this.savePart(messageId, existing.id);
+        this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part: existing });
+      }
+      return existing.id;
+    }
+    return this.addPart(messageId, {
+      id: newId("prt"),
+      type: "tool",
+      callId,
+      tool,
+      input: input ?? {},
+      status: "pending",
+    });
+  }
+
+  /** The complete arguments arrived (after streaming): update the pending tool part. */
+  setToolInput(messageId: string, partId: string, input: unknown): void {
+    const part = this.part(messageId, partId);
+    if (part.type !== "tool") return;
+    part.input = input;
+    this.savePart(messageId, partId);
+    this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part });
+  }
+
+  toolStarted(messageId: string, partId: string): void {
+    const part = this.part(messageId, partId);
+    if (part.type !== "tool") return;
+    part.status = "running";
+    part.startedAt = Date.now();
+    this.savePart(messageId, partId);
+    this.emit({ type: "tool.started", sessionId: this.sessionId, messageId, partId, callId: part.callId });
+  }
+
+  toolProgress(messageId: string, partId: string, stream: "stdout" | "stderr" | "info", text: string): void {
+    const part = this.part(messageId, partId);
+    if (part.type !== "tool") return;
+    const next = (part.progress ?? "") + text;
+    part.progress = next.length > 64 * 1024 ? next.slice(-64 * 1024) : next;
+    this.dirty.set(partId, { messageId, partId });
+    this.emit({ type: "tool.progress", sessionId: this.sessionId, messageId, partId, stream, text });
+  }
+
+  toolEnded(messageId: string, partId: string, outcome: ToolOutcome): void {
+    const part = this.part(messageId, partId);
+    if (part.type !== "tool") return;
+    part.status = outcome.status;
+    part.output = outcome.output;
+    part.error = outcome.error;
+    part.endedAt = Date.now();
+    part.progress = undefined;
+    this.savePart(messageId, partId);
+    this.emit({
+      type: "tool.ended",
+      sessionId: this.sessionId,
+      messageId,
+      partId,
+      status: outcome.status,
+      output: outcome.output,
+      error: outcome.error,
+      durationMs: outcome.durationMs,
+    });
+  }
+
+  addError(messageId: string, failure: ProviderFailure): void {
+    this.addPart(messageId, {
+      id: newId("prt"),
+      type: "error",
+      code: failure.code,
+      message: failure.message,
+      retryable: failure.retryable,
+    });
+  }
+
+  finishStep(messageId: string, status: "completed" | "stopped" | "error", usage: Usage | undefined): void {
+    const message = this.require(messageId);
+    if (usage) message.info.usage = usage;
+    for (const part of message.parts) if (this.dirty.has(part.id)) this.savePart(messageId, part.id);
+    this.setStatus(message, status);
+  }
+
+  private setStatus(message: Message, status: MessageInfo["status"]): void {
+    message.info.status = status;
+    this.repo.updateMessage(message.info);
+    this.emit({ type: "message.updated", sessionId: this.sessionId, message: message.info });
+  }
+
+  retrying(attempt: number, delayMs: number, reason: string): void {
+    this.emit({
+      type: "turn.retrying",
+      sessionId: this.sessionId,
+      turnId: this.turnId,
+      attempt,
+      delayMs,
+      reason,
+    });
+  }
+
+  usage(usage: Usage): void {
+    const messageId = this.headId ?? "";
+    this.emit({ type: "usage.updated", sessionId: this.sessionId, turnId: this.turnId, messageId, usage });
+  }
+
+  message(messageId: string): Message {
+    return this.require(messageId);
+  }
+
+  /** Mark every message still streaming with `status` (stop, crash, error) and save all parts. */
+  settle(status: "stopped" | "interrupted" | "error"): void {
+    for (const message of this.messages.values()) {
+      for (const part of message.parts) {
+        if (
+          part.type === "tool" &&
+          (part.status === "pending" || part.status === "running" || part.status === "awaiting-approval")
+        ) {
+          part.status = "error";
+          part.error = status === "stopped" ? "Stopped by the user." : "Interrupted.";
+          part.endedAt = Date.now();
+          this.savePart(message.info.id, part.id);
+          this.emit({
+            type: "message.part.updated",
+            sessionId: this.sessionId,
+            messageId: message.info.id,
+            part,
+          });
+        }
+      }
+      if (message.info.status === "streaming") this.setStatus(message, status);
+    }
+    this.flush();
+  }
+
+  flush(): void {
+    for (const { messageId, partId } of this.dirty.values()) this.savePart(messageId, partId);
+  }
+
+  close(): void {
+    this.flush();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private savePart(messageId: string, partId: string): void {
+    const message = this.require(messageId);
+    const index = message.parts.findIndex((p) => p.id === partId);
+    if (index >= 0) this.repo.savePart(this.sessionId, messageId, index, message.parts[index] as Part);
+    this.dirty.delete(partId);
+  }
+
+  private require(messageId: string): Message {
+    const message = this.messages.get(messageId);
+    if (!message) throw new Error(`Unknown message ${messageId} in turn ${this.turnId}`);
+    return message;
+  }
+
+  private part(messageId: string, partId: string): Part {
+    const part = this.require(messageId).parts.find((p) => p.id === partId);
+    if (!part) throw new Error(`Unknown part ${partId}`);
+    return part;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Everything a turn needs besides the conversation: the agent, its model (provider + key), workspace,
+ * enabled tools, tool services (plan, skills, sandbox, shell jobs) and the system prompt extras.
+ */
+import { readFile } from "node:fs/promises";
+import { extname, join } from "node:path";
+import { createLanguageModel } from "../agent/providers.ts";
+import type { ResolvedModel } from "../agent/types.ts";
+import type { AgentRepository } from "../agents/repository.ts";
+import type { Paths } from "../core/paths.ts";
+import type { ProviderRepository } from "../providers/repository.ts";
+import { secretStorePaths } from "../sandbox/bubblewrap.ts";
+import { buildShellEnvironment } from "../sandbox/environment.ts";
+import type { ShellJobs } from "../sandbox/shell-jobs.ts";
+import type { SandboxStatus, ShellSandboxConfig } from "../sandbox/types.ts";
+import { createWorkspace } from "../sandbox/workspace.ts";
+import type { Agent } from "../shared/agent.ts";
+import type { TodoItem } from "../shared/events.ts";
+import { renderLoadedSkill, renderSkillList } from "../skills/load-skill-tool.ts";
+import type { SkillService } from "../skills/service.ts";
+import { enabledTools } from "../tools/registry.ts";
+import type { AnyTool, ToolServices, Workspace } from "../tools/types.ts";
+
+export class NoModelConfiguredError extends Error {
+  override readonly name = "NoModelConfiguredError";
+  constructor() {
+    super(
+      "No model is configured yet. Add a provider in Settings → Providers (or finish the first-run setup).",
+    );
+  }
+}
+
+export interface TurnSetupDeps {
+  paths: Paths;
+  agents: AgentRepository;
+  providers: ProviderRepository;
+  skills: SkillService;
+  tools: readonly AnyTool[];
+  /** The machine's sandbox status (probed once, lazily: the probe runs processes). */
+  sandbox(): SandboxStatus;
+  /** Environment variables the user configured for tools (Settings → Environment). */
+  userEnvironment(): Record<string, string>;
+  /** Extra per-agent services (browser ...), created lazily by the app. */
+  agentServices?(agent: Agent, workspace: Workspace): ToolServices;
+}
+
+export interface TurnSetup {
+  agent: Agent;
+  model: ResolvedModel;
+  workspace: Workspace;
+  tools: AnyTool[];
+  services: ToolServices;
+  systemExtras: string[];
+  readAttachment(path: string): Promise<{ data: string; mime: string } | undefined>;
+}
+
+const IMAGE_TYPES: Record<string, string> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+};
+
+export function workspaceFor(paths: Paths, agent: Agent): Workspace {
+  return createWorkspace(agent.config.workspace?.trim() || join(paths.workspaces, agent.id));
+}
+
+export async function resolveModel(
+  deps: Pick<TurnSetupDeps, "providers">,
+  agent: Agent,
+  override?: { providerId?: string; model?: string },
+): Promise<ResolvedModel> {
+  const providerId = override?.providerId ?? agent.config.providerId ?? deps.providers.defaultProvider()?.id;
+  if (!providerId) throw new NoModelConfiguredError();
+  const provider = deps.providers.get(providerId);
+  const modelId = override?.model ?? agent.config.model ?? provider.defaultModel ?? provider.models[0]?.id;
+  if (!modelId) throw new NoModelConfiguredError();
+  const access = await deps.providers.access(providerId);
+  const info = provider.models.find((m) => m.id === modelId) ?? { id: modelId };
+  const fastId = agent.config.fastModel ?? provider.fastModel ?? modelId;
+  return {
+    provider: access,
+    info,
+    model: createLanguageModel(access, modelId),
+    fast: createLanguageModel(access, fastId),
+  };
+}
+
+export async function setUpTurn(
+  deps: TurnSetupDeps,
+  session: {
+    agentId: string;
+    todos: { get(): TodoItem[]; set(items: TodoItem[]): void };
+    shellJobs: ShellJobs;
+  },
+  options: { providerId?: string; model?: string; pinnedSkills: string[] },
+): Promise<TurnSetup> {
+  const agent = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
+  const model = await resolveModel(deps, agent, options);
+  const workspace = workspaceFor(deps.paths, agent);
+  const skills = deps.skills.catalogFor(agent.config.skills, workspace.root);
+  const sandbox: ShellSandboxConfig = {
+    ...deps.sandbox(),
+    // The workspace stays visible and writable even when it lies inside the (hidden) data dir.
+    hiddenPaths: [deps.paths.data, deps.paths.config, deps.paths.logs, ...secretStorePaths(process.env)],
+    network: agent.config.network,
+    env: buildShellEnvironment({ base: process.env, extra: deps.userEnvironment() }),
+  };
+  const services: ToolServices = {
+    todos: session.todos,
+    skills,
+    sandbox,
+    shellJobs: session.shellJobs,
+    ...deps.agentServices?.(agent, workspace),
+  };
+  const systemExtras = [renderSkillList(skills.list())];
+  for (const name of options.pinnedSkills) {
+    const skill = skills.get(name);
+    if (!skill) continue;
+    const folder = await skills.materialize?.(skill);
+    systemExtras.push(
+      `The user pinned this skill for the current request; follow it:\n${renderLoadedSkill(skill, folder)}`,
+    );
+  }
+  return {
+    agent,
+    model,
+    workspace,
+    tools: enabledTools(deps.tools, agent.config.tools),
+    services,
+    systemExtras,
+    async readAttachment(path) {
+      try {
+        const absolute = workspace.resolve(path);
+        const mime = IMAGE_TYPES[extname(absolute).toLowerCase()] ?? "application/octet-stream";
+        return { data: (await readFile(absolute)).toString("base64"), mime };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

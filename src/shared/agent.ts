@@ -1,0 +1,56 @@
+/** Agent configurations (the original's agent configs): what an agent is, as stored and edited. */
+import { type Static, Type as T } from "@sinclair/typebox";
+
+export const ApprovalRule = T.Union([T.Literal("allow"), T.Literal("ask"), T.Literal("deny")]);
+export type ApprovalRule = Static<typeof ApprovalRule>;
+
+export const AgentConfig = T.Object({
+  name: T.String({ minLength: 1, maxLength: 80 }),
+  emoji: T.String({ maxLength: 16, default: "🌿" }),
+  description: T.String({ maxLength: 2000, default: "" }),
+  systemPrompt: T.String({ maxLength: 100_000, default: "" }),
+  /** Provider and model; empty means the default provider's default model. */
+  providerId: T.Optional(T.String()),
+  model: T.Optional(T.String()),
+  /** Used for titles and summaries; empty means the provider's fast model, else the main model. */
+  fastModel: T.Optional(T.String()),
+  /** Enabled tools by name; "all" enables every built-in tool. */
+  tools: T.Union([T.Literal("all"), T.Array(T.String())], { default: "all" }),
+  /** Enabled skills by name; "all" enables every installed skill. */
+  skills: T.Union([T.Literal("all"), T.Array(T.String())], { default: "all" }),
+  mcpServers: T.Array(T.String(), { default: [] }),
+  /** Absolute path of the workspace folder; empty means <data>/workspaces/<agent id>. */
+  workspace: T.Optional(T.String()),
+  /** Per-tool overrides of the default approval policy. */
+  approvals: T.Record(T.String(), ApprovalRule, { default: {} }),
+  /** Whether shell commands may use the network (sandboxed shells only). */
+  network: T.Boolean({ default: true }),
+  /** Model steps per turn before Sage pauses and asks whether to continue. */
+  stepLimit: T.Integer({ minimum: 1, maximum: 500, default: 40 }),
+  temperature: T.Optional(T.Number({ minimum: 0, maximum: 2 })),
+  maxOutputTokens: T.Optional(T.Integer({ minimum: 1, maximum: 1_000_000 })),
+  reasoningEffort: T.Optional(T.Union([T.Literal("low"), T.Literal("medium"), T.Literal("high")])),
+});
+export type AgentConfig = Static<typeof AgentConfig>;
+
+export const Agent = T.Object({
+  id: T.String(),
+  isDefault: T.Boolean(),
+  createdAt: T.Number(),
+  updatedAt: T.Number(),
+  config: AgentConfig,
+});
+export type Agent = Static<typeof Agent>;
+
+export const DEFAULT_AGENT_CONFIG: AgentConfig = {
+  name: "Sage",
+  emoji: "🌿",
+  description: "A general assistant that works in its workspace with files, a shell, the web and a browser.",
+  systemPrompt: "",
+  tools: "all",
+  skills: "all",
+  mcpServers: [],
+  approvals: {},
+  network: true,
+  stepLimit: 40,
+};

@@ -1,0 +1,105 @@
+/**
+ * Skills for the running app: syncs the built-ins into the user's skills dir at start, keeps the
+ * discovered skills (and their diagnostics) in memory, and builds the per-agent catalog a turn uses.
+ *
+ * A catalog's `materialize` copies a skill into the agent's workspace under `.skills/<name>` (refreshed
+ * when the source changed), so confined file tools and the sandboxed shell can read and run it.
+ */
+import { cp, mkdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "../core/logger.ts";
+import { builtinSkillSourceFromDir, builtinSkillSourceFromEmbedded } from "./builtin.ts";
+import { createSkillCatalog } from "./catalog.ts";
+import { discoverSkills } from "./discover.ts";
+import { builtinSkillNames, readSyncManifest, syncBuiltinSkills } from "./sync.ts";
+import type { BuiltinSkillSource, Skill, SkillCatalog, SkillDiagnostic, SkillSyncReport } from "./types.ts";
+
+export const WORKSPACE_SKILLS_FOLDER = ".skills";
+
+export interface SkillServiceOptions {
+  userSkillsDir: string;
+  manifestPath: string;
+  compiled: boolean;
+  logger: Logger;
+}
+
+export class SkillService {
+  private skills: Skill[] = [];
+  private diagnostics: SkillDiagnostic[] = [];
+  lastSync: SkillSyncReport | undefined;
+
+  constructor(private readonly options: SkillServiceOptions) {}
+
+  /** Sync built-ins (first run, upgrades) then discover. Never throws: problems become diagnostics. */
+  async start(): Promise<void> {
+    try {
+      this.lastSync = await syncBuiltinSkills({
+        source: await builtinSource(this.options.compiled),
+        userSkillsDir: this.options.userSkillsDir,
+        manifestPath: this.options.manifestPath,
+      });
+      const { added, updated, keptEdited, warnings } = this.lastSync;
+      if (added.length + updated.length + keptEdited.length > 0) {
+        this.options.logger.info("built-in skills synced", {
+          added,
+          updated,
+          keptEdited: keptEdited.map((k) => k.name),
+        });
+      }
+      for (const warning of warnings) this.options.logger.warn(`skills: ${warning}`);
+    } catch (error) {
+      this.options.logger.error("built-in skill sync failed", error);
+    }
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const manifest = await readSyncManifest(this.options.manifestPath);
+    const result = await discoverSkills(this.options.userSkillsDir, {
+      builtinNames: builtinSkillNames(manifest),
+    });
+    this.skills = result.skills;
+    this.diagnostics = result.diagnostics;
+  }
+
+  list(): Skill[] {
+    return this.skills;
+  }
+
+  problems(): SkillDiagnostic[] {
+    return this.diagnostics;
+  }
+
+  /** The skills an agent has enabled, able to copy themselves into `workspaceRoot`. */
+  catalogFor(enabled: "all" | readonly string[], workspaceRoot: string): SkillCatalog {
+    const catalog = createSkillCatalog(this.skills, enabled);
+    return {
+      ...catalog,
+      materialize: (skill) => materializeSkill(skill, workspaceRoot),
+    };
+  }
+}
+
+async function builtinSource(compiled: boolean): Promise<BuiltinSkillSource> {
+  if (compiled) {
+    const embedded = await import("sage:embedded-skills");
+    return builtinSkillSourceFromEmbedded(embedded.files);
+  }
+  return builtinSkillSourceFromDir(join(import.meta.dir, "..", "..", "skills"));
+}
+
+/** Copy the skill into `<workspace>/.skills/<name>` unless the copy is newer; returns the relative path. */
+async function materializeSkill(skill: Skill, workspaceRoot: string): Promise<string> {
+  const relative = `${WORKSPACE_SKILLS_FOLDER}/${skill.name}`;
+  const target = join(workspaceRoot, WORKSPACE_SKILLS_FOLDER, skill.name);
+  const [source, copy] = await Promise.all([
+    stat(skill.skillFile),
+    stat(join(target, "SKILL.md")).catch(() => undefined),
+  ]);
+  if (!copy || copy.mtimeMs < source.mtimeMs) {
+    await rm(target, { recursive: true, force: true });
+    await mkdir(join(workspaceRoot, WORKSPACE_SKILLS_FOLDER), { recursive: true });
+    await cp(skill.dir, target, { recursive: true, preserveTimestamps: true });
+  }
+  return relative;
+}

@@ -1,0 +1,40 @@
+/**
+ * The built-in tools, as one explicit list (no hidden registration). An agent enables all of them or a
+ * subset by name; MCP tools are added per session by the MCP manager.
+ */
+import { loadSkillTool } from "../skills/load-skill-tool.ts";
+import { applyPatchTool } from "./apply-patch.ts";
+import { askUserTool } from "./ask-user.ts";
+import { editFileTool } from "./edit-file.ts";
+import { globTool } from "./glob.ts";
+import { grepTool } from "./grep.ts";
+import { listDirTool } from "./list-dir.ts";
+import { readFileTool } from "./read-file.ts";
+import { shellTool } from "./shell.ts";
+import { shellJobKillTool, shellJobTool } from "./shell-jobs-tool.ts";
+import { todoTool } from "./todo.ts";
+import type { AnyTool } from "./types.ts";
+import { writeFileTool } from "./write-file.ts";
+
+export const BUILTIN_TOOLS: readonly AnyTool[] = [
+  readFileTool,
+  writeFileTool,
+  editFileTool,
+  applyPatchTool,
+  listDirTool,
+  globTool,
+  grepTool,
+  shellTool,
+  shellJobTool,
+  shellJobKillTool,
+  todoTool,
+  askUserTool,
+  loadSkillTool,
+];
+
+/** The tools an agent has enabled ("all", or the named ones that exist). */
+export function enabledTools(all: readonly AnyTool[], enabled: "all" | readonly string[]): AnyTool[] {
+  if (enabled === "all") return [...all];
+  const names = new Set(enabled);
+  return all.filter((tool) => names.has(tool.name));
+}
