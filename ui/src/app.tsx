@@ -1,51 +1,95 @@
-/** The app frame: sidebar, main area, connection state, About. */
-import { createSignal, onCleanup, onMount } from "solid-js";
+/** The app frame: sidebar, the routed page, dialogs and toasts, global shortcuts. */
+import { createMemo, createSignal, Match, onCleanup, onMount, Switch } from "solid-js";
 import { AboutDialog } from "./components/about-dialog.tsx";
-import { ConnectionStatus } from "./components/connection-status.tsx";
-import { ThemeToggle } from "./components/theme-toggle.tsx";
+import { ChatPage } from "./components/chat/chat-page.tsx";
+import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
+import { ShortcutsDialog } from "./components/shortcuts-dialog.tsx";
+import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
-import { SocketClient } from "./lib/socket.ts";
+import { parseRoute, path } from "./lib/router.ts";
+import { SettingsPage } from "./pages/settings-page.tsx";
+import { SetupPage } from "./pages/setup-page.tsx";
+import { SkillsPage } from "./pages/skills-page.tsx";
+import { ToolsPage } from "./pages/tools-page.tsx";
+import { loadAgents } from "./state/agents.ts";
+import { socket } from "./state/connection.ts";
+import { loadSessions } from "./state/sessions.ts";
 
 export function App() {
-  const socket = new SocketClient({ onEvents: () => {}, lastSeq: () => 0 });
+  const route = createMemo(() => parseRoute(path()));
   const [aboutOpen, setAboutOpen] = createSignal(false);
-  onMount(() => socket.connect());
-  onCleanup(() => socket.close());
+  const [helpOpen, setHelpOpen] = createSignal(false);
+
+  const onKey = (event: KeyboardEvent) => {
+    const mod = event.ctrlKey || event.metaKey;
+    if (mod && event.key.toLowerCase() === "n") {
+      event.preventDefault();
+      void startNewChat();
+    } else if (event.key === "?" && !isTyping(event)) {
+      event.preventDefault();
+      setHelpOpen(true);
+    }
+  };
+
+  onMount(() => {
+    socket.connect();
+    void loadSessions();
+    void loadAgents();
+    window.addEventListener("keydown", onKey);
+  });
+  onCleanup(() => {
+    socket.close();
+    window.removeEventListener("keydown", onKey);
+  });
+
+  const currentSessionId = () => {
+    const r = route();
+    return r.page === "session" ? r.sessionId : undefined;
+  };
+
   return (
-    <div class="h-full flex">
-      <aside
-        class="w-64 shrink-0 border-r border-line bg-panel flex flex-col"
-        aria-label={t("sidebar.sessions")}
-      >
-        <div class="flex items-center justify-between px-3 h-12 border-b border-line">
-          <span class="font-semibold">{t("app.name")}</span>
-          <ThemeToggle />
-        </div>
-        <div class="p-3">
-          <button type="button" class="btn-primary w-full">
-            {t("sidebar.newChat")}
-          </button>
-        </div>
-        <nav class="flex-1 overflow-auto px-3 text-sm text-muted">{t("sidebar.empty")}</nav>
-        <div class="flex items-center justify-between px-3 h-10 border-t border-line">
-          <ConnectionStatus state={socket.state} />
-          <button
-            type="button"
-            class="btn-ghost text-xs"
-            onClick={() => setAboutOpen(true)}
-            data-testid="about-button"
-          >
-            {t("sidebar.about")}
-          </button>
-        </div>
-      </aside>
-      <main class="flex-1 grid place-items-center">
-        <div class="text-center">
-          <h1 class="text-2xl font-semibold mb-2">{t("main.welcome")}</h1>
-          <p class="text-muted">{t("main.welcomeHint")}</p>
-        </div>
+    <div class="h-full flex bg-bg text-fg">
+      <Sidebar
+        currentSessionId={currentSessionId()}
+        page={route().page}
+        onAbout={() => setAboutOpen(true)}
+        onHelp={() => setHelpOpen(true)}
+      />
+      <main class="flex-1 min-w-0 flex flex-col" id="main">
+        <Switch fallback={<p class="p-8 text-muted">{t("common.notFound")}</p>}>
+          <Match when={route().page === "home"}>
+            <ChatPage />
+          </Match>
+          <Match when={route().page === "session" && route()}>
+            {(r) => {
+              const session = r() as Extract<ReturnType<typeof parseRoute>, { page: "session" }>;
+              return <ChatPage sessionId={session.sessionId} focusMessageId={session.messageId} />;
+            }}
+          </Match>
+          <Match when={route().page === "settings" && route()}>
+            {(r) => <SettingsPage section={(r() as { section?: string }).section} />}
+          </Match>
+          <Match when={route().page === "skills" && route()}>
+            {(r) => <SkillsPage section={(r() as { name?: string }).name} />}
+          </Match>
+          <Match when={route().page === "tools" && route()}>
+            {(r) => <ToolsPage section={(r() as { name?: string }).name} />}
+          </Match>
+          <Match when={route().page === "setup"}>
+            <SetupPage />
+          </Match>
+        </Switch>
       </main>
       <AboutDialog open={aboutOpen()} onOpenChange={setAboutOpen} />
+      <ShortcutsDialog open={helpOpen()} onOpenChange={setHelpOpen} />
+      <Toasts />
     </div>
+  );
+}
+
+function isTyping(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  return (
+    !!target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)
   );
 }

@@ -2,6 +2,7 @@
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import { exportJson, exportMarkdown, importJson } from "../../sessions/export.ts";
+import { searchSessions } from "../../sessions/search.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 
@@ -31,6 +32,10 @@ export function sessionRoutes(app: AppContext) {
         t.Object({ agentId: t.Optional(id), title: t.Optional(t.String({ maxLength: 200 })) }),
       ),
       detail: { summary: "Create a session (with the default agent unless one is given)" },
+    })
+    .get("/search", ({ query }) => ({ hits: searchSessions(app.db, app.user.id, query.q, query.limit ?? 30) }), {
+      query: t.Object({ q: t.String({ maxLength: 500 }), limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })) }),
+      detail: { summary: "Full-text search over titles and messages; matches are wrapped in «»" },
     })
     .post("/import", ({ body }) => importJson(app, body), {
       body: t.Unknown(),

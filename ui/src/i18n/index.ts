@@ -1,13 +1,28 @@
 /**
  * Translation: `t(key, params)` reads the current locale reactively, so switching language re-renders
- * every string without a restart. The choice is stored in localStorage (and mirrored to settings later).
+ * every string without a restart. The choice is stored in localStorage.
+ * Strings live per feature in locales/*.ts (see define.ts); add a feature's table to `tables` below.
  */
 import { createSignal } from "solid-js";
-import { en, type MessageKey, type Messages } from "./en.ts";
-import { zh } from "./zh.ts";
+import { app } from "./locales/app.ts";
+import { chat } from "./locales/chat.ts";
+import { settings } from "./locales/settings.ts";
+import { setup } from "./locales/setup.ts";
+import { skills } from "./locales/skills.ts";
+import { tools } from "./locales/tools.ts";
+
+const tables = [app, chat, settings, skills, tools, setup] as const;
+
+type Table = (typeof tables)[number];
+/** Every key of every feature table (distributes over the union of tables). */
+type KeysOf<T> = T extends { en: infer E } ? keyof E & string : never;
+export type MessageKey = KeysOf<Table>;
 
 export type Locale = "en" | "zh";
-const dictionaries: Record<Locale, Messages> = { en, zh };
+const dictionaries: Record<Locale, Record<string, string>> = {
+  en: Object.assign({}, ...tables.map((table) => table.en)),
+  zh: Object.assign({}, ...tables.map((table) => table.zh)),
+};
 
 function initialLocale(): Locale {
   const saved = localStorage.getItem("sage.locale");
@@ -27,9 +42,7 @@ export function setLocale(next: Locale): void {
 }
 
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const template = dictionaries[locale()][key] ?? en[key];
+  const template = dictionaries[locale()][key] ?? dictionaries.en[key] ?? key;
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
 }
-
-export type { MessageKey };

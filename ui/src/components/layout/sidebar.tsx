@@ -1,0 +1,289 @@
+/**
+ * The sidebar: new chat, search, sessions grouped by date with running indicators and a menu each
+ * (rename, pin, delete with undo), the agent switcher, links to Skills / Tools / Settings, connection
+ * state and About.
+ */
+import { createMemo, createSignal, For, Show } from "solid-js";
+import type { SessionSummary } from "../../../../src/shared/session.ts";
+import { t } from "../../i18n/index.ts";
+import { api } from "../../lib/api.ts";
+import { linkHandler, navigate } from "../../lib/router.ts";
+import { agents, selectAgent } from "../../state/agents.ts";
+import { socket } from "../../state/connection.ts";
+import {
+  createSession,
+  dateGroup,
+  removeSession,
+  sessions,
+  sortedSessions,
+  upsertSession,
+} from "../../state/sessions.ts";
+import { notify, notifyError } from "../../state/toasts.ts";
+import { ConnectionStatus } from "../connection-status.tsx";
+import { ThemeToggle } from "../theme-toggle.tsx";
+import { SearchBox } from "./search-box.tsx";
+
+const GROUPS = ["pinned", "today", "yesterday", "week", "month", "older"] as const;
+
+export async function startNewChat(): Promise<void> {
+  try {
+    const session = await createSession(agents.currentId);
+    navigate(`/s/${session.id}`);
+  } catch (error) {
+    notifyError((error as Error).message);
+  }
+}
+
+export function Sidebar(props: { currentSessionId?: string; page: string; onAbout(): void; onHelp(): void }) {
+  const grouped = createMemo(() => {
+    const groups = new Map<string, SessionSummary[]>();
+    for (const session of sortedSessions()) {
+      const group = dateGroup(session);
+      groups.set(group, [...(groups.get(group) ?? []), session]);
+    }
+    return GROUPS.filter((g) => groups.has(g)).map((g) => ({
+      group: g,
+      sessions: groups.get(g) as SessionSummary[],
+    }));
+  });
+
+  return (
+    <aside
+      class="w-68 shrink-0 border-r border-line bg-panel flex flex-col min-h-0"
+      aria-label={t("sidebar.sessions")}
+    >
+      <div class="flex items-center justify-between px-3 h-12 border-b border-line">
+        <a
+          href="/"
+          onClick={linkHandler("/")}
+          class="font-semibold text-fg no-underline flex items-center gap-2"
+        >
+          <img src="/favicon.svg" alt="" class="w-5 h-5" />
+          {t("app.name")}
+        </a>
+        <ThemeToggle />
+      </div>
+      <div class="p-3 flex flex-col gap-2">
+        <button
+          type="button"
+          class="btn-primary w-full"
+          onClick={() => void startNewChat()}
+          data-testid="new-chat"
+          title="Ctrl+N"
+        >
+          + {t("sidebar.newChat")}
+        </button>
+        <Show when={agents.list.length > 1}>
+          <label class="text-xs text-muted flex items-center gap-2">
+            {t("sidebar.agent")}
+            <select
+              class="input py-1 text-xs"
+              value={agents.currentId}
+              onChange={(e) => selectAgent(e.currentTarget.value)}
+              data-testid="agent-switcher"
+            >
+              <For each={agents.list}>
+                {(agent) => <option value={agent.id}>{`${agent.config.emoji} ${agent.config.name}`}</option>}
+              </For>
+            </select>
+          </label>
+        </Show>
+        <SearchBox />
+      </div>
+      <nav
+        class="flex-1 overflow-y-auto px-2 pb-2 min-h-0"
+        aria-label={t("sidebar.sessions")}
+        data-testid="session-list"
+      >
+        <Show when={sessions.loaded && sortedSessions().length === 0}>
+          <p class="px-2 text-sm text-muted">{t("sidebar.empty")}</p>
+        </Show>
+        <For each={grouped()}>
+          {(group) => (
+            <section class="mb-2">
+              <h2 class="px-2 py-1 text-[11px] uppercase tracking-wide text-muted font-semibold m-0">
+                {t(`sidebar.group.${group.group}`)}
+              </h2>
+              <ul class="list-none m-0 p-0">
+                <For each={group.sessions}>
+                  {(session) => (
+                    <SessionRow session={session} active={session.id === props.currentSessionId} />
+                  )}
+                </For>
+              </ul>
+            </section>
+          )}
+        </For>
+      </nav>
+      <div class="border-t border-line px-2 py-2 flex flex-col gap-1 text-sm">
+        <NavLink href="/skills" label={t("nav.skills")} active={props.page === "skills"} />
+        <NavLink href="/tools" label={t("nav.tools")} active={props.page === "tools"} />
+        <NavLink href="/settings" label={t("nav.settings")} active={props.page === "settings"} />
+      </div>
+      <div class="flex items-center justify-between px-3 h-10 border-t border-line">
+        <ConnectionStatus state={socket.state} />
+        <div class="flex items-center">
+          <button
+            type="button"
+            class="icon-btn text-xs"
+            onClick={props.onHelp}
+            title={t("nav.help")}
+            aria-label={t("nav.help")}
+          >
+            ?
+          </button>
+          <button type="button" class="btn-ghost text-xs" onClick={props.onAbout} data-testid="about-button">
+            {t("nav.about")}
+          </button>
+        </div>
+      </div>
+    </aside>
+  );
+}
+
+function NavLink(props: { href: string; label: string; active: boolean }) {
+  return (
+    <a
+      href={props.href}
+      onClick={linkHandler(props.href)}
+      class={`px-2 py-1.5 rounded-md no-underline ${props.active ? "bg-raised text-fg" : "text-muted hover:text-fg hover:bg-raised"}`}
+      aria-current={props.active ? "page" : undefined}
+    >
+      {props.label}
+    </a>
+  );
+}
+
+function SessionRow(props: { session: SessionSummary; active: boolean }) {
+  const [renaming, setRenaming] = createSignal(false);
+  const [menuOpen, setMenuOpen] = createSignal(false);
+  const title = () => props.session.title || t("sidebar.untitled");
+  const href = () => `/s/${props.session.id}`;
+
+  const rename = async (value: string) => {
+    setRenaming(false);
+    const next = value.trim();
+    if (!next || next === props.session.title) return;
+    try {
+      upsertSession(
+        await api<SessionSummary>(`/api/sessions/${props.session.id}`, {
+          method: "PATCH",
+          json: { title: next },
+        }),
+      );
+    } catch (error) {
+      notifyError((error as Error).message);
+    }
+  };
+  const togglePin = async () => {
+    setMenuOpen(false);
+    try {
+      upsertSession(
+        await api<SessionSummary>(`/api/sessions/${props.session.id}`, {
+          method: "PATCH",
+          json: { pinned: !props.session.pinned },
+        }),
+      );
+    } catch (error) {
+      notifyError((error as Error).message);
+    }
+  };
+  const remove = async () => {
+    setMenuOpen(false);
+    const id = props.session.id;
+    try {
+      await api(`/api/sessions/${id}`, { method: "DELETE" });
+      removeSession(id);
+      if (props.active) navigate("/");
+      notify(t("sidebar.deleted"), {
+        action: {
+          label: t("common.undo"),
+          run: async () => {
+            const restored = await api<SessionSummary>(`/api/sessions/${id}/restore`, { method: "POST" });
+            upsertSession(restored);
+          },
+        },
+      });
+    } catch (error) {
+      notifyError((error as Error).message);
+    }
+  };
+
+  return (
+    <li class="group relative" data-testid="session-row" data-session-id={props.session.id}>
+      <Show
+        when={!renaming()}
+        fallback={
+          <input
+            class="input py-1 text-sm"
+            value={props.session.title}
+            aria-label={t("sidebar.rename")}
+            ref={(el) => queueMicrotask(() => el.select())}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") void rename(e.currentTarget.value);
+              if (e.key === "Escape") setRenaming(false);
+            }}
+            onBlur={(e) => void rename(e.currentTarget.value)}
+          />
+        }
+      >
+        <a
+          href={href()}
+          onClick={linkHandler(href())}
+          class={`flex items-center gap-2 pl-2 pr-8 py-1.5 rounded-md text-sm no-underline ${props.active ? "bg-raised text-fg" : "text-fg hover:bg-raised"}`}
+          aria-current={props.active ? "page" : undefined}
+          onDblClick={() => setRenaming(true)}
+        >
+          <Show when={props.session.status === "running" || props.session.status === "waiting"}>
+            <span
+              class={`inline-block w-2 h-2 rounded-full shrink-0 ${props.session.status === "waiting" ? "bg-warn" : "bg-accent animate-pulse"}`}
+              title={props.session.status === "waiting" ? t("sidebar.waiting") : t("sidebar.running")}
+              data-testid="running-indicator"
+            />
+          </Show>
+          <span class="truncate" data-testid="session-title">
+            {title()}
+          </span>
+        </a>
+      </Show>
+      <button
+        type="button"
+        class="icon-btn absolute right-1 top-0.5 w-7 h-7 opacity-0 group-hover:opacity-100 focus:opacity-100"
+        aria-label={t("sidebar.actions", { title: title() })}
+        aria-haspopup="menu"
+        aria-expanded={menuOpen()}
+        onClick={() => setMenuOpen(!menuOpen())}
+        data-testid="session-menu"
+      >
+        ⋯
+      </button>
+      <Show when={menuOpen()}>
+        <div
+          role="menu"
+          class="absolute right-1 top-8 z-20 card shadow-lg py-1 min-w-36 bg-bg"
+          onKeyDown={(e) => e.key === "Escape" && setMenuOpen(false)}
+        >
+          <MenuItem label={t("sidebar.rename")} onSelect={() => (setMenuOpen(false), setRenaming(true))} />
+          <MenuItem
+            label={props.session.pinned ? t("sidebar.unpin") : t("sidebar.pin")}
+            onSelect={() => void togglePin()}
+          />
+          <MenuItem label={t("sidebar.delete")} danger onSelect={() => void remove()} />
+        </div>
+      </Show>
+    </li>
+  );
+}
+
+function MenuItem(props: { label: string; danger?: boolean; onSelect(): void }) {
+  return (
+    <button
+      type="button"
+      role="menuitem"
+      class={`block w-full text-left px-3 py-1.5 text-sm bg-transparent border-0 hover:bg-raised focus:bg-raised outline-none ${props.danger ? "text-danger" : "text-fg"}`}
+      onClick={props.onSelect}
+    >
+      {props.label}
+    </button>
+  );
+}

@@ -1,0 +1,33 @@
+/**
+ * The app's one socket, and where its events go: sidebar summaries to the sessions store, session
+ * events to the open transcripts. Also the place UI code sends frames through.
+ */
+import type { ClientMessage } from "../../../src/shared/client-messages.ts";
+import { SocketClient } from "../lib/socket.ts";
+import { removeSession, upsertSession } from "./sessions.ts";
+import { notifyError } from "./toasts.ts";
+import { applyEvents, closeTranscript, lastSeq, setSubscriber } from "./transcripts.ts";
+
+export const socket = new SocketClient({
+  lastSeq,
+  onEvents(events) {
+    for (const event of events) {
+      if (event.type === "session.summary") upsertSession(event.session);
+      else if (event.type === "session.removed") {
+        removeSession(event.sessionId);
+        closeTranscript(event.sessionId);
+      } else if (event.type === "error" && event.seq === 0) notifyError(event.message);
+    }
+    applyEvents(events);
+  },
+});
+
+setSubscriber((sessionId) => socket.subscribe(sessionId));
+
+export function send(frame: ClientMessage): void {
+  socket.send(frame);
+}
+
+export function newClientTurnId(): string {
+  return `c_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 10)}`;
+}

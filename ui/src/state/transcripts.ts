@@ -1,0 +1,159 @@
+/**
+ * Open sessions' transcripts: one Solid store per session, fed by the stored pages and the live event
+ * stream through the shared reducer (src/shared/transcript.ts). Components read these stores; they never
+ * parse the socket.
+ *
+ * Contract: a session is loaded (newest page) before it is subscribed, with afterSeq = the page's
+ * lastSeq, so the server replays exactly what came after; seq dedup in the reducer makes reconnects and
+ * replays harmless. Older pages are prepended on demand.
+ */
+import { batch } from "solid-js";
+import { createStore, produce, type SetStoreFunction } from "solid-js/store";
+import type { ServerEvent } from "../../../src/shared/events.ts";
+import type { Message } from "../../../src/shared/parts.ts";
+import {
+  applyEvent,
+  emptyTranscript,
+  loadMessages,
+  type TranscriptState,
+} from "../../../src/shared/transcript.ts";
+import { api } from "../lib/api.ts";
+
+export const PAGE_SIZE = 60;
+
+export interface OpenTranscript {
+  state: TranscriptState;
+  set: SetStoreFunction<TranscriptState>;
+  meta: { loading: boolean; loadingOlder: boolean; hasMore: boolean; error?: string; version: number };
+  setMeta: SetStoreFunction<OpenTranscript["meta"]>;
+}
+
+interface MessagesPage {
+  messages: Message[];
+  lastSeq: number;
+  hasMore: boolean;
+}
+
+const open = new Map<string, OpenTranscript>();
+let subscribe: (sessionId: string) => void = () => {};
+
+/** Wire the socket once (state/connection.ts). */
+export function setSubscriber(fn: (sessionId: string) => void): void {
+  subscribe = fn;
+}
+
+export function transcript(sessionId: string): OpenTranscript {
+  let entry = open.get(sessionId);
+  if (!entry) {
+    const [state, set] = createStore<TranscriptState>(emptyTranscript());
+    const [meta, setMeta] = createStore<OpenTranscript["meta"]>({
+      loading: true,
+      loadingOlder: false,
+      hasMore: false,
+      version: 0,
+    });
+    entry = { state, set, meta, setMeta };
+    open.set(sessionId, entry);
+    void load(sessionId, entry);
+  }
+  return entry;
+}
+
+export function lastSeq(sessionId: string): number {
+  return open.get(sessionId)?.state.lastSeq ?? 0;
+}
+
+async function load(sessionId: string, entry: OpenTranscript): Promise<void> {
+  entry.setMeta({ loading: true, error: undefined });
+  try {
+    const page = await api<MessagesPage>(
+      `/api/sessions/${encodeURIComponent(sessionId)}/messages?limit=${PAGE_SIZE}`,
+    );
+    batch(() => {
+      entry.set(
+        produce((state) => {
+          Object.assign(state, emptyTranscript());
+          loadMessages(state, page.messages, page.lastSeq);
+          derivePending(state, page.messages);
+        }),
+      );
+      entry.setMeta({ loading: false, hasMore: page.hasMore, version: entry.meta.version + 1 });
+    });
+    subscribe(sessionId);
+  } catch (error) {
+    entry.setMeta({ loading: false, error: (error as Error).message });
+  }
+}
+
+/** A stored page says whether a turn is running; the replayed events fill in its live details. */
+function derivePending(state: TranscriptState, messages: Message[]): void {
+  const last = messages[messages.length - 1];
+  if (last?.info.status === "streaming") state.status = "running";
+}
+
+export async function loadOlder(sessionId: string): Promise<void> {
+  const entry = open.get(sessionId);
+  if (!entry || entry.meta.loadingOlder || !entry.meta.hasMore) return;
+  const oldest = entry.state.order[0];
+  if (!oldest) return;
+  entry.setMeta("loadingOlder", true);
+  try {
+    const page = await api<MessagesPage>(
+      `/api/sessions/${encodeURIComponent(sessionId)}/messages?limit=${PAGE_SIZE}&before=${encodeURIComponent(oldest)}`,
+    );
+    entry.set(
+      produce((state) => {
+        const ids: string[] = [];
+        for (const message of page.messages) {
+          if (state.messages[message.info.id]) continue;
+          state.messages[message.info.id] = message.info;
+          state.parts[message.info.id] = message.parts;
+          ids.push(message.info.id);
+        }
+        state.order.unshift(...ids);
+      }),
+    );
+    entry.setMeta({ loadingOlder: false, hasMore: page.hasMore });
+  } catch (error) {
+    entry.setMeta({ loadingOlder: false, error: (error as Error).message });
+  }
+}
+
+/** Apply a batch of events (one animation frame's worth) to the open transcripts they concern. */
+export function applyEvents(events: ServerEvent[]): void {
+  const bySession = new Map<string, ServerEvent[]>();
+  for (const event of events) {
+    if (!open.has(event.sessionId)) continue;
+    const list = bySession.get(event.sessionId) ?? [];
+    list.push(event);
+    bySession.set(event.sessionId, list);
+  }
+  batch(() => {
+    for (const [sessionId, list] of bySession) {
+      const entry = open.get(sessionId) as OpenTranscript;
+      if (list.some((e) => e.type === "session.head.changed" && e.seq > entry.state.lastSeq)) {
+        void load(sessionId, entry); // another branch became active: reload its newest page
+        continue;
+      }
+      entry.set(
+        produce((state) => {
+          for (const event of list) applyEvent(state, event);
+        }),
+      );
+    }
+  });
+}
+
+/** Forget a session (deleted): its store is dropped. */
+export function closeTranscript(sessionId: string): void {
+  open.delete(sessionId);
+}
+
+export function reloadTranscript(sessionId: string): void {
+  const entry = open.get(sessionId);
+  if (entry) void load(sessionId, entry);
+}
+
+export function openSessionIds(): string[] {
+  return [...open.keys()];
+}
