@@ -1,11 +1,65 @@
-/** The settings page (filled in by its feature; see issue notes). */
-import { t } from "../i18n/index.ts";
+/** Settings: a section list on the left, the chosen section on the right (/settings/:section). */
+import { For, Match, Switch } from "solid-js";
+import { type MessageKey, t } from "../i18n/index.ts";
+import { linkHandler } from "../lib/router.ts";
+import { AboutSettings } from "./settings/about.tsx";
+import { AgentsSettings } from "./settings/agents.tsx";
+import { EnvironmentSettings } from "./settings/environment.tsx";
+import { GeneralSettings } from "./settings/general.tsx";
+import { ProvidersSettings } from "./settings/providers.tsx";
+import { ToolsApprovalsSettings } from "./settings/tools-approvals.tsx";
+
+const SECTIONS: { id: string; label: MessageKey }[] = [
+  { id: "general", label: "settings.section.general" },
+  { id: "providers", label: "settings.section.providers" },
+  { id: "agents", label: "settings.section.agents" },
+  { id: "tools", label: "settings.section.tools" },
+  { id: "environment", label: "settings.section.environment" },
+  { id: "about", label: "settings.section.about" },
+];
 
 export function SettingsPage(props: { section?: string }) {
+  const current = () => props.section ?? "general";
   return (
-    <div class="p-8">
-      <h1 class="text-xl font-semibold">{t("settings.title")}</h1>
-      <p class="text-muted text-sm">{props.section ?? ""}</p>
+    <div class="flex-1 flex min-h-0">
+      <nav class="w-52 shrink-0 border-r border-line p-3 flex flex-col gap-1" aria-label={t("settings.title")}>
+        <h1 class="text-base font-semibold px-2 mb-2">{t("settings.title")}</h1>
+        <For each={SECTIONS}>
+          {(section) => (
+            <a
+              href={`/settings/${section.id}`}
+              onClick={linkHandler(`/settings/${section.id}`)}
+              class={`px-2 py-1.5 rounded-md text-sm no-underline ${current() === section.id ? "bg-raised text-fg" : "text-muted hover:text-fg hover:bg-raised"}`}
+              aria-current={current() === section.id ? "page" : undefined}
+              data-testid={`settings-nav-${section.id}`}
+            >
+              {t(section.label)}
+            </a>
+          )}
+        </For>
+      </nav>
+      <section class="flex-1 min-w-0 overflow-y-auto p-6">
+        <Switch fallback={<p class="text-muted">{t("common.notFound")}</p>}>
+          <Match when={current() === "general"}>
+            <GeneralSettings />
+          </Match>
+          <Match when={current() === "providers"}>
+            <ProvidersSettings />
+          </Match>
+          <Match when={current() === "agents"}>
+            <AgentsSettings />
+          </Match>
+          <Match when={current() === "tools"}>
+            <ToolsApprovalsSettings />
+          </Match>
+          <Match when={current() === "environment"}>
+            <EnvironmentSettings />
+          </Match>
+          <Match when={current() === "about"}>
+            <AboutSettings />
+          </Match>
+        </Switch>
+      </section>
     </div>
   );
 }

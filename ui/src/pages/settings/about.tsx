@@ -1,0 +1,4 @@
+/** Settings → about. */
+export function AboutSettings() {
+  return <div data-testid="settings-about" />;
+}

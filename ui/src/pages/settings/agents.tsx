@@ -1,0 +1,4 @@
+/** Settings → agents. */
+export function AgentsSettings() {
+  return <div data-testid="settings-agents" />;
+}

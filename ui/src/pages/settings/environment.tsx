@@ -1,0 +1,4 @@
+/** Settings → environment. */
+export function EnvironmentSettings() {
+  return <div data-testid="settings-environment" />;
+}

@@ -1,0 +1,4 @@
+/** Settings → general. */
+export function GeneralSettings() {
+  return <div data-testid="settings-general" />;
+}

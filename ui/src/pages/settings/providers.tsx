@@ -1,0 +1,4 @@
+/** Settings → providers. */
+export function ProvidersSettings() {
+  return <div data-testid="settings-providers" />;
+}
