@@ -77,26 +77,26 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
     if (step.outcome === "failed") return { status: "error", reason: step.reason, usage: total };
     if (step.calls.length === 0) return { status: "completed", usage: total };
 
+    // Each call's end is recorded as soon as it finishes (a fast call does not look busy while a slow
+    // one runs); the results go back to the model in call order.
     const outcomes = await Promise.all(
-      step.calls.map((call) => {
+      step.calls.map(async (call) => {
         const key = `${call.tool}\u0000${JSON.stringify(call.input)}`;
+        let outcome: ToolOutcome;
         if ((failures.get(key) ?? 0) >= REPEAT_LIMIT) {
           const text = `This exact ${call.tool} call has already failed ${REPEAT_LIMIT} times in a row. It was not run again. Change the arguments or take a different approach.`;
-          return Promise.resolve<ToolOutcome>({
-            status: "error",
-            error: text,
-            modelText: text,
-            durationMs: 0,
-          });
+          outcome = { status: "error", error: text, modelText: text, durationMs: 0 };
+        } else {
+          outcome = await runToolCall({ ...call, messageId: step.message.info.id }, request);
         }
-        return runToolCall({ ...call, messageId: step.message.info.id }, request);
+        sink.toolEnded(step.message.info.id, call.partId, outcome);
+        return outcome;
       }),
     );
     step.calls.forEach((call, i) => {
       const outcome = outcomes[i] as ToolOutcome;
       const key = `${call.tool}\u0000${JSON.stringify(call.input)}`;
       failures.set(key, outcome.status === "error" ? (failures.get(key) ?? 0) + 1 : 0);
-      sink.toolEnded(step.message.info.id, call.partId, outcome);
       const part = step.message.parts.find((p) => p.id === call.partId);
       if (part?.type === "tool") {
         part.status = outcome.status;
