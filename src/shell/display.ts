@@ -17,7 +17,7 @@ export function checkWindowAvailability(env: Record<string, string | undefined>)
       ok: false,
       reason:
         "No display was found (DISPLAY and WAYLAND_DISPLAY are not set), so Sage cannot open its window.",
-      hint: "Run Sage from a desktop session, or use `sage --serve` on a headless machine.",
+      hint: `Run Sage from a desktop session, or use \`sage --serve\` on a headless machine. ${WEBVIEW_INSTALL_HINT}`,
     };
   }
   const probes: [string, string][] = [

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureLocalUser, LOCAL_USER_ID } from "../../src/core/user.ts";
-import type { DraftEvent, ServerEvent } from "../../src/shared/events.ts";
+import type { DraftEvent } from "../../src/shared/events.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";
-import { EventLog } from "../../src/store/event-log.ts";
+import { EventLog, type LoggedEvent } from "../../src/store/event-log.ts";
 
 let dir: string;
 let db: Database;
@@ -107,7 +107,7 @@ describe("EventLog: seq", () => {
 describe("EventLog: write before deliver", () => {
   test("listeners get a batch only after its events are in SQLite", async () => {
     const seenInDb: number[][] = [];
-    const delivered: ServerEvent[][] = [];
+    const delivered: LoggedEvent[][] = [];
     log.subscribe((batch) => {
       delivered.push(batch);
       seenInDb.push(storedSeqs("s1"));
@@ -118,13 +118,13 @@ describe("EventLog: write before deliver", () => {
     expect(delivered).toHaveLength(0);
     await nextTurn();
     expect(delivered).toHaveLength(1);
-    expect(delivered[0]?.map((e) => e.seq)).toEqual([1, 2]);
+    expect(delivered[0]?.map((entry) => entry.event.seq)).toEqual([1, 2]);
     expect(seenInDb[0]).toEqual([1, 2]);
   });
 
   test("events of one loop turn are written and delivered as one batch, in order", async () => {
     const batches: number[][] = [];
-    log.subscribe((batch) => batches.push(batch.map((e) => e.seq)));
+    log.subscribe((batch) => batches.push(batch.map((entry) => entry.event.seq)));
     for (let i = 0; i < 10; i++) log.append(queued("s1", `${i}`));
     await nextTurn();
     log.append(queued("s1", "later"));
@@ -137,7 +137,7 @@ describe("EventLog: write before deliver", () => {
     log.subscribe(() => {
       throw new Error("closed socket");
     });
-    const unsubscribe = log.subscribe((batch) => received.push(...batch.map((e) => e.seq)));
+    const unsubscribe = log.subscribe((batch) => received.push(...batch.map((entry) => entry.event.seq)));
     log.append(queued("s1", "a"));
     await nextTurn();
     unsubscribe();
@@ -145,6 +145,19 @@ describe("EventLog: write before deliver", () => {
     await nextTurn();
     expect(received).toEqual([1]);
     expect(storedSeqs("s1")).toEqual([1, 2]);
+  });
+
+  test("an event is serialised when appended: later changes to its objects do not leak in", async () => {
+    const draft = queued("s1", "as appended");
+    const delivered: LoggedEvent[] = [];
+    log.subscribe((batch) => delivered.push(...batch));
+    log.append(draft);
+    (draft as { text: string }).text = "changed afterwards";
+    await nextTurn();
+    expect(JSON.parse(delivered[0]?.json ?? "{}")).toMatchObject({ text: "as appended", seq: 1 });
+    expect(log.since("s1", 0)[0]).toMatchObject({ text: "as appended" });
+    const row = db.query("SELECT data FROM events WHERE session_id = 's1'").get() as { data: string };
+    expect(row.data).toBe(delivered[0]?.json as string);
   });
 
   test("flush() with nothing queued is a no-op", () => {
@@ -181,7 +194,7 @@ describe("EventLog: since", () => {
     const backlog = log.since("s1", 0).map((e) => e.seq);
     let lastSeen = backlog.at(-1) ?? 0;
     log.subscribe((batch) => {
-      for (const event of batch) {
+      for (const { event } of batch) {
         if (event.sessionId === "s1" && event.seq > lastSeen) {
           live.push(event.seq);
           lastSeen = event.seq;

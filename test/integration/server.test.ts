@@ -1,0 +1,346 @@
+/**
+ * The real backend (runBackend, as serve mode starts it) over real HTTP and WebSocket: health, the
+ * access token, DNS-rebinding and cross-origin refusals, the UI's static files, the OpenAPI document,
+ * bad WebSocket frames, and a log that never contains the token.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { VERSION } from "../../src/core/version.ts";
+import { TOKEN_COOKIE } from "../../src/server/security.ts";
+import { ensureUiBuilt, UI_DIST } from "../support/build-artifacts.ts";
+import { rawRequest, startTestBackend, type TestBackend, upgradeHeaders } from "../support/test-backend.ts";
+import { openTestSocket } from "../support/ws-client.ts";
+
+let server: TestBackend;
+/** Every response this file received over fetch: checked at the end for CORS headers. */
+const seen: Response[] = [];
+
+async function get(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<Response> {
+  const response = await server.http(path, init);
+  seen.push(response);
+  return response;
+}
+
+async function errorCode(response: Response): Promise<string> {
+  expect(response.headers.get("content-type")).toContain("application/json");
+  return ((await response.json()) as { error: { code: string } }).error.code;
+}
+
+beforeAll(async () => {
+  await ensureUiBuilt();
+  server = await startTestBackend();
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe("health", () => {
+  test("GET /api/health reports status, version, mode, paths and the database", async () => {
+    const response = await get("/api/health");
+    expect(response.status).toBe(200);
+    const health = (await response.json()) as Record<string, unknown>;
+    expect(health).toMatchObject({
+      status: "ok",
+      version: VERSION,
+      mode: "serve",
+      compiled: false,
+      dataDir: server.paths.home,
+      logFile: join(server.paths.logs, "sage.log"),
+      database: { path: server.paths.database, journalMode: "wal" },
+      user: { id: "local" },
+    });
+    expect(health.uptimeMs).toBeGreaterThanOrEqual(0);
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("the access token", () => {
+  test("HTTP without a token -> 401 JSON, for the API and for pages", async () => {
+    for (const path of ["/api/health", "/", "/some/route", "/api/openapi/json"]) {
+      const response = await get(path, { auth: false });
+      expect(response.status).toBe(401);
+      expect(await errorCode(response)).toBe("unauthorized");
+    }
+  });
+
+  test("HTTP with a wrong token -> 401", async () => {
+    const response = await get("/api/health", { headers: { authorization: "Bearer not-the-token" } });
+    expect(response.status).toBe(401);
+  });
+
+  test("WebSocket upgrade without a token -> 401, and the client cannot connect", async () => {
+    const raw = await rawRequest(server.port, {
+      path: "/ws",
+      headers: upgradeHeaders(`127.0.0.1:${server.port}`),
+    });
+    expect(raw.status).toBe(401);
+    await expect(openTestSocket(`ws://127.0.0.1:${server.port}/ws`)).rejects.toThrow();
+  });
+
+  test("the token works via header, cookie and ?token=", async () => {
+    expect((await get("/api/health")).status).toBe(200);
+    const cookie = `${TOKEN_COOKIE}=${server.token}`;
+    expect((await get("/api/health", { auth: false, headers: { cookie } })).status).toBe(200);
+    expect((await get(`/api/health?token=${server.token}`, { auth: false })).status).toBe(200);
+  });
+
+  test("a page load with ?token= -> 302 to the same page without it, setting the HttpOnly cookie", async () => {
+    const response = await get(`/?token=${server.token}`, { auth: false });
+    expect(response.status).toBe(302);
+    const location = response.headers.get("location") ?? "";
+    expect(location).toBe("/");
+    expect(location).not.toContain(server.token);
+    const cookie = response.headers.get("set-cookie") ?? "";
+    expect(cookie).toContain(`${TOKEN_COOKIE}=${server.token}`);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+
+    // The browser then follows the redirect with the cookie and gets the page.
+    const page = await get(location, { auth: false, headers: { cookie: cookie.split(";")[0] as string } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+  });
+
+  test("WebSocket with the token in the query connects and answers a ping", async () => {
+    const client = await openTestSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    client.send({ type: "ping", t: 42 });
+    expect(await client.next((e) => e.type === "pong")).toMatchObject({ type: "pong", t: 42 });
+    client.close();
+  });
+});
+
+describe("DNS rebinding and cross-origin requests", () => {
+  test("Host: evil.example:PORT -> 421 for HTTP, even with the token", async () => {
+    const raw = await rawRequest(server.port, {
+      path: "/api/health",
+      headers: { Host: `evil.example:${server.port}`, Authorization: `Bearer ${server.token}` },
+    });
+    expect(raw.status).toBe(421);
+    expect(JSON.parse(raw.body).error.code).toBe("misdirected_request");
+    expect(raw.headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  test("Host: evil.example:PORT -> 421 for the WebSocket upgrade", async () => {
+    const raw = await rawRequest(server.port, {
+      path: `/ws?token=${server.token}`,
+      headers: upgradeHeaders(`evil.example:${server.port}`),
+    });
+    expect(raw.status).toBe(421);
+  });
+
+  test("the same request with our own Host is served (the refusal is about the Host alone)", async () => {
+    const raw = await rawRequest(server.port, {
+      path: "/api/health",
+      headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}` },
+    });
+    expect(raw.status).toBe(200);
+    const upgrade = await rawRequest(server.port, {
+      path: `/ws?token=${server.token}`,
+      headers: upgradeHeaders(`localhost:${server.port}`),
+    });
+    expect(upgrade.status).toBe(101);
+  });
+
+  test("WebSocket upgrade with Origin http://evil.example -> 403; our own origin is allowed", async () => {
+    const host = `127.0.0.1:${server.port}`;
+    const foreign = await rawRequest(server.port, {
+      path: `/ws?token=${server.token}`,
+      headers: upgradeHeaders(host, { Origin: "http://evil.example" }),
+    });
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.body).error.code).toBe("forbidden_origin");
+
+    const own = await rawRequest(server.port, {
+      path: `/ws?token=${server.token}`,
+      headers: upgradeHeaders(host, { Origin: `http://${host}` }),
+    });
+    expect(own.status).toBe(101);
+
+    const client = await openTestSocket(`ws://${host}/ws?token=${server.token}`, {
+      Origin: `http://${host}`,
+    });
+    client.send({ type: "ping", t: 1 });
+    expect((await client.next()).type).toBe("pong");
+    client.close();
+    await expect(
+      openTestSocket(`ws://${host}/ws?token=${server.token}`, { Origin: "http://evil.example" }),
+    ).rejects.toThrow();
+  });
+
+  test("POST with a foreign Origin -> 403 and the action does not happen", async () => {
+    const before = server.shellCalls.activate;
+    const response = await get("/api/app/activate", {
+      method: "POST",
+      headers: { origin: "http://evil.example" },
+    });
+    expect(response.status).toBe(403);
+    expect(await errorCode(response)).toBe("forbidden_origin");
+    expect(server.shellCalls.activate).toBe(before);
+
+    const own = await get("/api/app/activate", { method: "POST", headers: { origin: server.base } });
+    expect(own.status).toBe(200);
+    expect(await own.json()).toEqual({ shown: false });
+    expect(server.shellCalls.activate).toBe(before + 1);
+  });
+
+  test("a CORS preflight gets no Access-Control-Allow-Origin", async () => {
+    const response = await get("/api/health", {
+      method: "OPTIONS",
+      auth: false,
+      headers: { origin: "http://evil.example", "access-control-request-method": "POST" },
+    });
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    expect(response.status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe("the UI's static files", () => {
+  const hashedAsset = () => {
+    const file = readdirSync(join(UI_DIST, "assets")).find((name) => name.endsWith(".js"));
+    if (!file) throw new Error("ui/dist/assets has no .js file");
+    return `/assets/${file}`;
+  };
+
+  test("/ is index.html, text/html, revalidated", async () => {
+    const response = await get("/");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("cache-control")).toBe("no-cache");
+    expect(await response.text()).toBe(await Bun.file(join(UI_DIST, "index.html")).text());
+  });
+
+  test("a hashed asset is served with its type and cached as immutable", async () => {
+    const path = hashedAsset();
+    const response = await get(path);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(response.headers.get("cache-control")).toContain("immutable");
+    expect(response.headers.get("cache-control")).toContain("max-age=31536000");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect((await response.arrayBuffer()).byteLength).toBe(Bun.file(join(UI_DIST, path)).size);
+  });
+
+  test("an unknown route without an extension gets index.html (SPA fallback)", async () => {
+    for (const path of ["/some/route", "/sessions/abc123"]) {
+      const response = await get(path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(await response.text()).toContain('<div id="root">');
+    }
+  });
+
+  test("a missing file with an extension -> 404, not index.html", async () => {
+    const response = await get("/missing.js");
+    expect(response.status).toBe(404);
+    expect(await response.text()).not.toContain('<div id="root">');
+  });
+
+  test("an unknown API path -> 404 JSON, never the SPA", async () => {
+    const response = await get("/api/nope");
+    expect(response.status).toBe(404);
+    expect(await errorCode(response)).toBe("not_found");
+  });
+
+  test("path traversal does not leave ui/dist", async () => {
+    for (const path of ["/..%2f..%2fpackage.json", "/assets/..%2f..%2f..%2fpackage.json"]) {
+      const response = await get(path);
+      expect(response.status).toBe(404);
+    }
+  });
+});
+
+describe("the API description and app routes", () => {
+  test("the OpenAPI document at /api/openapi/json lists /api/health and not the socket", async () => {
+    const response = await get("/api/openapi/json");
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { info: { version: string }; paths: Record<string, unknown> };
+    expect(document.info.version).toBe(VERSION);
+    expect(Object.keys(document.paths)).toContain("/api/health");
+    expect(Object.keys(document.paths)).not.toContain("/ws");
+  });
+
+  test("the test-only crash route does not exist without test hooks", async () => {
+    const response = await get("/api/app/debug/crash-worker", { method: "POST" });
+    expect(response.status).toBe(404);
+    const document = (await (await get("/api/openapi/json")).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths).some((path) => path.includes("debug"))).toBe(false);
+  });
+
+  test("POST /api/app/quit asks the shell to quit", async () => {
+    const before = server.shellCalls.quit;
+    const response = await get("/api/app/quit", { method: "POST" });
+    expect(await response.json()).toEqual({ quitting: true });
+    await Bun.sleep(120);
+    expect(server.shellCalls.quit).toBe(before + 1);
+  });
+
+  test("open-external refuses bad and non-web URLs with a clear 400", async () => {
+    for (const url of ["not a url", "javascript:alert(1)", "file:///etc/passwd"]) {
+      const response = await get("/api/app/open-external", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ url }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { code: string; field: string; message: string } };
+      expect(body.error).toMatchObject({ code: "invalid", field: "url" });
+    }
+    const missing = await get("/api/app/open-external", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(missing.status).toBe(400);
+    expect(await errorCode(missing)).toBe("invalid");
+  });
+});
+
+describe("WebSocket frames", () => {
+  test("bad frames get an error event each and the socket stays usable", async () => {
+    const client = await openTestSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    client.send("this is not json");
+    const notJson = await client.next();
+    expect(notJson).toMatchObject({ type: "error", code: "bad_frame" });
+
+    client.send({ type: "teleport", sessionId: "s" });
+    const unknownType = await client.next();
+    expect(unknownType).toMatchObject({ type: "error", code: "bad_frame", ref: "teleport" });
+
+    client.send({ type: "subscribe", sessionId: "s1" });
+    const missingField = await client.next();
+    expect(missingField).toMatchObject({ type: "error", code: "bad_frame", ref: "subscribe" });
+    expect((missingField as { message: string }).message).toContain("subscribe");
+
+    client.socket.send(new Uint8Array([1, 2, 3]));
+    expect(await client.next()).toMatchObject({ type: "error", code: "bad_frame" });
+
+    client.send({ type: "ping", t: 7 });
+    expect(await client.next()).toMatchObject({ type: "pong", t: 7 });
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    client.close();
+  });
+
+  test("subscribing to an unknown session is an error event, not a disconnect", async () => {
+    const client = await openTestSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    client.send({ type: "subscribe", sessionId: "no-such-session", afterSeq: 0 });
+    expect(await client.next()).toMatchObject({ type: "error", code: "not_found", ref: "subscribe" });
+    client.send({ type: "ping", t: 8 });
+    expect(await client.next()).toMatchObject({ type: "pong", t: 8 });
+    client.close();
+  });
+});
+
+describe("after everything above", () => {
+  test("no response carried Access-Control-Allow-Origin", () => {
+    expect(seen.length).toBeGreaterThan(20);
+    for (const response of seen) expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  test("the log file was written and does not contain the token", () => {
+    const text = server.logText();
+    expect(text).toContain("serving on");
+    expect(text).not.toContain(server.token);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Test helper: a private virtual desktop — an Xvfb display plus its own D-Bus session bus.
+ *
+ * Picks a free display number from :90 up (no socket in /tmp/.X11-unix and no lock file), starts Xvfb on
+ * it without TCP and waits until it accepts clients. Two suites racing for one number is handled: Xvfb
+ * refuses a taken number and the next one is tried.
+ *
+ * Why the bus: GTK asks for a session bus at start. Without DBUS_SESSION_BUS_ADDRESS it autolaunches one
+ * through dbus-launch, which costs ~6 s on a fresh display and leaves daemons behind. A real desktop has
+ * a bus, so the tests give the app one (`env`) and stop it, with whatever it activated, afterwards.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+
+export interface VirtualDisplay {
+  /** ":91" */
+  display: string;
+  width: number;
+  height: number;
+  /** DISPLAY and, when dbus-daemon exists, DBUS_SESSION_BUS_ADDRESS: what an app on this desktop needs. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export class DisplayError extends Error {
+  override readonly name = "DisplayError";
+}
+
+export function hasXvfb(): boolean {
+  return Bun.which("Xvfb") !== null && Bun.which("xdotool") !== null && Bun.which("xwd") !== null;
+}
+
+export async function startXvfb(size = { width: 1400, height: 900 }): Promise<VirtualDisplay> {
+  for (let number = 90; number < 160; number++) {
+    if (existsSync(`/tmp/.X11-unix/X${number}`) || existsSync(`/tmp/.X${number}-lock`)) continue;
+    const server = Bun.spawn(
+      ["Xvfb", `:${number}`, "-screen", "0", `${size.width}x${size.height}x24`, "-nolisten", "tcp"],
+      { stdout: "ignore", stderr: "ignore" },
+    );
+    if (!(await waitForSocket(number, server))) continue;
+    const display = `:${number}`;
+    const bus = await startSessionBus(display);
+    return {
+      display,
+      ...size,
+      env: { DISPLAY: display, ...(bus ? { DBUS_SESSION_BUS_ADDRESS: bus.address } : {}) },
+      async stop() {
+        if (bus) await bus.stop();
+        server.kill("SIGTERM");
+        await server.exited;
+      },
+    };
+  }
+  throw new DisplayError("No free X display number between :90 and :159");
+}
+
+async function waitForSocket(number: number, child: Bun.Subprocess): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) return false; // the number was taken after all
+    if (existsSync(`/tmp/.X11-unix/X${number}`)) {
+      const probe = Bun.spawnSync(["xdotool", "getdisplaygeometry"], {
+        env: { ...process.env, DISPLAY: `:${number}` },
+        stdout: "ignore",
+        stderr: "ignore",
+      });
+      if (probe.exitCode === 0) return true;
+    }
+    await Bun.sleep(50);
+  }
+  child.kill("SIGKILL");
+  throw new DisplayError(`Xvfb :${number} did not come up within 10 s`);
+}
+
+async function startSessionBus(
+  display: string,
+): Promise<{ address: string; stop(): Promise<void> } | undefined> {
+  if (!Bun.which("dbus-daemon")) return undefined;
+  const daemon = Bun.spawn(["dbus-daemon", "--session", "--nofork", "--nosyslog", "--print-address=1"], {
+    env: { ...process.env, DISPLAY: display },
+    stdout: "pipe",
+    stderr: "ignore",
+  });
+  const reader = daemon.stdout.getReader();
+  let text = "";
+  const deadline = Date.now() + 5000;
+  while (!text.includes("\n") && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const address = text.split("\n")[0]?.trim();
+  if (!address) {
+    daemon.kill("SIGKILL");
+    return undefined;
+  }
+  return {
+    address,
+    async stop() {
+      // Services the bus activated (the accessibility bus launcher and its own daemon) go with it.
+      const activated = descendants(daemon.pid);
+      daemon.kill("SIGTERM");
+      await daemon.exited;
+      for (const pid of activated.reverse()) {
+        try {
+          process.kill(pid, "SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      }
+    },
+  };
+}
+
+/** Every live process below `root`, parents before children (read from /proc). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const out: number[] = [];
+  const visit = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      out.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return out;
+}
