@@ -100,7 +100,9 @@ export function classifyProviderError(error: unknown, providerName = "The provid
         retryAfterMs: retryAfter(e.responseHeaders),
         message: `${providerName} had a server error (${status}).`,
       };
-    if (status === undefined) return networkFailure(e, providerName);
+    // A 2xx whose body then broke off (the SDK reports "Failed to process successful response" with
+    // the connection error as its cause) is a network failure, not an answer from the provider.
+    if (status === undefined || (status >= 200 && status < 300)) return networkFailure(e, providerName);
     return {
       code: "unknown",
       status,
