@@ -1,0 +1,111 @@
+/**
+ * Playwright fixtures (run on Node): `sage` starts the compiled executable in serve mode —
+ * `dist/sage --serve --port 0 --no-open --data-dir <fresh temp dir>` — reads the URL it prints, and stops
+ * it after the test (SIGTERM, then checks it exited 0). Specs import `test` and `expect` from here.
+ *
+ *   test("...", async ({ page, sage }) => { await page.goto(sage.launchUrl); ... });
+ *
+ * `sage.baseURL` is the server without the token (a browser without the cookie gets 401 there);
+ * `sage.launchUrl` carries the token once, which the server swaps for an HttpOnly cookie.
+ * Set SAGE_EXECUTABLE to test another build.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { test as base, expect } from "@playwright/test";
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const EXECUTABLE = process.env.SAGE_EXECUTABLE ?? join(REPO_ROOT, "dist", "sage");
+export const VERSION = (
+  JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }
+).version;
+
+export interface SageApp {
+  /** http://127.0.0.1:PORT */
+  baseURL: string;
+  /** The printed URL, with ?token=. */
+  launchUrl: string;
+  token: string;
+  dataDir: string;
+  process: ChildProcess;
+  /** Everything the app printed so far. */
+  output(): string;
+}
+
+export async function startSage(extraArgs: string[] = []): Promise<SageApp> {
+  if (!existsSync(EXECUTABLE)) {
+    throw new Error(`${EXECUTABLE} is missing: build it first (bun run build).`);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "sage-e2e-"));
+  const child = spawn(
+    EXECUTABLE,
+    ["--serve", "--port", "0", "--no-open", "--data-dir", dataDir, ...extraArgs],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SAGE_HOME: dataDir } },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  const launchUrl = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Sage printed no URL within 15 s:\n${output}`)), 15_000);
+    const look = () => {
+      const match = /Open this URL[^\n]*\n\s+(http:\/\/\S+\?token=\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1] as string);
+      }
+    };
+    child.stdout?.on("data", look);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Sage exited (${code}) before printing its URL:\n${output}`));
+    });
+  });
+  const url = new URL(launchUrl);
+  return {
+    baseURL: url.origin,
+    launchUrl,
+    token: url.searchParams.get("token") ?? "",
+    dataDir,
+    process: child,
+    output: () => output,
+  };
+}
+
+/** SIGTERM and wait; resolves with the exit code (null when it had to be killed). */
+export async function stopSage(app: SageApp): Promise<number | null> {
+  const child = app.process;
+  let code: number | null = child.exitCode;
+  if (code === null) {
+    code = await new Promise<number | null>((resolveCode) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        resolveCode(null);
+      }, 10_000);
+      child.once("exit", (exitCode) => {
+        clearTimeout(timer);
+        resolveCode(exitCode);
+      });
+      child.kill("SIGTERM");
+    });
+  }
+  rmSync(app.dataDir, { recursive: true, force: true });
+  return code;
+}
+
+export const test = base.extend<{ sage: SageApp }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+  sage: async ({}, use) => {
+    const app = await startSage();
+    await use(app);
+    const code = await stopSage(app);
+    expect(code, `Sage should exit 0 on SIGTERM; output:\n${app.output()}`).toBe(0);
+  },
+});
+
+export { expect };
