@@ -3,7 +3,8 @@
  *
  * Each step: deliver queued guidance -> check the step limit (ask to continue) -> check the context
  * budget (compact when needed) -> stream the model (retrying 429/5xx/network with backoff, visibly) ->
- * run the requested tools concurrently, results kept in call order -> repeat.
+ * run the requested tools concurrently, results kept in call order -> repeat. An answer without tool
+ * calls ends the turn, unless guidance arrived while it streamed (then the model gets one more step).
  *
  * Contract: never throws for provider or tool failures (they are recorded as data); honours the abort
  * signal at every await; a call that fails identically REPEAT_LIMIT times in a row is not run again.
@@ -75,7 +76,14 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
     history.push(step.message);
     if (step.outcome === "stopped") return { status: "stopped", usage: total };
     if (step.outcome === "failed") return { status: "error", reason: step.reason, usage: total };
-    if (step.calls.length === 0) return { status: "completed", usage: total };
+    if (step.calls.length === 0) {
+      // Guidance that arrived while the model wrote its final answer gets one more step to answer it.
+      const late = interaction.takeGuidance();
+      if (late.length === 0) return { status: "completed", usage: total };
+      for (const text of late) history.push(sink.addGuidance(text));
+      stepsSinceCheck += 1;
+      continue;
+    }
 
     // Each call's end is recorded as soon as it finishes (a fast call does not look busy while a slow
     // one runs); the results go back to the model in call order.
