@@ -25,8 +25,8 @@ export class ScreenshotError extends Error {
   override readonly name = "ScreenshotError";
 }
 
-/** Grab the whole screen of `display` (":91") with xwd. */
-export async function captureScreen(display: string): Promise<RgbImage> {
+/** Grab the screen of `display` (":91") with xwd; only `region` is decoded when given. */
+export async function captureScreen(display: string, region?: Region): Promise<RgbImage> {
   const child = Bun.spawn(["xwd", "-root", "-silent", "-display", display], {
     stdout: "pipe",
     stderr: "pipe",
@@ -37,10 +37,11 @@ export async function captureScreen(display: string): Promise<RgbImage> {
     child.exited,
   ]);
   if (code !== 0) throw new ScreenshotError(`xwd failed (${code}): ${errors.trim()}`);
-  return parseXwd(new Uint8Array(bytes));
+  return parseXwd(new Uint8Array(bytes), region);
 }
 
-export function parseXwd(data: Uint8Array): RgbImage {
+/** Decode an XWD dump (all of it, or the part inside `region`, which becomes the image). */
+export function parseXwd(data: Uint8Array, region?: Region): RgbImage {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (data.byteLength < 100) throw new ScreenshotError("XWD data is shorter than its header");
   const field = (index: number) => view.getUint32(index * 4, false);
@@ -64,23 +65,29 @@ export function parseXwd(data: Uint8Array): RgbImage {
   const bytes = bitsPerPixel / 8;
   const shift = (mask: number) => (mask === 0 ? 0 : 31 - Math.clz32(mask & -mask));
   const shifts = { red: shift(masks.red), green: shift(masks.green), blue: shift(masks.blue) };
-  const pixels = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    let offset = start + y * bytesPerLine;
-    for (let x = 0; x < width; x++, offset += bytes) {
+  const x0 = Math.max(0, Math.min(width, region?.x ?? 0));
+  const y0 = Math.max(0, Math.min(height, region?.y ?? 0));
+  const x1 = Math.min(width, region ? region.x + region.width : width);
+  const y1 = Math.min(height, region ? region.y + region.height : height);
+  const outWidth = Math.max(0, x1 - x0);
+  const outHeight = Math.max(0, y1 - y0);
+  const pixels = new Uint8Array(outWidth * outHeight * 3);
+  for (let y = y0; y < y1; y++) {
+    let offset = start + y * bytesPerLine + x0 * bytes;
+    for (let x = x0; x < x1; x++, offset += bytes) {
       let value = 0;
       for (let i = 0; i < bytes; i++) {
         const byte = data[offset + i] as number;
         value = byteOrder === 0 ? value | (byte << (8 * i)) : (value << 8) | byte;
       }
       value >>>= 0;
-      const out = (y * width + x) * 3;
+      const out = ((y - y0) * outWidth + (x - x0)) * 3;
       pixels[out] = ((value & masks.red) >>> shifts.red) & 0xff;
       pixels[out + 1] = ((value & masks.green) >>> shifts.green) & 0xff;
       pixels[out + 2] = ((value & masks.blue) >>> shifts.blue) & 0xff;
     }
   }
-  return { width, height, pixels };
+  return { width: outWidth, height: outHeight, pixels };
 }
 
 /** A PNG (8-bit RGB, no filtering) of the image. */
