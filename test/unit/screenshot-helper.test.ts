@@ -26,7 +26,7 @@ function xwd(
   const data = new Uint8Array(headerSize + bytesPerLine * height);
   const view = new DataView(data.buffer);
   const fields = [headerSize, 7, 2, 24, width, height, 0, byteOrder, 32, byteOrder, 32, 32, bytesPerLine, 4];
-  fields.forEach((value, index) => view.setUint32(index * 4, value));
+  for (const [index, value] of fields.entries()) view.setUint32(index * 4, value);
   view.setUint32(14 * 4, 0xff0000);
   view.setUint32(15 * 4, 0x00ff00);
   view.setUint32(16 * 4, 0x0000ff);
