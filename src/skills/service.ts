@@ -5,13 +5,21 @@
  * A catalog's `materialize` copies a skill into the agent's workspace under `.skills/<name>` (refreshed
  * when the source changed), so confined file tools and the sandboxed shell can read and run it.
  */
-import { cp, mkdir, rm, stat } from "node:fs/promises";
+import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../core/logger.ts";
 import { builtinSkillSourceFromDir, builtinSkillSourceFromEmbedded } from "./builtin.ts";
 import { createSkillCatalog } from "./catalog.ts";
 import { discoverSkills } from "./discover.ts";
-import { builtinSkillNames, readSyncManifest, syncBuiltinSkills } from "./sync.ts";
+import { pathExists } from "./files.ts";
+import {
+  BUILTIN_STAGING_FOLDER,
+  builtinSkillNames,
+  type ResetResult,
+  readSyncManifest,
+  resetSkillToBuiltin,
+  syncBuiltinSkills,
+} from "./sync.ts";
 import type { BuiltinSkillSource, Skill, SkillCatalog, SkillDiagnostic, SkillSyncReport } from "./types.ts";
 
 export const WORKSPACE_SKILLS_FOLDER = ".skills";
@@ -26,6 +34,9 @@ export interface SkillServiceOptions {
 export class SkillService {
   private skills: Skill[] = [];
   private diagnostics: SkillDiagnostic[] = [];
+  private shipped = new Set<string>();
+  private staged = new Set<string>();
+  private deleted: string[] = [];
   lastSync: SkillSyncReport | undefined;
 
   constructor(private readonly options: SkillServiceOptions) {}
@@ -60,6 +71,44 @@ export class SkillService {
     });
     this.skills = result.skills;
     this.diagnostics = result.diagnostics;
+    this.shipped = new Set(Object.keys(manifest.skills));
+    this.staged = await stagedBuiltins(this.options.userSkillsDir);
+    const deleted: string[] = [];
+    for (const name of [...this.shipped].sort()) {
+      if (!(await pathExists(join(this.options.userSkillsDir, name)))) deleted.push(name);
+    }
+    this.deleted = deleted;
+  }
+
+  /** The folder holding the user's skills (built-in copies, own and imported skills). */
+  get userSkillsDir(): string {
+    return this.options.userSkillsDir;
+  }
+
+  /** Names of the shipped built-ins, as of the last refresh: "reset to built-in" applies to these. */
+  shippedBuiltins(): ReadonlySet<string> {
+    return this.shipped;
+  }
+
+  /** Edited built-ins for which sync staged a different shipped version (`.builtin/<name>`). */
+  builtinUpdates(): ReadonlySet<string> {
+    return this.staged;
+  }
+
+  /** Shipped built-ins whose folder the user deleted (sync leaves them deleted). */
+  deletedBuiltins(): readonly string[] {
+    return this.deleted;
+  }
+
+  /** Replace the user's copy with the shipped version (the old copy goes to `.backup/`), then refresh. */
+  async resetToBuiltin(name: string): Promise<ResetResult> {
+    const result = await resetSkillToBuiltin(name, {
+      source: await builtinSource(this.options.compiled),
+      userSkillsDir: this.options.userSkillsDir,
+      manifestPath: this.options.manifestPath,
+    });
+    await this.refresh();
+    return result;
   }
 
   list(): Skill[] {
@@ -77,6 +126,15 @@ export class SkillService {
       ...catalog,
       materialize: (skill) => materializeSkill(skill, workspaceRoot),
     };
+  }
+}
+
+async function stagedBuiltins(userSkillsDir: string): Promise<Set<string>> {
+  try {
+    const names = await readdir(join(userSkillsDir, BUILTIN_STAGING_FOLDER));
+    return new Set(names.filter((name) => !name.startsWith(".")));
+  } catch {
+    return new Set();
   }
 }
 

@@ -3,9 +3,13 @@ import type { AnyElysia } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import type { ShellControl } from "../../shell/shell-control.ts";
 import { appControlRoutes } from "./app-control.ts";
+import { approvalRoutes } from "./approvals.ts";
 import { healthRoutes } from "./health.ts";
 import { sessionRoutes } from "./sessions.ts";
+import { skillRoutes } from "./skills.ts";
+import { toolRoutes } from "./tools.ts";
+import { turnUndoRoutes } from "./turn-undo.ts";
 
 export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[] {
-  return [healthRoutes(app), appControlRoutes(shell), sessionRoutes(app)];
+  return [healthRoutes(app), appControlRoutes(shell), sessionRoutes(app), skillRoutes(app)];
 }

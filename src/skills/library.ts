@@ -1,0 +1,283 @@
+/**
+ * The skill library behind /api/skills: what the skills page lists, opens, edits, creates, imports,
+ * exports, deletes and resets, over the app's `SkillService` (which is refreshed after every change, so
+ * the next turn sees it) and the agents' enabled-skill settings.
+ *
+ * Errors are the app's named errors (ValidationError 400, NotFoundError 404, ConflictError 409): the
+ * skills core's own errors are translated here, with their messages kept.
+ */
+import { lstat, mkdir, rename, rm, unlink } from "node:fs/promises";
+import { isAbsolute, join, relative } from "node:path";
+import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
+import type { Agent, AgentConfig } from "../shared/agent.ts";
+import type {
+  SkillDetailResponse,
+  SkillDiffFile,
+  SkillEntry,
+  SkillImportResponse,
+  SkillListResponse,
+  SkillProblem,
+  SkillSourceKind,
+  SkillWriteResponse,
+} from "../shared/skills.ts";
+import { diffSkillWithBuiltin } from "./diff.ts";
+import { isSkillEnabled, withSkillEnabled } from "./enablement.ts";
+import { IMPORT_MARKER_FILE, isDirectory, pathExists } from "./files.ts";
+import {
+  exportSkillZip,
+  importSkillFromFolder,
+  importSkillFromZip,
+  importSkillFromZipFile,
+  type SkillImportResult,
+} from "./import.ts";
+import type { SkillService } from "./service.ts";
+import {
+  deleteSkillFile,
+  listSkillFiles,
+  readSkillFile,
+  skillFolder,
+  writeSkillFile,
+} from "./skill-files.ts";
+import { BACKUP_FOLDER, builtinStagingDir } from "./sync.ts";
+import { type CreateSkillInput, createSkillFromTemplate } from "./templates.ts";
+import type { SkillDiagnostic } from "./types.ts";
+
+/** The part of the agent store the library needs (AgentRepository satisfies it). */
+export interface AgentDirectory {
+  list(): Agent[];
+  get(id: string): Agent;
+  update(id: string, config: AgentConfig): Agent;
+}
+
+export interface SkillLibraryOptions {
+  skills: SkillService;
+  agents: AgentDirectory;
+}
+
+/** Turn the skills core's errors into the app's named errors; anything else is rethrown as is. */
+export function translateSkillError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const reason = (error as { reason?: string }).reason;
+  switch (error.name) {
+    case "SkillImportError":
+      return reason === "name-taken" ? new ConflictError(error.message) : new ValidationError(error.message);
+    case "SkillExportError":
+    case "SkillSyncError":
+    case "SkillDiffError":
+      return new ValidationError(error.message);
+    default:
+      return error;
+  }
+}
+
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translateSkillError(error);
+  }
+}
+
+export class SkillLibrary {
+  constructor(private readonly options: SkillLibraryOptions) {}
+
+  private get skills(): SkillService {
+    return this.options.skills;
+  }
+
+  private get root(): string {
+    return this.options.skills.userSkillsDir;
+  }
+
+  /** Every skill folder (valid or not) with its problems and the agents using it; re-reads the disk. */
+  async list(): Promise<SkillListResponse> {
+    await this.skills.refresh();
+    const agents = this.options.agents.list();
+    const byFolder = new Map<string, SkillDiagnostic[]>();
+    const folderProblems: SkillProblem[] = [];
+    for (const diagnostic of this.skills.problems()) {
+      if (diagnostic.skill === "") {
+        folderProblems.push(this.problem(diagnostic, ""));
+        continue;
+      }
+      const list = byFolder.get(diagnostic.skill) ?? [];
+      list.push(diagnostic);
+      byFolder.set(diagnostic.skill, list);
+    }
+    const entries: SkillEntry[] = [];
+    const valid = new Set<string>();
+    for (const skill of this.skills.list()) {
+      valid.add(skill.name);
+      entries.push(this.entry(skill.name, skill.source, skill.description, skill.files, byFolder, agents));
+    }
+    for (const folder of byFolder.keys()) {
+      if (valid.has(folder)) continue;
+      entries.push(this.entry(folder, await this.sourceOf(folder), "", [], byFolder, agents));
+    }
+    entries.sort((left, right) => left.name.localeCompare(right.name));
+    return {
+      skills: entries,
+      problems: folderProblems,
+      deletedBuiltins: [...this.skills.deletedBuiltins()],
+      agents: agents.map((agent) => ({
+        id: agent.id,
+        name: agent.config.name,
+        emoji: agent.config.emoji,
+        allSkills: agent.config.skills === "all",
+        isDefault: agent.isDefault,
+      })),
+      skillsDir: this.root,
+    };
+  }
+
+  /** One skill's entry, as of now (re-reads the disk). */
+  async entryOf(folder: string): Promise<SkillEntry> {
+    const listing = await this.list();
+    const found = listing.skills.find((entry) => entry.name === folder);
+    if (!found) throw new NotFoundError("Skill", folder);
+    return found;
+  }
+
+  async detail(folder: string): Promise<SkillDetailResponse> {
+    const dir = await skillFolder(this.root, folder);
+    const skill = await this.entryOf(folder);
+    const { files, truncated } = await listSkillFiles(dir);
+    return { skill, files, filesTruncated: truncated };
+  }
+
+  async readFile(folder: string, path: string): Promise<{ path: string; text: string; size: number }> {
+    const dir = await skillFolder(this.root, folder);
+    return { path, ...(await readSkillFile(dir, path)) };
+  }
+
+  async writeFile(folder: string, path: string, text: string): Promise<SkillWriteResponse> {
+    const dir = await skillFolder(this.root, folder);
+    const size = await writeSkillFile(dir, path, text);
+    return { path, size, skill: await this.entryOf(folder) };
+  }
+
+  async deleteFile(folder: string, path: string): Promise<SkillEntry> {
+    const dir = await skillFolder(this.root, folder);
+    await deleteSkillFile(dir, path);
+    return this.entryOf(folder);
+  }
+
+  async create(input: CreateSkillInput): Promise<SkillEntry> {
+    await this.skills.refresh();
+    await createSkillFromTemplate(this.root, input, this.skills.deletedBuiltins());
+    return this.entryOf(input.name);
+  }
+
+  /**
+   * Delete a skill folder. It is moved to `.backup/<name>-deleted-<time>` (a top-level link is only
+   * removed); a deleted built-in stays deleted across restarts (the sync manifest remembers it).
+   */
+  async delete(folder: string): Promise<void> {
+    const dir = await skillFolder(this.root, folder);
+    if ((await lstat(dir)).isSymbolicLink()) {
+      await unlink(dir);
+    } else {
+      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      await mkdir(join(this.root, BACKUP_FOLDER), { recursive: true });
+      await rename(dir, join(this.root, BACKUP_FOLDER, `${folder}-deleted-${stamp}`));
+    }
+    await rm(builtinStagingDir(this.root, folder), { recursive: true, force: true });
+    await this.skills.refresh();
+  }
+
+  /** Replace the folder with the shipped built-in (also restores a deleted one). */
+  async resetToBuiltin(folder: string): Promise<SkillEntry> {
+    await translated(() => this.skills.resetToBuiltin(folder));
+    return this.entryOf(folder);
+  }
+
+  /** Differences from the staged shipped version to the user's copy. */
+  async diffWithBuiltin(folder: string): Promise<SkillDiffFile[]> {
+    await skillFolder(this.root, folder);
+    return translated(() => diffSkillWithBuiltin(this.root, folder));
+  }
+
+  async exportZip(folder: string): Promise<Uint8Array> {
+    const dir = await skillFolder(this.root, folder);
+    return translated(() => exportSkillZip(dir));
+  }
+
+  async importZip(data: Uint8Array, label: string, overwrite: boolean): Promise<SkillImportResponse> {
+    return this.imported(() => importSkillFromZip(data, { userSkillsDir: this.root, overwrite, label }));
+  }
+
+  /** Import from a folder on this machine, or from a `.zip` file given by path. */
+  async importPath(path: string, overwrite: boolean): Promise<SkillImportResponse> {
+    if (!isAbsolute(path))
+      throw new ValidationError("Give the full path of the folder or .zip file.", "path");
+    if (!(await pathExists(path))) throw new ValidationError(`Nothing is at ${path}.`, "path");
+    const options = { userSkillsDir: this.root, overwrite };
+    if (!(await isDirectory(path)) && path.toLowerCase().endsWith(".zip")) {
+      return this.imported(() => importSkillFromZipFile(path, options));
+    }
+    return this.imported(() => importSkillFromFolder(path, options));
+  }
+
+  /** Turn a skill on or off for one agent; returns the agent's new setting. */
+  async setEnabled(folder: string, agentId: string, on: boolean): Promise<"all" | string[]> {
+    await this.skills.refresh();
+    const agent = this.options.agents.get(agentId);
+    const installed = this.skills.list().map((skill) => skill.name);
+    if (on && !installed.includes(folder)) {
+      throw new ValidationError(`'${folder}' is not a usable skill; fix its problems before enabling it.`);
+    }
+    const skills = withSkillEnabled(agent.config.skills, folder, on, installed);
+    this.options.agents.update(agentId, { ...agent.config, skills });
+    return skills;
+  }
+
+  private async imported(work: () => Promise<SkillImportResult>): Promise<SkillImportResponse> {
+    const result = await translated(work);
+    await this.skills.refresh();
+    return {
+      name: result.name,
+      replaced: result.replaced,
+      warnings: result.warnings.map((warning) => this.problem(warning, result.name)),
+    };
+  }
+
+  private entry(
+    name: string,
+    source: SkillSourceKind,
+    description: string,
+    files: string[],
+    byFolder: Map<string, SkillDiagnostic[]>,
+    agents: Agent[],
+  ): SkillEntry {
+    const problems = (byFolder.get(name) ?? []).map((diagnostic) => this.problem(diagnostic, name));
+    return {
+      name,
+      description,
+      source,
+      valid: !problems.some((problem) => problem.severity === "error"),
+      files,
+      problems,
+      resettable: this.skills.shippedBuiltins().has(name),
+      builtinUpdate: this.skills.builtinUpdates().has(name),
+      enabledFor: agents
+        .filter((agent) => isSkillEnabled(agent.config.skills, name))
+        .map((agent) => agent.id),
+    };
+  }
+
+  /** A diagnostic with its path made relative to the skill folder. */
+  private problem(diagnostic: SkillDiagnostic, folder: string): SkillProblem {
+    const base = folder === "" ? this.root : join(this.root, folder);
+    const inside = relative(base, diagnostic.path);
+    const file = inside.startsWith("..") || isAbsolute(inside) ? diagnostic.path : inside;
+    const problem: SkillProblem = { severity: diagnostic.severity, file, message: diagnostic.message };
+    if (diagnostic.field) problem.field = diagnostic.field;
+    if (diagnostic.line) problem.line = diagnostic.line;
+    return problem;
+  }
+
+  private async sourceOf(folder: string): Promise<SkillSourceKind> {
+    if (await pathExists(join(this.root, folder, IMPORT_MARKER_FILE))) return "imported";
+    return this.skills.shippedBuiltins().has(folder) ? "builtin" : "user";
+  }
+}
