@@ -10,7 +10,7 @@ import type { ProviderFailure } from "../agent/provider-errors.ts";
 import type { ToolOutcome, TurnSink } from "../agent/types.ts";
 import { newId } from "../core/ids.ts";
 import type { Attachment } from "../shared/client-messages.ts";
-import type { DraftEvent } from "../shared/events.ts";
+import type { DraftEvent, ServerEvent } from "../shared/events.ts";
 import type { Message, MessageInfo, Part, Usage } from "../shared/parts.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { SessionRepository } from "./repository.ts";
@@ -40,8 +40,9 @@ export class TurnRecorder implements TurnSink {
     return this.headId;
   }
 
-  private emit(draft: DraftEvent): void {
-    this.events.append(draft);
+  /** Returns the stamped event: times that the reducer takes from `at` must be set from it. */
+  private emit(draft: DraftEvent): ServerEvent {
+    return this.events.append(draft);
   }
 
   private createMessage(
@@ -194,9 +195,16 @@ export class TurnRecorder implements TurnSink {
     const part = this.part(messageId, partId);
     if (part.type !== "tool") return;
     part.status = "running";
-    part.startedAt = Date.now();
+    // The reducer sets startedAt from the event's time; the stored part must say the same.
+    const event = this.emit({
+      type: "tool.started",
+      sessionId: this.sessionId,
+      messageId,
+      partId,
+      callId: part.callId,
+    });
+    part.startedAt = event.at;
     this.savePart(messageId, partId);
-    this.emit({ type: "tool.started", sessionId: this.sessionId, messageId, partId, callId: part.callId });
   }
 
   toolProgress(messageId: string, partId: string, stream: "stdout" | "stderr" | "info", text: string): void {
@@ -214,10 +222,9 @@ export class TurnRecorder implements TurnSink {
     part.status = outcome.status;
     part.output = outcome.output;
     part.error = outcome.error;
-    part.endedAt = Date.now();
     part.progress = undefined;
-    this.savePart(messageId, partId);
-    this.emit({
+    // As for tool.started: endedAt is the event's time, so the live and stored parts agree.
+    const event = this.emit({
       type: "tool.ended",
       sessionId: this.sessionId,
       messageId,
@@ -227,6 +234,8 @@ export class TurnRecorder implements TurnSink {
       error: outcome.error,
       durationMs: outcome.durationMs,
     });
+    part.endedAt = event.at;
+    this.savePart(messageId, partId);
   }
 
   addError(messageId: string, failure: ProviderFailure): void {

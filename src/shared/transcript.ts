@@ -179,6 +179,7 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
         part.output = event.output;
         part.error = event.error;
         part.endedAt = event.at;
+        part.progress = undefined;
       }
       return;
     }
