@@ -232,7 +232,8 @@ export class SessionManager implements SessionCommands {
       const generated = result.text
         .trim()
         .split("\n")[0]
-        ?.replace(/^["'“”]+|["'“”.。]+$/g, "")
+        ?.replace(/[*_`#>]+/g, "")
+        .replace(/^["'“”]+|["'“”.。]+$/g, "")
         .trim();
       if (generated) title = generated.slice(0, 80);
     } catch (error) {

@@ -337,6 +337,22 @@ export class SessionRepository {
     return result;
   }
 
+  /** The versions of a message: it and its siblings of the same role, oldest first. */
+  siblings(messageId: string): string[] {
+    const row = this.db
+      .query("SELECT session_id, parent_id, role FROM messages WHERE id = ?")
+      .get(messageId) as { session_id: string; parent_id: string | null; role: string } | null;
+    if (!row) throw new NotFoundError("Message", messageId);
+    const rows = this.db
+      .query(
+        `SELECT id FROM messages WHERE session_id = ? AND role = ? AND ${row.parent_id === null ? "parent_id IS NULL" : "parent_id = ?"} ORDER BY created_at, rowid`,
+      )
+      .all(
+        ...([row.session_id, row.role, ...(row.parent_id === null ? [] : [row.parent_id])] as string[]),
+      ) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
   /** Children of a message (for switching branches: the newest leaf under a chosen version). */
   newestLeafUnder(messageId: string): string {
     let current = messageId;

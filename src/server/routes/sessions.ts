@@ -33,10 +33,17 @@ export function sessionRoutes(app: AppContext) {
       ),
       detail: { summary: "Create a session (with the default agent unless one is given)" },
     })
-    .get("/search", ({ query }) => ({ hits: searchSessions(app.db, app.user.id, query.q, query.limit ?? 30) }), {
-      query: t.Object({ q: t.String({ maxLength: 500 }), limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })) }),
-      detail: { summary: "Full-text search over titles and messages; matches are wrapped in «»" },
-    })
+    .get(
+      "/search",
+      ({ query }) => ({ hits: searchSessions(app.db, app.user.id, query.q, query.limit ?? 30) }),
+      {
+        query: t.Object({
+          q: t.String({ maxLength: 500 }),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 200 })),
+        }),
+        detail: { summary: "Full-text search over titles and messages; matches are wrapped in «»" },
+      },
+    )
     .post("/import", ({ body }) => importJson(app, body), {
       body: t.Unknown(),
       detail: { summary: "Import a session exported as JSON (format sage.session.v1)" },
@@ -69,6 +76,17 @@ export function sessionRoutes(app: AppContext) {
           before: t.Optional(t.String({ description: "Return the messages before this one (older page)" })),
         }),
         detail: { summary: "Messages of the active branch, newest page first; subscribe after lastSeq" },
+      },
+    )
+    .get(
+      "/:id/messages/:messageId/versions",
+      ({ params }) => {
+        app.sessions.get(params.id);
+        return { siblings: app.sessionRepo.siblings(params.messageId) };
+      },
+      {
+        params: t.Object({ id, messageId: id }),
+        detail: { summary: "The versions of a message (siblings), oldest first" },
       },
     )
     .post(

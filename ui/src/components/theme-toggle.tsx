@@ -1,8 +1,9 @@
 /** Cycles light -> dark -> system; the label says which is active. */
+import { Match, Switch } from "solid-js";
 import { t } from "../i18n/index.ts";
 import { cycleTheme, theme } from "../lib/theme.ts";
 
-const ICONS = { light: "☀", dark: "☾", system: "◐" } as const;
+import { MonitorIcon, MoonIcon, SunIcon } from "./icons.tsx";
 
 export function ThemeToggle() {
   const label = () => t("theme.toggle", { theme: t(`theme.${theme()}`) });
@@ -16,7 +17,17 @@ export function ThemeToggle() {
       data-testid="theme-toggle"
       data-theme={theme()}
     >
-      <span aria-hidden="true">{ICONS[theme()]}</span>
+      <Switch>
+        <Match when={theme() === "light"}>
+          <SunIcon />
+        </Match>
+        <Match when={theme() === "dark"}>
+          <MoonIcon />
+        </Match>
+        <Match when={theme() === "system"}>
+          <MonitorIcon />
+        </Match>
+      </Switch>
     </button>
   );
 }

@@ -1,11 +1,190 @@
-/** The chat page: the empty state without a session, else the transcript and the composer. */
-import { Show } from "solid-js";
+/**
+ * The chat page. Without a session: the welcome state (typing or picking an example starts a chat).
+ * With one: header, transcript, the live strip (retries, queue, questions), the plan, and the composer.
+ */
+import { createMemo, createSignal, For, Match, Show, Switch } from "solid-js";
+import type { MessageInfo } from "../../../../src/shared/parts.ts";
 import { t } from "../../i18n/index.ts";
+import { navigate } from "../../lib/router.ts";
+import { agentById, agents } from "../../state/agents.ts";
+import { newClientTurnId, send } from "../../state/connection.ts";
+import { createSession, sessions } from "../../state/sessions.ts";
+import { notifyError } from "../../state/toasts.ts";
+import { transcript } from "../../state/transcripts.ts";
+import { startNewChat } from "../layout/sidebar.tsx";
+import { ChatHeader } from "./chat-header.tsx";
+import { Composer } from "./composer.tsx";
+import { EmptyState } from "./empty-state.tsx";
+import { MessageList } from "./message-list.tsx";
+import { QuestionCard } from "./question-card.tsx";
+import { TodoPanel } from "./todo-panel.tsx";
 
 export function ChatPage(props: { sessionId?: string; focusMessageId?: string }) {
   return (
-    <Show when={props.sessionId} fallback={<p class="p-8 text-muted">{t("chat.noSession")}</p>}>
-      <div class="p-8">{props.sessionId}</div>
+    <Show when={props.sessionId} keyed fallback={<Welcome />}>
+      {(sessionId) => <SessionView sessionId={sessionId} focusMessageId={props.focusMessageId} />}
     </Show>
+  );
+}
+
+function agentLabelOf(agentId?: string): string {
+  const agent = agentById(agentId) ?? agents.list.find((a) => a.isDefault);
+  return agent ? agent.config.name : "Sage";
+}
+
+/** No session open: examples start one. */
+function Welcome() {
+  const start = async (text: string) => {
+    try {
+      const session = await createSession(agents.currentId);
+      navigate(`/s/${session.id}`);
+      send({ type: "submit", sessionId: session.id, clientTurnId: newClientTurnId(), text });
+    } catch (error) {
+      notifyError((error as Error).message);
+    }
+  };
+  const agent = () => agentById(agents.currentId);
+  return (
+    <div class="flex-1 flex flex-col min-h-0">
+      <EmptyState
+        agentLabel={agentLabelOf(agents.currentId)}
+        description={agent()?.config.description}
+        onExample={(text) => void start(text)}
+      />
+      <div class="p-4 text-center">
+        <button type="button" class="btn-primary" onClick={() => void startNewChat()}>
+          + {t("sidebar.newChat")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function SessionView(props: { sessionId: string; focusMessageId?: string }) {
+  const open = transcript(props.sessionId);
+  const [editing, setEditing] = createSignal<{ messageId: string; text: string } | undefined>();
+  const summary = () => sessions.byId[props.sessionId];
+  const agentId = () => summary()?.agentId;
+  const agentLabel = () => agentLabelOf(agentId());
+  const running = () => open.state.turnId !== null || open.state.status === "running";
+  const questions = createMemo(() =>
+    Object.values(open.state.questions).filter((q) => q.purpose === "continue" || !q.partId),
+  );
+  const toolQuestions = createMemo(() =>
+    Object.values(open.state.questions).filter((q) => q.purpose === "ask_user" && q.partId),
+  );
+
+  const editLast = () => {
+    const order = open.state.order;
+    for (let i = order.length - 1; i >= 0; i--) {
+      const info = open.state.messages[order[i] as string] as MessageInfo | undefined;
+      if (info?.role === "user" && info.kind === "normal") {
+        const text = (open.state.parts[info.id] ?? []).map((p) => (p.type === "text" ? p.text : "")).join("");
+        setEditing({ messageId: info.id, text });
+        return;
+      }
+    }
+  };
+
+  const ctx = {
+    get sessionId() {
+      return props.sessionId;
+    },
+    get agentId() {
+      return agentId();
+    },
+    get agentLabel() {
+      return agentLabel();
+    },
+    state: open.state,
+    onEdit: (messageId: string, text: string) => setEditing({ messageId, text }),
+  };
+
+  const statusText = () => {
+    if (running()) return t("chat.turnStatus.running");
+    return "";
+  };
+
+  return (
+    <div class="flex-1 flex flex-col min-h-0" data-testid="chat-view" data-session-id={props.sessionId}>
+      <ChatHeader
+        sessionId={props.sessionId}
+        title={summary()?.title ?? ""}
+        agentLabel={agentLabel()}
+        agentId={agentId()}
+      />
+      <div class="sr-only" role="status" aria-live="polite" data-testid="turn-status">
+        {statusText()}
+      </div>
+      <Switch>
+        <Match when={open.meta.loading}>
+          <div class="flex-1 grid place-items-center text-muted text-sm">{t("common.loading")}</div>
+        </Match>
+        <Match when={open.meta.error}>
+          <div class="flex-1 grid place-items-center text-danger text-sm" role="alert">
+            {open.meta.error}
+          </div>
+        </Match>
+        <Match when={open.state.order.length === 0 && !running()}>
+          <EmptyState
+            agentLabel={agentLabel()}
+            description={agentById(agentId())?.config.description}
+            onExample={(text) =>
+              send({ type: "submit", sessionId: props.sessionId, clientTurnId: newClientTurnId(), text })
+            }
+          />
+        </Match>
+        <Match when={true}>
+          <MessageList transcript={open} ctx={ctx} focusMessageId={props.focusMessageId} />
+        </Match>
+      </Switch>
+      <div class="shrink-0 flex flex-col gap-1">
+        <TodoPanel todos={open.state.todos} />
+        <Show when={open.state.retry}>
+          {(retry) => (
+            <p
+              class="mx-auto w-full max-w-3xl px-4 m-0 text-xs text-warn"
+              role="status"
+              data-testid="retry-notice"
+            >
+              {t("chat.retrying", {
+                seconds: Math.ceil(retry().delayMs / 1000),
+                attempt: retry().attempt,
+                reason: retry().reason,
+              })}
+            </p>
+          )}
+        </Show>
+        <Show when={open.state.queued.length > 0}>
+          <ul
+            class="mx-auto w-full max-w-3xl px-4 m-0 list-none flex flex-col gap-1"
+            data-testid="queued-turns"
+          >
+            <For each={open.state.queued}>
+              {(item) => (
+                <li class="text-xs text-muted flex gap-2">
+                  <span class="rounded-full border border-line px-2">{t("chat.queued")}</span>
+                  <span class="truncate">{item.text}</span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <div class="mx-auto w-full max-w-3xl px-4">
+          <For each={[...questions(), ...toolQuestions()]}>
+            {(question) => <QuestionCard question={question} sessionId={props.sessionId} />}
+          </For>
+        </div>
+      </div>
+      <Composer
+        sessionId={props.sessionId}
+        agentLabel={agentLabel()}
+        running={running()}
+        editing={editing()}
+        onCancelEdit={() => setEditing(undefined)}
+        onEditLast={editLast}
+        onClear={() => void startNewChat()}
+      />
+    </div>
   );
 }

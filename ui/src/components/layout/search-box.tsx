@@ -20,8 +20,7 @@ export function Highlighted(props: { text: string }) {
       {(piece) => {
         if (piece === "«") inside = true;
         else if (piece === "»") inside = false;
-        else if (piece)
-          return inside ? <mark class="bg-warn/30 text-fg rounded-sm">{piece}</mark> : <>{piece}</>;
+        else if (piece) return inside ? <mark class="bg-warn/30 text-fg rounded-sm">{piece}</mark> : piece;
         return null;
       }}
     </For>
@@ -72,17 +71,17 @@ export function SearchBox() {
       />
       <Show when={hits()}>
         {(list) => (
-          <ul
-            class="absolute left-0 right-0 top-10 z-30 card bg-bg shadow-lg max-h-96 overflow-y-auto list-none m-0 p-1"
+          <div
+            class="absolute left-0 right-0 top-10 z-30 card bg-bg shadow-lg max-h-96 overflow-y-auto m-0 p-1"
             role="listbox"
             data-testid="search-results"
           >
             <Show when={list().length === 0}>
-              <li class="px-2 py-2 text-sm text-muted">{t("sidebar.noResults")}</li>
+              <div class="px-2 py-2 text-sm text-muted">{t("sidebar.noResults")}</div>
             </Show>
             <For each={list()}>
               {(hit) => (
-                <li>
+                <div>
                   <button
                     type="button"
                     role="option"
@@ -97,10 +96,10 @@ export function SearchBox() {
                       </div>
                     </Show>
                   </button>
-                </li>
+                </div>
               )}
             </For>
-          </ul>
+          </div>
         )}
       </Show>
     </div>

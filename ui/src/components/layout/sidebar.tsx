@@ -263,7 +263,13 @@ function SessionRow(props: { session: SessionSummary; active: boolean }) {
           class="absolute right-1 top-8 z-20 card shadow-lg py-1 min-w-36 bg-bg"
           onKeyDown={(e) => e.key === "Escape" && setMenuOpen(false)}
         >
-          <MenuItem label={t("sidebar.rename")} onSelect={() => (setMenuOpen(false), setRenaming(true))} />
+          <MenuItem
+            label={t("sidebar.rename")}
+            onSelect={() => {
+              setMenuOpen(false);
+              setRenaming(true);
+            }}
+          />
           <MenuItem
             label={props.session.pinned ? t("sidebar.unpin") : t("sidebar.pin")}
             onSelect={() => void togglePin()}

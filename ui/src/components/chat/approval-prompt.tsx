@@ -1,0 +1,110 @@
+/**
+ * Inline approval: what the tool will do (command, diff or URL) and the four answers. Deny can carry a
+ * reason the model receives. Keyboard: the first button takes focus so Enter allows once.
+ */
+import { createSignal, Match, onMount, Show, Switch } from "solid-js";
+import type { PendingApproval } from "../../../../src/shared/transcript.ts";
+import { t } from "../../i18n/index.ts";
+import { send } from "../../state/connection.ts";
+import { DiffView } from "./parts/diff-view.tsx";
+
+export function ApprovalPrompt(props: { approval: PendingApproval; sessionId: string }) {
+  const [denying, setDenying] = createSignal(false);
+  const [reason, setReason] = createSignal("");
+  let first!: HTMLButtonElement;
+  onMount(() => first?.focus({ preventScroll: true }));
+  const decide = (decision: "once" | "session" | "always" | "deny") =>
+    send({
+      type: "approve",
+      sessionId: props.sessionId,
+      approvalId: props.approval.approvalId,
+      decision,
+      ...(decision === "deny" && reason().trim() ? { reason: reason().trim() } : {}),
+    });
+  return (
+    <fieldset
+      class="m-0 min-w-0 border-0 border-t border-warn/40 bg-warn/8 px-3 py-2 flex flex-col gap-2"
+      aria-label={t("approval.title", { tool: props.approval.tool })}
+      data-testid="approval-prompt"
+    >
+      <div class="text-sm font-medium">{t("approval.title", { tool: props.approval.tool })}</div>
+      <div class="text-xs text-muted break-all">{props.approval.title}</div>
+      <Switch>
+        <Match when={props.approval.detailKind === "diff"}>
+          <DiffView diff={props.approval.detail} maxLines={200} />
+        </Match>
+        <Match when={props.approval.detailKind === "command"}>
+          <pre class="m-0 rounded bg-[#0f1411] text-[#d7e2dc] text-xs font-mono p-2 whitespace-pre-wrap">
+            {props.approval.detail}
+          </pre>
+        </Match>
+        <Match when={true}>
+          <pre class="m-0 text-xs font-mono whitespace-pre-wrap break-all max-h-48 overflow-auto">
+            {props.approval.detail}
+          </pre>
+        </Match>
+      </Switch>
+      <Show
+        when={!denying()}
+        fallback={
+          <div class="flex gap-2 items-center">
+            <input
+              class="input py-1 text-sm"
+              placeholder={t("approval.reason")}
+              aria-label={t("approval.reason")}
+              value={reason()}
+              onInput={(e) => setReason(e.currentTarget.value)}
+              onKeyDown={(e) => e.key === "Enter" && decide("deny")}
+              ref={(el) => queueMicrotask(() => el.focus())}
+              data-testid="deny-reason"
+            />
+            <button
+              type="button"
+              class="btn-danger"
+              onClick={() => decide("deny")}
+              data-testid="confirm-deny"
+            >
+              {t("approval.deny")}
+            </button>
+          </div>
+        }
+      >
+        <div class="flex gap-2 flex-wrap">
+          <button
+            type="button"
+            ref={first}
+            class="btn-primary"
+            onClick={() => decide("once")}
+            data-testid="approve-once"
+          >
+            {t("approval.once")}
+          </button>
+          <button
+            type="button"
+            class="btn-ghost border border-line"
+            onClick={() => decide("session")}
+            data-testid="approve-session"
+          >
+            {t("approval.session")}
+          </button>
+          <button
+            type="button"
+            class="btn-ghost border border-line"
+            onClick={() => decide("always")}
+            data-testid="approve-always"
+          >
+            {t("approval.always")}
+          </button>
+          <button
+            type="button"
+            class="btn-ghost text-danger"
+            onClick={() => setDenying(true)}
+            data-testid="deny"
+          >
+            {t("approval.deny")}
+          </button>
+        </div>
+      </Show>
+    </fieldset>
+  );
+}

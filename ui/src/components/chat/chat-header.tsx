@@ -1,0 +1,107 @@
+/** The chat's header: title (double-click to rename), agent, export, and the workspace panel toggle. */
+import { createSignal, Show } from "solid-js";
+import type { SessionSummary } from "../../../../src/shared/session.ts";
+import { t } from "../../i18n/index.ts";
+import { api, authHeaders } from "../../lib/api.ts";
+import { upsertSession } from "../../state/sessions.ts";
+import { notifyError } from "../../state/toasts.ts";
+import { DownloadIcon, PanelIcon } from "../icons.tsx";
+
+export function ChatHeader(props: {
+  sessionId: string;
+  title: string;
+  agentLabel: string;
+  agentId?: string;
+  onToggleWorkspace?: () => void;
+  workspaceOpen?: boolean;
+}) {
+  const [renaming, setRenaming] = createSignal(false);
+  const rename = async (value: string) => {
+    setRenaming(false);
+    if (!value.trim() || value.trim() === props.title) return;
+    try {
+      upsertSession(
+        await api<SessionSummary>(`/api/sessions/${props.sessionId}`, {
+          method: "PATCH",
+          json: { title: value.trim() },
+        }),
+      );
+    } catch (error) {
+      notifyError((error as Error).message);
+    }
+  };
+  const exportAs = async (format: "md" | "json") => {
+    try {
+      const response = await fetch(`/api/sessions/${props.sessionId}/export?format=${format}`, {
+        headers: authHeaders(),
+        credentials: "same-origin",
+      });
+      if (!response.ok) throw new Error(`Export failed (${response.status}).`);
+      const blob = await response.blob();
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = `${(props.title || "session").replace(/[^\p{L}\p{N}._ -]+/gu, "").slice(0, 60) || "session"}.${format}`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    } catch (error) {
+      notifyError((error as Error).message);
+    }
+  };
+  return (
+    <header class="h-12 shrink-0 border-b border-line flex items-center gap-3 px-4">
+      <Show
+        when={!renaming()}
+        fallback={
+          <input
+            class="input py-1 text-sm max-w-md"
+            value={props.title}
+            aria-label={t("sidebar.rename")}
+            ref={(el) => queueMicrotask(() => el.select())}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") void rename(e.currentTarget.value);
+              if (e.key === "Escape") setRenaming(false);
+            }}
+            onBlur={(e) => void rename(e.currentTarget.value)}
+          />
+        }
+      >
+        <h1
+          class="text-sm font-semibold truncate m-0 cursor-text"
+          onDblClick={() => setRenaming(true)}
+          data-testid="chat-title"
+        >
+          {props.title || t("sidebar.untitled")}
+        </h1>
+      </Show>
+      <span class="text-xs text-muted truncate">{props.agentLabel}</span>
+      <div class="flex-1" />
+      <button
+        type="button"
+        class="btn-ghost text-xs"
+        onClick={() => void exportAs("md")}
+        data-testid="export-md"
+      >
+        <DownloadIcon size={14} /> Markdown
+      </button>
+      <button
+        type="button"
+        class="btn-ghost text-xs"
+        onClick={() => void exportAs("json")}
+        data-testid="export-json"
+      >
+        <DownloadIcon size={14} /> JSON
+      </button>
+      <Show when={props.onToggleWorkspace}>
+        <button
+          type="button"
+          class="btn-ghost text-xs"
+          aria-pressed={props.workspaceOpen}
+          onClick={() => props.onToggleWorkspace?.()}
+          data-testid="toggle-workspace"
+        >
+          <PanelIcon />
+        </button>
+      </Show>
+    </header>
+  );
+}

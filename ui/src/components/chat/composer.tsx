@@ -1,0 +1,335 @@
+/**
+ * The message box. Enter sends, Shift+Enter adds a line, Esc stops a running turn, ↑ in an empty box
+ * edits the last message. Attach files by picker, drag and drop, or pasting images. "/" opens the
+ * command list (built-ins and skills). While a turn runs, sending either guides it (delivered at its
+ * next step) or queues a new turn — the user's choice, remembered.
+ */
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import type { Attachment } from "../../../../src/shared/client-messages.ts";
+import { t } from "../../i18n/index.ts";
+import { newClientTurnId, send } from "../../state/connection.ts";
+import { notifyError } from "../../state/toasts.ts";
+import { PaperclipIcon, StopIcon } from "../icons.tsx";
+import { editMessage } from "./actions.ts";
+import { uploadAttachments } from "./attachments.ts";
+import { formatBytes } from "./parts/simple-parts.tsx";
+import { type SlashCommand, slashCommands } from "./slash-commands.ts";
+
+export interface ComposerProps {
+  sessionId: string;
+  agentLabel: string;
+  running: boolean;
+  editing?: { messageId: string; text: string };
+  onCancelEdit(): void;
+  onEditLast(): void;
+  onClear(): void;
+}
+
+type WhileRunning = "inject" | "queue";
+
+export function Composer(props: ComposerProps) {
+  const [text, setText] = createSignal("");
+  const [attachments, setAttachments] = createSignal<Attachment[]>([]);
+  const [uploading, setUploading] = createSignal<string | undefined>();
+  const [dragging, setDragging] = createSignal(false);
+  const [whileRunning, setWhileRunning] = createSignal<WhileRunning>(
+    (localStorage.getItem("sage.whileRunning") as WhileRunning) || "inject",
+  );
+  const [menuIndex, setMenuIndex] = createSignal(0);
+  let input!: HTMLTextAreaElement;
+  let picker!: HTMLInputElement;
+
+  const commands = (): SlashCommand[] => {
+    const match = /^\/([a-z0-9-]*)$/.exec(text());
+    return match ? slashCommands(match[1] ?? "") : [];
+  };
+
+  const autosize = () => {
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 320)}px`;
+  };
+
+  onMount(() => input.focus());
+
+  // Editing an earlier message: load its text into the box.
+  createEffect(
+    on(
+      () => props.editing?.messageId,
+      () => {
+        if (!props.editing) return;
+        setText(props.editing.text);
+        queueMicrotask(() => {
+          autosize();
+          input.focus();
+        });
+      },
+    ),
+  );
+
+  const submit = async () => {
+    const value = text().trim();
+    if (!value && attachments().length === 0) return;
+    if (uploading()) return;
+    if (props.editing) {
+      if (await editMessage(props.sessionId, props.editing.messageId, value)) {
+        props.onCancelEdit();
+        setText("");
+        autosize();
+      }
+      return;
+    }
+    if (value === "/clear") {
+      setText("");
+      props.onClear();
+      return;
+    }
+    send({
+      type: "submit",
+      sessionId: props.sessionId,
+      clientTurnId: newClientTurnId(),
+      text: value,
+      attachments: attachments(),
+      options: props.running ? { whileRunning: whileRunning() } : {},
+    });
+    setText("");
+    setAttachments([]);
+    autosize();
+  };
+
+  const stop = () => send({ type: "stop", sessionId: props.sessionId });
+
+  const addFiles = async (files: File[]) => {
+    if (files.length === 0) return;
+    setUploading(files.map((f) => f.name || "image").join(", "));
+    try {
+      const uploaded = await uploadAttachments(props.sessionId, files);
+      setAttachments([...attachments(), ...uploaded]);
+    } catch (error) {
+      notifyError((error as Error).message);
+    } finally {
+      setUploading(undefined);
+    }
+  };
+
+  const pickCommand = (command: SlashCommand) => {
+    setText(`/${command.name} `);
+    setMenuIndex(0);
+    input.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const list = commands();
+    if (list.length > 0) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        setMenuIndex((menuIndex() + (event.key === "ArrowDown" ? 1 : list.length - 1)) % list.length);
+        return;
+      }
+      if (
+        event.key === "Tab" ||
+        (event.key === "Enter" &&
+          !event.shiftKey &&
+          list[menuIndex()] &&
+          text() !== `/${list[menuIndex()]?.name}`)
+      ) {
+        event.preventDefault();
+        pickCommand(list[menuIndex()] as SlashCommand);
+        return;
+      }
+    }
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      void submit();
+    } else if (event.key === "Escape") {
+      if (props.editing) {
+        props.onCancelEdit();
+        setText("");
+      } else if (props.running) {
+        event.preventDefault();
+        stop();
+      }
+    } else if (event.key === "ArrowUp" && text() === "" && !props.editing) {
+      event.preventDefault();
+      props.onEditLast();
+    }
+  };
+
+  const onGlobalKey = (event: KeyboardEvent) => {
+    if (event.key === "Escape" && props.running && document.activeElement !== input) stop();
+  };
+  onMount(() => window.addEventListener("keydown", onGlobalKey));
+  onCleanup(() => window.removeEventListener("keydown", onGlobalKey));
+
+  return (
+    <div
+      class={`border-t border-line bg-bg px-4 pt-3 pb-4 ${dragging() ? "ring-2 ring-accent ring-inset" : ""}`}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        void addFiles([...(e.dataTransfer?.files ?? [])]);
+      }}
+    >
+      <div class="mx-auto w-full max-w-3xl flex flex-col gap-2">
+        <Show when={props.editing}>
+          <div class="flex items-center justify-between text-xs text-accent">
+            <span>{t("composer.editing")}</span>
+            <button
+              type="button"
+              class="btn-ghost py-0.5 text-xs"
+              onClick={() => {
+                props.onCancelEdit();
+                setText("");
+              }}
+            >
+              {t("composer.cancelEdit")}
+            </button>
+          </div>
+        </Show>
+        <Show when={attachments().length > 0 || uploading()}>
+          <div class="flex flex-wrap gap-2" data-testid="attachments">
+            <For each={attachments()}>
+              {(file) => (
+                <span
+                  class="inline-flex items-center gap-1 rounded-md border border-line bg-panel px-2 py-1 text-xs"
+                  data-testid="attachment-chip"
+                >
+                  <PaperclipIcon size={12} /> {file.name}{" "}
+                  <span class="text-muted">{formatBytes(file.size)}</span>
+                  <button
+                    type="button"
+                    class="icon-btn w-5 h-5"
+                    aria-label={t("composer.removeAttachment", { name: file.name })}
+                    onClick={() => setAttachments(attachments().filter((a) => a !== file))}
+                  >
+                    ×
+                  </button>
+                </span>
+              )}
+            </For>
+            <Show when={uploading()}>
+              <span class="text-xs text-muted">{t("composer.uploading", { name: uploading() ?? "" })}</span>
+            </Show>
+          </div>
+        </Show>
+        <div class="relative rounded-xl border border-line bg-panel focus-within:border-accent">
+          <Show when={commands().length > 0}>
+            <div
+              class="absolute bottom-full left-0 mb-2 w-full max-w-md card bg-bg shadow-lg m-0 p-1 z-20"
+              role="listbox"
+              data-testid="slash-menu"
+            >
+              <For each={commands()}>
+                {(command, index) => (
+                  <div>
+                    <button
+                      type="button"
+                      role="option"
+                      aria-selected={index() === menuIndex()}
+                      class={`w-full text-left bg-transparent border-0 rounded-md px-2 py-1.5 text-sm ${index() === menuIndex() ? "bg-raised" : ""}`}
+                      onMouseDown={(e) => {
+                        e.preventDefault();
+                        pickCommand(command);
+                      }}
+                    >
+                      <span class="font-mono text-accent">/{command.name}</span>{" "}
+                      <span class="text-muted text-xs">{command.description}</span>
+                    </button>
+                  </div>
+                )}
+              </For>
+            </div>
+          </Show>
+          <textarea
+            ref={input}
+            rows={1}
+            class="block w-full resize-none bg-transparent border-0 outline-none focus-visible:outline-none px-3 pt-3 pb-1 text-sm text-fg max-h-80"
+            placeholder={t("composer.placeholder", { agent: props.agentLabel })}
+            aria-label={t("composer.placeholder", { agent: props.agentLabel })}
+            value={text()}
+            onInput={(e) => {
+              setText(e.currentTarget.value);
+              setMenuIndex(0);
+              autosize();
+            }}
+            onKeyDown={onKeyDown}
+            onPaste={(e) => {
+              const files = [...(e.clipboardData?.files ?? [])];
+              if (files.length > 0) {
+                e.preventDefault();
+                void addFiles(files);
+              }
+            }}
+            data-testid="composer-input"
+          />
+          <div class="flex items-center gap-2 px-2 pb-2">
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              class="hidden"
+              onChange={(e) => void addFiles([...(e.currentTarget.files ?? [])])}
+              data-testid="file-input"
+            />
+            <button
+              type="button"
+              class="icon-btn"
+              onClick={() => picker.click()}
+              aria-label={t("composer.attach")}
+              title={t("composer.attach")}
+              data-testid="attach"
+            >
+              <PaperclipIcon />
+            </button>
+            <Show when={props.running}>
+              <div class="flex items-center gap-1 text-xs text-muted">
+                <span>{t("composer.whileRunning")}</span>
+                <For each={["inject", "queue"] as WhileRunning[]}>
+                  {(mode) => (
+                    <button
+                      type="button"
+                      aria-pressed={whileRunning() === mode}
+                      class={`px-2 py-0.5 rounded-full border text-xs ${whileRunning() === mode ? "border-accent text-accent" : "border-line text-muted"}`}
+                      onClick={() => {
+                        setWhileRunning(mode);
+                        localStorage.setItem("sage.whileRunning", mode);
+                      }}
+                      data-testid={`while-running-${mode}`}
+                    >
+                      {mode === "inject" ? t("composer.inject") : t("composer.queue")}
+                    </button>
+                  )}
+                </For>
+              </div>
+            </Show>
+            <div class="flex-1" />
+            <Show when={props.running}>
+              <button
+                type="button"
+                class="btn-danger"
+                onClick={stop}
+                data-testid="stop"
+                title={t("composer.stop")}
+              >
+                <StopIcon size={12} /> {t("composer.stop")}
+              </button>
+            </Show>
+            <button
+              type="button"
+              class="btn-primary"
+              onClick={() => void submit()}
+              disabled={!text().trim() && attachments().length === 0}
+              data-testid="send"
+            >
+              {t("composer.send")}
+            </button>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The transcript, virtualized (variable row heights, only what is on screen is in the DOM). Sticks to
+ * the bottom while content streams unless the user scrolled up — then a "jump to latest" button shows.
+ * Scrolling near the top loads the previous page, keeping the visible rows in place.
+ */
+import { createEffect, createSignal, on, onMount, Show } from "solid-js";
+import { VList, type VListHandle } from "virtua/solid";
+import { t } from "../../i18n/index.ts";
+import { loadOlder, type OpenTranscript } from "../../state/transcripts.ts";
+import { MessageRow, type RowContext } from "./message-row.tsx";
+
+const BOTTOM_SLACK = 48;
+
+export function MessageList(props: {
+  transcript: OpenTranscript;
+  ctx: RowContext;
+  focusMessageId?: string;
+  footer?: () => unknown;
+}) {
+  let list: VListHandle | undefined;
+  const [atBottom, setAtBottom] = createSignal(true);
+  const [shifting, setShifting] = createSignal(false);
+  const order = () => props.transcript.state.order;
+
+  const scrollToEnd = () => {
+    const count = order().length;
+    if (list && count > 0) list.scrollToIndex(count - 1, { align: "end" });
+  };
+
+  const onScroll = (offset: number) => {
+    if (!list) return;
+    setAtBottom(offset + list.viewportSize >= list.scrollSize - BOTTOM_SLACK);
+    if (offset < 300 && props.transcript.meta.hasMore && !props.transcript.meta.loadingOlder) {
+      setShifting(true);
+      void loadOlder(props.ctx.sessionId).finally(() => queueMicrotask(() => setShifting(false)));
+    }
+  };
+
+  // New rows or growing text: follow the bottom if the user was there.
+  createEffect(
+    on(
+      () => {
+        const ids = order();
+        const last = ids[ids.length - 1];
+        const parts = last ? props.transcript.state.parts[last] : undefined;
+        return [
+          ids.length,
+          last,
+          parts?.length,
+          parts?.map((p) => (p.type === "text" || p.type === "reasoning" ? p.text.length : 0)).join(),
+        ];
+      },
+      () => {
+        if (atBottom() && !shifting()) requestAnimationFrame(scrollToEnd);
+      },
+    ),
+  );
+
+  // A new page (open, reload, branch switch) starts at the bottom, or at the searched message.
+  createEffect(
+    on(
+      () => props.transcript.meta.version,
+      () => {
+        requestAnimationFrame(() => {
+          const target = props.focusMessageId ? order().indexOf(props.focusMessageId) : -1;
+          if (target >= 0 && list) list.scrollToIndex(target, { align: "center" });
+          else scrollToEnd();
+        });
+      },
+    ),
+  );
+
+  onMount(() => requestAnimationFrame(scrollToEnd));
+
+  return (
+    <div class="relative flex-1 min-h-0" data-testid="message-list">
+      <Show when={props.transcript.meta.loadingOlder}>
+        <div class="absolute top-2 left-1/2 -translate-x-1/2 z-10 text-xs text-muted bg-panel border border-line rounded-full px-3 py-1">
+          {t("chat.loadOlder")}
+        </div>
+      </Show>
+      <VList
+        ref={(handle) => {
+          list = handle;
+        }}
+        data={order()}
+        shift={shifting()}
+        onScroll={onScroll}
+        style={{ height: "100%" }}
+        role="log"
+        aria-live="off"
+        aria-label={t("sidebar.sessions")}
+      >
+        {(id, index) => <MessageRow id={id} index={index()} ctx={props.ctx} />}
+      </VList>
+      <Show when={!atBottom()}>
+        <button
+          type="button"
+          class="absolute bottom-3 left-1/2 -translate-x-1/2 btn-primary rounded-full shadow-lg text-xs"
+          onClick={() => {
+            setAtBottom(true);
+            scrollToEnd();
+          }}
+          data-testid="jump-to-latest"
+        >
+          ↓ {t("chat.jumpToLatest")}
+        </button>
+      </Show>
+    </div>
+  );
+}

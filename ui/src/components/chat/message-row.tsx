@@ -1,0 +1,307 @@
+/**
+ * One message of the transcript. User messages: text, attachments, actions (copy, edit, versions).
+ * Assistant steps: their parts in order; the first step of a turn carries the agent's name, the last one
+ * the turn's footer (usage, copy, regenerate, undo file changes, versions).
+ */
+import { createMemo, For, Match, Show, Switch } from "solid-js";
+import type { MessageInfo, Part, ToolPart } from "../../../../src/shared/parts.ts";
+import type { TranscriptState } from "../../../../src/shared/transcript.ts";
+import { t } from "../../i18n/index.ts";
+import { Markdown } from "../markdown/markdown.tsx";
+import { copyText, regenerate, siblingOf, switchVersion, undoTurnFiles } from "./actions.ts";
+import { ReasoningPart } from "./parts/reasoning-part.tsx";
+import { CompactionNotice, ErrorNotice, FileChip } from "./parts/simple-parts.tsx";
+import { ToolCard } from "./parts/tool-card.tsx";
+
+export interface RowContext {
+  sessionId: string;
+  agentId?: string;
+  agentLabel: string;
+  state: TranscriptState;
+  onEdit(messageId: string, text: string): void;
+}
+
+const WRITE_TOOLS = new Set(["write_file", "edit_file", "apply_patch"]);
+
+export function MessageRow(props: { id: string; index: number; ctx: RowContext }) {
+  const info = () => props.ctx.state.messages[props.id] as MessageInfo;
+  const parts = () => props.ctx.state.parts[props.id] ?? [];
+  const order = () => props.ctx.state.order;
+  const prev = () => props.ctx.state.messages[order()[props.index - 1] ?? ""];
+  const next = () => props.ctx.state.messages[order()[props.index + 1] ?? ""];
+  const firstOfTurn = () =>
+    info().role === "assistant" && (prev()?.role !== "assistant" || prev()?.turnId !== info().turnId);
+  const lastOfTurn = () =>
+    info().role === "assistant" &&
+    info().status !== "streaming" &&
+    (next()?.role !== "assistant" || next()?.turnId !== info().turnId);
+
+  return (
+    <div
+      class="mx-auto w-full max-w-3xl px-4"
+      data-testid="message"
+      data-role={info()?.role}
+      data-kind={info()?.kind}
+      data-message-id={props.id}
+    >
+      <Show when={info()}>
+        <Switch>
+          <Match when={info().kind === "summary"}>
+            <For each={parts()}>
+              {(part) => part.type === "compaction" && <CompactionNotice part={part} />}
+            </For>
+          </Match>
+          <Match when={info().role === "user"}>
+            <UserMessage info={info()} parts={parts()} ctx={props.ctx} />
+          </Match>
+          <Match when={info().role === "assistant"}>
+            <div class={firstOfTurn() ? "pt-4" : ""}>
+              <Show when={firstOfTurn()}>
+                <div class="text-xs font-semibold text-muted mb-1">{props.ctx.agentLabel}</div>
+              </Show>
+              <AssistantParts info={info()} parts={parts()} ctx={props.ctx} />
+              <Show when={info().status === "stopped"}>
+                <p class="m-0 text-xs text-muted italic">{t("chat.stopped")}</p>
+              </Show>
+              <Show when={info().status === "interrupted"}>
+                <p class="m-0 text-xs text-warn" data-testid="interrupted-notice">
+                  {t("chat.interrupted")}
+                </p>
+              </Show>
+              <Show when={lastOfTurn()}>
+                <TurnFooter info={info()} ctx={props.ctx} />
+              </Show>
+            </div>
+          </Match>
+        </Switch>
+      </Show>
+    </div>
+  );
+}
+
+function UserMessage(props: { info: MessageInfo; parts: Part[]; ctx: RowContext }) {
+  const text = () =>
+    props.parts
+      .filter((p) => p.type === "text")
+      .map((p) => (p.type === "text" ? p.text : ""))
+      .join("\n");
+  return (
+    <div class="flex flex-col items-end pt-4 group">
+      <Show when={props.info.kind === "guidance"}>
+        <span class="text-[11px] uppercase tracking-wide text-accent mb-0.5">{t("chat.guidance")}</span>
+      </Show>
+      <div
+        class="max-w-[85%] rounded-2xl rounded-br-md bg-raised px-4 py-2 whitespace-pre-wrap break-words"
+        data-testid="user-text"
+      >
+        {text()}
+      </div>
+      <Show when={props.parts.some((p) => p.type === "file")}>
+        <div class="flex gap-2 flex-wrap justify-end mt-1">
+          <For each={props.parts}>
+            {(part) => part.type === "file" && <FileChip part={part} agentId={props.ctx.agentId} />}
+          </For>
+        </div>
+      </Show>
+      <div class="flex items-center gap-1 mt-1 opacity-0 group-hover:opacity-100 focus-within:opacity-100 text-xs">
+        <Versions info={props.info} ctx={props.ctx} />
+        <button
+          type="button"
+          class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
+          onClick={() => void copyText(text())}
+          aria-label={t("chat.copyMessage")}
+        >
+          {t("common.copy")}
+        </button>
+        <Show when={props.info.kind === "normal"}>
+          <button
+            type="button"
+            class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
+            onClick={() => props.ctx.onEdit(props.info.id, text())}
+            data-testid="edit-message"
+          >
+            {t("chat.edit")}
+          </button>
+        </Show>
+      </div>
+    </div>
+  );
+}
+
+function AssistantParts(props: { info: MessageInfo; parts: Part[]; ctx: RowContext }) {
+  const approvalFor = (partId: string) =>
+    Object.values(props.ctx.state.approvals).find((a) => a.partId === partId);
+  const retry = () => {
+    const userId = findTurnUserMessage(props.ctx.state, props.info);
+    if (userId) void regenerate(props.ctx.sessionId, userId);
+  };
+  return (
+    <For each={props.parts}>
+      {(part) => (
+        <Switch>
+          <Match when={part.type === "text" && part}>
+            {(p) => (
+              <Markdown
+                text={(p() as { text: string }).text}
+                streaming={props.info.status === "streaming"}
+                class="my-1"
+              />
+            )}
+          </Match>
+          <Match when={part.type === "reasoning" && part}>
+            {(p) => <ReasoningPart part={p() as Extract<Part, { type: "reasoning" }>} />}
+          </Match>
+          <Match when={part.type === "tool" && part}>
+            {(p) => (
+              <ToolCard
+                part={p() as ToolPart}
+                approval={approvalFor(part.id)}
+                agentId={props.ctx.agentId}
+                sessionId={props.ctx.sessionId}
+              />
+            )}
+          </Match>
+          <Match when={part.type === "error" && part}>
+            {(p) => (
+              <ErrorNotice
+                part={p() as Extract<Part, { type: "error" }>}
+                onRetry={
+                  props.ctx.state.turnId === null && isLastMessage(props.ctx.state, props.info.id)
+                    ? retry
+                    : undefined
+                }
+              />
+            )}
+          </Match>
+          <Match when={part.type === "file" && part}>
+            {(p) => <FileChip part={p() as Extract<Part, { type: "file" }>} agentId={props.ctx.agentId} />}
+          </Match>
+        </Switch>
+      )}
+    </For>
+  );
+}
+
+function isLastMessage(state: TranscriptState, id: string): boolean {
+  return state.order[state.order.length - 1] === id;
+}
+
+/** The user message that started the turn of `info` (walking back through the loaded order). */
+function findTurnUserMessage(state: TranscriptState, info: MessageInfo): string | undefined {
+  let index = state.order.indexOf(info.id);
+  while (index >= 0) {
+    const message = state.messages[state.order[index] as string];
+    if (message?.role === "user" && message.kind === "normal") return message.id;
+    index--;
+  }
+  return undefined;
+}
+
+function TurnFooter(props: { info: MessageInfo; ctx: RowContext }) {
+  const turnMessages = createMemo(() =>
+    props.ctx.state.order
+      .map((id) => props.ctx.state.messages[id])
+      .filter((m): m is MessageInfo => !!m && m.turnId === props.info.turnId && m.role === "assistant"),
+  );
+  const usage = createMemo(() =>
+    turnMessages().reduce(
+      (sum, m) => ({
+        input: sum.input + (m.usage?.inputTokens ?? 0),
+        output: sum.output + (m.usage?.outputTokens ?? 0),
+      }),
+      { input: 0, output: 0 },
+    ),
+  );
+  const changedFiles = createMemo(() =>
+    turnMessages().some((m) =>
+      (props.ctx.state.parts[m.id] ?? []).some(
+        (p) => p.type === "tool" && WRITE_TOOLS.has(p.tool) && p.status === "completed",
+      ),
+    ),
+  );
+  const text = () =>
+    turnMessages()
+      .flatMap((m) => props.ctx.state.parts[m.id] ?? [])
+      .filter((p) => p.type === "text")
+      .map((p) => (p.type === "text" ? p.text : ""))
+      .join("\n\n");
+  const firstAssistant = () => turnMessages()[0];
+  const userMessageId = () => findTurnUserMessage(props.ctx.state, props.info);
+  const busy = () => props.ctx.state.turnId !== null;
+  return (
+    <div class="flex items-center gap-1 mt-1 text-xs text-muted" data-testid="turn-footer">
+      <Show when={firstAssistant()}>{(first) => <Versions info={first()} ctx={props.ctx} />}</Show>
+      <button
+        type="button"
+        class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
+        onClick={() => void copyText(text())}
+        aria-label={t("chat.copyMessage")}
+        data-testid="copy-turn"
+      >
+        {t("common.copy")}
+      </button>
+      <Show when={userMessageId() && !busy()}>
+        <button
+          type="button"
+          class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
+          onClick={() => void regenerate(props.ctx.sessionId, userMessageId() as string)}
+          data-testid="regenerate"
+        >
+          {t("chat.regenerate")}
+        </button>
+      </Show>
+      <Show when={changedFiles() && props.info.turnId && !busy()}>
+        <button
+          type="button"
+          class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
+          onClick={() => void undoTurnFiles(props.ctx.sessionId, props.info.turnId as string)}
+          data-testid="undo-files"
+        >
+          {t("chat.undoFiles")}
+        </button>
+      </Show>
+      <Show when={usage().input + usage().output > 0}>
+        <span class="ml-auto tabular-nums" data-testid="turn-usage">
+          {t("chat.usage", {
+            input: usage().input.toLocaleString(),
+            output: usage().output.toLocaleString(),
+          })}
+        </span>
+      </Show>
+    </div>
+  );
+}
+
+function Versions(props: { info: MessageInfo; ctx: RowContext }) {
+  const go = async (direction: -1 | 1) => {
+    const target = await siblingOf(props.ctx.sessionId, props.info.id, direction);
+    if (target) await switchVersion(props.ctx.sessionId, target);
+  };
+  return (
+    <Show when={props.info.versions && props.info.versions.count > 1 && props.info.versions}>
+      {(v) => (
+        <span class="inline-flex items-center gap-0.5 text-xs text-muted" data-testid="versions">
+          <button
+            type="button"
+            class="icon-btn w-6 h-6"
+            disabled={v().index <= 1}
+            onClick={() => void go(-1)}
+            aria-label={t("chat.previousVersion")}
+          >
+            ‹
+          </button>
+          <span class="tabular-nums">{t("chat.version", { index: v().index, count: v().count })}</span>
+          <button
+            type="button"
+            class="icon-btn w-6 h-6"
+            disabled={v().index >= v().count}
+            onClick={() => void go(1)}
+            aria-label={t("chat.nextVersion")}
+          >
+            ›
+          </button>
+        </span>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,86 @@
+/** Small parts: attached files, compaction summaries, errors. */
+import { createSignal, Show } from "solid-js";
+import type { CompactionPart, ErrorPart, FilePart } from "../../../../../src/shared/parts.ts";
+import { t } from "../../../i18n/index.ts";
+import { PaperclipIcon } from "../../icons.tsx";
+import { Markdown } from "../../markdown/markdown.tsx";
+import { workspaceFileUrl } from "./file-url.ts";
+
+export function FileChip(props: { part: FilePart; agentId?: string }) {
+  const isImage = () => props.part.mime.startsWith("image/");
+  const url = () => (props.agentId ? workspaceFileUrl(props.agentId, props.part.path) : undefined);
+  return (
+    <Show
+      when={isImage() && url()}
+      fallback={
+        <span
+          class="inline-flex items-center gap-1 rounded-md border border-line bg-panel px-2 py-1 text-xs"
+          data-testid="file-part"
+        >
+          <PaperclipIcon size={12} /> {props.part.name}{" "}
+          <span class="text-muted">({formatBytes(props.part.size)})</span>
+        </span>
+      }
+    >
+      <img
+        src={url()}
+        alt={props.part.name}
+        class="max-h-48 max-w-64 rounded-md border border-line"
+        data-testid="file-part"
+        loading="lazy"
+      />
+    </Show>
+  );
+}
+
+export function CompactionNotice(props: { part: CompactionPart }) {
+  const [open, setOpen] = createSignal(false);
+  return (
+    <div
+      class="my-2 rounded-md border border-dashed border-line bg-panel px-3 py-2 text-sm"
+      data-testid="compaction-part"
+    >
+      <button
+        type="button"
+        class="btn-ghost px-0 py-0 text-muted text-xs"
+        aria-expanded={open()}
+        onClick={() => setOpen(!open())}
+      >
+        <span aria-hidden="true">{open() ? "▾" : "▸"}</span>{" "}
+        {t("chat.summary", { count: props.part.replacedCount })}
+      </button>
+      <Show when={open()}>
+        <Markdown text={props.part.summary} class="mt-2 text-sm" />
+      </Show>
+    </div>
+  );
+}
+
+export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void }) {
+  return (
+    <div
+      role="alert"
+      class="my-2 rounded-md border border-danger/40 bg-danger/8 px-3 py-2 text-sm text-danger flex items-start gap-3"
+      data-testid="error-part"
+    >
+      <span aria-hidden="true">⚠</span>
+      <span class="flex-1">{props.part.message}</span>
+      <Show when={props.onRetry}>
+        <button
+          type="button"
+          class="btn-ghost py-0.5 text-danger underline"
+          onClick={() => props.onRetry?.()}
+          data-testid="retry-button"
+        >
+          {t("error.retry")}
+        </button>
+      </Show>
+    </div>
+  );
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,227 @@
+/**
+ * One tool call as a card: what it does (by kind: shell, file edit, web fetch, browser, plan, generic),
+ * its status with duration, live output while it runs, the result when done, and — when the policy
+ * asks — the approval prompt inline.
+ */
+import { createSignal, For, Match, Show, Switch } from "solid-js";
+import type { ToolPart } from "../../../../../src/shared/parts.ts";
+import type { PendingApproval } from "../../../../../src/shared/transcript.ts";
+import { type MessageKey, t } from "../../../i18n/index.ts";
+import { ApprovalPrompt } from "../approval-prompt.tsx";
+import { DiffView, diffStat } from "./diff-view.tsx";
+import { workspaceFileUrl } from "./file-url.ts";
+import { formatBytes } from "./simple-parts.tsx";
+
+const FILE_TOOLS = new Set(["write_file", "edit_file", "apply_patch"]);
+
+type Input = Record<string, unknown>;
+
+function str(value: unknown): string {
+  return typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value);
+}
+
+export function summarize(part: ToolPart): string {
+  const input = (part.input ?? {}) as Input;
+  switch (part.tool) {
+    case "shell":
+      return str(input.description) || str(input.command).split("\n")[0] || "";
+    case "read_file":
+    case "write_file":
+    case "edit_file":
+    case "list_dir":
+      return str(input.path) || ".";
+    case "glob":
+    case "grep":
+      return str(input.pattern);
+    case "web_fetch":
+    case "browser_navigate":
+      return str(input.url);
+    case "load_skill":
+      return str(input.name);
+    case "apply_patch": {
+      const paths = (part.output?.details?.paths as string[] | undefined) ?? [];
+      return paths.join(", ");
+    }
+    default:
+      return "";
+  }
+}
+
+const STATUS_STYLE: Record<ToolPart["status"], string> = {
+  pending: "text-muted",
+  "awaiting-approval": "text-warn",
+  running: "text-accent",
+  completed: "text-ok",
+  error: "text-danger",
+  denied: "text-danger",
+};
+
+export function ToolCard(props: {
+  part: ToolPart;
+  approval?: PendingApproval;
+  agentId?: string;
+  sessionId: string;
+}) {
+  const active = () =>
+    props.part.status === "running" ||
+    props.part.status === "awaiting-approval" ||
+    props.part.status === "pending";
+  const [open, setOpen] = createSignal<boolean | undefined>();
+  const expanded = () =>
+    open() ?? (active() || props.part.status === "error" || FILE_TOOLS.has(props.part.tool));
+  const duration = () =>
+    props.part.startedAt && props.part.endedAt
+      ? `${((props.part.endedAt - props.part.startedAt) / 1000).toFixed(1)}s`
+      : "";
+  const details = () => props.part.output?.details ?? {};
+  const stat = () => (typeof details().diff === "string" ? diffStat(details().diff as string) : undefined);
+
+  return (
+    <div
+      class="my-1.5 rounded-lg border border-line bg-panel text-sm"
+      data-testid="tool-card"
+      data-tool={props.part.tool}
+      data-status={props.part.status}
+    >
+      <button
+        type="button"
+        class="w-full flex items-center gap-2 px-3 py-1.5 bg-transparent border-0 text-left text-fg cursor-pointer rounded-lg hover:bg-raised"
+        aria-expanded={expanded()}
+        onClick={() => setOpen(!expanded())}
+      >
+        <span class="font-mono text-xs font-semibold shrink-0">{props.part.tool}</span>
+        <span class="truncate text-muted font-mono text-xs flex-1">{summarize(props.part)}</span>
+        <Show when={stat()}>
+          {(s) => (
+            <span class="text-xs font-mono shrink-0">
+              <span class="text-ok">+{s().added}</span> <span class="text-danger">−{s().removed}</span>
+            </span>
+          )}
+        </Show>
+        <span class={`text-xs shrink-0 ${STATUS_STYLE[props.part.status]}`} data-testid="tool-status">
+          <Show when={props.part.status === "running"}>
+            <span class="inline-block w-2 h-2 rounded-full bg-accent animate-pulse mr-1" aria-hidden="true" />
+          </Show>
+          {t(`tool.${props.part.status}` as MessageKey)}
+          <Show when={duration()}> · {duration()}</Show>
+        </span>
+      </button>
+      <Show when={props.approval}>
+        {(approval) => <ApprovalPrompt approval={approval()} sessionId={props.sessionId} />}
+      </Show>
+      <Show when={expanded()}>
+        <div class="border-t border-line px-3 py-2 flex flex-col gap-2">
+          <Switch fallback={<GenericBody part={props.part} />}>
+            <Match when={props.part.tool === "shell"}>
+              <ShellBody part={props.part} />
+            </Match>
+            <Match when={FILE_TOOLS.has(props.part.tool) && typeof details().diff === "string"}>
+              <DiffView diff={details().diff as string} maxLines={400} />
+            </Match>
+            <Match when={props.part.tool === "web_fetch" && props.part.output}>
+              <WebFetchBody part={props.part} />
+            </Match>
+            <Match when={props.part.output?.images?.length && props.agentId}>
+              <ImagesBody part={props.part} agentId={props.agentId as string} />
+            </Match>
+          </Switch>
+          <Show when={props.part.error}>
+            <p class="m-0 text-danger text-xs whitespace-pre-wrap" data-testid="tool-error">
+              {props.part.error}
+            </p>
+          </Show>
+          <Show when={props.part.output?.truncated && props.part.output?.fullOutputPath}>
+            <p class="m-0 text-xs text-muted">
+              {t("tool.truncated", { path: props.part.output?.fullOutputPath ?? "" })}
+            </p>
+          </Show>
+        </div>
+      </Show>
+    </div>
+  );
+}
+
+function ShellBody(props: { part: ToolPart }) {
+  const input = () => (props.part.input ?? {}) as Input;
+  const exitCode = () => props.part.output?.details?.exitCode;
+  const text = () => props.part.output?.text ?? props.part.progress ?? "";
+  return (
+    <>
+      <pre class="m-0 text-xs font-mono whitespace-pre-wrap text-fg" data-testid="shell-command">
+        <span class="text-muted select-none">$ </span>
+        {str(input().command)}
+      </pre>
+      <Show when={text()}>
+        <pre
+          class="m-0 max-h-80 overflow-auto rounded bg-[#0f1411] text-[#d7e2dc] text-xs font-mono p-2 whitespace-pre-wrap"
+          data-testid="shell-output"
+        >
+          {text()}
+        </pre>
+      </Show>
+      <Show when={exitCode() !== undefined}>
+        <span
+          class={`text-xs font-mono ${exitCode() === 0 ? "text-ok" : "text-danger"}`}
+          data-testid="exit-code"
+        >
+          {t("tool.exitCode", { code: String(exitCode()) })}
+        </span>
+      </Show>
+    </>
+  );
+}
+
+function WebFetchBody(props: { part: ToolPart }) {
+  const d = () => props.part.output?.details ?? {};
+  return (
+    <div class="text-xs flex flex-col gap-1">
+      <span class="font-medium">{str(d().title)}</span>
+      <span class="text-muted font-mono break-all">
+        {str(d().finalUrl ?? d().url)} · {str(d().status)} ·{" "}
+        {typeof d().bytes === "number" ? formatBytes(d().bytes as number) : ""}
+      </span>
+    </div>
+  );
+}
+
+function ImagesBody(props: { part: ToolPart; agentId: string }) {
+  return (
+    <div class="flex gap-2 flex-wrap">
+      <For each={props.part.output?.images ?? []}>
+        {(image) => (
+          <a href={workspaceFileUrl(props.agentId, image.path)} target="_blank" rel="noopener">
+            <img
+              src={workspaceFileUrl(props.agentId, image.path)}
+              alt={image.path}
+              class="max-h-40 rounded border border-line"
+              loading="lazy"
+              data-testid="tool-image"
+            />
+          </a>
+        )}
+      </For>
+      <p class="m-0 text-xs text-muted whitespace-pre-wrap w-full">{props.part.output?.text}</p>
+    </div>
+  );
+}
+
+function GenericBody(props: { part: ToolPart }) {
+  return (
+    <>
+      <details>
+        <summary class="text-xs text-muted cursor-pointer">{t("tool.arguments")}</summary>
+        <pre class="m-0 mt-1 text-xs font-mono whitespace-pre-wrap max-h-60 overflow-auto">
+          {JSON.stringify(props.part.input ?? {}, null, 2)}
+        </pre>
+      </details>
+      <Show when={props.part.output?.text || props.part.progress}>
+        <pre
+          class="m-0 text-xs font-mono whitespace-pre-wrap max-h-80 overflow-auto"
+          data-testid="tool-output"
+        >
+          {props.part.output?.text ?? props.part.progress}
+        </pre>
+      </Show>
+    </>
+  );
+}
