@@ -6,11 +6,15 @@ import type { Database } from "bun:sqlite";
 import type { AgentRepository } from "../agents/repository.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
+import type { AuditLog } from "../sessions/audit-log.ts";
 import type { SessionManager } from "../sessions/manager.ts";
+import type { ManualToolRunner } from "../sessions/manual-tool-run.ts";
+import type { RememberedApprovals } from "../sessions/remembered-approvals.ts";
 import type { SessionRepository } from "../sessions/repository.ts";
 import type { SkillService } from "../skills/service.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { AnyTool } from "../tools/types.ts";
+import type { AgentServices } from "./agent-services.ts";
 import type { Logger } from "./logger.ts";
 import type { Paths } from "./paths.ts";
 import type { LocalUser } from "./user.ts";
@@ -35,6 +39,14 @@ export interface AppContext {
   sessionRepo: SessionRepository;
   sessions: SessionManager;
   sandbox(): SandboxStatus;
+  /** Per-agent tool services: the browser of each agent, web_fetch settings. */
+  agentServices: AgentServices;
+  /** The Tools page's "try it" runner. */
+  toolRunner: ManualToolRunner;
+  /** The audit log of tool runs. */
+  audit: AuditLog;
+  /** "Always for this agent" approvals (Settings → Tools & approvals). */
+  approvals: RememberedApprovals;
 }
 
 export function isCompiled(): boolean {

@@ -1,9 +1,10 @@
 /**
  * Start-up and shut-down of the backend, in a fixed order:
  *   data dirs -> SQLite (WAL, busy_timeout, foreign keys) -> migrations -> local user
- *   -> built-in skills sync -> tool registry -> session manager (recovers interrupted turns)
- * `shutdown()` undoes them in reverse (running turns are stopped and saved) and checkpoints the WAL,
- * so a clean exit leaves no -wal file.
+ *   -> built-in skills sync -> tool registry and per-agent tool services (browsers)
+ *   -> session manager (recovers interrupted turns) -> the "try it" tool runner
+ * `shutdown()` undoes them in reverse (running turns are stopped and saved, then the agents' browsers
+ * close) and checkpoints the WAL, so a clean exit leaves no -wal file.
  */
 
 import { join } from "node:path";
@@ -12,12 +13,16 @@ import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
 import { sandboxStatus } from "../sandbox/bubblewrap.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
+import { AuditLog } from "../sessions/audit-log.ts";
 import { SessionManager } from "../sessions/manager.ts";
+import { ManualToolRunner } from "../sessions/manual-tool-run.ts";
+import { RememberedApprovals } from "../sessions/remembered-approvals.ts";
 import { SessionRepository } from "../sessions/repository.ts";
 import { SkillService } from "../skills/service.ts";
 import { closeDatabase, openDatabase } from "../store/database.ts";
 import { EventLog } from "../store/event-log.ts";
 import { BUILTIN_TOOLS } from "../tools/registry.ts";
+import { AgentServices } from "./agent-services.ts";
 import type { AppContext, RunMode } from "./context.ts";
 import type { Logger } from "./logger.ts";
 import { ensurePaths, type Paths } from "./paths.ts";
@@ -29,6 +34,8 @@ export interface InitializeOptions {
   logger: Logger;
   mode: RunMode;
   compiled: boolean;
+  /** The environment (display, SAGE_BROWSER, test overrides); `process.env` when absent. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface Backend {
@@ -61,6 +68,14 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     await skills.start();
 
     const tools = BUILTIN_TOOLS;
+    const agentServices = new AgentServices({
+      profilesRoot: paths.browserProfiles,
+      mode: options.mode,
+      env: options.env ?? process.env,
+      logger: logger.child("browser"),
+    });
+    // Runs after the sessions' shutdown (undo runs in reverse): turns stop before their browsers close.
+    undo.push(() => agentServices.dispose());
     const agents = new AgentRepository(db, user.id);
     const providers = new ProviderRepository(db, user.id, new EncryptedFileStore(paths.secretsFile));
     const sessionRepo = new SessionRepository(db, user.id);
@@ -77,10 +92,24 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       tools,
       sandbox: sandboxStatus,
       userEnvironment: () => ({}),
+      agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
     });
     const recovered = sessions.recover();
     if (recovered > 0) logger.info(`marked ${recovered} turn(s) interrupted by the last exit as interrupted`);
     undo.push(() => sessions.shutdown());
+
+    const audit = new AuditLog(db, user.id);
+    const toolRunner = new ManualToolRunner({
+      paths,
+      agents,
+      skills,
+      tools,
+      audit,
+      sandbox: sandboxStatus,
+      userEnvironment: () => ({}),
+      agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
+    });
+    undo.push(() => toolRunner.dispose());
 
     const context: AppContext = {
       version: VERSION,
@@ -99,6 +128,10 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       sessionRepo,
       sessions,
       sandbox: sandboxStatus,
+      agentServices,
+      toolRunner,
+      audit,
+      approvals: new RememberedApprovals(db, user.id, agents),
     };
     logger.info(`backend ready in ${(performance.now() - started).toFixed(1)} ms`, { data: paths.home });
     let stopped = false;

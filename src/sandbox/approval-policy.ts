@@ -6,11 +6,16 @@
  * commands run unsandboxed and therefore always ask — an agent's "allow" rule and remembered approvals
  * do not apply to them (a "deny" still does).
  */
+import { ALWAYS_ASK_TOOLS } from "../browser/types.ts";
 import type { ApprovalRule } from "../shared/agent.ts";
 import type { AnyTool } from "../tools/types.ts";
 
-/** Tools that ask every time, whatever was remembered. */
-export const ALWAYS_ASK = new Set(["browser_evaluate"]);
+/**
+ * Tools that ask every time, whatever was remembered or configured (except "deny"). The one source of
+ * truth is `ALWAYS_ASK_TOOLS` next to the tools it names (src/browser/types.ts); add other domains'
+ * always-ask sets to this union.
+ */
+export const ALWAYS_ASK: ReadonlySet<string> = new Set([...ALWAYS_ASK_TOOLS]);
 /** Browser tools that only look. */
 const BROWSER_READ_ONLY = new Set(["browser_snapshot", "browser_screenshot"]);
 

@@ -10,8 +10,11 @@ import { approvalPattern, decideRule } from "../sandbox/approval-policy.ts";
 import type { AgentConfig } from "../shared/agent.ts";
 import type { AnyTool } from "../tools/types.ts";
 
-/** Files larger than this are not snapshotted (undo then reports them as not restorable). */
-const SNAPSHOT_LIMIT = 20 * 1024 * 1024;
+/**
+ * Files larger than this are not snapshotted: their row has `existed = 1` and `content = NULL`, and undo
+ * reports them as not restorable (src/sessions/undo.ts).
+ */
+export const SNAPSHOT_LIMIT = 20 * 1024 * 1024;
 
 export interface GuardScope {
   db: Database;
@@ -64,8 +67,7 @@ export function createToolGuard(scope: GuardScope): ToolGuard {
         let content: Uint8Array | null = null;
         if (existsSync(path) && statSync(path).isFile()) {
           existed = 1;
-          if (statSync(path).size > SNAPSHOT_LIMIT) continue;
-          content = readFileSync(path);
+          if (statSync(path).size <= SNAPSHOT_LIMIT) content = readFileSync(path);
         } else if (existsSync(path)) {
           continue; // a directory: not ours to restore
         }

@@ -87,6 +87,40 @@ export async function resolveModel(
   };
 }
 
+/** The isolation settings of an agent's shell commands (see src/sandbox/types.ts). */
+export function shellSandboxFor(
+  deps: Pick<TurnSetupDeps, "paths" | "sandbox" | "userEnvironment">,
+  agent: Agent,
+): ShellSandboxConfig {
+  return {
+    ...deps.sandbox(),
+    // The workspace stays visible and writable even when it lies inside the (hidden) data dir.
+    hiddenPaths: [deps.paths.data, deps.paths.config, deps.paths.logs, ...secretStorePaths(process.env)],
+    network: agent.config.network,
+    env: buildShellEnvironment({ base: process.env, extra: deps.userEnvironment() }),
+  };
+}
+
+/**
+ * The services every tool run of an agent gets, with or without a session: skills, the shell sandbox,
+ * shell jobs, and the app's per-agent services (browser, web_fetch settings). A session adds `todos`
+ * (and the turn its `ask`); the "try it" runner has neither.
+ */
+export function baseServices(
+  deps: Pick<TurnSetupDeps, "paths" | "sandbox" | "userEnvironment" | "skills" | "agentServices">,
+  agent: Agent,
+  workspace: Workspace,
+  shellJobs: ShellJobs,
+  skills = deps.skills.catalogFor(agent.config.skills, workspace.root),
+): ToolServices {
+  return {
+    skills,
+    sandbox: shellSandboxFor(deps, agent),
+    shellJobs,
+    ...deps.agentServices?.(agent, workspace),
+  };
+}
+
 export async function setUpTurn(
   deps: TurnSetupDeps,
   session: {
@@ -100,19 +134,9 @@ export async function setUpTurn(
   const model = await resolveModel(deps, agent, options);
   const workspace = workspaceFor(deps.paths, agent);
   const skills = deps.skills.catalogFor(agent.config.skills, workspace.root);
-  const sandbox: ShellSandboxConfig = {
-    ...deps.sandbox(),
-    // The workspace stays visible and writable even when it lies inside the (hidden) data dir.
-    hiddenPaths: [deps.paths.data, deps.paths.config, deps.paths.logs, ...secretStorePaths(process.env)],
-    network: agent.config.network,
-    env: buildShellEnvironment({ base: process.env, extra: deps.userEnvironment() }),
-  };
   const services: ToolServices = {
     todos: session.todos,
-    skills,
-    sandbox,
-    shellJobs: session.shellJobs,
-    ...deps.agentServices?.(agent, workspace),
+    ...baseServices(deps, agent, workspace, session.shellJobs, skills),
   };
   const systemExtras = [renderSkillList(skills.list())];
   for (const name of options.pinnedSkills) {

@@ -1,10 +1,22 @@
 /**
  * The built-in tools, as one explicit list (no hidden registration). An agent enables all of them or a
  * subset by name; MCP tools are added per session by the MCP manager.
+ *
+ * The browser tools need `services.browser` and web_fetch reads `services.webFetch`; both come from the
+ * app's per-agent services (src/core/agent-services.ts, wired through `TurnSetupDeps.agentServices`).
  */
 import { loadSkillTool } from "../skills/load-skill-tool.ts";
 import { applyPatchTool } from "./apply-patch.ts";
 import { askUserTool } from "./ask-user.ts";
+import { browserClickTool } from "./browser-click.ts";
+import { browserEvaluateTool } from "./browser-evaluate.ts";
+import { browserNavigateTool } from "./browser-navigate.ts";
+import { browserPressKeyTool } from "./browser-press-key.ts";
+import { browserScreenshotTool } from "./browser-screenshot.ts";
+import { browserScrollTool } from "./browser-scroll.ts";
+import { browserSnapshotTool } from "./browser-snapshot.ts";
+import { browserTabsTool } from "./browser-tabs.ts";
+import { browserTypeTool } from "./browser-type.ts";
 import { editFileTool } from "./edit-file.ts";
 import { globTool } from "./glob.ts";
 import { grepTool } from "./grep.ts";
@@ -14,6 +26,7 @@ import { shellTool } from "./shell.ts";
 import { shellJobKillTool, shellJobTool } from "./shell-jobs-tool.ts";
 import { todoTool } from "./todo.ts";
 import type { AnyTool } from "./types.ts";
+import { webFetchTool } from "./web-fetch.ts";
 import { writeFileTool } from "./write-file.ts";
 
 export const BUILTIN_TOOLS: readonly AnyTool[] = [
@@ -27,6 +40,16 @@ export const BUILTIN_TOOLS: readonly AnyTool[] = [
   shellTool,
   shellJobTool,
   shellJobKillTool,
+  webFetchTool,
+  browserNavigateTool,
+  browserSnapshotTool,
+  browserClickTool,
+  browserTypeTool,
+  browserPressKeyTool,
+  browserScrollTool,
+  browserScreenshotTool,
+  browserTabsTool,
+  browserEvaluateTool,
   todoTool,
   askUserTool,
   loadSkillTool,

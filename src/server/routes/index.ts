@@ -11,5 +11,13 @@ import { toolRoutes } from "./tools.ts";
 import { turnUndoRoutes } from "./turn-undo.ts";
 
 export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[] {
-  return [healthRoutes(app), appControlRoutes(shell), sessionRoutes(app), skillRoutes(app)];
+  return [
+    healthRoutes(app),
+    appControlRoutes(shell),
+    sessionRoutes(app),
+    skillRoutes(app),
+    toolRoutes(app),
+    approvalRoutes(app),
+    turnUndoRoutes(app),
+  ];
 }

@@ -1,0 +1,41 @@
+/**
+ * /api/tools: the tool catalogue (every tool with its kind, default approval rule and JSON schema) and
+ * the Tools page's "try it" runner, which runs one tool by hand in an agent's workspace.
+ */
+import { Elysia, t } from "elysia";
+import type { AppContext } from "../../core/context.ts";
+import { describeTool, toolCatalogue } from "../../tools/catalogue.ts";
+
+const name = t.String({ minLength: 1, maxLength: 200, description: "The tool's name" });
+
+export function toolRoutes(app: AppContext) {
+  return new Elysia({ name: "tools", prefix: "/api/tools", detail: { tags: ["tools"] } })
+    .get("/", () => ({ tools: toolCatalogue(app.tools) }), {
+      detail: { summary: "Every tool: name, description, kind, default approval rule, argument schema" },
+    })
+    .get("/:name", ({ params }) => describeTool(app.toolRunner.find(params.name)), {
+      params: t.Object({ name }),
+      detail: { summary: "One tool of the catalogue" },
+    })
+    .post(
+      "/:name/run",
+      ({ params, body, request }) =>
+        app.toolRunner.run({
+          tool: params.name,
+          agentId: body.agentId,
+          input: body.input,
+          signal: request.signal,
+        }),
+      {
+        params: t.Object({ name }),
+        body: t.Object({
+          agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+          input: t.Unknown({ description: "The tool's arguments, checked against its schema" }),
+        }),
+        detail: {
+          summary:
+            "Run a tool by hand (no session) in an agent's workspace; audited as 'manual'. 400 when the arguments do not match the schema",
+        },
+      },
+    );
+}
