@@ -1,0 +1,145 @@
+/**
+ * Crash safety with the compiled executable: kill -9 in the middle of a streaming turn, start again on
+ * the same data dir. The partial reply is stored, the turn is marked interrupted (a turn.ended event
+ * in the log), everything earlier is intact, and a client resuming with its last seq gets exactly the
+ * events it missed.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EPHEMERAL_EVENTS } from "../../src/shared/events.ts";
+import type { Message } from "../../src/shared/parts.ts";
+import { applyEvent, emptyTranscript, loadMessages } from "../../src/shared/transcript.ts";
+import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
+import { TestSocket } from "./runtime-harness.ts";
+import { eventually, textOf, transcriptCore } from "./runtime-helpers.ts";
+
+let fake: FakeModel;
+let dataDir: string;
+const launched: RunningExecutable[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeModel({ apiKey: "test-key-0001" });
+  dataDir = mkdtempSync(join(tmpdir(), "sage-crash-"));
+  await seedDataDir(dataDir, fake);
+});
+afterAll(async () => {
+  for (const exe of launched) await exe.process.stop();
+  await fake.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function messagesOf(
+  exe: RunningExecutable,
+  sessionId: string,
+): Promise<{ messages: Message[]; lastSeq: number }> {
+  const { status, body } = await exe.api<{ messages: Message[]; lastSeq: number }>(
+    `/api/sessions/${sessionId}/messages?limit=1000`,
+  );
+  expect(status).toBe(200);
+  return body;
+}
+
+test("kill -9 mid-turn: the partial reply survives, the turn is interrupted, resume gets exactly what was missed", async () => {
+  const first = await launchExecutable(dataDir);
+  launched.push(first);
+  const { body: session } = await first.api<{ id: string }>("/api/sessions", { json: {} });
+  await first.api(`/api/sessions/${session.id}`, { method: "PATCH", json: { title: "Crash" } });
+  const socket = await TestSocket.connect(first);
+  socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+  await socket.waitFor("subscribed");
+
+  // An earlier turn that completes, with a tool call.
+  fake.enqueue(
+    { text: "Looking.", toolCalls: [{ name: "list_dir", arguments: { path: "." } }] },
+    { text: "The earlier answer is complete." },
+  );
+  socket.send({ type: "submit", sessionId: session.id, clientTurnId: "earlier", text: "First task" });
+  const earlier = await socket.waitFor("turn.started", (e) => e.clientTurnId === "earlier");
+  expect((await socket.waitFor("turn.ended", (e) => e.turnId === earlier.turnId)).status).toBe("completed");
+  const before = await messagesOf(first, session.id);
+  expect(before.messages).toHaveLength(3);
+
+  // The turn that will be cut short by the kill.
+  const words = Array.from({ length: 400 }, (_, i) => `word${i} `);
+  fake.enqueue({ reasoning: "Planning a long reply.", text: words, tokenDelayMs: 15 });
+  socket.send({ type: "submit", sessionId: session.id, clientTurnId: "doomed", text: "Second task" });
+  const doomed = await socket.waitFor("turn.started", (e) => e.clientTurnId === "doomed");
+  await eventually(
+    () =>
+      socket.ofType("message.part.delta").filter((e) => e.delta.startsWith("word")).length >= 30
+        ? true
+        : undefined,
+    15_000,
+    "30 text deltas",
+  );
+  first.process.child.kill("SIGKILL");
+  expect(await first.process.exited(5000)).not.toBe(0);
+  const seen = socket.transcript(session.id);
+  socket.close();
+  const seenText = seen.order
+    .map((id) => seen.messages[id])
+    .filter((m) => m?.turnId === doomed.turnId && m.role === "assistant")
+    .map((m) => (seen.parts[m?.id ?? ""] ?? []).map((p) => (p.type === "text" ? p.text : "")).join(""))
+    .join("");
+  expect(seenText.length).toBeGreaterThan(0);
+
+  // Start again on the same data dir.
+  const second = await launchExecutable(dataDir, Number(new URL(first.url).port));
+  launched.push(second);
+  const after = await messagesOf(second, session.id);
+
+  // Everything earlier is intact.
+  expect(after.messages.slice(0, 3)).toEqual(before.messages);
+  // The partial reply is stored (at least all the client saw), marked interrupted, never "streaming".
+  const partial = after.messages.find((m) => m.info.turnId === doomed.turnId && m.info.role === "assistant");
+  expect(partial?.info.status).toBe("interrupted");
+  const storedText = textOf(partial);
+  expect(storedText.startsWith(seenText)).toBe(true);
+  expect(words.join("").startsWith(storedText)).toBe(true);
+  expect(storedText.length).toBeLessThan(words.join("").length);
+  expect(partial?.parts.find((p) => p.type === "reasoning")).toMatchObject({
+    text: "Planning a long reply.",
+  });
+  expect(after.messages.every((m) => m.info.status !== "streaming")).toBe(true);
+  const { body: summary } = await second.api<{ status: string }>(`/api/sessions/${session.id}`);
+  expect(summary.status).toBe("idle");
+
+  // A client resuming after its last seq gets exactly the missing events, ending with the interruption.
+  const resumed = await TestSocket.connect(second);
+  resumed.send({ type: "subscribe", sessionId: session.id, afterSeq: seen.lastSeq });
+  const subscribed = await resumed.waitFor("subscribed");
+  expect(subscribed.lastSeq).toBe(after.lastSeq);
+  const missed = resumed.events.filter((e) => e.sessionId === session.id && !EPHEMERAL_EVENTS.has(e.type));
+  expect(missed.map((e) => e.seq)).toEqual(
+    Array.from({ length: after.lastSeq - seen.lastSeq }, (_, i) => seen.lastSeq + i + 1),
+  );
+  const turnEnded = missed.find((e) => e.type === "turn.ended");
+  expect(turnEnded).toMatchObject({ turnId: doomed.turnId, status: "interrupted" });
+  for (const event of missed) applyEvent(seen, event);
+  const stored = emptyTranscript();
+  loadMessages(stored, after.messages, after.lastSeq);
+  expect(transcriptCore(seen)).toEqual(transcriptCore(stored));
+  expect(seen.status).toBe("interrupted");
+
+  // The session carries on: a new turn runs and sees the partial reply in its history.
+  const requestsBefore = fake.requests.length;
+  fake.enqueue({ text: "Picking up where we stopped." });
+  resumed.send({ type: "submit", sessionId: session.id, clientTurnId: "after", text: "Continue" });
+  const next = await resumed.waitFor("turn.started", (e) => e.clientTurnId === "after");
+  expect((await resumed.waitFor("turn.ended", (e) => e.turnId === next.turnId)).status).toBe("completed");
+  expect(JSON.stringify(fake.requests[requestsBefore]?.body?.messages)).toContain(storedText.trim());
+  // The same clientTurnId after the restart is still recognised as a duplicate.
+  resumed.send({ type: "submit", sessionId: session.id, clientTurnId: "doomed", text: "Second task" });
+  resumed.send({ type: "ping", t: 9 });
+  await resumed.waitFor("pong", (e) => e.t === 9);
+  await Bun.sleep(100);
+  expect(resumed.ofType("turn.started").filter((e) => e.clientTurnId === "doomed")).toHaveLength(0);
+  resumed.close();
+
+  // A clean stop leaves no turn running and exits 0.
+  second.process.child.kill("SIGTERM");
+  expect(await second.process.exited(10_000)).toBe(0);
+}, 240_000);

@@ -1,0 +1,70 @@
+/**
+ * The compiled executable (`dist/sage --serve`) on a data dir that already knows the fake model.
+ *
+ * There is no providers HTTP API yet, so `seedDataDir` runs the backend in-process once on the data
+ * dir (which creates the provider row and the encrypted key file) and stops it; the executable then
+ * starts on that dir. Used by the crash test and scripts/bench/stream.ts.
+ */
+
+import type { FakeModel } from "../fixtures/fake-model/index.ts";
+import { type AppProcess, spawnApp } from "../support/app-process.ts";
+import { ensureExecutable } from "../support/build-artifacts.ts";
+import { startTestApp } from "./runtime-harness.ts";
+
+export interface RunningExecutable {
+  process: AppProcess;
+  pid: number;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  token: string;
+  /** Authenticated JSON call to the executable's API. */
+  api<T>(path: string, init?: { method?: string; json?: unknown }): Promise<{ status: number; body: T }>;
+}
+
+export async function seedDataDir(
+  dataDir: string,
+  fake: FakeModel,
+  options: { providerKind?: "openai-compatible" | "anthropic" } = {},
+): Promise<void> {
+  const app = await startTestApp({ dataDir, fake, providerKind: options.providerKind });
+  await app.stop();
+}
+
+/** Start `dist/sage --serve --no-open` on `dataDir` (building it first when missing or stale). */
+export async function launchExecutable(dataDir: string, previousPort?: number): Promise<RunningExecutable> {
+  const executable = await ensureExecutable();
+  const process = spawnApp({ executable, args: ["--serve", "--no-open"], dataDir });
+  const lock = await process.waitForLock(30_000, previousPort);
+  await process.waitForOutput(/Sage is running/, 30_000);
+  const url = `http://127.0.0.1:${lock.port}`;
+  const token = lock.token;
+  return {
+    process,
+    pid: process.child.pid,
+    url,
+    token,
+    async api<T>(path: string, init: { method?: string; json?: unknown } = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
+        },
+        body: init.json === undefined ? undefined : JSON.stringify(init.json),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+  };
+}
+
+/** Resident memory of a process in KiB (Linux /proc), or undefined when it cannot be read. */
+export async function residentKiB(pid: number): Promise<number | undefined> {
+  try {
+    const status = await Bun.file(`/proc/${pid}/status`).text();
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
