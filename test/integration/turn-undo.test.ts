@@ -197,7 +197,7 @@ describe("undo a turn", () => {
     await ended(session, quiet.turnId);
     const before = session.socket.ofType("workspace.changed").length;
     const empty = await undo(session.sessionId, quiet.turnId);
-    expect(empty.body).toEqual({
+    expect(empty.body as UndoReport).toEqual({
       turnId: quiet.turnId,
       restored: [],
       deleted: [],
