@@ -23,7 +23,7 @@ function devToken_(): Plugin {
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [UnoCSS(), solid(), devToken_()],
+  plugins: [UnoCSS({ configFile: `${import.meta.dirname}/uno.config.ts` }), solid(), devToken_()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -335,7 +335,10 @@ export class SessionRunner {
         new Promise<ApprovalDecision>((resolve) => {
           if (signal.aborted) return resolve({ kind: "deny", via: "user", reason: "stopped" });
           const approvalId = newId("apr");
-          active.approvals.set(approvalId, resolve);
+          active.approvals.set(approvalId, (decision) => {
+            this.markWaiting(active);
+            resolve(decision);
+          });
           signal.addEventListener("abort", () => {
             if (active.approvals.delete(approvalId))
               resolve({ kind: "deny", via: "user", reason: "The turn was stopped." });
@@ -351,12 +354,16 @@ export class SessionRunner {
             detail: request.description.detail,
             detailKind: request.description.detailKind,
           });
+          this.markWaiting(active);
         }),
       ask: (request) =>
         new Promise<Answers | null>((resolve) => {
           if (signal.aborted) return resolve(null);
           const questionId = newId("qst");
-          active.questions.set(questionId, resolve);
+          active.questions.set(questionId, (answers) => {
+            this.markWaiting(active);
+            resolve(answers);
+          });
           signal.addEventListener("abort", () => {
             if (active.questions.delete(questionId)) resolve(null);
           });
@@ -369,9 +376,19 @@ export class SessionRunner {
             purpose: request.purpose,
             questions: request.questions,
           });
+          this.markWaiting(active);
         }),
       takeGuidance: () => active.guidance.splice(0),
     };
+  }
+
+  /** "waiting" while the turn needs the user (an approval or a question), else "running". */
+  private markWaiting(active: ActiveTurn): void {
+    if (this.active !== active) return;
+    const waiting = active.approvals.size + active.questions.size > 0;
+    const current = this.deps.repo.findSession(this.sessionId)?.status;
+    const next = waiting ? "waiting" : "running";
+    if (current !== next) this.setStatus(next);
   }
 
   async dispose(): Promise<void> {

@@ -2,6 +2,7 @@
 import { createMemo, createSignal, Match, onCleanup, onMount, Switch } from "solid-js";
 import { AboutDialog } from "./components/about-dialog.tsx";
 import { ChatPage } from "./components/chat/chat-page.tsx";
+import { CommandPalette } from "./components/command-palette.tsx";
 import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
 import { ShortcutsDialog } from "./components/shortcuts-dialog.tsx";
 import { Toasts } from "./components/toasts.tsx";
@@ -19,12 +20,16 @@ export function App() {
   const route = createMemo(() => parseRoute(path()));
   const [aboutOpen, setAboutOpen] = createSignal(false);
   const [helpOpen, setHelpOpen] = createSignal(false);
+  const [paletteOpen, setPaletteOpen] = createSignal(false);
 
   const onKey = (event: KeyboardEvent) => {
     const mod = event.ctrlKey || event.metaKey;
     if (mod && event.key.toLowerCase() === "n") {
       event.preventDefault();
       void startNewChat();
+    } else if (mod && event.key.toLowerCase() === "k") {
+      event.preventDefault();
+      setPaletteOpen(true);
     } else if (event.key === "?" && !isTyping(event)) {
       event.preventDefault();
       setHelpOpen(true);
@@ -82,6 +87,7 @@ export function App() {
       </main>
       <AboutDialog open={aboutOpen()} onOpenChange={setAboutOpen} />
       <ShortcutsDialog open={helpOpen()} onOpenChange={setHelpOpen} />
+      <CommandPalette open={paletteOpen()} onOpenChange={setPaletteOpen} onHelp={() => setHelpOpen(true)} />
       <Toasts />
     </div>
   );

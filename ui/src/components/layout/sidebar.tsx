@@ -25,7 +25,19 @@ import { SearchBox } from "./search-box.tsx";
 
 const GROUPS = ["pinned", "today", "yesterday", "week", "month", "older"] as const;
 
+/** Open a fresh chat; an untouched empty one for the same agent is reused instead of piling up. */
 export async function startNewChat(): Promise<void> {
+  const empty = sortedSessions().find(
+    (s) =>
+      s.messageCount === 0 &&
+      !s.title &&
+      s.status === "idle" &&
+      (!agents.currentId || s.agentId === agents.currentId),
+  );
+  if (empty) {
+    navigate(`/s/${empty.id}`);
+    return;
+  }
   try {
     const session = await createSession(agents.currentId);
     navigate(`/s/${session.id}`);

@@ -42,6 +42,10 @@ export const app = defineMessages({
     "shortcuts.palette": "Command palette",
     "shortcuts.newline": "New line",
     "shortcuts.editLast": "Edit your last message (in an empty composer)",
+    "palette.placeholder": "Type a command or a chat title…",
+    "palette.toggleTheme": "Switch theme (light, dark, system)",
+    "palette.switchLanguage": "Switch language (English / 中文)",
+    "palette.chat": "Chat",
   },
   zh: {
     "app.name": "Sage",
@@ -83,5 +87,9 @@ export const app = defineMessages({
     "shortcuts.palette": "命令面板",
     "shortcuts.newline": "换行",
     "shortcuts.editLast": "编辑上一条消息（输入框为空时）",
+    "palette.placeholder": "输入命令或对话标题…",
+    "palette.toggleTheme": "切换主题（浅色、深色、跟随系统）",
+    "palette.switchLanguage": "切换语言（English / 中文）",
+    "palette.chat": "对话",
   },
 });

@@ -1,0 +1,108 @@
+/**
+ * Ctrl+K: one box to reach everything — actions (new chat, settings, skills, tools, theme, language,
+ * shortcuts) and chats by title. Arrow keys move, Enter runs, Esc closes.
+ */
+import { Dialog } from "@kobalte/core/dialog";
+import { createMemo, createSignal, For } from "solid-js";
+import { locale, type MessageKey, setLocale, t } from "../i18n/index.ts";
+import { navigate } from "../lib/router.ts";
+import { cycleTheme } from "../lib/theme.ts";
+import { sortedSessions } from "../state/sessions.ts";
+import { startNewChat } from "./layout/sidebar.tsx";
+
+interface Command {
+  id: string;
+  label: string;
+  hint?: string;
+  run(): void;
+}
+
+export function CommandPalette(props: { open: boolean; onOpenChange(open: boolean): void; onHelp(): void }) {
+  const [query, setQuery] = createSignal("");
+  const [index, setIndex] = createSignal(0);
+  const action = (id: string, key: MessageKey, run: () => void, hint?: string): Command => ({
+    id,
+    label: t(key),
+    run,
+    hint,
+  });
+  const commands = createMemo<Command[]>(() => {
+    const actions = [
+      action("new", "sidebar.newChat", () => void startNewChat(), "Ctrl+N"),
+      action("settings", "nav.settings", () => navigate("/settings")),
+      action("skills", "nav.skills", () => navigate("/skills")),
+      action("tools", "nav.tools", () => navigate("/tools")),
+      action("theme", "palette.toggleTheme", cycleTheme),
+      action("language", "palette.switchLanguage", () => setLocale(locale() === "en" ? "zh" : "en")),
+      action("help", "nav.help", props.onHelp, "?"),
+    ];
+    const chats = sortedSessions().map<Command>((session) => ({
+      id: session.id,
+      label: session.title || t("sidebar.untitled"),
+      hint: t("palette.chat"),
+      run: () => navigate(`/s/${session.id}`),
+    }));
+    const q = query().trim().toLowerCase();
+    const all = [...actions, ...chats];
+    return (q ? all.filter((c) => c.label.toLowerCase().includes(q)) : all).slice(0, 50);
+  });
+  const run = (command: Command | undefined) => {
+    if (!command) return;
+    props.onOpenChange(false);
+    setQuery("");
+    command.run();
+  };
+  return (
+    <Dialog open={props.open} onOpenChange={props.onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay class="fixed inset-0 bg-black/30 z-40" />
+        <div class="fixed inset-0 z-50 flex justify-center items-start pt-[15vh] p-4">
+          <Dialog.Content
+            class="card w-full max-w-lg shadow-xl bg-bg overflow-hidden"
+            data-testid="command-palette"
+          >
+            <Dialog.Title class="sr-only">{t("shortcuts.palette")}</Dialog.Title>
+            <input
+              class="w-full border-0 border-b border-line bg-transparent px-4 py-3 text-sm outline-none text-fg"
+              placeholder={t("palette.placeholder")}
+              aria-label={t("palette.placeholder")}
+              value={query()}
+              onInput={(e) => {
+                setQuery(e.currentTarget.value);
+                setIndex(0);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+                  e.preventDefault();
+                  const count = commands().length || 1;
+                  setIndex((index() + (e.key === "ArrowDown" ? 1 : count - 1)) % count);
+                } else if (e.key === "Enter") {
+                  e.preventDefault();
+                  run(commands()[index()]);
+                }
+              }}
+              data-testid="palette-input"
+            />
+            <div class="max-h-80 overflow-y-auto p-1" role="listbox">
+              <For each={commands()}>
+                {(command, i) => (
+                  <button
+                    type="button"
+                    role="option"
+                    aria-selected={i() === index()}
+                    class={`w-full flex justify-between text-left bg-transparent border-0 rounded-md px-3 py-2 text-sm text-fg ${i() === index() ? "bg-raised" : ""}`}
+                    onMouseEnter={() => setIndex(i())}
+                    onClick={() => run(command)}
+                  >
+                    <span class="truncate">{command.label}</span>
+                    <span class="text-xs text-muted shrink-0 ml-3">{command.hint}</span>
+                  </button>
+                )}
+              </For>
+            </div>
+          </Dialog.Content>
+        </div>
+      </Dialog.Portal>
+    </Dialog>
+  );
+}
