@@ -1,0 +1,311 @@
+/**
+ * /api/agents/:id/workspace/*: the workspace panel (tree, file info, file bytes, delete, open in the
+ * file manager, live changes) and /api/sessions/:id/attachments (files attached to a message).
+ * Shapes and statuses: src/workspace/types.ts. Every path goes through the workspace's confinement.
+ *
+ * Live changes are Server-Sent Events (`GET .../changes`), not session events: a panel is about an
+ * agent's folder, not one session, and a file watcher's noise does not belong in the durable session
+ * log. The watch exists only while a panel holds the stream open (see src/workspace/watcher.ts); each
+ * message's data is a `workspace.changed` event (sessionId "", seq 0) from src/shared/events.ts.
+ */
+import { stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Elysia, t } from "elysia";
+import type { AppContext } from "../../core/context.ts";
+import type { Logger } from "../../core/logger.ts";
+import type { Attachment } from "../../shared/client-messages.ts";
+import type { EventOf } from "../../shared/events.ts";
+import { openExternal } from "../../shell/shell-control.ts";
+import type { Workspace } from "../../tools/types.ts";
+import { type IncomingFile, storeAttachment, streamChunks } from "../../workspace/attachments.ts";
+import { AttachmentRequestError, AttachmentTooLargeError } from "../../workspace/errors.ts";
+import { fileInfo, fileResponse, removeEntry } from "../../workspace/files.ts";
+import { DEFAULT_LIST_LIMIT, listFolder, MAX_LIST_DEPTH } from "../../workspace/listing.ts";
+import { workspaceLocator } from "../../workspace/locate.ts";
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../workspace/types.ts";
+import { WorkspaceWatchers } from "../../workspace/watcher.ts";
+import { errorResponse, json } from "../http-errors.ts";
+
+export interface WorkspaceRouteOptions {
+  /** Opens a file:// URL in the system file manager (default: openExternal). */
+  openPath?: (target: string) => boolean;
+  watchers?: WorkspaceWatchers;
+  /** Largest attachment, bytes. */
+  maxAttachmentBytes?: number;
+  now?: () => Date;
+  /** Interval of SSE keep-alive comments. */
+  keepAliveMs?: number;
+}
+
+const id = t.String({ minLength: 1, maxLength: 200 });
+const path = t.String({ maxLength: 4096 });
+
+export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions = {}) {
+  const locator = workspaceLocator({ paths: app.paths, agents: app.agents, sessions: app.sessions });
+  const watchers = options.watchers ?? new WorkspaceWatchers();
+  const openPath = options.openPath ?? openExternal;
+  const maxBytes = options.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES;
+  const now = options.now ?? (() => new Date());
+  const keepAliveMs = options.keepAliveMs ?? 15_000;
+  const agentWorkspace = (agentId: string): Workspace => locator.forAgent(agentId).workspace;
+
+  return new Elysia({ name: "workspace", prefix: "/api", detail: { tags: ["workspace"] } })
+    .get(
+      "/agents/:id/workspace/tree",
+      ({ params, query }) =>
+        guarded(app.logger, () =>
+          listFolder(agentWorkspace(params.id), query.path ?? ".", {
+            depth: query.depth ?? 1,
+            limit: query.limit ?? DEFAULT_LIST_LIMIT,
+          }),
+        ),
+      {
+        params: t.Object({ id }),
+        query: t.Object({
+          path: t.Optional(path),
+          depth: t.Optional(t.Integer({ minimum: 1, maximum: MAX_LIST_DEPTH })),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 10_000 })),
+        }),
+        detail: { summary: "List a workspace folder: folders first; hidden folders listed but not expanded" },
+      },
+    )
+    .get(
+      "/agents/:id/workspace/info",
+      ({ params, query }) => guarded(app.logger, () => fileInfo(agentWorkspace(params.id), query.path)),
+      {
+        params: t.Object({ id }),
+        query: t.Object({ path }),
+        detail: { summary: "Size, content type and preview kind of a workspace file" },
+      },
+    )
+    .get(
+      "/agents/:id/workspace/file",
+      ({ params, query, request }) =>
+        guarded(app.logger, () =>
+          fileResponse(agentWorkspace(params.id), query.path, {
+            download: query.download === "1" || query.download === "true",
+            range: request.headers.get("range"),
+          }),
+        ),
+      {
+        params: t.Object({ id }),
+        query: t.Object({ path, download: t.Optional(t.String()) }),
+        detail: {
+          summary: "A workspace file's bytes (inline, or as a download with download=1; Range supported)",
+        },
+      },
+    )
+    .delete(
+      "/agents/:id/workspace/file",
+      ({ params, query }) =>
+        guarded(app.logger, async () => ({
+          deleted: true,
+          path: await removeEntry(agentWorkspace(params.id), query.path),
+        })),
+      {
+        params: t.Object({ id }),
+        query: t.Object({ path }),
+        detail: { summary: "Delete a workspace file or folder (a symlink itself, never its target)" },
+      },
+    )
+    .post(
+      "/agents/:id/workspace/open",
+      ({ params, body }) =>
+        guarded(app.logger, async () => {
+          const workspace = agentWorkspace(params.id);
+          const target = workspace.resolve(body?.path ?? ".");
+          const isFolder = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
+          const folder = isFolder ? target : dirname(target);
+          return { opened: openPath(pathToFileURL(folder).href), folder: workspace.relative(folder) };
+        }),
+      {
+        params: t.Object({ id }),
+        body: t.Optional(t.Object({ path: t.Optional(path) })),
+        detail: { summary: "Open a workspace folder (or a file's folder) in the system file manager" },
+      },
+    )
+    .get(
+      "/agents/:id/workspace/changes",
+      ({ params, request, server }) =>
+        guarded(app.logger, () => {
+          const workspace = agentWorkspace(params.id);
+          // A long-lived stream: the server's idle timeout must not cut it (keep-alives also flow).
+          server?.timeout(request, 0);
+          return changeStream(watchers, params.id, workspace.root, request.signal, keepAliveMs);
+        }),
+      {
+        params: t.Object({ id }),
+        detail: { summary: "Server-Sent Events: workspace.changed while the stream is open" },
+      },
+    )
+    .post(
+      "/sessions/:id/attachments",
+      ({ params, request }) =>
+        guarded(app.logger, async () => {
+          const { workspace } = locator.forSession(params.id);
+          const incoming = await incomingFiles(request, maxBytes);
+          const stored: Attachment[] = [];
+          try {
+            for (const file of incoming)
+              stored.push(await storeAttachment(workspace, file, { maxBytes, now: now() }));
+          } catch (error) {
+            await Promise.all(stored.map((done) => removeEntry(workspace, done.path).catch(() => {})));
+            throw error;
+          }
+          return json(201, stored);
+        }),
+      {
+        params: t.Object({ id }),
+        parse: "none",
+        detail: {
+          summary:
+            "Store files attached to a message in the session agent's workspace (multipart with one or more " +
+            "files, or a raw body named by the x-file-name header); returns Attachment[] for `submit`",
+        },
+      },
+    );
+}
+
+/** The files of an upload request; sizes are checked before anything is stored. */
+async function incomingFiles(request: Request, maxBytes: number): Promise<IncomingFile[]> {
+  const type = request.headers.get("content-type") ?? "";
+  if (type.toLowerCase().startsWith("multipart/form-data")) {
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      throw new AttachmentRequestError("The upload is not a readable multipart form.");
+    }
+    const blobs: File[] = [];
+    for (const value of form.values()) if (typeof value !== "string") blobs.push(value);
+    if (blobs.length === 0) throw new AttachmentRequestError("The form contains no files.");
+    if (blobs.length > ATTACHMENT_MAX_FILES) {
+      throw new AttachmentRequestError(`At most ${ATTACHMENT_MAX_FILES} files can be attached at once.`);
+    }
+    for (const blob of blobs) {
+      if (blob.size > maxBytes) throw new AttachmentTooLargeError(blob.name || "pasted file", maxBytes);
+    }
+    return blobs.map((blob) => ({ name: blob.name, mime: blob.type, chunks: streamChunks(blob.stream()) }));
+  }
+  if (!request.body) throw new AttachmentRequestError("The request has no file in its body.");
+  const name = decodeName(request.headers.get("x-file-name"));
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) throw new AttachmentTooLargeError(name || "pasted file", maxBytes);
+  return [{ name, mime: type, chunks: streamChunks(request.body) }];
+}
+
+function decodeName(header: string | null): string | undefined {
+  if (!header) return undefined;
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return header;
+  }
+}
+
+function changeStream(
+  watchers: WorkspaceWatchers,
+  agentId: string,
+  root: string,
+  aborted: AbortSignal,
+  keepAliveMs: number,
+): Response {
+  const encoder = new TextEncoder();
+  let stop = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const send = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          stop();
+        }
+      };
+      const unwatch = watchers.watch(root, {
+        changed(paths) {
+          const event: EventOf<"workspace.changed"> = {
+            type: "workspace.changed",
+            sessionId: "",
+            seq: 0,
+            at: Date.now(),
+            agentId,
+            paths,
+          };
+          send(`data: ${JSON.stringify(event)}\n\n`);
+        },
+        failed(message) {
+          send(`event: unavailable\ndata: ${JSON.stringify({ message })}\n\n`);
+        },
+      });
+      const keepAlive = setInterval(() => send(": keep-alive\n\n"), keepAliveMs);
+      let stopped = false;
+      stop = () => {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(keepAlive);
+        unwatch();
+        try {
+          controller.close();
+        } catch {
+          // already closed or cancelled
+        }
+      };
+      aborted.addEventListener("abort", () => stop(), { once: true });
+      send(`retry: 3000\nevent: ready\ndata: ${JSON.stringify({ agentId })}\n\n`);
+    },
+    cancel() {
+      stop();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      "x-accel-buffering": "no",
+    },
+  });
+}
+
+const WORKSPACE_ERRORS: Record<string, [number, string]> = {
+  WorkspaceEscapeError: [403, "outside_workspace"],
+  WorkspaceNotFoundError: [404, "not_found"],
+  NotAFolderError: [400, "invalid"],
+  NotAFileError: [400, "invalid"],
+  AttachmentRequestError: [400, "invalid"],
+  AttachmentTooLargeError: [413, "too_large"],
+  RangeNotSatisfiableError: [416, "range_not_satisfiable"],
+};
+
+const FILE_SYSTEM_ERRORS: Record<string, [number, string, string]> = {
+  EACCES: [403, "permission_denied", "Permission denied by the file system."],
+  EPERM: [403, "permission_denied", "The file system does not allow this."],
+  ENAMETOOLONG: [400, "invalid", "The path is too long."],
+  ENOSPC: [507, "disk_full", "The disk is full."],
+};
+
+/**
+ * Run a handler, answering the workspace's named errors and file-system refusals here, and the shared
+ * ones (ValidationError, NotFoundError, unknown -> logged 500) with the app's mapping in http-errors.ts,
+ * so the plugin answers the same when mounted alone.
+ */
+async function guarded<T>(logger: Logger, work: () => T | Promise<T>): Promise<T | Response> {
+  try {
+    return await work();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : "";
+    const mapped = WORKSPACE_ERRORS[name];
+    if (mapped) {
+      const response = json(mapped[0], { error: { code: mapped[1], message: (error as Error).message } });
+      const size = (error as { size?: unknown }).size;
+      if (name === "RangeNotSatisfiableError" && typeof size === "number") {
+        response.headers.set("content-range", `bytes */${size}`);
+      }
+      return response;
+    }
+    const code = (error as { code?: unknown } | null)?.code;
+    const system = typeof code === "string" ? FILE_SYSTEM_ERRORS[code] : undefined;
+    if (system) return json(system[0], { error: { code: system[1], message: system[2] } });
+    return errorResponse(error, logger);
+  }
+}
