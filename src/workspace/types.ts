@@ -9,7 +9,7 @@
  * - DELETE /api/agents/:id/workspace/file?path=          -> { deleted: true, path }
  * - POST   /api/agents/:id/workspace/open {path}         -> { opened, folder }
  * - GET    /api/agents/:id/workspace/changes             Server-Sent Events: `workspace.changed`
- * - POST   /api/sessions/:id/attachments                 multipart or raw body -> Attachment[]
+ * - POST   /api/sessions/:id/attachments                 multipart or raw body -> { attachments }
  * Errors use the app's shape `{ error: { code, message } }`: 400 invalid, 403 outside_workspace,
  * 404 not_found, 413 too_large, 416 range_not_satisfiable.
  */

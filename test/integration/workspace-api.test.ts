@@ -300,10 +300,10 @@ describe("attachments", () => {
   test("multipart with two files stores both under attachments/<date>/ with unique names", async () => {
     const form = new FormData();
     form.append("file", new File(["hello notes"], "My Notes.txt", { type: "text/plain" }));
-    form.append("file", new File([PNG], "photo.png", { type: "image/png" }));
+    form.append("files", new File([PNG], "photo.png", { type: "image/png" }));
     const response = await upload(form);
     expect(response.status).toBe(201);
-    const stored = (await response.json()) as Attachment[];
+    const stored = ((await response.json()) as { attachments: Attachment[] }).attachments;
     expect(stored).toHaveLength(2);
     const today = new Date();
     const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
@@ -324,7 +324,7 @@ describe("attachments", () => {
     // The same name again never overwrites.
     const again = new FormData();
     again.append("file", new File(["second"], "My Notes.txt", { type: "text/plain" }));
-    const second = (await (await upload(again)).json()) as Attachment[];
+    const second = ((await (await upload(again)).json()) as { attachments: Attachment[] }).attachments;
     expect(second[0]?.path).toBe(`attachments/${day}/My-Notes-2.txt`);
     expect(readFileSync(join(root, stored[0]?.path ?? ""), "utf8")).toBe("hello notes");
   });
@@ -334,7 +334,7 @@ describe("attachments", () => {
     form.append("file", new Blob([PNG]));
     const response = await upload(form);
     expect(response.status).toBe(201);
-    const [pasted] = (await response.json()) as Attachment[];
+    const [pasted] = ((await response.json()) as { attachments: Attachment[] }).attachments;
     expect(pasted?.mime).toBe("image/png");
     expect(pasted?.name).toMatch(/^pasted-\d{8}-\d{6}\.png$/);
     expect(pasted?.path).toMatch(/^attachments\/\d{4}-\d{2}-\d{2}\/pasted-\d{8}-\d{6}(-\d+)?\.png$/);
@@ -347,7 +347,7 @@ describe("attachments", () => {
       "x-file-name": encodeURIComponent("../../.evil name;rm -rf.txt"),
     });
     expect(response.status).toBe(201);
-    const [raw] = (await response.json()) as Attachment[];
+    const [raw] = ((await response.json()) as { attachments: Attachment[] }).attachments;
     expect(raw?.path).toMatch(/^attachments\/[\d-]+\/evil-name-rm-rf\.txt$/);
     expect(raw?.name).toBe(".evil name;rm -rf.txt");
     expect(readFileSync(join(root, raw?.path ?? ""), "utf8")).toBe("raw text");
@@ -381,7 +381,7 @@ describe("attachments", () => {
   test("an attached image reaches a vision model as image content", async () => {
     const form = new FormData();
     form.append("file", new File([PNG], "look.png", { type: "image/png" }));
-    const [image] = (await (await upload(form)).json()) as Attachment[];
+    const [image] = ((await (await upload(form)).json()) as { attachments: Attachment[] }).attachments;
     const socket = await TestSocket.connect(app);
     socket.send({ type: "subscribe", sessionId, afterSeq: 0 });
     await socket.waitFor("subscribed");

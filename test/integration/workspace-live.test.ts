@@ -234,7 +234,8 @@ describe("upload limits", () => {
       headers: { "x-file-name": "fits.bin" },
     });
     expect(fits.status).toBe(201);
-    const [stored] = (await fits.json()) as { path: string; size: number; mime: string }[];
+    const [stored] = ((await fits.json()) as { attachments: { path: string; size: number; mime: string }[] })
+      .attachments;
     expect(stored).toMatchObject({ size: 1000, mime: "application/octet-stream" });
     expect(stored?.path).toEndWith("/fits.bin");
   });

@@ -153,7 +153,7 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
             await Promise.all(stored.map((done) => removeEntry(workspace, done.path).catch(() => {})));
             throw error;
           }
-          return json(201, stored);
+          return json(201, { attachments: stored });
         }),
       {
         params: t.Object({ id }),
@@ -161,7 +161,7 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
         detail: {
           summary:
             "Store files attached to a message in the session agent's workspace (multipart with one or more " +
-            "files, or a raw body named by the x-file-name header); returns Attachment[] for `submit`",
+            "files, or a raw body named by the x-file-name header); returns { attachments: Attachment[] } for `submit`",
         },
       },
     );
