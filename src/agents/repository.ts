@@ -1,9 +1,19 @@
-/** Agent configurations as stored (one JSON config per row) and the default agent. */
+/**
+ * Agent configurations as stored (one JSON config per row) and the default agent.
+ *
+ * Contracts: there is always at least one agent once `defaultAgent()` ran, and exactly one is the
+ * default (deleting the default makes the oldest remaining one the default; the last agent cannot be
+ * deleted). Names are unique per user, compared without case. Sessions of a deleted agent keep their
+ * agent id; the runtime falls back to the default agent for them (src/sessions/turn-setup.ts).
+ */
 import type { Database } from "bun:sqlite";
 import { Value } from "@sinclair/typebox/value";
-import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
+import { throwFirstIssue } from "../settings/issues.ts";
 import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG } from "../shared/agent.ts";
+import { agentConfigIssues } from "../shared/agent-input.ts";
+import { workspaceIssue } from "./workspace-check.ts";
 
 interface AgentRow {
   id: string;
@@ -14,6 +24,8 @@ interface AgentRow {
   updated_at: number;
 }
 
+const LAST_AGENT_MESSAGE = "Sage needs at least one agent: create another one before deleting this one.";
+
 export class AgentRepository {
   constructor(
     private readonly db: Database,
@@ -22,17 +34,15 @@ export class AgentRepository {
 
   list(): Agent[] {
     const rows = this.db
-      .query("SELECT * FROM agents WHERE user_id = ? ORDER BY is_default DESC, name")
+      .query("SELECT * FROM agents WHERE user_id = ? ORDER BY is_default DESC, name COLLATE NOCASE")
       .all(this.userId) as AgentRow[];
     return rows.map(toAgent);
   }
 
   get(id: string): Agent {
-    const row = this.db
-      .query("SELECT * FROM agents WHERE id = ? AND user_id = ?")
-      .get(id, this.userId) as AgentRow | null;
-    if (!row) throw new NotFoundError("Agent", id);
-    return toAgent(row);
+    const agent = this.find(id);
+    if (!agent) throw new NotFoundError("Agent", id);
+    return agent;
   }
 
   find(id: string): Agent | undefined {
@@ -50,52 +60,115 @@ export class AgentRepository {
     return row ? toAgent(row) : this.create(DEFAULT_AGENT_CONFIG, true);
   }
 
-  create(config: AgentConfig, isDefault = false): Agent {
-    const clean = validate(config);
-    if (this.db.query("SELECT 1 FROM agents WHERE user_id = ? AND name = ?").get(this.userId, clean.name)) {
-      throw new ConflictError(`An agent named "${clean.name}" already exists.`);
+  names(exceptId?: string): string[] {
+    return (this.db.query("SELECT id, name FROM agents WHERE user_id = ?").all(this.userId) as AgentRow[])
+      .filter((row) => row.id !== exceptId)
+      .map((row) => row.name);
+  }
+
+  /** `base`, or `base (2)`, `base (3)` ... whichever is free. */
+  uniqueName(base: string): string {
+    const taken = new Set(this.names().map((name) => name.toLowerCase()));
+    const trimmed = base.trim().slice(0, 72) || "Agent";
+    if (!taken.has(trimmed.toLowerCase())) return trimmed;
+    for (let n = 2; ; n++) {
+      const candidate = `${trimmed} (${n})`;
+      if (!taken.has(candidate.toLowerCase())) return candidate;
     }
+  }
+
+  create(config: AgentConfig, isDefault = false): Agent {
+    const clean = this.validate(config);
     const id = newId("agt");
     const now = Date.now();
     this.db.transaction(() => {
+      const first = !this.db.query("SELECT 1 FROM agents WHERE user_id = ?").get(this.userId);
       if (isDefault) this.db.query("UPDATE agents SET is_default = 0 WHERE user_id = ?").run(this.userId);
       this.db
         .query(
           "INSERT INTO agents (id, user_id, name, config, is_default, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
-        .run(id, this.userId, clean.name, JSON.stringify(clean), isDefault ? 1 : 0, now, now);
+        .run(id, this.userId, clean.name, JSON.stringify(clean), isDefault || first ? 1 : 0, now, now);
     })();
     return this.get(id);
   }
 
   update(id: string, config: AgentConfig): Agent {
-    const clean = validate(config);
     this.get(id);
-    if (
-      this.db
-        .query("SELECT 1 FROM agents WHERE user_id = ? AND name = ? AND id != ?")
-        .get(this.userId, clean.name, id)
-    ) {
-      throw new ConflictError(`An agent named "${clean.name}" already exists.`);
-    }
+    const clean = this.validate(config, id);
     this.db
       .query("UPDATE agents SET name = ?, config = ?, updated_at = ? WHERE id = ?")
       .run(clean.name, JSON.stringify(clean), Date.now(), id);
     return this.get(id);
   }
-}
 
-function validate(config: AgentConfig): AgentConfig {
-  const withDefaults = Value.Default(AgentConfig, structuredClone(config)) as AgentConfig;
-  if (!Value.Check(AgentConfig, withDefaults)) {
-    const first = [...Value.Errors(AgentConfig, withDefaults)][0];
-    throw new ValidationError(
-      `Invalid agent: ${first?.path ?? ""} ${first?.message ?? ""}`.trim(),
-      first?.path.replace(/^\//, ""),
-    );
+  /** A copy named "<name> (copy)" (or "(copy) (2)" ...), never the default. */
+  duplicate(id: string): Agent {
+    const source = this.get(id);
+    return this.create({ ...source.config, name: this.uniqueName(`${source.config.name} (copy)`) });
   }
-  if (!withDefaults.name.trim()) throw new ValidationError("The agent needs a name.", "name");
-  return withDefaults;
+
+  setDefault(id: string): Agent {
+    this.get(id);
+    this.db.transaction(() => {
+      this.db.query("UPDATE agents SET is_default = 0 WHERE user_id = ?").run(this.userId);
+      this.db.query("UPDATE agents SET is_default = 1, updated_at = ? WHERE id = ?").run(Date.now(), id);
+    })();
+    return this.get(id);
+  }
+
+  /** Delete an agent and its remembered approvals; refuses the last one (a `ConflictError`). */
+  delete(id: string): void {
+    const agent = this.get(id);
+    this.db.transaction(() => {
+      const count = (
+        this.db.query("SELECT COUNT(*) AS n FROM agents WHERE user_id = ?").get(this.userId) as {
+          n: number;
+        }
+      ).n;
+      if (count <= 1) throw new ConflictError(LAST_AGENT_MESSAGE);
+      this.db.query("DELETE FROM agents WHERE id = ?").run(id);
+      this.db.query("DELETE FROM approvals WHERE user_id = ? AND agent_id = ?").run(this.userId, id);
+      if (agent.isDefault) {
+        const next = this.db
+          .query("SELECT id FROM agents WHERE user_id = ? ORDER BY created_at LIMIT 1")
+          .get(this.userId) as { id: string };
+        this.db.query("UPDATE agents SET is_default = 1 WHERE id = ?").run(next.id);
+      }
+    })();
+  }
+
+  /** Agents that named a deleted provider go back to the default provider (and its models). */
+  forgetProvider(providerId: string): number {
+    let changed = 0;
+    this.db.transaction(() => {
+      for (const agent of this.list()) {
+        if (agent.config.providerId !== providerId) continue;
+        const { providerId: _provider, model: _model, fastModel: _fast, ...rest } = agent.config;
+        this.db
+          .query("UPDATE agents SET config = ?, updated_at = ? WHERE id = ?")
+          .run(JSON.stringify(rest), Date.now(), agent.id);
+        changed++;
+      }
+    })();
+    return changed;
+  }
+
+  /** Schema, name (non-empty, unique) and workspace (absolute, creatable); returns the config with defaults. */
+  validate(config: AgentConfig, exceptId?: string): AgentConfig {
+    const withDefaults = Value.Default(AgentConfig, structuredClone(config)) as AgentConfig;
+    throwFirstIssue(agentConfigIssues(withDefaults, { takenNames: this.names(exceptId) }));
+    const workspace = workspaceIssue(withDefaults.workspace);
+    if (workspace) throwFirstIssue([workspace]);
+    const clean = Value.Clean(AgentConfig, withDefaults) as AgentConfig;
+    clean.name = clean.name.trim();
+    if (clean.workspace !== undefined) {
+      const trimmed = clean.workspace.trim();
+      if (trimmed) clean.workspace = trimmed;
+      else delete clean.workspace;
+    }
+    return clean;
+  }
 }
 
 function toAgent(row: AgentRow): Agent {

@@ -11,6 +11,8 @@ import type { SessionManager } from "../sessions/manager.ts";
 import type { ManualToolRunner } from "../sessions/manual-tool-run.ts";
 import type { RememberedApprovals } from "../sessions/remembered-approvals.ts";
 import type { SessionRepository } from "../sessions/repository.ts";
+import type { EnvironmentVariables } from "../settings/environment.ts";
+import type { SettingsRepository } from "../settings/repository.ts";
 import type { SkillService } from "../skills/service.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { AnyTool } from "../tools/types.ts";
@@ -47,6 +49,9 @@ export interface AppContext {
   audit: AuditLog;
   /** "Always for this agent" approvals (Settings → Tools & approvals). */
   approvals: RememberedApprovals;
+  /** User settings (Settings → General) and the environment variables tools see. */
+  settings: SettingsRepository;
+  environment: EnvironmentVariables;
 }
 
 export function isCompiled(): boolean {

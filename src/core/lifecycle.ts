@@ -10,7 +10,9 @@
 import { join } from "node:path";
 import { AgentRepository } from "../agents/repository.ts";
 import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
+import { KeychainStore } from "../providers/keychain-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
+import { SelectedSecretStore } from "../providers/select-secret-store.ts";
 import { sandboxStatus } from "../sandbox/bubblewrap.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
 import { AuditLog } from "../sessions/audit-log.ts";
@@ -18,6 +20,9 @@ import { SessionManager } from "../sessions/manager.ts";
 import { ManualToolRunner } from "../sessions/manual-tool-run.ts";
 import { RememberedApprovals } from "../sessions/remembered-approvals.ts";
 import { SessionRepository } from "../sessions/repository.ts";
+import { EnvironmentVariables } from "../settings/environment.ts";
+import { SettingsRepository } from "../settings/repository.ts";
+import { browserHeadedOf } from "../shared/settings.ts";
 import { SkillService } from "../skills/service.ts";
 import { closeDatabase, openDatabase } from "../store/database.ts";
 import { EventLog } from "../store/event-log.ts";
@@ -67,8 +72,21 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     });
     await skills.start();
 
+    // Keys: the OS keychain when a probe round trip works, else the encrypted file (decided in the
+    // background; a start with secret environment variables waits for it).
+    const secretStore = new SelectedSecretStore({
+      keychain: new KeychainStore(),
+      fallback: new EncryptedFileStore(paths.secretsFile),
+      logger: logger.child("keys"),
+    });
+    const onSecret = (value: string) => logger.addSecret(value);
+    const settings = new SettingsRepository(db, user.id);
+    const environment = new EnvironmentVariables(settings, secretStore, { onSecret });
+    if (environment.hasSecrets()) await environment.load();
+
     const tools = BUILTIN_TOOLS;
     const agentServices = new AgentServices({
+      browserHeaded: () => browserHeadedOf(settings.value("browserMode")),
       profilesRoot: paths.browserProfiles,
       mode: options.mode,
       env: options.env ?? process.env,
@@ -77,7 +95,9 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     // Runs after the sessions' shutdown (undo runs in reverse): turns stop before their browsers close.
     undo.push(() => agentServices.dispose());
     const agents = new AgentRepository(db, user.id);
-    const providers = new ProviderRepository(db, user.id, new EncryptedFileStore(paths.secretsFile));
+    const providers = new ProviderRepository(db, user.id, secretStore, { onSecret });
+    // Reads each key once, so the log redacts them from the start and Settings shows their hints.
+    void providers.loadKeyHints();
     const sessionRepo = new SessionRepository(db, user.id);
     const sessions = new SessionManager({
       db,
@@ -91,7 +111,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       skills,
       tools,
       sandbox: sandboxStatus,
-      userEnvironment: () => ({}),
+      userEnvironment: () => environment.values(),
       agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
     });
     const recovered = sessions.recover();
@@ -106,7 +126,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       tools,
       audit,
       sandbox: sandboxStatus,
-      userEnvironment: () => ({}),
+      userEnvironment: () => environment.values(),
       agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
     });
     undo.push(() => toolRunner.dispose());
@@ -132,6 +152,8 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       toolRunner,
       audit,
       approvals: new RememberedApprovals(db, user.id, agents),
+      settings,
+      environment,
     };
     logger.info(`backend ready in ${(performance.now() - started).toFixed(1)} ms`, { data: paths.home });
     let stopped = false;

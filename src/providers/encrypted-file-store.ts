@@ -15,6 +15,13 @@ interface Sealed {
   data: string;
 }
 
+export class SecretFileCorruptError extends Error {
+  override readonly name = "SecretFileCorruptError";
+  constructor(readonly file: string) {
+    super(`The encrypted key file ${file} is damaged; re-enter the API keys in Settings → Providers.`);
+  }
+}
+
 export class EncryptedFileStore implements SecretStore {
   readonly kind = "encrypted-file" as const;
   private key: Buffer | undefined;
@@ -38,13 +45,18 @@ export class EncryptedFileStore implements SecretStore {
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", this.masterKey(), iv);
     const data = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);
-    const all = this.readAll();
+    const all = this.readAllOrSetAside();
     all[ref] = {
       iv: iv.toString("base64"),
       tag: cipher.getAuthTag().toString("base64"),
       data: data.toString("base64"),
     };
     this.writeAll(all);
+  }
+
+  /** The refs stored (no values). */
+  refs(): string[] {
+    return Object.keys(this.readAll());
   }
 
   async delete(ref: string): Promise<void> {
@@ -67,7 +79,21 @@ export class EncryptedFileStore implements SecretStore {
 
   private readAll(): Record<string, Sealed> {
     if (!existsSync(this.file)) return {};
-    return JSON.parse(readFileSync(this.file, "utf8")) as Record<string, Sealed>;
+    try {
+      return JSON.parse(readFileSync(this.file, "utf8")) as Record<string, Sealed>;
+    } catch {
+      throw new SecretFileCorruptError(this.file);
+    }
+  }
+
+  /** For writes: a damaged file is renamed to `<file>.damaged` (kept for inspection) and replaced. */
+  private readAllOrSetAside(): Record<string, Sealed> {
+    try {
+      return this.readAll();
+    } catch {
+      renameSync(this.file, `${this.file}.damaged`);
+      return {};
+    }
   }
 
   private writeAll(all: Record<string, Sealed>): void {

@@ -8,6 +8,8 @@ export interface SecretStore {
   get(ref: string): Promise<string | undefined>;
   set(ref: string, value: string): Promise<void>;
   delete(ref: string): Promise<void>;
+  /** Resolves once `kind` is final (a store chosen at start decides in the background). */
+  ready?(): Promise<unknown>;
 }
 
 /** "sk-abc…wxyz": enough to recognise a key, never enough to use it. */

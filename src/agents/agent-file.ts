@@ -1,0 +1,176 @@
+/**
+ * One agent as a file, to share or back up: format "sage.agent.v1", written as JSON or YAML.
+ *
+ *   format: sage.agent.v1
+ *   exportedAt: 2025-01-01T00:00:00.000Z
+ *   agent:
+ *     name: Researcher
+ *     emoji: "🔎"
+ *     description: ...
+ *     systemPrompt: ...
+ *     provider: OpenRouter        # the provider's name (ids differ between machines); optional
+ *     model: openai/gpt-4.1       # optional; without provider: the default provider's model
+ *     fastModel: ...              # optional
+ *     tools: all                  # or a list of tool names
+ *     skills: all                 # or a list of skill names
+ *     mcpServers: []
+ *     workspace: /home/me/notes   # optional absolute path
+ *     approvals: { shell: ask }   # per tool: allow | ask | deny
+ *     network: true
+ *     stepLimit: 40
+ *     temperature: 0.7            # optional
+ *
+ * Agents hold no secrets (keys belong to providers), so nothing needs removing. On import the file is
+ * validated completely before anything is written; a name already in use gets " (2)", " (3)" ...;
+ * a provider missing on this machine is dropped together with its models (the agent then uses the
+ * default provider), and so is a workspace folder that cannot be created here — each with a warning.
+ */
+import { type Static, Type as T } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import YAML from "yaml";
+import { ValidationError } from "../core/errors.ts";
+import { type Agent, AgentConfig } from "../shared/agent.ts";
+import type { Provider } from "../shared/provider.ts";
+import { issueMessage, schemaIssues } from "../shared/validation.ts";
+import type { AgentRepository } from "./repository.ts";
+import { workspaceIssue } from "./workspace-check.ts";
+
+export const AGENT_FILE_FORMAT = "sage.agent.v1";
+/** Larger files are refused before parsing. */
+export const AGENT_FILE_MAX_BYTES = 2 * 1024 * 1024;
+
+const { providerId: _providerId, ...portableProperties } = AgentConfig.properties;
+
+/** An agent's configuration without machine-specific ids: the provider is named, not referenced. */
+export const PortableAgent = T.Object({
+  ...portableProperties,
+  provider: T.Optional(T.String({ minLength: 1, maxLength: 80 })),
+});
+export type PortableAgent = Static<typeof PortableAgent>;
+
+export const AgentFile = T.Object({
+  format: T.Literal(AGENT_FILE_FORMAT),
+  exportedAt: T.Optional(T.String()),
+  agent: PortableAgent,
+});
+export type AgentFile = Static<typeof AgentFile>;
+
+export type AgentFileFormat = "json" | "yaml";
+
+export function toPortableAgent(
+  agent: Agent,
+  providers: readonly Pick<Provider, "id" | "name">[],
+): PortableAgent {
+  const { providerId, ...rest } = agent.config;
+  const portable: PortableAgent = structuredClone(rest);
+  const provider = providers.find((candidate) => candidate.id === providerId);
+  if (provider) portable.provider = provider.name;
+  return portable;
+}
+
+export function serializeAgentFile(
+  agent: Agent,
+  providers: readonly Pick<Provider, "id" | "name">[],
+  format: AgentFileFormat,
+): string {
+  const file: AgentFile = {
+    format: AGENT_FILE_FORMAT,
+    exportedAt: new Date().toISOString(),
+    agent: toPortableAgent(agent, providers),
+  };
+  return format === "yaml" ? YAML.stringify(file, { lineWidth: 0 }) : `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** Parse JSON or YAML text into a checked agent file; a `ValidationError` says what is wrong. */
+export function parseAgentFile(text: string): AgentFile {
+  if (new TextEncoder().encode(text).length > AGENT_FILE_MAX_BYTES) {
+    throw new ValidationError("The file is too large to be an agent file (over 2 MB).", "file");
+  }
+  const data = parseStructuredText(text, "an agent file");
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ValidationError(
+      "This is not an agent file (expected an object with format and agent).",
+      "file",
+    );
+  }
+  const format = (data as { format?: unknown }).format;
+  if (format !== AGENT_FILE_FORMAT) {
+    throw new ValidationError(
+      format === undefined
+        ? `This is not an agent file: "format: ${AGENT_FILE_FORMAT}" is missing.`
+        : `Unsupported agent file format "${String(format)}" (expected ${AGENT_FILE_FORMAT}).`,
+      "file",
+    );
+  }
+  const withDefaults = Value.Default(AgentFile, structuredClone(data));
+  const issue = schemaIssues(AgentFile, withDefaults)[0];
+  if (issue) {
+    throw new ValidationError(
+      `The agent file is invalid: ${issueMessage(issue).replace(/\.$/, "")} (${issue.field}).`,
+      "file",
+    );
+  }
+  return Value.Clean(AgentFile, withDefaults) as AgentFile;
+}
+
+/** JSON when it looks like JSON, else YAML; a parse error becomes a `ValidationError`. */
+export function parseStructuredText(text: string, what: string): unknown {
+  const trimmed = text.replace(/^\uFEFF/, "").trim();
+  if (!trimmed) throw new ValidationError(`The file is empty; expected ${what}.`, "file");
+  try {
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) return JSON.parse(trimmed);
+    return YAML.parse(trimmed, { maxAliasCount: 50 });
+  } catch (error) {
+    const detail = error instanceof Error ? (error.message.split("\n")[0] ?? "") : "";
+    throw new ValidationError(`The file cannot be read as JSON or YAML (${detail.slice(0, 200)}).`, "file");
+  }
+}
+
+export interface ResolvedPortableAgent {
+  config: AgentConfig;
+  warnings: string[];
+}
+
+/** A portable agent as this machine's config: provider name to id, unusable workspace dropped. */
+export function resolvePortableAgent(
+  portable: PortableAgent,
+  providers: readonly Pick<Provider, "id" | "name">[],
+): ResolvedPortableAgent {
+  const warnings: string[] = [];
+  const { provider: providerName, ...rest } = structuredClone(portable);
+  const config: AgentConfig = rest;
+  if (providerName) {
+    const provider = providers.find(
+      (candidate) => candidate.name.toLowerCase() === providerName.toLowerCase(),
+    );
+    if (provider) config.providerId = provider.id;
+    else {
+      warnings.push(
+        `No provider named "${providerName}" here: the agent uses the default provider and its model.`,
+      );
+      delete config.model;
+      delete config.fastModel;
+    }
+  }
+  if (config.workspace && workspaceIssue(config.workspace)) {
+    warnings.push(
+      `The workspace folder ${config.workspace} cannot be used here: the agent gets its own folder.`,
+    );
+    delete config.workspace;
+  }
+  return { config, warnings };
+}
+
+/** Validate `text` fully, then create the agent (renamed when the name is taken). Nothing is written on error. */
+export function importAgentFile(
+  text: string,
+  agents: AgentRepository,
+  providers: readonly Pick<Provider, "id" | "name">[],
+): { agent: Agent; warnings: string[]; renamedFrom?: string } {
+  const file = parseAgentFile(text);
+  const { config, warnings } = resolvePortableAgent(file.agent, providers);
+  const original = config.name.trim();
+  config.name = agents.uniqueName(original);
+  const agent = agents.create(config);
+  return config.name === original ? { agent, warnings } : { agent, warnings, renamedFrom: original };
+}

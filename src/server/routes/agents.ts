@@ -1,0 +1,89 @@
+/**
+ * /api/agents: list, create, read, update, duplicate, delete (never the last one), set default, and
+ * export/import as a `sage.agent.v1` file (JSON or YAML; see src/agents/agent-file.ts).
+ * Bodies are validated by the agent repository, which answers with field-level messages.
+ */
+import { Elysia, t } from "elysia";
+import { importAgentFile, serializeAgentFile } from "../../agents/agent-file.ts";
+import type { AppContext } from "../../core/context.ts";
+import type { AgentConfig } from "../../shared/agent.ts";
+
+const id = t.String({ minLength: 1, maxLength: 200 });
+const configBody = t.Unknown({
+  description: "AgentConfig (src/shared/agent.ts), validated with field messages",
+});
+
+export function agentRoutes(app: AppContext) {
+  const { agents } = app;
+  return new Elysia({ name: "agents", prefix: "/api/agents", detail: { tags: ["agents"] } })
+    .get("/", () => ({ agents: agents.list() }), { detail: { summary: "Agents, the default first" } })
+    .post("/", ({ body }) => agents.create(body as AgentConfig), {
+      body: configBody,
+      detail: { summary: "Create an agent" },
+    })
+    .post("/import", ({ body }) => importAgentFile(body.content, agents, app.providers.list()), {
+      body: t.Object({
+        content: t.String({ maxLength: 3_000_000 }),
+        fileName: t.Optional(t.String({ maxLength: 300 })),
+      }),
+      detail: {
+        summary:
+          "Import a sage.agent.v1 file (JSON or YAML). A taken name gets ' (2)'; a bad file is refused and nothing changes",
+      },
+    })
+    .get("/:id", ({ params }) => agents.get(params.id), { params: t.Object({ id }) })
+    .put("/:id", ({ params, body }) => agents.update(params.id, body as AgentConfig), {
+      params: t.Object({ id }),
+      body: configBody,
+      detail: { summary: "Replace an agent's configuration" },
+    })
+    .post("/:id/duplicate", ({ params }) => agents.duplicate(params.id), {
+      params: t.Object({ id }),
+      detail: { summary: "Copy an agent as '<name> (copy)'" },
+    })
+    .post("/:id/default", ({ params }) => agents.setDefault(params.id), {
+      params: t.Object({ id }),
+      detail: { summary: "Make this the default agent (new chats use it)" },
+    })
+    .delete(
+      "/:id",
+      ({ params }) => {
+        agents.delete(params.id);
+        return { deleted: true, defaultAgentId: agents.defaultAgent().id };
+      },
+      {
+        params: t.Object({ id }),
+        detail: {
+          summary: "Delete an agent (409 for the last one); its sessions continue with the default agent",
+        },
+      },
+    )
+    .get(
+      "/:id/export",
+      ({ params, query, set }) => {
+        const agent = agents.get(params.id);
+        const format = query.format ?? "json";
+        const safe =
+          agent.config.name
+            .replace(/[^\p{L}\p{N}._ -]+/gu, "")
+            .trim()
+            .slice(0, 60) || "agent";
+        const extension = format === "yaml" ? "yaml" : "json";
+        set.headers["content-type"] =
+          format === "yaml" ? "application/yaml; charset=utf-8" : "application/json; charset=utf-8";
+        set.headers["content-disposition"] = attachment(`${safe}.sage-agent.${extension}`);
+        return serializeAgentFile(agent, app.providers.list(), format);
+      },
+      {
+        params: t.Object({ id }),
+        query: t.Object({ format: t.Optional(t.Union([t.Literal("json"), t.Literal("yaml")])) }),
+        detail: { summary: "Export as a sage.agent.v1 file (no secrets: agents hold none)" },
+      },
+    );
+}
+
+/** A Content-Disposition for a download: an ASCII fallback name plus the UTF-8 one. */
+export function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}

@@ -1,0 +1,162 @@
+/**
+ * /api/settings: user settings (General), environment variables for tools (values of secret ones
+ * never returned), portable export/import (sage.settings.v1, no secrets), the diagnostics bundle,
+ * paths for About, opening Sage's own folders, and saving a file to Downloads (for the native window,
+ * which cannot download).
+ */
+import { dirname } from "node:path";
+import { Elysia, t } from "elysia";
+import type { AppContext } from "../../core/context.ts";
+import { ValidationError } from "../../core/errors.ts";
+import { buildDiagnosticsBundle, collectKnownSecrets } from "../../settings/diagnostics.ts";
+import { downloadsFolder, saveDownload } from "../../settings/downloads.ts";
+import { exportSettings, importSettings, type PortableDeps } from "../../settings/portable.ts";
+import type { EnvironmentUpdate, SettingsPatch } from "../../shared/settings.ts";
+import { openExternal } from "../../shell/shell-control.ts";
+import { journalMode } from "../../store/database.ts";
+import { attachment } from "./agents.ts";
+
+export interface SettingsRouteOptions {
+  /** Where "save to Downloads" writes (default: the user's Downloads folder, looked up per request). */
+  downloads?: () => string;
+  /** How folders are opened (default: the desktop's opener). */
+  open?: (path: string) => boolean;
+}
+
+const FOLDERS = ["data", "logs", "config", "workspaces", "skills", "downloads"] as const;
+type FolderName = (typeof FOLDERS)[number];
+
+export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = {}) {
+  const downloads = options.downloads ?? (() => downloadsFolder());
+  const open = options.open ?? openExternal;
+  const portable = (): PortableDeps => ({
+    settings: app.settings,
+    environment: app.environment,
+    providers: app.providers,
+    agents: app.agents,
+    version: app.version,
+  });
+  const folders = (): Record<FolderName, string> => ({
+    data: app.paths.data,
+    logs: app.paths.logs,
+    config: app.paths.config,
+    workspaces: app.paths.workspaces,
+    skills: app.paths.skills,
+    downloads: downloads(),
+  });
+
+  return new Elysia({ name: "settings", prefix: "/api/settings", detail: { tags: ["settings"] } })
+    .get("/", () => app.settings.get(), { detail: { summary: "Language, theme, browser mode, setup state" } })
+    .patch("/", ({ body }) => app.settings.update(body as SettingsPatch), {
+      body: t.Unknown({ description: "SettingsPatch (src/shared/settings.ts)" }),
+      detail: { summary: "Change some settings; an invalid value changes nothing" },
+    })
+    .get("/environment", () => ({ variables: app.environment.list() }), {
+      detail: { summary: "Variables tools and skills see; secret values are never returned (hasValue)" },
+    })
+    .put(
+      "/environment",
+      async ({ body }) => ({ variables: await app.environment.replace(body as EnvironmentUpdate) }),
+      {
+        body: t.Unknown({ description: "EnvironmentUpdate: { variables: [{ name, secret, value? }] }" }),
+        detail: { summary: "Replace the list; a secret without value keeps its stored value" },
+      },
+    )
+    .get(
+      "/export",
+      ({ set }) => {
+        set.headers["content-disposition"] = attachment(`sage-settings-${today()}.json`);
+        return exportSettings(portable());
+      },
+      { detail: { summary: "Everything but secrets as one sage.settings.v1 file" } },
+    )
+    .post("/import", ({ body }) => importSettings(portable(), body.content), {
+      body: t.Object({ content: t.String({ maxLength: 25_000_000 }) }),
+      detail: { summary: "Import a sage.settings.v1 file; checked fully first, nothing changes on error" },
+    })
+    .get(
+      "/diagnostics",
+      async () => {
+        const bundle = buildDiagnosticsBundle({
+          ...portable(),
+          mode: app.mode,
+          compiled: app.compiled,
+          startedAt: app.startedAt,
+          paths: app.paths,
+          logger: app.logger,
+          keyStorage: await app.providers.keyStorage(),
+          facts: {
+            database: { journalMode: journalMode(app.db) },
+            counts: { providers: app.providers.list().length, agents: app.agents.list().length },
+          },
+          knownSecrets: await collectKnownSecrets(app),
+        });
+        return new Response(new Blob([bundle as Uint8Array<ArrayBuffer>]), {
+          headers: {
+            "content-type": "application/zip",
+            "content-disposition": attachment(`sage-diagnostics-${today()}.zip`),
+            "cache-control": "no-store",
+          },
+        });
+      },
+      {
+        detail: {
+          summary: "A .zip for bug reports: system facts, settings without secrets, log tail (redacted)",
+        },
+      },
+    )
+    .get(
+      "/paths",
+      async () => ({
+        version: app.version,
+        mode: app.mode,
+        home: app.paths.home,
+        ...folders(),
+        database: app.paths.database,
+        logFile: app.logger.filePath ?? null,
+        keyStorage: await app.providers.keyStorage(),
+      }),
+      { detail: { summary: "Version and Sage's folders, for Settings → About" } },
+    )
+    .post(
+      "/open-folder",
+      ({ body }) => {
+        const path = body.path && body.folder === "downloads" ? dirname(body.path) : folders()[body.folder];
+        if (body.path && !body.path.startsWith(`${folders().downloads}/`)) {
+          throw new ValidationError("Only files Sage saved to Downloads can be shown.", "path");
+        }
+        return { opened: open(path), path };
+      },
+      {
+        body: t.Object({
+          folder: t.Union(FOLDERS.map((name) => t.Literal(name))),
+          /** With folder "downloads": a file Sage saved there, to show its folder. */
+          path: t.Optional(t.String({ maxLength: 4096 })),
+        }),
+        detail: { summary: "Open one of Sage's own folders in the file manager (never an arbitrary path)" },
+      },
+    )
+    .post(
+      "/save-download",
+      ({ body }) => {
+        let data: Uint8Array;
+        try {
+          data = Uint8Array.from(Buffer.from(body.base64, "base64"));
+        } catch {
+          throw new ValidationError("The file data is not base64.", "base64");
+        }
+        return { path: saveDownload(downloads(), body.fileName, data) };
+      },
+      {
+        body: t.Object({
+          fileName: t.String({ minLength: 1, maxLength: 255 }),
+          base64: t.String({ maxLength: 70_000_000 }),
+        }),
+        detail: { summary: "Save a file into the Downloads folder (the native window cannot download)" },
+      },
+    );
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}

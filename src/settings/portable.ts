@@ -1,0 +1,219 @@
+/**
+ * Portable settings: everything but secrets as one JSON file, format "sage.settings.v1", to move Sage
+ * to another machine.
+ *
+ *   { "format": "sage.settings.v1", "exportedAt": "...", "appVersion": "0.1.0",
+ *     "settings": { "language", "theme", "browserMode" },
+ *     "environment": [ { "name", "secret", "value"? } ],      // secret ones without value
+ *     "providers": [ { "name", "kind", "preset"?, "baseUrl", "models", "defaultModel"?, "fastModel"?,
+ *                      "isDefault", "hadKey" } ],             // never a key
+ *     "agents": [ { ...sage.agent.v1 agent, "isDefault" } ] }
+ *
+ * Import merges by name (case-insensitive): a provider or agent with the same name is updated, others
+ * are created; providers keep the key they have here, new ones arrive without one (the result lists
+ * them). Secret variables arrive as names without values. The file is validated completely first, and
+ * everything is written in one transaction, so a bad file changes nothing.
+ */
+import { type Static, Type as T } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import {
+  PortableAgent,
+  parseStructuredText,
+  resolvePortableAgent,
+  toPortableAgent,
+} from "../agents/agent-file.ts";
+import type { AgentRepository } from "../agents/repository.ts";
+import { ValidationError } from "../core/errors.ts";
+import type { ProviderRepository } from "../providers/repository.ts";
+import { agentConfigIssues } from "../shared/agent-input.ts";
+import { ModelInfo, ProviderKind } from "../shared/provider.ts";
+import { providerDraftIssues } from "../shared/provider-input.ts";
+import { BrowserMode, EnvironmentVariableInput, LanguageChoice, ThemeChoice } from "../shared/settings.ts";
+import { type FieldIssue, issueMessage, schemaIssues } from "../shared/validation.ts";
+import type { EnvironmentVariables } from "./environment.ts";
+import type { SettingsRepository } from "./repository.ts";
+
+export const SETTINGS_FILE_FORMAT = "sage.settings.v1";
+export const SETTINGS_FILE_MAX_BYTES = 20 * 1024 * 1024;
+
+const PortableProvider = T.Object({
+  name: T.String({ minLength: 1, maxLength: 80 }),
+  kind: ProviderKind,
+  preset: T.Optional(T.String({ maxLength: 40 })),
+  baseUrl: T.String({ minLength: 1, maxLength: 2000 }),
+  models: T.Array(ModelInfo, { maxItems: 5000, default: [] }),
+  defaultModel: T.Optional(T.String({ maxLength: 200 })),
+  fastModel: T.Optional(T.String({ maxLength: 200 })),
+  isDefault: T.Boolean({ default: false }),
+  hadKey: T.Boolean({ default: false }),
+});
+
+export const SettingsFile = T.Object({
+  format: T.Literal(SETTINGS_FILE_FORMAT),
+  exportedAt: T.Optional(T.String()),
+  appVersion: T.Optional(T.String()),
+  settings: T.Object({
+    language: T.Optional(LanguageChoice),
+    theme: T.Optional(ThemeChoice),
+    browserMode: T.Optional(BrowserMode),
+  }),
+  environment: T.Array(EnvironmentVariableInput, { maxItems: 500, default: [] }),
+  providers: T.Array(PortableProvider, { maxItems: 200, default: [] }),
+  agents: T.Array(T.Object({ ...PortableAgent.properties, isDefault: T.Boolean({ default: false }) }), {
+    maxItems: 1000,
+    default: [],
+  }),
+});
+export type SettingsFile = Static<typeof SettingsFile>;
+
+export interface PortableDeps {
+  settings: SettingsRepository;
+  environment: EnvironmentVariables;
+  providers: ProviderRepository;
+  agents: AgentRepository;
+  version: string;
+}
+
+export interface SettingsImportResult {
+  providers: { created: string[]; updated: string[] };
+  agents: { created: string[]; updated: string[] };
+  environment: number;
+  /** Providers that need a key entered on this machine. */
+  needKeys: string[];
+  warnings: string[];
+}
+
+export function exportSettings(deps: PortableDeps): SettingsFile {
+  const { language, theme, browserMode } = deps.settings.get();
+  const providers = deps.providers.list();
+  return {
+    format: SETTINGS_FILE_FORMAT,
+    exportedAt: new Date().toISOString(),
+    appVersion: deps.version,
+    settings: { language, theme, browserMode },
+    environment: deps.environment
+      .list()
+      .map((variable) =>
+        variable.secret
+          ? { name: variable.name, secret: true }
+          : { name: variable.name, secret: false, value: variable.value ?? "" },
+      ),
+    providers: providers.map((provider) => {
+      const portable: Static<typeof PortableProvider> = {
+        name: provider.name,
+        kind: provider.kind,
+        baseUrl: provider.baseUrl,
+        models: provider.models,
+        isDefault: provider.isDefault,
+        hadKey: provider.hasKey,
+      };
+      if (provider.preset) portable.preset = provider.preset;
+      if (provider.defaultModel) portable.defaultModel = provider.defaultModel;
+      if (provider.fastModel) portable.fastModel = provider.fastModel;
+      return portable;
+    }),
+    agents: deps.agents
+      .list()
+      .map((agent) => ({ ...toPortableAgent(agent, providers), isDefault: agent.isDefault })),
+  };
+}
+
+/** Parse and check a settings file completely (schemas, names, URLs, agent configs). */
+export function parseSettingsFile(text: string): SettingsFile {
+  if (new TextEncoder().encode(text).length > SETTINGS_FILE_MAX_BYTES) {
+    throw new ValidationError("The file is too large to be a Sage settings file (over 20 MB).", "file");
+  }
+  const data = parseStructuredText(text, "a Sage settings file");
+  const format = (data as { format?: unknown } | null)?.format;
+  if (typeof data !== "object" || data === null || format !== SETTINGS_FILE_FORMAT) {
+    throw new ValidationError(
+      format === undefined
+        ? `This is not a Sage settings file: "format": "${SETTINGS_FILE_FORMAT}" is missing.`
+        : `Unsupported settings file format "${String(format)}" (expected ${SETTINGS_FILE_FORMAT}).`,
+      "file",
+    );
+  }
+  const withDefaults = Value.Default(SettingsFile, structuredClone(data));
+  fail(schemaIssues(SettingsFile, withDefaults));
+  const file = Value.Clean(SettingsFile, withDefaults) as SettingsFile;
+  const providerNames = new Set<string>();
+  file.providers.forEach((provider, index) => {
+    const key = provider.name.trim().toLowerCase();
+    if (providerNames.has(key)) fail([{ field: `providers.${index}.name`, code: "duplicate" }]);
+    providerNames.add(key);
+    fail(prefixed(`providers.${index}`, providerDraftIssues(provider)));
+  });
+  const agentNames = new Set<string>();
+  file.agents.forEach((agent, index) => {
+    const key = agent.name.trim().toLowerCase();
+    if (agentNames.has(key)) fail([{ field: `agents.${index}.name`, code: "duplicate" }]);
+    agentNames.add(key);
+    const { provider: _provider, isDefault: _default, ...config } = agent;
+    fail(prefixed(`agents.${index}`, agentConfigIssues(config)));
+  });
+  return file;
+}
+
+/** Import a checked file in one transaction; any failure rolls everything back. */
+export function importSettings(deps: PortableDeps, text: string): SettingsImportResult {
+  const file = parseSettingsFile(text);
+  const result: SettingsImportResult = {
+    providers: { created: [], updated: [] },
+    agents: { created: [], updated: [] },
+    environment: 0,
+    needKeys: [],
+    warnings: [],
+  };
+  deps.settings.transaction(() => {
+    const { language, theme, browserMode } = file.settings;
+    deps.settings.update({ language, theme, browserMode });
+    result.environment = deps.environment.mergeImported(file.environment);
+
+    for (const portable of file.providers) {
+      const { hadKey, isDefault, ...fields } = portable;
+      const existing = deps.providers
+        .list()
+        .find((p) => p.name.toLowerCase() === portable.name.trim().toLowerCase());
+      const provider = existing
+        ? deps.providers.updateWithoutKey(existing.id, {
+            ...fields,
+            name: existing.name,
+            defaultModel: fields.defaultModel ?? "",
+            fastModel: fields.fastModel ?? "",
+          })
+        : deps.providers.insertWithoutKey(fields);
+      (existing ? result.providers.updated : result.providers.created).push(provider.name);
+      if (isDefault) deps.providers.setDefault(provider.id);
+      if (hadKey && !provider.hasKey) result.needKeys.push(provider.name);
+    }
+
+    const providers = deps.providers.list();
+    for (const portable of file.agents) {
+      const { isDefault, ...agentFields } = portable;
+      const { config, warnings } = resolvePortableAgent(agentFields, providers);
+      result.warnings.push(...warnings.map((warning) => `${config.name}: ${warning}`));
+      const existing = deps.agents
+        .list()
+        .find((a) => a.config.name.toLowerCase() === config.name.trim().toLowerCase());
+      const agent = existing
+        ? deps.agents.update(existing.id, { ...config, name: existing.config.name })
+        : deps.agents.create(config);
+      (existing ? result.agents.updated : result.agents.created).push(agent.config.name);
+      if (isDefault) deps.agents.setDefault(agent.id);
+    }
+  });
+  return result;
+}
+
+function prefixed(prefix: string, issues: FieldIssue[]): FieldIssue[] {
+  return issues.map((issue) => ({ ...issue, field: issue.field ? `${prefix}.${issue.field}` : prefix }));
+}
+
+function fail(issues: FieldIssue[]): void {
+  const first = issues[0];
+  if (!first) return;
+  throw new ValidationError(
+    `The settings file is invalid: ${issueMessage(first).replace(/\.$/, "")} (${first.field || "file"}). Nothing was changed.`,
+    "file",
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * User settings (Settings → General), environment variables for tools (Settings → Environment) and
+ * the API shapes around them. Secret variable values never travel back to the UI: it sees `hasValue`.
+ */
+import { type Static, Type as T } from "@sinclair/typebox";
+import { type FieldIssue, isEnvironmentName, schemaIssues } from "./validation.ts";
+
+export const LanguageChoice = T.Union([T.Literal("system"), T.Literal("en"), T.Literal("zh")]);
+export type LanguageChoice = Static<typeof LanguageChoice>;
+
+export const ThemeChoice = T.Union([T.Literal("system"), T.Literal("light"), T.Literal("dark")]);
+export type ThemeChoice = Static<typeof ThemeChoice>;
+
+/** "auto": shown in the window app, headless in serve mode (see src/core/agent-services.ts). */
+export const BrowserMode = T.Union([T.Literal("auto"), T.Literal("headed"), T.Literal("headless")]);
+export type BrowserMode = Static<typeof BrowserMode>;
+
+export const UserSettings = T.Object({
+  language: LanguageChoice,
+  theme: ThemeChoice,
+  /** Whether the agent's browser shows a window (when a display exists) or runs headless. */
+  browserMode: BrowserMode,
+  /** The user skipped the first-run setup; the app stops redirecting to it. */
+  setupSkipped: T.Boolean(),
+});
+export type UserSettings = Static<typeof UserSettings>;
+
+export const DEFAULT_SETTINGS: UserSettings = {
+  language: "system",
+  theme: "system",
+  browserMode: "auto",
+  setupSkipped: false,
+};
+
+/** The `browserHeaded` getter AgentServices takes: undefined lets it choose by run mode. */
+export function browserHeadedOf(mode: BrowserMode): boolean | undefined {
+  return mode === "auto" ? undefined : mode === "headed";
+}
+
+export const SettingsPatch = T.Partial(UserSettings);
+export type SettingsPatch = Static<typeof SettingsPatch>;
+
+export const ENVIRONMENT_VALUE_MAX = 32_768;
+
+/** A variable as the user saves it. A secret without `value` keeps its stored value. */
+export const EnvironmentVariableInput = T.Object({
+  name: T.String({ minLength: 1, maxLength: 128 }),
+  secret: T.Boolean(),
+  value: T.Optional(T.String({ maxLength: ENVIRONMENT_VALUE_MAX })),
+});
+export type EnvironmentVariableInput = Static<typeof EnvironmentVariableInput>;
+
+export const EnvironmentUpdate = T.Object({
+  variables: T.Array(EnvironmentVariableInput, { maxItems: 500 }),
+});
+export type EnvironmentUpdate = Static<typeof EnvironmentUpdate>;
+
+/** A variable as the UI sees it: secret values are absent, `hasValue` says one is stored. */
+export const EnvironmentVariableView = T.Object({
+  name: T.String(),
+  secret: T.Boolean(),
+  value: T.Optional(T.String()),
+  hasValue: T.Boolean(),
+});
+export type EnvironmentVariableView = Static<typeof EnvironmentVariableView>;
+
+/** Issues of an environment edit: schema, names tools can use, no name twice. */
+export function environmentIssues(update: EnvironmentUpdate): FieldIssue[] {
+  const issues = schemaIssues(EnvironmentUpdate, update);
+  if (issues.length > 0 || !Array.isArray(update.variables)) return issues;
+  const seen = new Set<string>();
+  update.variables.forEach((variable, index) => {
+    const field = `variables.${index}.name`;
+    if (!isEnvironmentName(variable.name)) issues.push({ field, code: "invalidName" });
+    else if (seen.has(variable.name)) issues.push({ field, code: "duplicate" });
+    seen.add(variable.name);
+  });
+  return issues;
+}
+
+/** GET /api/setup/status */
+export interface SetupStatus {
+  /** No provider is configured yet. */
+  needsSetup: boolean;
+  skipped: boolean;
+  keyStorage: "keychain" | "encrypted-file";
+}
