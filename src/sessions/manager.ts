@@ -101,6 +101,8 @@ export class SessionManager implements SessionCommands {
     sessionId: string,
     options: { limit: number; before?: string },
   ): { messages: Message[]; lastSeq: number; hasMore: boolean } {
+    // Parts and seq are read in one synchronous block, after the running turn saved its latest text.
+    this.runners.get(sessionId)?.flushParts();
     const lastSeq = this.deps.events.lastSeq(sessionId);
     const page = this.deps.repo.activePath(sessionId, {
       limit: options.limit + 1,

@@ -69,6 +69,7 @@ interface ActiveTurn {
 export class SessionRunner {
   private readonly queue: QueuedTurn[] = [];
   private active: ActiveTurn | undefined;
+  private recorder: TurnRecorder | undefined;
   private draining = false;
   private readonly sessionApprovals = new Set<string>();
   readonly shellJobs = new ShellJobs();
@@ -120,6 +121,15 @@ export class SessionRunner {
       this.emit({ type: "turn.queued", sessionId: this.sessionId, clientTurnId, text });
     void this.drain();
     return true;
+  }
+
+  /**
+   * Save the running turn's parts that changed since their last save (streamed text, tool progress),
+   * so stored messages read now match the session's current seq: a window that loads them and
+   * subscribes after that seq misses nothing.
+   */
+  flushParts(): void {
+    this.recorder?.flush();
   }
 
   inject(text: string): void {
@@ -199,6 +209,7 @@ export class SessionRunner {
       this.deps.events,
       () => repo.touch(this.sessionId),
     );
+    this.recorder = recorder;
     let status: "completed" | "stopped" | "error" = "error";
     let reason: string | undefined;
     let usage: Usage | undefined;
@@ -280,6 +291,7 @@ export class SessionRunner {
     } finally {
       recorder.settle(status === "error" ? "error" : "stopped");
       recorder.close();
+      this.recorder = undefined;
       this.active = undefined;
       for (const resolve of active.questions.values()) resolve(null);
     }
