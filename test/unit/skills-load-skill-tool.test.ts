@@ -61,10 +61,10 @@ describe("load_skill", () => {
     expect(Value.Check(loadSkillTool.parameters, { name: "" })).toBe(false);
   });
 
-  test("returns the body, the absolute folder and the files of an enabled skill", async () => {
+  test("returns the body, the skill's own folder and the files of an enabled skill", async () => {
     const catalog = createSkillCatalog(skills);
     const result = await loadSkillTool.execute({ name: "csv-stats" }, context({ skills: catalog }));
-    expect(result.text).toContain(`Skill folder (absolute): ${join(root, "csv-stats")}`);
+    expect(result.text).toContain(`Skill folder: ${join(root, "csv-stats")}`);
     expect(result.text).toContain("- README.txt\n- scripts/stats.awk");
     expect(result.text).toContain("# CSV stats\n\nRun the script.");
     expect(result.text).not.toContain("name: csv-stats");
@@ -74,6 +74,22 @@ describe("load_skill", () => {
       dir: join(root, "csv-stats"),
       files: ["README.txt", "scripts/stats.awk"],
     });
+  });
+
+  test("a catalog that materializes skills gives the agent the workspace copy's folder", async () => {
+    const base = createSkillCatalog(skills);
+    const copied: string[] = [];
+    const catalog = {
+      ...base,
+      materialize: async (skill: { name: string }) => {
+        copied.push(skill.name);
+        return `.skills/${skill.name}`;
+      },
+    };
+    const result = await loadSkillTool.execute({ name: "csv-stats" }, context({ skills: catalog }));
+    expect(copied).toEqual(["csv-stats"]);
+    expect(result.text).toContain("Skill folder: .skills/csv-stats");
+    expect(result.details).toMatchObject({ dir: ".skills/csv-stats" });
   });
 
   test("accepts a name typed with a leading slash", async () => {
