@@ -2,9 +2,13 @@
 import type { AnyElysia } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import type { ShellControl } from "../../shell/shell-control.ts";
+import { agentRoutes } from "./agents.ts";
 import { appControlRoutes } from "./app-control.ts";
 import { approvalRoutes } from "./approvals.ts";
 import { healthRoutes } from "./health.ts";
+import { providerRoutes } from "./providers.ts";
+import { settingsRoutes } from "./settings.ts";
+import { setupRoutes } from "./setup.ts";
 import { sessionRoutes } from "./sessions.ts";
 import { skillRoutes } from "./skills.ts";
 import { toolRoutes } from "./tools.ts";
@@ -19,5 +23,9 @@ export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[]
     toolRoutes(app),
     approvalRoutes(app),
     turnUndoRoutes(app),
+    providerRoutes(app),
+    agentRoutes(app),
+    settingsRoutes(app),
+    setupRoutes(app),
   ];
 }
