@@ -45,6 +45,8 @@ import type { SkillDiagnostic } from "./types.ts";
 /** The part of the agent store the library needs (AgentRepository satisfies it). */
 export interface AgentDirectory {
   list(): Agent[];
+  /** The default agent, created on first use. */
+  defaultAgent(): Agent;
   get(id: string): Agent;
   update(id: string, config: AgentConfig): Agent;
 }
@@ -92,7 +94,7 @@ export class SkillLibrary {
   /** Every skill folder (valid or not) with its problems and the agents using it; re-reads the disk. */
   async list(): Promise<SkillListResponse> {
     await this.skills.refresh();
-    const agents = this.options.agents.list();
+    const agents = this.agentList();
     const byFolder = new Map<string, SkillDiagnostic[]>();
     const folderProblems: SkillProblem[] = [];
     for (const diagnostic of this.skills.problems()) {
@@ -239,6 +241,12 @@ export class SkillLibrary {
       replaced: result.replaced,
       warnings: result.warnings.map((warning) => this.problem(warning, result.name)),
     };
+  }
+
+  /** Every agent; the default one exists from the start (it is otherwise made by the first chat). */
+  private agentList(): Agent[] {
+    const list = this.options.agents.list();
+    return list.length > 0 ? list : [this.options.agents.defaultAgent()];
   }
 
   private entry(
