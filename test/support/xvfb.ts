@@ -8,8 +8,26 @@
  * Why the bus: GTK asks for a session bus at start. Without DBUS_SESSION_BUS_ADDRESS it autolaunches one
  * through dbus-launch, which costs ~6 s on a fresh display and leaves daemons behind. A real desktop has
  * a bus, so the tests give the app one (`env`) and stop it, with whatever it activated, afterwards.
+ * The bus can start the system's session services except the keychain ones (Secret Service, GNOME
+ * keyring and its prompters): with no unlocked default keyring, Sage's keychain probe would open a
+ * "choose a password for the new keyring" dialog over the window. So this desktop has no keychain, and
+ * Sage uses its encrypted-file fallback, as on a session without one.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const SYSTEM_SERVICES = "/usr/share/dbus-1/services";
+const KEYCHAIN_SERVICES = /secret|keyring/i;
 
 export interface VirtualDisplay {
   /** ":91" */
@@ -71,15 +89,50 @@ async function waitForSocket(number: number, child: Bun.Subprocess): Promise<boo
   throw new DisplayError(`Xvfb :${number} did not come up within 10 s`);
 }
 
+/** A session bus configuration whose activatable services are the system's minus the keychain ones. */
+function writeBusConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), "sage-test-bus-"));
+  const services = join(dir, "services");
+  mkdirSync(services);
+  if (existsSync(SYSTEM_SERVICES)) {
+    for (const file of readdirSync(SYSTEM_SERVICES)) {
+      if (!KEYCHAIN_SERVICES.test(file)) symlinkSync(join(SYSTEM_SERVICES, file), join(services, file));
+    }
+  }
+  writeFileSync(
+    join(dir, "session.conf"),
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=${dir}</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>${services}</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`,
+  );
+  return dir;
+}
+
 async function startSessionBus(
   display: string,
 ): Promise<{ address: string; stop(): Promise<void> } | undefined> {
   if (!Bun.which("dbus-daemon")) return undefined;
-  const daemon = Bun.spawn(["dbus-daemon", "--session", "--nofork", "--nosyslog", "--print-address=1"], {
-    env: { ...process.env, DISPLAY: display },
-    stdout: "pipe",
-    stderr: "ignore",
-  });
+  const configDir = writeBusConfig();
+  const config = join(configDir, "session.conf");
+  const daemon = Bun.spawn(
+    ["dbus-daemon", `--config-file=${config}`, "--nofork", "--nosyslog", "--print-address=1"],
+    {
+      env: { ...process.env, DISPLAY: display },
+      stdout: "pipe",
+      stderr: "ignore",
+    },
+  );
   const reader = daemon.stdout.getReader();
   let text = "";
   const deadline = Date.now() + 5000;
@@ -92,6 +145,7 @@ async function startSessionBus(
   const address = text.split("\n")[0]?.trim();
   if (!address) {
     daemon.kill("SIGKILL");
+    rmSync(configDir, { recursive: true, force: true });
     return undefined;
   }
   return {
@@ -108,6 +162,7 @@ async function startSessionBus(
           // Already gone.
         }
       }
+      rmSync(configDir, { recursive: true, force: true });
     },
   };
 }
