@@ -28,7 +28,7 @@ const stages: Stage[] = [
   { name: "typecheck", run: () => exec([join(root, "node_modules", ".bin", "tsc"), "--noEmit", "-p", "."]) },
   { name: "lint", run: () => exec([join(root, "node_modules", ".bin", "biome"), "ci", "."]) },
   { name: "build", run: () => exec([bun, "scripts/build.ts"]) },
-  { name: "unit", run: () => exec([bun, "test"]) },
+  { name: "unit", run: () => exec([bun, "test", "--timeout", "20000", "--path-ignore-patterns", "test/e2e/**"]) },
   {
     name: "e2e",
     run: () => {
