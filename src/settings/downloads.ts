@@ -31,7 +31,8 @@ export function saveDownload(folder: string, fileName: string, data: Uint8Array)
     .split("")
     .filter((character) => character.charCodeAt(0) >= 0x20)
     .join("")
-    .trim();
+    .trim()
+    .replace(/^\.+/, "");
   if (!clean || clean === "." || clean === "..")
     throw new ValidationError("The file name is not valid.", "fileName");
   if (data.byteLength > SAVED_FILE_MAX_BYTES)

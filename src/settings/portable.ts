@@ -28,7 +28,13 @@ import type { ProviderRepository } from "../providers/repository.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
 import { ModelInfo, ProviderKind } from "../shared/provider.ts";
 import { providerDraftIssues } from "../shared/provider-input.ts";
-import { BrowserMode, EnvironmentVariableInput, LanguageChoice, ThemeChoice } from "../shared/settings.ts";
+import {
+  BrowserMode,
+  EnvironmentVariableInput,
+  environmentIssues,
+  LanguageChoice,
+  ThemeChoice,
+} from "../shared/settings.ts";
 import { type FieldIssue, issueMessage, schemaIssues } from "../shared/validation.ts";
 import type { EnvironmentVariables } from "./environment.ts";
 import type { SettingsRepository } from "./repository.ts";
@@ -136,6 +142,7 @@ export function parseSettingsFile(text: string): SettingsFile {
   const withDefaults = Value.Default(SettingsFile, structuredClone(data));
   fail(schemaIssues(SettingsFile, withDefaults));
   const file = Value.Clean(SettingsFile, withDefaults) as SettingsFile;
+  fail(prefixed("environment", environmentIssues({ variables: file.environment })));
   const providerNames = new Set<string>();
   file.providers.forEach((provider, index) => {
     const key = provider.name.trim().toLowerCase();

@@ -1,0 +1,272 @@
+/**
+ * /api/agents over real HTTP: CRUD with field messages, duplicate, default, delete rules (never the
+ * last; sessions of a deleted agent continue with the default), export/import round trip in JSON and
+ * YAML, and corrupted files refused without any change.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import YAML from "yaml";
+import type { Agent, AgentConfig } from "../../src/shared/agent.ts";
+import type { Provider } from "../../src/shared/provider.ts";
+import { startTestBackend, type TestBackend } from "../support/test-backend.ts";
+
+let backend: TestBackend;
+let provider: Provider;
+
+beforeAll(async () => {
+  backend = await startTestBackend();
+  provider = (
+    await call<Provider>("/api/providers", "POST", {
+      name: "Local Fake",
+      kind: "openai-compatible",
+      baseUrl: "http://127.0.0.1:9/v1",
+      models: [{ id: "m-large" }, { id: "m-small" }],
+    })
+  ).body;
+});
+afterAll(() => backend.stop());
+
+async function call<T>(
+  path: string,
+  method = "GET",
+  body?: unknown,
+): Promise<{ status: number; body: T; text: string; headers: Headers }> {
+  const response = await backend.http(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // YAML or plain text
+  }
+  return { status: response.status, body: parsed as T, text, headers: response.headers };
+}
+
+const list = async () => (await call<{ agents: Agent[] }>("/api/agents")).body.agents;
+
+const FULL: AgentConfig = {
+  name: "Researcher",
+  emoji: "🔎",
+  description: "Finds and summarises sources.",
+  systemPrompt: "Cite every source.\nBe brief.",
+  model: "m-large",
+  fastModel: "m-small",
+  tools: ["read_file", "web_fetch"],
+  skills: ["pdf"],
+  mcpServers: [],
+  approvals: { shell: "deny", web_fetch: "allow", write_file: "ask" },
+  network: false,
+  stepLimit: 12,
+  temperature: 0.4,
+};
+
+describe("agents CRUD", () => {
+  let researcher: Agent;
+
+  test("the first agent created becomes the default", async () => {
+    const { status, body } = await call<Agent>("/api/agents", "POST", { ...FULL, providerId: provider.id });
+    expect(status).toBe(200);
+    expect(body.isDefault).toBe(true);
+    expect(body.config).toMatchObject({ ...FULL, providerId: provider.id });
+    researcher = body;
+  });
+
+  test("bad input: clear field messages, nothing created", async () => {
+    const cases: [unknown, string, number][] = [
+      [{ name: "" }, "name", 400],
+      [{ name: "   " }, "name", 400],
+      [{ name: "researcher" }, "name", 409],
+      [{ name: "X", stepLimit: 0 }, "stepLimit", 400],
+      [{ name: "X", stepLimit: 2.5 }, "stepLimit", 400],
+      [{ name: "X", temperature: 3 }, "temperature", 400],
+      [{ name: "X", approvals: { shell: "sometimes" } }, "approvals.shell", 400],
+      [{ name: "X", workspace: "relative/path" }, "workspace", 400],
+      [{ name: "X", workspace: "/etc/hostname/inside-a-file" }, "workspace", 400],
+      [{ name: "X", tools: "some" }, "tools", 400],
+      [null, "", 400],
+    ];
+    for (const [body, field, status] of cases) {
+      const result = await call<{ error: { field?: string; message: string } }>("/api/agents", "POST", body);
+      expect({ body, status: result.status, field: result.body.error?.field ?? "" }).toEqual({
+        body,
+        status,
+        field,
+      });
+      expect(result.body.error.message.length).toBeGreaterThan(5);
+    }
+    const duplicate = await call<{ error: { message: string } }>("/api/agents", "POST", {
+      name: "researcher",
+    });
+    expect(duplicate.body.error.message).toBe("Name is already used; choose another.");
+    expect(await list()).toHaveLength(1);
+  });
+
+  test("a creatable absolute workspace is accepted (not created yet)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "sage-agent-ws-"));
+    const { status, body } = await call<Agent>("/api/agents", "POST", {
+      name: "Writer",
+      workspace: `  ${join(root, "new", "folder")}  `,
+    });
+    expect(status).toBe(200);
+    expect(body.config.workspace).toBe(join(root, "new", "folder"));
+    expect(body.isDefault).toBe(false);
+  });
+
+  test("update replaces the config and validates like create", async () => {
+    const updated = await call<Agent>(`/api/agents/${researcher.id}`, "PUT", {
+      ...researcher.config,
+      description: "Changed",
+    });
+    expect(updated.body.config.description).toBe("Changed");
+    const clash = await call<{ error: { field: string } }>(`/api/agents/${researcher.id}`, "PUT", {
+      ...researcher.config,
+      name: "WRITER",
+    });
+    expect(clash.status).toBe(409);
+    const same = await call<Agent>(`/api/agents/${researcher.id}`, "PUT", {
+      ...researcher.config,
+      name: "Researcher",
+    });
+    expect(same.status).toBe(200);
+  });
+
+  test("duplicate copies everything under a free name", async () => {
+    const first = await call<Agent>(`/api/agents/${researcher.id}/duplicate`, "POST");
+    const second = await call<Agent>(`/api/agents/${researcher.id}/duplicate`, "POST");
+    expect(first.body.config.name).toBe("Researcher (copy)");
+    expect(second.body.config.name).toBe("Researcher (copy) (2)");
+    expect(first.body.config.approvals).toEqual(FULL.approvals);
+    expect(first.body.isDefault).toBe(false);
+  });
+
+  test("set default, delete the default: another one takes over; the last one cannot go", async () => {
+    const writer = (await list()).find((agent) => agent.config.name === "Writer") as Agent;
+    expect((await call<Agent>(`/api/agents/${writer.id}/default`, "POST")).body.isDefault).toBe(true);
+    expect((await list()).filter((agent) => agent.isDefault).map((agent) => agent.id)).toEqual([writer.id]);
+    const deleted = await call<{ defaultAgentId: string }>(`/api/agents/${writer.id}`, "DELETE");
+    expect(deleted.status).toBe(200);
+    const remaining = await list();
+    expect(remaining.filter((agent) => agent.isDefault)).toHaveLength(1);
+    expect(deleted.body.defaultAgentId).toBe(remaining.find((agent) => agent.isDefault)?.id as string);
+    for (const agent of remaining.slice(1)) await call(`/api/agents/${agent.id}`, "DELETE");
+    const last = (await list())[0] as Agent;
+    const refused = await call<{ error: { code: string; message: string } }>(
+      `/api/agents/${last.id}`,
+      "DELETE",
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain("at least one agent");
+    expect(await list()).toHaveLength(1);
+  });
+
+  test("a session whose agent was deleted still opens and falls back to the default agent", async () => {
+    const temporary = await call<Agent>("/api/agents", "POST", { name: "Temporary" });
+    const session = await call<{ id: string; agentId: string }>("/api/sessions", "POST", {
+      agentId: temporary.body.id,
+    });
+    expect(session.body.agentId).toBe(temporary.body.id);
+    await call(`/api/agents/${temporary.body.id}`, "DELETE");
+    expect((await call(`/api/sessions/${session.body.id}`)).status).toBe(200);
+  });
+});
+
+describe("export and import", () => {
+  test("JSON round trip keeps every field and names the provider, not its id", async () => {
+    const source = (await list())[0] as Agent;
+    const exported = await call<Record<string, unknown>>(`/api/agents/${source.id}/export?format=json`);
+    expect(exported.headers.get("content-disposition")).toContain(".sage-agent.json");
+    const file = exported.body as { format: string; agent: Record<string, unknown> };
+    expect(file.format).toBe("sage.agent.v1");
+    expect(file.agent.provider).toBe("Local Fake");
+    expect(file.agent.providerId).toBeUndefined();
+    const imported = await call<{ agent: Agent; renamedFrom?: string; warnings: string[] }>(
+      "/api/agents/import",
+      "POST",
+      {
+        content: exported.text,
+      },
+    );
+    expect(imported.status).toBe(200);
+    expect(imported.body.renamedFrom).toBe(source.config.name);
+    expect(imported.body.agent.config.name).toBe(`${source.config.name} (2)`);
+    expect(imported.body.warnings).toEqual([]);
+    const { name: _a, ...expected } = source.config;
+    const { name: _b, ...actual } = imported.body.agent.config;
+    expect(actual).toEqual(expected);
+  });
+
+  test("YAML round trip", async () => {
+    const source = (await list())[0] as Agent;
+    const exported = await call<string>(`/api/agents/${source.id}/export?format=yaml`);
+    expect(exported.headers.get("content-type")).toContain("yaml");
+    expect(exported.text).toContain("format: sage.agent.v1");
+    const parsed = YAML.parse(exported.text) as { agent: { name: string } };
+    parsed.agent.name = "From YAML";
+    const imported = await call<{ agent: Agent }>("/api/agents/import", "POST", {
+      content: YAML.stringify(parsed),
+    });
+    expect(imported.status).toBe(200);
+    expect(imported.body.agent.config.name).toBe("From YAML");
+    expect(imported.body.agent.config.systemPrompt).toBe(source.config.systemPrompt);
+  });
+
+  test("an unknown provider and an unusable workspace are dropped with warnings", async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), "sage-agent-file-")), "file");
+    writeFileSync(blocker, "x");
+    const content = JSON.stringify({
+      format: "sage.agent.v1",
+      agent: { name: "Traveller", provider: "Elsewhere", model: "x-1", workspace: join(blocker, "ws") },
+    });
+    const imported = await call<{ agent: Agent; warnings: string[] }>("/api/agents/import", "POST", {
+      content,
+    });
+    expect(imported.status).toBe(200);
+    expect(imported.body.agent.config.providerId).toBeUndefined();
+    expect(imported.body.agent.config.model).toBeUndefined();
+    expect(imported.body.agent.config.workspace).toBeUndefined();
+    expect(imported.body.warnings).toHaveLength(2);
+  });
+
+  test("corrupted or wrong files are refused with a clear message and change nothing", async () => {
+    const before = JSON.stringify(await list());
+    const valid = { format: "sage.agent.v1", agent: { name: "Fine" } };
+    const cases: [string, string][] = [
+      ["", "empty"],
+      ["{ not json", "cannot be read as JSON or YAML"],
+      ["format: [unclosed", "cannot be read as JSON or YAML"],
+      ["\u0000\u0001\u0002binary", "not an agent file"],
+      ["[1, 2, 3]", "not an agent file"],
+      [JSON.stringify({ agent: { name: "No format" } }), 'format: sage.agent.v1" is missing'],
+      [JSON.stringify({ ...valid, format: "sage.agent.v9" }), "Unsupported agent file format"],
+      [JSON.stringify({ format: "sage.agent.v1" }), "(agent)"],
+      [JSON.stringify({ ...valid, agent: { name: "" } }), "(agent.name)"],
+      [JSON.stringify({ ...valid, agent: { name: "T", stepLimit: "many" } }), "(agent.stepLimit)"],
+      [
+        JSON.stringify({ ...valid, agent: { name: "T", approvals: { shell: "maybe" } } }),
+        "(agent.approvals.shell)",
+      ],
+      [JSON.stringify({ ...valid, agent: { name: "T", temperature: -1 } }), "(agent.temperature)"],
+      [JSON.stringify(valid).slice(0, 30), "cannot be read"],
+    ];
+    for (const [content, expected] of cases) {
+      const result = await call<{ error: { message: string; field: string } }>("/api/agents/import", "POST", {
+        content,
+      });
+      expect({ content, status: result.status }).toEqual({ content, status: 400 });
+      expect(result.body.error.message).toContain(expected);
+    }
+    expect(JSON.stringify(await list())).toBe(before);
+  });
+
+  test("export of a missing agent is a 404; a bad format value is a 400", async () => {
+    expect((await call("/api/agents/agt_missing/export")).status).toBe(404);
+    const source = (await list())[0] as Agent;
+    expect((await call(`/api/agents/${source.id}/export?format=xml`)).status).toBe(400);
+  });
+});
