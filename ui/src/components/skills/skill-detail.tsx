@@ -157,7 +157,7 @@ export function SkillDetail(props: { name: string; onDeleted(): void }) {
       >
         <header class="px-5 pt-4 pb-3 border-b border-line flex flex-col gap-3">
           <div class="flex items-start gap-3 flex-wrap">
-            <div class="min-w-0 flex-1">
+            <div class="min-w-64 flex-1">
               <h2 class="text-lg font-semibold m-0 font-mono break-all" data-testid="skill-title">
                 {props.name}
               </h2>
