@@ -10,8 +10,9 @@ import { settings } from "./locales/settings.ts";
 import { setup } from "./locales/setup.ts";
 import { skills } from "./locales/skills.ts";
 import { tools } from "./locales/tools.ts";
+import { workspace } from "./locales/workspace.ts";
 
-const tables = [app, chat, settings, skills, tools, setup] as const;
+const tables = [app, chat, settings, skills, tools, setup, workspace] as const;
 
 type Table = (typeof tables)[number];
 /** Every key of every feature table (distributes over the union of tables). */

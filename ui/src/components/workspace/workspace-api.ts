@@ -1,0 +1,107 @@
+/**
+ * The workspace panel's calls to the server (routes: src/workspace/types.ts) and its live-change
+ * stream. URLs used as <img>/<iframe> sources carry the token as a query parameter when the host gave
+ * one (window mode has no cookie); in serve mode the cookie authenticates them.
+ */
+import type { EventOf } from "../../../../src/shared/events.ts";
+import type { WorkspaceFileInfo, WorkspaceListing } from "../../../../src/workspace/types.ts";
+import { ApiError, api, authHeaders } from "../../lib/api.ts";
+import { host } from "../../lib/env.ts";
+
+function base(agentId: string): string {
+  return `/api/agents/${encodeURIComponent(agentId)}/workspace`;
+}
+
+export function listFolder(agentId: string, path: string): Promise<WorkspaceListing> {
+  return api<WorkspaceListing>(`${base(agentId)}/tree?${new URLSearchParams({ path })}`);
+}
+
+export function fileInfo(agentId: string, path: string): Promise<WorkspaceFileInfo> {
+  return api<WorkspaceFileInfo>(`${base(agentId)}/info?${new URLSearchParams({ path })}`);
+}
+
+/** The file's URL for src= and href= attributes; `version` defeats caches after a change. */
+export function fileUrl(
+  agentId: string,
+  path: string,
+  options: { download?: boolean; version?: number } = {},
+): string {
+  const params = new URLSearchParams({ path });
+  if (options.download) params.set("download", "1");
+  if (options.version !== undefined) params.set("v", String(Math.round(options.version)));
+  if (host.token) params.set("token", host.token);
+  return `${base(agentId)}/file?${params}`;
+}
+
+/** The first `maxBytes` of a text file, decoded as UTF-8; `truncated` when the file is longer. */
+export async function readText(
+  agentId: string,
+  path: string,
+  maxBytes: number,
+): Promise<{ text: string; truncated: boolean }> {
+  let response: Response;
+  try {
+    response = await fetch(fileUrl(agentId, path), {
+      headers: { ...authHeaders(), range: `bytes=0-${maxBytes - 1}` },
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError("Sage's server cannot be reached.", 0, "offline");
+  }
+  if (response.status === 416) return { text: "", truncated: false };
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: { message?: string; code?: string } };
+    throw new ApiError(
+      body.error?.message ?? `Request failed (${response.status}).`,
+      response.status,
+      body.error?.code ?? "error",
+    );
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const total = Number(response.headers.get("content-range")?.split("/")[1] ?? bytes.length);
+  return { text: new TextDecoder().decode(bytes), truncated: total > bytes.length };
+}
+
+export function openInFileManager(
+  agentId: string,
+  path: string,
+): Promise<{ opened: boolean; folder: string }> {
+  return api(`${base(agentId)}/open`, { method: "POST", json: { path } });
+}
+
+export function deleteEntry(agentId: string, path: string): Promise<{ deleted: boolean; path: string }> {
+  return api(`${base(agentId)}/file?${new URLSearchParams({ path })}`, { method: "DELETE" });
+}
+
+export type LiveState = "connecting" | "live" | "off";
+
+/**
+ * Follow an agent's workspace changes. `onChange(paths)` gets workspace-relative paths (empty: many
+ * changed, reload everything) and is also called with [] after a reconnect (changes may have been
+ * missed). Returns the function that stops following.
+ */
+export function watchWorkspace(
+  agentId: string,
+  handlers: { onChange(paths: string[]): void; onState(state: LiveState): void },
+): () => void {
+  const params = host.token ? `?${new URLSearchParams({ token: host.token })}` : "";
+  const source = new EventSource(`${base(agentId)}/changes${params}`, { withCredentials: true });
+  let connectedBefore = false;
+  handlers.onState("connecting");
+  source.addEventListener("ready", () => {
+    handlers.onState("live");
+    if (connectedBefore) handlers.onChange([]);
+    connectedBefore = true;
+  });
+  source.addEventListener("unavailable", () => handlers.onState("off"));
+  source.onmessage = (message) => {
+    try {
+      const event = JSON.parse(String(message.data)) as EventOf<"workspace.changed">;
+      if (event.type === "workspace.changed") handlers.onChange(event.paths);
+    } catch {
+      // not an event of ours
+    }
+  };
+  source.onerror = () => handlers.onState(source.readyState === EventSource.CLOSED ? "off" : "connecting");
+  return () => source.close();
+}
