@@ -13,6 +13,7 @@ import { sessionRoutes } from "./sessions.ts";
 import { skillRoutes } from "./skills.ts";
 import { toolRoutes } from "./tools.ts";
 import { turnUndoRoutes } from "./turn-undo.ts";
+import { workspaceRoutes } from "./workspace.ts";
 
 export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[] {
   return [
@@ -23,6 +24,7 @@ export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[]
     toolRoutes(app),
     approvalRoutes(app),
     turnUndoRoutes(app),
+    workspaceRoutes(app),
     providerRoutes(app),
     agentRoutes(app),
     settingsRoutes(app),
