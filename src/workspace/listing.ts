@@ -5,7 +5,10 @@
  * - `path` is resolved with the workspace's confinement (`WorkspaceEscapeError` when it leaves it); a
  *   missing folder gives `WorkspaceNotFoundError`, a file `NotAFolderError`.
  * - Entries come folders first, then everything else, each group in natural, case-insensitive name
- *   order. At most `limit` entries per folder are returned (`truncated` says more exist).
+ *   order. At most `limit` entries per folder are returned (`truncated` says more exist); in such a
+ *   folder the choice is made before stat, so a symlink to a folder may be cut as if it were a file.
+ * - One listing holds at most MAX_TOTAL_ENTRIES across its levels; past that, sub-folders are left
+ *   without `children` (collapsed).
  * - `depth` 1 lists the folder only; each extra level fills `children` of sub-folders, except hidden
  *   ones (names starting with "."), which are listed but left collapsed, and symlinked folders.
  * - Symbolic links are never followed outside the workspace: a link the confinement refuses (target
@@ -28,6 +31,8 @@ export interface ListOptions {
 
 export const DEFAULT_LIST_LIMIT = 2000;
 export const MAX_LIST_DEPTH = 4;
+/** Most entries in one listing across all levels; deeper folders beyond it stay collapsed. */
+export const MAX_TOTAL_ENTRIES = 10_000;
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
@@ -46,7 +51,8 @@ export async function listFolder(
   }
   if (!stats.isDirectory()) throw new NotAFolderError(workspace.relative(absolute));
   const depth = Math.min(Math.max(1, Math.trunc(options.depth)), MAX_LIST_DEPTH);
-  const { entries, truncated } = await readFolder(workspace, absolute, depth, options.limit);
+  const budget = { remaining: MAX_TOTAL_ENTRIES };
+  const { entries, truncated } = await readFolder(workspace, absolute, depth, options.limit, budget);
   return {
     root: workspace.root,
     path: workspace.relative(absolute),
@@ -61,18 +67,27 @@ async function readFolder(
   absoluteFolder: string,
   depth: number,
   limit: number,
+  budget: { remaining: number },
 ): Promise<{ entries: WorkspaceEntry[]; truncated: boolean }> {
-  const dirents = await readdir(absoluteFolder, { withFileTypes: true });
+  let dirents = await readdir(absoluteFolder, { withFileTypes: true });
+  const truncated = dirents.length > limit;
+  if (truncated) {
+    // Huge folder: choose what to show from the names and dirent types alone, then stat only those.
+    dirents = dirents
+      .sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || collator.compare(a.name, b.name))
+      .slice(0, limit);
+  }
   const described = await Promise.all(
     dirents.map((dirent) => describeEntry(workspace, absoluteFolder, dirent)),
   );
-  const sorted = sortEntries(described.filter((entry): entry is WorkspaceEntry => entry !== undefined));
-  const entries = sorted.slice(0, limit);
+  const entries = sortEntries(described.filter((entry): entry is WorkspaceEntry => entry !== undefined));
+  budget.remaining -= entries.length;
   if (depth > 1) {
     for (const entry of entries) {
       if (entry.type !== "directory" || entry.hidden || entry.link) continue;
+      if (budget.remaining <= 0) break;
       try {
-        const child = await readFolder(workspace, join(absoluteFolder, entry.name), depth - 1, limit);
+        const child = await readFolder(workspace, join(absoluteFolder, entry.name), depth - 1, limit, budget);
         entry.children = child.entries;
         if (child.truncated) entry.truncated = true;
       } catch {
@@ -80,7 +95,7 @@ async function readFolder(
       }
     }
   }
-  return { entries, truncated: sorted.length > limit };
+  return { entries, truncated };
 }
 
 /** One entry, or undefined when it vanished between readdir and stat. */

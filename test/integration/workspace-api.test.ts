@@ -100,6 +100,8 @@ describe("tree", () => {
     const capped = await app.api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree?limit=3`);
     expect(capped.body.entries).toHaveLength(3);
     expect(capped.body.truncated).toBe(true);
+    const full = await app.api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree`);
+    expect(capped.body.entries.map((e) => e.name)).toEqual(full.body.entries.slice(0, 3).map((e) => e.name));
     const file = await app.api<{ error: { code: string; message: string } }>(
       `/api/agents/${agentId}/workspace/tree?path=file2.txt`,
     );
