@@ -1,11 +1,56 @@
-/** The tools page (filled in by its feature; see issue notes). */
+/**
+ * The Tools page (/tools and /tools/:name): every tool the agents can use, searchable and filtered by
+ * kind, on the left; the chosen tool with its schema and the "try it" runner on the right.
+ */
+import { createResource, Match, Show, Switch } from "solid-js";
+import { ToolDetail } from "../components/tools/tool-detail.tsx";
+import { ToolList } from "../components/tools/tool-list.tsx";
+import { toolsApi } from "../components/tools/tools-api.ts";
 import { t } from "../i18n/index.ts";
 
 export function ToolsPage(props: { section?: string }) {
+  const [tools, { refetch }] = createResource(toolsApi.list);
+  const selected = () => tools()?.find((tool) => tool.name === props.section);
+
   return (
-    <div class="p-8">
-      <h1 class="text-xl font-semibold">{t("tools.title")}</h1>
-      <p class="text-muted text-sm">{props.section ?? ""}</p>
+    <div class="flex-1 flex min-h-0" data-testid="tools-page">
+      <aside class="w-80 shrink-0 border-r border-line flex flex-col min-h-0" aria-label={t("tools.title")}>
+        <div class="px-3 h-12 flex items-center border-b border-line">
+          <h1 class="m-0 text-base font-semibold">{t("tools.title")}</h1>
+        </div>
+        <Show when={tools()}>{(list) => <ToolList tools={list()} selected={props.section} />}</Show>
+      </aside>
+      <section class="flex-1 min-w-0 overflow-y-auto p-6">
+        <Switch>
+          <Match when={tools.error}>
+            <div role="alert" class="flex flex-col gap-2 items-start">
+              <p class="m-0 text-danger">
+                {t("tools.loadFailed", { message: (tools.error as Error).message })}
+              </p>
+              <button type="button" class="btn-ghost" onClick={() => void refetch()}>
+                {t("common.retry")}
+              </button>
+            </div>
+          </Match>
+          <Match when={tools.loading}>
+            <p class="text-muted">{t("common.loading")}</p>
+          </Match>
+          <Match when={props.section && !selected()}>
+            <p class="text-muted" data-testid="tool-missing">
+              {t("tools.detail.missing", { name: props.section ?? "" })}
+            </p>
+          </Match>
+          <Match when={selected()} keyed>
+            {(tool) => <ToolDetail tool={tool} />}
+          </Match>
+          <Match when={!props.section}>
+            <div class="max-w-xl flex flex-col gap-2 text-sm" data-testid="tools-intro">
+              <p class="m-0">{t("tools.intro.what", { count: tools()?.length ?? 0 })}</p>
+              <p class="m-0 text-muted">{t("tools.intro.try")}</p>
+            </div>
+          </Match>
+        </Switch>
+      </section>
     </div>
   );
 }
