@@ -71,11 +71,21 @@ export async function startXvfb(size = { width: 1400, height: 900 }): Promise<Vi
   throw new DisplayError("No free X display number between :90 and :159");
 }
 
+/**
+ * True once our Xvfb serves display `number`; false when another server holds the number (Xvfb
+ * writes its pid into /tmp/.X<n>-lock, so a socket that appeared for someone else's is not mistaken for
+ * ours).
+ */
 async function waitForSocket(number: number, child: Bun.Subprocess): Promise<boolean> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) return false; // the number was taken after all
-    if (existsSync(`/tmp/.X11-unix/X${number}`)) {
+    if (lockOwner(number) !== undefined && lockOwner(number) !== child.pid) {
+      child.kill("SIGKILL");
+      await child.exited;
+      return false;
+    }
+    if (lockOwner(number) === child.pid && existsSync(`/tmp/.X11-unix/X${number}`)) {
       const probe = Bun.spawnSync(["xdotool", "getdisplaygeometry"], {
         env: { ...process.env, DISPLAY: `:${number}` },
         stdout: "ignore",
@@ -87,6 +97,15 @@ async function waitForSocket(number: number, child: Bun.Subprocess): Promise<boo
   }
   child.kill("SIGKILL");
   throw new DisplayError(`Xvfb :${number} did not come up within 10 s`);
+}
+
+function lockOwner(number: number): number | undefined {
+  try {
+    const pid = Number(readFileSync(`/tmp/.X${number}-lock`, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A session bus configuration whose activatable services are the system's minus the keychain ones. */
