@@ -17,7 +17,9 @@ export interface SearchHit {
 export function ftsQuery(input: string): string | undefined {
   const words = input.match(/[\p{L}\p{N}_][\p{L}\p{N}_'-]*/gu);
   if (!words?.length) return undefined;
-  return words.map((word, i) => `"${word.replaceAll('"', "")}"${i === words.length - 1 ? "*" : ""}`).join(" ");
+  return words
+    .map((word, i) => `"${word.replaceAll('"', "")}"${i === words.length - 1 ? "*" : ""}`)
+    .join(" ");
 }
 
 export function searchSessions(db: Database, userId: string, input: string, limit = 30): SearchHit[] {
@@ -44,7 +46,10 @@ export function searchSessions(db: Database, userId: string, input: string, limi
     .all(query, userId, limit) as SearchHit[];
   const seen = new Set<string>();
   const hits: SearchHit[] = [];
-  for (const hit of [...titleHits.map((h) => ({ ...h, snippet: markTitle(h.snippet, input) })), ...textHits]) {
+  for (const hit of [
+    ...titleHits.map((h) => ({ ...h, snippet: markTitle(h.snippet, input) })),
+    ...textHits,
+  ]) {
     const key = `${hit.sessionId}:${hit.messageId ?? ""}`;
     if (seen.has(key)) continue;
     seen.add(key);

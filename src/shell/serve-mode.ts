@@ -53,7 +53,11 @@ export async function runServeMode({
       port: options.port,
       token: process.env.SAGE_DEV_TOKEN || undefined,
       extraOrigins: options.devOrigins,
-      shell: { kind: options.devOrigins.length > 0 ? "dev" : "serve", activate: () => false, quit: () => quit() },
+      shell: {
+        kind: options.devOrigins.length > 0 ? "dev" : "serve",
+        activate: () => false,
+        quit: () => quit(),
+      },
     });
   } catch (error) {
     lock.lock.release();
@@ -66,7 +70,11 @@ export async function runServeMode({
   console.log(`Sage is running. Open this URL in a browser (it contains your access token):`);
   console.log(`  ${server.launchUrl}`);
   console.log(`Data: ${paths.home}   Logs: ${paths.logs}   Stop: Ctrl+C`);
-  if (!options.noOpen && options.devOrigins.length === 0 && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
+  if (
+    !options.noOpen &&
+    options.devOrigins.length === 0 &&
+    (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+  ) {
     openExternal(server.launchUrl);
   }
 

@@ -63,6 +63,7 @@ async function start(message: WorkerStart): Promise<void> {
                 logger.warn("test hook: crashing the server worker (exit 70)");
                 process.exit(70);
               },
+              report: (name, data) => logger.info(`bench ${name} ${JSON.stringify(data)}`),
             }
           : undefined,
       },

@@ -18,6 +18,8 @@ export interface ShellControl {
 export interface TestHooks {
   /** Kill the server worker abruptly (exit code 70), as a crash would; the supervisor must recover. */
   crashWorker(): void;
+  /** Write a measurement the page made (benchmarks in the real webview) to the log as `bench <name> <json>`. */
+  report(name: string, data: unknown): void;
 }
 
 /** Open a URL or file in the user's default application (never inside the app window). */

@@ -54,7 +54,13 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
 
   const token = newToken();
   logger.addSecret(token);
-  const urlFor = (port: number) => `http://127.0.0.1:${port}/?token=${token}`;
+  // SAGE_START_PATH (with SAGE_TEST_HOOKS=1 only) opens another page first: used by the window benchmarks.
+  const startPath = process.env.SAGE_TEST_HOOKS === "1" ? (process.env.SAGE_START_PATH ?? "/") : "/";
+  const urlFor = (port: number) => {
+    const url = new URL(startPath, `http://127.0.0.1:${port}`);
+    url.searchParams.set("token", token);
+    return url.href;
+  };
   const supervisor = new WorkerSupervisor({
     logger,
     start: {

@@ -41,12 +41,21 @@ export function appControlRoutes(shell: ShellControl) {
   const hooks = shell.testHooks;
   if (!hooks) return routes;
   // Test-only (SAGE_TEST_HOOKS=1): absent from normal runs and from the OpenAPI document.
-  return routes.post(
-    "/debug/crash-worker",
-    () => {
-      setTimeout(() => hooks.crashWorker(), 50);
-      return { crashing: true };
-    },
-    { detail: { hide: true } },
-  );
+  return routes
+    .post(
+      "/debug/crash-worker",
+      () => {
+        setTimeout(() => hooks.crashWorker(), 50);
+        return { crashing: true };
+      },
+      { detail: { hide: true } },
+    )
+    .post(
+      "/debug/report",
+      ({ body }) => {
+        hooks.report(body.name, body.data);
+        return { reported: true };
+      },
+      { body: t.Object({ name: t.String({ maxLength: 100 }), data: t.Unknown() }), detail: { hide: true } },
+    );
 }

@@ -19,7 +19,7 @@ import {
 } from "../../../src/shared/transcript.ts";
 import { api } from "../lib/api.ts";
 
-export const PAGE_SIZE = 60;
+export const PAGE_SIZE = 80;
 
 export interface OpenTranscript {
   state: TranscriptState;

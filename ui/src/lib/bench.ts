@@ -1,0 +1,97 @@
+/**
+ * In-page measurements for scripts/bench/long-chat.ts, active only with `?bench=long-chat` in the URL.
+ * Measures, for the open session: time from navigation start to its last screen being shown, frame
+ * times (rAF deltas) over a scripted scroll to the very top (loading every older page) and back, and the
+ * JS heap where the engine tells. Results go to `window.__SAGE_BENCH__` (Playwright reads it) and to
+ * POST /api/app/debug/report (the window benchmark reads the log; the route exists only with test hooks).
+ */
+import { transcript } from "../state/transcripts.ts";
+import { api } from "./api.ts";
+
+export interface BenchResult {
+  lastScreenMs: number;
+  messagesLoaded: number;
+  frames: number;
+  p50FrameMs: number;
+  p95FrameMs: number;
+  maxFrameMs: number;
+  under16msShare: number;
+  scrollMs: number;
+  heapMb?: number;
+  userAgent: string;
+}
+
+declare global {
+  interface Window {
+    __SAGE_BENCH__?: BenchResult | { error: string };
+  }
+}
+
+const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+
+export function startBenchIfAsked(): void {
+  if (new URLSearchParams(location.search).get("bench") !== "long-chat") return;
+  void run().then(
+    (result) => report(result),
+    (error) => report({ error: String(error) }),
+  );
+}
+
+function report(result: BenchResult | { error: string }): void {
+  window.__SAGE_BENCH__ = result;
+  void api("/api/app/debug/report", { method: "POST", json: { name: "long-chat", data: result } }).catch(() => {});
+}
+
+async function run(): Promise<BenchResult> {
+  // 1. The last screen: the list is mounted, has rows, and is scrolled to its end.
+  let scroller: HTMLElement | null = null;
+  for (let i = 0; i < 2000; i++) {
+    await frame();
+    scroller = document.querySelector<HTMLElement>("[data-testid=message-list] > div");
+    const rows = document.querySelectorAll("[data-testid=message]").length;
+    if (scroller && rows > 0 && Math.abs(scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop) < 60) break;
+  }
+  if (!scroller) throw new Error("the message list never appeared");
+  await frame();
+  const lastScreenMs = performance.now();
+
+  // 2. Scroll to the top (older pages load on the way) and back, one step per frame.
+  const deltas: number[] = [];
+  const started = performance.now();
+  let previous = await frame();
+  const step = async (): Promise<void> => {
+    const now = await frame();
+    deltas.push(now - previous);
+    previous = now;
+  };
+  let stableTopFrames = 0;
+  while (stableTopFrames < 30 && performance.now() - started < 120_000) {
+    scroller.scrollTop = Math.max(0, scroller.scrollTop - 1200);
+    await step();
+    stableTopFrames = scroller.scrollTop === 0 ? stableTopFrames + 1 : 0;
+  }
+  while (scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight - 2 && performance.now() - started < 240_000) {
+    scroller.scrollTop += 1200;
+    await step();
+  }
+  const scrollMs = performance.now() - started;
+  const sorted = [...deltas].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+  return {
+    lastScreenMs: Math.round(lastScreenMs),
+    messagesLoaded: transcript(location.pathname.split("/")[2] ?? "").state.order.length,
+    frames: deltas.length,
+    p50FrameMs: round(at(0.5)),
+    p95FrameMs: round(at(0.95)),
+    maxFrameMs: round(sorted[sorted.length - 1] ?? 0),
+    under16msShare: round(deltas.filter((d) => d <= 16.7).length / Math.max(1, deltas.length)),
+    scrollMs: Math.round(scrollMs),
+    heapMb: memory ? round(memory.usedJSHeapSize / 1024 / 1024) : undefined,
+    userAgent: navigator.userAgent,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
