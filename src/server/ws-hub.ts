@@ -6,7 +6,8 @@
  * Contract:
  * - `subscribe {sessionId, afterSeq}` sends every stored event with seq > afterSeq, then `subscribed`,
  *   then live events; per connection and session a `lastSent` seq filters duplicates, so the client sees
- *   each seq exactly once and in order.
+ *   each seq exactly once and in order. Events still queued in the log are written before the backlog
+ *   is read, so none overtakes it.
  * - Broadcast events (`session.summary`, `session.removed`) go to every connection.
  * - A frame that is not JSON or fails validation gets an `error` event; the socket stays open.
  * - Backpressure: when a socket's send buffer passes HIGH_WATER the connection stops receiving live
@@ -27,6 +28,8 @@ export interface HubSocket {
   send(data: string): number;
   getBufferedAmount(): number;
   close(code?: number, reason?: string): void;
+  /** Runs `callback` with sends buffered and written together afterwards (fewer syscalls). */
+  cork?(callback: () => void): unknown;
 }
 
 /** What the hub asks of the session layer. Each may throw a named error; the hub reports it. */
@@ -73,6 +76,9 @@ export class WebSocketHub {
   drain(socket: HubSocket): void {
     const connection = this.connections.get(socket);
     if (!connection?.lagging) return;
+    // Write what is queued while this connection is still skipped: it reads all of it from the log
+    // below, in order (delivered live now, queued events would overtake its backlog).
+    this.log.flush();
     connection.lagging = false;
     for (const [sessionId, lastSent] of connection.lastSent) {
       this.sendBacklog(connection, sessionId, lastSent);
@@ -134,6 +140,10 @@ export class WebSocketHub {
           );
           return;
         }
+        // As in drain(): queued events are written before this connection listens to the session, so
+        // they reach it once, in order, as part of the backlog.
+        connection.lastSent.delete(frame.sessionId);
+        this.log.flush();
         connection.lastSent.set(frame.sessionId, frame.afterSeq);
         this.sendBacklog(connection, frame.sessionId, frame.afterSeq);
         const lastSeq = connection.lastSent.get(frame.sessionId) ?? frame.afterSeq;
@@ -184,18 +194,26 @@ export class WebSocketHub {
     }
   }
 
+  /** Each connection gets the batch in one corked write: one syscall per batch, not per event. */
   private deliver(events: LoggedEvent[]): void {
     if (this.connections.size === 0) return;
-    for (const { event, json } of events) {
-      const broadcast = BROADCAST.has(event.type);
-      for (const connection of this.connections.values()) {
-        if (connection.lagging) continue;
-        const lastSent = connection.lastSent.get(event.sessionId);
-        if (!broadcast && (lastSent === undefined || event.seq <= lastSent)) continue;
-        connection.socket.send(json);
-        if (!broadcast) connection.lastSent.set(event.sessionId, event.seq);
-        if (connection.socket.getBufferedAmount() > HIGH_WATER) connection.lagging = true;
-      }
+    for (const connection of this.connections.values()) {
+      if (connection.lagging) continue;
+      const sendBatch = () => {
+        for (const { event, json } of events) {
+          const broadcast = BROADCAST.has(event.type);
+          const lastSent = connection.lastSent.get(event.sessionId);
+          if (!broadcast && (lastSent === undefined || event.seq <= lastSent)) continue;
+          connection.socket.send(json);
+          if (!broadcast) connection.lastSent.set(event.sessionId, event.seq);
+          if (connection.socket.getBufferedAmount() > HIGH_WATER) {
+            connection.lagging = true;
+            return;
+          }
+        }
+      };
+      if (connection.socket.cork) connection.socket.cork(sendBatch);
+      else sendBatch();
     }
   }
 
