@@ -6,7 +6,9 @@
  *   queues it. Queued events are written to SQLite in one transaction per event-loop turn and only then
  *   handed to listeners (write-before-send): whatever a client received is already on disk, so a
  *   kill -9 loses nothing that was shown. Batching per loop turn keeps this cheap at tens of thousands
- *   of events per second.
+ *   of events per second. A producer that never yields to the event loop (a provider stream whose
+ *   bytes are all buffered is consumed in microtasks only) would starve that flush, so `append` also
+ *   flushes itself once the oldest queued event is FLUSH_AFTER_MS old or FLUSH_AT_COUNT are queued.
  * - Ephemeral events (see EPHEMERAL_EVENTS) are not stored and carry the current seq without advancing
  *   it; they are delivered in order with the stored ones.
  * - An event is serialised when appended: it shows the state at that moment even if the objects it
@@ -29,17 +31,31 @@ export interface LoggedEvent {
 
 export type EventListener = (events: LoggedEvent[]) => void;
 
+/** Longest time an event waits in the queue while appends keep coming (about one UI frame). */
+export const FLUSH_AFTER_MS = 16;
+/** Most events queued before `append` writes them itself. */
+export const FLUSH_AT_COUNT = 1000;
+/** Rows per multi-row INSERT (4 parameters each, well under SQLite's parameter limit). */
+const INSERT_ROWS = 32;
+
 export class EventLog {
   private readonly lastSeqs = new Map<string, number>();
   private queue: LoggedEvent[] = [];
   private flushScheduled = false;
+  /** performance.now() when the oldest queued event was appended. */
+  private queuedSince = 0;
   private readonly listeners = new Set<EventListener>();
   private readonly insert: Statement;
+  /** Inserts INSERT_ROWS events in one statement: far fewer statement runs for token streams. */
+  private readonly insertMany: Statement;
   private readonly selectSince: Statement;
   private readonly selectMax: Statement;
 
   constructor(private readonly db: Database) {
     this.insert = db.prepare("INSERT INTO events (session_id, seq, type, data) VALUES (?, ?, ?, ?)");
+    this.insertMany = db.prepare(
+      `INSERT INTO events (session_id, seq, type, data) VALUES ${Array(INSERT_ROWS).fill("(?, ?, ?, ?)").join(", ")}`,
+    );
     this.selectSince = db.prepare(
       "SELECT data FROM events WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?",
     );
@@ -55,7 +71,10 @@ export class EventLog {
     return seq;
   }
 
-  /** Stamp and queue; returns the stamped event. Delivery happens after the write, later this turn. */
+  /**
+   * Stamp and queue; returns the stamped event. Delivery happens after the write: later this turn, or
+   * within this call when the queue is old or long (see FLUSH_AFTER_MS).
+   */
   append(draft: DraftEvent): ServerEvent {
     const ephemeral = EPHEMERAL_EVENTS.has(draft.type);
     const seq = ephemeral ? this.lastSeq(draft.sessionId) : this.lastSeq(draft.sessionId) + 1;
@@ -63,9 +82,15 @@ export class EventLog {
     const event = { ...draft, seq, at: Date.now() } as ServerEvent;
     const json = JSON.stringify(event);
     this.queue.push({ event, json });
+    if (this.queue.length === 1) this.queuedSince = performance.now();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
+    } else if (
+      this.queue.length >= FLUSH_AT_COUNT ||
+      performance.now() - this.queuedSince >= FLUSH_AFTER_MS
+    ) {
+      this.flush();
     }
     return event;
   }
@@ -79,7 +104,19 @@ export class EventLog {
     const stored = batch.filter((entry) => !EPHEMERAL_EVENTS.has(entry.event.type));
     if (stored.length > 0) {
       this.db.transaction(() => {
-        for (const { event, json } of stored) this.insert.run(event.sessionId, event.seq, event.type, json);
+        let index = 0;
+        for (; index + INSERT_ROWS <= stored.length; index += INSERT_ROWS) {
+          const values: (string | number)[] = [];
+          for (let row = index; row < index + INSERT_ROWS; row++) {
+            const { event, json } = stored[row] as LoggedEvent;
+            values.push(event.sessionId, event.seq, event.type, json);
+          }
+          this.insertMany.run(...values);
+        }
+        for (; index < stored.length; index++) {
+          const { event, json } = stored[index] as LoggedEvent;
+          this.insert.run(event.sessionId, event.seq, event.type, json);
+        }
       })();
     }
     for (const listener of this.listeners) {

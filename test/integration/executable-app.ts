@@ -68,3 +68,16 @@ export async function residentKiB(pid: number): Promise<number | undefined> {
     return undefined;
   }
 }
+
+/** CPU time (user + system, all threads) a process has used so far, in seconds (Linux /proc). */
+export async function cpuSeconds(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await Bun.file(`/proc/${pid}/stat`).text();
+    // Fields after the command name (which may contain spaces) start after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Streaming benchmark, end to end: the compiled executable (`dist/sage --serve`) talks to the fake
+ * model server and streams to one WebSocket client in this process.
+ *
+ *   bun scripts/bench/stream.ts [--tokens 20000] [--paced 2000] [--interval-ms 2] [--turns 50]
+ *
+ * Figures:
+ * - throughput: the model streams `--tokens` deltas as fast as it can; tokens/s from the client's
+ *   first delta to `turn.ended` (every delta passes provider parsing, the turn recorder, the SQLite
+ *   event log and the WebSocket).
+ * - added latency per token: the model sends `--paced` deltas every `--interval-ms`; for each delta,
+ *   the client's receive time minus the fake's send time (both `performance.timeOrigin +
+ *   performance.now()` on this machine), p50 / p99 / max.
+ * - memory: the executable's RSS (VmRSS) after start, after the runs above, and after `--turns` more
+ *   turns (each a tool call and a 300-token answer).
+ * Targets: >= 20,000 tokens/s and p50 added latency under 1 ms. On a busy machine the wall-clock
+ * figures include waiting for a CPU; the executable's CPU time for the bulk turn (tokens per CPU
+ * second) shows its own cost independently of that.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ServerEvent } from "../../src/shared/events.ts";
+import { type FakeModel, startFakeModel } from "../../test/fixtures/fake-model/index.ts";
+import {
+  cpuSeconds,
+  launchExecutable,
+  type RunningExecutable,
+  residentKiB,
+  seedDataDir,
+} from "../../test/integration/executable-app.ts";
+
+const THROUGHPUT_TARGET = 20_000;
+const LATENCY_P50_TARGET_MS = 1;
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+}
+
+const tokens = option("tokens", 20_000);
+const pacedTokens = option("paced", 2000);
+const intervalMs = option("interval-ms", 2);
+const turns = option("turns", 50);
+
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** A lean client: parses each frame once, records delta receive times, resolves turn ends. */
+class BenchClient {
+  deltas = 0;
+  deltaTimes: number[] = [];
+  firstDeltaAt = 0;
+  private endWaiters = new Map<string, (event: Extract<ServerEvent, { type: "turn.ended" }>) => void>();
+  private startWaiters = new Map<string, (turnId: string) => void>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.onmessage = (message) => {
+      const received = preciseNow();
+      const event = JSON.parse(String(message.data)) as ServerEvent;
+      if (event.type === "message.part.delta") {
+        if (this.deltas === 0) this.firstDeltaAt = received;
+        this.deltas++;
+        this.deltaTimes.push(received);
+      } else if (event.type === "turn.started") {
+        this.startWaiters.get(event.clientTurnId)?.(event.turnId);
+      } else if (event.type === "turn.ended") {
+        this.endWaiters.get(event.turnId)?.(event);
+      }
+    };
+  }
+
+  static async connect(exe: RunningExecutable, sessionId: string): Promise<BenchClient> {
+    const socket = new WebSocket(`${exe.url.replace("http", "ws")}/ws?token=${exe.token}`);
+    await new Promise<void>((resolve, reject) => {
+      socket.onopen = () => resolve();
+      socket.onerror = () => reject(new Error("WebSocket failed to open"));
+    });
+    const client = new BenchClient(socket);
+    const subscribed = new Promise<void>((resolve) => {
+      const previous = socket.onmessage;
+      socket.onmessage = (message) => {
+        if (String(message.data).includes('"type":"subscribed"')) {
+          socket.onmessage = previous;
+          resolve();
+        } else previous?.call(socket, message);
+      };
+    });
+    socket.send(JSON.stringify({ type: "subscribe", sessionId, afterSeq: 0 }));
+    await subscribed;
+    return client;
+  }
+
+  reset(): void {
+    this.deltas = 0;
+    this.deltaTimes = [];
+    this.firstDeltaAt = 0;
+  }
+
+  /** Submit and wait for the turn to end; returns when it ended (client clock) and its status. */
+  async turn(sessionId: string, text: string): Promise<{ endedAt: number; status: string }> {
+    const clientTurnId = crypto.randomUUID();
+    const started = new Promise<string>((resolve) => this.startWaiters.set(clientTurnId, resolve));
+    this.socket.send(JSON.stringify({ type: "submit", sessionId, clientTurnId, text }));
+    const turnId = await started;
+    this.startWaiters.delete(clientTurnId);
+    const ended = await new Promise<Extract<ServerEvent, { type: "turn.ended" }>>((resolve) =>
+      this.endWaiters.set(turnId, resolve),
+    );
+    this.endWaiters.delete(turnId);
+    return { endedAt: preciseNow(), status: ended.status };
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] as number;
+}
+
+async function newSession(exe: RunningExecutable): Promise<string> {
+  const { body } = await exe.api<{ id: string }>("/api/sessions", { json: {} });
+  // A titled session: no title request takes a scripted reply from the fake's queue.
+  await exe.api(`/api/sessions/${body.id}`, { method: "PATCH", json: { title: "Bench" } });
+  return body.id;
+}
+
+async function main(): Promise<void> {
+  const fake: FakeModel = await startFakeModel({ apiKey: "test-key-0001" });
+  const dataDir = mkdtempSync(join(tmpdir(), "sage-bench-stream-"));
+  let exe: RunningExecutable | undefined;
+  try {
+    await seedDataDir(dataDir, fake);
+    exe = await launchExecutable(dataDir);
+    const rssStart = await residentKiB(exe.pid);
+    const sessionId = await newSession(exe);
+    const client = await BenchClient.connect(exe, sessionId);
+
+    // Warm-up: first requests pay for connection set-up and JIT.
+    fake.enqueue({ text: { repeat: "tok ", count: 500 } });
+    await client.turn(sessionId, "warm up");
+
+    // 1. Throughput.
+    client.reset();
+    fake.enqueue({ text: { repeat: "tok ", count: tokens } });
+    const cpuBefore = await cpuSeconds(exe.pid);
+    const submitted = preciseNow();
+    const bulk = await client.turn(sessionId, "stream as fast as you can");
+    const cpuAfter = await cpuSeconds(exe.pid);
+    const bulkCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+    const streamSeconds = (bulk.endedAt - client.firstDeltaAt) / 1000;
+    const throughput = client.deltas / streamSeconds;
+    const totalSeconds = (bulk.endedAt - submitted) / 1000;
+    if (client.deltas !== tokens) throw new Error(`received ${client.deltas} deltas, expected ${tokens}`);
+    if (process.env.BENCH_DEBUG) {
+      const rel = (t: number | undefined) => (t === undefined ? "n/a" : `${(t - submitted).toFixed(1)} ms`);
+      console.log("fake first/last send", rel(fake.sentAt[0]), rel(fake.sentAt.at(-1)));
+      console.log(
+        "client first/last delta",
+        rel(client.firstDeltaAt),
+        rel(client.deltaTimes.at(-1)),
+        "ended",
+        rel(bulk.endedAt),
+      );
+      console.log("request received", rel(fake.lastRequest?.receivedAt));
+    }
+
+    // 2. Added latency with paced tokens.
+    client.reset();
+    fake.enqueue({ text: { repeat: "tok ", count: pacedTokens }, paced: { intervalMs } });
+    await client.turn(sessionId, "stream at a steady pace");
+    const sent = fake.sentAt;
+    if (sent.length !== client.deltaTimes.length)
+      throw new Error(`sent ${sent.length} deltas, received ${client.deltaTimes.length}`);
+    const latencies = client.deltaTimes
+      .map((received, i) => received - (sent[i] as number))
+      .sort((a, b) => a - b);
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    const max = latencies.at(-1) ?? Number.NaN;
+    const rssAfterStreams = await residentKiB(exe.pid);
+
+    // 3. Memory after many ordinary turns.
+    const turnsStarted = preciseNow();
+    for (let i = 0; i < turns; i++) {
+      fake.enqueue(
+        { toolCalls: [{ name: "list_dir", arguments: { path: "." } }] },
+        { text: { repeat: "word ", count: 300 } },
+      );
+      const result = await client.turn(sessionId, `turn ${i}`);
+      if (result.status !== "completed") throw new Error(`turn ${i} ended ${result.status}`);
+    }
+    const turnsSeconds = (preciseNow() - turnsStarted) / 1000;
+    Bun.gc(true);
+    await Bun.sleep(500);
+    const rssEnd = await residentKiB(exe.pid);
+    client.close();
+
+    const mib = (kib: number | undefined) => (kib === undefined ? "n/a" : `${(kib / 1024).toFixed(1)} MiB`);
+    const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
+    const rows: [string, string, string][] = [
+      [
+        `throughput (${tokens} tokens, client first delta -> turn.ended)`,
+        `${Math.round(throughput).toLocaleString("en")} tokens/s`,
+        `>= ${THROUGHPUT_TARGET.toLocaleString("en")}: ${verdict(throughput >= THROUGHPUT_TARGET)}`,
+      ],
+      [`  submit -> turn.ended`, `${totalSeconds.toFixed(3)} s`, ""],
+      [
+        `  executable CPU time for it (tokens per CPU second)`,
+        bulkCpu === undefined
+          ? "n/a"
+          : `${bulkCpu.toFixed(2)} s (${Math.round(tokens / bulkCpu).toLocaleString("en")}/s)`,
+        "",
+      ],
+      [
+        `added latency p50 (${pacedTokens} tokens every ${intervalMs} ms)`,
+        `${p50.toFixed(3)} ms`,
+        `< ${LATENCY_P50_TARGET_MS} ms: ${verdict(p50 < LATENCY_P50_TARGET_MS)}`,
+      ],
+      [`added latency p99`, `${p99.toFixed(3)} ms`, ""],
+      [`added latency max`, `${max.toFixed(3)} ms`, ""],
+      [`RSS after start`, mib(rssStart), ""],
+      [`RSS after the streaming runs`, mib(rssAfterStreams), ""],
+      [`RSS after ${turns} more turns (${turnsSeconds.toFixed(1)} s)`, mib(rssEnd), ""],
+    ];
+    const width = Math.max(...rows.map((r) => r[0].length));
+    const valueWidth = Math.max(...rows.map((r) => r[1].length));
+    console.log(`\nSage streaming benchmark (compiled executable, fake model, one WebSocket client)`);
+    for (const [label, value, target] of rows)
+      console.log(`  ${label.padEnd(width)}  ${value.padStart(valueWidth)}  ${target}`);
+  } finally {
+    if (exe) await exe.process.stop();
+    await fake.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
