@@ -4,6 +4,7 @@ import { AboutDialog } from "./components/about-dialog.tsx";
 import { ChatPage } from "./components/chat/chat-page.tsx";
 import { CommandPalette } from "./components/command-palette.tsx";
 import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
+import { startSettingsSync } from "./components/settings/settings-sync.ts";
 import { ShortcutsDialog } from "./components/shortcuts-dialog.tsx";
 import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
@@ -40,6 +41,7 @@ export function App() {
     socket.connect();
     void loadSessions();
     void loadAgents();
+    void startSettingsSync();
     window.addEventListener("keydown", onKey);
   });
   onCleanup(() => {

@@ -1,4 +1,261 @@
-/** Settings → agents. */
+/**
+ * Settings → Agents: the agents (default first) and the chosen one's form. New, import (a
+ * sage.agent.v1 JSON or YAML file), and per agent: duplicate, export (JSON or YAML), set default,
+ * delete (never the last one; its chats continue with the default agent).
+ */
+import { createResource, createSignal, For, Show } from "solid-js";
+import { type Agent, type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../../src/shared/agent.ts";
+import { AgentForm } from "../../components/settings/agent-form.tsx";
+import { ConfirmDialog } from "../../components/settings/confirm-dialog.tsx";
+import { errorText, SectionHeader } from "../../components/settings/field.tsx";
+import { saveFromUrl } from "../../components/settings/save-file.ts";
+import { agentsApi, providersApi } from "../../components/settings/settings-api.ts";
+import { t } from "../../i18n/index.ts";
+import { agents, loadAgents } from "../../state/agents.ts";
+import { notify, notifyError } from "../../state/toasts.ts";
+
+type Selection = { kind: "agent"; id: string } | { kind: "new" } | undefined;
+
 export function AgentsSettings() {
-  return <div data-testid="settings-agents" />;
+  const [providers] = createResource(() =>
+    providersApi
+      .list()
+      .then((result) => result.providers)
+      .catch(() => []),
+  );
+  const [tools] = createResource(() => agentsApi.tools());
+  const [skills] = createResource(() => agentsApi.skills());
+  const [selection, setSelection] = createSignal<Selection>();
+  const [deleting, setDeleting] = createSignal<Agent>();
+  let importInput!: HTMLInputElement;
+
+  const selected = () => {
+    const current = selection();
+    return current?.kind === "agent" ? agents.list.find((agent) => agent.id === current.id) : undefined;
+  };
+  const takenNames = (except?: string) =>
+    agents.list.filter((agent) => agent.id !== except).map((agent) => agent.config.name);
+
+  const act = async (action: () => Promise<unknown>, done?: string) => {
+    try {
+      await action();
+      if (done) notify(done);
+    } catch (error) {
+      notifyError(errorText(error));
+    }
+    await loadAgents();
+  };
+
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      const result = await agentsApi.importFile(await file.text(), file.name);
+      await loadAgents();
+      setSelection({ kind: "agent", id: result.agent.id });
+      notify(
+        result.renamedFrom
+          ? t("settings.agents.importedRenamed", { name: result.agent.config.name, from: result.renamedFrom })
+          : t("settings.agents.imported", { name: result.agent.config.name }),
+      );
+      for (const warning of result.warnings) notify(warning, { timeoutMs: 10_000 });
+    } catch (error) {
+      notifyError(t("settings.agents.importFailed", { reason: errorText(error) }));
+    } finally {
+      importInput.value = "";
+    }
+  };
+
+  const save = async (config: AgentConfig) => {
+    const current = selection();
+    const saved =
+      current?.kind === "agent" ? await agentsApi.update(current.id, config) : await agentsApi.create(config);
+    await loadAgents();
+    setSelection({ kind: "agent", id: saved.id });
+    notify(t("settings.agents.saved", { name: saved.config.name }));
+  };
+
+  return (
+    <div class="max-w-5xl" data-testid="settings-agents">
+      <SectionHeader
+        title={t("settings.agents.title")}
+        description={t("settings.agents.description")}
+        actions={
+          <>
+            <button
+              type="button"
+              class="btn-ghost border border-line"
+              onClick={() => importInput.click()}
+              data-testid="agent-import"
+            >
+              {t("settings.agents.import")}
+            </button>
+            <input
+              ref={importInput}
+              type="file"
+              accept=".json,.yaml,.yml,application/json,application/yaml"
+              class="hidden"
+              onChange={(event) => void importFile(event.currentTarget.files?.[0])}
+              data-testid="agent-import-file"
+            />
+            <button
+              type="button"
+              class="btn-primary"
+              onClick={() => setSelection({ kind: "new" })}
+              data-testid="agent-new"
+            >
+              {t("settings.agents.new")}
+            </button>
+          </>
+        }
+      />
+      <div class="grid gap-4 md:grid-cols-[16rem_1fr]">
+        <ul
+          class="list-none p-0 m-0 flex flex-col gap-1"
+          data-testid="agent-list"
+          aria-label={t("settings.agents.title")}
+        >
+          <For each={agents.list}>
+            {(agent) => (
+              <li>
+                <button
+                  type="button"
+                  class={`w-full text-left rounded-md px-2 py-1.5 flex items-center gap-2 ${selected()?.id === agent.id ? "bg-raised" : "hover:bg-raised"}`}
+                  aria-current={selected()?.id === agent.id ? "true" : undefined}
+                  onClick={() => setSelection({ kind: "agent", id: agent.id })}
+                  data-testid="agent-row"
+                  data-agent-id={agent.id}
+                >
+                  <span aria-hidden="true">{agent.config.emoji || "🌿"}</span>
+                  <span class="truncate flex-1">{agent.config.name}</span>
+                  <Show when={agent.isDefault}>
+                    <span class="text-xs text-accent">{t("settings.default")}</span>
+                  </Show>
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+
+        <div class="min-w-0">
+          <Show when={selection()?.kind === "new"}>
+            <section class="card p-4" aria-label={t("settings.agents.new")}>
+              <h3 class="text-base font-semibold m-0 mb-3">{t("settings.agents.new")}</h3>
+              <AgentForm
+                initial={{ ...DEFAULT_AGENT_CONFIG, name: "", description: "" }}
+                providers={providers() ?? []}
+                tools={tools()}
+                skills={skills()}
+                takenNames={takenNames()}
+                onSave={save}
+                onCancel={() => setSelection(undefined)}
+              />
+            </section>
+          </Show>
+          <Show when={selected()} keyed>
+            {(agent) => (
+              <section class="card p-4" aria-label={agent.config.name}>
+                <div class="flex flex-wrap items-center gap-1 mb-3">
+                  <h3 class="text-base font-semibold m-0 mr-auto">
+                    {agent.config.emoji} {agent.config.name}
+                  </h3>
+                  <Show when={!agent.isDefault}>
+                    <button
+                      type="button"
+                      class="btn-ghost text-xs"
+                      onClick={() => void act(() => agentsApi.setDefault(agent.id))}
+                      data-testid="agent-set-default"
+                    >
+                      {t("settings.setDefault")}
+                    </button>
+                  </Show>
+                  <button
+                    type="button"
+                    class="btn-ghost text-xs"
+                    onClick={() =>
+                      void act(async () => {
+                        const copy = await agentsApi.duplicate(agent.id);
+                        setSelection({ kind: "agent", id: copy.id });
+                      }, t("settings.agents.duplicated"))
+                    }
+                    data-testid="agent-duplicate"
+                  >
+                    {t("settings.agents.duplicate")}
+                  </button>
+                  <button
+                    type="button"
+                    class="btn-ghost text-xs"
+                    onClick={() =>
+                      void saveFromUrl(
+                        agentsApi.exportUrl(agent.id, "json"),
+                        `${agent.config.name}.sage-agent.json`,
+                      )
+                    }
+                    data-testid="agent-export-json"
+                  >
+                    {t("settings.agents.exportJson")}
+                  </button>
+                  <button
+                    type="button"
+                    class="btn-ghost text-xs"
+                    onClick={() =>
+                      void saveFromUrl(
+                        agentsApi.exportUrl(agent.id, "yaml"),
+                        `${agent.config.name}.sage-agent.yaml`,
+                      )
+                    }
+                    data-testid="agent-export-yaml"
+                  >
+                    {t("settings.agents.exportYaml")}
+                  </button>
+                  <button
+                    type="button"
+                    class="btn-ghost text-xs text-danger"
+                    disabled={agents.list.length <= 1}
+                    title={agents.list.length <= 1 ? t("settings.agents.lastOne") : undefined}
+                    onClick={() => setDeleting(agent)}
+                    data-testid="agent-delete"
+                  >
+                    {t("settings.delete")}
+                  </button>
+                </div>
+                <AgentForm
+                  agent={agent}
+                  initial={agent.config}
+                  providers={providers() ?? []}
+                  tools={tools()}
+                  skills={skills()}
+                  takenNames={takenNames(agent.id)}
+                  onSave={save}
+                  onCancel={() => setSelection(undefined)}
+                />
+              </section>
+            )}
+          </Show>
+          <Show when={!selection()}>
+            <p class="text-sm text-muted m-0">{t("settings.agents.pick")}</p>
+          </Show>
+        </div>
+      </div>
+
+      <ConfirmDialog
+        open={deleting() !== undefined}
+        title={t("settings.agents.deleteTitle", { name: deleting()?.config.name ?? "" })}
+        description={t("settings.agents.deleteBody")}
+        confirmLabel={t("settings.delete")}
+        onCancel={() => setDeleting(undefined)}
+        onConfirm={() => {
+          const target = deleting();
+          setDeleting(undefined);
+          if (!target) return;
+          void act(
+            async () => {
+              await agentsApi.remove(target.id);
+              setSelection(undefined);
+            },
+            t("settings.agents.deleted", { name: target.config.name }),
+          );
+        }}
+      />
+    </div>
+  );
 }

@@ -1,4 +1,195 @@
-/** Settings → general. */
+/**
+ * Settings → General: language, theme, the agent's browser (shown or headless), the data folder (with
+ * a button to open it), and moving settings between machines (export everything but secrets as one
+ * file; import such a file — checked completely first, nothing changes if it is bad).
+ */
+import { createResource, createSignal, For, Show } from "solid-js";
+import type { BrowserMode, LanguageChoice, ThemeChoice } from "../../../../src/shared/settings.ts";
+import { errorText, Field, SectionHeader } from "../../components/settings/field.tsx";
+import { saveFromUrl } from "../../components/settings/save-file.ts";
+import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
+import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
+import { t } from "../../i18n/index.ts";
+import { theme } from "../../lib/theme.ts";
+import { loadAgents } from "../../state/agents.ts";
+import { notify, notifyError } from "../../state/toasts.ts";
+
+const LANGUAGES: { value: LanguageChoice; label: string }[] = [
+  { value: "system", label: "settings.general.languageSystem" },
+  { value: "en", label: "English" },
+  { value: "zh", label: "中文" },
+];
+const THEMES: ThemeChoice[] = ["system", "light", "dark"];
+const BROWSER_MODES: BrowserMode[] = ["auto", "headed", "headless"];
+
 export function GeneralSettings() {
-  return <div data-testid="settings-general" />;
+  const [settings, { mutate }] = createResource(() => settingsApi.get());
+  const [paths] = createResource(() => settingsApi.paths());
+  const [language, setLanguage] = createSignal<LanguageChoice>(languageChoice());
+  const [importResult, setImportResult] = createSignal<SettingsImportResult>();
+  const [importError, setImportError] = createSignal<string>();
+  let importInput!: HTMLInputElement;
+
+  const run = async (action: () => Promise<unknown>) => {
+    try {
+      await action();
+    } catch (error) {
+      notifyError(errorText(error));
+    }
+  };
+
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    setImportResult(undefined);
+    setImportError(undefined);
+    try {
+      const result = await settingsApi.importFile(await file.text());
+      setImportResult(result);
+      mutate(await settingsApi.get());
+      await loadAgents();
+      notify(t("settings.portable.imported"));
+    } catch (error) {
+      setImportError(errorText(error));
+    } finally {
+      importInput.value = "";
+    }
+  };
+
+  return (
+    <div class="max-w-2xl flex flex-col gap-6" data-testid="settings-general">
+      <SectionHeader title={t("settings.general.title")} />
+      <div class="grid gap-4 sm:grid-cols-2">
+        <Field id="setting-language" label={t("settings.general.language")}>
+          <select
+            id="setting-language"
+            class="input"
+            value={language()}
+            onChange={(event) => {
+              const value = event.currentTarget.value as LanguageChoice;
+              setLanguage(value);
+              void run(() => chooseLanguage(value));
+            }}
+            data-testid="setting-language"
+          >
+            <For each={LANGUAGES}>
+              {(option) => (
+                <option value={option.value}>
+                  {option.value === "system" ? t("settings.general.languageSystem") : option.label}
+                </option>
+              )}
+            </For>
+          </select>
+        </Field>
+        <Field id="setting-theme" label={t("settings.general.theme")}>
+          <select
+            id="setting-theme"
+            class="input"
+            value={theme()}
+            onChange={(event) => void run(() => chooseTheme(event.currentTarget.value as ThemeChoice))}
+            data-testid="setting-theme"
+          >
+            <For each={THEMES}>
+              {(value) => <option value={value}>{t(`settings.general.theme.${value}`)}</option>}
+            </For>
+          </select>
+        </Field>
+        <Field
+          id="setting-browser"
+          label={t("settings.general.browser")}
+          hint={t("settings.general.browserHint")}
+        >
+          <select
+            id="setting-browser"
+            class="input"
+            value={settings()?.browserMode ?? "auto"}
+            onChange={(event) =>
+              void run(async () =>
+                mutate(await settingsApi.update({ browserMode: event.currentTarget.value as BrowserMode })),
+              )
+            }
+            data-testid="setting-browser"
+          >
+            <For each={BROWSER_MODES}>
+              {(value) => <option value={value}>{t(`settings.general.browser.${value}`)}</option>}
+            </For>
+          </select>
+        </Field>
+      </div>
+
+      <section class="flex flex-col gap-2">
+        <h3 class="text-base font-semibold m-0">{t("settings.general.dataFolder")}</h3>
+        <p class="m-0 text-xs text-muted">{t("settings.general.dataFolderHint")}</p>
+        <div class="flex items-center gap-2">
+          <code class="input bg-panel flex-1 break-all" data-testid="data-folder">
+            {paths()?.home ?? "…"}
+          </code>
+          <button
+            type="button"
+            class="btn-ghost border border-line shrink-0"
+            onClick={() => void run(() => settingsApi.openFolder("data"))}
+            data-testid="open-data-folder"
+          >
+            {t("settings.openFolder")}
+          </button>
+        </div>
+      </section>
+
+      <section class="flex flex-col gap-2">
+        <h3 class="text-base font-semibold m-0">{t("settings.portable.title")}</h3>
+        <p class="m-0 text-xs text-muted">{t("settings.portable.description")}</p>
+        <div class="flex gap-2">
+          <button
+            type="button"
+            class="btn-ghost border border-line"
+            onClick={() => void saveFromUrl(settingsApi.exportUrl, "sage-settings.json")}
+            data-testid="settings-export"
+          >
+            {t("settings.portable.export")}
+          </button>
+          <button
+            type="button"
+            class="btn-ghost border border-line"
+            onClick={() => importInput.click()}
+            data-testid="settings-import"
+          >
+            {t("settings.portable.import")}
+          </button>
+          <input
+            ref={importInput}
+            type="file"
+            accept=".json,application/json"
+            class="hidden"
+            onChange={(event) => void importFile(event.currentTarget.files?.[0])}
+            data-testid="settings-import-file"
+          />
+        </div>
+        <Show when={importError()}>
+          <p class="m-0 text-sm text-danger" role="alert" data-testid="settings-import-error">
+            {t("settings.portable.failed", { reason: importError() ?? "" })}
+          </p>
+        </Show>
+        <Show when={importResult()}>
+          {(result) => (
+            <div class="card p-3 text-sm" role="status" data-testid="settings-import-result">
+              <p class="m-0">
+                {t("settings.portable.summary", {
+                  providers: result().providers.created.length + result().providers.updated.length,
+                  agents: result().agents.created.length + result().agents.updated.length,
+                  variables: result().environment,
+                })}
+              </p>
+              <Show when={result().needKeys.length > 0}>
+                <p class="m-0 mt-1 text-warn">
+                  {t("settings.portable.needKeys", { names: result().needKeys.join(", ") })}
+                </p>
+              </Show>
+              <For each={result().warnings}>
+                {(warning) => <p class="m-0 mt-1 text-xs text-muted">{warning}</p>}
+              </For>
+            </div>
+          )}
+        </Show>
+      </section>
+    </div>
+  );
 }

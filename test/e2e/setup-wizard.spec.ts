@@ -1,0 +1,248 @@
+/**
+ * First run end to end, against the compiled app and the fake model server (a separate process, see
+ * test/fixtures/fake-model/cli.ts) posing as a custom OpenAI-compatible provider: the wizard opens on
+ * its own, shows a clear message for an unreachable port and for a wrong key (the fake's real 401),
+ * validates as the user types, lists the models, finishes into a new chat, and the chat answers. Then
+ * Settings: the key is masked, agents export and import (a corrupted file changes nothing), skip works.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, REPO_ROOT, type SageApp, test } from "./fixtures.ts";
+
+const BUN = join(REPO_ROOT, "node_modules", ".bin", "bun");
+const FAKE_CLI = join(REPO_ROOT, "test", "fixtures", "fake-model", "cli.ts");
+const API_KEY = "sk-e2e-wizard-key-5f2c91d7";
+const REPLY = "Hello from the fake model";
+
+interface FakeModelProcess {
+  url: string;
+  control: string;
+  process: ChildProcess;
+}
+
+async function startFakeModel(): Promise<FakeModelProcess> {
+  const child = spawn(BUN, [FAKE_CLI, "--api-key", API_KEY, "--default-text", REPLY], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const urls = await new Promise<{ url: string; control: string }>((resolveUrls, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the fake model printed nothing:\n${output}`)), 15_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const line = output.split("\n")[0];
+      if (output.includes("\n") && line) {
+        clearTimeout(timer);
+        resolveUrls(JSON.parse(line) as { url: string; control: string });
+      }
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.on("exit", (code) => reject(new Error(`the fake model exited (${code}):\n${output}`)));
+  });
+  return { ...urls, process: child };
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 9;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function apiGet(request: APIRequestContext, sage: SageApp, path: string): Promise<string> {
+  const response = await request.get(`${sage.baseURL}${path}`, {
+    headers: { authorization: `Bearer ${sage.token}` },
+  });
+  expect(response.status()).toBe(200);
+  return response.text();
+}
+
+/** Run the wizard through against the fake model (used by the Settings test to get a configured app). */
+async function finishWizard(page: Page, fake: FakeModelProcess): Promise<void> {
+  await page.getByTestId("preset-custom").click();
+  await page.getByTestId("provider-name").fill("Fake");
+  await page.getByTestId("provider-base-url").fill(fake.url);
+  await page.getByTestId("provider-api-key").fill(API_KEY);
+  await page.getByTestId("test-connection").click();
+  await expect(page.getByTestId("connection-result")).toHaveAttribute("data-ok", "true");
+  await page.getByTestId("default-model").selectOption("fake-model");
+  await page.getByTestId("provider-save").click();
+  await expect(page).toHaveURL(/\/s\/[^/]+$/);
+}
+
+let fake: FakeModelProcess;
+test.beforeEach(async () => {
+  fake = await startFakeModel();
+});
+test.afterEach(() => {
+  fake.process.kill("SIGTERM");
+});
+
+test("first run: the wizard, its failure messages, then chatting right away", async ({
+  page,
+  request,
+  sage,
+}) => {
+  test.setTimeout(90_000);
+  await page.goto(sage.launchUrl);
+  await expect(page).toHaveURL(/\/setup$/);
+  await expect(page.getByTestId("setup-step-provider")).toBeVisible();
+  for (const preset of [
+    "openai",
+    "anthropic",
+    "google",
+    "deepseek",
+    "openrouter",
+    "moonshot",
+    "zhipu",
+    "dashscope",
+    "ollama",
+    "lmstudio",
+  ]) {
+    await expect(page.getByTestId(`preset-${preset}`)).toBeVisible();
+  }
+  await expect(
+    page.getByTestId("key-storage-notice").or(page.getByTestId("key-storage-keychain")),
+  ).toBeVisible();
+
+  await page.getByTestId("preset-custom").click();
+  await expect(page.getByTestId("setup-step-connect")).toBeVisible();
+
+  // Validation as the user types.
+  await page.getByTestId("provider-name").fill("");
+  await expect(page.getByTestId("error-provider-name")).toHaveText("Required.");
+  await page.getByTestId("provider-name").fill("Fake");
+  await expect(page.getByTestId("error-provider-name")).toBeHidden();
+  await page.getByTestId("provider-base-url").fill("localhost:1234");
+  await expect(page.getByTestId("error-provider-base-url")).toContainText("http://");
+  await expect(page.getByTestId("test-connection")).toBeDisabled();
+
+  // Unreachable port.
+  await page.getByTestId("provider-base-url").fill(`http://127.0.0.1:${await closedPort()}/v1`);
+  await page.getByTestId("provider-api-key").fill(API_KEY);
+  await page.getByTestId("test-connection").click();
+  const result = page.getByTestId("connection-result");
+  await expect(result).toHaveAttribute("data-code", "network");
+  await expect(page.getByTestId("connection-headline")).toHaveText("The server cannot be reached.");
+  await expect(page.getByTestId("connection-message")).toContainText("could not be reached");
+
+  // Wrong key: the fake answers a real 401.
+  await page.getByTestId("provider-base-url").fill(fake.url);
+  await page.getByTestId("provider-api-key").fill("sk-wrong-key-000000");
+  await page.getByTestId("test-connection").click();
+  await expect(result).toHaveAttribute("data-code", "auth");
+  await expect(page.getByTestId("connection-headline")).toHaveText("The API key was rejected.");
+  await expect(page.getByTestId("connection-message")).toContainText("401");
+  await expect(page.getByTestId("default-model")).toHaveCount(0);
+
+  // The right key: models listed, a tiny real request answered.
+  await page.getByTestId("provider-api-key").fill(API_KEY);
+  await page.getByTestId("test-connection").click();
+  await expect(result).toHaveAttribute("data-ok", "true");
+  await expect(page.getByTestId("connection-headline")).toContainText("fake-model");
+  await expect(page.getByTestId("default-model")).toHaveValue("fake-model");
+  await page.getByTestId("provider-save").click();
+
+  // A new chat with the default agent, and it answers.
+  await expect(page).toHaveURL(/\/s\/[^/]+$/);
+  await page.getByTestId("composer-input").fill("Hi there");
+  await page.getByTestId("send").click();
+  await expect(page.locator('[data-testid="message"][data-role="assistant"]').getByText(REPLY)).toBeVisible({
+    timeout: 30_000,
+  });
+
+  const providers = JSON.parse(await apiGet(request, sage, "/api/providers")) as {
+    providers: { name: string; isDefault: boolean; defaultModel: string; keyHint: string }[];
+  };
+  expect(providers.providers).toEqual([
+    expect.objectContaining({
+      name: "Fake",
+      isDefault: true,
+      defaultModel: "fake-model",
+      keyHint: `sk-…${API_KEY.slice(-4)}`,
+    }),
+  ]);
+  const status = JSON.parse(await apiGet(request, sage, "/api/setup/status")) as { needsSetup: boolean };
+  expect(status.needsSetup).toBe(false);
+  expect(await page.content()).not.toContain(API_KEY);
+
+  // Reloading the start page no longer opens the wizard.
+  await page.goto(`${sage.baseURL}/`);
+  await expect(page.getByTestId("setup-page")).toHaveCount(0);
+});
+
+test("settings: masked key, agent export and import, corrupted file refused", async ({ page, sage }) => {
+  test.setTimeout(90_000);
+  await page.goto(sage.launchUrl);
+  await expect(page).toHaveURL(/\/setup$/);
+  await finishWizard(page, fake);
+
+  await page.goto(`${sage.baseURL}/settings/providers`);
+  const row = page.getByTestId("provider-row");
+  await expect(row).toContainText(`sk-…${API_KEY.slice(-4)}`);
+  await row.getByTestId("provider-edit").click();
+  await expect(page.getByTestId("provider-api-key")).toHaveValue("");
+  expect(await page.content()).not.toContain(API_KEY);
+  await page.getByTestId("provider-cancel").click();
+
+  await page.goto(`${sage.baseURL}/settings/agents`);
+  await page.getByTestId("agent-new").click();
+  await page.getByTestId("agent-save").click();
+  await expect(page.getByTestId("error-agent-name")).toHaveText("Required.");
+  await page.getByTestId("agent-name").fill("sage");
+  await expect(page.getByTestId("error-agent-name")).toHaveText("This name is already used.");
+  await page.getByTestId("agent-name").fill("Researcher");
+  await page.getByTestId("agent-workspace").fill("relative/folder");
+  await expect(page.getByTestId("error-agent-workspace")).toContainText("absolute path");
+  await page.getByTestId("agent-workspace").fill("");
+  await page.getByTestId("agent-system-prompt").fill("Cite every source.");
+  await page.getByTestId("agent-save").click();
+  await expect(page.getByTestId("agent-row").filter({ hasText: "Researcher" })).toBeVisible();
+
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("agent-export-yaml").click();
+  const download = await downloading;
+  const exported = readFileSync(await download.path(), "utf8");
+  expect(exported).toContain("format: sage.agent.v1");
+  expect(exported).toContain("Cite every source.");
+
+  await page.getByTestId("agent-import-file").setInputFiles({
+    name: "researcher.yaml",
+    mimeType: "application/yaml",
+    buffer: Buffer.from(exported),
+  });
+  await expect(page.getByTestId("agent-row").filter({ hasText: "Researcher (2)" })).toBeVisible();
+  const count = await page.getByTestId("agent-row").count();
+
+  await page.getByTestId("agent-import-file").setInputFiles({
+    name: "broken.json",
+    mimeType: "application/json",
+    buffer: Buffer.from('{"format": "sage.agent.v1", "agent": {"name": ""'),
+  });
+  await expect(
+    page.getByTestId("toast").filter({ hasText: "Import refused, nothing changed" }),
+  ).toBeVisible();
+  await expect(page.getByTestId("agent-row")).toHaveCount(count);
+});
+
+test("the wizard can be skipped and reopened from Settings", async ({ page, sage }) => {
+  await page.goto(sage.launchUrl);
+  await expect(page).toHaveURL(/\/setup$/);
+  await page.getByTestId("setup-skip").click();
+  await expect(page).not.toHaveURL(/\/setup$/);
+  await page.goto(`${sage.baseURL}/`);
+  await expect(page.getByTestId("setup-page")).toHaveCount(0);
+  await page.goto(`${sage.baseURL}/settings/providers`);
+  await page.getByTestId("rerun-setup").click();
+  await expect(page).toHaveURL(/\/setup$/);
+  await expect(page.getByTestId("setup-step-provider")).toBeVisible();
+});

@@ -1,0 +1,50 @@
+/** A modal yes/no question for destructive settings actions (Escape cancels; focus starts on cancel). */
+import { AlertDialog } from "@kobalte/core/alert-dialog";
+import type { JSX } from "solid-js";
+import { t } from "../../i18n/index.ts";
+
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  description: JSX.Element;
+  confirmLabel: string;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  let cancel!: HTMLButtonElement;
+  return (
+    <AlertDialog open={props.open} onOpenChange={(open) => !open && props.onCancel()}>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay class="fixed inset-0 bg-black/40 z-40" />
+        <div class="fixed inset-0 z-50 grid place-items-center p-4">
+          <AlertDialog.Content
+            class="card w-full max-w-md p-5 shadow-xl bg-bg"
+            data-testid="settings-confirm"
+            onOpenAutoFocus={(event) => {
+              event.preventDefault();
+              cancel.focus();
+            }}
+          >
+            <AlertDialog.Title class="text-base font-semibold m-0 mb-2">{props.title}</AlertDialog.Title>
+            <AlertDialog.Description as="div" class="text-sm mb-4">
+              {props.description}
+            </AlertDialog.Description>
+            <div class="flex justify-end gap-2">
+              <button type="button" class="btn-ghost" ref={cancel} onClick={() => props.onCancel()}>
+                {t("settings.cancel")}
+              </button>
+              <button
+                type="button"
+                class="btn-danger"
+                onClick={() => props.onConfirm()}
+                data-testid="settings-confirm-action"
+              >
+                {props.confirmLabel}
+              </button>
+            </div>
+          </AlertDialog.Content>
+        </div>
+      </AlertDialog.Portal>
+    </AlertDialog>
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * Typed calls to the providers, agents, settings and setup APIs. Failures throw `ApiError` (lib/api.ts)
+ * with the server's message and field.
+ */
+import type { Agent, AgentConfig } from "../../../../src/shared/agent.ts";
+import type { Provider } from "../../../../src/shared/provider.ts";
+import type {
+  ConnectionTestRequest,
+  ConnectionTestResult,
+  KeyStorage,
+  LocalServer,
+  ProviderDraft,
+  ProviderPreset,
+  ProviderUpdate,
+} from "../../../../src/shared/provider-input.ts";
+import type {
+  EnvironmentVariableInput,
+  EnvironmentVariableView,
+  SettingsPatch,
+  SetupStatus,
+  UserSettings,
+} from "../../../../src/shared/settings.ts";
+import type { SkillListResponse } from "../../../../src/shared/skills.ts";
+import type { ToolInfo } from "../../../../src/shared/tools-api.ts";
+import { api } from "../../lib/api.ts";
+
+export interface SettingsImportResult {
+  providers: { created: string[]; updated: string[] };
+  agents: { created: string[]; updated: string[] };
+  environment: number;
+  needKeys: string[];
+  warnings: string[];
+}
+
+export interface AgentImportResult {
+  agent: Agent;
+  warnings: string[];
+  renamedFrom?: string;
+}
+
+export interface AppPaths {
+  version: string;
+  mode: string;
+  home: string;
+  data: string;
+  logs: string;
+  config: string;
+  workspaces: string;
+  skills: string;
+  downloads: string;
+  database: string;
+  logFile: string | null;
+  keyStorage: KeyStorage;
+}
+
+export type FolderName = "data" | "logs" | "config" | "workspaces" | "skills" | "downloads";
+
+const json = (method: string, body?: unknown): RequestInit & { json?: unknown } => ({ method, json: body });
+
+export const providersApi = {
+  list: () => api<{ providers: Provider[]; keyStorage: KeyStorage }>("/api/providers"),
+  presets: () => api<{ presets: ProviderPreset[] }>("/api/providers/presets"),
+  detectLocal: () => api<{ servers: LocalServer[] }>("/api/providers/detect-local"),
+  test: (request: ConnectionTestRequest) =>
+    api<ConnectionTestResult>("/api/providers/test", json("POST", request)),
+  create: (draft: ProviderDraft) => api<Provider>("/api/providers", json("POST", draft)),
+  update: (id: string, update: ProviderUpdate) =>
+    api<Provider>(`/api/providers/${id}`, json("PATCH", update)),
+  remove: (id: string) =>
+    api<{ deleted: boolean; agentsReset: number }>(`/api/providers/${id}`, { method: "DELETE" }),
+  setDefault: (id: string) => api<Provider>(`/api/providers/${id}/default`, { method: "POST" }),
+  refreshModels: (id: string) => api<Provider>(`/api/providers/${id}/refresh-models`, { method: "POST" }),
+};
+
+export const agentsApi = {
+  create: (config: AgentConfig) => api<Agent>("/api/agents", json("POST", config)),
+  update: (id: string, config: AgentConfig) => api<Agent>(`/api/agents/${id}`, json("PUT", config)),
+  duplicate: (id: string) => api<Agent>(`/api/agents/${id}/duplicate`, { method: "POST" }),
+  setDefault: (id: string) => api<Agent>(`/api/agents/${id}/default`, { method: "POST" }),
+  remove: (id: string) =>
+    api<{ deleted: boolean; defaultAgentId: string }>(`/api/agents/${id}`, { method: "DELETE" }),
+  exportUrl: (id: string, format: "json" | "yaml") => `/api/agents/${id}/export?format=${format}`,
+  importFile: (content: string, fileName?: string) =>
+    api<AgentImportResult>("/api/agents/import", json("POST", { content, fileName })),
+  /** The tool catalogue; undefined when the tools API is not available. */
+  tools: () =>
+    api<{ tools: ToolInfo[] }>("/api/tools")
+      .then((result) => result.tools)
+      .catch(() => undefined),
+  /** Installed skills; undefined when the skills API is not available. */
+  skills: () =>
+    api<SkillListResponse>("/api/skills")
+      .then((result) => result.skills.filter((skill) => skill.valid).map((skill) => skill.name))
+      .catch(() => undefined),
+};
+
+export const settingsApi = {
+  get: () => api<UserSettings>("/api/settings"),
+  update: (patch: SettingsPatch) => api<UserSettings>("/api/settings", json("PATCH", patch)),
+  environment: () => api<{ variables: EnvironmentVariableView[] }>("/api/settings/environment"),
+  saveEnvironment: (variables: EnvironmentVariableInput[]) =>
+    api<{ variables: EnvironmentVariableView[] }>("/api/settings/environment", json("PUT", { variables })),
+  exportUrl: "/api/settings/export",
+  diagnosticsUrl: "/api/settings/diagnostics",
+  importFile: (content: string) =>
+    api<SettingsImportResult>("/api/settings/import", json("POST", { content })),
+  paths: () => api<AppPaths>("/api/settings/paths"),
+  openFolder: (folder: FolderName, path?: string) =>
+    api<{ opened: boolean; path: string }>("/api/settings/open-folder", json("POST", { folder, path })),
+  saveDownload: (fileName: string, base64: string) =>
+    api<{ path: string }>("/api/settings/save-download", json("POST", { fileName, base64 })),
+};
+
+export const setupApi = {
+  status: () => api<SetupStatus>("/api/setup/status"),
+  skip: () => api<{ skipped: boolean }>("/api/setup/skip", { method: "POST" }),
+  complete: (providerId: string, model: string, fastModel?: string) =>
+    api<{ provider: Provider; agent: Agent }>(
+      "/api/setup/complete",
+      json("POST", { providerId, model, fastModel }),
+    ),
+};
