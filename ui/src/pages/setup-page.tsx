@@ -78,26 +78,19 @@ export function SetupPage() {
                   <div>
                     <button
                       type="button"
-                      class="btn-ghost border border-line w-full justify-start"
+                      class="card p-3 w-full text-left hover:border-accent focus-visible:ring-2 focus-visible:ring-accent outline-none flex flex-col gap-1"
                       onClick={() => setChosen(preset())}
                       data-testid="preset-custom"
                     >
-                      {t("setup.custom")}
-                      <span class="text-xs text-muted font-normal">{t("setup.customHint")}</span>
+                      <span class="font-medium">{t("setup.custom")}</span>
+                      <span class="text-xs text-muted">{t("setup.customHint")}</span>
                     </button>
                   </div>
                 )}
               </Show>
-              <div class="flex justify-between items-center">
-                <Show when={existing()}>
-                  {(loaded) => <KeyStorageNotice storage={loaded().keyStorage} />}
-                </Show>
-                <button
-                  type="button"
-                  class="btn-ghost ml-auto"
-                  onClick={() => void skip()}
-                  data-testid="setup-skip"
-                >
+              <Show when={existing()}>{(loaded) => <KeyStorageNotice storage={loaded().keyStorage} />}</Show>
+              <div class="flex justify-end">
+                <button type="button" class="btn-ghost" onClick={() => void skip()} data-testid="setup-skip">
                   {t("setup.skip")}
                 </button>
               </div>

@@ -143,7 +143,7 @@ export function AgentForm(props: {
         />
       </Field>
 
-      <div class="grid gap-4 sm:grid-cols-3">
+      <div class="grid gap-4 2xl:grid-cols-3">
         <Field id="agent-provider" label={t("settings.agent.provider")}>
           <select
             id="agent-provider"

@@ -121,13 +121,13 @@ export function ApprovalRules(props: {
         fallback={<p class="m-0 text-xs text-muted">{t("settings.picker.unavailable")}</p>}
       >
         {(tools) => (
-          <div class="grid gap-x-4 gap-y-1 sm:grid-cols-2 max-h-64 overflow-y-auto">
+          <div class="grid gap-x-4 gap-y-1 2xl:grid-cols-2 max-h-64 overflow-y-auto">
             <For each={tools()}>
               {(tool) => (
-                <label class="flex items-center justify-between gap-2 text-sm">
+                <label class="flex items-center justify-between gap-2 text-sm min-w-0">
                   <span class="font-mono text-xs break-all">{tool.name}</span>
                   <select
-                    class="input w-36 py-1"
+                    class="input w-40 shrink-0 py-1"
                     value={props.value[tool.name] ?? ""}
                     onChange={(event) => set(tool.name, event.currentTarget.value)}
                     aria-label={t("settings.agent.approvalOf", { tool: tool.name })}

@@ -19,9 +19,11 @@ export function ConnectionResult(props: { result: ConnectionTestResult }) {
       <p class="m-0 font-medium" data-testid="connection-headline">
         {headline()}
       </p>
-      <p class="m-0 mt-0.5 text-fg/80" data-testid="connection-message">
-        {props.result.message}
-      </p>
+      <Show when={!props.result.ok}>
+        <p class="m-0 mt-0.5 text-fg/80" data-testid="connection-message">
+          {props.result.message}
+        </p>
+      </Show>
       <Show when={props.result.ok && props.result.models.length > 0}>
         <p class="m-0 mt-0.5 text-muted text-xs">
           {t("settings.test.models", { count: props.result.models.length })}
