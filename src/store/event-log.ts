@@ -9,6 +9,9 @@
  *   of events per second. A producer that never yields to the event loop (a provider stream whose
  *   bytes are all buffered is consumed in microtasks only) would starve that flush, so `append` also
  *   flushes itself once the oldest queued event is FLUSH_AFTER_MS old or FLUSH_AT_COUNT are queued.
+ * - Consecutive text deltas of one part that wait in the queue together become one event (one seq,
+ *   the texts joined): the transcript is the same, with far fewer rows and socket messages when a
+ *   model streams faster than one token per loop turn. A delta that arrives alone is sent alone.
  * - Ephemeral events (see EPHEMERAL_EVENTS) are not stored and carry the current seq without advancing
  *   it; they are delivered in order with the stored ones.
  * - An event is serialised when appended: it shows the state at that moment even if the objects it
@@ -31,6 +34,11 @@ export interface LoggedEvent {
 
 export type EventListener = (events: LoggedEvent[]) => void;
 
+/** A queued event; `merged` holds the texts of later deltas joined into it before it is written. */
+interface QueuedEvent extends LoggedEvent {
+  merged?: string[];
+}
+
 /** Longest time an event waits in the queue while appends keep coming (about one UI frame). */
 export const FLUSH_AFTER_MS = 16;
 /** Most events queued before `append` writes them itself. */
@@ -40,7 +48,7 @@ const INSERT_ROWS = 32;
 
 export class EventLog {
   private readonly lastSeqs = new Map<string, number>();
-  private queue: LoggedEvent[] = [];
+  private queue: QueuedEvent[] = [];
   private flushScheduled = false;
   /** performance.now() when the oldest queued event was appended. */
   private queuedSince = 0;
@@ -72,17 +80,13 @@ export class EventLog {
   }
 
   /**
-   * Stamp and queue; returns the stamped event. Delivery happens after the write: later this turn, or
-   * within this call when the queue is old or long (see FLUSH_AFTER_MS).
+   * Stamp and queue; returns the stamped event (for a delta joined to the queued one before it, that
+   * event). Delivery happens after the write: later this turn, or within this call when the queue is
+   * old or long (see FLUSH_AFTER_MS).
    */
   append(draft: DraftEvent): ServerEvent {
-    const ephemeral = EPHEMERAL_EVENTS.has(draft.type);
-    const seq = ephemeral ? this.lastSeq(draft.sessionId) : this.lastSeq(draft.sessionId) + 1;
-    if (!ephemeral) this.lastSeqs.set(draft.sessionId, seq);
-    const event = { ...draft, seq, at: Date.now() } as ServerEvent;
-    const json = JSON.stringify(event);
-    this.queue.push({ event, json });
-    if (this.queue.length === 1) this.queuedSince = performance.now();
+    const merged = draft.type === "message.part.delta" ? this.mergeDelta(draft) : undefined;
+    const event = merged ?? this.enqueue(draft);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -95,12 +99,45 @@ export class EventLog {
     return event;
   }
 
+  private enqueue(draft: DraftEvent): ServerEvent {
+    const ephemeral = EPHEMERAL_EVENTS.has(draft.type);
+    const seq = ephemeral ? this.lastSeq(draft.sessionId) : this.lastSeq(draft.sessionId) + 1;
+    if (!ephemeral) this.lastSeqs.set(draft.sessionId, seq);
+    const event = { ...draft, seq, at: Date.now() } as ServerEvent;
+    this.queue.push({ event, json: JSON.stringify(event) });
+    if (this.queue.length === 1) this.queuedSince = performance.now();
+    return event;
+  }
+
+  /** Join a delta to the queued delta of the same part right before it; undefined when there is none. */
+  private mergeDelta(draft: Extract<DraftEvent, { type: "message.part.delta" }>): ServerEvent | undefined {
+    const last = this.queue[this.queue.length - 1];
+    const previous = last?.event;
+    if (
+      !last ||
+      previous?.type !== "message.part.delta" ||
+      previous.sessionId !== draft.sessionId ||
+      previous.messageId !== draft.messageId ||
+      previous.partId !== draft.partId
+    )
+      return undefined;
+    if (last.merged) last.merged.push(draft.delta);
+    else last.merged = [draft.delta];
+    return previous;
+  }
+
   /** Write everything queued and deliver it. Safe to call at any time (shutdown, tests). */
   flush(): void {
     this.flushScheduled = false;
     if (this.queue.length === 0) return;
-    const batch = this.queue;
+    const batch: LoggedEvent[] = this.queue;
     this.queue = [];
+    for (const entry of batch as QueuedEvent[]) {
+      if (!entry.merged || entry.event.type !== "message.part.delta") continue;
+      entry.event.delta += entry.merged.join("");
+      entry.json = JSON.stringify(entry.event);
+      entry.merged = undefined;
+    }
     const stored = batch.filter((entry) => !EPHEMERAL_EVENTS.has(entry.event.type));
     if (stored.length > 0) {
       this.db.transaction(() => {

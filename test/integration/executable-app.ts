@@ -6,6 +6,9 @@
  * starts on that dir. Used by the crash test and scripts/bench/stream.ts.
  */
 
+import { initialize } from "../../src/core/lifecycle.ts";
+import { Logger } from "../../src/core/logger.ts";
+import { resolvePaths } from "../../src/core/paths.ts";
 import type { FakeModel } from "../fixtures/fake-model/index.ts";
 import { type AppProcess, spawnApp } from "../support/app-process.ts";
 import { ensureExecutable } from "../support/build-artifacts.ts";
@@ -21,13 +24,36 @@ export interface RunningExecutable {
   api<T>(path: string, init?: { method?: string; json?: unknown }): Promise<{ status: number; body: T }>;
 }
 
+/** Seed `dataDir` with a default provider pointing at `model` (a fake in this process, or its URL). */
 export async function seedDataDir(
   dataDir: string,
-  fake: FakeModel,
-  options: { providerKind?: "openai-compatible" | "anthropic" } = {},
+  model: FakeModel | string,
+  options: { providerKind?: "openai-compatible" | "anthropic"; apiKey?: string } = {},
 ): Promise<void> {
-  const app = await startTestApp({ dataDir, fake, providerKind: options.providerKind });
-  await app.stop();
+  if (typeof model !== "string") {
+    const app = await startTestApp({ dataDir, fake: model, providerKind: options.providerKind });
+    await app.stop();
+    return;
+  }
+  const backend = await initialize({
+    paths: resolvePaths({}, dataDir),
+    logger: new Logger({ level: "error", console: false }),
+    mode: "serve",
+    compiled: false,
+  });
+  try {
+    await backend.context.providers.create({
+      name: "Fake",
+      kind: options.providerKind ?? "openai-compatible",
+      baseUrl: model,
+      apiKey: options.apiKey ?? "test-key-0001",
+      models: [{ id: "fake-model", contextWindow: 128_000, tools: true, vision: true }],
+      defaultModel: "fake-model",
+      isDefault: true,
+    });
+  } finally {
+    await backend.shutdown();
+  }
 }
 
 /** Start `dist/sage --serve --no-open` on `dataDir` (building it first when missing or stale). */

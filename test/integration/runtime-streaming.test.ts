@@ -38,7 +38,9 @@ describe("streaming", () => {
     const stored = loggedEvents(session.socket, session.sessionId);
     expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
     const deltas = session.socket.ofType("message.part.delta");
-    expect(deltas.map((d) => d.delta)).toEqual(chunks);
+    // Chunks that wait in the log together are joined; the text and its order are exact.
+    expect(deltas.map((d) => d.delta).join("")).toBe(chunks.join(""));
+    expect(deltas.length).toBeGreaterThanOrEqual(1);
     // Deltas come after the part was created and before the turn ended.
     const types = stored.map((e) => e.type);
     expect(types.indexOf("message.part.updated")).toBeLessThan(types.indexOf("message.part.delta"));
