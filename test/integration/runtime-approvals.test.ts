@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
 import {
   configureAgent,
   ended,
@@ -239,6 +239,53 @@ describe("shell and agent rules", () => {
       expect(session.socket.ofType("approval.requested")).toHaveLength(0);
       expect(readFileSync(join(workspaceRoot(app), "out/allowed.txt"), "utf8")).toBe("yes");
       expect(audit("call_allowed")).toEqual({ tool: "write_file", decision: "allowed", status: "completed" });
+      session.socket.close();
+    } finally {
+      configureAgent(app, { approvals: {} });
+    }
+  });
+
+  test("a window reloaded while an approval waits shows it again and can answer it", async () => {
+    const session = await openSession(app);
+    app.fake.enqueue({ toolCalls: [writeCall("call_reload", "out/reload.txt", "r")] }, { text: "Written." });
+    const started = await submit(session, "Write after reload");
+    const request = await session.socket.waitFor("approval.requested");
+    session.socket.close();
+    const reloaded = await TestSocket.connect(app);
+    reloaded.send({ type: "subscribe", sessionId: session.sessionId, afterSeq: 0 });
+    await reloaded.waitFor("subscribed");
+    const state = reloaded.transcript(session.sessionId);
+    expect(Object.keys(state.approvals)).toEqual([request.approvalId]);
+    expect(state.status).toBe("waiting");
+    reloaded.send({
+      type: "approve",
+      sessionId: session.sessionId,
+      approvalId: request.approvalId,
+      decision: "once",
+    });
+    const end = await reloaded.waitFor("turn.ended", (e) => e.turnId === started.turnId);
+    expect(end.status).toBe("completed");
+    expect(readFileSync(join(workspaceRoot(app), "out/reload.txt"), "utf8")).toBe("r");
+    reloaded.close();
+  });
+
+  test("stop while an approved shell command runs ends it and the turn promptly", async () => {
+    configureAgent(app, { approvals: { shell: "allow" } });
+    try {
+      const session = await openSession(app);
+      app.fake.enqueue({
+        toolCalls: [{ id: "call_sleep", name: "shell", arguments: { command: "sleep 30" } }],
+      });
+      const started = await submit(session, "Wait a long time");
+      await session.socket.waitFor("tool.started");
+      const stoppedAt = Date.now();
+      session.socket.send({ type: "stop", sessionId: session.sessionId });
+      expect((await ended(session, started.turnId)).status).toBe("stopped");
+      expect(Date.now() - stoppedAt).toBeLessThan(5000);
+      // The shell tool reports the stop itself (with any output so far); the command did not run on.
+      const [tool] = partsOf(await storedMessages(app, session.sessionId), "tool");
+      expect(tool?.output?.text).toContain("stopped by the user");
+      expect(tool?.output?.details?.stopped).toBe(true);
       session.socket.close();
     } finally {
       configureAgent(app, { approvals: {} });

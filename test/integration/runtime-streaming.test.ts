@@ -167,6 +167,28 @@ describe("submissions", () => {
   });
 });
 
+test("stop also clears the queue: queued messages are dequeued and never run", async () => {
+  const session = await openSession(app);
+  const before = modelRequests(app).length;
+  app.fake.enqueue({ text: Array.from({ length: 40 }, (_, i) => `x${i} `), tokenDelayMs: 25 });
+  const started = await submit(session, "Slow one");
+  for (const id of ["q-a", "q-b"])
+    session.socket.send({ type: "submit", sessionId: session.sessionId, clientTurnId: id, text: id });
+  await session.socket.waitFor("turn.queued", (e) => e.clientTurnId === "q-b");
+  expect(session.socket.transcript(session.sessionId).queued.map((q) => q.clientTurnId)).toEqual([
+    "q-a",
+    "q-b",
+  ]);
+  session.socket.send({ type: "stop", sessionId: session.sessionId });
+  expect((await ended(session, started.turnId)).status).toBe("stopped");
+  expect(session.socket.ofType("turn.dequeued").map((e) => e.clientTurnId)).toEqual(["q-a", "q-b"]);
+  await Bun.sleep(100);
+  expect(session.socket.ofType("turn.started")).toHaveLength(1);
+  expect(modelRequests(app).length - before).toBe(1);
+  expect(session.socket.transcript(session.sessionId).queued).toEqual([]);
+  session.socket.close();
+});
+
 describe("bad frames", () => {
   test("each bad frame gets an error event and the socket keeps working", async () => {
     const session = await openSession(app);
