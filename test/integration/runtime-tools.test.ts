@@ -3,7 +3,7 @@
  * order), questions to the user, the plan, and bad arguments the model then corrects.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startTestApp, type TestApp } from "./runtime-harness.ts";
 import {
@@ -96,6 +96,33 @@ describe("one tool call", () => {
     const [tool] = partsOf(await storedMessages(app, session.sessionId), "tool");
     expect(tool?.status).toBe("error");
     expect(tool?.error).toBeTruthy();
+    session.socket.close();
+  });
+
+  test("a long result is cut for the model (head and tail) and saved whole in the workspace", async () => {
+    const root = workspaceRoot(app);
+    const lines = Array.from(
+      { length: 1500 },
+      (_, i) => `line ${String(i).padStart(4, "0")} ${"x".repeat(90)}`,
+    );
+    writeFileSync(join(root, "notes", "long.txt"), `${lines.join("\n")}\n`);
+    const session = await openSession(app);
+    const from = app.fake.requests.length;
+    app.fake.enqueue(
+      { toolCalls: [{ id: "call_long", name: "read_file", arguments: { path: "notes/long.txt" } }] },
+      { text: "Long indeed." },
+    );
+    expect((await runTurn(session, "Read the long file")).status).toBe("completed");
+    const [result] = toolResults(modelRequests(app, from)[1]);
+    expect(result?.content.length).toBeLessThan(31_000);
+    expect(result?.content).toContain("line 0000");
+    expect(result?.content).toContain("line 1499");
+    expect(result?.content).toContain("characters omitted");
+    const [tool] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(tool?.output?.truncated).toBe(true);
+    const saved = readFileSync(join(root, tool?.output?.fullOutputPath ?? "missing"), "utf8");
+    expect(saved).toContain("line 0750");
+    expect(saved.length).toBeGreaterThan(150_000);
     session.socket.close();
   });
 });
