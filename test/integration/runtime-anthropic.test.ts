@@ -94,7 +94,9 @@ describe("Anthropic wire format", () => {
     expect(JSON.stringify(results[1]?.content)).toContain("readme.md");
     // The assistant turn sent back carries the tool_use blocks with their ids and inputs.
     const assistant = (requests[1]?.body?.messages ?? []).find((m) => m.role === "assistant");
-    const uses = (assistant?.content as unknown as ContentBlock[]).filter((b) => b.type === "tool_use");
+    const uses = ((assistant?.content ?? []) as unknown as ContentBlock[]).filter(
+      (b) => b.type === "tool_use",
+    );
     expect(uses.map((b) => b.id)).toEqual(["toolu_read", "toolu_list", "toolu_glob"]);
     const tools = partsOf(await storedMessages(app, session.sessionId), "tool");
     expect(tools.map((t) => t.status)).toEqual(["completed", "completed", "completed"]);
