@@ -5,7 +5,7 @@
  * time to its last screen, rAF frame times over a scripted scroll to the very top (every older page
  * loads on the way) and back, and the JS heap (Chromium only).
  *
- *   bun scripts/bench/long-chat.ts [--messages N] [--executable PATH] [--skip-window]
+ *   bun scripts/bench/long-chat.ts [--messages N] [--executable PATH] [--skip-window] [--seed-only DIR]
  * Targets: last screen < 300 ms; 95% of frames < 16.7 ms.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -147,6 +147,12 @@ async function inWebview(dataDir: string, sessionId: string): Promise<Result> {
 if (!existsSync(executable)) {
   console.error(`${executable} is missing: build it first (bun run build).`);
   process.exit(1);
+}
+// --seed-only DIR: just write the session into DIR (to open it by hand or profile it) and print its id.
+const seedOnly = flag("--seed-only");
+if (seedOnly) {
+  console.log(seed(resolve(seedOnly)));
+  process.exit(0);
 }
 const dataDir = mkdtempSync(join(tmpdir(), "sage-bench-long-"));
 const sessionId = seed(dataDir);

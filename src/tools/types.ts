@@ -106,7 +106,10 @@ export interface ToolDefinition<S extends TSchema = TSchema> {
   parameters: S;
   kind: ToolKind;
   /** Summarise a call for an approval prompt; defaults to the tool name and JSON arguments. */
-  describe?(params: Static<S>, ctx: Pick<ToolContext, "workspace">): ApprovalDescription | Promise<ApprovalDescription>;
+  describe?(
+    params: Static<S>,
+    ctx: Pick<ToolContext, "workspace">,
+  ): ApprovalDescription | Promise<ApprovalDescription>;
   /** Absolute paths this call may change, snapshotted before it runs so the turn can be undone. */
   touches?(params: Static<S>, ctx: Pick<ToolContext, "workspace">): string[];
   execute(params: Static<S>, ctx: ToolContext): Promise<ToolResult>;

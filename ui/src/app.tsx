@@ -1,5 +1,5 @@
 /** The app frame: sidebar, the routed page, dialogs and toasts, global shortcuts. */
-import { createMemo, createSignal, Match, onCleanup, onMount, Switch } from "solid-js";
+import { createMemo, createSignal, lazy, Match, onCleanup, onMount, Switch } from "solid-js";
 import { AboutDialog } from "./components/about-dialog.tsx";
 import { ChatPage } from "./components/chat/chat-page.tsx";
 import { CommandPalette } from "./components/command-palette.tsx";
@@ -9,13 +9,17 @@ import { ShortcutsDialog } from "./components/shortcuts-dialog.tsx";
 import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
 import { parseRoute, path } from "./lib/router.ts";
-import { SettingsPage } from "./pages/settings-page.tsx";
-import { SetupPage } from "./pages/setup-page.tsx";
-import { SkillsPage } from "./pages/skills-page.tsx";
-import { ToolsPage } from "./pages/tools-page.tsx";
 import { loadAgents } from "./state/agents.ts";
 import { socket } from "./state/connection.ts";
 import { loadSessions } from "./state/sessions.ts";
+
+// Pages other than the chat load on first visit: the first screen only pays for what it shows.
+const SettingsPage = lazy(() =>
+  import("./pages/settings-page.tsx").then((m) => ({ default: m.SettingsPage })),
+);
+const SetupPage = lazy(() => import("./pages/setup-page.tsx").then((m) => ({ default: m.SetupPage })));
+const SkillsPage = lazy(() => import("./pages/skills-page.tsx").then((m) => ({ default: m.SkillsPage })));
+const ToolsPage = lazy(() => import("./pages/tools-page.tsx").then((m) => ({ default: m.ToolsPage })));
 
 export function App() {
   const route = createMemo(() => parseRoute(path()));

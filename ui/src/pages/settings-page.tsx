@@ -22,7 +22,10 @@ export function SettingsPage(props: { section?: string }) {
   const current = () => props.section ?? "general";
   return (
     <div class="flex-1 flex min-h-0">
-      <nav class="w-52 shrink-0 border-r border-line p-3 flex flex-col gap-1" aria-label={t("settings.title")}>
+      <nav
+        class="w-52 shrink-0 border-r border-line p-3 flex flex-col gap-1"
+        aria-label={t("settings.title")}
+      >
         <h1 class="text-base font-semibold px-2 mb-2">{t("settings.title")}</h1>
         <For each={SECTIONS}>
           {(section) => (

@@ -110,7 +110,8 @@ export async function loadOlder(sessionId: string): Promise<void> {
           state.parts[message.info.id] = message.parts;
           ids.push(message.info.id);
         }
-        state.order.unshift(...ids);
+        // One new array, not unshift: shifting a 10,000-entry store array would signal every index.
+        state.order = [...ids, ...state.order];
       }),
     );
     entry.setMeta({ loadingOlder: false, hasMore: page.hasMore });

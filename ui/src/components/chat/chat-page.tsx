@@ -12,6 +12,7 @@ import { createSession, sessions } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { transcript } from "../../state/transcripts.ts";
 import { startNewChat } from "../layout/sidebar.tsx";
+import { WorkspacePanel } from "../workspace/workspace-panel.tsx";
 import { ChatHeader } from "./chat-header.tsx";
 import { Composer } from "./composer.tsx";
 import { EmptyState } from "./empty-state.tsx";
@@ -63,6 +64,12 @@ function Welcome() {
 function SessionView(props: { sessionId: string; focusMessageId?: string }) {
   const open = transcript(props.sessionId);
   const [editing, setEditing] = createSignal<{ messageId: string; text: string } | undefined>();
+  const [workspaceOpen, setWorkspaceOpen] = createSignal(localStorage.getItem("sage.workspaceOpen") === "1");
+  const toggleWorkspace = () => {
+    const next = !workspaceOpen();
+    setWorkspaceOpen(next);
+    localStorage.setItem("sage.workspaceOpen", next ? "1" : "0");
+  };
   const summary = () => sessions.byId[props.sessionId];
   const agentId = () => summary()?.agentId;
   const agentLabel = () => agentLabelOf(agentId());
@@ -106,85 +113,96 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
   };
 
   return (
-    <div class="flex-1 flex flex-col min-h-0" data-testid="chat-view" data-session-id={props.sessionId}>
-      <ChatHeader
-        sessionId={props.sessionId}
-        title={summary()?.title ?? ""}
-        agentLabel={agentLabel()}
-        agentId={agentId()}
-      />
-      <div class="sr-only" role="status" aria-live="polite" data-testid="turn-status">
-        {statusText()}
-      </div>
-      <Switch>
-        <Match when={open.meta.loading}>
-          <div class="flex-1 grid place-items-center text-muted text-sm">{t("common.loading")}</div>
-        </Match>
-        <Match when={open.meta.error}>
-          <div class="flex-1 grid place-items-center text-danger text-sm" role="alert">
-            {open.meta.error}
-          </div>
-        </Match>
-        <Match when={open.state.order.length === 0 && !running()}>
-          <EmptyState
-            agentLabel={agentLabel()}
-            description={agentById(agentId())?.config.description}
-            onExample={(text) =>
-              send({ type: "submit", sessionId: props.sessionId, clientTurnId: newClientTurnId(), text })
-            }
-          />
-        </Match>
-        <Match when={true}>
-          <MessageList transcript={open} ctx={ctx} focusMessageId={props.focusMessageId} />
-        </Match>
-      </Switch>
-      <div class="shrink-0 flex flex-col gap-1">
-        <TodoPanel todos={open.state.todos} />
-        <Show when={open.state.retry}>
-          {(retry) => (
-            <p
-              class="mx-auto w-full max-w-3xl px-4 m-0 text-xs text-warn"
-              role="status"
-              data-testid="retry-notice"
-            >
-              {t("chat.retrying", {
-                seconds: Math.ceil(retry().delayMs / 1000),
-                attempt: retry().attempt,
-                reason: retry().reason,
-              })}
-            </p>
-          )}
-        </Show>
-        <Show when={open.state.queued.length > 0}>
-          <ul
-            class="mx-auto w-full max-w-3xl px-4 m-0 list-none flex flex-col gap-1"
-            data-testid="queued-turns"
-          >
-            <For each={open.state.queued}>
-              {(item) => (
-                <li class="text-xs text-muted flex gap-2">
-                  <span class="rounded-full border border-line px-2">{t("chat.queued")}</span>
-                  <span class="truncate">{item.text}</span>
-                </li>
-              )}
-            </For>
-          </ul>
-        </Show>
-        <div class="mx-auto w-full max-w-3xl px-4">
-          <For each={[...questions(), ...toolQuestions()]}>
-            {(question) => <QuestionCard question={question} sessionId={props.sessionId} />}
-          </For>
+    <div class="flex-1 flex min-h-0 min-w-0">
+      <div
+        class="flex-1 flex flex-col min-h-0 min-w-0"
+        data-testid="chat-view"
+        data-session-id={props.sessionId}
+      >
+        <ChatHeader
+          sessionId={props.sessionId}
+          title={summary()?.title ?? ""}
+          agentLabel={agentLabel()}
+          agentId={agentId()}
+          onToggleWorkspace={toggleWorkspace}
+          workspaceOpen={workspaceOpen()}
+        />
+        <div class="sr-only" role="status" aria-live="polite" data-testid="turn-status">
+          {statusText()}
         </div>
+        <Switch>
+          <Match when={open.meta.loading}>
+            <div class="flex-1 grid place-items-center text-muted text-sm">{t("common.loading")}</div>
+          </Match>
+          <Match when={open.meta.error}>
+            <div class="flex-1 grid place-items-center text-danger text-sm" role="alert">
+              {open.meta.error}
+            </div>
+          </Match>
+          <Match when={open.state.order.length === 0 && !running()}>
+            <EmptyState
+              agentLabel={agentLabel()}
+              description={agentById(agentId())?.config.description}
+              onExample={(text) =>
+                send({ type: "submit", sessionId: props.sessionId, clientTurnId: newClientTurnId(), text })
+              }
+            />
+          </Match>
+          <Match when={true}>
+            <MessageList transcript={open} ctx={ctx} focusMessageId={props.focusMessageId} />
+          </Match>
+        </Switch>
+        <div class="shrink-0 flex flex-col gap-1">
+          <TodoPanel todos={open.state.todos} />
+          <Show when={open.state.retry}>
+            {(retry) => (
+              <p
+                class="mx-auto w-full max-w-3xl px-4 m-0 text-xs text-warn"
+                role="status"
+                data-testid="retry-notice"
+              >
+                {t("chat.retrying", {
+                  seconds: Math.ceil(retry().delayMs / 1000),
+                  attempt: retry().attempt,
+                  reason: retry().reason,
+                })}
+              </p>
+            )}
+          </Show>
+          <Show when={open.state.queued.length > 0}>
+            <ul
+              class="mx-auto w-full max-w-3xl px-4 m-0 list-none flex flex-col gap-1"
+              data-testid="queued-turns"
+            >
+              <For each={open.state.queued}>
+                {(item) => (
+                  <li class="text-xs text-muted flex gap-2">
+                    <span class="rounded-full border border-line px-2">{t("chat.queued")}</span>
+                    <span class="truncate">{item.text}</span>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+          <div class="mx-auto w-full max-w-3xl px-4">
+            <For each={[...questions(), ...toolQuestions()]}>
+              {(question) => <QuestionCard question={question} sessionId={props.sessionId} />}
+            </For>
+          </div>
+        </div>
+        <Composer
+          sessionId={props.sessionId}
+          agentLabel={agentLabel()}
+          running={running()}
+          editing={editing()}
+          onCancelEdit={() => setEditing(undefined)}
+          onEditLast={editLast}
+          onClear={() => void startNewChat()}
+        />
       </div>
-      <Composer
-        sessionId={props.sessionId}
-        agentLabel={agentLabel()}
-        running={running()}
-        editing={editing()}
-        onCancelEdit={() => setEditing(undefined)}
-        onEditLast={editLast}
-        onClear={() => void startNewChat()}
-      />
+      <Show when={workspaceOpen() && agentId()}>
+        {(id) => <WorkspacePanel agentId={id()} sessionId={props.sessionId} onClose={toggleWorkspace} />}
+      </Show>
     </div>
   );
 }

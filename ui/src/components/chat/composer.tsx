@@ -10,8 +10,8 @@ import { t } from "../../i18n/index.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { PaperclipIcon, StopIcon } from "../icons.tsx";
+import { uploadAttachments } from "../workspace/upload.ts";
 import { editMessage } from "./actions.ts";
-import { uploadAttachments } from "./attachments.ts";
 import { formatBytes } from "./parts/simple-parts.tsx";
 import { type SlashCommand, slashCommands } from "./slash-commands.ts";
 
@@ -98,11 +98,11 @@ export function Composer(props: ComposerProps) {
 
   const stop = () => send({ type: "stop", sessionId: props.sessionId });
 
-  const addFiles = async (files: File[]) => {
+  const addFiles = async (files: File[], pasted = false) => {
     if (files.length === 0) return;
     setUploading(files.map((f) => f.name || "image").join(", "));
     try {
-      const uploaded = await uploadAttachments(props.sessionId, files);
+      const uploaded = await uploadAttachments(props.sessionId, files, { pasted });
       setAttachments([...attachments(), ...uploaded]);
     } catch (error) {
       notifyError((error as Error).message);
@@ -261,7 +261,7 @@ export function Composer(props: ComposerProps) {
               const files = [...(e.clipboardData?.files ?? [])];
               if (files.length > 0) {
                 e.preventDefault();
-                void addFiles(files);
+                void addFiles(files, true);
               }
             }}
             data-testid="composer-input"

@@ -12,7 +12,10 @@ export function EmptyState(props: {
 }) {
   const [skills] = createResource(async () => {
     try {
-      return (await api<{ skills: { name: string; description: string }[] }>("/api/skills")).skills;
+      const result = await api<{ skills: { name: string; description: string; valid?: boolean }[] }>(
+        "/api/skills",
+      );
+      return result.skills.filter((skill) => skill.valid !== false);
     } catch {
       return [];
     }

@@ -22,6 +22,7 @@ export interface RowContext {
 }
 
 const WRITE_TOOLS = new Set(["write_file", "edit_file", "apply_patch"]);
+const NUMBER = new Intl.NumberFormat();
 
 export function MessageRow(props: { id: string; index: number; ctx: RowContext }) {
   const info = () => props.ctx.state.messages[props.id] as MessageInfo;
@@ -69,7 +70,7 @@ export function MessageRow(props: { id: string; index: number; ctx: RowContext }
                 </p>
               </Show>
               <Show when={lastOfTurn()}>
-                <TurnFooter info={info()} ctx={props.ctx} />
+                <TurnFooter info={info()} index={props.index} ctx={props.ctx} />
               </Show>
             </div>
           </Match>
@@ -186,9 +187,9 @@ function isLastMessage(state: TranscriptState, id: string): boolean {
   return state.order[state.order.length - 1] === id;
 }
 
-/** The user message that started the turn of `info` (walking back through the loaded order). */
-function findTurnUserMessage(state: TranscriptState, info: MessageInfo): string | undefined {
-  let index = state.order.indexOf(info.id);
+/** The user message that started the turn of `info` (walking back from its row through the loaded order). */
+function findTurnUserMessage(state: TranscriptState, info: MessageInfo, from?: number): string | undefined {
+  let index = from !== undefined && state.order[from] === info.id ? from : state.order.indexOf(info.id);
   while (index >= 0) {
     const message = state.messages[state.order[index] as string];
     if (message?.role === "user" && message.kind === "normal") return message.id;
@@ -197,12 +198,20 @@ function findTurnUserMessage(state: TranscriptState, info: MessageInfo): string 
   return undefined;
 }
 
-function TurnFooter(props: { info: MessageInfo; ctx: RowContext }) {
-  const turnMessages = createMemo(() =>
-    props.ctx.state.order
-      .map((id) => props.ctx.state.messages[id])
-      .filter((m): m is MessageInfo => !!m && m.turnId === props.info.turnId && m.role === "assistant"),
-  );
+/** The assistant steps of `info`'s turn: a walk back from it while the turn lasts (never the whole list). */
+function stepsOfTurn(state: TranscriptState, info: MessageInfo, from: number): MessageInfo[] {
+  const steps: MessageInfo[] = [];
+  const start = state.order[from] === info.id ? from : state.order.indexOf(info.id);
+  for (let index = start; index >= 0; index--) {
+    const message = state.messages[state.order[index] as string];
+    if (!message || message.turnId !== info.turnId) break;
+    if (message.role === "assistant") steps.unshift(message);
+  }
+  return steps;
+}
+
+function TurnFooter(props: { info: MessageInfo; index: number; ctx: RowContext }) {
+  const turnMessages = createMemo(() => stepsOfTurn(props.ctx.state, props.info, props.index));
   const usage = createMemo(() =>
     turnMessages().reduce(
       (sum, m) => ({
@@ -226,7 +235,7 @@ function TurnFooter(props: { info: MessageInfo; ctx: RowContext }) {
       .map((p) => (p.type === "text" ? p.text : ""))
       .join("\n\n");
   const firstAssistant = () => turnMessages()[0];
-  const userMessageId = () => findTurnUserMessage(props.ctx.state, props.info);
+  const userMessageId = () => findTurnUserMessage(props.ctx.state, props.info, props.index);
   const busy = () => props.ctx.state.turnId !== null;
   return (
     <div class="flex items-center gap-1 mt-1 text-xs text-muted" data-testid="turn-footer">
@@ -263,8 +272,8 @@ function TurnFooter(props: { info: MessageInfo; ctx: RowContext }) {
       <Show when={usage().input + usage().output > 0}>
         <span class="ml-auto tabular-nums" data-testid="turn-usage">
           {t("chat.usage", {
-            input: usage().input.toLocaleString(),
-            output: usage().output.toLocaleString(),
+            input: NUMBER.format(usage().input),
+            output: NUMBER.format(usage().output),
           })}
         </span>
       </Show>

@@ -1,5 +1,5 @@
 /** Slash commands offered while typing "/…" at the start of the composer: built-ins and skills. */
-import { createResource } from "solid-js";
+import { createResource, createSignal } from "solid-js";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { api } from "../../lib/api.ts";
 
@@ -14,16 +14,24 @@ const BUILTINS: { name: string; key: MessageKey }[] = [
   { name: "clear", key: "slash.clear" },
 ];
 
-const [skills] = createResource(async () => {
+// Fetched the first time the menu opens (not at start-up), then refreshed each time it opens again.
+const [wanted, setWanted] = createSignal(0);
+const [skills] = createResource(wanted, async () => {
   try {
-    const result = await api<{ skills: { name: string; description: string }[] }>("/api/skills");
-    return result.skills;
+    const result = await api<{ skills: { name: string; description: string; valid?: boolean }[] }>(
+      "/api/skills",
+    );
+    return result.skills.filter((skill) => skill.valid !== false);
   } catch {
     return [];
   }
 });
 
+let lastOpen = 0;
+
 export function slashCommands(query: string): SlashCommand[] {
+  if (Date.now() - lastOpen > 5000) setWanted((n) => n + 1);
+  lastOpen = Date.now();
   const q = query.toLowerCase();
   const all: SlashCommand[] = [
     ...BUILTINS.map((b) => ({ name: b.name, description: t(b.key), kind: "builtin" as const })),

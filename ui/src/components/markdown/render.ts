@@ -79,11 +79,12 @@ marked.use({
   },
 });
 
-const purifyConfig = {
-  ADD_ATTR: ["data-lang", "data-copy", "data-source", "data-external", "target"],
-  FORBID_TAGS: ["style", "form", "input", "button"] as string[],
+// Set once: DOMPurify re-parses a config passed to every sanitize() call, which costs more than the sanitising.
+DOMPurify.setConfig({
+  ADD_ATTR: ["data-lang", "data-copy", "data-copy-slot", "data-source", "data-external", "target"],
+  FORBID_TAGS: ["style", "form", "input", "button"],
   ALLOW_DATA_ATTR: false,
-};
+});
 
 export function renderMarkdown(text: string): string {
   const html = marked.parse(text, { async: false }) as string;
@@ -93,10 +94,6 @@ export function renderMarkdown(text: string): string {
       '<button type="button" class="code-copy" data-copy>Copy</button>',
       "<span data-copy-slot></span>",
     ),
-    {
-      ...purifyConfig,
-      ADD_ATTR: [...purifyConfig.ADD_ATTR, "data-copy-slot"],
-    },
   ) as string;
   return clean.replaceAll(
     '<span data-copy-slot=""></span>',
