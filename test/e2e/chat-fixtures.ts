@@ -1,0 +1,204 @@
+/**
+ * Fixtures for the chat end-to-end specs (chat-*.spec.ts), on top of fixtures.ts (`sage`: the compiled
+ * app in serve mode with a fresh data dir):
+ *
+ * - `model` (one per worker): the fake model as a child process (chat-model.ts). Each test starts with
+ *   an empty script; `model.enqueue(...)` scripts the agent's next model replies in order.
+ * - `chat` (per test): Sage with a default provider pointing at the fake, the page opened with the
+ *   token, and helpers to drive the chat the way a user does.
+ *
+ *   test("...", async ({ chat, model, page }) => {
+ *     await model.enqueue({ text: "Hello" });
+ *     await chat.newChat();
+ *     await chat.send("Hi");
+ *     await expect(chat.lastAssistant()).toContainText("Hello");
+ *   });
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
+import type { FakeReply } from "../fixtures/fake-model/index.ts";
+import { test as base, expect, REPO_ROOT, type SageApp } from "./fixtures.ts";
+
+const BUN = join(REPO_ROOT, "node_modules", ".bin", "bun");
+const MODEL_SCRIPT = join(REPO_ROOT, "test", "e2e", "chat-model.ts");
+export const API_KEY = "e2e-chat-key-7731";
+/** What the fake answers every title request with. */
+export const TITLE = "Fake chat title";
+
+/** One agent request the fake received (OpenAI chat-completions body). */
+export interface RecordedRequest {
+  path: string;
+  body?: { messages?: { role: string; content: unknown }[]; tools?: unknown[] };
+}
+
+export interface ChatModel {
+  url: string;
+  control: string;
+  enqueue(...replies: FakeReply[]): Promise<void>;
+  /** The agent's model requests since the last reset, oldest first. */
+  requests(): Promise<RecordedRequest[]>;
+  reset(): Promise<void>;
+  stop(): void;
+}
+
+async function startChatModel(): Promise<ChatModel> {
+  const child: ChildProcess = spawn(BUN, [MODEL_SCRIPT, "--api-key", API_KEY, "--title", TITLE], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const urls = await new Promise<{ url: string; control: string }>((resolveUrls, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the fake model printed nothing:\n${output}`)), 15_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      const line = output.split("\n")[0];
+      if (output.includes("\n") && line) {
+        clearTimeout(timer);
+        resolveUrls(JSON.parse(line) as { url: string; control: string });
+      }
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.on("exit", (code) => reject(new Error(`the fake model exited (${code}):\n${output}`)));
+  });
+  const control = async (path: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${urls.control}${path}`, {
+      method: body === undefined && path !== "/__reset" ? "GET" : "POST",
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json: unknown = await response.json();
+    if (!response.ok) throw new Error(`fake model ${path}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  return {
+    ...urls,
+    async enqueue(...replies) {
+      await control("/__enqueue", replies);
+    },
+    async requests() {
+      return (await control("/__requests")) as RecordedRequest[];
+    },
+    async reset() {
+      await control("/__reset");
+    },
+    stop() {
+      child.kill("SIGTERM");
+    },
+  };
+}
+
+async function addFakeProvider(request: APIRequestContext, sage: SageApp, baseUrl: string): Promise<void> {
+  const response = await request.post(`${sage.baseURL}/api/providers`, {
+    headers: { authorization: `Bearer ${sage.token}` },
+    data: {
+      name: "Fake",
+      kind: "openai-compatible",
+      baseUrl,
+      apiKey: API_KEY,
+      models: [{ id: "fake-model", contextWindow: 128_000, tools: true, vision: true }],
+      defaultModel: "fake-model",
+      isDefault: true,
+    },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+/** The page and the app, with the moves a user makes in a chat. */
+export class ChatDriver {
+  constructor(
+    readonly page: Page,
+    readonly sage: SageApp,
+    private readonly request: APIRequestContext,
+  ) {}
+
+  /** A new chat from the sidebar; resolves with its session id. */
+  async newChat(): Promise<string> {
+    const before = this.page.url();
+    await this.page.getByTestId("new-chat").click();
+    await expect(this.page).not.toHaveURL(before);
+    return this.sessionId();
+  }
+
+  /** The open session's id, from the URL. */
+  async sessionId(): Promise<string> {
+    await expect(this.page).toHaveURL(/\/s\/[^/?]+/);
+    return /\/s\/([^/?]+)/.exec(this.page.url())?.[1] as string;
+  }
+
+  async send(text: string): Promise<void> {
+    await this.page.getByTestId("composer-input").fill(text);
+    await this.page.getByTestId("send").click();
+  }
+
+  /** Send, then wait until the turn is over and its answer contains `expected`. */
+  async exchange(text: string, expected: string): Promise<void> {
+    const turns = await this.page.getByTestId("turn-footer").count();
+    await this.send(text);
+    await expect(this.page.getByTestId("turn-footer")).toHaveCount(turns + 1, { timeout: 20_000 });
+    await expect(this.lastAssistant()).toContainText(expected);
+    await this.idle();
+  }
+
+  messages(role?: "user" | "assistant"): Locator {
+    return this.page.locator(
+      role ? `[data-testid="message"][data-role="${role}"]` : '[data-testid="message"]',
+    );
+  }
+
+  lastAssistant(): Locator {
+    return this.messages("assistant").last();
+  }
+
+  toolCard(tool: string): Locator {
+    return this.page.locator(`[data-testid="tool-card"][data-tool="${tool}"]`);
+  }
+
+  /** No turn running: the Stop button is gone. */
+  async idle(): Promise<void> {
+    await expect(this.page.getByTestId("stop")).toHaveCount(0, { timeout: 20_000 });
+  }
+
+  /** An authenticated call to the app's API; resolves with the parsed JSON (asserting a 2xx). */
+  async api<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
+    const response = await this.request.fetch(`${this.sage.baseURL}${path}`, {
+      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+      headers: { authorization: `Bearer ${this.sage.token}` },
+      data: init.json,
+    });
+    expect(response.ok(), `${path}: ${response.status()} ${await response.text()}`).toBe(true);
+    return (await response.json()) as T;
+  }
+}
+
+export const test = base.extend<{ chat: ChatDriver }, { model: ChatModel }>({
+  model: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      const model = await startChatModel();
+      await use(model);
+      model.stop();
+    },
+    { scope: "worker" },
+  ],
+  chat: async ({ page, request, sage, model }, use) => {
+    await model.reset();
+    await addFakeProvider(request, sage, model.url);
+    await page.goto(sage.launchUrl);
+    await expect(page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
+    await use(new ChatDriver(page, sage, request));
+  },
+});
+
+export { expect };
+
+/** `count` distinct words ("w0 ", "w1 ", …) for replies whose progress a test can read. */
+export function numberedWords(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => `${prefix}${index} `);
+}
+
+/** The element's text (textContent: layout-independent), "" when it has none. */
+export async function textOf(locator: Locator): Promise<string> {
+  return (await locator.textContent()) ?? "";
+}
