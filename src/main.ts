@@ -27,7 +27,8 @@ async function main(): Promise<number> {
   const logger = new Logger({ level: options.verbose ? "debug" : "info", console: options.verbose });
   logger.attachFile(paths.logs);
   logger.info(
-    `Sage ${VERSION} starting (${options.mode}${compiled ? ", compiled" : ""}, pid ${process.pid})`,
+    `Sage ${VERSION} starting (${options.mode}${compiled ? ", compiled" : ""}, pid ${process.pid}, ` +
+      `${performance.now().toFixed(0)} ms after process start)`,
   );
   const certificates = inspectCertificates(process.env);
   for (const problem of certificates.problems) {

@@ -7,8 +7,9 @@
  * messages) verbatim; never splits an assistant step from its tool results; returns undefined when there
  * is nothing worth compacting or the summary call fails (the turn then goes on and may hit the limit).
  */
-import { generateText } from "ai";
+
 import type { Message } from "../shared/parts.ts";
+import { loadAiSdk } from "./ai-sdk.ts";
 import { checkBudget, estimateMessageTokens, estimateTokens } from "./context-budget.ts";
 import { modelVisibleMessages, toModelMessages } from "./history.ts";
 import type { TurnRequest, TurnResult } from "./types.ts";
@@ -36,6 +37,7 @@ export async function compactHistory(
   const messages = await toModelMessages(older, { vision: false, readAttachment: request.readAttachment });
   let summary: string;
   try {
+    const { generateText } = await loadAiSdk();
     const result = await generateText({
       model: request.model.fast,
       system: SUMMARY_PROMPT,

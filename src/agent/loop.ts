@@ -26,7 +26,7 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
   const history: Message[] = [...request.history];
   const total: Usage = { inputTokens: 0, outputTokens: 0 };
   const failures = new Map<string, number>();
-  const tools = toolSet(request.tools);
+  const tools = await toolSet(request.tools);
   const system = buildSystemPrompt({
     agent: request.agent,
     workspaceRoot: request.workspace.root,
@@ -130,7 +130,7 @@ async function streamWithRetries(
   request: TurnRequest,
   history: Message[],
   system: string,
-  tools: ReturnType<typeof toolSet>,
+  tools: Awaited<ReturnType<typeof toolSet>>,
 ): Promise<StepOutcome> {
   const { sink, signal } = request;
   const messages = await toModelMessages(history, {

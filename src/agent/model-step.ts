@@ -10,15 +10,10 @@
  * Contract: never throws; a provider failure is returned as `failure` together with whether anything
  * had been streamed (a retry is only clean when nothing was).
  */
-import {
-  jsonSchema,
-  type ModelMessage,
-  experimental_streamLanguageModelCall as streamLanguageModelCall,
-  type ToolSet,
-  tool,
-} from "ai";
+import type { ModelMessage, ToolSet } from "ai";
 import type { Usage } from "../shared/parts.ts";
 import type { AnyTool } from "../tools/types.ts";
+import { loadAiSdk } from "./ai-sdk.ts";
 import { classifyProviderError, type ProviderFailure } from "./provider-errors.ts";
 import { reasoningOptions } from "./providers.ts";
 import type { TurnRequest } from "./types.ts";
@@ -40,7 +35,8 @@ export interface StepResult {
   streamed: boolean;
 }
 
-export function toolSet(tools: AnyTool[]): ToolSet {
+export async function toolSet(tools: AnyTool[]): Promise<ToolSet> {
+  const { jsonSchema, tool } = await loadAiSdk();
   const set: ToolSet = {};
   for (const t of tools) {
     set[t.name] = tool({ description: t.description, inputSchema: jsonSchema(t.parameters as object) });
@@ -69,6 +65,7 @@ export async function runModelStep(
   };
 
   try {
+    const { experimental_streamLanguageModelCall: streamLanguageModelCall } = await loadAiSdk();
     const result = await streamLanguageModelCall({
       model: model.model,
       system: system || undefined,

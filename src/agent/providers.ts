@@ -3,10 +3,6 @@
  * parsing. Any OpenAI-compatible base URL works (DeepSeek, OpenRouter, Moonshot, Zhipu, DashScope,
  * Ollama, LM Studio, llama.cpp server, vLLM).
  */
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createGoogleGenerativeAI } from "@ai-sdk/google";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import type { ProviderKind } from "../shared/provider.ts";
 
@@ -19,22 +15,31 @@ export interface ProviderAccess {
   apiKey: string | undefined;
 }
 
-export function createLanguageModel(provider: ProviderAccess, modelId: string): LanguageModel {
+/** The provider packages are loaded when a model is first needed (see ai-sdk.ts for why). */
+export async function createLanguageModel(provider: ProviderAccess, modelId: string): Promise<LanguageModel> {
   const baseURL = provider.baseUrl.replace(/\/+$/, "");
   switch (provider.kind) {
-    case "openai-compatible":
+    case "openai-compatible": {
+      const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
       return createOpenAICompatible({
         name: providerOptionsKey(provider),
         baseURL,
         apiKey: provider.apiKey,
         includeUsage: true,
       })(modelId);
-    case "openai":
+    }
+    case "openai": {
+      const { createOpenAI } = await import("@ai-sdk/openai");
       return createOpenAI({ baseURL, apiKey: provider.apiKey }).chat(modelId);
-    case "anthropic":
+    }
+    case "anthropic": {
+      const { createAnthropic } = await import("@ai-sdk/anthropic");
       return createAnthropic({ baseURL, apiKey: provider.apiKey })(modelId);
-    case "google":
+    }
+    case "google": {
+      const { createGoogleGenerativeAI } = await import("@ai-sdk/google");
       return createGoogleGenerativeAI({ baseURL, apiKey: provider.apiKey })(modelId);
+    }
   }
 }
 

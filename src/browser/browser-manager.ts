@@ -10,7 +10,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { findBrowser } from "./find-browser.ts";
 import { TabRegistry } from "./tab-registry.ts";
 import {
@@ -144,6 +144,8 @@ export class BrowserManager implements BrowserService {
     if (runningAsRoot) args.push("--no-sandbox");
     let context: BrowserContext;
     try {
+      // playwright-core (tens of MB) is loaded on the first launch, never at app start.
+      const { chromium } = await import("playwright-core");
       context = await chromium.launchPersistentContext(this.#options.profileDir, {
         executablePath,
         headless,

@@ -70,7 +70,10 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       compiled: options.compiled,
       logger: logger.child("skills"),
     });
-    await skills.start();
+    // The built-in skills sync runs here, in order, without holding up the first request; readers of
+    // skills await `skills.ready()`.
+    void skills.start();
+    undo.push(() => skills.ready());
 
     // Keys: the OS keychain when a probe round trip works, else the encrypted file (decided in the
     // background; a start with secret environment variables waits for it).
@@ -96,8 +99,10 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     undo.push(() => agentServices.dispose());
     const agents = new AgentRepository(db, user.id);
     const providers = new ProviderRepository(db, user.id, secretStore, { onSecret });
-    // Reads each key once, so the log redacts them from the start and Settings shows their hints.
-    void providers.loadKeyHints();
+    // Reads each key once, so the log redacts them and Settings shows their hints — shortly after
+    // start-up rather than during it (it may wake the OS keychain).
+    const hintsTimer = setTimeout(() => void providers.loadKeyHints(), 1500);
+    undo.push(() => clearTimeout(hintsTimer));
     const sessionRepo = new SessionRepository(db, user.id);
     const sessions = new SessionManager({
       db,

@@ -4,9 +4,33 @@
  * article that carries most of the page's text, only the article is converted; otherwise (link lists,
  * search results, short pages) the whole body is, so no content is silently lost.
  */
-import { Readability } from "@mozilla/readability";
-import { parseHTML } from "linkedom";
-import TurndownService from "turndown";
+import type { parseHTML as ParseHtml } from "linkedom";
+
+/**
+ * The HTML libraries are loaded on the first conversion, not at start-up (together ~40 MB and tens of
+ * milliseconds that most sessions never need).
+ */
+interface HtmlLibraries {
+  parseHTML: typeof ParseHtml;
+  Readability: typeof import("@mozilla/readability").Readability;
+  TurndownService: typeof import("turndown");
+}
+let libraries: Promise<HtmlLibraries> | undefined;
+let lib: HtmlLibraries;
+
+function loadLibraries(): Promise<HtmlLibraries> {
+  libraries ??= Promise.all([import("linkedom"), import("@mozilla/readability"), import("turndown")]).then(
+    ([linkedom, readability, turndown]) => {
+      lib = {
+        parseHTML: linkedom.parseHTML,
+        Readability: readability.Readability,
+        TurndownService: turndown.default,
+      };
+      return lib;
+    },
+  );
+  return libraries;
+}
 
 export interface ConvertedPage {
   title: string;
@@ -24,10 +48,15 @@ const minimumArticleCharacters = 250;
 const minimumArticleShare = 0.3;
 const plentifulArticleCharacters = 1500;
 
-type ParsedDocument = ReturnType<typeof parseHTML>["document"];
+type ParsedDocument = ReturnType<typeof ParseHtml>["document"];
 
-export function htmlToMarkdown(html: string, pageUrl: string): ConvertedPage {
-  const { document } = parseHTML(html);
+export async function htmlToMarkdown(html: string, pageUrl: string): Promise<ConvertedPage> {
+  await loadLibraries();
+  // linkedom does not imply <html><body> like a browser: a fragment would have no body to convert.
+  const source = /<body[\s>]/i.test(html)
+    ? html
+    : `<!doctype html><html><head></head><body>${html}</body></html>`;
+  const { document } = lib.parseHTML(source);
   const base = baseUrlOf(document, pageUrl);
   for (const element of Array.from(document.querySelectorAll(droppedSelector))) element.remove();
   for (const element of Array.from(document.querySelectorAll("base"))) element.remove();
@@ -101,7 +130,7 @@ function pageTitle(document: ParsedDocument): string {
 function readArticle(document: ParsedDocument): { content: string; textContent: string } | null {
   try {
     const copy = document.cloneNode(true) as unknown as Document;
-    const article = new Readability(copy).parse();
+    const article = new lib.Readability(copy).parse();
     if (!article?.content || !article.textContent) return null;
     return { content: article.content, textContent: article.textContent };
   } catch {
@@ -115,7 +144,7 @@ function normalizedText(text: string): string {
 }
 
 function toMarkdown(html: string): string {
-  const service = new TurndownService({
+  const service = new lib.TurndownService({
     headingStyle: "atx",
     codeBlockStyle: "fenced",
     bulletListMarker: "-",

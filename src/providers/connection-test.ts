@@ -6,7 +6,7 @@
  * Contract: the API key never appears in the result — messages are built from status codes and the
  * provider's error text, and any occurrence of the key is masked before returning.
  */
-import { generateText } from "ai";
+import { loadAiSdk } from "../agent/ai-sdk.ts";
 import { classifyProviderError } from "../agent/provider-errors.ts";
 import { createLanguageModel, type ProviderAccess } from "../agent/providers.ts";
 import type { ModelInfo, ProviderKind } from "../shared/provider.ts";
@@ -84,8 +84,9 @@ export async function testConnection(
 
   const started = performance.now();
   try {
+    const { generateText } = await loadAiSdk();
     const answer = await generateText({
-      model: createLanguageModel(access, model),
+      model: await createLanguageModel(access, model),
       prompt: PROMPT,
       maxOutputTokens: 8,
       maxRetries: 0,

@@ -1,8 +1,8 @@
 /**
- * Where keys go on this machine, decided once at start: the OS keychain when a round trip through it
- * works (set, get, delete of a probe secret, within a short timeout), else the encrypted file in the
- * data dir. The decision runs in the background so start-up does not wait for D-Bus; every operation
- * (and `ready()`) waits for it. Keys left in the encrypted file by an earlier run without a keychain
+ * Where keys go on this machine, decided once, on first use: the OS keychain when a round trip through
+ * it works (set, get, delete of a probe secret, within a short timeout), else the encrypted file in the
+ * data dir. Deciding on first use (not at start) keeps start-up free of D-Bus and never makes a desktop
+ * keyring prompt appear before the user touches keys; every operation (and `ready()`) waits for it. Keys left in the encrypted file by an earlier run without a keychain
  * are moved into the keychain once one is reachable.
  */
 import type { Logger } from "../core/logger.ts";
@@ -56,12 +56,15 @@ export async function probeKeychain(
 
 export class SelectedSecretStore implements SecretStore {
   private selected: SecretStore | undefined;
-  private readonly selection: Promise<SecretStore>;
+  private selection: Promise<SecretStore> | undefined;
   /** Why the keychain is not used (undefined while deciding or when it is used). */
   fallbackReason: string | undefined;
 
-  constructor(private readonly options: SecretStoreSelectionOptions) {
-    this.selection = this.select();
+  constructor(private readonly options: SecretStoreSelectionOptions) {}
+
+  private chosen(): Promise<SecretStore> {
+    this.selection ??= this.select();
+    return this.selection;
   }
 
   /** "keychain" or "encrypted-file"; "encrypted-file" until the decision is made (see `ready`). */
@@ -71,19 +74,19 @@ export class SelectedSecretStore implements SecretStore {
 
   /** The chosen store, once decided. */
   ready(): Promise<SecretStore> {
-    return this.selection;
+    return this.chosen();
   }
 
   async get(ref: string): Promise<string | undefined> {
-    return (await this.selection).get(ref);
+    return (await this.chosen()).get(ref);
   }
 
   async set(ref: string, value: string): Promise<void> {
-    await (await this.selection).set(ref, value);
+    await (await this.chosen()).set(ref, value);
   }
 
   async delete(ref: string): Promise<void> {
-    await (await this.selection).delete(ref);
+    await (await this.chosen()).delete(ref);
   }
 
   private async select(): Promise<SecretStore> {

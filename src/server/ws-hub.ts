@@ -20,7 +20,12 @@ import type { ServerEvent } from "../shared/events.ts";
 import type { EventLog, LoggedEvent } from "../store/event-log.ts";
 
 const HIGH_WATER = 4 * 1024 * 1024;
-const checkClientMessage = TypeCompiler.Compile(ClientMessage);
+/** Compiled on the first frame, not at start-up (compiling the union takes ~10 ms). */
+let compiledCheck: ReturnType<typeof TypeCompiler.Compile<typeof ClientMessage>> | undefined;
+function checkClientMessage() {
+  compiledCheck ??= TypeCompiler.Compile(ClientMessage);
+  return compiledCheck;
+}
 const BROADCAST = new Set(["session.summary", "session.removed"]);
 
 /** The minimal socket surface the hub needs (Bun's ServerWebSocket fits). */
@@ -101,10 +106,10 @@ export class WebSocketHub {
       this.reject(connection, "bad_frame", "Binary messages are not supported.");
       return;
     }
-    if (!checkClientMessage.Check(frame)) {
+    if (!checkClientMessage().Check(frame)) {
       const type =
         typeof frame === "object" && frame !== null ? (frame as { type?: unknown }).type : undefined;
-      const first = checkClientMessage.Errors(frame).First();
+      const first = checkClientMessage().Errors(frame).First();
       const where = first?.path ? ` at ${first.path}` : "";
       this.reject(
         connection,

@@ -2,7 +2,7 @@
  * The sessions of the app: creates runners on demand, answers WebSocket commands and the sessions API,
  * broadcasts session summaries (sidebar), recovers turns a crash left running, and names sessions.
  */
-import { generateText } from "ai";
+import { loadAiSdk } from "../agent/ai-sdk.ts";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
@@ -223,6 +223,7 @@ export class SessionManager implements SessionCommands {
     try {
       const agent = this.deps.agents.find(record.agentId) ?? this.deps.agents.defaultAgent();
       const model = await resolveModel(this.deps, agent);
+      const { generateText } = await loadAiSdk();
       const result = await generateText({
         model: model.fast,
         system:

@@ -106,6 +106,7 @@ export class ManualToolRunner {
     }
 
     const workspace = workspaceFor(this.deps.paths, agent);
+    await this.deps.skills.ready();
     let progress = "";
     const needsSession = sessionRequirement(tool.name);
     const ctx: ToolContext = {

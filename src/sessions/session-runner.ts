@@ -214,6 +214,7 @@ export class SessionRunner {
     let reason: string | undefined;
     let usage: Usage | undefined;
     try {
+      await this.deps.skills.ready();
       const pinned = parsePinnedSkills(
         queued.text,
         this.deps.skills.list().map((s) => s.name),

@@ -82,8 +82,8 @@ export async function resolveModel(
   return {
     provider: access,
     info,
-    model: createLanguageModel(access, modelId),
-    fast: createLanguageModel(access, fastId),
+    model: await createLanguageModel(access, modelId),
+    fast: await createLanguageModel(access, fastId),
   };
 }
 
@@ -133,6 +133,7 @@ export async function setUpTurn(
   const agent = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
   const model = await resolveModel(deps, agent, options);
   const workspace = workspaceFor(deps.paths, agent);
+  await deps.skills.ready();
   const skills = deps.skills.catalogFor(agent.config.skills, workspace.root);
   const services: ToolServices = {
     todos: session.todos,

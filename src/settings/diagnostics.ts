@@ -13,7 +13,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { arch, platform, release } from "node:os";
 import { join } from "node:path";
-import { strToU8, zipSync } from "fflate";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import { exportSettings, type PortableDeps } from "./portable.ts";
@@ -40,7 +39,8 @@ export interface DiagnosticsDeps extends PortableDeps {
   knownSecrets: readonly string[];
 }
 
-export function buildDiagnosticsBundle(deps: DiagnosticsDeps): Uint8Array {
+export async function buildDiagnosticsBundle(deps: DiagnosticsDeps): Promise<Uint8Array> {
+  const { strToU8, zipSync } = await import("fflate");
   const secrets = deps.knownSecrets.filter((secret) => secret.length >= 4);
   const clean = (name: string, text: string): string => {
     let out = deps.logger.redact(text);

@@ -43,7 +43,9 @@ export async function runBackend(options: RunBackendOptions): Promise<RunningBac
       commands: backend.commands,
       shell: options.shell,
     });
-    options.logger.info(`serving on ${server.url} (UI: ${ui.describe()})`);
+    options.logger.info(
+      `serving on ${server.url} (UI: ${ui.describe()}; ${performance.now().toFixed(0)} ms after process start)`,
+    );
   } catch (error) {
     await backend.shutdown();
     throw error;

@@ -9,7 +9,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { unzipSync, type Zippable, zipSync } from "fflate";
+import type { Zippable } from "fflate";
 import {
   IGNORED_NAMES,
   IMPORT_MARKER_FILE,
@@ -152,6 +152,7 @@ export async function importSkillFromZip(
   options: SkillImportOptions & { label?: string },
 ): Promise<SkillImportResult> {
   const label = options.label ?? "the archive";
+  const { unzipSync } = await import("fflate");
   let entries: Record<string, Uint8Array>;
   try {
     let count = 0;
@@ -203,6 +204,7 @@ export async function importSkillFromZip(
  * Throws `SkillExportError` when the folder holds no SKILL.md or is too large.
  */
 export async function exportSkillZip(dir: string): Promise<Uint8Array> {
+  const { zipSync } = await import("fflate");
   if (!(await pathExists(join(dir, SKILL_FILE_NAME)))) {
     throw new SkillExportError(`${dir} has no ${SKILL_FILE_NAME}; it is not a skill folder`);
   }

@@ -38,11 +38,26 @@ export class SkillService {
   private staged = new Set<string>();
   private deleted: string[] = [];
   lastSync: SkillSyncReport | undefined;
+  private startup: Promise<void> | undefined;
 
   constructor(private readonly options: SkillServiceOptions) {}
 
-  /** Sync built-ins (first run, upgrades) then discover. Never throws: problems become diagnostics. */
-  async start(): Promise<void> {
+  /**
+   * Sync built-ins (first run, upgrades) then discover, once. Never throws: problems become
+   * diagnostics. Start-up does not wait for it (it is file work the first screen does not need);
+   * everything that reads skills awaits `ready()` first.
+   */
+  start(): Promise<void> {
+    this.startup ??= this.syncAndDiscover();
+    return this.startup;
+  }
+
+  /** Resolves once the first sync and discovery are done (starting them if needed). */
+  ready(): Promise<void> {
+    return this.start();
+  }
+
+  private async syncAndDiscover(): Promise<void> {
     try {
       this.lastSync = await syncBuiltinSkills({
         source: await builtinSource(this.options.compiled),
@@ -61,10 +76,16 @@ export class SkillService {
     } catch (error) {
       this.options.logger.error("built-in skill sync failed", error);
     }
-    await this.refresh();
+    await this.discover();
   }
 
+  /** Discover again (after edits, imports, deletes). */
   async refresh(): Promise<void> {
+    await this.ready();
+    await this.discover();
+  }
+
+  private async discover(): Promise<void> {
     const manifest = await readSyncManifest(this.options.manifestPath);
     const result = await discoverSkills(this.options.userSkillsDir, {
       builtinNames: builtinSkillNames(manifest),

@@ -128,7 +128,7 @@ async function fetchPage(
   } else {
     const text = decodeText(bytes, contentType, kind);
     if (kind === "html") {
-      const page = htmlToMarkdown(text, finalUrl);
+      const page = await htmlToMarkdown(text, finalUrl);
       title = page.title;
       content = page.markdown;
     } else {

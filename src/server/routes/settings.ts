@@ -77,7 +77,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
     .get(
       "/diagnostics",
       async () => {
-        const bundle = buildDiagnosticsBundle({
+        const bundle = await buildDiagnosticsBundle({
           ...portable(),
           mode: app.mode,
           compiled: app.compiled,

@@ -62,6 +62,10 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
   const library = new SkillLibrary({ skills: app.skills, agents: app.agents });
   const userHome = options.userHome ?? homedir();
   return new Elysia({ name: "skills", prefix: "/api/skills", detail: { tags: ["skills"] } })
+    // The built-in sync runs after start-up; every skills request waits for it to finish first.
+    .onBeforeHandle(async () => {
+      await app.skills.ready();
+    })
     .get("/", () => library.list(), {
       detail: { summary: "Every skill folder with its source, problems and the agents that enable it" },
     })
