@@ -75,6 +75,10 @@ const result = await Bun.build({
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },
   minify: true,
   bytecode: true,
+  // Modules loaded with import() (the AI SDK, playwright-core, HTML conversion ...) become separate
+  // chunks inside the executable: start-up neither loads nor maps them (measured: ~30 ms faster to
+  // main and ~10 MB less resident memory than one chunk).
+  splitting: true,
   format: "esm",
   target: "bun",
   sourcemap: "none",

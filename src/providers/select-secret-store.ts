@@ -23,13 +23,17 @@ export interface SecretStoreSelectionOptions {
   logger?: Logger;
 }
 
-/** Set, read back and delete a random probe secret; throws `KeychainUnavailableError` with the reason. */
+/**
+ * Ask the keychain for a secret that does not exist; throws `KeychainUnavailableError` with the reason.
+ * Read-only on purpose: writing a probe makes desktop keyrings without a default collection pop up a
+ * "create a new keyring" dialog before the user has done anything. Whether writes work is learnt on
+ * the first real write (see `SelectedSecretStore.set`).
+ */
 export async function probeKeychain(
   keychain: SecretStore,
   timeoutMs = KEYCHAIN_PROBE_TIMEOUT_MS,
 ): Promise<void> {
   const ref = `probe:${crypto.randomUUID()}`;
-  const value = crypto.randomUUID();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -38,11 +42,9 @@ export async function probeKeychain(
     );
   });
   const roundTrip = async () => {
-    await keychain.set(ref, value);
-    const read = await keychain.get(ref);
-    await keychain.delete(ref);
-    if (read !== value)
-      throw new KeychainUnavailableError("the keychain returned a different value than stored");
+    if ((await keychain.get(ref)) !== undefined) {
+      throw new KeychainUnavailableError("the keychain answered a lookup for a secret that does not exist");
+    }
   };
   try {
     await Promise.race([roundTrip(), timeout]);
@@ -81,8 +83,19 @@ export class SelectedSecretStore implements SecretStore {
     return (await this.chosen()).get(ref);
   }
 
+  /** A keychain that refuses the write (locked, no collection, dialog cancelled): the key goes to the file. */
   async set(ref: string, value: string): Promise<void> {
-    await (await this.chosen()).set(ref, value);
+    const store = await this.chosen();
+    try {
+      await store.set(ref, value);
+    } catch (error) {
+      if (store === this.options.fallback) throw error;
+      this.fallbackReason = `the keychain refused to store a key (${(error as Error).message})`;
+      this.options.logger?.warn(`${this.fallbackReason}; keys go to the encrypted file store`);
+      this.selected = this.options.fallback;
+      this.selection = Promise.resolve(this.options.fallback);
+      await this.options.fallback.set(ref, value);
+    }
   }
 
   async delete(ref: string): Promise<void> {

@@ -16,13 +16,16 @@ import { probeKeychain, SelectedSecretStore } from "../../src/providers/select-s
 class MemoryKeychain implements SecretStore {
   readonly kind = "keychain" as const;
   readonly values = new Map<string, string>();
-  constructor(private readonly behaviour: "works" | "fails" | "hangs" | "lies" = "works") {}
+  constructor(
+    private readonly behaviour: "works" | "fails" | "hangs" | "lies" | "refuses-writes" = "works",
+  ) {}
   async get(ref: string) {
     await this.act();
     return this.behaviour === "lies" ? "something else" : this.values.get(ref);
   }
   async set(ref: string, value: string) {
     await this.act();
+    if (this.behaviour === "refuses-writes") throw new Error("Prompt dismissed: no default collection");
     this.values.set(ref, value);
   }
   async delete(ref: string) {
@@ -123,8 +126,27 @@ describe("choosing the store", () => {
     expect(store.fallbackReason).toContain("150 ms");
   });
 
-  test("a keychain that returns another value than stored is not trusted", async () => {
-    await expect(probeKeychain(new MemoryKeychain("lies"))).rejects.toThrow("different value");
+  test("a keychain that answers a lookup for a secret that does not exist is not trusted", async () => {
+    await expect(probeKeychain(new MemoryKeychain("lies"))).rejects.toThrow("does not exist");
+  });
+
+  test("the probe only reads: nothing is written to the keychain before a real key is saved", async () => {
+    const keychain = new MemoryKeychain();
+    const store = new SelectedSecretStore({ keychain, fallback: fallback() });
+    expect((await store.ready()).kind).toBe("keychain");
+    expect(keychain.values.size).toBe(0);
+  });
+
+  test("a keychain that refuses a write: the key goes to the encrypted file, and reads find it", async () => {
+    const keychain = new MemoryKeychain("refuses-writes");
+    const file = fallback();
+    const store = new SelectedSecretStore({ keychain, fallback: file });
+    expect((await store.ready()).kind).toBe("keychain");
+    await store.set("provider:x", "sk-refused-123456");
+    expect(store.kind).toBe("encrypted-file");
+    expect(store.fallbackReason).toContain("refused");
+    expect(await file.get("provider:x")).toBe("sk-refused-123456");
+    expect(await store.get("provider:x")).toBe("sk-refused-123456");
   });
 
   test("no keychain offered: the encrypted file without probing", async () => {
