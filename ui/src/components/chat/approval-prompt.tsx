@@ -12,7 +12,7 @@ export function ApprovalPrompt(props: { approval: PendingApproval; sessionId: st
   const [denying, setDenying] = createSignal(false);
   const [reason, setReason] = createSignal("");
   let first!: HTMLButtonElement;
-  onMount(() => first?.focus({ preventScroll: true }));
+  onMount(() => focusWhenShown(first));
   const decide = (decision: "once" | "session" | "always" | "deny") =>
     send({
       type: "approve",
@@ -107,4 +107,20 @@ export function ApprovalPrompt(props: { approval: PendingApproval; sessionId: st
       </Show>
     </fieldset>
   );
+}
+
+/**
+ * Focus `button` as soon as it can take focus. A prompt that arrives in a transcript row the virtual
+ * list has not measured yet is mounted hidden (`visibility: hidden`), where `focus()` does nothing;
+ * so try again on the next frames (up to ~0.5 s), unless the user has moved the focus meanwhile.
+ */
+function focusWhenShown(button: HTMLButtonElement | undefined, framesLeft = 30): void {
+  const before = document.activeElement;
+  const attempt = (left: number) => {
+    if (!button?.isConnected || document.activeElement === button || document.activeElement !== before)
+      return;
+    button.focus({ preventScroll: true });
+    if (document.activeElement !== button && left > 0) requestAnimationFrame(() => attempt(left - 1));
+  };
+  attempt(framesLeft);
 }
