@@ -55,6 +55,11 @@ test("shell: asks first, then shows its output live while running, then the exit
   await expect(chat.lastAssistant()).toContainText("The command printed two lines.");
   await chat.idle();
   expect(toolResults(await model.requests())).toContain("second-line");
+  const stored = await chat.api<{ messages: { parts: { type: string; output?: { details?: object } }[] }[] }>(
+    `/api/sessions/${await chat.sessionId()}/messages?limit=20`,
+  );
+  const shellPart = stored.messages.flatMap((message) => message.parts).find((part) => part.type === "tool");
+  expect(shellPart?.output?.details).toMatchObject({ exitCode: 0, sandbox: "bubblewrap" });
 });
 
 test("write_file and edit_file: the approval shows the diff, the card keeps it, undo restores", async ({
