@@ -5,7 +5,6 @@
  * and exports — not from someone who can read the user's files; the UI says so.
  */
 
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { SecretStore } from "./secret-store.ts";
 
@@ -22,6 +21,15 @@ export class SecretFileCorruptError extends Error {
   }
 }
 
+/** node:crypto is loaded on the first key operation (it costs ~10 MB of resident memory). */
+function nodeCrypto() {
+  return import("node:crypto");
+}
+
+function randomBytes(count: number): Buffer {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(count)));
+}
+
 export class EncryptedFileStore implements SecretStore {
   readonly kind = "encrypted-file" as const;
   private key: Buffer | undefined;
@@ -34,6 +42,7 @@ export class EncryptedFileStore implements SecretStore {
   async get(ref: string): Promise<string | undefined> {
     const sealed = this.readAll()[ref];
     if (!sealed) return undefined;
+    const { createDecipheriv } = await nodeCrypto();
     const decipher = createDecipheriv("aes-256-gcm", this.masterKey(), Buffer.from(sealed.iv, "base64"));
     decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
     return Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]).toString(
@@ -42,6 +51,7 @@ export class EncryptedFileStore implements SecretStore {
   }
 
   async set(ref: string, value: string): Promise<void> {
+    const { createCipheriv } = await nodeCrypto();
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", this.masterKey(), iv);
     const data = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);

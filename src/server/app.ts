@@ -2,10 +2,10 @@
  * The HTTP + WebSocket application: access control first, then the local user's identity, then one
  * plugin per feature, the WebSocket hub at /ws, the OpenAPI document at /api/openapi, and the UI.
  */
-import { openapi } from "@elysiajs/openapi";
 import { type AnyElysia, Elysia } from "elysia";
 import type { AppContext } from "../core/context.ts";
 import { errorResponse, json } from "./http-errors.ts";
+import { openApiRoute } from "./openapi-document.ts";
 import { checkRequest, type SecurityConfig } from "./security.ts";
 import { serveUi, type UiAssets } from "./ui-assets.ts";
 import type { HubSocket, WebSocketHub } from "./ws-hub.ts";
@@ -20,6 +20,8 @@ export interface ServerDeps {
 }
 
 export function createServer(deps: ServerDeps) {
+  // The document generator reads the finished app's routes when first asked (see openapi-document.ts).
+  let root: AnyElysia | undefined;
   const { app, security, ui, hub } = deps;
   let server = new Elysia({
     name: "sage",
@@ -45,20 +47,16 @@ export function createServer(deps: ServerDeps) {
       return errorResponse(error, app.logger);
     })
     .derive({ as: "global" }, () => ({ user: app.user }))
-    .use(
-      openapi({
-        path: "/api/openapi",
-        documentation: { info: { title: "Sage local API", version: app.version } },
-        exclude: { paths: ["/ws"] },
-      }),
-    );
+    .use(openApiRoute({ title: "Sage local API", version: app.version }, () => root as AnyElysia));
   for (const plugin of deps.plugins) server = server.use(plugin);
-  return server.ws("/ws", {
+  const finished = server.ws("/ws", {
     open: (ws) => hub.open(socketOf(ws.raw)),
     message: (ws, message) => hub.message(socketOf(ws.raw), message),
     drain: (ws) => hub.drain(socketOf(ws.raw)),
     close: (ws) => hub.close(socketOf(ws.raw)),
   });
+  root = finished;
+  return finished;
 }
 
 /** Bun's ServerWebSocket has getBufferedAmount() at runtime (1.4.5); its type declarations lack it. */

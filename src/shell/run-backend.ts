@@ -50,6 +50,10 @@ export async function runBackend(options: RunBackendOptions): Promise<RunningBac
     await backend.shutdown();
     throw error;
   }
+  // Start-up leaves garbage (parsed migrations, skill files, route compilation): collect it once the
+  // app has settled, so an idle Sage holds only what it uses.
+  const settle = setTimeout(() => Bun.gc(true), 3000);
+  settle.unref();
   let stopping: Promise<void> | undefined;
   return {
     backend,

@@ -6,7 +6,6 @@
  * Walks never follow symbolic links (a skill cannot pull in files from elsewhere or loop), and skip the
  * names in `IGNORED_NAMES` (version-control and dependency folders, OS litter, Sage's import marker).
  */
-import { createHash, randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
@@ -96,9 +95,10 @@ export async function readFolderFiles(
  * SHA-256. Independent of file order, timestamps and permissions.
  */
 export function hashFiles(files: ReadonlyMap<string, Uint8Array>): string {
-  const outer = createHash("sha256");
+  // Bun's native hasher: node:crypto would cost ~10 MB of resident memory just to load.
+  const outer = new Bun.CryptoHasher("sha256");
   for (const path of [...files.keys()].sort()) {
-    const inner = createHash("sha256").update(files.get(path)!).digest("hex");
+    const inner = new Bun.CryptoHasher("sha256").update(files.get(path)!).digest("hex");
     outer.update(`${path}\0${inner}\n`);
   }
   return `sha256:${outer.digest("hex")}`;
@@ -130,7 +130,10 @@ export async function pathExists(path: string): Promise<boolean> {
 }
 
 function temporarySibling(path: string, label: string): string {
-  return join(dirname(path), `.${label}-${basename(path)}-${randomBytes(6).toString("hex")}`);
+  return join(
+    dirname(path),
+    `.${label}-${basename(path)}-${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString("hex")}`,
+  );
 }
 
 /**
