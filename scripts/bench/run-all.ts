@@ -16,6 +16,14 @@ const benches: { file: string; needs?: () => string | undefined }[] = [
     needs: () => (existsSync(join(root, "dist", "sage")) ? undefined : "dist/sage (bun run build)"),
   },
   {
+    file: "stream.ts",
+    needs: () => (existsSync(join(root, "dist", "sage")) ? undefined : "dist/sage (bun run build)"),
+  },
+  {
+    file: "long-chat.ts",
+    needs: () => (existsSync(join(root, "dist", "sage")) ? undefined : "dist/sage (bun run build)"),
+  },
+  {
     file: "window.ts",
     needs: () => {
       if (!existsSync(join(root, "dist", "sage"))) return "dist/sage (bun run build)";
