@@ -73,8 +73,10 @@ export function App() {
           </Match>
           <Match when={route().page === "session" && route()}>
             {(r) => {
-              const session = r() as Extract<ReturnType<typeof parseRoute>, { page: "session" }>;
-              return <ChatPage sessionId={session.sessionId} focusMessageId={session.messageId} />;
+              // Read through the accessor: this callback runs once while routes stay on a session, so a
+              // value copied here would keep showing the first chat after a switch to another one.
+              const session = () => r() as Extract<ReturnType<typeof parseRoute>, { page: "session" }>;
+              return <ChatPage sessionId={session().sessionId} focusMessageId={session().messageId} />;
             }}
           </Match>
           <Match when={route().page === "settings" && route()}>

@@ -3,7 +3,7 @@
  * the bottom while content streams unless the user scrolled up — then a "jump to latest" button shows.
  * Scrolling near the top loads the previous page, keeping the visible rows in place.
  */
-import { createEffect, createSignal, on, onMount, Show } from "solid-js";
+import { createEffect, createSignal, on, Show } from "solid-js";
 import { VList, type VListHandle } from "virtua/solid";
 import { t } from "../../i18n/index.ts";
 import { loadOlder, type OpenTranscript } from "../../state/transcripts.ts";
@@ -53,24 +53,28 @@ export function MessageList(props: {
       () => {
         if (atBottom() && !shifting()) requestAnimationFrame(scrollToEnd);
       },
+      { defer: true },
     ),
   );
 
-  // A new page (open, reload, branch switch) starts at the bottom, or at the searched message.
+  // A new page (open, reload, branch switch) starts at the bottom, or at the searched message; so does
+  // opening a chat whose transcript is already loaded, and a new search hit in the open chat.
   createEffect(
     on(
-      () => props.transcript.meta.version,
+      () => [props.transcript.meta.version, props.focusMessageId],
       () => {
         requestAnimationFrame(() => {
           const target = props.focusMessageId ? order().indexOf(props.focusMessageId) : -1;
-          if (target >= 0 && list) list.scrollToIndex(target, { align: "center" });
-          else scrollToEnd();
+          if (target >= 0 && list) {
+            // Away from the newest message: stop following the bottom and offer "jump to latest" (a
+            // jump that does not move the list, e.g. to the first row, fires no scroll event).
+            setAtBottom(target === order().length - 1);
+            list.scrollToIndex(target, { align: "center" });
+          } else scrollToEnd();
         });
       },
     ),
   );
-
-  onMount(() => requestAnimationFrame(scrollToEnd));
 
   return (
     <div class="relative flex-1 min-h-0" data-testid="message-list">
