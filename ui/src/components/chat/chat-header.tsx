@@ -16,7 +16,10 @@ export function ChatHeader(props: {
   workspaceOpen?: boolean;
 }) {
   const [renaming, setRenaming] = createSignal(false);
+  // Runs once per edit: Enter or blur saves; Escape closes the box first, so the blur that follows
+  // (the input leaves the page) saves nothing.
   const rename = async (value: string) => {
+    if (!renaming()) return;
     setRenaming(false);
     if (!value.trim() || value.trim() === props.title) return;
     try {

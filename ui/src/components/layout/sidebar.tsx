@@ -172,7 +172,10 @@ function SessionRow(props: { session: SessionSummary; active: boolean }) {
   const title = () => props.session.title || t("sidebar.untitled");
   const href = () => `/s/${props.session.id}`;
 
+  // Runs once per edit: Enter or blur saves; Escape closes the box first, so the blur that follows
+  // (the input leaves the page) saves nothing.
   const rename = async (value: string) => {
+    if (!renaming()) return;
     setRenaming(false);
     const next = value.trim();
     if (!next || next === props.session.title) return;
