@@ -66,6 +66,9 @@ export class TurnRecorder implements TurnSink {
     const message: Message = { info, parts };
     this.messages.set(info.id, message);
     this.repo.insertMessage(info);
+    // An edit or a regeneration adds a version beside earlier ones: say so live, as a stored page would.
+    const siblings = this.repo.siblings(info.id);
+    if (siblings.length > 1) info.versions = { index: siblings.indexOf(info.id) + 1, count: siblings.length };
     parts.forEach((part, index) => {
       this.repo.savePart(this.sessionId, info.id, index, part);
     });
