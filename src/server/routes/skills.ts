@@ -61,108 +61,110 @@ async function uploadedZip(request: Request): Promise<{ data: Uint8Array; label:
 export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
   const library = new SkillLibrary({ skills: app.skills, agents: app.agents });
   const userHome = options.userHome ?? homedir();
-  return new Elysia({ name: "skills", prefix: "/api/skills", detail: { tags: ["skills"] } })
-    // The built-in sync runs after start-up; every skills request waits for it to finish first.
-    .onBeforeHandle(async () => {
-      await app.skills.ready();
-    })
-    .get("/", () => library.list(), {
-      detail: { summary: "Every skill folder with its source, problems and the agents that enable it" },
-    })
-    .post("/", ({ body }) => library.create(body), {
-      body: t.Object({
-        name: t.String({ maxLength: 200 }),
-        description: t.String({ maxLength: SKILL_DESCRIPTION_MAX_LENGTH + 200 }),
-        template: t.Optional(t.Union(SKILL_TEMPLATES.map((name) => t.Literal(name)))),
-      }),
-      detail: { summary: "Create a skill from a template (name: lowercase letters, digits, hyphens)" },
-    })
-    .get(
-      "/import/sources",
-      async () => ({ sources: await listExternalSkillSources(userHome, app.skills.userSkillsDir) }),
-      { detail: { summary: "Skills in other tools' folders (~/.claude/skills, ~/.agents/skills)" } },
-    )
-    .post(
-      "/import/zip",
-      async ({ request, query }) => {
-        const { data, label } = await uploadedZip(request);
-        if (data.length === 0) throw new ValidationError("The upload is empty; send a .zip file.", "file");
-        return library.importZip(data, label, query.overwrite ?? false);
-      },
-      {
-        parse: "none",
-        query: overwriteQuery,
-        detail: { summary: "Import a skill from a .zip (multipart field 'file', or the raw body)" },
-      },
-    )
-    .post("/import/path", ({ body }) => library.importPath(body.path, body.overwrite ?? false), {
-      body: t.Object({
-        path: t.String({ minLength: 1, maxLength: 4096 }),
-        overwrite: t.Optional(t.Boolean()),
-      }),
-      detail: { summary: "Import a skill from a folder or a .zip file on this machine (absolute path)" },
-    })
-    .get("/:name", ({ params }) => library.detail(params.name), {
-      params: t.Object({ name: folder }),
-      detail: { summary: "One skill: its entry and its files" },
-    })
-    .delete(
-      "/:name",
-      async ({ params }) => {
-        await library.delete(params.name);
-        return { deleted: true };
-      },
-      {
+  return (
+    new Elysia({ name: "skills", prefix: "/api/skills", detail: { tags: ["skills"] } })
+      // The built-in sync runs after start-up; every skills request waits for it to finish first.
+      .onBeforeHandle(async () => {
+        await app.skills.ready();
+      })
+      .get("/", () => library.list(), {
+        detail: { summary: "Every skill folder with its source, problems and the agents that enable it" },
+      })
+      .post("/", ({ body }) => library.create(body), {
+        body: t.Object({
+          name: t.String({ maxLength: 200 }),
+          description: t.String({ maxLength: SKILL_DESCRIPTION_MAX_LENGTH + 200 }),
+          template: t.Optional(t.Union(SKILL_TEMPLATES.map((name) => t.Literal(name)))),
+        }),
+        detail: { summary: "Create a skill from a template (name: lowercase letters, digits, hyphens)" },
+      })
+      .get(
+        "/import/sources",
+        async () => ({ sources: await listExternalSkillSources(userHome, app.skills.userSkillsDir) }),
+        { detail: { summary: "Skills in other tools' folders (~/.claude/skills, ~/.agents/skills)" } },
+      )
+      .post(
+        "/import/zip",
+        async ({ request, query }) => {
+          const { data, label } = await uploadedZip(request);
+          if (data.length === 0) throw new ValidationError("The upload is empty; send a .zip file.", "file");
+          return library.importZip(data, label, query.overwrite ?? false);
+        },
+        {
+          parse: "none",
+          query: overwriteQuery,
+          detail: { summary: "Import a skill from a .zip (multipart field 'file', or the raw body)" },
+        },
+      )
+      .post("/import/path", ({ body }) => library.importPath(body.path, body.overwrite ?? false), {
+        body: t.Object({
+          path: t.String({ minLength: 1, maxLength: 4096 }),
+          overwrite: t.Optional(t.Boolean()),
+        }),
+        detail: { summary: "Import a skill from a folder or a .zip file on this machine (absolute path)" },
+      })
+      .get("/:name", ({ params }) => library.detail(params.name), {
         params: t.Object({ name: folder }),
-        detail: { summary: "Delete a skill (moved to .backup; a deleted built-in stays deleted)" },
-      },
-    )
-    .get("/:name/file", ({ params, query }) => library.readFile(params.name, query.path), {
-      params: t.Object({ name: folder }),
-      query: t.Object({ path: filePath }),
-      detail: { summary: "Read a text file of the skill" },
-    })
-    .put("/:name/file", ({ params, body }) => library.writeFile(params.name, body.path, body.text), {
-      params: t.Object({ name: folder }),
-      body: t.Object({ path: filePath, text: t.String({ maxLength: SKILL_EDITABLE_MAX_BYTES }) }),
-      detail: { summary: "Write (or create) a text file of the skill" },
-    })
-    .delete("/:name/file", ({ params, query }) => library.deleteFile(params.name, query.path), {
-      params: t.Object({ name: folder }),
-      query: t.Object({ path: filePath }),
-      detail: { summary: "Delete a file of the skill (not SKILL.md)" },
-    })
-    .post("/:name/reset", ({ params }) => library.resetToBuiltin(params.name), {
-      params: t.Object({ name: folder }),
-      detail: { summary: "Replace the folder with the shipped built-in (the old copy goes to .backup)" },
-    })
-    .get("/:name/diff", async ({ params }) => ({ files: await library.diffWithBuiltin(params.name) }), {
-      params: t.Object({ name: folder }),
-      detail: { summary: "Differences between the newer shipped built-in and the user's copy" },
-    })
-    .get(
-      "/:name/export",
-      async ({ params }) => {
-        const zip = await library.exportZip(params.name);
-        return new Response(new Uint8Array(zip), {
-          headers: {
-            "content-type": "application/zip",
-            "content-disposition": `attachment; filename="${params.name.replace(/[^\w.-]+/g, "_")}.zip"`,
-            "cache-control": "no-store",
-          },
-        });
-      },
-      { params: t.Object({ name: folder }), detail: { summary: "Download the skill as a .zip" } },
-    )
-    .put(
-      "/:name/agents/:agentId",
-      async ({ params, body }) => ({
-        skills: await library.setEnabled(params.name, params.agentId, body.enabled),
-      }),
-      {
-        params: t.Object({ name: folder, agentId: t.String({ minLength: 1, maxLength: 200 }) }),
-        body: t.Object({ enabled: t.Boolean() }),
-        detail: { summary: "Turn the skill on or off for one agent (updates the agent's skills setting)" },
-      },
-    );
+        detail: { summary: "One skill: its entry and its files" },
+      })
+      .delete(
+        "/:name",
+        async ({ params }) => {
+          await library.delete(params.name);
+          return { deleted: true };
+        },
+        {
+          params: t.Object({ name: folder }),
+          detail: { summary: "Delete a skill (moved to .backup; a deleted built-in stays deleted)" },
+        },
+      )
+      .get("/:name/file", ({ params, query }) => library.readFile(params.name, query.path), {
+        params: t.Object({ name: folder }),
+        query: t.Object({ path: filePath }),
+        detail: { summary: "Read a text file of the skill" },
+      })
+      .put("/:name/file", ({ params, body }) => library.writeFile(params.name, body.path, body.text), {
+        params: t.Object({ name: folder }),
+        body: t.Object({ path: filePath, text: t.String({ maxLength: SKILL_EDITABLE_MAX_BYTES }) }),
+        detail: { summary: "Write (or create) a text file of the skill" },
+      })
+      .delete("/:name/file", ({ params, query }) => library.deleteFile(params.name, query.path), {
+        params: t.Object({ name: folder }),
+        query: t.Object({ path: filePath }),
+        detail: { summary: "Delete a file of the skill (not SKILL.md)" },
+      })
+      .post("/:name/reset", ({ params }) => library.resetToBuiltin(params.name), {
+        params: t.Object({ name: folder }),
+        detail: { summary: "Replace the folder with the shipped built-in (the old copy goes to .backup)" },
+      })
+      .get("/:name/diff", async ({ params }) => ({ files: await library.diffWithBuiltin(params.name) }), {
+        params: t.Object({ name: folder }),
+        detail: { summary: "Differences between the newer shipped built-in and the user's copy" },
+      })
+      .get(
+        "/:name/export",
+        async ({ params }) => {
+          const zip = await library.exportZip(params.name);
+          return new Response(new Uint8Array(zip), {
+            headers: {
+              "content-type": "application/zip",
+              "content-disposition": `attachment; filename="${params.name.replace(/[^\w.-]+/g, "_")}.zip"`,
+              "cache-control": "no-store",
+            },
+          });
+        },
+        { params: t.Object({ name: folder }), detail: { summary: "Download the skill as a .zip" } },
+      )
+      .put(
+        "/:name/agents/:agentId",
+        async ({ params, body }) => ({
+          skills: await library.setEnabled(params.name, params.agentId, body.enabled),
+        }),
+        {
+          params: t.Object({ name: folder, agentId: t.String({ minLength: 1, maxLength: 200 }) }),
+          body: t.Object({ enabled: t.Boolean() }),
+          detail: { summary: "Turn the skill on or off for one agent (updates the agent's skills setting)" },
+        },
+      )
+  );
 }
