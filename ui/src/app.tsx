@@ -1,11 +1,8 @@
 /** The app frame: sidebar, the routed page, dialogs and toasts, global shortcuts. */
-import { createMemo, createSignal, lazy, Match, onCleanup, onMount, Switch } from "solid-js";
-import { AboutDialog } from "./components/about-dialog.tsx";
+import { createMemo, createSignal, lazy, Match, onCleanup, onMount, Show, Switch } from "solid-js";
 import { ChatPage } from "./components/chat/chat-page.tsx";
-import { CommandPalette } from "./components/command-palette.tsx";
 import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
 import { startSettingsSync } from "./components/settings/settings-sync.ts";
-import { ShortcutsDialog } from "./components/shortcuts-dialog.tsx";
 import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
 import { parseRoute, path } from "./lib/router.ts";
@@ -13,7 +10,17 @@ import { loadAgents } from "./state/agents.ts";
 import { socket } from "./state/connection.ts";
 import { loadSessions } from "./state/sessions.ts";
 
-// Pages other than the chat load on first visit: the first screen only pays for what it shows.
+// Pages other than the chat, and the dialogs, load on first use: the first screen only pays for what it
+// shows.
+const AboutDialog = lazy(() =>
+  import("./components/about-dialog.tsx").then((m) => ({ default: m.AboutDialog })),
+);
+const ShortcutsDialog = lazy(() =>
+  import("./components/shortcuts-dialog.tsx").then((m) => ({ default: m.ShortcutsDialog })),
+);
+const CommandPalette = lazy(() =>
+  import("./components/command-palette.tsx").then((m) => ({ default: m.CommandPalette })),
+);
 const SettingsPage = lazy(() =>
   import("./pages/settings-page.tsx").then((m) => ({ default: m.SettingsPage })),
 );
@@ -93,9 +100,15 @@ export function App() {
           </Match>
         </Switch>
       </main>
-      <AboutDialog open={aboutOpen()} onOpenChange={setAboutOpen} />
-      <ShortcutsDialog open={helpOpen()} onOpenChange={setHelpOpen} />
-      <CommandPalette open={paletteOpen()} onOpenChange={setPaletteOpen} onHelp={() => setHelpOpen(true)} />
+      <Show when={aboutOpen()}>
+        <AboutDialog open={aboutOpen()} onOpenChange={setAboutOpen} />
+      </Show>
+      <Show when={helpOpen()}>
+        <ShortcutsDialog open={helpOpen()} onOpenChange={setHelpOpen} />
+      </Show>
+      <Show when={paletteOpen()}>
+        <CommandPalette open={paletteOpen()} onOpenChange={setPaletteOpen} onHelp={() => setHelpOpen(true)} />
+      </Show>
       <Toasts />
     </div>
   );

@@ -5,7 +5,9 @@ import "./styles/theme.css";
 import "./lib/theme.ts";
 import { render } from "solid-js/web";
 import { App } from "./app.tsx";
-import { startBenchIfAsked } from "./lib/bench.ts";
+import { benchMark, startBenchIfAsked } from "./lib/bench.ts";
+
+benchMark("app-code-loaded");
 
 render(() => <App />, document.getElementById("root") as HTMLElement);
 startBenchIfAsked();

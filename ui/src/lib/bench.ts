@@ -20,6 +20,7 @@ export interface BenchResult {
   scrollMs: number;
   heapMb?: number;
   userAgent: string;
+  marks: Record<string, number>;
 }
 
 declare global {
@@ -32,6 +33,13 @@ const STEP_PX = 400;
 /** Each direction of the scroll is cut off after this long (slow engines report what they managed). */
 const PHASE_MS = 90_000;
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+
+const benching = new URLSearchParams(location.search).get("bench") === "long-chat";
+
+/** A named moment for the benchmark's breakdown (no-op outside `?bench=long-chat`). */
+export function benchMark(name: string): void {
+  if (benching) performance.mark(name);
+}
 
 export function startBenchIfAsked(): void {
   if (new URLSearchParams(location.search).get("bench") !== "long-chat") return;
@@ -108,6 +116,9 @@ async function run(): Promise<BenchResult> {
     scrollMs: Math.round(scrollMs),
     heapMb: memory ? round(memory.usedJSHeapSize / 1024 / 1024) : undefined,
     userAgent: navigator.userAgent,
+    marks: Object.fromEntries(
+      performance.getEntriesByType("mark").map((m) => [m.name, Math.round(m.startTime)]),
+    ),
   };
 }
 

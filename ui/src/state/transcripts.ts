@@ -18,6 +18,7 @@ import {
   type TranscriptState,
 } from "../../../src/shared/transcript.ts";
 import { api } from "../lib/api.ts";
+import { benchMark } from "../lib/bench.ts";
 
 export const PAGE_SIZE = 80;
 
@@ -63,12 +64,34 @@ export function lastSeq(sessionId: string): number {
   return open.get(sessionId)?.state.lastSeq ?? 0;
 }
 
+declare global {
+  interface Window {
+    /** Started by index.html before the app loads, for the chat in the address bar (used once). */
+    __SAGE_PREFETCH__?: { url: string; response: Promise<Response> };
+  }
+}
+
+/** The newest page: the one index.html already asked for when it is this session's, else a new request. */
+async function newestPage(sessionId: string): Promise<MessagesPage> {
+  const url = `/api/sessions/${encodeURIComponent(sessionId)}/messages?limit=${PAGE_SIZE}`;
+  const prefetch = window.__SAGE_PREFETCH__;
+  window.__SAGE_PREFETCH__ = undefined;
+  if (prefetch?.url === url) {
+    try {
+      const response = await prefetch.response;
+      if (response.ok) return (await response.json()) as MessagesPage;
+    } catch {
+      // Fall through to a normal request, which reports errors properly.
+    }
+  }
+  return api<MessagesPage>(url);
+}
+
 async function load(sessionId: string, entry: OpenTranscript): Promise<void> {
   entry.setMeta({ loading: true, error: undefined });
   try {
-    const page = await api<MessagesPage>(
-      `/api/sessions/${encodeURIComponent(sessionId)}/messages?limit=${PAGE_SIZE}`,
-    );
+    const page = await newestPage(sessionId);
+    benchMark("messages-received");
     batch(() => {
       entry.set(
         produce((state) => {

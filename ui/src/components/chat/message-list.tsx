@@ -3,9 +3,10 @@
  * the bottom while content streams unless the user scrolled up — then a "jump to latest" button shows.
  * Scrolling near the top loads the previous page, keeping the visible rows in place.
  */
-import { createEffect, createSignal, on, Show } from "solid-js";
+import { createEffect, createSignal, on, onMount, Show } from "solid-js";
 import { VList, type VListHandle } from "virtua/solid";
 import { t } from "../../i18n/index.ts";
+import { benchMark } from "../../lib/bench.ts";
 import { loadOlder, type OpenTranscript } from "../../state/transcripts.ts";
 import { MessageRow, type RowContext } from "./message-row.tsx";
 
@@ -56,6 +57,8 @@ export function MessageList(props: {
       { defer: true },
     ),
   );
+
+  onMount(() => benchMark("list-mounted"));
 
   // A new page (open, reload, branch switch) starts at the bottom, or at the searched message; so does
   // opening a chat whose transcript is already loaded, and a new search hit in the open chat.

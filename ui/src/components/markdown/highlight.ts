@@ -1,20 +1,9 @@
 /**
- * Syntax highlighting with shiki, loaded on demand (the first code block pays for it, the app start does
- * not). Both themes are emitted as CSS variables, so switching light/dark needs no re-highlighting.
+ * Syntax highlighting for rendered Markdown: code blocks are sent to the highlighter worker
+ * (highlight-worker.ts, shiki) and their plain text is replaced by the highlighted spans when the answer
+ * comes. The page's thread only swaps HTML; grammar compiling and tokenizing happen in the worker.
+ * Both themes are CSS variables, so switching light/dark needs no re-highlighting.
  */
-import type { HighlighterGeneric } from "shiki";
-
-// biome-ignore lint/suspicious/noExplicitAny: shiki's generic language/theme parameters
-type Highlighter = HighlighterGeneric<any, any>;
-let highlighter: Promise<Highlighter> | undefined;
-const failedLanguages = new Set<string>();
-
-function load(): Promise<Highlighter> {
-  highlighter ??= import("shiki").then(({ createHighlighter }) =>
-    createHighlighter({ themes: ["github-light", "github-dark"], langs: [] }),
-  );
-  return highlighter;
-}
 
 const ALIASES: Record<string, string> = {
   sh: "bash",
@@ -28,33 +17,45 @@ const ALIASES: Record<string, string> = {
   console: "bash",
 };
 
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, (result: { html?: string; failed?: boolean }) => void>();
+const failedLanguages = new Set<string>();
+
+function highlighter(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL("./highlight-worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (event: MessageEvent<{ id: number; html?: string; failed?: boolean }>) => {
+      pending.get(event.data.id)?.(event.data);
+      pending.delete(event.data.id);
+    };
+  }
+  return worker;
+}
+
+function highlight(code: string, lang: string): Promise<{ html?: string; failed?: boolean }> {
+  return new Promise((resolve) => {
+    const id = nextId++;
+    pending.set(id, resolve);
+    highlighter().postMessage({ id, code, lang });
+  });
+}
+
 /** Highlight every plain code block inside `root` (idempotent: marks what it did). */
 export async function highlightWithin(root: HTMLElement): Promise<void> {
   const blocks = [...root.querySelectorAll<HTMLElement>("pre > code[data-lang]:not([data-highlighted])")];
-  if (blocks.length === 0) return;
-  const shiki = await load();
-  for (const code of blocks) {
-    const requested = code.dataset.lang ?? "";
-    const lang = ALIASES[requested] ?? requested;
-    code.dataset.highlighted = "1";
-    if (!lang || failedLanguages.has(lang)) continue;
-    try {
-      if (!shiki.getLoadedLanguages().includes(lang)) await shiki.loadLanguage(lang);
-      const html = shiki.codeToHtml(code.textContent ?? "", {
-        lang,
-        themes: { light: "github-light", dark: "github-dark" },
-        defaultColor: false,
-      });
-      const template = document.createElement("template");
-      template.innerHTML = html;
-      const pre = template.content.querySelector("pre");
-      const inner = pre?.querySelector("code");
-      if (pre && inner && code.isConnected) {
-        code.innerHTML = inner.innerHTML;
+  await Promise.all(
+    blocks.map(async (code) => {
+      const requested = code.dataset.lang ?? "";
+      const lang = ALIASES[requested] ?? requested;
+      code.dataset.highlighted = "1";
+      if (!lang || failedLanguages.has(lang)) return;
+      const result = await highlight(code.textContent ?? "", lang);
+      if (result.failed) failedLanguages.add(lang);
+      else if (result.html !== undefined && code.isConnected) {
+        code.innerHTML = result.html;
         code.parentElement?.classList.add("shiki");
       }
-    } catch {
-      failedLanguages.add(lang);
-    }
-  }
+    }),
+  );
 }
