@@ -1,5 +1,6 @@
 /** The toast stack (bottom centre), announced politely to screen readers. */
 import { For, Show } from "solid-js";
+import { t } from "../i18n/index.ts";
 import { dismiss, toasts } from "../state/toasts.ts";
 
 export function Toasts() {
@@ -34,7 +35,7 @@ export function Toasts() {
             <button
               type="button"
               class="icon-btn w-6 h-6"
-              aria-label="Dismiss"
+              aria-label={t("common.close")}
               onClick={() => dismiss(toast.id)}
             >
               ×

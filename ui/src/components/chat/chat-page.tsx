@@ -2,7 +2,7 @@
  * The chat page. Without a session: the welcome state (typing or picking an example starts a chat).
  * With one: header, transcript, the live strip (retries, queue, questions), the plan, and the composer.
  */
-import { createMemo, createSignal, For, Match, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
 import type { MessageInfo } from "../../../../src/shared/parts.ts";
 import { t } from "../../i18n/index.ts";
 import { navigate } from "../../lib/router.ts";
@@ -107,9 +107,20 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
     onEdit: (messageId: string, text: string) => setEditing({ messageId, text }),
   };
 
+  // Announced to screen readers (aria-live): working, then how the turn ended, for a few seconds.
+  const [ended, setEnded] = createSignal<"done" | "stopped" | "error" | undefined>();
+  createEffect(
+    on(running, (now, before) => {
+      if (now || !before) return setEnded(undefined);
+      const last = open.state.messages[open.state.order[open.state.order.length - 1] ?? ""];
+      setEnded(last?.status === "stopped" ? "stopped" : last?.status === "error" ? "error" : "done");
+      setTimeout(() => setEnded(undefined), 5000);
+    }),
+  );
   const statusText = () => {
     if (running()) return t("chat.turnStatus.running");
-    return "";
+    const outcome = ended();
+    return outcome ? t(`chat.turnStatus.${outcome}`) : "";
   };
 
   return (

@@ -3,6 +3,7 @@
  * mermaid diagrams and math (each loaded only when a message needs it). Links open outside the app.
  */
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
+import { t } from "../../i18n/index.ts";
 import { openExternal } from "../../lib/api.ts";
 import { isDark } from "../../lib/theme.ts";
 import { highlightWithin } from "./highlight.ts";
@@ -77,7 +78,7 @@ export function Markdown(props: { text: string; class?: string; streaming?: bool
       const code = copy.closest(".code-block")?.querySelector("code")?.textContent ?? "";
       void navigator.clipboard?.writeText(code).then(() => {
         copy.textContent = "✓";
-        setTimeout(() => (copy.textContent = "Copy"), 1200);
+        setTimeout(() => (copy.textContent = t("common.copy")), 1200);
       });
       return;
     }

@@ -8,6 +8,7 @@
  */
 import DOMPurify from "dompurify";
 import { Marked, type Tokens } from "marked";
+import { t } from "../../i18n/index.ts";
 
 type KatexRender = (
   tex: string,
@@ -97,7 +98,7 @@ export function renderMarkdown(text: string): string {
   ) as string;
   return clean.replaceAll(
     '<span data-copy-slot=""></span>',
-    '<button type="button" class="code-copy" data-copy="">Copy</button>',
+    `<button type="button" class="code-copy" data-copy="">${escapeHtml(t("common.copy"))}</button>`,
   );
 }
 
