@@ -32,7 +32,12 @@ function start(command: string[]): Subprocess {
 }
 
 start([process.execPath, "--watch", "src/main.ts", "--serve", "--port", String(backendPort), "--no-open"]);
-start([process.execPath, join(root, "node_modules", "vite", "bin", "vite.js"), "--config", "ui/vite.config.ts"]);
+start([
+  process.execPath,
+  join(root, "node_modules", "vite", "bin", "vite.js"),
+  "--config",
+  "ui/vite.config.ts",
+]);
 if (process.env.DEV_WINDOW === "1") {
   start([process.execPath, "src/shell/dev-window.ts", uiUrl, token]);
 }

@@ -13,7 +13,9 @@ interface Requirement {
 
 const has = (command: string) => Bun.which(command) !== null;
 const lib = (name: string) =>
-  ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"].some((dir) => existsSync(`${dir}/${name}`));
+  ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"].some((dir) =>
+    existsSync(`${dir}/${name}`),
+  );
 
 export const REQUIREMENTS: Requirement[] = [
   { package: "chromium", present: () => existsSync("/usr/bin/chromium") },
@@ -37,7 +39,9 @@ export async function ensureSystemPackages(): Promise<void> {
   const root = process.getuid?.() === 0;
   const sudo = !root && has("sudo") ? ["sudo", "-n"] : [];
   if (!has("apt-get") || (!root && sudo.length === 0)) {
-    throw new Error(`Missing system packages: ${missing.join(" ")}. Install them with: sudo apt-get install ${missing.join(" ")}`);
+    throw new Error(
+      `Missing system packages: ${missing.join(" ")}. Install them with: sudo apt-get install ${missing.join(" ")}`,
+    );
   }
   console.log(`installing system packages: ${missing.join(" ")}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
@@ -46,6 +50,7 @@ export async function ensureSystemPackages(): Promise<void> {
     [...sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", ...missing],
   ]) {
     const child = Bun.spawn(command, { stdio: ["ignore", "inherit", "inherit"], env });
-    if ((await child.exited) !== 0) throw new Error(`${command.join(" ")} failed; install manually: ${missing.join(" ")}`);
+    if ((await child.exited) !== 0)
+      throw new Error(`${command.join(" ")} failed; install manually: ${missing.join(" ")}`);
   }
 }

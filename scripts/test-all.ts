@@ -18,7 +18,11 @@ interface Stage {
 }
 
 async function exec(command: string[], env: Record<string, string> = {}): Promise<void> {
-  const child = Bun.spawn(command, { cwd: root, stdio: ["inherit", "inherit", "inherit"], env: { ...process.env, ...env } });
+  const child = Bun.spawn(command, {
+    cwd: root,
+    stdio: ["inherit", "inherit", "inherit"],
+    env: { ...process.env, ...env },
+  });
   const code = await child.exited;
   if (code !== 0) throw new Error(`${command.join(" ")} exited with ${code}`);
 }
@@ -28,14 +32,24 @@ const stages: Stage[] = [
   { name: "typecheck", run: () => exec([join(root, "node_modules", ".bin", "tsc"), "--noEmit", "-p", "."]) },
   { name: "lint", run: () => exec([join(root, "node_modules", ".bin", "biome"), "ci", "."]) },
   { name: "build", run: () => exec([bun, "scripts/build.ts"]) },
-  { name: "unit", run: () => exec([bun, "test", "--timeout", "20000", "--path-ignore-patterns", "test/e2e/**"]) },
+  {
+    name: "unit",
+    run: () => exec([bun, "test", "--timeout", "20000", "--path-ignore-patterns", "test/e2e/**"]),
+  },
   {
     name: "e2e",
     run: () => {
       const node = Bun.which("node");
       if (!node) throw new Error("Node.js is needed to run the Playwright tests.");
-      if (!existsSync(join(root, "dist", "sage"))) throw new Error("dist/sage is missing: run the build stage first.");
-      return exec([node, "node_modules/@playwright/test/cli.js", "test", "-c", "test/e2e/playwright.config.ts"]);
+      if (!existsSync(join(root, "dist", "sage")))
+        throw new Error("dist/sage is missing: run the build stage first.");
+      return exec([
+        node,
+        "node_modules/@playwright/test/cli.js",
+        "test",
+        "-c",
+        "test/e2e/playwright.config.ts",
+      ]);
     },
   },
 ];
@@ -54,4 +68,6 @@ for (const stage of stages) {
   }
   timings.push(`${stage.name} ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
-console.log(`\nAll stages passed in ${((performance.now() - started) / 1000).toFixed(1)} s: ${timings.join(", ")}`);
+console.log(
+  `\nAll stages passed in ${((performance.now() - started) / 1000).toFixed(1)} s: ${timings.join(", ")}`,
+);

@@ -59,7 +59,10 @@ afterAll(async () => {
 });
 
 /** Run a one-call turn, approving the call once; returns what the model got back for it. */
-async function approvedCall(session: Subscribed, call: { id: string; name: string; arguments: Record<string, unknown> }) {
+async function approvedCall(
+  session: Subscribed,
+  call: { id: string; name: string; arguments: Record<string, unknown> },
+) {
   const from = app.fake.requests.length;
   app.fake.enqueue({ toolCalls: [call] }, { text: "Thanks." });
   const started = await submit(session, `Use ${call.name}`, undefined, 30_000);
