@@ -52,6 +52,9 @@ export function App() {
     socket.connect();
     void loadSessions();
     void loadAgents();
+    // A start on "/" may be a first run, which goes on to /setup: fetch that page's code alongside the
+    // setup check instead of after it. Opening a chat does not pay for it.
+    if (route().page === "home" || route().page === "setup") void import("./pages/setup-page.tsx");
     void startSettingsSync();
     window.addEventListener("keydown", onKey);
   });

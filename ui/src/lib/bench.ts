@@ -73,6 +73,7 @@ async function run(): Promise<BenchResult> {
   if (!scroller) throw new Error("the message list never appeared");
   await frame();
   const lastScreenMs = performance.now();
+  benchMark("last-screen");
 
   // 2. Scroll to the top (older pages load on the way) and back, one step per frame.
   const deltas: number[] = [];
