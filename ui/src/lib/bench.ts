@@ -74,6 +74,9 @@ async function run(): Promise<BenchResult> {
   await frame();
   const lastScreenMs = performance.now();
   benchMark("last-screen");
+  const reportOnly = new URLSearchParams(location.search).get("scroll") === "0";
+
+  if (reportOnly) return { ...emptyScroll(), lastScreenMs: Math.round(lastScreenMs) };
 
   // 2. Scroll to the top (older pages load on the way) and back, one step per frame.
   const deltas: number[] = [];
@@ -120,6 +123,22 @@ async function run(): Promise<BenchResult> {
     marks: Object.fromEntries(
       performance.getEntriesByType("mark").map((m) => [m.name, Math.round(m.startTime)]),
     ),
+  };
+}
+
+function emptyScroll(): BenchResult {
+  return {
+    lastScreenMs: 0,
+    reachedTop: false,
+    messagesLoaded: 0,
+    frames: 0,
+    p50FrameMs: 0,
+    p95FrameMs: 0,
+    maxFrameMs: 0,
+    under16msShare: 0,
+    scrollMs: 0,
+    userAgent: navigator.userAgent,
+    marks: {},
   };
 }
 
