@@ -3,7 +3,7 @@
  * webview). Usage: bun src/shell/dev-window.ts <url> <token>
  */
 import { VERSION } from "../core/version.ts";
-import { checkWindowAvailability } from "./display.ts";
+import { checkWindowAvailability, preferPlainRenderingWithoutGpu } from "./display.ts";
 import { NativeWindow, SizeHint } from "./webview-native.ts";
 import { DEFAULT_SIZE, MIN_SIZE } from "./window-state.ts";
 
@@ -17,6 +17,7 @@ if (!availability.ok) {
   console.error(`${availability.reason}\n${availability.hint}`);
   process.exit(1);
 }
+preferPlainRenderingWithoutGpu(process.env);
 const window = new NativeWindow(true);
 window.setTitle("Sage (dev)");
 window.setSize(MIN_SIZE.width, MIN_SIZE.height, SizeHint.min);

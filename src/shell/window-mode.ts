@@ -12,7 +12,7 @@ import type { Paths } from "../core/paths.ts";
 import { VERSION } from "../core/version.ts";
 import { newToken } from "../server/security.ts";
 import { ICON_NAME, installIcon } from "./desktop-icon.ts";
-import { checkWindowAvailability } from "./display.ts";
+import { checkWindowAvailability, preferPlainRenderingWithoutGpu } from "./display.ts";
 import { runServeMode } from "./serve-mode.ts";
 import { acquireInstanceLock, activateRunning } from "./single-instance.ts";
 import { NativeWindow, SizeHint } from "./webview-native.ts";
@@ -43,6 +43,8 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     return 0;
   }
 
+  if (preferPlainRenderingWithoutGpu(process.env))
+    logger.info("no GPU render node: WebKit draws without compositing");
   NativeWindow.setProgramName(ICON_NAME);
   let window: NativeWindow;
   try {
