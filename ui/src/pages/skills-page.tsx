@@ -5,7 +5,7 @@
  * file (another file or skill, an in-app link, closing the window) asks first.
  */
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
-import { ConfirmDialog } from "../components/skills/confirm-dialog.tsx";
+import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { CreateSkillDialog } from "../components/skills/create-skill-dialog.tsx";
 import { ImportDialog } from "../components/skills/import-dialog.tsx";
 import { SkillDetail } from "../components/skills/skill-detail.tsx";

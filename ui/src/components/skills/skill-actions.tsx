@@ -6,8 +6,8 @@ import { createSignal, Show } from "solid-js";
 import type { SkillEntry } from "../../../../src/shared/skills.ts";
 import { t } from "../../i18n/index.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
+import { ConfirmDialog } from "../confirm-dialog.tsx";
 import { BuiltinDiffDialog } from "./builtin-diff-dialog.tsx";
-import { ConfirmDialog } from "./confirm-dialog.tsx";
 import { errorText, skillsApi } from "./skills-api.ts";
 import { reloadSkillsAndAgents, setDirty, updateEntry } from "./skills-store.ts";
 

@@ -17,9 +17,9 @@ import {
 import { t } from "../../i18n/index.ts";
 import { ApiError } from "../../lib/api.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
+import { ConfirmDialog } from "../confirm-dialog.tsx";
 import { Markdown } from "../markdown/markdown.tsx";
 import { AgentToggles } from "./agent-toggles.tsx";
-import { ConfirmDialog } from "./confirm-dialog.tsx";
 import { SkillActions } from "./skill-actions.tsx";
 import { SkillEditor } from "./skill-editor.tsx";
 import { SkillProblems } from "./skill-problems.tsx";

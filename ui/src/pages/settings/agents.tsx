@@ -5,8 +5,8 @@
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { type Agent, type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../../src/shared/agent.ts";
+import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { AgentForm } from "../../components/settings/agent-form.tsx";
-import { ConfirmDialog } from "../../components/settings/confirm-dialog.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { saveFromUrl } from "../../components/settings/save-file.ts";
 import { agentsApi, providersApi } from "../../components/settings/settings-api.ts";
@@ -238,6 +238,8 @@ export function AgentsSettings() {
       </div>
 
       <ConfirmDialog
+        danger
+        testId="settings-confirm"
         open={deleting() !== undefined}
         title={t("settings.agents.deleteTitle", { name: deleting()?.config.name ?? "" })}
         description={t("settings.agents.deleteBody")}

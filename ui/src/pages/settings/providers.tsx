@@ -6,7 +6,7 @@
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import type { Provider } from "../../../../src/shared/provider.ts";
 import type { ProviderPreset } from "../../../../src/shared/provider-input.ts";
-import { ConfirmDialog } from "../../components/settings/confirm-dialog.tsx";
+import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { KeyStorageNotice } from "../../components/settings/key-storage-notice.tsx";
 import { ProviderForm } from "../../components/settings/provider-form.tsx";
@@ -226,6 +226,8 @@ export function ProvidersSettings() {
       </Switch>
 
       <ConfirmDialog
+        danger
+        testId="settings-confirm"
         open={deleting() !== undefined}
         title={t("settings.providers.deleteTitle", { name: deleting()?.name ?? "" })}
         description={t("settings.providers.deleteBody")}

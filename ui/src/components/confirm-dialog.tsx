@@ -1,15 +1,21 @@
-/** A modal yes/no question for destructive settings actions (Escape cancels; focus starts on cancel). */
+/**
+ * A modal question with a confirm and a cancel button (Escape cancels; focus starts on cancel). Shared by
+ * every page that asks before doing something (deleting an agent, a provider, a skill ...).
+ */
 import { AlertDialog } from "@kobalte/core/alert-dialog";
 import type { JSX } from "solid-js";
-import { t } from "../../i18n/index.ts";
+import { t } from "../i18n/index.ts";
 
 export function ConfirmDialog(props: {
   open: boolean;
   title: string;
   description: JSX.Element;
   confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
   onConfirm(): void;
   onCancel(): void;
+  testId?: string;
 }) {
   let cancel!: HTMLButtonElement;
   return (
@@ -19,7 +25,7 @@ export function ConfirmDialog(props: {
         <div class="fixed inset-0 z-50 grid place-items-center p-4">
           <AlertDialog.Content
             class="card w-full max-w-md p-5 shadow-xl bg-bg"
-            data-testid="settings-confirm"
+            data-testid={props.testId ?? "confirm-dialog"}
             onOpenAutoFocus={(event) => {
               event.preventDefault();
               cancel.focus();
@@ -31,13 +37,14 @@ export function ConfirmDialog(props: {
             </AlertDialog.Description>
             <div class="flex justify-end gap-2">
               <button type="button" class="btn-ghost" ref={cancel} onClick={() => props.onCancel()}>
-                {t("settings.cancel")}
+                {t("common.cancel")}
               </button>
               <button
                 type="button"
-                class="btn-danger"
+                class={props.danger ? "btn-danger" : "btn-primary"}
+                disabled={props.busy}
                 onClick={() => props.onConfirm()}
-                data-testid="settings-confirm-action"
+                data-testid="confirm-action"
               >
                 {props.confirmLabel}
               </button>
