@@ -72,7 +72,8 @@ if (!skipUi || !existsSync(join(root, "ui", "dist", "index.html"))) {
 
 const result = await Bun.build({
   entrypoints: [join(root, "src", "main.ts"), join(root, "src", "shell", "server-worker.ts")],
-  compile: { outfile, autoloadDotenv: false, autoloadBunfig: false },
+  // Start-up stays in the interpreter (see src/core/jit-policy.ts, which restores the normal policy).
+  compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, jitPolicy: 1000 },
   minify: true,
   bytecode: true,
   // Modules loaded with import() (the AI SDK, playwright-core, HTML conversion ...) become separate

@@ -16,6 +16,7 @@ import { runTurn } from "../agent/loop.ts";
 import type { ApprovalDecision, TurnInteraction, TurnRequest } from "../agent/types.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
+import { becomeInteractive } from "../core/jit-policy.ts";
 import type { Logger } from "../core/logger.ts";
 import { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { Attachment, SubmitOptions } from "../shared/client-messages.ts";
@@ -191,6 +192,7 @@ export class SessionRunner {
     const { repo, logger } = this.deps;
     const session = repo.findSession(this.sessionId);
     if (!session) return;
+    becomeInteractive();
     const controller = new AbortController();
     const active: ActiveTurn = {
       turnId: queued.turnId,

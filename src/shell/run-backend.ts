@@ -3,6 +3,7 @@
  * this on the main thread; window mode calls it inside the server worker.
  */
 import type { RunMode } from "../core/context.ts";
+import { becomeInteractive } from "../core/jit-policy.ts";
 import { type Backend, initialize } from "../core/lifecycle.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
@@ -52,7 +53,10 @@ export async function runBackend(options: RunBackendOptions): Promise<RunningBac
   }
   // Start-up leaves garbage (parsed migrations, skill files, route compilation): collect it once the
   // app has settled, so an idle Sage holds only what it uses.
-  const settle = setTimeout(() => Bun.gc(true), 3000);
+  const settle = setTimeout(() => {
+    Bun.gc(true);
+    becomeInteractive();
+  }, 3000);
   settle.unref();
   let stopping: Promise<void> | undefined;
   return {
