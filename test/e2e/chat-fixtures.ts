@@ -1,26 +1,9 @@
-/**
- * Fixtures for the chat end-to-end specs (chat-*.spec.ts), on top of fixtures.ts (`sage`: the compiled
- * app in serve mode with a fresh data dir):
- *
- * - `model` (one per worker): the fake model as a child process (chat-model.ts). Each test starts with
- *   an empty script; `model.enqueue(...)` scripts the agent's next model replies in order.
- * - `chat` (per test): Sage with a default provider pointing at the fake, the page opened with the
- *   token, and helpers to drive the chat the way a user does.
- *
- *   test("...", async ({ chat, model, page }) => {
- *     await model.enqueue({ text: "Hello" });
- *     await chat.newChat();
- *     await chat.send("Hi");
- *     await expect(chat.lastAssistant()).toContainText("Hello");
- *   });
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import type { FakeReply } from "../fixtures/fake-model/index.ts";
+import { spawnFakeModel } from "./fake-model-process.ts";
 import { test as base, expect, REPO_ROOT, type SageApp } from "./fixtures.ts";
 
-const BUN = join(REPO_ROOT, "node_modules", ".bin", "bun");
 const MODEL_SCRIPT = join(REPO_ROOT, "test", "e2e", "chat-model.ts");
 export const API_KEY = "e2e-chat-key-7731";
 /** What the fake answers every title request with. */
@@ -43,25 +26,8 @@ export interface ChatModel {
 }
 
 async function startChatModel(): Promise<ChatModel> {
-  const child: ChildProcess = spawn(BUN, [MODEL_SCRIPT, "--api-key", API_KEY, "--title", TITLE], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const urls = await new Promise<{ url: string; control: string }>((resolveUrls, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the fake model printed nothing:\n${output}`)), 15_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const line = output.split("\n")[0];
-      if (output.includes("\n") && line) {
-        clearTimeout(timer);
-        resolveUrls(JSON.parse(line) as { url: string; control: string });
-      }
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    child.on("exit", (code) => reject(new Error(`the fake model exited (${code}):\n${output}`)));
-  });
+  const urls = await spawnFakeModel(["--api-key", API_KEY, "--title", TITLE], MODEL_SCRIPT);
+  const child = urls.process;
   const control = async (path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${urls.control}${path}`, {
       method: body === undefined && path !== "/__reset" ? "GET" : "POST",

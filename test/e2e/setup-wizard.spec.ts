@@ -5,45 +5,17 @@
  * validates as the user types, lists the models, finishes into a new chat, and the chat answers. Then
  * Settings: the key is masked, agents export and import (a corrupted file changes nothing), skip works.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { expect, REPO_ROOT, type SageApp, test } from "./fixtures.ts";
+import { type FakeModelProcess, spawnFakeModel } from "./fake-model-process.ts";
+import { expect, type SageApp, test } from "./fixtures.ts";
 
-const BUN = join(REPO_ROOT, "node_modules", ".bin", "bun");
-const FAKE_CLI = join(REPO_ROOT, "test", "fixtures", "fake-model", "cli.ts");
 const API_KEY = "sk-e2e-wizard-key-5f2c91d7";
 const REPLY = "Hello from the fake model";
 
-interface FakeModelProcess {
-  url: string;
-  control: string;
-  process: ChildProcess;
-}
-
-async function startFakeModel(): Promise<FakeModelProcess> {
-  const child = spawn(BUN, [FAKE_CLI, "--api-key", API_KEY, "--default-text", REPLY], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const urls = await new Promise<{ url: string; control: string }>((resolveUrls, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the fake model printed nothing:\n${output}`)), 15_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const line = output.split("\n")[0];
-      if (output.includes("\n") && line) {
-        clearTimeout(timer);
-        resolveUrls(JSON.parse(line) as { url: string; control: string });
-      }
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    child.on("exit", (code) => reject(new Error(`the fake model exited (${code}):\n${output}`)));
-  });
-  return { ...urls, process: child };
+function startFakeModel(): Promise<FakeModelProcess> {
+  return spawnFakeModel(["--api-key", API_KEY, "--default-text", REPLY]);
 }
 
 /** A loopback port nothing listens on. */

@@ -4,49 +4,24 @@
  * chat, and check that the model request after `load_skill` carries its body; import a `.zip`; a
  * malformed skill shows its diagnostic.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { strToU8, zipSync } from "fflate";
-import { expect, REPO_ROOT, type SageApp, test } from "./fixtures.ts";
+import { type FakeModelProcess, spawnFakeModel } from "./fake-model-process.ts";
+import { expect, type SageApp, test } from "./fixtures.ts";
 
-const BUN = join(REPO_ROOT, "node_modules", ".bin", "bun");
-const FAKE_CLI = join(REPO_ROOT, "test", "fixtures", "fake-model", "cli.ts");
 const API_KEY = "e2e-key-0001";
 const SKILL = "haiku-writer";
 const MARKER = "HAIKU-BODY-MARKER-575";
-
-interface FakeModelProcess {
-  url: string;
-  control: string;
-  process: ChildProcess;
-}
 
 interface RecordedRequest {
   path: string;
   body?: { messages?: { role: string; content: unknown }[] };
 }
 
-async function startFakeModel(args: string[]): Promise<FakeModelProcess> {
-  const child = spawn(BUN, [FAKE_CLI, "--api-key", API_KEY, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const urls = await new Promise<{ url: string; control: string }>((resolveUrls, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the fake model printed nothing:\n${output}`)), 15_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      const line = output.split("\n")[0];
-      if (output.includes("\n") && line) {
-        clearTimeout(timer);
-        resolveUrls(JSON.parse(line) as { url: string; control: string });
-      }
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-    });
-    child.on("exit", (code) => reject(new Error(`the fake model exited (${code}):\n${output}`)));
-  });
-  return { ...urls, process: child };
+function startFakeModel(args: string[]): Promise<FakeModelProcess> {
+  return spawnFakeModel(["--api-key", API_KEY, ...args]);
 }
 
 async function addFakeProvider(request: APIRequestContext, sage: SageApp, baseUrl: string): Promise<void> {
