@@ -1,10 +1,8 @@
-import { join } from "node:path";
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import type { FakeReply } from "../fixtures/fake-model/index.ts";
 import { spawnFakeModel } from "./fake-model-process.ts";
-import { test as base, expect, REPO_ROOT, type SageApp } from "./fixtures.ts";
+import { test as base, expect, type SageApp } from "./fixtures.ts";
 
-const MODEL_SCRIPT = join(REPO_ROOT, "test", "e2e", "chat-model.ts");
 export const API_KEY = "e2e-chat-key-7731";
 /** What the fake answers every title request with. */
 export const TITLE = "Fake chat title";
@@ -26,7 +24,7 @@ export interface ChatModel {
 }
 
 async function startChatModel(): Promise<ChatModel> {
-  const urls = await spawnFakeModel(["--api-key", API_KEY, "--title", TITLE], MODEL_SCRIPT);
+  const urls = await spawnFakeModel(["--api-key", API_KEY, "--title", TITLE]);
   const child = urls.process;
   const control = async (path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${urls.control}${path}`, {

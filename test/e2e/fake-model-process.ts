@@ -1,7 +1,6 @@
 /**
  * The fake model server as a child process for Playwright specs (they run on Node; the fake model is
- * Bun code). The script prints one JSON line `{ url, control }`: the provider base URL and the control
- * endpoint (`/__requests`, `/__enqueue`, `/__reset`).
+ * Bun code): test/fixtures/fake-model/cli.ts, whose header lists its options and control routes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
@@ -16,9 +15,9 @@ export interface FakeModelProcess {
   process: ChildProcess;
 }
 
-/** Start `script` (default: the fake model CLI) with `args`; resolves once it printed its URLs. */
-export async function spawnFakeModel(args: string[], script = FAKE_MODEL_CLI): Promise<FakeModelProcess> {
-  const child = spawn(BUN, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Start the fake model CLI with `args`; resolves once it printed its URLs. */
+export async function spawnFakeModel(args: string[]): Promise<FakeModelProcess> {
+  const child = spawn(BUN, [FAKE_MODEL_CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const urls = await new Promise<{ url: string; control: string }>((resolveUrls, reject) => {
     const timer = setTimeout(() => reject(new Error(`the fake model printed nothing:\n${output}`)), 15_000);

@@ -74,6 +74,26 @@ test("/__enqueue scripts replies in order and refuses bad ones", async () => {
   expect(invalid.status).toBe(400);
 });
 
+test("--title keeps background requests away from the queue and the record; /__reset forgets both", async () => {
+  const { url, control } = await start(["--api-key", "k1", "--title", "A title"]);
+  const tools = [{ type: "function", function: { name: "shell", parameters: {} } }];
+  await fetch(`${control}/__enqueue`, { method: "POST", body: JSON.stringify([{ text: "for the turn" }]) });
+  // A title request (no tools) arriving first must not take the reply queued for the turn.
+  expect(await chat(url, { messages: [{ role: "user", content: "name it" }] })).toContain("A title");
+  expect(await (await fetch(`${control}/__pending`)).json()).toBe(1);
+  expect(await chat(url, { messages: [{ role: "user", content: "work" }], tools })).toContain("for the turn");
+  const recorded = (await (await fetch(`${control}/__requests`)).json()) as { body: { tools?: unknown[] } }[];
+  expect(recorded).toHaveLength(1);
+  expect(recorded[0]?.body.tools).toHaveLength(1);
+  await fetch(`${control}/__enqueue`, { method: "POST", body: JSON.stringify([{ text: "dropped" }]) });
+  expect((await fetch(`${control}/__reset`, { method: "POST" })).status).toBe(200);
+  expect(await (await fetch(`${control}/__pending`)).json()).toBe(0);
+  expect(await (await fetch(`${control}/__requests`)).json()).toEqual([]);
+  expect(await chat(url, { messages: [{ role: "user", content: "again" }], tools })).toContain(
+    '"content":"ok"',
+  );
+});
+
 test("an unknown option exits 2 with a message", async () => {
   const process = Bun.spawn([globalThis.process.execPath, cli, "--bogus", "1"], { stderr: "pipe" });
   expect(await process.exited).toBe(2);

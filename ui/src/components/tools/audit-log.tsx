@@ -7,6 +7,7 @@ import { createSignal, For, onMount, Show } from "solid-js";
 import type { AuditEntry, ToolInfo } from "../../../../src/shared/tools-api.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { linkHandler } from "../../lib/router.ts";
+import { TableHead } from "../table-head.tsx";
 import { formatTime, statusTone } from "./tool-labels.tsx";
 import { type AuditFilter, toolsApi } from "./tools-api.ts";
 
@@ -130,28 +131,16 @@ export function AuditLog(props: { tools: ToolInfo[] }) {
       <Show when={entries().length > 0}>
         <div class="overflow-x-auto">
           <table class="w-full text-sm border-collapse" data-testid="audit-table">
-            <thead>
-              <tr class="text-left text-xs text-muted border-b border-line">
-                <th scope="col" class="py-1.5 pr-3 font-medium">
-                  {t("tools.audit.time")}
-                </th>
-                <th scope="col" class="py-1.5 pr-3 font-medium">
-                  {t("tools.audit.tool")}
-                </th>
-                <th scope="col" class="py-1.5 pr-3 font-medium">
-                  {t("tools.audit.decision")}
-                </th>
-                <th scope="col" class="py-1.5 pr-3 font-medium">
-                  {t("tools.audit.status")}
-                </th>
-                <th scope="col" class="py-1.5 pr-3 font-medium">
-                  {t("tools.audit.summary")}
-                </th>
-                <th scope="col" class="py-1.5 font-medium">
-                  {t("tools.audit.session")}
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { label: t("tools.audit.time") },
+                { label: t("tools.audit.tool") },
+                { label: t("tools.audit.decision") },
+                { label: t("tools.audit.status") },
+                { label: t("tools.audit.summary") },
+                { label: t("tools.audit.session") },
+              ]}
+            />
             <tbody>
               <For each={entries()}>
                 {(entry) => (

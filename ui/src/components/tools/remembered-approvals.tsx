@@ -6,6 +6,7 @@ import { createResource, createSignal, For, Match, Switch } from "solid-js";
 import type { RememberedApproval } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
+import { TableHead } from "../table-head.tsx";
 import { formatTime } from "./tool-labels.tsx";
 import { toolsApi } from "./tools-api.ts";
 
@@ -58,25 +59,15 @@ export function RememberedApprovals() {
           {(list) => (
             <div class="overflow-x-auto">
               <table class="w-full text-sm border-collapse" data-testid="approvals-table">
-                <thead>
-                  <tr class="text-left text-xs text-muted border-b border-line">
-                    <th scope="col" class="py-1.5 pr-3 font-medium">
-                      {t("tools.approvals.agent")}
-                    </th>
-                    <th scope="col" class="py-1.5 pr-3 font-medium">
-                      {t("tools.approvals.tool")}
-                    </th>
-                    <th scope="col" class="py-1.5 pr-3 font-medium">
-                      {t("tools.approvals.covers")}
-                    </th>
-                    <th scope="col" class="py-1.5 pr-3 font-medium">
-                      {t("tools.approvals.since")}
-                    </th>
-                    <th scope="col" class="py-1.5 font-medium">
-                      <span class="sr-only">{t("tools.approvals.actions")}</span>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    { label: t("tools.approvals.agent") },
+                    { label: t("tools.approvals.tool") },
+                    { label: t("tools.approvals.covers") },
+                    { label: t("tools.approvals.since") },
+                    { label: t("tools.approvals.actions"), hidden: true },
+                  ]}
+                />
                 <tbody>
                   <For each={list()}>
                     {(approval) => (

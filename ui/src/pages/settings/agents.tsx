@@ -14,6 +14,9 @@ import { t } from "../../i18n/index.ts";
 import { agents, loadAgents } from "../../state/agents.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 
+/** The agent file formats offered for export, in button order. */
+const EXPORT_FORMATS = ["json", "yaml"] as const;
+
 type Selection = { kind: "agent"; id: string } | { kind: "new" } | undefined;
 
 export function AgentsSettings() {
@@ -181,32 +184,23 @@ export function AgentsSettings() {
                   >
                     {t("settings.agents.duplicate")}
                   </button>
-                  <button
-                    type="button"
-                    class="btn-ghost text-xs"
-                    onClick={() =>
-                      void saveFromUrl(
-                        agentsApi.exportUrl(agent.id, "json"),
-                        `${agent.config.name}.sage-agent.json`,
-                      )
-                    }
-                    data-testid="agent-export-json"
-                  >
-                    {t("settings.agents.exportJson")}
-                  </button>
-                  <button
-                    type="button"
-                    class="btn-ghost text-xs"
-                    onClick={() =>
-                      void saveFromUrl(
-                        agentsApi.exportUrl(agent.id, "yaml"),
-                        `${agent.config.name}.sage-agent.yaml`,
-                      )
-                    }
-                    data-testid="agent-export-yaml"
-                  >
-                    {t("settings.agents.exportYaml")}
-                  </button>
+                  <For each={EXPORT_FORMATS}>
+                    {(format) => (
+                      <button
+                        type="button"
+                        class="btn-ghost text-xs"
+                        onClick={() =>
+                          void saveFromUrl(
+                            agentsApi.exportUrl(agent.id, format),
+                            `${agent.config.name}.sage-agent.${format}`,
+                          )
+                        }
+                        data-testid={`agent-export-${format}`}
+                      >
+                        {t(format === "json" ? "settings.agents.exportJson" : "settings.agents.exportYaml")}
+                      </button>
+                    )}
+                  </For>
                   <button
                     type="button"
                     class="btn-ghost text-xs text-danger"

@@ -4,6 +4,7 @@
  * and the audit log of tool runs.
  */
 import { createResource, For, Show } from "solid-js";
+import { TableHead } from "../../components/table-head.tsx";
 import { AuditLog } from "../../components/tools/audit-log.tsx";
 import { RememberedApprovals } from "../../components/tools/remembered-approvals.tsx";
 import { kindLabel, RuleBadge, toolPath } from "../../components/tools/tool-labels.tsx";
@@ -68,19 +69,13 @@ export function ToolsApprovalsSettings() {
           {(list) => (
             <div class="overflow-x-auto">
               <table class="w-full text-sm border-collapse" data-testid="rules-table">
-                <thead>
-                  <tr class="text-left text-xs text-muted border-b border-line">
-                    <th scope="col" class="py-1.5 pr-3 font-medium">
-                      {t("tools.rules.tool")}
-                    </th>
-                    <th scope="col" class="py-1.5 pr-3 font-medium">
-                      {t("tools.rules.kind")}
-                    </th>
-                    <th scope="col" class="py-1.5 font-medium">
-                      {t("tools.rules.rule")}
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead
+                  columns={[
+                    { label: t("tools.rules.tool") },
+                    { label: t("tools.rules.kind") },
+                    { label: t("tools.rules.rule") },
+                  ]}
+                />
                 <tbody>
                   <For each={list()}>
                     {(tool) => (
