@@ -77,7 +77,7 @@ async function run(): Promise<BenchResult> {
   benchMark("last-screen");
   const reportOnly = new URLSearchParams(location.search).get("scroll") === "0";
 
-  if (reportOnly) return { ...emptyScroll(), lastScreenMs: Math.round(lastScreenMs) };
+  if (reportOnly) return { ...emptyScroll(), lastScreenMs: Math.round(lastScreenMs), marks: timeline() };
 
   // 2. Scroll to the top (older pages load on the way) and back, one step per frame.
   const deltas: number[] = [];
@@ -123,10 +123,20 @@ async function run(): Promise<BenchResult> {
     scrollMs: Math.round(scrollMs),
     heapMb: memory ? round(memory.usedJSHeapSize / 1024 / 1024) : undefined,
     userAgent: navigator.userAgent,
-    marks: Object.fromEntries(
-      performance.getEntriesByType("mark").map((m) => [m.name, Math.round(m.startTime)]),
-    ),
+    marks: timeline(),
   };
+}
+
+/** Milestones since navigation start (ms): the HTML's arrival and parse, then our performance marks. */
+function timeline(): Record<string, number> {
+  const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  const marks: Record<string, number> = {};
+  if (nav) {
+    marks["html received"] = Math.round(nav.responseEnd);
+    marks["dom content loaded"] = Math.round(nav.domContentLoadedEventEnd);
+  }
+  for (const mark of performance.getEntriesByType("mark")) marks[mark.name] = Math.round(mark.startTime);
+  return marks;
 }
 
 function emptyScroll(): BenchResult {

@@ -11,6 +11,11 @@ import { loadOlder, type OpenTranscript } from "../../state/transcripts.ts";
 import { MessageRow, type RowContext } from "./message-row.tsx";
 
 const BOTTOM_SLACK = 48;
+/**
+ * First guess of a row's height before it is measured (px). Real rows (a question, an answer with code
+ * or a tool call) are ~60-250 px; virtua's 40 px default mounts ~3x too many rows for the first screen.
+ */
+const ROW_HEIGHT_GUESS = 120;
 
 export function MessageList(props: {
   transcript: OpenTranscript;
@@ -91,6 +96,7 @@ export function MessageList(props: {
           list = handle;
         }}
         data={order()}
+        itemSize={ROW_HEIGHT_GUESS}
         shift={shifting()}
         onScroll={onScroll}
         style={{ height: "100%" }}
