@@ -5,13 +5,15 @@
  * budget (compact when needed) -> stream the model (retrying 429/5xx/network with backoff, visibly) ->
  * run the requested tools concurrently, results kept in call order -> repeat. An answer without tool
  * calls ends the turn, unless guidance arrived while it streamed (then the model gets one more step).
+ * A provider that still says the context is too long (our estimate was low) gets one compaction and
+ * one more try per turn; the refused step stays in the transcript as an error part.
  *
  * Contract: never throws for provider or tool failures (they are recorded as data); honours the abort
  * signal at every await; a call that fails identically REPEAT_LIMIT times in a row is not run again.
  */
 import type { Message, Usage } from "../shared/parts.ts";
 import { compactHistory } from "./compaction.ts";
-import { checkBudget, estimateTokens } from "./context-budget.ts";
+import { checkBudget, estimateMessageTokens, estimateTokens } from "./context-budget.ts";
 import { modelVisibleMessages, toModelMessages } from "./history.ts";
 import { runModelStep, toolSet } from "./model-step.ts";
 import { buildSystemPrompt } from "./prompt.ts";
@@ -37,6 +39,7 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
     estimateTokens(system) +
     estimateTokens(JSON.stringify(request.tools.map((t) => [t.name, t.description, t.parameters])));
   let stepsSinceCheck = 0;
+  let compactedAfterRefusal = false;
 
   for (;;) {
     if (signal.aborted) return { status: "stopped", usage: total };
@@ -73,6 +76,15 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
 
     const step = await streamWithRetries(request, history, system, tools);
     addUsage(total, step.usage);
+    if (step.failureCode === "context_length" && !compactedAfterRefusal) {
+      compactedAfterRefusal = true;
+      const summary = await compactHistory(request, history, estimateHistory(history, fixedTokens));
+      if (signal.aborted) return { status: "stopped", usage: total };
+      if (summary) {
+        history.push(summary);
+        continue;
+      }
+    }
     history.push(step.message);
     if (step.outcome === "stopped") return { status: "stopped", usage: total };
     if (step.outcome === "failed") return { status: "error", reason: step.reason, usage: total };
@@ -120,6 +132,7 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
 interface StepOutcome {
   outcome: "done" | "stopped" | "failed";
   reason?: string;
+  failureCode?: string;
   message: Message;
   calls: { callId: string; tool: string; input: unknown; invalidReason?: string; partId: string }[];
   usage: Usage | undefined;
@@ -155,6 +168,7 @@ async function streamWithRetries(
       return {
         outcome: "failed",
         reason: result.failure.message,
+        failureCode: result.failure.code,
         message: sink.message(messageId),
         calls: [],
         usage: result.usage,
@@ -166,6 +180,10 @@ async function streamWithRetries(
       return { outcome: "stopped", message: sink.message(messageId), calls: [], usage: undefined };
     }
   }
+}
+
+function estimateHistory(history: Message[], fixedTokens: number): number {
+  return modelVisibleMessages(history).reduce((sum, m) => sum + estimateMessageTokens(m), fixedTokens);
 }
 
 function addUsage(total: Usage, usage: Usage | undefined): void {

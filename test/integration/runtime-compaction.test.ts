@@ -2,7 +2,7 @@
  * Compaction through the real /ws endpoint, with a provider model whose context window is small: a long
  * session is summarised into a visible summary message before the next request would overflow; the
  * model then gets the summary instead of the oldest messages, which stay stored. `/compact` does it on
- * request.
+ * request, and once more when the provider refuses a request as too long.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { CompactionPart } from "../../src/shared/parts.ts";
@@ -128,6 +128,63 @@ describe("automatic compaction", () => {
     const messages = await storedMessages(app, session.sessionId);
     expect(messages.some((m) => m.info.kind === "summary")).toBe(false);
     expect(textOf(messages.at(-1))).toBe("answered anyway");
+    session.socket.close();
+  });
+});
+
+describe("a provider that refuses the request as too long", () => {
+  const refusal = { contextLengthExceeded: true } as const;
+
+  test("gets one compaction and one more try; the refusal stays visible", async () => {
+    const session = await openSession(app);
+    await longSession(session);
+    const from = app.fake.requests.length;
+    app.fake.enqueue(
+      refusal,
+      { text: "SUMMARY: made room after a refusal." },
+      { text: "answer number 6", usage: SMALL },
+    );
+    expect((await runTurn(session, "question number 6")).status).toBe("completed");
+    const requests = modelRequests(app, from);
+    expect(requests).toHaveLength(3);
+    expect(conversationText(requests[0])).toContain("question number 1");
+    expect(conversationText(requests[1])).toContain("Summarise the conversation");
+    expect(conversationText(requests[2])).toContain("SUMMARY: made room after a refusal.");
+    expect(conversationText(requests[2])).not.toContain("question number 1");
+    expect(conversationText(requests[2])).toContain("question number 6");
+
+    const messages = await storedMessages(app, session.sessionId);
+    const errors = partsOf(messages, "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain("context window");
+    expect(messages.map((m) => m.info.kind).slice(-2)).toEqual(["summary", "normal"]);
+    expect(textOf(messages.at(-1))).toBe("answer number 6");
+    expect(transcriptCore(session.socket.transcript(session.sessionId))).toEqual(
+      transcriptCore(await storedTranscript(app, session.sessionId)),
+    );
+    session.socket.close();
+  });
+
+  test("refused again after compacting, the turn ends with the error (no loop)", async () => {
+    const session = await openSession(app);
+    await longSession(session);
+    const from = app.fake.requests.length;
+    app.fake.enqueue(refusal, { text: "SUMMARY: not enough." }, refusal);
+    const end = await runTurn(session, "question number 6");
+    expect(end.status).toBe("error");
+    expect(end.reason).toContain("context window");
+    expect(modelRequests(app, from)).toHaveLength(3);
+    session.socket.close();
+  });
+
+  test("with nothing old enough to compact, the turn ends with the error at once", async () => {
+    const session = await openSession(app);
+    const from = app.fake.requests.length;
+    app.fake.enqueue(refusal);
+    const end = await runTurn(session, "a single enormous question");
+    expect(end.status).toBe("error");
+    expect(end.reason).toContain("context window");
+    expect(modelRequests(app, from)).toHaveLength(1);
     session.socket.close();
   });
 });
