@@ -1,6 +1,6 @@
 /**
  * The Debian/Ubuntu packages the tests need: Chromium (Playwright, browser tools), Xvfb and xdotool
- * (the real window), WebKitGTK 6 (the window), bubblewrap (the shell sandbox), gnome-keyring and
+ * (the real window), WebKitGTK 6 and Vulkan's loader (the window), bubblewrap (the shell sandbox), gnome-keyring and
  * dbus (keychain tests). Missing ones are installed with apt-get when we may (root, or passwordless
  * sudo); otherwise the list of what to install is printed and the run stops.
  */
@@ -23,6 +23,8 @@ export const REQUIREMENTS: Requirement[] = [
   { package: "xdotool", present: () => has("xdotool") },
   { package: "x11-apps", present: () => has("xwd") },
   { package: "libwebkitgtk-6.0-4", present: () => lib("libwebkitgtk-6.0.so.4") },
+  // The webview library links Vulkan directly; WebKitGTK does not pull it in without recommends.
+  { package: "libvulkan1", present: () => lib("libvulkan.so.1") },
   { package: "bubblewrap", present: () => has("bwrap") },
   { package: "gnome-keyring", present: () => has("gnome-keyring-daemon") },
   { package: "dbus-x11", present: () => has("dbus-launch") },

@@ -128,18 +128,23 @@ type Result = Record<string, number | string | undefined>;
 
 async function inChromium(dataDir: string, sessionId: string): Promise<Result> {
   const server = await startServe(dataDir);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--enable-precise-memory-info",
-    ],
-  });
+  const browser = await chromium
+    .launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--enable-precise-memory-info",
+      ],
+    })
+    .catch(async (error: unknown) => {
+      await server.stop();
+      throw error;
+    });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.base}/?token=${server.token}`); // sets the cookie

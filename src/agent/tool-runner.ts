@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Value } from "@sinclair/typebox/value";
-import type { ToolOutput } from "../shared/parts.ts";
+import { TOOL_STOPPED_ERROR, type ToolOutput } from "../shared/parts.ts";
 import type {
   AnyTool,
   ApprovalDescription,
@@ -105,7 +105,7 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
     if (answer.via === "session" || answer.via === "always") request.guard.remember(tool, params, answer.via);
     decision = `approved-${answer.via}`;
   }
-  if (request.signal.aborted) return fail("Stopped by the user before the tool ran.", decision);
+  if (request.signal.aborted) return fail(TOOL_STOPPED_ERROR, decision);
 
   if (tool.touches) {
     try {
@@ -141,11 +141,18 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
     result = await tool.execute(params, ctx);
   } catch (error) {
     progress.flush();
-    if (request.signal.aborted) return fail("Stopped by the user.", decision);
+    if (request.signal.aborted) return fail(TOOL_STOPPED_ERROR, decision);
     return fail(errorText(error), decision);
   }
   progress.flush();
   const output = await shapeOutput(result, call, request);
+  if (result.details?.stopped === true) {
+    const message = TOOL_STOPPED_ERROR;
+    return finish(
+      { status: "error", output, error: message, modelText: `${output.text}\n\n${message}` },
+      decision,
+    );
+  }
   return finish(
     {
       status: "completed",

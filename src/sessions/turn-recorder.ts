@@ -11,7 +11,13 @@ import type { ToolOutcome, TurnSink } from "../agent/types.ts";
 import { newId } from "../core/ids.ts";
 import type { Attachment } from "../shared/client-messages.ts";
 import type { DraftEvent, ServerEvent } from "../shared/events.ts";
-import type { Message, MessageInfo, Part, Usage } from "../shared/parts.ts";
+import {
+  type Message,
+  type MessageInfo,
+  type Part,
+  TOOL_STOPPED_ERROR,
+  type Usage,
+} from "../shared/parts.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { SessionRepository } from "./repository.ts";
 
@@ -293,7 +299,7 @@ export class TurnRecorder implements TurnSink {
           (part.status === "pending" || part.status === "running" || part.status === "awaiting-approval")
         ) {
           part.status = "error";
-          part.error = status === "stopped" ? "Stopped by the user." : "Interrupted.";
+          part.error = status === "stopped" ? TOOL_STOPPED_ERROR : "Interrupted.";
           part.endedAt = Date.now();
           this.savePart(message.info.id, part.id);
           this.emit({

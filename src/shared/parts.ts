@@ -40,6 +40,8 @@ export const ToolStatus = T.Union([
   T.Literal("denied"),
 ]);
 export type ToolStatus = Static<typeof ToolStatus>;
+/** The `error` of a tool call the user's stop cut short (the card shows it as stopped, not failed). */
+export const TOOL_STOPPED_ERROR = "Stopped by the user.";
 
 /** What a tool returned: text for the model, optional images, optional details for the UI card. */
 export const ToolOutput = T.Object({

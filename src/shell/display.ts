@@ -9,7 +9,7 @@ import { readdirSync } from "node:fs";
 export type WindowAvailability = { ok: true } | { ok: false; reason: string; hint: string };
 
 export const WEBVIEW_INSTALL_HINT =
-  "To get the Sage window, install the webview libraries: on Debian/Ubuntu `sudo apt install libwebkitgtk-6.0-4` " +
+  "To get the Sage window, install the webview libraries: on Debian/Ubuntu `sudo apt install libwebkitgtk-6.0-4 libvulkan1` " +
   "(Fedora: `sudo dnf install webkitgtk6.0`).";
 
 export function checkWindowAvailability(env: Record<string, string | undefined>): WindowAvailability {
@@ -24,6 +24,8 @@ export function checkWindowAvailability(env: Record<string, string | undefined>)
   const probes: [string, string][] = [
     ["libgtk-4.so.1", "gtk_get_major_version"],
     ["libwebkitgtk-6.0.so.4", "webkit_get_major_version"],
+    // The webview library itself links Vulkan's loader (not installed by WebKitGTK without recommends).
+    ["libvulkan.so.1", "vkGetInstanceProcAddr"],
   ];
   for (const [library, symbol] of probes) {
     try {

@@ -87,7 +87,11 @@ export interface ToolResult {
   /** What the model reads. Long text is truncated by the loop, never by the tool. */
   text: string;
   images?: ToolImage[];
-  /** Data for the UI card (exit code, diff, URL, byte size ...). Never sent to the model. */
+  /**
+   * Data for the UI card (exit code, diff, URL, byte size ...). Never sent to the model.
+   * `stopped: true` says the stop cut the work short: the call is recorded as stopped (an error part
+   * that keeps this partial output), not as completed.
+   */
   details?: Record<string, unknown>;
 }
 

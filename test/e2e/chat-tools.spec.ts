@@ -1,7 +1,7 @@
 /**
  * Tool cards end to end (compiled app, fake model process): a shell command asks first, then shows its
- * output live while it runs (sandboxed by bubblewrap); a file write shows its diff in the approval and
- * in the card, and its changes can be undone; a denial with a reason reaches the model; `ask_user`
+ * output live while it runs (sandboxed by bubblewrap) and says "Stopped" when the user stops it; a file
+ * write shows its diff in the approval and in the card, and its changes can be undone; a denial with a reason reaches the model; `ask_user`
  * questions are answered inline and the answers reach the model.
  */
 import { expect, type RecordedRequest, test, textOf } from "./chat-fixtures.ts";
@@ -60,6 +60,30 @@ test("shell: asks first, then shows its output live while running, then the exit
   );
   const shellPart = stored.messages.flatMap((message) => message.parts).find((part) => part.type === "tool");
   expect(shellPart?.output?.details).toMatchObject({ exitCode: 0, sandbox: "bubblewrap" });
+});
+
+test("stop while a shell command runs: the card says Stopped and keeps the output so far", async ({
+  chat,
+  model,
+  page,
+}) => {
+  await model.enqueue({
+    toolCalls: [{ name: "shell", arguments: { command: "echo before-stop; sleep 30; echo never" } }],
+  });
+  await chat.newChat();
+  await chat.send("Run the slow command");
+  const card = chat.toolCard("shell");
+  await card.getByTestId("approve-once").click();
+  await expect(card.getByTestId("shell-output")).toContainText("before-stop");
+  await page.getByTestId("stop").click();
+
+  await expect(card).toHaveAttribute("data-status", "error", { timeout: 10_000 });
+  await expect(card.getByTestId("tool-status")).toContainText("Stopped");
+  await expect(card.getByTestId("tool-status")).not.toContainText("Failed");
+  await expect(card.getByTestId("shell-output")).toContainText("before-stop");
+  await expect(card.getByTestId("shell-output")).not.toContainText("never");
+  await expect(card.getByTestId("tool-error")).toHaveCount(0);
+  await chat.idle();
 });
 
 test("write_file and edit_file: the approval shows the diff, the card keeps it, undo restores", async ({

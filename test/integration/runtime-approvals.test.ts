@@ -282,8 +282,11 @@ describe("shell and agent rules", () => {
       session.socket.send({ type: "stop", sessionId: session.sessionId });
       expect((await ended(session, started.turnId)).status).toBe("stopped");
       expect(Date.now() - stoppedAt).toBeLessThan(5000);
-      // The shell tool reports the stop itself (with any output so far); the command did not run on.
+      // The call is recorded as stopped, not completed, and keeps the shell's own account (with any
+      // output so far); the command did not run on.
       const [tool] = partsOf(await storedMessages(app, session.sessionId), "tool");
+      expect(tool?.status).toBe("error");
+      expect(tool?.error).toBe("Stopped by the user.");
       expect(tool?.output?.text).toContain("stopped by the user");
       expect(tool?.output?.details?.stopped).toBe(true);
       session.socket.close();

@@ -4,7 +4,7 @@
  * asks — the approval prompt inline.
  */
 import { createSignal, For, Match, Show, Switch } from "solid-js";
-import type { ToolPart } from "../../../../../src/shared/parts.ts";
+import { TOOL_STOPPED_ERROR, type ToolPart } from "../../../../../src/shared/parts.ts";
 import type { PendingApproval } from "../../../../../src/shared/transcript.ts";
 import { type MessageKey, t } from "../../../i18n/index.ts";
 import { ApprovalPrompt } from "../approval-prompt.tsx";
@@ -66,6 +66,7 @@ export function ToolCard(props: {
     props.part.status === "running" ||
     props.part.status === "awaiting-approval" ||
     props.part.status === "pending";
+  const stopped = () => props.part.status === "error" && props.part.error === TOOL_STOPPED_ERROR;
   const [open, setOpen] = createSignal<boolean | undefined>();
   const expanded = () =>
     open() ?? (active() || props.part.status === "error" || FILE_TOOLS.has(props.part.tool));
@@ -98,11 +99,14 @@ export function ToolCard(props: {
             </span>
           )}
         </Show>
-        <span class={`text-xs shrink-0 ${STATUS_STYLE[props.part.status]}`} data-testid="tool-status">
+        <span
+          class={`text-xs shrink-0 ${stopped() ? "text-muted" : STATUS_STYLE[props.part.status]}`}
+          data-testid="tool-status"
+        >
           <Show when={props.part.status === "running"}>
             <span class="inline-block w-2 h-2 rounded-full bg-accent animate-pulse mr-1" aria-hidden="true" />
           </Show>
-          {t(`tool.${props.part.status}` as MessageKey)}
+          {stopped() ? t("chat.stopped") : t(`tool.${props.part.status}` as MessageKey)}
           <Show when={duration()}> · {duration()}</Show>
         </span>
       </button>
@@ -125,7 +129,7 @@ export function ToolCard(props: {
               <ImagesBody part={props.part} agentId={props.agentId as string} />
             </Match>
           </Switch>
-          <Show when={props.part.error}>
+          <Show when={props.part.error && !stopped()}>
             <p class="m-0 text-danger text-xs whitespace-pre-wrap" data-testid="tool-error">
               {props.part.error}
             </p>
