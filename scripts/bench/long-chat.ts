@@ -19,6 +19,7 @@ import { ensureLocalUser } from "../../src/core/user.ts";
 import { SessionRepository } from "../../src/sessions/repository.ts";
 import type { MessageInfo, Part } from "../../src/shared/parts.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../test/support/chromium.ts";
 import { startXvfb } from "../../test/support/xvfb.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
@@ -129,18 +130,7 @@ type Result = Record<string, number | string | undefined>;
 async function inChromium(dataDir: string, sessionId: string): Promise<Result> {
   const server = await startServe(dataDir);
   const browser = await chromium
-    .launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--enable-precise-memory-info",
-      ],
-    })
+    .launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, "--enable-precise-memory-info"] })
     .catch(async (error: unknown) => {
       await server.stop();
       throw error;
