@@ -83,6 +83,8 @@ test("stop while a shell command runs: the card says Stopped and keeps the outpu
   await expect(card.getByTestId("shell-output")).toContainText("before-stop");
   await expect(card.getByTestId("shell-output")).not.toContainText("never");
   await expect(card.getByTestId("tool-error")).toHaveCount(0);
+  // Killed by the stop, the command has no exit code to show (not "exit null").
+  await expect(card.getByTestId("exit-code")).toHaveCount(0);
   await chat.idle();
 });
 

@@ -147,7 +147,11 @@ export function ToolCard(props: {
 
 function ShellBody(props: { part: ToolPart }) {
   const input = () => (props.part.input ?? {}) as Input;
-  const exitCode = () => props.part.output?.details?.exitCode;
+  // A command killed by a signal has no exit code (its output ends with how it was stopped).
+  const exitCode = () => {
+    const code = props.part.output?.details?.exitCode;
+    return typeof code === "number" ? code : undefined;
+  };
   const text = () => props.part.output?.text ?? props.part.progress ?? "";
   return (
     <>
