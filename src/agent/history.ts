@@ -136,8 +136,14 @@ async function toolResult(
   }
   if (part.status === "denied")
     return { ...base, output: { type: "error-text", value: part.error ?? "The user denied this call." } };
-  if (part.status === "error")
-    return { ...base, output: { type: "error-text", value: part.error ?? "The tool failed." } };
+  if (part.status === "error") {
+    // A call cut short keeps its partial output; the model reads it before the reason.
+    const error = part.error ?? "The tool failed.";
+    return {
+      ...base,
+      output: { type: "error-text", value: part.output?.text ? `${part.output.text}\n\n${error}` : error },
+    };
+  }
   return {
     ...base,
     output: { type: "error-text", value: "This call did not finish: the turn was interrupted." },

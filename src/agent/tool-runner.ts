@@ -147,11 +147,8 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
   progress.flush();
   const output = await shapeOutput(result, call, request);
   if (result.details?.stopped === true) {
-    const message = TOOL_STOPPED_ERROR;
-    return finish(
-      { status: "error", output, error: message, modelText: `${output.text}\n\n${message}` },
-      decision,
-    );
+    const modelText = `${output.text}\n\n${TOOL_STOPPED_ERROR}`;
+    return finish({ status: "error", output, error: TOOL_STOPPED_ERROR, modelText }, decision);
   }
   return finish(
     {

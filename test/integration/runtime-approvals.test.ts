@@ -274,10 +274,12 @@ describe("shell and agent rules", () => {
     try {
       const session = await openSession(app);
       app.fake.enqueue({
-        toolCalls: [{ id: "call_sleep", name: "shell", arguments: { command: "sleep 30" } }],
+        toolCalls: [
+          { id: "call_sleep", name: "shell", arguments: { command: "echo partial-output; sleep 30" } },
+        ],
       });
       const started = await submit(session, "Wait a long time");
-      await session.socket.waitFor("tool.started");
+      await session.socket.waitFor("tool.progress");
       const stoppedAt = Date.now();
       session.socket.send({ type: "stop", sessionId: session.sessionId });
       expect((await ended(session, started.turnId)).status).toBe("stopped");
@@ -289,6 +291,16 @@ describe("shell and agent rules", () => {
       expect(tool?.error).toBe("Stopped by the user.");
       expect(tool?.output?.text).toContain("stopped by the user");
       expect(tool?.output?.details?.stopped).toBe(true);
+
+      // The next turn tells the model what the stopped call printed, and that it was stopped.
+      const from = app.fake.requests.length;
+      app.fake.enqueue({ text: "Understood." });
+      const next = await submit(session, "What happened?");
+      expect((await ended(session, next.turnId)).status).toBe("completed");
+      const [result] = toolResults(modelRequests(app, from)[0]);
+      expect(result?.id).toBe("call_sleep");
+      expect(result?.content).toContain("partial-output");
+      expect(result?.content).toContain("Stopped by the user.");
       session.socket.close();
     } finally {
       configureAgent(app, { approvals: {} });
