@@ -3,7 +3,7 @@
  * discovered skills (and their diagnostics) in memory, and builds the per-agent catalog a turn uses.
  *
  * A catalog's `materialize` copies a skill into the agent's workspace under `.skills/<name>` (refreshed
- * when the source changed), so confined file tools and the sandboxed shell can read and run it.
+ * when any file of the source changed), so confined file tools and the sandboxed shell can read and run it.
  */
 import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,7 +11,7 @@ import type { Logger } from "../core/logger.ts";
 import { builtinSkillSourceFromDir, builtinSkillSourceFromEmbedded } from "./builtin.ts";
 import { createSkillCatalog } from "./catalog.ts";
 import { discoverSkills } from "./discover.ts";
-import { pathExists } from "./files.ts";
+import { pathExists, walkFiles } from "./files.ts";
 import {
   BUILTIN_STAGING_FOLDER,
   builtinSkillNames,
@@ -167,18 +167,32 @@ async function builtinSource(compiled: boolean): Promise<BuiltinSkillSource> {
   return builtinSkillSourceFromDir(join(import.meta.dir, "..", "..", "skills"));
 }
 
-/** Copy the skill into `<workspace>/.skills/<name>` unless the copy is newer; returns the relative path. */
+/**
+ * Copy the skill into `<workspace>/.skills/<name>` unless the copy matches the source (same files, sizes
+ * and modification times; the copy keeps the source's times), so any edit, addition or deletion in the
+ * skill's folder is picked up. Returns the workspace-relative path.
+ */
 async function materializeSkill(skill: Skill, workspaceRoot: string): Promise<string> {
   const relative = `${WORKSPACE_SKILLS_FOLDER}/${skill.name}`;
   const target = join(workspaceRoot, WORKSPACE_SKILLS_FOLDER, skill.name);
-  const [source, copy] = await Promise.all([
-    stat(skill.skillFile),
-    stat(join(target, "SKILL.md")).catch(() => undefined),
-  ]);
-  if (!copy || copy.mtimeMs < source.mtimeMs) {
+  const [source, copy] = await Promise.all([treeSignature(skill.dir), treeSignature(target)]);
+  if (copy !== source) {
     await rm(target, { recursive: true, force: true });
     await mkdir(join(workspaceRoot, WORKSPACE_SKILLS_FOLDER), { recursive: true });
     await cp(skill.dir, target, { recursive: true, preserveTimestamps: true });
   }
   return relative;
+}
+
+/** "path size mtime" of every file under `dir` (the skill walk's rules), or undefined when it is missing. */
+async function treeSignature(dir: string): Promise<string | undefined> {
+  try {
+    const { files } = await walkFiles(dir);
+    const stats = await Promise.all(files.map((file) => stat(join(dir, file))));
+    return files
+      .map((file, i) => `${file} ${stats[i]?.size} ${Math.trunc(stats[i]?.mtimeMs ?? 0)}`)
+      .join("\n");
+  } catch {
+    return undefined;
+  }
 }

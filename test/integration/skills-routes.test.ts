@@ -4,8 +4,9 @@
  * diff, per-agent enablement — with bad input of every kind.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { strToU8, unzipSync, zipSync } from "fflate";
 import type {
@@ -119,6 +120,42 @@ describe("create from a template", () => {
     expect(catalog.get("pdf-forms")?.description).toBe("Fill PDF forms from data.");
     const text = await readFile(join(skillsDir, "pdf-forms", "SKILL.md"), "utf8");
     expect(text).toStartWith("---\nname: pdf-forms\n");
+  });
+
+  test("the workspace copy an agent gets follows every change in the skill's folder", async () => {
+    await app.api("/api/skills", {
+      json: { name: "copy-check", description: "Checks copies.", template: "script" },
+    });
+    const workspace = await mkdtemp(join(tmpdir(), "sage-skill-ws-"));
+    const catalog = app.running.backend.context.skills.catalogFor("all", workspace);
+    const skill = catalog.get("copy-check");
+    if (!skill || !catalog.materialize) throw new Error("the catalog cannot materialize skills");
+    const materialize = () => (catalog.materialize as NonNullable<typeof catalog.materialize>)(skill);
+    const copy = join(workspace, await materialize());
+    const source = join(skillsDir, "copy-check");
+    // Re-copying gives the copy a new change time (an inode number may be reused, a ctime is not).
+    const changed = async () => (await stat(join(copy, "SKILL.md"))).ctimeMs;
+    expect(await readFile(join(copy, "scripts", "run.sh"), "utf8")).toBe(
+      await readFile(join(source, "scripts", "run.sh"), "utf8"),
+    );
+
+    // Unchanged source: the copy is left alone.
+    const first = await changed();
+    await Bun.sleep(20);
+    await materialize();
+    expect(await changed()).toBe(first);
+
+    // A changed script (SKILL.md untouched), a new file, then a deleted one: each refreshes the copy.
+    await writeFile(join(source, "scripts", "run.sh"), "#!/bin/sh\necho changed\n");
+    await materialize();
+    expect(await readFile(join(copy, "scripts", "run.sh"), "utf8")).toContain("echo changed");
+    await put(join(source, "reference", "notes.md"), "extra notes");
+    await materialize();
+    expect(await readFile(join(copy, "reference", "notes.md"), "utf8")).toBe("extra notes");
+    await rm(join(source, "reference"), { recursive: true });
+    await materialize();
+    expect(existsSync(join(copy, "reference"))).toBe(false);
+    await rm(workspace, { recursive: true, force: true });
   });
 
   test.each([
