@@ -10,7 +10,9 @@ export async function renderMermaidWithin(root: HTMLElement, dark: boolean): Pro
   api.initialize({ startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default" });
   for (const block of blocks) {
     block.dataset.rendered = "1";
-    const source = block.dataset.source ?? "";
+    // The source is the block's own text: an attribute would not survive sanitising, which drops
+    // attribute values containing "-->" (mermaid's most common arrow).
+    const source = block.querySelector("code")?.textContent ?? "";
     try {
       const { svg } = await api.render(`sage-mermaid-${++counter}`, source);
       if (block.isConnected) block.innerHTML = svg;

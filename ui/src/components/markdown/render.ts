@@ -68,7 +68,7 @@ marked.use({
     code(token: Tokens.Code) {
       const lang = (token.lang ?? "").trim().split(/\s+/)[0]?.toLowerCase() ?? "";
       if (lang === "mermaid") {
-        return `<div class="mermaid-block" data-source="${escapeHtml(token.text)}"><pre><code>${escapeHtml(token.text)}</code></pre></div>`;
+        return `<div class="mermaid-block"><pre><code>${escapeHtml(token.text)}</code></pre></div>`;
       }
       return `<div class="code-block"><div class="code-head"><span>${escapeHtml(lang || "text")}</span><button type="button" class="code-copy" data-copy>Copy</button></div><pre><code data-lang="${escapeHtml(lang)}">${escapeHtml(token.text)}</code></pre></div>`;
     },
@@ -80,9 +80,12 @@ marked.use({
   },
 });
 
-// Set once: DOMPurify re-parses a config passed to every sanitize() call, which costs more than the sanitising.
-DOMPurify.setConfig({
-  ADD_ATTR: ["data-lang", "data-copy", "data-copy-slot", "data-source", "data-external", "target"],
+// Our own DOMPurify instance, configured once (a config passed to every sanitize() call is re-parsed each
+// time, which costs more than the sanitising). Never setConfig the shared default instance: mermaid
+// sanitises its SVG with it, and a set config overrides the caller's (diagrams lost their styles and labels).
+const purify = DOMPurify(window);
+purify.setConfig({
+  ADD_ATTR: ["data-lang", "data-copy", "data-copy-slot", "data-external", "target"],
   FORBID_TAGS: ["style", "form", "input", "button"],
   ALLOW_DATA_ATTR: false,
 });
@@ -90,7 +93,7 @@ DOMPurify.setConfig({
 export function renderMarkdown(text: string): string {
   const html = marked.parse(text, { async: false }) as string;
   // Buttons we generate (copy) are re-added after sanitising, since forms and buttons from content are not allowed.
-  const clean = DOMPurify.sanitize(
+  const clean = purify.sanitize(
     html.replaceAll(
       '<button type="button" class="code-copy" data-copy>Copy</button>',
       "<span data-copy-slot></span>",
@@ -106,7 +109,8 @@ export function renderMarkdown(text: string): string {
 marked.use({
   renderer: {
     checkbox({ checked }: { checked: boolean }) {
-      return `<span class="task-box" aria-hidden="true">${checked ? "☑" : "☐"}</span> `;
+      const state = escapeHtml(t(checked ? "markdown.taskDone" : "markdown.taskOpen"));
+      return `<span class="task-box" role="img" aria-label="${state}">${checked ? "☑" : "☐"}</span> `;
     },
   },
 });
