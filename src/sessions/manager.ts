@@ -8,11 +8,11 @@ import { newId } from "../core/ids.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
 import type { ClientMessageOf } from "../shared/client-messages.ts";
 import type { Message } from "../shared/parts.ts";
-import type { SessionSummary } from "../shared/session.ts";
+import type { SessionModel, SessionSummary } from "../shared/session.ts";
 import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
 import { type SessionRecord, summaryOf } from "./repository.ts";
 import { type RunnerDeps, SessionRunner, type TurnKind } from "./session-runner.ts";
-import { resolveModel } from "./turn-setup.ts";
+import { pickedModel, resolveModel } from "./turn-setup.ts";
 
 export type ManagerDeps = Omit<RunnerDeps, "onChange" | "onTurnEnded">;
 
@@ -112,14 +112,20 @@ export class SessionManager implements SessionCommands {
     return { messages: hasMore ? page.slice(1) : page, lastSeq, hasMore };
   }
 
-  update(sessionId: string, fields: { title?: string; pinned?: boolean }): SessionSummary {
+  update(
+    sessionId: string,
+    fields: { title?: string; pinned?: boolean; model?: SessionModel | null },
+  ): SessionSummary {
     this.deps.repo.getSession(sessionId);
+    if (fields.model && !this.deps.providers.find(fields.model.providerId))
+      throw new ValidationError("That provider does not exist (any more). Pick another model.", "model");
     if (fields.title !== undefined) {
       const title = fields.title.trim();
       if (!title) throw new ValidationError("The title cannot be empty.", "title");
       this.deps.repo.update(sessionId, { title: title.slice(0, 200), titleSet: true });
     }
     if (fields.pinned !== undefined) this.deps.repo.update(sessionId, { pinned: fields.pinned });
+    if (fields.model !== undefined) this.deps.repo.update(sessionId, { model: fields.model });
     this.emitUpdated(sessionId);
     return this.get(sessionId);
   }
@@ -222,7 +228,8 @@ export class SessionManager implements SessionCommands {
     let title = fallbackTitle(userText);
     try {
       const agent = this.deps.agents.find(record.agentId) ?? this.deps.agents.defaultAgent();
-      const model = await resolveModel(this.deps, agent);
+      // The session's pick names the title's model too: a chat kept on a local model stays local.
+      const model = await resolveModel(this.deps, agent, pickedModel(this.deps.providers, record.model));
       const { generateText } = await loadAiSdk();
       const result = await generateText({
         model: model.fast,

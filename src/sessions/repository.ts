@@ -5,7 +5,7 @@
 import type { Database, Statement } from "bun:sqlite";
 import { NotFoundError } from "../core/errors.ts";
 import type { Message, MessageInfo, Part } from "../shared/parts.ts";
-import type { SessionStatus, SessionSummary } from "../shared/session.ts";
+import type { SessionModel, SessionStatus, SessionSummary } from "../shared/session.ts";
 
 interface SessionRow {
   id: string;
@@ -18,6 +18,7 @@ interface SessionRow {
   last_seq: number;
   message_count: number;
   todos: string;
+  model: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -144,10 +145,18 @@ export class SessionRepository {
 
   update(
     id: string,
-    fields: { title?: string; titleSet?: boolean; pinned?: boolean; todos?: string; agentId?: string },
+    fields: {
+      title?: string;
+      titleSet?: boolean;
+      pinned?: boolean;
+      todos?: string;
+      agentId?: string;
+      /** null: back to the agent's default model. */
+      model?: SessionModel | null;
+    },
   ): void {
     const sets: string[] = [];
-    const params: (string | number)[] = [];
+    const params: (string | number | null)[] = [];
     if (fields.title !== undefined) {
       sets.push("title = ?");
       params.push(fields.title);
@@ -167,6 +176,10 @@ export class SessionRepository {
     if (fields.agentId !== undefined) {
       sets.push("agent_id = ?");
       params.push(fields.agentId);
+    }
+    if (fields.model !== undefined) {
+      sets.push("model = ?");
+      params.push(fields.model ? JSON.stringify(fields.model) : null);
     }
     if (sets.length === 0) return;
     this.db
@@ -459,6 +472,7 @@ function toRecord(row: SessionRow): SessionRecord {
     headId: row.head_id,
     titleSet: row.title_set === 1,
     todos: row.todos,
+    ...(row.model ? { model: JSON.parse(row.model) as SessionModel } : {}),
   };
 }
 
@@ -489,5 +503,6 @@ export function summaryOf(record: SessionRecord, lastSeq: number): SessionSummar
     updatedAt: record.updatedAt,
     lastSeq,
     messageCount: record.messageCount,
+    ...(record.model ? { model: record.model } : {}),
   };
 }

@@ -22,14 +22,14 @@ import { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { Attachment, SubmitOptions } from "../shared/client-messages.ts";
 import type { DraftEvent, TodoItem } from "../shared/events.ts";
 import type { Message, Usage } from "../shared/parts.ts";
-import type { SessionStatus } from "../shared/session.ts";
+import type { SessionModel, SessionStatus } from "../shared/session.ts";
 import { parsePinnedSkills } from "../skills/load-skill-tool.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { Answers } from "../tools/types.ts";
 import type { SessionRepository } from "./repository.ts";
 import { createToolGuard } from "./tool-guard.ts";
 import { TurnRecorder } from "./turn-recorder.ts";
-import { setUpTurn, type TurnSetupDeps } from "./turn-setup.ts";
+import { pickedModel, setUpTurn, type TurnSetupDeps } from "./turn-setup.ts";
 
 /** What starts a turn: a new message, an edit of an earlier one, or a regeneration. */
 export type TurnKind =
@@ -236,8 +236,7 @@ export class SessionRunner {
         this.deps,
         { agentId: session.agentId, todos: this.todos(), shellJobs: this.shellJobs },
         {
-          providerId: queued.options.providerId,
-          model: queued.options.model,
+          ...this.modelFor(queued.options, session.model),
           pinnedSkills: [...pinned.names, ...(queued.options.skills ?? [])],
         },
       );
@@ -312,6 +311,15 @@ export class SessionRunner {
   }
 
   /** The user's message for a new turn or an edit; a regeneration reuses the existing one. */
+  /** The model for a turn: one named by the submit itself, else the session's pick (see pickedModel). */
+  private modelFor(
+    options: SubmitOptions,
+    picked: SessionModel | undefined,
+  ): { providerId?: string; model?: string } {
+    if (options.providerId || options.model) return { providerId: options.providerId, model: options.model };
+    return pickedModel(this.deps.providers, picked);
+  }
+
   private startMessages(recorder: TurnRecorder, queued: QueuedTurn): Message | undefined {
     const { repo } = this.deps;
     if (queued.start.kind === "compact") return undefined;

@@ -16,6 +16,7 @@ import type { SandboxStatus, ShellSandboxConfig } from "../sandbox/types.ts";
 import { createWorkspace } from "../sandbox/workspace.ts";
 import type { Agent } from "../shared/agent.ts";
 import type { TodoItem } from "../shared/events.ts";
+import type { SessionModel } from "../shared/session.ts";
 import { renderLoadedSkill, renderSkillList } from "../skills/load-skill-tool.ts";
 import type { SkillService } from "../skills/service.ts";
 import { enabledTools } from "../tools/registry.ts";
@@ -66,6 +67,14 @@ export function workspaceFor(paths: Paths, agent: Agent): Workspace {
   return createWorkspace(agent.config.workspace?.trim() || join(paths.workspaces, agent.id));
 }
 
+/** The model picked for a session, while its provider still exists; `{}` (the agent's default) otherwise. */
+export function pickedModel(
+  providers: Pick<ProviderRepository, "find">,
+  picked: SessionModel | undefined,
+): { providerId?: string; model?: string } {
+  return picked && providers.find(picked.providerId) ? picked : {};
+}
+
 export async function resolveModel(
   deps: Pick<TurnSetupDeps, "providers">,
   agent: Agent,
@@ -74,11 +83,17 @@ export async function resolveModel(
   const providerId = override?.providerId ?? agent.config.providerId ?? deps.providers.defaultProvider()?.id;
   if (!providerId) throw new NoModelConfiguredError();
   const provider = deps.providers.get(providerId);
-  const modelId = override?.model ?? agent.config.model ?? provider.defaultModel ?? provider.models[0]?.id;
+  // The agent's model names belong to the agent's provider: never ask another provider for them.
+  const agentsProvider = providerId === (agent.config.providerId ?? deps.providers.defaultProvider()?.id);
+  const modelId =
+    override?.model ??
+    (agentsProvider ? agent.config.model : undefined) ??
+    provider.defaultModel ??
+    provider.models[0]?.id;
   if (!modelId) throw new NoModelConfiguredError();
   const access = await deps.providers.access(providerId);
   const info = provider.models.find((m) => m.id === modelId) ?? { id: modelId };
-  const fastId = agent.config.fastModel ?? provider.fastModel ?? modelId;
+  const fastId = (agentsProvider ? agent.config.fastModel : undefined) ?? provider.fastModel ?? modelId;
   return {
     provider: access,
     info,

@@ -9,6 +9,13 @@ export const SessionStatus = T.Union([
 ]);
 export type SessionStatus = Static<typeof SessionStatus>;
 
+/** A model picked for one session in the chat; without one the agent's default model is used. */
+export const SessionModel = T.Object({
+  providerId: T.String({ minLength: 1, maxLength: 200 }),
+  model: T.String({ minLength: 1, maxLength: 200 }),
+});
+export type SessionModel = Static<typeof SessionModel>;
+
 export const SessionSummary = T.Object({
   id: T.String(),
   agentId: T.String(),
@@ -20,5 +27,6 @@ export const SessionSummary = T.Object({
   /** The highest event seq stored for this session. */
   lastSeq: T.Number(),
   messageCount: T.Number(),
+  model: T.Optional(SessionModel),
 });
 export type SessionSummary = Static<typeof SessionSummary>;

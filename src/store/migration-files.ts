@@ -4,6 +4,10 @@
  * file in db/migrations is missing from this list.
  */
 import m0001 from "../../db/migrations/0001_init.sql" with { type: "text" };
+import m0002 from "../../db/migrations/0002_session_model.sql" with { type: "text" };
 import type { Migration } from "./migrations.ts";
 
-export const MIGRATIONS: Migration[] = [{ version: 1, name: "0001_init", sql: m0001 }];
+export const MIGRATIONS: Migration[] = [
+  { version: 1, name: "0001_init", sql: m0001 },
+  { version: 2, name: "0002_session_model", sql: m0002 },
+];

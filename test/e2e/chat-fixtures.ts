@@ -10,7 +10,7 @@ export const TITLE = "Fake chat title";
 /** One agent request the fake received (OpenAI chat-completions body). */
 export interface RecordedRequest {
   path: string;
-  body?: { messages?: { role: string; content: unknown }[]; tools?: unknown[] };
+  body?: { model?: string; messages?: { role: string; content: unknown }[]; tools?: unknown[] };
 }
 
 export interface ChatModel {
@@ -61,7 +61,10 @@ async function addFakeProvider(request: APIRequestContext, sage: SageApp, baseUr
       kind: "openai-compatible",
       baseUrl,
       apiKey: API_KEY,
-      models: [{ id: "fake-model", contextWindow: 128_000, tools: true, vision: true }],
+      models: [
+        { id: "fake-model", contextWindow: 128_000, tools: true, vision: true },
+        { id: "fake-model-large", contextWindow: 200_000, tools: true },
+      ],
       defaultModel: "fake-model",
       isDefault: true,
     },

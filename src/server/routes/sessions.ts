@@ -3,6 +3,7 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import { exportJson, exportMarkdown, importJson } from "../../sessions/export.ts";
 import { searchSessions } from "../../sessions/search.ts";
+import { SessionModel } from "../../shared/session.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 
@@ -51,8 +52,12 @@ export function sessionRoutes(app: AppContext) {
     .get("/:id", ({ params }) => sessions.get(params.id), { params: t.Object({ id }) })
     .patch("/:id", ({ params, body }) => sessions.update(params.id, body), {
       params: t.Object({ id }),
-      body: t.Object({ title: t.Optional(t.String({ maxLength: 200 })), pinned: t.Optional(t.Boolean()) }),
-      detail: { summary: "Rename or pin" },
+      body: t.Object({
+        title: t.Optional(t.String({ maxLength: 200 })),
+        pinned: t.Optional(t.Boolean()),
+        model: t.Optional(t.Union([SessionModel, t.Null()])),
+      }),
+      detail: { summary: "Rename, pin, or pick the session's model (null: the agent's default)" },
     })
     .delete(
       "/:id",

@@ -28,7 +28,8 @@ export async function loadSessions(): Promise<void> {
 }
 
 export function upsertSession(session: SessionSummary): void {
-  setStore("byId", session.id, session);
+  // reconcile: a field the new summary lacks (a cleared model pick) is removed, not kept from the old one.
+  setStore("byId", session.id, reconcile(session));
 }
 
 export function removeSession(sessionId: string): void {

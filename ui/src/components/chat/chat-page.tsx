@@ -204,6 +204,8 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
         <Composer
           sessionId={props.sessionId}
           agentLabel={agentLabel()}
+          agentId={agentId()}
+          model={summary()?.model}
           running={running()}
           editing={editing()}
           onCancelEdit={() => setEditing(undefined)}

@@ -2,22 +2,28 @@
  * The message box. Enter sends, Shift+Enter adds a line, Esc stops a running turn, ↑ in an empty box
  * edits the last message. Attach files by picker, drag and drop, or pasting images. "/" opens the
  * command list (built-ins and skills). While a turn runs, sending either guides it (delivered at its
- * next step) or queues a new turn — the user's choice, remembered.
+ * next step) or queues a new turn — the user's choice, remembered. The model picker sits beside the
+ * attach button.
  */
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
+import type { SessionModel } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { PaperclipIcon, StopIcon } from "../icons.tsx";
 import { uploadAttachments } from "../workspace/upload.ts";
 import { editMessage } from "./actions.ts";
+import { ModelPicker } from "./model-picker.tsx";
 import { formatBytes } from "./parts/simple-parts.tsx";
 import { type SlashCommand, slashCommands } from "./slash-commands.ts";
 
 export interface ComposerProps {
   sessionId: string;
   agentLabel: string;
+  agentId?: string;
+  /** The model picked for this session, if any (see ModelPicker). */
+  model?: SessionModel;
   running: boolean;
   editing?: { messageId: string; text: string };
   onCancelEdit(): void;
@@ -285,6 +291,7 @@ export function Composer(props: ComposerProps) {
             >
               <PaperclipIcon />
             </button>
+            <ModelPicker sessionId={props.sessionId} agentId={props.agentId} picked={props.model} />
             <Show when={props.running}>
               <div class="flex items-center gap-1 text-xs text-muted">
                 <span>{t("composer.whileRunning")}</span>
