@@ -1,7 +1,7 @@
 /** The session's plan (todo tool), live. */
 import { For, Show } from "solid-js";
 import type { TodoItem } from "../../../../src/shared/events.ts";
-import { t } from "../../i18n/index.ts";
+import { type MessageKey, t } from "../../i18n/index.ts";
 
 const MARK: Record<TodoItem["status"], string> = {
   pending: "○",
@@ -22,9 +22,11 @@ export function TodoPanel(props: { todos: TodoItem[] }) {
           <For each={props.todos}>
             {(item) => (
               <li
+                data-status={item.status}
                 class={`flex gap-2 ${item.status === "done" || item.status === "cancelled" ? "text-muted line-through" : item.status === "in_progress" ? "text-accent font-medium" : ""}`}
               >
                 <span aria-hidden="true">{MARK[item.status]}</span>
+                <span class="sr-only">{t(`todo.status.${item.status}` as MessageKey)}:</span>
                 <span>{item.text}</span>
               </li>
             )}

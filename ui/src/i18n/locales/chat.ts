@@ -96,6 +96,10 @@ export const chat = defineMessages({
     "question.cancel": "Dismiss",
     "question.continueTitle": "Step limit reached",
     "todo.title": "Plan",
+    "todo.status.pending": "To do",
+    "todo.status.in_progress": "In progress",
+    "todo.status.done": "Done",
+    "todo.status.cancelled": "Cancelled",
     "error.retry": "Retry",
   },
   zh: {
@@ -191,6 +195,10 @@ export const chat = defineMessages({
     "question.cancel": "忽略",
     "question.continueTitle": "已达到步数上限",
     "todo.title": "计划",
+    "todo.status.pending": "待办",
+    "todo.status.in_progress": "进行中",
+    "todo.status.done": "已完成",
+    "todo.status.cancelled": "已取消",
     "error.retry": "重试",
   },
 });
