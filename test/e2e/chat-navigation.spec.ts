@@ -1,0 +1,79 @@
+/**
+ * Getting around, end to end (compiled app, fake model process): the command palette (Ctrl+K) finds a
+ * chat by title and runs actions, Ctrl+N starts a chat, "?" lists the shortcuts; the agent switcher
+ * starts chats with another agent (its system prompt reaches the model); `/compact` leaves a summary
+ * that expands to show what it says.
+ */
+import { expect, TITLE, test } from "./chat-fixtures.ts";
+
+test("palette, new chat and the shortcuts list, from the keyboard", async ({ chat, model, page }) => {
+  await model.enqueue({ text: "Noted about turnips." });
+  await chat.newChat();
+  await chat.exchange("Tell me about turnips", "Noted about turnips.");
+  await expect(page.getByTestId("chat-title")).toHaveText("Fake chat title");
+  const turnips = await chat.sessionId();
+
+  await page.keyboard.press("Control+n");
+  await expect(page).not.toHaveURL(new RegExp(turnips));
+  await expect(page.getByTestId("empty-state")).toBeVisible();
+
+  await page.keyboard.press("Control+k");
+  const palette = page.getByTestId("command-palette");
+  await expect(palette).toBeVisible();
+  await expect(page.getByTestId("palette-input")).toBeFocused();
+  await page.keyboard.type("fake chat");
+  await page.keyboard.press("Enter");
+  await expect(palette).toHaveCount(0);
+  await expect(page).toHaveURL(new RegExp(`/s/${turnips}`));
+  await expect(chat.lastAssistant()).toContainText("Noted about turnips.");
+
+  await page.keyboard.press("Control+k");
+  await page.keyboard.type("tools");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/tools$/);
+
+  // "?" outside a text field opens the list.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press("?");
+  const help = page.getByTestId("shortcuts-dialog");
+  await expect(help).toBeVisible();
+  await expect(help).toContainText("Ctrl+K");
+  await expect(help).toContainText("Ctrl+N");
+  await page.keyboard.press("Escape");
+  await expect(help).toHaveCount(0);
+});
+
+test("the agent switcher starts chats with another agent", async ({ chat, model, page }) => {
+  await chat.api("/api/agents", {
+    json: { name: "Turnip Expert", emoji: "🥕", systemPrompt: "You only talk about root vegetables." },
+  });
+  await page.reload();
+  const switcher = page.getByTestId("agent-switcher");
+  await expect(switcher).toBeVisible();
+  await switcher.selectOption({ label: "🥕 Turnip Expert" });
+  await chat.newChat();
+  await expect(page.getByTestId("chat-view")).toContainText("Turnip Expert");
+  await model.enqueue({ text: "Roots, always roots." });
+  await chat.exchange("What do you know?", "Roots, always roots.");
+  const last = (await model.requests()).at(-1);
+  expect(JSON.stringify(last?.body?.messages?.[0])).toContain("You only talk about root vegetables.");
+});
+
+test("/compact leaves a summary that expands", async ({ chat, model, page }) => {
+  await chat.newChat();
+  for (const n of [1, 2, 3, 4]) {
+    await model.enqueue({ text: `Answer number ${n}.` });
+    await chat.exchange(`Question number ${n}`, `Answer number ${n}.`);
+  }
+  // The summary request offers no tools, so the fake answers it as a background request (with TITLE).
+  await chat.send("/compact");
+  const summary = page.getByTestId("compaction-part");
+  await expect(summary).toBeVisible({ timeout: 15_000 });
+  await expect(summary).toContainText("Earlier conversation summarised (2 messages)");
+  await expect(summary).not.toContainText(TITLE);
+  await summary.getByRole("button").click();
+  await expect(summary.getByRole("button")).toHaveAttribute("aria-expanded", "true");
+  await expect(summary).toContainText(TITLE);
+  // The originals are still there above it.
+  await expect(chat.messages("user").first()).toContainText("Question number 1");
+});
