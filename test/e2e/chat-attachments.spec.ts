@@ -1,8 +1,9 @@
 /**
  * Attachments end to end (compiled app, fake model process): files picked with the paperclip are
  * uploaded to the agent's workspace, shown as chips (removable before sending) and on the sent message,
- * and named to the model; an image pasted into the composer becomes an attachment too, is shown on the
- * message, and reaches a vision model as image content.
+ * and named to the model; files dropped on the composer are attached the same way; an image pasted
+ * into the composer becomes an attachment too, is shown on the message, and reaches a vision model as
+ * image content.
  */
 import { expect, type RecordedRequest, test } from "./chat-fixtures.ts";
 
@@ -104,6 +105,29 @@ test("a pasted image becomes an attachment, shows on the message and reaches the
   const content = lastUserContent(await model.requests());
   expect(content).toContain("Describe this picture");
   expect(content).toContain(`data:image/png;base64,${PNG_BASE64}`);
+});
+
+test("files dropped on the composer become attachments", async ({ chat, model, page }) => {
+  await model.enqueue({ text: "Got the dropped notes." });
+  await chat.newChat();
+  const composer = page.getByTestId("composer-input");
+  await composer.fill("Read the dropped file");
+  // A real drop: dragover (the drop zone lights up), then drop with the files in its DataTransfer.
+  const data = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(["dropped line one\n"], "dropped-notes.txt", { type: "text/plain" }));
+    return transfer;
+  });
+  await composer.dispatchEvent("dragover", { dataTransfer: data });
+  await composer.dispatchEvent("drop", { dataTransfer: data });
+
+  const chip = page.getByTestId("attachment-chip");
+  await expect(chip).toHaveCount(1);
+  await expect(chip).toContainText("dropped-notes.txt");
+  await composer.press("Enter");
+  await expect(chat.lastAssistant()).toContainText("Got the dropped notes.");
+  await chat.idle();
+  expect(lastUserContent(await model.requests())).toContain("dropped-notes.txt");
 });
 
 test("too many files at once are refused before upload, with a clear message", async ({ chat, page }) => {
