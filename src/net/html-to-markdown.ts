@@ -12,6 +12,8 @@ import type { parseHTML as ParseHtml } from "linkedom";
  */
 interface HtmlLibraries {
   parseHTML: typeof ParseHtml;
+  /** parse5: the HTML standard's parser, to give linkedom the complete document a browser would build. */
+  normalize(html: string): string;
   Readability: typeof import("@mozilla/readability").Readability;
   TurndownService: typeof import("turndown");
 }
@@ -19,16 +21,20 @@ let libraries: Promise<HtmlLibraries> | undefined;
 let lib: HtmlLibraries;
 
 function loadLibraries(): Promise<HtmlLibraries> {
-  libraries ??= Promise.all([import("linkedom"), import("@mozilla/readability"), import("turndown")]).then(
-    ([linkedom, readability, turndown]) => {
-      lib = {
-        parseHTML: linkedom.parseHTML,
-        Readability: readability.Readability,
-        TurndownService: turndown.default,
-      };
-      return lib;
-    },
-  );
+  libraries ??= Promise.all([
+    import("linkedom"),
+    import("@mozilla/readability"),
+    import("turndown"),
+    import("parse5"),
+  ]).then(([linkedom, readability, turndown, parse5]) => {
+    lib = {
+      parseHTML: linkedom.parseHTML,
+      normalize: (html) => parse5.serialize(parse5.parse(html)),
+      Readability: readability.Readability,
+      TurndownService: turndown.default,
+    };
+    return lib;
+  });
   return libraries;
 }
 
@@ -52,11 +58,9 @@ type ParsedDocument = ReturnType<typeof ParseHtml>["document"];
 
 export async function htmlToMarkdown(html: string, pageUrl: string): Promise<ConvertedPage> {
   await loadLibraries();
-  // linkedom does not imply <html><body> like a browser: a fragment would have no body to convert.
-  const source = /<body[\s>]/i.test(html)
-    ? html
-    : `<!doctype html><html><head></head><body>${html}</body></html>`;
-  const { document } = lib.parseHTML(source);
+  // linkedom builds no implied <html>, <head> or <body> (HTML lets pages leave them out, and many do):
+  // parse5 builds them as a browser would, then linkedom gets the complete document.
+  const { document } = lib.parseHTML(lib.normalize(html));
   const base = baseUrlOf(document, pageUrl);
   for (const element of Array.from(document.querySelectorAll(droppedSelector))) element.remove();
   for (const element of Array.from(document.querySelectorAll("base"))) element.remove();

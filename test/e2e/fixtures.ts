@@ -34,7 +34,10 @@ export interface SageApp {
   output(): string;
 }
 
-export async function startSage(extraArgs: string[] = []): Promise<SageApp> {
+export async function startSage(
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<SageApp> {
   if (!existsSync(EXECUTABLE)) {
     throw new Error(`${EXECUTABLE} is missing: build it first (bun run build).`);
   }
@@ -42,7 +45,7 @@ export async function startSage(extraArgs: string[] = []): Promise<SageApp> {
   const child = spawn(
     EXECUTABLE,
     ["--serve", "--port", "0", "--no-open", "--data-dir", dataDir, ...extraArgs],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SAGE_HOME: dataDir } },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env, SAGE_HOME: dataDir } },
   );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -98,10 +101,11 @@ export async function stopSage(app: SageApp): Promise<number | null> {
   return code;
 }
 
-export const test = base.extend<{ sage: SageApp }>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
-  sage: async ({}, use) => {
-    const app = await startSage();
+export const test = base.extend<{ sage: SageApp; sageEnv: Record<string, string> }>({
+  /** Extra environment for the app under test (`test.use({ sageEnv: {...} })` in a spec). */
+  sageEnv: [{}, { option: true }],
+  sage: async ({ sageEnv }, use) => {
+    const app = await startSage([], sageEnv);
     await use(app);
     const code = await stopSage(app);
     expect(code, `Sage should exit 0 on SIGTERM; output:\n${app.output()}`).toBe(0);

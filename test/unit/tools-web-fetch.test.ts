@@ -52,6 +52,13 @@ const server: Bun.Server<undefined> = Bun.serve({
         return redirect("http://intranet.test/secret");
       case "/to-file":
         return redirect("file:///etc/passwd");
+      // HTML lets a page leave out <html>, <head> and <body>; many real pages do.
+      case "/no-html-head":
+        return html(
+          "<!doctype html><title>Bare Page</title><body class=x><h1>Bare</h1><p>Body text.</p></body>",
+        );
+      case "/no-tags-at-all":
+        return html("<!doctype html><title>Tagless</title><h1>Tagless</h1><p>Only implied tags.</p>");
       case "/json":
         return new Response('{"name":"sage","list":[1,2]}', {
           headers: { "Content-Type": "application/json" },
@@ -148,6 +155,16 @@ describe("web_fetch content", () => {
       redirects: [],
     });
     expect(result.details?.bytes).toBe(Buffer.byteLength(articlePage));
+  });
+
+  test.each([
+    ["/no-html-head", "Bare Page", "# Bare\n\nBody text."],
+    ["/no-tags-at-all", "Tagless", "# Tagless\n\nOnly implied tags."],
+  ])("a page without its optional tags (%s) still gives its title and text", async (path, title, text) => {
+    const result = await fetchWith(localAllowed, `${origin}${path}`);
+    expect(result.details?.title).toBe(title);
+    expect(result.text).toContain(text);
+    expect(result.text).not.toContain("no text content");
   });
 
   test("a link list keeps every link, resolved against <base href>; script links lose their target", async () => {

@@ -28,7 +28,12 @@ export function ApprovalPrompt(props: { approval: PendingApproval; sessionId: st
       data-testid="approval-prompt"
     >
       <div class="text-sm font-medium">{t("approval.title", { tool: props.approval.tool })}</div>
-      <div class="text-xs text-muted break-all">{props.approval.title}</div>
+      {/* The title only when it says more than the detail below (a URL's title is often the URL). */}
+      <Show when={!props.approval.title.includes(props.approval.detail)}>
+        <div class="text-xs text-muted break-all" data-testid="approval-title">
+          {props.approval.title}
+        </div>
+      </Show>
       <Switch>
         <Match when={props.approval.detailKind === "diff"}>
           <DiffView diff={props.approval.detail} maxLines={200} />

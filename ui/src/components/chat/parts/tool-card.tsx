@@ -69,7 +69,12 @@ export function ToolCard(props: {
   const stopped = () => props.part.status === "error" && props.part.error === TOOL_STOPPED_ERROR;
   const [open, setOpen] = createSignal<boolean | undefined>();
   const expanded = () =>
-    open() ?? (active() || props.part.status === "error" || FILE_TOOLS.has(props.part.tool));
+    open() ??
+    (active() ||
+      props.part.status === "error" ||
+      FILE_TOOLS.has(props.part.tool) ||
+      // A screenshot is the point of its card: shown as a thumbnail without a click.
+      (props.part.output?.images?.length ?? 0) > 0);
   const duration = () =>
     props.part.startedAt && props.part.endedAt
       ? `${((props.part.endedAt - props.part.startedAt) / 1000).toFixed(1)}s`
