@@ -26,7 +26,7 @@ import { isMissing } from "./listing.ts";
 import type { WorkspaceFileInfo } from "./types.ts";
 
 /** Resolve and stat a path that must be a regular file. */
-async function regularFile(
+export async function regularFile(
   workspace: Workspace,
   requestedPath: string,
 ): Promise<{ absolute: string; stats: Stats }> {

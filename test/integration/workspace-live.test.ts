@@ -1,10 +1,21 @@
 /**
  * The workspace plugin mounted on its own real HTTP server (so tests can give it a recording file
- * manager opener, its own watcher set and a small attachment limit): open in the file manager, live
- * changes over Server-Sent Events, size limits on multipart and streamed uploads.
+ * manager opener, its own watcher set, a Downloads folder and a small attachment limit): open in the
+ * file manager, save to Downloads (the window's download), live changes over Server-Sent Events, size
+ * limits on multipart and streamed uploads.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Elysia } from "elysia";
@@ -20,6 +31,7 @@ let agentId: string;
 let root: string;
 const opened: string[] = [];
 const watchers = new WorkspaceWatchers({ debounceMs: 50, maxWaitMs: 200 });
+const downloads = join(mkdtempSync(join(tmpdir(), "sage-downloads-")), "Downloads");
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -31,6 +43,7 @@ beforeAll(async () => {
       return true;
     },
     watchers,
+    downloads: () => downloads,
     maxAttachmentBytes: 1000,
     keepAliveMs: 200,
   });
@@ -51,6 +64,49 @@ afterAll(async () => {
   await server.stop();
   watchers.closeAll();
   await app.stop();
+});
+
+describe("save to Downloads", () => {
+  const save = (path: string) =>
+    fetch(`${base}/api/agents/${agentId}/workspace/save-download`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ path }),
+    });
+
+  test("copies the file under its own name, then under a free one; the original stays", async () => {
+    writeFileSync(join(root, "docs/report.csv"), "a,b\n1,2\n");
+    const first = await save("docs/report.csv");
+    expect(first.status).toBe(200);
+    expect(((await first.json()) as { path: string }).path).toBe(join(downloads, "report.csv"));
+    expect(readFileSync(join(downloads, "report.csv"), "utf8")).toBe("a,b\n1,2\n");
+    const second = (await (await save("docs/report.csv")).json()) as { path: string };
+    expect(second.path).toBe(join(downloads, "report (2).csv"));
+    expect(readFileSync(join(root, "docs/report.csv"), "utf8")).toBe("a,b\n1,2\n");
+  });
+
+  test("refuses folders, missing files and anything outside the workspace", async () => {
+    const outside = mkdtempSync(join(tmpdir(), "sage-outside-"));
+    writeFileSync(join(outside, "secret.txt"), "secret");
+    symlinkSync(join(outside, "secret.txt"), join(root, "secret-link"));
+    const before = readdirSync(downloads);
+    for (const [path, status] of [
+      ["docs", 400],
+      ["docs/nope.txt", 404],
+      ["../../etc/passwd", 403],
+      [join(outside, "secret.txt"), 403],
+      ["secret-link", 403],
+    ] as const) {
+      const response = await save(path);
+      expect({ path, status: response.status }).toEqual({ path, status });
+      expect(
+        ((await response.json()) as { error: { message: string } }).error.message.length,
+      ).toBeGreaterThan(5);
+    }
+    expect(readdirSync(downloads)).toEqual(before);
+    rmSync(join(root, "secret-link"));
+    rmSync(outside, { recursive: true, force: true });
+  });
 });
 
 describe("open in the file manager", () => {

@@ -9,18 +9,19 @@
  * message's data is a `workspace.changed` event (sessionId "", seq 0) from src/shared/events.ts.
  */
 import { stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import type { Logger } from "../../core/logger.ts";
+import { copyToDownloads, downloadsFolder } from "../../settings/downloads.ts";
 import type { Attachment } from "../../shared/client-messages.ts";
 import type { EventOf } from "../../shared/events.ts";
 import { openExternal } from "../../shell/shell-control.ts";
 import type { Workspace } from "../../tools/types.ts";
 import { type IncomingFile, storeAttachment, streamChunks } from "../../workspace/attachments.ts";
 import { AttachmentRequestError, AttachmentTooLargeError } from "../../workspace/errors.ts";
-import { fileInfo, fileResponse, removeEntry } from "../../workspace/files.ts";
+import { fileInfo, fileResponse, regularFile, removeEntry } from "../../workspace/files.ts";
 import { DEFAULT_LIST_LIMIT, listFolder, MAX_LIST_DEPTH } from "../../workspace/listing.ts";
 import { workspaceLocator } from "../../workspace/locate.ts";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../workspace/types.ts";
@@ -34,6 +35,8 @@ export interface WorkspaceRouteOptions {
   /** Largest attachment, bytes. */
   maxAttachmentBytes?: number;
   now?: () => Date;
+  /** Where "save to Downloads" copies files (default: the user's Downloads folder). */
+  downloads?: () => string;
   /** Interval of SSE keep-alive comments. */
   keepAliveMs?: number;
 }
@@ -47,6 +50,7 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
   const openPath = options.openPath ?? openExternal;
   const maxBytes = options.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES;
   const now = options.now ?? (() => new Date());
+  const downloads = options.downloads ?? (() => downloadsFolder());
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const agentWorkspace = (agentId: string): Workspace => locator.forAgent(agentId).workspace;
 
@@ -107,6 +111,21 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
         params: t.Object({ id }),
         query: t.Object({ path }),
         detail: { summary: "Delete a workspace file or folder (a symlink itself, never its target)" },
+      },
+    )
+    .post(
+      "/agents/:id/workspace/save-download",
+      ({ params, body }) =>
+        guarded(app.logger, async () => {
+          const { absolute } = await regularFile(agentWorkspace(params.id), body.path);
+          return { path: copyToDownloads(downloads(), basename(absolute), absolute) };
+        }),
+      {
+        params: t.Object({ id }),
+        body: t.Object({ path }),
+        detail: {
+          summary: "Copy a workspace file into the user's Downloads folder (the window cannot download)",
+        },
       },
     )
     .post(

@@ -2,7 +2,8 @@
 import { createSignal, Show } from "solid-js";
 import type { SessionSummary } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
-import { api, authHeaders } from "../../lib/api.ts";
+import { api } from "../../lib/api.ts";
+import { saveFromUrl } from "../../lib/save-file.ts";
 import { upsertSession } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { DownloadIcon, PanelIcon } from "../icons.tsx";
@@ -33,23 +34,11 @@ export function ChatHeader(props: {
       notifyError((error as Error).message);
     }
   };
-  const exportAs = async (format: "md" | "json") => {
-    try {
-      const response = await fetch(`/api/sessions/${props.sessionId}/export?format=${format}`, {
-        headers: authHeaders(),
-        credentials: "same-origin",
-      });
-      if (!response.ok) throw new Error(`Export failed (${response.status}).`);
-      const blob = await response.blob();
-      const link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = `${(props.title || "session").replace(/[^\p{L}\p{N}._ -]+/gu, "").slice(0, 60) || "session"}.${format}`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-    } catch (error) {
-      notifyError((error as Error).message);
-    }
-  };
+  const exportAs = (format: "md" | "json") =>
+    saveFromUrl(
+      `/api/sessions/${props.sessionId}/export?format=${format}`,
+      `${(props.title || "session").replace(/[^\p{L}\p{N}._ -]+/gu, "").slice(0, 60) || "session"}.${format}`,
+    );
   return (
     <header class="h-12 shrink-0 border-b border-line flex items-center gap-3 px-4">
       <Show

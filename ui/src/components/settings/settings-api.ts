@@ -107,8 +107,6 @@ export const settingsApi = {
   paths: () => api<AppPaths>("/api/settings/paths"),
   openFolder: (folder: FolderName, path?: string) =>
     api<{ opened: boolean; path: string }>("/api/settings/open-folder", json("POST", { folder, path })),
-  saveDownload: (fileName: string, base64: string) =>
-    api<{ path: string }>("/api/settings/save-download", json("POST", { fileName, base64 })),
 };
 
 export const setupApi = {

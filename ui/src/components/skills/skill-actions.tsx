@@ -16,13 +16,7 @@ export function SkillActions(props: { skill: SkillEntry; onDeleted(): void; onCh
   const [diffOpen, setDiffOpen] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
 
-  const exportZip = async () => {
-    try {
-      await skillsApi.exportZip(props.skill.name);
-    } catch (error) {
-      notifyError(errorText(error));
-    }
-  };
+  const exportZip = () => skillsApi.exportZip(props.skill.name);
 
   const remove = async () => {
     setBusy(true);

@@ -10,7 +10,8 @@ import type {
   SkillListResponse,
   SkillWriteResponse,
 } from "../../../../src/shared/skills.ts";
-import { ApiError, api, authHeaders } from "../../lib/api.ts";
+import { ApiError, api } from "../../lib/api.ts";
+import { saveFromUrl } from "../../lib/save-file.ts";
 
 const base = "/api/skills";
 const one = (name: string) => `${base}/${encodeURIComponent(name)}`;
@@ -44,31 +45,8 @@ export const skillsApi = {
       body: form,
     });
   },
-  /** Download the skill as `<name>.zip` through the browser (the cookie or token authorizes it). */
-  async exportZip(name: string): Promise<void> {
-    const response = await fetch(`${one(name)}/export`, {
-      headers: authHeaders(),
-      credentials: "same-origin",
-    });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => undefined)) as
-        | { error?: { message?: string } }
-        | undefined;
-      throw new ApiError(
-        body?.error?.message ?? `Export failed (${response.status}).`,
-        response.status,
-        "error",
-      );
-    }
-    const url = URL.createObjectURL(await response.blob());
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = `${name}.zip`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  },
+  /** Save the skill as `<name>.zip` (a download, or Downloads through the server in the window). */
+  exportZip: (name: string): Promise<void> => saveFromUrl(`${one(name)}/export`, `${name}.zip`),
 };
 
 /** A 409 from an import: a skill of that name exists; the caller may offer to replace it. */

@@ -13,7 +13,14 @@ import { DownloadIcon, FolderIcon } from "../icons.tsx";
 import { Markdown } from "../markdown/markdown.tsx";
 import { CodeView } from "./code-view.tsx";
 import { formatSize, formatTime } from "./format.ts";
-import { deleteEntry, fileInfo, fileUrl, openInFileManager, readText } from "./workspace-api.ts";
+import {
+  deleteEntry,
+  downloadHandler,
+  fileInfo,
+  fileUrl,
+  openInFileManager,
+  readText,
+} from "./workspace-api.ts";
 
 /** Most bytes of a text file shown. */
 export const TEXT_PREVIEW_BYTES = 512 * 1024;
@@ -106,6 +113,7 @@ export function FilePreview(props: {
           class="icon-btn"
           href={fileUrl(props.agentId, props.path, { download: true })}
           download={props.path.split("/").pop()}
+          onClick={downloadHandler(props.agentId, props.path)}
           title={t("workspace.download")}
           aria-label={t("workspace.download")}
         >
@@ -183,6 +191,7 @@ function Body(props: { agentId: string; file: Loaded; showSource: boolean; versi
               class="btn-primary no-underline"
               href={fileUrl(props.agentId, info().path, { download: true })}
               download={info().name}
+              onClick={downloadHandler(props.agentId, info().path)}
             >
               <DownloadIcon size={14} /> {t("workspace.download")} ({formatSize(info().size)})
             </a>

@@ -7,6 +7,8 @@ import type { EventOf } from "../../../../src/shared/events.ts";
 import type { WorkspaceFileInfo, WorkspaceListing } from "../../../../src/workspace/types.ts";
 import { ApiError, api, authHeaders } from "../../lib/api.ts";
 import { host } from "../../lib/env.ts";
+import { savedTo, savesThroughServer } from "../../lib/save-file.ts";
+import { notifyError } from "../../state/toasts.ts";
 
 function base(agentId: string): string {
   return `/api/agents/${encodeURIComponent(agentId)}/workspace`;
@@ -67,6 +69,21 @@ export function openInFileManager(
   path: string,
 ): Promise<{ opened: boolean; folder: string }> {
   return api(`${base(agentId)}/open`, { method: "POST", json: { path } });
+}
+
+/**
+ * A click handler for a workspace file's download link: a normal download in a browser; in the native
+ * window (no downloads) the server copies the file into Downloads and a toast says where.
+ */
+export function downloadHandler(agentId: string, path: string): (event: MouseEvent) => void {
+  return (event) => {
+    if (!savesThroughServer()) return;
+    event.preventDefault();
+    api<{ path: string }>(`${base(agentId)}/save-download`, { method: "POST", json: { path } }).then(
+      (saved) => savedTo(saved.path),
+      (error: Error) => notifyError(error.message),
+    );
+  };
 }
 
 export function deleteEntry(agentId: string, path: string): Promise<{ deleted: boolean; path: string }> {

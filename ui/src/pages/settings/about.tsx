@@ -5,9 +5,9 @@
 import { createResource, For, Show } from "solid-js";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { KeyStorageNotice } from "../../components/settings/key-storage-notice.tsx";
-import { saveFromUrl } from "../../components/settings/save-file.ts";
 import { type AppPaths, settingsApi } from "../../components/settings/settings-api.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
+import { saveFromUrl } from "../../lib/save-file.ts";
 import { notifyError } from "../../state/toasts.ts";
 
 const ROWS: { key: keyof AppPaths; label: MessageKey }[] = [

@@ -8,9 +8,9 @@ import { type Agent, type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../../
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { AgentForm } from "../../components/settings/agent-form.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
-import { saveFromUrl } from "../../components/settings/save-file.ts";
 import { agentsApi, providersApi } from "../../components/settings/settings-api.ts";
 import { t } from "../../i18n/index.ts";
+import { saveFromUrl } from "../../lib/save-file.ts";
 import { agents, loadAgents } from "../../state/agents.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 

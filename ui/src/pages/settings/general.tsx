@@ -6,10 +6,10 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import type { BrowserMode, LanguageChoice, ThemeChoice } from "../../../../src/shared/settings.ts";
 import { errorText, Field, SectionHeader } from "../../components/settings/field.tsx";
-import { saveFromUrl } from "../../components/settings/save-file.ts";
 import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
 import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
 import { t } from "../../i18n/index.ts";
+import { saveFromUrl } from "../../lib/save-file.ts";
 import { theme } from "../../lib/theme.ts";
 import { loadAgents } from "../../state/agents.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
