@@ -12,6 +12,7 @@ import { KeyStorageNotice } from "../components/settings/key-storage-notice.tsx"
 import { ProviderForm } from "../components/settings/provider-form.tsx";
 import { providersApi, setupApi } from "../components/settings/settings-api.ts";
 import { t } from "../i18n/index.ts";
+import { openExternal } from "../lib/api.ts";
 import { navigate } from "../lib/router.ts";
 import { loadAgents } from "../state/agents.ts";
 import { notifyError } from "../state/toasts.ts";
@@ -113,7 +114,17 @@ export function SetupPage() {
               <Show when={preset.docsUrl}>
                 <p class="m-0 text-xs text-muted">
                   {t("setup.docs")}{" "}
-                  <a href={preset.docsUrl} target="_blank" rel="noreferrer noopener" class="text-accent">
+                  <a
+                    href={preset.docsUrl}
+                    target="_blank"
+                    rel="noreferrer noopener"
+                    class="text-accent"
+                    onClick={(event) => {
+                      // The window opens no new windows: hand the link to the system browser.
+                      event.preventDefault();
+                      openExternal(preset.docsUrl ?? "");
+                    }}
+                  >
                     {preset.docsUrl}
                   </a>
                 </p>
