@@ -2,7 +2,7 @@
  * HTTP calls to the Sage server. Every call carries the token (header) when the host gave one, else the
  * cookie does. Failures throw `ApiError` with the server's message, ready to show to the user.
  */
-import { host } from "./env.ts";
+import { host, inNativeWindow } from "./env.ts";
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -59,7 +59,7 @@ function safeJson(text: string): unknown {
 
 /** Open a link outside the app: the system browser in the window, a new tab in a browser. */
 export function openExternal(url: string): void {
-  if (host.shell === "window") {
+  if (inNativeWindow()) {
     void api("/api/app/open-external", { method: "POST", json: { url } }).catch(() => {});
   } else {
     window.open(url, "_blank", "noopener,noreferrer");

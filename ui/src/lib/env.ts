@@ -15,6 +15,12 @@ declare global {
   }
 }
 
+/**
+ * True in the native window, whose engine (WebKitGTK through webview) neither downloads files nor opens
+ * new windows: saves go through the server and links to the system browser or file manager.
+ */
+export const inNativeWindow = (): boolean => host.shell === "window";
+
 export const host: HostInfo = {
   token: window.__SAGE__?.token,
   shell: window.__SAGE__?.shell ?? "serve",

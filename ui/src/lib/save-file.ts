@@ -7,10 +7,7 @@
 import { t } from "../i18n/index.ts";
 import { notify, notifyError } from "../state/toasts.ts";
 import { api, authHeaders } from "./api.ts";
-import { host } from "./env.ts";
-
-/** True where downloads cannot happen in the page (the native window). */
-export const savesThroughServer = (): boolean => host.shell === "window";
+import { inNativeWindow } from "./env.ts";
 
 /** Download the response of `url` (a GET on the Sage server) as `fileName` (or the server's name). */
 export async function saveFromUrl(url: string, fileName: string): Promise<void> {
@@ -25,7 +22,7 @@ export async function saveFromUrl(url: string, fileName: string): Promise<void> 
 
 /** Save bytes the page already holds. */
 export async function saveBlob(blob: Blob, fileName: string): Promise<void> {
-  if (savesThroughServer()) {
+  if (inNativeWindow()) {
     try {
       const { path } = await api<{ path: string }>("/api/settings/save-download", {
         method: "POST",

@@ -6,8 +6,8 @@
 import type { EventOf } from "../../../../src/shared/events.ts";
 import type { WorkspaceFileInfo, WorkspaceListing } from "../../../../src/workspace/types.ts";
 import { ApiError, api, authHeaders } from "../../lib/api.ts";
-import { host } from "../../lib/env.ts";
-import { savedTo, savesThroughServer } from "../../lib/save-file.ts";
+import { host, inNativeWindow } from "../../lib/env.ts";
+import { savedTo } from "../../lib/save-file.ts";
 import { notifyError } from "../../state/toasts.ts";
 
 function base(agentId: string): string {
@@ -77,7 +77,7 @@ export function openInFileManager(
  */
 export function downloadHandler(agentId: string, path: string): (event: MouseEvent) => void {
   return (event) => {
-    if (!savesThroughServer()) return;
+    if (!inNativeWindow()) return;
     event.preventDefault();
     api<{ path: string }>(`${base(agentId)}/save-download`, { method: "POST", json: { path } }).then(
       (saved) => savedTo(saved.path),

@@ -4,11 +4,11 @@ import type { CompactionPart, ErrorPart, FilePart } from "../../../../../src/sha
 import { t } from "../../../i18n/index.ts";
 import { PaperclipIcon } from "../../icons.tsx";
 import { Markdown } from "../../markdown/markdown.tsx";
-import { workspaceFileUrl } from "./file-url.ts";
+import { fileUrl } from "../../workspace/workspace-api.ts";
 
 export function FileChip(props: { part: FilePart; agentId?: string }) {
   const isImage = () => props.part.mime.startsWith("image/");
-  const url = () => (props.agentId ? workspaceFileUrl(props.agentId, props.part.path) : undefined);
+  const url = () => (props.agentId ? fileUrl(props.agentId, props.part.path) : undefined);
   return (
     <Show
       when={isImage() && url()}

@@ -7,9 +7,10 @@ import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { TOOL_STOPPED_ERROR, type ToolPart } from "../../../../../src/shared/parts.ts";
 import type { PendingApproval } from "../../../../../src/shared/transcript.ts";
 import { type MessageKey, t } from "../../../i18n/index.ts";
+import { inNativeWindow } from "../../../lib/env.ts";
+import { fileUrl, openInFileManager } from "../../workspace/workspace-api.ts";
 import { ApprovalPrompt } from "../approval-prompt.tsx";
 import { DiffView, diffStat } from "./diff-view.tsx";
-import { workspaceFileUrl } from "./file-url.ts";
 import { formatBytes } from "./simple-parts.tsx";
 
 const FILE_TOOLS = new Set(["write_file", "edit_file", "apply_patch"]);
@@ -202,9 +203,19 @@ function ImagesBody(props: { part: ToolPart; agentId: string }) {
     <div class="flex gap-2 flex-wrap">
       <For each={props.part.output?.images ?? []}>
         {(image) => (
-          <a href={workspaceFileUrl(props.agentId, image.path)} target="_blank" rel="noopener">
+          <a
+            href={fileUrl(props.agentId, image.path)}
+            target="_blank"
+            rel="noopener"
+            onClick={(event) => {
+              // The window opens no new windows: show the image in its folder instead.
+              if (!inNativeWindow()) return;
+              event.preventDefault();
+              void openInFileManager(props.agentId, image.path).catch(() => {});
+            }}
+          >
             <img
-              src={workspaceFileUrl(props.agentId, image.path)}
+              src={fileUrl(props.agentId, image.path)}
               alt={image.path}
               class="max-h-40 rounded border border-line"
               loading="lazy"
