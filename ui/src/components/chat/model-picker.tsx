@@ -49,42 +49,54 @@ export function ModelPicker(props: { sessionId: string; agentId?: string; picked
   };
 
   return (
-    <select
-      class="max-w-56 truncate bg-transparent border border-line rounded-md px-1.5 py-0.5 text-xs text-muted hover:text-fg focus-visible:text-fg"
-      aria-label={t("composer.model")}
-      title={t("composer.model")}
-      onFocus={() => void loadProviders()}
-      onChange={(event) => void choose(event.currentTarget.value)}
-      data-testid="model-picker"
-    >
-      <option value="" selected={!props.picked}>
-        {agentDefault()
-          ? t("composer.modelDefaultNamed", { model: agentDefault() ?? "" })
-          : t("composer.modelDefault")}
-      </option>
-      <Show when={unlisted()}>
-        {(pick) => (
-          <option value={keyOf(pick())} selected>
-            {pick().model}
-          </option>
-        )}
-      </Show>
-      <For each={providers.list.filter((provider) => provider.models.length > 0)}>
-        {(provider) => (
-          <optgroup label={provider.name}>
-            <For each={provider.models}>
-              {(model) => (
-                <option
-                  value={keyOf({ providerId: provider.id, model: model.id })}
-                  selected={props.picked?.providerId === provider.id && props.picked?.model === model.id}
-                >
-                  {model.id}
-                </option>
-              )}
-            </For>
-          </optgroup>
-        )}
-      </For>
-    </select>
+    <span class="relative inline-flex items-center min-w-0">
+      <select
+        class="appearance-none max-w-56 truncate bg-transparent border border-line rounded-md pl-1.5 pr-5 py-0.5 text-xs text-muted hover:text-fg focus-visible:text-fg cursor-pointer"
+        aria-label={t("composer.model")}
+        title={t("composer.model")}
+        onFocus={() => void loadProviders()}
+        onChange={(event) => void choose(event.currentTarget.value)}
+        data-testid="model-picker"
+      >
+        <option value="" selected={!props.picked}>
+          {agentDefault()
+            ? t("composer.modelDefaultNamed", { model: agentDefault() ?? "" })
+            : t("composer.modelDefault")}
+        </option>
+        <Show when={unlisted()}>
+          {(pick) => (
+            <option value={keyOf(pick())} selected>
+              {pick().model}
+            </option>
+          )}
+        </Show>
+        <For each={providers.list.filter((provider) => provider.models.length > 0)}>
+          {(provider) => (
+            <optgroup label={provider.name}>
+              <For each={provider.models}>
+                {(model) => (
+                  <option
+                    value={keyOf({ providerId: provider.id, model: model.id })}
+                    selected={props.picked?.providerId === provider.id && props.picked?.model === model.id}
+                  >
+                    {model.id}
+                  </option>
+                )}
+              </For>
+            </optgroup>
+          )}
+        </For>
+      </select>
+      {/* Our own arrow: engines draw native ones differently (GTK's is large and grey). */}
+      <svg
+        class="pointer-events-none absolute right-1.5 text-muted"
+        width="8"
+        height="8"
+        viewBox="0 0 10 10"
+        aria-hidden="true"
+      >
+        <path d="M1 3l4 4 4-4" fill="none" stroke="currentColor" stroke-width="1.5" />
+      </svg>
+    </span>
   );
 }
