@@ -5,6 +5,7 @@
 import { Dialog } from "@kobalte/core/dialog";
 import { createMemo, createSignal, For } from "solid-js";
 import { locale, type MessageKey, setLocale, t } from "../i18n/index.ts";
+import { pickAndImportChat } from "../lib/import-chat.ts";
 import { navigate } from "../lib/router.ts";
 import { cycleTheme } from "../lib/theme.ts";
 import { sortedSessions } from "../state/sessions.ts";
@@ -29,6 +30,7 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
   const commands = createMemo<Command[]>(() => {
     const actions = [
       action("new", "sidebar.newChat", () => void startNewChat(), "Ctrl+N"),
+      action("import", "chats.import", pickAndImportChat),
       action("settings", "nav.settings", () => navigate("/settings")),
       action("skills", "nav.skills", () => navigate("/skills")),
       action("tools", "nav.tools", () => navigate("/tools")),

@@ -9,6 +9,7 @@ import { errorText, Field, SectionHeader } from "../../components/settings/field
 import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
 import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
 import { t } from "../../i18n/index.ts";
+import { pickAndImportChat } from "../../lib/import-chat.ts";
 import { saveFromUrl } from "../../lib/save-file.ts";
 import { theme } from "../../lib/theme.ts";
 import { loadAgents } from "../../state/agents.ts";
@@ -130,6 +131,21 @@ export function GeneralSettings() {
             data-testid="open-data-folder"
           >
             {t("settings.openFolder")}
+          </button>
+        </div>
+      </section>
+
+      <section class="flex flex-col gap-2">
+        <h3 class="text-base font-semibold m-0">{t("chats.title")}</h3>
+        <p class="m-0 text-xs text-muted">{t("chats.importHint")}</p>
+        <div>
+          <button
+            type="button"
+            class="btn-ghost border border-line"
+            onClick={pickAndImportChat}
+            data-testid="chat-import"
+          >
+            {t("chats.import")}
           </button>
         </div>
       </section>

@@ -1,0 +1,41 @@
+/**
+ * Importing a chat exported as JSON (format sage.session.v1, from this or any Sage): the user picks the
+ * file, the server rebuilds it as a new chat (POST /api/sessions/import), and the app opens it. A file
+ * that is not JSON, or JSON that is not an export, ends in a toast saying so; nothing is created.
+ */
+import type { SessionSummary } from "../../../src/shared/session.ts";
+import { t } from "../i18n/index.ts";
+import { upsertSession } from "../state/sessions.ts";
+import { notify, notifyError } from "../state/toasts.ts";
+import { api } from "./api.ts";
+import { navigate } from "./router.ts";
+
+/** Open a file chooser for one .json file and import it. */
+export function pickAndImportChat(): void {
+  const input = document.createElement("input");
+  input.type = "file";
+  input.accept = ".json,application/json";
+  input.onchange = () => {
+    const file = input.files?.[0];
+    if (file) void importChatFile(file);
+  };
+  input.click();
+}
+
+export async function importChatFile(file: File): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await file.text());
+  } catch {
+    notifyError(t("chats.importNotJson", { name: file.name }));
+    return;
+  }
+  try {
+    const session = await api<SessionSummary>("/api/sessions/import", { method: "POST", json: body });
+    upsertSession(session);
+    navigate(`/s/${session.id}`);
+    notify(t("chats.imported", { title: session.title || t("sidebar.untitled") }));
+  } catch (error) {
+    notifyError((error as Error).message);
+  }
+}
