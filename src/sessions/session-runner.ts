@@ -310,7 +310,6 @@ export class SessionRunner {
     this.deps.onTurnEnded(this.sessionId, status, firstExchange);
   }
 
-  /** The user's message for a new turn or an edit; a regeneration reuses the existing one. */
   /** The model for a turn: one named by the submit itself, else the session's pick (see pickedModel). */
   private modelFor(
     options: SubmitOptions,
@@ -320,6 +319,7 @@ export class SessionRunner {
     return pickedModel(this.deps.providers, picked);
   }
 
+  /** The user's message for a new turn or an edit; a regeneration reuses the existing one. */
   private startMessages(recorder: TurnRecorder, queued: QueuedTurn): Message | undefined {
     const { repo } = this.deps;
     if (queued.start.kind === "compact") return undefined;
