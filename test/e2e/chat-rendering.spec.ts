@@ -1,8 +1,9 @@
 /**
  * How an answer is rendered, end to end (compiled app, fake model process): GFM (headings, task lists,
- * tables), code blocks highlighted in the worker with a working Copy button, KaTeX math inline and as a
- * block, a mermaid diagram drawn once the answer is complete, HTML that tries to run script sanitised
- * away, and links that open outside the app (a new tab in serve mode), never in the app's own page.
+ * tables), code blocks highlighted in the worker with a working Copy button, the turn's Copy (its
+ * Markdown), KaTeX math inline and as a block, a mermaid diagram drawn once the answer is complete, HTML
+ * that tries to run script sanitised away, and links that open outside the app (a new tab in serve
+ * mode), never in the app's own page.
  */
 import { expect, test } from "./chat-fixtures.ts";
 
@@ -62,6 +63,10 @@ test("Markdown, code, math, diagrams, sanitised HTML and external links", async 
   await expect
     .poll(() => page.evaluate(() => navigator.clipboard.readText()))
     .toBe("export const answer: number = 42;");
+
+  // Copy on the turn's footer: the answer's Markdown source, not the rendered text.
+  await page.getByTestId("turn-footer").last().getByTestId("copy-turn").click();
+  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(ANSWER);
 
   // Math: KaTeX, inline and display.
   await expect(answer.locator(".katex")).toHaveCount(2);
