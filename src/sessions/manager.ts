@@ -10,7 +10,7 @@ import type { ClientMessageOf } from "../shared/client-messages.ts";
 import type { Message } from "../shared/parts.ts";
 import type { SessionModel, SessionSummary } from "../shared/session.ts";
 import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
-import { type SessionRecord, summaryOf } from "./repository.ts";
+import { type SessionCursor, type SessionRecord, summaryOf } from "./repository.ts";
 import { type RunnerDeps, SessionRunner, type TurnKind } from "./session-runner.ts";
 import { pickedModel, resolveModel } from "./turn-setup.ts";
 
@@ -88,8 +88,23 @@ export class SessionManager implements SessionCommands {
     return this.summary(record);
   }
 
-  list(options: { limit: number; beforeUpdatedAt?: number; agentId?: string }): SessionSummary[] {
-    return this.deps.repo.listSessions(options).map((record) => this.summary(record));
+  /** A page of sessions; `nextCursor` (opaque) asks for the next one, absent on the last page. */
+  list(options: { limit: number; cursor?: string; agentId?: string }): {
+    sessions: SessionSummary[];
+    nextCursor?: string;
+  } {
+    const records = this.deps.repo.listSessions({
+      limit: options.limit,
+      after: options.cursor ? parseCursor(options.cursor) : undefined,
+      agentId: options.agentId,
+    });
+    const last = records.at(-1);
+    return {
+      sessions: records.map((record) => this.summary(record)),
+      ...(last && records.length === options.limit
+        ? { nextCursor: `${last.pinned ? 1 : 0}:${last.updatedAt}:${last.id}` }
+        : {}),
+    };
   }
 
   get(sessionId: string): SessionSummary {
@@ -316,4 +331,11 @@ function fallbackTitle(text: string): string {
     .trim();
   if (!clean) return "New chat";
   return clean.length > 50 ? `${clean.slice(0, 50).trimEnd()}…` : clean;
+}
+
+/** "pinned:updatedAt:id" back into a cursor; anything else is a ValidationError. */
+function parseCursor(cursor: string): SessionCursor {
+  const match = /^([01]):(\d+):(\S+)$/.exec(cursor);
+  if (!match) throw new ValidationError("The page cursor is not valid.", "cursor");
+  return { pinned: match[1] === "1", updatedAt: Number(match[2]), id: match[3] as string };
 }

@@ -37,6 +37,13 @@ interface MessageRow {
   created_at: number;
 }
 
+/** Where a page of sessions ends (see listSessions). */
+export interface SessionCursor {
+  pinned: boolean;
+  updatedAt: number;
+  id: string;
+}
+
 export interface SessionRecord extends SessionSummary {
   headId: string | null;
   titleSet: boolean;
@@ -125,12 +132,16 @@ export class SessionRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  listSessions(options: { limit: number; beforeUpdatedAt?: number; agentId?: string }): SessionRecord[] {
+  /**
+   * Sessions pinned first, then newest first (ties by id). `after` is the last session of the previous
+   * page: the next page starts right after it (keyset paging: no gaps or repeats while sessions change).
+   */
+  listSessions(options: { limit: number; after?: SessionCursor; agentId?: string }): SessionRecord[] {
     const params: (string | number)[] = [this.userId];
     let where = "user_id = ? AND deleted_at IS NULL";
-    if (options.beforeUpdatedAt !== undefined) {
-      where += " AND updated_at < ?";
-      params.push(options.beforeUpdatedAt);
+    if (options.after) {
+      where += " AND (pinned, updated_at, id) < (?, ?, ?)";
+      params.push(options.after.pinned ? 1 : 0, options.after.updatedAt, options.after.id);
     }
     if (options.agentId) {
       where += " AND agent_id = ?";
@@ -138,7 +149,7 @@ export class SessionRepository {
     }
     params.push(options.limit);
     const rows = this.db
-      .query(`SELECT * FROM sessions WHERE ${where} ORDER BY pinned DESC, updated_at DESC LIMIT ?`)
+      .query(`SELECT * FROM sessions WHERE ${where} ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`)
       .all(...params) as SessionRow[];
     return rows.map(toRecord);
   }

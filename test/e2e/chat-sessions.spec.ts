@@ -231,3 +231,19 @@ test("edit a question and regenerate an answer: versions, and switching back", a
   await page.reload();
   await expect(chat.messages("user").last().getByTestId("user-text")).toHaveText("What is three plus three?");
 });
+
+test("a long history loads older chats as the sidebar scrolls", async ({ chat, page }) => {
+  // 230 chats: more than the first page (200). The oldest is created first.
+  for (let i = 0; i < 230; i++) await chat.api("/api/sessions", { json: { title: `History chat ${i}` } });
+  await page.reload();
+  const list = page.getByTestId("session-list");
+  const rows = list.getByTestId("session-row");
+  await expect(rows).toHaveCount(200);
+  await expect(list.getByText("History chat 0", { exact: true })).toHaveCount(0);
+  for (let i = 0; i < 20 && (await rows.count()) < 230; i++) {
+    await list.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await page.waitForTimeout(100);
+  }
+  await expect(rows).toHaveCount(230);
+  await expect(list.getByText("History chat 0", { exact: true })).toBeVisible();
+});

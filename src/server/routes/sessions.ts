@@ -12,20 +12,17 @@ export function sessionRoutes(app: AppContext) {
   return new Elysia({ name: "sessions", prefix: "/api/sessions", detail: { tags: ["sessions"] } })
     .get(
       "/",
-      ({ query }) => ({
-        sessions: sessions.list({
-          limit: query.limit ?? 50,
-          beforeUpdatedAt: query.before,
-          agentId: query.agentId,
-        }),
-      }),
+      ({ query }) =>
+        sessions.list({ limit: query.limit ?? 50, cursor: query.cursor, agentId: query.agentId }),
       {
         query: t.Object({
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 500 })),
-          before: t.Optional(t.Number({ description: "updatedAt of the last session of the previous page" })),
+          cursor: t.Optional(t.String({ maxLength: 300, description: "nextCursor of the previous page" })),
           agentId: t.Optional(t.String()),
         }),
-        detail: { summary: "Sessions, pinned first then newest first, with running state" },
+        detail: {
+          summary: "Sessions, pinned first then newest first, with running state; nextCursor pages on",
+        },
       },
     )
     .post("/", ({ body }) => sessions.create(body?.agentId, body?.title), {

@@ -1,29 +1,65 @@
 /**
- * The sidebar's view of all sessions: loaded once, then kept live by `session.summary` /
- * `session.removed` broadcasts. Sorted pinned first, then most recently active.
+ * The sidebar's view of the sessions: the newest page at start, older pages as the list is scrolled
+ * (`loadMoreSessions`), all kept live by `session.summary` / `session.removed` broadcasts. Sorted pinned
+ * first, then most recently active.
  */
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { SessionSummary } from "../../../src/shared/session.ts";
 import { api } from "../lib/api.ts";
 
+/** Sessions per page: enough for most people's whole history at start, small enough to stay quick. */
+const PAGE_SIZE = 200;
+
 const [store, setStore] = createStore<{
   byId: Record<string, SessionSummary>;
   loaded: boolean;
   error?: string;
+  /** Where the next (older) page starts; undefined once everything is loaded. */
+  nextCursor?: string;
+  loadingMore: boolean;
 }>({
   byId: {},
   loaded: false,
+  loadingMore: false,
 });
+
+interface SessionPage {
+  sessions: SessionSummary[];
+  nextCursor?: string;
+}
 
 export const sessions = store;
 
 export async function loadSessions(): Promise<void> {
   try {
-    const { sessions: list } = await api<{ sessions: SessionSummary[] }>("/api/sessions?limit=500");
-    setStore("byId", reconcile(Object.fromEntries(list.map((s) => [s.id, s]))));
-    setStore({ loaded: true, error: undefined });
+    const page = await api<SessionPage>(`/api/sessions?limit=${PAGE_SIZE}`);
+    setStore("byId", reconcile(Object.fromEntries(page.sessions.map((s) => [s.id, s]))));
+    setStore({ loaded: true, error: undefined, nextCursor: page.nextCursor });
   } catch (error) {
     setStore({ loaded: true, error: (error as Error).message });
+  }
+}
+
+/** The next older page, if there is one and none is on its way (the sidebar calls this near its end). */
+export async function loadMoreSessions(): Promise<void> {
+  const cursor = store.nextCursor;
+  if (!cursor || store.loadingMore) return;
+  setStore("loadingMore", true);
+  try {
+    const page = await api<SessionPage>(
+      `/api/sessions?${new URLSearchParams({ limit: String(PAGE_SIZE), cursor })}`,
+    );
+    setStore(
+      produce((state) => {
+        // A session a broadcast already brought in keeps its live copy.
+        for (const session of page.sessions) state.byId[session.id] ??= session;
+        state.nextCursor = page.nextCursor;
+      }),
+    );
+  } catch {
+    // Kept: the next scroll tries again.
+  } finally {
+    setStore("loadingMore", false);
   }
 }
 

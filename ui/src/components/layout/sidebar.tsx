@@ -13,6 +13,7 @@ import { socket } from "../../state/connection.ts";
 import {
   createSession,
   dateGroup,
+  loadMoreSessions,
   removeSession,
   sessions,
   sortedSessions,
@@ -106,6 +107,10 @@ export function Sidebar(props: { currentSessionId?: string; page: string; onAbou
         class="flex-1 overflow-y-auto px-2 pb-2 min-h-0"
         aria-label={t("sidebar.sessions")}
         data-testid="session-list"
+        onScroll={(event) => {
+          const list = event.currentTarget;
+          if (list.scrollTop + list.clientHeight > list.scrollHeight - 300) void loadMoreSessions();
+        }}
       >
         <Show when={sessions.loaded && sortedSessions().length === 0}>
           <p class="px-2 text-sm text-muted">{t("sidebar.empty")}</p>
@@ -126,6 +131,11 @@ export function Sidebar(props: { currentSessionId?: string; page: string; onAbou
             </section>
           )}
         </For>
+        <Show when={sessions.loadingMore}>
+          <p class="px-2 text-xs text-muted" role="status">
+            {t("sidebar.loadingMore")}
+          </p>
+        </Show>
       </nav>
       <div class="border-t border-line px-2 py-2 flex flex-col gap-1 text-sm">
         <NavLink href="/skills" label={t("nav.skills")} active={props.page === "skills"} />
