@@ -234,12 +234,22 @@ test("edit a question and regenerate an answer: versions, and switching back", a
 
 test("a long history loads older chats as the sidebar scrolls", async ({ chat, page }) => {
   // 230 chats: more than the first page (200). The oldest is created first.
-  for (let i = 0; i < 230; i++) await chat.api("/api/sessions", { json: { title: `History chat ${i}` } });
+  let oldest = "";
+  for (let i = 0; i < 230; i++) {
+    const created = await chat.api<{ id: string }>("/api/sessions", { json: { title: `History chat ${i}` } });
+    if (i === 0) oldest = created.id;
+  }
   await page.reload();
   const list = page.getByTestId("session-list");
   const rows = list.getByTestId("session-row");
   await expect(rows).toHaveCount(200);
   await expect(list.getByText("History chat 0", { exact: true })).toHaveCount(0);
+  // Opened by link before its page is loaded, the chat still knows its title and agent.
+  await page.evaluate((id) => {
+    history.pushState(null, "", `/s/${id}`);
+    dispatchEvent(new PopStateEvent("popstate"));
+  }, oldest);
+  await expect(page.getByTestId("chat-title")).toHaveText("History chat 0");
   for (let i = 0; i < 20 && (await rows.count()) < 230; i++) {
     await list.evaluate((element) => element.scrollTo(0, element.scrollHeight));
     await page.waitForTimeout(100);

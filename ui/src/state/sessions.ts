@@ -63,6 +63,19 @@ export async function loadMoreSessions(): Promise<void> {
   }
 }
 
+/**
+ * Make sure an open chat's summary is in the store even when its page is not loaded yet (an old chat
+ * opened from search or a link). A chat that no longer exists is left out.
+ */
+export async function ensureSession(sessionId: string): Promise<void> {
+  if (store.byId[sessionId]) return;
+  try {
+    upsertSession(await api<SessionSummary>(`/api/sessions/${encodeURIComponent(sessionId)}`));
+  } catch {
+    // Deleted or unreachable: the chat view shows what the transcript says.
+  }
+}
+
 export function upsertSession(session: SessionSummary): void {
   // reconcile: a field the new summary lacks (a cleared model pick) is removed, not kept from the old one.
   setStore("byId", session.id, reconcile(session));

@@ -8,7 +8,7 @@ import { t } from "../../i18n/index.ts";
 import { navigate } from "../../lib/router.ts";
 import { agentById, agents } from "../../state/agents.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
-import { createSession, sessions } from "../../state/sessions.ts";
+import { createSession, ensureSession, sessions } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { transcript } from "../../state/transcripts.ts";
 import { startNewChat } from "../layout/sidebar.tsx";
@@ -71,6 +71,10 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
     localStorage.setItem("sage.workspaceOpen", next ? "1" : "0");
   };
   const summary = () => sessions.byId[props.sessionId];
+  // An old chat opened from search or a link may be beyond the sidebar's loaded pages.
+  createEffect(() => {
+    if (sessions.loaded && !summary()) void ensureSession(props.sessionId);
+  });
   const agentId = () => summary()?.agentId;
   const agentLabel = () => agentLabelOf(agentId());
   const running = () => open.state.turnId !== null || open.state.status === "running";
