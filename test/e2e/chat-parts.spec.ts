@@ -53,6 +53,18 @@ test("a failed turn shows why, and Retry runs it again", async ({ chat, model, p
   await expect(chat.messages("user")).toHaveCount(1);
 });
 
+test("a rejected key says so and leads to the provider settings", async ({ chat, model, page }) => {
+  await model.enqueue({ error: { status: 401 } });
+  await chat.newChat();
+  await chat.send("Hello?");
+  const error = page.getByTestId("error-part");
+  await expect(error).toContainText("rejected the API key (401)");
+  await chat.idle();
+  await error.getByTestId("error-settings").click();
+  await expect(page).toHaveURL(/\/settings\/providers$/);
+  await expect(page.getByTestId("settings-providers")).toBeVisible();
+});
+
 test("a generic tool card shows the arguments and the result", async ({ chat, model }) => {
   await model.enqueue(
     { toolCalls: [{ name: "list_dir", arguments: { path: "." } }] },

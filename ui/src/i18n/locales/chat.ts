@@ -102,6 +102,7 @@ export const chat = defineMessages({
     "todo.status.done": "Done",
     "todo.status.cancelled": "Cancelled",
     "error.retry": "Retry",
+    "error.providerSettings": "Provider settings",
   },
   zh: {
     "sidebar.newChat": "新对话",
@@ -202,5 +203,6 @@ export const chat = defineMessages({
     "todo.status.done": "已完成",
     "todo.status.cancelled": "已取消",
     "error.retry": "重试",
+    "error.providerSettings": "提供方设置",
   },
 });

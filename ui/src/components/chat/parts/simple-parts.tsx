@@ -2,6 +2,7 @@
 import { createSignal, Show } from "solid-js";
 import type { CompactionPart, ErrorPart, FilePart } from "../../../../../src/shared/parts.ts";
 import { t } from "../../../i18n/index.ts";
+import { linkHandler } from "../../../lib/router.ts";
 import { PaperclipIcon } from "../../icons.tsx";
 import { Markdown } from "../../markdown/markdown.tsx";
 import { fileUrl } from "../../workspace/workspace-api.ts";
@@ -56,6 +57,9 @@ export function CompactionNotice(props: { part: CompactionPart }) {
   );
 }
 
+/** Failures the user fixes in the provider's settings (key, access, model name). */
+const PROVIDER_SETTINGS_CODES = new Set(["auth", "forbidden", "model_not_found"]);
+
 export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void }) {
   return (
     <div
@@ -65,6 +69,16 @@ export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void }) {
     >
       <span aria-hidden="true">⚠</span>
       <span class="flex-1">{props.part.message}</span>
+      <Show when={PROVIDER_SETTINGS_CODES.has(props.part.code)}>
+        <a
+          href="/settings/providers"
+          onClick={linkHandler("/settings/providers")}
+          class="btn-ghost py-0.5 text-danger underline whitespace-nowrap"
+          data-testid="error-settings"
+        >
+          {t("error.providerSettings")}
+        </a>
+      </Show>
       <Show when={props.onRetry}>
         <button
           type="button"
