@@ -17,6 +17,7 @@ export default defineConfig({
       accent: "rgb(var(--accent) / %alpha)",
       "accent-fg": "rgb(var(--accent-fg) / %alpha)",
       danger: "rgb(var(--danger) / %alpha)",
+      "danger-fg": "rgb(var(--danger-fg) / %alpha)",
       warn: "rgb(var(--warn) / %alpha)",
       ok: "rgb(var(--ok) / %alpha)",
     },
@@ -25,7 +26,7 @@ export default defineConfig({
     btn: "inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium transition-colors outline-none focus-visible:ring-2 focus-visible:ring-accent disabled:opacity-50 disabled:cursor-not-allowed",
     "btn-primary": "btn bg-accent text-accent-fg hover:opacity-90",
     "btn-ghost": "btn bg-transparent text-fg hover:bg-raised",
-    "btn-danger": "btn bg-danger text-white hover:opacity-90",
+    "btn-danger": "btn bg-danger text-danger-fg hover:opacity-90",
     "icon-btn":
       "inline-flex items-center justify-center rounded-md w-8 h-8 text-muted hover:text-fg hover:bg-raised outline-none focus-visible:ring-2 focus-visible:ring-accent",
     input:

@@ -46,7 +46,7 @@ const THEMES = {
   light: {
     bg: hexColor("#fbfcfb"),
     panel: hexColor("#f3f5f3"),
-    ok: hexColor("#2f855a"),
+    ok: hexColor("#1c5f3e"),
     fg: hexColor("#18201c"),
   },
   dark: {

@@ -88,6 +88,8 @@ export function ChatHeader(props: {
           type="button"
           class="btn-ghost text-xs"
           aria-pressed={props.workspaceOpen}
+          aria-label={t("workspace.title")}
+          title={t("workspace.title")}
           onClick={() => props.onToggleWorkspace?.()}
           data-testid="toggle-workspace"
         >

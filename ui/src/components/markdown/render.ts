@@ -70,7 +70,7 @@ marked.use({
       if (lang === "mermaid") {
         return `<div class="mermaid-block"><pre><code>${escapeHtml(token.text)}</code></pre></div>`;
       }
-      return `<div class="code-block"><div class="code-head"><span>${escapeHtml(lang || "text")}</span><button type="button" class="code-copy" data-copy>Copy</button></div><pre><code data-lang="${escapeHtml(lang)}">${escapeHtml(token.text)}</code></pre></div>`;
+      return `<div class="code-block"><div class="code-head"><span>${escapeHtml(lang || "text")}</span><button type="button" class="code-copy" data-copy>Copy</button></div><pre tabindex="0"><code data-lang="${escapeHtml(lang)}">${escapeHtml(token.text)}</code></pre></div>`;
     },
     link(token: Tokens.Link) {
       const text = this.parser.parseInline(token.tokens);
@@ -85,7 +85,7 @@ marked.use({
 // sanitises its SVG with it, and a set config overrides the caller's (diagrams lost their styles and labels).
 const purify = DOMPurify(window);
 purify.setConfig({
-  ADD_ATTR: ["data-lang", "data-copy", "data-copy-slot", "data-external", "target"],
+  ADD_ATTR: ["data-lang", "data-copy", "data-copy-slot", "data-external", "target", "tabindex"],
   FORBID_TAGS: ["style", "form", "input", "button"],
   ALLOW_DATA_ATTR: false,
 });

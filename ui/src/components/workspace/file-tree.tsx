@@ -55,52 +55,60 @@ export function FileTree(props: { tree: WorkspaceTree; selected?: string; onOpen
     }
   };
 
+  const empty = () =>
+    props.tree.state.folders["."]?.entries.length === 0 && !props.tree.state.folders["."]?.loading;
+
+  // A tree needs items: an empty workspace is just its note (not an empty tree for screen readers).
   return (
-    <div
-      ref={container}
-      role="tree"
-      aria-label={t("workspace.title")}
-      class="py-1 text-sm select-none"
-      data-testid="workspace-tree"
-      onKeyDown={onKeyDown}
+    <Show
+      when={!empty()}
+      fallback={
+        <p class="px-3 py-2 m-0 text-muted text-sm" data-testid="workspace-tree">
+          {t("workspace.empty")}
+        </p>
+      }
     >
-      <For each={props.tree.rowKeys()}>
-        {(key) => {
-          const row = () => props.tree.rowByKey().get(key);
-          return (
-            <Switch>
-              <Match when={row()?.kind === "entry" && (row() as Extract<TreeRow, { kind: "entry" }>)}>
-                {(entryRow) => (
-                  <EntryRow
-                    entry={entryRow().entry}
-                    depth={entryRow().depth}
-                    expanded={entryRow().expanded}
-                    selected={props.selected === entryRow().entry.path}
-                    onActivate={activate}
-                  />
-                )}
-              </Match>
-              <Match when={row()?.kind === "error" && (row() as Extract<TreeRow, { kind: "error" }>)}>
-                {(errorRow) => <Note depth={errorRow().depth} text={errorRow().message} danger />}
-              </Match>
-              <Match when={row()}>
-                {(noteRow) => (
-                  <Note
-                    depth={noteRow().depth}
-                    text={noteRow().kind === "loading" ? t("workspace.loading") : t("workspace.truncated")}
-                  />
-                )}
-              </Match>
-            </Switch>
-          );
-        }}
-      </For>
-      <Show
-        when={props.tree.state.folders["."]?.entries.length === 0 && !props.tree.state.folders["."]?.loading}
+      <div
+        ref={container}
+        role="tree"
+        aria-label={t("workspace.title")}
+        class="py-1 text-sm select-none"
+        data-testid="workspace-tree"
+        onKeyDown={onKeyDown}
       >
-        <p class="px-3 py-2 text-muted text-sm">{t("workspace.empty")}</p>
-      </Show>
-    </div>
+        <For each={props.tree.rowKeys()}>
+          {(key) => {
+            const row = () => props.tree.rowByKey().get(key);
+            return (
+              <Switch>
+                <Match when={row()?.kind === "entry" && (row() as Extract<TreeRow, { kind: "entry" }>)}>
+                  {(entryRow) => (
+                    <EntryRow
+                      entry={entryRow().entry}
+                      depth={entryRow().depth}
+                      expanded={entryRow().expanded}
+                      selected={props.selected === entryRow().entry.path}
+                      onActivate={activate}
+                    />
+                  )}
+                </Match>
+                <Match when={row()?.kind === "error" && (row() as Extract<TreeRow, { kind: "error" }>)}>
+                  {(errorRow) => <Note depth={errorRow().depth} text={errorRow().message} danger />}
+                </Match>
+                <Match when={row()}>
+                  {(noteRow) => (
+                    <Note
+                      depth={noteRow().depth}
+                      text={noteRow().kind === "loading" ? t("workspace.loading") : t("workspace.truncated")}
+                    />
+                  )}
+                </Match>
+              </Switch>
+            );
+          }}
+        </For>
+      </div>
+    </Show>
   );
 }
 

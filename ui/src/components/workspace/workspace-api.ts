@@ -94,8 +94,8 @@ export type LiveState = "connecting" | "live" | "off";
 
 /**
  * Follow an agent's workspace changes. `onChange(paths)` gets workspace-relative paths (empty: many
- * changed, reload everything) and is also called with [] after a reconnect (changes may have been
- * missed). Returns the function that stops following.
+ * changed, reload everything) and is also called with [] each time the watch becomes ready (changes
+ * before that may have been missed). Returns the function that stops following.
  */
 export function watchWorkspace(
   agentId: string,
@@ -103,12 +103,12 @@ export function watchWorkspace(
 ): () => void {
   const params = host.token ? `?${new URLSearchParams({ token: host.token })}` : "";
   const source = new EventSource(`${base(agentId)}/changes${params}`, { withCredentials: true });
-  let connectedBefore = false;
   handlers.onState("connecting");
   source.addEventListener("ready", () => {
     handlers.onState("live");
-    if (connectedBefore) handlers.onChange([]);
-    connectedBefore = true;
+    // Changes made before the watch was ready (also the first time: the tree's first listing may
+    // predate it) are only seen by reading again.
+    handlers.onChange([]);
   });
   source.addEventListener("unavailable", () => handlers.onState("off"));
   source.onmessage = (message) => {
