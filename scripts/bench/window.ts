@@ -16,7 +16,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { captureScreen, countPixels, hexColor } from "../../test/support/screenshot.ts";
+import { captureScreen, countPixels, themeColor } from "../../test/support/screenshot.ts";
 import { startXvfb, type VirtualDisplay } from "../../test/support/xvfb.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
@@ -25,9 +25,9 @@ const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 
 const runs = Number(flag("--runs") ?? 10);
 const executable = resolve(flag("--executable") ?? join(root, "dist", "sage"));
 
-/** ui/src/styles/theme.css (light): the "connected" dot and the sidebar panel. */
-const CONNECTED = hexColor("#2f855a");
-const PANEL = hexColor("#f3f5f3");
+/** Theme colours (light): the "connected" dot and the sidebar panel. */
+const CONNECTED = themeColor("ok");
+const PANEL = themeColor("panel");
 
 if (!existsSync(executable)) {
   console.error(`${executable} is missing: build it first (bun run build).`);

@@ -20,11 +20,11 @@ import { ensureExecutable, REPO_ROOT } from "../support/build-artifacts.ts";
 import {
   captureScreen,
   countPixels,
-  hexColor,
   type Region,
   type Rgb,
   type RgbImage,
   savePng,
+  themeColor,
 } from "../support/screenshot.ts";
 import { openTestSocket } from "../support/ws-client.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
@@ -41,21 +41,18 @@ const TRANSCRIPT: Region = { x: 300, y: 60, width: 960, height: 800 };
 /** Where the sidebar's connection status sits (bottom left). */
 const STATUS: Region = { x: 0, y: WINDOW.height - 60, width: 200, height: 60 };
 
-/** Theme colours, from ui/src/styles/theme.css. */
-const THEMES = {
-  light: {
-    bg: hexColor("#fbfcfb"),
-    panel: hexColor("#f3f5f3"),
-    ok: hexColor("#1c5f3e"),
-    fg: hexColor("#18201c"),
-  },
-  dark: {
-    bg: hexColor("#121714"),
-    panel: hexColor("#181f1b"),
-    ok: hexColor("#68c08f"),
-    fg: hexColor("#e4ebe7"),
-  },
-} as const;
+/** Theme colours, read from ui/src/styles/theme.css. */
+const THEMES = Object.fromEntries(
+  (["light", "dark"] as const).map((theme) => [
+    theme,
+    {
+      bg: themeColor("bg", theme),
+      panel: themeColor("panel", theme),
+      ok: themeColor("ok", theme),
+      fg: themeColor("fg", theme),
+    },
+  ]),
+) as Record<"light" | "dark", { bg: Rgb; panel: Rgb; ok: Rgb; fg: Rgb }>;
 type ThemeName = keyof typeof THEMES;
 
 let executable: string;

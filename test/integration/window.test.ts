@@ -10,14 +10,14 @@ import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts";
 import { ensureExecutable, REPO_ROOT } from "../support/build-artifacts.ts";
-import { captureScreen, countPixels, hexColor, type RgbImage, savePng } from "../support/screenshot.ts";
+import { captureScreen, countPixels, type RgbImage, savePng, themeColor } from "../support/screenshot.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
 
 const SCREENSHOTS = join(REPO_ROOT, "test-results", "window");
-/** Theme colours (ui/src/styles/theme.css, light): the primary button and the "connected" dot. */
-const ACCENT = hexColor("#3d6b58");
-const CONNECTED = hexColor("#2f855a");
-const PANEL = hexColor("#f3f5f3");
+/** Theme colours (light): the primary button, the "connected" dot, the sidebar. */
+const ACCENT = themeColor("accent");
+const CONNECTED = themeColor("ok");
+const PANEL = themeColor("panel");
 
 let executable: string;
 let screen: VirtualDisplay;

@@ -4,8 +4,8 @@
  * RGB, `encodePng` writes a PNG for people to look at, and `countPixels` answers "is this colour on
  * screen, and where".
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { deflateSync } from "node:zlib";
 
 export interface RgbImage {
@@ -121,6 +121,19 @@ export function savePng(image: RgbImage, path: string): string {
 export function hexColor(hex: string): Rgb {
   const value = Number.parseInt(hex.replace(/^#/, ""), 16);
   return { r: (value >> 16) & 0xff, g: (value >> 8) & 0xff, b: value & 0xff };
+}
+
+/**
+ * A colour of the app's theme, read from ui/src/styles/theme.css (`--ok: 28 95 62;` in `:root` for
+ * light, `:root.dark` for dark), so pixel checks follow the theme instead of copying its values.
+ */
+export function themeColor(variable: string, theme: "light" | "dark" = "light"): Rgb {
+  const css = readFileSync(join(import.meta.dir, "..", "..", "ui", "src", "styles", "theme.css"), "utf8");
+  const block =
+    new RegExp(`${theme === "dark" ? ":root\\.dark" : ":root"}\\s*\\{([^}]*)\\}`).exec(css)?.[1] ?? "";
+  const match = new RegExp(`--${variable}:\\s*(\\d+)\\s+(\\d+)\\s+(\\d+)`).exec(block);
+  if (!match) throw new Error(`theme.css has no --${variable} for the ${theme} theme`);
+  return { r: Number(match[1]), g: Number(match[2]), b: Number(match[3]) };
 }
 
 export interface Region {
