@@ -3,7 +3,7 @@
  * default, a pick sends the chat's next turns to that model and survives a reload, other chats keep the
  * default, and "Default" goes back.
  */
-import { expect, test } from "./chat-fixtures.ts";
+import { API_KEY, expect, test } from "./chat-fixtures.ts";
 
 test("pick a model for one chat; it is used, kept on reload, and only for that chat", async ({
   chat,
@@ -44,4 +44,24 @@ test("pick a model for one chat; it is used, kept on reload, and only for that c
   await model.enqueue({ text: "Default once more." });
   await chat.exchange("Again?", "Default once more.");
   expect((await model.requests()).at(-1)?.body?.model).toBe("fake-model");
+
+  // A pick whose provider is deleted shows (and works) as the default again.
+  const other = await chat.api<{ id: string }>("/api/providers", {
+    json: {
+      name: "Other",
+      kind: "openai-compatible",
+      baseUrl: model.url,
+      apiKey: API_KEY,
+      models: [{ id: "other-model" }],
+      defaultModel: "other-model",
+      isDefault: false,
+    },
+  });
+  await page.reload();
+  const again = page.getByTestId("model-picker");
+  await again.selectOption({ label: "other-model" });
+  await expect(again.locator("option:checked")).toHaveText("other-model");
+  await chat.api(`/api/providers/${other.id}`, { method: "DELETE" });
+  await page.reload();
+  await expect(page.getByTestId("model-picker").locator("option:checked")).toHaveText("Default (fake-model)");
 });

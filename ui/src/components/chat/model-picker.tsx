@@ -30,9 +30,17 @@ export function ModelPicker(props: { sessionId: string; agentId?: string; picked
     return (ownProvider ? config?.model : undefined) ?? provider?.defaultModel ?? provider?.models[0]?.id;
   });
 
-  /** A pick whose model is no longer listed still shows as itself, not as the default. */
-  const unlisted = createMemo(() => {
+  /**
+   * The pick in force: none when its provider was deleted (the server then uses the default too, see
+   * pickedModel). A model no longer listed by its provider still shows as itself.
+   */
+  const picked = createMemo(() => {
     const pick = props.picked;
+    if (!pick || (providers.loaded && !providerById(pick.providerId))) return undefined;
+    return pick;
+  });
+  const unlisted = createMemo(() => {
+    const pick = picked();
     if (!pick) return undefined;
     const listed = providerById(pick.providerId)?.models.some((m) => m.id === pick.model);
     return listed ? undefined : pick;
@@ -58,7 +66,7 @@ export function ModelPicker(props: { sessionId: string; agentId?: string; picked
         onChange={(event) => void choose(event.currentTarget.value)}
         data-testid="model-picker"
       >
-        <option value="" selected={!props.picked}>
+        <option value="" selected={!picked()}>
           {agentDefault()
             ? t("composer.modelDefaultNamed", { model: agentDefault() ?? "" })
             : t("composer.modelDefault")}
@@ -77,7 +85,7 @@ export function ModelPicker(props: { sessionId: string; agentId?: string; picked
                 {(model) => (
                   <option
                     value={keyOf({ providerId: provider.id, model: model.id })}
-                    selected={props.picked?.providerId === provider.id && props.picked?.model === model.id}
+                    selected={picked()?.providerId === provider.id && picked()?.model === model.id}
                   >
                     {model.id}
                   </option>
