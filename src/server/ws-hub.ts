@@ -42,6 +42,7 @@ export interface SessionCommands {
   canSubscribe(sessionId: string): boolean;
   submit(message: ClientMessageOf<"submit">): void;
   stop(message: ClientMessageOf<"stop">): void;
+  unqueue(message: ClientMessageOf<"unqueue">): void;
   inject(message: ClientMessageOf<"inject">): void;
   approve(message: ClientMessageOf<"approve">): void;
   answer(message: ClientMessageOf<"answer">): void;
@@ -169,6 +170,9 @@ export class WebSocketHub {
         return;
       case "stop":
         this.commands.stop(frame);
+        return;
+      case "unqueue":
+        this.commands.unqueue(frame);
         return;
       case "inject":
         this.commands.inject(frame);

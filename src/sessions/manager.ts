@@ -64,6 +64,10 @@ export class SessionManager implements SessionCommands {
     this.runners.get(message.sessionId)?.stop();
   }
 
+  unqueue(message: ClientMessageOf<"unqueue">): void {
+    this.runner(message.sessionId).unqueue(message.clientTurnId);
+  }
+
   inject(message: ClientMessageOf<"inject">): void {
     this.runner(message.sessionId).inject(message.text);
   }

@@ -139,11 +139,20 @@ export class SessionRunner {
   }
 
   stop(): void {
-    for (const queued of this.queue.splice(0)) {
-      this.deps.repo.updateTurn(queued.turnId, "stopped", { ended: true });
-      this.emit({ type: "turn.dequeued", sessionId: this.sessionId, clientTurnId: queued.clientTurnId });
-    }
+    for (const queued of this.queue.splice(0)) this.dequeue(queued);
     this.active?.controller.abort();
+  }
+
+  /** Take one queued message back (it never runs); NotFoundError when it is not waiting any more. */
+  unqueue(clientTurnId: string): void {
+    const index = this.queue.findIndex((queued) => queued.clientTurnId === clientTurnId);
+    if (index < 0) throw new NotFoundError("Queued message", clientTurnId);
+    this.dequeue(this.queue.splice(index, 1)[0] as QueuedTurn);
+  }
+
+  private dequeue(queued: QueuedTurn): void {
+    this.deps.repo.updateTurn(queued.turnId, "stopped", { ended: true });
+    this.emit({ type: "turn.dequeued", sessionId: this.sessionId, clientTurnId: queued.clientTurnId });
   }
 
   approve(approvalId: string, decision: "once" | "session" | "always" | "deny", reason?: string): void {

@@ -38,6 +38,8 @@ export const ClientMessages = {
     options: T.Optional(SubmitOptions),
   }),
   stop: T.Object({ type: T.Literal("stop"), sessionId: id }),
+  /** Take one queued message back before its turn starts. */
+  unqueue: T.Object({ type: T.Literal("unqueue"), sessionId: id, clientTurnId: id }),
   inject: T.Object({
     type: T.Literal("inject"),
     sessionId: id,

@@ -1,7 +1,8 @@
 /**
  * Sending while a turn runs, end to end (compiled app, fake model process): "Guide" delivers the text to
  * the running turn at its next step (shown as guidance, and the model gets it); "Queue" holds it in a
- * visible queue and runs it as the next turn once the current one ends. The choice is remembered.
+ * visible queue and runs it as the next turn once the current one ends; a queued message can be taken
+ * back. The choice is remembered.
  */
 import { expect, numberedWords, test } from "./chat-fixtures.ts";
 
@@ -47,6 +48,19 @@ test("while a turn runs: guide it, or queue the next message", async ({ chat, mo
   const last = chat.messages("user").last();
   await expect(last).toContainText("Then this, afterwards");
   await expect(last).not.toContainText("Guidance");
+
+  // A queued message can be taken back before it runs.
+  await model.enqueue({ text: numberedWords("t", 40), tokenDelayMs: 40 }, { text: "Only the kept one ran." });
+  await chat.send("Another long task");
+  await chat.send("Never mind this one");
+  await chat.send("Keep this one");
+  await expect(queue.locator("li")).toHaveCount(2);
+  await queue.getByRole("button", { name: "Remove from the queue: Never mind this one" }).click();
+  await expect(queue.locator("li")).toHaveCount(1);
+  await expect(queue).not.toContainText("Never mind this one");
+  await expect(chat.lastAssistant()).toContainText("Only the kept one ran.", { timeout: 20_000 });
+  await chat.idle();
+  await expect(chat.messages("user").filter({ hasText: "Never mind this one" })).toHaveCount(0);
 
   // The choice is remembered across a reload.
   await page.reload();

@@ -189,6 +189,33 @@ test("stop also clears the queue: queued messages are dequeued and never run", a
   session.socket.close();
 });
 
+test("one queued message can be taken back; the others still run, in order", async () => {
+  const session = await openSession(app);
+  app.fake.enqueue(
+    { text: Array.from({ length: 30 }, (_, i) => `y${i} `), tokenDelayMs: 25 },
+    { text: "Kept." },
+  );
+  const started = await submit(session, "Slow again");
+  for (const id of ["u-a", "u-b"])
+    session.socket.send({ type: "submit", sessionId: session.sessionId, clientTurnId: id, text: id });
+  await session.socket.waitFor("turn.queued", (e) => e.clientTurnId === "u-b");
+  session.socket.send({ type: "unqueue", sessionId: session.sessionId, clientTurnId: "u-a" });
+  await session.socket.waitFor("turn.dequeued", (e) => e.clientTurnId === "u-a");
+  expect(session.socket.transcript(session.sessionId).queued.map((q) => q.clientTurnId)).toEqual(["u-b"]);
+  // Taking back one that is not waiting is an error event; the socket keeps working.
+  session.socket.send({ type: "unqueue", sessionId: session.sessionId, clientTurnId: "u-missing" });
+  const error = await session.socket.waitFor("error", (e) => e.ref === "unqueue");
+  expect(error.message).toContain("u-missing");
+
+  expect((await ended(session, started.turnId)).status).toBe("completed");
+  const next = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === "u-b");
+  expect((await ended(session, next.turnId)).status).toBe("completed");
+  const texts = (await storedMessages(app, session.sessionId)).map((m) => textOf(m));
+  expect(texts).not.toContain("u-a");
+  expect(texts.slice(-2)).toEqual(["u-b", "Kept."]);
+  session.socket.close();
+});
+
 describe("bad frames", () => {
   test("each bad frame gets an error event and the socket keeps working", async () => {
     const session = await openSession(app);

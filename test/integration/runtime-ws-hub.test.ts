@@ -24,6 +24,7 @@ const commands: SessionCommands = {
   canSubscribe: () => true,
   submit: () => {},
   stop: () => {},
+  unqueue: () => {},
   inject: () => {},
   approve: () => {},
   answer: () => {},

@@ -191,9 +191,21 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
             >
               <For each={open.state.queued}>
                 {(item) => (
-                  <li class="text-xs text-muted flex gap-2">
+                  <li class="text-xs text-muted flex items-center gap-2">
                     <span class="rounded-full border border-line px-2">{t("chat.queued")}</span>
-                    <span class="truncate">{item.text}</span>
+                    <span class="truncate flex-1">{item.text}</span>
+                    <button
+                      type="button"
+                      class="icon-btn w-6 h-6 shrink-0"
+                      aria-label={t("chat.unqueue", { text: item.text.slice(0, 60) })}
+                      title={t("chat.unqueueShort")}
+                      onClick={() =>
+                        send({ type: "unqueue", sessionId: props.sessionId, clientTurnId: item.clientTurnId })
+                      }
+                      data-testid="unqueue"
+                    >
+                      ×
+                    </button>
                   </li>
                 )}
               </For>
