@@ -38,6 +38,8 @@ export interface AgentServicesOptions {
   logger: Logger;
   /** The user's "show the browser window" setting; `undefined` (or no getter) means default by mode. */
   browserHeaded?(): boolean | undefined;
+  /** The user's "web_fetch may read local addresses" setting, read at each turn. */
+  webFetchLocal?(): boolean;
   /** Close an agent's browser after this long without use (default: the manager's 10 minutes). */
   browserIdleTimeoutMs?: number;
 }
@@ -74,7 +76,10 @@ export class AgentServices {
 
   /** The services of one agent's tool runs (the `TurnSetupDeps.agentServices` hook). */
   forAgent(agent: Agent, _workspace: Workspace): ToolServices {
-    return { browser: this.browser(agent.id), webFetch: this.#webFetch };
+    const webFetch = this.#options.webFetchLocal?.()
+      ? { ...this.#webFetch, allowPrivate: true }
+      : this.#webFetch;
+    return { browser: this.browser(agent.id), webFetch };
   }
 
   /** The agent's browser manager (created on first call; replaced when the headed setting changed). */

@@ -90,6 +90,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     const tools = BUILTIN_TOOLS;
     const agentServices = new AgentServices({
       browserHeaded: () => browserHeadedOf(settings.value("browserMode")),
+      webFetchLocal: () => settings.value("webFetchLocal"),
       profilesRoot: paths.browserProfiles,
       mode: options.mode,
       env: options.env ?? process.env,

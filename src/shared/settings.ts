@@ -20,6 +20,11 @@ export const UserSettings = T.Object({
   theme: ThemeChoice,
   /** Whether the agent's browser shows a window (when a display exists) or runs headless. */
   browserMode: BrowserMode,
+  /**
+   * web_fetch may read addresses on this computer and the local network (localhost, 192.168.x.x ...).
+   * Off by default: a page the agent reads cannot steer it into the user's own services.
+   */
+  webFetchLocal: T.Boolean(),
   /** The user skipped the first-run setup; the app stops redirecting to it. */
   setupSkipped: T.Boolean(),
 });
@@ -29,6 +34,7 @@ export const DEFAULT_SETTINGS: UserSettings = {
   language: "system",
   theme: "system",
   browserMode: "auto",
+  webFetchLocal: false,
   setupSkipped: false,
 };
 

@@ -48,6 +48,7 @@ describe("settings", () => {
       language: "system",
       theme: "system",
       browserMode: "auto",
+      webFetchLocal: false,
       setupSkipped: false,
     });
     const patched = await call<UserSettings>(source, "/api/settings", "PATCH", {

@@ -5,7 +5,7 @@
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import type { BrowserMode, LanguageChoice, ThemeChoice } from "../../../../src/shared/settings.ts";
-import { errorText, Field, SectionHeader } from "../../components/settings/field.tsx";
+import { errorText, Field, SectionHeader, Toggle } from "../../components/settings/field.tsx";
 import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
 import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
 import { t } from "../../i18n/index.ts";
@@ -116,6 +116,16 @@ export function GeneralSettings() {
           </select>
         </Field>
       </div>
+      <Toggle
+        id="setting-web-fetch-local"
+        label={t("settings.general.webFetchLocal")}
+        hint={t("settings.general.webFetchLocalHint")}
+        checked={settings()?.webFetchLocal ?? false}
+        onChange={(checked) =>
+          void run(async () => mutate(await settingsApi.update({ webFetchLocal: checked })))
+        }
+        testId="setting-web-fetch-local"
+      />
 
       <section class="flex flex-col gap-2">
         <h3 class="text-base font-semibold m-0">{t("settings.general.dataFolder")}</h3>
