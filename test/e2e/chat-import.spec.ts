@@ -51,7 +51,9 @@ test("an exported chat comes back as a new chat; bad files are refused", async (
 
   // The palette offers it too.
   await page.keyboard.press("Control+k");
+  await expect(page.getByTestId("palette-input")).toBeFocused();
   await page.keyboard.type("import a chat");
+  await expect(page.getByTestId("command-palette").getByRole("option")).toHaveCount(1);
   const chooser = page.waitForEvent("filechooser");
   await page.keyboard.press("Enter");
   expect((await chooser).isMultiple()).toBe(false);

@@ -57,6 +57,9 @@ export function App() {
     if (route().page === "home" || route().page === "setup") void import("./pages/setup-page.tsx");
     void startSettingsSync();
     window.addEventListener("keydown", onKey);
+    // The palette's code once the first screen is done, so the first Ctrl+K opens at once and keys
+    // typed right after it land in its box.
+    setTimeout(() => void import("./components/command-palette.tsx"), 2000);
   });
   onCleanup(() => {
     socket.close();
