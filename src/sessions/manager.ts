@@ -10,7 +10,7 @@ import type { ClientMessageOf } from "../shared/client-messages.ts";
 import type { Message } from "../shared/parts.ts";
 import type { SessionModel, SessionSummary } from "../shared/session.ts";
 import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
-import { type SessionCursor, type SessionRecord, summaryOf } from "./repository.ts";
+import { type SessionCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
 import { type RunnerDeps, SessionRunner, type TurnKind } from "./session-runner.ts";
 import { pickedModel, resolveModel } from "./turn-setup.ts";
 

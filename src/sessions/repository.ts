@@ -5,75 +5,17 @@
 import type { Database, Statement } from "bun:sqlite";
 import { NotFoundError } from "../core/errors.ts";
 import type { Message, MessageInfo, Part } from "../shared/parts.ts";
-import type { SessionModel, SessionStatus, SessionSummary } from "../shared/session.ts";
-
-interface SessionRow {
-  id: string;
-  agent_id: string;
-  title: string;
-  title_set: number;
-  pinned: number;
-  status: SessionStatus;
-  head_id: string | null;
-  last_seq: number;
-  message_count: number;
-  todos: string;
-  model: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface MessageRow {
-  id: string;
-  session_id: string;
-  parent_id: string | null;
-  depth: number;
-  role: "user" | "assistant";
-  kind: MessageInfo["kind"];
-  turn_id: string | null;
-  status: MessageInfo["status"];
-  model: string | null;
-  usage: string | null;
-  created_at: number;
-}
-
-/** Where a page of sessions ends (see listSessions). */
-export interface SessionCursor {
-  pinned: boolean;
-  updatedAt: number;
-  id: string;
-}
-
-export interface SessionRecord extends SessionSummary {
-  headId: string | null;
-  titleSet: boolean;
-  todos: string;
-}
-
-export interface TurnRecord {
-  id: string;
-  sessionId: string;
-  clientTurnId: string;
-  status: string;
-  userMessageId: string | null;
-}
-
-/** Text of a part that full-text search indexes. */
-export function searchableText(part: Part): string {
-  switch (part.type) {
-    case "text":
-    case "reasoning":
-      return part.text;
-    case "tool":
-      return `${part.tool} ${JSON.stringify(part.input ?? {}).slice(0, 2000)} ${(part.output?.text ?? part.error ?? "").slice(0, 10_000)}`;
-    case "compaction":
-      return part.summary;
-    case "file":
-      return part.name;
-    case "error":
-      return part.message;
-  }
-}
+import type { SessionModel, SessionStatus } from "../shared/session.ts";
+import {
+  type MessageRow,
+  type SessionCursor,
+  type SessionRecord,
+  type SessionRow,
+  searchableText,
+  type TurnRecord,
+  toInfo,
+  toRecord,
+} from "./session-rows.ts";
 
 export class SessionRepository {
   private readonly statements: Record<string, Statement>;
@@ -467,53 +409,4 @@ export class SessionRepository {
       .all(sessionId) as MessageRow[];
     return rows.map(toInfo);
   }
-}
-
-function toRecord(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    agentId: row.agent_id,
-    title: row.title,
-    pinned: row.pinned === 1,
-    status: row.status,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    lastSeq: row.last_seq,
-    messageCount: row.message_count,
-    headId: row.head_id,
-    titleSet: row.title_set === 1,
-    todos: row.todos,
-    ...(row.model ? { model: JSON.parse(row.model) as SessionModel } : {}),
-  };
-}
-
-function toInfo(row: MessageRow): MessageInfo {
-  const info: MessageInfo = {
-    id: row.id,
-    sessionId: row.session_id,
-    role: row.role,
-    parentId: row.parent_id,
-    turnId: row.turn_id,
-    kind: row.kind,
-    status: row.status,
-    createdAt: row.created_at,
-  };
-  if (row.model) info.model = row.model;
-  if (row.usage) info.usage = JSON.parse(row.usage);
-  return info;
-}
-
-export function summaryOf(record: SessionRecord, lastSeq: number): SessionSummary {
-  return {
-    id: record.id,
-    agentId: record.agentId,
-    title: record.title,
-    pinned: record.pinned,
-    status: record.status,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    lastSeq,
-    messageCount: record.messageCount,
-    ...(record.model ? { model: record.model } : {}),
-  };
 }
