@@ -8,7 +8,7 @@
  *   bun scripts/bench/long-chat.ts [--messages N] [--opens N] [--executable PATH] [--skip-window] [--seed-only DIR]
  * Targets: last screen < 300 ms; 95% of frames < 16.7 ms.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Page } from "playwright-core";
@@ -225,6 +225,7 @@ if (!existsSync(executable)) {
 // --seed-only DIR: just write the session into DIR (to open it by hand or profile it) and print its id.
 const seedOnly = flag("--seed-only");
 if (seedOnly) {
+  mkdirSync(resolve(seedOnly), { recursive: true });
   console.log(seed(resolve(seedOnly)));
   process.exit(0);
 }
