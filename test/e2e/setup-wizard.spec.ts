@@ -167,6 +167,8 @@ test("settings: masked key, agent export and import, corrupted file refused", as
   await page.getByTestId("provider-cancel").click();
 
   await page.goto(`${sage.baseURL}/settings/agents`);
+  // The page opens on the default agent's form, not an empty pane.
+  await expect(page.getByTestId("agent-name")).toHaveValue("Sage");
   await page.getByTestId("agent-new").click();
   await page.getByTestId("agent-save").click();
   await expect(page.getByTestId("error-agent-name")).toHaveText("Required.");

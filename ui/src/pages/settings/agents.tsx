@@ -28,7 +28,14 @@ export function AgentsSettings() {
   );
   const [tools] = createResource(() => agentsApi.tools());
   const [skills] = createResource(() => agentsApi.skills());
-  const [selection, setSelection] = createSignal<Selection>();
+  const [chosen, setSelection] = createSignal<Selection>();
+  /** What the user chose, else the default agent (the page opens on it rather than on an empty pane). */
+  const selection = (): Selection | undefined => {
+    const current = chosen();
+    if (current) return current;
+    const fallback = agents.list.find((agent) => agent.isDefault) ?? agents.list[0];
+    return fallback ? { kind: "agent", id: fallback.id } : undefined;
+  };
   const [deleting, setDeleting] = createSignal<Agent>();
   let importInput!: HTMLInputElement;
 
