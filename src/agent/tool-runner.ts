@@ -92,6 +92,8 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
       description,
       input: params,
     });
+    // Stopped while it waited: recorded as stopped, not as the user's "deny" (the model reads this next).
+    if (request.signal.aborted) return fail(TOOL_STOPPED_ERROR, "stopped");
     if (answer.kind === "deny") {
       const reason = answer.reason?.trim();
       const message = reason

@@ -4,19 +4,22 @@
  * commands.
  *
  * Contract:
- * - `subscribe {sessionId, afterSeq}` sends every stored event with seq > afterSeq, then `subscribed`,
- *   then live events; per connection and session a `lastSent` seq filters duplicates, so the client sees
- *   each seq exactly once and in order. Events still queued in the log are written before the backlog
- *   is read, so none overtakes it.
+ * - `subscribe {sessionId, afterSeq}` sends every stored event with seq > afterSeq, then `session.live`
+ *   (what is pending right now, as of the last seq sent), then `subscribed`, then live events; per
+ *   connection and session a `lastSent` seq filters duplicates, so the client sees each seq exactly once
+ *   and in order. Events still queued in the log are written before the backlog is read, so none
+ *   overtakes it. A client therefore never depends on which events it happened to see: a reload during
+ *   an approval, a question or a back-off shows it again.
  * - Broadcast events (`session.summary`, `session.removed`) go to every connection.
  * - A frame that is not JSON or fails validation gets an `error` event; the socket stays open.
  * - Backpressure: when a socket's send buffer passes HIGH_WATER the connection stops receiving live
- *   events for its sessions (memory stays bounded); on `drain` it catches up from the log.
+ *   events for its sessions (memory stays bounded); on `drain` it catches up from the log, then gets each
+ *   session's `session.live` again.
  */
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Logger } from "../core/logger.ts";
 import { ClientMessage, type ClientMessageOf } from "../shared/client-messages.ts";
-import type { ServerEvent } from "../shared/events.ts";
+import type { LiveState, ServerEvent } from "../shared/events.ts";
 import type { EventLog, LoggedEvent } from "../store/event-log.ts";
 
 const HIGH_WATER = 4 * 1024 * 1024;
@@ -40,6 +43,8 @@ export interface HubSocket {
 /** What the hub asks of the session layer. Each may throw a named error; the hub reports it. */
 export interface SessionCommands {
   canSubscribe(sessionId: string): boolean;
+  /** The session's live state as of its last written event. */
+  live(sessionId: string): LiveState;
   submit(message: ClientMessageOf<"submit">): void;
   stop(message: ClientMessageOf<"stop">): void;
   unqueue(message: ClientMessageOf<"unqueue">): void;
@@ -89,6 +94,7 @@ export class WebSocketHub {
     for (const [sessionId, lastSent] of connection.lastSent) {
       this.sendBacklog(connection, sessionId, lastSent);
       if (connection.lagging) return;
+      this.sendLive(connection, sessionId);
     }
   }
 
@@ -152,6 +158,8 @@ export class WebSocketHub {
         this.log.flush();
         connection.lastSent.set(frame.sessionId, frame.afterSeq);
         this.sendBacklog(connection, frame.sessionId, frame.afterSeq);
+        // A lagging connection gets the live state once it has caught up (see drain).
+        if (!connection.lagging) this.sendLive(connection, frame.sessionId);
         const lastSeq = connection.lastSent.get(frame.sessionId) ?? frame.afterSeq;
         this.sendOne(connection, {
           type: "subscribed",
@@ -201,6 +209,18 @@ export class WebSocketHub {
         return;
       }
     }
+  }
+
+  /** The live state as of the last seq this connection was sent (the backlog just brought it there). */
+  private sendLive(connection: Connection, sessionId: string): void {
+    const seq = connection.lastSent.get(sessionId) ?? 0;
+    this.sendOne(connection, {
+      type: "session.live",
+      sessionId,
+      seq,
+      at: Date.now(),
+      live: this.commands.live(sessionId),
+    });
   }
 
   /** Each connection gets the batch in one corked write: one syscall per batch, not per event. */

@@ -7,9 +7,11 @@ import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
 import type { ClientMessageOf } from "../shared/client-messages.ts";
+import type { LiveState, TodoItem } from "../shared/events.ts";
 import type { Message } from "../shared/parts.ts";
 import type { SessionModel, SessionSummary } from "../shared/session.ts";
 import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
+import { LiveSessions } from "./live-sessions.ts";
 import { type SessionCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
 import { type RunnerDeps, SessionRunner, type TurnKind } from "./session-runner.ts";
 import { pickedModel, resolveModel } from "./turn-setup.ts";
@@ -25,8 +27,10 @@ export class SessionManager implements SessionCommands {
   /** Background work (titles) that must finish or be cancelled before the database closes. */
   private readonly background = new Set<Promise<void>>();
   private readonly closing = new AbortController();
+  private readonly liveSessions: LiveSessions;
 
   constructor(deps: ManagerDeps) {
+    this.liveSessions = new LiveSessions(deps.events);
     this.deps = {
       ...deps,
       onChange: (id) => this.broadcast(id),
@@ -43,6 +47,13 @@ export class SessionManager implements SessionCommands {
 
   canSubscribe(sessionId: string): boolean {
     return this.deps.repo.findSession(sessionId) !== undefined;
+  }
+
+  /** What is live in the session as of its last event (sent to every subscriber after its backlog). */
+  live(sessionId: string): LiveState {
+    const record = this.deps.repo.findSession(sessionId);
+    const todos = record ? (JSON.parse(record.todos) as TodoItem[]) : [];
+    return { ...this.liveSessions.snapshot(sessionId), todos };
   }
 
   submit(message: ClientMessageOf<"submit">): void {
@@ -325,6 +336,7 @@ export class SessionManager implements SessionCommands {
     await Promise.all(this.background);
     const deadline = Date.now() + 3000;
     while ([...this.runners.values()].some((r) => r.running) && Date.now() < deadline) await Bun.sleep(20);
+    this.liveSessions.dispose();
   }
 }
 

@@ -5,7 +5,8 @@
  * Contract:
  * - The same clientTurnId submitted twice starts one turn (checked against the turns table).
  * - Stop aborts the running turn at any point (the signal reaches the provider and every tool) and
- *   clears the queue; the partial reply is kept, marked stopped.
+ *   takes back the queued messages (the window that stopped puts their text back in its message box);
+ *   the partial reply is kept, marked stopped. A pending approval or question ends by an event.
  * - Pending approvals and questions are events, so a reloaded window shows them again; answering
  *   resolves the waiting turn.
  */
@@ -372,8 +373,15 @@ export class SessionRunner {
             resolve(decision);
           });
           signal.addEventListener("abort", () => {
-            if (active.approvals.delete(approvalId))
-              resolve({ kind: "deny", via: "user", reason: "The turn was stopped." });
+            if (!active.approvals.delete(approvalId)) return;
+            // Every window learns the request is gone; the tool runner records the call as stopped.
+            this.emit({
+              type: "approval.resolved",
+              sessionId: this.sessionId,
+              approvalId,
+              decision: "stopped",
+            });
+            resolve({ kind: "deny", via: "user", reason: "The turn was stopped." });
           });
           this.emit({
             type: "approval.requested",
@@ -397,7 +405,9 @@ export class SessionRunner {
             resolve(answers);
           });
           signal.addEventListener("abort", () => {
-            if (active.questions.delete(questionId)) resolve(null);
+            if (!active.questions.delete(questionId)) return;
+            this.emit({ type: "question.answered", sessionId: this.sessionId, questionId, cancelled: true });
+            resolve(null);
           });
           this.emit({
             type: "question.asked",

@@ -12,7 +12,7 @@
  */
 import { type Static, Type as T, type TSchema } from "@sinclair/typebox";
 import { MessageInfo, Part, ToolOutput, ToolStatus, Usage } from "./parts.ts";
-import { SessionSummary } from "./session.ts";
+import { SessionStatus, SessionSummary } from "./session.ts";
 
 const base = { sessionId: T.String(), seq: T.Number(), at: T.Number() };
 
@@ -47,6 +47,60 @@ export const TodoItem = T.Object({
   ]),
 });
 export type TodoItem = Static<typeof TodoItem>;
+
+/** A tool call waiting for the user's Allow/Deny. */
+export const PendingApproval = T.Object({
+  approvalId: T.String(),
+  messageId: T.String(),
+  partId: T.String(),
+  tool: T.String(),
+  /** One line a person can judge: the command, the file, the URL. */
+  title: T.String(),
+  /** The full command, diff or URL. */
+  detail: T.String(),
+  detailKind: T.Union([T.Literal("command"), T.Literal("diff"), T.Literal("url"), T.Literal("json")]),
+});
+export type PendingApproval = Static<typeof PendingApproval>;
+
+/** Questions waiting for the user's answer: an `ask_user` form, or the step limit's go-ahead. */
+export const PendingQuestion = T.Object({
+  questionId: T.String(),
+  messageId: T.Optional(T.String()),
+  partId: T.Optional(T.String()),
+  /** "continue": the step limit was reached and the turn waits for the user's go-ahead. */
+  purpose: T.Union([T.Literal("ask_user"), T.Literal("continue")]),
+  questions: T.Array(Question),
+});
+export type PendingQuestion = Static<typeof PendingQuestion>;
+
+/** A failed model call waiting to be tried again: `at + delayMs` is when (server clock, ms). */
+export const RetryState = T.Object({
+  attempt: T.Number(),
+  delayMs: T.Number(),
+  reason: T.String(),
+  at: T.Number(),
+});
+export type RetryState = Static<typeof RetryState>;
+
+export const QueuedMessage = T.Object({ clientTurnId: T.String(), text: T.String() });
+export type QueuedMessage = Static<typeof QueuedMessage>;
+
+/**
+ * What is going on in a session right now: the part of its state that a client cannot rebuild from
+ * stored messages alone. The server sends it on every subscribe (`session.live`), so a reload, a second
+ * tab or a reconnect shows the same pending approvals, questions, back-off and queue as the first.
+ */
+export const LiveState = T.Object({
+  status: SessionStatus,
+  /** The running turn, or null. */
+  turnId: T.Union([T.String(), T.Null()]),
+  queued: T.Array(QueuedMessage),
+  approvals: T.Record(T.String(), PendingApproval),
+  questions: T.Record(T.String(), PendingQuestion),
+  retry: T.Union([RetryState, T.Null()]),
+  todos: T.Array(TodoItem),
+});
+export type LiveState = Static<typeof LiveState>;
 
 export const ServerEvents = {
   "session.updated": event("session.updated", { session: SessionSummary }),
@@ -92,29 +146,19 @@ export const ServerEvents = {
     error: T.Optional(T.String()),
     durationMs: T.Number(),
   }),
-  "approval.requested": event("approval.requested", {
-    approvalId: T.String(),
-    messageId: T.String(),
-    partId: T.String(),
-    tool: T.String(),
-    /** One line a person can judge: the command, the file, the URL. */
-    title: T.String(),
-    /** The full command, diff or URL. */
-    detail: T.String(),
-    detailKind: T.Union([T.Literal("command"), T.Literal("diff"), T.Literal("url"), T.Literal("json")]),
-  }),
+  "approval.requested": event("approval.requested", PendingApproval.properties),
   "approval.resolved": event("approval.resolved", {
     approvalId: T.String(),
-    decision: T.Union([T.Literal("once"), T.Literal("session"), T.Literal("always"), T.Literal("deny")]),
+    /** "stopped": the turn was stopped while it waited; neither the user nor a rule decided. */
+    decision: T.Union([
+      T.Literal("once"),
+      T.Literal("session"),
+      T.Literal("always"),
+      T.Literal("deny"),
+      T.Literal("stopped"),
+    ]),
   }),
-  "question.asked": event("question.asked", {
-    questionId: T.String(),
-    messageId: T.Optional(T.String()),
-    partId: T.Optional(T.String()),
-    /** "continue": the step limit was reached and the turn waits for the user's go-ahead. */
-    purpose: T.Union([T.Literal("ask_user"), T.Literal("continue")]),
-    questions: T.Array(Question),
-  }),
+  "question.asked": event("question.asked", PendingQuestion.properties),
   "question.answered": event("question.answered", {
     questionId: T.String(),
     cancelled: T.Boolean(),
@@ -128,6 +172,8 @@ export const ServerEvents = {
   "session.summary": event("session.summary", { session: SessionSummary }),
   /** Not stored. */
   "session.removed": event("session.removed", {}),
+  /** Not stored: sent on subscribe after the backlog; the session's live state as of `seq`. */
+  "session.live": event("session.live", { live: LiveState }),
   /** Not stored: reply to `subscribe` once the backlog was sent; live events follow. */
   subscribed: event("subscribed", { lastSeq: T.Number() }),
   /** Not stored unless `sessionId` names a session (a turn-level failure). */
@@ -151,6 +197,7 @@ export const ServerEvent = T.Union(Object.values(ServerEvents));
 export const EPHEMERAL_EVENTS: ReadonlySet<ServerEventType> = new Set([
   "session.summary",
   "session.removed",
+  "session.live",
   "subscribed",
   "pong",
 ]);

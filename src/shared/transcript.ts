@@ -9,60 +9,29 @@
  * regenerate) cuts the order back to that parent. Switching to another stored branch
  * (`session.head.changed`) needs a reload of the messages.
  */
-import type { Question, ServerEvent, TodoItem } from "./events.ts";
+import type { LiveState, ServerEvent } from "./events.ts";
 import type { MessageInfo, Part, ToolPart } from "./parts.ts";
-import type { SessionStatus } from "./session.ts";
+
+export type { PendingApproval, PendingQuestion } from "./events.ts";
 
 /** Live tool output kept for a card while it runs (the final output replaces it). */
 export const PROGRESS_CAP = 64 * 1024;
 
-export interface PendingApproval {
-  approvalId: string;
-  messageId: string;
-  partId: string;
-  tool: string;
-  title: string;
-  detail: string;
-  detailKind: "command" | "diff" | "url" | "json";
-}
-
-export interface PendingQuestion {
-  questionId: string;
-  purpose: "ask_user" | "continue";
-  questions: Question[];
-  messageId?: string;
-  partId?: string;
-}
-
-export interface TranscriptState {
+/** A session as a window shows it: its messages on the active branch, plus what is live right now. */
+export interface TranscriptState extends LiveState {
   lastSeq: number;
   /** Message ids in the order they were created on the active branch. */
   order: string[];
   messages: Record<string, MessageInfo>;
   parts: Record<string, Part[]>;
-  status: SessionStatus;
-  turnId: string | null;
-  queued: { clientTurnId: string; text: string }[];
-  approvals: Record<string, PendingApproval>;
-  questions: Record<string, PendingQuestion>;
-  todos: TodoItem[];
-  retry: { attempt: number; delayMs: number; reason: string; at: number } | null;
+}
+
+export function emptyLiveState(): LiveState {
+  return { status: "idle", turnId: null, queued: [], approvals: {}, questions: {}, retry: null, todos: [] };
 }
 
 export function emptyTranscript(): TranscriptState {
-  return {
-    lastSeq: 0,
-    order: [],
-    messages: {},
-    parts: {},
-    status: "idle",
-    turnId: null,
-    queued: [],
-    approvals: {},
-    questions: {},
-    todos: [],
-    retry: null,
-  };
+  return { lastSeq: 0, order: [], messages: {}, parts: {}, ...emptyLiveState() };
 }
 
 /** Seed the state from a page of stored messages (GET /api/sessions/:id/messages). */
@@ -88,7 +57,94 @@ function toolPart(state: TranscriptState, messageId: string, partId: string): To
   return part?.type === "tool" ? part : undefined;
 }
 
+/**
+ * The live part of a session (see LiveState): the same cases for a window's transcript and for the
+ * server's own record of each session (src/sessions/live-sessions.ts), so both agree by construction.
+ * No seq check here: callers apply each stored event once, in order.
+ */
+export function applyLiveEvent(live: LiveState, event: ServerEvent): void {
+  switch (event.type) {
+    case "session.updated":
+      live.status = event.session.status;
+      return;
+    case "turn.queued":
+      live.queued.push({ clientTurnId: event.clientTurnId, text: event.text });
+      return;
+    case "turn.dequeued":
+      live.queued = live.queued.filter((q) => q.clientTurnId !== event.clientTurnId);
+      return;
+    case "turn.started":
+      live.turnId = event.turnId;
+      live.status = "running";
+      live.queued = live.queued.filter((q) => q.clientTurnId !== event.clientTurnId);
+      live.retry = null;
+      return;
+    case "turn.retrying":
+      live.retry = { attempt: event.attempt, delayMs: event.delayMs, reason: event.reason, at: event.at };
+      return;
+    case "turn.ended":
+      live.turnId = null;
+      live.status = event.status === "interrupted" ? "interrupted" : "idle";
+      live.retry = null;
+      live.approvals = {};
+      live.questions = {};
+      return;
+    case "message.created":
+      live.retry = null;
+      return;
+    case "approval.requested":
+      live.approvals[event.approvalId] = {
+        approvalId: event.approvalId,
+        messageId: event.messageId,
+        partId: event.partId,
+        tool: event.tool,
+        title: event.title,
+        detail: event.detail,
+        detailKind: event.detailKind,
+      };
+      return;
+    case "approval.resolved":
+      delete live.approvals[event.approvalId];
+      return;
+    case "question.asked":
+      live.questions[event.questionId] = {
+        questionId: event.questionId,
+        purpose: event.purpose,
+        questions: event.questions,
+        messageId: event.messageId,
+        partId: event.partId,
+      };
+      return;
+    case "question.answered":
+      delete live.questions[event.questionId];
+      return;
+    case "todo.updated":
+      live.todos = event.todos;
+      return;
+  }
+}
+
+/** Copy a live snapshot's fields into `state` (a plain or store object). */
+function replaceLive(state: TranscriptState, live: LiveState): void {
+  state.status = live.status;
+  state.turnId = live.turnId;
+  state.queued = live.queued;
+  state.approvals = live.approvals;
+  state.questions = live.questions;
+  state.retry = live.retry;
+  state.todos = live.todos;
+  for (const approval of Object.values(live.approvals)) {
+    const part = toolPart(state, approval.messageId, approval.partId);
+    if (part) part.status = "awaiting-approval";
+  }
+}
+
 export function applyEvent(state: TranscriptState, event: ServerEvent): void {
+  if (event.type === "session.live") {
+    // The server's word on what is live as of event.seq; a client already past that keeps its own.
+    if (event.seq >= state.lastSeq) replaceLive(state, event.live);
+    return;
+  }
   if (
     event.type === "session.summary" ||
     event.type === "session.removed" ||
@@ -100,33 +156,9 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
   if (event.type === "error" && event.seq === 0) return;
   if (event.seq <= state.lastSeq) return;
   state.lastSeq = event.seq;
+  applyLiveEvent(state, event);
 
   switch (event.type) {
-    case "session.updated":
-      state.status = event.session.status;
-      return;
-    case "turn.queued":
-      state.queued.push({ clientTurnId: event.clientTurnId, text: event.text });
-      return;
-    case "turn.dequeued":
-      state.queued = state.queued.filter((q) => q.clientTurnId !== event.clientTurnId);
-      return;
-    case "turn.started":
-      state.turnId = event.turnId;
-      state.status = "running";
-      state.queued = state.queued.filter((q) => q.clientTurnId !== event.clientTurnId);
-      state.retry = null;
-      return;
-    case "turn.retrying":
-      state.retry = { attempt: event.attempt, delayMs: event.delayMs, reason: event.reason, at: event.at };
-      return;
-    case "turn.ended":
-      state.turnId = null;
-      state.status = event.status === "interrupted" ? "interrupted" : "idle";
-      state.retry = null;
-      state.approvals = {};
-      state.questions = {};
-      return;
     case "message.created":
       if (!state.messages[event.message.id]) {
         // A message whose parent is not the last one starts a new branch (edit, regenerate): the
@@ -138,7 +170,6 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
       }
       state.messages[event.message.id] = event.message;
       state.parts[event.message.id] ??= [];
-      state.retry = null;
       return;
     case "message.updated":
       state.messages[event.message.id] = event.message;
@@ -183,43 +214,12 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
       }
       return;
     }
-    case "approval.requested":
-      state.approvals[event.approvalId] = {
-        approvalId: event.approvalId,
-        messageId: event.messageId,
-        partId: event.partId,
-        tool: event.tool,
-        title: event.title,
-        detail: event.detail,
-        detailKind: event.detailKind,
-      };
-      {
-        const part = toolPart(state, event.messageId, event.partId);
-        if (part) part.status = "awaiting-approval";
-      }
+    case "approval.requested": {
+      const part = toolPart(state, event.messageId, event.partId);
+      if (part) part.status = "awaiting-approval";
       return;
-    case "approval.resolved":
-      delete state.approvals[event.approvalId];
-      return;
-    case "question.asked":
-      state.questions[event.questionId] = {
-        questionId: event.questionId,
-        purpose: event.purpose,
-        questions: event.questions,
-        messageId: event.messageId,
-        partId: event.partId,
-      };
-      return;
-    case "question.answered":
-      delete state.questions[event.questionId];
-      return;
-    case "todo.updated":
-      state.todos = event.todos;
-      return;
-    case "session.head.changed":
-    case "usage.updated":
-    case "workspace.changed":
-    case "error":
+    }
+    default:
       return;
   }
 }

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { Logger } from "../../src/core/logger.ts";
 import { ensureLocalUser, LOCAL_USER_ID } from "../../src/core/user.ts";
 import { type HubSocket, type SessionCommands, WebSocketHub } from "../../src/server/ws-hub.ts";
-import type { ServerEvent } from "../../src/shared/events.ts";
+import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
+import { emptyLiveState } from "../../src/shared/transcript.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";
 import { EventLog } from "../../src/store/event-log.ts";
 
@@ -22,6 +23,7 @@ let hub: WebSocketHub;
 
 const commands: SessionCommands = {
   canSubscribe: () => true,
+  live: () => emptyLiveState(),
   submit: () => {},
   stop: () => {},
   unqueue: () => {},
@@ -43,7 +45,7 @@ class RecordingSocket implements HubSocket {
   close(): void {}
   seqs(sessionId: string): number[] {
     return this.received
-      .filter((e) => e.sessionId === sessionId && e.type !== "subscribed")
+      .filter((e) => e.sessionId === sessionId && !EPHEMERAL_EVENTS.has(e.type))
       .map((e) => e.seq);
   }
 }

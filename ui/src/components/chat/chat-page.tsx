@@ -2,7 +2,8 @@
  * The chat page. Without a session: the welcome state (typing or picking an example starts a chat).
  * With one: header, transcript, the live strip (retries, queue, questions), the plan, and the composer.
  */
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
+import type { RetryState } from "../../../../src/shared/events.ts";
 import type { MessageInfo } from "../../../../src/shared/parts.ts";
 import { t } from "../../i18n/index.ts";
 import { navigate } from "../../lib/router.ts";
@@ -169,21 +170,7 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
         </Switch>
         <div class="shrink-0 flex flex-col gap-1">
           <TodoPanel todos={open.state.todos} />
-          <Show when={open.state.retry}>
-            {(retry) => (
-              <p
-                class="mx-auto w-full max-w-3xl px-4 m-0 text-xs text-warn"
-                role="status"
-                data-testid="retry-notice"
-              >
-                {t("chat.retrying", {
-                  seconds: Math.ceil(retry().delayMs / 1000),
-                  attempt: retry().attempt,
-                  reason: retry().reason,
-                })}
-              </p>
-            )}
-          </Show>
+          <Show when={open.state.retry}>{(retry) => <RetryNotice retry={retry()} />}</Show>
           <Show when={open.state.queued.length > 0}>
             <ul
               class="mx-auto w-full max-w-3xl px-4 m-0 list-none flex flex-col gap-1"
@@ -233,5 +220,24 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
         {(id) => <WorkspacePanel agentId={id()} sessionId={props.sessionId} onClose={toggleWorkspace} />}
       </Show>
     </div>
+  );
+}
+
+/** The back-off between two attempts, counting down to the next one (the server's clock, same machine). */
+function RetryNotice(props: { retry: RetryState }) {
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), 250);
+  onCleanup(() => clearInterval(timer));
+  const seconds = () => Math.max(0, Math.ceil((props.retry.at + props.retry.delayMs - now()) / 1000));
+  return (
+    <p class="mx-auto w-full max-w-3xl px-4 m-0 text-xs text-warn" role="status" data-testid="retry-notice">
+      <span aria-hidden="true">
+        {t("chat.retrying", { seconds: seconds(), attempt: props.retry.attempt, reason: props.retry.reason })}
+      </span>
+      {/* Announced once, not at every tick of the countdown. */}
+      <span class="sr-only">
+        {t("chat.retryingAnnounced", { attempt: props.retry.attempt, reason: props.retry.reason })}
+      </span>
+    </p>
   );
 }

@@ -2,15 +2,16 @@
  * The message box. Enter sends, Shift+Enter adds a line, Esc stops a running turn, ↑ in an empty box
  * edits the last message. Attach files by picker, drag and drop, or pasting images. "/" opens the
  * command list (built-ins and skills). While a turn runs, sending either guides it (delivered at its
- * next step) or queues a new turn — the user's choice, remembered. The model picker sits beside the
- * attach button.
+ * next step) or queues a new turn — the user's choice, remembered. Stop takes the queued messages back
+ * into the box (nothing typed is lost). The model picker sits beside the attach button.
  */
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
 import type { SessionModel } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
-import { notifyError } from "../../state/toasts.ts";
+import { notify, notifyError } from "../../state/toasts.ts";
+import { transcript } from "../../state/transcripts.ts";
 import { PaperclipIcon, StopIcon } from "../icons.tsx";
 import { uploadAttachments } from "../workspace/upload.ts";
 import { editMessage } from "./actions.ts";
@@ -102,7 +103,21 @@ export function Composer(props: ComposerProps) {
     autosize();
   };
 
-  const stop = () => send({ type: "stop", sessionId: props.sessionId });
+  /** Stop the turn; the server drops the queue, so its messages come back here, before any draft. */
+  const stop = () => {
+    const returned = transcript(props.sessionId)
+      .state.queued.map((queued) => queued.text.trim())
+      .filter((queued) => queued.length > 0);
+    send({ type: "stop", sessionId: props.sessionId });
+    if (returned.length === 0) return;
+    const draft = text().trim();
+    setText([...returned, ...(draft ? [draft] : [])].join("\n\n"));
+    queueMicrotask(() => {
+      autosize();
+      input.focus();
+    });
+    notify(t("composer.queueReturned", { count: returned.length }));
+  };
 
   const addFiles = async (files: File[], pasted = false) => {
     if (files.length === 0) return;

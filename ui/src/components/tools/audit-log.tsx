@@ -21,6 +21,7 @@ const DECISION_KEYS: Record<string, MessageKey> = {
   "approved-remembered": "tools.audit.decision.approvedRemembered",
   denied: "tools.audit.decision.denied",
   "policy-denied": "tools.audit.decision.policyDenied",
+  stopped: "tools.audit.decision.stopped",
   manual: "tools.audit.decision.manual",
   none: "tools.audit.decision.none",
 };
