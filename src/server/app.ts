@@ -6,7 +6,13 @@ import { type AnyElysia, Elysia } from "elysia";
 import type { AppContext } from "../core/context.ts";
 import { errorResponse, json } from "./http-errors.ts";
 import { openApiRoute } from "./openapi-document.ts";
-import { checkRequest, type SecurityConfig } from "./security.ts";
+import {
+  COMMON_HEADERS,
+  checkRequest,
+  checkToken,
+  contentSecurityPolicy,
+  type SecurityConfig,
+} from "./security.ts";
 import { serveUi, type UiAssets } from "./ui-assets.ts";
 import type { HubSocket, WebSocketHub } from "./ws-hub.ts";
 
@@ -27,11 +33,19 @@ export function createServer(deps: ServerDeps) {
     name: "sage",
     websocket: { idleTimeout: 60, sendPings: true, maxPayloadLength: 16 * 1024 * 1024 },
   })
-    .onRequest(({ request }) => {
+    .onRequest(({ request, set }) => {
+      Object.assign(set.headers, COMMON_HEADERS);
       const url = new URL(request.url);
-      const verdict = checkRequest(request, url, security);
-      if (!verdict.ok) return verdict.response;
-      return serveUi(ui, url.pathname, request.method);
+      const verdict = checkRequest(request, security);
+      if (!verdict.ok) return withHeaders(verdict.response, COMMON_HEADERS);
+      // The UI shell is public; whatever it does not answer needs the token (see security.ts).
+      const page = serveUi(ui, url.pathname, request.method, {
+        ...COMMON_HEADERS,
+        "content-security-policy": contentSecurityPolicy(request.headers.get("host") ?? ""),
+      });
+      if (page) return page;
+      const auth = checkToken(request, url, security);
+      if (!auth.ok) return withHeaders(auth.response, COMMON_HEADERS);
     })
     .onError(({ code, error }) => {
       if (code === "VALIDATION") {
@@ -57,6 +71,11 @@ export function createServer(deps: ServerDeps) {
   });
   root = finished;
   return finished;
+}
+
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }
 
 /** Bun's ServerWebSocket has getBufferedAmount() at runtime (1.4.5); its type declarations lack it. */

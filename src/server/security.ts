@@ -1,5 +1,5 @@
 /**
- * Access control for the local server (see DESIGN.md "Security model").
+ * Access control for the local server (see DESIGN.md "Security model" and SECURITY.md).
  *
  * Contract, for every HTTP request and WebSocket upgrade:
  * 1. The Host header must name us: a loopback name or IP with our port, or — only when bound to a
@@ -7,14 +7,18 @@
  * 2. WebSocket upgrades and state-changing methods with an Origin header must come from our own
  *    origin (or the dev server's, in `bun run dev`). Requests without Origin (curl, tests) pass this
  *    check but still need the token.
- * 3. The per-launch token must be present: `Authorization: Bearer`, the `sage_token` cookie, or a
- *    `token` query parameter. A page load with a valid `?token=` is answered with a redirect that sets
- *    the HttpOnly SameSite=Strict cookie and drops the token from the address bar.
+ * 3. Everything but the UI shell needs the per-launch token (`checkToken`): `Authorization: Bearer`, or a `token`
+ *    query parameter on a GET / WebSocket upgrade (for <img src>, EventSource and the socket, which
+ *    cannot send headers). No cookie is ever set or read: cookies are not scoped by port, so every other
+ *    server on 127.0.0.1 that the browser visits would receive it. The page keeps the token in
+ *    origin-scoped storage (ui/public/boot.js), which another port cannot read.
+ * 4. The UI shell (index.html, its hashed assets, icons: whatever `serveUi` answers) is public: it holds
+ *    no data and no secret, and a reload must load it before the page can present the token. The
+ *    server asks `serveUi` first and requires the token for everything it does not answer, so an odd
+ *    spelling of an API path can only ever get the shell, never data (deny by default).
  * Comparisons are constant-time. Nothing here ever sets Access-Control-Allow-Origin.
  */
 import { isLoopbackHost } from "../core/args.ts";
-
-export const TOKEN_COOKIE = "sage_token";
 
 export interface SecurityConfig {
   token: string;
@@ -30,7 +34,8 @@ export type Verdict = { ok: true } | { ok: false; response: Response };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function checkRequest(request: Request, url: URL, config: SecurityConfig): Verdict {
+/** Rules 1 and 2: who may talk to us at all. */
+export function checkRequest(request: Request, config: SecurityConfig): Verdict {
   const host = request.headers.get("host") ?? "";
   if (!isAllowedHost(host, config)) {
     return deny(421, "misdirected_request", `This Sage server does not answer for host "${host}".`);
@@ -40,29 +45,15 @@ export function checkRequest(request: Request, url: URL, config: SecurityConfig)
   if (origin && (upgrade || !SAFE_METHODS.has(request.method)) && !isAllowedOrigin(origin, host, config)) {
     return deny(403, "forbidden_origin", "Requests from another site are not allowed.");
   }
-  const presented = presentedToken(request, url);
-  if (!presented || !sameSecret(presented.value, config.token)) {
+  return { ok: true };
+}
+
+/** Rule 3: the token, presented as a header (or a query parameter where no header can be sent). */
+export function checkToken(request: Request, url: URL, config: SecurityConfig): Verdict {
+  const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
+  const presented = presentedToken(request, url, upgrade);
+  if (!presented || !sameSecret(presented, config.token)) {
     return deny(401, "unauthorized", "Missing or wrong access token. Open the URL Sage printed at start.");
-  }
-  if (
-    presented.via === "query" &&
-    !upgrade &&
-    request.method === "GET" &&
-    !url.pathname.startsWith("/api/")
-  ) {
-    const clean = new URL(url);
-    clean.searchParams.delete("token");
-    return {
-      ok: false,
-      response: new Response(null, {
-        status: 302,
-        headers: {
-          location: clean.pathname + clean.search + clean.hash,
-          "set-cookie": `${TOKEN_COOKIE}=${config.token}; HttpOnly; SameSite=Strict; Path=/`,
-          "cache-control": "no-store",
-        },
-      }),
-    };
   }
   return { ok: true };
 }
@@ -88,21 +79,10 @@ function isAllowedOrigin(origin: string, hostHeader: string, config: SecurityCon
   }
 }
 
-function presentedToken(
-  request: Request,
-  url: URL,
-): { value: string; via: "header" | "cookie" | "query" } | null {
+function presentedToken(request: Request, url: URL, upgrade: boolean): string | null {
   const auth = request.headers.get("authorization");
-  if (auth?.startsWith("Bearer ")) return { value: auth.slice(7).trim(), via: "header" };
-  const query = url.searchParams.get("token");
-  if (query) return { value: query, via: "query" };
-  const cookie = request.headers.get("cookie");
-  if (cookie) {
-    for (const piece of cookie.split(";")) {
-      const [name, ...rest] = piece.trim().split("=");
-      if (name === TOKEN_COOKIE) return { value: rest.join("="), via: "cookie" };
-    }
-  }
+  if (auth?.startsWith("Bearer ")) return auth.slice(7).trim();
+  if (upgrade || request.method === "GET" || request.method === "HEAD") return url.searchParams.get("token");
   return null;
 }
 
@@ -127,6 +107,39 @@ function deny(status: number, code: string, message: string): Verdict {
       headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
     }),
   };
+}
+
+/**
+ * Headers for every response: no framing by other pages (clickjacking), no Referer (URLs of images and
+ * the socket may carry the token), no type sniffing.
+ */
+export const COMMON_HEADERS: Readonly<Record<string, string>> = {
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+};
+
+/**
+ * The UI's Content-Security-Policy: scripts only from our own files (no inline script: the page's boot
+ * code is /boot.js), connections only to ourselves (the socket named by its ws: origin for engines
+ * whose 'self' does not cover ws:), never framed. Inline styles stay allowed (Solid's style bindings,
+ * KaTeX and mermaid's SVG); 'wasm-unsafe-eval' lets the highlighter compile its regex engine.
+ */
+export function contentSecurityPolicy(hostHeader: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self' ws://${hostHeader}`,
+    "worker-src 'self' blob:",
+    "frame-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
 }
 
 /** A fresh per-launch token: 32 random bytes, URL-safe. */

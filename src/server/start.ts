@@ -27,7 +27,7 @@ export interface RunningServer {
   token: string;
   /** Base URL without the token. */
   url: string;
-  /** The URL to open once: it carries the token, which the server swaps for a cookie. */
+  /** The URL to open once: it carries the token, which the page keeps in origin-scoped storage. */
   launchUrl: string;
   hub: WebSocketHub;
   stop(): Promise<void>;

@@ -4,7 +4,9 @@
  *
  * Contract: correct content types; files under /assets/ (content-hashed by Vite) are cached forever
  * (immutable); everything else, index.html included, is revalidated; any other GET that is not an API
- * or WebSocket path and has no file extension gets index.html (SPA fallback).
+ * or WebSocket path and has no file extension gets index.html (SPA fallback). Every answer carries the
+ * caller's `headers` (security headers; the CSP for HTML). A path that is not valid percent-encoding
+ * gets a 400, never an exception.
  */
 import { existsSync, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
@@ -64,18 +66,31 @@ export function embeddedAssets(files: Record<string, string>): UiAssets {
 }
 
 /** Answer a GET for the UI, or undefined when the path is not ours to answer. */
-export function serveUi(assets: UiAssets, pathname: string, method: string): Response | undefined {
+export function serveUi(
+  assets: UiAssets,
+  pathname: string,
+  method: string,
+  headers: Record<string, string> = {},
+): Response | undefined {
   if (method !== "GET" && method !== "HEAD") return undefined;
-  if (pathname.startsWith("/api/") || pathname === "/ws") return undefined;
-  const path = pathname === "/" ? "/index.html" : decodeURIComponent(pathname);
-  const file = assets.file(path);
+  if (pathname === "/api" || pathname.startsWith("/api/") || pathname === "/ws") return undefined;
+  let path: string;
+  try {
+    path = pathname === "/" ? "/index.html" : decodeURIComponent(pathname);
+  } catch {
+    return new Response("Bad request: the path is not valid percent-encoding.", {
+      status: 400,
+      headers: { ...headers, "content-type": TYPES[".txt"] as string },
+    });
+  }
+  const file = path.includes("\0") ? undefined : assets.file(path);
   if (file) {
     const immutable = path.startsWith("/assets/");
     return new Response(file, {
       headers: {
+        ...headers,
         "content-type": contentType(path),
         "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-        "x-content-type-options": "nosniff",
       },
     });
   }
@@ -83,7 +98,7 @@ export function serveUi(assets: UiAssets, pathname: string, method: string): Res
   const index = assets.file("/index.html");
   if (!index) return missingUi();
   return new Response(index, {
-    headers: { "content-type": TYPES[".html"] as string, "cache-control": "no-cache" },
+    headers: { ...headers, "content-type": TYPES[".html"] as string, "cache-control": "no-cache" },
   });
 }
 

@@ -150,9 +150,18 @@ export const test = base.extend<{ chat: ChatDriver }, { model: ChatModel }>({
   chat: async ({ page, request, sage, model }, use) => {
     await model.reset();
     await addFakeProvider(request, sage, model.url);
+    // The UI must work under its own Content-Security-Policy: any violation fails the test. Except
+    // inline event handlers in content: Chromium reports those when DOMPurify parses hostile HTML in its
+    // inert document (nothing runs; chat-rendering.spec.ts checks that), and our own code has none.
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      const text = message.text();
+      if (/Content Security Policy/i.test(text) && !/inline event handler/i.test(text)) violations.push(text);
+    });
     await page.goto(sage.launchUrl);
     await expect(page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
     await use(new ChatDriver(page, sage, request));
+    expect(violations, "Content-Security-Policy violations").toEqual([]);
   },
 });
 

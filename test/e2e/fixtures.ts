@@ -5,8 +5,9 @@
  *
  *   test("...", async ({ page, sage }) => { await page.goto(sage.launchUrl); ... });
  *
- * `sage.baseURL` is the server without the token (a browser without the cookie gets 401 there);
- * `sage.launchUrl` carries the token once, which the server swaps for an HttpOnly cookie.
+ * `sage.baseURL` is the server without the token (a page opened there without it shows the signed-out
+ * screen; its API calls get 401); `sage.launchUrl` carries the token once, which the page keeps in its
+ * origin's localStorage (no cookie: see src/server/security.ts).
  * Set SAGE_EXECUTABLE to test another build.
  */
 import { type ChildProcess, spawn } from "node:child_process";

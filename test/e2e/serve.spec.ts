@@ -1,12 +1,13 @@
 /**
  * `sage --serve` in a real browser: the printed URL opens the UI, the socket connects, the theme
- * toggles, a reload stays signed in through the cookie, and About shows the version.
+ * toggles, a reload stays signed in through origin-scoped storage (no cookie), and About shows the
+ * version.
  */
 import { expect, test, VERSION } from "./fixtures.ts";
 
 test.use({ colorScheme: "light" });
 
-test("the printed URL opens the UI and the token leaves the address bar for a cookie", async ({
+test("the printed URL opens the UI; the token leaves the address bar for origin storage, never a cookie", async ({
   page,
   context,
   sage,
@@ -14,18 +15,13 @@ test("the printed URL opens the UI and the token leaves the address bar for a co
   const response = await page.goto(sage.launchUrl);
   expect(response?.status()).toBe(200);
   // No token in the address; a first start then moves on to the setup wizard.
-  expect(page.url()).toMatch(new RegExp(`^${sage.baseURL}/(setup)?$`));
   await expect(page.locator("aside")).toBeVisible();
+  expect(page.url()).toMatch(new RegExp(`^${sage.baseURL}/(setup)?$`));
   await expect(page.getByTestId("about-button")).toBeVisible();
   await expect(page.getByTestId("theme-toggle")).toBeVisible();
 
-  const cookies = await context.cookies(sage.baseURL);
-  const tokenCookie = cookies.find((cookie) => cookie.name === "sage_token");
-  expect(tokenCookie?.value).toBe(sage.token);
-  expect(tokenCookie?.httpOnly).toBe(true);
-  expect(tokenCookie?.sameSite).toBe("Strict");
-  // HttpOnly: the page's scripts cannot read it.
-  expect(await page.evaluate(() => document.cookie)).not.toContain("sage_token");
+  expect(await context.cookies(sage.baseURL)).toEqual([]);
+  expect(await page.evaluate(() => localStorage.getItem("sage.token"))).toBe(sage.token);
 });
 
 test("the socket connects and the status says so", async ({ page, sage }) => {
@@ -76,7 +72,7 @@ test("the system theme follows the OS setting live", async ({ page, sage }) => {
   await expect(html).not.toHaveClass(/\bdark\b/);
 });
 
-test("a reload stays signed in through the cookie; without it the server refuses", async ({
+test("a reload stays signed in; a browser without the token sees how to get in and the API refuses it", async ({
   page,
   browser,
   sage,
@@ -89,15 +85,28 @@ test("a reload stays signed in through the cookie; without it the server refuses
   expect(page.url()).not.toContain("token=");
   await expect(page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
   const health = await page.evaluate(async () => (await fetch("/api/health")).status);
-  expect(health).toBe(200);
+  expect(health).toBe(401); // the page's own calls send the header; a bare fetch has no credential
 
   const stranger = await browser.newContext();
   try {
-    const refused = await (await stranger.newPage()).goto(sage.baseURL);
-    expect(refused?.status()).toBe(401);
+    const strangerPage = await stranger.newPage();
+    await strangerPage.goto(sage.baseURL);
+    await expect(strangerPage.getByTestId("signed-out")).toBeVisible();
+    await expect(strangerPage.getByTestId("signed-out")).toContainText("?token=");
+    const refused = await strangerPage.evaluate(async () => (await fetch("/api/sessions")).status);
+    expect(refused).toBe(401);
   } finally {
     await stranger.close();
   }
+});
+
+test("a stale token (Sage restarted with a new one) shows the restarted screen", async ({ page, sage }) => {
+  await page.goto(sage.launchUrl);
+  await expect(page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
+  await page.evaluate(() => localStorage.setItem("sage.token", "a-token-from-an-earlier-start"));
+  await page.reload();
+  await expect(page.getByTestId("signed-out")).toBeVisible();
+  await expect(page.getByTestId("signed-out")).toContainText("restarted");
 });
 
 test("About shows the version", async ({ page, sage }) => {

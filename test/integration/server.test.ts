@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../../src/core/version.ts";
-import { TOKEN_COOKIE } from "../../src/server/security.ts";
 import { ensureUiBuilt, UI_DIST } from "../support/build-artifacts.ts";
 import { rawRequest, startTestBackend, type TestBackend, upgradeHeaders } from "../support/test-backend.ts";
 import { openTestSocket } from "../support/ws-client.ts";
@@ -57,8 +56,8 @@ describe("health", () => {
 });
 
 describe("the access token", () => {
-  test("HTTP without a token -> 401 JSON, for the API and for pages", async () => {
-    for (const path of ["/api/health", "/", "/some/route", "/api/openapi/json"]) {
+  test("HTTP without a token -> 401 JSON for the API (the UI shell is public, see below)", async () => {
+    for (const path of ["/api/health", "/api/sessions", "/api/openapi/json", "/api/settings"]) {
       const response = await get(path, { auth: false });
       expect(response.status).toBe(401);
       expect(await errorCode(response)).toBe("unauthorized");
@@ -79,28 +78,58 @@ describe("the access token", () => {
     await expect(openTestSocket(`ws://127.0.0.1:${server.port}/ws`)).rejects.toThrow();
   });
 
-  test("the token works via header, cookie and ?token=", async () => {
+  test("the token works via header and ?token=; a cookie with it does not", async () => {
     expect((await get("/api/health")).status).toBe(200);
-    const cookie = `${TOKEN_COOKIE}=${server.token}`;
-    expect((await get("/api/health", { auth: false, headers: { cookie } })).status).toBe(200);
     expect((await get(`/api/health?token=${server.token}`, { auth: false })).status).toBe(200);
+    const cookie = `sage_token=${server.token}`;
+    expect((await get("/api/health", { auth: false, headers: { cookie } })).status).toBe(401);
   });
 
-  test("a page load with ?token= -> 302 to the same page without it, setting the HttpOnly cookie", async () => {
-    const response = await get(`/?token=${server.token}`, { auth: false });
-    expect(response.status).toBe(302);
-    const location = response.headers.get("location") ?? "";
-    expect(location).toBe("/");
-    expect(location).not.toContain(server.token);
-    const cookie = response.headers.get("set-cookie") ?? "";
-    expect(cookie).toContain(`${TOKEN_COOKIE}=${server.token}`);
-    expect(cookie).toMatch(/HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=Strict/i);
+  test("the UI shell is served without the token, sets no cookie, and carries the security headers", async () => {
+    for (const path of ["/", `/?token=${server.token}`, "/s/some-chat", "/settings"]) {
+      const page = await get(path, { auth: false });
+      expect(page.status).toBe(200);
+      expect(page.headers.get("set-cookie")).toBeNull();
+      expect(page.headers.get("x-frame-options")).toBe("DENY");
+      expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+      const csp = page.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("frame-ancestors 'none'");
+      const scriptSrc = csp.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
+      expect(scriptSrc).toContain("'self'");
+      expect(scriptSrc).not.toContain("unsafe-inline");
+      const html = await page.text();
+      expect(html).toContain('<div id="root">');
+      expect(html).not.toContain(server.token);
+      // No inline script: the CSP forbids it (the boot code is /boot.js).
+      expect(html).not.toMatch(/<script>(?!<\/script>)/);
+    }
+    const boot = await get("/boot.js", { auth: false });
+    expect(boot.status).toBe(200);
+    expect(boot.headers.get("content-type")).toContain("javascript");
+  });
 
-    // The browser then follows the redirect with the cookie and gets the page.
-    const page = await get(location, { auth: false, headers: { cookie: cookie.split(";")[0] as string } });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<div id="root">');
+  test("odd spellings of an API path never reach the API without the token", async () => {
+    for (const path of ["/%61pi/health", "/API/health", "//api/health", "/api/../api/health", "/ws/"]) {
+      const response = await get(path, { auth: false });
+      const body = await response.text();
+      expect(body).not.toContain('"status"');
+      expect([200, 400, 401, 404]).toContain(response.status);
+    }
+  });
+
+  test("malformed percent-encoding in a UI path -> 400, and the server keeps answering", async () => {
+    const response = await get("/assets/%E0%A4%A.js", { auth: false });
+    expect(response.status).toBe(400);
+    expect((await get("/api/health")).status).toBe(200);
+  });
+
+  test("API answers carry the framing and referrer headers too", async () => {
+    const response = await get("/api/health");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    const refused = await get("/api/health", { auth: false });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("x-frame-options")).toBe("DENY");
   });
 
   test("WebSocket with the token in the query connects and answers a ping", async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import {
   checkRequest,
+  checkToken,
+  contentSecurityPolicy,
   isAllowedHost,
   newToken,
   type SecurityConfig,
-  TOKEN_COOKIE,
   type Verdict,
 } from "../../src/server/security.ts";
 
@@ -27,7 +28,9 @@ function check(call: Call = {}): Verdict {
     method: call.method ?? "GET",
     headers: { host, ...call.headers },
   });
-  return checkRequest(request, url, call.config ?? config);
+  // As the server does for everything that is not the UI shell: who may talk to us, then the token.
+  const verdict = checkRequest(request, call.config ?? config);
+  return verdict.ok ? checkToken(request, url, call.config ?? config) : verdict;
 }
 
 async function denial(verdict: Verdict): Promise<{ status: number; code: string }> {
@@ -54,37 +57,57 @@ describe("checkRequest: the token", () => {
     expect(await denial(check({ path: `/api/health?token=${TOKEN}extra` }))).toMatchObject({ status: 401 });
   });
 
-  test("accepted via Authorization: Bearer, the cookie, or ?token= on an API call", () => {
+  test("accepted via Authorization: Bearer, or ?token= on a GET", () => {
     expect(check({ headers: bearer }).ok).toBe(true);
-    expect(check({ headers: { cookie: `theme=dark; ${TOKEN_COOKIE}=${TOKEN}; other=1` } }).ok).toBe(true);
     expect(check({ path: `/api/health?token=${TOKEN}` }).ok).toBe(true);
   });
 
-  test("a Basic authorization header or a look-alike cookie name is not a token", async () => {
+  test("an empty token, a prefix of the token or the token plus more -> 401 (the length check)", async () => {
+    for (const presented of ["", TOKEN.slice(0, 1), TOKEN.slice(0, -1), `${TOKEN}x`]) {
+      const viaHeader = check({ headers: { authorization: `Bearer ${presented}` } });
+      expect(await denial(viaHeader)).toMatchObject({ status: 401 });
+      const viaQuery = check({ path: `/api/health?token=${encodeURIComponent(presented)}` });
+      expect(await denial(viaQuery)).toMatchObject({ status: 401 });
+    }
+  });
+
+  test("a cookie is never a credential, whatever its name", async () => {
+    for (const cookie of [`sage_token=${TOKEN}`, `token=${TOKEN}`, `theme=dark; sage_token=${TOKEN}`]) {
+      expect(await denial(check({ headers: { cookie } }))).toMatchObject({ status: 401 });
+    }
+  });
+
+  test("a Basic authorization header is not a token", async () => {
     const basic = { authorization: `Basic ${TOKEN}` };
     expect(await denial(check({ headers: basic }))).toMatchObject({ status: 401 });
-    const lookAlike = { cookie: `x${TOKEN_COOKIE}=${TOKEN}` };
-    expect(await denial(check({ headers: lookAlike }))).toMatchObject({ status: 401 });
   });
 
-  test("a page load with ?token= is redirected, setting an HttpOnly SameSite=Strict cookie", () => {
-    const verdict = check({ path: `/sessions/abc?token=${TOKEN}&tab=2` });
-    if (verdict.ok) throw new Error("expected a redirect");
-    const { response } = verdict;
-    expect(response.status).toBe(302);
-    const location = response.headers.get("location") ?? "";
-    expect(location).toBe("/sessions/abc?tab=2");
-    expect(location).not.toContain(TOKEN);
-    const cookie = response.headers.get("set-cookie") ?? "";
-    expect(cookie).toStartWith(`${TOKEN_COOKIE}=${TOKEN};`);
-    expect(cookie).toContain("HttpOnly");
-    expect(cookie).toContain("SameSite=Strict");
-    expect(cookie).toContain("Path=/");
-    expect(response.headers.get("cache-control")).toBe("no-store");
+  test("?token= is not accepted on a state-changing request (it needs the header)", async () => {
+    expect(await denial(check({ method: "POST", path: `/api/sessions?token=${TOKEN}` }))).toMatchObject({
+      status: 401,
+    });
+    expect(check({ method: "POST", path: "/api/sessions", headers: bearer }).ok).toBe(true);
   });
 
-  test("the WebSocket upgrade with ?token= is accepted as is (no redirect)", () => {
+  test("the WebSocket upgrade with ?token= is accepted", () => {
     expect(check({ path: `/ws?token=${TOKEN}`, headers: { upgrade: "websocket" } }).ok).toBe(true);
+  });
+});
+
+describe("contentSecurityPolicy", () => {
+  test("no inline script, no framing, connections only to ourselves", () => {
+    const csp = contentSecurityPolicy(`127.0.0.1:${PORT}`);
+    const directives = new Map(
+      csp.split(";").map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name as string, values];
+      }),
+    );
+    expect(directives.get("script-src")).not.toContain("'unsafe-inline'");
+    expect(directives.get("script-src")).not.toContain("'unsafe-eval'");
+    expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
+    expect(directives.get("connect-src")).toEqual(["'self'", `ws://127.0.0.1:${PORT}`]);
+    expect(directives.get("object-src")).toEqual(["'none'"]);
   });
 });
 
@@ -181,7 +204,7 @@ describe("checkRequest: the Origin header", () => {
       check(),
       check({ host: "evil.example" }),
       check({ method: "POST", headers: { origin: "http://evil.example" } }),
-      check({ path: `/?token=${TOKEN}` }),
+      check({ path: `/api/health?token=${TOKEN}x` }),
     ]) {
       if (verdict.ok) throw new Error("expected a response");
       expect(verdict.response.headers.get("access-control-allow-origin")).toBeNull();

@@ -3,11 +3,21 @@ import "@unocss/reset/tailwind.css";
 import "virtual:uno.css";
 import "./styles/theme.css";
 import "./lib/theme.ts";
+import { Show } from "solid-js";
 import { render } from "solid-js/web";
 import { App } from "./app.tsx";
+import { SignedOut } from "./components/signed-out.tsx";
 import { benchMark, startBenchIfAsked } from "./lib/bench.ts";
+import { signedOut } from "./state/access.ts";
 
 benchMark("app-code-loaded");
 
-render(() => <App />, document.getElementById("root") as HTMLElement);
+render(
+  () => (
+    <Show when={!signedOut()} fallback={<SignedOut />}>
+      <App />
+    </Show>
+  ),
+  document.getElementById("root") as HTMLElement,
+);
 startBenchIfAsked();

@@ -1,7 +1,9 @@
 /**
- * HTTP calls to the Sage server. Every call carries the token (header) when the host gave one, else the
- * cookie does. Failures throw `ApiError` with the server's message, ready to show to the user.
+ * HTTP calls to the Sage server. Every call carries the token as a header (see ui/public/boot.js for
+ * where the page gets it). Failures throw `ApiError` with the server's message, ready to show to the
+ * user; a refused token also switches the page to the "signed out" screen.
  */
+import { tokenRefused } from "../state/access.ts";
 import { host, inNativeWindow } from "./env.ts";
 
 export class ApiError extends Error {
@@ -39,6 +41,7 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   if (!response.ok) {
     const error = (data as { error?: { message?: string; code?: string; field?: string } } | undefined)
       ?.error;
+    if (response.status === 401 && error?.code === "unauthorized") tokenRefused();
     throw new ApiError(
       error?.message ?? `Request failed (${response.status}).`,
       response.status,

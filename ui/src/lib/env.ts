@@ -1,7 +1,7 @@
 /**
  * What the host gave the page: the access token and which shell runs it. The window and `bun run dev`
- * inject `window.__SAGE__` before the page's scripts; in serve mode there is none and the HttpOnly
- * cookie set at the first visit authenticates every request.
+ * inject `window.__SAGE__` before the page's scripts; in serve mode ui/public/boot.js fills it from the
+ * printed URL's `?token=` (kept in this origin's localStorage). No cookie is involved.
  */
 export interface HostInfo {
   token?: string;

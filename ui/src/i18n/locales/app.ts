@@ -12,6 +12,13 @@ export const app = defineMessages({
     "theme.system": "System",
     "theme.toggle": "Switch theme (now: {theme})",
     "about.title": "About Sage",
+    "access.missingTitle": "This page needs Sage's access link",
+    "access.expiredTitle": "Sage was restarted",
+    "access.explain":
+      "Sage only answers pages opened with its access link, which changes every time Sage starts. This keeps other web pages and programs on this computer out.",
+    "access.serveHint": "Started with sage --serve: open the link it printed (it ends in ?token=…).",
+    "access.windowHint": "Using the Sage window: switch to it, or start Sage again.",
+    "access.reload": "Try again",
     "about.version": "Version {version}",
     "about.tagline":
       "A local-first AI agent workbench. Your sessions, settings, skills and keys stay on this machine.",
@@ -66,6 +73,13 @@ export const app = defineMessages({
     "theme.system": "跟随系统",
     "theme.toggle": "切换主题（当前：{theme}）",
     "about.title": "关于 Sage",
+    "access.missingTitle": "此页面需要 Sage 的访问链接",
+    "access.expiredTitle": "Sage 已重新启动",
+    "access.explain":
+      "Sage 只响应用其访问链接打开的页面，该链接在每次启动时都会变化。这样可以阻止其他网页和本机上的其他程序访问。",
+    "access.serveHint": "用 sage --serve 启动的：打开它输出的链接（以 ?token=… 结尾）。",
+    "access.windowHint": "使用 Sage 窗口的：切换到该窗口，或重新启动 Sage。",
+    "access.reload": "重试",
     "about.version": "版本 {version}",
     "about.tagline": "本地优先的 AI 智能体工作台。会话、设置、技能和密钥都保存在这台电脑上。",
     "about.dataDir": "数据文件夹",
