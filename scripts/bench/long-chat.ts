@@ -137,7 +137,7 @@ async function inChromium(dataDir: string, sessionId: string): Promise<Result> {
     });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.base}/?token=${server.token}`); // sets the cookie
+    await page.goto(`${server.base}/?token=${server.token}`); // the page keeps the token (origin storage)
     // Last screen: the median of several opens (the first pays for an empty browser cache, reported too).
     const opens: Result[] = [];
     for (let i = 0; i < openCount; i++)
