@@ -4,8 +4,10 @@
  * Contract:
  * - Compaction: the newest summary message replaces every message up to its `upToMessageId`; the model
  *   sees the summary first, then the messages after that point (the summary's own position is skipped).
- * - Assistant steps that failed before finishing (status "error") are left out: their content is
- *   incomplete and the step was retried. Stopped or interrupted steps are kept (the user saw them);
+ * - Attempts an automatic retry superseded (`supersededBy`) are left out (they are off the active branch
+ *   anyway). Assistant steps that failed before finishing (status "error") are left out too: their
+ *   content is incomplete (this also drops the failed attempts of chats stored before retries were
+ *   superseded, which are still on their active branch). Stopped or interrupted steps are kept (the user saw them);
  *   their unfinished tool calls get an "interrupted" result so every call has a result.
  * - Guidance is sent as a user message marked as mid-task guidance.
  * - Images (attachments, tool screenshots) go as image content when the model has vision; otherwise a
@@ -51,6 +53,7 @@ export async function toModelMessages(messages: Message[], options: HistoryOptio
       }
       continue;
     }
+    if (message.info.supersededBy) continue;
     if (message.info.role === "user") {
       out.push(await userMessage(message, options));
       continue;

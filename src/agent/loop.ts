@@ -138,7 +138,11 @@ interface StepOutcome {
   usage: Usage | undefined;
 }
 
-/** One step, retried on retryable failures. Each attempt is its own assistant message. */
+/**
+ * One step, retried on retryable failures. Each attempt is stored as its own assistant message; a
+ * retry replaces the failed attempt in the chat (see `TurnSink.startStep`), so the step shows as one
+ * message whatever the number of attempts. During the back-off the failed attempt stays shown.
+ */
 async function streamWithRetries(
   request: TurnRequest,
   history: Message[],
@@ -150,8 +154,9 @@ async function streamWithRetries(
     vision: request.model.info.vision === true,
     readAttachment: request.readAttachment,
   });
+  let failed: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    const messageId = sink.startStep(request.model.info.id);
+    const messageId = sink.startStep(request.model.info.id, failed);
     const result = await runModelStep(request, messageId, system, messages, tools);
     if (!result.failure) {
       sink.finishStep(messageId, "completed", result.usage);
@@ -174,6 +179,7 @@ async function streamWithRetries(
         usage: result.usage,
       };
     }
+    failed = messageId;
     const delay = backoffDelay(attempt, result.failure.retryAfterMs);
     sink.retrying(attempt, delay, result.failure.message);
     if (!(await sleep(delay, signal))) {

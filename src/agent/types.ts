@@ -6,7 +6,8 @@
  * A turn is a sequence of steps. Each step is one model call and becomes one assistant message whose
  * parts are, in order: reasoning, text, and the tool calls the model asked for (their results are
  * stored on the tool parts). Steps repeat until the model answers without tool calls, the user stops,
- * or the step limit asks the user whether to go on.
+ * or the step limit asks the user whether to go on. A step retried after a provider failure is still
+ * one message in the chat: each attempt is stored, the last one replaces the ones before it.
  */
 import type { LanguageModel } from "ai";
 import type { AgentConfig } from "../shared/agent.ts";
@@ -32,7 +33,12 @@ export type ApprovalDecision =
 
 /** Records what the runtime does. Implemented by the session layer; every method emits events. */
 export interface TurnSink {
-  startStep(model: string): string;
+  /**
+   * A new assistant message for one step. `retryOf`: an automatic retry of that failed attempt. The
+   * retry takes its place (same parent) and lists its error (and the ones it listed) in
+   * `info.attempts`; the failed attempt stays stored, marked `supersededBy`, and leaves the chat.
+   */
+  startStep(model: string, retryOf?: string): string;
   startText(messageId: string, kind: "text" | "reasoning"): string;
   appendText(messageId: string, partId: string, delta: string): void;
   endText(messageId: string, partId: string): void;

@@ -3,8 +3,10 @@
  *
  * JSON format `sage.session.v1`:
  *   { format: "sage.session.v1", exportedAt, session: { title, agentName, createdAt },
- *     messages: [{ role, kind, status, createdAt, model?, usage?, parts: Part[] }] }
+ *     messages: [{ role, kind, status, createdAt, model?, usage?, attempts?, parts: Part[] }] }
  * Messages are in order; import gives them fresh ids (compaction summaries are relinked). Keys and secrets are never in it.
+ * A step retried automatically is one message: the attempts a retry superseded are not on the active
+ * branch, so they are not exported; `attempts` lists their errors (code, message, time).
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
@@ -31,6 +33,10 @@ export const SessionExport = T.Object({
       createdAt: T.Number(),
       model: T.Optional(T.String()),
       usage: T.Optional(Usage),
+      /** Earlier automatic attempts at this step that failed. */
+      attempts: T.Optional(
+        T.Array(T.Object({ code: T.String(), message: T.String(), at: T.Number() }), { maxItems: 100 }),
+      ),
       parts: T.Array(Part),
     }),
     { maxItems: 200_000 },
@@ -57,6 +63,9 @@ export function exportJson(app: AppContext, sessionId: string): SessionExport {
       createdAt: m.info.createdAt,
       ...(m.info.model ? { model: m.info.model } : {}),
       ...(m.info.usage ? { usage: m.info.usage } : {}),
+      ...(m.info.attempts?.length
+        ? { attempts: m.info.attempts.map(({ code, message, at }) => ({ code, message, at })) }
+        : {}),
       parts: m.parts,
     })),
   };
@@ -114,6 +123,8 @@ export function exportMarkdown(app: AppContext, sessionId: string): string {
           break;
       }
     }
+    const retried = message.info.attempts?.length ?? 0;
+    if (retried > 0) lines.push(`_Retried ${retried === 1 ? "once" : `${retried} times`} automatically._`, "");
   }
   return lines.join("\n");
 }
@@ -148,6 +159,7 @@ export function importJson(app: AppContext, body: unknown) {
         createdAt: message.createdAt,
         ...(message.model ? { model: message.model } : {}),
         ...(message.usage ? { usage: message.usage } : {}),
+        ...(message.attempts?.length ? { attempts: message.attempts } : {}),
       });
       message.parts.forEach((part, index) => {
         const fresh = { ...part, id: newId("prt") };

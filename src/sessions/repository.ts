@@ -32,9 +32,13 @@ export class SessionRepository {
         "INSERT INTO sessions (id, user_id, agent_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       insertMessage: q(
-        `INSERT INTO messages (id, session_id, user_id, parent_id, depth, role, kind, turn_id, status, model, usage, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (id, session_id, user_id, parent_id, depth, role, kind, turn_id, status, model, usage, attempts, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      supersede: q(
+        "UPDATE messages SET superseded_by = ?, updated_at = ? WHERE id = ? AND superseded_by IS NULL",
+      ),
+      uncount: q("UPDATE sessions SET message_count = MAX(message_count - 1, 0) WHERE id = ?"),
       updateMessage: q("UPDATE messages SET status = ?, model = ?, usage = ?, updated_at = ? WHERE id = ?"),
       messageDepth: q("SELECT depth FROM messages WHERE id = ?"),
       upsertPart: q(
@@ -181,10 +185,20 @@ export class SessionRepository {
       info.status,
       info.model ?? null,
       info.usage ? JSON.stringify(info.usage) : null,
+      info.attempts?.length ? JSON.stringify(info.attempts) : null,
       info.createdAt,
       now,
     );
     this.statements.setHead?.run(info.id, 1, now, info.sessionId);
+  }
+
+  /**
+   * A failed attempt replaced by an automatic retry (`byId`, inserted under the same parent): it stays
+   * stored but leaves the versions and the session's message count. Call before inserting `byId`.
+   */
+  supersede(sessionId: string, messageId: string, byId: string): void {
+    if (this.statements.supersede?.run(byId, Date.now(), messageId).changes)
+      this.statements.uncount?.run(sessionId);
   }
 
   updateMessage(info: MessageInfo): void {
@@ -287,7 +301,7 @@ export class SessionRepository {
     if (parents.length === 0 && !roots) return result;
     const siblings = this.db
       .query(
-        `SELECT id, parent_id, role FROM messages WHERE session_id = ? AND (parent_id IN (${parents.map(() => "?").join(",") || "''"}) ${roots ? "OR parent_id IS NULL" : ""}) ORDER BY created_at, rowid`,
+        `SELECT id, parent_id, role FROM messages WHERE session_id = ? AND superseded_by IS NULL AND (parent_id IN (${parents.map(() => "?").join(",") || "''"}) ${roots ? "OR parent_id IS NULL" : ""}) ORDER BY created_at, rowid`,
       )
       .all(rows[0]?.session_id ?? "", ...parents) as { id: string; parent_id: string | null; role: string }[];
     const groups = new Map<string, string[]>();
@@ -303,7 +317,7 @@ export class SessionRepository {
     return result;
   }
 
-  /** The versions of a message: it and its siblings of the same role, oldest first. */
+  /** The versions of a message: it and its siblings of the same role, oldest first (superseded attempts are none). */
   siblings(messageId: string): string[] {
     const row = this.db
       .query("SELECT session_id, parent_id, role FROM messages WHERE id = ?")
@@ -311,7 +325,7 @@ export class SessionRepository {
     if (!row) throw new NotFoundError("Message", messageId);
     const rows = this.db
       .query(
-        `SELECT id FROM messages WHERE session_id = ? AND role = ? AND ${row.parent_id === null ? "parent_id IS NULL" : "parent_id = ?"} ORDER BY created_at, rowid`,
+        `SELECT id FROM messages WHERE session_id = ? AND role = ? AND superseded_by IS NULL AND ${row.parent_id === null ? "parent_id IS NULL" : "parent_id = ?"} ORDER BY created_at, rowid`,
       )
       .all(
         ...([row.session_id, row.role, ...(row.parent_id === null ? [] : [row.parent_id])] as string[]),
@@ -324,7 +338,9 @@ export class SessionRepository {
     let current = messageId;
     for (;;) {
       const child = this.db
-        .query("SELECT id FROM messages WHERE parent_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1")
+        .query(
+          "SELECT id FROM messages WHERE parent_id = ? AND superseded_by IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        )
         .get(current) as { id: string } | null;
       if (!child) return current;
       current = child.id;

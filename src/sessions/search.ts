@@ -1,7 +1,8 @@
 /**
  * Full-text search over session titles and message text (SQLite FTS5). Results name the session and
  * the message to jump to, with a snippet whose matches are wrapped in «» (the UI turns them into
- * highlights, after escaping the rest).
+ * highlights, after escaping the rest). Attempts an automatic retry superseded are not searched: they
+ * are kept for the record but are not in the chat, so a hit could not be shown.
  */
 import type { Database } from "bun:sqlite";
 
@@ -40,7 +41,8 @@ export function searchSessions(db: Database, userId: string, input: string, limi
        FROM parts_fts
        JOIN parts p ON p.rowid = parts_fts.rowid
        JOIN sessions s ON s.id = p.session_id
-       WHERE parts_fts MATCH ? AND s.user_id = ? AND s.deleted_at IS NULL
+       JOIN messages m ON m.id = p.message_id
+       WHERE parts_fts MATCH ? AND s.user_id = ? AND s.deleted_at IS NULL AND m.superseded_by IS NULL
        ORDER BY rank LIMIT ?`,
     )
     .all(query, userId, limit) as SearchHit[];

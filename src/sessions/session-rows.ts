@@ -33,6 +33,9 @@ export interface MessageRow {
   status: MessageInfo["status"];
   model: string | null;
   usage: string | null;
+  /** JSON FailedAttempt[] (automatic retries), or null. */
+  attempts: string | null;
+  superseded_by: string | null;
   created_at: number;
 }
 
@@ -105,6 +108,8 @@ export function toInfo(row: MessageRow): MessageInfo {
   };
   if (row.model) info.model = row.model;
   if (row.usage) info.usage = JSON.parse(row.usage);
+  if (row.attempts) info.attempts = JSON.parse(row.attempts);
+  if (row.superseded_by) info.supersededBy = row.superseded_by;
   return info;
 }
 

@@ -12,6 +12,7 @@ import { newId } from "../core/ids.ts";
 import type { Attachment } from "../shared/client-messages.ts";
 import type { DraftEvent, ServerEvent } from "../shared/events.ts";
 import {
+  type FailedAttempt,
   type Message,
   type MessageInfo,
   type Part,
@@ -26,6 +27,8 @@ export const FLUSH_MS = 250;
 export class TurnRecorder implements TurnSink {
   private readonly messages = new Map<string, Message>();
   private readonly dirty = new Map<string, { messageId: string; partId: string }>();
+  /** When each step that ended in error did (a retry's record of the attempts before it). */
+  private readonly failedAt = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private headId: string | null;
 
@@ -57,9 +60,10 @@ export class TurnRecorder implements TurnSink {
     parts: Part[],
     model?: string,
     parentId = this.headId,
+    retry?: Pick<MessageInfo, "id" | "attempts">,
   ): Message {
     const info: MessageInfo = {
-      id: newId("msg"),
+      id: retry?.id ?? newId("msg"),
       sessionId: this.sessionId,
       role,
       parentId,
@@ -68,6 +72,7 @@ export class TurnRecorder implements TurnSink {
       status: role === "user" ? "completed" : "streaming",
       createdAt: Date.now(),
       ...(model ? { model } : {}),
+      ...(retry?.attempts ? { attempts: retry.attempts } : {}),
     };
     const message: Message = { info, parts };
     this.messages.set(info.id, message);
@@ -134,8 +139,27 @@ export class TurnRecorder implements TurnSink {
     return message;
   }
 
-  startStep(model: string): string {
-    return this.createMessage("assistant", "normal", [], model).info.id;
+  startStep(model: string, retryOf?: string): string {
+    if (!retryOf) return this.createMessage("assistant", "normal", [], model).info.id;
+    // The failed attempt is marked first (its message.updated precedes the retry's message.created),
+    // so neither the live versions count nor a client folding the events ever sees both as current.
+    const failed = this.require(retryOf);
+    const error = failed.parts.findLast((p) => p.type === "error");
+    const attempts: FailedAttempt[] = [
+      ...(failed.info.attempts ?? []),
+      {
+        messageId: retryOf,
+        code: error?.type === "error" ? error.code : "unknown",
+        message: error?.type === "error" ? error.message : "The attempt failed.",
+        at: this.failedAt.get(retryOf) ?? Date.now(),
+      },
+    ];
+    const id = newId("msg");
+    failed.info.supersededBy = id;
+    this.repo.supersede(this.sessionId, retryOf, id);
+    this.emit({ type: "message.updated", sessionId: this.sessionId, message: failed.info });
+    return this.createMessage("assistant", "normal", [], model, failed.info.parentId, { id, attempts }).info
+      .id;
   }
 
   private addPart(messageId: string, part: Part): string {
@@ -262,6 +286,7 @@ export class TurnRecorder implements TurnSink {
     if (usage) message.info.usage = usage;
     for (const part of message.parts) if (this.dirty.has(part.id)) this.savePart(messageId, part.id);
     this.setStatus(message, status);
+    if (status === "error") this.failedAt.set(messageId, Date.now());
   }
 
   private setStatus(message: Message, status: MessageInfo["status"]): void {

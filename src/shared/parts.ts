@@ -119,6 +119,20 @@ export const MessageStatus = T.Union([
 ]);
 export type MessageStatus = Static<typeof MessageStatus>;
 
+/**
+ * An automatic retry's record of an earlier attempt at the same step that failed. The attempt's own
+ * message (its partial text and error) stays stored, marked `supersededBy`, off the active branch.
+ */
+export const FailedAttempt = T.Object({
+  /** The superseded attempt's message (absent in imported chats, whose attempts were not exported). */
+  messageId: T.Optional(T.String()),
+  code: T.String(),
+  message: T.String(),
+  /** When the attempt failed (ms since the epoch). */
+  at: T.Number(),
+});
+export type FailedAttempt = Static<typeof FailedAttempt>;
+
 export const MessageInfo = T.Object({
   id: T.String(),
   sessionId: T.String(),
@@ -134,6 +148,14 @@ export const MessageInfo = T.Object({
   usage: T.Optional(Usage),
   /** Number of versions at this position (siblings incl. this one), and this one's 1-based index. */
   versions: T.Optional(T.Object({ index: T.Number(), count: T.Number() })),
+  /** An assistant step retried automatically: the earlier attempts that failed, oldest first. */
+  attempts: T.Optional(T.Array(FailedAttempt)),
+  /**
+   * Set on a failed attempt that an automatic retry replaced: the retry's id. The retry takes this
+   * message's place (same parent), so a superseded attempt is never on the active branch, never a
+   * version, never exported or sent to the model; it is kept for the record.
+   */
+  supersededBy: T.Optional(T.String()),
 });
 export type MessageInfo = Static<typeof MessageInfo>;
 

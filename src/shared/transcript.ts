@@ -6,7 +6,8 @@
  *
  * Contract: events with seq <= lastSeq are ignored (idempotent under replays); ephemeral events never
  * touch lastSeq. `order` is the active branch: a message created under an earlier parent (edit,
- * regenerate) cuts the order back to that parent. Switching to another stored branch
+ * regenerate, an automatic retry) cuts the order back to that parent; a message marked `supersededBy`
+ * (a failed attempt a retry replaced) leaves it. Switching to another stored branch
  * (`session.head.changed`) needs a reload of the messages.
  */
 import type { LiveState, ServerEvent } from "./events.ts";
@@ -173,6 +174,11 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
       return;
     case "message.updated":
       state.messages[event.message.id] = event.message;
+      // A failed attempt an automatic retry replaces leaves the chat (the retry takes its place).
+      if (event.message.supersededBy) {
+        const index = state.order.indexOf(event.message.id);
+        if (index >= 0) state.order.splice(index, 1);
+      }
       return;
     case "message.part.updated": {
       state.parts[event.messageId] ??= [];
