@@ -1,6 +1,6 @@
 /**
- * Resume, as a property: for random turns (text chunks, reasoning, tool calls over several steps) and
- * random disconnect points, a client that drops its socket after k events, reconnects and subscribes
+ * Resume, as a property: for random turns (text chunks, reasoning, tool calls over several steps, steps
+ * that fail with a 500 or a cut stream and are retried) and random disconnect points, a client that drops its socket after k events, reconnects and subscribes
  * with `afterSeq` = its own lastSeq ends with exactly the stored transcript, and the seqs it received
  * across all its connections are exactly 1..N: no gap, no duplicate.
  */
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
 import { applyEvent, emptyTranscript, type TranscriptState } from "../../src/shared/transcript.ts";
-import type { FakeContentReply } from "../fixtures/fake-model/index.ts";
+import type { FakeReply } from "../fixtures/fake-model/index.ts";
 import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
 import {
   configureAgent,
@@ -103,10 +103,29 @@ const step = fc.record(
   },
   { requiredKeys: ["text", "tokenDelayMs"] },
 );
+/**
+ * Failed attempts before a step (each retried automatically): mostly a 500 (retried at once), sometimes
+ * a stream cut after its first text chunk (retried after about a second).
+ */
+const failures = fc.array(
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant<FakeReply>({ error: { status: 500, retryAfterSeconds: 0 } }) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(word, { minLength: 2, maxLength: 6 })
+        .map((text): FakeReply => ({ text, cutAfterChunks: 2 })),
+    },
+  ),
+  { maxLength: 2 },
+);
 /** A turn: up to two tool steps, then a final answer. */
 const turn = fc.record({
-  toolSteps: fc.array(fc.tuple(step, fc.array(toolCall, { minLength: 1, maxLength: 3 })), { maxLength: 2 }),
+  toolSteps: fc.array(fc.tuple(step, fc.array(toolCall, { minLength: 1, maxLength: 3 }), failures), {
+    maxLength: 2,
+  }),
   answer: step,
+  answerFailures: failures,
 });
 const scenario = fc.record({
   turns: fc.array(turn, { minLength: 1, maxLength: 3 }),
@@ -117,8 +136,12 @@ const scenario = fc.record({
 type Turn = typeof turn extends fc.Arbitrary<infer T> ? T : never;
 
 /** The fake's replies for the turns, in request order. */
-function replies(turns: Turn[]): FakeContentReply[] {
-  return turns.flatMap((t) => [...t.toolSteps.map(([s, calls]) => ({ ...s, toolCalls: calls })), t.answer]);
+function replies(turns: Turn[]): FakeReply[] {
+  return turns.flatMap((t) => [
+    ...t.toolSteps.flatMap(([s, calls, failed]) => [...failed, { ...s, toolCalls: calls }]),
+    ...t.answerFailures,
+    t.answer,
+  ]);
 }
 
 test("a client resuming after random disconnects reconstructs exactly the stored transcript", async () => {

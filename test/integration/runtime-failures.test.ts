@@ -38,16 +38,18 @@ describe("retries", () => {
     expect(retry?.reason).toContain("429");
     expect(modelRequests(app, from)).toHaveLength(2);
 
+    // The retry replaced the failed attempt: one answer, which records the attempt's error.
     const messages = await storedMessages(app, session.sessionId);
     expect(messages.map((m) => [m.info.role, m.info.status])).toEqual([
       ["user", "completed"],
-      ["assistant", "error"],
       ["assistant", "completed"],
     ]);
-    const [error] = partsOf(messages, "error");
-    expect(error).toMatchObject({ code: "rate_limited", retryable: true });
-    expect(textOf(messages[2])).toBe("Made it.");
-    // The failed attempt is shown to the user but not sent to the model.
+    expect(partsOf(messages, "error")).toHaveLength(0);
+    expect(messages[1]?.info.attempts).toHaveLength(1);
+    expect(messages[1]?.info.attempts?.[0]).toMatchObject({ code: "rate_limited" });
+    expect(messages[1]?.info.attempts?.[0]?.message).toContain("429");
+    expect(textOf(messages[1])).toBe("Made it.");
+    // The failed attempt is not sent to the model.
     const resent = modelRequests(app, from)[1]?.body?.messages ?? [];
     expect(resent.filter((m) => m.role === "assistant")).toHaveLength(0);
     // The live state cleared the retry banner when the answer came.
@@ -55,7 +57,7 @@ describe("retries", () => {
     session.socket.close();
   });
 
-  test("a stream cut mid-answer: the partial step ends in error, a retry follows and succeeds", async () => {
+  test("a stream cut mid-answer: the partial step ends in error, a retry replaces it and succeeds", async () => {
     const session = await openSession(app);
     const from = app.fake.requests.length;
     app.fake.enqueue(
@@ -70,19 +72,25 @@ describe("retries", () => {
     expect(retry?.reason).toContain("broke off");
 
     const messages = await storedMessages(app, session.sessionId);
-    const failed = messages[1];
-    expect(failed?.info.status).toBe("error");
+    expect(messages).toHaveLength(2);
+    const answer = messages[1];
+    expect(answer?.info.status).toBe("completed");
+    expect(textOf(answer)).toBe("The whole answer.");
+    expect(answer?.info.attempts?.map((a) => a.code)).toEqual(["stream_cut"]);
+    // The partial step is stored, in error and superseded by the retry, but not in the chat.
+    const supersededId = answer?.info.attempts?.[0]?.messageId ?? "";
+    const [failed] = app.running.backend.context.sessionRepo.messagesById([supersededId]);
+    expect(failed?.info).toMatchObject({ status: "error", supersededBy: answer?.info.id });
     expect(textOf(failed)).toBe("Half an ");
     expect(failed?.parts.map((p) => p.type)).toEqual(["text", "error"]);
-    expect(partsOf([failed ?? messages[0]!], "error")[0]).toMatchObject({
+    expect(partsOf(failed ? [failed] : [], "error")[0]).toMatchObject({
       code: "stream_cut",
       retryable: true,
     });
-    expect(messages[2]?.info.status).toBe("completed");
-    expect(textOf(messages[2])).toBe("The whole answer.");
-    // Each retry is its own message, in the order the events arrived.
+    // The live view, folded from the events, shows the same one answer.
     const live = session.socket.transcript(session.sessionId);
     expect(live.order).toEqual(messages.map((m) => m.info.id));
+    expect(live.messages[supersededId]?.supersededBy).toBe(answer?.info.id);
     session.socket.close();
   });
 
