@@ -124,7 +124,8 @@ export function exportMarkdown(app: AppContext, sessionId: string): string {
       }
     }
     const retried = message.info.attempts?.length ?? 0;
-    if (retried > 0) lines.push(`_Retried ${retried === 1 ? "once" : `${retried} times`} automatically._`, "");
+    if (retried > 0)
+      lines.push(`_Retried ${retried === 1 ? "once" : `${retried} times`} automatically._`, "");
   }
   return lines.join("\n");
 }

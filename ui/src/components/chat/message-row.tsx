@@ -1,7 +1,8 @@
 /**
  * One message of the transcript. User messages: text, attachments, actions (copy, edit, versions).
  * Assistant steps: their parts in order; the first step of a turn carries the agent's name, the last one
- * the turn's footer (usage, copy, regenerate, undo file changes, versions).
+ * the turn's footer (usage, copy, regenerate, undo file changes, versions). A step retried automatically
+ * is one row (the reducer drops the superseded attempts) saying how often it was retried.
  */
 import { createMemo, For, Match, Show, Switch } from "solid-js";
 import type { MessageInfo, Part, ToolPart } from "../../../../src/shared/parts.ts";
@@ -10,7 +11,7 @@ import { t } from "../../i18n/index.ts";
 import { Markdown } from "../markdown/markdown.tsx";
 import { copyText, regenerate, siblingOf, switchVersion, undoTurnFiles } from "./actions.ts";
 import { ReasoningPart } from "./parts/reasoning-part.tsx";
-import { CompactionNotice, ErrorNotice, FileChip } from "./parts/simple-parts.tsx";
+import { CompactionNotice, ErrorNotice, FileChip, RetriedNotice } from "./parts/simple-parts.tsx";
 import { ToolCard } from "./parts/tool-card.tsx";
 
 export interface RowContext {
@@ -61,6 +62,9 @@ export function MessageRow(props: { id: string; index: number; ctx: RowContext }
                 <div class="text-xs font-semibold text-muted mb-1">{props.ctx.agentLabel}</div>
               </Show>
               <AssistantParts info={info()} parts={parts()} ctx={props.ctx} />
+              <Show when={info().attempts?.length ? info().attempts : undefined}>
+                {(attempts) => <RetriedNotice attempts={attempts()} />}
+              </Show>
               <Show when={info().status === "stopped"}>
                 <p class="m-0 text-xs text-muted italic">{t("chat.stopped")}</p>
               </Show>

@@ -1,7 +1,7 @@
-/** Small parts: attached files, compaction summaries, errors. */
-import { createSignal, Show } from "solid-js";
-import type { CompactionPart, ErrorPart, FilePart } from "../../../../../src/shared/parts.ts";
-import { t } from "../../../i18n/index.ts";
+/** Small parts: attached files, compaction summaries, errors, a retried step's earlier attempts. */
+import { createSignal, For, Show } from "solid-js";
+import type { CompactionPart, ErrorPart, FailedAttempt, FilePart } from "../../../../../src/shared/parts.ts";
+import { locale, t } from "../../../i18n/index.ts";
 import { linkHandler } from "../../../lib/router.ts";
 import { PaperclipIcon } from "../../icons.tsx";
 import { Markdown } from "../../markdown/markdown.tsx";
@@ -88,6 +88,50 @@ export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void }) {
         >
           {t("error.retry")}
         </button>
+      </Show>
+    </div>
+  );
+}
+
+/**
+ * "Retried N times" under a step an automatic retry replaced: expands to each failed attempt's time
+ * and error (the attempts themselves are stored but not shown).
+ */
+export function RetriedNotice(props: { attempts: FailedAttempt[] }) {
+  const [open, setOpen] = createSignal(false);
+  const count = () => props.attempts.length;
+  const time = (at: number) =>
+    new Date(at).toLocaleTimeString(locale() === "zh" ? "zh-CN" : "en", {
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+  return (
+    <div class="my-1 text-xs text-muted" data-testid="retried">
+      <button
+        type="button"
+        class="btn-ghost px-0 py-0 text-xs text-muted"
+        aria-expanded={open()}
+        onClick={() => setOpen(!open())}
+        data-testid="retried-toggle"
+      >
+        <span aria-hidden="true">{open() ? "▾" : "▸"}</span>{" "}
+        {count() === 1 ? t("chat.retriedOnce") : t("chat.retriedTimes", { count: count() })}
+      </button>
+      <Show when={open()}>
+        <ol class="m-0 mt-1 pl-5 flex flex-col gap-0.5" data-testid="retried-attempts">
+          <For each={props.attempts}>
+            {(attempt, index) => (
+              <li data-code={attempt.code}>
+                {t("chat.attemptFailed", {
+                  number: index() + 1,
+                  time: time(attempt.at),
+                  reason: attempt.message,
+                })}
+              </li>
+            )}
+          </For>
+        </ol>
       </Show>
     </div>
   );
