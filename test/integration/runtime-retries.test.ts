@@ -113,6 +113,15 @@ describe("a retried step is one message", () => {
     const body = JSON.parse(json) as { messages: { role: string; attempts?: unknown[] }[] };
     expect(body.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(body.messages[1]?.attempts).toHaveLength(2);
+    // Imported back, the answer still says it was retried twice (the attempts' messages were not exported).
+    const imported = await app.api<{ id: string }>("/api/sessions/import", { json: body });
+    expect(imported.status).toBe(200);
+    const copy = await storedMessages(app, imported.body.id);
+    expect(copy.map((m) => m.info.role)).toEqual(["user", "assistant"]);
+    expect(copy[1]?.info.attempts?.map((a) => [a.code, a.messageId])).toEqual([
+      ["server_error", undefined],
+      ["server_error", undefined],
+    ]);
 
     const request = await nextRequest(session);
     expect(count(request, answer)).toBe(1);
@@ -145,6 +154,13 @@ describe("a retried step is one message", () => {
     expect(textOf(partial)).toBe("Alpha beta ");
     expect(partial?.info.supersededBy).toBe(final.info.id);
     expect(partial?.parts.map((p) => p.type)).toEqual(["text", "error"]);
+    // Search finds the sentence once, in the message the chat shows.
+    const { body: found } = await app.api<{ hits: { sessionId: string; messageId: string | null }[] }>(
+      `/api/sessions/search?q=${encodeURIComponent("Alpha beta")}`,
+    );
+    expect(found.hits.filter((h) => h.sessionId === session.sessionId).map((h) => h.messageId)).toEqual([
+      final.info.id,
+    ]);
 
     expect(count(await exported(session.sessionId, "md"), "Alpha beta")).toBe(1);
     expect(count(await exported(session.sessionId, "json"), "Alpha beta")).toBe(1);
