@@ -103,6 +103,8 @@ describe("a retried step is one message", () => {
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r.superseded_by)).toEqual([rows[1]?.id, final.info.id, null]);
     expect(attempts.map((a) => a.messageId)).toEqual([rows[0]?.id, rows[1]?.id]);
+    const summary = await app.api<{ messageCount: number }>(`/api/sessions/${session.sessionId}`);
+    expect(summary.body.messageCount).toBe(2);
 
     const markdown = await exported(session.sessionId, "md");
     expect(count(markdown, answer)).toBe(1);
