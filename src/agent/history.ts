@@ -4,11 +4,11 @@
  * Contract:
  * - Compaction: the newest summary message replaces every message up to its `upToMessageId`; the model
  *   sees the summary first, then the messages after that point (the summary's own position is skipped).
- * - Attempts an automatic retry superseded (`supersededBy`) are left out (they are off the active branch
- *   anyway). Assistant steps that failed before finishing (status "error") are left out too: their
- *   content is incomplete (this also drops the failed attempts of chats stored before retries were
- *   superseded, which are still on their active branch). Stopped or interrupted steps are kept (the user saw them);
- *   their unfinished tool calls get an "interrupted" result so every call has a result.
+ * - Attempts an automatic retry superseded (`supersededBy`) are left out (they are off the active
+ *   branch anyway). Assistant steps that failed before finishing (status "error") are left out too:
+ *   their content is incomplete. (Chats stored before retries superseded their attempts have each
+ *   failed attempt on the branch; this rule keeps those out.) Stopped or interrupted steps are kept
+ *   (the user saw them); their unfinished tool calls get an "interrupted" result so every call has one.
  * - Guidance is sent as a user message marked as mid-task guidance.
  * - Images (attachments, tool screenshots) go as image content when the model has vision; otherwise a
  *   short note names the file.
