@@ -129,7 +129,7 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
     baseUrl: "",
     needsKey: false,
     local: false,
-    docsUrl: "https://platform.openai.com/docs/api-reference/chat",
+    // No vendor's docs: any server that speaks the chat completions API fits (the wizard explains it).
     suggestedModels: [],
   },
 ];

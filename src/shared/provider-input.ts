@@ -88,7 +88,8 @@ export const ProviderPreset = T.Object({
   needsKey: T.Boolean(),
   /** True for servers on this machine (Ollama, LM Studio): detected, no key. */
   local: T.Boolean(),
-  docsUrl: T.String(),
+  /** The service's own model list or docs; absent for the generic OpenAI-compatible choice. */
+  docsUrl: T.Optional(T.String()),
   /** Where to get a key, when one is needed. */
   keyUrl: T.Optional(T.String()),
   suggestedModels: T.Array(T.String()),

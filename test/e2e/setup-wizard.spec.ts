@@ -220,3 +220,41 @@ test("the wizard can be skipped and reopened from Settings", async ({ page, sage
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByTestId("setup-step-provider")).toBeVisible();
 });
+
+test("the connect step says where the key really goes; the custom choice links to no vendor", async ({
+  page,
+  request,
+  sage,
+}) => {
+  const { keyStorage } = JSON.parse(await apiGet(request, sage, "/api/providers")) as {
+    keyStorage: "keychain" | "encrypted-file";
+  };
+  await page.goto(sage.launchUrl);
+  await expect(page).toHaveURL(/\/setup$/);
+
+  // A cloud preset: its own key page, then where the key is stored, as the server reports it.
+  await page.getByTestId("preset-openai").click();
+  const hint = page.locator("#provider-api-key-hint");
+  await expect(hint).toContainText("Get a key at");
+  if (keyStorage === "encrypted-file") {
+    await expect(hint).toContainText("Stored encrypted in Sage's data folder");
+    await expect(hint).not.toContainText("keychain,");
+    await expect(page.getByTestId("key-storage-notice")).toBeVisible();
+  } else {
+    await expect(hint).toContainText("Stored in your system keychain");
+    await expect(page.getByTestId("key-storage-notice")).toHaveCount(0);
+  }
+  await page.getByTestId("setup-back").click();
+
+  // The custom server: a neutral explanation with example addresses, no link to any company's docs.
+  await page.getByTestId("preset-custom").click();
+  const connect = page.getByTestId("setup-step-connect");
+  await expect(page.getByTestId("custom-explainer")).toContainText("OpenAI chat completions API");
+  for (const example of ["Ollama", "LM Studio", "llama.cpp", "vLLM", "http://127.0.0.1:11434/v1"]) {
+    await expect(page.getByTestId("custom-explainer")).toContainText(example);
+  }
+  await expect(connect.locator("a[href^='http']")).toHaveCount(0);
+  await expect(hint).toContainText(
+    keyStorage === "encrypted-file" ? "Stored encrypted in Sage's data folder" : "system keychain",
+  );
+});

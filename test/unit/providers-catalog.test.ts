@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { detectLocalServers } from "../../src/providers/detect-local.ts";
 import { listModels, ModelListError } from "../../src/providers/model-catalog.ts";
+import { PROVIDER_PRESETS, presetById } from "../../src/providers/presets.ts";
 import { agentConfigIssues } from "../../src/shared/agent-input.ts";
 import { providerDraftIssues } from "../../src/shared/provider-input.ts";
 import { browserHeadedOf, environmentIssues } from "../../src/shared/settings.ts";
@@ -213,5 +214,17 @@ describe("shared validation (also run in the browser)", () => {
       true,
       false,
     ]);
+  });
+});
+
+describe("presets", () => {
+  test("the generic OpenAI-compatible choice points at no vendor's docs", () => {
+    const custom = presetById("custom");
+    expect(custom?.kind).toBe("openai-compatible");
+    expect(custom?.docsUrl).toBeUndefined();
+    // Every named service links to its own site.
+    for (const preset of PROVIDER_PRESETS.filter((p) => p.id !== "custom")) {
+      expect(preset.docsUrl).toStartWith("https://");
+    }
   });
 });

@@ -17,6 +17,14 @@ import { navigate } from "../lib/router.ts";
 import { loadAgents } from "../state/agents.ts";
 import { notifyError } from "../state/toasts.ts";
 
+/** Typical base URLs of servers that speak the OpenAI chat API, shown as text (no vendor's docs). */
+const CUSTOM_EXAMPLES: [string, string][] = [
+  ["Ollama", "http://127.0.0.1:11434/v1"],
+  ["LM Studio", "http://127.0.0.1:1234/v1"],
+  ["llama.cpp (llama-server)", "http://127.0.0.1:8080/v1"],
+  ["vLLM", "http://127.0.0.1:8000/v1"],
+];
+
 export function SetupPage() {
   const [presets] = createResource(() => providersApi.presets().then((result) => result.presets));
   const [local] = createResource(() =>
@@ -111,28 +119,50 @@ export function SetupPage() {
                   ← {t("setup.back")}
                 </button>
               </div>
-              <Show when={preset.docsUrl}>
-                <p class="m-0 text-xs text-muted">
-                  {t("setup.docs")}{" "}
-                  <a
-                    href={preset.docsUrl}
-                    target="_blank"
-                    rel="noreferrer noopener"
-                    class="text-accent"
-                    onClick={(event) => {
-                      // The window opens no new windows: hand the link to the system browser.
-                      event.preventDefault();
-                      openExternal(preset.docsUrl ?? "");
-                    }}
-                  >
-                    {preset.docsUrl}
-                  </a>
-                </p>
+              <Show
+                when={preset.docsUrl}
+                fallback={
+                  <div class="m-0 text-xs text-muted flex flex-col gap-1" data-testid="custom-explainer">
+                    <p class="m-0">{t("setup.customExplain")}</p>
+                    <ul class="m-0 pl-4 font-mono">
+                      <For each={CUSTOM_EXAMPLES}>
+                        {([name, url]) => (
+                          <li>
+                            <span class="font-sans">{name}:</span> {url}
+                          </li>
+                        )}
+                      </For>
+                    </ul>
+                  </div>
+                }
+              >
+                {(docsUrl) => (
+                  <p class="m-0 text-xs text-muted">
+                    {t("setup.docs")}{" "}
+                    <a
+                      href={docsUrl()}
+                      target="_blank"
+                      rel="noreferrer noopener"
+                      class="text-accent"
+                      onClick={(event) => {
+                        // The window opens no new windows: hand the link to the system browser.
+                        event.preventDefault();
+                        openExternal(docsUrl());
+                      }}
+                    >
+                      {docsUrl()}
+                    </a>
+                  </p>
+                )}
+              </Show>
+              <Show when={existing()?.keyStorage === "encrypted-file" && (preset.needsKey || preset.id === "custom")}>
+                <KeyStorageNotice storage="encrypted-file" />
               </Show>
               <ProviderForm
                 mode="setup"
                 preset={{ ...preset, baseUrl: detected(preset)?.baseUrl ?? preset.baseUrl }}
                 takenNames={existing()?.providers.map((provider) => provider.name) ?? []}
+                keyStorage={existing()?.keyStorage}
                 submitLabel={t("setup.finish")}
                 onSaved={async ({ provider, model, fastModel }) => {
                   await setupApi.complete(provider.id, model, fastModel);

@@ -9,6 +9,7 @@ import { createStore } from "solid-js/store";
 import type { ModelInfo, Provider, ProviderKind } from "../../../../src/shared/provider.ts";
 import {
   type ConnectionTestResult,
+  type KeyStorage,
   type ProviderDraft,
   type ProviderPreset,
   providerDraftIssues,
@@ -35,6 +36,8 @@ export function ProviderForm(props: {
   provider?: Provider;
   /** Names of the other providers (a duplicate is refused as the user types). */
   takenNames: string[];
+  /** Where the server keeps keys (GET /api/providers `keyStorage`); undefined while unknown. */
+  keyStorage?: KeyStorage;
   /** Called with the saved provider; in setup mode the caller finishes the setup with the model. */
   onSaved(done: ProviderFormDone): void | Promise<void>;
   onCancel?(): void;
@@ -232,9 +235,12 @@ export function ProviderForm(props: {
         hint={
           existing?.hasKey
             ? t("settings.provider.keySaved", { hint: existing.keyHint ?? "••••" })
-            : props.preset?.keyUrl
-              ? t("settings.provider.keyWhere", { url: props.preset.keyUrl })
-              : t("settings.provider.keyHint")
+            : [
+                props.preset?.keyUrl ? t("settings.provider.keyWhere", { url: props.preset.keyUrl }) : "",
+                t(`settings.provider.keyStored.${props.keyStorage ?? "unknown"}`),
+              ]
+                .filter(Boolean)
+                .join(" · ")
         }
         error={shown("apiKey") ?? serverFieldError("apiKey")}
       >

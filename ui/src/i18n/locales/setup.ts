@@ -20,6 +20,8 @@ export const setup = defineMessages({
     "setup.connectTo": "Connect to {name}",
     "setup.back": "Back",
     "setup.docs": "Models and documentation:",
+    "setup.customExplain":
+      "Enter the base URL of any server that answers the OpenAI chat completions API (it usually ends in /v1). Typical addresses when the server runs on this computer:",
     "setup.finish": "Start chatting",
   },
   zh: {
@@ -39,6 +41,8 @@ export const setup = defineMessages({
     "setup.connectTo": "连接 {name}",
     "setup.back": "返回",
     "setup.docs": "模型与文档：",
+    "setup.customExplain":
+      "填写任何兼容 OpenAI Chat Completions API 的服务的接口地址（通常以 /v1 结尾）。服务运行在本机时的常见地址：",
     "setup.finish": "开始对话",
   },
 });

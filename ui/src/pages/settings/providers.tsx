@@ -175,6 +175,7 @@ export function ProvidersSettings() {
                 mode="create"
                 preset={current.preset}
                 takenNames={names()}
+                keyStorage={data()?.keyStorage}
                 submitLabel={t("settings.providers.save")}
                 onCancel={() => setEditing(undefined)}
                 onSaved={async ({ provider }) => {
@@ -212,6 +213,7 @@ export function ProvidersSettings() {
                 provider={current.provider}
                 preset={presets()?.find((preset) => preset.id === current.provider.preset)}
                 takenNames={names(current.provider.id)}
+                keyStorage={data()?.keyStorage}
                 submitLabel={t("settings.save")}
                 onCancel={() => setEditing(undefined)}
                 onSaved={async ({ provider }) => {
