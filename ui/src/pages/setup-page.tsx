@@ -155,7 +155,11 @@ export function SetupPage() {
                   </p>
                 )}
               </Show>
-              <Show when={existing()?.keyStorage === "encrypted-file" && (preset.needsKey || preset.id === "custom")}>
+              <Show
+                when={
+                  existing()?.keyStorage === "encrypted-file" && (preset.needsKey || preset.id === "custom")
+                }
+              >
                 <KeyStorageNotice storage="encrypted-file" />
               </Show>
               <ProviderForm

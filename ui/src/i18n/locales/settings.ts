@@ -294,7 +294,8 @@ export const settings = defineMessages({
     "settings.provider.apiKey": "API 密钥",
     "settings.provider.apiKeyOptional": "API 密钥（可选）",
     "settings.provider.keyStored.keychain": "保存在系统钥匙串中，之后不再显示。",
-    "settings.provider.keyStored.encrypted-file": "加密保存在 Sage 的数据文件夹中（未找到系统钥匙串），之后不再显示。",
+    "settings.provider.keyStored.encrypted-file":
+      "加密保存在 Sage 的数据文件夹中（未找到系统钥匙串），之后不再显示。",
     "settings.provider.keyStored.unknown": "保存后不再显示。",
     "settings.provider.keyWhere": "在此获取密钥：{url}",
     "settings.provider.keySaved": "已保存密钥（{hint}）。输入新密钥即可替换。",
