@@ -11,7 +11,7 @@
  */
 import type { LanguageModel } from "ai";
 import type { AgentConfig } from "../shared/agent.ts";
-import type { Question } from "../shared/events.ts";
+import type { Question, TurnNotice } from "../shared/events.ts";
 import type { Message, ToolOutput, ToolStatus, Usage } from "../shared/parts.ts";
 import type { ModelInfo } from "../shared/provider.ts";
 import type { Answers, AnyTool, ApprovalDescription, ToolServices, Workspace } from "../tools/types.ts";
@@ -140,4 +140,6 @@ export interface TurnResult {
   status: "completed" | "stopped" | "error";
   reason?: string;
   usage: Usage;
+  /** Set when the turn did nothing visible and the user should be told why (see TurnNotice). */
+  notice?: TurnNotice;
 }

@@ -14,7 +14,7 @@
 import type { Database } from "bun:sqlite";
 import { compactNow } from "../agent/compaction.ts";
 import { runTurn } from "../agent/loop.ts";
-import type { ApprovalDecision, TurnInteraction, TurnRequest } from "../agent/types.ts";
+import type { ApprovalDecision, TurnInteraction, TurnRequest, TurnResult } from "../agent/types.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { becomeInteractive } from "../core/jit-policy.ts";
@@ -225,6 +225,7 @@ export class SessionRunner {
     let status: "completed" | "stopped" | "error" = "error";
     let reason: string | undefined;
     let usage: Usage | undefined;
+    let notice: TurnResult["notice"];
     try {
       await this.deps.skills.ready();
       const pinned = parsePinnedSkills(
@@ -285,6 +286,7 @@ export class SessionRunner {
       status = result.status;
       reason = result.reason;
       usage = result.usage;
+      notice = result.notice;
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
       reason = error instanceof Error ? error.message : String(error);
@@ -315,6 +317,7 @@ export class SessionRunner {
       status,
       reason,
       usage,
+      ...(notice ? { notice } : {}),
     });
     this.setStatus("idle");
     this.deps.onTurnEnded(this.sessionId, status, firstExchange);

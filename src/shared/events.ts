@@ -28,6 +28,25 @@ export const TurnStatus = T.Union([
 ]);
 export type TurnStatus = Static<typeof TurnStatus>;
 
+/**
+ * Why a turn that ran without a model answer (`/compact`) did nothing, for the chat to say so in the
+ * user's language: there are too few messages to summarise (with the numbers), or the summary request
+ * failed. Nothing in the conversation was changed in either case.
+ */
+export const TurnNotice = T.Union([
+  T.Object({
+    code: T.Literal("nothing-to-compact"),
+    /** Messages the model sees now, and how many of the newest ones compaction always keeps as they are. */
+    messages: T.Number(),
+    keptMessages: T.Number(),
+    /** Estimated tokens of the next request, and the budget at which Sage compacts on its own. */
+    tokens: T.Number(),
+    limit: T.Number(),
+  }),
+  T.Object({ code: T.Literal("compact-failed"), error: T.String() }),
+]);
+export type TurnNotice = Static<typeof TurnNotice>;
+
 export const Question = T.Object({
   id: T.String(),
   prompt: T.String(),
@@ -122,6 +141,7 @@ export const ServerEvents = {
     status: TurnStatus,
     reason: T.Optional(T.String()),
     usage: T.Optional(Usage),
+    notice: T.Optional(TurnNotice),
   }),
   "message.created": event("message.created", { message: MessageInfo }),
   "message.updated": event("message.updated", { message: MessageInfo }),

@@ -77,3 +77,37 @@ test("/compact leaves a summary that expands", async ({ chat, model, page }) => 
   // The originals are still there above it.
   await expect(chat.messages("user").first()).toContainText("Question number 1");
 });
+
+test("/compact in a short chat says why nothing happened, and loses nothing", async ({
+  chat,
+  model,
+  page,
+}) => {
+  await chat.newChat();
+  await model.enqueue({ text: "Short answer." });
+  await chat.exchange("A short question", "Short answer.");
+  const before = (await model.requests()).length;
+
+  await chat.send("/compact");
+  const notice = page.getByTestId("turn-notice");
+  await expect(notice).toBeVisible();
+  await expect(notice).toHaveAttribute("data-code", "nothing-to-compact");
+  await expect(notice).toContainText("Nothing to compact yet: the conversation is short.");
+  await expect(notice).toContainText(/It has 2 messages \(about [\d,]+ of [\d,]+ tokens\)/);
+  // An information line, not a red error box; the conversation is as it was; the model was not asked.
+  await expect(notice.locator(".text-danger")).toHaveCount(0);
+  await expect(page.getByTestId("compaction-part")).toHaveCount(0);
+  await expect(chat.messages()).toHaveCount(2);
+  await expect(chat.messages("user")).toHaveCount(1);
+  await expect(chat.messages("user")).toContainText("A short question");
+  expect((await model.requests()).length).toBe(before);
+
+  // It can be closed, and the next turn clears it by itself.
+  await page.getByTestId("turn-notice-dismiss").click();
+  await expect(notice).toHaveCount(0);
+  await chat.send("/compact");
+  await expect(notice).toBeVisible();
+  await model.enqueue({ text: "Another answer." });
+  await chat.exchange("Next question", "Another answer.");
+  await expect(notice).toHaveCount(0);
+});

@@ -213,15 +213,44 @@ describe("/compact", () => {
     session.socket.close();
   });
 
-  test("on a short session it says there is not enough to compact", async () => {
+  test("on a short session it says why nothing was compacted, with the numbers, and changes nothing", async () => {
     const session = await openSession(app);
     app.fake.enqueue({ text: "hi", usage: SMALL });
     await runTurn(session, "hello");
+    const before = await storedMessages(app, session.sessionId);
     const from = app.fake.requests.length;
     const end = await runTurn(session, "/compact");
     expect(end.status).toBe("completed");
-    expect(end.reason).toContain("not enough conversation");
+    expect(end.reason).toStartWith("Nothing to compact yet: the conversation is short");
+    // What the chat shows, in the user's language, comes from these numbers.
+    expect(end.notice).toEqual({
+      code: "nothing-to-compact",
+      messages: 2,
+      keptMessages: 6,
+      tokens: expect.any(Number),
+      limit: 2400,
+    });
+    if (end.notice?.code !== "nothing-to-compact") throw new Error("no notice");
+    expect(end.notice.tokens).toBeGreaterThan(0);
+    expect(end.notice.tokens).toBeLessThan(end.notice.limit);
+    expect(end.reason).toContain(`about ${end.notice.tokens} of 2400 tokens`);
     expect(modelRequests(app, from)).toHaveLength(0);
+    // Nothing lost, nothing added: the same messages, no summary, no "/compact" message.
+    expect(await storedMessages(app, session.sessionId)).toEqual(before);
+    session.socket.close();
+  });
+
+  test("when the summary request fails it says so and changes nothing", async () => {
+    const session = await openSession(app);
+    await longSession(session);
+    const before = await storedMessages(app, session.sessionId);
+    app.fake.enqueue({ error: { status: 400, message: "no summaries today" } });
+    const end = await runTurn(session, "/compact");
+    expect(end.status).toBe("completed");
+    expect(end.notice?.code).toBe("compact-failed");
+    expect(end.notice?.code === "compact-failed" && end.notice.error).toContain("no summaries today");
+    expect(end.reason).toStartWith("Could not compact: the summary request failed");
+    expect(await storedMessages(app, session.sessionId)).toEqual(before);
     session.socket.close();
   });
 });

@@ -9,7 +9,7 @@
  */
 import { batch } from "solid-js";
 import { createStore, produce, type SetStoreFunction } from "solid-js/store";
-import type { ServerEvent } from "../../../src/shared/events.ts";
+import type { ServerEvent, TurnNotice } from "../../../src/shared/events.ts";
 import type { Message } from "../../../src/shared/parts.ts";
 import {
   applyEvent,
@@ -25,7 +25,15 @@ export const PAGE_SIZE = 80;
 export interface OpenTranscript {
   state: TranscriptState;
   set: SetStoreFunction<TranscriptState>;
-  meta: { loading: boolean; loadingOlder: boolean; hasMore: boolean; error?: string; version: number };
+  meta: {
+    loading: boolean;
+    loadingOlder: boolean;
+    hasMore: boolean;
+    error?: string;
+    version: number;
+    /** Why the last turn did nothing (`/compact` with too little to compact); cleared by the next turn. */
+    notice?: TurnNotice;
+  };
   setMeta: SetStoreFunction<OpenTranscript["meta"]>;
 }
 
@@ -159,6 +167,8 @@ export function applyEvents(events: ServerEvent[]): void {
         void load(sessionId, entry); // another branch became active: reload its newest page
         continue;
       }
+      const notice = noticeAfter(list, entry.state.lastSeq, entry.meta.notice);
+      if (notice !== entry.meta.notice) entry.setMeta("notice", notice);
       entry.set(
         produce((state) => {
           for (const event of list) applyEvent(state, event);
@@ -166,6 +176,22 @@ export function applyEvents(events: ServerEvent[]): void {
       );
     }
   });
+}
+
+/** The notice to show after `events` (only those newer than `lastSeq` count): a turn's start clears it. */
+function noticeAfter(events: ServerEvent[], lastSeq: number, current: TurnNotice | undefined) {
+  let notice = current;
+  for (const event of events) {
+    if (event.seq <= lastSeq) continue;
+    if (event.type === "turn.started") notice = undefined;
+    if (event.type === "turn.ended") notice = event.notice;
+  }
+  return notice;
+}
+
+/** Hide the turn notice (the user closed it). */
+export function dismissNotice(sessionId: string): void {
+  open.get(sessionId)?.setMeta("notice", undefined);
 }
 
 /** Forget a session (deleted): its store is dropped. */

@@ -11,7 +11,7 @@ import { agentById, agents } from "../../state/agents.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
 import { createSession, ensureSession, sessions } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
-import { transcript } from "../../state/transcripts.ts";
+import { dismissNotice, transcript } from "../../state/transcripts.ts";
 import { startNewChat } from "../layout/sidebar.tsx";
 import { WorkspacePanel } from "../workspace/workspace-panel.tsx";
 import { ChatHeader } from "./chat-header.tsx";
@@ -20,6 +20,7 @@ import { EmptyState } from "./empty-state.tsx";
 import { MessageList } from "./message-list.tsx";
 import { QuestionCard } from "./question-card.tsx";
 import { TodoPanel } from "./todo-panel.tsx";
+import { TurnNoticeLine } from "./turn-notice.tsx";
 
 export function ChatPage(props: { sessionId?: string; focusMessageId?: string }) {
   return (
@@ -170,6 +171,11 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
         </Switch>
         <div class="shrink-0 flex flex-col gap-1">
           <TodoPanel todos={open.state.todos} />
+          <Show when={open.meta.notice}>
+            {(notice) => (
+              <TurnNoticeLine notice={notice()} onDismiss={() => dismissNotice(props.sessionId)} />
+            )}
+          </Show>
           <Show when={open.state.retry}>{(retry) => <RetryNotice retry={retry()} />}</Show>
           <Show when={open.state.queued.length > 0}>
             <ul

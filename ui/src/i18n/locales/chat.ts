@@ -61,6 +61,11 @@ export const chat = defineMessages({
     "chat.summary": "Earlier conversation summarised ({count} messages)",
     "chat.showSummary": "Show summary",
     "chat.undoFiles": "Undo file changes",
+    "chat.notice.nothingToCompact": "Nothing to compact yet: the conversation is short.",
+    "chat.notice.nothingToCompactWhy":
+      "It has {messages} messages (about {tokens} of {limit} tokens), and the newest {kept} are always kept as they are. Nothing was changed; Sage compacts on its own when the conversation nears the limit.",
+    "chat.notice.compactFailed": "Could not compact.",
+    "chat.notice.compactFailedWhy": "The summary request failed ({error}). Nothing was changed.",
     "chat.turnStatus.running": "Sage is working…",
     "chat.turnStatus.done": "Sage finished.",
     "chat.turnStatus.stopped": "Stopped.",
@@ -169,6 +174,11 @@ export const chat = defineMessages({
     "chat.summary": "较早的对话已总结（{count} 条消息）",
     "chat.showSummary": "查看总结",
     "chat.undoFiles": "撤销文件修改",
+    "chat.notice.nothingToCompact": "暂无可压缩的内容：对话还很短。",
+    "chat.notice.nothingToCompactWhy":
+      "对话共有 {messages} 条消息（约 {tokens} / {limit} 个 token），最新的 {kept} 条总是原样保留。未做任何改动；对话接近上限时 Sage 会自动压缩。",
+    "chat.notice.compactFailed": "无法压缩。",
+    "chat.notice.compactFailedWhy": "生成摘要的请求失败（{error}）。未做任何改动。",
     "chat.turnStatus.running": "Sage 正在工作…",
     "chat.turnStatus.done": "Sage 已完成。",
     "chat.turnStatus.stopped": "已停止。",
