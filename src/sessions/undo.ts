@@ -14,8 +14,13 @@
  *   Changes made outside snapshotting tools (the shell, the user's editor) cannot be detected.
  * - Refused (`ConflictError`) while a turn runs in the session; `NotFoundError` for an unknown session
  *   or a turn of another session.
- * - On success a `workspace.changed` event names the restored and deleted paths (workspace-relative).
- *   The snapshots stay: undoing the same turn again only repeats what is needed.
+ * - On success a `workspace.changed` event names the restored and deleted paths (workspace-relative),
+ *   and a turn that changed files is marked undone (`turns.undone_at`, reported as `undoneAt`) so the
+ *   chat stops offering its Undo. The snapshots stay: undoing the same turn again only repeats what is
+ *   needed.
+ *
+ * `turnFileChanges` lists, per turn of a session that changed files, what its Undo would restore and
+ * whether it was already used.
  */
 import type { Database } from "bun:sqlite";
 import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,7 +28,7 @@ import { dirname } from "node:path";
 import type { AgentRepository } from "../agents/repository.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
-import type { UndoReport } from "../shared/tools-api.ts";
+import type { TurnFileChanges, UndoReport } from "../shared/tools-api.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { Workspace } from "../tools/types.ts";
 import type { SessionRepository } from "./repository.ts";
@@ -98,6 +103,11 @@ export function undoTurn(deps: UndoDeps, request: UndoRequest): UndoReport {
     else report[outcome].push(path);
   }
 
+  if (snapshots.length > 0) {
+    const undoneAt = Date.now();
+    deps.db.query("UPDATE turns SET undone_at = ? WHERE id = ?").run(undoneAt, request.turnId);
+    report.undoneAt = undoneAt;
+  }
   const changed = [...report.restored, ...report.deleted];
   if (changed.length > 0) {
     deps.events.append({
@@ -108,6 +118,34 @@ export function undoTurn(deps: UndoDeps, request: UndoRequest): UndoReport {
     });
   }
   return report;
+}
+
+/** The session's turns that changed files, oldest first: the files (workspace-relative) and undone_at. */
+export function turnFileChanges(
+  deps: Pick<UndoDeps, "db" | "paths" | "repo" | "agents">,
+  sessionId: string,
+): TurnFileChanges[] {
+  const session = deps.repo.getSession(sessionId);
+  const workspace = workspaceFor(deps.paths, deps.agents.find(session.agentId) ?? deps.agents.defaultAgent());
+  // Only the columns before `content`: a large snapshot's blob is never read here.
+  const rows = deps.db
+    .query(
+      `SELECT t.id AS turn_id, t.undone_at, s.path, s.existed
+       FROM turns t JOIN file_snapshots s ON s.turn_id = t.id
+       WHERE t.session_id = ?
+       ORDER BY t.started_at, t.id, s.path`,
+    )
+    .all(sessionId) as { turn_id: string; undone_at: number | null; path: string; existed: number }[];
+  const turns = new Map<string, TurnFileChanges>();
+  for (const row of rows) {
+    let turn = turns.get(row.turn_id);
+    if (!turn) {
+      turn = { turnId: row.turn_id, files: [], undoneAt: row.undone_at };
+      turns.set(row.turn_id, turn);
+    }
+    turn.files.push({ path: displayPath(workspace, row.path), created: row.existed === 0 });
+  }
+  return [...turns.values()];
 }
 
 /**

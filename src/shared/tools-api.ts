@@ -10,6 +10,7 @@
  * - GET  /api/audit?limit&before&tool&sessionId -> AuditPage (newest first)
  * - POST /api/sessions/:id/turns/:turnId/undo { force? } -> UndoReport (409 when newer turns changed
  *   the same files, unless force)
+ * - GET  /api/sessions/:id/file-changes        -> { turns: TurnFileChanges[] } (turns that changed files)
  */
 import type { ApprovalRule } from "./agent.ts";
 
@@ -142,4 +143,22 @@ export interface UndoReport {
   unchanged: string[];
   /** Files that could not be restored, and why (too large to snapshot, now a folder, ...). */
   notRestorable: { path: string; reason: string }[];
+  /** When the turn was marked undone (absent for a turn that changed no files). */
+  undoneAt?: number;
+}
+
+/** A file a turn changed, as its Undo would treat it. */
+export interface TurnChangedFile {
+  /** Workspace-relative path. */
+  path: string;
+  /** The turn created it: undo deletes it (else undo puts its old content back). */
+  created: boolean;
+}
+
+/** One turn's file changes (what its Undo would restore) and whether Undo was already used. */
+export interface TurnFileChanges {
+  turnId: string;
+  files: TurnChangedFile[];
+  /** When the user undid this turn, or null. */
+  undoneAt: number | null;
 }

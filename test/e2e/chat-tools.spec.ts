@@ -149,11 +149,26 @@ test("write_file and edit_file: the approval shows the diff, the card keeps it, 
   };
   expect(await fileText()).toBe("alpha\ngamma\n");
 
-  // Undo the last turn's file changes from its footer.
-  const footer = page.getByTestId("turn-footer").last();
+  // Each turn's Undo says what it will restore: the first created the file, the second changed it.
+  const footers = page.getByTestId("turn-footer");
+  await expect(footers.first().getByTestId("undo-files")).toHaveText(
+    "Undo: restore 1 file changed by this turn: notes/plan.md (new)",
+  );
+  const footer = footers.last();
+  await expect(footer.getByTestId("undo-files")).toHaveText(
+    "Undo: restore 1 file changed by this turn: notes/plan.md",
+  );
   await footer.getByTestId("undo-files").click();
-  await expect(page.getByTestId("toast").filter({ hasText: "Undo file changes: 1" })).toBeVisible();
+  await expect(
+    page.getByTestId("toast").filter({ hasText: "Undone, back as before the turn: notes/plan.md" }),
+  ).toBeVisible();
   await expect.poll(fileText).toBe("alpha\nbeta\n");
+  // Used once, the button is gone, also after a reload; the other turn still offers its own.
+  await expect(footer.getByTestId("undo-files")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId("turn-footer")).toHaveCount(2);
+  await expect(page.getByTestId("turn-footer").first().getByTestId("undo-files")).toBeVisible();
+  await expect(page.getByTestId("turn-footer").last().getByTestId("undo-files")).toHaveCount(0);
 });
 
 test("deny with a reason: the card says denied and the model hears why", async ({ chat, model }) => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { UndoReport } from "../../src/shared/tools-api.ts";
+import type { TurnFileChanges, UndoReport } from "../../src/shared/tools-api.ts";
 import { startTestApp, type TestApp } from "./runtime-harness.ts";
 import { ended, openSession, type Subscribed, submit, workspaceRoot } from "./runtime-helpers.ts";
 
@@ -62,6 +62,10 @@ function undo(sessionId: string, turnId: string, force?: boolean) {
   });
 }
 
+function fileChanges(sessionId: string) {
+  return app.api<{ turns: TurnFileChanges[] } & ErrorBody>(`/api/sessions/${sessionId}/file-changes`);
+}
+
 describe("undo a turn", () => {
   test("files written, edited, created and deleted by the turn are put back; an event names them", async () => {
     put("u1/edit.txt", "line one\nline two\n");
@@ -88,9 +92,30 @@ describe("undo a turn", () => {
     expect(read("u1/edit.txt")).toBe("line one\nline 2, edited\n");
     expect(read("u1/gone.txt")).toBeNull();
 
+    // What Undo will do, before it is used.
+    const offered = await fileChanges(session.sessionId);
+    expect(offered.status).toBe(200);
+    expect(offered.body.turns).toEqual([
+      {
+        turnId,
+        undoneAt: null,
+        files: [
+          { path: "u1/edit.txt", created: false },
+          { path: "u1/gone.txt", created: false },
+          { path: "u1/new/created.txt", created: true },
+          { path: "u1/over.txt", created: false },
+        ],
+      },
+    ]);
+
     const { status, body } = await undo(session.sessionId, turnId);
     expect(status).toBe(200);
     expect(body.turnId).toBe(turnId);
+    expect(body.undoneAt).toBeNumber();
+    // Marked undone in the database: the chat no longer offers it, also after a reload.
+    expect((await fileChanges(session.sessionId)).body.turns).toEqual([
+      { ...offered.body.turns[0], undoneAt: body.undoneAt } as TurnFileChanges,
+    ]);
     expect(body.restored.sort()).toEqual(["u1/edit.txt", "u1/gone.txt", "u1/over.txt"]);
     expect(body.deleted).toEqual(["u1/new/created.txt"]);
     expect(body.notRestorable).toEqual([]);
@@ -206,6 +231,8 @@ describe("undo a turn", () => {
     });
     await Bun.sleep(50);
     expect(session.socket.ofType("workspace.changed")).toHaveLength(before);
+    // Only the turn that changed files is listed; the quiet one offers no Undo.
+    expect((await fileChanges(session.sessionId)).body.turns.map((turn) => turn.turnId)).toEqual([turnId]);
     session.socket.close();
   });
 
@@ -217,6 +244,8 @@ describe("undo a turn", () => {
     await ended(one, turn.turnId);
 
     expect((await undo("ses_missing", turn.turnId)).status).toBe(404);
+    expect((await fileChanges("ses_missing")).status).toBe(404);
+    expect((await fileChanges(one.sessionId)).body.turns).toEqual([]);
     const missingTurn = await undo(one.sessionId, "trn_missing");
     expect(missingTurn.status).toBe(404);
     expect(missingTurn.body.error.message).toContain("trn_missing");

@@ -1,8 +1,11 @@
 /** Chat actions that go to the server (HTTP), with errors shown as toasts. */
+
+import type { UndoReport } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
 import { api } from "../../lib/api.ts";
 import { newClientTurnId } from "../../state/connection.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
+import { markUndone } from "../../state/turn-changes.ts";
 
 async function attempt(run: () => Promise<unknown>): Promise<boolean> {
   try {
@@ -56,16 +59,38 @@ export async function siblingOf(
   }
 }
 
-export async function undoTurnFiles(sessionId: string, turnId: string): Promise<void> {
+/** Undo a turn's file changes; says what was put back (and what could not be); true when it ran. */
+export async function undoTurnFiles(sessionId: string, turnId: string): Promise<boolean> {
   try {
-    const result = await api<{ restored: string[]; deleted: string[]; skipped?: string[] }>(
-      `/api/sessions/${sessionId}/turns/${turnId}/undo`,
-      { method: "POST", json: {} },
+    const result = await api<UndoReport>(`/api/sessions/${sessionId}/turns/${turnId}/undo`, {
+      method: "POST",
+      json: {},
+    });
+    markUndone(sessionId, turnId, result.undoneAt ?? Date.now());
+    const done = [...result.restored, ...result.deleted];
+    notify(
+      done.length > 0
+        ? t("chat.undo.done", { count: done.length, files: fileList(done) })
+        : t("chat.undo.nothing"),
     );
-    notify(`${t("chat.undoFiles")}: ${result.restored.length + result.deleted.length}`);
+    if (result.notRestorable.length > 0) {
+      notifyError(
+        t("chat.undo.notRestorable", {
+          files: result.notRestorable.map((file) => `${file.path}: ${file.reason}`).join("; "),
+        }),
+      );
+    }
+    return true;
   } catch (error) {
     notifyError((error as Error).message);
+    return false;
   }
+}
+
+/** "a.ts, b.md, c.txt +2 more": a few names, then how many others. */
+export function fileList(paths: string[], shown = 3): string {
+  const names = paths.slice(0, shown).join(", ");
+  return paths.length > shown ? `${names} ${t("chat.undo.more", { count: paths.length - shown })}` : names;
 }
 
 export async function copyText(text: string): Promise<void> {

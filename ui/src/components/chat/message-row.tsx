@@ -6,10 +6,12 @@
  */
 import { createMemo, For, Match, Show, Switch } from "solid-js";
 import type { MessageInfo, Part, ToolPart } from "../../../../src/shared/parts.ts";
+import type { TurnChangedFile } from "../../../../src/shared/tools-api.ts";
 import type { TranscriptState } from "../../../../src/shared/transcript.ts";
 import { t } from "../../i18n/index.ts";
+import { turnChanges } from "../../state/turn-changes.ts";
 import { Markdown } from "../markdown/markdown.tsx";
-import { copyText, regenerate, siblingOf, switchVersion, undoTurnFiles } from "./actions.ts";
+import { copyText, fileList, regenerate, siblingOf, switchVersion, undoTurnFiles } from "./actions.ts";
 import { ReasoningPart } from "./parts/reasoning-part.tsx";
 import { CompactionNotice, ErrorNotice, FileChip, RetriedNotice } from "./parts/simple-parts.tsx";
 import { ToolCard } from "./parts/tool-card.tsx";
@@ -241,6 +243,21 @@ function TurnFooter(props: { info: MessageInfo; index: number; ctx: RowContext }
   const firstAssistant = () => turnMessages()[0];
   const userMessageId = () => findTurnUserMessage(props.ctx.state, props.info, props.index);
   const busy = () => props.ctx.state.turnId !== null;
+  // What Undo would restore, from the server (asked only once the turn is over and only for a turn
+  // whose tools wrote files); gone once used.
+  const undoable = createMemo(() => {
+    const turnId = props.info.turnId;
+    if (!turnId || !changedFiles() || busy()) return undefined;
+    const changes = turnChanges(props.ctx.sessionId, turnId);
+    return changes && changes.files.length > 0 && changes.undoneAt === null ? changes : undefined;
+  });
+  const undoLabel = (files: TurnChangedFile[]) =>
+    t(files.length === 1 ? "chat.undo.labelOne" : "chat.undo.labelMany", {
+      count: files.length,
+      files: fileList(
+        files.map((file) => (file.created ? t("chat.undo.newFile", { path: file.path }) : file.path)),
+      ),
+    });
   return (
     <div class="flex items-center gap-1 mt-1 text-xs text-muted" data-testid="turn-footer">
       <Show when={firstAssistant()}>{(first) => <Versions info={first()} ctx={props.ctx} />}</Show>
@@ -263,15 +280,18 @@ function TurnFooter(props: { info: MessageInfo; index: number; ctx: RowContext }
           {t("chat.regenerate")}
         </button>
       </Show>
-      <Show when={changedFiles() && props.info.turnId && !busy()}>
-        <button
-          type="button"
-          class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
-          onClick={() => void undoTurnFiles(props.ctx.sessionId, props.info.turnId as string)}
-          data-testid="undo-files"
-        >
-          {t("chat.undoFiles")}
-        </button>
+      <Show when={undoable()}>
+        {(changes) => (
+          <button
+            type="button"
+            class="btn-ghost py-0.5 px-1.5 text-xs text-muted min-w-0 max-w-md"
+            title={`${undoLabel(changes().files)}\n${t("chat.undo.explain")}`}
+            onClick={() => void undoTurnFiles(props.ctx.sessionId, changes().turnId)}
+            data-testid="undo-files"
+          >
+            <span class="truncate">{undoLabel(changes().files)}</span>
+          </button>
+        )}
       </Show>
       <Show when={usage().input + usage().output > 0}>
         <span class="ml-auto tabular-nums" data-testid="turn-usage">

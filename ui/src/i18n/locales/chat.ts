@@ -60,7 +60,15 @@ export const chat = defineMessages({
     "chat.nextVersion": "Next version",
     "chat.summary": "Earlier conversation summarised ({count} messages)",
     "chat.showSummary": "Show summary",
-    "chat.undoFiles": "Undo file changes",
+    "chat.undo.labelOne": "Undo: restore 1 file changed by this turn: {files}",
+    "chat.undo.labelMany": "Undo: restore {count} files changed by this turn: {files}",
+    "chat.undo.newFile": "{path} (new)",
+    "chat.undo.more": "+{count} more",
+    "chat.undo.explain":
+      "Files the turn changed get their content from before it back; files it created (new) are deleted. Changes made by shell commands are not undone.",
+    "chat.undo.done": "Undone, back as before the turn: {files}",
+    "chat.undo.nothing": "Nothing to undo: the files are already as they were before the turn.",
+    "chat.undo.notRestorable": "Could not restore {files}",
     "chat.notice.nothingToCompact": "Nothing to compact yet: the conversation is short.",
     "chat.notice.nothingToCompactWhy":
       "It has {messages} messages (about {tokens} of {limit} tokens), and the newest {kept} are always kept as they are. Nothing was changed; Sage compacts on its own when the conversation nears the limit.",
@@ -173,7 +181,15 @@ export const chat = defineMessages({
     "chat.nextVersion": "下一版",
     "chat.summary": "较早的对话已总结（{count} 条消息）",
     "chat.showSummary": "查看总结",
-    "chat.undoFiles": "撤销文件修改",
+    "chat.undo.labelOne": "撤销：恢复本轮修改的 1 个文件：{files}",
+    "chat.undo.labelMany": "撤销：恢复本轮修改的 {count} 个文件：{files}",
+    "chat.undo.newFile": "{path}（新建）",
+    "chat.undo.more": "等另外 {count} 个",
+    "chat.undo.explain":
+      "本轮修改过的文件恢复为修改前的内容；本轮新建的文件将被删除。Shell 命令所做的更改不会撤销。",
+    "chat.undo.done": "已撤销，恢复为本轮之前的状态：{files}",
+    "chat.undo.nothing": "无需撤销：文件已是本轮之前的状态。",
+    "chat.undo.notRestorable": "无法恢复 {files}",
     "chat.notice.nothingToCompact": "暂无可压缩的内容：对话还很短。",
     "chat.notice.nothingToCompactWhy":
       "对话共有 {messages} 条消息（约 {tokens} / {limit} 个 token），最新的 {kept} 条总是原样保留。未做任何改动；对话接近上限时 Sage 会自动压缩。",
