@@ -12,8 +12,10 @@
  *   when they exit, when `kill` is called, or when `dispose()` runs (session end, app quit), which
  *   stops every running job and waits until they are gone. A disposed registry refuses new jobs.
  * - `subscribe` reports every state change (start, exit) so the UI can show live job badges.
+ * - `peekOutput` shows the end of the output to people (the jobs view) without moving the read cursor.
  */
 
+import type { ShellJobInfo, ShellJobState } from "../shared/shell-jobs.ts";
 import type { OutputLimits } from "./shell-output.ts";
 import {
   describeOutcome,
@@ -22,31 +24,11 @@ import {
   type ShellProcess,
   startShellProcess,
 } from "./shell-process.ts";
-import type { SandboxMode } from "./types.ts";
 
-export type ShellJobState = "running" | "exited" | "killed" | "timed_out";
+export type { ShellJobState };
 
-/** A plain copy of a job's state, safe to send to the UI or the model. */
-export interface ShellJobSnapshot {
-  id: string;
-  command: string;
-  /** The short label given by the model, if any. */
-  description?: string;
-  cwd: string;
-  sandbox: SandboxMode;
-  pid: number;
-  state: ShellJobState;
-  exitCode: number | null;
-  signal: string | null;
-  /** One line for people and the model: "running", "exit code 0", "killed on request (...)". */
-  summary: string;
-  startedAt: number;
-  endedAt: number | null;
-  /** Characters of output produced so far (including any dropped from the middle). */
-  outputChars: number;
-  /** Characters produced since the last `readOutput`. */
-  unreadChars: number;
-}
+/** A plain copy of a job's state (see src/shared/shell-jobs.ts). */
+export type ShellJobSnapshot = ShellJobInfo;
 
 export interface ShellJobOutput {
   job: ShellJobSnapshot;
@@ -154,6 +136,17 @@ export class ShellJobs {
 
   status(id: string): ShellJobSnapshot {
     return this.#snapshot(this.#get(id));
+  }
+
+  /**
+   * The last `tailChars` characters still held (with a marker where output was dropped), for people
+   * watching the job; unlike `readOutput` it leaves the model's read cursor alone.
+   */
+  peekOutput(id: string, tailChars: number): ShellJobOutput {
+    const record = this.#get(id);
+    const output = record.process.output;
+    const slice = output.readFrom(Math.max(0, output.totalChars - Math.max(0, tailChars)));
+    return { job: this.#snapshot(record), text: slice.text, omittedChars: slice.omittedChars };
   }
 
   /** Output since the previous read (or all that is held, with `fromStart`); moves the read cursor. */

@@ -5,6 +5,7 @@
 import { loadAiSdk } from "../agent/ai-sdk.ts";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
+import type { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
 import type { ClientMessageOf } from "../shared/client-messages.ts";
 import type { LiveState, TodoItem } from "../shared/events.ts";
@@ -202,6 +203,15 @@ export class SessionManager implements SessionCommands {
     const head = this.deps.repo.newestLeafUnder(messageId);
     this.deps.repo.setHead(sessionId, head);
     this.deps.events.append({ type: "session.head.changed", sessionId, headId: head });
+  }
+
+  /**
+   * The session's background shell jobs, or undefined when it has none (no runner yet: nothing ran
+   * since Sage started). `NotFoundError` for an unknown or deleted session.
+   */
+  shellJobs(sessionId: string): ShellJobs | undefined {
+    this.deps.repo.getSession(sessionId);
+    return this.runners.get(sessionId)?.shellJobs;
   }
 
   isRunning(sessionId: string): boolean {

@@ -10,6 +10,7 @@ import { providerRoutes } from "./providers.ts";
 import { sessionRoutes } from "./sessions.ts";
 import { settingsRoutes } from "./settings.ts";
 import { setupRoutes } from "./setup.ts";
+import { shellJobRoutes } from "./shell-jobs.ts";
 import { skillRoutes } from "./skills.ts";
 import { toolRoutes } from "./tools.ts";
 import { turnUndoRoutes } from "./turn-undo.ts";
@@ -24,6 +25,7 @@ export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[]
     toolRoutes(app),
     approvalRoutes(app),
     turnUndoRoutes(app),
+    shellJobRoutes(app),
     workspaceRoutes(app),
     providerRoutes(app),
     agentRoutes(app),
