@@ -93,7 +93,9 @@ test("/compact in a short chat says why nothing happened, and loses nothing", as
   await expect(notice).toBeVisible();
   await expect(notice).toHaveAttribute("data-code", "nothing-to-compact");
   await expect(notice).toContainText("Nothing to compact yet: the conversation is short.");
-  await expect(notice).toContainText(/It has 2 messages \(about [\d,]+ of [\d,]+ tokens\)/);
+  await expect(notice).toContainText(
+    /older than the newest 6, and this chat has 2 \(about [\d,]+ of [\d,]+ tokens\)/,
+  );
   // An information line, not a red error box; the conversation is as it was; the model was not asked.
   await expect(notice.locator(".text-danger")).toHaveCount(0);
   await expect(page.getByTestId("compaction-part")).toHaveCount(0);

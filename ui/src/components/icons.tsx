@@ -35,6 +35,11 @@ export const SendIcon = (p: { size?: number }) => (
     <path d="M5 12h14M13 6l6 6-6 6" />
   </Svg>
 );
+export const TerminalIcon = (p: { size?: number }) => (
+  <Svg size={p.size}>
+    <path d="M4 17l6-5-6-5M12 19h8" />
+  </Svg>
+);
 export const DownloadIcon = (p: { size?: number }) => (
   <Svg size={p.size}>
     <path d="M12 4v12M6 10l6 6 6-6M5 20h14" />

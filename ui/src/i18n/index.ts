@@ -6,13 +6,14 @@
 import { createSignal } from "solid-js";
 import { app } from "./locales/app.ts";
 import { chat } from "./locales/chat.ts";
+import { jobs } from "./locales/jobs.ts";
 import { settings } from "./locales/settings.ts";
 import { setup } from "./locales/setup.ts";
 import { skills } from "./locales/skills.ts";
 import { tools } from "./locales/tools.ts";
 import { workspace } from "./locales/workspace.ts";
 
-const tables = [app, chat, settings, skills, tools, setup, workspace] as const;
+const tables = [app, chat, jobs, settings, skills, tools, setup, workspace] as const;
 
 type Table = (typeof tables)[number];
 /** Every key of every feature table (distributes over the union of tables). */

@@ -1,4 +1,7 @@
-/** The chat's header: title (double-click to rename), agent, export, and the workspace panel toggle. */
+/**
+ * The chat's header: title (double-click to rename), agent, export, the background jobs view (when the
+ * session has jobs) and the workspace panel toggle.
+ */
 import { createSignal, Show } from "solid-js";
 import type { SessionSummary } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
@@ -6,7 +9,7 @@ import { api } from "../../lib/api.ts";
 import { saveFromUrl } from "../../lib/save-file.ts";
 import { upsertSession } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
-import { DownloadIcon, PanelIcon } from "../icons.tsx";
+import { DownloadIcon, PanelIcon, TerminalIcon } from "../icons.tsx";
 
 export function ChatHeader(props: {
   sessionId: string;
@@ -15,6 +18,8 @@ export function ChatHeader(props: {
   agentId?: string;
   onToggleWorkspace?: () => void;
   workspaceOpen?: boolean;
+  /** Opens the background jobs view; absent while the session has no jobs. */
+  onOpenJobs?: () => void;
 }) {
   const [renaming, setRenaming] = createSignal(false);
   // Runs once per edit: Enter or blur saves; Escape closes the box first, so the blur that follows
@@ -83,6 +88,17 @@ export function ChatHeader(props: {
       >
         <DownloadIcon size={14} /> JSON
       </button>
+      <Show when={props.onOpenJobs}>
+        <button
+          type="button"
+          class="btn-ghost text-xs"
+          title={t("jobs.open")}
+          onClick={() => props.onOpenJobs?.()}
+          data-testid="open-jobs-header"
+        >
+          <TerminalIcon size={14} /> {t("jobs.open")}
+        </button>
+      </Show>
       <Show when={props.onToggleWorkspace}>
         <button
           type="button"

@@ -10,6 +10,7 @@ import { navigate } from "../../lib/router.ts";
 import { agentById, agents } from "../../state/agents.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
 import { createSession, ensureSession, sessions } from "../../state/sessions.ts";
+import { openJobsView, sessionHasJobs } from "../../state/shell-jobs.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { dismissNotice, transcript } from "../../state/transcripts.ts";
 import { startNewChat } from "../layout/sidebar.tsx";
@@ -17,6 +18,7 @@ import { WorkspacePanel } from "../workspace/workspace-panel.tsx";
 import { ChatHeader } from "./chat-header.tsx";
 import { Composer } from "./composer.tsx";
 import { EmptyState } from "./empty-state.tsx";
+import { JobsDialog } from "./jobs-dialog.tsx";
 import { MessageList } from "./message-list.tsx";
 import { QuestionCard } from "./question-card.tsx";
 import { TodoPanel } from "./todo-panel.tsx";
@@ -143,7 +145,9 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
           agentId={agentId()}
           onToggleWorkspace={toggleWorkspace}
           workspaceOpen={workspaceOpen()}
+          onOpenJobs={sessionHasJobs(props.sessionId) ? () => openJobsView(props.sessionId) : undefined}
         />
+        <JobsDialog sessionId={props.sessionId} />
         <div class="sr-only" role="status" aria-live="polite" data-testid="turn-status">
           {statusText()}
         </div>

@@ -71,7 +71,7 @@ export const chat = defineMessages({
     "chat.undo.notRestorable": "Could not restore {files}",
     "chat.notice.nothingToCompact": "Nothing to compact yet: the conversation is short.",
     "chat.notice.nothingToCompactWhy":
-      "It has {messages} messages (about {tokens} of {limit} tokens), and the newest {kept} are always kept as they are. Nothing was changed; Sage compacts on its own when the conversation nears the limit.",
+      "Compaction summarises the messages older than the newest {kept}, and this chat has {messages} (about {tokens} of {limit} tokens). Nothing was changed; Sage compacts on its own as the conversation nears the limit.",
     "chat.notice.compactFailed": "Could not compact.",
     "chat.notice.compactFailedWhy": "The summary request failed ({error}). Nothing was changed.",
     "chat.turnStatus.running": "Sage is working…",
@@ -192,7 +192,7 @@ export const chat = defineMessages({
     "chat.undo.notRestorable": "无法恢复 {files}",
     "chat.notice.nothingToCompact": "暂无可压缩的内容：对话还很短。",
     "chat.notice.nothingToCompactWhy":
-      "对话共有 {messages} 条消息（约 {tokens} / {limit} 个 token），最新的 {kept} 条总是原样保留。未做任何改动；对话接近上限时 Sage 会自动压缩。",
+      "压缩只总结最新 {kept} 条之前的消息，而本对话共有 {messages} 条（约 {tokens} / {limit} 个 token）。未做任何改动；对话接近上限时 Sage 会自动压缩。",
     "chat.notice.compactFailed": "无法压缩。",
     "chat.notice.compactFailedWhy": "生成摘要的请求失败（{error}）。未做任何改动。",
     "chat.turnStatus.running": "Sage 正在工作…",

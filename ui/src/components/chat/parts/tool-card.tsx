@@ -3,11 +3,12 @@
  * its status with duration, live output while it runs, the result when done, and — when the policy
  * asks — the approval prompt inline.
  */
-import { createSignal, For, Match, Show, Switch } from "solid-js";
+import { createEffect, createSignal, For, Match, Show, Switch } from "solid-js";
 import { TOOL_STOPPED_ERROR, type ToolPart } from "../../../../../src/shared/parts.ts";
 import type { PendingApproval } from "../../../../../src/shared/transcript.ts";
 import { type MessageKey, t } from "../../../i18n/index.ts";
 import { inNativeWindow } from "../../../lib/env.ts";
+import { noteJob, openJobsView } from "../../../state/shell-jobs.ts";
 import { fileUrl, openInFileManager } from "../../workspace/workspace-api.ts";
 import { ApprovalPrompt } from "../approval-prompt.tsx";
 import { DiffView, diffStat } from "./diff-view.tsx";
@@ -68,11 +69,18 @@ export function ToolCard(props: {
     props.part.status === "awaiting-approval" ||
     props.part.status === "pending";
   const stopped = () => props.part.status === "error" && props.part.error === TOOL_STOPPED_ERROR;
+  const details = () => props.part.output?.details ?? {};
+  // A shell command started with background: true returns at once; the job runs on (see the jobs view).
+  const backgroundJob = () =>
+    props.part.tool === "shell" && details().background === true && typeof details().jobId === "string"
+      ? (details().jobId as string)
+      : undefined;
   const [open, setOpen] = createSignal<boolean | undefined>();
   const expanded = () =>
     open() ??
     (active() ||
       props.part.status === "error" ||
+      backgroundJob() !== undefined ||
       FILE_TOOLS.has(props.part.tool) ||
       // A screenshot is the point of its card: shown as a thumbnail without a click.
       (props.part.output?.images?.length ?? 0) > 0);
@@ -80,8 +88,10 @@ export function ToolCard(props: {
     props.part.startedAt && props.part.endedAt
       ? `${((props.part.endedAt - props.part.startedAt) / 1000).toFixed(1)}s`
       : "";
-  const details = () => props.part.output?.details ?? {};
   const stat = () => (typeof details().diff === "string" ? diffStat(details().diff as string) : undefined);
+  createEffect(() => {
+    if (backgroundJob()) noteJob(props.sessionId);
+  });
 
   return (
     <div
@@ -105,16 +115,34 @@ export function ToolCard(props: {
             </span>
           )}
         </Show>
-        <span
-          class={`text-xs shrink-0 ${stopped() ? "text-muted" : STATUS_STYLE[props.part.status]}`}
-          data-testid="tool-status"
+        <Show
+          when={backgroundJob()}
+          fallback={
+            <span
+              class={`text-xs shrink-0 ${stopped() ? "text-muted" : STATUS_STYLE[props.part.status]}`}
+              data-testid="tool-status"
+            >
+              <Show when={props.part.status === "running"}>
+                <span
+                  class="inline-block w-2 h-2 rounded-full bg-accent animate-pulse mr-1"
+                  aria-hidden="true"
+                />
+              </Show>
+              {stopped() ? t("chat.stopped") : t(`tool.${props.part.status}` as MessageKey)}
+              <Show when={duration()}> · {duration()}</Show>
+            </span>
+          }
         >
-          <Show when={props.part.status === "running"}>
-            <span class="inline-block w-2 h-2 rounded-full bg-accent animate-pulse mr-1" aria-hidden="true" />
-          </Show>
-          {stopped() ? t("chat.stopped") : t(`tool.${props.part.status}` as MessageKey)}
-          <Show when={duration()}> · {duration()}</Show>
-        </span>
+          {(jobId) => (
+            <span
+              class="text-xs shrink-0 text-accent"
+              data-testid="tool-status"
+              data-background-job={jobId()}
+            >
+              {t("jobs.card.status", { id: jobId() })}
+            </span>
+          )}
+        </Show>
       </button>
       <Show when={props.approval}>
         {(approval) => <ApprovalPrompt approval={approval()} sessionId={props.sessionId} />}
@@ -122,6 +150,11 @@ export function ToolCard(props: {
       <Show when={expanded()}>
         <div class="border-t border-line px-3 py-2 flex flex-col gap-2">
           <Switch fallback={<GenericBody part={props.part} />}>
+            <Match when={backgroundJob()}>
+              {(jobId) => (
+                <BackgroundShellBody part={props.part} jobId={jobId()} sessionId={props.sessionId} />
+              )}
+            </Match>
             <Match when={props.part.tool === "shell"}>
               <ShellBody part={props.part} />
             </Match>
@@ -181,6 +214,32 @@ function ShellBody(props: { part: ToolPart }) {
           {t("tool.exitCode", { code: String(exitCode()) })}
         </span>
       </Show>
+    </>
+  );
+}
+
+/** A background start: the command, that it runs on as its job, and the way to the jobs view. */
+function BackgroundShellBody(props: { part: ToolPart; jobId: string; sessionId: string }) {
+  const input = () => (props.part.input ?? {}) as Input;
+  return (
+    <>
+      <pre class="m-0 text-xs font-mono whitespace-pre-wrap text-fg" data-testid="shell-command">
+        <span class="text-muted select-none">$ </span>
+        {str(input().command)}
+      </pre>
+      <div class="flex items-center gap-3 flex-wrap">
+        <p class="m-0 text-xs text-muted flex-1 min-w-60" data-testid="background-explain">
+          {t("jobs.card.explain", { id: props.jobId })}
+        </p>
+        <button
+          type="button"
+          class="btn-ghost border border-line py-0.5 px-2 text-xs"
+          onClick={() => openJobsView(props.sessionId, props.jobId)}
+          data-testid="open-jobs"
+        >
+          {t("jobs.card.open")}
+        </button>
+      </div>
     </>
   );
 }
