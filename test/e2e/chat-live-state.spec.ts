@@ -164,3 +164,22 @@ test("Stop with two queued messages puts both back into the message box", async 
   await expect(chat.messages("user").filter({ hasText: "queued" })).toHaveCount(0);
   expect(await model.requests()).toHaveLength(1);
 });
+
+test("Esc closes an open dialog without stopping the turn; Esc again stops it", async ({
+  chat,
+  model,
+  page,
+}) => {
+  await model.enqueue({ text: numberedWords("e", 200), tokenDelayMs: 40 });
+  await chat.newChat();
+  await chat.send("A long task");
+  await expect(page.getByTestId("stop")).toBeVisible();
+  await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+  await expect(page.getByTestId("shortcuts-dialog")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("shortcuts-dialog")).toHaveCount(0);
+  await expect(page.getByTestId("stop")).toBeVisible();
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("Escape");
+  await chat.idle();
+});

@@ -175,8 +175,15 @@ export function Composer(props: ComposerProps) {
     }
   };
 
+  /** Esc anywhere stops the turn, unless it closes something first (a dialog, a menu, a drawer). */
   const onGlobalKey = (event: KeyboardEvent) => {
-    if (event.key === "Escape" && props.running && document.activeElement !== input) stop();
+    if (event.key !== "Escape" || !props.running || document.activeElement === input) return;
+    if (
+      event.defaultPrevented ||
+      document.querySelector('[role="dialog"], [role="alertdialog"], [role="menu"]')
+    )
+      return;
+    stop();
   };
   onMount(() => window.addEventListener("keydown", onGlobalKey));
   onCleanup(() => window.removeEventListener("keydown", onGlobalKey));
