@@ -7,7 +7,7 @@ import { inspectCertificates } from "./core/certificates.ts";
 import { isCompiled } from "./core/context.ts";
 import { errorMessage } from "./core/errors.ts";
 import { Logger } from "./core/logger.ts";
-import { resolvePaths } from "./core/paths.ts";
+import { ensurePaths, resolvePaths } from "./core/paths.ts";
 import { VERSION } from "./core/version.ts";
 import { runServeMode } from "./shell/serve-mode.ts";
 
@@ -24,6 +24,9 @@ async function main(): Promise<number> {
   const { options } = parsed;
   const compiled = isCompiled();
   const paths = resolvePaths(process.env, options.dataDir);
+  // Before anything opens a file in them (the log, then the single-instance lock): on a brand-new
+  // account none of them exists yet. Every mode starts here, the window's serve fallback included.
+  ensurePaths(paths);
   const logger = new Logger({ level: options.verbose ? "debug" : "info", console: options.verbose });
   logger.attachFile(paths.logs);
   logger.info(

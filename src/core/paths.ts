@@ -6,15 +6,18 @@
  * $XDG_STATE_HOME/sage/logs. One override, `--data-dir` or SAGE_HOME, puts everything under a single
  * folder (used by tests and portable installs).
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { errorMessage } from "./errors.ts";
 
 export interface Paths {
   /** The override folder when one was given, else the data dir. Shown in the UI as "data folder". */
   home: string;
   data: string;
   config: string;
+  /** Sage's own state folder ($XDG_STATE_HOME/sage, or the override folder); holds `logs`. */
+  state: string;
   logs: string;
   database: string;
   /** Default parent of agents' workspaces. */
@@ -36,20 +39,21 @@ export function resolvePaths(env: Record<string, string | undefined>, override?:
   const single = override || env.SAGE_HOME;
   if (single) {
     const root = resolve(single);
-    return layout(root, root, join(root, "config"), join(root, "logs"));
+    return layout(root, root, join(root, "config"), root);
   }
   const data = join(env.XDG_DATA_HOME || join(home, ".local", "share"), "sage");
   const config = join(env.XDG_CONFIG_HOME || join(home, ".config"), "sage");
-  const logs = join(env.XDG_STATE_HOME || join(home, ".local", "state"), "sage", "logs");
-  return layout(data, data, config, logs);
+  const state = join(env.XDG_STATE_HOME || join(home, ".local", "state"), "sage");
+  return layout(data, data, config, state);
 }
 
-function layout(home: string, data: string, config: string, logs: string): Paths {
+function layout(home: string, data: string, config: string, state: string): Paths {
   return {
     home,
     data,
     config,
-    logs,
+    state,
+    logs: join(state, "logs"),
     database: join(data, "sage.db"),
     workspaces: join(data, "workspaces"),
     skills: join(data, "skills"),
@@ -60,9 +64,51 @@ function layout(home: string, data: string, config: string, logs: string): Paths
   };
 }
 
-/** Create the folders (0700: they hold keys and conversations). */
+/** A data, config or state folder could not be created or made private. */
+export class DataFolderError extends Error {
+  override readonly name = "DataFolderError";
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(
+      `Sage cannot use its folder ${path}: ${errorMessage(cause)}. Check that it is a folder you own, ` +
+        "or start Sage with --data-dir pointing at another folder.",
+    );
+  }
+}
+
+/**
+ * Create Sage's folders before anything opens a file in them (the single-instance lock is the first).
+ * Called once, early, by `main.ts` in every mode (window, serve, dev, the window's fallback), and again
+ * by `initialize` for callers that start the backend directly (tests, benchmarks): it is idempotent.
+ *
+ * Contract: data, config, state, logs, workspaces and skills exist afterwards. Sage's own folders (data,
+ * config, state, logs) are private (0700: they hold keys, conversations and the access token), and are
+ * made so when they already exist with wider modes. Missing parents (`~/.local/share` on a brand-new
+ * account) are created 0700 as the XDG spec asks, but existing parents are never changed: they belong
+ * to the user, not to Sage.
+ */
 export function ensurePaths(paths: Paths): void {
-  for (const dir of [paths.data, paths.config, paths.logs, paths.workspaces, paths.skills]) {
+  for (const dir of [paths.data, paths.config, paths.state, paths.logs]) makePrivateFolder(dir);
+  for (const dir of [paths.workspaces, paths.skills]) makeFolder(dir);
+}
+
+function makeFolder(dir: string): void {
+  try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new DataFolderError(dir, error);
+  }
+}
+
+function makePrivateFolder(dir: string): void {
+  makeFolder(dir);
+  try {
+    const stat = statSync(dir);
+    if (!stat.isDirectory()) throw new Error("it is not a folder");
+    if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+  } catch (error) {
+    throw new DataFolderError(dir, error);
   }
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ensurePaths, resolvePaths } from "../../src/core/paths.ts";
@@ -16,6 +16,7 @@ describe("resolvePaths: XDG layout", () => {
       home: "/xdg/data/sage",
       data: "/xdg/data/sage",
       config: "/xdg/config/sage",
+      state: "/xdg/state/sage",
       logs: "/xdg/state/sage/logs",
       database: "/xdg/data/sage/sage.db",
       workspaces: "/xdg/data/sage/workspaces",
@@ -71,6 +72,7 @@ describe("resolvePaths: one folder override", () => {
 describe("ensurePaths", () => {
   let base: string;
   afterEach(() => rmSync(base, { recursive: true, force: true }));
+  const modeOf = (dir: string) => statSync(dir).mode & 0o777;
 
   test("creates the folders private to the user (0700)", () => {
     base = mkdtempSync(join(tmpdir(), "sage-paths-"));
@@ -83,5 +85,48 @@ describe("ensurePaths", () => {
     }
     // Idempotent.
     expect(() => ensurePaths(paths)).not.toThrow();
+  });
+
+  test("on a brand-new account (empty HOME) creates the XDG folders, then the lock can be taken", () => {
+    base = mkdtempSync(join(tmpdir(), "sage-paths-"));
+    const paths = resolvePaths({ HOME: base });
+    ensurePaths(paths);
+    for (const dir of [".local/share/sage", ".config/sage", ".local/state/sage", ".local/state/sage/logs"]) {
+      expect(modeOf(join(base, dir))).toBe(0o700);
+    }
+    expect(paths.state).toBe(join(base, ".local/state/sage"));
+    expect(() => writeFileSync(paths.lockFile, "{}", { flag: "wx" })).not.toThrow();
+  });
+
+  test("makes Sage's own existing folders private, never the user's parents", () => {
+    base = mkdtempSync(join(tmpdir(), "sage-paths-"));
+    const share = join(base, ".local", "share");
+    const config = join(base, ".config");
+    mkdirSync(join(share, "sage"), { recursive: true, mode: 0o755 });
+    mkdirSync(join(config, "sage"), { recursive: true, mode: 0o755 });
+    chmodSync(share, 0o755);
+    chmodSync(join(share, "sage"), 0o755);
+    chmodSync(config, 0o751);
+    chmodSync(join(config, "sage"), 0o775);
+    ensurePaths(resolvePaths({ HOME: base }));
+    expect(modeOf(join(share, "sage"))).toBe(0o700);
+    expect(modeOf(join(config, "sage"))).toBe(0o700);
+    expect(modeOf(share)).toBe(0o755);
+    expect(modeOf(config)).toBe(0o751);
+  });
+
+  test("a file where a folder should be gives a named error that names the path", () => {
+    base = mkdtempSync(join(tmpdir(), "sage-paths-"));
+    mkdirSync(join(base, ".config"));
+    writeFileSync(join(base, ".config", "sage"), "not a folder");
+    let caught: unknown;
+    try {
+      ensurePaths(resolvePaths({ HOME: base }));
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as Error).name).toBe("DataFolderError");
+    expect((caught as Error).message).toContain(join(base, ".config", "sage"));
+    expect((caught as Error).message).toContain("--data-dir");
   });
 });
