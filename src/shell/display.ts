@@ -6,38 +6,79 @@
 import { dlopen, FFIType, ptr } from "bun:ffi";
 import { readdirSync } from "node:fs";
 
-export type WindowAvailability = { ok: true } | { ok: false; reason: string; hint: string };
+/**
+ * Why the window cannot open, said so a person can act on it: `cause` tells the two apart (no display
+ * vs a missing library), `reason` is the first line to print, `hint` what to do about it.
+ */
+export type WindowAvailability =
+  | { ok: true }
+  | {
+      ok: false;
+      cause: "no-display" | "missing-library";
+      /** The first webview library that failed to load, when one did (also checked with no display). */
+      missingLibrary: string | undefined;
+      reason: string;
+      hint: string;
+    };
 
 export const WEBVIEW_INSTALL_HINT =
   "To get the Sage window, install the webview libraries: on Debian/Ubuntu `sudo apt install libwebkitgtk-6.0-4 libvulkan1` " +
   "(Fedora: `sudo dnf install webkitgtk6.0`).";
 
-export function checkWindowAvailability(env: Record<string, string | undefined>): WindowAvailability {
+/** The libraries the window needs, each with a symbol that proves it loaded. */
+export const WEBVIEW_LIBRARIES: readonly (readonly [library: string, symbol: string])[] = [
+  ["libgtk-4.so.1", "gtk_get_major_version"],
+  ["libwebkitgtk-6.0.so.4", "webkit_get_major_version"],
+  // The webview library itself links Vulkan's loader (not installed by WebKitGTK without recommends).
+  ["libvulkan.so.1", "vkGetInstanceProcAddr"],
+];
+
+/** Loads `library` (and resolves `symbol`), throwing when it cannot. */
+export type LibraryLoader = (library: string, symbol: string) => void;
+
+const loadLibrary: LibraryLoader = (library, symbol) => {
+  // Never dlclose a toolkit: unloading GTK crashes the process later. It stays loaded for the window.
+  dlopen(library, { [symbol]: { args: [], returns: FFIType.u32 } });
+};
+
+/** The first webview library that does not load, or undefined when all of them do. */
+export function missingWebviewLibrary(load: LibraryLoader = loadLibrary): string | undefined {
+  for (const [library, symbol] of WEBVIEW_LIBRARIES) {
+    try {
+      load(library, symbol);
+    } catch {
+      return library;
+    }
+  }
+  return undefined;
+}
+
+export function checkWindowAvailability(
+  env: Record<string, string | undefined>,
+  load: LibraryLoader = loadLibrary,
+): WindowAvailability {
+  const missingLibrary = missingWebviewLibrary(load);
   if (!env.DISPLAY && !env.WAYLAND_DISPLAY) {
     return {
       ok: false,
+      cause: "no-display",
+      missingLibrary,
       reason:
-        "No display was found (DISPLAY and WAYLAND_DISPLAY are not set), so Sage cannot open its window.",
-      hint: `Run Sage from a desktop session, or use \`sage --serve\` on a headless machine. ${WEBVIEW_INSTALL_HINT}`,
+        "Sage could not open its window: no display was found (DISPLAY and WAYLAND_DISPLAY are not set, " +
+        "as over SSH or on a server).",
+      hint: missingLibrary
+        ? `The webview library ${missingLibrary} is not installed either. ${WEBVIEW_INSTALL_HINT}`
+        : "The webview libraries are installed: start Sage from a desktop session to get the window.",
     };
   }
-  const probes: [string, string][] = [
-    ["libgtk-4.so.1", "gtk_get_major_version"],
-    ["libwebkitgtk-6.0.so.4", "webkit_get_major_version"],
-    // The webview library itself links Vulkan's loader (not installed by WebKitGTK without recommends).
-    ["libvulkan.so.1", "vkGetInstanceProcAddr"],
-  ];
-  for (const [library, symbol] of probes) {
-    try {
-      // Never dlclose a toolkit: unloading GTK crashes the process later. It stays loaded for the window.
-      dlopen(library, { [symbol]: { args: [], returns: FFIType.u32 } });
-    } catch {
-      return {
-        ok: false,
-        reason: `The webview library ${library} is not installed.`,
-        hint: WEBVIEW_INSTALL_HINT,
-      };
-    }
+  if (missingLibrary) {
+    return {
+      ok: false,
+      cause: "missing-library",
+      missingLibrary,
+      reason: `Sage could not open its window: the webview library ${missingLibrary} is not installed.`,
+      hint: WEBVIEW_INSTALL_HINT,
+    };
   }
   return { ok: true };
 }

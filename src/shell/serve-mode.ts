@@ -5,8 +5,8 @@
 import { isLoopbackHost, type LaunchOptions } from "../core/args.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
+import { describeBrowserOutcome, openInBrowser } from "./browser-launch.ts";
 import { runBackend } from "./run-backend.ts";
-import { openExternal } from "./shell-control.ts";
 import { acquireInstanceLock } from "./single-instance.ts";
 
 export interface ServeModeOptions {
@@ -14,7 +14,7 @@ export interface ServeModeOptions {
   paths: Paths;
   logger: Logger;
   compiled: boolean;
-  /** Why we are serving instead of opening a window (printed), when this is a fallback. */
+  /** Why we are serving instead of opening a window, and what to do about it (printed first), when this is a fallback. */
   fallbackReason?: string;
 }
 
@@ -70,13 +70,13 @@ export async function runServeMode({
   console.log(`Sage is running. Open this URL in a browser (it contains your access token):`);
   console.log(`  ${server.launchUrl}`);
   console.log(`Data: ${paths.home}   Logs: ${paths.logs}   Stop: Ctrl+C`);
-  if (
-    !options.noOpen &&
-    options.devOrigins.length === 0 &&
-    (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
-  ) {
-    openExternal(server.launchUrl);
-  }
+  const browser = openInBrowser(server.launchUrl, {
+    noOpen: options.noOpen || options.devOrigins.length > 0,
+    env: process.env,
+  });
+  const browserLine = describeBrowserOutcome(browser, server.port);
+  if (browserLine) console.log(browserLine);
+  logger.info(`browser: ${browser}`);
 
   process.on("SIGINT", () => quit());
   process.on("SIGTERM", () => quit());

@@ -51,7 +51,12 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     window = new NativeWindow(process.env.SAGE_WEBVIEW_DEBUG === "1");
   } catch (error) {
     lock.lock.release();
-    return fallBack(args, `${(error as Error).message} Falling back to the browser.`);
+    const display = process.env.WAYLAND_DISPLAY || process.env.DISPLAY;
+    return fallBack(
+      args,
+      `Sage could not open its window on display ${display}: ${(error as Error).message}\n` +
+        "Check that this display is running and that you may use it (XAUTHORITY, xhost).",
+    );
   }
 
   const token = newToken();
@@ -133,7 +138,7 @@ async function fallBack(args: WindowModeOptions, reason: string): Promise<number
   return runServeMode({
     ...args,
     options: { ...args.options, mode: "serve" },
-    fallbackReason: `${reason}\nSage is running in your browser instead.`,
+    fallbackReason: reason,
   });
 }
 

@@ -3,12 +3,19 @@
  * test. Screenshots land in test-results/window/ for a person to look at.
  *
  * Without a window manager, `xdotool windowclose` kills a GTK window with an X error, so closing goes
- * through the app's own paths: POST /api/app/quit (the UI's quit) and SIGTERM.
+ * through the app's own paths: POST /api/app/quit (the UI's quit) and SIGTERM. What `sage` says
+ * without a display (it falls back to serve mode) is tested in first-launch.test.ts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts";
+import {
+  type AppProcess,
+  defaultFolderModes,
+  PRIVATE_DEFAULT_FOLDERS,
+  spawnApp,
+  waitUntil,
+} from "../support/app-process.ts";
 import { ensureExecutable, REPO_ROOT } from "../support/build-artifacts.ts";
 import { captureScreen, countPixels, type RgbImage, savePng, themeColor } from "../support/screenshot.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
@@ -40,11 +47,17 @@ afterAll(async () => {
 });
 
 function launch(
-  options: { env?: Record<string, string | undefined>; dataDir?: string; args?: string[] } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    dataDir?: string;
+    args?: string[];
+    freshHome?: boolean;
+  } = {},
 ) {
   const app = spawnApp({
     executable,
     dataDir: options.dataDir,
+    freshHome: options.freshHome,
     args: options.args,
     env: { ...screen.env, WAYLAND_DISPLAY: undefined, ...options.env },
   });
@@ -186,26 +199,20 @@ describe("the compiled executable in window mode", () => {
     expect((await first.waitForLock()).pid).toBe(lock.pid);
   }, 60_000);
 
-  test("without DISPLAY it falls back to serve mode and says why, how to fix it, and where to go", async () => {
-    const app = launch({ env: { DISPLAY: undefined, WAYLAND_DISPLAY: undefined } });
-    const [, url] = await app.waitForOutput(
-      /Open this URL[^\n]*\n\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/,
-    );
-    const output = app.output();
-    expect(output).toContain("No display was found");
-    expect(output).toContain("libwebkitgtk-6.0-4");
-    expect(output).toContain("running in your browser instead");
-    expect(app.logText()).toContain("window unavailable, serving instead");
+  test("on a brand-new account (empty HOME, no XDG_*, no SAGE_HOME, no --data-dir) it creates its folders 0700 and shows the connected UI", async () => {
+    const app = launch({ freshHome: true });
+    const home = app.home as string;
+    const lock = await app.waitForLock(30_000);
+    expect(lock.mode).toBe("window");
+    expect(app.paths.lockFile).toBe(join(home, ".local/share/sage/sage.lock"));
+    await waitForConnectedUi("window-fresh-home");
+    expect(defaultFolderModes(home)).toEqual(PRIVATE_DEFAULT_FOLDERS);
+    const health = (await (await app.api("/api/health")).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: "ok", mode: "window", dataDir: join(home, ".local/share/sage") });
+    expect(app.logText()).toContain(`window open on port ${lock.port}`);
 
-    const parsed = new URL(url as string);
-    const health = await fetch(`${parsed.origin}/api/health`, {
-      headers: { authorization: `Bearer ${parsed.searchParams.get("token")}` },
-    });
-    expect(((await health.json()) as { mode: string }).mode).toBe("serve");
-    expect(windowIds()).toEqual([]);
-
-    app.child.kill("SIGTERM");
-    expect(await app.exited()).toBe(0);
-    expectNoWal(app);
+    await app.api("/api/app/quit", { method: "POST" });
+    expect(await app.exited(15_000)).toBe(0);
+    expect(existsSync(join(home, ".config/sage/window.json"))).toBe(true);
   }, 60_000);
 });

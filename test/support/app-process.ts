@@ -1,18 +1,25 @@
 /**
- * Test helper: the compiled Sage executable as a child process with its own temp data dir.
+ * Test helper: the compiled Sage executable as a child process with its own temp data dir (`--data-dir`),
+ * or, with `freshHome`, on the default XDG folders under a new empty HOME, as on a brand-new account.
  *
  * Output is collected as it arrives (`output()`), `waitForOutput` waits for a line, `lock()` reads
- * <data-dir>/sage.lock (pid, port, token of the running server), and `api()` calls that server with
- * the token. `stop()` ends the process if a test left it running and removes the data dir.
+ * the data dir's sage.lock (pid, port, token of the running server), and `api()` calls that server with
+ * the token. `stop()` ends the process if a test left it running and removes the temp folder it made.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Paths, resolvePaths } from "../../src/core/paths.ts";
 import type { LockRecord } from "../../src/shell/single-instance.ts";
 
 export interface AppProcess {
   child: Bun.Subprocess<"ignore", "pipe", "pipe">;
+  /** Where the database and the lock are (with `freshHome`: HOME/.local/share/sage). */
   dataDir: string;
+  /** The folders the app uses, as it resolves them. */
+  paths: Paths;
+  /** The temporary HOME, with `freshHome`. */
+  home?: string;
   /** stdout and stderr so far, interleaved in arrival order. */
   output(): string;
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
@@ -35,16 +42,35 @@ export interface SpawnAppOptions {
   env?: Record<string, string | undefined>;
   /** Reuse a data dir (second launches); otherwise a fresh temp dir. */
   dataDir?: string;
+  /**
+   * Start as on a brand-new account: HOME is a new empty temp folder, no XDG_* and no SAGE_HOME in the
+   * environment, no `--data-dir`. Sage must create its default folders itself. Excludes `dataDir`.
+   */
+  freshHome?: boolean;
 }
 
+/** Variables that move Sage's folders away from their defaults under HOME (and every other XDG_*). */
+const isFolderVariable = (key: string) => key === "SAGE_HOME" || key.startsWith("XDG_");
+
 export function spawnApp(options: SpawnAppOptions): AppProcess {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "sage-app-"));
+  if (options.freshHome && options.dataDir)
+    throw new Error("spawnApp: freshHome and dataDir exclude each other");
   const env: Record<string, string | undefined> = { ...process.env };
+  const home = options.freshHome ? mkdtempSync(join(tmpdir(), "sage-home-")) : undefined;
+  if (home) {
+    env.HOME = home;
+    for (const key of Object.keys(env)) if (isFolderVariable(key)) delete env[key];
+  }
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const child = Bun.spawn([options.executable, "--data-dir", dataDir, ...(options.args ?? [])], {
+  const paths = home
+    ? resolvePaths(env)
+    : resolvePaths({}, options.dataDir ?? mkdtempSync(join(tmpdir(), "sage-app-")));
+  const dataDir = paths.data;
+  const folderArgs = home ? [] : ["--data-dir", dataDir];
+  const child = Bun.spawn([options.executable, ...folderArgs, ...(options.args ?? [])], {
     env,
     stdin: "ignore",
     stdout: "pipe",
@@ -64,7 +90,7 @@ export function spawnApp(options: SpawnAppOptions): AppProcess {
 
   const readLock = (): LockRecord | undefined => {
     try {
-      return JSON.parse(readFileSync(join(dataDir, "sage.lock"), "utf8")) as LockRecord;
+      return JSON.parse(readFileSync(paths.lockFile, "utf8")) as LockRecord;
     } catch {
       return undefined;
     }
@@ -73,6 +99,8 @@ export function spawnApp(options: SpawnAppOptions): AppProcess {
   const app: AppProcess = {
     child,
     dataDir,
+    paths,
+    home,
     output: () => text,
     waitForOutput(pattern, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
@@ -120,7 +148,7 @@ export function spawnApp(options: SpawnAppOptions): AppProcess {
       return fetch(`http://127.0.0.1:${record.port}${path}`, { ...init, headers });
     },
     logText() {
-      const file = join(dataDir, "logs", "sage.log");
+      const file = join(paths.logs, "sage.log");
       return existsSync(file) ? readFileSync(file, "utf8") : "";
     },
     async exited(timeoutMs = 15_000) {
@@ -146,7 +174,8 @@ export function spawnApp(options: SpawnAppOptions): AppProcess {
           await child.exited;
         }
       }
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (home) rmSync(home, { recursive: true, force: true });
+      else if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return app;
@@ -172,3 +201,27 @@ export async function waitUntil<T>(
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${lastError}` : ""}`);
 }
+
+/** Sage's default folders under HOME, relative to it. */
+export const DEFAULT_FOLDERS = [
+  ".local/share/sage",
+  ".config/sage",
+  ".local/state/sage",
+  ".local/state/sage/logs",
+];
+
+/**
+ * The permission bits ("700") of each of Sage's default folders under `home`, or "missing". A brand-new
+ * account must end with `{ ".local/share/sage": "700", ... }`.
+ */
+export function defaultFolderModes(home: string): Record<string, string> {
+  return Object.fromEntries(
+    DEFAULT_FOLDERS.map((dir) => {
+      const path = join(home, dir);
+      return [dir, existsSync(path) ? (statSync(path).mode & 0o777).toString(8) : "missing"];
+    }),
+  );
+}
+
+/** What `defaultFolderModes` gives once Sage made its folders. */
+export const PRIVATE_DEFAULT_FOLDERS = Object.fromEntries(DEFAULT_FOLDERS.map((dir) => [dir, "700"]));
