@@ -9,6 +9,10 @@
  * screen; its API calls get 401); `sage.launchUrl` carries the token once, which the page keeps in its
  * origin's localStorage (no cookie: see src/server/security.ts).
  * Set SAGE_EXECUTABLE to test another build.
+ *
+ * `test.use({ sageFolders: "fresh-home" })` starts it instead as on a brand-new account: a new empty
+ * HOME, no XDG_* or SAGE_HOME in the environment and no --data-dir, so Sage creates its default folders
+ * (`sage.home` is that HOME; `sage.dataDir` is HOME/.local/share/sage).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -30,24 +34,45 @@ export interface SageApp {
   launchUrl: string;
   token: string;
   dataDir: string;
+  /** The temporary HOME, with `sageFolders: "fresh-home"`. */
+  home?: string;
   process: ChildProcess;
   /** Everything the app printed so far. */
   output(): string;
 }
 
+/** Where the app keeps its files: a temp `--data-dir` (default), or the defaults under a new HOME. */
+export type SageFolders = "data-dir" | "fresh-home";
+
 export async function startSage(
   extraArgs: string[] = [],
   env: Record<string, string> = {},
+  folders: SageFolders = "data-dir",
 ): Promise<SageApp> {
   if (!existsSync(EXECUTABLE)) {
     throw new Error(`${EXECUTABLE} is missing: build it first (bun run build).`);
   }
-  const dataDir = mkdtempSync(join(tmpdir(), "sage-e2e-"));
-  const child = spawn(
-    EXECUTABLE,
-    ["--serve", "--port", "0", "--no-open", "--data-dir", dataDir, ...extraArgs],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env, SAGE_HOME: dataDir } },
-  );
+  let dataDir: string;
+  let home: string | undefined;
+  let childEnv: NodeJS.ProcessEnv;
+  let folderArgs: string[];
+  if (folders === "fresh-home") {
+    home = mkdtempSync(join(tmpdir(), "sage-e2e-home-"));
+    dataDir = join(home, ".local", "share", "sage");
+    childEnv = { ...process.env, ...env, HOME: home };
+    for (const key of Object.keys(childEnv)) {
+      if (key === "SAGE_HOME" || key.startsWith("XDG_")) delete childEnv[key];
+    }
+    folderArgs = [];
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), "sage-e2e-"));
+    childEnv = { ...process.env, ...env, SAGE_HOME: dataDir };
+    folderArgs = ["--data-dir", dataDir];
+  }
+  const child = spawn(EXECUTABLE, ["--serve", "--port", "0", "--no-open", ...folderArgs, ...extraArgs], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: childEnv,
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");
@@ -76,6 +101,7 @@ export async function startSage(
     launchUrl,
     token: url.searchParams.get("token") ?? "",
     dataDir,
+    home,
     process: child,
     output: () => output,
   };
@@ -98,15 +124,21 @@ export async function stopSage(app: SageApp): Promise<number | null> {
       child.kill("SIGTERM");
     });
   }
-  rmSync(app.dataDir, { recursive: true, force: true });
+  rmSync(app.home ?? app.dataDir, { recursive: true, force: true });
   return code;
 }
 
-export const test = base.extend<{ sage: SageApp; sageEnv: Record<string, string> }>({
+export const test = base.extend<{
+  sage: SageApp;
+  sageEnv: Record<string, string>;
+  sageFolders: SageFolders;
+}>({
   /** Extra environment for the app under test (`test.use({ sageEnv: {...} })` in a spec). */
   sageEnv: [{}, { option: true }],
-  sage: async ({ sageEnv }, use) => {
-    const app = await startSage([], sageEnv);
+  /** `test.use({ sageFolders: "fresh-home" })`: run on the default folders of a brand-new account. */
+  sageFolders: ["data-dir", { option: true }],
+  sage: async ({ sageEnv, sageFolders }, use) => {
+    const app = await startSage([], sageEnv, sageFolders);
     await use(app);
     const code = await stopSage(app);
     expect(code, `Sage should exit 0 on SIGTERM; output:\n${app.output()}`).toBe(0);

@@ -4,9 +4,11 @@
  * its own, shows a clear message for an unreachable port and for a wrong key (the fake's real 401),
  * validates as the user types, lists the models, finishes into a new chat, and the chat answers. Then
  * Settings: the key is masked, agents export and import (a corrupted file changes nothing), skip works.
+ * One run is on a brand-new account: the default folders under an empty HOME, no --data-dir.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { type FakeModelProcess, spawnFakeModel } from "./fake-model-process.ts";
 import { expect, type SageApp, test } from "./fixtures.ts";
@@ -257,4 +259,40 @@ test("the connect step says where the key really goes; the custom choice links t
   await expect(hint).toContainText(
     keyStorage === "encrypted-file" ? "Stored encrypted in Sage's data folder" : "system keychain",
   );
+});
+
+test.describe("on a brand-new account (empty HOME, no XDG_*, no SAGE_HOME, no --data-dir)", () => {
+  test.use({ sageFolders: "fresh-home" });
+
+  test("Sage creates its private folders, the wizard finishes and the first message is answered", async ({
+    page,
+    request,
+    sage,
+  }) => {
+    test.setTimeout(60_000);
+    const home = sage.home as string;
+    await page.goto(sage.launchUrl);
+    await expect(page).toHaveURL(/\/setup$/);
+    await finishWizard(page, fake);
+    await page.getByTestId("composer-input").fill("Hi there");
+    await page.getByTestId("send").click();
+    await expect(page.locator('[data-testid="message"][data-role="assistant"]').getByText(REPLY)).toBeVisible(
+      { timeout: 30_000 },
+    );
+
+    const health = JSON.parse(await apiGet(request, sage, "/api/health")) as { dataDir: string };
+    expect(health.dataDir).toBe(join(home, ".local", "share", "sage"));
+    const modes = Object.fromEntries(
+      [".local/share/sage", ".config/sage", ".local/state/sage", ".local/state/sage/logs"].map((dir) => [
+        dir,
+        (statSync(join(home, dir)).mode & 0o777).toString(8),
+      ]),
+    );
+    expect(modes).toEqual({
+      ".local/share/sage": "700",
+      ".config/sage": "700",
+      ".local/state/sage": "700",
+      ".local/state/sage/logs": "700",
+    });
+  });
 });
