@@ -1,10 +1,12 @@
 /**
  * The whole test suite, in order, stopping at the first failing stage:
- *   system packages -> typecheck -> lint/format -> build the executable -> bun test -> Playwright e2e
+ *   system packages -> typecheck -> lint/format -> build the executable -> first contact (the README's
+ *   `npm run app -- --serve` on an empty HOME answers at its printed URL) -> bun test -> Playwright e2e
  * Run through `npm test` (scripts/bootstrap.sh). `--only <stage>` runs one stage (plus what it needs).
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { checkFirstContact } from "./first-contact.ts";
 import { ensureSystemPackages } from "./system-packages.ts";
 
 const root = resolve(import.meta.dir, "..");
@@ -32,6 +34,7 @@ const stages: Stage[] = [
   { name: "typecheck", run: () => exec([join(root, "node_modules", ".bin", "tsc"), "--noEmit", "-p", "."]) },
   { name: "lint", run: () => exec([join(root, "node_modules", ".bin", "biome"), "ci", "."]) },
   { name: "build", run: () => exec([bun, "scripts/build.ts"]) },
+  { name: "first-contact", run: () => checkFirstContact() },
   {
     name: "unit",
     run: () => exec([bun, "test", "--timeout", "20000", "--path-ignore-patterns", "test/e2e/**"]),
