@@ -3,43 +3,8 @@
  * Stop by the button and by Esc, a keyboard-only exchange, and a socket killed mid-reply that
  * reconnects and ends with the whole reply exactly once.
  */
-import type { Page } from "@playwright/test";
 import { expect, numberedWords, test, textOf } from "./chat-fixtures.ts";
-
-/** What the init script below leaves on `window`: every WebSocket the page opened, and a switch. */
-interface SocketTap {
-  sockets: WebSocket[];
-  /** While true, new sockets go to a closed port (the connection fails, as with the server away). */
-  blocked: boolean;
-}
-
-/**
- * Wrap the page's WebSocket (before the app loads) so the test can kill the app's live socket and hold
- * off its reconnects: the app's own code sees a real close and real failed attempts.
- */
-async function tapSockets(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const Native = window.WebSocket;
-    const tap: SocketTap = { sockets: [], blocked: false };
-    class TappedWebSocket extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(tap.blocked ? "ws://127.0.0.1:9/blocked" : url, protocols);
-        tap.sockets.push(this);
-      }
-    }
-    window.WebSocket = TappedWebSocket;
-    (window as unknown as { __socketTap: SocketTap }).__socketTap = tap;
-  });
-  await page.reload();
-}
-
-async function killSocket(page: Page, blocked: boolean): Promise<void> {
-  await page.evaluate((block) => {
-    const tap = (window as unknown as { __socketTap: SocketTap }).__socketTap;
-    tap.blocked = block;
-    if (block) for (const socket of tap.sockets) socket.close();
-  }, blocked);
-}
+import { killSocket, tapSockets } from "./socket-tap.ts";
 
 const REASONING = "First I weigh the options, then I answer plainly.";
 

@@ -1,6 +1,7 @@
 /** The app frame: sidebar, the routed page, dialogs and toasts, global shortcuts. */
 import { createMemo, createSignal, lazy, Match, onCleanup, onMount, Show, Switch } from "solid-js";
 import { ChatPage } from "./components/chat/chat-page.tsx";
+import { ConnectionLost } from "./components/connection-lost.tsx";
 import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
 import { startSettingsSync } from "./components/settings/settings-sync.ts";
 import { Toasts } from "./components/toasts.tsx";
@@ -80,6 +81,7 @@ export function App() {
         onHelp={() => setHelpOpen(true)}
       />
       <main class="flex-1 min-w-0 flex flex-col" id="main">
+        <ConnectionLost state={socket.state} onRetry={() => socket.retryNow()} />
         <Switch fallback={<p class="p-8 text-muted">{t("common.notFound")}</p>}>
           <Match when={route().page === "home"}>
             <ChatPage />

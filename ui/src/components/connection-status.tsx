@@ -8,6 +8,8 @@ const COLORS: Record<ConnectionState, string> = {
   connected: "bg-ok",
   reconnecting: "bg-warn animate-pulse",
   offline: "bg-danger",
+  stopped: "bg-danger",
+  restarted: "bg-danger",
 };
 
 export function ConnectionStatus(props: { state: Accessor<ConnectionState> }) {

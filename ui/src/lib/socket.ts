@@ -5,6 +5,11 @@
  * - Reconnects with exponential backoff (0.5 s doubling to 10 s, with jitter), immediately when the
  *   browser comes back online; state is `connecting` (first time), `connected`, `reconnecting`, or
  *   `offline` (after 20 s of failures; it keeps trying).
+ * - After 5 failed attempts in a row (~8 s) it asks the server whether it is still there (`probe`):
+ *   nothing answering means Sage was stopped or restarted elsewhere (state `stopped`); a server that
+ *   refuses this page's token means Sage was restarted with a new one (state `restarted`). Both stay
+ *   until a connection succeeds; it keeps trying every 10 s, and `retryNow()` tries at once (and asks
+ *   again right away when that fails). A server that answers keeps the state `reconnecting`/`offline`.
  * - After every (re)connect it re-subscribes each session with the last seq the store holds, so the
  *   server replays exactly what was missed: no gap, no duplicate.
  * - Frames sent while disconnected are queued and sent on reconnect (submits carry a clientTurnId, so a
@@ -16,18 +21,31 @@ import type { ClientMessage } from "../../../src/shared/client-messages.ts";
 import type { ServerEvent } from "../../../src/shared/events.ts";
 import { host } from "./env.ts";
 
-export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
+export type ConnectionState =
+  | "connecting"
+  | "connected"
+  | "reconnecting"
+  | "offline"
+  | "stopped"
+  | "restarted";
+
+/** What a server probe found: still there, nothing answering, or a server that refuses our token. */
+export type ServerPresence = "alive" | "gone" | "replaced";
 
 export interface SocketOptions {
   onEvents(events: ServerEvent[]): void;
   /** The highest seq the store has applied for a session (0 when none). */
   lastSeq(sessionId: string): number;
   url?: string;
+  /** Is the server still there? Default: GET /api/health with the page's credentials. */
+  probe?: () => Promise<ServerPresence>;
 }
 
 const PING_MS = 15_000;
 const DEAD_MS = 40_000;
 const OFFLINE_AFTER_MS = 20_000;
+/** Failed attempts in a row (after 0.5 + 1 + 2 + 4 s of back-off, ~8 s) before asking whether the server is gone. */
+const PROBE_AFTER_ATTEMPTS = 5;
 
 export class SocketClient {
   readonly state: Accessor<ConnectionState>;
@@ -41,6 +59,8 @@ export class SocketClient {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  /** A probe is running, or its answer stands until the next successful connection. */
+  private probed = false;
   private pending: ServerEvent[] = [];
   private flushScheduled = false;
 
@@ -59,6 +79,7 @@ export class SocketClient {
     socket.onopen = () => {
       this.attempt = 0;
       this.failingSince = 0;
+      this.probed = false;
       this.lastMessageAt = Date.now();
       this.setState("connected");
       for (const sessionId of this.subscriptions)
@@ -144,17 +165,57 @@ export class SocketClient {
   private scheduleRetry(): void {
     const now = Date.now();
     if (!this.failingSince) this.failingSince = now;
-    this.setState(now - this.failingSince > OFFLINE_AFTER_MS ? "offline" : "reconnecting");
+    if (!this.isGone())
+      this.setState(now - this.failingSince > OFFLINE_AFTER_MS ? "offline" : "reconnecting");
     const delay = Math.min(10_000, 500 * 2 ** this.attempt) * (0.8 + Math.random() * 0.4);
     this.attempt += 1;
+    if (this.attempt >= PROBE_AFTER_ATTEMPTS && !this.probed) void this.checkServer();
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }
 
-  private retryNow(): void {
+  private isGone(): boolean {
+    const state = this.state();
+    return state === "stopped" || state === "restarted";
+  }
+
+  /** Ask whether the server is still there; a gone one turns the state into `stopped`/`restarted`. */
+  private async checkServer(): Promise<void> {
+    this.probed = true;
+    const presence = await (this.options.probe ?? probeServer)();
+    // A connection made while the probe ran has the last word.
+    if (this.socket?.readyState === WebSocket.OPEN || this.closed) return;
+    if (presence === "gone") this.setState("stopped");
+    else if (presence === "replaced") this.setState("restarted");
+  }
+
+  /**
+   * Try to connect now (the "Try again" button, the browser coming back online). When Sage was found
+   * gone, a failure of this attempt asks the server again at once instead of after five more.
+   */
+  retryNow(): void {
     if (this.socket || this.closed) return;
     clearTimeout(this.retryTimer);
+    if (this.isGone()) {
+      this.attempt = PROBE_AFTER_ATTEMPTS;
+      this.probed = false;
+    }
     this.connect();
+  }
+}
+
+/** GET /api/health: any answer but a refusal means alive; no answer at all means gone. */
+async function probeServer(): Promise<ServerPresence> {
+  try {
+    const response = await fetch("/api/health", {
+      headers: host.token ? { authorization: `Bearer ${host.token}` } : {},
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: AbortSignal.timeout(5000),
+    });
+    return response.status === 401 || response.status === 403 ? "replaced" : "alive";
+  } catch {
+    return "gone";
   }
 }
 
