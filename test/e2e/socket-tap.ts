@@ -8,7 +8,11 @@ import type { Page } from "@playwright/test";
 /** What the init script below leaves on `window`: every WebSocket the page opened, and a switch. */
 interface SocketTap {
   sockets: WebSocket[];
-  /** While true, new sockets go to a closed port (the connection fails, as with the server away). */
+  /**
+   * While true, new sockets go to a path of the same server that refuses them (the connection fails, as
+   * with the server away). Same origin: the page's CSP (connect-src 'self') blocks other ports silently,
+   * without the close event a real failure gives.
+   */
   blocked: boolean;
 }
 
@@ -22,7 +26,7 @@ export async function tapSockets(page: Page): Promise<void> {
     const tap: SocketTap = { sockets: [], blocked: false };
     class TappedWebSocket extends Native {
       constructor(url: string | URL, protocols?: string | string[]) {
-        super(tap.blocked ? "ws://127.0.0.1:9/blocked" : url, protocols);
+        super(tap.blocked ? `ws://${location.host}/blocked-by-test` : url, protocols);
         tap.sockets.push(this);
       }
     }

@@ -9,7 +9,6 @@ const COLORS: Record<ConnectionState, string> = {
   reconnecting: "bg-warn animate-pulse",
   offline: "bg-danger",
   stopped: "bg-danger",
-  restarted: "bg-danger",
 };
 
 export function ConnectionStatus(props: { state: Accessor<ConnectionState> }) {

@@ -6,10 +6,11 @@
  *   browser comes back online; state is `connecting` (first time), `connected`, `reconnecting`, or
  *   `offline` (after 20 s of failures; it keeps trying).
  * - After 5 failed attempts in a row (~8 s) it asks the server whether it is still there (`probe`):
- *   nothing answering means Sage was stopped or restarted elsewhere (state `stopped`); a server that
- *   refuses this page's token means Sage was restarted with a new one (state `restarted`). Both stay
- *   until a connection succeeds; it keeps trying every 10 s, and `retryNow()` tries at once (and asks
- *   again right away when that fails). A server that answers keeps the state `reconnecting`/`offline`.
+ *   nothing answering means Sage was stopped, or restarted elsewhere: state `stopped`, which stays until
+ *   a connection succeeds (it keeps trying every 10 s; `retryNow()` tries at once and asks again right
+ *   away when that fails). A server that refuses this page's token means Sage was restarted with a new
+ *   one: `onTokenRefused` (the page shows how to get back in). A server that answers keeps the state
+ *   `reconnecting`/`offline`.
  * - After every (re)connect it re-subscribes each session with the last seq the store holds, so the
  *   server replays exactly what was missed: no gap, no duplicate.
  * - Frames sent while disconnected are queued and sent on reconnect (submits carry a clientTurnId, so a
@@ -21,24 +22,20 @@ import type { ClientMessage } from "../../../src/shared/client-messages.ts";
 import type { ServerEvent } from "../../../src/shared/events.ts";
 import { host } from "./env.ts";
 
-export type ConnectionState =
-  | "connecting"
-  | "connected"
-  | "reconnecting"
-  | "offline"
-  | "stopped"
-  | "restarted";
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline" | "stopped";
 
 /** What a server probe found: still there, nothing answering, or a server that refuses our token. */
-export type ServerPresence = "alive" | "gone" | "replaced";
+export type ServerPresence = "alive" | "gone" | "refused";
 
 export interface SocketOptions {
   onEvents(events: ServerEvent[]): void;
   /** The highest seq the store has applied for a session (0 when none). */
   lastSeq(sessionId: string): number;
   url?: string;
-  /** Is the server still there? Default: GET /api/health with the page's credentials. */
+  /** Is the server still there? Default: GET /api/health with the page's token. */
   probe?: () => Promise<ServerPresence>;
+  /** The server answered the probe but refused this page's token (Sage restarted with a new one). */
+  onTokenRefused?: () => void;
 }
 
 const PING_MS = 15_000;
@@ -176,17 +173,17 @@ export class SocketClient {
 
   private isGone(): boolean {
     const state = this.state();
-    return state === "stopped" || state === "restarted";
+    return state === "stopped";
   }
 
-  /** Ask whether the server is still there; a gone one turns the state into `stopped`/`restarted`. */
+  /** Ask whether the server is still there: a gone one turns the state into `stopped`. */
   private async checkServer(): Promise<void> {
     this.probed = true;
     const presence = await (this.options.probe ?? probeServer)();
     // A connection made while the probe ran has the last word.
     if (this.socket?.readyState === WebSocket.OPEN || this.closed) return;
     if (presence === "gone") this.setState("stopped");
-    else if (presence === "replaced") this.setState("restarted");
+    else if (presence === "refused") this.options.onTokenRefused?.();
   }
 
   /**
@@ -204,16 +201,15 @@ export class SocketClient {
   }
 }
 
-/** GET /api/health: any answer but a refusal means alive; no answer at all means gone. */
+/** GET /api/health: any answer but a refused token means alive; no answer at all means gone. */
 async function probeServer(): Promise<ServerPresence> {
   try {
     const response = await fetch("/api/health", {
       headers: host.token ? { authorization: `Bearer ${host.token}` } : {},
-      credentials: "same-origin",
       cache: "no-store",
       signal: AbortSignal.timeout(5000),
     });
-    return response.status === 401 || response.status === 403 ? "replaced" : "alive";
+    return response.status === 401 ? "refused" : "alive";
   } catch {
     return "gone";
   }

@@ -4,12 +4,15 @@
  */
 import type { ClientMessage } from "../../../src/shared/client-messages.ts";
 import { SocketClient } from "../lib/socket.ts";
+import { tokenRefused } from "./access.ts";
 import { removeSession, upsertSession } from "./sessions.ts";
 import { notifyError } from "./toasts.ts";
 import { applyEvents, closeTranscript, lastSeq, setSubscriber } from "./transcripts.ts";
 
 export const socket = new SocketClient({
   lastSeq,
+  // Sage restarted with a new token: the page shows how to get back in (components/signed-out.tsx).
+  onTokenRefused: tokenRefused,
   onEvents(events) {
     for (const event of events) {
       if (event.type === "session.summary") upsertSession(event.session);

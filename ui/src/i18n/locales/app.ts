@@ -8,15 +8,10 @@ export const app = defineMessages({
     "connection.reconnecting": "Reconnecting…",
     "connection.offline": "Offline — retrying",
     "connection.stopped": "Sage stopped",
-    "connection.restarted": "Sage restarted",
-    "connectionLost.stopped.title": "Sage is no longer running at this address",
-    "connectionLost.stopped.browser":
+    "connectionLost.title": "Sage is no longer running at this address",
+    "connectionLost.browser":
       "It was stopped, or restarted on another port. Start it again if needed (for example “sage --serve”) and open the URL it prints in the terminal: it holds the new port and access token. This tab keeps trying in the background.",
-    "connectionLost.stopped.window": "Sage's server stopped. Close this window and open Sage again.",
-    "connectionLost.restarted.title": "Sage was restarted",
-    "connectionLost.restarted.browser":
-      "This tab's access token belongs to the previous start. Open the URL Sage printed in its terminal when it restarted; this tab then reconnects too.",
-    "connectionLost.restarted.window": "Close this window and open Sage again.",
+    "connectionLost.window": "Sage's server stopped. Close this window and open Sage again.",
     "connectionLost.retry": "Try again",
     "connectionLost.trying": "Trying…",
     "theme.light": "Light",
@@ -81,15 +76,10 @@ export const app = defineMessages({
     "connection.reconnecting": "正在重新连接…",
     "connection.offline": "离线 — 正在重试",
     "connection.stopped": "Sage 已停止",
-    "connection.restarted": "Sage 已重启",
-    "connectionLost.stopped.title": "Sage 已不在这个地址运行",
-    "connectionLost.stopped.browser":
+    "connectionLost.title": "Sage 已不在这个地址运行",
+    "connectionLost.browser":
       "它已被停止，或在另一个端口重新启动。如有需要请重新启动（例如 “sage --serve”），然后打开它在终端中打印的网址：其中包含新的端口和访问令牌。此标签页会在后台继续尝试连接。",
-    "connectionLost.stopped.window": "Sage 的服务已停止。请关闭此窗口并重新打开 Sage。",
-    "connectionLost.restarted.title": "Sage 已重新启动",
-    "connectionLost.restarted.browser":
-      "此标签页的访问令牌属于上一次启动。请打开 Sage 重启时在终端中打印的网址；之后此标签页也会重新连接。",
-    "connectionLost.restarted.window": "请关闭此窗口并重新打开 Sage。",
+    "connectionLost.window": "Sage 的服务已停止。请关闭此窗口并重新打开 Sage。",
     "connectionLost.retry": "重试",
     "connectionLost.trying": "正在尝试…",
     "theme.light": "浅色",
