@@ -2,8 +2,8 @@
  * The `first-contact` stage of scripts/test-all.ts (also runnable alone: `bun scripts/first-contact.ts`):
  * what a new user does first, on a brand-new account. From the clone, it runs the README's command
  * `npm run app -- --serve --no-open --port 0` with HOME set to a new empty folder and no XDG_*,
- * SAGE_HOME or DISPLAY, waits for the printed `http://127.0.0.1:PORT/?token=...`, opens it like a
- * browser (200 with the UI's HTML) and stops the app.
+ * SAGE_HOME or DISPLAY, waits for the printed `http://127.0.0.1:PORT/?token=...`, opens it (200 with
+ * the UI's HTML; the API accepts its token) and stops the app.
  *
  * Contract: resolves when the URL answered and the app stopped; throws FirstContactError with the
  * app's output otherwise. The app runs in its own process group (npm -> sh bootstrap.sh -> exec bun),
@@ -54,6 +54,9 @@ export async function checkFirstContact(): Promise<void> {
     const page = await openLaunchUrl(url);
     if (page.status !== 200 || !page.html.includes('<div id="root"')) {
       throw new FirstContactError(`${url} answered ${page.status} (${page.contentType}), not the UI`);
+    }
+    if (page.healthStatus !== 200) {
+      throw new FirstContactError(`/api/health refused the printed URL's token (${page.healthStatus})`);
     }
     console.log(
       `npm run app -- --serve on an empty HOME: the printed URL answered 200 after ` +

@@ -20,7 +20,7 @@ import {
 import { ensureExecutable } from "../support/build-artifacts.ts";
 import { openLaunchUrl } from "../support/launch-url.ts";
 
-const URL_LINE = /Open this URL[^\n]*\n\s+(http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+))/;
+const URL_LINE = /Open this URL[^\n]*\n\s+(http:\/\/127\.0\.0\.1:(\d+)\/\?token=\S+)/;
 
 let executable: string;
 const launched: AppProcess[] = [];
@@ -39,25 +39,24 @@ function launchOnFreshHome(args: string[], env: Record<string, string | undefine
   return app;
 }
 
-/** The printed URL serves the UI's HTML (as a browser opens it), and the API answers with its token. */
-async function expectUiAt(url: string, token: string): Promise<Record<string, unknown>> {
-  const page = await openLaunchUrl(url);
-  expect(page.status).toBe(200);
-  expect(page.contentType).toContain("text/html");
-  expect(page.html).toContain('<div id="root"');
-  const health = await fetch(new URL("/api/health", url), { headers: { authorization: `Bearer ${token}` } });
-  expect(health.status).toBe(200);
-  return (await health.json()) as Record<string, unknown>;
+/** The printed URL serves the UI's HTML, and the API answers with its token. */
+async function expectUiAt(url: string): Promise<Record<string, unknown>> {
+  const opened = await openLaunchUrl(url);
+  expect(opened.status).toBe(200);
+  expect(opened.contentType).toContain("text/html");
+  expect(opened.html).toContain('<div id="root"');
+  expect(opened.healthStatus).toBe(200);
+  return opened.health ?? {};
 }
 
 describe("the compiled executable on a brand-new account (empty HOME)", () => {
   test("--serve creates its folders 0700 and serves the UI at the printed URL", async () => {
     const app = launchOnFreshHome(["--serve", "--no-open", "--port", "0"]);
-    const [, url, , token] = await app.waitForOutput(URL_LINE, 30_000);
+    const [, url] = await app.waitForOutput(URL_LINE, 30_000);
     const home = app.home as string;
     expect(app.output()).not.toContain("could not start");
 
-    const health = await expectUiAt(url as string, token as string);
+    const health = await expectUiAt(url as string);
     expect(health).toMatchObject({ status: "ok", mode: "serve", dataDir: join(home, ".local/share/sage") });
     expect(defaultFolderModes(home)).toEqual(PRIVATE_DEFAULT_FOLDERS);
     expect(existsSync(join(home, ".local/share/sage/sage.lock"))).toBe(true);
@@ -71,7 +70,7 @@ describe("the compiled executable on a brand-new account (empty HOME)", () => {
 
   test("without a display, `sage` says there is no display (not missing libraries), that no browser opened, and prints a URL that works", async () => {
     const app = launchOnFreshHome([], { DISPLAY: undefined, WAYLAND_DISPLAY: undefined });
-    const [, url, port, token] = await app.waitForOutput(URL_LINE, 30_000);
+    const [, url, port] = await app.waitForOutput(URL_LINE, 30_000);
     await app.waitForOutput(/No browser was opened/);
     const output = app.output();
 
@@ -85,7 +84,7 @@ describe("the compiled executable on a brand-new account (empty HOME)", () => {
     expect(output).toContain(`ssh -L ${port}:127.0.0.1:${port}`);
     expect(app.logText()).toContain("window unavailable, serving instead");
 
-    const health = await expectUiAt(url as string, token as string);
+    const health = await expectUiAt(url as string);
     expect(health.mode).toBe("serve");
     expect(defaultFolderModes(app.home as string)).toEqual(PRIVATE_DEFAULT_FOLDERS);
 
