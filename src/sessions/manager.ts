@@ -97,11 +97,15 @@ export class SessionManager implements SessionCommands {
 
   // ---- Sessions API ---------------------------------------------------------------------------------
 
+  /** A new session; a non-blank `title` is the user's: kept, and no title is generated for it. */
   create(agentId?: string, title = ""): SessionSummary {
     const agent = agentId ? this.deps.agents.get(agentId) : this.deps.agents.defaultAgent();
-    const record = this.deps.repo.createSession(newId("ses"), agent.id, title);
-    this.broadcast(record.id);
-    return this.summary(record);
+    const given = title.trim().slice(0, 200);
+    const id = newId("ses");
+    this.deps.repo.createSession(id, agent.id, given);
+    if (given) this.deps.repo.update(id, { titleSet: true });
+    this.broadcast(id);
+    return this.get(id);
   }
 
   /** A page of sessions; `nextCursor` (opaque) asks for the next one, absent on the last page. */
