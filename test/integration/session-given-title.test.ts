@@ -29,7 +29,9 @@ async function created(body: Record<string, unknown>): Promise<Subscribed & { su
 
 /** Title requests are the ones whose system prompt asks for a chat's name. */
 function titleRequests(requests: FakeRequest[]): FakeRequest[] {
-  return requests.filter((request) => JSON.stringify(request.body?.messages ?? []).includes("name chat sessions"));
+  return requests.filter((request) =>
+    JSON.stringify(request.body?.messages ?? []).includes("name chat sessions"),
+  );
 }
 
 test("a title given at creation is kept and no title request is sent for it", async () => {
