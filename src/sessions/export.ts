@@ -98,7 +98,7 @@ export function exportMarkdown(app: AppContext, sessionId: string): string {
           lines.push(part.text, "");
           break;
         case "reasoning":
-          if (part.text) lines.push(...part.text.split("\n").map((l) => `> ${l}`), "");
+          if (part.text.trim()) lines.push(...reasoningBlock(part.text));
           break;
         case "tool":
           lines.push(
@@ -128,6 +128,16 @@ export function exportMarkdown(app: AppContext, sessionId: string): string {
       lines.push(`_Retried ${retried === 1 ? "once" : `${retried} times`} automatically._`, "");
   }
   return lines.join("\n");
+}
+
+/**
+ * The model's reasoning as a labelled, collapsed block: `<details>` with a "Reasoning" summary (folded on
+ * GitHub and most Markdown viewers, still labelled as plain text). Blank lines around the text let it
+ * render as Markdown; a closing tag inside the text cannot end the block early.
+ */
+export function reasoningBlock(text: string): string[] {
+  const body = text.trim().replace(/<\/details/gi, "&lt;/details");
+  return ["<details>", "<summary>Reasoning</summary>", "", body, "", "</details>", ""];
 }
 
 /** Import an exported session as a new session. Validates everything before writing anything. */

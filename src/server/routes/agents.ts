@@ -7,6 +7,7 @@ import { Elysia, t } from "elysia";
 import { importAgentFile, serializeAgentFile } from "../../agents/agent-file.ts";
 import type { AppContext } from "../../core/context.ts";
 import type { AgentConfig } from "../../shared/agent.ts";
+import { fileNameFrom } from "../../shared/file-name.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 const configBody = t.Unknown({
@@ -63,15 +64,12 @@ export function agentRoutes(app: AppContext) {
       ({ params, query, set }) => {
         const agent = agents.get(params.id);
         const format = query.format ?? "json";
-        const safe =
-          agent.config.name
-            .replace(/[^\p{L}\p{N}._ -]+/gu, "")
-            .trim()
-            .slice(0, 60) || "agent";
         const extension = format === "yaml" ? "yaml" : "json";
         set.headers["content-type"] =
           format === "yaml" ? "application/yaml; charset=utf-8" : "application/json; charset=utf-8";
-        set.headers["content-disposition"] = attachment(`${safe}.sage-agent.${extension}`);
+        set.headers["content-disposition"] = attachment(
+          fileNameFrom(agent.config.name, `sage-agent.${extension}`, "agent"),
+        );
         return serializeAgentFile(agent, app.providers.list(), format);
       },
       {

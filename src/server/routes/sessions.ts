@@ -3,7 +3,9 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import { exportJson, exportMarkdown, importJson } from "../../sessions/export.ts";
 import { searchSessions } from "../../sessions/search.ts";
+import { fileNameFrom } from "../../shared/file-name.ts";
 import { SessionModel } from "../../shared/session.ts";
+import { contentDisposition } from "../../workspace/files.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 
@@ -137,14 +139,13 @@ export function sessionRoutes(app: AppContext) {
       "/:id/export",
       ({ params, query, set }) => {
         const summary = sessions.get(params.id);
-        const safe =
-          (summary.title || "session").replace(/[^\p{L}\p{N}._ -]+/gu, "").slice(0, 60) || "session";
-        if (query.format === "json") {
-          set.headers["content-disposition"] = `attachment; filename="${safe}.json"`;
-          return exportJson(app, params.id);
-        }
+        const format = query.format ?? "md";
+        set.headers["content-disposition"] = contentDisposition(
+          "attachment",
+          fileNameFrom(summary.title, format),
+        );
+        if (format === "json") return exportJson(app, params.id);
         set.headers["content-type"] = "text/markdown; charset=utf-8";
-        set.headers["content-disposition"] = `attachment; filename="${safe}.md"`;
         return exportMarkdown(app, params.id);
       },
       {

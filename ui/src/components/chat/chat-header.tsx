@@ -3,6 +3,7 @@
  * session has jobs) and the workspace panel toggle.
  */
 import { createSignal, Show } from "solid-js";
+import { fileNameFrom } from "../../../../src/shared/file-name.ts";
 import type { SessionSummary } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
 import { api } from "../../lib/api.ts";
@@ -42,7 +43,7 @@ export function ChatHeader(props: {
   const exportAs = (format: "md" | "json") =>
     saveFromUrl(
       `/api/sessions/${props.sessionId}/export?format=${format}`,
-      `${(props.title || "session").replace(/[^\p{L}\p{N}._ -]+/gu, "").slice(0, 60) || "session"}.${format}`,
+      fileNameFrom(props.title, format),
     );
   return (
     <header class="h-12 shrink-0 border-b border-line flex items-center gap-3 px-4">

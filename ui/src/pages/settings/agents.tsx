@@ -5,6 +5,7 @@
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { type Agent, type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../../src/shared/agent.ts";
+import { fileNameFrom } from "../../../../src/shared/file-name.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { AgentForm } from "../../components/settings/agent-form.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
@@ -199,7 +200,7 @@ export function AgentsSettings() {
                         onClick={() =>
                           void saveFromUrl(
                             agentsApi.exportUrl(agent.id, format),
-                            `${agent.config.name}.sage-agent.${format}`,
+                            fileNameFrom(agent.config.name, `sage-agent.${format}`, "agent"),
                           )
                         }
                         data-testid={`agent-export-${format}`}
