@@ -72,7 +72,7 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
   let description: ApprovalDescription;
   try {
     description = tool.describe
-      ? await tool.describe(params, { workspace: request.workspace })
+      ? await tool.describe(params, { workspace: request.workspace, services: request.services })
       : { title: tool.name, detail: JSON.stringify(params, null, 2), detailKind: "json" };
   } catch (error) {
     return fail(errorText(error));

@@ -103,6 +103,19 @@ export class BrowserManager implements BrowserService {
     }
   }
 
+  async peek<T>(action: (session: BrowserSession) => Promise<T>): Promise<T | undefined> {
+    const running = this.#running;
+    if (this.#disposed || !running) return undefined;
+    this.#activeActions += 1;
+    this.#cancelIdleTimer();
+    try {
+      return await action(running.tabs);
+    } finally {
+      this.#activeActions -= 1;
+      this.#scheduleIdleClose();
+    }
+  }
+
   async close(): Promise<void> {
     this.#cancelIdleTimer();
     const launching = this.#launching;

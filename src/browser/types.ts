@@ -51,6 +51,11 @@ export interface BrowserService {
    * any action runs. Throws `BrowserNotFoundError` (no browser on the machine) or `BrowserLaunchError`.
    */
   use<T>(action: (session: BrowserSession) => Promise<T>): Promise<T>;
+  /**
+   * Run `action` on the browser only if one is open now (never launches one); resolves undefined when
+   * none is. For looks that must not start a browser, such as describing a call for its approval.
+   */
+  peek<T>(action: (session: BrowserSession) => Promise<T>): Promise<T | undefined>;
   /** Whether a browser process is open right now. */
   readonly running: boolean;
   /** Close the browser now; the next `use` launches it again. */

@@ -4,6 +4,7 @@
  * `ctx.services.browser`. Details: `{ tabId, url, title, navigated, newTabs, snapshotTruncated }`.
  */
 import { Type as T } from "@sinclair/typebox";
+import { describeTarget, targetLines } from "../browser/target-description.ts";
 import { refParameter, resolveTarget, selectorParameter } from "../browser/targets.ts";
 import { actionResult, markBefore, runBrowserAction, settleAfterAction } from "../browser/tool-support.ts";
 import { defineTool } from "./types.ts";
@@ -26,6 +27,14 @@ export const browserClickTool = defineTool({
     ),
     double_click: T.Optional(T.Boolean({ description: "Double-click instead of a single click." })),
   }),
+  async describe(params, ctx) {
+    const target = await describeTarget(ctx.services ?? {}, params);
+    return {
+      title: `${clickVerb(params)} ${target.label}`,
+      detail: targetLines(target).join("\n"),
+      detailKind: "url",
+    };
+  },
   async execute(params, ctx) {
     return runBrowserAction(ctx, async (session) => {
       const tab = session.currentTab();
@@ -40,3 +49,9 @@ export const browserClickTool = defineTool({
     });
   },
 });
+
+function clickVerb(params: { button?: "left" | "right" | "middle"; double_click?: boolean }): string {
+  const button = params.button === "right" ? "Right-" : params.button === "middle" ? "Middle-" : "";
+  if (params.double_click) return button ? `${button}double-click` : "Double-click";
+  return button ? `${button}click` : "Click";
+}

@@ -6,6 +6,7 @@
  */
 import { Type as T } from "@sinclair/typebox";
 import type { Locator } from "playwright-core";
+import { describeTarget, maskedText, targetLines } from "../browser/target-description.ts";
 import { refParameter, resolveTarget, selectorParameter } from "../browser/targets.ts";
 import { actionResult, markBefore, runBrowserAction, settleAfterAction } from "../browser/tool-support.ts";
 import { defineTool, ToolError } from "./types.ts";
@@ -26,12 +27,30 @@ export const browserTypeTool = defineTool({
     submit: T.Optional(T.Boolean({ description: "Press Enter after typing." })),
     slowly: T.Optional(T.Boolean({ description: "Type key by key instead of filling the field at once." })),
   }),
+  async describe(params, ctx) {
+    const target = await describeTarget(ctx.services ?? {}, params);
+    const text = target.password ? maskedText(params.text) : JSON.stringify(shortened(params.text));
+    return {
+      title: `Type into ${target.label}`,
+      detail: [`Text: ${text}`, ...(params.submit ? ["Then: press Enter"] : []), ...targetLines(target)].join(
+        "\n",
+      ),
+      detailKind: "url",
+    };
+  },
   async execute(params, ctx) {
     return runBrowserAction(ctx, async (session) => {
       const tab = session.currentTab();
       const target = await resolveTarget(tab.page, params);
       const before = markBefore(session, tab);
-      const tagName = await target.locator.evaluate((element) => element.tagName.toLowerCase());
+      const { tagName, password } = await target.locator.evaluate((element) => ({
+        tagName: element.tagName.toLowerCase(),
+        password: element instanceof HTMLInputElement && element.type.toLowerCase() === "password",
+      }));
+      // A password is not repeated back in the result (the transcript keeps results).
+      const typed = password
+        ? `${Array.from(params.text).length} characters (hidden) into the password field`
+        : `${JSON.stringify(params.text)} into`;
       let summary: string;
       if (tagName === "select") {
         const chosen = await chooseOption(target.locator, params.text);
@@ -39,10 +58,10 @@ export const browserTypeTool = defineTool({
       } else if (params.slowly) {
         await target.locator.fill("");
         await target.locator.pressSequentially(params.text);
-        summary = `Typed ${JSON.stringify(params.text)} into ${target.label}.`;
+        summary = `Typed ${typed} ${target.label}.`;
       } else {
         await target.locator.fill(params.text);
-        summary = `Typed ${JSON.stringify(params.text)} into ${target.label}.`;
+        summary = `Typed ${typed} ${target.label}.`;
       }
       if (params.submit) {
         await target.locator.press("Enter");
@@ -74,4 +93,13 @@ async function chooseOption(locator: Locator, text: string): Promise<string> {
   }
   await locator.selectOption({ value: option.value });
   return option.label;
+}
+
+/** Long text is shown in the approval up to this many characters. */
+const shownCharacters = 2000;
+
+function shortened(text: string): string {
+  return text.length > shownCharacters
+    ? `${text.slice(0, shownCharacters)}… (${text.length} characters)`
+    : text;
 }

@@ -109,10 +109,13 @@ export interface ToolDefinition<S extends TSchema = TSchema> {
   description: string;
   parameters: S;
   kind: ToolKind;
-  /** Summarise a call for an approval prompt; defaults to the tool name and JSON arguments. */
+  /**
+   * Summarise a call for an approval prompt; defaults to the tool name and JSON arguments. May look at
+   * services (the browser's latest snapshot) but must not start anything.
+   */
   describe?(
     params: Static<S>,
-    ctx: Pick<ToolContext, "workspace">,
+    ctx: Pick<ToolContext, "workspace"> & Partial<Pick<ToolContext, "services">>,
   ): ApprovalDescription | Promise<ApprovalDescription>;
   /** Absolute paths this call may change, snapshotted before it runs so the turn can be undone. */
   touches?(params: Static<S>, ctx: Pick<ToolContext, "workspace">): string[];

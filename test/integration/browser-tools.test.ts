@@ -35,6 +35,11 @@ const mainPage = `<!doctype html><html><head><title>Test Page</title></head><bod
 <p id="bottom">The end</p>
 </body></html>`;
 
+const loginPage = `<!doctype html><title>Sign in</title>
+<label>Email <input id="email" type="email"></label>
+<label>Secret <input id="secret" type="password"></label>
+<button onclick="this.textContent = 'Signed in'">Sign in</button>`;
+
 const server = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
@@ -47,6 +52,7 @@ const server = Bun.serve({
       return html(`<title>Results</title><h1>Results for ${url.searchParams.get("q") ?? ""}</h1>`);
     }
     if (url.pathname === "/popup") return html("<title>Popup</title><p>Popup page</p>");
+    if (url.pathname === "/login") return html(loginPage);
     return new Response("not found", { status: 404 });
   },
 });
@@ -296,6 +302,64 @@ describe("browser tools on one shared browser", () => {
     ).toContain("stopped by the user");
     expect(Date.now() - started).toBeLessThan(3000);
   });
+
+  test("approvals of click and type name the element by role and name, with the text (a password masked)", async () => {
+    const snapshot = (await run(browserNavigateTool, { url: `${origin}/login` })).text;
+    const button = refOf(snapshot, 'button "Sign in"');
+    const email = refOf(snapshot, 'textbox "Email"');
+    const secret = refOf(snapshot, 'textbox "Secret"');
+
+    const click = await browserClickTool.describe?.({ ref: button }, context.ctx);
+    expect(click).toEqual({
+      title: "Click button “Sign in”",
+      detail: `Element: button “Sign in” [ref=${button}]\nPage: Sign in — ${origin}/login`,
+      detailKind: "url",
+    });
+    expect((await browserClickTool.describe?.({ ref: button, double_click: true }, context.ctx))?.title).toBe(
+      "Double-click button “Sign in”",
+    );
+
+    const typeEmail = await browserTypeTool.describe?.(
+      { ref: email, text: "ada@example.com", submit: true },
+      context.ctx,
+    );
+    expect(typeEmail?.title).toBe("Type into textbox “Email”");
+    expect(typeEmail?.detail).toBe(
+      [
+        'Text: "ada@example.com"',
+        "Then: press Enter",
+        `Element: textbox “Email” [ref=${email}]`,
+        `Page: Sign in — ${origin}/login`,
+      ].join("\n"),
+    );
+
+    // A password field (its name does not say so): the approval and the result hide what is typed.
+    const typeSecret = await browserTypeTool.describe?.({ ref: secret, text: "hunter2" }, context.ctx);
+    expect(typeSecret?.title).toBe("Type into textbox “Secret”");
+    expect(typeSecret?.detail).toStartWith("Text: ••••••• (7 characters, hidden: password field)\n");
+    expect(typeSecret?.detail).not.toContain("hunter2");
+    const typed = await run(browserTypeTool, { ref: secret, text: "hunter2" });
+    expect(typed.text).toStartWith(`Typed 7 characters (hidden) into the password field [ref=${secret}].`);
+    // The snapshot in the result shows the field's value masked; other fields keep theirs.
+    expect(typed.text).not.toContain("hunter2");
+    expect(typed.text).toMatch(/textbox "Secret".*\[ref=(?:f\d+)?e\d+\]: ••••••••$/m);
+    await run(browserTypeTool, { ref: email, text: "ada@example.com" });
+    expect((await run(browserSnapshotTool, {})).text).toMatch(/textbox "Email".*: ada@example\.com$/m);
+    expect(await evaluate("document.getElementById('secret').value")).toBe('"hunter2"');
+
+    // A ref the latest snapshot does not have, and a selector: named as given.
+    expect((await browserClickTool.describe?.({ ref: "e999" }, context.ctx))?.detail).toStartWith(
+      "Element: [ref=e999] (not in the latest snapshot of the current tab)\n",
+    );
+    expect(await browserClickTool.describe?.({ selector: "#email" }, context.ctx)).toMatchObject({
+      title: "Click selector #email",
+      detail: `Element: selector #email\nPage: Sign in — ${origin}/login`,
+    });
+    expect(
+      (await browserTypeTool.describe?.({ selector: "#secret", text: "pw" }, context.ctx))?.detail,
+    ).toContain("hidden: password field");
+    await run(browserNavigateTool, { url: `${origin}/` });
+  });
 });
 
 describe("browser tool contracts and errors", () => {
@@ -324,6 +388,25 @@ describe("browser tool contracts and errors", () => {
       detail: "https://example.com",
       detailKind: "url",
     });
+  });
+
+  test("describing a click or typing never starts a browser; without one the ref names the element", async () => {
+    const idle = managerFor("agent-describe");
+    const context = contextWith(idle);
+    expect(await browserClickTool.describe?.({ ref: "e4" }, context.ctx)).toEqual({
+      title: "Click [ref=e4]",
+      detail: "Element: [ref=e4] (not in the latest snapshot of the current tab)",
+      detailKind: "url",
+    });
+    expect((await browserTypeTool.describe?.({ ref: "e5", text: "hello" }, context.ctx))?.detail).toBe(
+      'Text: "hello"\nElement: [ref=e5] (not in the latest snapshot of the current tab)',
+    );
+    expect(idle.running).toBe(false);
+    expect(idle.launchCount).toBe(0);
+    const none = contextWith(undefined);
+    expect((await browserClickTool.describe?.({ selector: "#go" }, none.ctx))?.title).toBe(
+      "Click selector #go",
+    );
   });
 
   test("without a browser service the tools say so", async () => {
