@@ -122,6 +122,9 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     });
     const recovered = sessions.recover();
     if (recovered > 0) logger.info(`marked ${recovered} turn(s) interrupted by the last exit as interrupted`);
+    const tidied = sessions.tidy();
+    if (tidied.untouched + tidied.purged > 0)
+      logger.info(`removed ${tidied.untouched} untouched and ${tidied.purged} deleted session(s)`);
     undo.push(() => sessions.shutdown());
 
     const audit = new AuditLog(db, user.id);

@@ -174,6 +174,28 @@ export class SessionManager implements SessionCommands {
     this.deps.events.append({ type: "session.removed", sessionId });
   }
 
+  /**
+   * The user left this chat (the UI says so when it navigates away). An untouched session (no message or
+   * turn ever, no title, not pinned, idle) is removed like a delete (session.removed to every client),
+   * so empty "New chat"s do not pile up in the sidebar. Returns whether it was removed; an unknown or
+   * already removed session is not an error.
+   */
+  async leave(sessionId: string): Promise<boolean> {
+    if (this.runners.get(sessionId)?.running || !this.deps.repo.isUntouched(sessionId)) return false;
+    await this.delete(sessionId);
+    return true;
+  }
+
+  /**
+   * At start-up: untouched sessions left by the last run are removed, and sessions deleted longer ago
+   * than UNDO_WINDOW_MS are purged. Returns how many of each.
+   */
+  tidy(now = Date.now()): { untouched: number; purged: number } {
+    const untouched = this.deps.repo.removeUntouched();
+    const purged = this.deps.repo.purgeDeleted(now - UNDO_WINDOW_MS);
+    return { untouched, purged };
+  }
+
   restore(sessionId: string): SessionSummary {
     if (!this.deps.repo.findSession(sessionId, true)) throw new NotFoundError("Session", sessionId);
     this.deps.repo.restore(sessionId);

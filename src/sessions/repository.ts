@@ -17,6 +17,15 @@ import {
   toRecord,
 } from "./session-rows.ts";
 
+/**
+ * A session the user never used (SQL over `sessions AS s`): no message and no turn ever (a queued or
+ * stopped one counts as use), no title given or generated, not pinned, idle. A model picked for it does
+ * not make it used.
+ */
+const UNTOUCHED = `s.title_set = 0 AND s.title = '' AND s.pinned = 0 AND s.status = 'idle'
+  AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id)`;
+
 export class SessionRepository {
   private readonly statements: Record<string, Statement>;
 
@@ -160,6 +169,23 @@ export class SessionRepository {
 
   restore(id: string): void {
     this.db.query("UPDATE sessions SET deleted_at = NULL WHERE id = ? AND user_id = ?").run(id, this.userId);
+  }
+
+  /** Whether the session exists (not deleted) and is untouched (see UNTOUCHED). */
+  isUntouched(id: string): boolean {
+    return (
+      this.db
+        .query(
+          `SELECT 1 FROM sessions s WHERE s.id = ? AND s.user_id = ? AND s.deleted_at IS NULL AND ${UNTOUCHED}`,
+        )
+        .get(id, this.userId) !== null
+    );
+  }
+
+  /** Remove every untouched session for good, deleted or not; returns how many. For start-up only. */
+  removeUntouched(): number {
+    return this.db.query(`DELETE FROM sessions AS s WHERE s.user_id = ? AND ${UNTOUCHED}`).run(this.userId)
+      .changes;
   }
 
   /** Remove sessions deleted before `olderThan` for good (events, messages, parts cascade). */

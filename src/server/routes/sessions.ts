@@ -66,6 +66,13 @@ export function sessionRoutes(app: AppContext) {
       },
       { params: t.Object({ id }), detail: { summary: "Delete (restorable for 10 minutes)" } },
     )
+    .post("/:id/leave", async ({ params }) => ({ removed: await sessions.leave(params.id) }), {
+      params: t.Object({ id }),
+      detail: {
+        summary:
+          "The user left this chat: removed (as a delete) if it was never used — no message, no title, not pinned",
+      },
+    })
     .post("/:id/restore", ({ params }) => sessions.restore(params.id), {
       params: t.Object({ id }),
       detail: { summary: "Undo a delete" },

@@ -117,3 +117,28 @@ export async function createSession(agentId?: string): Promise<SessionSummary> {
   upsertSession(session);
   return session;
 }
+
+/** Looks unused from here: no message, no title, not pinned, idle. The server decides for sure. */
+export function looksUntouched(session: SessionSummary | undefined): boolean {
+  return (
+    !!session && session.messageCount === 0 && !session.title && !session.pinned && session.status === "idle"
+  );
+}
+
+/**
+ * The user left a chat. One that looks unused is offered to the server, which removes it if it really
+ * is (an empty "New chat" does not stay in the sidebar); the session.removed broadcast updates every
+ * window. Never throws.
+ */
+export async function leaveSession(sessionId: string): Promise<void> {
+  if (!looksUntouched(store.byId[sessionId])) return;
+  try {
+    const { removed } = await api<{ removed: boolean }>(
+      `/api/sessions/${encodeURIComponent(sessionId)}/leave`,
+      { method: "POST" },
+    );
+    if (removed) removeSession(sessionId);
+  } catch {
+    // Kept for now; the next start removes it.
+  }
+}

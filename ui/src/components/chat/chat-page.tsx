@@ -6,10 +6,11 @@ import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show
 import type { RetryState } from "../../../../src/shared/events.ts";
 import type { MessageInfo } from "../../../../src/shared/parts.ts";
 import { t } from "../../i18n/index.ts";
+import { agentDescription } from "../../lib/agent-text.ts";
 import { navigate } from "../../lib/router.ts";
 import { agentById, agents } from "../../state/agents.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
-import { createSession, ensureSession, sessions } from "../../state/sessions.ts";
+import { createSession, ensureSession, leaveSession, sessions } from "../../state/sessions.ts";
 import { openJobsView, sessionHasJobs } from "../../state/shell-jobs.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { dismissNotice, transcript } from "../../state/transcripts.ts";
@@ -53,7 +54,7 @@ function Welcome() {
     <div class="flex-1 flex flex-col min-h-0">
       <EmptyState
         agentLabel={agentLabelOf(agents.currentId)}
-        description={agent()?.config.description}
+        description={agentDescription(agent()?.config)}
         onExample={(text) => void start(text)}
       />
       <div class="p-4 text-center">
@@ -75,6 +76,11 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
     localStorage.setItem("sage.workspaceOpen", next ? "1" : "0");
   };
   const summary = () => sessions.byId[props.sessionId];
+  // Leaving a chat the user never used removes it (the server checks): empty chats do not pile up.
+  onCleanup(() => {
+    if (open.state.order.length === 0 && open.state.queued.length === 0 && !running())
+      void leaveSession(props.sessionId);
+  });
   // An old chat opened from search or a link may be beyond the sidebar's loaded pages.
   createEffect(() => {
     if (sessions.loaded && !summary()) void ensureSession(props.sessionId);
@@ -163,7 +169,7 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
           <Match when={open.state.order.length === 0 && !running()}>
             <EmptyState
               agentLabel={agentLabel()}
-              description={agentById(agentId())?.config.description}
+              description={agentDescription(agentById(agentId())?.config)}
               onExample={(text) =>
                 send({ type: "submit", sessionId: props.sessionId, clientTurnId: newClientTurnId(), text })
               }

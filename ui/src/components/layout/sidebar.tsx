@@ -14,6 +14,7 @@ import {
   createSession,
   dateGroup,
   loadMoreSessions,
+  looksUntouched,
   removeSession,
   sessions,
   sortedSessions,
@@ -26,25 +27,34 @@ import { SearchBox } from "./search-box.tsx";
 
 const GROUPS = ["pinned", "today", "yesterday", "week", "month", "older"] as const;
 
-/** Open a fresh chat; an untouched empty one for the same agent is reused instead of piling up. */
-export async function startNewChat(): Promise<void> {
+/** The New chat on its way, so a second press (or Ctrl+N) meanwhile does not make a second one. */
+let creating: Promise<void> | undefined;
+
+/**
+ * Open a fresh chat; an untouched empty one for the same agent is reused instead of piling up (and one
+ * the user leaves untouched is removed: see leaveSession).
+ */
+export function startNewChat(): Promise<void> {
   const empty = sortedSessions().find(
-    (s) =>
-      s.messageCount === 0 &&
-      !s.title &&
-      s.status === "idle" &&
-      (!agents.currentId || s.agentId === agents.currentId),
+    (s) => looksUntouched(s) && (!agents.currentId || s.agentId === agents.currentId),
   );
   if (empty) {
     navigate(`/s/${empty.id}`);
-    return;
+    return Promise.resolve();
   }
-  try {
-    const session = await createSession(agents.currentId);
-    navigate(`/s/${session.id}`);
-  } catch (error) {
-    notifyError((error as Error).message);
+  if (!creating) {
+    creating = createSession(agents.currentId)
+      .then((session) => {
+        navigate(`/s/${session.id}`);
+      })
+      .catch((error: Error) => {
+        notifyError(error.message);
+      })
+      .finally(() => {
+        creating = undefined;
+      });
   }
+  return creating;
 }
 
 export function Sidebar(props: { currentSessionId?: string; page: string; onAbout(): void; onHelp(): void }) {
