@@ -11,6 +11,7 @@ import { agentConfigIssues } from "../../../../src/shared/agent-input.ts";
 import type { Provider } from "../../../../src/shared/provider.ts";
 import type { ToolInfo } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
+import { localizedAgentConfig, storedAgentConfig } from "../../lib/agent-text.ts";
 import { ApprovalRules, CapabilityPicker } from "./capability-picker.tsx";
 import { Field, fieldError, inputProps, Toggle } from "./field.tsx";
 
@@ -25,7 +26,7 @@ export function AgentForm(props: {
   onCancel(): void;
 }) {
   const [config, setConfig] = createStore<AgentConfig>(
-    JSON.parse(JSON.stringify(props.initial)) as AgentConfig,
+    localizedAgentConfig(JSON.parse(JSON.stringify(props.initial)) as AgentConfig),
   );
   const [stepText, setStepText] = createSignal(String(props.initial.stepLimit));
   const [temperatureText, setTemperatureText] = createSignal(props.initial.temperature?.toString() ?? "");
@@ -74,7 +75,7 @@ export function AgentForm(props: {
     setSaving(true);
     setServerError(undefined);
     try {
-      await props.onSave(built());
+      await props.onSave(storedAgentConfig(built()));
     } catch (failure) {
       const { message, field } = failure as { message: string; field?: string };
       setServerError({ message, field });
