@@ -7,6 +7,16 @@ import { defineConfig, presetWind3 } from "unocss";
 export default defineConfig({
   presets: [presetWind3({ dark: "class" })],
   theme: {
+    // The defaults plus `wide` (900 px): below it the sidebar is a drawer (ui/src/state/drawer.ts).
+    // Listed in full: a theme's breakpoints replace the preset's.
+    breakpoints: {
+      sm: "640px",
+      md: "768px",
+      wide: "900px",
+      lg: "1024px",
+      xl: "1280px",
+      "2xl": "1536px",
+    },
     colors: {
       bg: "rgb(var(--bg) / %alpha)",
       panel: "rgb(var(--panel) / %alpha)",

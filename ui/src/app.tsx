@@ -9,6 +9,7 @@ import { t } from "./i18n/index.ts";
 import { parseRoute, path } from "./lib/router.ts";
 import { loadAgents } from "./state/agents.ts";
 import { socket } from "./state/connection.ts";
+import { drawer } from "./state/drawer.ts";
 import { loadSessions } from "./state/sessions.ts";
 
 // Pages other than the chat, and the dialogs, load on first use: the first screen only pays for what it
@@ -80,7 +81,7 @@ export function App() {
         onAbout={() => setAboutOpen(true)}
         onHelp={() => setHelpOpen(true)}
       />
-      <main class="flex-1 min-w-0 flex flex-col" id="main">
+      <main class="flex-1 min-w-0 flex flex-col" id="main" inert={drawer.open() || undefined}>
         <ConnectionLost state={socket.state} onRetry={() => socket.retryNow()} />
         <Switch fallback={<p class="p-8 text-muted">{t("common.notFound")}</p>}>
           <Match when={route().page === "home"}>

@@ -56,6 +56,11 @@ export const FileIcon = (p: { size?: number }) => (
     <path d="M14 3v5h5" />
   </Svg>
 );
+export const MenuIcon = (p: { size?: number }) => (
+  <Svg size={p.size}>
+    <path d="M4 6h16M4 12h16M4 18h16" />
+  </Svg>
+);
 export const PanelIcon = (p: { size?: number }) => (
   <Svg size={p.size}>
     <rect x="3" y="4" width="18" height="16" rx="2" />

@@ -1,5 +1,6 @@
 /** Settings: a section list on the left, the chosen section on the right (/settings/:section). */
 import { For, Match, Switch } from "solid-js";
+import { DrawerButton } from "../components/layout/drawer-button.tsx";
 import { type MessageKey, t } from "../i18n/index.ts";
 import { linkHandler } from "../lib/router.ts";
 import { AboutSettings } from "./settings/about.tsx";
@@ -26,7 +27,10 @@ export function SettingsPage(props: { section?: string }) {
         class="w-52 shrink-0 border-r border-line p-3 flex flex-col gap-1"
         aria-label={t("settings.title")}
       >
-        <h1 class="text-base font-semibold px-2 mb-2">{t("settings.title")}</h1>
+        <div class="flex items-center gap-1 mb-2">
+          <DrawerButton />
+          <h1 class="text-base font-semibold px-2 m-0">{t("settings.title")}</h1>
+        </div>
         <For each={SECTIONS}>
           {(section) => (
             <a

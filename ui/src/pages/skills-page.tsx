@@ -6,6 +6,7 @@
  */
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
+import { DrawerButton } from "../components/layout/drawer-button.tsx";
 import { CreateSkillDialog } from "../components/skills/create-skill-dialog.tsx";
 import { ImportDialog } from "../components/skills/import-dialog.tsx";
 import { SkillDetail } from "../components/skills/skill-detail.tsx";
@@ -131,6 +132,7 @@ export function SkillsPage(props: { section?: string }) {
     >
       <aside class="w-80 shrink-0 border-r border-line flex flex-col min-h-0">
         <div class="px-3 pt-3 flex items-center gap-2">
+          <DrawerButton />
           <h1 class="text-base font-semibold m-0 flex-1">{t("skills.title")}</h1>
           <button
             type="button"

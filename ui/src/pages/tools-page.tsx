@@ -3,6 +3,7 @@
  * kind, on the left; the chosen tool with its schema and the "try it" runner on the right.
  */
 import { createResource, Match, Show, Switch } from "solid-js";
+import { DrawerButton } from "../components/layout/drawer-button.tsx";
 import { ToolDetail } from "../components/tools/tool-detail.tsx";
 import { ToolList } from "../components/tools/tool-list.tsx";
 import { toolsApi } from "../components/tools/tools-api.ts";
@@ -15,7 +16,8 @@ export function ToolsPage(props: { section?: string }) {
   return (
     <div class="flex-1 flex min-h-0" data-testid="tools-page">
       <aside class="w-80 shrink-0 border-r border-line flex flex-col min-h-0" aria-label={t("tools.title")}>
-        <div class="px-3 h-12 flex items-center border-b border-line">
+        <div class="px-3 h-12 flex items-center gap-2 border-b border-line">
+          <DrawerButton />
           <h1 class="m-0 text-base font-semibold">{t("tools.title")}</h1>
         </div>
         <Show when={tools()}>{(list) => <ToolList tools={list()} selected={props.section} />}</Show>

@@ -11,6 +11,7 @@ import { saveFromUrl } from "../../lib/save-file.ts";
 import { upsertSession } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { DownloadIcon, PanelIcon, TerminalIcon } from "../icons.tsx";
+import { DrawerButton } from "../layout/drawer-button.tsx";
 
 export function ChatHeader(props: {
   sessionId: string;
@@ -46,7 +47,8 @@ export function ChatHeader(props: {
       fileNameFrom(props.title, format),
     );
   return (
-    <header class="h-12 shrink-0 border-b border-line flex items-center gap-3 px-4">
+    <header class="h-12 shrink-0 border-b border-line flex items-center gap-2 wide:gap-3 px-2 wide:px-4">
+      <DrawerButton />
       <Show
         when={!renaming()}
         fallback={
@@ -64,46 +66,50 @@ export function ChatHeader(props: {
         }
       >
         <h1
-          class="text-sm font-semibold truncate m-0 cursor-text"
+          class="text-sm font-semibold truncate m-0 cursor-text min-w-0"
           onDblClick={() => setRenaming(true)}
           data-testid="chat-title"
         >
           {props.title || t("sidebar.untitled")}
         </h1>
       </Show>
-      <span class="text-xs text-muted truncate">{props.agentLabel}</span>
+      {/* The agent's name yields first when the header is narrow: the title matters more. */}
+      <span class="text-xs text-muted truncate shrink-[2] min-w-0 lt-sm:hidden">{props.agentLabel}</span>
       <div class="flex-1" />
+      {/* Below 640 px: icon buttons (their names stay for screen readers; tooltips say which). */}
       <button
         type="button"
-        class="btn-ghost text-xs"
+        class="btn-ghost text-xs shrink-0 lt-sm:px-2"
         onClick={() => void exportAs("md")}
+        title={t("chat.exportMarkdown")}
         data-testid="export-md"
       >
-        <DownloadIcon size={14} /> Markdown
+        <DownloadIcon size={14} /> <span class="lt-sm:sr-only">Markdown</span>
       </button>
       <button
         type="button"
-        class="btn-ghost text-xs"
+        class="btn-ghost text-xs shrink-0 lt-sm:px-2"
         onClick={() => void exportAs("json")}
+        title={t("chat.exportJson")}
         data-testid="export-json"
       >
-        <DownloadIcon size={14} /> JSON
+        <DownloadIcon size={14} /> <span class="lt-sm:sr-only">JSON</span>
       </button>
       <Show when={props.onOpenJobs}>
         <button
           type="button"
-          class="btn-ghost text-xs"
+          class="btn-ghost text-xs shrink-0 lt-sm:px-2"
           title={t("jobs.open")}
           onClick={() => props.onOpenJobs?.()}
           data-testid="open-jobs-header"
         >
-          <TerminalIcon size={14} /> {t("jobs.open")}
+          <TerminalIcon size={14} /> <span class="lt-sm:sr-only">{t("jobs.open")}</span>
         </button>
       </Show>
       <Show when={props.onToggleWorkspace}>
         <button
           type="button"
-          class="btn-ghost text-xs"
+          class="btn-ghost text-xs shrink-0 lt-sm:px-2"
           aria-pressed={props.workspaceOpen}
           aria-label={t("workspace.title")}
           title={t("workspace.title")}

@@ -10,10 +10,12 @@ import { agentDescription } from "../../lib/agent-text.ts";
 import { navigate } from "../../lib/router.ts";
 import { agentById, agents } from "../../state/agents.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
+import { drawer } from "../../state/drawer.ts";
 import { createSession, ensureSession, leaveSession, sessions } from "../../state/sessions.ts";
 import { openJobsView, sessionHasJobs } from "../../state/shell-jobs.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { dismissNotice, transcript } from "../../state/transcripts.ts";
+import { DrawerButton } from "../layout/drawer-button.tsx";
 import { startNewChat } from "../layout/sidebar.tsx";
 import { WorkspacePanel } from "../workspace/workspace-panel.tsx";
 import { ChatHeader } from "./chat-header.tsx";
@@ -52,6 +54,11 @@ function Welcome() {
   const agent = () => agentById(agents.currentId);
   return (
     <div class="flex-1 flex flex-col min-h-0">
+      <Show when={drawer.narrow()}>
+        <div class="h-12 shrink-0 px-2 flex items-center border-b border-line">
+          <DrawerButton />
+        </div>
+      </Show>
       <EmptyState
         agentLabel={agentLabelOf(agents.currentId)}
         description={agentDescription(agent()?.config)}

@@ -28,6 +28,8 @@ export const chat = defineMessages({
     "sidebar.agent": "Agent",
     "agent.builtinDescription":
       "A general assistant that works in its workspace with files, a shell, the web and a browser.",
+    "chat.exportMarkdown": "Export as Markdown",
+    "chat.exportJson": "Export as JSON (can be imported again)",
     "chat.welcome": "What should we work on?",
     "chat.welcomeHint":
       "Describe a task. {agent} can read and write files in its workspace, run commands, browse the web and use skills.",
@@ -151,6 +153,8 @@ export const chat = defineMessages({
     "sidebar.untitled": "新对话",
     "sidebar.agent": "智能体",
     "agent.builtinDescription": "通用助手，在自己的工作区里使用文件、命令行、网络和浏览器完成任务。",
+    "chat.exportMarkdown": "导出为 Markdown",
+    "chat.exportJson": "导出为 JSON（可再次导入）",
     "chat.welcome": "今天想做什么？",
     "chat.welcomeHint": "描述一个任务。{agent} 可以在工作区读写文件、运行命令、浏览网页并使用技能。",
     "chat.noSession": "新建对话，或从列表中选择一个。",
