@@ -84,3 +84,9 @@ export const MonitorIcon = (p: { size?: number }) => (
     <path d="M8 20h8M12 16v4" />
   </Svg>
 );
+export const LockIcon = (p: { size?: number; class?: string }) => (
+  <Svg size={p.size} class={p.class}>
+    <rect x="5" y="11" width="14" height="10" rx="2" />
+    <path d="M8 11V7a4 4 0 0 1 8 0v4" />
+  </Svg>
+);

@@ -2,14 +2,15 @@
 import { Show } from "solid-js";
 import type { KeyStorage } from "../../../../src/shared/provider-input.ts";
 import { t } from "../../i18n/index.ts";
+import { LockIcon } from "../icons.tsx";
 
 export function KeyStorageNotice(props: { storage: KeyStorage }) {
   return (
     <Show
       when={props.storage === "encrypted-file"}
       fallback={
-        <p class="m-0 text-xs text-muted" data-testid="key-storage-keychain">
-          🔒 {t("settings.keys.keychain")}
+        <p class="m-0 text-xs text-muted flex items-center gap-1" data-testid="key-storage-keychain">
+          <LockIcon size={12} /> {t("settings.keys.keychain")}
         </p>
       }
     >
