@@ -94,27 +94,13 @@ export function applyLiveEvent(live: LiveState, event: ServerEvent): void {
       live.retry = null;
       return;
     case "approval.requested":
-      live.approvals[event.approvalId] = {
-        approvalId: event.approvalId,
-        messageId: event.messageId,
-        partId: event.partId,
-        tool: event.tool,
-        title: event.title,
-        detail: event.detail,
-        detailKind: event.detailKind,
-      };
+      live.approvals[event.approvalId] = withoutEnvelope(event);
       return;
     case "approval.resolved":
       delete live.approvals[event.approvalId];
       return;
     case "question.asked":
-      live.questions[event.questionId] = {
-        questionId: event.questionId,
-        purpose: event.purpose,
-        questions: event.questions,
-        messageId: event.messageId,
-        partId: event.partId,
-      };
+      live.questions[event.questionId] = withoutEnvelope(event);
       return;
     case "question.answered":
       delete live.questions[event.questionId];
@@ -123,6 +109,12 @@ export function applyLiveEvent(live: LiveState, event: ServerEvent): void {
       live.todos = event.todos;
       return;
   }
+}
+
+/** An event's own fields (these events are defined as the pending item plus the envelope). */
+function withoutEnvelope<E extends ServerEvent>(event: E): Omit<E, "type" | "sessionId" | "seq" | "at"> {
+  const { type: _type, sessionId: _sessionId, seq: _seq, at: _at, ...rest } = event;
+  return rest;
 }
 
 /** Copy a live snapshot's fields into `state` (a plain or store object). */
