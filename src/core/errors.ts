@@ -1,7 +1,7 @@
 /**
  * Named errors shared across the backend. Each has a literal `name` and typed data; code checks
  * `error.name`, never `instanceof` (errors cross worker and module boundaries). HTTP mapping lives in
- * one place: src/server/errors.ts.
+ * one place: src/server/http-errors.ts.
  */
 
 export class ValidationError extends Error {
@@ -26,6 +26,30 @@ export class NotFoundError extends Error {
 
 export class ConflictError extends Error {
   override readonly name = "ConflictError";
+}
+
+/** A request body, an uploaded or named file, or what an archive inflates to is over a limit (413). */
+export class ContentTooLargeError extends Error {
+  override readonly name = "ContentTooLargeError";
+  constructor(
+    message: string,
+    readonly limitBytes: number,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A body in a format the route does not take (415): e.g. a form sent to a JSON route. */
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = "UnsupportedMediaTypeError";
+}
+
+/** "50 MiB", "1 KiB", "300 bytes": a limit as people read it. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
 }
 
 /** The database was written by a newer Sage; we refuse to touch it. */

@@ -4,7 +4,7 @@
  * workspace file, names it and the server copies it) and it is written into the user's Downloads
  * folder under a free name. Only a plain file name is accepted.
  */
-import { constants, copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { constants, copyFileSync, lstatSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, extname, join } from "node:path";
 import { ValidationError } from "../core/errors.ts";
@@ -26,36 +26,66 @@ export function downloadsFolder(home = homedir()): string {
   return join(home, "Downloads");
 }
 
-/** Write `data` as `fileName` (made unique: "name (2).ext") in `folder`; returns the full path. */
+/**
+ * Write `data` as `fileName` (made unique: "name (2).ext") in `folder`; returns the full path. The file
+ * is created exclusively (O_EXCL): an existing entry of that name — a file, or a symlink even when it
+ * dangles — is never written through, the next free name is taken instead.
+ */
 export function saveDownload(folder: string, fileName: string, data: Uint8Array): string {
   if (data.byteLength > SAVED_FILE_MAX_BYTES)
     throw new ValidationError("The file is too large to save.", "data");
-  const target = freeTarget(folder, fileName);
-  writeFileSync(target, data, { flag: "wx" });
-  return target;
+  return createFree(folder, fileName, (target) => writeFileSync(target, data, { flag: "wx" }));
 }
 
 /** Copy the file at `source` into `folder` as `fileName` (made unique the same way); returns the full path. */
 export function copyToDownloads(folder: string, fileName: string, source: string): string {
-  const target = freeTarget(folder, fileName);
-  copyFileSync(source, target, constants.COPYFILE_EXCL);
-  return target;
+  return createFree(folder, fileName, (target) => copyFileSync(source, target, constants.COPYFILE_EXCL));
 }
 
-/** A free path for `fileName` in `folder` (created when missing): "name.ext", else "name (2).ext" ... */
-function freeTarget(folder: string, fileName: string): string {
-  const clean = basename(fileName.replace(/[\\/]/g, "_"))
-    .split("")
-    .filter((character) => character.charCodeAt(0) >= 0x20)
-    .join("")
+/** Most attempts at a free name ("name (2).ext" ... ) before giving up. */
+const MAX_NAME_ATTEMPTS = 1000;
+
+/** Create `fileName` in `folder` (created when missing) with `create`, or the first free "name (n).ext". */
+function createFree(folder: string, fileName: string, create: (target: string) => void): string {
+  const clean = cleanName(fileName);
+  mkdirSync(folder, { recursive: true });
+  const extension = extname(clean);
+  const stem = clean.slice(0, clean.length - extension.length);
+  for (let n = 1; n <= MAX_NAME_ATTEMPTS; n++) {
+    const target = join(folder, n === 1 ? clean : `${stem} (${n})${extension}`);
+    if (exists(target)) continue;
+    try {
+      create(target);
+      return target;
+    } catch (error) {
+      // Taken meanwhile: try the next name.
+      if ((error as { code?: unknown }).code !== "EEXIST") throw error;
+    }
+  }
+  throw new ValidationError(`Too many files named "${clean}" in ${folder}.`, "fileName");
+}
+
+/** True when anything is at `path`, a dangling symlink included (existsSync follows links). */
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A plain file name: folders, control characters and leading dots dropped, at most ~200 bytes. */
+function cleanName(fileName: string): string {
+  let clean = basename(fileName.replace(/[\\/]/g, "_"))
+    .replace(/[\u0000-\u001f\u007f]/g, "")
     .trim()
     .replace(/^\.+/, "");
   if (!clean || clean === "." || clean === "..")
     throw new ValidationError("The file name is not valid.", "fileName");
-  mkdirSync(folder, { recursive: true });
-  const extension = extname(clean);
-  const stem = clean.slice(0, clean.length - extension.length);
-  let target = join(folder, clean);
-  for (let n = 2; existsSync(target); n++) target = join(folder, `${stem} (${n})${extension}`);
-  return target;
+  const extension = extname(clean).slice(0, 20);
+  let stem = clean.slice(0, clean.length - extname(clean).length);
+  while (Buffer.byteLength(stem) > 200) stem = stem.slice(0, -1);
+  clean = `${stem}${extension}`;
+  return clean;
 }

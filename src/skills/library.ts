@@ -7,8 +7,9 @@
  * skills core's own errors are translated here, with their messages kept.
  */
 import { lstat, mkdir, rename, rm, unlink } from "node:fs/promises";
-import { isAbsolute, join, relative } from "node:path";
+import { basename, isAbsolute, join, relative } from "node:path";
 import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { createWorkspace } from "../sandbox/workspace.ts";
 import type { Agent, AgentConfig } from "../shared/agent.ts";
 import type {
   SkillDetailResponse,
@@ -20,14 +21,15 @@ import type {
   SkillSourceKind,
   SkillWriteResponse,
 } from "../shared/skills.ts";
+import { SKILL_ZIP_MAX_BYTES } from "../shared/skills.ts";
+import { type PathRoot, readRegularFile, resolveRequestPath } from "../workspace/request-path.ts";
 import { diffSkillWithBuiltin } from "./diff.ts";
 import { isSkillEnabled, withSkillEnabled } from "./enablement.ts";
-import { IMPORT_MARKER_FILE, isDirectory, pathExists } from "./files.ts";
+import { IMPORT_MARKER_FILE, pathExists } from "./files.ts";
 import {
   exportSkillZip,
   importSkillFromFolder,
   importSkillFromZip,
-  importSkillFromZipFile,
   type SkillImportResult,
 } from "./import.ts";
 import type { SkillService } from "./service.ts";
@@ -54,7 +56,18 @@ export interface AgentDirectory {
 export interface SkillLibraryOptions {
   skills: SkillService;
   agents: AgentDirectory;
+  /** Folders no import may read from (Sage's data, config and logs), with what they are. */
+  ownFolders?: readonly { folder: string; what: string }[];
 }
+
+/** Imports from a path may name any folder or .zip on this computer ... */
+const anywhere = (): PathRoot => ({ workspace: createWorkspace("/"), name: "this computer", kind: "folder" });
+/** ... except these, whose files are endless, block, or describe the running system. */
+const PSEUDO_FILE_SYSTEMS = [
+  { folder: "/proc", what: "the system's /proc" },
+  { folder: "/sys", what: "the system's /sys" },
+  { folder: "/dev", what: "the system's /dev" },
+];
 
 /** Turn the skills core's errors into the app's named errors; anything else is rethrown as is. */
 export function translateSkillError(error: unknown): unknown {
@@ -208,16 +221,28 @@ export class SkillLibrary {
     return this.imported(() => importSkillFromZip(data, { userSkillsDir: this.root, overwrite, label }));
   }
 
-  /** Import from a folder on this machine, or from a `.zip` file given by path. */
+  /**
+   * Import from a folder on this machine, or from a `.zip` file given by its full path. The path goes
+   * through the request-path resolver (symlinks resolved; NUL, over-long names, FIFOs and devices
+   * refused), and never into the system's pseudo file systems or Sage's own folders.
+   */
   async importPath(path: string, overwrite: boolean): Promise<SkillImportResponse> {
-    if (!isAbsolute(path))
-      throw new ValidationError("Give the full path of the folder or .zip file.", "path");
-    if (!(await pathExists(path))) throw new ValidationError(`Nothing is at ${path}.`, "path");
+    const target = await resolveRequestPath(anywhere(), path, {
+      form: "absolute",
+      expect: "file-or-folder",
+      refused: [...PSEUDO_FILE_SYSTEMS, ...(this.options.ownFolders ?? [])],
+    });
     const options = { userSkillsDir: this.root, overwrite };
-    if (!(await isDirectory(path)) && path.toLowerCase().endsWith(".zip")) {
-      return this.imported(() => importSkillFromZipFile(path, options));
+    if (target.stats?.isDirectory()) {
+      return this.imported(() => importSkillFromFolder(target.absolute, options));
     }
-    return this.imported(() => importSkillFromFolder(path, options));
+    if (!target.absolute.toLowerCase().endsWith(".zip")) {
+      throw new ValidationError(`${path} is neither a folder nor a .zip file.`, "path");
+    }
+    const data = await readRegularFile(target.absolute, SKILL_ZIP_MAX_BYTES, path);
+    return this.imported(() =>
+      importSkillFromZip(data, { ...options, label: basename(target.absolute) }),
+    );
   }
 
   /** Turn a skill on or off for one agent; returns the agent's new setting. */

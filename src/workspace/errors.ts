@@ -3,11 +3,36 @@
  * routes map them (and the sandbox's `WorkspaceEscapeError`) to HTTP statuses in one function.
  */
 
-/** The path does not exist in the workspace. */
+/** The path does not exist in the workspace (or in the named root of a request path). */
 export class WorkspaceNotFoundError extends Error {
   override readonly name = "WorkspaceNotFoundError";
-  constructor(readonly path: string) {
-    super(`No file or folder "${path}" in the workspace.`);
+  constructor(
+    readonly path: string,
+    rootName = "the workspace",
+  ) {
+    super(`No file or folder "${path}" in ${rootName}.`);
+  }
+}
+
+/** A path in a request that is unusable as text: NUL, backslash, too long, wrong form (400). */
+export class UnsafePathError extends Error {
+  override readonly name = "UnsafePathError";
+  constructor(
+    message: string,
+    readonly field = "path",
+  ) {
+    super(message);
+  }
+}
+
+/** A path in a request that resolves outside its root (not a workspace: see WorkspaceEscapeError) (403). */
+export class PathOutsideRootError extends Error {
+  override readonly name = "PathOutsideRootError";
+  constructor(
+    message: string,
+    readonly field = "path",
+  ) {
+    super(message);
   }
 }
 

@@ -15,31 +15,27 @@
  *   end gives `RangeNotSatisfiableError`; several ranges or a malformed header send the whole file.
  */
 import type { Stats } from "node:fs";
-import { lstat, rm, stat, unlink } from "node:fs/promises";
+import { lstat, rm, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { ValidationError } from "../core/errors.ts";
 import { isInsideRoot } from "../sandbox/workspace.ts";
 import type { Workspace } from "../tools/types.ts";
 import { contentTypeOfFile } from "./content-type.ts";
-import { NotAFileError, RangeNotSatisfiableError, WorkspaceNotFoundError } from "./errors.ts";
+import { RangeNotSatisfiableError, WorkspaceNotFoundError } from "./errors.ts";
 import { isMissing } from "./listing.ts";
+import { assertPathText, resolveRequestPath, workspaceRoot } from "./request-path.ts";
 import type { WorkspaceFileInfo } from "./types.ts";
 
-/** Resolve and stat a path that must be a regular file. */
+/** Resolve and stat a path that must be a regular file (see request-path.ts). */
 export async function regularFile(
   workspace: Workspace,
   requestedPath: string,
 ): Promise<{ absolute: string; stats: Stats }> {
-  const absolute = workspace.resolve(requestedPath);
-  let stats: Stats;
-  try {
-    stats = await stat(absolute);
-  } catch (error) {
-    if (isMissing(error)) throw new WorkspaceNotFoundError(workspace.relative(absolute));
-    throw error;
-  }
-  if (!stats.isFile()) throw new NotAFileError(workspace.relative(absolute));
-  return { absolute, stats };
+  const resolved = await resolveRequestPath(workspaceRoot(workspace), requestedPath, {
+    form: "either",
+    expect: "file",
+  });
+  return { absolute: resolved.absolute, stats: resolved.stats as Stats };
 }
 
 export async function fileInfo(workspace: Workspace, requestedPath: string): Promise<WorkspaceFileInfo> {
@@ -139,6 +135,8 @@ export function contentDisposition(kind: "inline" | "attachment", name: string):
  * removed itself (its target, wherever it is, is left alone), so this never deletes anything outside.
  */
 export async function removeEntry(workspace: Workspace, requestedPath: string): Promise<string> {
+  // The text is checked like every request path; the entry itself is then taken unresolved.
+  assertPathText(requestedPath, "either");
   const name = basename(requestedPath);
   // The entry as named, not its symlink target: its confined parent folder plus its own name.
   const named =

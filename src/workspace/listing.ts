@@ -19,7 +19,7 @@ import type { Dirent, Stats } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Workspace } from "../tools/types.ts";
-import { NotAFolderError, WorkspaceNotFoundError } from "./errors.ts";
+import { resolveRequestPath, workspaceRoot } from "./request-path.ts";
 import type { WorkspaceEntry, WorkspaceEntryType, WorkspaceListing } from "./types.ts";
 
 export interface ListOptions {
@@ -41,15 +41,10 @@ export async function listFolder(
   requestedPath: string,
   options: ListOptions,
 ): Promise<WorkspaceListing> {
-  const absolute = workspace.resolve(requestedPath || ".");
-  let stats: Stats;
-  try {
-    stats = await stat(absolute);
-  } catch (error) {
-    if (isMissing(error)) throw new WorkspaceNotFoundError(workspace.relative(absolute));
-    throw error;
-  }
-  if (!stats.isDirectory()) throw new NotAFolderError(workspace.relative(absolute));
+  const { absolute } = await resolveRequestPath(workspaceRoot(workspace), requestedPath || ".", {
+    form: "either",
+    expect: "folder",
+  });
   const depth = Math.min(Math.max(1, Math.trunc(options.depth)), MAX_LIST_DEPTH);
   const budget = { remaining: MAX_TOTAL_ENTRIES };
   const { entries, truncated } = await readFolder(workspace, absolute, depth, options.limit, budget);

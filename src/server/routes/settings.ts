@@ -12,8 +12,10 @@ import { buildDiagnosticsBundle, collectKnownSecrets } from "../../settings/diag
 import { downloadsFolder, saveDownload } from "../../settings/downloads.ts";
 import { exportSettings, importSettings, type PortableDeps } from "../../settings/portable.ts";
 import type { EnvironmentUpdate, SettingsPatch } from "../../shared/settings.ts";
+import { createWorkspace } from "../../sandbox/workspace.ts";
 import { openExternal } from "../../shell/shell-control.ts";
 import { journalMode } from "../../store/database.ts";
+import { resolveRequestPath } from "../../workspace/request-path.ts";
 import { attachment } from "./agents.ts";
 
 export interface SettingsRouteOptions {
@@ -120,11 +122,18 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
     )
     .post(
       "/open-folder",
-      ({ body }) => {
-        const path = body.path && body.folder === "downloads" ? dirname(body.path) : folders()[body.folder];
-        if (body.path && !body.path.startsWith(`${folders().downloads}/`)) {
-          throw new ValidationError("Only files Sage saved to Downloads can be shown.", "path");
+      async ({ body }) => {
+        if (body.path === undefined) {
+          const path = folders()[body.folder];
+          return { opened: open(path), path };
         }
+        if (body.folder !== "downloads") {
+          throw new ValidationError("Only a file in Downloads can be shown by its path.", "path");
+        }
+        // A file Sage saved there: confined to the real Downloads folder, symlinks and ".." resolved.
+        const root = { workspace: createWorkspace(downloads()), name: "Downloads", kind: "folder" } as const;
+        const file = await resolveRequestPath(root, body.path, { form: "absolute", expect: "file" });
+        const path = dirname(file.absolute);
         return { opened: open(path), path };
       },
       {

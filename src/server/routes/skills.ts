@@ -59,7 +59,15 @@ async function uploadedZip(request: Request): Promise<{ data: Uint8Array; label:
 }
 
 export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
-  const library = new SkillLibrary({ skills: app.skills, agents: app.agents });
+  const library = new SkillLibrary({
+    skills: app.skills,
+    agents: app.agents,
+    ownFolders: [
+      { folder: app.paths.data, what: "Sage's data folder" },
+      { folder: app.paths.config, what: "Sage's settings folder" },
+      { folder: app.paths.logs, what: "Sage's log folder" },
+    ],
+  });
   const userHome = options.userHome ?? homedir();
   return (
     new Elysia({ name: "skills", prefix: "/api/skills", detail: { tags: ["skills"] } })

@@ -8,7 +8,6 @@
  * log. The watch exists only while a panel holds the stream open (see src/workspace/watcher.ts); each
  * message's data is a `workspace.changed` event (sessionId "", seq 0) from src/shared/events.ts.
  */
-import { stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Elysia, t } from "elysia";
@@ -24,6 +23,7 @@ import { AttachmentRequestError, AttachmentTooLargeError } from "../../workspace
 import { fileInfo, fileResponse, regularFile, removeEntry } from "../../workspace/files.ts";
 import { DEFAULT_LIST_LIMIT, listFolder, MAX_LIST_DEPTH } from "../../workspace/listing.ts";
 import { workspaceLocator } from "../../workspace/locate.ts";
+import { resolveRequestPath, workspaceRoot } from "../../workspace/request-path.ts";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../workspace/types.ts";
 import { WorkspaceWatchers } from "../../workspace/watcher.ts";
 import { errorResponse, json } from "../http-errors.ts";
@@ -133,9 +133,10 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
       ({ params, body }) =>
         guarded(app.logger, async () => {
           const workspace = agentWorkspace(params.id);
-          const target = workspace.resolve(body?.path ?? ".");
-          const isFolder = (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
-          const folder = isFolder ? target : dirname(target);
+          const target = await resolveRequestPath(workspaceRoot(workspace), body?.path ?? ".", {
+            form: "either",
+          });
+          const folder = target.stats?.isDirectory() ? target.absolute : dirname(target.absolute);
           return { opened: openPath(pathToFileURL(folder).href), folder: workspace.relative(folder) };
         }),
       {
@@ -286,45 +287,14 @@ function changeStream(
   });
 }
 
-const WORKSPACE_ERRORS: Record<string, [number, string]> = {
-  WorkspaceEscapeError: [403, "outside_workspace"],
-  WorkspaceNotFoundError: [404, "not_found"],
-  NotAFolderError: [400, "invalid"],
-  NotAFileError: [400, "invalid"],
-  AttachmentRequestError: [400, "invalid"],
-  AttachmentTooLargeError: [413, "too_large"],
-  RangeNotSatisfiableError: [416, "range_not_satisfiable"],
-};
-
-const FILE_SYSTEM_ERRORS: Record<string, [number, string, string]> = {
-  EACCES: [403, "permission_denied", "Permission denied by the file system."],
-  EPERM: [403, "permission_denied", "The file system does not allow this."],
-  ENAMETOOLONG: [400, "invalid", "The path is too long."],
-  ENOSPC: [507, "disk_full", "The disk is full."],
-};
-
 /**
- * Run a handler, answering the workspace's named errors and file-system refusals here, and the shared
- * ones (ValidationError, NotFoundError, unknown -> logged 500) with the app's mapping in http-errors.ts,
- * so the plugin answers the same when mounted alone.
+ * Run a handler, answering its errors with the app's one mapping (http-errors.ts), so the plugin answers
+ * the same when mounted alone (tests) as inside the app.
  */
 async function guarded<T>(logger: Logger, work: () => T | Promise<T>): Promise<T | Response> {
   try {
     return await work();
   } catch (error) {
-    const name = error instanceof Error ? error.name : "";
-    const mapped = WORKSPACE_ERRORS[name];
-    if (mapped) {
-      const response = json(mapped[0], { error: { code: mapped[1], message: (error as Error).message } });
-      const size = (error as { size?: unknown }).size;
-      if (name === "RangeNotSatisfiableError" && typeof size === "number") {
-        response.headers.set("content-range", `bytes */${size}`);
-      }
-      return response;
-    }
-    const code = (error as { code?: unknown } | null)?.code;
-    const system = typeof code === "string" ? FILE_SYSTEM_ERRORS[code] : undefined;
-    if (system) return json(system[0], { error: { code: system[1], message: system[2] } });
     return errorResponse(error, logger);
   }
 }
