@@ -6,11 +6,14 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { FieldIssue } from "../shared/validation.ts";
+import { pathSyntaxProblem } from "../workspace/request-path.ts";
 
 export function workspaceIssue(path: string | undefined, field = "workspace"): FieldIssue | undefined {
   const trimmed = path?.trim();
   if (!trimmed) return undefined;
   if (!isAbsolute(trimmed)) return { field, code: "notAbsolute" };
+  // NUL, backslashes, over-long names (src/workspace/request-path.ts): no such folder can be made.
+  if (pathSyntaxProblem(trimmed, "absolute")) return { field, code: "notCreatable" };
   let current = resolve(trimmed);
   for (;;) {
     let isDirectory: boolean;

@@ -4,7 +4,8 @@
  */
 import { type AnyElysia, Elysia } from "elysia";
 import type { AppContext } from "../core/context.ts";
-import { errorResponse, json } from "./http-errors.ts";
+import { bodyPolicies, boundedBodyParser, MAX_REQUEST_BODY_BYTES } from "./body-limits.ts";
+import { errorResponse, json, mappedError } from "./http-errors.ts";
 import { openApiRoute } from "./openapi-document.ts";
 import {
   COMMON_HEADERS,
@@ -31,13 +32,20 @@ export function createServer(deps: ServerDeps) {
   const { app, security, ui, hub } = deps;
   let server = new Elysia({
     name: "sage",
+    serve: { maxRequestBodySize: MAX_REQUEST_BODY_BYTES },
     websocket: { idleTimeout: 60, sendPings: true, maxPayloadLength: 16 * 1024 * 1024 },
   })
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, COMMON_HEADERS);
-      const url = new URL(request.url);
       const verdict = checkRequest(request, security);
       if (!verdict.ok) return withHeaders(verdict.response, COMMON_HEADERS);
+      const url = URL.parse(request.url);
+      if (!url) {
+        return withHeaders(
+          json(400, { error: { code: "invalid", message: "The request's URL cannot be read." } }),
+          COMMON_HEADERS,
+        );
+      }
       // The UI shell is public; whatever it does not answer needs the token (see security.ts).
       const page = serveUi(ui, url.pathname, request.method, {
         ...COMMON_HEADERS,
@@ -56,10 +64,12 @@ export function createServer(deps: ServerDeps) {
       }
       if (code === "NOT_FOUND")
         return json(404, { error: { code: "not_found", message: "No such API route." } });
-      if (code === "PARSE")
+      // What the body parser threw (too large, too deep, not JSON) is inside Elysia's ParseError.
+      if (code === "PARSE" && !mappedError(error))
         return json(400, { error: { code: "invalid", message: "The request body is not valid JSON." } });
       return errorResponse(error, app.logger);
     })
+    .onParse(boundedBodyParser(() => bodyPolicies(root as AnyElysia)))
     .derive({ as: "global" }, () => ({ user: app.user }))
     .use(openApiRoute({ title: "Sage local API", version: app.version }, () => root as AnyElysia));
   for (const plugin of deps.plugins) server = server.use(plugin);

@@ -3,7 +3,8 @@
  *
  * Contract, for every HTTP request and WebSocket upgrade:
  * 1. The Host header must name us: a loopback name or IP with our port, or — only when bound to a
- *    non-loopback address — an IP literal with our port. Any other name is refused (DNS rebinding).
+ *    non-loopback address — an IP literal with our port. Any other name is refused (421: DNS
+ *    rebinding); a header that is not a host name at all (empty, spaces, "%", "@", a second port) 400.
  * 2. WebSocket upgrades and state-changing methods with an Origin header must come from our own
  *    origin (or the dev server's, in `bun run dev`). Requests without Origin (curl, tests) pass this
  *    check but still need the token.
@@ -34,9 +35,16 @@ export type Verdict = { ok: true } | { ok: false; response: Response };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** A host name, IPv4 or bracketed IPv6 literal, and an optional port: anything else is malformed (400). */
+const HOST_SYNTAX = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))(?::(\d{1,5}))?$/;
+
 /** Rules 1 and 2: who may talk to us at all. */
 export function checkRequest(request: Request, config: SecurityConfig): Verdict {
   const host = request.headers.get("host") ?? "";
+  if (!HOST_SYNTAX.test(host)) {
+    const shown = host.replace(/[^\x20-\x7e]/g, "?").slice(0, 100);
+    return deny(400, "invalid_host", `The Host header "${shown}" is not a host name with a port.`);
+  }
   if (!isAllowedHost(host, config)) {
     return deny(421, "misdirected_request", `This Sage server does not answer for host "${host}".`);
   }

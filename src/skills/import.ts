@@ -7,9 +7,10 @@
  * bounded. A skill whose name is taken is refused unless `overwrite` is set. The installed folder gets an
  * import marker (origin and time) that makes discovery report it as "imported"; exports leave it out.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Zippable } from "fflate";
+import { readRegularFile } from "../workspace/request-path.ts";
 import {
   IGNORED_NAMES,
   IMPORT_MARKER_FILE,
@@ -20,6 +21,7 @@ import {
   replaceFolder,
   walkFiles,
 } from "./files.ts";
+import { unzipBounded } from "./bounded-unzip.ts";
 import { parseSkillMarkdown } from "./parse.ts";
 import { SKILL_FILE_NAME, type SkillDiagnostic } from "./types.ts";
 
@@ -152,27 +154,22 @@ export async function importSkillFromZip(
   options: SkillImportOptions & { label?: string },
 ): Promise<SkillImportResult> {
   const label = options.label ?? "the archive";
-  const { unzipSync } = await import("fflate");
-  let entries: Record<string, Uint8Array>;
+  let entries: Map<string, Uint8Array>;
   try {
-    let count = 0;
-    let declaredBytes = 0;
-    unzipSync(zip, {
-      filter(file) {
-        count++;
-        declaredBytes += file.originalSize;
-        return false;
-      },
-    });
-    if (count > MAX_IMPORT_FILES || declaredBytes > MAX_IMPORT_BYTES) throw tooLarge(label);
-    entries = unzipSync(zip, { filter: (file) => isWantedEntry(file.name.replace(/\\/g, "/")) });
+    entries = await unzipBounded(
+      zip,
+      { label, maxEntries: MAX_IMPORT_FILES, maxTotalBytes: MAX_IMPORT_BYTES },
+      (name) => isWantedEntry(name.replace(/\\/g, "/")),
+    );
   } catch (error) {
-    if (error instanceof SkillImportError) throw error;
-    throw new SkillImportError(`${label} is not a valid zip archive (${String(error)})`, "bad-archive");
+    const name = error instanceof Error ? error.name : "";
+    if (name === "BadArchiveError") throw new SkillImportError((error as Error).message, "bad-archive");
+    if (name === "ContentTooLargeError") throw new SkillImportError((error as Error).message, "too-large");
+    throw error;
   }
 
   const files = new Map<string, Uint8Array>();
-  for (const [rawName, data] of Object.entries(entries)) {
+  for (const [rawName, data] of entries) {
     const name = rawName.replace(/\\/g, "/");
     if (!isSafeRelativePath(name)) {
       throw new SkillImportError(
@@ -246,8 +243,10 @@ export async function importSkillFromZipFile(
 ): Promise<SkillImportResult> {
   let data: Uint8Array;
   try {
-    data = new Uint8Array(await readFile(path));
+    // Non-blocking, regular files only: a FIFO named x.zip must not hang the import.
+    data = await readRegularFile(path, MAX_IMPORT_BYTES);
   } catch (error) {
+    if (error instanceof Error && error.name === "ContentTooLargeError") throw tooLarge(path);
     throw new SkillImportError(`cannot read ${path}: ${String(error)}`, "not-found");
   }
   return importSkillFromZip(data, { ...options, label: basename(path) });

@@ -8,7 +8,7 @@
  */
 import { lstat, mkdir, rename, rm, unlink } from "node:fs/promises";
 import { basename, isAbsolute, join, relative } from "node:path";
-import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { ConflictError, ContentTooLargeError, NotFoundError, ValidationError } from "../core/errors.ts";
 import { createWorkspace } from "../sandbox/workspace.ts";
 import type { Agent, AgentConfig } from "../shared/agent.ts";
 import type {
@@ -30,6 +30,7 @@ import {
   exportSkillZip,
   importSkillFromFolder,
   importSkillFromZip,
+  MAX_IMPORT_BYTES,
   type SkillImportResult,
 } from "./import.ts";
 import type { SkillService } from "./service.ts";
@@ -75,7 +76,9 @@ export function translateSkillError(error: unknown): unknown {
   const reason = (error as { reason?: string }).reason;
   switch (error.name) {
     case "SkillImportError":
-      return reason === "name-taken" ? new ConflictError(error.message) : new ValidationError(error.message);
+      if (reason === "name-taken") return new ConflictError(error.message);
+      if (reason === "too-large") return new ContentTooLargeError(error.message, MAX_IMPORT_BYTES);
+      return new ValidationError(error.message);
     case "SkillExportError":
     case "SkillSyncError":
     case "SkillDiffError":

@@ -14,6 +14,7 @@ import { chmod, lstat, open, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { SKILL_EDITABLE_MAX_BYTES, type SkillFileInfo } from "../shared/skills.ts";
+import { assertPathText } from "../workspace/request-path.ts";
 import { IGNORED_NAMES, isSafeRelativePath, walkFiles, writeFileAtomically } from "./files.ts";
 import { SKILL_FILE_NAME } from "./types.ts";
 
@@ -47,6 +48,8 @@ export async function skillFolder(root: string, folder: string): Promise<string>
  * the last part) and never symbolic links. `mustExist`: the file must already be there.
  */
 export async function confinedPath(dir: string, relative: string, mustExist: boolean): Promise<string> {
+  // The checks every request path gets (NUL, backslash, over-long names: src/workspace/request-path.ts).
+  assertPathText(relative, "relative");
   if (!isSafeRelativePath(relative)) {
     throw new ValidationError(
       `'${relative}' is not a path inside the skill (use a relative path without '..', like scripts/run.sh).`,

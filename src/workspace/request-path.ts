@@ -126,17 +126,19 @@ export async function resolveRequestPath(
     }
   }
   const relative = root.workspace.relative(absolute);
+  // Messages name a workspace file as the panel shows it, anything else by its full path.
+  const named = root.kind === "workspace" ? relative : absolute;
   const expect = rule.expect ?? "anything";
   let stats: Stats | undefined;
   try {
     stats = await stat(absolute);
   } catch (error) {
     if (!isMissing(error)) throw error;
-    if (expect !== "anything") throw new WorkspaceNotFoundError(relative, root.name);
+    if (expect !== "anything") throw new WorkspaceNotFoundError(named, root.name);
   }
-  if (stats && expect !== "anything") checkKind(stats, expect, relative);
+  if (stats && expect !== "anything") checkKind(stats, expect, named);
   if (stats?.isFile() && rule.maxFileBytes !== undefined && stats.size > rule.maxFileBytes) {
-    throw fileTooLarge(relative, rule.maxFileBytes);
+    throw fileTooLarge(named, rule.maxFileBytes);
   }
   return { absolute, relative, stats };
 }

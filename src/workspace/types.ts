@@ -72,3 +72,5 @@ export interface WorkspaceFileInfo {
 export const ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024;
 /** Most files in one upload request. */
 export const ATTACHMENT_MAX_FILES = 20;
+/** Most bytes in one upload request (all its files together). */
+export const ATTACHMENT_REQUEST_MAX_BYTES = 200 * 1024 * 1024;

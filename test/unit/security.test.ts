@@ -23,7 +23,9 @@ interface Call {
 
 function check(call: Call = {}): Verdict {
   const host = call.host ?? `127.0.0.1:${PORT}`;
-  const url = new URL(`http://${host}${call.path ?? "/api/health"}`);
+  // A malformed Host makes no URL; the server then sees whatever URL Bun built, with that Host header.
+  const path = call.path ?? "/api/health";
+  const url = URL.parse(`http://${host}${path}`) ?? new URL(`http://127.0.0.1:${PORT}${path}`);
   const request = new Request(url, {
     method: call.method ?? "GET",
     headers: { host, ...call.headers },
@@ -126,12 +128,27 @@ describe("checkRequest: the Host header (DNS rebinding)", () => {
     [`127.0.0.1:${PORT + 1}`],
     [`192.168.1.5:${PORT}`],
     [`localhost.evil.example:${PORT}`],
-    [""],
   ])("host %p -> 421 even with the right token", async (host) => {
     expect(await denial(check({ host, headers: bearer }))).toEqual({
       status: 421,
       code: "misdirected_request",
     });
+  });
+
+  test.each([
+    [""],
+    ["[::1"],
+    [`a b:${PORT}`],
+    [`127.0.0.1:${PORT}:${PORT}`],
+    ["127.0.0.1:99999999999999999999"],
+    ["%zz"],
+    [`127.0.0.1:${PORT}/x?`],
+    [`127.0.0.1:${PORT}@evil.example`],
+    [`:${PORT}`],
+    [`[]:${PORT}`],
+    [`\u00ff:${PORT}`],
+  ])("malformed host %p -> 400 invalid_host", async (host) => {
+    expect(await denial(check({ host, headers: bearer }))).toEqual({ status: 400, code: "invalid_host" });
   });
 
   test("bound to a LAN address: IP literals and the bound name pass, other names do not", () => {

@@ -8,6 +8,7 @@ import { importAgentFile, serializeAgentFile } from "../../agents/agent-file.ts"
 import type { AppContext } from "../../core/context.ts";
 import type { AgentConfig } from "../../shared/agent.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";
+import { bodyLimit, MiB } from "../body-limits.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 const configBody = t.Unknown({
@@ -30,6 +31,7 @@ export function agentRoutes(app: AppContext) {
       detail: {
         summary:
           "Import a sage.agent.v1 file (JSON or YAML). A taken name gets ' (2)'; a bad file is refused and nothing changes",
+        ...bodyLimit(4 * MiB),
       },
     })
     .get("/:id", ({ params }) => agents.get(params.id), { params: t.Object({ id }) })

@@ -6,6 +6,7 @@ import { searchSessions } from "../../sessions/search.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";
 import { SessionModel } from "../../shared/session.ts";
 import { contentDisposition } from "../../workspace/files.ts";
+import { bodyLimit, MiB } from "../body-limits.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 
@@ -46,7 +47,7 @@ export function sessionRoutes(app: AppContext) {
     )
     .post("/import", ({ body }) => importJson(app, body), {
       body: t.Unknown(),
-      detail: { summary: "Import a session exported as JSON (format sage.session.v1)" },
+      detail: { summary: "Import a session exported as JSON (format sage.session.v1)", ...bodyLimit(64 * MiB) },
     })
     .get("/:id", ({ params }) => sessions.get(params.id), { params: t.Object({ id }) })
     .patch("/:id", ({ params, body }) => sessions.update(params.id, body), {
@@ -115,6 +116,7 @@ export function sessionRoutes(app: AppContext) {
         }),
         detail: {
           summary: "Edit a user message: a new version and a new turn (the old one stays reachable)",
+          ...bodyLimit(8 * MiB),
         },
       },
     )

@@ -15,6 +15,7 @@ import type { EnvironmentUpdate, SettingsPatch } from "../../shared/settings.ts"
 import { createWorkspace } from "../../sandbox/workspace.ts";
 import { openExternal } from "../../shell/shell-control.ts";
 import { journalMode } from "../../store/database.ts";
+import { bodyLimit, MiB } from "../body-limits.ts";
 import { resolveRequestPath } from "../../workspace/request-path.ts";
 import { attachment } from "./agents.ts";
 
@@ -74,7 +75,10 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
     )
     .post("/import", ({ body }) => importSettings(portable(), body.content), {
       body: t.Object({ content: t.String({ maxLength: 25_000_000 }) }),
-      detail: { summary: "Import a sage.settings.v1 file; checked fully first, nothing changes on error" },
+      detail: {
+        summary: "Import a sage.settings.v1 file; checked fully first, nothing changes on error",
+        ...bodyLimit(32 * MiB),
+      },
     })
     .get(
       "/diagnostics",
@@ -161,7 +165,10 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
           fileName: t.String({ minLength: 1, maxLength: 255 }),
           base64: t.String({ maxLength: 70_000_000 }),
         }),
-        detail: { summary: "Save a file into the Downloads folder (the native window cannot download)" },
+        detail: {
+          summary: "Save a file into the Downloads folder (the native window cannot download)",
+          ...bodyLimit(72 * MiB),
+        },
       },
     );
 }

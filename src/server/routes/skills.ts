@@ -8,11 +8,13 @@
 import { homedir } from "node:os";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
-import { ValidationError } from "../../core/errors.ts";
+import { ContentTooLargeError, formatBytes, ValidationError } from "../../core/errors.ts";
+import { readBodyCapped } from "../../net/read-body.ts";
 import { SKILL_EDITABLE_MAX_BYTES, SKILL_TEMPLATES, SKILL_ZIP_MAX_BYTES } from "../../shared/skills.ts";
 import { listExternalSkillSources } from "../../skills/external-sources.ts";
 import { SkillLibrary } from "../../skills/library.ts";
 import { SKILL_DESCRIPTION_MAX_LENGTH } from "../../skills/types.ts";
+import { bodyLimit, MULTIPART_FRAMING_BYTES } from "../body-limits.ts";
 
 export interface SkillRouteOptions {
   /** Home folder searched for other tools' skills (default: the user's home). */
@@ -29,33 +31,52 @@ const overwriteQuery = t.Object({
   overwrite: t.Optional(t.BooleanString({ description: "Replace a skill of the same name" })),
 });
 
-/** The uploaded archive: a multipart `file` field, or the raw request body. */
+/**
+ * The uploaded archive: a multipart `file` field, or the raw request body. The app's body parser has
+ * refused a Content-Length over the route's limit; a raw body is counted as it is read and reading
+ * stops at the limit; a multipart body (always sent with a length by browsers, else bounded by the
+ * server's cap) must parse as a form with a file.
+ */
 async function uploadedZip(request: Request): Promise<{ data: Uint8Array; label: string }> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > SKILL_ZIP_MAX_BYTES) {
-    throw new ValidationError(`The upload is larger than ${SKILL_ZIP_MAX_BYTES / 1024 / 1024} MiB.`, "file");
-  }
+  const tooLarge = () =>
+    new ContentTooLargeError(
+      `The upload is larger than ${formatBytes(SKILL_ZIP_MAX_BYTES)}.`,
+      SKILL_ZIP_MAX_BYTES,
+      "file",
+    );
   const type = request.headers.get("content-type") ?? "";
-  if (type.startsWith("multipart/form-data")) {
-    const form = await request.formData();
-    const file = form.get("file");
-    if (!(file instanceof Blob))
-      throw new ValidationError("Send the .zip in a form field named 'file'.", "file");
-    if (file.size > SKILL_ZIP_MAX_BYTES) {
+  if (type.toLowerCase().startsWith("multipart/form-data")) {
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
       throw new ValidationError(
-        `The upload is larger than ${SKILL_ZIP_MAX_BYTES / 1024 / 1024} MiB.`,
+        "The upload is not a readable multipart form; send the .zip in a field named 'file', or as the raw body.",
         "file",
       );
     }
+    const file = form.get("file");
+    if (!(file instanceof Blob))
+      throw new ValidationError("Send the .zip in a form field named 'file'.", "file");
+    if (file.size > SKILL_ZIP_MAX_BYTES) throw tooLarge();
     const label = file instanceof File && file.name ? file.name : "the uploaded archive";
     return { data: new Uint8Array(await file.arrayBuffer()), label };
   }
-  const data = new Uint8Array(await request.arrayBuffer());
-  if (data.length > SKILL_ZIP_MAX_BYTES) {
-    throw new ValidationError(`The upload is larger than ${SKILL_ZIP_MAX_BYTES / 1024 / 1024} MiB.`, "file");
+  const { bytes, truncated } = await readBodyCapped(request, SKILL_ZIP_MAX_BYTES);
+  if (truncated) throw tooLarge();
+  return { data: bytes, label: uploadLabel(request.headers.get("x-file-name")) };
+}
+
+/** The name a raw upload gave itself (x-file-name, percent-encoded), for messages. */
+function uploadLabel(header: string | null): string {
+  if (!header) return "the uploaded archive";
+  let name = header;
+  try {
+    name = decodeURIComponent(header);
+  } catch {
+    // shown as sent
   }
-  const name = request.headers.get("x-file-name");
-  return { data, label: name ? decodeURIComponent(name).slice(0, 200) : "the uploaded archive" };
+  return name.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200) || "the uploaded archive";
 }
 
 export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
@@ -101,7 +122,10 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
         {
           parse: "none",
           query: overwriteQuery,
-          detail: { summary: "Import a skill from a .zip (multipart field 'file', or the raw body)" },
+          detail: {
+            summary: "Import a skill from a .zip (multipart field 'file', or the raw body)",
+            ...bodyLimit(SKILL_ZIP_MAX_BYTES + MULTIPART_FRAMING_BYTES),
+          },
         },
       )
       .post("/import/path", ({ body }) => library.importPath(body.path, body.overwrite ?? false), {
@@ -134,7 +158,7 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
       .put("/:name/file", ({ params, body }) => library.writeFile(params.name, body.path, body.text), {
         params: t.Object({ name: folder }),
         body: t.Object({ path: filePath, text: t.String({ maxLength: SKILL_EDITABLE_MAX_BYTES }) }),
-        detail: { summary: "Write (or create) a text file of the skill" },
+        detail: { summary: "Write (or create) a text file of the skill", ...bodyLimit(8 * SKILL_EDITABLE_MAX_BYTES) },
       })
       .delete("/:name/file", ({ params, query }) => library.deleteFile(params.name, query.path), {
         params: t.Object({ name: folder }),

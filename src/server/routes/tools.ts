@@ -5,6 +5,7 @@
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import { describeTool, toolCatalogue } from "../../tools/catalogue.ts";
+import { bodyLimit, MiB } from "../body-limits.ts";
 
 const name = t.String({ minLength: 1, maxLength: 200, description: "The tool's name" });
 
@@ -35,6 +36,7 @@ export function toolRoutes(app: AppContext) {
         detail: {
           summary:
             "Run a tool by hand (no session) in an agent's workspace; audited as 'manual'. 400 when the arguments do not match the schema",
+          ...bodyLimit(16 * MiB),
         },
       },
     );

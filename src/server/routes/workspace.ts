@@ -24,8 +24,13 @@ import { fileInfo, fileResponse, regularFile, removeEntry } from "../../workspac
 import { DEFAULT_LIST_LIMIT, listFolder, MAX_LIST_DEPTH } from "../../workspace/listing.ts";
 import { workspaceLocator } from "../../workspace/locate.ts";
 import { resolveRequestPath, workspaceRoot } from "../../workspace/request-path.ts";
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../workspace/types.ts";
+import {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_FILES,
+  ATTACHMENT_REQUEST_MAX_BYTES,
+} from "../../workspace/types.ts";
 import { WorkspaceWatchers } from "../../workspace/watcher.ts";
+import { bodyLimit, MULTIPART_FRAMING_BYTES } from "../body-limits.ts";
 import { errorResponse, json } from "../http-errors.ts";
 
 export interface WorkspaceRouteOptions {
@@ -135,6 +140,7 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
           const workspace = agentWorkspace(params.id);
           const target = await resolveRequestPath(workspaceRoot(workspace), body?.path ?? ".", {
             form: "either",
+            expect: "file-or-folder",
           });
           const folder = target.stats?.isDirectory() ? target.absolute : dirname(target.absolute);
           return { opened: openPath(pathToFileURL(folder).href), folder: workspace.relative(folder) };
@@ -182,6 +188,7 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
           summary:
             "Store files attached to a message in the session agent's workspace (multipart with one or more " +
             "files, or a raw body named by the x-file-name header); returns { attachments: Attachment[] } for `submit`",
+          ...bodyLimit(ATTACHMENT_REQUEST_MAX_BYTES + MULTIPART_FRAMING_BYTES),
         },
       },
     );
