@@ -74,7 +74,10 @@ const result = await Bun.build({
   entrypoints: [join(root, "src", "main.ts"), join(root, "src", "shell", "server-worker.ts")],
   // Start-up stays in the interpreter (see src/core/jit-policy.ts, which restores the normal policy).
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, jitPolicy: 1000 },
-  minify: true,
+  // Identifiers are NOT mangled: with mangled names Elysia stops enforcing numeric query bounds
+  // (`t.Integer({ maximum: 500 })` let ?limit=99999999999999999999 through to SQLite: a 500). Measured
+  // on Bun 1.4.5 / Elysia 1.4.30; test/integration/hostile-bodies.test.ts guards it.
+  minify: { whitespace: true, syntax: true, identifiers: false },
   bytecode: true,
   // Modules loaded with import() (the AI SDK, playwright-core, HTML conversion ...) become separate
   // chunks inside the executable: start-up neither loads nor maps them (measured: ~30 ms faster to

@@ -29,6 +29,7 @@ import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import YAML from "yaml";
 import { ValidationError } from "../core/errors.ts";
+import { MAX_NESTING_DEPTH, nestingExceeds } from "../core/nesting.ts";
 import { type Agent, AgentConfig } from "../shared/agent.ts";
 import type { Provider } from "../shared/provider.ts";
 import { issueMessage, schemaIssues } from "../shared/validation.ts";
@@ -117,6 +118,13 @@ export function parseAgentFile(text: string): AgentFile {
 export function parseStructuredText(text: string, what: string): unknown {
   const trimmed = text.replace(/^\uFEFF/, "").trim();
   if (!trimmed) throw new ValidationError(`The file is empty; expected ${what}.`, "file");
+  // Parsing and checking recurse per level: a 100,000-deep file would overflow the stack (core/nesting.ts).
+  if (nestingExceeds(trimmed)) {
+    throw new ValidationError(
+      `The file nests deeper than ${MAX_NESTING_DEPTH} levels; expected ${what}.`,
+      "file",
+    );
+  }
   try {
     if (trimmed.startsWith("{") || trimmed.startsWith("[")) return JSON.parse(trimmed);
     return YAML.parse(trimmed, { maxAliasCount: 50 });

@@ -1,6 +1,6 @@
 /**
- * Read a body (a fetch response's, or a request's) as a stream, stopping at a byte limit: a huge or
- * endless body never fills memory. The body is cancelled once the limit is reached (or on abort).
+ * Read a response body as a stream, stopping at a byte limit: a huge or endless body never fills
+ * memory. The body is cancelled once the limit is reached (or on abort).
  */
 
 export interface CappedBody {
@@ -10,9 +10,9 @@ export interface CappedBody {
 }
 
 export async function readBodyCapped(
-  response: { readonly body: ReadableStream<Uint8Array> | null },
+  response: Response,
   maximumBytes: number,
-  signal: AbortSignal = new AbortController().signal,
+  signal: AbortSignal,
 ): Promise<CappedBody> {
   const body = response.body;
   if (!body) return { bytes: new Uint8Array(0), truncated: false };

@@ -19,9 +19,13 @@
  * Errors thrown here reach the app's onError wrapped in Elysia's ParseError; http-errors.ts unwraps them.
  */
 import type { AnyElysia } from "elysia";
-import { ContentTooLargeError, formatBytes, UnsupportedMediaTypeError, ValidationError } from "../core/errors.ts";
+import {
+  ContentTooLargeError,
+  formatBytes,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from "../core/errors.ts";
 import { MAX_NESTING_DEPTH, nestingExceeds } from "../core/nesting.ts";
-import { readBodyCapped } from "../net/read-body.ts";
 
 export const MiB = 1024 * 1024;
 
@@ -66,7 +70,9 @@ export function bodyPolicies(app: AnyElysia): PolicyLookup {
   }
   return (method, pathname) => {
     const path = trimSlash(pathname);
-    return routes.find((route) => route.method === method && route.pattern.test(path))?.policy ?? DEFAULT_POLICY;
+    return (
+      routes.find((route) => route.method === method && route.pattern.test(path))?.policy ?? DEFAULT_POLICY
+    );
   };
 }
 
@@ -75,7 +81,11 @@ function routePattern(path: string): RegExp {
   const source = trimSlash(path)
     .split("/")
     .map((segment) =>
-      segment.startsWith(":") ? "[^/]+" : segment === "*" ? ".*" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+      segment.startsWith(":")
+        ? "[^/]+"
+        : segment === "*"
+          ? ".*"
+          : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
     )
     .join("/");
   return new RegExp(`^${source}$`);
@@ -107,11 +117,39 @@ export function boundedBodyParser(policies: () => PolicyLookup) {
         `This route takes JSON (Content-Type: application/json), not ${media}.`,
       );
     }
-    const { bytes, truncated } = await readBodyCapped(request, policy.limit);
-    if (truncated) throw tooLarge(policy.limit);
+    const bytes = await readBodyWithin(request.body, policy.limit);
     if (bytes.length === 0) return undefined;
     return parseJsonBytes(bytes);
   };
+}
+
+/**
+ * The whole body, or ContentTooLargeError as soon as it passes `limit` (what was read is dropped at
+ * once and the rest is never read: the client's upload is cancelled).
+ */
+export async function readBodyWithin(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > limit) {
+      chunks.length = 0;
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /** The path of a request URL without parsing the whole URL ("http://h:1/a/b?x" -> "/a/b"). */
@@ -142,5 +180,8 @@ export function parseJsonBytes(bytes: Uint8Array): unknown {
 }
 
 function tooLarge(limit: number): ContentTooLargeError {
-  return new ContentTooLargeError(`The request body is larger than the ${formatBytes(limit)} this route accepts.`, limit);
+  return new ContentTooLargeError(
+    `The request body is larger than the ${formatBytes(limit)} this route accepts.`,
+    limit,
+  );
 }

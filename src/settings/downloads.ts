@@ -78,7 +78,7 @@ function exists(path: string): boolean {
 /** A plain file name: folders, control characters and leading dots dropped, at most ~200 bytes. */
 function cleanName(fileName: string): string {
   let clean = basename(fileName.replace(/[\\/]/g, "_"))
-    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .replace(/\p{Cc}/gu, "")
     .trim()
     .replace(/^\.+/, "");
   if (!clean || clean === "." || clean === "..")

@@ -11,6 +11,7 @@ import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Zippable } from "fflate";
 import { readRegularFile } from "../workspace/request-path.ts";
+import { unzipBounded } from "./bounded-unzip.ts";
 import {
   IGNORED_NAMES,
   IMPORT_MARKER_FILE,
@@ -21,7 +22,6 @@ import {
   replaceFolder,
   walkFiles,
 } from "./files.ts";
-import { unzipBounded } from "./bounded-unzip.ts";
 import { parseSkillMarkdown } from "./parse.ts";
 import { SKILL_FILE_NAME, type SkillDiagnostic } from "./types.ts";
 

@@ -243,9 +243,7 @@ export class SkillLibrary {
       throw new ValidationError(`${path} is neither a folder nor a .zip file.`, "path");
     }
     const data = await readRegularFile(target.absolute, SKILL_ZIP_MAX_BYTES, path);
-    return this.imported(() =>
-      importSkillFromZip(data, { ...options, label: basename(target.absolute) }),
-    );
+    return this.imported(() => importSkillFromZip(data, { ...options, label: basename(target.absolute) }));
   }
 
   /** Turn a skill on or off for one agent; returns the agent's new setting. */

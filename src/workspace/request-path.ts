@@ -24,9 +24,9 @@
 import { constants, type Stats } from "node:fs";
 import { open, realpath, stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
+import { ContentTooLargeError, formatBytes } from "../core/errors.ts";
 import { isInsideRoot } from "../sandbox/workspace.ts";
 import type { Workspace } from "../tools/types.ts";
-import { ContentTooLargeError, formatBytes } from "../core/errors.ts";
 import {
   NotAFileError,
   NotAFolderError,
@@ -87,7 +87,8 @@ export function pathSyntaxProblem(
   if (requested.split("/").some((name) => Buffer.byteLength(name) > MAX_NAME_BYTES)) {
     return `a name in it is longer than ${MAX_NAME_BYTES} bytes`;
   }
-  if (form === "relative" && isAbsolute(requested)) return "give a path relative to the folder, not a full path";
+  if (form === "relative" && isAbsolute(requested))
+    return "give a path relative to the folder, not a full path";
   if (form === "absolute" && !isAbsolute(requested)) return "give the full path (starting with /)";
   return undefined;
 }
@@ -147,7 +148,11 @@ export async function resolveRequestPath(
  * Read a file `resolveRequestPath` accepted: opened without following a symlink and without blocking
  * (a FIFO swapped in since cannot hang the read), then checked again on the open handle.
  */
-export async function readRegularFile(absolute: string, maxBytes: number, shown = absolute): Promise<Uint8Array> {
+export async function readRegularFile(
+  absolute: string,
+  maxBytes: number,
+  shown = absolute,
+): Promise<Uint8Array> {
   const handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const stats = await handle.stat();
@@ -167,7 +172,10 @@ export async function readRegularFile(absolute: string, maxBytes: number, shown 
 }
 
 function fileTooLarge(shown: string, limit: number): ContentTooLargeError {
-  return new ContentTooLargeError(`"${shown}" is larger than the ${formatBytes(limit)} accepted here.`, limit);
+  return new ContentTooLargeError(
+    `"${shown}" is larger than the ${formatBytes(limit)} accepted here.`,
+    limit,
+  );
 }
 
 function checkKind(stats: Stats, expect: "file" | "folder" | "file-or-folder", relative: string): void {
@@ -194,6 +202,9 @@ function isMissing(error: unknown): boolean {
 
 /** The path as shown in messages: control characters visible, long ones cut. */
 function printable(requested: string): string {
-  const visible = requested.replace(/[\u0000-\u001f\u007f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const visible = requested.replace(
+    /\p{Cc}/gu,
+    (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
   return visible.length > 200 ? `${visible.slice(0, 200)}…` : visible;
 }

@@ -11,7 +11,8 @@
  * - GET    /api/agents/:id/workspace/changes             Server-Sent Events: `workspace.changed`
  * - POST   /api/sessions/:id/attachments                 multipart or raw body -> { attachments }
  * Errors use the app's shape `{ error: { code, message } }`: 400 invalid, 403 outside_workspace,
- * 404 not_found, 413 too_large, 416 range_not_satisfiable.
+ * 404 not_found, 413 too_large, 416 range_not_satisfiable; 400 invalid_path for a path unusable as text
+ * (NUL, backslash, over-long: src/workspace/request-path.ts).
  */
 
 export type WorkspaceEntryType = "file" | "directory" | "other";

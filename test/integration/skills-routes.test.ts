@@ -360,15 +360,16 @@ describe("import and export", () => {
     expect(broken.status).toBe(400);
   });
 
-  test("imports from a folder or .zip path; refuses relative and missing paths", async () => {
-    const folder = join(app.dataDir, "downloads", "Folder Skill");
+  test("imports from a folder or .zip path; refuses relative and missing paths and Sage's own folders", async () => {
+    const downloads = await mkdtemp(join(tmpdir(), "sage-downloads-"));
+    const folder = join(downloads, "Folder Skill");
     await put(join(folder, "SKILL.md"), skillMd("from-folder"));
     const fromFolder = await app.api<SkillImportResponse>("/api/skills/import/path", {
       json: { path: folder },
     });
     expect(fromFolder.status).toBe(200);
     expect(fromFolder.body.name).toBe("from-folder");
-    const zipPath = join(app.dataDir, "downloads", "z.zip");
+    const zipPath = join(downloads, "z.zip");
     await writeFile(zipPath, zipOf({ "SKILL.md": skillMd("from-zip-path") }));
     const fromZip = await app.api<SkillImportResponse>("/api/skills/import/path", {
       json: { path: zipPath },
@@ -381,12 +382,17 @@ describe("import and export", () => {
     });
     expect(relativePath.status).toBe(400);
     const missing = await app.api<ErrorBody>("/api/skills/import/path", { json: { path: "/no/such/place" } });
-    expect(missing.status).toBe(400);
-    const notSkill = await app.api<ErrorBody>("/api/skills/import/path", {
-      json: { path: join(app.dataDir, "downloads") },
-    });
+    expect(missing.status).toBe(404);
+    const notSkill = await app.api<ErrorBody>("/api/skills/import/path", { json: { path: downloads } });
     expect(notSkill.status).toBe(400);
     expect(notSkill.body.error.message).toContain("SKILL.md");
+    // Sage's own data (the lock with the token, the key store) is never a source.
+    const inData = join(app.dataDir, "stash");
+    await put(join(inData, "SKILL.md"), skillMd("from-data"));
+    const own = await app.api<ErrorBody>("/api/skills/import/path", { json: { path: inData } });
+    expect(own.status).toBe(403);
+    expect(own.body.error.message).toContain("Sage's data folder");
+    await rm(downloads, { recursive: true, force: true });
   });
 
   test("lists skills in other tools' folders and imports a selected one", async () => {

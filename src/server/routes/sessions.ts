@@ -47,7 +47,10 @@ export function sessionRoutes(app: AppContext) {
     )
     .post("/import", ({ body }) => importJson(app, body), {
       body: t.Unknown(),
-      detail: { summary: "Import a session exported as JSON (format sage.session.v1)", ...bodyLimit(64 * MiB) },
+      detail: {
+        summary: "Import a session exported as JSON (format sage.session.v1)",
+        ...bodyLimit(64 * MiB),
+      },
     })
     .get("/:id", ({ params }) => sessions.get(params.id), { params: t.Object({ id }) })
     .patch("/:id", ({ params, body }) => sessions.update(params.id, body), {

@@ -8,15 +8,15 @@ import { dirname } from "node:path";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import { ValidationError } from "../../core/errors.ts";
+import { createWorkspace } from "../../sandbox/workspace.ts";
 import { buildDiagnosticsBundle, collectKnownSecrets } from "../../settings/diagnostics.ts";
 import { downloadsFolder, saveDownload } from "../../settings/downloads.ts";
 import { exportSettings, importSettings, type PortableDeps } from "../../settings/portable.ts";
 import type { EnvironmentUpdate, SettingsPatch } from "../../shared/settings.ts";
-import { createWorkspace } from "../../sandbox/workspace.ts";
 import { openExternal } from "../../shell/shell-control.ts";
 import { journalMode } from "../../store/database.ts";
-import { bodyLimit, MiB } from "../body-limits.ts";
 import { resolveRequestPath } from "../../workspace/request-path.ts";
+import { bodyLimit, MiB } from "../body-limits.ts";
 import { attachment } from "./agents.ts";
 
 export interface SettingsRouteOptions {

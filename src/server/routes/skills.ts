@@ -9,12 +9,11 @@ import { homedir } from "node:os";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import { ContentTooLargeError, formatBytes, ValidationError } from "../../core/errors.ts";
-import { readBodyCapped } from "../../net/read-body.ts";
 import { SKILL_EDITABLE_MAX_BYTES, SKILL_TEMPLATES, SKILL_ZIP_MAX_BYTES } from "../../shared/skills.ts";
 import { listExternalSkillSources } from "../../skills/external-sources.ts";
 import { SkillLibrary } from "../../skills/library.ts";
 import { SKILL_DESCRIPTION_MAX_LENGTH } from "../../skills/types.ts";
-import { bodyLimit, MULTIPART_FRAMING_BYTES } from "../body-limits.ts";
+import { bodyLimit, MULTIPART_FRAMING_BYTES, readBodyWithin } from "../body-limits.ts";
 
 export interface SkillRouteOptions {
   /** Home folder searched for other tools' skills (default: the user's home). */
@@ -62,9 +61,11 @@ async function uploadedZip(request: Request): Promise<{ data: Uint8Array; label:
     const label = file instanceof File && file.name ? file.name : "the uploaded archive";
     return { data: new Uint8Array(await file.arrayBuffer()), label };
   }
-  const { bytes, truncated } = await readBodyCapped(request, SKILL_ZIP_MAX_BYTES);
-  if (truncated) throw tooLarge();
-  return { data: bytes, label: uploadLabel(request.headers.get("x-file-name")) };
+  if (!request.body) return { data: new Uint8Array(0), label: "the uploaded archive" };
+  const data = await readBodyWithin(request.body, SKILL_ZIP_MAX_BYTES).catch((error: unknown) => {
+    throw error instanceof Error && error.name === "ContentTooLargeError" ? tooLarge() : error;
+  });
+  return { data, label: uploadLabel(request.headers.get("x-file-name")) };
 }
 
 /** The name a raw upload gave itself (x-file-name, percent-encoded), for messages. */
@@ -76,7 +77,7 @@ function uploadLabel(header: string | null): string {
   } catch {
     // shown as sent
   }
-  return name.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 200) || "the uploaded archive";
+  return name.replace(/\p{Cc}/gu, "").slice(0, 200) || "the uploaded archive";
 }
 
 export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
@@ -158,7 +159,10 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
       .put("/:name/file", ({ params, body }) => library.writeFile(params.name, body.path, body.text), {
         params: t.Object({ name: folder }),
         body: t.Object({ path: filePath, text: t.String({ maxLength: SKILL_EDITABLE_MAX_BYTES }) }),
-        detail: { summary: "Write (or create) a text file of the skill", ...bodyLimit(8 * SKILL_EDITABLE_MAX_BYTES) },
+        detail: {
+          summary: "Write (or create) a text file of the skill",
+          ...bodyLimit(8 * SKILL_EDITABLE_MAX_BYTES),
+        },
       })
       .delete("/:name/file", ({ params, query }) => library.deleteFile(params.name, query.path), {
         params: t.Object({ name: folder }),
