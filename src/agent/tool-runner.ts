@@ -91,6 +91,7 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
       tool: tool.name,
       description,
       input: params,
+      scopes: request.guard.scopes(tool, params),
     });
     // Stopped while it waited: recorded as stopped, not as the user's "deny" (the model reads this next).
     if (request.signal.aborted) return fail(TOOL_STOPPED_ERROR, "stopped");
@@ -104,7 +105,8 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
         answer.via === "policy" ? "policy-denied" : "denied",
       );
     }
-    if (answer.via === "session" || answer.via === "always") request.guard.remember(tool, params, answer.via);
+    if (answer.via === "session" || answer.via === "always")
+      request.guard.remember(tool, params, answer.via, answer.scope);
     decision = `approved-${answer.via}`;
   }
   if (request.signal.aborted) return fail(TOOL_STOPPED_ERROR, decision);

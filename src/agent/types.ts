@@ -11,7 +11,7 @@
  */
 import type { LanguageModel } from "ai";
 import type { AgentConfig } from "../shared/agent.ts";
-import type { Question, TurnNotice } from "../shared/events.ts";
+import type { ApprovalScope, Question, TurnNotice } from "../shared/events.ts";
 import type { Message, ToolOutput, ToolStatus, Usage } from "../shared/parts.ts";
 import type { ModelInfo } from "../shared/provider.ts";
 import type { Answers, AnyTool, ApprovalDescription, ToolServices, Workspace } from "../tools/types.ts";
@@ -28,7 +28,12 @@ export interface ResolvedModel {
 }
 
 export type ApprovalDecision =
-  | { kind: "allow"; via: "policy" | "remembered" | "once" | "session" | "always" }
+  | {
+      kind: "allow";
+      via: "policy" | "remembered" | "once" | "session" | "always";
+      /** For "session" / "always": the chosen scope's pattern (one the request offered). */
+      scope?: string;
+    }
   | { kind: "deny"; via: "policy" | "user"; reason?: string };
 
 /** Records what the runtime does. Implemented by the session layer; every method emits events. */
@@ -72,6 +77,8 @@ export interface TurnInteraction {
     tool: string;
     description: ApprovalDescription;
     input: unknown;
+    /** What "for this session" / "always" may cover, narrowest first. */
+    scopes: ApprovalScope[];
   }): Promise<ApprovalDecision>;
   ask(request: {
     messageId?: string;
@@ -97,8 +104,13 @@ export interface ToolOutcome {
 export interface ToolGuard {
   /** allow / ask / deny for this call, before any prompt (remembered approvals count as allow). */
   rule(tool: AnyTool, input: unknown, description: ApprovalDescription): "allow" | "ask" | "deny";
-  /** Remember a user's "session" / "always" answer. */
-  remember(tool: AnyTool, input: unknown, scope: "session" | "always"): void;
+  /** What "for this session" / "always" may cover for this call, narrowest first (never empty). */
+  scopes(tool: AnyTool, input: unknown): ApprovalScope[];
+  /**
+   * Remember a user's "session" / "always" answer for `pattern`, one of `scopes(tool, input)`; any
+   * other value (or none) remembers the narrowest scope.
+   */
+  remember(tool: AnyTool, input: unknown, via: "session" | "always", pattern?: string): void;
   /** Save the current content of paths before the turn first changes them. */
   snapshot(paths: string[]): void;
   audit(entry: {

@@ -46,17 +46,3 @@ export function decideRule({ tool, agentRule, remembered, sandboxed }: PolicyInp
   if (rule === "allow") return "allow";
   return remembered ? "allow" : "ask";
 }
-
-/** What "allow for this session / always" covers for a call: the exact command, the host, or the tool. */
-export function approvalPattern(tool: AnyTool, input: unknown): string {
-  const params = (input ?? {}) as Record<string, unknown>;
-  if (tool.kind === "shell" && typeof params.command === "string") return `command:${params.command.trim()}`;
-  if (tool.kind === "network" && typeof params.url === "string") {
-    try {
-      return `host:${new URL(params.url).host}`;
-    } catch {
-      return "*";
-    }
-  }
-  return "*";
-}

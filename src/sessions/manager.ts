@@ -85,7 +85,12 @@ export class SessionManager implements SessionCommands {
   }
 
   approve(message: ClientMessageOf<"approve">): void {
-    this.runner(message.sessionId).approve(message.approvalId, message.decision, message.reason);
+    this.runner(message.sessionId).approve(
+      message.approvalId,
+      message.decision,
+      message.reason,
+      message.scope,
+    );
   }
 
   answer(message: ClientMessageOf<"answer">): void {

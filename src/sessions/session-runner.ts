@@ -15,7 +15,7 @@ import type { Database } from "bun:sqlite";
 import { compactNow } from "../agent/compaction.ts";
 import { runTurn } from "../agent/loop.ts";
 import type { ApprovalDecision, TurnInteraction, TurnRequest, TurnResult } from "../agent/types.ts";
-import { ConflictError, NotFoundError } from "../core/errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { becomeInteractive } from "../core/jit-policy.ts";
 import type { Logger } from "../core/logger.ts";
@@ -64,7 +64,8 @@ interface ActiveTurn {
   turnId: string;
   controller: AbortController;
   guidance: string[];
-  approvals: Map<string, (decision: ApprovalDecision) => void>;
+  /** Pending approvals: how to answer each, and the scopes ("session" / "always") it offered. */
+  approvals: Map<string, { resolve: (decision: ApprovalDecision) => void; scopes: string[] }>;
   questions: Map<string, (answers: Answers | null) => void>;
 }
 
@@ -156,12 +157,33 @@ export class SessionRunner {
     this.emit({ type: "turn.dequeued", sessionId: this.sessionId, clientTurnId: queued.clientTurnId });
   }
 
-  approve(approvalId: string, decision: "once" | "session" | "always" | "deny", reason?: string): void {
-    const resolve = this.active?.approvals.get(approvalId);
-    if (!resolve) throw new NotFoundError("Approval request", approvalId);
+  /**
+   * Answer a pending approval. `scope` (for "session" / "always") must be the pattern of one of the
+   * scopes the request offered (a `ValidationError` otherwise, and the request stays pending); absent,
+   * the narrowest is remembered.
+   */
+  approve(
+    approvalId: string,
+    decision: "once" | "session" | "always" | "deny",
+    reason?: string,
+    scope?: string,
+  ): void {
+    const pending = this.active?.approvals.get(approvalId);
+    if (!pending) throw new NotFoundError("Approval request", approvalId);
+    const remembers = decision === "session" || decision === "always";
+    if (remembers && scope !== undefined && !pending.scopes.includes(scope)) {
+      throw new ValidationError(
+        `This approval does not offer the scope "${scope.slice(0, 200)}"; choose one of those it lists.`,
+        "scope",
+      );
+    }
     this.active?.approvals.delete(approvalId);
     this.emit({ type: "approval.resolved", sessionId: this.sessionId, approvalId, decision });
-    resolve(decision === "deny" ? { kind: "deny", via: "user", reason } : { kind: "allow", via: decision });
+    pending.resolve(
+      decision === "deny"
+        ? { kind: "deny", via: "user", reason }
+        : { kind: "allow", via: decision, ...(remembers && scope !== undefined ? { scope } : {}) },
+    );
   }
 
   answer(questionId: string, answers: Answers | null): void {
@@ -274,6 +296,7 @@ export class SessionRunner {
           agentId: setup.agent.id,
           turnId: queued.turnId,
           agent: setup.agent.config,
+          workspace: setup.workspace,
           sandboxed: this.deps.sandbox().mode === "bubblewrap",
           sessionApprovals: this.sessionApprovals,
         }),
@@ -371,9 +394,12 @@ export class SessionRunner {
         new Promise<ApprovalDecision>((resolve) => {
           if (signal.aborted) return resolve({ kind: "deny", via: "user", reason: "stopped" });
           const approvalId = newId("apr");
-          active.approvals.set(approvalId, (decision) => {
-            this.markWaiting(active);
-            resolve(decision);
+          active.approvals.set(approvalId, {
+            resolve: (decision) => {
+              this.markWaiting(active);
+              resolve(decision);
+            },
+            scopes: request.scopes.map((scope) => scope.pattern),
           });
           signal.addEventListener("abort", () => {
             if (!active.approvals.delete(approvalId)) return;
@@ -396,6 +422,8 @@ export class SessionRunner {
             title: request.description.title,
             detail: request.description.detail,
             detailKind: request.description.detailKind,
+            scopes: request.scopes,
+            ...(request.description.locality ? { locality: request.description.locality } : {}),
           });
           this.markWaiting(active);
         }),

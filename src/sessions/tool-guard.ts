@@ -1,14 +1,17 @@
 /**
- * The session layer's `ToolGuard`: approval rules (per agent, remembered for the session or always),
- * undo snapshots of files a turn changes, and the audit log of every tool run.
+ * The session layer's `ToolGuard`: approval rules (per agent, remembered for the session or always,
+ * each for the scope the user chose — see src/sandbox/approval-scopes.ts), undo snapshots of files a
+ * turn changes, and the audit log of every tool run. Remembered approvals belong to one agent: another
+ * agent (even in the same session) is asked again.
  */
 import type { Database } from "bun:sqlite";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { ToolGuard } from "../agent/types.ts";
 import { newId } from "../core/ids.ts";
-import { approvalPattern, decideRule } from "../sandbox/approval-policy.ts";
+import { decideRule } from "../sandbox/approval-policy.ts";
+import { approvalScopes, approvalSubject, patternCovers } from "../sandbox/approval-scopes.ts";
 import type { AgentConfig } from "../shared/agent.ts";
-import type { AnyTool } from "../tools/types.ts";
+import type { AnyTool, Workspace } from "../tools/types.ts";
 
 /**
  * Files larger than this are not snapshotted: their row has `existed = 1` and `content = NULL`, and undo
@@ -23,24 +26,42 @@ export interface GuardScope {
   agentId: string;
   turnId: string;
   agent: AgentConfig;
+  /** The turn's workspace: file scopes are the symlink-resolved paths a call would change in it. */
+  workspace: Workspace;
   sandboxed: boolean;
-  /** Approvals remembered for this session (owned by the session runner, lives as long as it). */
+  /**
+   * Approvals remembered for this session (owned by the session runner, lives as long as it), as
+   * `sessionApprovalKey` strings: agent, tool and pattern, so they never carry over to another agent.
+   */
   sessionApprovals: Set<string>;
 }
 
+/** The key of a session-remembered approval in `GuardScope.sessionApprovals`. */
+export function sessionApprovalKey(agentId: string, tool: string, pattern: string): string {
+  return `${agentId}\u0000${tool}\u0000${pattern}`;
+}
+
 export function createToolGuard(scope: GuardScope): ToolGuard {
-  const key = (tool: AnyTool, input: unknown) => `${tool.name}\u0000${approvalPattern(tool, input)}`;
+  const subjectOf = (tool: AnyTool, input: unknown) => approvalSubject(tool, input, scope.workspace);
+  const sessionPatterns = (tool: AnyTool): string[] => {
+    const prefix = sessionApprovalKey(scope.agentId, tool.name, "");
+    return [...scope.sessionApprovals]
+      .filter((key) => key.startsWith(prefix))
+      .map((key) => key.slice(prefix.length));
+  };
+  const storedPatterns = (tool: AnyTool): string[] =>
+    (
+      scope.db
+        .query("SELECT pattern FROM approvals WHERE user_id = ? AND agent_id = ? AND tool = ?")
+        .all(scope.userId, scope.agentId, tool.name) as { pattern: string }[]
+    ).map((row) => row.pattern);
   const snapshotted = new Set<string>();
   return {
     rule(tool, input) {
-      const pattern = approvalPattern(tool, input);
-      const remembered =
-        scope.sessionApprovals.has(key(tool, input)) ||
-        scope.db
-          .query(
-            "SELECT 1 FROM approvals WHERE user_id = ? AND agent_id = ? AND tool = ? AND (pattern = ? OR pattern = '*') LIMIT 1",
-          )
-          .get(scope.userId, scope.agentId, tool.name, pattern) !== null;
+      const subject = subjectOf(tool, input);
+      const remembered = [...sessionPatterns(tool), ...storedPatterns(tool)].some((pattern) =>
+        patternCovers(pattern, subject),
+      );
       return decideRule({
         tool,
         agentRule: scope.agent.approvals[tool.name],
@@ -48,16 +69,22 @@ export function createToolGuard(scope: GuardScope): ToolGuard {
         sandboxed: scope.sandboxed,
       });
     },
-    remember(tool, input, scopeName) {
-      if (scopeName === "session") {
-        scope.sessionApprovals.add(key(tool, input));
+    scopes(tool, input) {
+      return approvalScopes(tool, subjectOf(tool, input), scope.workspace);
+    },
+    remember(tool, input, via, chosen) {
+      const offered = approvalScopes(tool, subjectOf(tool, input), scope.workspace);
+      const pattern = (offered.find((option) => option.pattern === chosen) ?? offered[0])?.pattern;
+      if (pattern === undefined) return;
+      if (via === "session") {
+        scope.sessionApprovals.add(sessionApprovalKey(scope.agentId, tool.name, pattern));
         return;
       }
       scope.db
         .query(
           "INSERT INTO approvals (id, user_id, agent_id, tool, pattern, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         )
-        .run(newId("apv"), scope.userId, scope.agentId, tool.name, approvalPattern(tool, input), Date.now());
+        .run(newId("apv"), scope.userId, scope.agentId, tool.name, pattern, Date.now());
     },
     snapshot(paths) {
       for (const path of paths) {

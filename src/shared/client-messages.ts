@@ -51,6 +51,11 @@ export const ClientMessages = {
     approvalId: id,
     decision: T.Union([T.Literal("once"), T.Literal("session"), T.Literal("always"), T.Literal("deny")]),
     reason: T.Optional(T.String({ maxLength: 10_000 })),
+    /**
+     * For "session" / "always": the `pattern` of one of the request's `scopes` (what the answer
+     * covers). Absent: the narrowest one. A pattern the request did not offer is refused.
+     */
+    scope: T.Optional(T.String({ maxLength: 10_000 })),
   }),
   answer: T.Object({
     type: T.Literal("answer"),

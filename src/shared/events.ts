@@ -67,6 +67,26 @@ export const TodoItem = T.Object({
 });
 export type TodoItem = Static<typeof TodoItem>;
 
+/**
+ * One choice of what "for this session" / "always" will cover (src/sandbox/approval-scopes.ts):
+ * this file, this folder, every call of the tool; this exact command, commands starting with a program;
+ * this host. `target` names it for people (a workspace-relative path, the command, the program, the
+ * host, or the tool's name for `tool`); `pattern` is what is stored and sent back with the answer.
+ */
+export const ApprovalScope = T.Object({
+  pattern: T.String(),
+  kind: T.Union([
+    T.Literal("file"),
+    T.Literal("folder"),
+    T.Literal("tool"),
+    T.Literal("command"),
+    T.Literal("program"),
+    T.Literal("host"),
+  ]),
+  target: T.String(),
+});
+export type ApprovalScope = Static<typeof ApprovalScope>;
+
 /** A tool call waiting for the user's Allow/Deny. */
 export const PendingApproval = T.Object({
   approvalId: T.String(),
@@ -78,6 +98,10 @@ export const PendingApproval = T.Object({
   /** The full command, diff or URL. */
   detail: T.String(),
   detailKind: T.Union([T.Literal("command"), T.Literal("diff"), T.Literal("url"), T.Literal("json")]),
+  /** What "for this session" / "always" may cover, narrowest first (absent in events stored before). */
+  scopes: T.Optional(T.Array(ApprovalScope)),
+  /** Where the target is, when the call reaches this computer or the local network (browser, web_fetch). */
+  locality: T.Optional(T.Union([T.Literal("this-computer"), T.Literal("local-network")])),
 });
 export type PendingApproval = Static<typeof PendingApproval>;
 

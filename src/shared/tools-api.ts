@@ -103,7 +103,10 @@ export interface RememberedApproval {
   /** The agent's name when the agent still exists. */
   agentName?: string;
   tool: string;
-  /** What it covers: `command:<exact command>`, `host:<host>`, or `*` (every call of the tool). */
+  /**
+   * What it covers (src/sandbox/approval-scopes.ts): `file:<absolute path>`, `folder:<absolute path>`,
+   * `command:<exact command>`, `program:<program>`, `host:<host>`, or `*` (every call of the tool).
+   */
   pattern: string;
   createdAt: number;
 }

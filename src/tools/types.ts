@@ -100,6 +100,8 @@ export interface ApprovalDescription {
   title: string;
   detail: string;
   detailKind: "command" | "diff" | "url" | "json";
+  /** The call reaches this computer or the local network (the prompt says so plainly). */
+  locality?: "this-computer" | "local-network";
 }
 
 export interface ToolDefinition<S extends TSchema = TSchema> {
@@ -111,7 +113,9 @@ export interface ToolDefinition<S extends TSchema = TSchema> {
   kind: ToolKind;
   /**
    * Summarise a call for an approval prompt; defaults to the tool name and JSON arguments. May look at
-   * services (the browser's latest snapshot) but must not start anything.
+   * services (the browser's latest snapshot, the address policy) but must not start anything. Runs
+   * before the approval: a `ToolError` thrown here refuses the call without asking (e.g. an address
+   * the policy refuses). `services` may be absent (callers outside a turn).
    */
   describe?(
     params: Static<S>,

@@ -110,7 +110,7 @@ describe("write tools ask", () => {
     session.socket.close();
   });
 
-  test("allow for this session: later calls in the session run without asking, another session asks", async () => {
+  test("allow for this session (this folder): later calls in the session run without asking, another session asks", async () => {
     const session = await openSession(app);
     app.fake.enqueue(
       { toolCalls: [writeCall("call_s1", "out/s1.txt", "1")] },
@@ -124,6 +124,7 @@ describe("write tools ask", () => {
       sessionId: session.sessionId,
       approvalId: request.approvalId,
       decision: "session",
+      scope: `folder:${join(workspaceRoot(app), "out")}`,
     });
     expect((await ended(session, started.turnId)).status).toBe("completed");
     expect(session.socket.ofType("approval.requested")).toHaveLength(1);

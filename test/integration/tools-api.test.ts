@@ -195,6 +195,7 @@ describe("sandbox status and remembered approvals", () => {
       sessionId: session.sessionId,
       approvalId: request.approvalId,
       decision: "always",
+      scope: "*",
     });
     expect((await ended(session, first.turnId)).status).toBe("completed");
 

@@ -1,8 +1,11 @@
 /**
- * Inline approval: what the tool will do (command, diff or URL) and the four answers. Deny can carry a
+ * Inline approval: what the tool will do (command, diff or URL), where it goes when that is this
+ * computer or the local network, what "for this chat" / "always" will cover (a choice when the request
+ * offers several scopes, narrowest first and preselected), and the four answers. Deny can carry a
  * reason the model receives. Keyboard: the first button takes focus so Enter allows once.
  */
-import { createSignal, Match, onMount, Show, Switch } from "solid-js";
+import { createSignal, For, Match, onMount, Show, Switch } from "solid-js";
+import type { ApprovalScope } from "../../../../src/shared/events.ts";
 import type { PendingApproval } from "../../../../src/shared/transcript.ts";
 import { t } from "../../i18n/index.ts";
 import { send } from "../../state/connection.ts";
@@ -11,16 +14,21 @@ import { DiffView } from "./parts/diff-view.tsx";
 export function ApprovalPrompt(props: { approval: PendingApproval; sessionId: string }) {
   const [denying, setDenying] = createSignal(false);
   const [reason, setReason] = createSignal("");
+  const scopes = () => props.approval.scopes ?? [];
+  const [scope, setScope] = createSignal(scopes()[0]?.pattern);
   let first!: HTMLButtonElement;
   onMount(() => focusWhenShown(first));
-  const decide = (decision: "once" | "session" | "always" | "deny") =>
+  const decide = (decision: "once" | "session" | "always" | "deny") => {
+    const chosen = scope();
     send({
       type: "approve",
       sessionId: props.sessionId,
       approvalId: props.approval.approvalId,
       decision,
       ...(decision === "deny" && reason().trim() ? { reason: reason().trim() } : {}),
+      ...((decision === "session" || decision === "always") && chosen !== undefined ? { scope: chosen } : {}),
     });
+  };
   return (
     <fieldset
       class="m-0 min-w-0 border-0 border-t border-warn/40 bg-warn/8 px-3 py-2 flex flex-col gap-2"
@@ -49,6 +57,21 @@ export function ApprovalPrompt(props: { approval: PendingApproval; sessionId: st
           </pre>
         </Match>
       </Switch>
+      <Show when={props.approval.locality}>
+        {(locality) => (
+          <p class="m-0 text-sm font-medium text-warn" role="note" data-testid="approval-locality">
+            {t(`approval.locality.${locality()}`)}
+          </p>
+        )}
+      </Show>
+      <Show when={scopes().length > 0 && !denying()}>
+        <ScopeChoice
+          name={`approval-scope-${props.approval.approvalId}`}
+          scopes={scopes()}
+          chosen={scope()}
+          onChoose={setScope}
+        />
+      </Show>
       <Show
         when={!denying()}
         fallback={
@@ -111,6 +134,47 @@ export function ApprovalPrompt(props: { approval: PendingApproval; sessionId: st
         </div>
       </Show>
     </fieldset>
+  );
+}
+
+/** What "for this chat" / "always" will cover: one line, or a radio group when there is a choice. */
+function ScopeChoice(props: {
+  /** The radio group's name (unique per prompt: several may be open at once). */
+  name: string;
+  scopes: ApprovalScope[];
+  chosen: string | undefined;
+  onChoose: (pattern: string) => void;
+}) {
+  const label = (scope: ApprovalScope) => t(`approval.scope.${scope.kind}`, { target: scope.target });
+  return (
+    <Show
+      when={props.scopes.length > 1}
+      fallback={
+        <p class="m-0 text-xs text-muted" data-testid="approval-scope">
+          {t("approval.scopeLegend")} <span class="text-fg">{label(props.scopes[0] as ApprovalScope)}</span>
+        </p>
+      }
+    >
+      <fieldset class="m-0 p-0 border-0 flex flex-col gap-1 text-xs" data-testid="approval-scopes">
+        <legend class="p-0 mb-1 text-muted">{t("approval.scopeLegend")}</legend>
+        <For each={props.scopes}>
+          {(scope) => (
+            <label class="flex items-start gap-2 cursor-pointer">
+              <input
+                type="radio"
+                class="mt-0.5"
+                name={props.name}
+                value={scope.pattern}
+                checked={props.chosen === scope.pattern}
+                onChange={() => props.onChoose(scope.pattern)}
+                data-testid={`approval-scope-${scope.kind}`}
+              />
+              <span class="break-all">{label(scope)}</span>
+            </label>
+          )}
+        </For>
+      </fieldset>
+    </Show>
   );
 }
 

@@ -1,6 +1,6 @@
 /**
- * Approvals remembered "always for this agent": what each covers (every call of a tool, one exact
- * command, one host), for which agent, since when; each revocable (the next matching call asks again).
+ * Approvals remembered "always for this agent": what each covers (every call of a tool, one file, the
+ * files in one folder, one exact command, commands starting with one program, one host), for which agent, since when; each revocable (the next matching call asks again).
  */
 import { createResource, createSignal, For, Match, Switch } from "solid-js";
 import type { RememberedApproval } from "../../../../src/shared/tools-api.ts";
@@ -14,6 +14,9 @@ function coverage(pattern: string): string {
   if (pattern === "*") return t("tools.approvals.everyCall");
   if (pattern.startsWith("command:")) return t("tools.approvals.command", { command: pattern.slice(8) });
   if (pattern.startsWith("host:")) return t("tools.approvals.host", { host: pattern.slice(5) });
+  if (pattern.startsWith("file:")) return t("tools.approvals.file", { path: pattern.slice(5) });
+  if (pattern.startsWith("folder:")) return t("tools.approvals.folder", { path: pattern.slice(7) });
+  if (pattern.startsWith("program:")) return t("tools.approvals.program", { program: pattern.slice(8) });
   return pattern;
 }
 
