@@ -7,10 +7,17 @@
  * - Closed after `idleTimeoutMs` without any action (default 10 minutes, 0 = never); the next `use`
  *   launches it again. Closing the window by hand has the same effect.
  * - `--no-sandbox` only when running as root (Chromium refuses to start as root with its sandbox).
+ * - Every request passes the local-address gate (address-gate.ts) with `addressPolicy` (default:
+ *   local and private addresses refused): Playwright routing for friendly refusals, and the manager's
+ *   own proxy (address-proxy.ts, started with the first launch, ended by `dispose`) through which
+ *   Chromium makes every connection.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
+import type { AddressPolicy } from "../net/address-guard.ts";
+import { AddressGate, type AddressVerdict, installAddressGate } from "./address-gate.ts";
+import { AddressProxy } from "./address-proxy.ts";
 import { findBrowser } from "./find-browser.ts";
 import { TabRegistry } from "./tab-registry.ts";
 import {
@@ -41,6 +48,15 @@ export interface BrowserManagerOptions {
   runningAsRoot?: boolean;
   actionTimeoutMs?: number;
   navigationTimeoutMs?: number;
+  /**
+   * The local-address policy, read for every request (the "local addresses" setting). Default:
+   * loopback, private and other local addresses refused.
+   */
+  addressPolicy?: () => AddressPolicy;
+  /** Extra Chromium switches (tests). */
+  extraArgs?: readonly string[];
+  /** An `http://` proxy the browser's connections go through (HTTPS_PROXY / HTTP_PROXY), and NO_PROXY. */
+  upstreamProxy?: { url: string; noProxy?: string };
 }
 
 /** Whether a graphical session is reachable, from an environment such as `process.env`. */
@@ -70,9 +86,16 @@ export class BrowserManager implements BrowserService {
   #disposed = false;
   #tabCounter = 0;
   #launchCount = 0;
+  readonly #gate: AddressGate;
+  #proxy: Promise<AddressProxy> | null = null;
 
   constructor(options: BrowserManagerOptions) {
     this.#options = options;
+    this.#gate = new AddressGate(options.addressPolicy ?? (() => ({})));
+  }
+
+  checkAddress(url: string): Promise<AddressVerdict> {
+    return this.#gate.check(url);
   }
 
   get running(): boolean {
@@ -128,6 +151,19 @@ export class BrowserManager implements BrowserService {
   async dispose(): Promise<void> {
     this.#disposed = true;
     await this.close();
+    const proxy = this.#proxy;
+    this.#proxy = null;
+    if (proxy) await (await proxy.catch(() => null))?.close();
+  }
+
+  /** The address proxy, started once and kept across relaunches. */
+  #addressProxy(): Promise<AddressProxy> {
+    this.#proxy ??= AddressProxy.start({
+      policy: this.#gate.proxyPolicy(),
+      upstream: this.#options.upstreamProxy?.url,
+      noProxy: this.#options.upstreamProxy?.noProxy,
+    });
+    return this.#proxy;
   }
 
   #ensureRunning(): Promise<RunningBrowser> {
@@ -155,6 +191,22 @@ export class BrowserManager implements BrowserService {
       "--disable-sync",
     ];
     if (runningAsRoot) args.push("--no-sandbox");
+    let proxy: AddressProxy;
+    try {
+      proxy = await this.#addressProxy();
+    } catch (error) {
+      this.#proxy = null;
+      throw new BrowserLaunchError(`Could not start the browser's address proxy: ${firstLines(error)}`);
+    }
+    args.push(
+      // Every connection through the address proxy; "<-loopback>" removes Chromium's implicit
+      // exception for localhost, so 127.0.0.1 is checked too.
+      `--proxy-server=${proxy.url}`,
+      "--proxy-bypass-list=<-loopback>",
+      // WebRTC may not send UDP around the proxy (to addresses on the local network).
+      "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    );
+    args.push(...(this.#options.extraArgs ?? []));
     let context: BrowserContext;
     try {
       // playwright-core (tens of MB) is loaded on the first launch, never at app start.
@@ -172,16 +224,26 @@ export class BrowserManager implements BrowserService {
         `Could not start the browser (${executablePath}): ${firstLines(error)}. If another Chromium is using the profile ${this.#options.profileDir}, close it and try again.`,
       );
     }
+    try {
+      await installAddressGate(context, this.#gate);
+    } catch (error) {
+      await context.close().catch(() => undefined);
+      throw new BrowserLaunchError(`Could not set up the browser's address checks: ${firstLines(error)}`);
+    }
     context.setDefaultTimeout(this.#options.actionTimeoutMs ?? defaultBrowserActionTimeoutMs);
     context.setDefaultNavigationTimeout(
       this.#options.navigationTimeoutMs ?? defaultBrowserNavigationTimeoutMs,
     );
     const running: RunningBrowser = {
       context,
-      tabs: new TabRegistry(context, () => {
-        this.#tabCounter += 1;
-        return `t${this.#tabCounter}`;
-      }),
+      tabs: new TabRegistry(
+        context,
+        () => {
+          this.#tabCounter += 1;
+          return `t${this.#tabCounter}`;
+        },
+        this.#gate,
+      ),
     };
     context.on("close", () => {
       if (this.#running === running) this.#running = null;

@@ -4,6 +4,7 @@
  * window disappear from the list.
  */
 import type { BrowserContext, Page } from "playwright-core";
+import type { AddressGate, AddressRefusal } from "./address-gate.ts";
 import { type BrowserSession, type BrowserTab, BrowserTabError, type BrowserTabInfo } from "./types.ts";
 
 interface TrackedTab {
@@ -23,10 +24,16 @@ export class TabRegistry implements BrowserSession {
   #openCounter = 0;
   #useCounter = 0;
 
-  /** `newId` gives ids that are never reused, even across relaunches of the browser. */
-  constructor(context: BrowserContext, newId: () => string) {
+  readonly #gate: Pick<AddressGate, "mark" | "since"> | undefined;
+
+  /**
+   * `newId` gives ids that are never reused, even across relaunches of the browser. `gate`: the
+   * context's local-address gate, whose refusals the session reports.
+   */
+  constructor(context: BrowserContext, newId: () => string, gate?: Pick<AddressGate, "mark" | "since">) {
     this.#context = context;
     this.#newId = newId;
+    this.#gate = gate;
     for (const page of context.pages()) this.#register(page);
     context.on("page", (page) => this.#register(page));
   }
@@ -113,6 +120,14 @@ export class TabRegistry implements BrowserSession {
 
   tabMark(): number {
     return this.#openCounter;
+  }
+
+  refusalMark(): number {
+    return this.#gate?.mark() ?? 0;
+  }
+
+  refusedSince(mark: number): AddressRefusal[] {
+    return this.#gate?.since(mark) ?? [];
   }
 
   tabsOpenedSince(mark: number): BrowserTab[] {

@@ -4,6 +4,7 @@
  * changed (navigation, new tabs) together with a fresh snapshot.
  */
 import { type ToolContext, ToolError } from "../tools/types.ts";
+import { type AddressRefusal, refusalMessage } from "./address-gate.ts";
 import { describeTab, snapshotTab } from "./snapshot.ts";
 import { type BrowserService, type BrowserSession, type BrowserTab, isBrowserService } from "./types.ts";
 
@@ -71,10 +72,35 @@ export function readableError(error: unknown): ToolError {
 export interface ActionMark {
   url: string;
   tabMark: number;
+  refusalMark: number;
 }
 
 export function markBefore(session: BrowserSession, tab: BrowserTab): ActionMark {
-  return { url: tab.page.url(), tabMark: session.tabMark() };
+  return { url: tab.page.url(), tabMark: session.tabMark(), refusalMark: session.refusalMark() };
+}
+
+/** What the model reads about requests the local-address gate refused during an action. */
+export function refusalNotes(refusals: readonly AddressRefusal[]): string[] {
+  const notes = refusals
+    .filter((refusal) => refusal.navigation)
+    .map((refusal) => `Refused to open ${refusalMessage(refusal.url, refusal)}`);
+  const others = refusals.filter((refusal) => !refusal.navigation);
+  if (others.length > 0) {
+    const example = others[0] as AddressRefusal;
+    notes.push(
+      `Blocked ${others.length} request${others.length > 1 ? "s" : ""} of the page to addresses on this computer or the local network (for example ${example.url}, ${example.reason}).`,
+    );
+  }
+  return notes;
+}
+
+/**
+ * The error for an action that failed because the gate refused its navigation (Playwright says only
+ * net::ERR_BLOCKED_BY_CLIENT), or undefined when the failure had another cause.
+ */
+export function refusedNavigationError(session: BrowserSession, mark: ActionMark): ToolError | undefined {
+  const refused = session.refusedSince(mark.refusalMark).find((refusal) => refusal.navigation);
+  return refused ? new ToolError(`Refused to open ${refusalMessage(refused.url, refused)}`) : undefined;
 }
 
 export interface ActionOutcome {
@@ -97,7 +123,7 @@ export async function settleAfterAction(
     await Bun.sleep(popupGraceMs);
     opened = session.tabsOpenedSince(before.tabMark);
   }
-  const notes: string[] = [];
+  const notes: string[] = refusalNotes(session.refusedSince(before.refusalMark));
   const navigated = !tab.page.isClosed() && tab.page.url() !== before.url;
   if (navigated) notes.push(`The page navigated to ${tab.page.url()}.`);
   let current = tab;

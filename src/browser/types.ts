@@ -6,8 +6,10 @@
  * Chromium or Chrome found on the machine with the agent's persistent profile on first use, keeps
  * track of its tabs with stable ids ("t1", "t2", ...), and closes the browser after an idle timeout; the
  * next call launches it again (tabs opened before are gone then, the profile's cookies are not).
+ * Every request it makes passes the local-address gate (address-gate.ts).
  */
 import type { Page } from "playwright-core";
+import type { AddressRefusal, AddressVerdict } from "./address-gate.ts";
 
 /**
  * Tools that must ask the user before every call, whatever the remembered approvals for their kind say.
@@ -43,6 +45,10 @@ export interface BrowserSession {
   tabMark(): number;
   /** Tabs opened (by the page or by us) after `mark` that are still open, oldest first. */
   tabsOpenedSince(mark: number): BrowserTab[];
+  /** A marker for `refusedSince`. */
+  refusalMark(): number;
+  /** Requests the local-address policy refused after `mark` (see address-gate.ts), oldest first. */
+  refusedSince(mark: number): AddressRefusal[];
 }
 
 export interface BrowserService {
@@ -56,6 +62,11 @@ export interface BrowserService {
    * none is. For looks that must not start a browser, such as describing a call for its approval.
    */
   peek<T>(action: (session: BrowserSession) => Promise<T>): Promise<T | undefined>;
+  /**
+   * Whether the browser may open `url` under the local-address policy now, and where a local address
+   * is (also when allowed). Does not start the browser.
+   */
+  checkAddress(url: string): Promise<AddressVerdict>;
   /** Whether a browser process is open right now. */
   readonly running: boolean;
   /** Close the browser now; the next `use` launches it again. */
@@ -86,5 +97,9 @@ export class BrowserDisposedError extends Error {
 export function isBrowserService(value: unknown): value is BrowserService {
   if (typeof value !== "object" || value === null) return false;
   const candidate = value as Record<string, unknown>;
-  return typeof candidate.use === "function" && typeof candidate.close === "function";
+  return (
+    typeof candidate.use === "function" &&
+    typeof candidate.close === "function" &&
+    typeof candidate.checkAddress === "function"
+  );
 }

@@ -5,7 +5,8 @@
  *   run that asks for the agent's services, with the agent's own persistent profile under
  *   `paths.browserProfiles`. The browser process itself starts only when a browser tool runs.
  * - `webFetch`: the web_fetch settings (`WebFetchService`, src/tools/web-fetch.ts). Local and private
- *   addresses are refused.
+ *   addresses are refused, by web_fetch and by the browser's address gate (src/browser/address-gate.ts),
+ *   unless the user's "local addresses" setting allows them (read for every request).
  *
  * Headed or headless: the `browserHeaded` setting when the user chose one; otherwise headed in window
  * and dev mode (the user can watch what the agent does) and headless in serve mode. Without a display
@@ -14,8 +15,8 @@
  *
  * Environment (read once, at construction, from the `env` given):
  * - `SAGE_BROWSER`: the Chromium-based browser to launch instead of searching the usual paths.
- * - `SAGE_TEST_WEB_FETCH_ALLOW_PRIVATE=1`: FOR TESTS ONLY. Lets web_fetch reach loopback and private
- *   addresses, so tests can fetch pages from a server on 127.0.0.1. Never set it in normal use: it lets
+ * - `SAGE_TEST_WEB_FETCH_ALLOW_PRIVATE=1`: FOR TESTS ONLY. Lets web_fetch and the browser reach loopback
+ *   and private addresses, so tests can load pages from a server on 127.0.0.1. Never set it in normal use: it lets
  *   the model reach services on this machine and the local network.
  *
  * `dispose()` closes every browser (app shutdown); later calls to `forAgent` throw.
@@ -38,7 +39,7 @@ export interface AgentServicesOptions {
   logger: Logger;
   /** The user's "show the browser window" setting; `undefined` (or no getter) means default by mode. */
   browserHeaded?(): boolean | undefined;
-  /** The user's "web_fetch may read local addresses" setting, read at each turn. */
+  /** The user's "web_fetch and the browser may open local addresses" setting, read at each use. */
   webFetchLocal?(): boolean;
   /** Close an agent's browser after this long without use (default: the manager's 10 minutes). */
   browserIdleTimeoutMs?: number;
@@ -69,14 +70,19 @@ export class AgentServices {
     this.#executablePath = options.env.SAGE_BROWSER?.trim() || undefined;
     if (this.#webFetch.allowPrivate) {
       options.logger.warn(
-        `${WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS}=1: web_fetch may reach private and loopback addresses (tests only)`,
+        `${WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS}=1: web_fetch and the browser may reach private and loopback addresses (tests only)`,
       );
     }
   }
 
+  /** Whether web_fetch and the browser may reach local addresses now (the setting, or the test override). */
+  localAddressesAllowed(): boolean {
+    return this.#webFetch.allowPrivate === true || this.#options.webFetchLocal?.() === true;
+  }
+
   /** The services of one agent's tool runs (the `TurnSetupDeps.agentServices` hook). */
   forAgent(agent: Agent, _workspace: Workspace): ToolServices {
-    const webFetch = this.#options.webFetchLocal?.()
+    const webFetch = this.localAddressesAllowed()
       ? { ...this.#webFetch, allowPrivate: true }
       : this.#webFetch;
     return { browser: this.browser(agent.id), webFetch };
@@ -96,6 +102,7 @@ export class AgentServices {
       headed,
       displayAvailable: this.#displayAvailable,
       idleTimeoutMs: this.#options.browserIdleTimeoutMs,
+      addressPolicy: () => ({ allowPrivate: this.localAddressesAllowed() }),
     });
     this.#browsers.set(agentId, manager);
     return manager;

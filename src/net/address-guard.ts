@@ -205,6 +205,27 @@ export async function resolveAllowedAddresses(
   return addresses;
 }
 
+/** Where a local address is: loopback and unspecified addresses are this computer, the rest the network. */
+export type Locality = "this-computer" | "local-network";
+
+/** The locality of a `BlockedAddressError` reason. */
+export function localityOf(reason: string): Locality {
+  return /^(loopback|unspecified)/.test(reason) ? "this-computer" : "local-network";
+}
+
+/**
+ * Where `host` is when it is, or resolves to, a local address; undefined for a public host or one
+ * that cannot be resolved. For approval prompts: says where a call goes, decides nothing.
+ */
+export async function hostLocality(host: string, resolve?: HostResolver): Promise<Locality | undefined> {
+  try {
+    await resolveAllowedAddresses(host, { resolve });
+    return undefined;
+  } catch (error) {
+    return error instanceof BlockedAddressError ? localityOf(error.reason) : undefined;
+  }
+}
+
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   signal.throwIfAborted();

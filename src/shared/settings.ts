@@ -21,8 +21,9 @@ export const UserSettings = T.Object({
   /** Whether the agent's browser shows a window (when a display exists) or runs headless. */
   browserMode: BrowserMode,
   /**
-   * web_fetch may read addresses on this computer and the local network (localhost, 192.168.x.x ...).
-   * Off by default: a page the agent reads cannot steer it into the user's own services.
+   * web_fetch and the agent's browser may open addresses on this computer and the local network
+   * (localhost, 192.168.x.x ...). Off by default: a page the agent reads cannot steer it into the user's
+   * own services (src/net/address-guard.ts, src/browser/address-gate.ts).
    */
   webFetchLocal: T.Boolean(),
   /** The user skipped the first-run setup; the app stops redirecting to it. */

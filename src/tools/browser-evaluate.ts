@@ -9,7 +9,7 @@
  */
 import { Type as T } from "@sinclair/typebox";
 import { describeTab } from "../browser/snapshot.ts";
-import { runBrowserAction } from "../browser/tool-support.ts";
+import { markBefore, runBrowserAction, settleAfterAction } from "../browser/tool-support.ts";
 import { defineTool, ToolError } from "./types.ts";
 
 export const evaluateTimeoutMs = 30_000;
@@ -34,6 +34,7 @@ export const browserEvaluateTool = defineTool({
     const wrapped = wrapScript(params.script);
     return runBrowserAction(ctx, async (session) => {
       const tab = session.currentTab();
+      const before = markBefore(session, tab);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
@@ -63,10 +64,19 @@ export const browserEvaluateTool = defineTool({
       const shown = cut
         ? `${json.slice(0, maximumResultCharacters)}\n[Result cut at ${maximumResultCharacters} of ${json.length} characters.]`
         : json;
-      const { heading, url, title } = await describeTab(tab);
+      // A script may navigate or load things: say what changed, and what the address gate refused.
+      const outcome = await settleAfterAction(session, tab, before);
+      const notes = outcome.notes.length > 0 ? `\n\n${outcome.notes.join("\n")}` : "";
+      const { heading, url, title } = await describeTab(outcome.tab);
       return {
-        text: `${shown}\n\n${heading}`,
-        details: { tabId: tab.id, url, title, resultType: value === null ? "null" : typeof value, cut },
+        text: `${shown}${notes}\n\n${heading}`,
+        details: {
+          tabId: outcome.tab.id,
+          url,
+          title,
+          resultType: value === null ? "null" : typeof value,
+          cut,
+        },
       };
     });
   },

@@ -3,11 +3,24 @@
  * snapshot. Only http, https and about:blank: file:// would read files outside the workspace, and other
  * schemes (javascript:, chrome:) are not pages. A bare host ("example.com") gets https://.
  *
+ * Addresses on this computer or the local network are refused before the user is asked unless the
+ * local-address setting allows them; when it does, the approval says where the page is. The browser's
+ * address gate (src/browser/address-gate.ts) also refuses them on redirects and page-made requests.
+ *
  * Needs `ctx.services.browser` (a `BrowserService`, src/browser/types.ts). Details: `{ tabId, url,
  * title, status, navigated, newTabs, snapshotTruncated }`.
  */
 import { Type as T } from "@sinclair/typebox";
-import { actionResult, markBefore, runBrowserAction, settleAfterAction } from "../browser/tool-support.ts";
+import type { Page, Response } from "playwright-core";
+import { refusalMessage } from "../browser/address-gate.ts";
+import {
+  actionResult,
+  markBefore,
+  refusedNavigationError,
+  runBrowserAction,
+  settleAfterAction,
+} from "../browser/tool-support.ts";
+import { isBrowserService } from "../browser/types.ts";
 import { defineTool, ToolError } from "./types.ts";
 
 const description = `Open a web page in the browser (the current tab), then show the page's snapshot: its structure with a ref for each element you can click or type into.
@@ -26,43 +39,55 @@ export const browserNavigateTool = defineTool({
       }),
     ),
   }),
-  describe(params) {
+  async describe(params, ctx) {
     const target = params.url ?? `(${params.history ?? "no address"})`;
-    return {
+    const plain = {
       title: params.url ? `Open ${params.url}` : `Browser: ${params.history}`,
       detail: target,
-      detailKind: "url",
+      detailKind: "url" as const,
     };
+    const browser = ctx.services?.browser;
+    if (params.url === undefined || !isBrowserService(browser)) return plain;
+    let url: string;
+    try {
+      url = normalizeBrowserUrl(params.url);
+    } catch {
+      return plain;
+    }
+    const verdict = await browser.checkAddress(url);
+    // Refused before the user is asked: approving could not make it work.
+    if (!verdict.allowed && "locality" in verdict) {
+      throw new ToolError(`Refused to open ${refusalMessage(url, verdict)}`);
+    }
+    if (!verdict.allowed || verdict.locality === undefined) return plain;
+    const where = verdict.locality === "this-computer" ? "on this computer" : "on the local network";
+    return { ...plain, title: `Open ${url} (a page ${where})`, locality: verdict.locality };
   },
   async execute(params, ctx) {
     if ((params.url === undefined) === (params.history === undefined)) {
       throw new ToolError('Give either url or history ("back", "forward" or "reload"), not both or neither.');
     }
     const url = params.url === undefined ? null : normalizeBrowserUrl(params.url);
+    const browser = ctx.services.browser;
+    if (url !== null && isBrowserService(browser)) {
+      const verdict = await browser.checkAddress(url);
+      if (!verdict.allowed && "locality" in verdict) {
+        throw new ToolError(`Refused to open ${refusalMessage(url, verdict)}`);
+      }
+    }
     return runBrowserAction(ctx, async (session) => {
       const tab = session.currentTab();
       const before = markBefore(session, tab);
-      let response: Awaited<ReturnType<typeof tab.page.goto>>;
+      let response: Response | null;
       let summary: string;
-      if (url !== null) {
-        response = await tab.page.goto(url, { waitUntil: "domcontentloaded" });
-        summary = `Opened ${url}`;
-      } else if (params.history === "back") {
-        response = await tab.page.goBack({ waitUntil: "domcontentloaded" });
-        summary =
-          response === null && tab.page.url() === before.url
-            ? "There is no page to go back to."
-            : "Went back";
-      } else if (params.history === "forward") {
-        response = await tab.page.goForward({ waitUntil: "domcontentloaded" });
-        summary =
-          response === null && tab.page.url() === before.url
-            ? "There is no page to go forward to."
-            : "Went forward";
-      } else {
-        response = await tab.page.reload({ waitUntil: "domcontentloaded" });
-        summary = "Reloaded";
+      try {
+        ({ response, summary } = await go(tab.page, url, params.history, before.url));
+      } catch (error) {
+        throw refusedNavigationError(session, before) ?? error;
       }
+      // A redirect hop the gate refused: the tab shows the refusal page; the model gets the reason.
+      const refused = refusedNavigationError(session, before);
+      if (refused) throw refused;
       if (response)
         summary += ` (HTTP ${response.status()}${response.statusText() ? ` ${response.statusText()}` : ""})`;
       const outcome = await settleAfterAction(session, tab, before);
@@ -73,6 +98,28 @@ export const browserNavigateTool = defineTool({
     });
   },
 });
+
+/** Open `url`, or move in the history; says what happened (before the HTTP status). */
+async function go(
+  page: Page,
+  url: string | null,
+  history: "back" | "forward" | "reload" | undefined,
+  urlBefore: string,
+): Promise<{ response: Response | null; summary: string }> {
+  const options = { waitUntil: "domcontentloaded" } as const;
+  if (url !== null) return { response: await page.goto(url, options), summary: `Opened ${url}` };
+  if (history === "back") {
+    const response = await page.goBack(options);
+    const none = response === null && page.url() === urlBefore;
+    return { response, summary: none ? "There is no page to go back to." : "Went back" };
+  }
+  if (history === "forward") {
+    const response = await page.goForward(options);
+    const none = response === null && page.url() === urlBefore;
+    return { response, summary: none ? "There is no page to go forward to." : "Went forward" };
+  }
+  return { response: await page.reload(options), summary: "Reloaded" };
+}
 
 /** The URL to open, or a `ToolError` saying why it cannot be opened. */
 export function normalizeBrowserUrl(text: string): string {

@@ -13,7 +13,7 @@
  * downloadTruncated, cut }`.
  */
 import { Type as T } from "@sinclair/typebox";
-import type { AddressPolicy, HostResolver } from "../net/address-guard.ts";
+import { type AddressPolicy, type HostResolver, hostLocality } from "../net/address-guard.ts";
 import { guardedFetch, parseWebUrl } from "../net/guarded-fetch.ts";
 import { htmlToMarkdown } from "../net/html-to-markdown.ts";
 import { classifyContent, decodeText, mediaTypeOf, prettyJson } from "../net/page-content.ts";
@@ -55,8 +55,21 @@ export const webFetchTool = defineTool({
       }),
     ),
   }),
-  describe(params) {
-    return { title: params.url, detail: params.url, detailKind: "url" };
+  async describe(params, ctx) {
+    const plain = { title: params.url, detail: params.url, detailKind: "url" as const };
+    const settings = webFetchSettings(ctx.services ?? {});
+    // Refused addresses are refused when the call runs; allowed local ones are named in the prompt.
+    if (settings.allowPrivate !== true) return plain;
+    let host: string;
+    try {
+      host = parseWebUrl(params.url).hostname;
+    } catch {
+      return plain;
+    }
+    const locality = await hostLocality(host, settings.resolve);
+    if (locality === undefined) return plain;
+    const where = locality === "this-computer" ? "on this computer" : "on the local network";
+    return { ...plain, title: `${params.url} (an address ${where})`, locality };
   },
   async execute(params, ctx) {
     const settings = webFetchSettings(ctx.services);

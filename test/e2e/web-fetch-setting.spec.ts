@@ -1,5 +1,5 @@
 /**
- * Settings → General "Let web_fetch read local addresses", end to end (compiled app, fake model
+ * Settings → General "Let web_fetch and the browser open local addresses", end to end (compiled app, fake model
  * process, a site on this computer): refused while off (the default), read once switched on, and the
  * switch is kept.
  */

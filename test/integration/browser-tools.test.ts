@@ -71,6 +71,8 @@ function managerFor(name: string, overrides: Partial<ConstructorParameters<typeo
     profileDir: browserProfileDir(base, name),
     headed: false,
     displayAvailable: false,
+    // The test pages are on 127.0.0.1 (the local-address policy has tests of its own).
+    addressPolicy: () => ({ allowPrivate: true }),
     ...overrides,
   });
 }

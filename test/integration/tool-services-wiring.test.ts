@@ -94,12 +94,13 @@ describe("web_fetch in a turn", () => {
     });
     expect(request.detailKind).toBe("url");
     expect(request.detail).toBe(`${origin}/article`);
+    expect(request.locality).toBe("this-computer");
     expect(content).toContain("Title: Local Article");
     expect(content).toContain("Otters hold hands while they sleep.");
     session.socket.close();
   });
 
-  test("without the override, private addresses are refused", async () => {
+  test("without the override, private addresses are refused (web_fetch and the browser)", async () => {
     const plain = await startTestApp();
     try {
       const { body } = await plain.api<ToolRunResult>("/api/tools/web_fetch/run", {
@@ -108,6 +109,12 @@ describe("web_fetch in a turn", () => {
       expect(body.status).toBe("error");
       expect(body.error ?? "").toMatch(/private|local|loopback/i);
       expect(body.text).not.toContain("Otters");
+      // The browser applies the same policy.
+      const browsed = await plain.api<ToolRunResult>("/api/tools/browser_navigate/run", {
+        json: { input: { url: `${origin}/app` } },
+      });
+      expect(browsed.body.status).toBe("error");
+      expect(browsed.body.error ?? "").toContain("is on this computer (loopback)");
     } finally {
       await plain.stop();
     }
@@ -124,7 +131,9 @@ describe("the browser in a turn", () => {
       name: "browser_navigate",
       arguments: { url: `${origin}/app` },
     });
-    expect(request.title).toBe(`Open ${origin}/app`);
+    // Local addresses are allowed here (the test override): the approval says where the page is.
+    expect(request.title).toBe(`Open ${origin}/app (a page on this computer)`);
+    expect(request.locality).toBe("this-computer");
     expect(content).toContain("Opened");
     expect(content).toContain("Hello from the test page");
     expect(content).toContain("Press me");

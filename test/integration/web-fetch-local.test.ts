@@ -1,11 +1,21 @@
 /**
- * The "web_fetch may read local addresses" setting through a real turn over /ws: off (the default), a
- * fetch of a server on this computer is refused and the model is told why; on, the same fetch reads
- * the page; off again, refused again (the setting is read at each turn).
+ * The "web_fetch and the browser may open local addresses" setting through real turns over /ws: off (the
+ * default), a fetch of a server on this computer is refused and the model is told why; on, the same
+ * fetch reads the page; off again, refused again (the setting is read at each turn). The browser: off,
+ * browser_navigate to the server is refused without an approval prompt; on, the prompt says the page is
+ * on this computer and the page opens.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { configureAgent, modelRequests, openSession, runTurn, toolResults } from "./runtime-helpers.ts";
+import {
+  configureAgent,
+  ended,
+  modelRequests,
+  openSession,
+  runTurn,
+  submit,
+  toolResults,
+} from "./runtime-helpers.ts";
 
 let app: TestApp;
 let site: ReturnType<typeof Bun.serve>;
@@ -56,3 +66,40 @@ test("on: the page is read; off again: refused again", async () => {
   await setLocal(false);
   expect(await fetchLocal()).not.toContain("Served from this computer.");
 });
+
+test("the browser: refused without a prompt while off; on, the prompt says 'this computer'", async () => {
+  const url = `http://127.0.0.1:${site.port}/docs`;
+  const navigate = { toolCalls: [{ name: "browser_navigate", arguments: { url } }] };
+
+  const off = await openSession(app);
+  let from = app.fake.requests.length;
+  app.fake.enqueue(navigate, { text: "ok" });
+  expect((await runTurn(off, "Open my local docs")).status).toBe("completed");
+  expect(off.socket.ofType("approval.requested")).toHaveLength(0);
+  const refused = toolResults(modelRequests(app, from)[1])[0]?.content ?? "";
+  expect(refused).toContain(`Refused to open ${url} is on this computer`);
+  off.socket.close();
+
+  await setLocal(true);
+  try {
+    const on = await openSession(app);
+    from = app.fake.requests.length;
+    app.fake.enqueue(navigate, { text: "ok" });
+    const started = await submit(on, "Open my local docs");
+    const request = await on.socket.waitFor("approval.requested", undefined, 30_000);
+    expect(request.title).toBe(`Open ${url} (a page on this computer)`);
+    expect(request.locality).toBe("this-computer");
+    on.socket.send({
+      type: "approve",
+      sessionId: on.sessionId,
+      approvalId: request.approvalId,
+      decision: "once",
+    });
+    expect((await ended(on, started.turnId, 60_000)).status).toBe("completed");
+    expect(toolResults(modelRequests(app, from)[1])[0]?.content).toContain("Served from this computer.");
+    on.socket.close();
+  } finally {
+    await setLocal(false);
+    await app.running.backend.context.agentServices.dispose();
+  }
+}, 90_000);

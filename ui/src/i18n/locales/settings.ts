@@ -208,9 +208,9 @@ export const settings = defineMessages({
     "settings.general.theme.dark": "Dark",
     "settings.general.browser": "Agent's browser",
     "settings.general.browserHint": "Show the browser window the agent uses, or keep it hidden.",
-    "settings.general.webFetchLocal": "Let web_fetch read local addresses",
+    "settings.general.webFetchLocal": "Let web_fetch and the browser open local addresses",
     "settings.general.webFetchLocalHint":
-      "Pages on this computer and the local network (localhost, 192.168.x.x …), for example a dev server. Off by default, so a page the agent reads cannot point it at your router or local services. Each fetch still asks first unless you allowed web_fetch.",
+      "Pages on this computer and the local network (localhost, 192.168.x.x …), for example a dev server. Off by default, so a page the agent reads cannot point it at your router or local services: web_fetch and the agent's browser refuse them, also after a redirect or when a page loads them. When on, each fetch or page still asks first unless you allowed the tool, and the request says the page is on this computer or the local network.",
     "settings.general.browser.auto": "Automatic (shown in the app window)",
     "settings.general.browser.headed": "Show the window",
     "settings.general.browser.headless": "Hidden (headless)",
@@ -446,9 +446,9 @@ export const settings = defineMessages({
     "settings.general.theme.dark": "深色",
     "settings.general.browser": "智能体的浏览器",
     "settings.general.browserHint": "显示智能体使用的浏览器窗口，或将其隐藏。",
-    "settings.general.webFetchLocal": "允许 web_fetch 读取本地地址",
+    "settings.general.webFetchLocal": "允许 web_fetch 和浏览器打开本地地址",
     "settings.general.webFetchLocalHint":
-      "本机和局域网上的页面（localhost、192.168.x.x …），例如开发服务器。默认关闭，这样智能体读到的网页无法把它引向你的路由器或本地服务。除非你已允许 web_fetch，每次读取仍会先询问。",
+      "本机和局域网上的页面（localhost、192.168.x.x …），例如开发服务器。默认关闭，这样智能体读到的网页无法把它引向你的路由器或本地服务：web_fetch 和智能体的浏览器会拒绝这些地址，重定向后或由网页加载时也一样。开启后，除非你已允许该工具，每次读取或打开页面仍会先询问，并注明页面位于这台电脑或局域网上。",
     "settings.general.browser.auto": "自动（在应用窗口中显示）",
     "settings.general.browser.headed": "显示窗口",
     "settings.general.browser.headless": "隐藏（无头模式）",
