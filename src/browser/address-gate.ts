@@ -148,7 +148,8 @@ export class AddressGate {
 
 /** The page shown instead of a refused navigation: static text, no script, nothing from the address. */
 export function refusalPageHtml(url: string, verdict: { locality: Locality; reason: string }): string {
-  const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+  const escapeHtml = (text: string) =>
+    text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
   return `<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>Refused by Sage</title><h1>Refused by Sage</h1><p>${escapeHtml(refusalMessage(url, verdict))}</p>`;
 }
 
