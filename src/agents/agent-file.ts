@@ -22,6 +22,9 @@
  *
  * Agents hold no secrets (keys belong to providers), so nothing needs removing. On import the file is
  * validated completely before anything is written; a name already in use gets " (2)", " (3)" ...;
+ * permissions beyond a new agent's defaults (looser approvals, a workspace outside Sage's workspaces
+ * folder, MCP servers ...; src/agents/permission-review.ts) are granted only when the user confirmed
+ * each (`accept`, after `previewAgentImport`), else they fall back to the defaults;
  * a provider missing on this machine is dropped together with its models (the agent then uses the
  * default provider), and so is a workspace folder that cannot be created here — each with a warning.
  */
@@ -30,9 +33,11 @@ import { Value } from "@sinclair/typebox/value";
 import YAML from "yaml";
 import { ValidationError } from "../core/errors.ts";
 import { MAX_NESTING_DEPTH, nestingExceeds } from "../core/nesting.ts";
-import { type Agent, AgentConfig } from "../shared/agent.ts";
+import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG } from "../shared/agent.ts";
+import type { AgentImportPreview, AgentImportResult } from "../shared/permissions.ts";
 import type { Provider } from "../shared/provider.ts";
 import { issueMessage, schemaIssues } from "../shared/validation.ts";
+import { type PermissionContext, restrictToAccepted, reviewPermissions } from "./permission-review.ts";
 import type { AgentRepository } from "./repository.ts";
 import { workspaceIssue } from "./workspace-check.ts";
 
@@ -169,16 +174,53 @@ export function resolvePortableAgent(
   return { config, warnings };
 }
 
-/** Validate `text` fully, then create the agent (renamed when the name is taken). Nothing is written on error. */
+/** A new agent's configuration: the baseline an imported agent's permissions are compared with. */
+export function newAgentBaseline(name: string): AgentConfig {
+  return { ...structuredClone(DEFAULT_AGENT_CONFIG), name };
+}
+
+/**
+ * What importing `text` would create: the agent with every widening granted, and the widenings
+ * (compared with a new agent's defaults) the user must confirm. Writes nothing.
+ */
+export function previewAgentImport(
+  text: string,
+  agents: AgentRepository,
+  providers: readonly Pick<Provider, "id" | "name">[],
+  permissions: PermissionContext,
+): AgentImportPreview {
+  const file = parseAgentFile(text);
+  const { config, warnings } = resolvePortableAgent(file.agent, providers);
+  const original = config.name.trim();
+  const name = agents.uniqueName(original);
+  const full = agents.validate({ ...config, name });
+  const widened = reviewPermissions(full, newAgentBaseline(name), permissions);
+  return name === original
+    ? { name, config: full, widened, warnings }
+    : { name, renamedFrom: original, config: full, widened, warnings };
+}
+
+/**
+ * Validate `text` fully, then create the agent (renamed when the name is taken) with only the widened
+ * permissions listed in `accept` (ids from the preview); the others fall back to a new agent's
+ * defaults. Nothing is written on error.
+ */
 export function importAgentFile(
   text: string,
   agents: AgentRepository,
   providers: readonly Pick<Provider, "id" | "name">[],
-): { agent: Agent; warnings: string[]; renamedFrom?: string } {
+  permissions: PermissionContext,
+  accept: readonly string[] = [],
+): AgentImportResult {
   const file = parseAgentFile(text);
-  const { config, warnings } = resolvePortableAgent(file.agent, providers);
-  const original = config.name.trim();
-  config.name = agents.uniqueName(original);
+  const resolved = resolvePortableAgent(file.agent, providers);
+  const warnings = resolved.warnings;
+  const original = resolved.config.name.trim();
+  const name = agents.uniqueName(original);
+  const full = agents.validate({ ...resolved.config, name });
+  const { config, withheld } = restrictToAccepted(full, newAgentBaseline(name), permissions, accept);
   const agent = agents.create(config);
-  return config.name === original ? { agent, warnings } : { agent, warnings, renamedFrom: original };
+  return name === original
+    ? { agent, warnings, withheld }
+    : { agent, warnings, renamedFrom: original, withheld };
 }

@@ -10,22 +10,32 @@
  *     "agents": [ { ...sage.agent.v1 agent, "isDefault" } ] }
  *
  * Import merges by name (case-insensitive): a provider or agent with the same name is updated, others
- * are created; providers keep the key they have here, new ones arrive without one (the result lists
+ * are created; an agent gets permissions beyond its baseline (the agent it updates, else a new agent's
+ * defaults; src/agents/permission-review.ts) only when the user confirmed them (`accept`, after
+ * `previewSettingsImport`), else it keeps the baseline's value; providers keep the key they have here, new ones arrive without one (the result lists
  * them). Secret variables arrive as names without values. The file is validated completely first, and
  * everything is written in one transaction, so a bad file changes nothing.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import {
+  newAgentBaseline,
   PortableAgent,
   parseStructuredText,
   resolvePortableAgent,
   toPortableAgent,
 } from "../agents/agent-file.ts";
+import {
+  type PermissionContext,
+  restrictToAccepted,
+  reviewPermissions,
+} from "../agents/permission-review.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
+import type { Agent, AgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
+import type { SettingsImportPreview, WidenedPermission } from "../shared/permissions.ts";
 import { ModelInfo, ProviderKind } from "../shared/provider.ts";
 import { providerDraftIssues } from "../shared/provider-input.ts";
 import {
@@ -78,6 +88,8 @@ export interface PortableDeps {
   providers: ProviderRepository;
   agents: AgentRepository;
   version: string;
+  /** For the review of permissions imported agents would widen. */
+  permissions: PermissionContext;
 }
 
 export interface SettingsImportResult {
@@ -87,6 +99,8 @@ export interface SettingsImportResult {
   /** Providers that need a key entered on this machine. */
   needKeys: string[];
   warnings: string[];
+  /** Widened permissions not confirmed, per agent: each agent kept its baseline value instead. */
+  withheld: { agent: string; permissions: WidenedPermission[] }[];
 }
 
 export function exportSettings(deps: PortableDeps): SettingsFile {
@@ -161,15 +175,72 @@ export function parseSettingsFile(text: string): SettingsFile {
   return file;
 }
 
-/** Import a checked file in one transaction; any failure rolls everything back. */
-export function importSettings(deps: PortableDeps, text: string): SettingsImportResult {
+/** An agent of the file as this machine would store it, the agent it updates (if any) and its baseline. */
+function plannedAgent(
+  deps: PortableDeps,
+  portable: SettingsFile["agents"][number],
+  providers: ReturnType<ProviderRepository["list"]>,
+): { config: AgentConfig; existing: Agent | undefined; baseline: AgentConfig; warnings: string[] } {
+  const { isDefault: _default, ...agentFields } = portable;
+  const { config, warnings } = resolvePortableAgent(agentFields, providers);
+  const existing = deps.agents
+    .list()
+    .find((agent) => agent.config.name.toLowerCase() === config.name.trim().toLowerCase());
+  const name = existing?.config.name ?? config.name.trim();
+  return {
+    config: deps.agents.validate({ ...config, name }, existing?.id),
+    existing,
+    baseline: existing?.config ?? newAgentBaseline(name),
+    warnings,
+  };
+}
+
+/**
+ * What importing the file would widen, per agent: compared with the agent it updates, or with a new
+ * agent's defaults. Writes nothing.
+ */
+export function previewSettingsImport(deps: PortableDeps, text: string): SettingsImportPreview {
   const file = parseSettingsFile(text);
+  const providers = deps.providers.list();
+  return {
+    agents: file.agents.map((portable) => {
+      const planned = plannedAgent(deps, portable, providers);
+      return {
+        name: portable.name.trim(),
+        existing: planned.existing !== undefined,
+        widened: reviewPermissions(planned.config, planned.baseline, deps.permissions),
+      };
+    }),
+  };
+}
+
+/**
+ * Import a checked file in one transaction; any failure rolls everything back. An agent gets only the
+ * widened permissions listed for it in `accept` (by its name in the file; ids from the preview).
+ */
+export function importSettings(
+  deps: PortableDeps,
+  text: string,
+  accept: Readonly<Record<string, readonly string[]>> = {},
+): SettingsImportResult {
+  const file = parseSettingsFile(text);
+  const names = new Set(file.agents.map((agent) => agent.name.trim().toLowerCase()));
+  const stray = Object.keys(accept).find((name) => !names.has(name.trim().toLowerCase()));
+  if (stray !== undefined) {
+    throw new ValidationError(
+      `The file has no agent named "${stray.slice(0, 80)}". Nothing was changed.`,
+      "accept",
+    );
+  }
+  const accepted = (name: string) =>
+    Object.entries(accept).find(([key]) => key.trim().toLowerCase() === name.trim().toLowerCase())?.[1] ?? [];
   const result: SettingsImportResult = {
     providers: { created: [], updated: [] },
     agents: { created: [], updated: [] },
     environment: 0,
     needKeys: [],
     warnings: [],
+    withheld: [],
   };
   deps.settings.transaction(() => {
     const { language, theme, browserMode } = file.settings;
@@ -196,17 +267,19 @@ export function importSettings(deps: PortableDeps, text: string): SettingsImport
 
     const providers = deps.providers.list();
     for (const portable of file.agents) {
-      const { isDefault, ...agentFields } = portable;
-      const { config, warnings } = resolvePortableAgent(agentFields, providers);
-      result.warnings.push(...warnings.map((warning) => `${config.name}: ${warning}`));
-      const existing = deps.agents
-        .list()
-        .find((a) => a.config.name.toLowerCase() === config.name.trim().toLowerCase());
-      const agent = existing
-        ? deps.agents.update(existing.id, { ...config, name: existing.config.name })
-        : deps.agents.create(config);
+      const planned = plannedAgent(deps, portable, providers);
+      const { config: full, existing, baseline } = planned;
+      result.warnings.push(...planned.warnings.map((warning) => `${full.name}: ${warning}`));
+      const { config, withheld } = restrictToAccepted(
+        full,
+        baseline,
+        deps.permissions,
+        accepted(portable.name),
+      );
+      if (withheld.length > 0) result.withheld.push({ agent: full.name, permissions: withheld });
+      const agent = existing ? deps.agents.update(existing.id, config) : deps.agents.create(config);
       (existing ? result.agents.updated : result.agents.created).push(agent.config.name);
-      if (isDefault) deps.agents.setDefault(agent.id);
+      if (portable.isDefault) deps.agents.setDefault(agent.id);
     }
   });
   return result;

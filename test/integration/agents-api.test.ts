@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import YAML from "yaml";
 import type { Agent, AgentConfig } from "../../src/shared/agent.ts";
+import type { AgentImportPreview } from "../../src/shared/permissions.ts";
 import type { Provider } from "../../src/shared/provider.ts";
 import { startTestBackend, type TestBackend } from "../support/test-backend.ts";
 
@@ -185,12 +186,18 @@ describe("export and import", () => {
     expect(file.format).toBe("sage.agent.v1");
     expect(file.agent.provider).toBe("Local Fake");
     expect(file.agent.providerId).toBeUndefined();
+    // The source allows web_fetch without asking: the preview lists that, and the import grants it
+    // only because it is accepted (see import-permissions.test.ts for what happens otherwise).
+    const preview = await call<AgentImportPreview>("/api/agents/import/preview", "POST", {
+      content: exported.text,
+    });
+    expect(preview.body.widened).toEqual([
+      { id: "approval:web_fetch", kind: "approval", tool: "web_fetch", from: "ask", to: "allow" },
+    ]);
     const imported = await call<{ agent: Agent; renamedFrom?: string; warnings: string[] }>(
       "/api/agents/import",
       "POST",
-      {
-        content: exported.text,
-      },
+      { content: exported.text, accept: ["approval:web_fetch"] },
     );
     expect(imported.status).toBe(200);
     expect(imported.body.renamedFrom).toBe(source.config.name);

@@ -1,10 +1,13 @@
 /**
  * /api/agents: list, create, read, update, duplicate, delete (never the last one), set default, and
- * export/import as a `sage.agent.v1` file (JSON or YAML; see src/agents/agent-file.ts).
+ * export/import as a `sage.agent.v1` file (JSON or YAML; see src/agents/agent-file.ts). An import
+ * grants permissions beyond a new agent's defaults only when the request lists them in `accept`, as
+ * the UI does after the user confirmed each one in the preview (src/shared/permissions.ts).
  * Bodies are validated by the agent repository, which answers with field-level messages.
  */
 import { Elysia, t } from "elysia";
-import { importAgentFile, serializeAgentFile } from "../../agents/agent-file.ts";
+import { importAgentFile, previewAgentImport, serializeAgentFile } from "../../agents/agent-file.ts";
+import type { PermissionContext } from "../../agents/permission-review.ts";
 import type { AppContext } from "../../core/context.ts";
 import type { AgentConfig } from "../../shared/agent.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";
@@ -17,23 +20,45 @@ const configBody = t.Unknown({
 
 export function agentRoutes(app: AppContext) {
   const { agents } = app;
+  const permissions = (): PermissionContext => ({ tools: app.tools, workspacesRoot: app.paths.workspaces });
   return new Elysia({ name: "agents", prefix: "/api/agents", detail: { tags: ["agents"] } })
     .get("/", () => ({ agents: agents.list() }), { detail: { summary: "Agents, the default first" } })
     .post("/", ({ body }) => agents.create(body as AgentConfig), {
       body: configBody,
       detail: { summary: "Create an agent" },
     })
-    .post("/import", ({ body }) => importAgentFile(body.content, agents, app.providers.list()), {
-      body: t.Object({
-        content: t.String({ maxLength: 3_000_000 }),
-        fileName: t.Optional(t.String({ maxLength: 300 })),
-      }),
-      detail: {
-        summary:
-          "Import a sage.agent.v1 file (JSON or YAML). A taken name gets ' (2)'; a bad file is refused and nothing changes",
-        ...bodyLimit(4 * MiB),
+    .post(
+      "/import/preview",
+      ({ body }) => previewAgentImport(body.content, agents, app.providers.list(), permissions()),
+      {
+        body: t.Object({
+          content: t.String({ maxLength: 3_000_000 }),
+          fileName: t.Optional(t.String({ maxLength: 300 })),
+        }),
+        detail: {
+          summary:
+            "What importing a sage.agent.v1 file would create, and the permissions it widens beyond a new agent's defaults (nothing is written)",
+          ...bodyLimit(4 * MiB),
+        },
       },
-    })
+    )
+    .post(
+      "/import",
+      ({ body }) =>
+        importAgentFile(body.content, agents, app.providers.list(), permissions(), body.accept ?? []),
+      {
+        body: t.Object({
+          content: t.String({ maxLength: 3_000_000 }),
+          fileName: t.Optional(t.String({ maxLength: 300 })),
+          accept: t.Optional(t.Array(t.String({ maxLength: 500 }), { maxItems: 1000 })),
+        }),
+        detail: {
+          summary:
+            "Import a sage.agent.v1 file (JSON or YAML). Widened permissions not listed in accept (ids from the preview) fall back to the defaults. A taken name gets ' (2)'; a bad file is refused and nothing changes",
+          ...bodyLimit(4 * MiB),
+        },
+      },
+    )
     .get("/:id", ({ params }) => agents.get(params.id), { params: t.Object({ id }) })
     .put("/:id", ({ params, body }) => agents.update(params.id, body as AgentConfig), {
       params: t.Object({ id }),

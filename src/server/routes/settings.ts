@@ -11,7 +11,12 @@ import { ValidationError } from "../../core/errors.ts";
 import { createWorkspace } from "../../sandbox/workspace.ts";
 import { buildDiagnosticsBundle, collectKnownSecrets } from "../../settings/diagnostics.ts";
 import { downloadsFolder, saveDownload } from "../../settings/downloads.ts";
-import { exportSettings, importSettings, type PortableDeps } from "../../settings/portable.ts";
+import {
+  exportSettings,
+  importSettings,
+  type PortableDeps,
+  previewSettingsImport,
+} from "../../settings/portable.ts";
 import type { EnvironmentUpdate, SettingsPatch } from "../../shared/settings.ts";
 import { openExternal } from "../../shell/shell-control.ts";
 import { journalMode } from "../../store/database.ts";
@@ -38,6 +43,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
     providers: app.providers,
     agents: app.agents,
     version: app.version,
+    permissions: { tools: app.tools, workspacesRoot: app.paths.workspaces },
   });
   const folders = (): Record<FolderName, string> => ({
     data: app.paths.data,
@@ -73,10 +79,24 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       },
       { detail: { summary: "Everything but secrets as one sage.settings.v1 file" } },
     )
-    .post("/import", ({ body }) => importSettings(portable(), body.content), {
+    .post("/import/preview", ({ body }) => previewSettingsImport(portable(), body.content), {
       body: t.Object({ content: t.String({ maxLength: 25_000_000 }) }),
       detail: {
-        summary: "Import a sage.settings.v1 file; checked fully first, nothing changes on error",
+        summary:
+          "The permissions each agent of a sage.settings.v1 file would widen (beyond the agent it updates, or a new agent's defaults); nothing is written",
+        ...bodyLimit(32 * MiB),
+      },
+    })
+    .post("/import", ({ body }) => importSettings(portable(), body.content, body.accept ?? {}), {
+      body: t.Object({
+        content: t.String({ maxLength: 25_000_000 }),
+        accept: t.Optional(
+          t.Record(t.String({ maxLength: 200 }), t.Array(t.String({ maxLength: 500 }), { maxItems: 1000 })),
+        ),
+      }),
+      detail: {
+        summary:
+          "Import a sage.settings.v1 file; checked fully first, nothing changes on error. Widened agent permissions not listed in accept (per agent name) are not granted",
         ...bodyLimit(32 * MiB),
       },
     })
