@@ -3,6 +3,12 @@
  * with the server's message and field.
  */
 import type { Agent, AgentConfig } from "../../../../src/shared/agent.ts";
+import type {
+  AgentImportPreview,
+  AgentImportResult,
+  SettingsImportPreview,
+  WidenedPermission,
+} from "../../../../src/shared/permissions.ts";
 import type { Provider } from "../../../../src/shared/provider.ts";
 import type {
   ConnectionTestRequest,
@@ -30,12 +36,8 @@ export interface SettingsImportResult {
   environment: number;
   needKeys: string[];
   warnings: string[];
-}
-
-export interface AgentImportResult {
-  agent: Agent;
-  warnings: string[];
-  renamedFrom?: string;
+  /** Widened permissions not granted (not confirmed), per agent. */
+  withheld: { agent: string; permissions: WidenedPermission[] }[];
 }
 
 export interface AppPaths {
@@ -80,8 +82,12 @@ export const agentsApi = {
   remove: (id: string) =>
     api<{ deleted: boolean; defaultAgentId: string }>(`/api/agents/${id}`, { method: "DELETE" }),
   exportUrl: (id: string, format: "json" | "yaml") => `/api/agents/${id}/export?format=${format}`,
-  importFile: (content: string, fileName?: string) =>
-    api<AgentImportResult>("/api/agents/import", json("POST", { content, fileName })),
+  /** What importing the file would create, and the permissions it widens (nothing is written). */
+  previewImport: (content: string, fileName?: string) =>
+    api<AgentImportPreview>("/api/agents/import/preview", json("POST", { content, fileName })),
+  /** Import, granting only the widened permissions in `accept` (ids from the preview). */
+  importFile: (content: string, fileName?: string, accept: string[] = []) =>
+    api<AgentImportResult>("/api/agents/import", json("POST", { content, fileName, accept })),
   /** The tool catalogue; undefined when the tools API is not available. */
   tools: () =>
     api<{ tools: ToolInfo[] }>("/api/tools")
@@ -102,8 +108,11 @@ export const settingsApi = {
     api<{ variables: EnvironmentVariableView[] }>("/api/settings/environment", json("PUT", { variables })),
   exportUrl: "/api/settings/export",
   diagnosticsUrl: "/api/settings/diagnostics",
-  importFile: (content: string) =>
-    api<SettingsImportResult>("/api/settings/import", json("POST", { content })),
+  previewImport: (content: string) =>
+    api<SettingsImportPreview>("/api/settings/import/preview", json("POST", { content })),
+  /** Import, granting each agent (by its name in the file) only the widened permissions in `accept`. */
+  importFile: (content: string, accept: Record<string, string[]> = {}) =>
+    api<SettingsImportResult>("/api/settings/import", json("POST", { content, accept })),
   paths: () => api<AppPaths>("/api/settings/paths"),
   openFolder: (folder: FolderName, path?: string) =>
     api<{ opened: boolean; path: string }>("/api/settings/open-folder", json("POST", { folder, path })),

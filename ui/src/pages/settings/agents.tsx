@@ -1,14 +1,17 @@
 /**
  * Settings → Agents: the agents (default first) and the chosen one's form. New, import (a
- * sage.agent.v1 JSON or YAML file), and per agent: duplicate, export (JSON or YAML), set default,
+ * sage.agent.v1 JSON or YAML file; permissions it widens beyond a new agent's defaults are shown as a
+ * diff with a checkbox each, and only the ticked ones are granted), and per agent: duplicate, export (JSON or YAML), set default,
  * delete (never the last one; its chats continue with the default agent).
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import { type Agent, type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../../src/shared/agent.ts";
 import { fileNameFrom } from "../../../../src/shared/file-name.ts";
+import type { AgentImportPreview } from "../../../../src/shared/permissions.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { AgentForm } from "../../components/settings/agent-form.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
+import { PermissionReview } from "../../components/settings/permission-review.tsx";
 import { agentsApi, providersApi } from "../../components/settings/settings-api.ts";
 import { t } from "../../i18n/index.ts";
 import { saveFromUrl } from "../../lib/save-file.ts";
@@ -38,6 +41,13 @@ export function AgentsSettings() {
     return fallback ? { kind: "agent", id: fallback.id } : undefined;
   };
   const [deleting, setDeleting] = createSignal<Agent>();
+  /** An agent file waiting for the user's review of the permissions it widens. */
+  const [review, setReview] = createSignal<{
+    content: string;
+    fileName: string;
+    preview: AgentImportPreview;
+  }>();
+  const [accepted, setAccepted] = createSignal<string[]>([]);
   let importInput!: HTMLInputElement;
 
   const selected = () => {
@@ -57,10 +67,10 @@ export function AgentsSettings() {
     await loadAgents();
   };
 
-  const importFile = async (file: File | undefined) => {
-    if (!file) return;
+  /** Import `content`, granting the widened permissions in `accept`; says what happened. */
+  const finishImport = async (content: string, fileName: string, accept: string[]) => {
     try {
-      const result = await agentsApi.importFile(await file.text(), file.name);
+      const result = await agentsApi.importFile(content, fileName, accept);
       await loadAgents();
       setSelection({ kind: "agent", id: result.agent.id });
       notify(
@@ -68,7 +78,26 @@ export function AgentsSettings() {
           ? t("settings.agents.importedRenamed", { name: result.agent.config.name, from: result.renamedFrom })
           : t("settings.agents.imported", { name: result.agent.config.name }),
       );
+      if (result.withheld.length > 0) {
+        notify(t("settings.permissions.withheld", { count: result.withheld.length }), { timeoutMs: 10_000 });
+      }
       for (const warning of result.warnings) notify(warning, { timeoutMs: 10_000 });
+    } catch (error) {
+      notifyError(t("settings.agents.importFailed", { reason: errorText(error) }));
+    }
+  };
+
+  /** Preview first: a file that widens permissions waits for the user's review; others import at once. */
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      const content = await file.text();
+      const preview = await agentsApi.previewImport(content, file.name);
+      if (preview.widened.length === 0) await finishImport(content, file.name, []);
+      else {
+        setAccepted([]);
+        setReview({ content, fileName: file.name, preview });
+      }
     } catch (error) {
       notifyError(t("settings.agents.importFailed", { reason: errorText(error) }));
     } finally {
@@ -239,6 +268,28 @@ export function AgentsSettings() {
         </div>
       </div>
 
+      <ConfirmDialog
+        testId="agent-import-review"
+        open={review() !== undefined}
+        title={t("settings.agents.reviewTitle", { name: review()?.preview.name ?? "" })}
+        description={
+          <div class="flex flex-col gap-3 max-h-[60vh] overflow-auto">
+            <p class="m-0">{t("settings.agents.reviewBody")}</p>
+            <PermissionReview
+              permissions={review()?.preview.widened ?? []}
+              accepted={accepted()}
+              onChange={setAccepted}
+            />
+          </div>
+        }
+        confirmLabel={t("settings.agents.reviewImport")}
+        onCancel={() => setReview(undefined)}
+        onConfirm={() => {
+          const pending = review();
+          setReview(undefined);
+          if (pending) void finishImport(pending.content, pending.fileName, accepted());
+        }}
+      />
       <ConfirmDialog
         danger
         testId="settings-confirm"

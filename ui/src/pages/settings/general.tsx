@@ -1,11 +1,15 @@
 /**
  * Settings → General: language, theme, the agent's browser (shown or headless), the data folder (with
  * a button to open it), and moving settings between machines (export everything but secrets as one
- * file; import such a file — checked completely first, nothing changes if it is bad).
+ * file; import such a file — checked completely first, nothing changes if it is bad; agent permissions
+ * it would widen are reviewed first and only the ticked ones granted).
  */
 import { createResource, createSignal, For, Show } from "solid-js";
+import type { SettingsImportPreview } from "../../../../src/shared/permissions.ts";
 import type { BrowserMode, LanguageChoice, ThemeChoice } from "../../../../src/shared/settings.ts";
+import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { errorText, Field, SectionHeader, Toggle } from "../../components/settings/field.tsx";
+import { PermissionReview } from "../../components/settings/permission-review.tsx";
 import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
 import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
 import { t } from "../../i18n/index.ts";
@@ -29,6 +33,9 @@ export function GeneralSettings() {
   const [language, setLanguage] = createSignal<LanguageChoice>(languageChoice());
   const [importResult, setImportResult] = createSignal<SettingsImportResult>();
   const [importError, setImportError] = createSignal<string>();
+  /** A settings file waiting for the user's review of the agent permissions it widens. */
+  const [review, setReview] = createSignal<{ content: string; agents: SettingsImportPreview["agents"] }>();
+  const [accepted, setAccepted] = createSignal<Record<string, string[]>>({});
   let importInput!: HTMLInputElement;
 
   const run = async (action: () => Promise<unknown>) => {
@@ -39,16 +46,33 @@ export function GeneralSettings() {
     }
   };
 
+  /** Import `content`, granting each agent the widened permissions ticked for it. */
+  const finishImport = async (content: string, accept: Record<string, string[]>) => {
+    try {
+      const result = await settingsApi.importFile(content, accept);
+      setImportResult(result);
+      mutate(await settingsApi.get());
+      await loadAgents();
+      notify(t("settings.portable.imported"));
+    } catch (error) {
+      setImportError(errorText(error));
+    }
+  };
+
+  /** Preview first: agents that would widen permissions wait for the user's review. */
   const importFile = async (file: File | undefined) => {
     if (!file) return;
     setImportResult(undefined);
     setImportError(undefined);
     try {
-      const result = await settingsApi.importFile(await file.text());
-      setImportResult(result);
-      mutate(await settingsApi.get());
-      await loadAgents();
-      notify(t("settings.portable.imported"));
+      const content = await file.text();
+      const preview = await settingsApi.previewImport(content);
+      const widening = preview.agents.filter((agent) => agent.widened.length > 0);
+      if (widening.length === 0) await finishImport(content, {});
+      else {
+        setAccepted({});
+        setReview({ content, agents: widening });
+      }
     } catch (error) {
       setImportError(errorText(error));
     } finally {
@@ -58,6 +82,46 @@ export function GeneralSettings() {
 
   return (
     <div class="max-w-2xl flex flex-col gap-6" data-testid="settings-general">
+      <ConfirmDialog
+        testId="settings-import-review"
+        open={review() !== undefined}
+        title={t("settings.portable.reviewTitle")}
+        description={
+          <div class="flex flex-col gap-3 max-h-[60vh] overflow-auto">
+            <p class="m-0">{t("settings.portable.reviewBody")}</p>
+            <For each={review()?.agents ?? []}>
+              {(agent) => (
+                <section class="flex flex-col gap-1" aria-label={agent.name}>
+                  <h4 class="m-0 text-sm font-semibold">
+                    {t(
+                      agent.existing
+                        ? "settings.portable.reviewAgentUpdated"
+                        : "settings.portable.reviewAgentNew",
+                      {
+                        name: agent.name,
+                      },
+                    )}
+                  </h4>
+                  <PermissionReview
+                    testId={`permission-review-${agent.name}`}
+                    permissions={agent.widened}
+                    existing={agent.existing}
+                    accepted={accepted()[agent.name] ?? []}
+                    onChange={(ids) => setAccepted({ ...accepted(), [agent.name]: ids })}
+                  />
+                </section>
+              )}
+            </For>
+          </div>
+        }
+        confirmLabel={t("settings.portable.reviewImport")}
+        onCancel={() => setReview(undefined)}
+        onConfirm={() => {
+          const pending = review();
+          setReview(undefined);
+          if (pending) void finishImport(pending.content, accepted());
+        }}
+      />
       <SectionHeader title={t("settings.general.title")} />
       <div class="grid gap-4 sm:grid-cols-2">
         <Field id="setting-language" label={t("settings.general.language")}>
@@ -212,6 +276,15 @@ export function GeneralSettings() {
               <For each={result().warnings}>
                 {(warning) => <p class="m-0 mt-1 text-xs text-muted">{warning}</p>}
               </For>
+              <Show when={result().withheld.length > 0}>
+                <p class="m-0 mt-1 text-xs text-muted" data-testid="settings-import-withheld">
+                  {t("settings.portable.withheld", {
+                    agents: result()
+                      .withheld.map((entry) => `${entry.agent} (${entry.permissions.length})`)
+                      .join(", "),
+                  })}
+                </p>
+              </Show>
             </div>
           )}
         </Show>
