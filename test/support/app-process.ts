@@ -47,6 +47,11 @@ export interface SpawnAppOptions {
    * environment, no `--data-dir`. Sage must create its default folders itself. Excludes `dataDir`.
    */
   freshHome?: boolean;
+  /**
+   * With `freshHome`: the folder the new HOME is made in (default: the temp dir). The shell sandbox
+   * hides all of /tmp, so a HOME there hides Sage's folders from it trivially; `/var/tmp` does not.
+   */
+  homeBase?: string;
 }
 
 /** Variables that move Sage's folders away from their defaults under HOME (and every other XDG_*). */
@@ -56,7 +61,7 @@ export function spawnApp(options: SpawnAppOptions): AppProcess {
   if (options.freshHome && options.dataDir)
     throw new Error("spawnApp: freshHome and dataDir exclude each other");
   const env: Record<string, string | undefined> = { ...process.env };
-  const home = options.freshHome ? mkdtempSync(join(tmpdir(), "sage-home-")) : undefined;
+  const home = options.freshHome ? mkdtempSync(join(options.homeBase ?? tmpdir(), "sage-home-")) : undefined;
   if (home) {
     env.HOME = home;
     for (const key of Object.keys(env)) if (isFolderVariable(key)) delete env[key];
