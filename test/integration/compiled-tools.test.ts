@@ -101,7 +101,11 @@ describe("compiled executable", () => {
     if (!hasXvfb())
       throw new Error("This test needs Xvfb, xdotool and xwd: sudo apt install xvfb xdotool x11-apps");
     screen ??= await startXvfb();
-    const app = spawnApp({ executable, env: { ...screen.env, WAYLAND_DISPLAY: undefined } });
+    // The page is on 127.0.0.1: the browser, like web_fetch, needs the test override to open it.
+    const app = spawnApp({
+      executable,
+      env: { ...screen.env, WAYLAND_DISPLAY: undefined, SAGE_TEST_WEB_FETCH_ALLOW_PRIVATE: "1" },
+    });
     launched.push(app);
     await app.waitForLock(30_000);
 
