@@ -15,6 +15,7 @@
  *
  * Environment (read once, at construction, from the `env` given):
  * - `SAGE_BROWSER`: the Chromium-based browser to launch instead of searching the usual paths.
+ * - `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`: the browser's address proxy chains to an `http://` proxy.
  * - `SAGE_TEST_WEB_FETCH_ALLOW_PRIVATE=1`: FOR TESTS ONLY. Lets web_fetch and the browser reach loopback
  *   and private addresses, so tests can load pages from a server on 127.0.0.1. Never set it in normal use: it lets
  *   the model reach services on this machine and the local network.
@@ -55,12 +56,28 @@ export function webFetchServiceFrom(env: Record<string, string | undefined>): We
   return env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS] === "1" ? { allowPrivate: true } : { allowPrivate: false };
 }
 
+/**
+ * The proxy the browser's connections go through (its address proxy chains to it), from HTTPS_PROXY /
+ * HTTP_PROXY (either case) and NO_PROXY; only `http://` proxies can be chained.
+ */
+export function upstreamProxyFrom(
+  env: Record<string, string | undefined>,
+): { url: string; noProxy?: string } | undefined {
+  const url = [env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy]
+    .map((value) => value?.trim())
+    .find((value) => value?.startsWith("http://"));
+  if (!url) return undefined;
+  const noProxy = (env.NO_PROXY ?? env.no_proxy)?.trim();
+  return noProxy ? { url, noProxy } : { url };
+}
+
 export class AgentServices {
   readonly #options: AgentServicesOptions;
   readonly #browsers = new Map<string, BrowserManager>();
   readonly #webFetch: WebFetchService;
   readonly #displayAvailable: boolean;
   readonly #executablePath: string | undefined;
+  readonly #upstreamProxy: { url: string; noProxy?: string } | undefined;
   #disposed = false;
 
   constructor(options: AgentServicesOptions) {
@@ -68,6 +85,7 @@ export class AgentServices {
     this.#webFetch = webFetchServiceFrom(options.env);
     this.#displayAvailable = hasDisplay(options.env);
     this.#executablePath = options.env.SAGE_BROWSER?.trim() || undefined;
+    this.#upstreamProxy = upstreamProxyFrom(options.env);
     if (this.#webFetch.allowPrivate) {
       options.logger.warn(
         `${WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS}=1: web_fetch and the browser may reach private and loopback addresses (tests only)`,
@@ -103,6 +121,7 @@ export class AgentServices {
       displayAvailable: this.#displayAvailable,
       idleTimeoutMs: this.#options.browserIdleTimeoutMs,
       addressPolicy: () => ({ allowPrivate: this.localAddressesAllowed() }),
+      upstreamProxy: this.#upstreamProxy,
     });
     this.#browsers.set(agentId, manager);
     return manager;

@@ -11,6 +11,7 @@ import { ALWAYS_ASK_TOOLS } from "../../src/browser/types.ts";
 import {
   AgentServices,
   browserHeadedFor,
+  upstreamProxyFrom,
   WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS,
   webFetchServiceFrom,
 } from "../../src/core/agent-services.ts";
@@ -121,5 +122,19 @@ describe("approval policy", () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names.filter((name) => name.startsWith("browser_"))).toHaveLength(9);
     expect(names).toContain("web_fetch");
+  });
+});
+
+describe("upstreamProxyFrom", () => {
+  test("an http:// proxy from the environment, with NO_PROXY; none, or another scheme, gives none", () => {
+    expect(upstreamProxyFrom({ HTTPS_PROXY: "http://proxy.corp:3128", NO_PROXY: "localhost,.corp" })).toEqual(
+      {
+        url: "http://proxy.corp:3128",
+        noProxy: "localhost,.corp",
+      },
+    );
+    expect(upstreamProxyFrom({ http_proxy: "http://p:8080" })).toEqual({ url: "http://p:8080" });
+    expect(upstreamProxyFrom({ HTTPS_PROXY: "socks5://p:1080" })).toBeUndefined();
+    expect(upstreamProxyFrom({})).toBeUndefined();
   });
 });
