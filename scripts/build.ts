@@ -3,8 +3,8 @@
  * folder on a machine without Bun or node_modules.
  *
  * Embedded: the built UI (ui/dist), the built-in skills (skills/), the migrations (text imports), the
- * webview library and the icon (file imports). The server worker is a second entrypoint (required for
- * `new Worker` in a compiled executable). Minified, with bytecode (roughly halves start-up).
+ * webview library and the icon (file imports). The server worker and the backup worker are further
+ * entrypoints (required for `new Worker` in a compiled executable). Minified, with bytecode (roughly halves start-up).
  *
  * Flags: --skip-ui (reuse ui/dist), --outfile PATH.
  */
@@ -71,7 +71,11 @@ if (!skipUi || !existsSync(join(root, "ui", "dist", "index.html"))) {
 }
 
 const result = await Bun.build({
-  entrypoints: [join(root, "src", "main.ts"), join(root, "src", "shell", "server-worker.ts")],
+  entrypoints: [
+    join(root, "src", "main.ts"),
+    join(root, "src", "shell", "server-worker.ts"),
+    join(root, "src", "store", "backup-worker.ts"),
+  ],
   // Start-up stays in the interpreter (see src/core/jit-policy.ts, which restores the normal policy).
   compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, jitPolicy: 1000 },
   // Identifiers are NOT mangled: with mangled names Elysia stops enforcing numeric query bounds

@@ -9,7 +9,9 @@ import { errorMessage } from "./core/errors.ts";
 import { Logger } from "./core/logger.ts";
 import { ensurePaths, resolvePaths } from "./core/paths.ts";
 import { VERSION } from "./core/version.ts";
+import { runRestoreBackup } from "./shell/restore-command.ts";
 import { runServeMode } from "./shell/serve-mode.ts";
+import { startFailureCode } from "./shell/start-failure.ts";
 
 async function main(): Promise<number> {
   const parsed = parseArgs(process.argv.slice(2), process.env);
@@ -39,6 +41,11 @@ async function main(): Promise<number> {
     console.warn(`Warning: ${problem}`);
   }
 
+  if (options.restoreBackup !== undefined) {
+    const code = await runRestoreBackup(paths, options.restoreBackup, logger);
+    if (code !== undefined) return code;
+  }
+
   if (options.mode === "window") {
     const { runWindowMode } = await import("./shell/window-mode.ts");
     return runWindowMode({ options, paths, logger, compiled });
@@ -50,6 +57,6 @@ main().then(
   (code) => process.exit(code),
   (error) => {
     console.error(`Sage could not start: ${errorMessage(error)}`);
-    process.exit(1);
+    process.exit(startFailureCode(error));
   },
 );

@@ -14,6 +14,8 @@ export interface LaunchOptions {
   verbose: boolean;
   /** dev mode (bun run dev): the Vite dev server's origins, allowed to call the API. */
   devOrigins: string[];
+  /** `--restore-backup [FILE]`: put FILE (true: the newest good backup) in place before starting. */
+  restoreBackup: string | true | undefined;
 }
 
 export type ParsedArgs =
@@ -35,6 +37,10 @@ Options:
                      a warning is printed and the access token is still required
   --data-dir DIR     Keep all data (database, skills, workspaces, logs) under DIR (env SAGE_HOME)
   --no-open          With --serve: do not open the default browser
+  --restore-backup [FILE]
+                     Put the last good database backup (or FILE, a path or a name in the data
+                     folder's backups/) in place of the database, then start. The current database
+                     is moved aside (sage.db.before-restore-<time>), never deleted
   --verbose          Log to the console as well as to the log file
   --version          Print the version and exit
   --help             Print this help and exit
@@ -49,6 +55,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     noOpen: false,
     verbose: env.SAGE_VERBOSE === "1",
     devOrigins: (env.SAGE_DEV_ORIGIN ?? "").split(",").filter(Boolean),
+    restoreBackup: undefined,
   };
   if (env.SAGE_PORT) {
     const port = parsePort(env.SAGE_PORT);
@@ -90,6 +97,13 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         const v = value();
         if (!v) return { kind: "error", message: "--host needs an address, e.g. --host 127.0.0.1" };
         options.host = v;
+        break;
+      }
+      case "--restore-backup": {
+        // The file is optional: take the next word only when it is not another option.
+        const next = inline ?? (argv[i + 1]?.startsWith("-") === false ? argv[++i] : undefined);
+        if (next === "") return { kind: "error", message: "--restore-backup= needs a file name" };
+        options.restoreBackup = next ?? true;
         break;
       }
       case "--data-dir": {

@@ -13,7 +13,9 @@ import type { RememberedApprovals } from "../sessions/remembered-approvals.ts";
 import type { SessionRepository } from "../sessions/repository.ts";
 import type { EnvironmentVariables } from "../settings/environment.ts";
 import type { SettingsRepository } from "../settings/repository.ts";
+import type { StartupNotice } from "../shared/storage.ts";
 import type { SkillService } from "../skills/service.ts";
+import type { BackupService } from "../store/backup-service.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { AnyTool } from "../tools/types.ts";
 import type { AgentServices } from "./agent-services.ts";
@@ -52,6 +54,10 @@ export interface AppContext {
   /** User settings (Settings → General) and the environment variables tools see. */
   settings: SettingsRepository;
   environment: EnvironmentVariables;
+  /** The database's automatic backups. */
+  backups: BackupService;
+  /** Found while starting and shown by the UI at once (an empty database file ...). */
+  notices: StartupNotice[];
 }
 
 export function isCompiled(): boolean {

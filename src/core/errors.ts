@@ -68,6 +68,64 @@ export class DatabaseTooNewError extends Error {
   }
 }
 
+/** Where a backup is and when it was made (for messages that offer it). */
+export interface BackupRef {
+  path: string;
+  createdAt: number;
+}
+
+/**
+ * The database file is damaged (not a database, garbage pages, failed `quick_check`). Sage refused to
+ * use it and did not change it; the message says which file and the two ways on.
+ */
+export class DatabaseDamagedError extends Error {
+  override readonly name = "DatabaseDamagedError";
+  constructor(
+    readonly path: string,
+    /** SQLite's own words ("database disk image is malformed", the first quick_check line ...). */
+    readonly detail: string,
+    /** The newest backup, when one exists. */
+    readonly backup: BackupRef | undefined,
+  ) {
+    super(damagedMessage(path, detail, backup));
+  }
+}
+
+function damagedMessage(path: string, detail: string, backup: BackupRef | undefined): string {
+  const aside = `mv "${path}" "${path}.damaged"`;
+  const lines = [
+    `The database ${path} is damaged (${detail}). Sage did not change it.`,
+    "To go on, either:",
+    backup
+      ? `  - restore the last good backup, made ${new Date(backup.createdAt).toLocaleString()}: sage --restore-backup` +
+        `
+    (it moves the damaged file aside, never deletes it; the backup is ${backup.path})`
+      : "  - (there is no backup yet to restore)",
+    `  - or move the damaged file aside and start with an empty database: ${aside}`,
+  ];
+  return lines.join("\n");
+}
+
+/** A write failed because the disk (or the quota) is full. */
+export class DiskFullError extends Error {
+  override readonly name = "DiskFullError";
+  constructor(
+    readonly path: string,
+    override readonly cause?: unknown,
+  ) {
+    super(
+      `The disk is full: Sage could not save to ${path}. Free some space on that disk, then go on; ` +
+        "what is shown since the disk filled up may not have been saved.",
+    );
+  }
+}
+
+/** True for SQLite's "database or disk is full" and the file system's ENOSPC / EDQUOT. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_FULL" || code === "ENOSPC" || code === "EDQUOT";
+}
+
 export class MigrationError extends Error {
   override readonly name = "MigrationError";
   constructor(

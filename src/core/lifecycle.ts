@@ -1,6 +1,7 @@
 /**
  * Start-up and shut-down of the backend, in a fixed order:
- *   data dirs -> SQLite (WAL, busy_timeout, foreign keys) -> migrations -> local user
+ *   data dirs -> SQLite (checked before anything writes; WAL, busy_timeout, foreign keys) -> migrations
+ *   -> daily backups (first one a minute after start-up, off the server's thread) -> local user
  *   -> built-in skills sync -> tool registry and per-agent tool services (browsers)
  *   -> session manager (recovers interrupted turns) -> the "try it" tool runner
  * `shutdown()` undoes them in reverse (running turns are stopped and saved, then the agents' browsers
@@ -23,7 +24,10 @@ import { SessionRepository } from "../sessions/repository.ts";
 import { EnvironmentVariables } from "../settings/environment.ts";
 import { SettingsRepository } from "../settings/repository.ts";
 import { browserHeadedOf } from "../shared/settings.ts";
+import type { StartupNotice } from "../shared/storage.ts";
 import { SkillService } from "../skills/service.ts";
+import { BackupService } from "../store/backup-service.ts";
+import { backupsDirFor, listBackups } from "../store/backups.ts";
 import { closeDatabase, openDatabase } from "../store/database.ts";
 import { EventLog } from "../store/event-log.ts";
 import { BUILTIN_TOOLS } from "../tools/registry.ts";
@@ -54,12 +58,30 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
   const { paths, logger } = options;
   const started = performance.now();
   ensurePaths(paths);
-  const { db, migration } = openDatabase(paths.database);
+  const { db, migration, wasEmpty, fullCheck } = openDatabase(paths.database);
   if (migration.applied.length > 0) {
     logger.info(`database schema ${migration.from} -> ${migration.to}`, { applied: migration.applied });
   }
+  if (fullCheck)
+    logger.info(`database checked (quick_check) in ${(performance.now() - started).toFixed(1)} ms`);
   const undo: (() => void | Promise<void>)[] = [() => closeDatabase(db)];
   try {
+    const env = options.env ?? process.env;
+    const backups = new BackupService({
+      databasePath: paths.database,
+      logger: logger.child("backup"),
+      compiled: options.compiled,
+      // SAGE_BACKUP_DELAY_MS (with SAGE_TEST_HOOKS=1 only): tests see the first backup sooner.
+      firstDelayMs:
+        env.SAGE_TEST_HOOKS === "1" && env.SAGE_BACKUP_DELAY_MS
+          ? Number(env.SAGE_BACKUP_DELAY_MS)
+          : undefined,
+    });
+    backups.start();
+    // Before the database closes: a running backup's read connection would keep it in WAL mode.
+    undo.push(() => backups.stop());
+    const notices = startupNotices(paths.database, wasEmpty, logger);
+
     const user = ensureLocalUser(db);
     const events = new EventLog(db);
     undo.push(() => events.flush());
@@ -93,7 +115,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       webFetchLocal: () => settings.value("webFetchLocal"),
       profilesRoot: paths.browserProfiles,
       mode: options.mode,
-      env: options.env ?? process.env,
+      env,
       logger: logger.child("browser"),
     });
     // Runs after the sessions' shutdown (undo runs in reverse): turns stop before their browsers close.
@@ -163,6 +185,8 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       approvals: new RememberedApprovals(db, user.id, agents),
       settings,
       environment,
+      backups,
+      notices,
     };
     logger.info(`backend ready in ${(performance.now() - started).toFixed(1)} ms`, { data: paths.home });
     let stopped = false;
@@ -187,4 +211,26 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     for (const step of undo.reverse()) await step();
     throw error;
   }
+}
+
+/** An empty database file is not an error, but the user must hear of it and of the backup that exists. */
+function startupNotices(databasePath: string, wasEmpty: boolean, logger: Logger): StartupNotice[] {
+  if (!wasEmpty) return [];
+  const [backup] = listBackups(backupsDirFor(databasePath));
+  const notice: StartupNotice = {
+    code: "database-was-empty",
+    path: databasePath,
+    ...(backup ? { backup: { name: backup.name, createdAt: backup.createdAt, size: backup.size } } : {}),
+  };
+  logger.warn(describeStartupNotice(notice));
+  return [notice];
+}
+
+/** A notice in words, for the terminal and the log (the UI has its own, translated). */
+export function describeStartupNotice(notice: StartupNotice): string {
+  const backup = notice.backup
+    ? ` A backup from ${new Date(notice.backup.createdAt).toLocaleString()} exists: quit Sage and run ` +
+      "`sage --restore-backup` to bring it back."
+    : " There is no backup to restore.";
+  return `The database file ${notice.path} was empty (0 bytes), so Sage started with a new, empty database.${backup}`;
 }

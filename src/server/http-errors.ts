@@ -32,6 +32,9 @@ const NAMED: Record<string, Mapping> = {
   // Paths in requests (src/workspace/request-path.ts).
   UnsafePathError: [400, "invalid_path"],
   PathOutsideRootError: [403, "outside_root"],
+  // Storage (src/core/errors.ts, src/store/backup-service.ts).
+  DiskFullError: [507, "disk_full"],
+  BackupFailedError: [500, "backup_failed"],
 };
 
 /** Failures reported by the file system or SQLite, by their `code`. */

@@ -3,6 +3,7 @@
  * fallback when the window cannot open (no display, webview libraries missing).
  */
 import { isLoopbackHost, type LaunchOptions } from "../core/args.ts";
+import { describeStartupNotice } from "../core/lifecycle.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import { describeBrowserOutcome, openInBrowser } from "./browser-launch.ts";
@@ -70,6 +71,8 @@ export async function runServeMode({
   console.log(`Sage is running. Open this URL in a browser (it contains your access token):`);
   console.log(`  ${server.launchUrl}`);
   console.log(`Data: ${paths.home}   Logs: ${paths.logs}   Stop: Ctrl+C`);
+  for (const notice of running.backend.context.notices)
+    console.warn(`Notice: ${describeStartupNotice(notice)}`);
   const browser = openInBrowser(server.launchUrl, {
     noOpen: options.noOpen || options.devOrigins.length > 0,
     env: process.env,

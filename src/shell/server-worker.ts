@@ -76,7 +76,11 @@ async function start(message: WorkerStart): Promise<void> {
     logger.error("server worker failed to start", error);
     status.generation = message.generation;
     status.state = WorkerState.failed;
-    post({ type: "failed", message: error instanceof Error ? error.message : String(error) });
+    post({
+      type: "failed",
+      message: error instanceof Error ? error.message : String(error),
+      name: error instanceof Error ? error.name : "Error",
+    });
   }
 }
 

@@ -15,6 +15,7 @@ import { ICON_NAME, installIcon } from "./desktop-icon.ts";
 import { checkWindowAvailability, preferPlainRenderingWithoutGpu } from "./display.ts";
 import { runServeMode } from "./serve-mode.ts";
 import { acquireInstanceLock, activateRunning } from "./single-instance.ts";
+import { startFailureCode, startFailurePage } from "./start-failure.ts";
 import { NativeWindow, SizeHint } from "./webview-native.ts";
 import { loadWindowState, MIN_SIZE, saveWindowState } from "./window-state.ts";
 import { WindowCommand } from "./worker-channel.ts";
@@ -98,11 +99,13 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     port = await supervisor.start();
   } catch (error) {
     logger.error("server failed to start", error);
-    console.error(`Sage could not start its server: ${(error as Error).message}\nLogs: ${logger.filePath}`);
+    const message = (error as Error).message;
+    console.error(`Sage could not start: ${message}\nLogs: ${logger.filePath}`);
     await supervisor.stop(3000);
+    showStartFailure(window, message, logger.filePath ?? paths.logs);
     window.destroy();
     lock.lock.release();
-    return 1;
+    return startFailureCode(error);
   }
   lock.lock.ready(port, "127.0.0.1", token);
 
@@ -131,6 +134,19 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
   await supervisor.stop();
   lock.lock.release();
   return 0;
+}
+
+/**
+ * Show why the start failed in the window itself (a desktop start has no terminal) until the user
+ * closes it or a signal arrives.
+ */
+function showStartFailure(window: NativeWindow, message: string, logPath: string): void {
+  window.setTitle("Sage could not start");
+  window.setSize(MIN_SIZE.width, MIN_SIZE.height, SizeHint.none);
+  window.setHtml(startFailurePage(message, logPath));
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const)
+    window.onSignal(signal, () => window.terminate());
+  window.run();
 }
 
 async function fallBack(args: WindowModeOptions, reason: string): Promise<number> {

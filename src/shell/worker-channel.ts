@@ -67,5 +67,6 @@ export interface WorkerStart {
 export type MainToWorker = WorkerStart | { type: "stop" };
 export type WorkerToMain =
   | { type: "ready"; port: number }
-  | { type: "failed"; message: string }
+  /** `name`: the error's name (DatabaseDamagedError ...), for the exit code. */
+  | { type: "failed"; message: string; name: string }
   | { type: "stopped" };

@@ -29,6 +29,17 @@ export interface SupervisorOptions {
   onGaveUp(reason: string): void;
 }
 
+/** The worker could not start the backend; `failure` is the name of the worker's error. */
+export class ServerStartError extends Error {
+  override readonly name = "ServerStartError";
+  constructor(
+    message: string,
+    readonly failure: string,
+  ) {
+    super(message);
+  }
+}
+
 export class WorkerSupervisor {
   private worker: Worker | undefined;
   private readonly status = new SharedStatus();
@@ -54,7 +65,7 @@ export class WorkerSupervisor {
           resolve(event.data.port);
         } else if (event.data.type === "failed") {
           clearTimeout(timer);
-          reject(new Error(event.data.message));
+          reject(new ServerStartError(event.data.message, event.data.name));
         }
       };
       worker.onerror = (event) => {

@@ -22,11 +22,31 @@ describe("parseArgs: defaults", () => {
       noOpen: false,
       verbose: false,
       devOrigins: [],
+      restoreBackup: undefined,
     });
   });
 
   test("a file or URL from the desktop entry (%U) is ignored", () => {
     expect(options(parseArgs(["/home/me/notes.txt", "https://example.org"], {})).mode).toBe("window");
+  });
+});
+
+describe("parseArgs: --restore-backup", () => {
+  test("alone: the newest good backup; with a file: that file; = form too", () => {
+    expect(options(parseArgs(["--restore-backup"], {})).restoreBackup).toBe(true);
+    expect(options(parseArgs(["--restore-backup", "--serve"], {}))).toMatchObject({
+      restoreBackup: true,
+      mode: "serve",
+    });
+    expect(options(parseArgs(["--restore-backup", "sage-20260101-000000.db"], {})).restoreBackup).toBe(
+      "sage-20260101-000000.db",
+    );
+    expect(options(parseArgs(["--restore-backup=/x/b.db", "--serve"], {})).restoreBackup).toBe("/x/b.db");
+    expect(errorOf(parseArgs(["--restore-backup="], {}))).toContain("needs a file");
+  });
+
+  test("is listed in --help", () => {
+    expect(HELP).toContain("--restore-backup [FILE]");
   });
 });
 

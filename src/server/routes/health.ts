@@ -1,6 +1,7 @@
 /** GET /api/health: liveness plus the facts a support request needs. */
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
+import { StartupNotice } from "../../shared/storage.ts";
 import { journalMode } from "../../store/database.ts";
 
 export const HealthResponse = t.Object({
@@ -13,6 +14,8 @@ export const HealthResponse = t.Object({
   logFile: t.Union([t.String(), t.Null()]),
   database: t.Object({ path: t.String(), journalMode: t.String() }),
   user: t.Object({ id: t.String(), name: t.String() }),
+  /** Storage news from start-up the UI shows at once (see src/shared/storage.ts). */
+  notices: t.Array(StartupNotice),
 });
 
 export function healthRoutes(app: AppContext) {
@@ -28,6 +31,7 @@ export function healthRoutes(app: AppContext) {
       logFile: app.logger.filePath ?? null,
       database: { path: app.paths.database, journalMode: journalMode(app.db) },
       user: app.user,
+      notices: app.notices,
     }),
     { response: HealthResponse, detail: { summary: "Health and paths", tags: ["app"] } },
   );

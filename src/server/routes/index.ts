@@ -5,6 +5,7 @@ import type { ShellControl } from "../../shell/shell-control.ts";
 import { agentRoutes } from "./agents.ts";
 import { appControlRoutes } from "./app-control.ts";
 import { approvalRoutes } from "./approvals.ts";
+import { backupRoutes } from "./backups.ts";
 import { healthRoutes } from "./health.ts";
 import { providerRoutes } from "./providers.ts";
 import { sessionRoutes } from "./sessions.ts";
@@ -31,5 +32,6 @@ export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[]
     agentRoutes(app),
     settingsRoutes(app),
     setupRoutes(app),
+    backupRoutes(app),
   ];
 }
