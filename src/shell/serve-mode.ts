@@ -61,6 +61,7 @@ export async function runServeMode({
       },
     });
   } catch (error) {
+    logger.error("server failed to start", error);
     lock.lock.release();
     throw error;
   }

@@ -34,7 +34,8 @@ function makeSageDatabase(sessions = 40): void {
   db.transaction(() => {
     for (let s = 0; s < sessions; s++) {
       insertSession.run(`s${s}`, LOCAL_USER_ID, `Session ${s}`);
-      for (let e = 1; e <= 20; e++) insertEvent.run(`s${s}`, e, JSON.stringify({ text: "lorem ".repeat(30) }));
+      for (let e = 1; e <= 20; e++)
+        insertEvent.run(`s${s}`, e, JSON.stringify({ text: "lorem ".repeat(30) }));
     }
   })();
   closeDatabase(db);
