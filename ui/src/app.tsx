@@ -4,6 +4,7 @@ import { ChatPage } from "./components/chat/chat-page.tsx";
 import { ConnectionLost } from "./components/connection-lost.tsx";
 import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
 import { startSettingsSync } from "./components/settings/settings-sync.ts";
+import { StorageNotices } from "./components/storage-notices.tsx";
 import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
 import { parseRoute, path } from "./lib/router.ts";
@@ -83,6 +84,7 @@ export function App() {
       />
       <main class="flex-1 min-w-0 flex flex-col" id="main" inert={drawer.open() || undefined}>
         <ConnectionLost state={socket.state} onRetry={() => socket.retryNow()} />
+        <StorageNotices />
         <Switch fallback={<p class="p-8 text-muted">{t("common.notFound")}</p>}>
           <Match when={route().page === "home"}>
             <ChatPage />

@@ -10,10 +10,11 @@ import { jobs } from "./locales/jobs.ts";
 import { settings } from "./locales/settings.ts";
 import { setup } from "./locales/setup.ts";
 import { skills } from "./locales/skills.ts";
+import { storage } from "./locales/storage.ts";
 import { tools } from "./locales/tools.ts";
 import { workspace } from "./locales/workspace.ts";
 
-const tables = [app, chat, jobs, settings, skills, tools, setup, workspace] as const;
+const tables = [app, chat, jobs, settings, skills, storage, tools, setup, workspace] as const;
 
 type Table = (typeof tables)[number];
 /** Every key of every feature table (distributes over the union of tables). */

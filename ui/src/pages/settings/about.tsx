@@ -1,8 +1,9 @@
 /**
- * Settings → About: version, where Sage keeps its files and keys, open the logs folder, and export a
- * diagnostics bundle (.zip) with every secret removed, for bug reports.
+ * Settings → About: version, where Sage keeps its files and keys, open the logs folder, export a
+ * diagnostics bundle (.zip) with every secret removed, for bug reports, and the database backups.
  */
 import { createResource, For, Show } from "solid-js";
+import { BackupsPanel } from "../../components/settings/backups-panel.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { KeyStorageNotice } from "../../components/settings/key-storage-notice.tsx";
 import { type AppPaths, settingsApi } from "../../components/settings/settings-api.ts";
@@ -81,6 +82,7 @@ export function AboutSettings() {
         </button>
       </div>
       <p class="m-0 text-xs text-muted">{t("settings.about.diagnosticsHint")}</p>
+      <BackupsPanel />
     </div>
   );
 }
