@@ -17,6 +17,9 @@ export type FailureCode =
   | "aborted"
   | "no_model"
   | "internal"
+  /** Not the provider's: Sage could not save the turn (see src/sessions/session-runner.ts). */
+  | "disk_full"
+  | "storage_failed"
   | "unknown";
 
 export interface ProviderFailure {

@@ -120,6 +120,18 @@ export class DiskFullError extends Error {
   }
 }
 
+/**
+ * True when saving failed because of the storage itself (full, I/O error, read-only, damaged), not
+ * because of what was saved (a constraint is a bug and stays an ordinary error).
+ */
+export function isStorageFailure(error: unknown): boolean {
+  if (isDiskFull(error)) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === "string" && /^SQLITE_(IOERR|READONLY|CANTOPEN|CORRUPT|NOTADB|NOMEM|PROTOCOL)/.test(code)
+  );
+}
+
 /** True for SQLite's "database or disk is full" and the file system's ENOSPC / EDQUOT. */
 export function isDiskFull(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

@@ -269,6 +269,8 @@ function codeFor(errorName: string): string {
       return "invalid";
     case "ConflictError":
       return "conflict";
+    case "DiskFullError":
+      return "disk_full";
     default:
       return "internal";
   }

@@ -30,8 +30,14 @@ export class SessionManager implements SessionCommands {
   private readonly closing = new AbortController();
   private readonly liveSessions: LiveSessions;
 
+  private readonly stopWriteFailures: () => void;
+
   constructor(deps: ManagerDeps) {
     this.liveSessions = new LiveSessions(deps.events);
+    // Events that cannot be written (disk full ...) end every running turn with that error.
+    this.stopWriteFailures = deps.events.onWriteFailure((error) => {
+      for (const runner of this.runners.values()) runner.storageFailed(error);
+    });
     this.deps = {
       ...deps,
       onChange: (id) => this.broadcast(id),
@@ -378,6 +384,7 @@ export class SessionManager implements SessionCommands {
     const deadline = Date.now() + 3000;
     while ([...this.runners.values()].some((r) => r.running) && Date.now() < deadline) await Bun.sleep(20);
     this.liveSessions.dispose();
+    this.stopWriteFailures();
   }
 }
 

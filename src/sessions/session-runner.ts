@@ -9,13 +9,26 @@
  *   the partial reply is kept, marked stopped. A pending approval or question ends by an event.
  * - Pending approvals and questions are events, so a reloaded window shows them again; answering
  *   resolves the waiting turn.
+ * - When saving fails because of the storage (disk full, I/O error) the running turn ends at once with
+ *   status "error", an error part and a `turn.ended` whose reason says what happened and what to do
+ *   (the events still reach every window, see EventLog); the server carries on. A submit that cannot
+ *   even be recorded is refused with DiskFullError.
  */
 
 import type { Database } from "bun:sqlite";
 import { compactNow } from "../agent/compaction.ts";
 import { runTurn } from "../agent/loop.ts";
+import type { FailureCode } from "../agent/provider-errors.ts";
 import type { ApprovalDecision, TurnInteraction, TurnRequest, TurnResult } from "../agent/types.ts";
-import { ConflictError, NotFoundError, ValidationError } from "../core/errors.ts";
+import {
+  ConflictError,
+  DiskFullError,
+  errorMessage,
+  isDiskFull,
+  isStorageFailure,
+  NotFoundError,
+  ValidationError,
+} from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { becomeInteractive } from "../core/jit-policy.ts";
 import type { Logger } from "../core/logger.ts";
@@ -67,6 +80,8 @@ interface ActiveTurn {
   /** Pending approvals: how to answer each, and the scopes ("session" / "always") it offered. */
   approvals: Map<string, { resolve: (decision: ApprovalDecision) => void; scopes: string[] }>;
   questions: Map<string, (answers: Answers | null) => void>;
+  /** Saving failed because of the storage: the turn ends with this error. */
+  storageError?: unknown;
 }
 
 export class SessionRunner {
@@ -99,6 +114,21 @@ export class SessionRunner {
     start: TurnKind = { kind: "message" },
   ): boolean {
     if (this.deps.repo.turnByClientId(this.sessionId, clientTurnId)) return false;
+    try {
+      return this.enqueue(clientTurnId, text, attachments, options, start);
+    } catch (error) {
+      if (isDiskFull(error)) throw new DiskFullError(this.deps.paths.database, error);
+      throw error;
+    }
+  }
+
+  private enqueue(
+    clientTurnId: string,
+    text: string,
+    attachments: Attachment[],
+    options: SubmitOptions,
+    start: TurnKind,
+  ): boolean {
     if (this.active && options.whileRunning === "inject" && start.kind === "message" && text.trim()) {
       this.inject(text);
       // Recorded so a resend of the same frame is still recognised as a duplicate.
@@ -143,6 +173,27 @@ export class SessionRunner {
   stop(): void {
     for (const queued of this.queue.splice(0)) this.dequeue(queued);
     this.active?.controller.abort();
+  }
+
+  /** Saving failed because of the storage: the running turn ends now, with that error (see runOne). */
+  storageFailed(error: unknown): void {
+    const active = this.active;
+    if (!active || active.storageError !== undefined) return;
+    active.storageError = error;
+    this.deps.logger.error("saving failed; ending the running turn", error);
+    active.controller.abort();
+  }
+
+  /** What the user reads when saving failed, and the error part's code. */
+  private storageFailure(error: unknown): { code: "disk_full" | "storage_failed"; message: string } {
+    const database = this.deps.paths.database;
+    if (isDiskFull(error)) return { code: "disk_full", message: new DiskFullError(database, error).message };
+    return {
+      code: "storage_failed",
+      message:
+        `Sage could not save this conversation to ${database} (${errorMessage(error)}). ` +
+        "Check that disk, then go on; what is shown since may not have been saved.",
+    };
   }
 
   /** Take one queued message back (it never runs); NotFoundError when it is not waiting any more. */
@@ -211,13 +262,27 @@ export class SessionRunner {
   }
 
   private setStatus(status: SessionStatus): void {
-    this.deps.repo.setStatus(this.sessionId, status, this.deps.events.lastSeq(this.sessionId));
+    this.saving(() =>
+      this.deps.repo.setStatus(this.sessionId, status, this.deps.events.lastSeq(this.sessionId)),
+    );
     this.emit({
       type: "session.updated",
       sessionId: this.sessionId,
-      session: this.deps.repo.getSession(this.sessionId),
+      // The status as meant, even when saving it failed.
+      session: { ...this.deps.repo.getSession(this.sessionId), status },
     });
     this.deps.onChange(this.sessionId);
+  }
+
+  /** A write whose storage failure ends the running turn instead of throwing. */
+  private saving(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      if (!isStorageFailure(error)) throw error;
+      if (this.active) this.storageFailed(error);
+      else this.deps.logger.error("saving failed", error);
+    }
   }
 
   private async runOne(queued: QueuedTurn): Promise<void> {
@@ -242,12 +307,15 @@ export class SessionRunner {
       repo,
       this.deps.events,
       () => repo.touch(this.sessionId),
+      (error) => this.storageFailed(error),
     );
     this.recorder = recorder;
     let status: "completed" | "stopped" | "error" = "error";
     let reason: string | undefined;
     let usage: Usage | undefined;
     let notice: TurnResult["notice"];
+    /** The code of an error part to add: the turn failed before or outside the model's steps. */
+    let failure: FailureCode | undefined;
     try {
       await this.deps.skills.ready();
       const pinned = parsePinnedSkills(
@@ -313,16 +381,23 @@ export class SessionRunner {
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
       reason = error instanceof Error ? error.message : String(error);
-      if (name !== "NoModelConfiguredError" && name !== "NotFoundError") logger.error("turn failed", error);
+      if (isStorageFailure(error)) active.storageError ??= error;
+      else if (name !== "NoModelConfiguredError" && name !== "NotFoundError")
+        logger.error("turn failed", error);
       status = controller.signal.aborted ? "stopped" : "error";
-      if (status === "error") {
-        // The user sees why the turn could not run, in the transcript, under their message.
+      if (status === "error") failure = name === "NoModelConfiguredError" ? "no_model" : "internal";
+    }
+    if (active.storageError !== undefined) {
+      const storage = this.storageFailure(active.storageError);
+      status = "error";
+      reason = storage.message;
+      failure = storage.code;
+    }
+    try {
+      if (failure) {
+        // The user sees why the turn could not run or go on, in the transcript, under their message.
         const messageId = recorder.startStep("");
-        recorder.addError(messageId, {
-          code: name === "NoModelConfiguredError" ? "no_model" : "internal",
-          message: reason,
-          retryable: false,
-        });
+        recorder.addError(messageId, { code: failure, message: reason ?? "", retryable: false });
         recorder.finishStep(messageId, "error", undefined);
       }
     } finally {
@@ -332,7 +407,7 @@ export class SessionRunner {
       this.active = undefined;
       for (const resolve of active.questions.values()) resolve(null);
     }
-    repo.updateTurn(queued.turnId, status, { usage, ended: true });
+    this.saving(() => repo.updateTurn(queued.turnId, status, { usage, ended: true }));
     this.emit({
       type: "turn.ended",
       sessionId: this.sessionId,

@@ -5,9 +5,14 @@
  * Contract: messages are inserted when created; parts are saved when created, at least every
  * FLUSH_MS while they change, and when they end; `close()` saves everything left. Together with the
  * event log this means a crash keeps the partial reply (events replay the last FLUSH_MS).
+ * When saving fails because of the storage (disk full, I/O error; see isStorageFailure) no method
+ * throws: the turn goes on in memory and its events are still delivered, `onStorageFailure` hears of
+ * the first failure (the runner ends the turn with that error), and later saves are attempted but
+ * never throw. Any other failure (a bug) throws as before.
  */
 import type { ProviderFailure } from "../agent/provider-errors.ts";
 import type { ToolOutcome, TurnSink } from "../agent/types.ts";
+import { isStorageFailure } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { Attachment } from "../shared/client-messages.ts";
 import type { DraftEvent, ServerEvent } from "../shared/events.ts";
@@ -31,6 +36,8 @@ export class TurnRecorder implements TurnSink {
   private readonly failedAt = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private headId: string | null;
+  /** The first failed save of this turn, once one failed. */
+  private storageError: unknown;
 
   constructor(
     private readonly sessionId: string,
@@ -40,6 +47,8 @@ export class TurnRecorder implements TurnSink {
     private readonly events: EventLog,
     /** Called after each new message so the session's summary can follow. */
     private readonly onMessage: (info: MessageInfo) => void = () => {},
+    /** Called once, with the first save that failed because of the storage. */
+    private readonly onStorageFailure: (error: unknown) => void = () => {},
   ) {
     this.headId = headId;
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
@@ -76,18 +85,21 @@ export class TurnRecorder implements TurnSink {
     };
     const message: Message = { info, parts };
     this.messages.set(info.id, message);
-    this.repo.insertMessage(info);
-    // An edit or a regeneration adds a version beside earlier ones: say so live, as a stored page would.
-    const siblings = this.repo.siblings(info.id);
-    if (siblings.length > 1) info.versions = { index: siblings.indexOf(info.id) + 1, count: siblings.length };
-    parts.forEach((part, index) => {
-      this.repo.savePart(this.sessionId, info.id, index, part);
+    this.save(() => {
+      this.repo.insertMessage(info);
+      // An edit or a regeneration adds a version beside earlier ones: say so live, as a stored page would.
+      const siblings = this.repo.siblings(info.id);
+      if (siblings.length > 1)
+        info.versions = { index: siblings.indexOf(info.id) + 1, count: siblings.length };
+      parts.forEach((part, index) => {
+        this.repo.savePart(this.sessionId, info.id, index, part);
+      });
     });
     this.headId = info.id;
     this.emit({ type: "message.created", sessionId: this.sessionId, message: info });
     for (const part of parts)
       this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId: info.id, part });
-    this.onMessage(info);
+    this.save(() => this.onMessage(info));
     return message;
   }
 
@@ -156,7 +168,7 @@ export class TurnRecorder implements TurnSink {
     ];
     const id = newId("msg");
     failed.info.supersededBy = id;
-    this.repo.supersede(this.sessionId, retryOf, id);
+    this.save(() => this.repo.supersede(this.sessionId, retryOf, id));
     this.emit({ type: "message.updated", sessionId: this.sessionId, message: failed.info });
     return this.createMessage("assistant", "normal", [], model, failed.info.parentId, { id, attempts }).info
       .id;
@@ -165,7 +177,7 @@ export class TurnRecorder implements TurnSink {
   private addPart(messageId: string, part: Part): string {
     const message = this.require(messageId);
     message.parts.push(part);
-    this.repo.savePart(this.sessionId, messageId, message.parts.length - 1, part);
+    this.save(() => this.repo.savePart(this.sessionId, messageId, message.parts.length - 1, part));
     this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part });
     return part.id;
   }
@@ -291,7 +303,7 @@ export class TurnRecorder implements TurnSink {
 
   private setStatus(message: Message, status: MessageInfo["status"]): void {
     message.info.status = status;
-    this.repo.updateMessage(message.info);
+    this.save(() => this.repo.updateMessage(message.info));
     this.emit({ type: "message.updated", sessionId: this.sessionId, message: message.info });
   }
 
@@ -353,8 +365,32 @@ export class TurnRecorder implements TurnSink {
   private savePart(messageId: string, partId: string): void {
     const message = this.require(messageId);
     const index = message.parts.findIndex((p) => p.id === partId);
-    if (index >= 0) this.repo.savePart(this.sessionId, messageId, index, message.parts[index] as Part);
+    if (index >= 0) {
+      const saved = this.save(() =>
+        this.repo.savePart(this.sessionId, messageId, index, message.parts[index] as Part),
+      );
+      // Kept dirty when the save failed: a later flush tries again.
+      if (!saved) return;
+    }
     this.dirty.delete(partId);
+  }
+
+  /**
+   * Run a write; false when it failed because of the storage (or after an earlier such failure, when
+   * it fails for any reason: rows it depends on may be missing). Other failures throw.
+   */
+  private save(write: () => void): boolean {
+    try {
+      write();
+      return true;
+    } catch (error) {
+      if (this.storageError === undefined && !isStorageFailure(error)) throw error;
+      if (this.storageError === undefined) {
+        this.storageError = error;
+        this.onStorageFailure(error);
+      }
+      return false;
+    }
   }
 
   private require(messageId: string): Message {

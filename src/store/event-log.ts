@@ -18,6 +18,11 @@
  *   referenced change afterwards (parts keep growing while they stream).
  * - `since(sessionId, afterSeq)` returns stored events with seq > afterSeq in order, including any
  *   still queued, so a subscriber that reads the backlog and then listens sees no gap and no duplicate.
+ * - A write that fails (disk full, I/O error) never throws out of `append` or `flush`: the events are
+ *   kept in memory, in order, still delivered (the user must see the turn end with the error), served
+ *   by `since`, and written first by the next flush that succeeds. Listeners of `onWriteFailure` hear
+ *   of the first failed write after a success (the session layer ends running turns with the error). A crash while
+ *   writes fail loses what was kept in memory: there was nowhere to put it.
  */
 import type { Database, Statement } from "bun:sqlite";
 import { type DraftEvent, EPHEMERAL_EVENTS, type ServerEvent } from "../shared/events.ts";
@@ -33,6 +38,7 @@ export interface LoggedEvent {
 }
 
 export type EventListener = (events: LoggedEvent[]) => void;
+export type WriteFailureListener = (error: unknown) => void;
 
 /** A queued event; `merged` holds the texts of later deltas joined into it before it is written. */
 interface QueuedEvent extends LoggedEvent {
@@ -49,6 +55,11 @@ const INSERT_ROWS = 32;
 export class EventLog {
   private readonly lastSeqs = new Map<string, number>();
   private queue: QueuedEvent[] = [];
+  /** Stored events whose write failed, oldest first; written before anything newer. */
+  private unsaved: LoggedEvent[] = [];
+  private readonly writeFailureListeners = new Set<WriteFailureListener>();
+  /** The last write failed (listeners were told; they hear again after a success and a new failure). */
+  private failing = false;
   private flushScheduled = false;
   /** performance.now() when the oldest queued event was appended. */
   private queuedSince = 0;
@@ -126,10 +137,10 @@ export class EventLog {
     return previous;
   }
 
-  /** Write everything queued and deliver it. Safe to call at any time (shutdown, tests). */
+  /** Write everything queued and deliver it. Safe to call at any time (shutdown, tests); never throws. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.queue.length === 0) return;
+    if (this.queue.length === 0 && this.unsaved.length === 0) return;
     const batch: LoggedEvent[] = this.queue;
     this.queue = [];
     for (const entry of batch as QueuedEvent[]) {
@@ -138,24 +149,27 @@ export class EventLog {
       entry.json = JSON.stringify(entry.event);
       entry.merged = undefined;
     }
-    const stored = batch.filter((entry) => !EPHEMERAL_EVENTS.has(entry.event.type));
+    const stored = [...this.unsaved, ...batch.filter((entry) => !EPHEMERAL_EVENTS.has(entry.event.type))];
     if (stored.length > 0) {
-      this.db.transaction(() => {
-        let index = 0;
-        for (; index + INSERT_ROWS <= stored.length; index += INSERT_ROWS) {
-          const values: (string | number)[] = [];
-          for (let row = index; row < index + INSERT_ROWS; row++) {
-            const { event, json } = stored[row] as LoggedEvent;
-            values.push(event.sessionId, event.seq, event.type, json);
+      try {
+        this.write(stored);
+        this.unsaved = [];
+        this.failing = false;
+      } catch (error) {
+        this.unsaved = stored;
+        const first = !this.failing;
+        this.failing = true;
+        if (first)
+          for (const listener of this.writeFailureListeners) {
+            try {
+              listener(error);
+            } catch {
+              // A listener's own failure must not stop delivery below.
+            }
           }
-          this.insertMany.run(...values);
-        }
-        for (; index < stored.length; index++) {
-          const { event, json } = stored[index] as LoggedEvent;
-          this.insert.run(event.sessionId, event.seq, event.type, json);
-        }
-      })();
+      }
     }
+    if (batch.length === 0) return;
     for (const listener of this.listeners) {
       try {
         listener(batch);
@@ -165,10 +179,46 @@ export class EventLog {
     }
   }
 
+  private write(stored: LoggedEvent[]): void {
+    this.db.transaction(() => {
+      let index = 0;
+      for (; index + INSERT_ROWS <= stored.length; index += INSERT_ROWS) {
+        const values: (string | number)[] = [];
+        for (let row = index; row < index + INSERT_ROWS; row++) {
+          const { event, json } = stored[row] as LoggedEvent;
+          values.push(event.sessionId, event.seq, event.type, json);
+        }
+        this.insertMany.run(...values);
+      }
+      for (; index < stored.length; index++) {
+        const { event, json } = stored[index] as LoggedEvent;
+        this.insert.run(event.sessionId, event.seq, event.type, json);
+      }
+    })();
+  }
+
+  /** How many events are kept in memory after a failed write (0 when everything is on disk). */
+  get unsavedCount(): number {
+    return this.unsaved.length;
+  }
+
+  onWriteFailure(listener: WriteFailureListener): () => void {
+    this.writeFailureListeners.add(listener);
+    return () => this.writeFailureListeners.delete(listener);
+  }
+
   since(sessionId: string, afterSeq: number, limit = 100_000): ServerEvent[] {
     this.flush();
     const rows = this.selectSince.all(sessionId, afterSeq, limit) as { data: string }[];
-    return rows.map((row) => JSON.parse(row.data) as ServerEvent);
+    const events = rows.map((row) => JSON.parse(row.data) as ServerEvent);
+    if (this.unsaved.length === 0 || events.length >= limit) return events;
+    // Kept in memory after a failed write: they follow every stored event of their session.
+    const after = events.at(-1)?.seq ?? afterSeq;
+    for (const { event, json } of this.unsaved) {
+      if (events.length >= limit) break;
+      if (event.sessionId === sessionId && event.seq > after) events.push(JSON.parse(json) as ServerEvent);
+    }
+    return events;
   }
 
   subscribe(listener: EventListener): () => void {
