@@ -3,6 +3,7 @@
  * (the test runs as root; without mount rights it is skipped, saying so). The disk fills while the
  * fake model streams: the turn ends with status "error" and a "disk is full" reason and error part that
  * every window receives, the server keeps answering, and once space is freed the session goes on.
+ * The same path runs everywhere in-process with SQLite's own SQLITE_FULL (`PRAGMA max_page_count`).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
@@ -11,7 +12,7 @@ import { join } from "node:path";
 import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
-import { TestSocket } from "./runtime-harness.ts";
+import { newSession, startTestApp, TestSocket } from "./runtime-harness.ts";
 import { eventually } from "./runtime-helpers.ts";
 
 const mountPoint = mkdtempSync(join(tmpdir(), "sage-full-disk-"));
@@ -119,3 +120,35 @@ test.skipIf(!canMount)(
   },
   120_000,
 );
+
+test("in-process, SQLite says SQLITE_FULL mid-stream: the turn ends with disk_full and the next one runs", async () => {
+  const local = await startTestApp({ fake });
+  try {
+    const { db } = local.running.backend.context;
+    const sessionId = await newSession(local);
+    const socket = await TestSocket.connect(local);
+    socket.send({ type: "subscribe", sessionId, afterSeq: 0 });
+    await socket.waitFor("subscribed");
+    fake.enqueue({ text: { repeat: "lorem ipsum dolor sit amet ", count: 2_000_000 } });
+    socket.send({ type: "submit", sessionId, clientTurnId: "capped", text: "Write a lot" });
+    const started = await socket.waitFor("turn.started", (e) => e.clientTurnId === "capped");
+    await eventually(
+      () => (socket.ofType("message.part.delta").length >= 5 ? true : undefined),
+      15_000,
+      "streaming deltas",
+    );
+    const { page_count } = db.query("PRAGMA page_count").get() as { page_count: number };
+    db.run(`PRAGMA max_page_count = ${page_count}`);
+    const ended = await socket.waitFor("turn.ended", (e) => e.turnId === started.turnId, 30_000);
+    expect(ended.status).toBe("error");
+    expect(ended.reason).toContain("The disk is full");
+    db.run("PRAGMA max_page_count = 1073741823");
+    fake.enqueue({ text: "Fine again." });
+    socket.send({ type: "submit", sessionId, clientTurnId: "after", text: "Go on" });
+    const next = await socket.waitFor("turn.started", (e) => e.clientTurnId === "after");
+    expect((await socket.waitFor("turn.ended", (e) => e.turnId === next.turnId)).status).toBe("completed");
+    socket.close();
+  } finally {
+    await local.stop();
+  }
+}, 60_000);

@@ -216,3 +216,49 @@ describe("EventLog: since", () => {
     expect(log.since("s1", 0)).toEqual([]);
   });
 });
+
+describe("EventLog: a full disk", () => {
+  /** SQLite's own SQLITE_FULL: the database may not grow past the pages it has now. */
+  const capDatabase = () => {
+    const { page_count } = db.query("PRAGMA page_count").get() as { page_count: number };
+    db.run(`PRAGMA max_page_count = ${page_count}`);
+  };
+  const uncapDatabase = () => db.run("PRAGMA max_page_count = 1073741823");
+  const bulky = (sessionId: string, i: number): DraftEvent => queued(sessionId, `${i} ${"x".repeat(3000)}`);
+
+  test("a failed write keeps the events: delivered, served by since(), written once there is room", () => {
+    const delivered: number[] = [];
+    const failures: string[] = [];
+    log.subscribe((events) => {
+      for (const { event } of events) delivered.push(event.seq);
+    });
+    log.onWriteFailure((error) => failures.push((error as { code?: string }).code ?? "?"));
+    log.append(bulky("s1", 1));
+    log.flush();
+    capDatabase();
+    for (let i = 2; i <= 40; i++) log.append(bulky("s1", i));
+    log.flush();
+    log.append(bulky("s1", 41));
+    log.flush();
+
+    expect(failures).toEqual(["SQLITE_FULL"]); // told once per run of failures
+    expect(delivered).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
+    expect(log.unsavedCount).toBeGreaterThan(0);
+    expect(storedSeqs("s1").length).toBeLessThan(41);
+    expect(log.since("s1", 0).map((e) => e.seq)).toEqual(Array.from({ length: 41 }, (_, i) => i + 1));
+    expect(log.since("s1", 39).map((e) => e.seq)).toEqual([40, 41]);
+    expect(log.since("s2", 0)).toEqual([]);
+
+    uncapDatabase();
+    log.append(bulky("s1", 42));
+    log.flush();
+    expect(log.unsavedCount).toBe(0);
+    expect(storedSeqs("s1")).toEqual(Array.from({ length: 42 }, (_, i) => i + 1));
+    // A new failure after a success is told again.
+    capDatabase();
+    for (let i = 43; i <= 60; i++) log.append(bulky("s1", i));
+    log.flush();
+    expect(failures).toEqual(["SQLITE_FULL", "SQLITE_FULL"]);
+    uncapDatabase();
+  });
+});
