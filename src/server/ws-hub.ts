@@ -12,9 +12,12 @@
  *   an approval, a question or a back-off shows it again.
  * - Broadcast events (`session.summary`, `session.removed`) go to every connection.
  * - A frame that is not JSON or fails validation gets an `error` event; the socket stays open.
- * - Backpressure: when a socket's send buffer passes HIGH_WATER the connection stops receiving live
- *   events for its sessions (memory stays bounded); on `drain` it catches up from the log, then gets each
- *   session's `session.live` again.
+ * - Backpressure: when a socket's send buffer passes HIGH_WATER (or Bun drops a send: past its
+ *   backpressure limit `send` returns 0) the connection is "lagging": it gets no more stored events
+ *   (memory stays bounded; the log has them) and its broadcasts wait, the newest per session. Once
+ *   `drain` finds the buffer below LOW_WATER it catches up from the log in order from the last event
+ *   that really went out — stopping again at HIGH_WATER — then gets each session's `session.live` and
+ *   the waiting broadcasts. A slow reader therefore receives every seq exactly once, however far behind.
  */
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Logger } from "../core/logger.ts";
@@ -22,7 +25,12 @@ import { ClientMessage, type ClientMessageOf } from "../shared/client-messages.t
 import type { LiveState, ServerEvent } from "../shared/events.ts";
 import type { EventLog, LoggedEvent } from "../store/event-log.ts";
 
-const HIGH_WATER = 4 * 1024 * 1024;
+/** Past this many buffered bytes a connection stops receiving until `drain` (Bun drops sends at 16 MB). */
+export const HIGH_WATER = 4 * 1024 * 1024;
+/** `drain` resumes a lagging connection only once its buffer is below this (else it waits for the next). */
+export const LOW_WATER = 1024 * 1024;
+/** Stored events read from the log per query while catching up. */
+const BACKLOG_BATCH = 500;
 /** Compiled on the first frame, not at start-up (compiling the union takes ~10 ms). */
 let compiledCheck: ReturnType<typeof TypeCompiler.Compile<typeof ClientMessage>> | undefined;
 function checkClientMessage() {
@@ -33,6 +41,7 @@ const BROADCAST = new Set(["session.summary", "session.removed"]);
 
 /** The minimal socket surface the hub needs (Bun's ServerWebSocket fits). */
 export interface HubSocket {
+  /** Bytes written, -1 when queued behind backpressure, 0 when dropped (closed, or past Bun's limit). */
   send(data: string): number;
   getBufferedAmount(): number;
   close(code?: number, reason?: string): void;
@@ -55,8 +64,11 @@ export interface SessionCommands {
 
 interface Connection {
   socket: HubSocket;
+  /** Per subscribed session, the last stored seq that went out to this socket. */
   lastSent: Map<string, number>;
   lagging: boolean;
+  /** Broadcasts held back while lagging: the newest JSON per session. */
+  heldBroadcasts: Map<string, string>;
 }
 
 export class WebSocketHub {
@@ -76,7 +88,7 @@ export class WebSocketHub {
   }
 
   open(socket: HubSocket): void {
-    this.connections.set(socket, { socket, lastSent: new Map(), lagging: false });
+    this.connections.set(socket, { socket, lastSent: new Map(), lagging: false, heldBroadcasts: new Map() });
   }
 
   close(socket: HubSocket): void {
@@ -87,6 +99,8 @@ export class WebSocketHub {
   drain(socket: HubSocket): void {
     const connection = this.connections.get(socket);
     if (!connection?.lagging) return;
+    // Bun calls drain whenever it wrote some of the buffer: wait until most of it went out.
+    if (socket.getBufferedAmount() > LOW_WATER) return;
     // Write what is queued while this connection is still skipped: it reads all of it from the log
     // below, in order (delivered live now, queued events would overtake its backlog).
     this.log.flush();
@@ -96,6 +110,9 @@ export class WebSocketHub {
       if (connection.lagging) return;
       this.sendLive(connection, sessionId);
     }
+    const held = [...connection.heldBroadcasts.values()];
+    connection.heldBroadcasts.clear();
+    for (const json of held) connection.socket.send(json);
   }
 
   message(socket: HubSocket, raw: unknown): void {
@@ -194,21 +211,39 @@ export class WebSocketHub {
     }
   }
 
+  /**
+   * Send the session's stored events after `afterSeq`, in order, until done or the socket lags;
+   * `lastSent` ends at the last one that went out. A lagging connection sends nothing (drain will).
+   */
   private sendBacklog(connection: Connection, sessionId: string, afterSeq: number): void {
     let after = afterSeq;
-    for (;;) {
-      const batch = this.log.since(sessionId, after, 2000);
-      for (const event of batch) {
-        connection.socket.send(JSON.stringify(event));
-        after = event.seq;
+    try {
+      while (!connection.lagging) {
+        const batch = this.log.since(sessionId, after, BACKLOG_BATCH);
+        for (const event of batch) {
+          if (!this.push(connection, JSON.stringify(event))) return;
+          after = event.seq;
+          if (connection.lagging) return;
+        }
+        if (batch.length < BACKLOG_BATCH) return;
       }
+    } finally {
       connection.lastSent.set(sessionId, after);
-      if (batch.length < 2000) return;
-      if (connection.socket.getBufferedAmount() > HIGH_WATER) {
-        connection.lagging = true;
-        return;
-      }
     }
+  }
+
+  /**
+   * Send one stored event. False when Bun dropped it (it did not go out); the connection is then
+   * lagging, as it is when the buffer passed HIGH_WATER (the event went out, queued).
+   */
+  private push(connection: Connection, json: string): boolean {
+    const result = connection.socket.send(json);
+    if (result === 0) {
+      connection.lagging = true;
+      return false;
+    }
+    if (connection.socket.getBufferedAmount() > HIGH_WATER) connection.lagging = true;
+    return true;
   }
 
   /** The live state as of the last seq this connection was sent (the backlog just brought it there). */
@@ -227,18 +262,18 @@ export class WebSocketHub {
   private deliver(events: LoggedEvent[]): void {
     if (this.connections.size === 0) return;
     for (const connection of this.connections.values()) {
-      if (connection.lagging) continue;
       const sendBatch = () => {
         for (const { event, json } of events) {
-          const broadcast = BROADCAST.has(event.type);
-          const lastSent = connection.lastSent.get(event.sessionId);
-          if (!broadcast && (lastSent === undefined || event.seq <= lastSent)) continue;
-          connection.socket.send(json);
-          if (!broadcast) connection.lastSent.set(event.sessionId, event.seq);
-          if (connection.socket.getBufferedAmount() > HIGH_WATER) {
-            connection.lagging = true;
-            return;
+          if (BROADCAST.has(event.type)) {
+            if (connection.lagging || !this.push(connection, json))
+              connection.heldBroadcasts.set(event.sessionId, json);
+            continue;
           }
+          // A lagging connection catches up from the log on drain.
+          if (connection.lagging) continue;
+          const lastSent = connection.lastSent.get(event.sessionId);
+          if (lastSent === undefined || event.seq <= lastSent) continue;
+          if (this.push(connection, json)) connection.lastSent.set(event.sessionId, event.seq);
         }
       };
       if (connection.socket.cork) connection.socket.cork(sendBatch);

@@ -10,7 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Logger } from "../../src/core/logger.ts";
 import { ensureLocalUser, LOCAL_USER_ID } from "../../src/core/user.ts";
-import { type HubSocket, type SessionCommands, WebSocketHub } from "../../src/server/ws-hub.ts";
+import {
+  HIGH_WATER,
+  type HubSocket,
+  LOW_WATER,
+  type SessionCommands,
+  WebSocketHub,
+} from "../../src/server/ws-hub.ts";
 import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
 import { emptyLiveState } from "../../src/shared/transcript.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";
@@ -35,7 +41,10 @@ const commands: SessionCommands = {
 class RecordingSocket implements HubSocket {
   readonly received: ServerEvent[] = [];
   buffered = 0;
+  /** Like Bun past its backpressure limit: sends are dropped (return 0) and never arrive. */
+  dropping = false;
   send(data: string): number {
+    if (this.dropping) return 0;
     this.received.push(JSON.parse(data) as ServerEvent);
     return data.length;
   }
@@ -117,4 +126,45 @@ test("a slow socket that drains while events are queued catches up in order", ()
   log.flush();
   expect(socket.seqs("s1")).toEqual(range(1, 4));
   expect(other.seqs("s1")).toEqual(range(1, 4));
+});
+
+test("sends Bun dropped (send returned 0) are sent again after drain, once, in order", () => {
+  const socket = new RecordingSocket();
+  hub.open(socket);
+  hub.message(socket, JSON.stringify({ type: "subscribe", sessionId: "s1", afterSeq: 0 }));
+  queue(2);
+  log.flush();
+  socket.dropping = true; // 3..5 are dropped by the socket: none of them went out
+  queue(3);
+  log.flush();
+  socket.dropping = false;
+  queue(1); // 6 comes while the connection lags: it waits for drain too
+  log.flush();
+  expect(socket.seqs("s1")).toEqual(range(1, 2));
+  hub.drain(socket);
+  expect(socket.seqs("s1")).toEqual(range(1, 6));
+  queue(1);
+  log.flush();
+  expect(socket.seqs("s1")).toEqual(range(1, 7));
+});
+
+test("drain waits until the buffer is low; broadcasts held while lagging arrive after the catch-up", () => {
+  const socket = new RecordingSocket();
+  hub.open(socket);
+  hub.message(socket, JSON.stringify({ type: "subscribe", sessionId: "s1", afterSeq: 0 }));
+  socket.buffered = HIGH_WATER + 1;
+  queue(1);
+  log.flush();
+  expect(socket.seqs("s1")).toEqual([1]); // this one went out (queued) and tipped it over
+  queue(1);
+  log.append({ type: "session.removed", sessionId: "s9" });
+  log.flush();
+  expect(socket.seqs("s1")).toEqual([1]);
+  socket.buffered = LOW_WATER + 1; // some went out: not enough yet
+  hub.drain(socket);
+  expect(socket.seqs("s1")).toEqual([1]);
+  socket.buffered = 0;
+  hub.drain(socket);
+  expect(socket.seqs("s1")).toEqual([1, 2]);
+  expect(socket.received.at(-1)).toMatchObject({ type: "session.removed", sessionId: "s9" });
 });
