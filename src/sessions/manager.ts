@@ -342,18 +342,31 @@ export class SessionManager implements SessionCommands {
     for (const turn of turns) {
       const state = emptyTranscript();
       for (const event of events.since(turn.sessionId, 0)) applyEvent(state, event);
-      for (const info of repo.streamingMessages(turn.sessionId)) {
+      const streaming = repo.streamingMessages(turn.sessionId);
+      // A tool runs after its step's message was completed: look at every message of the turn too.
+      const touched = new Map(streaming.map((info) => [info.id, info]));
+      for (const info of repo.turnMessages(turn.sessionId, turn.id)) touched.set(info.id, info);
+      for (const info of touched.values()) {
         const parts = state.parts[info.id] ?? [];
+        const wasStreaming = info.status === "streaming";
         parts.forEach((part, index) => {
-          if (
+          const unfinished =
             part.type === "tool" &&
-            (part.status === "running" || part.status === "pending" || part.status === "awaiting-approval")
-          ) {
+            (part.status === "running" || part.status === "pending" || part.status === "awaiting-approval");
+          if (unfinished) {
             part.status = "error";
             part.error = "Interrupted: Sage stopped while this was running.";
+            // Windows that stay open see the call end too, not only a reload.
+            events.append({
+              type: "message.part.updated",
+              sessionId: turn.sessionId,
+              messageId: info.id,
+              part,
+            });
           }
-          repo.savePart(turn.sessionId, info.id, index, part);
+          if (unfinished || wasStreaming) repo.savePart(turn.sessionId, info.id, index, part);
         });
+        if (!wasStreaming) continue;
         const updated = { ...info, status: "interrupted" as const };
         repo.updateMessage(updated);
         events.append({ type: "message.updated", sessionId: turn.sessionId, message: updated });

@@ -445,6 +445,14 @@ export class SessionRepository {
   }
 
   /** Messages of a turn still marked streaming (crash recovery). */
+  /** The messages a turn wrote (user, assistant steps, guidance), whatever their status. */
+  turnMessages(sessionId: string, turnId: string): MessageInfo[] {
+    const rows = this.db
+      .query("SELECT * FROM messages WHERE session_id = ? AND turn_id = ? ORDER BY created_at, rowid")
+      .all(sessionId, turnId) as MessageRow[];
+    return rows.map(toInfo);
+  }
+
   streamingMessages(sessionId: string): MessageInfo[] {
     const rows = this.db
       .query("SELECT * FROM messages WHERE session_id = ? AND status = 'streaming'")

@@ -143,3 +143,67 @@ test("kill -9 mid-turn: the partial reply survives, the turn is interrupted, res
   second.process.child.kill("SIGTERM");
   expect(await second.process.exited(10_000)).toBe(0);
 }, 240_000);
+
+test("kill -9 while a tool runs: after restart the call is interrupted everywhere, never 'running'", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sage-crash-tool-"));
+  try {
+    await seedDataDir(dir, fake);
+    const first = await launchExecutable(dir);
+    launched.push(first);
+    const { body: session } = await first.api<{ id: string }>("/api/sessions", { json: {} });
+    const socket = await TestSocket.connect(first);
+    socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+    await socket.waitFor("subscribed");
+    fake.enqueue({
+      toolCalls: [{ id: "call_slow", name: "shell", arguments: { command: "echo sleeping-now; sleep 20" } }],
+    });
+    socket.send({ type: "submit", sessionId: session.id, clientTurnId: "slow-tool", text: "Run it" });
+    await socket.waitFor("turn.started", (e) => e.clientTurnId === "slow-tool");
+    const approval = await socket.waitFor("approval.requested", () => true, 15_000);
+    socket.send({
+      type: "approve",
+      sessionId: session.id,
+      approvalId: approval.approvalId,
+      decision: "once",
+    });
+    await socket.waitFor("tool.progress", (e) => e.text.includes("sleeping-now"), 15_000);
+    first.process.child.kill("SIGKILL");
+    expect(await first.process.exited(5000)).not.toBe(0);
+    const seen = socket.transcript(session.id);
+    socket.close();
+    const toolIn = (state: typeof seen) =>
+      Object.values(state.parts)
+        .flat()
+        .find((part) => part?.type === "tool" && part.callId === "call_slow");
+    expect(toolIn(seen)).toMatchObject({ status: "running" }); // what the open window showed
+
+    const second = await launchExecutable(dir, Number(new URL(first.url).port));
+    launched.push(second);
+    const after = await messagesOf(second, session.id);
+    const stored = after.messages.flatMap((m) => m.parts).find((p) => p.type === "tool");
+    expect(stored).toMatchObject({ type: "tool", callId: "call_slow", status: "error" });
+    expect(stored?.type === "tool" ? stored.error : "").toContain("Interrupted");
+    expect(after.messages.every((m) => m.info.status !== "streaming")).toBe(true);
+    const { body: summary } = await second.api<{ status: string }>(`/api/sessions/${session.id}`);
+    expect(summary.status).toBe("idle");
+
+    // A window that stayed open resumes after its last seq: the call stops showing as running.
+    const resumed = await TestSocket.connect(second);
+    resumed.send({ type: "subscribe", sessionId: session.id, afterSeq: seen.lastSeq });
+    await resumed.waitFor("subscribed");
+    for (const event of resumed.events)
+      if (event.sessionId === session.id && !EPHEMERAL_EVENTS.has(event.type)) applyEvent(seen, event);
+    expect(toolIn(seen)).toMatchObject({ status: "error" });
+    expect(seen.status).toBe("interrupted");
+    // A window that opens now (stored messages, then live from their seq) agrees.
+    const fresh = emptyTranscript();
+    loadMessages(fresh, after.messages, after.lastSeq);
+    expect(toolIn(fresh)).toMatchObject({ status: "error" });
+    expect(transcriptCore(seen)).toEqual(transcriptCore(fresh));
+    resumed.close();
+    second.process.child.kill("SIGTERM");
+    expect(await second.process.exited(10_000)).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
