@@ -63,9 +63,14 @@ export function inspectDatabaseFile(
 
 /** `PRAGMA quick_check`'s complaint (its first lines), or undefined when it says "ok". */
 export function firstProblem(db: Database): string | undefined {
-  const rows = db.query("PRAGMA quick_check(5)").all() as { quick_check: string }[];
-  const lines = rows.map((row) => row.quick_check);
-  return lines.length === 1 && lines[0] === "ok" ? undefined : `quick_check: ${lines.join("; ")}`;
+  const rows = db.query("PRAGMA quick_check(10)").all() as { quick_check: string }[];
+  if (rows.length === 1 && rows[0]?.quick_check === "ok") return undefined;
+  const lines = rows
+    .flatMap((row) => row.quick_check.split("\n"))
+    .map((line) => line.trim())
+    .filter((line) => line && !/^\*\*\* in database \w+ \*\*\*$/.test(line));
+  const more = lines.length > 2 ? ` and ${lines.length - 2} more problem(s)` : "";
+  return `quick_check: ${lines.slice(0, 2).join("; ")}${more}`;
 }
 
 /** SQLite's words when `error` says the file is damaged (corrupt, not a database); else undefined. */
