@@ -4,6 +4,10 @@
  * Contract:
  * - Compaction: the newest summary message replaces every message up to its `upToMessageId`; the model
  *   sees the summary first, then the messages after that point (the summary's own position is skipped).
+ * - Pruning: the newest prune marker (a compaction part with mode "prune") stubs the tool outputs of
+ *   every message up to its `upToMessageId`: the output is replaced by one line naming its size and
+ *   the file that holds it in full (`fullOutputPath`, else `<toolOutputDir>/<callId>.txt`, written when
+ *   the prune was made). Prune markers themselves are never sent.
  * - Attempts an automatic retry superseded (`supersededBy`) are left out (they are off the active
  *   branch anyway). Assistant steps that failed before finishing (status "error") are left out too:
  *   their content is incomplete. (Chats stored before retries superseded their attempts have each
@@ -19,32 +23,85 @@ import type { CompactionPart, Message, Part, ToolPart } from "../shared/parts.ts
 export interface HistoryOptions {
   vision: boolean;
   readAttachment(path: string): Promise<{ data: string; mime: string } | undefined>;
+  /** Where pruned outputs are saved (workspace-relative). Default ".sage/tool-output". */
+  toolOutputDir?: string;
+  /** Cut every tool output to this many characters (summary requests), pruned or not. */
+  clipOutputs?: number;
 }
 
-/** The messages the model should see, after applying the newest compaction. */
+/** Outputs shorter than this are never pruned: the stub would save next to nothing. */
+export const PRUNE_MIN_CHARS = 400;
+export const DEFAULT_TOOL_OUTPUT_DIR = ".sage/tool-output";
+
+export function compactionPart(message: Message | undefined): CompactionPart | undefined {
+  if (message?.info.kind !== "summary") return undefined;
+  return message.parts.find((p): p is CompactionPart => p.type === "compaction");
+}
+
+export function isPruneMarker(message: Message | undefined): boolean {
+  return compactionPart(message)?.mode === "prune";
+}
+
+/** A summary message (a compaction that replaces messages), not a prune marker. */
+export function isSummary(message: Message | undefined): boolean {
+  return message?.info.kind === "summary" && !isPruneMarker(message);
+}
+
+/** The messages the model should see, after applying the newest summary (prune markers left out). */
 export function modelVisibleMessages(messages: Message[]): Message[] {
   let summaryIndex = -1;
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]?.info.kind === "summary") {
+    if (isSummary(messages[i])) {
       summaryIndex = i;
       break;
     }
   }
-  if (summaryIndex < 0) return messages;
+  if (summaryIndex < 0) return messages.filter((m) => !isPruneMarker(m));
   const summary = messages[summaryIndex] as Message;
-  const part = summary.parts.find((p): p is CompactionPart => p.type === "compaction");
+  const part = compactionPart(summary);
   const cut = part ? messages.findIndex((m) => m.info.id === part.upToMessageId) : -1;
-  return [summary, ...messages.filter((_, i) => i > cut && i !== summaryIndex)];
+  return [summary, ...messages.filter((m, i) => i > cut && i !== summaryIndex && !isPruneMarker(m))];
+}
+
+/** Ids of the messages whose tool outputs the newest prune marker stubs. */
+export function prunedMessageIds(messages: Message[]): Set<string> {
+  const marker = messages.findLast(isPruneMarker);
+  const upTo = compactionPart(marker)?.upToMessageId;
+  const ids = new Set<string>();
+  if (!upTo) return ids;
+  const index = messages.findIndex((m) => m.info.id === upTo);
+  for (let i = 0; i <= index; i++) ids.add((messages[i] as Message).info.id);
+  return ids;
+}
+
+/** Where a tool part's full output is (or is written when it is pruned). */
+export function savedOutputPath(part: ToolPart, toolOutputDir = DEFAULT_TOOL_OUTPUT_DIR): string {
+  return part.output?.fullOutputPath ?? `${toolOutputDir}/${part.callId.replace(/[^\w.-]/g, "_")}.txt`;
+}
+
+/** Whether pruning would stub this part's output (long enough, and not stubbed already). */
+export function isPrunable(part: Part): part is ToolPart {
+  return (
+    part.type === "tool" &&
+    (part.status === "completed" || part.status === "error") &&
+    (part.output?.text.length ?? 0) >= PRUNE_MIN_CHARS
+  );
+}
+
+export function pruneStub(part: ToolPart, toolOutputDir?: string): string {
+  const size = part.output?.fullOutputPath ? "long" : `${part.output?.text.length ?? 0} characters`;
+  return `[Output pruned from the context to save space (${size}). The full output is saved in ${savedOutputPath(part, toolOutputDir)}; read it with read_file if you need it again.]`;
 }
 
 export async function toModelMessages(messages: Message[], options: HistoryOptions): Promise<ModelMessage[]> {
   const out: ModelMessage[] = [];
   const visible = modelVisibleMessages(messages);
+  const pruned = prunedMessageIds(messages);
   // Images from tool results are sent for the newest assistant step only; older ones become notes.
   const newestAssistant = visible.findLast((m) => m.info.role === "assistant")?.info.id;
   for (const message of visible) {
     if (message.info.kind === "summary") {
-      const summary = message.parts.find((p): p is CompactionPart => p.type === "compaction");
+      const summary = compactionPart(message);
       if (summary) {
         out.push({
           role: "user",
@@ -63,7 +120,12 @@ export async function toModelMessages(messages: Message[], options: HistoryOptio
       !message.parts.some((p) => p.type === "tool" && p.status === "completed")
     )
       continue;
-    out.push(...(await assistantMessages(message.parts, options, message.info.id === newestAssistant)));
+    out.push(
+      ...(await assistantMessages(message.parts, options, {
+        withImages: message.info.id === newestAssistant,
+        pruned: pruned.has(message.info.id),
+      })),
+    );
   }
   return out;
 }
@@ -95,7 +157,7 @@ async function userMessage(message: Message, options: HistoryOptions): Promise<U
 async function assistantMessages(
   parts: Part[],
   options: HistoryOptions,
-  withImages: boolean,
+  shape: { withImages: boolean; pruned: boolean },
 ): Promise<ModelMessage[]> {
   const content: Exclude<Extract<ModelMessage, { role: "assistant" }>["content"], string> = [];
   const results: ToolResultPart[] = [];
@@ -109,7 +171,7 @@ async function assistantMessages(
         toolName: part.tool,
         input: part.input ?? {},
       });
-      results.push(await toolResult(part, options, withImages));
+      results.push(await toolResult(part, options, shape));
     }
   }
   if (content.length === 0) return [];
@@ -119,10 +181,12 @@ async function assistantMessages(
 }
 
 async function toolResult(
-  part: ToolPart,
+  original: ToolPart,
   options: HistoryOptions,
-  withImages: boolean,
+  shape: { withImages: boolean; pruned: boolean },
 ): Promise<ToolResultPart> {
+  const part = shapedOutput(original, options, shape.pruned);
+  const withImages = shape.withImages;
   const base = { type: "tool-result" as const, toolCallId: part.callId, toolName: part.tool };
   if (part.status === "completed") {
     const text = part.output?.text ?? "";
@@ -151,4 +215,21 @@ async function toolResult(
     ...base,
     output: { type: "error-text", value: "This call did not finish: the turn was interrupted." },
   };
+}
+
+/** The part with its output stubbed (pruned) or clipped (summary requests); the stored part is untouched. */
+function shapedOutput(part: ToolPart, options: HistoryOptions, pruned: boolean): ToolPart {
+  const output = part.output;
+  if (!output) return part;
+  if (pruned && isPrunable(part))
+    return { ...part, output: { ...output, text: pruneStub(part, options.toolOutputDir) } };
+  const clip = options.clipOutputs;
+  if (clip !== undefined && output.text.length > clip) {
+    const omitted = output.text.length - clip;
+    return {
+      ...part,
+      output: { ...output, text: `${output.text.slice(0, clip)}\n[… ${omitted} more characters]` },
+    };
+  }
+  return part;
 }

@@ -1,33 +1,43 @@
 /**
  * The agent loop (the original's `SAgent.run_stream`): step until the model answers without tool calls.
  *
- * Each step: deliver queued guidance -> check the step limit (ask to continue) -> check the context
- * budget (compact when needed) -> stream the model (retrying 429/5xx/network with backoff, visibly) ->
- * run the requested tools concurrently, results kept in call order -> repeat. An answer without tool
- * calls ends the turn, unless guidance arrived while it streamed (then the model gets one more step).
- * A provider that still says the context is too long (our estimate was low) gets one compaction and
- * one more try per turn; the refused step stays in the transcript as an error part.
+ * Each step: deliver queued guidance -> check the step limit (ask to continue) -> fit the request into
+ * the context window (prune, then summarise; see context-window.ts) -> stream the model (retrying
+ * 429/5xx/network with backoff, visibly) -> run the requested tools concurrently, results kept in call
+ * order -> ask the user when the same call keeps failing (loop-detection.ts) -> repeat. An answer
+ * without tool calls ends the turn, unless guidance arrived while it streamed (then the model gets one
+ * more step). A provider that still says the context is too long (our estimate was low) gets one
+ * harder compaction and one more try per turn; the refused step stays in the transcript as an error
+ * part, and a second refusal ends the turn with an error that says what to do.
  *
  * Contract: never throws for provider or tool failures (they are recorded as data); honours the abort
- * signal at every await; a call that fails identically REPEAT_LIMIT times in a row is not run again.
+ * signal at every await.
  */
+import type { ModelMessage } from "ai";
 import type { Message, Usage } from "../shared/parts.ts";
-import { compactHistory } from "./compaction.ts";
-import { checkBudget, estimateMessageTokens, estimateTokens } from "./context-budget.ts";
-import { modelVisibleMessages, toModelMessages } from "./history.ts";
+import { Calibration, contextBudget, estimateFixed } from "./context-budget.ts";
+import { fitContext } from "./context-window.ts";
+import { RepeatedFailures } from "./loop-detection.ts";
 import { runModelStep, toolSet } from "./model-step.ts";
 import { buildSystemPrompt } from "./prompt.ts";
 import { backoffDelay, MAX_ATTEMPTS, sleep } from "./retry.ts";
 import { runToolCall } from "./tool-runner.ts";
 import type { ToolOutcome, TurnRequest, TurnResult } from "./types.ts";
 
-export const REPEAT_LIMIT = 3;
+export { REPEAT_LIMIT } from "./loop-detection.ts";
+
+/** The turn's reason when the provider refused the request again after a harder compaction. */
+export const CONTEXT_EXHAUSTED =
+  "The conversation is still longer than the model's context window after compacting. Pick a model with a larger context window, or continue in a new chat from a summary.";
+
+const CONTINUE = "Continue";
+const STOP = "Stop here";
 
 export async function runTurn(request: TurnRequest): Promise<TurnResult> {
   const { sink, interaction, signal } = request;
   const history: Message[] = [...request.history];
   const total: Usage = { inputTokens: 0, outputTokens: 0 };
-  const failures = new Map<string, number>();
+  const failures = new RepeatedFailures();
   const tools = await toolSet(request.tools);
   const system = buildSystemPrompt({
     agent: request.agent,
@@ -35,9 +45,9 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
     date: new Date(),
     extras: request.systemExtras,
   });
-  const fixedTokens =
-    estimateTokens(system) +
-    estimateTokens(JSON.stringify(request.tools.map((t) => [t.name, t.description, t.parameters])));
+  const fixed = estimateFixed(system, request.tools);
+  const budget = contextBudget(request.model.info.contextWindow, request.agent.maxOutputTokens);
+  const calibration = new Calibration(request.history);
   let stepsSinceCheck = 0;
   let compactedAfterRefusal = false;
 
@@ -46,44 +56,31 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
     for (const text of interaction.takeGuidance()) history.push(sink.addGuidance(text));
 
     if (stepsSinceCheck >= request.agent.stepLimit) {
-      const answer = await interaction.ask({
-        purpose: "continue",
-        questions: [
-          {
-            id: "continue",
-            prompt: `The agent has taken ${stepsSinceCheck} steps in this turn. Let it continue?`,
-            kind: "single",
-            options: ["Continue", "Stop here"],
-          },
-        ],
+      const go = await askToContinue(request, "continue", {
+        id: "continue",
+        prompt: `The agent has taken ${stepsSinceCheck} steps in this turn. Let it continue?`,
       });
       if (signal.aborted) return { status: "stopped", usage: total };
-      if (answer?.continue !== "Continue") return { status: "completed", reason: "step limit", usage: total };
+      if (!go) return { status: "completed", reason: "step limit", usage: total };
       stepsSinceCheck = 0;
     }
 
-    const budget = checkBudget({
-      contextWindow: request.model.info.contextWindow,
-      maxOutputTokens: request.agent.maxOutputTokens,
-      fixedTokens,
-      messages: modelVisibleMessages(history),
-    });
-    if (budget.overBudget) {
-      const summary = await compactHistory(request, history, budget.estimated);
-      if (signal.aborted) return { status: "stopped", usage: total };
-      if (summary) history.push(summary);
-    }
+    const fitted = await fitContext({ request, history, fixed, budget, calibration });
+    if (signal.aborted) return { status: "stopped", usage: total };
 
-    const step = await streamWithRetries(request, history, system, tools);
+    const step = await streamWithRetries(request, fitted.messages, system, tools, fitted.raw);
     addUsage(total, step.usage);
-    if (step.failureCode === "context_length" && !compactedAfterRefusal) {
-      compactedAfterRefusal = true;
-      const summary = await compactHistory(request, history, estimateHistory(history, fixedTokens));
-      if (signal.aborted) return { status: "stopped", usage: total };
-      if (summary) {
-        history.push(summary);
-        continue;
+    calibration.observe(fitted.raw, step.usage?.inputTokens);
+    if (step.failureCode === "context_length") {
+      if (!compactedAfterRefusal) {
+        compactedAfterRefusal = true;
+        calibration.refused(fitted.raw, budget.window);
+        const harder = await fitContext({ request, history, fixed, budget, calibration, hard: true });
+        if (signal.aborted) return { status: "stopped", usage: total };
+        if (harder.changed) continue;
       }
+      history.push(step.message);
+      return { status: "error", reason: CONTEXT_EXHAUSTED, usage: total };
     }
     history.push(step.message);
     if (step.outcome === "stopped") return { status: "stopped", usage: total };
@@ -101,22 +98,14 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
     // one runs); the results go back to the model in call order.
     const outcomes = await Promise.all(
       step.calls.map(async (call) => {
-        const key = `${call.tool}\u0000${JSON.stringify(call.input)}`;
-        let outcome: ToolOutcome;
-        if ((failures.get(key) ?? 0) >= REPEAT_LIMIT) {
-          const text = `This exact ${call.tool} call has already failed ${REPEAT_LIMIT} times in a row. It was not run again. Change the arguments or take a different approach.`;
-          outcome = { status: "error", error: text, modelText: text, durationMs: 0 };
-        } else {
-          outcome = await runToolCall({ ...call, messageId: step.message.info.id }, request);
-        }
+        const outcome = await runToolCall({ ...call, messageId: step.message.info.id }, request);
         sink.toolEnded(step.message.info.id, call.partId, outcome);
         return outcome;
       }),
     );
     step.calls.forEach((call, i) => {
       const outcome = outcomes[i] as ToolOutcome;
-      const key = `${call.tool}\u0000${JSON.stringify(call.input)}`;
-      failures.set(key, outcome.status === "error" ? (failures.get(key) ?? 0) + 1 : 0);
+      failures.record(call.tool, call.input, outcome.status === "error", outcome.error);
       const part = step.message.parts.find((p) => p.id === call.partId);
       if (part?.type === "tool") {
         part.status = outcome.status;
@@ -126,7 +115,39 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
     });
     if (signal.aborted) return { status: "stopped", usage: total };
     stepsSinceCheck += 1;
+
+    const loop = failures.detected();
+    if (loop) {
+      const { key, ...repeated } = loop;
+      const go = await askToContinue(
+        request,
+        "loop",
+        {
+          id: "continue",
+          prompt: `The same ${repeated.tool} call failed ${repeated.count} times in a row. Let the agent continue?`,
+        },
+        repeated,
+      );
+      if (signal.aborted) return { status: "stopped", usage: total };
+      if (!go) return { status: "completed", reason: "loop", usage: total };
+      failures.forgive(key);
+    }
   }
+}
+
+/** The step limit's or a loop's question; true when the user chose Continue. */
+async function askToContinue(
+  request: TurnRequest,
+  purpose: "continue" | "loop",
+  question: { id: string; prompt: string },
+  repeated?: Parameters<TurnRequest["interaction"]["ask"]>[0]["repeated"],
+): Promise<boolean> {
+  const answer = await request.interaction.ask({
+    purpose,
+    questions: [{ ...question, kind: "single", options: [CONTINUE, STOP] }],
+    ...(repeated ? { repeated } : {}),
+  });
+  return answer?.[question.id] === CONTINUE;
 }
 
 interface StepOutcome {
@@ -145,19 +166,20 @@ interface StepOutcome {
  */
 async function streamWithRetries(
   request: TurnRequest,
-  history: Message[],
+  messages: ModelMessage[],
   system: string,
   tools: Awaited<ReturnType<typeof toolSet>>,
+  estimated: number,
 ): Promise<StepOutcome> {
   const { sink, signal } = request;
-  const messages = await toModelMessages(history, {
-    vision: request.model.info.vision === true,
-    readAttachment: request.readAttachment,
-  });
+  // Sage's estimate of this request is stored beside the provider's count (calibration).
+  const withEstimate = (usage: Usage | undefined) =>
+    usage ? { ...usage, estimatedInputTokens: estimated } : undefined;
   let failed: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const messageId = sink.startStep(request.model.info.id, failed);
     const result = await runModelStep(request, messageId, system, messages, tools);
+    result.usage = withEstimate(result.usage);
     if (!result.failure) {
       sink.finishStep(messageId, "completed", result.usage);
       if (result.usage) sink.usage(result.usage);
@@ -186,10 +208,6 @@ async function streamWithRetries(
       return { outcome: "stopped", message: sink.message(messageId), calls: [], usage: undefined };
     }
   }
-}
-
-function estimateHistory(history: Message[], fixedTokens: number): number {
-  return modelVisibleMessages(history).reduce((sum, m) => sum + estimateMessageTokens(m), fixedTokens);
 }
 
 function addUsage(total: Usage, usage: Usage | undefined): void {

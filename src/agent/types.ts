@@ -11,8 +11,8 @@
  */
 import type { LanguageModel } from "ai";
 import type { AgentConfig } from "../shared/agent.ts";
-import type { ApprovalScope, Question, TurnNotice } from "../shared/events.ts";
-import type { Message, ToolOutput, ToolStatus, Usage } from "../shared/parts.ts";
+import type { ApprovalScope, Question, RepeatedCall, TurnNotice } from "../shared/events.ts";
+import type { CompactionPart, Message, ToolOutput, ToolStatus, Usage } from "../shared/parts.ts";
 import type { ModelInfo } from "../shared/provider.ts";
 import type { Answers, AnyTool, ApprovalDescription, ToolServices, Workspace } from "../tools/types.ts";
 import type { ProviderFailure } from "./provider-errors.ts";
@@ -56,20 +56,17 @@ export interface TurnSink {
   retrying(attempt: number, delayMs: number, reason: string): void;
   /** Guidance the user injected while the turn ran, now delivered: stored as a user message. */
   addGuidance(text: string): Message;
-  /** A compaction summary replacing messages up to `upToMessageId` for the model. */
-  addCompaction(
-    summary: string,
-    upToMessageId: string,
-    replacedCount: number,
-    tokensBefore: number,
-    tokensAfter: number,
-  ): Message;
+  /**
+   * A context marker: a summary replacing messages up to `upToMessageId` for the model, or a prune
+   * (`mode: "prune"`) stubbing the tool outputs up to it. Stored as a message of kind "summary".
+   */
+  addCompaction(compaction: Omit<CompactionPart, "id" | "type">): Message;
   usage(usage: Usage): void;
   /** The message as recorded so far (info and parts). */
   message(messageId: string): Message;
 }
 
-/** Asks the user things and waits (approvals, ask_user, step-limit). Resolves null when cancelled. */
+/** Asks the user things and waits (approvals, ask_user, step limit, loop). Resolves null when cancelled. */
 export interface TurnInteraction {
   approve(request: {
     messageId: string;
@@ -83,8 +80,10 @@ export interface TurnInteraction {
   ask(request: {
     messageId?: string;
     partId?: string;
-    purpose: "ask_user" | "continue";
+    purpose: "ask_user" | "continue" | "loop";
     questions: Question[];
+    /** With purpose "loop": the call that kept failing. */
+    repeated?: RepeatedCall;
   }): Promise<Answers | null>;
   /** Guidance queued by the user since the last call (delivered at the next step). */
   takeGuidance(): string[];

@@ -523,6 +523,7 @@ export class SessionRunner {
             partId: request.partId,
             purpose: request.purpose,
             questions: request.questions,
+            ...(request.repeated ? { repeated: request.repeated } : {}),
           });
           this.markWaiting(active);
         }),

@@ -17,6 +17,7 @@ import { newId } from "../core/ids.ts";
 import type { Attachment } from "../shared/client-messages.ts";
 import type { DraftEvent, ServerEvent } from "../shared/events.ts";
 import {
+  type CompactionPart,
   type FailedAttempt,
   type Message,
   type MessageInfo,
@@ -129,23 +130,9 @@ export class TurnRecorder implements TurnSink {
     return this.createMessage("user", "guidance", [{ id: newId("prt"), type: "text", text }]);
   }
 
-  addCompaction(
-    summary: string,
-    upToMessageId: string,
-    replacedCount: number,
-    tokensBefore: number,
-    tokensAfter: number,
-  ): Message {
+  addCompaction(compaction: Omit<CompactionPart, "id" | "type">): Message {
     const message = this.createMessage("assistant", "summary", [
-      {
-        id: newId("prt"),
-        type: "compaction",
-        summary,
-        upToMessageId,
-        replacedCount,
-        tokensBefore,
-        tokensAfter,
-      },
+      { id: newId("prt"), type: "compaction", ...compaction },
     ]);
     this.setStatus(message, "completed");
     return message;

@@ -105,14 +105,29 @@ export const PendingApproval = T.Object({
 });
 export type PendingApproval = Static<typeof PendingApproval>;
 
-/** Questions waiting for the user's answer: an `ask_user` form, or the step limit's go-ahead. */
+/** A tool call that failed the same way several times in a row (the loop question shows it). */
+export const RepeatedCall = T.Object({
+  tool: T.String(),
+  /** The newest call's arguments as JSON (the earlier ones were the same or trivially different). */
+  input: T.String(),
+  /** The newest failure's error text. */
+  error: T.String(),
+  count: T.Number(),
+});
+export type RepeatedCall = Static<typeof RepeatedCall>;
+
+/** Questions waiting for the user's answer: an `ask_user` form, the step limit's or a loop's go-ahead. */
 export const PendingQuestion = T.Object({
   questionId: T.String(),
   messageId: T.Optional(T.String()),
   partId: T.Optional(T.String()),
-  /** "continue": the step limit was reached and the turn waits for the user's go-ahead. */
-  purpose: T.Union([T.Literal("ask_user"), T.Literal("continue")]),
+  /**
+   * "continue": the step limit was reached; "loop": the same call kept failing (`repeated`). Either
+   * way the turn waits for the user's go-ahead (answer "Continue" or "Stop here").
+   */
+  purpose: T.Union([T.Literal("ask_user"), T.Literal("continue"), T.Literal("loop")]),
   questions: T.Array(Question),
+  repeated: T.Optional(RepeatedCall),
 });
 export type PendingQuestion = Static<typeof PendingQuestion>;
 

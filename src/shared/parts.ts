@@ -14,6 +14,11 @@ export const Usage = T.Object({
   reasoningTokens: T.Optional(T.Number()),
   /** Cost in US dollars, present only when the model's price is known. */
   costUsd: T.Optional(T.Number()),
+  /**
+   * Sage's own estimate of the same request, made before it was sent (not provider data). With
+   * `inputTokens` it calibrates later estimates: see src/agent/context-budget.ts.
+   */
+  estimatedInputTokens: T.Optional(T.Number()),
 });
 export type Usage = Static<typeof Usage>;
 
@@ -80,16 +85,27 @@ export const FilePart = T.Object({
   size: T.Number(),
 });
 
+/**
+ * A context-management marker (its message has kind "summary"). Two modes:
+ * - "summary" (the default when absent): the model sees `summary` instead of `upToMessageId` and every
+ *   message before it;
+ * - "prune": tool outputs of the messages up to `upToMessageId` are replaced in the request by a short
+ *   stub naming the saved full output (`replacedCount` outputs); nothing else changes.
+ * The transcript keeps everything either way. `tokensBefore`/`tokensAfter` are the request's estimate.
+ */
 export const CompactionPart = T.Object({
   id: T.String(),
   type: T.Literal("compaction"),
+  mode: T.Optional(T.Union([T.Literal("summary"), T.Literal("prune")])),
   summary: T.String(),
-  /** The last message the summary stands for: the model sees the summary instead of it and all before. */
+  /** The last message the summary (or prune) covers. Empty in a chat continued from another one. */
   upToMessageId: T.String(),
-  /** How many earlier messages the summary stands for (they stay stored and searchable). */
+  /** Summary: how many earlier messages it stands for (they stay stored). Prune: outputs stubbed. */
   replacedCount: T.Number(),
   tokensBefore: T.Number(),
   tokensAfter: T.Number(),
+  /** A chat started with "continue in a new chat": the session this summary was made from. */
+  fromSessionId: T.Optional(T.String()),
 });
 
 export const ErrorPart = T.Object({

@@ -294,18 +294,31 @@ describe("bad arguments", () => {
     session.socket.close();
   });
 
-  test("the same failing call is not run a fourth time", async () => {
+  test("the same failing call three times in a row pauses the turn and asks; Continue runs it again", async () => {
     const session = await openSession(app);
     const from = app.fake.requests.length;
     const again = { toolCalls: [{ name: "read_file", arguments: { path: "nope/again.txt" } }] };
     app.fake.enqueue(again, again, again, again, { text: "Giving up." });
-    expect((await runTurn(session, "Keep trying")).status).toBe("completed");
-    const results = modelRequests(app, from).map((r) => toolResults(r).at(-1)?.content ?? "");
-    expect(results[4]).toContain("already failed 3 times");
+    const started = await submit(session, "Keep trying");
+    const question = await session.socket.waitFor("question.asked", (e) => e.purpose === "loop");
+    expect(question.repeated).toMatchObject({
+      tool: "read_file",
+      input: '{"path":"nope/again.txt"}',
+      count: 3,
+    });
+    expect(modelRequests(app, from)).toHaveLength(3);
+    session.socket.send({
+      type: "answer",
+      sessionId: session.sessionId,
+      questionId: question.questionId,
+      answers: { continue: "Continue" },
+    });
+    expect((await ended(session, started.turnId)).status).toBe("completed");
+    expect(modelRequests(app, from)).toHaveLength(5);
     const audited = app.running.backend.context.db
       .query("SELECT COUNT(*) AS n FROM tool_runs WHERE session_id = ?")
       .get(session.sessionId) as { n: number };
-    expect(audited.n).toBe(3);
+    expect(audited.n).toBe(4);
     session.socket.close();
   });
 });
