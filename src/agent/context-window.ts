@@ -18,11 +18,12 @@
  */
 import type { ModelMessage } from "ai";
 import type { Message } from "../shared/parts.ts";
-import { cutByTokens, summarise, summaryAllowance } from "./compaction.ts";
+import { cutByTokens, summarise } from "./compaction.ts";
 import type { Calibration, ContextBudget } from "./context-budget.ts";
 import { estimateModelMessages } from "./context-budget.ts";
 import { modelVisibleMessages, prunedMessageIds, toModelMessages } from "./history.ts";
 import { planPrune, provisionalMarker, saveFullOutputs } from "./pruning.ts";
+import { summaryAllowance } from "./summary.ts";
 import type { TurnRequest } from "./types.ts";
 
 export interface FitInput {

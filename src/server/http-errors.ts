@@ -29,6 +29,8 @@ const NAMED: Record<string, Mapping> = {
   AttachmentRequestError: [400, "invalid"],
   AttachmentTooLargeError: [413, "too_large"],
   RangeNotSatisfiableError: [416, "range_not_satisfiable"],
+  // "Continue in a new chat": the summary request failed (src/sessions/continue-chat.ts).
+  SummaryFailedError: [502, "summary_failed"],
   // Paths in requests (src/workspace/request-path.ts).
   UnsafePathError: [400, "invalid_path"],
   PathOutsideRootError: [403, "outside_root"],

@@ -12,6 +12,7 @@ import type { LiveState, TodoItem } from "../shared/events.ts";
 import type { Message } from "../shared/parts.ts";
 import type { SessionModel, SessionSummary } from "../shared/session.ts";
 import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
+import { continueInNewChat } from "./continue-chat.ts";
 import { LiveSessions } from "./live-sessions.ts";
 import { type SessionCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
 import { type RunnerDeps, SessionRunner, type TurnKind } from "./session-runner.ts";
@@ -229,6 +230,13 @@ export class SessionManager implements SessionCommands {
     if (!message || message.sessionId !== sessionId || message.role !== "user")
       throw new NotFoundError("User message", userMessageId);
     this.queue(sessionId, clientTurnId, "", { kind: "regenerate", userMessageId });
+  }
+
+  /** "Continue in a new chat": a new session seeded with a summary of this one (continue-chat.ts). */
+  async continueInNewChat(sessionId: string): Promise<SessionSummary> {
+    const id = await continueInNewChat(this.deps, sessionId, this.closing.signal);
+    this.broadcast(id);
+    return this.get(id);
   }
 
   /** Show another version: the newest branch under `messageId` becomes the active one. */

@@ -95,7 +95,7 @@ describe("automatic compaction", () => {
     expect(part.mode).toBe("summary");
     expect(part.summary).toStartWith("SUMMARY: the user asked four numbered questions.");
     // The current request was kept verbatim, so it is not quoted into the summary.
-    expect(part.summary).not.toContain("Current request");
+    expect(part.summary).not.toContain("latest request");
     // The oldest messages are replaced; the newest ones that fit under the target are kept.
     expect(part.replacedCount).toBeGreaterThanOrEqual(6);
     expect(part.upToMessageId).toBe(messages[part.replacedCount - 1]?.info.id ?? "");
@@ -142,7 +142,7 @@ describe("automatic compaction", () => {
     expect(third).toContain("SUMMARY: mid-turn summary.");
     expect(third).not.toContain("question number 1");
     // The turn's own request was summarised away, so the summary quotes it.
-    expect(third).toContain("Current request (verbatim)");
+    expect(third).toContain("The user's latest request (verbatim)");
     expect(third).toContain("> read notes.txt and answer");
     // The turn's step and its result are still sent together after the cut.
     const roles = (requests[2]?.body?.messages ?? []).map((m) => m.role);

@@ -135,6 +135,13 @@ export function sessionRoutes(app: AppContext) {
         detail: { summary: "Answer a user message again (the old answer stays reachable)" },
       },
     )
+    .post("/:id/continue", ({ params }) => sessions.continueInNewChat(params.id), {
+      params: t.Object({ id }),
+      detail: {
+        summary:
+          "Continue in a new chat: a new session (same agent and model) that starts from a summary of this one and links back to it",
+      },
+    })
     .post(
       "/:id/switch-version",
       ({ params, body }) => {
