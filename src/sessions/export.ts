@@ -116,7 +116,12 @@ export function exportMarkdown(app: AppContext, sessionId: string): string {
           lines.push(`📎 ${part.name} (\`${part.path}\`)`, "");
           break;
         case "compaction":
-          lines.push(part.summary, "");
+          lines.push(
+            part.mode === "prune"
+              ? `_${part.replacedCount} older tool outputs were pruned from the model's context (kept here in full)._`
+              : part.summary,
+            "",
+          );
           break;
         case "error":
           lines.push(`> ⚠️ ${part.message}`, "");

@@ -1,10 +1,14 @@
 /** Chat actions that go to the server (HTTP), with errors shown as toasts. */
 
+import { createSignal } from "solid-js";
+import type { SessionSummary } from "../../../../src/shared/session.ts";
 import type { UndoReport } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
 import { api } from "../../lib/api.ts";
+import { navigate } from "../../lib/router.ts";
 import { newClientTurnId } from "../../state/connection.ts";
-import { notify, notifyError } from "../../state/toasts.ts";
+import { upsertSession } from "../../state/sessions.ts";
+import { dismiss, notify, notifyError } from "../../state/toasts.ts";
 import { markUndone } from "../../state/turn-changes.ts";
 
 async function attempt(run: () => Promise<unknown>): Promise<boolean> {
@@ -99,5 +103,32 @@ export async function copyText(text: string): Promise<void> {
     notify(t("common.copied"), { timeoutMs: 1500 });
   } catch {
     notifyError(t("common.error"));
+  }
+}
+
+const [continuing, setContinuing] = createSignal<string | undefined>();
+
+/** The chat being summarised for "continue in a new chat", if any (buttons wait while it runs). */
+export { continuing };
+
+/**
+ * "Continue in a new chat": the server writes a summary of this chat into a new one (it takes a model
+ * call), which then opens. Errors are toasts; the old chat is unchanged either way.
+ */
+export async function continueInNewChat(sessionId: string): Promise<boolean> {
+  if (continuing()) return false;
+  setContinuing(sessionId);
+  const toast = notify(t("chat.continuing"), { timeoutMs: 180_000 });
+  try {
+    const session = await api<SessionSummary>(`/api/sessions/${sessionId}/continue`, { method: "POST" });
+    upsertSession(session);
+    navigate(`/s/${session.id}`);
+    return true;
+  } catch (error) {
+    notifyError((error as Error).message);
+    return false;
+  } finally {
+    dismiss(toast);
+    setContinuing(undefined);
   }
 }

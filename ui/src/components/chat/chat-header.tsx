@@ -1,6 +1,6 @@
 /**
- * The chat's header: title (double-click to rename), agent, export, the background jobs view (when the
- * session has jobs) and the workspace panel toggle.
+ * The chat's header: title (double-click to rename), agent, "continue in a new chat", export, the
+ * background jobs view (when the session has jobs) and the workspace panel toggle.
  */
 import { createSignal, Show } from "solid-js";
 import { fileNameFrom } from "../../../../src/shared/file-name.ts";
@@ -12,6 +12,7 @@ import { upsertSession } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { DownloadIcon, PanelIcon, TerminalIcon } from "../icons.tsx";
 import { DrawerButton } from "../layout/drawer-button.tsx";
+import { continueInNewChat, continuing } from "./actions.ts";
 
 export function ChatHeader(props: {
   sessionId: string;
@@ -77,6 +78,16 @@ export function ChatHeader(props: {
       <span class="text-xs text-muted truncate shrink-[2] min-w-0 lt-sm:hidden">{props.agentLabel}</span>
       <div class="flex-1" />
       {/* Below 640 px: icon buttons (their names stay for screen readers; tooltips say which). */}
+      <button
+        type="button"
+        class="btn-ghost text-xs shrink-0 lt-sm:px-2"
+        onClick={() => void continueInNewChat(props.sessionId)}
+        disabled={continuing() !== undefined}
+        title={t("chat.continueInNewChatHint")}
+        data-testid="continue-new-chat"
+      >
+        <span aria-hidden="true">↪</span> <span class="lt-md:sr-only">{t("chat.continueInNewChat")}</span>
+      </button>
       <button
         type="button"
         class="btn-ghost text-xs shrink-0 lt-sm:px-2"

@@ -14,7 +14,7 @@ import { notify, notifyError } from "../../state/toasts.ts";
 import { transcript } from "../../state/transcripts.ts";
 import { PaperclipIcon, StopIcon } from "../icons.tsx";
 import { uploadAttachments } from "../workspace/upload.ts";
-import { editMessage } from "./actions.ts";
+import { continueInNewChat, editMessage } from "./actions.ts";
 import { ModelPicker } from "./model-picker.tsx";
 import { formatBytes } from "./parts/simple-parts.tsx";
 import { type SlashCommand, slashCommands } from "./slash-commands.ts";
@@ -88,6 +88,10 @@ export function Composer(props: ComposerProps) {
     if (value === "/clear") {
       setText("");
       props.onClear();
+      return;
+    }
+    if (value === "/continue") {
+      if (await continueInNewChat(props.sessionId)) setText("");
       return;
     }
     send({

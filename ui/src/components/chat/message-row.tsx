@@ -12,6 +12,7 @@ import { t } from "../../i18n/index.ts";
 import { turnChanges } from "../../state/turn-changes.ts";
 import { Markdown } from "../markdown/markdown.tsx";
 import { copyText, fileList, regenerate, siblingOf, switchVersion, undoTurnFiles } from "./actions.ts";
+import { ContextErrorActions } from "./context-error-actions.tsx";
 import { ReasoningPart } from "./parts/reasoning-part.tsx";
 import { CompactionNotice, ErrorNotice, FileChip, RetriedNotice } from "./parts/simple-parts.tsx";
 import { ToolCard } from "./parts/tool-card.tsx";
@@ -169,16 +170,24 @@ function AssistantParts(props: { info: MessageInfo; parts: Part[]; ctx: RowConte
             )}
           </Match>
           <Match when={part.type === "error" && part}>
-            {(p) => (
-              <ErrorNotice
-                part={p() as Extract<Part, { type: "error" }>}
-                onRetry={
-                  props.ctx.state.turnId === null && isLastMessage(props.ctx.state, props.info.id)
-                    ? retry
-                    : undefined
-                }
-              />
-            )}
+            {(p) => {
+              const error = p() as Extract<Part, { type: "error" }>;
+              const settled = () =>
+                props.ctx.state.turnId === null && isLastMessage(props.ctx.state, props.info.id);
+              // Too long even after compacting: a plain retry would fail the same way; offer what helps.
+              const tooLong = error.code === "context_length";
+              return (
+                <ErrorNotice part={error} onRetry={settled() && !tooLong ? retry : undefined}>
+                  <Show when={settled() && tooLong}>
+                    <ContextErrorActions
+                      sessionId={props.ctx.sessionId}
+                      modelId={props.info.model}
+                      userMessageId={findTurnUserMessage(props.ctx.state, props.info)}
+                    />
+                  </Show>
+                </ErrorNotice>
+              );
+            }}
           </Match>
           <Match when={part.type === "file" && part}>
             {(p) => <FileChip part={p() as Extract<Part, { type: "file" }>} agentId={props.ctx.agentId} />}

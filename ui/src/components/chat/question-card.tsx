@@ -1,10 +1,12 @@
 /**
- * Questions from the agent (ask_user) or the step limit ("continue?"), answered inline. Single choice is
- * a radio group, multiple a set of checkboxes, text a textarea. Survives reloads (it is an event).
+ * Questions from the agent (ask_user), the step limit ("continue?") or a detected loop (the same call
+ * failing again and again, shown with its arguments and error), answered inline. Single choice is a
+ * radio group, multiple a set of checkboxes, text a textarea. Survives reloads (it is an event).
  */
 
-import { For, Match, Switch } from "solid-js";
+import { For, Match, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
+import type { RepeatedCall } from "../../../../src/shared/events.ts";
 import type { PendingQuestion } from "../../../../src/shared/transcript.ts";
 import { t } from "../../i18n/index.ts";
 import { send } from "../../state/connection.ts";
@@ -42,9 +44,16 @@ export function QuestionCard(props: { question: PendingQuestion; sessionId: stri
         {(question) => (
           <fieldset class="border-0 p-0 m-0 flex flex-col gap-1.5">
             <legend class="font-medium mb-1">
-              {props.question.purpose === "continue" ? t("question.continueTitle") : question.prompt}
+              {props.question.purpose === "continue"
+                ? t("question.continueTitle")
+                : props.question.purpose === "loop"
+                  ? t("question.loopTitle")
+                  : question.prompt}
             </legend>
             {props.question.purpose === "continue" && <p class="m-0 text-muted">{question.prompt}</p>}
+            <Show when={props.question.purpose === "loop" && props.question.repeated}>
+              {(repeated) => <RepeatedCallView call={repeated()} />}
+            </Show>
             <Switch>
               <Match when={question.kind === "single"}>
                 <For each={question.options ?? []}>
@@ -96,5 +105,23 @@ export function QuestionCard(props: { question: PendingQuestion; sessionId: stri
         </button>
       </div>
     </form>
+  );
+}
+
+/** The call a loop question is about: what failed, how often, with which arguments and error. */
+function RepeatedCallView(props: { call: RepeatedCall }) {
+  return (
+    <div class="flex flex-col gap-1 mb-1" data-testid="repeated-call">
+      <p class="m-0 text-muted">
+        {t("question.loopBody", { tool: props.call.tool, count: props.call.count })}
+      </p>
+      <pre class="m-0 max-h-32 overflow-auto rounded bg-panel px-2 py-1 text-xs whitespace-pre-wrap break-all">
+        {props.call.tool} {props.call.input}
+      </pre>
+      <p class="m-0 text-xs text-muted">{t("question.loopError")}</p>
+      <pre class="m-0 max-h-24 overflow-auto rounded bg-panel px-2 py-1 text-xs text-danger whitespace-pre-wrap break-words">
+        {props.call.error}
+      </pre>
+    </div>
   );
 }

@@ -12,6 +12,7 @@ export interface SlashCommand {
 const BUILTINS: { name: string; key: MessageKey }[] = [
   { name: "compact", key: "slash.compact" },
   { name: "clear", key: "slash.clear" },
+  { name: "continue", key: "slash.continue" },
 ];
 
 // Fetched the first time the menu opens (not at start-up), then refreshed each time it opens again.

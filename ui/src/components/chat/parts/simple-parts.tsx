@@ -1,5 +1,5 @@
-/** Small parts: attached files, compaction summaries, errors, a retried step's earlier attempts. */
-import { createSignal, For, Show } from "solid-js";
+/** Small parts: attached files, context markers (summaries, prunes), errors, a retried step's attempts. */
+import { createSignal, For, type JSX, Show } from "solid-js";
 import type { CompactionPart, ErrorPart, FailedAttempt, FilePart } from "../../../../../src/shared/parts.ts";
 import { locale, t } from "../../../i18n/index.ts";
 import { linkHandler } from "../../../lib/router.ts";
@@ -34,24 +34,62 @@ export function FileChip(props: { part: FilePart; agentId?: string }) {
   );
 }
 
+const NUMBER = new Intl.NumberFormat();
+
+/**
+ * A context marker: a summary (the model sees it instead of the older messages), a prune (old tool
+ * outputs sent as short notes), or the summary a continued chat starts from (with a link back). One
+ * collapsed line with the request's size before and after; expands to the summary or an explanation.
+ */
 export function CompactionNotice(props: { part: CompactionPart }) {
   const [open, setOpen] = createSignal(false);
+  const prune = () => props.part.mode === "prune";
+  const from = () => props.part.fromSessionId;
+  const label = () =>
+    prune()
+      ? t("chat.pruned", { count: props.part.replacedCount })
+      : from()
+        ? t("chat.continuedFrom", { count: props.part.replacedCount })
+        : t("chat.summary", { count: props.part.replacedCount });
   return (
     <div
       class="my-2 rounded-md border border-dashed border-line bg-panel px-3 py-2 text-sm"
       data-testid="compaction-part"
+      data-mode={props.part.mode ?? "summary"}
     >
       <button
         type="button"
-        class="btn-ghost px-0 py-0 text-muted text-xs"
+        class="btn-ghost px-0 py-0 text-muted text-xs text-left"
         aria-expanded={open()}
         onClick={() => setOpen(!open())}
       >
-        <span aria-hidden="true">{open() ? "▾" : "▸"}</span>{" "}
-        {t("chat.summary", { count: props.part.replacedCount })}
+        <span aria-hidden="true">{open() ? "▾" : "▸"}</span> {label()}
+        <Show when={!from() && props.part.tokensBefore > 0}>
+          <span class="tabular-nums" data-testid="compaction-tokens">
+            {" · "}
+            {t("chat.contextTokens", {
+              before: NUMBER.format(props.part.tokensBefore),
+              after: NUMBER.format(props.part.tokensAfter),
+            })}
+          </span>
+        </Show>
       </button>
+      <Show when={from()}>
+        {(id) => (
+          <a
+            href={`/s/${id()}`}
+            onClick={linkHandler(`/s/${id()}`)}
+            class="ml-2 text-xs underline text-accent"
+            data-testid="continued-from"
+          >
+            {t("chat.openEarlierChat")}
+          </a>
+        )}
+      </Show>
       <Show when={open()}>
-        <Markdown text={props.part.summary} class="mt-2 text-sm" />
+        <Show when={!prune()} fallback={<p class="m-0 mt-2 text-xs text-muted">{t("chat.prunedExplain")}</p>}>
+          <Markdown text={props.part.summary} class="mt-2 text-sm" />
+        </Show>
       </Show>
     </div>
   );
@@ -60,7 +98,7 @@ export function CompactionNotice(props: { part: CompactionPart }) {
 /** Failures the user fixes in the provider's settings (key, access, model name). */
 const PROVIDER_SETTINGS_CODES = new Set(["auth", "forbidden", "model_not_found"]);
 
-export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void }) {
+export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void; children?: JSX.Element }) {
   return (
     <div
       role="alert"
@@ -89,6 +127,7 @@ export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void }) {
           {t("error.retry")}
         </button>
       </Show>
+      {props.children}
     </div>
   );
 }
