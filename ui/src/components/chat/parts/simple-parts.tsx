@@ -102,7 +102,7 @@ export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void; chil
   return (
     <div
       role="alert"
-      class="my-2 rounded-md border border-danger/40 bg-danger/8 px-3 py-2 text-sm text-danger flex items-start gap-3"
+      class="my-2 rounded-md border border-danger/40 bg-danger/8 px-3 py-2 text-sm text-danger flex flex-wrap items-start gap-x-3 gap-y-1"
       data-testid="error-part"
     >
       <span aria-hidden="true">⚠</span>
@@ -127,7 +127,10 @@ export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void; chil
           {t("error.retry")}
         </button>
       </Show>
-      {props.children}
+      <Show when={props.children}>
+        {/* Actions that need room (e.g. a model's name) go on their own line under the message. */}
+        <div class="basis-full pl-6">{props.children}</div>
+      </Show>
     </div>
   );
 }
