@@ -89,8 +89,8 @@ export function isPrunable(part: Part): part is ToolPart {
 }
 
 export function pruneStub(part: ToolPart, toolOutputDir?: string): string {
-  const size = part.output?.fullOutputPath ? "long" : `${part.output?.text.length ?? 0} characters`;
-  return `[Output pruned from the context to save space (${size}). The full output is saved in ${savedOutputPath(part, toolOutputDir)}; read it with read_file if you need it again.]`;
+  const size = part.output?.fullOutputPath ? "" : ` (${part.output?.text.length ?? 0} characters)`;
+  return `[Output pruned from the context to save space. The full output${size} is saved in ${savedOutputPath(part, toolOutputDir)}; read parts of it with read_file (offset, limit) or grep if you need it again.]`;
 }
 
 export async function toModelMessages(messages: Message[], options: HistoryOptions): Promise<ModelMessage[]> {
