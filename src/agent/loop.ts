@@ -26,9 +26,9 @@ import type { ToolOutcome, TurnRequest, TurnResult } from "./types.ts";
 
 export { REPEAT_LIMIT } from "./loop-detection.ts";
 
-/** The turn's reason when the provider refused the request again after a harder compaction. */
+/** The turn's reason when the provider refused the request and compacting harder could not help. */
 export const CONTEXT_EXHAUSTED =
-  "The conversation is still longer than the model's context window after compacting. Pick a model with a larger context window, or continue in a new chat from a summary.";
+  "The conversation is longer than the model's context window, and compacting could not make it fit. Pick a model with a larger context window, or continue in a new chat from a summary.";
 
 const CONTINUE = "Continue";
 const STOP = "Stop here";

@@ -23,6 +23,8 @@ export function ChatHeader(props: {
   workspaceOpen?: boolean;
   /** Opens the background jobs view; absent while the session has no jobs. */
   onOpenJobs?: () => void;
+  /** The chat has messages, so it can be continued in a new chat from a summary. */
+  canContinue?: boolean;
 }) {
   const [renaming, setRenaming] = createSignal(false);
   // Runs once per edit: Enter or blur saves; Escape closes the box first, so the blur that follows
@@ -78,16 +80,19 @@ export function ChatHeader(props: {
       <span class="text-xs text-muted truncate shrink-[2] min-w-0 lt-sm:hidden">{props.agentLabel}</span>
       <div class="flex-1" />
       {/* Below 640 px: icon buttons (their names stay for screen readers; tooltips say which). */}
-      <button
-        type="button"
-        class="btn-ghost text-xs shrink-0 lt-sm:px-2"
-        onClick={() => void continueInNewChat(props.sessionId)}
-        disabled={continuing() !== undefined}
-        title={t("chat.continueInNewChatHint")}
-        data-testid="continue-new-chat"
-      >
-        <span aria-hidden="true">↪</span> <span class="lt-md:sr-only">{t("chat.continueInNewChat")}</span>
-      </button>
+      <Show when={props.canContinue}>
+        <button
+          type="button"
+          class="btn-ghost text-xs shrink-0 lt-sm:px-2"
+          onClick={() => void continueInNewChat(props.sessionId)}
+          disabled={continuing() !== undefined}
+          title={t("chat.continueInNewChatHint")}
+          aria-label={t("chat.continueInNewChat")}
+          data-testid="continue-new-chat"
+        >
+          <span aria-hidden="true">↪</span> <span class="lt-md:hidden">{t("chat.continueInNewChat")}</span>
+        </button>
+      </Show>
       <button
         type="button"
         class="btn-ghost text-xs shrink-0 lt-sm:px-2"

@@ -159,6 +159,7 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
           onToggleWorkspace={toggleWorkspace}
           workspaceOpen={workspaceOpen()}
           onOpenJobs={sessionHasJobs(props.sessionId) ? () => openJobsView(props.sessionId) : undefined}
+          canContinue={open.state.order.length > 0}
         />
         <JobsDialog sessionId={props.sessionId} />
         <div class="sr-only" role="status" aria-live="polite" data-testid="turn-status">
