@@ -19,7 +19,7 @@ import type { Database } from "bun:sqlite";
 import { compactNow } from "../agent/compaction.ts";
 import { runTurn } from "../agent/loop.ts";
 import type { FailureCode } from "../agent/provider-errors.ts";
-import type { ApprovalDecision, TurnInteraction, TurnRequest, TurnResult } from "../agent/types.ts";
+import type { TurnInteraction, TurnRequest, TurnResult } from "../agent/types.ts";
 import {
   ConflictError,
   DiskFullError,
@@ -27,7 +27,6 @@ import {
   isDiskFull,
   isStorageFailure,
   NotFoundError,
-  ValidationError,
 } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { becomeInteractive } from "../core/jit-policy.ts";
@@ -43,6 +42,7 @@ import type { Answers } from "../tools/types.ts";
 import type { SessionRepository } from "./repository.ts";
 import { createToolGuard } from "./tool-guard.ts";
 import { TurnRecorder } from "./turn-recorder.ts";
+import { TurnRequests } from "./turn-requests.ts";
 import { pickedModel, setUpTurn, type TurnSetupDeps } from "./turn-setup.ts";
 
 /** What starts a turn: a new message, an edit of an earlier one, or a regeneration. */
@@ -77,9 +77,8 @@ interface ActiveTurn {
   turnId: string;
   controller: AbortController;
   guidance: string[];
-  /** Pending approvals: how to answer each, and the scopes ("session" / "always") it offered. */
-  approvals: Map<string, { resolve: (decision: ApprovalDecision) => void; scopes: string[] }>;
-  questions: Map<string, (answers: Answers | null) => void>;
+  /** Its pending approvals and questions. */
+  requests: TurnRequests;
   /** Saving failed because of the storage: the turn ends with this error. */
   storageError?: unknown;
 }
@@ -208,47 +207,20 @@ export class SessionRunner {
     this.emit({ type: "turn.dequeued", sessionId: this.sessionId, clientTurnId: queued.clientTurnId });
   }
 
-  /**
-   * Answer a pending approval. `scope` (for "session" / "always") must be the pattern of one of the
-   * scopes the request offered (a `ValidationError` otherwise, and the request stays pending); absent,
-   * the narrowest is remembered.
-   */
+  /** Answer a pending approval of the running turn (see TurnRequests.decide). */
   approve(
     approvalId: string,
     decision: "once" | "session" | "always" | "deny",
     reason?: string,
     scope?: string,
   ): void {
-    const pending = this.active?.approvals.get(approvalId);
-    if (!pending) throw new NotFoundError("Approval request", approvalId);
-    const remembers = decision === "session" || decision === "always";
-    if (remembers && scope !== undefined && !pending.scopes.includes(scope)) {
-      throw new ValidationError(
-        `This approval does not offer the scope "${scope.slice(0, 200)}"; choose one of those it lists.`,
-        "scope",
-      );
-    }
-    this.active?.approvals.delete(approvalId);
-    this.emit({ type: "approval.resolved", sessionId: this.sessionId, approvalId, decision });
-    pending.resolve(
-      decision === "deny"
-        ? { kind: "deny", via: "user", reason }
-        : { kind: "allow", via: decision, ...(remembers && scope !== undefined ? { scope } : {}) },
-    );
+    if (!this.active) throw new NotFoundError("Approval request", approvalId);
+    this.active.requests.decide(approvalId, decision, reason, scope);
   }
 
   answer(questionId: string, answers: Answers | null): void {
-    const resolve = this.active?.questions.get(questionId);
-    if (!resolve) throw new NotFoundError("Question", questionId);
-    this.active?.questions.delete(questionId);
-    this.emit({
-      type: "question.answered",
-      sessionId: this.sessionId,
-      questionId,
-      cancelled: answers === null,
-      answers: answers ?? undefined,
-    });
-    resolve(answers);
+    if (!this.active) throw new NotFoundError("Question", questionId);
+    this.active.requests.answer(questionId, answers);
   }
 
   private async drain(): Promise<void> {
@@ -291,13 +263,13 @@ export class SessionRunner {
     if (!session) return;
     becomeInteractive();
     const controller = new AbortController();
-    const active: ActiveTurn = {
-      turnId: queued.turnId,
-      controller,
-      guidance: [],
-      approvals: new Map(),
-      questions: new Map(),
-    };
+    const requests = new TurnRequests(
+      this.sessionId,
+      controller.signal,
+      (draft) => this.emit(draft),
+      () => this.markWaiting(active),
+    );
+    const active: ActiveTurn = { turnId: queued.turnId, controller, guidance: [], requests };
     this.active = active;
     const firstExchange = !session.titleSet && session.messageCount === 0;
     const recorder = new TurnRecorder(
@@ -405,7 +377,7 @@ export class SessionRunner {
       recorder.close();
       this.recorder = undefined;
       this.active = undefined;
-      for (const resolve of active.questions.values()) resolve(null);
+      active.requests.close();
     }
     this.saving(() => repo.updateTurn(queued.turnId, status, { usage, ended: true }));
     this.emit({
@@ -463,70 +435,9 @@ export class SessionRunner {
   }
 
   private interaction(active: ActiveTurn): TurnInteraction {
-    const signal = active.controller.signal;
     return {
-      approve: (request) =>
-        new Promise<ApprovalDecision>((resolve) => {
-          if (signal.aborted) return resolve({ kind: "deny", via: "user", reason: "stopped" });
-          const approvalId = newId("apr");
-          active.approvals.set(approvalId, {
-            resolve: (decision) => {
-              this.markWaiting(active);
-              resolve(decision);
-            },
-            scopes: request.scopes.map((scope) => scope.pattern),
-          });
-          signal.addEventListener("abort", () => {
-            if (!active.approvals.delete(approvalId)) return;
-            // Every window learns the request is gone; the tool runner records the call as stopped.
-            this.emit({
-              type: "approval.resolved",
-              sessionId: this.sessionId,
-              approvalId,
-              decision: "stopped",
-            });
-            resolve({ kind: "deny", via: "user", reason: "The turn was stopped." });
-          });
-          this.emit({
-            type: "approval.requested",
-            sessionId: this.sessionId,
-            approvalId,
-            messageId: request.messageId,
-            partId: request.partId,
-            tool: request.tool,
-            title: request.description.title,
-            detail: request.description.detail,
-            detailKind: request.description.detailKind,
-            scopes: request.scopes,
-            ...(request.description.locality ? { locality: request.description.locality } : {}),
-          });
-          this.markWaiting(active);
-        }),
-      ask: (request) =>
-        new Promise<Answers | null>((resolve) => {
-          if (signal.aborted) return resolve(null);
-          const questionId = newId("qst");
-          active.questions.set(questionId, (answers) => {
-            this.markWaiting(active);
-            resolve(answers);
-          });
-          signal.addEventListener("abort", () => {
-            if (!active.questions.delete(questionId)) return;
-            this.emit({ type: "question.answered", sessionId: this.sessionId, questionId, cancelled: true });
-            resolve(null);
-          });
-          this.emit({
-            type: "question.asked",
-            sessionId: this.sessionId,
-            questionId,
-            messageId: request.messageId,
-            partId: request.partId,
-            purpose: request.purpose,
-            questions: request.questions,
-            ...(request.repeated ? { repeated: request.repeated } : {}),
-          });
-          this.markWaiting(active);
-        }),
+      approve: (request) => active.requests.approve(request),
+      ask: (request) => active.requests.ask(request),
       takeGuidance: () => active.guidance.splice(0),
     };
   }
@@ -534,7 +445,7 @@ export class SessionRunner {
   /** "waiting" while the turn needs the user (an approval or a question), else "running". */
   private markWaiting(active: ActiveTurn): void {
     if (this.active !== active) return;
-    const waiting = active.approvals.size + active.questions.size > 0;
+    const waiting = active.requests.size > 0;
     const current = this.deps.repo.findSession(this.sessionId)?.status;
     const next = waiting ? "waiting" : "running";
     if (current !== next) this.setStatus(next);
