@@ -8,13 +8,14 @@
  * close) and checkpoints the WAL, so a clean exit leaves no -wal file.
  */
 
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { AgentRepository } from "../agents/repository.ts";
 import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
 import { KeychainStore } from "../providers/keychain-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
 import { SelectedSecretStore } from "../providers/select-secret-store.ts";
-import { sandboxStatus } from "../sandbox/bubblewrap.ts";
+import { sandboxStatus, secretStorePaths } from "../sandbox/bubblewrap.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
 import { AuditLog } from "../sessions/audit-log.ts";
 import { SessionManager } from "../sessions/manager.ts";
@@ -91,6 +92,8 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       manifestPath: join(paths.data, "skills-manifest.json"),
       compiled: options.compiled,
       logger: logger.child("skills"),
+      home: process.env.HOME || homedir(),
+      hiddenPaths: [paths.data, paths.config, paths.logs, ...secretStorePaths(process.env)],
     });
     // The built-in skills sync runs here, in order, without holding up the first request; readers of
     // skills await `skills.ready()`.

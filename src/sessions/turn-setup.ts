@@ -17,6 +17,7 @@ import { createWorkspace } from "../sandbox/workspace.ts";
 import type { Agent } from "../shared/agent.ts";
 import type { TodoItem } from "../shared/events.ts";
 import type { SessionModel } from "../shared/session.ts";
+import { ALL_SKILL_SOURCES_ON } from "../skills/live-sources.ts";
 import { renderLoadedSkill, renderSkillList } from "../skills/load-skill-tool.ts";
 import type { SkillService } from "../skills/service.ts";
 import { enabledTools } from "../tools/registry.ts";
@@ -149,7 +150,8 @@ export async function setUpTurn(
   const model = await resolveModel(deps, agent, options);
   const workspace = workspaceFor(deps.paths, agent);
   await deps.skills.ready();
-  const skills = deps.skills.catalogFor(agent.config.skills, workspace.root);
+  const live = await deps.skills.liveSkills(workspace.root, agent.config.skillSources ?? ALL_SKILL_SOURCES_ON);
+  const skills = deps.skills.catalogFor(agent.config.skills, workspace.root, live);
   const services: ToolServices = {
     todos: session.todos,
     ...baseServices(deps, agent, workspace, session.shellJobs, skills),

@@ -18,6 +18,12 @@ export const AgentConfig = T.Object({
   tools: T.Union([T.Literal("all"), T.Array(T.String())], { default: "all" }),
   /** Enabled skills by name; "all" enables every installed skill. */
   skills: T.Union([T.Literal("all"), T.Array(T.String())], { default: "all" }),
+  /**
+   * Skills read in place (src/skills/live-sources.ts): from the workspace's `.agents/skills`,
+   * `.claude/skills`, `.opencode/skills`, `skills`, and from `~/.agents/skills`, `~/.claude/skills`.
+   * Absent means both on.
+   */
+  skillSources: T.Optional(T.Object({ workspace: T.Boolean(), home: T.Boolean() })),
   mcpServers: T.Array(T.String(), { default: [] }),
   /** Absolute path of the workspace folder; empty means <data>/workspaces/<agent id>. */
   workspace: T.Optional(T.String()),

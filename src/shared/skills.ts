@@ -7,7 +7,7 @@
  */
 
 /** Where a skill came from. Built-ins keep this source even after the user edits their copy. */
-export type SkillSourceKind = "builtin" | "user" | "imported";
+export type SkillSourceKind = "builtin" | "user" | "imported" | "workspace" | "home";
 
 /** One problem found in a skill, with the file it concerns relative to the skill folder. */
 export interface SkillProblem {
@@ -142,3 +142,12 @@ export interface SkillDiffFile {
 export const SKILL_EDITABLE_MAX_BYTES = 1024 * 1024;
 /** Largest `.zip` the import accepts in one upload. */
 export const SKILL_ZIP_MAX_BYTES = 50 * 1024 * 1024;
+
+/** File endings of skill archives: plain zips, and the `.skill` zips Anthropic's skill-creator packages. */
+export const SKILL_ARCHIVE_EXTENSIONS = [".zip", ".skill"] as const;
+
+/** True when `name` ends like a skill archive (case-insensitive). */
+export function isSkillArchiveName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SKILL_ARCHIVE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}

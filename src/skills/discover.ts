@@ -25,6 +25,11 @@ export interface DiscoverOptions extends WalkLimits {
   /** Source of other skills; "user" by default. A folder holding the import marker is "imported". */
   defaultSource?: SkillSource;
   maxSkillFileBytes?: number;
+  /**
+   * Accept a frontmatter `name` that differs from the folder name, as the importer does (it installs under
+   * the frontmatter name). Diagnostics are still labelled with the folder name.
+   */
+  nameFromFrontmatter?: boolean;
 }
 
 export interface DiscoveryResult {
@@ -92,9 +97,13 @@ export async function loadSkillFolder(
     return diagnostic(`cannot read ${SKILL_FILE_NAME}: ${reason}`);
   }
 
-  const parsed = parseSkillMarkdown(text, { folderName, path: skillFile });
-  if (!parsed.ok) return { diagnostics: parsed.diagnostics };
-  const diagnostics = [...parsed.diagnostics];
+  const parsed = parseSkillMarkdown(text, {
+    folderName: options.nameFromFrontmatter ? undefined : folderName,
+    path: skillFile,
+  });
+  const labelled = parsed.diagnostics.map((diagnostic) => ({ ...diagnostic, skill: folderName }));
+  if (!parsed.ok) return { diagnostics: labelled };
+  const diagnostics = [...labelled];
 
   let files: string[] = [];
   let filesTruncated = false;

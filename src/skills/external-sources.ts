@@ -4,7 +4,7 @@
  * (with their problems) are both listed, so the user sees why something cannot be imported.
  */
 import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import type { ExternalSkillCandidate, ExternalSkillSource, SkillProblem } from "../shared/skills.ts";
 import { discoverSkills } from "./discover.ts";
 import { IGNORED_NAMES, pathExists } from "./files.ts";
@@ -30,22 +30,27 @@ export async function listExternalSkillSources(
 ): Promise<ExternalSkillSource[]> {
   const sources: ExternalSkillSource[] = [];
   for (const { label, dir } of await findExternalSkillDirs(home)) {
-    const { skills, diagnostics } = await discoverSkills(dir, { defaultSource: "imported" });
+    // The importer installs a skill under its frontmatter name, so a folder named otherwise is valid here too.
+    const { skills, diagnostics } = await discoverSkills(dir, {
+      defaultSource: "imported",
+      nameFromFrontmatter: true,
+    });
     const candidates: ExternalSkillCandidate[] = [];
     for (const skill of skills) {
+      const folder = basename(skill.dir);
       candidates.push({
-        folder: skill.name,
+        folder,
         path: skill.dir,
         name: skill.name,
         description: skill.description,
         valid: true,
         problems: diagnostics
-          .filter((diagnostic) => diagnostic.skill === skill.name)
+          .filter((diagnostic) => diagnostic.skill === folder)
           .map((diagnostic) => toProblem(diagnostic, skill.dir)),
         installed: await pathExists(join(userSkillsDir, skill.name)),
       });
     }
-    const valid = new Set(skills.map((skill) => skill.name));
+    const valid = new Set(skills.map((skill) => basename(skill.dir)));
     let folders: string[] = [];
     try {
       folders = (await readdir(dir)).sort();

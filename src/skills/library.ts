@@ -21,7 +21,7 @@ import type {
   SkillSourceKind,
   SkillWriteResponse,
 } from "../shared/skills.ts";
-import { SKILL_ZIP_MAX_BYTES } from "../shared/skills.ts";
+import { isSkillArchiveName, SKILL_ZIP_MAX_BYTES } from "../shared/skills.ts";
 import { type PathRoot, readRegularFile, resolveRequestPath } from "../workspace/request-path.ts";
 import { diffSkillWithBuiltin } from "./diff.ts";
 import { isSkillEnabled, withSkillEnabled } from "./enablement.ts";
@@ -239,8 +239,8 @@ export class SkillLibrary {
     if (target.stats?.isDirectory()) {
       return this.imported(() => importSkillFromFolder(target.absolute, options));
     }
-    if (!target.absolute.toLowerCase().endsWith(".zip")) {
-      throw new ValidationError(`${path} is neither a folder nor a .zip file.`, "path");
+    if (!isSkillArchiveName(target.absolute)) {
+      throw new ValidationError(`${path} is neither a folder nor a .zip or .skill file.`, "path");
     }
     const data = await readRegularFile(target.absolute, SKILL_ZIP_MAX_BYTES, path);
     return this.imported(() => importSkillFromZip(data, { ...options, label: basename(target.absolute) }));

@@ -11,13 +11,25 @@
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, ToolError } from "../tools/types.ts";
 import { skillCatalogFromServices } from "./catalog.ts";
-import { SKILL_NAME_MAX_LENGTH, SKILL_NAME_PATTERN, type Skill } from "./types.ts";
+import {
+  SKILL_DESCRIPTION_MAX_LENGTH,
+  SKILL_NAME_MAX_LENGTH,
+  SKILL_NAME_PATTERN,
+  type Skill,
+} from "./types.ts";
 
 /** At most this many files are listed in a loaded skill; the rest are counted. */
 export const LOADED_SKILL_MAX_FILES_LISTED = 200;
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
+}
+
+/** The description as listed in the prompt: one line, cut to the spec's 1,024 characters with an ellipsis. */
+export function promptDescription(description: string): string {
+  const line = oneLine(description);
+  if (line.length <= SKILL_DESCRIPTION_MAX_LENGTH) return line;
+  return `${line.slice(0, SKILL_DESCRIPTION_MAX_LENGTH - 1).trimEnd()}…`;
 }
 
 /**
@@ -34,7 +46,7 @@ export function renderSkillList(skills: readonly Skill[]): string {
     "",
   ];
   for (const skill of [...skills].sort((left, right) => left.name.localeCompare(right.name))) {
-    lines.push(`- ${skill.name}: ${oneLine(skill.description)}`);
+    lines.push(`- ${skill.name}: ${promptDescription(skill.description)}`);
   }
   return lines.join("\n");
 }

@@ -6,7 +6,8 @@
  *   is closed by another `---` line; the frontmatter is valid YAML and a mapping (duplicate keys are errors);
  * - `name`: required string, at most 64 characters, lowercase letters / digits / single inner hyphens,
  *   equal to the folder name (when one is expected);
- * - `description`: required non-empty string, at most 1024 characters;
+ * - `description`: required non-empty string; longer than 1024 characters is a warning (the skill is kept,
+ *   and the system prompt lists a shortened description: see `promptDescription` in load-skill-tool.ts);
  * - `license`: optional string; `allowed-tools`: optional list of strings or a string of names separated
  *   by spaces or commas; `metadata`: optional flat mapping of strings (numbers and booleans accepted);
  * - any other top-level field is a warning; an empty body is a warning.
@@ -160,11 +161,11 @@ function checkDescription(value: unknown, out: Collector, line?: number): string
   }
   if (description.length > SKILL_DESCRIPTION_MAX_LENGTH) {
     out.add(
-      "error",
-      `'description' is ${description.length} characters long; the limit is ${SKILL_DESCRIPTION_MAX_LENGTH}`,
+      "warning",
+      `'description' is ${description.length} characters long; the limit is ${SKILL_DESCRIPTION_MAX_LENGTH}, ` +
+        "so the system prompt lists it shortened. Edit it to fit if the end matters.",
       { field: "description", line },
     );
-    return undefined;
   }
   return description;
 }

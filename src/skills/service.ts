@@ -6,12 +6,13 @@
  * when any file of the source changed), so confined file tools and the sandboxed shell can read and run it.
  */
 import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative as relativePath } from "node:path";
 import type { Logger } from "../core/logger.ts";
 import { builtinSkillSourceFromDir, builtinSkillSourceFromEmbedded } from "./builtin.ts";
 import { createSkillCatalog } from "./catalog.ts";
 import { discoverSkills } from "./discover.ts";
 import { pathExists, walkFiles } from "./files.ts";
+import { discoverLiveSkills, inPrecedenceOrder, type LiveSkills, type SkillSourceSwitches } from "./live-sources.ts";
 import {
   BUILTIN_STAGING_FOLDER,
   builtinSkillNames,
@@ -29,6 +30,10 @@ export interface SkillServiceOptions {
   manifestPath: string;
   compiled: boolean;
   logger: Logger;
+  /** The user's home, where `~/.agents/skills` and `~/.claude/skills` are read from. */
+  home?: string;
+  /** Folders no skill may be read from (Sage's own folders, credential stores). */
+  hiddenPaths?: readonly string[];
 }
 
 export class SkillService {
@@ -140,9 +145,26 @@ export class SkillService {
     return this.diagnostics;
   }
 
-  /** The skills an agent has enabled, able to copy themselves into `workspaceRoot`. */
-  catalogFor(enabled: "all" | readonly string[], workspaceRoot: string): SkillCatalog {
-    const catalog = createSkillCatalog(this.skills, enabled);
+  /**
+   * Read the workspace's and the home's skills now (they are never cached: an edit shows at the next read).
+   * Without a configured home, only the workspace is read.
+   */
+  async liveSkills(workspaceRoot: string, switches: SkillSourceSwitches): Promise<LiveSkills> {
+    return discoverLiveSkills({
+      workspaceRoot,
+      home: this.options.home ?? "",
+      switches: { workspace: switches.workspace, home: switches.home && Boolean(this.options.home) },
+      hiddenPaths: this.options.hiddenPaths ?? [],
+    });
+  }
+
+  /**
+   * The skills an agent has enabled, able to copy themselves into `workspaceRoot`. `enabled` filters the
+   * library; `live` skills (already filtered by the agent's source switches) join in precedence order.
+   */
+  catalogFor(enabled: "all" | readonly string[], workspaceRoot: string, live?: LiveSkills): SkillCatalog {
+    const library = createSkillCatalog(this.skills, enabled).list();
+    const catalog = createSkillCatalog(live ? inPrecedenceOrder(live, library) : library);
     return {
       ...catalog,
       materialize: (skill) => materializeSkill(skill, workspaceRoot),
@@ -173,6 +195,8 @@ async function builtinSource(compiled: boolean): Promise<BuiltinSkillSource> {
  * skill's folder is picked up. Returns the workspace-relative path.
  */
 async function materializeSkill(skill: Skill, workspaceRoot: string): Promise<string> {
+  // A workspace skill is already where the agent's tools can reach it (live-sources.ts checked that).
+  if (skill.source === "workspace") return relativePath(workspaceRoot, skill.dir).split("\\").join("/");
   const relative = `${WORKSPACE_SKILLS_FOLDER}/${skill.name}`;
   const target = join(workspaceRoot, WORKSPACE_SKILLS_FOLDER, skill.name);
   const [source, copy] = await Promise.all([treeSignature(skill.dir), treeSignature(target)]);

@@ -9,8 +9,11 @@
  * returns one skill's body and files.
  */
 
-/** Where a skill came from. Built-ins keep this source even after the user edits their copy. */
-export type SkillSource = "builtin" | "user" | "imported";
+/**
+ * Where a skill came from. Built-ins keep this source even after the user edits their copy. "workspace"
+ * and "home" skills are read in place from the agent's workspace or the user's home (see live-sources.ts).
+ */
+export type SkillSource = "builtin" | "user" | "imported" | "workspace" | "home";
 
 /** The file every skill folder must contain. */
 export const SKILL_FILE_NAME = "SKILL.md";
@@ -52,6 +55,8 @@ export interface Skill extends SkillFrontmatter {
   files: string[];
   /** True when `files` was cut short (too many files or too deep); the agent can still list_dir. */
   filesTruncated: boolean;
+  /** For workspace and home skills: the folder they were found in, as shown (`.claude/skills`, `~/...`). */
+  location?: string;
 }
 
 export type SkillDiagnosticSeverity = "error" | "warning";

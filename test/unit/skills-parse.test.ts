@@ -196,11 +196,6 @@ const invalidCases: InvalidCase[] = [
     line: 3,
   },
   {
-    title: "description too long",
-    text: skillText(`name: x\ndescription: ${"d".repeat(1025)}`),
-    message: "1025 characters long; the limit is 1024",
-  },
-  {
     title: "license not a string",
     text: skillText("name: x\ndescription: d\nlicense: [MIT]"),
     message: "'license'",

@@ -24,6 +24,7 @@ import {
   setDirty,
 } from "../components/skills/skills-store.ts";
 import { t } from "../i18n/index.ts";
+import { isSkillArchiveName } from "../../../src/shared/skills.ts";
 import { navigate } from "../lib/router.ts";
 import { notify, notifyError } from "../state/toasts.ts";
 
@@ -34,7 +35,7 @@ function skillPath(name: string): string {
 /** Import dropped .zip files, reporting through toasts (a name clash offers "Replace"). */
 async function importDropped(files: File[]): Promise<void> {
   for (const file of files) {
-    if (!file.name.toLowerCase().endsWith(".zip")) {
+    if (!isSkillArchiveName(file.name)) {
       notifyError(t("skills.import.notZip", { name: file.name }));
       continue;
     }

@@ -139,7 +139,7 @@ export function ImportDialog(props: {
                 <input
                   ref={fileInput}
                   type="file"
-                  accept=".zip,application/zip"
+                  accept=".zip,.skill,application/zip"
                   multiple
                   class="sr-only"
                   tabIndex={-1}
