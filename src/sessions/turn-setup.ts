@@ -17,11 +17,11 @@ import { createWorkspace } from "../sandbox/workspace.ts";
 import type { Agent } from "../shared/agent.ts";
 import type { TodoItem } from "../shared/events.ts";
 import type { SessionModel } from "../shared/session.ts";
-import { ALL_SKILL_SOURCES_ON } from "../skills/live-sources.ts";
 import { renderLoadedSkill, renderSkillList } from "../skills/load-skill-tool.ts";
 import type { SkillService } from "../skills/service.ts";
 import { enabledTools } from "../tools/registry.ts";
 import type { AnyTool, ToolServices, Workspace } from "../tools/types.ts";
+import { readProjectContext } from "./project-context.ts";
 
 export class NoModelConfiguredError extends Error {
   override readonly name = "NoModelConfiguredError";
@@ -150,13 +150,13 @@ export async function setUpTurn(
   const model = await resolveModel(deps, agent, options);
   const workspace = workspaceFor(deps.paths, agent);
   await deps.skills.ready();
-  const live = await deps.skills.liveSkills(workspace.root, agent.config.skillSources ?? ALL_SKILL_SOURCES_ON);
-  const skills = deps.skills.catalogFor(agent.config.skills, workspace.root, live);
+  const project = await readProjectContext(deps, agent, workspace.root);
+  const skills = deps.skills.catalogFor(agent.config.skills, workspace.root, project.live);
   const services: ToolServices = {
     todos: session.todos,
     ...baseServices(deps, agent, workspace, session.shellJobs, skills),
   };
-  const systemExtras = [renderSkillList(skills.list())];
+  const systemExtras = [project.instructions.prompt, renderSkillList(skills.list())];
   for (const name of options.pinnedSkills) {
     const skill = skills.get(name);
     if (!skill) continue;

@@ -12,7 +12,12 @@ import { builtinSkillSourceFromDir, builtinSkillSourceFromEmbedded } from "./bui
 import { createSkillCatalog } from "./catalog.ts";
 import { discoverSkills } from "./discover.ts";
 import { pathExists, walkFiles } from "./files.ts";
-import { discoverLiveSkills, inPrecedenceOrder, type LiveSkills, type SkillSourceSwitches } from "./live-sources.ts";
+import {
+  discoverLiveSkills,
+  inPrecedenceOrder,
+  type LiveSkills,
+  type SkillSourceSwitches,
+} from "./live-sources.ts";
 import {
   BUILTIN_STAGING_FOLDER,
   builtinSkillNames,

@@ -9,6 +9,8 @@ import { Elysia, t } from "elysia";
 import { importAgentFile, previewAgentImport, serializeAgentFile } from "../../agents/agent-file.ts";
 import type { PermissionContext } from "../../agents/permission-review.ts";
 import type { AppContext } from "../../core/context.ts";
+import { describeProjectContext } from "../../sessions/project-context.ts";
+import { workspaceFor } from "../../sessions/turn-setup.ts";
 import type { AgentConfig } from "../../shared/agent.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
@@ -60,6 +62,20 @@ export function agentRoutes(app: AppContext) {
       },
     )
     .get("/:id", ({ params }) => agents.get(params.id), { params: t.Object({ id }) })
+    .get(
+      "/:id/project-context",
+      ({ params }) => {
+        const agent = agents.get(params.id);
+        return describeProjectContext(app, agent, workspaceFor(app.paths, agent).root);
+      },
+      {
+        params: t.Object({ id }),
+        detail: {
+          summary:
+            "The instruction files (AGENTS.md / CLAUDE.md) entering this agent's system prompt, and the skills read in place from its workspace and the user's home",
+        },
+      },
+    )
     .put("/:id", ({ params, body }) => agents.update(params.id, body as AgentConfig), {
       params: t.Object({ id }),
       body: configBody,

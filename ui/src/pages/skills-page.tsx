@@ -5,6 +5,7 @@
  * file (another file or skill, an in-app link, closing the window) asks first.
  */
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import { isSkillArchiveName } from "../../../src/shared/skills.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { DrawerButton } from "../components/layout/drawer-button.tsx";
 import { CreateSkillDialog } from "../components/skills/create-skill-dialog.tsx";
@@ -24,7 +25,6 @@ import {
   setDirty,
 } from "../components/skills/skills-store.ts";
 import { t } from "../i18n/index.ts";
-import { isSkillArchiveName } from "../../../src/shared/skills.ts";
 import { navigate } from "../lib/router.ts";
 import { notify, notifyError } from "../state/toasts.ts";
 

@@ -22,7 +22,8 @@ export const skills = defineMessages({
     "skills.source.home": "Home folder",
     "skills.group.workspace": "In this agent's workspace",
     "skills.group.home": "In your home folder",
-    "skills.live.hint": "Read in place from {folder}; edit them there. A workspace skill overrides a same-named skill elsewhere; Sage's own skills override home-folder ones.",
+    "skills.live.hint":
+      "Read in place from {folder}; edit them there. A workspace skill overrides a same-named skill elsewhere; Sage's own skills override home-folder ones.",
     "skills.live.shadowed": "overridden by the {source} skill of the same name",
     "skills.row.invalid": "Broken",
     "skills.row.update": "New version",
@@ -142,7 +143,8 @@ export const skills = defineMessages({
     "skills.source.home": "主目录",
     "skills.group.workspace": "在此智能体的工作区中",
     "skills.group.home": "在你的主目录中",
-    "skills.live.hint": "直接从 {folder} 读取；请在那里编辑。工作区技能优先于其他同名技能；Sage 自己的技能优先于主目录中的技能。",
+    "skills.live.hint":
+      "直接从 {folder} 读取；请在那里编辑。工作区技能优先于其他同名技能；Sage 自己的技能优先于主目录中的技能。",
     "skills.live.shadowed": "被同名的{source}技能覆盖",
     "skills.row.invalid": "有错误",
     "skills.row.update": "有新版本",
