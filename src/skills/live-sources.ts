@@ -92,9 +92,7 @@ export function liveSkillFolders(workspaceRoot: string, home: string): LiveSkill
 export async function discoverLiveSkills(options: LiveSkillOptions): Promise<LiveSkills> {
   const result: LiveSkills = { workspace: [], home: [], diagnostics: [] };
   const workspaceReal = await real(options.workspaceRoot);
-  const hidden = (
-    await Promise.all(options.hiddenPaths.map(async (path) => (await real(path)) ?? path))
-  ).filter((path) => !(workspaceReal && isInside(workspaceReal, path)));
+  const hidden = await Promise.all(options.hiddenPaths.map(async (path) => (await real(path)) ?? path));
   const seen = new Set<string>();
   for (const folder of liveSkillFolders(options.workspaceRoot, options.home)) {
     if (!options.switches[folder.origin]) continue;
@@ -106,7 +104,9 @@ export async function discoverLiveSkills(options: LiveSkillOptions): Promise<Liv
         where === undefined ||
         (folder.origin === "workspace"
           ? !workspaceReal || !isInside(where, workspaceReal)
-          : hidden.some((path) => isInside(where, path)));
+          : // The workspace may lie in Sage's data folder (the default): what is inside it stays readable.
+            hidden.some((path) => isInside(where, path)) &&
+            !(workspaceReal && isInside(where, workspaceReal)));
       if (refused) {
         result.diagnostics.push({
           severity: "error",

@@ -111,6 +111,11 @@ export class SkillService {
     this.deleted = deleted;
   }
 
+  /** The user's home as configured (where other tools' skill folders are), if any. */
+  get home(): string | undefined {
+    return this.options.home;
+  }
+
   /** The folder holding the user's skills (built-in copies, own and imported skills). */
   get userSkillsDir(): string {
     return this.options.userSkillsDir;

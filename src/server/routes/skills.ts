@@ -90,7 +90,7 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
       { folder: app.paths.logs, what: "Sage's log folder" },
     ],
   });
-  const userHome = options.userHome ?? homedir();
+  const userHome = options.userHome ?? app.skills.home ?? homedir();
   return (
     new Elysia({ name: "skills", prefix: "/api/skills", detail: { tags: ["skills"] } })
       // The built-in sync runs after start-up; every skills request waits for it to finish first.
