@@ -396,7 +396,7 @@ describe("import and export", () => {
   });
 
   test("lists skills in other tools' folders and imports a selected one", async () => {
-    const claude = join(homedir(), ".claude", "skills");
+    const claude = join(process.env.HOME || homedir(), ".claude", "skills");
     await put(join(claude, "claude-helper", "SKILL.md"), skillMd("claude-helper"));
     await put(join(claude, "half-done", "SKILL.md"), "no frontmatter here\n");
     const { body } = await app.api<{ sources: ExternalSkillSource[] }>("/api/skills/import/sources");
@@ -412,7 +412,7 @@ describe("import and export", () => {
     expect((await app.api("/api/skills/import/path", { json: { path } })).status).toBe(200);
     const after = await app.api<{ sources: ExternalSkillSource[] }>("/api/skills/import/sources");
     expect(after.body.sources.find((candidate) => candidate.dir === claude)?.skills[0]?.installed).toBe(true);
-    await rm(join(homedir(), ".claude"), { recursive: true, force: true });
+    await rm(join(process.env.HOME || homedir(), ".claude"), { recursive: true, force: true });
   });
 });
 
