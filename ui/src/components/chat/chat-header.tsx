@@ -13,6 +13,7 @@ import { notifyError } from "../../state/toasts.ts";
 import { DownloadIcon, PanelIcon, TerminalIcon } from "../icons.tsx";
 import { DrawerButton } from "../layout/drawer-button.tsx";
 import { continueInNewChat, continuing } from "./actions.ts";
+import { InstructionsIndicator } from "./instructions-indicator.tsx";
 
 export function ChatHeader(props: {
   sessionId: string;
@@ -78,6 +79,7 @@ export function ChatHeader(props: {
       </Show>
       {/* The agent's name yields first when the header is narrow: the title matters more. */}
       <span class="text-xs text-muted truncate shrink-[2] min-w-0 lt-sm:hidden">{props.agentLabel}</span>
+      <InstructionsIndicator agentId={props.agentId} sessionId={props.sessionId} />
       <div class="flex-1" />
       {/* Below 640 px: icon buttons (their names stay for screen readers; tooltips say which). */}
       <Show when={props.canContinue}>

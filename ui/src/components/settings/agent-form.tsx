@@ -210,6 +210,24 @@ export function AgentForm(props: {
         value={config.skills}
         onChange={(value) => setConfig("skills", value)}
       />
+      <Toggle
+        id="agent-skills-workspace"
+        label={t("settings.agent.skillsWorkspace")}
+        hint={t("settings.agent.skillsWorkspaceHint")}
+        checked={config.skillSources?.workspace ?? true}
+        onChange={(checked) =>
+          setConfig("skillSources", { workspace: checked, home: config.skillSources?.home ?? true })
+        }
+      />
+      <Toggle
+        id="agent-skills-home"
+        label={t("settings.agent.skillsHome")}
+        hint={t("settings.agent.skillsHomeHint")}
+        checked={config.skillSources?.home ?? true}
+        onChange={(checked) =>
+          setConfig("skillSources", { workspace: config.skillSources?.workspace ?? true, home: checked })
+        }
+      />
       <p class="m-0 text-xs text-muted">{t("settings.agent.mcpLater")}</p>
 
       <Field

@@ -1,5 +1,6 @@
 /**
- * The skill list: search, then groups by source (built-in / mine / imported). Each row shows the name,
+ * The skill list: search, then groups by source (built-in / mine / imported, then the skills read in place
+ * from the current agent's workspace and the home folder, see live-skill-groups.tsx). Each row shows the name,
  * the description (or, for a malformed skill, its first error inline), and which agents enable it.
  * Arrow keys move between rows; Enter opens one.
  */
@@ -7,6 +8,7 @@ import { createMemo, createSignal, For, Show } from "solid-js";
 import type { SkillEntry, SkillSourceKind } from "../../../../src/shared/skills.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { agents } from "../../state/agents.ts";
+import { LiveSkillGroups } from "./live-skill-groups.tsx";
 import { listing } from "./skills-store.ts";
 
 const GROUPS: { source: SkillSourceKind; label: MessageKey }[] = [
@@ -150,6 +152,7 @@ export function SkillList(props: { selected?: string; onOpen(name: string): void
             );
           }}
         </For>
+        <LiveSkillGroups query={query()} reloadKey={listing.data} />
       </div>
     </div>
   );

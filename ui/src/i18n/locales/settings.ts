@@ -193,6 +193,12 @@ export const settings = defineMessages({
     "settings.agent.reasoning.medium": "Medium",
     "settings.agent.reasoning.high": "High",
     "settings.agent.network": "Shell commands may use the network",
+    "settings.agent.skillsWorkspace": "Use skills found in the workspace",
+    "settings.agent.skillsWorkspaceHint":
+      "Read in place from .agents/skills, .claude/skills, .opencode/skills and skills/; they override same-named skills.",
+    "settings.agent.skillsHome": "Use skills found in your home folder",
+    "settings.agent.skillsHomeHint":
+      "Read in place from ~/.agents/skills and ~/.claude/skills; Sage's own skills override them.",
     "settings.agent.networkHint": "Applies when commands run in the sandbox.",
 
     "settings.picker.all": "All (new ones included)",
@@ -455,6 +461,12 @@ export const settings = defineMessages({
     "settings.agent.reasoning.medium": "中",
     "settings.agent.reasoning.high": "高",
     "settings.agent.network": "允许 Shell 命令访问网络",
+    "settings.agent.skillsWorkspace": "使用工作区中的技能",
+    "settings.agent.skillsWorkspaceHint":
+      "直接读取 .agents/skills、.claude/skills、.opencode/skills 和 skills/；它们优先于同名技能。",
+    "settings.agent.skillsHome": "使用主目录中的技能",
+    "settings.agent.skillsHomeHint":
+      "直接读取 ~/.agents/skills 和 ~/.claude/skills；Sage 自己的技能优先于它们。",
     "settings.agent.networkHint": "在沙箱中运行命令时生效。",
 
     "settings.picker.all": "全部（包括以后新增的）",

@@ -20,6 +20,7 @@ export const skills = defineMessages({
     "skills.source.imported": "Imported",
     "skills.source.workspace": "Workspace",
     "skills.source.home": "Home folder",
+    "skills.source.library": "Sage library",
     "skills.group.workspace": "In this agent's workspace",
     "skills.group.home": "In your home folder",
     "skills.live.hint":
@@ -141,6 +142,7 @@ export const skills = defineMessages({
     "skills.source.imported": "导入的",
     "skills.source.workspace": "工作区",
     "skills.source.home": "主目录",
+    "skills.source.library": "Sage 技能库",
     "skills.group.workspace": "在此智能体的工作区中",
     "skills.group.home": "在你的主目录中",
     "skills.live.hint":

@@ -1,0 +1,49 @@
+/**
+ * The chat header's note of which instruction files (AGENTS.md / CLAUDE.md, global and the workspace's)
+ * enter the agent's system prompt; a file cut at the size limit is marked. Hidden when there are none.
+ */
+import { createResource, For, Show } from "solid-js";
+import { t } from "../../i18n/index.ts";
+import { fetchProjectContext } from "../../lib/project-context.ts";
+
+export function InstructionsIndicator(props: { agentId?: string; sessionId: string }) {
+  const [context] = createResource(
+    () => (props.agentId ? { agentId: props.agentId, sessionId: props.sessionId } : undefined),
+    ({ agentId }) => fetchProjectContext(agentId).catch(() => undefined),
+  );
+  const files = () => context()?.instructions ?? [];
+  const title = () =>
+    files()
+      .map((file) =>
+        t(file.truncated ? "chat.instructions.fileCut" : "chat.instructions.file", {
+          path: file.path,
+          kib: String(Math.ceil(file.bytes / 1024)),
+        }),
+      )
+      .join("\n");
+  return (
+    <Show when={files().length > 0}>
+      <span
+        class="text-xs text-muted shrink min-w-0 truncate border border-line rounded px-1.5 py-0.5 lt-sm:hidden"
+        title={`${t("chat.instructions.title")}\n${title()}`}
+        data-testid="instructions-indicator"
+      >
+        <span aria-hidden="true">📄 </span>
+        <span class="sr-only">{t("chat.instructions.title")} </span>
+        <For each={files()}>
+          {(file, index) => (
+            <>
+              {index() > 0 ? " · " : ""}
+              <span data-testid={`instructions-file-${file.scope}`}>
+                {t(file.scope === "global" ? "chat.instructions.global" : "chat.instructions.workspace", {
+                  name: file.name,
+                })}
+                {file.truncated ? ` ${t("chat.instructions.cut")}` : ""}
+              </span>
+            </>
+          )}
+        </For>
+      </span>
+    </Show>
+  );
+}
