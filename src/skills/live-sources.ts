@@ -52,7 +52,7 @@ export interface LiveSkillFolder {
 }
 
 export interface LiveSkills {
-  /** Workspace skills first, then home skills; each list in folder precedence order, names unique. */
+  /** Workspace skills, then home skills; each in folder precedence order, names unique within each list. */
   workspace: Skill[];
   home: Skill[];
   diagnostics: SkillDiagnostic[];
@@ -119,8 +119,11 @@ export async function discoverLiveSkills(options: LiveSkillOptions): Promise<Liv
         });
         continue;
       }
-      if (seen.has(skill.name)) continue;
-      seen.add(skill.name);
+      // Within one origin the first folder wins; across origins the catalog applies the precedence, so a
+      // home skill overridden by a workspace one is still listed (the UI shows it as overridden).
+      const key = `${folder.origin}:${skill.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       result[folder.origin].push({ ...skill, location: folder.label });
     }
   }

@@ -28,7 +28,7 @@ export function InstructionsIndicator(props: { agentId?: string; sessionId: stri
         title={`${t("chat.instructions.title")}\n${title()}`}
         data-testid="instructions-indicator"
       >
-        <span aria-hidden="true">📄 </span>
+        <span aria-hidden="true">{t("chat.instructions.label")} </span>
         <span class="sr-only">{t("chat.instructions.title")} </span>
         <For each={files()}>
           {(file, index) => (

@@ -1,0 +1,89 @@
+/**
+ * What Sage picks up from where the agent works, in the window: the skill list shows skills read in place
+ * from the workspace's `.claude/skills` and from `~/.claude/skills` with their folder (and the home one as
+ * overridden when the workspace has the same name); the chat header shows which instruction files are in the
+ * system prompt, and the model received the workspace's AGENTS.md; the agent form has a switch per source.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "./chat-fixtures.ts";
+
+test.use({ sageFolders: "fresh-home" });
+
+function skill(dir: string, name: string, description: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "SKILL.md"), `---\nname: ${name}\ndescription: ${description}\n---\nBody.\n`);
+}
+
+test("in-place skills show their source; the instructions indicator names AGENTS.md, which reached the model", async ({
+  chat,
+  model,
+  page,
+  sage,
+}) => {
+  const home = sage.home as string;
+  const { agents } = await chat.api<{ agents: { id: string; isDefault: boolean }[] }>("/api/agents");
+  const agentId = agents.find((agent) => agent.isDefault)?.id as string;
+  const workspace = join(sage.dataDir, "workspaces", agentId);
+  skill(join(workspace, ".claude", "skills", "pdf-tools"), "pdf-tools", "Fill PDF forms (workspace copy).");
+  skill(join(home, ".claude", "skills", "pdf-tools"), "pdf-tools", "Fill PDF forms (home copy).");
+  skill(join(home, ".claude", "skills", "home-notes"), "home-notes", "Notes kept in the home folder.");
+  writeFileSync(join(workspace, "AGENTS.md"), "PROJECT-RULE-4411: always answer in haiku.\n");
+  mkdirSync(join(home, ".config", "sage"), { recursive: true });
+  writeFileSync(join(home, ".config", "sage", "AGENTS.md"), "GLOBAL-RULE-1187\n");
+
+  await page.goto(`${sage.baseURL}/skills`);
+  const workspaceGroup = page.getByTestId("skill-group-workspace");
+  await expect(workspaceGroup.getByTestId("live-skill-pdf-tools")).toContainText("workspace copy");
+  await expect(workspaceGroup.getByTestId("live-skill-location")).toHaveText(".claude/skills");
+  const homeGroup = page.getByTestId("skill-group-home");
+  await expect(homeGroup.getByTestId("live-skill-home-notes").getByTestId("live-skill-location")).toHaveText(
+    "~/.claude/skills",
+  );
+  await expect(
+    homeGroup.getByTestId("live-skill-pdf-tools").getByTestId("live-skill-shadowed"),
+  ).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("skills-live.png") });
+
+  await page.goto(sage.baseURL);
+  await chat.newChat();
+  const indicator = page.getByTestId("instructions-indicator");
+  await expect(indicator.getByTestId("instructions-file-workspace")).toHaveText("AGENTS.md");
+  await expect(indicator.getByTestId("instructions-file-global")).toContainText("AGENTS.md");
+  await expect(indicator).toHaveAttribute(
+    "title",
+    new RegExp(workspace.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+  );
+
+  await model.enqueue({ text: "Haiku reply 5-7-5." });
+  await chat.exchange("hello", "Haiku reply 5-7-5.");
+  const requests = await model.requests();
+  const agentRequest = requests.find((recorded) =>
+    recorded.body?.messages?.some(
+      (m) => m.role === "system" && String(m.content).includes("PROJECT-RULE-4411"),
+    ),
+  );
+  expect(agentRequest, "a model request whose system prompt carries AGENTS.md").toBeDefined();
+  await page.screenshot({ path: test.info().outputPath("chat-indicator.png") });
+});
+
+test("the agent form switches an in-place source off for that agent", async ({ chat, page, sage }) => {
+  const home = sage.home as string;
+  skill(join(home, ".agents", "skills", "home-only"), "home-only", "Only in the home folder.");
+  const { agents } = await chat.api<{ agents: { id: string; isDefault: boolean }[] }>("/api/agents");
+  const agentId = agents.find((agent) => agent.isDefault)?.id as string;
+  await page.goto(`${sage.baseURL}/settings/agents`);
+  await page.locator(`[data-testid="agent-row"][data-agent-id="${agentId}"]`).click();
+  const toggle = page.locator("#agent-skills-home");
+  await expect(toggle).toBeChecked();
+  await toggle.uncheck();
+  await page.getByTestId("agent-save").click();
+  await expect
+    .poll(async () => {
+      const context = await chat.api<{ sources: { home: boolean }; skills: { name: string }[] }>(
+        `/api/agents/${agentId}/project-context`,
+      );
+      return { home: context.sources.home, skills: context.skills.map((entry) => entry.name) };
+    })
+    .toEqual({ home: false, skills: [] });
+});
