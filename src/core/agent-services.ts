@@ -23,6 +23,7 @@
  * `dispose()` closes every browser (app shutdown); later calls to `forAgent` throw.
  */
 import { BrowserManager, browserProfileDir, hasDisplay } from "../browser/browser-manager.ts";
+import type { WebSearchService } from "../search/web-search.ts";
 import type { Agent } from "../shared/agent.ts";
 import type { ToolServices, Workspace } from "../tools/types.ts";
 import type { WebFetchService } from "../tools/web-fetch.ts";
@@ -42,6 +43,11 @@ export interface AgentServicesOptions {
   browserHeaded?(): boolean | undefined;
   /** The user's "web_fetch and the browser may open local addresses" setting, read at each use. */
   webFetchLocal?(): boolean;
+  /**
+   * The web search service from the user's settings, read at each use: undefined when no provider is
+   * chosen, an Error when the settings cannot work (web_search then reports it).
+   */
+  webSearch?(): WebSearchService | Error | undefined;
   /** Close an agent's browser after this long without use (default: the manager's 10 minutes). */
   browserIdleTimeoutMs?: number;
 }
@@ -103,7 +109,8 @@ export class AgentServices {
     const webFetch = this.localAddressesAllowed()
       ? { ...this.#webFetch, allowPrivate: true }
       : this.#webFetch;
-    return { browser: this.browser(agent.id), webFetch };
+    const webSearch = this.#options.webSearch?.();
+    return { browser: this.browser(agent.id), webFetch, ...(webSearch ? { webSearch } : {}) };
   }
 
   /** The agent's browser manager (created on first call; replaced when the headed setting changed). */

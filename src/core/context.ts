@@ -6,6 +6,7 @@ import type { Database } from "bun:sqlite";
 import type { AgentRepository } from "../agents/repository.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
+import type { WebSearchKeys } from "../search/web-search-keys.ts";
 import type { AuditLog } from "../sessions/audit-log.ts";
 import type { SessionManager } from "../sessions/manager.ts";
 import type { ManualToolRunner } from "../sessions/manual-tool-run.ts";
@@ -54,6 +55,8 @@ export interface AppContext {
   /** User settings (Settings → General) and the environment variables tools see. */
   settings: SettingsRepository;
   environment: EnvironmentVariables;
+  /** Web search API keys (keychain), one per provider. */
+  webSearchKeys: WebSearchKeys;
   /** The database's automatic backups. */
   backups: BackupService;
   /** Found while starting and shown by the UI at once (an empty database file ...). */

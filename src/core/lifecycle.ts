@@ -16,6 +16,8 @@ import { KeychainStore } from "../providers/keychain-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
 import { SelectedSecretStore } from "../providers/select-secret-store.ts";
 import { sandboxStatus, secretStorePaths } from "../sandbox/bubblewrap.ts";
+import { webSearchServiceFor } from "../search/web-search.ts";
+import { WebSearchKeys } from "../search/web-search-keys.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
 import { AuditLog } from "../sessions/audit-log.ts";
 import { SessionManager } from "../sessions/manager.ts";
@@ -113,7 +115,18 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     if (environment.hasSecrets()) await environment.load();
 
     const tools = BUILTIN_TOOLS;
+    const webSearchKeys = new WebSearchKeys(secretStore, onSecret);
     const agentServices = new AgentServices({
+      webSearch: () => {
+        const provider = settings.value("webSearchProvider");
+        try {
+          return webSearchServiceFor(provider, settings.value("webSearchUrl"), () =>
+            webSearchKeys.get(provider),
+          );
+        } catch (error) {
+          return error as Error;
+        }
+      },
       browserHeaded: () => browserHeadedOf(settings.value("browserMode")),
       webFetchLocal: () => settings.value("webFetchLocal"),
       profilesRoot: paths.browserProfiles,
@@ -188,6 +201,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       approvals: new RememberedApprovals(db, user.id, agents),
       settings,
       environment,
+      webSearchKeys,
       backups,
       notices,
     };

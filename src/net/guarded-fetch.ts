@@ -38,6 +38,10 @@ export interface GuardedFetchOptions extends AddressPolicy {
   signal: AbortSignal;
   maximumRedirects?: number;
   headers?: Record<string, string>;
+  /** "GET" by default. A POST is never redirected: give `maximumRedirects: 0` (a redirect is then refused). */
+  method?: "GET" | "POST";
+  /** The request body (POST). */
+  body?: string;
 }
 
 export interface GuardedResponse {
@@ -117,7 +121,8 @@ async function fetchHop(
     const bare = address.replace(/%.*$/, "");
     target.hostname = bare.includes(":") ? `[${bare}]` : bare;
     const init: BunFetchRequestInit = {
-      method: "GET",
+      method: options.method ?? "GET",
+      body: options.body,
       redirect: "manual",
       signal: options.signal,
       headers: { ...options.headers, Host: url.host },

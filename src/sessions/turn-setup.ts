@@ -169,7 +169,10 @@ export async function setUpTurn(
     agent,
     model,
     workspace,
-    tools: enabledTools(deps.tools, agent.config.tools),
+    // web_search is offered only when a provider is set up (an unusable setup still offers it: it says why).
+    tools: enabledTools(deps.tools, agent.config.tools).filter(
+      (tool) => tool.name !== "web_search" || services.webSearch !== undefined,
+    ),
     services,
     systemExtras,
     async readAttachment(path) {

@@ -15,6 +15,24 @@ export type ThemeChoice = Static<typeof ThemeChoice>;
 export const BrowserMode = T.Union([T.Literal("auto"), T.Literal("headed"), T.Literal("headless")]);
 export type BrowserMode = Static<typeof BrowserMode>;
 
+/** Where `web_search` asks (src/search/providers.ts); "none" leaves the tool out. */
+export const WebSearchProviderId = T.Union([
+  T.Literal("none"),
+  T.Literal("searxng"),
+  T.Literal("brave"),
+  T.Literal("tavily"),
+  T.Literal("serper"),
+]);
+export type WebSearchProviderId = Static<typeof WebSearchProviderId>;
+
+export const WEB_SEARCH_URL_MAX = 2000;
+
+/** The web search key's state as the UI sees it (the key itself never travels back). */
+export interface WebSearchKeyState {
+  provider: WebSearchProviderId;
+  hasKey: boolean;
+}
+
 export const UserSettings = T.Object({
   language: LanguageChoice,
   theme: ThemeChoice,
@@ -26,6 +44,13 @@ export const UserSettings = T.Object({
    * own services (src/net/address-guard.ts, src/browser/address-gate.ts).
    */
   webFetchLocal: T.Boolean(),
+  webSearchProvider: WebSearchProviderId,
+  /**
+   * SearXNG: the instance's address (required). Brave, Tavily, Serper: another address for their API
+   * (a proxy), empty for the service's own. Its host is exempt from the local-address check (the user
+   * named it); redirects from it are still checked.
+   */
+  webSearchUrl: T.String({ maxLength: WEB_SEARCH_URL_MAX }),
   /** The user skipped the first-run setup; the app stops redirecting to it. */
   setupSkipped: T.Boolean(),
 });
@@ -36,6 +61,8 @@ export const DEFAULT_SETTINGS: UserSettings = {
   theme: "system",
   browserMode: "auto",
   webFetchLocal: false,
+  webSearchProvider: "none",
+  webSearchUrl: "",
   setupSkipped: false,
 };
 

@@ -2,7 +2,8 @@
  * The built-in tools, as one explicit list (no hidden registration). An agent enables all of them or a
  * subset by name; MCP tools are added per session by the MCP manager.
  *
- * The browser tools need `services.browser` and web_fetch reads `services.webFetch`; both come from the
+ * The browser tools need `services.browser`, web_fetch reads `services.webFetch` and web_search
+ * `services.webSearch` (left out of a turn when no provider is set up); they come from the
  * app's per-agent services (src/core/agent-services.ts, wired through `TurnSetupDeps.agentServices`).
  */
 import { loadSkillTool } from "../skills/load-skill-tool.ts";
@@ -27,6 +28,7 @@ import { shellJobKillTool, shellJobTool } from "./shell-jobs-tool.ts";
 import { todoTool } from "./todo.ts";
 import type { AnyTool } from "./types.ts";
 import { webFetchTool } from "./web-fetch.ts";
+import { webSearchTool } from "./web-search.ts";
 import { writeFileTool } from "./write-file.ts";
 
 export const BUILTIN_TOOLS: readonly AnyTool[] = [
@@ -41,6 +43,7 @@ export const BUILTIN_TOOLS: readonly AnyTool[] = [
   shellJobTool,
   shellJobKillTool,
   webFetchTool,
+  webSearchTool,
   browserNavigateTool,
   browserSnapshotTool,
   browserClickTool,

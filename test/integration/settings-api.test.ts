@@ -49,6 +49,8 @@ describe("settings", () => {
       theme: "system",
       browserMode: "auto",
       webFetchLocal: false,
+      webSearchProvider: "none",
+      webSearchUrl: "",
       setupSkipped: false,
     });
     const patched = await call<UserSettings>(source, "/api/settings", "PATCH", {

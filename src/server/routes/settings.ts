@@ -9,6 +9,7 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { createWorkspace } from "../../sandbox/workspace.ts";
+import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
 import { buildDiagnosticsBundle, collectKnownSecrets } from "../../settings/diagnostics.ts";
 import { downloadsFolder, saveDownload } from "../../settings/downloads.ts";
 import {
@@ -17,7 +18,7 @@ import {
   type PortableDeps,
   previewSettingsImport,
 } from "../../settings/portable.ts";
-import type { EnvironmentUpdate, SettingsPatch } from "../../shared/settings.ts";
+import type { EnvironmentUpdate, SettingsPatch, WebSearchKeyState } from "../../shared/settings.ts";
 import { openExternal } from "../../shell/shell-control.ts";
 import { journalMode } from "../../store/database.ts";
 import { resolveRequestPath } from "../../workspace/request-path.ts";
@@ -30,6 +31,9 @@ export interface SettingsRouteOptions {
   /** How folders are opened (default: the desktop's opener). */
   open?: (path: string) => boolean;
 }
+
+/** The web search providers that take an API key. */
+const WEB_SEARCH_KEYED = ["brave", "tavily", "serper"] as const;
 
 const FOLDERS = ["data", "logs", "config", "workspaces", "skills", "downloads"] as const;
 type FolderName = (typeof FOLDERS)[number];
@@ -60,6 +64,35 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       body: t.Unknown({ description: "SettingsPatch (src/shared/settings.ts)" }),
       detail: { summary: "Change some settings; an invalid value changes nothing" },
     })
+    .get(
+      "/web-search",
+      async (): Promise<WebSearchKeyState[]> =>
+        Promise.all(
+          WEB_SEARCH_KEYED.map(async (provider) => ({
+            provider,
+            hasKey: await app.webSearchKeys.has(provider),
+          })),
+        ),
+      {
+        detail: {
+          summary: "Which web search providers have an API key stored (the keys are never returned)",
+        },
+      },
+    )
+    .put(
+      "/web-search/key",
+      async ({ body }) => {
+        await app.webSearchKeys.set(body.provider, body.key);
+        return { provider: body.provider, hasKey: body.key.trim() !== "" } satisfies WebSearchKeyState;
+      },
+      {
+        body: t.Object({
+          provider: t.Union(WEB_SEARCH_KEYED.map((provider) => t.Literal(provider))),
+          key: t.String({ maxLength: WEB_SEARCH_KEY_MAX }),
+        }),
+        detail: { summary: "Store a web search provider's API key in the keychain; an empty key deletes it" },
+      },
+    )
     .get("/environment", () => ({ variables: app.environment.list() }), {
       detail: { summary: "Variables tools and skills see; secret values are never returned (hasValue)" },
     })
