@@ -25,6 +25,8 @@ import type {
   SettingsPatch,
   SetupStatus,
   UserSettings,
+  WebSearchKeyState,
+  WebSearchProviderId,
 } from "../../../../src/shared/settings.ts";
 import type { SkillListResponse } from "../../../../src/shared/skills.ts";
 import type { ToolInfo } from "../../../../src/shared/tools-api.ts";
@@ -114,6 +116,9 @@ export const settingsApi = {
   importFile: (content: string, accept: Record<string, string[]> = {}) =>
     api<SettingsImportResult>("/api/settings/import", json("POST", { content, accept })),
   paths: () => api<AppPaths>("/api/settings/paths"),
+  webSearchKeys: () => api<WebSearchKeyState[]>("/api/settings/web-search"),
+  setWebSearchKey: (provider: WebSearchProviderId, key: string) =>
+    api<WebSearchKeyState>("/api/settings/web-search/key", json("PUT", { provider, key })),
   openFolder: (folder: FolderName, path?: string) =>
     api<{ opened: boolean; path: string }>("/api/settings/open-folder", json("POST", { folder, path })),
 };

@@ -12,6 +12,7 @@ import { errorText, Field, SectionHeader, Toggle } from "../../components/settin
 import { PermissionReview } from "../../components/settings/permission-review.tsx";
 import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
 import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
+import { WebSearchSettings } from "../../components/settings/web-search-settings.tsx";
 import { t } from "../../i18n/index.ts";
 import { pickAndImportChat } from "../../lib/import-chat.ts";
 import { saveFromUrl } from "../../lib/save-file.ts";
@@ -190,6 +191,7 @@ export function GeneralSettings() {
         }
         testId="setting-web-fetch-local"
       />
+      <WebSearchSettings settings={settings()} onChange={(next) => mutate(next)} />
 
       <section class="flex flex-col gap-2">
         <h3 class="text-base font-semibold m-0">{t("settings.general.dataFolder")}</h3>

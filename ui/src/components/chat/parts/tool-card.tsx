@@ -13,6 +13,7 @@ import { fileUrl, openInFileManager } from "../../workspace/workspace-api.ts";
 import { ApprovalPrompt } from "../approval-prompt.tsx";
 import { DiffView, diffStat } from "./diff-view.tsx";
 import { formatBytes } from "./simple-parts.tsx";
+import { WebSearchBody } from "./web-search-body.tsx";
 
 const FILE_TOOLS = new Set(["write_file", "edit_file", "apply_patch"]);
 
@@ -40,6 +41,8 @@ export function summarize(part: ToolPart): string {
       return str(input.url);
     case "load_skill":
       return str(input.name);
+    case "web_search":
+      return str(input.query);
     case "apply_patch": {
       const paths = (part.output?.details?.paths as string[] | undefined) ?? [];
       return paths.join(", ");
@@ -163,6 +166,9 @@ export function ToolCard(props: {
             </Match>
             <Match when={props.part.tool === "web_fetch" && props.part.output}>
               <WebFetchBody part={props.part} />
+            </Match>
+            <Match when={props.part.tool === "web_search" && props.part.output}>
+              <WebSearchBody part={props.part} />
             </Match>
             <Match when={props.part.output?.images?.length && props.agentId}>
               <ImagesBody part={props.part} agentId={props.agentId as string} />
