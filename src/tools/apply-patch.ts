@@ -12,19 +12,23 @@
  *   Windows line endings in the file are matched by "\n" in the patch. Wrong or missing line counts
  *   in @@ headers are recomputed from the hunk bodies when the patch does not parse as written.
  * - `touches` and `describe` never throw (see write_file).
+ * - The V4A format GPT and Codex-family models write (`*** Begin Patch`, `*** Update File:` ...; see
+ *   v4a-patch.ts) is accepted too, with the same all-or-nothing staging, diff preview and undo.
  */
 import { rm } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
 import { applyPatch, parsePatch, type StructuredPatch, type StructuredPatchHunk } from "diff";
 import { diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
 import { defineTool, ToolError, type Workspace } from "./types.ts";
+import { applyV4AChunks, isV4APatch, parseV4APatch, type V4AOperation, V4APatchError } from "./v4a-patch.ts";
 
 const description = `Apply a unified diff to files in the workspace. All or nothing: if any hunk does not match, no file is changed.
 
 - Format: for each file, a "--- a/<path>" line, a "+++ b/<path>" line, then hunks starting with "@@ -<old start>,<old count> +<new start>,<new count> @@". Hunk lines start with " " (context), "-" (removed) or "+" (added).
 - Context and removed lines must match the file exactly; include about 3 lines of context around each change.
 - Create a file with "--- /dev/null"; delete one with "+++ /dev/null"; rename with different old and new paths.
-- Paths are relative to the workspace.`;
+- Paths are relative to the workspace.
+- The "*** Begin Patch" format is accepted too: "*** Add File: <path>" (every line prefixed "+"), "*** Delete File: <path>", "*** Update File: <path>" (optionally "*** Move to: <new path>") with "@@"-separated chunks of " ", "-" and "+" lines, then "*** End Patch".`;
 
 interface StagedFile {
   absolutePath: string;
@@ -195,6 +199,63 @@ function applyHunks(content: string, filePatch: StructuredPatch, displayPath: st
   throw new ToolError(`The hunks for ${displayPath} do not apply together. No file was changed.`);
 }
 
+/** The V4A operations, with parse errors as `ToolError`s. */
+function parseV4A(patchText: string): V4AOperation[] {
+  try {
+    return parseV4APatch(patchText);
+  } catch (error) {
+    if (error instanceof V4APatchError)
+      throw new ToolError(`Could not parse the patch: ${error.message} No file was changed.`);
+    throw error;
+  }
+}
+
+/** Stage a V4A patch's operations (same rules as the unified diff's: no overwrite, no missing source). */
+async function planV4A(patchText: string, current: (path: string) => Promise<StagedFile>): Promise<void> {
+  for (const operation of parseV4A(patchText)) {
+    const file = await current(operation.path);
+    if (operation.kind === "add") {
+      if (file.after !== null) {
+        throw new ToolError(
+          `The patch adds ${file.displayPath}, but it already exists. Use "*** Update File:" instead. No file was changed.`,
+        );
+      }
+      file.after = operation.content;
+      continue;
+    }
+    if (file.after === null) {
+      throw new ToolError(
+        `The patch ${operation.kind === "delete" ? "deletes" : "updates"} ${file.displayPath}, which does not exist. No file was changed.`,
+      );
+    }
+    if (operation.kind === "delete") {
+      file.after = null;
+      continue;
+    }
+    let patched: string;
+    try {
+      patched = applyV4AChunks(file.after, operation.chunks, file.displayPath);
+    } catch (error) {
+      if (error instanceof V4APatchError) throw new ToolError(`${error.message} No file was changed.`);
+      throw error;
+    }
+    if (operation.moveTo === undefined) {
+      file.after = patched;
+      continue;
+    }
+    const target = await current(operation.moveTo);
+    if (target !== file) {
+      if (target.after !== null) {
+        throw new ToolError(
+          `The patch moves ${file.displayPath} to ${target.displayPath}, which already exists. No file was changed.`,
+        );
+      }
+      file.after = null;
+    }
+    target.after = patched;
+  }
+}
+
 /** Validate the whole patch against the workspace and compute every file's new content. */
 async function planPatch(workspace: Workspace, patchText: string): Promise<StagedFile[]> {
   const staged = new Map<string, StagedFile>();
@@ -208,6 +269,11 @@ async function planPatch(workspace: Workspace, patchText: string): Promise<Stage
     const file = { absolutePath, displayPath, before, after: before };
     staged.set(absolutePath, file);
     return file;
+  }
+
+  if (isV4APatch(patchText)) {
+    await planV4A(patchText, current);
+    return [...staged.values()].filter((file) => file.before !== file.after);
   }
 
   for (const [index, filePatch] of parse(patchText).entries()) {
@@ -291,9 +357,29 @@ export const applyPatchTool = defineTool({
   description,
   kind: "write",
   parameters: T.Object({
-    patch: T.String({ description: "The unified diff to apply." }),
+    patch: T.String({ description: 'The unified diff (or "*** Begin Patch" patch) to apply.' }),
   }),
   touches(params, ctx) {
+    if (isV4APatch(params.patch)) {
+      let operations: V4AOperation[];
+      try {
+        operations = parseV4APatch(params.patch);
+      } catch {
+        return [];
+      }
+      const paths = new Set<string>();
+      for (const operation of operations) {
+        for (const name of [operation.path, operation.kind === "update" ? operation.moveTo : undefined]) {
+          if (name === undefined) continue;
+          try {
+            paths.add(ctx.workspace.resolve(name));
+          } catch {
+            // Refused paths make execute fail before anything is written.
+          }
+        }
+      }
+      return [...paths];
+    }
     let filePatches: StructuredPatch[];
     try {
       filePatches = parse(params.patch);
