@@ -13,6 +13,7 @@
 import { stat } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
 import { errorCode, skippedDirectoryNames, walkTree } from "./fs-helpers.ts";
+import { createIgnoreMatcher, INCLUDE_IGNORED_DESCRIPTION, ignoreWalkFilter } from "./ignore-rules.ts";
 import { defineTool, ToolError } from "./types.ts";
 
 export const maximumGlobResults = 500;
@@ -21,7 +22,7 @@ const description = `Find files in the workspace whose path matches a glob patte
 
 - Patterns are relative to \`path\` (default: the workspace root). \`*\` matches within one folder, \`**\` across folders, \`{a,b}\` alternatives, \`?\` one character. Examples: "**/*.ts", "src/**/*.test.ts", "*.{md,txt}".
 - Returns workspace-relative paths sorted by path, at most ${maximumGlobResults}.
-- .git and node_modules are skipped unless the pattern names them.
+- .git and node_modules are skipped unless the pattern names them; files excluded by .gitignore or .ignore are left out unless include_ignored is true.
 - To search file contents, use grep.`;
 
 /** True when a pattern explicitly names one of the folders that walks skip by default. */
@@ -38,6 +39,7 @@ export const globTool = defineTool({
     path: T.Optional(
       T.String({ description: "Folder to search in, relative to the workspace. Default: the root." }),
     ),
+    include_ignored: T.Optional(T.Boolean({ description: INCLUDE_IGNORED_DESCRIPTION })),
   }),
   async execute(params, ctx) {
     const pattern = params.pattern.trim();
@@ -60,29 +62,35 @@ export const globTool = defineTool({
     }
 
     const glob = new Bun.Glob(pattern);
-    const includeSkipped = namesSkippedFolder(pattern);
+    const filter = ignoreWalkFilter(
+      params.include_ignored ? undefined : createIgnoreMatcher(ctx.workspace.root),
+      (name) => skippedDirectoryNames.has(name),
+      namesSkippedFolder(pattern),
+    );
     const matches: string[] = [];
-    for await (const entry of walkTree(start, {
-      signal: ctx.signal,
-      descendInto: includeSkipped ? () => true : undefined,
-    })) {
-      if (entry.kind === "dir") continue;
-      if (glob.match(entry.relativePath)) matches.push(ctx.workspace.relative(entry.absolutePath));
+    for await (const entry of walkTree(start, { signal: ctx.signal, descendInto: filter.descendInto })) {
+      if (entry.kind === "dir" || !glob.match(entry.relativePath) || filter.excluded(entry)) continue;
+      matches.push(ctx.workspace.relative(entry.absolutePath));
     }
     matches.sort((left, right) => (left < right ? -1 : left > right ? 1 : 0));
 
     const truncated = matches.length > maximumGlobResults;
     const shown = matches.slice(0, maximumGlobResults);
-    const details = { pattern, path: displayStart, count: matches.length, truncated };
+    const ignored = filter.ignoredCount();
+    const details = { pattern, path: displayStart, count: matches.length, truncated, ignored };
+    const ignoredNote =
+      ignored > 0
+        ? `\n[${ignored} matching file(s) excluded by .gitignore/.ignore, not counting ignored folders' contents; set include_ignored to see them.]`
+        : "";
     const where = displayStart === "." ? "the workspace" : displayStart;
     if (shown.length === 0) {
       const hint = pattern.includes("/") ? "" : ` To match in subfolders too, use "**/${pattern}".`;
-      return { text: `No files match "${pattern}" in ${where}.${hint}`, details };
+      return { text: `No files match "${pattern}" in ${where}.${hint}${ignoredNote}`, details };
     }
     let text = shown.join("\n");
     if (truncated) {
       text += `\n\n[Showing ${maximumGlobResults} of ${matches.length} matches. Use a more specific pattern or path.]`;
     }
-    return { text, details };
+    return { text: `${text}${ignoredNote}`, details };
   },
 });

@@ -20,6 +20,7 @@ import {
   splitLines,
   walkTree,
 } from "./fs-helpers.ts";
+import { createIgnoreMatcher, INCLUDE_IGNORED_DESCRIPTION, ignoreWalkFilter } from "./ignore-rules.ts";
 import { defineTool, ToolError } from "./types.ts";
 
 export const maximumGrepFileBytes = 5 * 1024 * 1024;
@@ -34,7 +35,7 @@ const description = `Search the contents of files in the workspace with a regula
 
 - Searches every file below \`path\` (default: the workspace root), or just \`path\` if it is a file. Narrow it with \`glob\` (e.g. "*.ts", or "src/**/*.md" relative to \`path\`; a pattern without "/" matches file names at any depth).
 - Output lines look like "path:line: text"; with \`context\`, surrounding lines look like "path-line- text".
-- Binary files, files over ${maximumGrepFileBytes / (1024 * 1024)} MB, .git and node_modules are skipped.
+- Binary files, files over ${maximumGrepFileBytes / (1024 * 1024)} MB, .git and node_modules are skipped; so are files excluded by .gitignore or .ignore, unless include_ignored is true.
 - Returns at most \`max_results\` matching lines (default ${defaultGrepResults}).
 - Escape regex characters to search for them literally, e.g. "foo\\(" or "\\.then".`;
 
@@ -89,6 +90,7 @@ export const grepTool = defineTool({
       T.String({ description: "File or folder to search, relative to the workspace. Default: the root." }),
     ),
     glob: T.Optional(T.String({ description: 'Only search files matching this glob, e.g. "*.ts".' })),
+    include_ignored: T.Optional(T.Boolean({ description: INCLUDE_IGNORED_DESCRIPTION })),
     ignore_case: T.Optional(T.Boolean({ description: "Match case-insensitively. Default: false." })),
     context: T.Optional(
       T.Integer({
@@ -130,16 +132,19 @@ export const grepTool = defineTool({
     }
 
     const candidates: string[] = [];
+    let ignored = 0;
     if (startIsFolder) {
       const fileGlob = params.glob ? new Bun.Glob(params.glob) : null;
       const globMatchesNames = params.glob !== undefined && !params.glob.includes("/");
       const globNamesSkipped =
         params.glob?.split("/").some((segment) => skippedDirectoryNames.has(segment)) ?? false;
-      for await (const entry of walkTree(start, {
-        signal: ctx.signal,
-        descendInto: globNamesSkipped ? () => true : undefined,
-      })) {
-        if (entry.kind !== "file") continue;
+      const filter = ignoreWalkFilter(
+        params.include_ignored ? undefined : createIgnoreMatcher(ctx.workspace.root),
+        (name) => skippedDirectoryNames.has(name),
+        globNamesSkipped,
+      );
+      for await (const entry of walkTree(start, { signal: ctx.signal, descendInto: filter.descendInto })) {
+        if (entry.kind !== "file" || filter.excluded(entry)) continue;
         if (fileGlob) {
           const subject = globMatchesNames
             ? entry.relativePath.slice(entry.relativePath.lastIndexOf("/") + 1)
@@ -149,6 +154,7 @@ export const grepTool = defineTool({
         candidates.push(entry.absolutePath);
       }
       candidates.sort((left, right) => (left < right ? -1 : left > right ? 1 : 0));
+      ignored = filter.ignoredCount();
     } else {
       candidates.push(start);
     }
@@ -206,7 +212,11 @@ export const grepTool = defineTool({
     }
 
     const fileCount = found.length;
-    const skippedNote = skipped > 0 ? `, ${skipped} skipped (binary, too large or unreadable)` : "";
+    const skippedNote =
+      (skipped > 0 ? `, ${skipped} skipped (binary, too large or unreadable)` : "") +
+      (ignored > 0
+        ? `, ${ignored} excluded by .gitignore/.ignore (include_ignored: true to search them)`
+        : "");
     const summary = `${matchCount} matching line${matchCount === 1 ? "" : "s"} in ${fileCount} file${fileCount === 1 ? "" : "s"} (searched ${searched} file${searched === 1 ? "" : "s"}${skippedNote})`;
     const details = {
       pattern: params.pattern,
@@ -214,6 +224,7 @@ export const grepTool = defineTool({
       matches: matchCount,
       files: fileCount,
       truncated,
+      ignored,
     };
     if (fileCount === 0) {
       return {

@@ -10,6 +10,7 @@ import { lstat, readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Type as T } from "@sinclair/typebox";
 import { errorCode, formatByteSize, skippedDirectoryNames } from "./fs-helpers.ts";
+import { createIgnoreMatcher, INCLUDE_IGNORED_DESCRIPTION } from "./ignore-rules.ts";
 import { defineTool, ToolError } from "./types.ts";
 
 export const maximumListDepth = 5;
@@ -19,7 +20,7 @@ const description = `List the files and folders in a workspace folder, with size
 
 - \`path\` defaults to the workspace root; \`depth\` (1-${maximumListDepth}, default 1) also lists subfolders' contents.
 - Folders end with "/" and come first; symlinks show their target.
-- .git and node_modules are listed but not expanded. Use glob to find files by name pattern, grep to search contents.`;
+- .git and node_modules are listed but not expanded; entries excluded by .gitignore or .ignore are left out unless include_ignored is true. Use glob to find files by name pattern, grep to search contents.`;
 
 interface ListedEntry {
   /** Workspace-relative path. */
@@ -51,6 +52,7 @@ export const listDirTool = defineTool({
         description: "How many levels to list. Default: 1 (only this folder).",
       }),
     ),
+    include_ignored: T.Optional(T.Boolean({ description: INCLUDE_IGNORED_DESCRIPTION })),
   }),
   async execute(params, ctx) {
     const absolutePath = ctx.workspace.resolve(params.path ?? ".");
@@ -71,6 +73,8 @@ export const listDirTool = defineTool({
     const lines: string[] = [];
     const entries: ListedEntry[] = [];
     let truncated = false;
+    const matcher = params.include_ignored ? undefined : createIgnoreMatcher(ctx.workspace.root);
+    let ignored = 0;
 
     async function listFolder(folder: string, level: number): Promise<void> {
       ctx.signal.throwIfAborted();
@@ -99,6 +103,10 @@ export const listDirTool = defineTool({
           return;
         }
         const childPath = join(folder, child.name);
+        if (matcher?.ignores(childPath, child.isDirectory())) {
+          ignored += 1;
+          continue;
+        }
         const entry: ListedEntry = { path: ctx.workspace.relative(childPath), type: entryType(child) };
         const indent = "  ".repeat(level);
         if (entry.type === "dir") {
@@ -126,6 +134,9 @@ export const listDirTool = defineTool({
     if (truncated) {
       text += `\n\n[Stopped after ${maximumListEntries} entries. List a subfolder or use a smaller depth.]`;
     }
-    return { text, details: { path: displayPath, entries, truncated } };
+    if (ignored > 0) {
+      text += `\n\n[${ignored} entr${ignored === 1 ? "y" : "ies"} excluded by .gitignore/.ignore are not listed; set include_ignored to list them.]`;
+    }
+    return { text, details: { path: displayPath, entries, truncated, ignored } };
   },
 });
