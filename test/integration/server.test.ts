@@ -290,6 +290,29 @@ describe("the API description and app routes", () => {
     expect(Object.keys(document.paths)).not.toContain("/ws");
   });
 
+  test("/api/openapi serves the same document; every operation requires the token scheme", async () => {
+    const response = await get("/api/openapi");
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      security?: Record<string, unknown>[];
+      components: { securitySchemes?: Record<string, { type: string; scheme?: string; in?: string }> };
+    };
+    expect(document).toEqual(await (await get("/api/openapi/json")).json());
+    expect(document.components.securitySchemes?.token).toMatchObject({ type: "http", scheme: "bearer" });
+    expect(document.components.securitySchemes?.tokenQuery).toMatchObject({ type: "apiKey", in: "query" });
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
+    expect(operations.length).toBeGreaterThan(50);
+    const unsecured = operations.filter(
+      ({ operation }) => (operation.security ?? document.security ?? []).length === 0,
+    );
+    expect(unsecured.map(({ path, method }) => `${method} ${path}`)).toEqual([]);
+    // And the server agrees: without the token the document itself is refused.
+    expect((await get("/api/openapi", { auth: false })).status).toBe(401);
+  });
+
   test("the test-only crash route does not exist without test hooks", async () => {
     const response = await get("/api/app/debug/crash-worker", { method: "POST" });
     expect(response.status).toBe(404);
