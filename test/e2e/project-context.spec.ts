@@ -2,7 +2,8 @@
  * What Sage picks up from where the agent works, in the window: the skill list shows skills read in place
  * from the workspace's `.claude/skills` and from `~/.claude/skills` with their folder (and the home one as
  * overridden when the workspace has the same name); the chat header shows which instruction files are in the
- * system prompt, and the model received the workspace's AGENTS.md; the agent form has a switch per source.
+ * system prompt, and the model received the workspace's AGENTS.md; the agent form has a switch per source;
+ * `.skill` packages import from the file picker and by drag and drop.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -86,4 +87,44 @@ test("the agent form switches an in-place source off for that agent", async ({ c
       return { home: context.sources.home, skills: context.skills.map((entry) => entry.name) };
     })
     .toEqual({ home: false, skills: [] });
+});
+
+test(".skill packages import from the file picker and by dropping them on the Skills page", async ({
+  page,
+  sage,
+}) => {
+  const { strToU8, zipSync } = await import("fflate");
+  const pack = (name: string) =>
+    Buffer.from(
+      zipSync({
+        [`${name}/SKILL.md`]: strToU8(
+          `---\nname: ${name}\ndescription: Packaged by skill-creator.\n---\nSteps.\n`,
+        ),
+        [`${name}/scripts/run.py`]: strToU8("print('hi')\n"),
+      }),
+    );
+  await page.goto(sage.launchUrl);
+  await page.goto(`${sage.baseURL}/skills`);
+  await page.getByTestId("skills-import").click();
+  const dialog = page.getByTestId("import-dialog");
+  const input = dialog.getByTestId("import-zip-input");
+  await expect(input).toHaveAttribute("accept", /\.skill/);
+  await input.setInputFiles({
+    name: "picked.skill",
+    mimeType: "application/octet-stream",
+    buffer: pack("picked"),
+  });
+  await expect(dialog.getByTestId("import-result")).toHaveAttribute("data-ok", "true");
+  await dialog.getByTestId("import-close").click();
+  await expect(page.getByTestId("skill-group-imported").getByTestId("skill-row-picked")).toBeVisible();
+
+  // Drag and drop onto the page, as a file manager would.
+  const data = pack("dropped").toString("base64");
+  await page.getByTestId("skills-page").evaluate((target, base64) => {
+    const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], "dropped.skill"));
+    target.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, data);
+  await expect(page.getByTestId("skill-group-imported").getByTestId("skill-row-dropped")).toBeVisible();
 });
