@@ -159,10 +159,13 @@ describe("precedence and switches", () => {
     const hiddenSkill = join(app.dataDir, "secret-skill");
     skill(hiddenSkill, "secret-skill", "inside Sage's data folder");
     symlinkSync(hiddenSkill, join(home, ".agents", "skills", "secret-skill"));
+    skill(join(home, ".ssh", "key-skill"), "key-skill", "inside the SSH folder");
+    symlinkSync(join(home, ".ssh", "key-skill"), join(home, ".claude", "skills", "key-skill"));
 
     const prompt = await promptOfNextTurn();
     expect(prompt).not.toContain("escape");
     expect(prompt).not.toContain("secret-skill");
+    expect(prompt).not.toContain("key-skill");
     const agentId = app.running.backend.context.agents.defaultAgent().id;
     const { body } = await app.api<{ problems: { message: string }[] }>(
       `/api/agents/${agentId}/project-context`,
@@ -170,6 +173,7 @@ describe("precedence and switches", () => {
     const messages = body.problems.map((problem) => problem.message).join("\n");
     expect(messages).toContain("links outside the workspace");
     expect(messages).toContain("folder Sage keeps hidden");
+    expect(body.problems.filter((problem) => problem.message.includes("keeps hidden"))).toHaveLength(2);
     rmSync(outside, { recursive: true, force: true });
   });
 });
