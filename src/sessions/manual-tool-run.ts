@@ -21,6 +21,7 @@ import { newId } from "../core/ids.ts";
 import { decideRule } from "../sandbox/approval-policy.ts";
 import { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { ToolRunResult } from "../shared/tools-api.ts";
+import { ALL_SKILL_SOURCES_ON } from "../skills/live-sources.ts";
 import { sessionRequirement } from "../tools/catalogue.ts";
 import { type AnyTool, type ToolContext, ToolError, type ToolResult } from "../tools/types.ts";
 import type { AuditLog } from "./audit-log.ts";
@@ -125,7 +126,21 @@ export class ManualToolRunner {
             needsSession ?? "This tool asks the user questions, which only works in a chat session.",
           ),
         ),
-      services: baseServices(this.deps, agent, workspace, this.#shellJobs),
+      // The same skills a turn sees, those read in place from the workspace and home included.
+      services: baseServices(
+        this.deps,
+        agent,
+        workspace,
+        this.#shellJobs,
+        this.deps.skills.catalogFor(
+          agent.config.skills,
+          workspace.root,
+          await this.deps.skills.liveSkills(
+            workspace.root,
+            agent.config.skillSources ?? ALL_SKILL_SOURCES_ON,
+          ),
+        ),
+      ),
     };
 
     let result: ToolResult;

@@ -96,6 +96,15 @@ describe("workspace skills in the anthropics/skills layout", () => {
     expect(result?.content).toContain("- scripts/fill.py");
   });
 
+  test("the Tools page's try-it runner loads a workspace skill too", async () => {
+    const { status, body } = await app.api<{ status: string; text: string }>("/api/tools/load_skill/run", {
+      json: { input: { name: "pdf-tools" } },
+    });
+    expect(status).toBe(200);
+    expect(body.status).toBe("completed");
+    expect(body.text).toContain("Skill folder: .claude/skills/pdf-tools");
+  });
+
   test("an edit is read at the next turn (no copy, no restart)", async () => {
     skill(join(workspace, ".claude", "skills", "pdf-tools"), "pdf-tools", "Edited description v2.");
     expect(await promptOfNextTurn()).toContain("- pdf-tools: Edited description v2.");
