@@ -20,7 +20,8 @@ import { Type as T } from "@sinclair/typebox";
 import { applyPatch, parsePatch, type StructuredPatch, type StructuredPatchHunk } from "diff";
 import { diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
 import { defineTool, ToolError, type Workspace } from "./types.ts";
-import { applyV4AChunks, isV4APatch, parseV4APatch, type V4AOperation, V4APatchError } from "./v4a-patch.ts";
+import { isV4APatch, parseV4APatch, type V4AOperation } from "./v4a-patch.ts";
+import { planV4A, type StagedFile } from "./v4a-staging.ts";
 
 const description = `Apply a unified diff to files in the workspace. All or nothing: if any hunk does not match, no file is changed.
 
@@ -29,15 +30,6 @@ const description = `Apply a unified diff to files in the workspace. All or noth
 - Create a file with "--- /dev/null"; delete one with "+++ /dev/null"; rename with different old and new paths.
 - Paths are relative to the workspace.
 - The "*** Begin Patch" format is accepted too: "*** Add File: <path>" (every line prefixed "+"), "*** Delete File: <path>", "*** Update File: <path>" (optionally "*** Move to: <new path>") with "@@"-separated chunks of " ", "-" and "+" lines, then "*** End Patch".`;
-
-interface StagedFile {
-  absolutePath: string;
-  displayPath: string;
-  /** Content on disk before the patch (null: did not exist). */
-  before: string | null;
-  /** Content after the patch (null: deleted). */
-  after: string | null;
-}
 
 function patchPath(name: string | undefined, prefix: "a/" | "b/"): string | null {
   if (name === undefined || name === "" || name === "/dev/null") return null;
@@ -197,63 +189,6 @@ function applyHunks(content: string, filePatch: StructuredPatch, displayPath: st
     }
   }
   throw new ToolError(`The hunks for ${displayPath} do not apply together. No file was changed.`);
-}
-
-/** The V4A operations, with parse errors as `ToolError`s. */
-function parseV4A(patchText: string): V4AOperation[] {
-  try {
-    return parseV4APatch(patchText);
-  } catch (error) {
-    if (error instanceof V4APatchError)
-      throw new ToolError(`Could not parse the patch: ${error.message} No file was changed.`);
-    throw error;
-  }
-}
-
-/** Stage a V4A patch's operations (same rules as the unified diff's: no overwrite, no missing source). */
-async function planV4A(patchText: string, current: (path: string) => Promise<StagedFile>): Promise<void> {
-  for (const operation of parseV4A(patchText)) {
-    const file = await current(operation.path);
-    if (operation.kind === "add") {
-      if (file.after !== null) {
-        throw new ToolError(
-          `The patch adds ${file.displayPath}, but it already exists. Use "*** Update File:" instead. No file was changed.`,
-        );
-      }
-      file.after = operation.content;
-      continue;
-    }
-    if (file.after === null) {
-      throw new ToolError(
-        `The patch ${operation.kind === "delete" ? "deletes" : "updates"} ${file.displayPath}, which does not exist. No file was changed.`,
-      );
-    }
-    if (operation.kind === "delete") {
-      file.after = null;
-      continue;
-    }
-    let patched: string;
-    try {
-      patched = applyV4AChunks(file.after, operation.chunks, file.displayPath);
-    } catch (error) {
-      if (error instanceof V4APatchError) throw new ToolError(`${error.message} No file was changed.`);
-      throw error;
-    }
-    if (operation.moveTo === undefined) {
-      file.after = patched;
-      continue;
-    }
-    const target = await current(operation.moveTo);
-    if (target !== file) {
-      if (target.after !== null) {
-        throw new ToolError(
-          `The patch moves ${file.displayPath} to ${target.displayPath}, which already exists. No file was changed.`,
-        );
-      }
-      file.after = null;
-    }
-    target.after = patched;
-  }
 }
 
 /** Validate the whole patch against the workspace and compute every file's new content. */
