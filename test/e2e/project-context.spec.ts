@@ -7,9 +7,33 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test } from "./chat-fixtures.ts";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { type ChatDriver, expect, test } from "./chat-fixtures.ts";
 
 test.use({ sageFolders: "fresh-home" });
+
+/** axe's WCAG A/AA findings on the page (none expected). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.waitForLoadState("networkidle");
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
+}
+
+/** The default agent's id (a fresh app creates it on first use: ask until it is there). */
+async function defaultAgentId(chat: ChatDriver): Promise<string> {
+  let id: string | undefined;
+  await expect
+    .poll(async () => {
+      const { agents } = await chat.api<{ agents: { id: string; isDefault: boolean }[] }>("/api/agents");
+      id = agents.find((agent) => agent.isDefault)?.id;
+      return id;
+    })
+    .toBeTruthy();
+  return id as string;
+}
 
 function skill(dir: string, name: string, description: string): void {
   mkdirSync(dir, { recursive: true });
@@ -23,8 +47,7 @@ test("in-place skills show their source; the instructions indicator names AGENTS
   sage,
 }) => {
   const home = sage.home as string;
-  const { agents } = await chat.api<{ agents: { id: string; isDefault: boolean }[] }>("/api/agents");
-  const agentId = agents.find((agent) => agent.isDefault)?.id as string;
+  const agentId = await defaultAgentId(chat);
   const workspace = join(sage.dataDir, "workspaces", agentId);
   skill(join(workspace, ".claude", "skills", "pdf-tools"), "pdf-tools", "Fill PDF forms (workspace copy).");
   skill(join(home, ".claude", "skills", "pdf-tools"), "pdf-tools", "Fill PDF forms (home copy).");
@@ -45,6 +68,7 @@ test("in-place skills show their source; the instructions indicator names AGENTS
     homeGroup.getByTestId("live-skill-pdf-tools").getByTestId("live-skill-shadowed"),
   ).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("skills-live.png") });
+  expect(await axeViolations(page)).toEqual([]);
 
   await page.goto(sage.baseURL);
   await chat.newChat();
@@ -66,13 +90,13 @@ test("in-place skills show their source; the instructions indicator names AGENTS
   );
   expect(agentRequest, "a model request whose system prompt carries AGENTS.md").toBeDefined();
   await page.screenshot({ path: test.info().outputPath("chat-indicator.png") });
+  expect(await axeViolations(page)).toEqual([]);
 });
 
 test("the agent form switches an in-place source off for that agent", async ({ chat, page, sage }) => {
   const home = sage.home as string;
   skill(join(home, ".agents", "skills", "home-only"), "home-only", "Only in the home folder.");
-  const { agents } = await chat.api<{ agents: { id: string; isDefault: boolean }[] }>("/api/agents");
-  const agentId = agents.find((agent) => agent.isDefault)?.id as string;
+  const agentId = await defaultAgentId(chat);
   await page.goto(`${sage.baseURL}/settings/agents`);
   await page.locator(`[data-testid="agent-row"][data-agent-id="${agentId}"]`).click();
   const toggle = page.locator("#agent-skills-home");

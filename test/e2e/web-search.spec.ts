@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./chat-fixtures.ts";
 
 let searxng: Server;
@@ -74,6 +75,8 @@ test("choose SearXNG in Settings; the web_search card lists results that link ou
   await expect(links.first()).toHaveAttribute("target", "_blank");
   await expect(card).toContainText("Roots all the way down.");
   await page.screenshot({ path: test.info().outputPath("web-search-card.png") });
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((v) => v.id)).toEqual([]);
 });
 
 test("a key-based provider: the key is saved to the keychain and never shown back", async ({
@@ -93,5 +96,7 @@ test("a key-based provider: the key is saved to the keychain and never shown bac
   expect(state).toContainEqual({ provider: "brave", hasKey: true });
   await page.reload();
   await expect(page.getByTestId("web-search-settings")).toContainText("A key is stored");
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((v) => v.id)).toEqual([]);
   expect(await page.content()).not.toContain("brave-secret-key-1234");
 });
