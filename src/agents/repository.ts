@@ -1,7 +1,8 @@
 /**
  * Agent configurations as stored (one JSON config per row) and the default agent.
  *
- * Contracts: there is always at least one agent once `defaultAgent()` ran, and exactly one is the
+ * Contracts: there is always at least one agent (the default is created on first use, also by `list`,
+ * so a brand-new install never lists none), and exactly one is the
  * default (deleting the default makes the oldest remaining one the default; the last agent cannot be
  * deleted). Names are unique per user, compared without case. Sessions of a deleted agent keep their
  * agent id; the runtime falls back to the default agent for them (src/sessions/turn-setup.ts).
@@ -36,7 +37,7 @@ export class AgentRepository {
     const rows = this.db
       .query("SELECT * FROM agents WHERE user_id = ? ORDER BY is_default DESC, name COLLATE NOCASE")
       .all(this.userId) as AgentRow[];
-    return rows.map(toAgent);
+    return rows.length > 0 ? rows.map(toAgent) : [this.defaultAgent()];
   }
 
   get(id: string): Agent {

@@ -70,6 +70,18 @@ const FULL: AgentConfig = {
 describe("agents CRUD", () => {
   let researcher: Agent;
 
+  test("a brand-new install lists its default agent (never an empty list)", async () => {
+    const fresh = await startTestBackend();
+    try {
+      const response = await fresh.http("/api/agents");
+      const { agents } = (await response.json()) as { agents: Agent[] };
+      expect(agents).toHaveLength(1);
+      expect(agents[0]?.isDefault).toBe(true);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   test("the first agent created becomes the default", async () => {
     const { status, body } = await call<Agent>("/api/agents", "POST", { ...FULL, providerId: provider.id });
     expect(status).toBe(200);
