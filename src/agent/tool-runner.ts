@@ -166,6 +166,7 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
 }
 
 function validationProblems(tool: AnyTool, input: unknown): string | undefined {
+  if (tool.validate) return tool.validate(input);
   if (Value.Check(tool.parameters, input)) return undefined;
   const problems = [...Value.Errors(tool.parameters, input)]
     .slice(0, 5)

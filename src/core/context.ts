@@ -4,6 +4,7 @@
  */
 import type { Database } from "bun:sqlite";
 import type { AgentRepository } from "../agents/repository.ts";
+import type { McpManager } from "../mcp/manager.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
 import type { WebSearchKeys } from "../search/web-search-keys.ts";
@@ -46,6 +47,8 @@ export interface AppContext {
   sandbox(): SandboxStatus;
   /** Per-agent tool services: the browser of each agent, web_fetch settings. */
   agentServices: AgentServices;
+  /** MCP servers: configs, running instances, health, their tools for turns. */
+  mcp: McpManager;
   /** The Tools page's "try it" runner. */
   toolRunner: ManualToolRunner;
   /** The audit log of tool runs. */

@@ -2,7 +2,7 @@
  * Start-up and shut-down of the backend, in a fixed order:
  *   data dirs -> SQLite (checked before anything writes; WAL, busy_timeout, foreign keys) -> migrations
  *   -> daily backups (first one a minute after start-up, off the server's thread) -> local user
- *   -> built-in skills sync -> tool registry and per-agent tool services (browsers)
+ *   -> built-in skills sync -> tool registry and per-agent tool services (browsers) -> MCP servers
  *   -> session manager (recovers interrupted turns) -> the "try it" tool runner
  * `shutdown()` undoes them in reverse (running turns are stopped and saved, then the agents' browsers
  * close) and checkpoints the WAL, so a clean exit leaves no -wal file.
@@ -11,6 +11,8 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { AgentRepository } from "../agents/repository.ts";
+import { McpConfigStore } from "../mcp/config-store.ts";
+import { McpManager } from "../mcp/manager.ts";
 import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
 import { KeychainStore } from "../providers/keychain-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
@@ -137,6 +139,25 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     // Runs after the sessions' shutdown (undo runs in reverse): turns stop before their browsers close.
     undo.push(() => agentServices.dispose());
     const agents = new AgentRepository(db, user.id);
+    // MCP servers: configs in the settings table, secrets in the key store; servers start lazily (or
+    // eagerly, per server) and stop after the sessions at shutdown (undo runs in reverse).
+    const mcpStore = new McpConfigStore(settings, secretStore, { onSecret });
+    const mcp = new McpManager({
+      store: mcpStore,
+      agents,
+      paths,
+      logger: logger.child("mcp"),
+      version: VERSION,
+      compiled: options.compiled,
+      env,
+      sandbox: sandboxStatus,
+      userEnvironment: () => environment.values(),
+    });
+    undo.push(() => mcp.dispose());
+    const mcpSecrets = setTimeout(() => {
+      void mcpStore.loadSecrets().then(() => mcp.startEager());
+    }, 0);
+    undo.push(() => clearTimeout(mcpSecrets));
     const providers = new ProviderRepository(db, user.id, secretStore, { onSecret });
     // Reads each key once, so the log redacts them and Settings shows their hints — shortly after
     // start-up rather than during it (it may wake the OS keychain).
@@ -157,6 +178,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       sandbox: sandboxStatus,
       userEnvironment: () => environment.values(),
       agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
+      mcp,
     });
     const recovered = sessions.recover();
     if (recovered > 0) logger.info(`marked ${recovered} turn(s) interrupted by the last exit as interrupted`);
@@ -175,6 +197,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       sandbox: sandboxStatus,
       userEnvironment: () => environment.values(),
       agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
+      mcp,
     });
     undo.push(() => toolRunner.dispose());
 
@@ -196,6 +219,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       sessions,
       sandbox: sandboxStatus,
       agentServices,
+      mcp,
       toolRunner,
       audit,
       approvals: new RememberedApprovals(db, user.id, agents),

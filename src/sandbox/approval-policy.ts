@@ -2,7 +2,8 @@
  * Default approval rules and what a remembered approval covers.
  *
  * Defaults: reading inside the workspace and talking to the user are allowed; writes, shell commands,
- * network access and browser actions ask; `browser_evaluate` always asks. Without bubblewrap, shell
+ * network access, browser actions and MCP tools ask (an MCP tool may default to "allow" when the user
+ * trusts its server's read-only tools: `ToolDefinition.defaultApproval`); `browser_evaluate` always asks. Without bubblewrap, shell
  * commands run unsandboxed and therefore always ask — an agent's "allow" rule and remembered approvals
  * do not apply to them (a "deny" still does).
  */
@@ -20,6 +21,7 @@ export const ALWAYS_ASK: ReadonlySet<string> = new Set([...ALWAYS_ASK_TOOLS]);
 const BROWSER_READ_ONLY = new Set(["browser_snapshot", "browser_screenshot"]);
 
 export function defaultRule(tool: AnyTool): ApprovalRule {
+  if (tool.defaultApproval) return tool.defaultApproval;
   switch (tool.kind) {
     case "read":
     case "interaction":

@@ -34,7 +34,7 @@ const PROGRESS_LIMIT = 50_000;
 export interface ManualToolRunnerDeps
   extends Pick<
     TurnSetupDeps,
-    "paths" | "sandbox" | "userEnvironment" | "skills" | "agentServices" | "tools"
+    "paths" | "sandbox" | "userEnvironment" | "skills" | "agentServices" | "tools" | "mcp"
   > {
   agents: AgentRepository;
   audit: AuditLog;
@@ -54,7 +54,9 @@ export class ManualToolRunner {
   constructor(private readonly deps: ManualToolRunnerDeps) {}
 
   find(name: string): AnyTool {
-    const tool = this.deps.tools.find((candidate) => candidate.name === name);
+    const tool =
+      this.deps.tools.find((candidate) => candidate.name === name) ??
+      this.deps.mcp?.knownTools().find((candidate) => candidate.name === name);
     if (!tool) throw new NotFoundError("Tool", name);
     return tool;
   }
@@ -186,6 +188,7 @@ export class ManualToolRunner {
 }
 
 function validationProblems(tool: AnyTool, input: unknown): string | undefined {
+  if (tool.validate) return tool.validate(input);
   if (Value.Check(tool.parameters, input)) return undefined;
   const problems = [...Value.Errors(tool.parameters, input)]
     .slice(0, 5)

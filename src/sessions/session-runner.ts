@@ -311,6 +311,7 @@ export class SessionRunner {
         {
           ...this.modelFor(queued.options, session.model),
           pinnedSkills: [...pinned.names, ...(queued.options.skills ?? [])],
+          signal: controller.signal,
         },
       );
       const history = userMessageId

@@ -8,6 +8,8 @@ import { createLanguageModel } from "../agent/providers.ts";
 import type { ResolvedModel } from "../agent/types.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import type { Paths } from "../core/paths.ts";
+import { selectMcpTools } from "../mcp/tool-selection.ts";
+import type { McpToolProvider } from "../mcp/types.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import { secretStorePaths } from "../sandbox/bubblewrap.ts";
 import { buildShellEnvironment } from "../sandbox/environment.ts";
@@ -44,6 +46,8 @@ export interface TurnSetupDeps {
   userEnvironment(): Record<string, string>;
   /** Extra per-agent services (browser ...), created lazily by the app. */
   agentServices?(agent: Agent, workspace: Workspace): ToolServices;
+  /** The tools of the agent's MCP servers (started when needed; src/mcp/manager.ts). */
+  mcp?: McpToolProvider;
 }
 
 export interface TurnSetup {
@@ -144,7 +148,7 @@ export async function setUpTurn(
     todos: { get(): TodoItem[]; set(items: TodoItem[]): void };
     shellJobs: ShellJobs;
   },
-  options: { providerId?: string; model?: string; pinnedSkills: string[] },
+  options: { providerId?: string; model?: string; pinnedSkills: string[]; signal?: AbortSignal },
 ): Promise<TurnSetup> {
   const agent = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
   const model = await resolveModel(deps, agent, options);
@@ -157,6 +161,13 @@ export async function setUpTurn(
     ...baseServices(deps, agent, workspace, session.shellJobs, skills),
   };
   const systemExtras = [project.instructions.prompt, renderSkillList(skills.list())];
+  // MCP servers start here when needed (each bounded by its init timeout); one that cannot start
+  // leaves a note for the model instead of failing the turn.
+  const mcp = deps.mcp
+    ? await deps.mcp.toolsForAgent(agent, workspace, options.signal)
+    : { tools: [], notes: [] };
+  if (mcp.notes.length > 0)
+    systemExtras.push(`MCP servers:\n${mcp.notes.map((note) => `- ${note}`).join("\n")}`);
   for (const name of options.pinnedSkills) {
     const skill = skills.get(name);
     if (!skill) continue;
@@ -170,9 +181,12 @@ export async function setUpTurn(
     model,
     workspace,
     // web_search is offered only when a provider is set up (an unusable setup still offers it: it says why).
-    tools: enabledTools(deps.tools, agent.config.tools).filter(
-      (tool) => tool.name !== "web_search" || services.webSearch !== undefined,
-    ),
+    tools: [
+      ...enabledTools(deps.tools, agent.config.tools).filter(
+        (tool) => tool.name !== "web_search" || services.webSearch !== undefined,
+      ),
+      ...selectMcpTools(mcp.tools, agent.config.tools),
+    ],
     services,
     systemExtras,
     async readAttachment(path) {

@@ -14,9 +14,9 @@
  */
 import type { ApprovalRule } from "./agent.ts";
 
-export type ToolKindName = "read" | "write" | "shell" | "network" | "browser" | "interaction";
+export type ToolKindName = "read" | "write" | "shell" | "network" | "browser" | "interaction" | "mcp";
 
-/** Where a tool comes from: built into Sage, or an MCP server (later). */
+/** Where a tool comes from: built into Sage, or an MCP server. */
 export type ToolSource = "builtin" | "mcp";
 
 export interface ToolInfo {
@@ -24,6 +24,8 @@ export interface ToolInfo {
   description: string;
   kind: ToolKindName;
   source: ToolSource;
+  /** The MCP server of an `mcp` tool. */
+  server?: string;
   /** The rule an agent gets when it sets none for this tool. */
   defaultRule: ApprovalRule;
   /** Asks before every call, whatever was remembered (browser_evaluate). */

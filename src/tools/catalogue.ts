@@ -18,13 +18,15 @@ export function sessionRequirement(toolName: string): string | undefined {
   return SESSION_ONLY[toolName];
 }
 
-export function describeTool(tool: AnyTool, source: ToolSource = "builtin"): ToolInfo {
+export function describeTool(tool: AnyTool): ToolInfo {
   const needsSession = sessionRequirement(tool.name);
+  const source: ToolSource = tool.origin?.source ?? "builtin";
   return {
     name: tool.name,
     description: tool.description,
     kind: tool.kind,
     source,
+    ...(tool.origin ? { server: tool.origin.server } : {}),
     defaultRule: defaultRule(tool),
     alwaysAsks: ALWAYS_ASK.has(tool.name),
     ...(needsSession ? { needsSession } : {}),
@@ -32,7 +34,7 @@ export function describeTool(tool: AnyTool, source: ToolSource = "builtin"): Too
   };
 }
 
-/** Every tool, in the order given (built-ins first, as listed in the registry). */
+/** Every tool, in the order given (built-ins first, as listed in the registry, then MCP tools). */
 export function toolCatalogue(tools: readonly AnyTool[]): ToolInfo[] {
   return tools.map((tool) => describeTool(tool));
 }

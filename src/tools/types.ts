@@ -24,7 +24,9 @@ export type ToolKind =
   /** drives the browser: asks by default (navigation and reading pages may be allowed) */
   | "browser"
   /** talks to the user or the session only (todo, ask_user, load_skill): always allowed */
-  | "interaction";
+  | "interaction"
+  /** a tool of an MCP server (src/mcp/): asks by default */
+  | "mcp";
 
 /** The agent's workspace folder; file tools may only touch what `resolve` accepts. */
 export interface Workspace {
@@ -111,6 +113,18 @@ export interface ToolDefinition<S extends TSchema = TSchema> {
   description: string;
   parameters: S;
   kind: ToolKind;
+  /**
+   * Checks arguments instead of TypeBox (`parameters` is then plain JSON Schema, e.g. an MCP tool's):
+   * returns the problems as one sentence, or undefined when the arguments are valid.
+   */
+  validate?(input: unknown): string | undefined;
+  /**
+   * The rule an agent gets when it sets none, instead of the kind's default. Only set where the user
+   * chose it (an MCP server whose read-only tools they trust); never by a tool about itself.
+   */
+  defaultApproval?: "allow" | "ask";
+  /** Where the tool comes from: built in (default) or an MCP server, with the server's name. */
+  origin?: { source: "mcp"; server: string };
   /**
    * Summarise a call for an approval prompt; defaults to the tool name and JSON arguments. May look at
    * services (the browser's latest snapshot, the address policy) but must not start anything. Runs

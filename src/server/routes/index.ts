@@ -7,6 +7,7 @@ import { appControlRoutes } from "./app-control.ts";
 import { approvalRoutes } from "./approvals.ts";
 import { backupRoutes } from "./backups.ts";
 import { healthRoutes } from "./health.ts";
+import { mcpRoutes } from "./mcp.ts";
 import { providerRoutes } from "./providers.ts";
 import { sessionRoutes } from "./sessions.ts";
 import { settingsRoutes } from "./settings.ts";
@@ -24,6 +25,7 @@ export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[]
     sessionRoutes(app),
     skillRoutes(app),
     toolRoutes(app),
+    mcpRoutes(app),
     approvalRoutes(app),
     turnUndoRoutes(app),
     shellJobRoutes(app),

@@ -11,8 +11,11 @@ const name = t.String({ minLength: 1, maxLength: 200, description: "The tool's n
 
 export function toolRoutes(app: AppContext) {
   return new Elysia({ name: "tools", prefix: "/api/tools", detail: { tags: ["tools"] } })
-    .get("/", () => ({ tools: toolCatalogue(app.tools) }), {
-      detail: { summary: "Every tool: name, description, kind, default approval rule, argument schema" },
+    .get("/", () => ({ tools: toolCatalogue([...app.tools, ...app.mcp.knownTools()]) }), {
+      detail: {
+        summary:
+          "Every tool: name, description, kind, default approval rule, argument schema (MCP tools of servers that listed them)",
+      },
     })
     .get("/:name", ({ params }) => describeTool(app.toolRunner.find(params.name)), {
       params: t.Object({ name }),

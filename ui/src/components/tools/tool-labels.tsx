@@ -3,7 +3,15 @@ import type { ApprovalRule } from "../../../../src/shared/agent.ts";
 import type { ToolKindName } from "../../../../src/shared/tools-api.ts";
 import { locale, type MessageKey, t } from "../../i18n/index.ts";
 
-export const KIND_ORDER: ToolKindName[] = ["read", "write", "shell", "network", "browser", "interaction"];
+export const KIND_ORDER: ToolKindName[] = [
+  "read",
+  "write",
+  "shell",
+  "network",
+  "browser",
+  "interaction",
+  "mcp",
+];
 
 const KIND_KEYS: Record<ToolKindName, MessageKey> = {
   read: "tools.kind.read",
@@ -12,6 +20,7 @@ const KIND_KEYS: Record<ToolKindName, MessageKey> = {
   network: "tools.kind.network",
   browser: "tools.kind.browser",
   interaction: "tools.kind.interaction",
+  mcp: "tools.kind.mcp",
 };
 
 const RULE_KEYS: Record<ApprovalRule, MessageKey> = {

@@ -1,0 +1,437 @@
+/**
+ * One configured MCP server at run time: at most one live session, its state for the health panel,
+ * its log, its tools, and restarts.
+ *
+ * States: `stopped` (not started yet, or stopped by the user) -> `starting` -> `ready` | `error`.
+ * A server that dies while ready (crash, kill -9) becomes `error` with the reason and is started again
+ * after a backoff (1, 2, 5, 10, 30 s; the status says when); after `MAX_AUTO_RESTARTS` failed tries in a
+ * row it stays in `error` until the user presses Restart or a turn needs it. A start that fails
+ * (missing command, exits at once, never answers) is not retried on its own: a turn that needs the
+ * server tries again only after `RETRY_AFTER_FAILURE_MS`, so a broken server never holds up turns.
+ * `disabled` servers never start.
+ *
+ * Calls: `callTool` starts a stopped server first; a server in `error` answers with an
+ * `McpServerError` naming the server and the reason. The turn's stop signal cancels the request (the
+ * SDK sends `notifications/cancelled`); progress notifications reach `onProgress` and reset the call
+ * timeout; a call with no answer nor progress for `callTimeoutSec` is cancelled.
+ */
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import {
+  type CallToolResult,
+  CallToolResultSchema,
+  LoggingMessageNotificationSchema,
+  type Tool,
+  ToolListChangedNotificationSchema,
+  ToolSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod/v4";
+import { errorMessage } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import type { McpLogEntry, McpServerInput, McpServerState, McpServerStatus } from "../shared/mcp.ts";
+import type { McpResolvedValues } from "./config-store.ts";
+import { describeExit, type OpenSession, openSession } from "./connect.ts";
+import type { LaunchContext } from "./launch.ts";
+import { McpServerError } from "./types.ts";
+
+export const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
+export const MAX_AUTO_RESTARTS = RESTART_DELAYS_MS.length;
+/** A turn does not retry a server whose start failed less than this long ago. */
+export const RETRY_AFTER_FAILURE_MS = 60_000;
+/** Ready this long without a crash resets the restart count. */
+const STABLE_AFTER_MS = 60_000;
+const LOG_LIMIT = 500;
+const STDERR_TAIL = 30;
+
+export interface ConnectionDeps {
+  config: McpServerInput;
+  values(config: McpServerInput): Promise<McpResolvedValues>;
+  launchContext(): LaunchContext;
+  clientInfo: { name: string; version: string };
+  logger: Logger;
+  /** The state, tools or counts changed. */
+  onChange(): void;
+  /** Shorter backoff for tests. */
+  restartDelaysMs?: number[];
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?(progress: { progress: number; total?: number; message?: string }): void;
+  workspaceRoot: string;
+}
+
+const LooseToolList = z.object({ tools: z.array(z.unknown()) }).passthrough();
+
+export class McpConnection {
+  readonly config: McpServerInput;
+  #state: McpServerState;
+  #session: OpenSession | undefined;
+  #starting: Promise<void> | undefined;
+  #tools: Tool[] = [];
+  #skipped: { name: string; reason: string }[] = [];
+  #counts = { tools: 0, resources: 0, prompts: 0 };
+  #log: McpLogEntry[] = [];
+  #stderr: string[] = [];
+  #lastError: string | undefined;
+  #lastErrorAt: number | undefined;
+  #failedAt: number | undefined;
+  #restarts = 0;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #nextRestartAt: number | undefined;
+  #readySince: number | undefined;
+  #initMs: number | undefined;
+  #startedAt: number | undefined;
+  #lastWorkspace: string | undefined;
+  #disposed = false;
+
+  constructor(private readonly deps: ConnectionDeps) {
+    this.config = deps.config;
+    this.#state = deps.config.enabled ? "stopped" : "disabled";
+  }
+
+  get state(): McpServerState {
+    return this.#state;
+  }
+
+  /** The server's tools as it listed them (valid ones only), kept while it is down. */
+  get tools(): readonly Tool[] {
+    return this.#tools;
+  }
+
+  status(usedBy: string[] = []): McpServerStatus {
+    const session = this.#session;
+    return {
+      name: this.config.name,
+      state: this.#state,
+      transport: session?.kind ?? this.config.transport,
+      ...(session?.pid && this.#state === "ready" ? { pid: session.pid } : {}),
+      ...(session?.launch ? { launch: session.launch } : {}),
+      ...(session?.note ? { note: session.note } : {}),
+      ...(this.#initMs !== undefined ? { initMs: this.#initMs } : {}),
+      ...(this.#serverInfo() ? { serverInfo: this.#serverInfo() } : {}),
+      counts: { ...this.#counts },
+      tools: [],
+      skippedTools: [...this.#skipped],
+      ...(this.#lastError ? { lastError: this.#lastError, lastErrorAt: this.#lastErrorAt } : {}),
+      stderrTail: [...this.#stderr],
+      restarts: this.#restarts,
+      ...(this.#nextRestartAt ? { nextRestartAt: this.#nextRestartAt } : {}),
+      ...(this.#startedAt ? { startedAt: this.#startedAt } : {}),
+      usedBy,
+    };
+  }
+
+  log(): McpLogEntry[] {
+    return [...this.#log];
+  }
+
+  /**
+   * Make sure the server is ready (starting it in `workspaceRoot` when needed). Resolves when ready;
+   * rejects with `McpServerError` when it cannot be. `force` also retries a recent failure.
+   */
+  async ensureReady(workspaceRoot: string, force = false): Promise<void> {
+    if (this.#disposed) throw new McpServerError(this.config.name, "Sage is shutting down.");
+    if (this.#state === "disabled")
+      throw new McpServerError(
+        this.config.name,
+        `The MCP server "${this.config.name}" is disabled in Settings.`,
+      );
+    if (this.#state === "ready") return;
+    if (!this.#starting) {
+      const recentFailure =
+        this.#state === "error" &&
+        this.#failedAt !== undefined &&
+        Date.now() - this.#failedAt < RETRY_AFTER_FAILURE_MS;
+      if (recentFailure && !force && !this.#restartTimer) throw this.#downError();
+      if (this.#restartTimer && !force) throw this.#downError();
+      this.#cancelRestart();
+      this.#starting = this.#start(workspaceRoot).finally(() => {
+        this.#starting = undefined;
+      });
+    }
+    await this.#starting;
+  }
+
+  /** The user's Restart: stop, forget the backoff, start again now. */
+  async restart(workspaceRoot: string): Promise<void> {
+    this.#restarts = 0;
+    await this.stop("restart");
+    if (this.#state === "disabled") return;
+    await this.ensureReady(workspaceRoot, true).catch(() => {});
+  }
+
+  /** Stop the server (user's Stop, a config change, shutdown). */
+  async stop(reason: "user" | "restart" | "config" | "shutdown"): Promise<void> {
+    this.#cancelRestart();
+    const session = this.#session;
+    this.#session = undefined;
+    if (session) {
+      this.#info(`stopping (${reason})`);
+      await session.client.close().catch(() => {});
+      await session.transport.close().catch(() => {});
+    }
+    if (reason === "shutdown") this.#disposed = true;
+    if (this.#state !== "disabled") this.#setState("stopped");
+  }
+
+  async callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
+    await this.ensureReady(options.workspaceRoot);
+    const session = this.#session;
+    if (!session) throw this.#downError();
+    try {
+      const result = await session.client.request(
+        { method: "tools/call", params: { name, arguments: args } },
+        CallToolResultSchema,
+        {
+          signal: options.signal,
+          timeout: this.config.callTimeoutSec * 1000,
+          resetTimeoutOnProgress: true,
+          onprogress: options.onProgress,
+        },
+      );
+      return result as CallToolResult;
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      const code = (error as { code?: unknown }).code;
+      if (code === -32001)
+        throw new McpServerError(
+          this.config.name,
+          `The MCP server "${this.config.name}" did not answer ${name} within ${this.config.callTimeoutSec} s; the call was cancelled.`,
+        );
+      if (code === -32000 || this.#state !== "ready") {
+        // Connection closed: give the crash handler a moment to record why.
+        await Bun.sleep(50);
+        throw new McpServerError(
+          this.config.name,
+          `The MCP server "${this.config.name}" stopped during the call to ${name}: ${this.#lastError ?? errorMessage(error)}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #start(workspaceRoot: string): Promise<void> {
+    this.#lastWorkspace = workspaceRoot;
+    this.#setState("starting");
+    const started = performance.now();
+    this.#startedAt = Date.now();
+    let session: OpenSession | undefined;
+    try {
+      const values = await this.deps.values(this.config);
+      if (values.missing.length > 0)
+        this.#warn(
+          `no value is stored for the secret(s) ${values.missing.join(", ")}; enter them in Settings`,
+        );
+      session = await openSession({
+        config: this.config,
+        values,
+        workspaceRoot,
+        launchContext: this.deps.launchContext(),
+        clientInfo: this.deps.clientInfo,
+        prepare: (client) => this.#prepare(client),
+        onStderrLine: (line) => this.#onStderr(line),
+        onGarbage: (line) => this.#push("warn", `not MCP (stdout): ${line.slice(0, 500)}`),
+        onInfo: (text) => this.#info(text),
+      });
+      if (this.#disposed) {
+        await session.transport.close();
+        throw new McpServerError(this.config.name, "Sage is shutting down.");
+      }
+      this.#session = session;
+      await this.#refreshLists(session.client);
+      this.#initMs = Math.round(performance.now() - started);
+      this.#readySince = Date.now();
+      this.#failedAt = undefined;
+      this.#nextRestartAt = undefined;
+      const info = session.client.getServerVersion();
+      this.#info(
+        `ready in ${this.#initMs} ms${info ? `: ${info.name} ${info.version}` : ""} (${this.#counts.tools} tools)`,
+      );
+      // Watch for the end only once ready: a failed start is reported by openSession itself.
+      const opened = session;
+      opened.transport.onclose = chain(opened.transport.onclose, () => this.#onClosed(opened));
+      this.#setState("ready");
+    } catch (error) {
+      if (session) await session.transport.close().catch(() => {});
+      if (this.#session === session) this.#session = undefined;
+      const message =
+        error instanceof Error && error.name === "McpServerError"
+          ? error.message
+          : `Could not start: ${errorMessage(error)}`;
+      this.#fail(message);
+      throw error instanceof Error && error.name === "McpServerError"
+        ? error
+        : new McpServerError(this.config.name, message);
+    }
+  }
+
+  #prepare(client: Client): void {
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      const { level, data, logger } = notification.params;
+      const text = typeof data === "string" ? data : JSON.stringify(data);
+      this.#push("server", `${level}${logger ? ` ${logger}` : ""}: ${text.slice(0, 2000)}`);
+    });
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      this.#info("the server says its tools changed: listing them again");
+      void this.#refreshLists(client).catch((error) =>
+        this.#warn(`listing tools failed: ${errorMessage(error)}`),
+      );
+    });
+  }
+
+  /** Tools (each checked on its own: one bad schema does not hide the others), resources, prompts. */
+  async #refreshLists(client: Client): Promise<void> {
+    const timeout = this.config.initTimeoutSec * 1000;
+    const capabilities = client.getServerCapabilities() ?? {};
+    const tools: Tool[] = [];
+    const skipped: { name: string; reason: string }[] = [];
+    if (capabilities.tools) {
+      let cursor: string | undefined;
+      do {
+        const page = await client.request(
+          { method: "tools/list", params: cursor ? { cursor } : {} },
+          LooseToolList,
+          { timeout },
+        );
+        for (const raw of page.tools) {
+          const parsed = ToolSchema.safeParse(raw);
+          const name =
+            typeof (raw as { name?: unknown })?.name === "string" ? (raw as { name: string }).name : "?";
+          if (parsed.success) tools.push(parsed.data);
+          else
+            skipped.push({
+              name,
+              reason: `invalid tool definition: ${parsed.error.issues[0]?.message ?? "schema"}`,
+            });
+        }
+        cursor = typeof page.nextCursor === "string" ? page.nextCursor : undefined;
+      } while (cursor);
+    }
+    const count = async (method: "resources/list" | "prompts/list", key: "resources" | "prompts") => {
+      try {
+        const page = await client.request({ method, params: {} }, z.object({}).passthrough(), { timeout });
+        const list = (page as Record<string, unknown>)[key];
+        return Array.isArray(list) ? list.length : 0;
+      } catch {
+        return 0;
+      }
+    };
+    this.#counts = {
+      tools: tools.length,
+      resources: capabilities.resources ? await count("resources/list", "resources") : 0,
+      prompts: capabilities.prompts ? await count("prompts/list", "prompts") : 0,
+    };
+    this.#tools = tools;
+    this.#skipped = skipped;
+    for (const tool of skipped) this.#warn(`tool ${tool.name} skipped: ${tool.reason}`);
+    this.deps.onChange();
+  }
+
+  /** Record tools the adapter could not offer (bad input schema), shown in the panel. */
+  skipTool(name: string, reason: string): void {
+    if (this.#skipped.some((tool) => tool.name === name)) return;
+    this.#skipped.push({ name, reason });
+    this.#warn(`tool ${name} skipped: ${reason}`);
+  }
+
+  #onClosed(session: OpenSession): void {
+    if (this.#session !== session) return; // stopped on purpose
+    this.#session = undefined;
+    const exit = session.exit();
+    const how = exit ? `the server exited (${describeExit(exit)})` : "the connection to the server closed";
+    const lastLine = this.#stderr.filter((line) => line.trim()).at(-1);
+    this.#fail(`${how} unexpectedly${lastLine ? `; last line on stderr: "${lastLine.slice(0, 300)}"` : ""}.`);
+    if (this.#readySince && Date.now() - this.#readySince > STABLE_AFTER_MS) this.#restarts = 0;
+    this.#scheduleRestart();
+  }
+
+  #scheduleRestart(): void {
+    if (this.#disposed || this.#state === "disabled") return;
+    const delays = this.deps.restartDelaysMs ?? RESTART_DELAYS_MS;
+    if (this.#restarts >= delays.length) {
+      this.#warn(`gave up restarting after ${this.#restarts} attempts; press Restart to try again`);
+      this.deps.onChange();
+      return;
+    }
+    const delay = delays[this.#restarts] ?? 30_000;
+    this.#restarts++;
+    this.#nextRestartAt = Date.now() + delay;
+    this.#info(`restarting in ${(delay / 1000).toFixed(delay < 1000 ? 1 : 0)} s (attempt ${this.#restarts})`);
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      this.#nextRestartAt = undefined;
+      if (this.#starting || this.#state === "ready") return;
+      this.#starting = this.#start(this.#lastWorkspace ?? process.cwd())
+        .catch(() => this.#scheduleRestart())
+        .finally(() => {
+          this.#starting = undefined;
+        });
+    }, delay);
+    this.deps.onChange();
+  }
+
+  #cancelRestart(): void {
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#restartTimer = undefined;
+    this.#nextRestartAt = undefined;
+  }
+
+  #downError(): McpServerError {
+    const why = this.#lastError ?? "it is not running";
+    const next = this.#nextRestartAt
+      ? ` Sage restarts it in ${Math.max(1, Math.round((this.#nextRestartAt - Date.now()) / 1000))} s.`
+      : "";
+    return new McpServerError(
+      this.config.name,
+      `The MCP server "${this.config.name}" is not available: ${why}${next}`,
+    );
+  }
+
+  #serverInfo(): { name: string; version: string } | undefined {
+    const info = this.#session?.client.getServerVersion();
+    return info ? { name: info.name, version: info.version } : undefined;
+  }
+
+  #fail(message: string): void {
+    this.#lastError = message;
+    this.#lastErrorAt = Date.now();
+    this.#failedAt = Date.now();
+    this.#push("error", message);
+    this.deps.logger.warn(`MCP server ${this.config.name}: ${message}`);
+    this.#setState("error");
+  }
+
+  #onStderr(line: string): void {
+    this.#stderr.push(line.slice(0, 2000));
+    if (this.#stderr.length > STDERR_TAIL) this.#stderr.shift();
+    this.#push("stderr", line.slice(0, 2000));
+  }
+
+  #info(text: string): void {
+    this.#push("info", text);
+    this.deps.logger.info(`MCP server ${this.config.name}: ${text}`);
+  }
+
+  #warn(text: string): void {
+    this.#push("warn", text);
+    this.deps.logger.warn(`MCP server ${this.config.name}: ${text}`);
+  }
+
+  #push(level: McpLogEntry["level"], text: string): void {
+    this.#log.push({ at: Date.now(), level, text });
+    if (this.#log.length > LOG_LIMIT) this.#log.splice(0, this.#log.length - LOG_LIMIT);
+  }
+
+  #setState(state: McpServerState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.deps.onChange();
+  }
+}
+
+function chain(first: (() => void) | undefined, second: () => void): () => void {
+  return () => {
+    first?.();
+    second();
+  };
+}

@@ -1,0 +1,308 @@
+/**
+ * Every configured MCP server: the configs (through `McpConfigStore`), at most one running instance
+ * per config (`McpConnection`; a changed config stops the old instance, the next use starts the new
+ * one), eager start, the tools of an agent's servers for a turn, health for the panel, shutdown.
+ *
+ * One instance per server is shared by every agent that uses it; a stdio server runs in the workspace
+ * of the agent whose turn started it (or its configured `cwd`).
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { AgentRepository } from "../agents/repository.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Paths } from "../core/paths.ts";
+import type { SandboxStatus } from "../sandbox/types.ts";
+import type { Agent } from "../shared/agent.ts";
+import type {
+  McpLogEntry,
+  McpServerEntry,
+  McpServerInput,
+  McpServerStatus,
+  McpToolSummary,
+} from "../shared/mcp.ts";
+import type { AnyTool, Workspace } from "../tools/types.ts";
+import type { McpConfigStore } from "./config-store.ts";
+import { McpConnection } from "./connection.ts";
+import type { LaunchContext } from "./launch.ts";
+import { adaptTool } from "./tool-adapter.ts";
+import type { McpToolProvider, McpTurnTools } from "./types.ts";
+
+export interface McpManagerOptions {
+  store: McpConfigStore;
+  agents: Pick<AgentRepository, "list">;
+  paths: Paths;
+  logger: Logger;
+  version: string;
+  compiled: boolean;
+  /** Sage's environment (PATH, HOME, proxies ... are passed on; see launch.ts). */
+  env: Record<string, string | undefined>;
+  sandbox(): SandboxStatus;
+  /** Settings → Environment, for `${NAME}` in server configs. */
+  userEnvironment(): Record<string, string>;
+  /** `process.execPath` (tests may point it elsewhere). */
+  execPath?: string;
+  restartDelaysMs?: number[];
+}
+
+interface Adapted {
+  source: readonly unknown[];
+  tools: AnyTool[];
+  summaries: McpToolSummary[];
+}
+
+export class McpManager implements McpToolProvider {
+  readonly #connections = new Map<string, { key: string; connection: McpConnection }>();
+  readonly #adapted = new Map<string, Adapted>();
+  readonly #listeners = new Set<() => void>();
+  readonly #setpriv: string | null;
+  #disposed = false;
+
+  constructor(private readonly options: McpManagerOptions) {
+    this.#setpriv = Bun.which("setpriv", { PATH: options.env.PATH ?? "/usr/bin:/bin" }) ?? null;
+  }
+
+  /** Called whenever a server's state, tools or config changes. Returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  entries(): McpServerEntry[] {
+    return this.options.store.list().map((config) => this.#entry(config));
+  }
+
+  entry(name: string): McpServerEntry {
+    return this.#entry(this.options.store.get(name));
+  }
+
+  status(name: string): McpServerStatus {
+    return this.entry(name).status;
+  }
+
+  log(name: string): McpLogEntry[] {
+    this.options.store.get(name);
+    return this.#connections.get(name)?.connection.log() ?? [];
+  }
+
+  async create(input: McpServerInput): Promise<McpServerEntry> {
+    const stored = await this.options.store.create(input);
+    this.#emit();
+    if (stored.enabled && stored.startup === "eager") void this.#startEager(stored.name);
+    return this.#entry(stored);
+  }
+
+  async update(name: string, input: McpServerInput): Promise<McpServerEntry> {
+    const stored = await this.options.store.update(name, input);
+    // The old instance (if its config changed) stops now; the new one starts on next use.
+    this.#connection(stored);
+    this.#emit();
+    if (stored.enabled && stored.startup === "eager") void this.#startEager(stored.name);
+    return this.#entry(stored);
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.options.store.remove(name);
+    const existing = this.#connections.get(name);
+    this.#connections.delete(name);
+    this.#adapted.delete(name);
+    if (existing) await existing.connection.stop("config");
+    this.#emit();
+  }
+
+  /** The user's Restart: starts the server now (also a disabled one stays disabled). */
+  async restart(name: string): Promise<McpServerStatus> {
+    const config = this.options.store.get(name);
+    await this.#connection(config).restart(this.#workspaceFor(config));
+    return this.status(name);
+  }
+
+  async stop(name: string): Promise<McpServerStatus> {
+    const config = this.options.store.get(name);
+    await this.#connection(config).stop("user");
+    return this.status(name);
+  }
+
+  async toolsForAgent(agent: Agent, workspace: Workspace, signal?: AbortSignal): Promise<McpTurnTools> {
+    const tools: AnyTool[] = [];
+    const notes: string[] = [];
+    const connections: McpConnection[] = [];
+    for (const name of agent.config.mcpServers) {
+      const config = this.options.store.find(name);
+      if (!config) {
+        notes.push(`The MCP server "${name}" this agent uses is not configured in Settings → MCP servers.`);
+        continue;
+      }
+      if (!config.enabled) continue;
+      connections.push(this.#connection(config));
+    }
+    const waits = connections.map((connection) =>
+      connection.ensureReady(workspace.root).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      ),
+    );
+    const aborted = new Promise<"aborted">((resolve) => {
+      if (signal?.aborted) resolve("aborted");
+      signal?.addEventListener("abort", () => resolve("aborted"), { once: true });
+    });
+    const outcomes = await Promise.race([Promise.all(waits), aborted]);
+    connections.forEach((connection, index) => {
+      const problem = outcomes === "aborted" ? "the turn was stopped while it started" : outcomes[index];
+      // Tools last listed stay offered while a server is down: a call then says which server and why.
+      tools.push(...this.#toolsOf(connection).tools);
+      if (problem) {
+        notes.push(
+          `The MCP server "${connection.config.name}" is not available: ${problem.replace(/^The MCP server "[^"]+" is not available: /, "")}`,
+        );
+      }
+    });
+    return { tools, notes };
+  }
+
+  knownTools(): AnyTool[] {
+    return [...this.#connections.values()]
+      .filter(({ connection }) => connection.config.enabled)
+      .flatMap(({ connection }) => this.#toolsOf(connection).tools);
+  }
+
+  /** Start the servers set to start with Sage (in the background; failures show in the panel). */
+  startEager(): void {
+    for (const config of this.options.store.list())
+      if (config.enabled && config.startup === "eager") void this.#startEager(config.name);
+  }
+
+  /** Stop every server (app shutdown); later starts are refused. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    const all = [...this.#connections.values()];
+    await Promise.all(all.map(({ connection }) => connection.stop("shutdown").catch(() => {})));
+  }
+
+  /** Processes of running stdio servers (tests, diagnostics). */
+  runningPids(): number[] {
+    return this.entries()
+      .map((entry) => entry.status.pid)
+      .filter((pid): pid is number => pid !== undefined);
+  }
+
+  async #startEager(name: string): Promise<void> {
+    const config = this.options.store.find(name);
+    if (!config || this.#disposed) return;
+    await this.#connection(config)
+      .ensureReady(this.#workspaceFor(config))
+      .catch(() => {});
+  }
+
+  #entry(config: McpServerInput): McpServerEntry {
+    const usedBy = this.options.agents
+      .list()
+      .filter((agent) => agent.config.mcpServers.includes(config.name))
+      .map((agent) => agent.config.name);
+    const current = this.#connections.get(config.name);
+    const connection = current?.key === configKey(config) ? current.connection : undefined;
+    const status: McpServerStatus = connection
+      ? { ...connection.status(usedBy), tools: this.#toolsOf(connection).summaries }
+      : new McpConnection({ ...this.#connectionDeps(config) }).status(usedBy);
+    return { config: this.options.store.view(config), status };
+  }
+
+  /** The instance for `config`, replacing (and stopping) one started with an older config. */
+  #connection(config: McpServerInput): McpConnection {
+    const key = configKey(config);
+    const current = this.#connections.get(config.name);
+    if (current?.key === key) return current.connection;
+    if (current) void current.connection.stop("config");
+    this.#adapted.delete(config.name);
+    const connection = new McpConnection(this.#connectionDeps(config));
+    this.#connections.set(config.name, { key, connection });
+    return connection;
+  }
+
+  #connectionDeps(config: McpServerInput) {
+    return {
+      config,
+      values: (server: McpServerInput) => this.options.store.values(server),
+      launchContext: () => this.#launchContext(),
+      clientInfo: { name: "sage", version: this.options.version },
+      logger: this.options.logger,
+      onChange: () => this.#emit(),
+      restartDelaysMs: this.options.restartDelaysMs,
+    };
+  }
+
+  #toolsOf(connection: McpConnection): Adapted {
+    const name = connection.config.name;
+    const cached = this.#adapted.get(name);
+    if (cached && cached.source === connection.tools) return cached;
+    const tools: AnyTool[] = [];
+    const summaries: McpToolSummary[] = [];
+    const used = new Set<string>();
+    for (const tool of connection.tools) {
+      const result = adaptTool(connection, tool);
+      if ("skipped" in result) {
+        connection.skipTool(tool.name, result.skipped);
+        continue;
+      }
+      if (used.has(result.tool.name)) {
+        connection.skipTool(tool.name, `its name collides with another tool (${result.tool.name})`);
+        continue;
+      }
+      used.add(result.tool.name);
+      tools.push(result.tool);
+      summaries.push({
+        name: tool.name,
+        qualifiedName: result.tool.name,
+        ...(tool.title ? { title: tool.title } : {}),
+        description: (tool.description ?? "").slice(0, 1000),
+        readOnly: tool.annotations?.readOnlyHint === true,
+      });
+    }
+    const adapted = { source: connection.tools, tools, summaries };
+    this.#adapted.set(name, adapted);
+    return adapted;
+  }
+
+  #launchContext(): LaunchContext {
+    const { paths } = this.options;
+    return {
+      baseEnv: this.options.env,
+      userEnv: this.options.userEnvironment(),
+      execPath: this.options.execPath ?? process.execPath,
+      compiled: this.options.compiled,
+      sandbox: this.options.sandbox(),
+      hiddenPaths: [paths.data, paths.config, paths.logs],
+      visiblePaths: [paths.workspaces],
+      setprivPath: this.#setpriv,
+    };
+  }
+
+  /** Where a server starts outside a turn: the first agent that uses it, else the workspaces folder. */
+  #workspaceFor(config: McpServerInput): string {
+    const agent = this.options.agents
+      .list()
+      .find((candidate) => candidate.config.mcpServers.includes(config.name));
+    const folder = agent
+      ? agent.config.workspace?.trim() || join(this.options.paths.workspaces, agent.id)
+      : this.options.paths.workspaces;
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch {
+      // the start reports a missing folder itself
+    }
+    return folder;
+  }
+
+  #emit(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+}
+
+function configKey(config: McpServerInput): string {
+  return JSON.stringify(config);
+}

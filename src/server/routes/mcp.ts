@@ -1,0 +1,108 @@
+/**
+ * /api/mcp: MCP server configs (secrets never returned), their health, log, Restart/Stop, reading
+ * pasted Claude Desktop / Claude Code JSON, and a project's `.mcp.json` (read, never started: the
+ * user adds what they want). Shapes: src/shared/mcp.ts.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { Elysia, t } from "elysia";
+import type { AppContext } from "../../core/context.ts";
+import { ValidationError } from "../../core/errors.ts";
+import { parseMcpConfigText } from "../../mcp/config-import.ts";
+import { workspaceFor } from "../../sessions/turn-setup.ts";
+import type { McpProjectConfig, McpServerInput } from "../../shared/mcp.ts";
+
+const name = t.String({ minLength: 1, maxLength: 40, description: "The server's name" });
+/** A project file bigger than this is not read. */
+const PROJECT_FILE_LIMIT = 1024 * 1024;
+
+export function mcpRoutes(app: AppContext) {
+  return new Elysia({ name: "mcp", prefix: "/api/mcp", detail: { tags: ["mcp"] } })
+    .get("/servers", () => ({ servers: app.mcp.entries() }), {
+      detail: { summary: "Every MCP server: its config (secret values left out) and its health" },
+    })
+    .post("/servers", ({ body }) => app.mcp.create(body as McpServerInput), {
+      body: t.Unknown({ description: "McpServerInput (src/shared/mcp.ts)" }),
+      detail: { summary: "Add a server; secrets go to the key store; 409 when the name is taken" },
+    })
+    .put("/servers/:name", ({ params, body }) => app.mcp.update(params.name, body as McpServerInput), {
+      params: t.Object({ name }),
+      body: t.Unknown({ description: "McpServerInput; a secret without value keeps the stored one" }),
+      detail: {
+        summary:
+          "Change a server (its name stays); a running instance stops, the next use starts the new one",
+      },
+    })
+    .delete(
+      "/servers/:name",
+      async ({ params }) => {
+        await app.mcp.remove(params.name);
+        return { removed: true };
+      },
+      {
+        params: t.Object({ name }),
+        detail: { summary: "Remove a server and its stored secrets (it stops)" },
+      },
+    )
+    .post("/servers/:name/restart", ({ params }) => app.mcp.restart(params.name), {
+      params: t.Object({ name }),
+      detail: { summary: "Start the server again now (waits for it, up to its init timeout)" },
+    })
+    .post("/servers/:name/stop", ({ params }) => app.mcp.stop(params.name), {
+      params: t.Object({ name }),
+      detail: { summary: "Stop the server (a turn that needs it starts it again)" },
+    })
+    .get("/servers/:name/log", ({ params }) => ({ entries: app.mcp.log(params.name) }), {
+      params: t.Object({ name }),
+      detail: { summary: "The server's log: start-up, stderr lines, MCP log messages, errors" },
+    })
+    .post(
+      "/parse",
+      ({ body }) => {
+        try {
+          return parseMcpConfigText(body.text);
+        } catch (error) {
+          throw new ValidationError(error instanceof Error ? error.message : String(error), "text");
+        }
+      },
+      {
+        body: t.Object({ text: t.String({ maxLength: 512 * 1024 }) }),
+        detail: {
+          summary: "Read Claude Desktop / Claude Code / VS Code MCP JSON into server forms (nothing saved)",
+        },
+      },
+    )
+    .get(
+      "/project",
+      async ({ query }): Promise<McpProjectConfig> => {
+        const agent = query.agentId ? app.agents.get(query.agentId) : app.agents.defaultAgent();
+        const path = join(workspaceFor(app.paths, agent).root, ".mcp.json");
+        const info = await stat(path).catch(() => undefined);
+        if (!info?.isFile()) return { servers: [], problems: [], existing: [] };
+        if (info.size > PROJECT_FILE_LIMIT)
+          return {
+            path,
+            servers: [],
+            problems: [".mcp.json is larger than 1 MiB; it was not read."],
+            existing: [],
+          };
+        let parsed: ReturnType<typeof parseMcpConfigText>;
+        try {
+          parsed = parseMcpConfigText(await readFile(path, "utf8"));
+        } catch (error) {
+          return {
+            path,
+            servers: [],
+            problems: [error instanceof Error ? error.message : String(error)],
+            existing: [],
+          };
+        }
+        const known = new Set(app.mcp.entries().map((entry) => entry.config.name));
+        return { path, ...parsed, existing: parsed.servers.map((s) => s.name).filter((n) => known.has(n)) };
+      },
+      {
+        query: t.Object({ agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })) }),
+        detail: { summary: "The .mcp.json in an agent's workspace, read but never started" },
+      },
+    );
+}

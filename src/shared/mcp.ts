@@ -1,0 +1,203 @@
+/**
+ * MCP servers as the API and the UI see them (Settings → MCP servers, the health panel, the agent form).
+ * Runs in the browser too: no Bun or Node imports.
+ *
+ * - GET    /api/mcp/servers                 -> { servers: McpServerEntry[] }
+ * - POST   /api/mcp/servers   McpServerInput -> McpServerEntry (409 when the name is taken)
+ * - PUT    /api/mcp/servers/:name McpServerInput -> McpServerEntry (the name cannot change)
+ * - DELETE /api/mcp/servers/:name           -> { removed: true } (stops it; agents keep the reference)
+ * - POST   /api/mcp/servers/:name/restart   -> McpServerStatus (starts it again now)
+ * - POST   /api/mcp/servers/:name/stop      -> McpServerStatus
+ * - GET    /api/mcp/servers/:name/log       -> { entries: McpLogEntry[] }
+ * - POST   /api/mcp/parse    { text }       -> McpParseResult (Claude Desktop / Claude Code JSON, nothing saved)
+ * - GET    /api/mcp/project?agentId         -> McpProjectConfig (a `.mcp.json` in the agent's workspace;
+ *                                              never started: the user adds its servers by hand)
+ *
+ * A server's name is its identity: agents refer to it by name (`AgentConfig.mcpServers`), and its
+ * tools are offered to the model as `mcp__<name>__<tool>`.
+ *
+ * Secrets: a variable or header marked `secret` keeps its value in the key store (OS keychain or the
+ * encrypted file), never in the database, an export or an API answer; views say only `hasValue`.
+ */
+import { type Static, Type as T } from "@sinclair/typebox";
+import { type FieldIssue, schemaIssues } from "./validation.ts";
+
+/** Letters, digits, `_` and `-`, 1-40 characters, starting with a letter or digit. */
+export const MCP_SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+
+/**
+ * - `stdio`: Sage starts `command` and talks to it over stdin/stdout.
+ * - `http`: Streamable HTTP at `url`; when the server answers as an older SSE-only server, Sage falls
+ *   back to SSE (the status's `transport` then says `sse`).
+ * - `sse`: the older HTTP+SSE transport only.
+ */
+export const McpTransport = T.Union([T.Literal("stdio"), T.Literal("http"), T.Literal("sse")]);
+export type McpTransport = Static<typeof McpTransport>;
+
+/** An environment variable (stdio) or an HTTP header (http/sse). */
+export const McpNamedValue = T.Object({
+  name: T.String({ minLength: 1, maxLength: 200 }),
+  /**
+   * The value. For a secret, absent (or "") on update keeps the stored value; views never carry it.
+   * `${NAME}` is replaced at start by the variable of Settings → Environment of that name.
+   */
+  value: T.Optional(T.String({ maxLength: 16_384 })),
+  /** Kept in the key store, never in the database or exports. */
+  secret: T.Boolean({ default: false }),
+});
+export type McpNamedValue = Static<typeof McpNamedValue>;
+
+export const McpServerInput = T.Object({
+  name: T.String({ minLength: 1, maxLength: 40 }),
+  transport: McpTransport,
+  /** stdio: the program (looked up on the PATH; `npx`/`bunx`/`node` fall back to Sage's built-in Bun). */
+  command: T.Optional(T.String({ maxLength: 4096 })),
+  args: T.Array(T.String({ maxLength: 16_384 }), { maxItems: 200, default: [] }),
+  /** stdio: the working folder; empty means the workspace of the agent whose turn started it. */
+  cwd: T.Optional(T.String({ maxLength: 4096 })),
+  env: T.Array(McpNamedValue, { maxItems: 200, default: [] }),
+  /** http/sse: the server's address. */
+  url: T.Optional(T.String({ maxLength: 4096 })),
+  headers: T.Array(McpNamedValue, { maxItems: 100, default: [] }),
+  enabled: T.Boolean({ default: true }),
+  /** `lazy`: started by the first turn of an agent that uses it; `eager`: started with Sage. */
+  startup: T.Union([T.Literal("lazy"), T.Literal("eager")], { default: "lazy" }),
+  /** Seconds the server has to answer `initialize` (and to list its tools). */
+  initTimeoutSec: T.Integer({ minimum: 1, maximum: 600, default: 30 }),
+  /** Seconds a tool call may take without progress notifications before it is cancelled. */
+  callTimeoutSec: T.Integer({ minimum: 1, maximum: 3600, default: 300 }),
+  /** Tools the server annotates as read-only run without asking (unless the agent sets a rule). */
+  trustReadOnly: T.Boolean({ default: false }),
+});
+export type McpServerInput = Static<typeof McpServerInput>;
+
+/** A named value as views show it: secrets without their value. */
+export interface McpNamedValueView {
+  name: string;
+  secret: boolean;
+  /** Non-secret values only. */
+  value?: string;
+  /** A secret has a stored value. */
+  hasValue: boolean;
+}
+
+export interface McpServerView extends Omit<McpServerInput, "env" | "headers"> {
+  env: McpNamedValueView[];
+  headers: McpNamedValueView[];
+}
+
+/** starting -> ready | error; ready -> error (crash) -> starting (restart with backoff); stopped; disabled. */
+export type McpServerState = "starting" | "ready" | "error" | "stopped" | "disabled";
+
+export interface McpToolSummary {
+  /** The server's own name for the tool. */
+  name: string;
+  /** What the model calls: `mcp__<server>__<tool>`. */
+  qualifiedName: string;
+  title?: string;
+  description: string;
+  readOnly: boolean;
+}
+
+export interface McpServerStatus {
+  name: string;
+  state: McpServerState;
+  /** The transport in use (an `http` server that fell back says `sse`). */
+  transport: McpTransport;
+  /** stdio: the process id of the running server (or of the process that contains it). */
+  pid?: number;
+  /** What was started, as a command line (stdio) or the URL (http/sse). */
+  launch?: string;
+  /** Something the user should know about how it runs (e.g. npx mapped to Sage's built-in Bun). */
+  note?: string;
+  /** Milliseconds from start to the end of `initialize` and the tool list. */
+  initMs?: number;
+  serverInfo?: { name: string; version: string };
+  counts: { tools: number; resources: number; prompts: number };
+  tools: McpToolSummary[];
+  /** Tools the server listed that Sage cannot offer (invalid schema ...), with why. */
+  skippedTools: { name: string; reason: string }[];
+  lastError?: string;
+  lastErrorAt?: number;
+  /** The last lines the server wrote to stderr (stdio). */
+  stderrTail: string[];
+  /** Restarts after a crash since the user last started it. */
+  restarts: number;
+  /** When the next automatic restart is due (after a crash). */
+  nextRestartAt?: number;
+  startedAt?: number;
+  /** Agents that use this server. */
+  usedBy: string[];
+}
+
+export interface McpServerEntry {
+  config: McpServerView;
+  status: McpServerStatus;
+}
+
+export interface McpLogEntry {
+  at: number;
+  /** `stderr`: a line the server wrote; `server`: a log message it sent over MCP. */
+  level: "info" | "warn" | "error" | "stderr" | "server";
+  text: string;
+}
+
+export interface McpParseResult {
+  servers: McpServerInput[];
+  /** Entries that could not be read, and why ("github: no command or url"). */
+  problems: string[];
+}
+
+export interface McpProjectConfig {
+  /** Absolute path of the `.mcp.json` found, or absent when the workspace has none. */
+  path?: string;
+  servers: McpServerInput[];
+  problems: string[];
+  /** Names of those servers that already exist in Settings. */
+  existing: string[];
+}
+
+/** Problems of a server form, as field issues (the UI translates them; the server throws the first). */
+export function mcpServerIssues(input: McpServerInput): FieldIssue[] {
+  const issues = schemaIssues(McpServerInput, input);
+  if (issues.length > 0) return issues;
+  if (!MCP_SERVER_NAME.test(input.name)) issues.push({ field: "name", code: "invalidName" });
+  if (input.transport === "stdio") {
+    if (!input.command?.trim()) issues.push({ field: "command", code: "required" });
+  } else if (!input.url?.trim()) {
+    issues.push({ field: "url", code: "required" });
+  } else if (!isHttpUrl(input.url.trim())) {
+    issues.push({ field: "url", code: "invalidUrl" });
+  }
+  const duplicates = (list: McpNamedValue[], field: string, caseless: boolean) => {
+    const seen = new Set<string>();
+    list.forEach((item, index) => {
+      const key = caseless ? item.name.toLowerCase() : item.name;
+      if (seen.has(key)) issues.push({ field: `${field}.${index}.name`, code: "duplicate" });
+      seen.add(key);
+    });
+  };
+  duplicates(input.env, "env", false);
+  duplicates(input.headers, "headers", true);
+  input.env.forEach((item, index) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(item.name))
+      issues.push({ field: `env.${index}.name`, code: "invalidName" });
+  });
+  input.headers.forEach((item, index) => {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(item.name))
+      issues.push({ field: `headers.${index}.name`, code: "invalidName" });
+  });
+  return issues;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** The name the model calls for `tool` of `server` (see `qualifiedToolName` in src/mcp/tool-names.ts). */
+export const MCP_TOOL_PREFIX = "mcp__";
