@@ -143,7 +143,7 @@ describe("bad MCP server configurations end in a clear error", () => {
     const conversation = conversationText(request);
     expect(conversation).toContain('The MCP server \\"missing\\" is not available');
     expect(conversation).toContain("not configured in Settings");
-    const toolNames = (request?.body.tools ?? []).map((tool) => (tool.function as { name?: string })?.name);
+    const toolNames = (request?.body?.tools ?? []).map((tool) => (tool.function as { name?: string })?.name);
     expect(toolNames).toContain("mcp__badschema__ping");
     expect((await entry(app, "badschema")).status.state).toBe("ready");
     session.socket.close();
