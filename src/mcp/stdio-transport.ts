@@ -39,6 +39,9 @@ export class BunStdioTransport implements Transport {
   #exit: StdioExit | undefined;
   #closed = false;
   #exited: Promise<void> | undefined;
+  readonly #queue: JSONRPCMessage[] = [];
+  #draining = false;
+  #drained: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly launch: StdioLaunch,
@@ -73,6 +76,7 @@ export class BunStdioTransport implements Transport {
       // Messages written just before the exit are still in the pipe: read them first (bounded, since a
       // grandchild may hold stdout open).
       .then(() => Promise.race([stdoutDone, Bun.sleep(DRAIN_AFTER_EXIT_MS)]))
+      .then(() => this.#drained)
       .then(() => {
         const signal = child.signalCode;
         this.#exit = { code: child.exitCode, signal: signal === null ? null : String(signal) };
@@ -126,7 +130,25 @@ export class BunStdioTransport implements Transport {
       this.hooks.onGarbage?.(text);
       return;
     }
-    this.onmessage?.(message.data);
+    this.#queue.push(message.data);
+    if (this.#draining) return;
+    this.#draining = true;
+    this.#drained = this.#drain();
+  }
+
+  /**
+   * Deliver messages in order. The SDK runs notification handlers a microtask later but response
+   * handlers at once, so a response right behind a progress notification would drop that progress
+   * ("unknown token"): after a notification, the next message waits one turn of the event loop.
+   */
+  async #drain(): Promise<void> {
+    for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+      this.onmessage?.(next);
+      if ("method" in next && !("id" in next)) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    // Cleared in the same synchronous step that found the queue empty: a message pushed later starts
+    // a new drain.
+    this.#draining = false;
   }
 
   async #readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
