@@ -7,6 +7,7 @@ import { createSignal } from "solid-js";
 import { app } from "./locales/app.ts";
 import { chat } from "./locales/chat.ts";
 import { jobs } from "./locales/jobs.ts";
+import { mcp } from "./locales/mcp.ts";
 import { settings } from "./locales/settings.ts";
 import { setup } from "./locales/setup.ts";
 import { skills } from "./locales/skills.ts";
@@ -14,7 +15,7 @@ import { storage } from "./locales/storage.ts";
 import { tools } from "./locales/tools.ts";
 import { workspace } from "./locales/workspace.ts";
 
-const tables = [app, chat, jobs, settings, skills, storage, tools, setup, workspace] as const;
+const tables = [app, chat, jobs, mcp, settings, skills, storage, tools, setup, workspace] as const;
 
 type Table = (typeof tables)[number];
 /** Every key of every feature table (distributes over the union of tables). */

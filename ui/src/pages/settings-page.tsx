@@ -7,6 +7,7 @@ import { AboutSettings } from "./settings/about.tsx";
 import { AgentsSettings } from "./settings/agents.tsx";
 import { EnvironmentSettings } from "./settings/environment.tsx";
 import { GeneralSettings } from "./settings/general.tsx";
+import { McpSettings } from "./settings/mcp.tsx";
 import { ProvidersSettings } from "./settings/providers.tsx";
 import { ToolsApprovalsSettings } from "./settings/tools-approvals.tsx";
 
@@ -15,6 +16,7 @@ const SECTIONS: { id: string; label: MessageKey }[] = [
   { id: "providers", label: "settings.section.providers" },
   { id: "agents", label: "settings.section.agents" },
   { id: "tools", label: "settings.section.tools" },
+  { id: "mcp", label: "mcp.title" },
   { id: "environment", label: "settings.section.environment" },
   { id: "about", label: "settings.section.about" },
 ];
@@ -58,6 +60,9 @@ export function SettingsPage(props: { section?: string }) {
           </Match>
           <Match when={current() === "tools"}>
             <ToolsApprovalsSettings />
+          </Match>
+          <Match when={current() === "mcp"}>
+            <McpSettings />
           </Match>
           <Match when={current() === "environment"}>
             <EnvironmentSettings />

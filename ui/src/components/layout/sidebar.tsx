@@ -23,6 +23,7 @@ import {
 } from "../../state/sessions.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 import { ConnectionStatus } from "../connection-status.tsx";
+import { McpIndicator } from "../mcp/mcp-indicator.tsx";
 import { ThemeToggle } from "../theme-toggle.tsx";
 import { SearchBox } from "./search-box.tsx";
 
@@ -207,6 +208,7 @@ export function Sidebar(props: { currentSessionId?: string; page: string; onAbou
           <NavLink href="/skills" label={t("nav.skills")} active={props.page === "skills"} />
           <NavLink href="/tools" label={t("nav.tools")} active={props.page === "tools"} />
           <NavLink href="/settings" label={t("nav.settings")} active={props.page === "settings"} />
+          <McpIndicator />
         </div>
         <div class="flex items-center justify-between px-3 h-10 border-t border-line">
           <ConnectionStatus state={socket.state} />

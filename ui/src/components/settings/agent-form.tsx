@@ -12,6 +12,7 @@ import type { Provider } from "../../../../src/shared/provider.ts";
 import type { ToolInfo } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
 import { localizedAgentConfig, storedAgentConfig } from "../../lib/agent-text.ts";
+import { AgentServers } from "../mcp/agent-servers.tsx";
 import { ApprovalRules, CapabilityPicker } from "./capability-picker.tsx";
 import { Field, fieldError, inputProps, Toggle } from "./field.tsx";
 
@@ -228,7 +229,7 @@ export function AgentForm(props: {
           setConfig("skillSources", { workspace: config.skillSources?.workspace ?? true, home: checked })
         }
       />
-      <p class="m-0 text-xs text-muted">{t("settings.agent.mcpLater")}</p>
+      <AgentServers value={config.mcpServers} onChange={(value) => setConfig("mcpServers", value)} />
 
       <Field
         id="agent-workspace"
