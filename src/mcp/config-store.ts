@@ -194,6 +194,12 @@ export class McpConfigStore {
     this.options.onSecret?.(value);
   }
 
+  /** Every secret value stored for any server (leak scans). */
+  async secretValues(): Promise<string[]> {
+    await this.loadSecrets();
+    return [...this.#secretCache.values()];
+  }
+
   /** Read every secret once (start-up, in the background), so views know `hasValue`. */
   async loadSecrets(): Promise<void> {
     for (const config of this.list()) await this.values(config);

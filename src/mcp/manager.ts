@@ -178,6 +178,11 @@ export class McpManager implements McpToolProvider {
     await Promise.all(all.map(({ connection }) => connection.stop("shutdown").catch(() => {})));
   }
 
+  /** Every stored secret value of every server (for leak scans such as the diagnostics bundle). */
+  secretValues(): Promise<string[]> {
+    return this.options.store.secretValues();
+  }
+
   /** Processes of running stdio servers (tests, diagnostics). */
   runningPids(): number[] {
     return this.entries()

@@ -148,7 +148,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
             database: { journalMode: journalMode(app.db) },
             counts: { providers: app.providers.list().length, agents: app.agents.list().length },
           },
-          knownSecrets: await collectKnownSecrets(app),
+          knownSecrets: [...(await collectKnownSecrets(app)), ...(await app.mcp.secretValues())],
         });
         return new Response(new Blob([bundle as Uint8Array<ArrayBuffer>]), {
           headers: {
