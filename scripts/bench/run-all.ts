@@ -12,6 +12,7 @@ const bun = process.execPath;
 const benches: { file: string; needs?: () => string | undefined }[] = [
   { file: "grep.ts" },
   { file: "context.ts" },
+  { file: "mcp-call.ts" },
   {
     file: "startup.ts",
     needs: () => (existsSync(join(root, "dist", "sage")) ? undefined : "dist/sage (bun run build)"),
