@@ -113,11 +113,15 @@ async function openStdio(options: OpenOptions, timeoutMs: number): Promise<OpenS
         `The server exited during start-up (${describeExit(exit)}) before answering "initialize".${output}${wrote}`,
       );
     }
-    if (isTimeout(error))
+    if (isTimeout(error)) {
+      const downloads = /^(npx|bunx|uvx|pipx)$/.test(config.command ?? "")
+        ? " A first start that downloads the package can take longer: raise the start-up timeout if so."
+        : "";
       throw new McpServerError(
         config.name,
-        `The server did not answer "initialize" within ${config.initTimeoutSec} s and was stopped.${wrote}${output}`,
+        `The server did not answer "initialize" within ${config.initTimeoutSec} s and was stopped.${wrote}${output}${downloads}`,
       );
+    }
     throw new McpServerError(
       config.name,
       `Could not start the server: ${errorMessage(error)}.${output}${wrote}`,
