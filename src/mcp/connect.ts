@@ -171,7 +171,8 @@ async function openHttp(
 }
 
 function newClient(options: OpenOptions): Client {
-  const client = new Client(options.clientInfo, { capabilities: {} });
+  // Sampling is advertised: requests are answered only during a tool call, after the user allowed them.
+  const client = new Client(options.clientInfo, { capabilities: { sampling: {} } });
   options.prepare(client);
   return client;
 }

@@ -19,7 +19,10 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   type CallToolResult,
   CallToolResultSchema,
+  CreateMessageRequestSchema,
+  ErrorCode,
   LoggingMessageNotificationSchema,
+  McpError,
   type Tool,
   ToolListChangedNotificationSchema,
   ToolSchema,
@@ -31,6 +34,7 @@ import type { McpLogEntry, McpServerInput, McpServerState, McpServerStatus } fro
 import type { McpResolvedValues } from "./config-store.ts";
 import { describeExit, type OpenSession, openSession } from "./connect.ts";
 import type { LaunchContext } from "./launch.ts";
+import type { McpSampler } from "./sampling.ts";
 import { McpServerError } from "./types.ts";
 
 export const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
@@ -56,6 +60,8 @@ export interface ConnectionDeps {
 
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Answers the server's sampling requests while this call runs (see sampling.ts). */
+  sampler?: McpSampler;
   onProgress?(progress: { progress: number; total?: number; message?: string }): void;
   workspaceRoot: string;
 }
@@ -83,6 +89,8 @@ export class McpConnection {
   #startedAt: number | undefined;
   #lastWorkspace: string | undefined;
   #disposed = false;
+  /** Samplers of the calls running now; a sampling request goes to the latest. */
+  readonly #samplers: McpSampler[] = [];
 
   constructor(private readonly deps: ConnectionDeps) {
     this.config = deps.config;
@@ -178,6 +186,8 @@ export class McpConnection {
     await this.ensureReady(options.workspaceRoot);
     const session = this.#session;
     if (!session) throw this.#downError();
+    const sampler = options.sampler;
+    if (sampler) this.#samplers.push(sampler);
     try {
       const result = await session.client.request(
         { method: "tools/call", params: { name, arguments: args } },
@@ -207,6 +217,8 @@ export class McpConnection {
         );
       }
       throw error;
+    } finally {
+      if (sampler) this.#samplers.splice(this.#samplers.lastIndexOf(sampler), 1);
     }
   }
 
@@ -266,6 +278,16 @@ export class McpConnection {
   }
 
   #prepare(client: Client): void {
+    client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+      const sampler = this.#samplers.at(-1);
+      this.#info(`the server asks for sampling (${request.params.maxTokens} tokens at most)`);
+      if (!sampler)
+        throw new McpError(
+          ErrorCode.InvalidRequest,
+          "Sage answers sampling requests only while one of this server's tools runs in a chat.",
+        );
+      return sampler(request.params);
+    });
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const { level, data, logger } = notification.params;
       const text = typeof data === "string" ? data : JSON.stringify(data);

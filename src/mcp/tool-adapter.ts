@@ -27,6 +27,7 @@ import {
   type ToolResult,
 } from "../tools/types.ts";
 import type { McpConnection } from "./connection.ts";
+import { samplerFor } from "./sampling.ts";
 
 const MAX_NAME = 64;
 const MAX_DESCRIPTION = 8000;
@@ -81,6 +82,7 @@ export function adaptTool(connection: McpConnection, tool: Tool): AdaptResult {
       const result = await connection.callTool(tool.name, (params ?? {}) as Record<string, unknown>, {
         signal: ctx.signal,
         workspaceRoot: ctx.workspace.root,
+        sampler: samplerFor(server, ctx),
         onProgress(progress) {
           const total = progress.total !== undefined ? `/${progress.total}` : "";
           const message = progress.message ? ` ${progress.message}` : "";

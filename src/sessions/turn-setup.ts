@@ -8,6 +8,7 @@ import { createLanguageModel } from "../agent/providers.ts";
 import type { ResolvedModel } from "../agent/types.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import type { Paths } from "../core/paths.ts";
+import { createSamplingService } from "../mcp/sampling.ts";
 import { selectMcpTools } from "../mcp/tool-selection.ts";
 import type { McpToolProvider } from "../mcp/types.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
@@ -158,6 +159,8 @@ export async function setUpTurn(
   const skills = deps.skills.catalogFor(agent.config.skills, workspace.root, project.live);
   const services: ToolServices = {
     todos: session.todos,
+    // MCP servers' sampling requests, once the user allowed them in the chat (src/mcp/sampling.ts).
+    mcpSampling: createSamplingService(model.model, model.info.id),
     ...baseServices(deps, agent, workspace, session.shellJobs, skills),
   };
   const systemExtras = [project.instructions.prompt, renderSkillList(skills.list())];

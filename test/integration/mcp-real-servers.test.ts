@@ -204,6 +204,100 @@ describe("server-everything over stdio", () => {
   }, 60_000);
 });
 
+describe("sampling", () => {
+  test("the server's request is shown in the chat; allowed, the agent's model answers it", async () => {
+    const session = await openSession(app);
+    const from = app.fake.requests.length;
+    app.fake.enqueue(
+      {
+        toolCalls: [
+          {
+            id: "call_sample",
+            name: "mcp__everything__trigger-sampling-request",
+            arguments: { prompt: "Say hi", maxTokens: 40 },
+          },
+        ],
+      },
+      { text: "sampled hello from the model" },
+      { text: "Done." },
+    );
+    const started = await submit(session, "sample please", undefined, 30_000);
+    const approval = await session.socket.waitFor(
+      "approval.requested",
+      (event) => event.tool === "mcp__everything__trigger-sampling-request",
+      30_000,
+    );
+    session.socket.send({
+      type: "approve",
+      sessionId: session.sessionId,
+      approvalId: approval.approvalId,
+      decision: "once",
+    });
+    const question = await session.socket.waitFor("question.asked", () => true, 30_000);
+    const prompt = question.questions[0]?.prompt ?? "";
+    expect(prompt).toContain(
+      'The MCP server "everything" asks to use this chat\'s model (at most 40 tokens)',
+    );
+    expect(prompt).toContain("Instructions: You are a helpful test server.");
+    expect(prompt).toContain("Say hi");
+    expect(question.questions[0]?.options).toEqual(["Allow", "Deny"]);
+    session.socket.send({
+      type: "answer",
+      sessionId: session.sessionId,
+      questionId: question.questionId,
+      answers: { sampling: "Allow" },
+    });
+    const end = await ended(session, started.turnId, 60_000);
+    expect(end.status).toBe("completed");
+    const requests = modelRequests(app, from);
+    // The sampling request went to the agent's model with the server's system prompt.
+    expect(JSON.stringify(requests[1]?.body?.messages)).toContain("You are a helpful test server.");
+    const result = toolResults(requests[2]).find((item) => item.id === "call_sample");
+    expect(result?.content).toContain("sampled hello from the model");
+    session.socket.close();
+  }, 60_000);
+
+  test("declined, the server gets an error and the model reads it", async () => {
+    const session = await openSession(app);
+    const from = app.fake.requests.length;
+    app.fake.enqueue(
+      {
+        toolCalls: [
+          {
+            id: "call_sample_no",
+            name: "mcp__everything__trigger-sampling-request",
+            arguments: { prompt: "Nope" },
+          },
+        ],
+      },
+      { text: "Understood." },
+    );
+    const started = await submit(session, "sample again", undefined, 30_000);
+    const approval = await session.socket.waitFor(
+      "approval.requested",
+      (event) => event.tool === "mcp__everything__trigger-sampling-request",
+      30_000,
+    );
+    session.socket.send({
+      type: "approve",
+      sessionId: session.sessionId,
+      approvalId: approval.approvalId,
+      decision: "once",
+    });
+    const question = await session.socket.waitFor("question.asked", () => true, 30_000);
+    session.socket.send({
+      type: "answer",
+      sessionId: session.sessionId,
+      questionId: question.questionId,
+      answers: { sampling: "Deny" },
+    });
+    await ended(session, started.turnId, 60_000);
+    const result = toolResults(modelRequests(app, from)[1]).find((item) => item.id === "call_sample_no");
+    expect(result?.content).toContain("The user declined the sampling request.");
+    session.socket.close();
+  }, 60_000);
+});
+
 describe("server-filesystem", () => {
   test("reads a file in the agent's workspace", async () => {
     const root = workspaceRoot(app);
