@@ -222,6 +222,14 @@ export class McpConnection {
     }
   }
 
+  /** The connected client, starting the server when needed (resources, prompts: server-content.ts). */
+  async readyClient(workspaceRoot: string): Promise<Client> {
+    await this.ensureReady(workspaceRoot);
+    const session = this.#session;
+    if (!session) throw this.#downError();
+    return session.client;
+  }
+
   async #start(workspaceRoot: string): Promise<void> {
     this.#lastWorkspace = workspaceRoot;
     this.#setState("starting");

@@ -9,12 +9,17 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentRepository } from "../agents/repository.ts";
+import { ValidationError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
 import type { Agent } from "../shared/agent.ts";
 import type {
+  McpAgentPrompts,
+  McpAgentResources,
   McpLogEntry,
+  McpPromptText,
+  McpResourceContents,
   McpServerEntry,
   McpServerInput,
   McpServerStatus,
@@ -24,6 +29,7 @@ import type { AnyTool, Workspace } from "../tools/types.ts";
 import type { McpConfigStore } from "./config-store.ts";
 import { McpConnection } from "./connection.ts";
 import type { LaunchContext } from "./launch.ts";
+import { getPromptText, listPrompts, listResources, readResource } from "./server-content.ts";
 import { adaptTool } from "./tool-adapter.ts";
 import type { McpToolProvider, McpTurnTools } from "./types.ts";
 
@@ -157,6 +163,54 @@ export class McpManager implements McpToolProvider {
       }
     });
     return { tools, notes };
+  }
+
+  /** The resources of every enabled server `agent` uses (started when needed); failures listed. */
+  async resourcesFor(agent: Agent, workspaceRoot: string): Promise<McpAgentResources> {
+    const results = await this.#eachServerOf(agent, (connection) => listResources(connection, workspaceRoot));
+    return { resources: results.values.flat(), problems: results.problems };
+  }
+
+  async readResource(name: string, uri: string, workspaceRoot: string): Promise<McpResourceContents> {
+    return readResource(this.#connection(this.#enabled(name)), uri, workspaceRoot);
+  }
+
+  async promptsFor(agent: Agent, workspaceRoot: string): Promise<McpAgentPrompts> {
+    const results = await this.#eachServerOf(agent, (connection) => listPrompts(connection, workspaceRoot));
+    return { prompts: results.values.flat(), problems: results.problems };
+  }
+
+  async getPrompt(
+    name: string,
+    prompt: string,
+    args: Record<string, string>,
+    workspaceRoot: string,
+  ): Promise<McpPromptText> {
+    return getPromptText(this.#connection(this.#enabled(name)), prompt, args, workspaceRoot);
+  }
+
+  async #eachServerOf<T>(agent: Agent, run: (connection: McpConnection) => Promise<T>) {
+    const connections = agent.config.mcpServers
+      .map((name) => this.options.store.find(name))
+      .filter((config): config is McpServerInput => config?.enabled === true)
+      .map((config) => this.#connection(config));
+    const settled = await Promise.allSettled(connections.map(run));
+    const values: T[] = [];
+    const problems: string[] = [];
+    settled.forEach((outcome, index) => {
+      if (outcome.status === "fulfilled") values.push(outcome.value);
+      else
+        problems.push(
+          `${connections[index]?.config.name}: ${outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason)}`,
+        );
+    });
+    return { values, problems };
+  }
+
+  #enabled(name: string): McpServerInput {
+    const config = this.options.store.get(name);
+    if (!config.enabled) throw new ValidationError(`The MCP server "${name}" is disabled.`, "name");
+    return config;
   }
 
   knownTools(): AnyTool[] {

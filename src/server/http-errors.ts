@@ -31,6 +31,9 @@ const NAMED: Record<string, Mapping> = {
   RangeNotSatisfiableError: [416, "range_not_satisfiable"],
   // "Continue in a new chat": the summary request failed (src/sessions/continue-chat.ts).
   SummaryFailedError: [502, "summary_failed"],
+  // An MCP server that cannot start or answered with an error (src/mcp/types.ts; the SDK's McpError).
+  McpServerError: [502, "mcp_server"],
+  McpError: [502, "mcp_server"],
   // Paths in requests (src/workspace/request-path.ts).
   UnsafePathError: [400, "invalid_path"],
   PathOutsideRootError: [403, "outside_root"],

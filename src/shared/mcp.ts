@@ -12,6 +12,11 @@
  * - POST   /api/mcp/parse    { text }       -> McpParseResult (Claude Desktop / Claude Code JSON, nothing saved)
  * - GET    /api/mcp/project?agentId         -> McpProjectConfig (a `.mcp.json` in the agent's workspace;
  *                                              never started: the user adds its servers by hand)
+ * - GET    /api/mcp/agents/:agentId/resources -> McpAgentResources (the resources of the agent's servers,
+ *                                              started when needed; for the composer's "attach")
+ * - POST   /api/mcp/servers/:name/resources/read { uri } -> McpResourceContents
+ * - GET    /api/mcp/agents/:agentId/prompts -> McpAgentPrompts (prompts, offered as slash commands)
+ * - POST   /api/mcp/servers/:name/prompts/get { name, arguments } -> McpPromptText
  *
  * A server's name is its identity: agents refer to it by name (`AgentConfig.mcpServers`), and its
  * tools are offered to the model as `mcp__<name>__<tool>`.
@@ -155,6 +160,46 @@ export interface McpProjectConfig {
   problems: string[];
   /** Names of those servers that already exist in Settings. */
   existing: string[];
+}
+
+export interface McpResourceInfo {
+  server: string;
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+}
+
+export interface McpAgentResources {
+  resources: McpResourceInfo[];
+  /** Servers that could not list resources, and why. */
+  problems: string[];
+}
+
+export interface McpResourceContents {
+  contents: { uri: string; mimeType?: string; text?: string /** base64 */; blob?: string }[];
+}
+
+export interface McpPromptInfo {
+  server: string;
+  name: string;
+  /** How it is typed in the composer: `/<server>:<prompt>`. */
+  command: string;
+  title?: string;
+  description?: string;
+  arguments: { name: string; description?: string; required: boolean }[];
+}
+
+export interface McpAgentPrompts {
+  prompts: McpPromptInfo[];
+  problems: string[];
+}
+
+/** A prompt's messages as text for the composer (user and assistant turns, in order). */
+export interface McpPromptText {
+  text: string;
+  messages: { role: "user" | "assistant"; text: string }[];
 }
 
 /** Problems of a server form, as field issues (the UI translates them; the server throws the first). */

@@ -8,6 +8,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventOf } from "../../src/shared/events.ts";
+import type {
+  McpAgentPrompts,
+  McpAgentResources,
+  McpPromptText,
+  McpResourceContents,
+} from "../../src/shared/mcp.ts";
 import {
   addServer,
   bunServer,
@@ -202,6 +208,42 @@ describe("server-everything over stdio", () => {
     expect(JSON.stringify(modelRequests(app, from)[1]?.body?.messages)).toContain("image");
     session.socket.close();
   }, 60_000);
+});
+
+describe("resources and prompts (server-everything)", () => {
+  test("the agent's resources are listed and read (text and binary)", async () => {
+    const agentId = app.running.backend.context.agents.defaultAgent().id;
+    const { body } = await app.api<McpAgentResources>(`/api/mcp/agents/${agentId}/resources`);
+    const everything = body.resources.filter((resource) => resource.server === "everything");
+    expect(everything.length).toBeGreaterThan(0);
+    const text = everything.find((resource) => resource.mimeType?.startsWith("text/"));
+    expect(text).toBeDefined();
+    const read = await app.api<McpResourceContents>("/api/mcp/servers/everything/resources/read", {
+      json: { uri: text?.uri },
+    });
+    expect(read.status).toBe(200);
+    expect(read.body.contents[0]?.text?.length).toBeGreaterThan(0);
+    const missing = await app.api<{ error: { code: string; message: string } }>(
+      "/api/mcp/servers/everything/resources/read",
+      { json: { uri: "demo://no/such/resource" } },
+    );
+    expect(missing.status).toBe(502);
+    expect(missing.body.error.code).toBe("mcp_server");
+  }, 30_000);
+
+  test("prompts are listed as /server:prompt with their arguments and expand to text", async () => {
+    const agentId = app.running.backend.context.agents.defaultAgent().id;
+    const { body } = await app.api<McpAgentPrompts>(`/api/mcp/agents/${agentId}/prompts`);
+    const args = body.prompts.find((prompt) => prompt.command === "everything:args-prompt");
+    expect(args?.arguments).toEqual([
+      { name: "city", description: "Name of the city", required: true },
+      { name: "state", required: false },
+    ]);
+    const expanded = await app.api<McpPromptText>("/api/mcp/servers/everything/prompts/get", {
+      json: { name: "args-prompt", arguments: { city: "Lisbon" } },
+    });
+    expect(expanded.body.text).toBe("What's weather in Lisbon?");
+  }, 30_000);
 });
 
 describe("sampling", () => {

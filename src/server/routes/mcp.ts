@@ -56,6 +56,68 @@ export function mcpRoutes(app: AppContext) {
       params: t.Object({ name }),
       detail: { summary: "The server's log: start-up, stderr lines, MCP log messages, errors" },
     })
+    .get(
+      "/agents/:agentId/resources",
+      ({ params }) => {
+        const agent = app.agents.get(params.agentId);
+        return app.mcp.resourcesFor(agent, workspaceFor(app.paths, agent).root);
+      },
+      {
+        params: t.Object({ agentId: t.String({ minLength: 1, maxLength: 200 }) }),
+        detail: {
+          summary: "Resources of the agent's MCP servers (started when needed), for attaching to a message",
+        },
+      },
+    )
+    .post(
+      "/servers/:name/resources/read",
+      ({ params, body }) => {
+        const agent = body.agentId ? app.agents.get(body.agentId) : app.agents.defaultAgent();
+        return app.mcp.readResource(params.name, body.uri, workspaceFor(app.paths, agent).root);
+      },
+      {
+        params: t.Object({ name }),
+        body: t.Object({
+          uri: t.String({ minLength: 1, maxLength: 8192 }),
+          agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+        }),
+        detail: { summary: "Read one resource of a server: text, or base64 blob" },
+      },
+    )
+    .get(
+      "/agents/:agentId/prompts",
+      ({ params }) => {
+        const agent = app.agents.get(params.agentId);
+        return app.mcp.promptsFor(agent, workspaceFor(app.paths, agent).root);
+      },
+      {
+        params: t.Object({ agentId: t.String({ minLength: 1, maxLength: 200 }) }),
+        detail: {
+          summary: "Prompts of the agent's MCP servers, offered as /<server>:<prompt> slash commands",
+        },
+      },
+    )
+    .post(
+      "/servers/:name/prompts/get",
+      ({ params, body }) => {
+        const agent = body.agentId ? app.agents.get(body.agentId) : app.agents.defaultAgent();
+        return app.mcp.getPrompt(
+          params.name,
+          body.name,
+          body.arguments ?? {},
+          workspaceFor(app.paths, agent).root,
+        );
+      },
+      {
+        params: t.Object({ name }),
+        body: t.Object({
+          name: t.String({ minLength: 1, maxLength: 500 }),
+          arguments: t.Optional(t.Record(t.String({ maxLength: 200 }), t.String({ maxLength: 100_000 }))),
+          agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
+        }),
+        detail: { summary: "A prompt's messages as text for the composer" },
+      },
+    )
     .post(
       "/parse",
       ({ body }) => {
