@@ -25,9 +25,7 @@ import {
   McpError,
   type Tool,
   ToolListChangedNotificationSchema,
-  ToolSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod/v4";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { McpLogEntry, McpServerInput, McpServerState, McpServerStatus } from "../shared/mcp.ts";
@@ -35,6 +33,8 @@ import type { McpResolvedValues } from "./config-store.ts";
 import { describeExit, type OpenSession, openSession } from "./connect.ts";
 import type { LaunchContext } from "./launch.ts";
 import type { McpSampler } from "./sampling.ts";
+import { listOffers } from "./server-content.ts";
+import { ServerLog } from "./server-log.ts";
 import { McpServerError } from "./types.ts";
 
 export const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
@@ -43,8 +43,6 @@ export const MAX_AUTO_RESTARTS = RESTART_DELAYS_MS.length;
 export const RETRY_AFTER_FAILURE_MS = 60_000;
 /** Ready this long without a crash resets the restart count. */
 const STABLE_AFTER_MS = 60_000;
-const LOG_LIMIT = 500;
-const STDERR_TAIL = 30;
 
 export interface ConnectionDeps {
   config: McpServerInput;
@@ -66,8 +64,6 @@ export interface CallOptions {
   workspaceRoot: string;
 }
 
-const LooseToolList = z.object({ tools: z.array(z.unknown()) }).passthrough();
-
 export class McpConnection {
   readonly config: McpServerInput;
   #state: McpServerState;
@@ -76,8 +72,7 @@ export class McpConnection {
   #tools: Tool[] = [];
   #skipped: { name: string; reason: string }[] = [];
   #counts = { tools: 0, resources: 0, prompts: 0 };
-  #log: McpLogEntry[] = [];
-  #stderr: string[] = [];
+  readonly #log: ServerLog;
   #lastError: string | undefined;
   #lastErrorAt: number | undefined;
   #failedAt: number | undefined;
@@ -94,6 +89,7 @@ export class McpConnection {
 
   constructor(private readonly deps: ConnectionDeps) {
     this.config = deps.config;
+    this.#log = new ServerLog(deps.config.name, deps.logger);
     this.#state = deps.config.enabled ? "stopped" : "disabled";
   }
 
@@ -121,7 +117,7 @@ export class McpConnection {
       tools: [],
       skippedTools: [...this.#skipped],
       ...(this.#lastError ? { lastError: this.#lastError, lastErrorAt: this.#lastErrorAt } : {}),
-      stderrTail: [...this.#stderr],
+      stderrTail: this.#log.stderrTail(),
       restarts: this.#restarts,
       ...(this.#nextRestartAt ? { nextRestartAt: this.#nextRestartAt } : {}),
       ...(this.#startedAt ? { startedAt: this.#startedAt } : {}),
@@ -130,7 +126,7 @@ export class McpConnection {
   }
 
   log(): McpLogEntry[] {
-    return [...this.#log];
+    return this.#log.entries();
   }
 
   /**
@@ -174,7 +170,7 @@ export class McpConnection {
     const session = this.#session;
     this.#session = undefined;
     if (session) {
-      this.#info(`stopping (${reason})`);
+      this.#log.info(`stopping (${reason})`);
       await session.client.close().catch(() => {});
       await session.transport.close().catch(() => {});
     }
@@ -239,7 +235,7 @@ export class McpConnection {
     try {
       const values = await this.deps.values(this.config);
       if (values.missing.length > 0)
-        this.#warn(
+        this.#log.warn(
           `no value is stored for the secret(s) ${values.missing.join(", ")}; enter them in Settings`,
         );
       session = await openSession({
@@ -249,9 +245,9 @@ export class McpConnection {
         launchContext: this.deps.launchContext(),
         clientInfo: this.deps.clientInfo,
         prepare: (client) => this.#prepare(client),
-        onStderrLine: (line) => this.#onStderr(line),
-        onGarbage: (line) => this.#push("warn", `not MCP (stdout): ${line.slice(0, 500)}`),
-        onInfo: (text) => this.#info(text),
+        onStderrLine: (line) => this.#log.stderr(line),
+        onGarbage: (line) => this.#log.push("warn", `not MCP (stdout): ${line.slice(0, 500)}`),
+        onInfo: (text) => this.#log.info(text),
       });
       if (this.#disposed) {
         await session.transport.close();
@@ -264,7 +260,7 @@ export class McpConnection {
       this.#failedAt = undefined;
       this.#nextRestartAt = undefined;
       const info = session.client.getServerVersion();
-      this.#info(
+      this.#log.info(
         `ready in ${this.#initMs} ms${info ? `: ${info.name} ${info.version}` : ""} (${this.#counts.tools} tools)`,
       );
       // Watch for the end only once ready: a failed start is reported by openSession itself.
@@ -288,7 +284,7 @@ export class McpConnection {
   #prepare(client: Client): void {
     client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
       const sampler = this.#samplers.at(-1);
-      this.#info(`the server asks for sampling (${request.params.maxTokens} tokens at most)`);
+      this.#log.info(`the server asks for sampling (${request.params.maxTokens} tokens at most)`);
       if (!sampler)
         throw new McpError(
           ErrorCode.InvalidRequest,
@@ -299,61 +295,23 @@ export class McpConnection {
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       const { level, data, logger } = notification.params;
       const text = typeof data === "string" ? data : JSON.stringify(data);
-      this.#push("server", `${level}${logger ? ` ${logger}` : ""}: ${text.slice(0, 2000)}`);
+      this.#log.push("server", `${level}${logger ? ` ${logger}` : ""}: ${text.slice(0, 2000)}`);
     });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      this.#info("the server says its tools changed: listing them again");
+      this.#log.info("the server says its tools changed: listing them again");
       void this.#refreshLists(client).catch((error) =>
-        this.#warn(`listing tools failed: ${errorMessage(error)}`),
+        this.#log.warn(`listing tools failed: ${errorMessage(error)}`),
       );
     });
   }
 
   /** Tools (each checked on its own: one bad schema does not hide the others), resources, prompts. */
   async #refreshLists(client: Client): Promise<void> {
-    const timeout = this.config.initTimeoutSec * 1000;
-    const capabilities = client.getServerCapabilities() ?? {};
-    const tools: Tool[] = [];
-    const skipped: { name: string; reason: string }[] = [];
-    if (capabilities.tools) {
-      let cursor: string | undefined;
-      do {
-        const page = await client.request(
-          { method: "tools/list", params: cursor ? { cursor } : {} },
-          LooseToolList,
-          { timeout },
-        );
-        for (const raw of page.tools) {
-          const parsed = ToolSchema.safeParse(raw);
-          const name =
-            typeof (raw as { name?: unknown })?.name === "string" ? (raw as { name: string }).name : "?";
-          if (parsed.success) tools.push(parsed.data);
-          else
-            skipped.push({
-              name,
-              reason: `invalid tool definition: ${parsed.error.issues[0]?.message ?? "schema"}`,
-            });
-        }
-        cursor = typeof page.nextCursor === "string" ? page.nextCursor : undefined;
-      } while (cursor);
-    }
-    const count = async (method: "resources/list" | "prompts/list", key: "resources" | "prompts") => {
-      try {
-        const page = await client.request({ method, params: {} }, z.object({}).passthrough(), { timeout });
-        const list = (page as Record<string, unknown>)[key];
-        return Array.isArray(list) ? list.length : 0;
-      } catch {
-        return 0;
-      }
-    };
-    this.#counts = {
-      tools: tools.length,
-      resources: capabilities.resources ? await count("resources/list", "resources") : 0,
-      prompts: capabilities.prompts ? await count("prompts/list", "prompts") : 0,
-    };
-    this.#tools = tools;
-    this.#skipped = skipped;
-    for (const tool of skipped) this.#warn(`tool ${tool.name} skipped: ${tool.reason}`);
+    const listed = await listOffers(client, this.config.initTimeoutSec * 1000);
+    this.#counts = listed.counts;
+    this.#tools = listed.tools;
+    this.#skipped = listed.skipped;
+    for (const tool of listed.skipped) this.#log.warn(`tool ${tool.name} skipped: ${tool.reason}`);
     this.deps.onChange();
   }
 
@@ -361,7 +319,7 @@ export class McpConnection {
   skipTool(name: string, reason: string): void {
     if (this.#skipped.some((tool) => tool.name === name)) return;
     this.#skipped.push({ name, reason });
-    this.#warn(`tool ${name} skipped: ${reason}`);
+    this.#log.warn(`tool ${name} skipped: ${reason}`);
   }
 
   #onClosed(session: OpenSession): void {
@@ -369,7 +327,7 @@ export class McpConnection {
     this.#session = undefined;
     const exit = session.exit();
     const how = exit ? `the server exited (${describeExit(exit)})` : "the connection to the server closed";
-    const lastLine = this.#stderr.filter((line) => line.trim()).at(-1);
+    const lastLine = this.#log.lastStderrLine();
     this.#fail(`${how} unexpectedly${lastLine ? `; last line on stderr: "${lastLine.slice(0, 300)}"` : ""}.`);
     if (this.#readySince && Date.now() - this.#readySince > STABLE_AFTER_MS) this.#restarts = 0;
     this.#scheduleRestart();
@@ -379,14 +337,16 @@ export class McpConnection {
     if (this.#disposed || this.#state === "disabled") return;
     const delays = this.deps.restartDelaysMs ?? RESTART_DELAYS_MS;
     if (this.#restarts >= delays.length) {
-      this.#warn(`gave up restarting after ${this.#restarts} attempts; press Restart to try again`);
+      this.#log.warn(`gave up restarting after ${this.#restarts} attempts; press Restart to try again`);
       this.deps.onChange();
       return;
     }
     const delay = delays[this.#restarts] ?? 30_000;
     this.#restarts++;
     this.#nextRestartAt = Date.now() + delay;
-    this.#info(`restarting in ${(delay / 1000).toFixed(delay < 1000 ? 1 : 0)} s (attempt ${this.#restarts})`);
+    this.#log.info(
+      `restarting in ${(delay / 1000).toFixed(delay < 1000 ? 1 : 0)} s (attempt ${this.#restarts})`,
+    );
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = undefined;
       this.#nextRestartAt = undefined;
@@ -426,30 +386,8 @@ export class McpConnection {
     this.#lastError = message;
     this.#lastErrorAt = Date.now();
     this.#failedAt = Date.now();
-    this.#push("error", message);
-    this.deps.logger.warn(`MCP server ${this.config.name}: ${message}`);
+    this.#log.error(message);
     this.#setState("error");
-  }
-
-  #onStderr(line: string): void {
-    this.#stderr.push(line.slice(0, 2000));
-    if (this.#stderr.length > STDERR_TAIL) this.#stderr.shift();
-    this.#push("stderr", line.slice(0, 2000));
-  }
-
-  #info(text: string): void {
-    this.#push("info", text);
-    this.deps.logger.info(`MCP server ${this.config.name}: ${text}`);
-  }
-
-  #warn(text: string): void {
-    this.#push("warn", text);
-    this.deps.logger.warn(`MCP server ${this.config.name}: ${text}`);
-  }
-
-  #push(level: McpLogEntry["level"], text: string): void {
-    this.#log.push({ at: Date.now(), level, text });
-    if (this.#log.length > LOG_LIMIT) this.#log.splice(0, this.#log.length - LOG_LIMIT);
   }
 
   #setState(state: McpServerState): void {

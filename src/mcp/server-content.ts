@@ -1,13 +1,77 @@
 /**
- * What a server offers besides tools: resources (attached to a message from the composer) and prompts
- * (offered as slash commands `/<server>:<prompt>`). Each call starts the server when needed; lists are
+ * What a server offers: its tools (listed for the connection), resources (attached to a message from
+ * the composer) and prompts (offered as slash commands `/<server>:<prompt>`). Each call starts the server when needed; lists are
  * read page by page (at most 10,000 entries). A prompt's messages become plain text for the composer.
  */
-import type { GetPromptResult, Prompt, Resource } from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import {
+  type GetPromptResult,
+  type Prompt,
+  type Resource,
+  type Tool,
+  ToolSchema,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod/v4";
 import type { McpPromptInfo, McpPromptText, McpResourceContents, McpResourceInfo } from "../shared/mcp.ts";
 import type { McpConnection } from "./connection.ts";
 
 const MAX_ENTRIES = 10_000;
+const LooseToolList = z.object({ tools: z.array(z.unknown()) }).passthrough();
+
+export interface Offers {
+  /** Valid tool definitions. */
+  tools: Tool[];
+  /** Tools whose definition the protocol's schema rejects, with why (one bad tool hides no other). */
+  skipped: { name: string; reason: string }[];
+  counts: { tools: number; resources: number; prompts: number };
+}
+
+/** Tools (each checked on its own), and how many resources and prompts the server has (first page). */
+export async function listOffers(client: Client, timeout: number): Promise<Offers> {
+  const capabilities = client.getServerCapabilities() ?? {};
+  const tools: Tool[] = [];
+  const skipped: { name: string; reason: string }[] = [];
+  if (capabilities.tools) {
+    let cursor: string | undefined;
+    do {
+      const page = await client.request(
+        { method: "tools/list", params: cursor ? { cursor } : {} },
+        LooseToolList,
+        { timeout },
+      );
+      for (const raw of page.tools) {
+        const parsed = ToolSchema.safeParse(raw);
+        const name =
+          typeof (raw as { name?: unknown })?.name === "string" ? (raw as { name: string }).name : "?";
+        if (parsed.success) tools.push(parsed.data);
+        else
+          skipped.push({
+            name,
+            reason: `invalid tool definition: ${parsed.error.issues[0]?.message ?? "schema"}`,
+          });
+      }
+      cursor = typeof page.nextCursor === "string" ? page.nextCursor : undefined;
+    } while (cursor && tools.length < MAX_ENTRIES);
+  }
+  const count = async (method: "resources/list" | "prompts/list", key: "resources" | "prompts") => {
+    try {
+      const page = await client.request({ method, params: {} }, z.object({}).passthrough(), { timeout });
+      const list = (page as Record<string, unknown>)[key];
+      return Array.isArray(list) ? list.length : 0;
+    } catch {
+      return 0;
+    }
+  };
+  return {
+    tools,
+    skipped,
+    counts: {
+      tools: tools.length,
+      resources: capabilities.resources ? await count("resources/list", "resources") : 0,
+      prompts: capabilities.prompts ? await count("prompts/list", "prompts") : 0,
+    },
+  };
+}
 
 export async function listResources(
   connection: McpConnection,
