@@ -19,6 +19,9 @@ test("paste a Claude Desktop config, use its tool in a chat, see a crash and a b
   page,
 }) => {
   test.setTimeout(90_000);
+  // The default agent comes with the first chat.
+  await chat.newChat();
+  await page.reload();
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByTestId("settings-nav-mcp").click();
   await expect(page.getByTestId("mcp-empty")).toBeVisible();
@@ -104,4 +107,42 @@ test("paste a Claude Desktop config, use its tool in a chat, see a crash and a b
   await page.getByTestId("agent-save").click();
   await page.reload();
   await expect(page.getByTestId("mcp-indicator")).toContainText("1 MCP server(s) not working");
+});
+
+test("the composer attaches an MCP resource and expands an MCP prompt typed as a slash command", async ({
+  chat,
+  model,
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const everything = join(REPO_ROOT, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+  await chat.api("/api/mcp/servers", {
+    json: { name: "everything", transport: "stdio", command: BUN, args: [everything, "stdio"], initTimeoutSec: 30 },
+  });
+  const { agents } = await chat.api<{ agents: { id: string; config: Record<string, unknown> }[] }>("/api/agents");
+  const agent = agents[0] as { id: string; config: Record<string, unknown> };
+  await chat.api(`/api/agents/${agent.id}`, { method: "PUT", json: { ...agent.config, mcpServers: ["everything"] } });
+  await page.reload();
+  await chat.newChat();
+
+  // A resource, attached like an uploaded file.
+  await page.getByTestId("mcp-resource-button").click();
+  const item = page.getByTestId("mcp-resource-item").first();
+  await expect(item).toContainText("everything");
+  await item.click();
+  await expect(page.getByTestId("attachment-chip")).toHaveCount(1);
+
+  // A prompt with an argument: picked from the slash menu, filled in, expanded by the server, then sent.
+  await page.getByTestId("composer-input").fill("/everything:args");
+  await expect(page.getByTestId("slash-menu")).toContainText("/everything:args-prompt");
+  await page.getByTestId("composer-input").press("Tab");
+  await expect(page.getByTestId("composer-input")).toHaveValue("/everything:args-prompt city= state=");
+  await page.getByTestId("composer-input").fill('/everything:args-prompt city="Porto Alegre"');
+  await page.getByTestId("composer-input").press("Enter");
+  await expect(page.getByTestId("composer-input")).toHaveValue("What's weather in Porto Alegre?");
+  await model.enqueue({ text: "Sunny in Porto Alegre." });
+  await page.getByTestId("composer-input").press("Enter");
+  await expect(chat.lastAssistant()).toContainText("Sunny in Porto Alegre.");
+  const last = JSON.stringify((await model.requests()).at(-1)?.body?.messages ?? []);
+  expect(last).toContain("What's weather in Porto Alegre?");
 });

@@ -13,6 +13,8 @@ import { newClientTurnId, send } from "../../state/connection.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 import { transcript } from "../../state/transcripts.ts";
 import { PaperclipIcon, StopIcon } from "../icons.tsx";
+import { expandPromptCommand, MissingPromptArguments, promptTemplate } from "../mcp/mcp-composer.ts";
+import { McpResourceButton } from "../mcp/mcp-resource-button.tsx";
 import { uploadAttachments } from "../workspace/upload.ts";
 import { continueInNewChat, editMessage } from "./actions.ts";
 import { ModelPicker } from "./model-picker.tsx";
@@ -47,8 +49,8 @@ export function Composer(props: ComposerProps) {
   let picker!: HTMLInputElement;
 
   const commands = (): SlashCommand[] => {
-    const match = /^\/([a-z0-9-]*)$/.exec(text());
-    return match ? slashCommands(match[1] ?? "") : [];
+    const match = /^\/([\w:.-]*)$/.exec(text());
+    return match ? slashCommands(match[1] ?? "", props.agentId) : [];
   };
 
   const autosize = () => {
@@ -94,6 +96,22 @@ export function Composer(props: ComposerProps) {
       if (await continueInNewChat(props.sessionId)) setText("");
       return;
     }
+    // An MCP prompt command is expanded into the box first; the next Enter sends it.
+    try {
+      const expanded = await expandPromptCommand(value, props.agentId);
+      if (expanded !== undefined) {
+        setText(expanded);
+        queueMicrotask(autosize);
+        return;
+      }
+    } catch (error) {
+      notifyError(
+        error instanceof MissingPromptArguments
+          ? t("composer.mcpPromptMissing", { names: error.names.join(", ") })
+          : (error as Error).message,
+      );
+      return;
+    }
     send({
       type: "submit",
       sessionId: props.sessionId,
@@ -137,7 +155,7 @@ export function Composer(props: ComposerProps) {
   };
 
   const pickCommand = (command: SlashCommand) => {
-    setText(`/${command.name} `);
+    setText(command.prompt ? promptTemplate(command.prompt) : `/${command.name} `);
     setMenuIndex(0);
     input.focus();
   };
@@ -317,6 +335,7 @@ export function Composer(props: ComposerProps) {
             >
               <PaperclipIcon />
             </button>
+            <McpResourceButton agentId={props.agentId} onFile={(file) => void addFiles([file])} />
             <ModelPicker sessionId={props.sessionId} agentId={props.agentId} picked={props.model} />
             <Show when={props.running}>
               <div class="flex items-center gap-1 text-xs text-muted">

@@ -1,12 +1,19 @@
-/** Slash commands offered while typing "/…" at the start of the composer: built-ins and skills. */
+/**
+ * Slash commands offered while typing "/…" at the start of the composer: built-ins, skills, and the
+ * prompts of the agent's MCP servers (`/<server>:<prompt>`, see components/mcp/mcp-composer.ts).
+ */
 import { createResource, createSignal } from "solid-js";
+import type { McpPromptInfo } from "../../../../src/shared/mcp.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { api } from "../../lib/api.ts";
+import { cachedPrompts } from "../mcp/mcp-composer.ts";
 
 export interface SlashCommand {
   name: string;
   description: string;
-  kind: "builtin" | "skill";
+  kind: "builtin" | "skill" | "mcp";
+  /** The MCP prompt behind an `mcp` command. */
+  prompt?: McpPromptInfo;
 }
 
 const BUILTINS: { name: string; key: MessageKey }[] = [
@@ -29,8 +36,9 @@ const [skills] = createResource(wanted, async () => {
 });
 
 let lastOpen = 0;
+const [promptsLoaded, setPromptsLoaded] = createSignal(0);
 
-export function slashCommands(query: string): SlashCommand[] {
+export function slashCommands(query: string, agentId?: string): SlashCommand[] {
   if (Date.now() - lastOpen > 5000) setWanted((n) => n + 1);
   lastOpen = Date.now();
   const q = query.toLowerCase();
@@ -42,5 +50,14 @@ export function slashCommands(query: string): SlashCommand[] {
       kind: "skill" as const,
     })),
   ];
-  return all.filter((c) => c.name.startsWith(q)).slice(0, 8);
+  promptsLoaded();
+  for (const prompt of cachedPrompts(agentId, () => setPromptsLoaded((n) => n + 1))) {
+    all.push({
+      name: prompt.command,
+      description: t("slash.mcpPrompt", { description: prompt.title ?? prompt.description ?? prompt.name }),
+      kind: "mcp",
+      prompt,
+    });
+  }
+  return all.filter((c) => c.name.toLowerCase().startsWith(q)).slice(0, 8);
 }

@@ -3,6 +3,7 @@ import type {
   McpLogEntry,
   McpParseResult,
   McpProjectConfig,
+  McpResourceContents,
   McpServerEntry,
   McpServerInput,
   McpServerStatus,
@@ -22,6 +23,8 @@ export const mcpApi = {
   log: (name: string) =>
     api<{ entries: McpLogEntry[] }>(`${path(name)}/log`).then((result) => result.entries),
   parse: (text: string) => api<McpParseResult>("/api/mcp/parse", json("POST", { text })),
+  readResource: (server: string, uri: string, agentId?: string) =>
+    api<McpResourceContents>(`${path(server)}/resources/read`, json("POST", { uri, agentId })),
   project: (agentId?: string) =>
     api<McpProjectConfig>(`/api/mcp/project${agentId ? `?agentId=${encodeURIComponent(agentId)}` : ""}`),
 };
