@@ -117,11 +117,22 @@ test("the composer attaches an MCP resource and expands an MCP prompt typed as a
   test.setTimeout(90_000);
   const everything = join(REPO_ROOT, "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
   await chat.api("/api/mcp/servers", {
-    json: { name: "everything", transport: "stdio", command: BUN, args: [everything, "stdio"], initTimeoutSec: 30 },
+    json: {
+      name: "everything",
+      transport: "stdio",
+      command: BUN,
+      args: [everything, "stdio"],
+      initTimeoutSec: 30,
+    },
   });
-  const { agents } = await chat.api<{ agents: { id: string; config: Record<string, unknown> }[] }>("/api/agents");
+  const { agents } = await chat.api<{ agents: { id: string; config: Record<string, unknown> }[] }>(
+    "/api/agents",
+  );
   const agent = agents[0] as { id: string; config: Record<string, unknown> };
-  await chat.api(`/api/agents/${agent.id}`, { method: "PUT", json: { ...agent.config, mcpServers: ["everything"] } });
+  await chat.api(`/api/agents/${agent.id}`, {
+    method: "PUT",
+    json: { ...agent.config, mcpServers: ["everything"] },
+  });
   await page.reload();
   await chat.newChat();
 

@@ -5,7 +5,16 @@
  * and local HTTP servers started here.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { addServer, bunServer, entry, RAW_SERVER, restart, useServers, waitForState } from "./mcp-helpers.ts";
+import {
+  addServer,
+  bunServer,
+  entry,
+  RAW_SERVER,
+  restart,
+  useServers,
+  waitForState,
+  waitUntil,
+} from "./mcp-helpers.ts";
 import { startTestApp, type TestApp } from "./runtime-harness.ts";
 import { conversationText, modelRequests, openSession, runTurn } from "./runtime-helpers.ts";
 
@@ -117,6 +126,39 @@ describe("bad MCP server configurations end in a clear error", () => {
     });
     expect(run.body.status).toBe("completed");
     expect(run.body.text).toMatch(/^pong \d+/);
+  });
+
+  test("a tool call that gets no answer is cancelled after the call timeout, with the server named", async () => {
+    await addServer(app, bunServer("stalls", RAW_SERVER, ["ok"], { callTimeoutSec: 1 }));
+    await restart(app, "stalls");
+    const started = Date.now();
+    const run = await app.api<{ status: string; error?: string }>("/api/tools/mcp__stalls__stall/run", {
+      json: { input: {} },
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(run.body.status).toBe("error");
+    expect(run.body.error).toBe(
+      'The MCP server "stalls" did not answer stall within 1 s; the call was cancelled.',
+    );
+    // The server received the cancellation and stays usable.
+    await waitUntil(
+      () =>
+        app.running.backend.context.mcp
+          .status("stalls")
+          .stderrTail.some((line) => line.startsWith("cancelled")),
+      3000,
+      "the server to log the cancellation",
+    );
+    const ping = await app.api<{ status: string }>("/api/tools/mcp__stalls__ping/run", {
+      json: { input: {} },
+    });
+    expect(ping.body.status).toBe("completed");
+  });
+
+  test("a server set to start with Sage starts without a turn", async () => {
+    await addServer(app, bunServer("eager", RAW_SERVER, ["ok"], { startup: "eager" }));
+    const ready = await waitForState(app, "eager", "ready", 10_000);
+    expect(ready.status.usedBy).toEqual([]);
   });
 
   test("the app keeps working: a turn of an agent using every broken server completes", async () => {
