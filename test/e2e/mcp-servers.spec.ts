@@ -46,7 +46,7 @@ test("paste a Claude Desktop config, use its tool in a chat, see a crash and a b
   await expect(card).toHaveAttribute("data-state", "ready");
   await expect(card.getByTestId("mcp-state")).toHaveText("Ready");
   await expect(card.getByTestId("mcp-server-info")).toContainText("raw-test-server 1.2.3");
-  await expect(card.getByTestId("mcp-counts")).toContainText("6 tools");
+  await expect(card.getByTestId("mcp-counts")).toContainText("7 tools");
   const firstPid = Number(await card.getByTestId("mcp-pid").textContent());
   expect(firstPid).toBeGreaterThan(0);
   // The secret is not in the page or the API.
