@@ -16,7 +16,7 @@
  *     mcpServers: []
  *     workspace: /home/me/notes   # optional absolute path
  *     approvals: { shell: ask }   # per tool: allow | ask | deny
- *     network: true
+ *     network: internet           # isolated | internet | host (true/false from older files: internet/isolated)
  *     stepLimit: 40
  *     temperature: 0.7            # optional
  *
@@ -27,13 +27,14 @@
  * each (`accept`, after `previewAgentImport`), else they fall back to the defaults;
  * a provider missing on this machine is dropped together with its models (the agent then uses the
  * default provider), and so is a workspace folder that cannot be created here — each with a warning.
+ * A workspace in a forbidden place (src/agents/workspace-check.ts) refuses the import.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import YAML from "yaml";
 import { ValidationError } from "../core/errors.ts";
 import { MAX_NESTING_DEPTH, nestingExceeds } from "../core/nesting.ts";
-import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG } from "../shared/agent.ts";
+import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG, upgradeAgentConfig } from "../shared/agent.ts";
 import type { AgentImportPreview, AgentImportResult } from "../shared/permissions.ts";
 import type { Provider } from "../shared/provider.ts";
 import { issueMessage, schemaIssues } from "../shared/validation.ts";
@@ -108,7 +109,9 @@ export function parseAgentFile(text: string): AgentFile {
       "file",
     );
   }
-  const withDefaults = Value.Default(AgentFile, structuredClone(data));
+  const upgraded = structuredClone(data) as { agent?: unknown };
+  upgraded.agent = upgradeAgentConfig(upgraded.agent);
+  const withDefaults = Value.Default(AgentFile, upgraded);
   const issue = schemaIssues(AgentFile, withDefaults)[0];
   if (issue) {
     throw new ValidationError(
@@ -165,7 +168,10 @@ export function resolvePortableAgent(
       delete config.fastModel;
     }
   }
-  if (config.workspace && workspaceIssue(config.workspace)) {
+  // A folder this machine cannot create is dropped; a forbidden one (/, $HOME, a system folder, Sage's
+  // or a credential folder) is kept, so that saving the agent refuses the import with the reason.
+  const workspace = config.workspace ? workspaceIssue(config.workspace) : undefined;
+  if (workspace && workspace.code !== "forbiddenLocation") {
     warnings.push(
       `The workspace folder ${config.workspace} cannot be used here: the agent gets its own folder.`,
     );

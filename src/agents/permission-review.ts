@@ -11,7 +11,7 @@
  * - `mcp:<server>`: an MCP server (and its tools) the baseline does not use.
  * - `workspace`: a workspace folder other than the baseline's and outside Sage's own workspaces folder
  *   (the default location) — the file tools and the sandboxed shell may write there.
- * - `network`: network access for shell commands, when the baseline has none.
+ * - `network`: a wider network for shell commands than the baseline's (isolated < internet < host).
  *
  * Contract: `reviewPermissions` lists each widening once, in field order; `restrictToAccepted` returns a
  * copy of the config in which every widening not in `accepted` is replaced by the baseline's value.
@@ -21,7 +21,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { ValidationError } from "../core/errors.ts";
 import { ALWAYS_ASK, defaultRule } from "../sandbox/approval-policy.ts";
-import type { AgentConfig, ApprovalRule } from "../shared/agent.ts";
+import type { AgentConfig, ApprovalRule, NetworkMode } from "../shared/agent.ts";
 import type { WidenedPermission } from "../shared/permissions.ts";
 import type { AnyTool } from "../tools/types.ts";
 
@@ -33,6 +33,7 @@ export interface PermissionContext {
 }
 
 const RANK: Record<ApprovalRule, number> = { deny: 0, ask: 1, allow: 2 };
+const NETWORK_RANK: Record<NetworkMode, number> = { isolated: 0, internet: 1, host: 2 };
 
 function effectiveRule(config: AgentConfig, name: string, tools: readonly AnyTool[]): ApprovalRule {
   const own = config.approvals[name];
@@ -87,7 +88,9 @@ export function reviewPermissions(
       to: workspace,
     });
   }
-  if (config.network && !baseline.network) widened.push({ id: "network", kind: "network" });
+  if (NETWORK_RANK[config.network] > NETWORK_RANK[baseline.network]) {
+    widened.push({ id: "network", kind: "network", from: baseline.network, to: config.network });
+  }
   return widened;
 }
 

@@ -12,9 +12,9 @@ import { Value } from "@sinclair/typebox/value";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { throwFirstIssue } from "../settings/issues.ts";
-import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG } from "../shared/agent.ts";
+import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG, upgradeAgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
-import { workspaceIssue } from "./workspace-check.ts";
+import { type WorkspaceRules, workspaceIssue } from "./workspace-check.ts";
 
 interface AgentRow {
   id: string;
@@ -28,9 +28,14 @@ interface AgentRow {
 const LAST_AGENT_MESSAGE = "Sage needs at least one agent: create another one before deleting this one.";
 
 export class AgentRepository {
+  /**
+   * `workspaceRules` gives the machine's workspace location rule (src/agents/workspace-check.ts), read
+   * at each save; without it only the machine-independent part (`/`, system folders) applies.
+   */
   constructor(
     private readonly db: Database,
     private readonly userId: string,
+    private readonly workspaceRules?: () => WorkspaceRules,
   ) {}
 
   list(): Agent[] {
@@ -155,11 +160,17 @@ export class AgentRepository {
     return changed;
   }
 
-  /** Schema, name (non-empty, unique) and workspace (absolute, creatable); returns the config with defaults. */
+  /**
+   * Schema, name (non-empty, unique) and workspace (absolute, an allowed location, creatable); returns
+   * the config with defaults.
+   */
   validate(config: AgentConfig, exceptId?: string): AgentConfig {
-    const withDefaults = Value.Default(AgentConfig, structuredClone(config)) as AgentConfig;
+    const withDefaults = Value.Default(
+      AgentConfig,
+      upgradeAgentConfig(structuredClone(config)),
+    ) as AgentConfig;
     throwFirstIssue(agentConfigIssues(withDefaults, { takenNames: this.names(exceptId) }));
-    const workspace = workspaceIssue(withDefaults.workspace);
+    const workspace = workspaceIssue(withDefaults.workspace, "workspace", this.workspaceRules?.());
     if (workspace) throwFirstIssue([workspace]);
     const clean = Value.Clean(AgentConfig, withDefaults) as AgentConfig;
     clean.name = clean.name.trim();
@@ -173,7 +184,7 @@ export class AgentRepository {
 }
 
 function toAgent(row: AgentRow): Agent {
-  const config = Value.Default(AgentConfig, JSON.parse(row.config)) as AgentConfig;
+  const config = Value.Default(AgentConfig, upgradeAgentConfig(JSON.parse(row.config))) as AgentConfig;
   return {
     id: row.id,
     isDefault: row.is_default === 1,

@@ -45,6 +45,8 @@ export interface AppContext {
   sessionRepo: SessionRepository;
   sessions: SessionManager;
   sandbox(): SandboxStatus;
+  /** The credential folder entries hidden from every tool (Settings → Tools & approvals), read now. */
+  credentialFolders(): readonly string[];
   /** Per-agent tool services: the browser of each agent, web_fetch settings. */
   agentServices: AgentServices;
   /** MCP servers: configs, running instances, health, their tools for turns. */

@@ -11,13 +11,15 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { AgentRepository } from "../agents/repository.ts";
+import { workspaceRulesFor } from "../agents/workspace-check.ts";
 import { McpConfigStore } from "../mcp/config-store.ts";
 import { McpManager } from "../mcp/manager.ts";
 import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
 import { KeychainStore } from "../providers/keychain-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
 import { SelectedSecretStore } from "../providers/select-secret-store.ts";
-import { sandboxStatus, secretStorePaths } from "../sandbox/bubblewrap.ts";
+import { probeBubblewrap, sandboxStatus, secretStorePaths } from "../sandbox/bubblewrap.ts";
+import { probeInternet } from "../sandbox/network.ts";
 import { webSearchServiceFor } from "../search/web-search.ts";
 import { WebSearchKeys } from "../search/web-search-keys.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
@@ -50,6 +52,11 @@ export interface InitializeOptions {
   compiled: boolean;
   /** The environment (display, SAGE_BROWSER, test overrides); `process.env` when absent. */
   env?: Record<string, string | undefined>;
+  /**
+   * Where to look for bwrap instead of the PATH and the usual places (tests: a missing binary shows
+   * the unsandboxed path, where every shell command asks).
+   */
+  bwrapCandidates?: string[];
 }
 
 export interface Backend {
@@ -117,6 +124,10 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     if (environment.hasSecrets()) await environment.load();
 
     const tools = BUILTIN_TOOLS;
+    const probed = options.bwrapCandidates
+      ? { ...probeBubblewrap(options.bwrapCandidates), internet: probeInternet() }
+      : undefined;
+    const sandbox = probed ? () => probed : sandboxStatus;
     const webSearchKeys = new WebSearchKeys(secretStore, onSecret);
     const agentServices = new AgentServices({
       webSearch: () => {
@@ -138,7 +149,8 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     });
     // Runs after the sessions' shutdown (undo runs in reverse): turns stop before their browsers close.
     undo.push(() => agentServices.dispose());
-    const agents = new AgentRepository(db, user.id);
+    const credentialFolders = () => settings.value("credentialFolders");
+    const agents = new AgentRepository(db, user.id, () => workspaceRulesFor(paths, credentialFolders()));
     // MCP servers: configs in the settings table, secrets in the key store; servers start lazily (or
     // eagerly, per server) and stop after the sessions at shutdown (undo runs in reverse).
     const mcpStore = new McpConfigStore(settings, secretStore, { onSecret });
@@ -150,7 +162,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       version: VERSION,
       compiled: options.compiled,
       env,
-      sandbox: sandboxStatus,
+      sandbox,
       userEnvironment: () => environment.values(),
     });
     undo.push(() => mcp.dispose());
@@ -175,8 +187,9 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       providers,
       skills,
       tools,
-      sandbox: sandboxStatus,
+      sandbox,
       userEnvironment: () => environment.values(),
+      credentialFolders,
       agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
       mcp,
     });
@@ -194,8 +207,9 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       skills,
       tools,
       audit,
-      sandbox: sandboxStatus,
+      sandbox,
       userEnvironment: () => environment.values(),
+      credentialFolders,
       agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
       mcp,
     });
@@ -217,7 +231,8 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       tools,
       sessionRepo,
       sessions,
-      sandbox: sandboxStatus,
+      sandbox,
+      credentialFolders,
       agentServices,
       mcp,
       toolRunner,

@@ -14,6 +14,8 @@ import { errorMessage } from "./errors.ts";
 export interface Paths {
   /** The override folder when one was given, else the data dir. Shown in the UI as "data folder". */
   home: string;
+  /** The user's home folder ($HOME): `~` in credential folder entries, and a forbidden workspace. */
+  userHome: string;
   data: string;
   config: string;
   /** Sage's own state folder ($XDG_STATE_HOME/sage, or the override folder); holds `logs`. */
@@ -39,17 +41,18 @@ export function resolvePaths(env: Record<string, string | undefined>, override?:
   const single = override || env.SAGE_HOME;
   if (single) {
     const root = resolve(single);
-    return layout(root, root, join(root, "config"), root);
+    return layout(home, root, root, join(root, "config"), root);
   }
   const data = join(env.XDG_DATA_HOME || join(home, ".local", "share"), "sage");
   const config = join(env.XDG_CONFIG_HOME || join(home, ".config"), "sage");
   const state = join(env.XDG_STATE_HOME || join(home, ".local", "state"), "sage");
-  return layout(data, data, config, state);
+  return layout(home, data, data, config, state);
 }
 
-function layout(home: string, data: string, config: string, state: string): Paths {
+function layout(userHome: string, home: string, data: string, config: string, state: string): Paths {
   return {
     home,
+    userHome: resolve(userHome),
     data,
     config,
     state,

@@ -14,6 +14,10 @@
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve, sep } from "node:path";
+import type { NetworkMode } from "../shared/agent.ts";
+import { hostSocketPaths } from "./host-sockets.ts";
+import { bubblewrapNetworkArgs, probeInternet } from "./network.ts";
+import { isHiddenPath } from "./protected-paths.ts";
 import type { BubblewrapLauncher, SandboxMode, SandboxStatus } from "./types.ts";
 
 export interface BubblewrapOptions {
@@ -21,10 +25,15 @@ export interface BubblewrapOptions {
   workspace: string;
   /** Absolute paths to make invisible (see `ShellSandboxConfig.hiddenPaths`). Missing ones are skipped. */
   hiddenPaths: string[];
-  /** False adds `--unshare-net`: the command gets an empty network namespace with only loopback. */
-  network: boolean;
+  /**
+   * The network of the command (src/sandbox/network.ts). "internet" expects the caller to wire the
+   * file descriptors of `internetFds` and start slirp4netns; every other mode needs nothing more.
+   */
+  network: NetworkMode;
   /** Absolute working directory inside the sandbox; defaults to the workspace. */
   cwd?: string;
+  /** Host sockets to hide besides `hiddenPaths`; default `hostSocketPaths` of this machine now. */
+  hostSockets?: string[];
 }
 
 /** Where `bwrap` is looked for, in order, after the PATH. */
@@ -54,7 +63,8 @@ function realPathOrNull(path: string): string | null {
  * Mount order matters because a later mount covers an earlier one: the hidden paths and the writable
  * workspace are applied parents first, so a workspace inside the data dir stays visible and writable,
  * and a data dir inside the workspace stays hidden. Paths are symlink-resolved first so that hiding
- * cannot be side-stepped through another spelling of the same folder.
+ * cannot be side-stepped through another spelling of the same folder. A hidden path inside a folder
+ * that is hidden already is left out (the mount point would not exist on the empty tmpfs).
  */
 export function buildBubblewrapArgs(options: BubblewrapOptions): string[] {
   if (!isAbsolute(options.workspace)) {
@@ -66,40 +76,47 @@ export function buildBubblewrapArgs(options: BubblewrapOptions): string[] {
 
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
 
-  type Mount = { path: string; args: string[] };
-  const mounts: Mount[] = [{ path: workspace, args: ["--bind", workspace, workspace] }];
-  const seen = new Set<string>([workspace]);
-  for (const hiddenPath of options.hiddenPaths) {
+  const hidden = new Map<string, boolean>(); // real path -> is a folder
+  const hostSockets = options.hostSockets ?? hostSocketPaths({ env: {} });
+  for (const hiddenPath of [...options.hiddenPaths, ...hostSockets]) {
     if (!isAbsolute(hiddenPath)) throw new Error(`Hidden paths must be absolute, got "${hiddenPath}"`);
     const real = realPathOrNull(hiddenPath);
-    if (real === null || seen.has(real) || real === "/") continue;
-    seen.add(real);
-    const hideArgs = statSync(real).isDirectory() ? ["--tmpfs", real] : ["--ro-bind", "/dev/null", real];
-    mounts.push({ path: real, args: hideArgs });
+    if (real === null || real === workspace || real === "/" || hidden.has(real)) continue;
+    try {
+      hidden.set(real, statSync(real).isDirectory());
+    } catch {
+      // Vanished since realpath: nothing to hide.
+    }
+  }
+  const hiddenFolders = [...hidden].filter(([, isFolder]) => isFolder).map(([path]) => path);
+
+  type Mount = { path: string; args: string[] };
+  const mounts: Mount[] = [{ path: workspace, args: ["--bind", workspace, workspace] }];
+  for (const [path, isFolder] of hidden) {
+    const ancestors = hiddenFolders.filter((folder) => folder !== path);
+    if (isHiddenPath(path, ancestors, workspace)) continue;
+    mounts.push({ path, args: isFolder ? ["--tmpfs", path] : ["--ro-bind", "/dev/null", path] });
   }
   // Stable sort: parents (fewer components) first; at equal depth the paths are disjoint.
   mounts.sort((first, second) => depth(first.path) - depth(second.path));
   for (const mount of mounts) args.push(...mount.args);
 
-  args.push("--unshare-pid", "--unshare-ipc");
-  if (!options.network) args.push("--unshare-net");
+  args.push("--unshare-pid", "--unshare-ipc", ...bubblewrapNetworkArgs(options.network));
   args.push("--die-with-parent", "--new-session", "--chdir", cwd);
   return args;
 }
 
 /**
- * Sockets and files through which a sandboxed command could read the keys Sage keeps in the OS
- * keychain: the D-Bus session bus (Secret Service), gnome-keyring's control socket and its key files.
- * Pass them in `hiddenPaths`. `env` is the app's environment (only XDG_RUNTIME_DIR, XDG_DATA_HOME and
- * HOME are read). Hiding the session bus also cuts desktop notifications and other D-Bus services
- * from commands, which is intended.
+ * What a sandboxed command could use to read the keys Sage keeps in the OS keychain or to talk to the
+ * user's session: the whole runtime folder `$XDG_RUNTIME_DIR` (the D-Bus session bus with the Secret
+ * Service and `systemd --user`, gnome-keyring's control socket, the Wayland display, pipewire, the
+ * gpg and ssh agents of many desktops) and the keyring files. Pass them in `hiddenPaths`. `env` is
+ * the app's environment (only XDG_RUNTIME_DIR, XDG_DATA_HOME and HOME are read).
  */
 export function secretStorePaths(env: Record<string, string | undefined>): string[] {
   const paths: string[] = [];
   const runtimeDir = env.XDG_RUNTIME_DIR;
-  if (runtimeDir && isAbsolute(runtimeDir)) {
-    paths.push(join(runtimeDir, "bus"), join(runtimeDir, "keyring"));
-  }
+  if (runtimeDir && isAbsolute(runtimeDir)) paths.push(runtimeDir);
   const dataHome = env.XDG_DATA_HOME || (env.HOME ? join(env.HOME, ".local", "share") : undefined);
   if (dataHome && isAbsolute(dataHome)) paths.push(join(dataHome, "keyrings"));
   return paths;
@@ -179,9 +196,12 @@ export function probeBubblewrap(candidates?: string[]): SandboxStatus {
 
 let cachedStatus: SandboxStatus | null = null;
 
-/** The sandbox status of this machine, probed on first use and then remembered for the process. */
+/**
+ * The sandbox status of this machine (bubblewrap, and slirp4netns for the "internet" network mode),
+ * probed on first use and then remembered for the process.
+ */
 export function sandboxStatus(): SandboxStatus {
-  cachedStatus ??= probeBubblewrap();
+  cachedStatus ??= { ...probeBubblewrap(), internet: probeInternet() };
   return cachedStatus;
 }
 

@@ -6,6 +6,8 @@
  *   end-of-file, in `cwd`, with exactly `sandbox.env` as its environment.
  * - Under bubblewrap the argv comes from `bubblewrapCommand`; a sandbox config that says bubblewrap
  *   but carries no launcher is refused with `SandboxUnavailableError`, never run unsandboxed.
+ * - The network is `sandbox.network` (src/sandbox/network.ts). "internet" where slirp4netns is missing
+ *   or fails runs the command without network, and a `[sage]` line on stderr says so and why.
  * - The process is started in a session and process group of its own. Stopping it (timeout, abort
  *   signal, `stop()`) sends SIGTERM to the whole group, then SIGKILL after `stopGraceMs`. Under
  *   bubblewrap the group is `bwrap` itself, whose death kills its PID namespace.
@@ -16,7 +18,9 @@
  * - `finished` never rejects; it resolves once the process has exited and its output is drained.
  */
 import { existsSync, statSync } from "node:fs";
+import type { NetworkMode } from "../shared/agent.ts";
 import { bubblewrapCommand } from "./bubblewrap.ts";
+import { bubblewrapFds, type InternetLink, linkInternet } from "./internet-link.ts";
 import { type OutputLimits, OutputLog, type OutputStream, StreamDecoder } from "./shell-output.ts";
 import { type SandboxMode, SandboxUnavailableError, type ShellSandboxConfig } from "./types.ts";
 
@@ -79,22 +83,37 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function commandArgv(launch: ShellLaunch): string[] {
+interface CommandPlan {
+  argv: string[];
+  /** slirp4netns to attach once bwrap runs ("internet" with slirp4netns available). */
+  slirp4netns?: string;
+  /** Told to the user on stderr before the command's own output. */
+  notice?: string;
+}
+
+function commandPlan(launch: ShellLaunch): CommandPlan {
   const shellArgv = [shellPath, "-c", launch.command];
   const { sandbox } = launch;
-  if (sandbox.mode === "none") return shellArgv;
+  if (sandbox.mode === "none") return { argv: shellArgv };
   if (!sandbox.bubblewrap) {
     throw new SandboxUnavailableError(
       "The sandbox is set to bubblewrap but no usable bwrap was found; the command was not run.",
     );
   }
+  const slirp4netns = sandbox.network === "internet" ? sandbox.internet?.slirp4netns : undefined;
+  const network: NetworkMode = sandbox.network === "internet" && !slirp4netns ? "isolated" : sandbox.network;
   const options = {
     workspace: launch.workspaceRoot,
     hiddenPaths: sandbox.hiddenPaths,
-    network: sandbox.network,
+    network,
     cwd: launch.cwd,
   };
-  return bubblewrapCommand(sandbox.bubblewrap, options, shellArgv);
+  const argv = bubblewrapCommand(sandbox.bubblewrap, options, shellArgv);
+  if (sandbox.network === "internet" && !slirp4netns) {
+    const why = sandbox.internet?.reason ?? "slirp4netns was not found";
+    return { argv, notice: `[sage] This command has no network: ${why}.\n` };
+  }
+  return { argv, slirp4netns };
 }
 
 async function pump(
@@ -131,19 +150,18 @@ export function startShellProcess(launch: ShellLaunch): ShellProcess {
   if (!cwdIsFolder)
     throw new ShellStartError(`The working directory does not exist or is not a folder: ${launch.cwd}`);
 
-  const argv = commandArgv(launch);
+  const plan = commandPlan(launch);
   const output = new OutputLog(launch.outputLimits);
   const startedAt = Date.now();
   let child: Bun.Subprocess<"ignore", "pipe", "pipe">;
   try {
-    child = Bun.spawn(argv, {
+    const extraPipes = plan.slirp4netns ? (["pipe", "pipe", "pipe"] as const) : [];
+    child = Bun.spawn(plan.argv, {
       cwd: launch.sandbox.mode === "none" ? launch.cwd : launch.workspaceRoot,
       env: launch.sandbox.env,
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
+      stdio: ["ignore", "pipe", "pipe", ...extraPipes],
       detached: true,
-    });
+    }) as Bun.Subprocess<"ignore", "pipe", "pipe">;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new ShellStartError(`The command could not be started: ${message}`);
@@ -168,6 +186,16 @@ export function startShellProcess(launch: ShellLaunch): ShellProcess {
       // A failing listener must not break the process bookkeeping.
     }
   };
+  if (plan.notice) deliver("stderr", plan.notice);
+  // "internet": bwrap waits (block fd) until slirp4netns has configured the network, or failed to.
+  const internet: Promise<InternetLink> | undefined = plan.slirp4netns
+    ? linkInternet(bubblewrapFds(child), plan.slirp4netns).then((link) => {
+        if (!link.ok) {
+          deliver("stderr", `[sage] This command has no network: slirp4netns failed (${link.error}).\n`);
+        }
+        return link;
+      })
+    : undefined;
 
   let stopReading: () => void = () => {};
   const readingStopped = new Promise<void>((resolve) => {
@@ -194,6 +222,7 @@ export function startShellProcess(launch: ShellLaunch): ShellProcess {
   const finished = (async (): Promise<ShellOutcome> => {
     await child.exited;
     const endedAt = Date.now();
+    await (await internet)?.close();
     running = false;
     clearTimeout(timeoutTimer);
     launch.signal?.removeEventListener("abort", onAbort);

@@ -1,29 +1,34 @@
 /**
  * Shell isolation contract: what the integrator hands to the `shell` and `shell_job` tools.
  *
- * Wiring (done once per session by whoever builds `ToolServices`):
+ * Wiring (done once per turn by whoever builds `ToolServices`, see src/sessions/turn-setup.ts):
  *
  * ```ts
  * const services: ToolServices = {
  *   sandbox: {
  *     ...sandboxStatus(),                       // src/sandbox/bubblewrap.ts, probed once per process
- *     hiddenPaths: [paths.dataDir, paths.configDir, ...secretStorePaths(process.env)],
- *     network: agent.allowNetwork,
+ *     hiddenPaths: [...protectedPaths(paths, settings.credentialFolders), ...secretStorePaths(env)],
+ *     network: agent.network,                   // "isolated" | "internet" | "host"
  *     env: buildShellEnvironment({ base: process.env, extra: settings.env, allow: settings.envAllow }),
  *   } satisfies ShellSandboxConfig,
  *   shellJobs: new ShellJobs(),                 // src/sandbox/shell-jobs.ts; dispose() at session end
  * };
  * ```
  *
+ * Host sockets (/run/user, sockets under /run …) are hidden by bubblewrap.ts for every command,
+ * whatever the wiring passes (src/sandbox/host-sockets.ts).
+ *
  * Without `services.sandbox` the shell tools refuse to run: there is no implicit default, so a
  * forgotten wiring can never silently run commands unsandboxed with the app's full environment.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
+import { NetworkMode } from "../shared/agent.ts";
 
 /**
  * How shell commands are isolated.
  * - `"bubblewrap"`: under `bwrap`: the workspace is read-write, the rest of the file system read-only,
- *   the hidden paths are empty, `/tmp` is private, and the network is cut when the agent has it off.
+ *   the hidden paths and host sockets are empty, `/tmp` is private, and the network is the agent's
+ *   network mode.
  * - `"none"`: bubblewrap is missing or unusable; commands run as the user with no isolation besides
  *   the scrubbed environment and the working directory. The approval policy must then ask before
  *   every command, and the UI must say so.
@@ -40,6 +45,15 @@ export const BubblewrapLauncher = T.Object({
 });
 export type BubblewrapLauncher = Static<typeof BubblewrapLauncher>;
 
+/** Whether the "internet" network mode can be given here (src/sandbox/network.ts). */
+export const InternetStatus = T.Object({
+  available: T.Boolean(),
+  /** One sentence for people, shown in Settings. */
+  reason: T.String(),
+  /** Absolute path of slirp4netns, when available. */
+  slirp4netns: T.Optional(T.String()),
+});
+
 /** The result of probing for bubblewrap: which mode is active and why (shown in the UI). */
 export const SandboxStatus = T.Object({
   mode: SandboxMode,
@@ -47,6 +61,8 @@ export const SandboxStatus = T.Object({
   reason: T.String(),
   /** Present exactly when `mode` is `"bubblewrap"`. */
   bubblewrap: T.Optional(BubblewrapLauncher),
+  /** Absent where nobody probed (then "internet" runs as "isolated"). */
+  internet: T.Optional(InternetStatus),
 });
 export type SandboxStatus = Static<typeof SandboxStatus>;
 
@@ -54,13 +70,14 @@ export type SandboxStatus = Static<typeof SandboxStatus>;
 export const ShellSandboxConfig = T.Object({
   ...SandboxStatus.properties,
   /**
-   * Absolute paths made invisible inside the sandbox: Sage's data dir (database, keys), its config
-   * dir, keyring files and sockets. A hidden folder appears empty; a hidden file reads as nothing.
-   * Paths that do not exist are ignored. Only enforced under bubblewrap.
+   * Absolute paths made invisible inside the sandbox: Sage's data, config and state folders
+   * (database, keys, the lock file with the token), the credential folders, keyrings and the user's
+   * runtime folder. A hidden folder appears empty; a hidden file reads as nothing. Paths that do not
+   * exist are ignored. Only enforced under bubblewrap.
    */
   hiddenPaths: T.Array(T.String()),
-  /** Whether commands may reach the network. Only enforced under bubblewrap. */
-  network: T.Boolean(),
+  /** What commands may reach over the network (src/sandbox/network.ts). Only enforced under bubblewrap. */
+  network: NetworkMode,
   /**
    * The complete environment of every command, already scrubbed of secrets: build it with
    * `buildShellEnvironment` (src/sandbox/environment.ts). The tools add nothing to it.

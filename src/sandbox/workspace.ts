@@ -15,12 +15,22 @@
  *   or the root as the user spelled it before symlinks were resolved) is therefore accepted; any other
  *   absolute path is refused with "use a path relative to the workspace".
  * - `""` and `"."` name the root itself.
+ * - Hidden paths (`options.hidden`: Sage's own folders and the credential folders, see
+ *   src/sandbox/protected-paths.ts) are refused too, in their given and their real spelling, whether
+ *   the requested path or the path it resolves to lies in one — so no tool reads, writes or lists
+ *   `sage.lock`, `secrets.enc` or `~/.ssh` even when the workspace contains them. The workspace itself
+ *   stays usable when it lies inside a hidden folder (the default `<data>/workspaces/<agent>`): the
+ *   deepest of the hidden paths and the workspace decides (`isHiddenPath`). `isHidden(path)` answers
+ *   the same question for listings (list_dir, glob, grep leave hidden entries out).
  * - `relative(absolutePath)` gives the "/"-separated path from the root ("." for the root); a path
  *   outside the root is returned unchanged (absolute), so messages never hide where something is.
  */
 import { lstatSync, mkdirSync, readlinkSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
 import type { Workspace } from "../tools/types.ts";
+import { isHiddenPath, isInsideRoot, withRealSpellings } from "./protected-paths.ts";
+
+export { isInsideRoot };
 
 /** The path a model asked for lies outside the workspace (or cannot be resolved safely). */
 export class WorkspaceEscapeError extends Error {
@@ -37,14 +47,6 @@ export class WorkspaceEscapeError extends Error {
 
 /** Most symlinks followed while resolving one path before it is treated as a loop (Linux uses 40). */
 const maximumSymlinkHops = 40;
-
-/** True when `candidate` (absolute, normalised) is `root` or lies below it. */
-export function isInsideRoot(root: string, candidate: string): boolean {
-  const fromRoot = relative(root, candidate);
-  if (fromRoot === "") return true;
-  if (isAbsolute(fromRoot)) return false;
-  return fromRoot !== ".." && !fromRoot.startsWith(`..${sep}`);
-}
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error === "object" && error !== null && "code" in error) {
@@ -85,10 +87,18 @@ function realPathAllowingMissing(absolutePath: string, hops: { count: number }):
   return realPathAllowingMissing(resolvePath(realParent, readlinkSync(candidate)), hops);
 }
 
-export function createWorkspace(root: string): Workspace {
+export interface WorkspaceOptions {
+  /** Absolute paths no tool may touch or list (see the module comment). */
+  hidden?: readonly string[];
+}
+
+export function createWorkspace(root: string, options: WorkspaceOptions = {}): Workspace {
   const spelledRoot = resolvePath(root);
   mkdirSync(spelledRoot, { recursive: true });
   const realRoot = realpathSync(spelledRoot);
+  const hidden = withRealSpellings(options.hidden ?? []);
+  const isHidden = (absolutePath: string): boolean =>
+    isHiddenPath(resolvePath(absolutePath), hidden, realRoot);
 
   function refuse(requested: string, reason: string): never {
     throw new WorkspaceEscapeError(`Refused path "${requested}": ${reason}`, requested, realRoot);
@@ -124,6 +134,12 @@ export function createWorkspace(root: string): Workspace {
     if (!isInsideRoot(realRoot, real)) {
       refuse(requested, "it goes through a symbolic link that points outside the workspace");
     }
+    if (isHidden(lexical) || isHidden(real)) {
+      refuse(
+        requested,
+        "it is in a folder Sage keeps private from tools (Sage's own data, or credentials such as SSH keys)",
+      );
+    }
     return real;
   }
 
@@ -134,5 +150,5 @@ export function createWorkspace(root: string): Workspace {
     return fromRoot === "" ? "." : fromRoot.split(sep).join("/");
   }
 
-  return { root: realRoot, resolve, relative: relativeToRoot };
+  return { root: realRoot, resolve, relative: relativeToRoot, isHidden };
 }

@@ -34,7 +34,14 @@ const PROGRESS_LIMIT = 50_000;
 export interface ManualToolRunnerDeps
   extends Pick<
     TurnSetupDeps,
-    "paths" | "sandbox" | "userEnvironment" | "skills" | "agentServices" | "tools" | "mcp"
+    | "paths"
+    | "sandbox"
+    | "userEnvironment"
+    | "credentialFolders"
+    | "skills"
+    | "agentServices"
+    | "tools"
+    | "mcp"
   > {
   agents: AgentRepository;
   audit: AuditLog;
@@ -108,7 +115,7 @@ export class ManualToolRunner {
       };
     }
 
-    const workspace = workspaceFor(this.deps.paths, agent);
+    const workspace = workspaceFor(this.deps, agent);
     await this.deps.skills.ready();
     let progress = "";
     const needsSession = sessionRequirement(tool.name);

@@ -7,6 +7,8 @@ import { extname, join } from "node:path";
 import { createLanguageModel } from "../agent/providers.ts";
 import type { ResolvedModel } from "../agent/types.ts";
 import type { AgentRepository } from "../agents/repository.ts";
+import { forbiddenWorkspaceReason, workspaceRulesFor } from "../agents/workspace-check.ts";
+import { ValidationError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import { createSamplingService } from "../mcp/sampling.ts";
 import { selectMcpTools } from "../mcp/tool-selection.ts";
@@ -14,6 +16,7 @@ import type { McpToolProvider } from "../mcp/types.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import { secretStorePaths } from "../sandbox/bubblewrap.ts";
 import { buildShellEnvironment } from "../sandbox/environment.ts";
+import { protectedPaths } from "../sandbox/protected-paths.ts";
 import type { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { SandboxStatus, ShellSandboxConfig } from "../sandbox/types.ts";
 import { createWorkspace } from "../sandbox/workspace.ts";
@@ -45,6 +48,8 @@ export interface TurnSetupDeps {
   sandbox(): SandboxStatus;
   /** Environment variables the user configured for tools (Settings → Environment). */
   userEnvironment(): Record<string, string>;
+  /** The credential folder entries of Settings → Tools & approvals, read at each turn. */
+  credentialFolders(): readonly string[];
   /** Extra per-agent services (browser ...), created lazily by the app. */
   agentServices?(agent: Agent, workspace: Workspace): ToolServices;
   /** The tools of the agent's MCP servers (started when needed; src/mcp/manager.ts). */
@@ -69,8 +74,26 @@ const IMAGE_TYPES: Record<string, string> = {
   ".webp": "image/webp",
 };
 
-export function workspaceFor(paths: Paths, agent: Agent): Workspace {
-  return createWorkspace(agent.config.workspace?.trim() || join(paths.workspaces, agent.id));
+/**
+ * The agent's workspace, confined: Sage's own folders and the credential folders are hidden from every
+ * tool (src/sandbox/protected-paths.ts). A workspace in a forbidden place (a config saved before the
+ * location rule, or edited by hand) is refused with a `ValidationError` naming the reason.
+ */
+export function workspaceFor(
+  deps: Pick<TurnSetupDeps, "paths" | "credentialFolders">,
+  agent: Agent,
+): Workspace {
+  const { paths } = deps;
+  const credentials = deps.credentialFolders();
+  const root = agent.config.workspace?.trim() || join(paths.workspaces, agent.id);
+  const forbidden = forbiddenWorkspaceReason(root, workspaceRulesFor(paths, credentials));
+  if (forbidden !== undefined) {
+    throw new ValidationError(
+      `The agent "${agent.config.name}" cannot work in ${root}: ${forbidden}. Change its workspace in Settings → Agents.`,
+      "workspace",
+    );
+  }
+  return createWorkspace(root, { hidden: protectedPaths(paths, credentials) });
 }
 
 /** The model picked for a session, while its provider still exists; `{}` (the agent's default) otherwise. */
@@ -110,13 +133,14 @@ export async function resolveModel(
 
 /** The isolation settings of an agent's shell commands (see src/sandbox/types.ts). */
 export function shellSandboxFor(
-  deps: Pick<TurnSetupDeps, "paths" | "sandbox" | "userEnvironment">,
+  deps: Pick<TurnSetupDeps, "paths" | "sandbox" | "userEnvironment" | "credentialFolders">,
   agent: Agent,
 ): ShellSandboxConfig {
   return {
     ...deps.sandbox(),
-    // The workspace stays visible and writable even when it lies inside the (hidden) data dir.
-    hiddenPaths: [deps.paths.data, deps.paths.config, deps.paths.logs, ...secretStorePaths(process.env)],
+    // The same paths the file tools refuse, plus the user's runtime folder and keyrings. The workspace
+    // stays visible and writable even when it lies inside the (hidden) data dir.
+    hiddenPaths: [...protectedPaths(deps.paths, deps.credentialFolders()), ...secretStorePaths(process.env)],
     network: agent.config.network,
     env: buildShellEnvironment({ base: process.env, extra: deps.userEnvironment() }),
   };
@@ -128,7 +152,10 @@ export function shellSandboxFor(
  * (and the turn its `ask`); the "try it" runner has neither.
  */
 export function baseServices(
-  deps: Pick<TurnSetupDeps, "paths" | "sandbox" | "userEnvironment" | "skills" | "agentServices">,
+  deps: Pick<
+    TurnSetupDeps,
+    "paths" | "sandbox" | "userEnvironment" | "credentialFolders" | "skills" | "agentServices"
+  >,
   agent: Agent,
   workspace: Workspace,
   shellJobs: ShellJobs,
@@ -153,7 +180,7 @@ export async function setUpTurn(
 ): Promise<TurnSetup> {
   const agent = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
   const model = await resolveModel(deps, agent, options);
-  const workspace = workspaceFor(deps.paths, agent);
+  const workspace = workspaceFor(deps, agent);
   await deps.skills.ready();
   const project = await readProjectContext(deps, agent, workspace.root);
   const skills = deps.skills.catalogFor(agent.config.skills, workspace.root, project.live);

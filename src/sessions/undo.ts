@@ -38,6 +38,8 @@ import { workspaceFor } from "./turn-setup.ts";
 export interface UndoDeps {
   db: Database;
   paths: Paths;
+  /** The credential folder entries (the workspace hides them, as in a turn). */
+  credentialFolders(): readonly string[];
   repo: Pick<SessionRepository, "getSession">;
   agents: Pick<AgentRepository, "find" | "defaultAgent">;
   events: Pick<EventLog, "append">;
@@ -73,7 +75,7 @@ export function undoTurn(deps: UndoDeps, request: UndoRequest): UndoReport {
     );
   }
   const agent = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
-  const workspace = workspaceFor(deps.paths, agent);
+  const workspace = workspaceFor(deps, agent);
   const snapshots = deps.db
     .query("SELECT path, existed, content, created_at FROM file_snapshots WHERE turn_id = ? ORDER BY path")
     .all(request.turnId) as SnapshotRow[];
@@ -122,11 +124,11 @@ export function undoTurn(deps: UndoDeps, request: UndoRequest): UndoReport {
 
 /** The session's turns that changed files, oldest first: the files (workspace-relative) and undone_at. */
 export function turnFileChanges(
-  deps: Pick<UndoDeps, "db" | "paths" | "repo" | "agents">,
+  deps: Pick<UndoDeps, "db" | "paths" | "credentialFolders" | "repo" | "agents">,
   sessionId: string,
 ): TurnFileChanges[] {
   const session = deps.repo.getSession(sessionId);
-  const workspace = workspaceFor(deps.paths, deps.agents.find(session.agentId) ?? deps.agents.defaultAgent());
+  const workspace = workspaceFor(deps, deps.agents.find(session.agentId) ?? deps.agents.defaultAgent());
   // Only the columns before `content`: a large snapshot's blob is never read here.
   const rows = deps.db
     .query(

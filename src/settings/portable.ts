@@ -33,7 +33,7 @@ import {
 import type { AgentRepository } from "../agents/repository.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
-import type { Agent, AgentConfig } from "../shared/agent.ts";
+import { type Agent, type AgentConfig, upgradeAgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
 import type { SettingsImportPreview, WidenedPermission } from "../shared/permissions.ts";
 import { ModelInfo, ProviderKind } from "../shared/provider.ts";
@@ -153,7 +153,9 @@ export function parseSettingsFile(text: string): SettingsFile {
       "file",
     );
   }
-  const withDefaults = Value.Default(SettingsFile, structuredClone(data));
+  const upgraded = structuredClone(data) as { agents?: unknown };
+  if (Array.isArray(upgraded.agents)) upgraded.agents = upgraded.agents.map(upgradeAgentConfig);
+  const withDefaults = Value.Default(SettingsFile, upgraded);
   fail(schemaIssues(SettingsFile, withDefaults));
   const file = Value.Clean(SettingsFile, withDefaults) as SettingsFile;
   fail(prefixed("environment", environmentIssues({ variables: file.environment })));

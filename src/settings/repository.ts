@@ -24,7 +24,7 @@ export class SettingsRepository {
   ) {}
 
   get(): UserSettings {
-    const settings: UserSettings = { ...DEFAULT_SETTINGS };
+    const settings: UserSettings = structuredClone(DEFAULT_SETTINGS);
     for (const key of SETTING_KEYS) {
       const value = this.readEntry(key);
       const schema = UserSettingsSchema.properties[key];

@@ -4,6 +4,33 @@ import { type Static, Type as T } from "@sinclair/typebox";
 export const ApprovalRule = T.Union([T.Literal("allow"), T.Literal("ask"), T.Literal("deny")]);
 export type ApprovalRule = Static<typeof ApprovalRule>;
 
+/**
+ * What shell commands of an agent may reach over the network (enforced by the bubblewrap sandbox; see
+ * src/sandbox/network.ts):
+ * - "isolated": nothing, not even this computer's services;
+ * - "internet": outside addresses through a private network stack (slirp4netns); nothing listening on
+ *   this computer's loopback (Sage itself included) and no abstract Unix sockets. Runs as "isolated"
+ *   where slirp4netns is not installed;
+ * - "host": this computer's network as it is, including every local service (Sage's own port, other
+ *   servers on 127.0.0.1, the ssh-agent, X11 and D-Bus abstract sockets).
+ */
+export const NetworkMode = T.Union([T.Literal("isolated"), T.Literal("internet"), T.Literal("host")]);
+export type NetworkMode = Static<typeof NetworkMode>;
+
+export const DEFAULT_NETWORK_MODE: NetworkMode = "internet";
+
+/**
+ * A stored or imported agent config in today's shape, before validation: configs from before the
+ * network modes existed say `network: true` (now "internet": outside access, but not this computer's
+ * own services) or `network: false` ("isolated"). Anything else is returned as it is.
+ */
+export function upgradeAgentConfig<T>(raw: T): T {
+  if (typeof raw !== "object" || raw === null || !("network" in raw)) return raw;
+  const network = (raw as { network: unknown }).network;
+  if (typeof network !== "boolean") return raw;
+  return { ...raw, network: network ? "internet" : "isolated" };
+}
+
 export const AgentConfig = T.Object({
   name: T.String({ minLength: 1, maxLength: 80 }),
   emoji: T.String({ maxLength: 16, default: "🌿" }),
@@ -29,8 +56,10 @@ export const AgentConfig = T.Object({
   workspace: T.Optional(T.String()),
   /** Per-tool overrides of the default approval policy. */
   approvals: T.Record(T.String(), ApprovalRule, { default: {} }),
-  /** Whether shell commands may use the network (sandboxed shells only). */
-  network: T.Boolean({ default: true }),
+  /** What shell commands may reach over the network (sandboxed shells only); see `NetworkMode`. */
+  network: T.Union([T.Literal("isolated"), T.Literal("internet"), T.Literal("host")], {
+    default: DEFAULT_NETWORK_MODE,
+  }),
   /** Model steps per turn before Sage pauses and asks whether to continue. */
   stepLimit: T.Integer({ minimum: 1, maximum: 500, default: 40 }),
   temperature: T.Optional(T.Number({ minimum: 0, maximum: 2 })),
@@ -57,6 +86,6 @@ export const DEFAULT_AGENT_CONFIG: AgentConfig = {
   skills: "all",
   mcpServers: [],
   approvals: {},
-  network: true,
+  network: DEFAULT_NETWORK_MODE,
   stepLimit: 40,
 };

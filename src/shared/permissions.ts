@@ -10,7 +10,7 @@
  * Without `accept`, no widening is granted: every widened field falls back to the baseline (a new
  * agent's defaults, or the existing agent's own value when an import updates it).
  */
-import type { Agent, AgentConfig, ApprovalRule } from "./agent.ts";
+import type { Agent, AgentConfig, ApprovalRule, NetworkMode } from "./agent.ts";
 
 export type WidenedPermission =
   /** The tool's approval rule is looser than the baseline's (e.g. shell: ask -> allow). */
@@ -21,8 +21,8 @@ export type WidenedPermission =
   | { id: string; kind: "mcpServer"; server: string }
   /** A workspace folder outside Sage's own workspaces folder (`from`: the baseline's, null = default). */
   | { id: "workspace"; kind: "workspace"; from: string | null; to: string }
-  /** Network access for shell commands, which the baseline does not have. */
-  | { id: "network"; kind: "network" };
+  /** A wider network for shell commands than the baseline's (isolated < internet < host). */
+  | { id: "network"; kind: "network"; from: NetworkMode; to: NetworkMode };
 
 export interface AgentImportPreview {
   /** The name the agent will get (" (2)" ... when taken). */

@@ -3,6 +3,11 @@
  * the API shapes around them. Secret variable values never travel back to the UI: it sees `hasValue`.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
+import {
+  CREDENTIAL_FOLDER_PATTERN,
+  CREDENTIAL_FOLDERS_MAX,
+  DEFAULT_CREDENTIAL_FOLDERS,
+} from "./credential-folders.ts";
 import { type FieldIssue, isEnvironmentName, schemaIssues } from "./validation.ts";
 
 export const LanguageChoice = T.Union([T.Literal("system"), T.Literal("en"), T.Literal("zh")]);
@@ -53,6 +58,16 @@ export const UserSettings = T.Object({
   webSearchUrl: T.String({ maxLength: WEB_SEARCH_URL_MAX }),
   /** The user skipped the first-run setup; the app stops redirecting to it. */
   setupSkipped: T.Boolean(),
+  /**
+   * Folders and files hidden from every tool besides Sage's own folders (src/shared/credential-folders.ts):
+   * `~/…` or absolute paths. Read when each turn starts.
+   */
+  credentialFolders: T.Array(
+    T.String({ minLength: 1, maxLength: 4096, pattern: CREDENTIAL_FOLDER_PATTERN }),
+    {
+      maxItems: CREDENTIAL_FOLDERS_MAX,
+    },
+  ),
 });
 export type UserSettings = Static<typeof UserSettings>;
 
@@ -64,6 +79,7 @@ export const DEFAULT_SETTINGS: UserSettings = {
   webSearchProvider: "none",
   webSearchUrl: "",
   setupSkipped: false,
+  credentialFolders: [...DEFAULT_CREDENTIAL_FOLDERS],
 };
 
 /** The `browserHeaded` getter AgentServices takes: undefined lets it choose by run mode. */

@@ -96,6 +96,8 @@ export interface SandboxStatusInfo {
   mode: "bubblewrap" | "none";
   reason: string;
   bubblewrap?: { path: string; extraArgs: string[] };
+  /** Whether the "internet" network mode works here (slirp4netns), and why not. */
+  internet?: { available: boolean; reason: string; slirp4netns?: string };
 }
 
 /** An "always for this agent" approval (session-scoped ones live in memory and end with the session). */

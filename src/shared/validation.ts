@@ -19,6 +19,7 @@ export type IssueCode =
   | "duplicate"
   | "notAbsolute"
   | "notCreatable"
+  | "forbiddenLocation"
   | "invalidName"
   | "unknownModel";
 
@@ -28,6 +29,8 @@ export interface FieldIssue {
   code: IssueCode;
   /** The bound that was crossed (length, minimum, maximum), when there is one. */
   limit?: number;
+  /** Why, for people, when the code alone cannot say it (e.g. which folder a rule refuses). */
+  detail?: string;
 }
 
 /** Every issue of `value` against `schema`, at most one per field (the first one found). */
@@ -133,6 +136,8 @@ export function issueMessage(issue: FieldIssue): string {
       return `${label} must be an absolute path.`;
     case "notCreatable":
       return `${label} cannot be created or written here.`;
+    case "forbiddenLocation":
+      return `${label} cannot be used: ${issue.detail ?? "this folder is not allowed"}.`;
     case "invalidName":
       return `${label} may contain only letters, digits and _, and must not start with a digit.`;
     case "unknownModel":

@@ -21,6 +21,8 @@ export interface RunBackendOptions {
   token?: string;
   extraOrigins?: string[];
   shell: ShellControl;
+  /** See `InitializeOptions.bwrapCandidates` (tests). */
+  bwrapCandidates?: string[];
 }
 
 export interface RunningBackend {

@@ -187,6 +187,11 @@ export interface WalkEntry {
 
 export interface WalkOptions {
   signal: AbortSignal;
+  /**
+   * The workspace's verdict on hidden paths (`Workspace.isHidden`): such entries are neither yielded
+   * nor entered, so a walk never reveals Sage's folders or the credential folders.
+   */
+  isHidden(absolutePath: string): boolean;
   /** Whether to descend into a folder; by default every folder except `skippedDirectoryNames`. */
   descendInto?(entry: WalkEntry): boolean;
 }
@@ -199,9 +204,10 @@ function entryKind(entry: Dirent): WalkEntry["kind"] | null {
 }
 
 /**
- * Every file, folder and symlink below `start` (not `start` itself), folders before their contents.
- * Symlinks are reported but never followed, so a walk cannot leave the workspace or loop. Folders that
- * cannot be read are skipped. Stops with the abort reason when `signal` is aborted.
+ * Every file, folder and symlink below `start` (not `start` itself), folders before their contents,
+ * except hidden ones (`options.isHidden`). Symlinks are reported but never followed, so a walk cannot
+ * leave the workspace or loop. Folders that cannot be read are skipped. Stops with the abort reason
+ * when `signal` is aborted.
  */
 export async function* walkTree(start: string, options: WalkOptions): AsyncGenerator<WalkEntry> {
   const descendInto =
@@ -223,8 +229,10 @@ export async function* walkTree(start: string, options: WalkOptions): AsyncGener
     for (const entry of entries) {
       const kind = entryKind(entry);
       if (kind === null) continue;
+      const absolutePath = join(folder.absolutePath, entry.name);
+      if (options.isHidden(absolutePath)) continue;
       const walkEntry: WalkEntry = {
-        absolutePath: join(folder.absolutePath, entry.name),
+        absolutePath,
         relativePath: folder.relativePath === "" ? entry.name : `${folder.relativePath}/${entry.name}`,
         kind,
       };

@@ -68,7 +68,11 @@ export const globTool = defineTool({
       namesSkippedFolder(pattern),
     );
     const matches: string[] = [];
-    for await (const entry of walkTree(start, { signal: ctx.signal, descendInto: filter.descendInto })) {
+    for await (const entry of walkTree(start, {
+      signal: ctx.signal,
+      isHidden: ctx.workspace.isHidden,
+      descendInto: filter.descendInto,
+    })) {
       if (entry.kind === "dir" || !glob.match(entry.relativePath) || filter.excluded(entry)) continue;
       matches.push(ctx.workspace.relative(entry.absolutePath));
     }

@@ -143,7 +143,11 @@ export const grepTool = defineTool({
         (name) => skippedDirectoryNames.has(name),
         globNamesSkipped,
       );
-      for await (const entry of walkTree(start, { signal: ctx.signal, descendInto: filter.descendInto })) {
+      for await (const entry of walkTree(start, {
+        signal: ctx.signal,
+        isHidden: ctx.workspace.isHidden,
+        descendInto: filter.descendInto,
+      })) {
         if (entry.kind !== "file" || filter.excluded(entry)) continue;
         if (fileGlob) {
           const subject = globMatchesNames

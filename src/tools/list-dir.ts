@@ -85,6 +85,8 @@ export const listDirTool = defineTool({
         lines.push(`${"  ".repeat(level)}(cannot read: ${errorCode(error) ?? "error"})`);
         return;
       }
+      // Sage's own folders and the credential folders are never listed, not even by name.
+      children = children.filter((child) => !ctx.workspace.isHidden(join(folder, child.name)));
       children.sort((left, right) => {
         const leftIsDir = left.isDirectory() ? 0 : 1;
         const rightIsDir = right.isDirectory() ? 0 : 1;

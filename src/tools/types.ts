@@ -40,6 +40,11 @@ export interface Workspace {
   resolve(path: string): string;
   /** The workspace-relative form of an absolute path inside the workspace (for messages and events). */
   relative(absolutePath: string): string;
+  /**
+   * Whether an absolute path lies in a folder no tool may touch (Sage's own folders, credential
+   * folders): listings leave such entries out, `resolve` refuses them.
+   */
+  isHidden(absolutePath: string): boolean;
 }
 
 export type ProgressUpdate = { stream: "stdout" | "stderr" | "info"; text: string };

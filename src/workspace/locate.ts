@@ -20,6 +20,7 @@ export interface WorkspaceLocator {
 
 export function workspaceLocator(deps: {
   paths: Paths;
+  credentialFolders(): readonly string[];
   agents: AgentRepository;
   sessions: Pick<SessionManager, "get">;
 }): WorkspaceLocator {
@@ -27,12 +28,12 @@ export function workspaceLocator(deps: {
     forAgent(agentId) {
       const agent = deps.agents.find(agentId);
       if (!agent) throw new NotFoundError("Agent", agentId);
-      return { agent, workspace: workspaceFor(deps.paths, agent) };
+      return { agent, workspace: workspaceFor(deps, agent) };
     },
     forSession(sessionId) {
       const session = deps.sessions.get(sessionId);
       const agent = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
-      return { agent, workspace: workspaceFor(deps.paths, agent) };
+      return { agent, workspace: workspaceFor(deps, agent) };
     },
   };
 }

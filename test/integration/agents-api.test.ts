@@ -62,7 +62,7 @@ const FULL: AgentConfig = {
   skills: ["pdf"],
   mcpServers: [],
   approvals: { shell: "deny", web_fetch: "allow", write_file: "ask" },
-  network: false,
+  network: "isolated",
   stepLimit: 12,
   temperature: 0.4,
 };

@@ -42,6 +42,7 @@ const hostileAgent = (name: string) => ({
     read_file: "allow",
   },
   mcpServers: ["filesystem"],
+  network: "host",
 });
 const agentFile = (name: string) => JSON.stringify({ format: "sage.agent.v1", agent: hostileAgent(name) });
 
@@ -52,6 +53,7 @@ const expectedWidened: WidenedPermission[] = [
   { id: "approval:write_file", kind: "approval", tool: "write_file", from: "ask", to: "allow" },
   { id: "mcp:filesystem", kind: "mcpServer", server: "filesystem" },
   { id: "workspace", kind: "workspace", from: null, to: outside },
+  { id: "network", kind: "network", from: "internet", to: "host" },
 ];
 
 async function agentsNamed(name: string): Promise<Agent[]> {
@@ -111,11 +113,13 @@ describe("agent file", () => {
     expect(body.agent.config.approvals).toEqual({ read_file: "allow", write_file: "allow" });
     expect(body.agent.config.workspace).toBe(outside);
     expect(body.agent.config.mcpServers).toEqual([]);
+    expect(body.agent.config.network).toBe("internet");
     expect(body.withheld.map((permission) => permission.id)).toEqual([
       "approval:edit_file",
       "approval:shell",
       "approval:web_fetch",
       "mcp:filesystem",
+      "network",
     ]);
   });
 
@@ -139,7 +143,7 @@ describe("agent file", () => {
     expect(body.withheld).toEqual([]);
     expect(body.agent.config).toMatchObject({
       approvals: { shell: "deny", web_fetch: "ask" },
-      network: false,
+      network: "isolated", // `network: false` in files from before the network modes
     });
   });
 });
@@ -165,7 +169,7 @@ describe("settings file", () => {
         existing: true,
         widened: [
           { id: "approval:shell", kind: "approval", tool: "shell", from: "deny", to: "allow" },
-          { id: "network", kind: "network" },
+          { id: "network", kind: "network", from: "isolated", to: "internet" },
         ],
       },
       { name: "Newcomer", existing: false, widened: expectedWidened },
@@ -178,17 +182,18 @@ describe("settings file", () => {
     expect(imported.status).toBe(200);
     expect(imported.body.withheld.map((entry) => entry.agent)).toEqual(["Helper", "Newcomer"]);
     const [helper] = await agentsNamed("Helper");
-    expect(helper?.config).toMatchObject({ approvals: { shell: "deny" }, network: false });
+    expect(helper?.config).toMatchObject({ approvals: { shell: "deny" }, network: "isolated" });
     const [newcomer] = await agentsNamed("Newcomer");
     expect(newcomer?.config.approvals).toEqual({ read_file: "allow", web_fetch: "allow" });
     expect(newcomer?.config.workspace).toBeUndefined();
     expect(newcomer?.config.mcpServers).toEqual([]);
+    expect(newcomer?.config.network).toBe("internet");
 
     // Confirmed for the existing agent: granted.
     await app.api("/api/settings/import", {
       json: { content, accept: { helper: ["approval:shell"] } },
     });
     const [again] = await agentsNamed("Helper");
-    expect(again?.config).toMatchObject({ approvals: { shell: "allow" }, network: false });
+    expect(again?.config).toMatchObject({ approvals: { shell: "allow" }, network: "isolated" });
   });
 });

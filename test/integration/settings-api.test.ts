@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { settingsRoutes } from "../../src/server/routes/settings.ts";
 import type { Agent } from "../../src/shared/agent.ts";
+import { DEFAULT_CREDENTIAL_FOLDERS } from "../../src/shared/credential-folders.ts";
 import type { Provider } from "../../src/shared/provider.ts";
 import type { EnvironmentVariableView, UserSettings } from "../../src/shared/settings.ts";
 import { startTestBackend, type TestBackend } from "../support/test-backend.ts";
@@ -52,6 +53,7 @@ describe("settings", () => {
       webSearchProvider: "none",
       webSearchUrl: "",
       setupSkipped: false,
+      credentialFolders: [...DEFAULT_CREDENTIAL_FOLDERS],
     });
     const patched = await call<UserSettings>(source, "/api/settings", "PATCH", {
       language: "zh",

@@ -14,6 +14,7 @@ describe("resolvePaths: XDG layout", () => {
     });
     expect(paths).toEqual({
       home: "/xdg/data/sage",
+      userHome: "/home/ada",
       data: "/xdg/data/sage",
       config: "/xdg/config/sage",
       state: "/xdg/state/sage",
@@ -38,7 +39,9 @@ describe("resolvePaths: XDG layout", () => {
 
   test("never points inside the source tree or the executable", () => {
     const paths = resolvePaths({ HOME: "/home/ada" });
-    for (const value of Object.values(paths)) {
+    const { userHome, ...sageOwn } = paths;
+    expect(userHome).toBe("/home/ada");
+    for (const value of Object.values(sageOwn)) {
       expect(value.startsWith("/home/ada/")).toBe(true);
       expect(value).not.toContain("$bunfs");
     }

@@ -26,6 +26,7 @@ import {
 import { buildShellEnvironment } from "../../src/sandbox/environment.ts";
 import { startShellProcess } from "../../src/sandbox/shell-process.ts";
 import type { ShellSandboxConfig } from "../../src/sandbox/types.ts";
+import type { NetworkMode } from "../../src/shared/agent.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "sage-bwrap-unit-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -46,7 +47,7 @@ describe("buildBubblewrapArgs", () => {
   });
 
   test("the whole system read-only, private /dev, /proc and /tmp, the workspace writable", () => {
-    const args = buildBubblewrapArgs({ workspace, hiddenPaths: [], network: true });
+    const args = buildBubblewrapArgs({ workspace, hiddenPaths: [], network: "host" });
     expect(args.slice(0, 9)).toEqual([
       "--ro-bind",
       "/",
@@ -67,14 +68,16 @@ describe("buildBubblewrapArgs", () => {
   });
 
   test("network off adds --unshare-net", () => {
-    expect(buildBubblewrapArgs({ workspace, hiddenPaths: [], network: false })).toContain("--unshare-net");
+    expect(buildBubblewrapArgs({ workspace, hiddenPaths: [], network: "isolated" })).toContain(
+      "--unshare-net",
+    );
   });
 
   test("hides folders with an empty tmpfs and files with /dev/null; skips missing paths", () => {
     const args = buildBubblewrapArgs({
       workspace,
       hiddenPaths: [dataDir, keyFile, join(scratch, "does-not-exist")],
-      network: true,
+      network: "host",
     });
     expect(indexOfPair(args, "--tmpfs", dataDir)).toBeGreaterThan(0);
     expect(args[args.indexOf(keyFile) - 1]).toBe("/dev/null");
@@ -83,32 +86,31 @@ describe("buildBubblewrapArgs", () => {
 
   test("a workspace inside the hidden data dir is bound after the data dir is hidden", () => {
     const inner = join(dataDir, "workspaces", "inner");
-    const args = buildBubblewrapArgs({ workspace: inner, hiddenPaths: [dataDir], network: true });
+    const args = buildBubblewrapArgs({ workspace: inner, hiddenPaths: [dataDir], network: "host" });
     expect(indexOfPair(args, "--tmpfs", dataDir)).toBeLessThan(indexOfPair(args, "--bind", inner));
   });
 
   test("a hidden folder inside the workspace is hidden after the workspace is bound", () => {
     const hidden = join(workspace, ".sage-data");
-    const args = buildBubblewrapArgs({ workspace, hiddenPaths: [hidden], network: true });
+    const args = buildBubblewrapArgs({ workspace, hiddenPaths: [hidden], network: "host" });
     expect(indexOfPair(args, "--bind", workspace)).toBeLessThan(indexOfPair(args, "--tmpfs", hidden));
   });
 
   test("refuses relative or missing workspaces and relative hidden paths", () => {
-    expect(() => buildBubblewrapArgs({ workspace: "relative/ws", hiddenPaths: [], network: true })).toThrow(
+    expect(() => buildBubblewrapArgs({ workspace: "relative/ws", hiddenPaths: [], network: "host" })).toThrow(
       /absolute/,
     );
     expect(() =>
-      buildBubblewrapArgs({ workspace: join(scratch, "nope"), hiddenPaths: [], network: true }),
+      buildBubblewrapArgs({ workspace: join(scratch, "nope"), hiddenPaths: [], network: "host" }),
     ).toThrow(/does not exist/);
-    expect(() => buildBubblewrapArgs({ workspace, hiddenPaths: ["data"], network: true })).toThrow(
+    expect(() => buildBubblewrapArgs({ workspace, hiddenPaths: ["data"], network: "host" })).toThrow(
       /absolute/,
     );
   });
 
-  test("secretStorePaths names the session bus and keyrings from the given environment only", () => {
+  test("secretStorePaths names the whole runtime folder and the keyrings from the given environment only", () => {
     expect(secretStorePaths({ XDG_RUNTIME_DIR: "/run/user/1000", HOME: "/home/u" })).toEqual([
-      "/run/user/1000/bus",
-      "/run/user/1000/keyring",
+      "/run/user/1000",
       "/home/u/.local/share/keyrings",
     ]);
     expect(secretStorePaths({ XDG_DATA_HOME: "/d" })).toEqual(["/d/keyrings"]);
@@ -192,17 +194,23 @@ describe.skipIf(!usable)("under bubblewrap", () => {
   });
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-  function config(network: boolean, hiddenPaths = [dataDir, join(base, "keys.json")]): ShellSandboxConfig {
+  function config(
+    network: NetworkMode,
+    hiddenPaths = [dataDir, join(base, "keys.json")],
+  ): ShellSandboxConfig {
     return { ...machine, hiddenPaths, network, env: buildShellEnvironment({ base: process.env }) };
   }
 
-  async function run(command: string, options: { network?: boolean; root?: string; hidden?: string[] } = {}) {
+  async function run(
+    command: string,
+    options: { network?: NetworkMode; root?: string; hidden?: string[] } = {},
+  ) {
     const root = options.root ?? workspace;
     const started = startShellProcess({
       command,
       cwd: root,
       workspaceRoot: root,
-      sandbox: config(options.network ?? false, options.hidden),
+      sandbox: config(options.network ?? "isolated", options.hidden),
       timeoutMs: 15_000,
     });
     const outcome = await started.finished;
@@ -275,7 +283,7 @@ describe.skipIf(!usable)("under bubblewrap", () => {
     }
   });
 
-  test("network off blocks a local TCP server; network on reaches it", async () => {
+  test("network isolated blocks a local TCP server; host network reaches it", async () => {
     const server = Bun.listen({
       hostname: "127.0.0.1",
       port: 0,
@@ -283,10 +291,10 @@ describe.skipIf(!usable)("under bubblewrap", () => {
     });
     try {
       const connect = `exec 3<>/dev/tcp/127.0.0.1/${server.port} && cat <&3`;
-      const offline = await run(connect, { network: false });
+      const offline = await run(connect, { network: "isolated" });
       expect(offline.outcome.exitCode).not.toBe(0);
       expect(offline.text).not.toContain("hello from the test server");
-      const online = await run(connect, { network: true });
+      const online = await run(connect, { network: "host" });
       expect(online.text).toContain("hello from the test server");
       expect(online.outcome.exitCode).toBe(0);
     } finally {
@@ -300,7 +308,7 @@ describe.skipIf(!usable)("under bubblewrap", () => {
       command: `sleep 1${marker} & sleep 2${marker} & wait`,
       cwd: workspace,
       workspaceRoot: workspace,
-      sandbox: config(false),
+      sandbox: config("isolated"),
       timeoutMs: 500,
     });
     await Bun.sleep(250);
@@ -314,7 +322,7 @@ describe.skipIf(!usable)("under bubblewrap", () => {
   });
 
   test("a sandbox that says bubblewrap without a launcher is refused, not run bare", () => {
-    const { bubblewrap: _ignored, ...withoutLauncher } = config(false);
+    const { bubblewrap: _ignored, ...withoutLauncher } = config("isolated");
     expect(() =>
       startShellProcess({
         command: "true",

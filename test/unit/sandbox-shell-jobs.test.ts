@@ -19,7 +19,7 @@ const sandbox: ShellSandboxConfig = {
   mode: "none",
   reason: "test",
   hiddenPaths: [],
-  network: true,
+  network: "host",
   env: buildShellEnvironment({ base: process.env }),
 };
 

@@ -14,7 +14,7 @@ const unsandboxed: ShellSandboxConfig = {
   mode: "none",
   reason: "test",
   hiddenPaths: [],
-  network: true,
+  network: "host",
   env: buildShellEnvironment({ base: process.env }),
 };
 

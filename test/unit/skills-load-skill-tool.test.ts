@@ -41,7 +41,12 @@ afterAll(async () => {
 function context(services: ToolServices): ToolContext {
   return {
     signal: new AbortController().signal,
-    workspace: { root, resolve: (path) => join(root, path), relative: (path) => path.slice(root.length + 1) },
+    workspace: {
+      root,
+      resolve: (path) => join(root, path),
+      relative: (path) => path.slice(root.length + 1),
+      isHidden: () => false,
+    },
     sessionId: "session-1",
     agentId: "agent-1",
     turnId: "turn-1",

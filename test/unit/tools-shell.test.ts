@@ -25,7 +25,7 @@ function sandboxConfig(overrides: Partial<ShellSandboxConfig> = {}): ShellSandbo
     mode: "none",
     reason: "test",
     hiddenPaths: [],
-    network: true,
+    network: "host",
     env: buildShellEnvironment({ base: { ...process.env, MY_SERVICE_TOKEN: "token-value-never-shown" } }),
     ...overrides,
   };
@@ -272,7 +272,7 @@ describe.skipIf(machine.mode !== "bubblewrap")("shell tool under bubblewrap", ()
     const dataDir = join(workspace.root, "sage-data");
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(join(dataDir, "keys"), "hidden-key-material");
-    const sandbox = sandboxConfig({ ...machine, hiddenPaths: [dataDir], network: false });
+    const sandbox = sandboxConfig({ ...machine, hiddenPaths: [dataDir], network: "isolated" });
     const { result, details, progress } = await runShell(
       {
         command: "cat sage-data/keys; echo made > bwrap-made.txt; echo live",
@@ -286,7 +286,7 @@ describe.skipIf(machine.mode !== "bubblewrap")("shell tool under bubblewrap", ()
   });
 
   test("a timeout stops a sandboxed command", async () => {
-    const sandbox = sandboxConfig({ ...machine, network: false });
+    const sandbox = sandboxConfig({ ...machine, network: "isolated" });
     const { details } = await runShell({ command: "sleep 30", timeout_ms: 300 }, { sandbox });
     expect(details.timedOut).toBe(true);
     expect(details.durationMs).toBeLessThan(5000);
@@ -295,7 +295,7 @@ describe.skipIf(machine.mode !== "bubblewrap")("shell tool under bubblewrap", ()
   test("a background job runs sandboxed and is killed with its sandbox", async () => {
     const shellJobs = new ShellJobs({ stopGraceMs: 500 });
     jobRegistries.push(shellJobs);
-    const services = { sandbox: sandboxConfig({ ...machine, network: false }), shellJobs };
+    const services = { sandbox: sandboxConfig({ ...machine, network: "isolated" }), shellJobs };
     const { details } = await runShell({ command: "echo in-sandbox; sleep 30", background: true }, services);
     expect(details.sandbox).toBe("bubblewrap");
     const deadline = Date.now() + 5000;

@@ -66,7 +66,7 @@ export function agentRoutes(app: AppContext) {
       "/:id/project-context",
       ({ params }) => {
         const agent = agents.get(params.id);
-        return describeProjectContext(app, agent, workspaceFor(app.paths, agent).root);
+        return describeProjectContext(app, agent, workspaceFor(app, agent).root);
       },
       {
         params: t.Object({ id }),

@@ -60,7 +60,7 @@ export function mcpRoutes(app: AppContext) {
       "/agents/:agentId/resources",
       ({ params }) => {
         const agent = app.agents.get(params.agentId);
-        return app.mcp.resourcesFor(agent, workspaceFor(app.paths, agent).root);
+        return app.mcp.resourcesFor(agent, workspaceFor(app, agent).root);
       },
       {
         params: t.Object({ agentId: t.String({ minLength: 1, maxLength: 200 }) }),
@@ -73,7 +73,7 @@ export function mcpRoutes(app: AppContext) {
       "/servers/:name/resources/read",
       ({ params, body }) => {
         const agent = body.agentId ? app.agents.get(body.agentId) : app.agents.defaultAgent();
-        return app.mcp.readResource(params.name, body.uri, workspaceFor(app.paths, agent).root);
+        return app.mcp.readResource(params.name, body.uri, workspaceFor(app, agent).root);
       },
       {
         params: t.Object({ name }),
@@ -88,7 +88,7 @@ export function mcpRoutes(app: AppContext) {
       "/agents/:agentId/prompts",
       ({ params }) => {
         const agent = app.agents.get(params.agentId);
-        return app.mcp.promptsFor(agent, workspaceFor(app.paths, agent).root);
+        return app.mcp.promptsFor(agent, workspaceFor(app, agent).root);
       },
       {
         params: t.Object({ agentId: t.String({ minLength: 1, maxLength: 200 }) }),
@@ -101,12 +101,7 @@ export function mcpRoutes(app: AppContext) {
       "/servers/:name/prompts/get",
       ({ params, body }) => {
         const agent = body.agentId ? app.agents.get(body.agentId) : app.agents.defaultAgent();
-        return app.mcp.getPrompt(
-          params.name,
-          body.name,
-          body.arguments ?? {},
-          workspaceFor(app.paths, agent).root,
-        );
+        return app.mcp.getPrompt(params.name, body.name, body.arguments ?? {}, workspaceFor(app, agent).root);
       },
       {
         params: t.Object({ name }),
@@ -138,7 +133,7 @@ export function mcpRoutes(app: AppContext) {
       "/project",
       async ({ query }): Promise<McpProjectConfig> => {
         const agent = query.agentId ? app.agents.get(query.agentId) : app.agents.defaultAgent();
-        const path = join(workspaceFor(app.paths, agent).root, ".mcp.json");
+        const path = join(workspaceFor(app, agent).root, ".mcp.json");
         const info = await stat(path).catch(() => undefined);
         if (!info?.isFile()) return { servers: [], problems: [], existing: [] };
         if (info.size > PROJECT_FILE_LIMIT)

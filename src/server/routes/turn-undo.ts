@@ -14,7 +14,13 @@ export function turnUndoRoutes(app: AppContext) {
       "/api/sessions/:id/file-changes",
       ({ params }) => ({
         turns: turnFileChanges(
-          { db: app.db, paths: app.paths, repo: app.sessionRepo, agents: app.agents },
+          {
+            db: app.db,
+            paths: app.paths,
+            credentialFolders: app.credentialFolders,
+            repo: app.sessionRepo,
+            agents: app.agents,
+          },
           params.id,
         ),
       }),
@@ -32,6 +38,7 @@ export function turnUndoRoutes(app: AppContext) {
           {
             db: app.db,
             paths: app.paths,
+            credentialFolders: app.credentialFolders,
             repo: app.sessionRepo,
             agents: app.agents,
             events: app.events,

@@ -50,7 +50,12 @@ const id = t.String({ minLength: 1, maxLength: 200 });
 const path = t.String({ maxLength: 4096 });
 
 export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions = {}) {
-  const locator = workspaceLocator({ paths: app.paths, agents: app.agents, sessions: app.sessions });
+  const locator = workspaceLocator({
+    paths: app.paths,
+    credentialFolders: app.credentialFolders,
+    agents: app.agents,
+    sessions: app.sessions,
+  });
   const watchers = options.watchers ?? new WorkspaceWatchers();
   const openPath = options.openPath ?? openExternal;
   const maxBytes = options.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES;

@@ -1,20 +1,24 @@
 /**
  * Editing one agent: identity (emoji or avatar, name, description), instructions (system prompt),
  * model and fast model (from a provider's list), tools and skills with approval rules, workspace
- * folder, step limit, temperature, network access. Validates as the user types with the server's
+ * folder, step limit, temperature, the shell's network (isolated / internet / this computer's, with
+ * what each means and a warning for the last). Validates as the user types with the server's
  * rules (src/shared/agent-input.ts); the server re-checks and also checks the folder can be created.
  */
-import { createMemo, createSignal, For, Show } from "solid-js";
+import { createMemo, createResource, createSignal, For, Show } from "solid-js";
 import { createStore } from "solid-js/store";
-import type { Agent, AgentConfig } from "../../../../src/shared/agent.ts";
+import type { Agent, AgentConfig, NetworkMode } from "../../../../src/shared/agent.ts";
 import { agentConfigIssues } from "../../../../src/shared/agent-input.ts";
 import type { Provider } from "../../../../src/shared/provider.ts";
 import type { ToolInfo } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
 import { localizedAgentConfig, storedAgentConfig } from "../../lib/agent-text.ts";
 import { AgentServers } from "../mcp/agent-servers.tsx";
+import { toolsApi } from "../tools/tools-api.ts";
 import { ApprovalRules, CapabilityPicker } from "./capability-picker.tsx";
 import { Field, fieldError, inputProps, Toggle } from "./field.tsx";
+
+const NETWORK_MODES: NetworkMode[] = ["internet", "isolated", "host"];
 
 export function AgentForm(props: {
   agent?: Agent;
@@ -35,6 +39,7 @@ export function AgentForm(props: {
   const [submitted, setSubmitted] = createSignal(false);
   const [saving, setSaving] = createSignal(false);
   const [serverError, setServerError] = createSignal<{ message: string; field?: string }>();
+  const [sandbox] = createResource(() => toolsApi.sandbox().catch(() => undefined));
 
   const built = (): AgentConfig => {
     // Read through the store (not `unwrap`) so the validation memo tracks every field.
@@ -311,13 +316,41 @@ export function AgentForm(props: {
           </select>
         </Field>
       </div>
-      <Toggle
+      <Field
         id="agent-network"
         label={t("settings.agent.network")}
-        hint={t("settings.agent.networkHint")}
-        checked={config.network}
-        onChange={(checked) => setConfig("network", checked)}
-      />
+        hint={
+          <span class={config.network === "host" ? "text-warn" : ""} data-testid="agent-network-hint">
+            {t(`settings.agent.networkHint.${config.network}`)}
+          </span>
+        }
+      >
+        <select
+          id="agent-network"
+          class="input"
+          value={config.network}
+          onChange={(event) => setConfig("network", event.currentTarget.value as NetworkMode)}
+          data-testid="agent-network"
+        >
+          <For each={NETWORK_MODES}>
+            {(mode) => <option value={mode}>{t(`settings.agent.network.${mode}`)}</option>}
+          </For>
+        </select>
+      </Field>
+      <Show when={sandbox()?.mode === "none"}>
+        <p class="m-0 -mt-2 text-xs text-warn" data-testid="agent-network-unsandboxed">
+          {t("settings.agent.networkUnsandboxed")}
+        </p>
+      </Show>
+      <Show
+        when={
+          sandbox()?.mode === "bubblewrap" && config.network === "internet" && !sandbox()?.internet?.available
+        }
+      >
+        <p class="m-0 -mt-2 text-xs text-warn" data-testid="agent-network-unavailable">
+          {t("settings.agent.networkUnavailable")}
+        </p>
+      </Show>
 
       <Show when={serverError() && !serverError()?.field}>
         <p class="m-0 text-sm text-danger" role="alert" data-testid="agent-form-error">

@@ -36,8 +36,8 @@ function diffLines(permission: WidenedPermission, existing: boolean): { before?:
       };
     case "network":
       return {
-        before: t("settings.permissions.network", { state: t("settings.permissions.off") }),
-        after: t("settings.permissions.network", { state: t("settings.permissions.on") }),
+        before: t("settings.permissions.network", { state: t(`settings.agent.network.${permission.from}`) }),
+        after: t("settings.permissions.network", { state: t(`settings.agent.network.${permission.to}`) }),
       };
   }
 }

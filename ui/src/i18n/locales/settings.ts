@@ -31,6 +31,8 @@ export const settings = defineMessages({
     "settings.validation.duplicate": "This name is already used.",
     "settings.validation.notAbsolute": "Enter an absolute path (starting with /).",
     "settings.validation.notCreatable": "This folder cannot be created or written.",
+    "settings.validation.forbiddenLocation":
+      "This folder cannot be a workspace: it is a system folder, your home folder itself, Sage's own folder or a credential folder.",
     "settings.validation.invalidName": "Letters, digits and _ only; not starting with a digit.",
     "settings.validation.unknownModel": "Not one of this provider's models.",
 
@@ -143,8 +145,6 @@ export const settings = defineMessages({
     "settings.permissions.workspaceDefault": "its own folder in Sage's workspaces",
     "settings.permissions.workspaceOwn": "as it is now",
     "settings.permissions.network": "network for shell commands: {state}",
-    "settings.permissions.on": "on",
-    "settings.permissions.off": "off",
     "settings.permissions.withheld": "{count} permissions you did not tick were left at their defaults.",
     "settings.agents.saved": "Saved {name}.",
     "settings.agents.duplicate": "Duplicate",
@@ -191,14 +191,26 @@ export const settings = defineMessages({
     "settings.agent.reasoning.low": "Low",
     "settings.agent.reasoning.medium": "Medium",
     "settings.agent.reasoning.high": "High",
-    "settings.agent.network": "Shell commands may use the network",
     "settings.agent.skillsWorkspace": "Use skills found in the workspace",
     "settings.agent.skillsWorkspaceHint":
       "Read in place from .agents/skills, .claude/skills, .opencode/skills and skills/; they override same-named skills.",
     "settings.agent.skillsHome": "Use skills found in your home folder",
     "settings.agent.skillsHomeHint":
       "Read in place from ~/.agents/skills and ~/.claude/skills; Sage's own skills override them.",
-    "settings.agent.networkHint": "Applies when commands run in the sandbox.",
+    "settings.agent.network": "Network for shell commands",
+    "settings.agent.network.isolated": "Isolated: no network at all",
+    "settings.agent.network.internet": "Internet only (recommended)",
+    "settings.agent.network.host": "This computer's network, local services included",
+    "settings.agent.networkHint.isolated":
+      "Commands reach no network: not the internet, not the services of this computer (Sage included).",
+    "settings.agent.networkHint.internet":
+      "Commands reach the internet (package installs, git clone, web APIs) through a private network stack. Services listening on this computer's 127.0.0.1 — Sage itself, databases, dev servers — and desktop sockets such as the ssh-agent or X11 stay out of reach. Other machines on your local network remain reachable.",
+    "settings.agent.networkHint.host":
+      "Warning: commands share this computer's network. They can reach every service running on this computer — Sage's own port, databases, dev servers on 127.0.0.1 — and desktop sockets such as the ssh-agent or X11. Choose this only for an agent you trust with that.",
+    "settings.agent.networkUnavailable":
+      "slirp4netns is not installed here, so commands of an “Internet only” agent run without network. Install it to give them the internet (Debian/Ubuntu: sudo apt install slirp4netns).",
+    "settings.agent.networkUnsandboxed":
+      "Bubblewrap is not available here: commands are not isolated and use this computer's network whatever you choose, so each one asks first.",
 
     "settings.picker.all": "All (new ones included)",
     "settings.picker.chosen": "Only these",
@@ -325,6 +337,8 @@ export const settings = defineMessages({
     "settings.validation.duplicate": "该名称已被使用。",
     "settings.validation.notAbsolute": "请输入绝对路径（以 / 开头）。",
     "settings.validation.notCreatable": "无法创建或写入该文件夹。",
+    "settings.validation.forbiddenLocation":
+      "该文件夹不能作为工作区：它是系统文件夹、你的主文件夹本身、Sage 自己的文件夹或凭据文件夹。",
     "settings.validation.invalidName": "只能包含字母、数字和 _，且不能以数字开头。",
     "settings.validation.unknownModel": "不是该服务提供的模型。",
 
@@ -434,8 +448,6 @@ export const settings = defineMessages({
     "settings.permissions.workspaceDefault": "Sage 工作区中它自己的文件夹",
     "settings.permissions.workspaceOwn": "保持现状",
     "settings.permissions.network": "shell 命令的网络：{state}",
-    "settings.permissions.on": "开",
-    "settings.permissions.off": "关",
     "settings.permissions.withheld": "你未勾选的 {count} 项权限保持默认。",
     "settings.agents.saved": "已保存 {name}。",
     "settings.agents.duplicate": "复制",
@@ -480,14 +492,26 @@ export const settings = defineMessages({
     "settings.agent.reasoning.low": "低",
     "settings.agent.reasoning.medium": "中",
     "settings.agent.reasoning.high": "高",
-    "settings.agent.network": "允许 Shell 命令访问网络",
     "settings.agent.skillsWorkspace": "使用工作区中的技能",
     "settings.agent.skillsWorkspaceHint":
       "直接读取 .agents/skills、.claude/skills、.opencode/skills 和 skills/；它们优先于同名技能。",
     "settings.agent.skillsHome": "使用主目录中的技能",
     "settings.agent.skillsHomeHint":
       "直接读取 ~/.agents/skills 和 ~/.claude/skills；Sage 自己的技能优先于它们。",
-    "settings.agent.networkHint": "在沙箱中运行命令时生效。",
+    "settings.agent.network": "Shell 命令的网络",
+    "settings.agent.network.isolated": "隔离：完全无网络",
+    "settings.agent.network.internet": "仅互联网（推荐）",
+    "settings.agent.network.host": "本机网络，包括本机服务",
+    "settings.agent.networkHint.isolated":
+      "命令无法访问任何网络：既不能访问互联网，也不能访问本机的服务（包括 Sage）。",
+    "settings.agent.networkHint.internet":
+      "命令通过独立的网络栈访问互联网（安装软件包、git clone、Web API）。监听在本机 127.0.0.1 上的服务（Sage 本身、数据库、开发服务器）以及 ssh-agent、X11 等桌面套接字都无法访问。局域网中的其他机器仍可访问。",
+    "settings.agent.networkHint.host":
+      "警告：命令共享本机网络。它们可以访问本机上运行的所有服务（Sage 自己的端口、数据库、127.0.0.1 上的开发服务器）以及 ssh-agent、X11 等桌面套接字。仅对你信任的智能体选择此项。",
+    "settings.agent.networkUnavailable":
+      "本机未安装 slirp4netns，因此“仅互联网”智能体的命令在无网络的情况下运行。安装它即可让命令访问互联网（Debian/Ubuntu：sudo apt install slirp4netns）。",
+    "settings.agent.networkUnsandboxed":
+      "本机没有可用的 bubblewrap：无论此处如何选择，命令都不隔离并使用本机网络，因此每条命令都会先询问。",
 
     "settings.picker.all": "全部（包括以后新增的）",
     "settings.picker.chosen": "仅以下各项",
