@@ -4,8 +4,10 @@
  *
  * Contract of `linkInternet(bwrapFds, slirpPath)`, called right after bwrap was spawned with
  * `bubblewrapNetworkArgs("internet")` and pipes on `internetFds`:
- * - it feeds the sandbox's resolv.conf, reads the sandboxed process id, starts slirp4netns on it and
- *   waits (at most `setupTimeoutMs`) until the interface is configured;
+ * - it feeds the sandbox's resolv.conf, reads the sandboxed process id, waits until bwrap has set up
+ *   the namespace's loopback (slirp4netns brings `lo` up too; racing bwrap there fails the sandbox),
+ *   starts slirp4netns on it and waits (at most `setupTimeoutMs` in all) until the interface is
+ *   configured;
  * - it always releases bwrap's block fd at the end, so the command runs in every case: with the
  *   internet when `ok`, else without any network (the namespace is private either way) — the caller
  *   tells the user why (`error`);
@@ -14,7 +16,7 @@
  * - `close()` ends slirp4netns (call it once the command has exited). Should Sage die first,
  *   slirp4netns ends by itself: its exit fd closes with Sage.
  */
-import { closeSync, writeSync } from "node:fs";
+import { closeSync, readFileSync, writeSync } from "node:fs";
 import { internetFds, sandboxResolvConf, slirpCommand } from "./network.ts";
 
 /** How long the network setup may take before the command runs without it. */
@@ -35,25 +37,24 @@ export interface BubblewrapFds {
 }
 
 /**
- * File descriptors this module owns, each closed exactly once: closing a number twice could close
- * whatever the process opened under that number in between.
+ * One file descriptor this module owns, closed at most once. Closing is tied to the handle, never to
+ * the number: once closed, the number may be reused by the next open (slirp4netns' pipes, say), and
+ * closing it again would cut whatever now holds it.
  */
-class OwnedFds {
-  readonly #open = new Set<number>();
-
-  own(fd: number): number {
-    this.#open.add(fd);
-    return fd;
-  }
-
-  close(fd: number | undefined): void {
-    if (fd === undefined || !this.#open.delete(fd)) return;
-    try {
-      closeSync(fd);
-    } catch {
-      // Nothing left to release.
-    }
-  }
+function owned(fd: number): { fd: number; close(): void } {
+  let open = true;
+  return {
+    fd,
+    close() {
+      if (!open) return;
+      open = false;
+      try {
+        closeSync(fd);
+      } catch {
+        // Nothing left to release.
+      }
+    },
+  };
 }
 
 function timeout(ms: number, message: string): { promise: Promise<never>; cancel(): void } {
@@ -82,6 +83,22 @@ async function readUntil(fd: number, done: (text: string) => boolean): Promise<s
   return text;
 }
 
+/**
+ * Resolves once the loopback of `pid`'s network namespace has its address (bwrap's own setup is
+ * done), or after `limitMs` / when the namespace cannot be read — then slirp4netns starts anyway.
+ */
+async function loopbackReady(pid: number, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    try {
+      if (readFileSync(`/proc/${pid}/net/fib_trie`, "utf8").includes("127.0.0.1")) return;
+    } catch {
+      return;
+    }
+    await Bun.sleep(2);
+  }
+}
+
 function childPid(infoText: string): number | undefined {
   try {
     const pid = (JSON.parse(infoText) as { "child-pid"?: unknown })["child-pid"];
@@ -107,48 +124,49 @@ export function bubblewrapFds(child: Bun.Subprocess): BubblewrapFds {
 }
 
 export async function linkInternet(bwrap: BubblewrapFds, slirpPath: string): Promise<InternetLink> {
-  const fds = new OwnedFds();
-  fds.own(bwrap.info);
-  fds.own(bwrap.block);
-  fds.own(bwrap.resolvConf);
+  const info = owned(bwrap.info);
+  const block = owned(bwrap.block);
+  const resolvConf = owned(bwrap.resolvConf);
   let slirp: Bun.Subprocess | undefined;
-  let readyFd: number | undefined;
+  let ready: ReturnType<typeof owned> | undefined;
   /** slirp4netns ends when this closes: open while the command runs. */
-  let exitFd: number | undefined;
+  let exit: ReturnType<typeof owned> | undefined;
   const close = async (): Promise<void> => {
-    fds.close(exitFd);
-    fds.close(readyFd);
+    exit?.close();
+    ready?.close();
     if (slirp && slirp.exitCode === null) slirp.kill("SIGTERM");
     await slirp?.exited;
   };
   const limit = timeout(setupTimeoutMs, `the network was not ready within ${setupTimeoutMs / 1000} s`);
   try {
-    writeSync(bwrap.resolvConf, sandboxResolvConf());
-    fds.close(bwrap.resolvConf);
-    const info = await Promise.race([
-      readUntil(bwrap.info, (text) => childPid(text) !== undefined),
+    writeSync(resolvConf.fd, sandboxResolvConf());
+    resolvConf.close();
+    const infoText = await Promise.race([
+      readUntil(info.fd, (text) => childPid(text) !== undefined),
       limit.promise,
     ]);
-    const pid = childPid(info);
+    info.close();
+    const pid = childPid(infoText);
     if (pid === undefined) throw new Error("bubblewrap did not start the sandbox");
+    await loopbackReady(pid, 1000);
 
     const started = Bun.spawn(slirpCommand(slirpPath, pid), {
       stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
     });
     slirp = started;
-    readyFd = fds.own(extraFd(started, 3));
-    exitFd = fds.own(extraFd(started, 4));
+    ready = owned(extraFd(started, 3));
+    exit = owned(extraFd(started, 4));
     const stderr = new Response(started.stderr as ReadableStream<Uint8Array>).text();
-    const ready = readUntil(readyFd, (text) => text.length > 0).then((text) => text.length > 0);
+    const configured = readUntil(ready.fd, (text) => text.length > 0).then((text) => text.length > 0);
     const exited = started.exited.then(async (): Promise<never> => {
       const why = (await stderr).trim().split("\n").slice(-2).join(" ");
       throw new Error(`slirp4netns exited with ${started.exitCode}${why ? `: ${why}` : ""}`);
     });
     exited.catch(() => {});
-    if (!(await Promise.race([ready, exited, limit.promise]))) {
+    if (!(await Promise.race([configured, exited, limit.promise]))) {
       throw new Error("slirp4netns ended before the network was ready");
     }
-    fds.close(readyFd);
+    ready.close();
     return { ok: true, close };
   } catch (error) {
     await close();
@@ -156,12 +174,12 @@ export async function linkInternet(bwrap: BubblewrapFds, slirpPath: string): Pro
   } finally {
     limit.cancel();
     try {
-      writeSync(bwrap.block, "1");
+      writeSync(block.fd, "1");
     } catch {
       // bwrap is gone already: nothing to release.
     }
-    fds.close(bwrap.block);
-    fds.close(bwrap.info);
-    fds.close(bwrap.resolvConf);
+    block.close();
+    info.close();
+    resolvConf.close();
   }
 }

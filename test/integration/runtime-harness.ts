@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Logger } from "../../src/core/logger.ts";
-import { resolvePaths } from "../../src/core/paths.ts";
+import { type Paths, resolvePaths } from "../../src/core/paths.ts";
 import type { ClientMessage } from "../../src/shared/client-messages.ts";
 import type { ServerEvent } from "../../src/shared/events.ts";
 import { applyEvent, emptyTranscript, type TranscriptState } from "../../src/shared/transcript.ts";
@@ -30,10 +30,14 @@ export async function startTestApp(
     contextWindow?: number;
     apiKey?: string;
     fake?: FakeModel;
+    /** Sage's folders (e.g. the default XDG layout of a test HOME); `dataDir` is ignored then. */
+    paths?: Paths;
+    /** Where the sandbox probe looks for bwrap (a missing path: no sandbox). */
+    bwrapCandidates?: string[];
   } = {},
 ): Promise<TestApp> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "sage-rt-"));
-  const paths = resolvePaths({}, dataDir);
+  const paths = options.paths ?? resolvePaths({}, options.dataDir ?? mkdtempSync(join(tmpdir(), "sage-rt-")));
+  const dataDir = paths.data;
   const logger = new Logger({ level: "info", console: false });
   logger.attachFile(paths.logs);
   const fake = options.fake ?? (await startFakeModel({ apiKey: options.apiKey ?? "test-key-0001" }));
@@ -45,6 +49,7 @@ export async function startTestApp(
     host: "127.0.0.1",
     port: 0,
     shell: { kind: "serve", activate: () => false, quit: () => {} },
+    bwrapCandidates: options.bwrapCandidates,
   });
   const { context } = running.backend;
   if (context.providers.list().length === 0) {
