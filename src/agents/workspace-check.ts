@@ -110,9 +110,10 @@ export function forbiddenWorkspaceReason(path: string, rules?: WorkspaceRules): 
   if (home.some((homeSpelling) => spellings.some((spelling) => isInsideRoot(spelling, homeSpelling)))) {
     return "this folder contains your home folder; choose a folder inside your home folder instead";
   }
-  const insideHome = home.some((homeSpelling) =>
-    spellings.some((spelling) => isInsideRoot(homeSpelling, spelling)),
-  );
+  // The exemption from the system-folder rule goes by where the folder really is (a link in the
+  // home folder to /etc is /etc).
+  const real = spellings[spellings.length - 1] as string;
+  const insideHome = home.some((homeSpelling) => isInsideRoot(homeSpelling, real));
 
   if (rules) {
     const workspaces = both(resolve(rules.workspacesFolder));

@@ -15,7 +15,7 @@
  * a data folder (or `~/.ssh`) inside a workspace stays hidden.
  */
 import { realpathSync } from "node:fs";
-import { isAbsolute, normalize, relative, sep } from "node:path";
+import { isAbsolute, normalize, relative, resolve, sep } from "node:path";
 import type { Paths } from "../core/paths.ts";
 import { expandCredentialFolder } from "../shared/credential-folders.ts";
 
@@ -37,7 +37,7 @@ export function credentialPaths(entries: readonly string[], home: string): strin
   const paths: string[] = [];
   for (const entry of entries) {
     const expanded = expandCredentialFolder(entry, home);
-    if (expanded !== undefined && isAbsolute(expanded)) paths.push(normalize(expanded));
+    if (expanded !== undefined && isAbsolute(expanded)) paths.push(resolve(expanded));
   }
   return [...new Set(paths)];
 }
