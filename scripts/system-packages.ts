@@ -1,6 +1,7 @@
 /**
  * The Debian/Ubuntu packages the tests need: Chromium (Playwright, browser tools), Xvfb and xdotool
- * (the real window), WebKitGTK 6 and Vulkan's loader (the window), bubblewrap (the shell sandbox), gnome-keyring and
+ * (the real window), WebKitGTK 6 and Vulkan's loader (the window), bubblewrap (the shell sandbox), slirp4netns (the
+ * sandbox's "internet only" network), gnome-keyring and
  * dbus (keychain tests). Missing ones are installed with apt-get when we may (root, or passwordless
  * sudo); otherwise the list of what to install is printed and the run stops.
  */
@@ -26,6 +27,7 @@ export const REQUIREMENTS: Requirement[] = [
   // The webview library links Vulkan directly; WebKitGTK does not pull it in without recommends.
   { package: "libvulkan1", present: () => lib("libvulkan.so.1") },
   { package: "bubblewrap", present: () => has("bwrap") },
+  { package: "slirp4netns", present: () => has("slirp4netns") },
   { package: "gnome-keyring", present: () => has("gnome-keyring-daemon") },
   { package: "dbus-x11", present: () => has("dbus-launch") },
   { package: "libsecret-tools", present: () => has("secret-tool") },

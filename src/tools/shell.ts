@@ -52,7 +52,9 @@ const description = `Run a shell command (bash -c) in the workspace and get its 
   watchers and other long-running commands use background: true, then read their output and stop
   them with the shell_job and shell_job_kill tools.
 - Commands may run in a sandbox: only the workspace (and /tmp, which is private and temporary) is
-  writable, and the network may be off.`;
+  writable; Sage's own folders and credential folders (~/.ssh, ~/.aws, browser profiles ...) look empty;
+  services of this computer (127.0.0.1, desktop sockets) are out of reach; and depending on the agent's
+  setting the network is the internet only, none, or the computer's own.`;
 
 function sandboxConfig(services: ToolServices): ShellSandboxConfig {
   const candidate = services.sandbox;

@@ -74,9 +74,23 @@ export const tools = defineMessages({
     "tools.sandbox.bubblewrap": "bubblewrap",
     "tools.sandbox.none": "none (not isolated)",
     "tools.sandbox.bubblewrapMeans":
-      "Shell commands run isolated: they can change only the agent's workspace and cannot see Sage's data or your keys.",
+      "Shell commands run isolated: they can change only the agent's workspace, cannot see Sage's data, your keys or the folders below, and cannot use this computer's sockets (D-Bus, keyring, ssh-agent, docker, the display). Each agent's network is set in Settings → Agents.",
     "tools.sandbox.noneMeans":
       "Shell commands run as you, without isolation, so Sage asks before every command; remembered approvals and “allow” rules do not apply to them.",
+    "tools.sandbox.internet": "Internet for commands:",
+    "tools.sandbox.internetYes": "available (slirp4netns)",
+    "tools.sandbox.internetNo": "not available",
+
+    "tools.protected.title": "Hidden from tools",
+    "tools.protected.intro":
+      "Neither the file tools nor shell commands can read, change or list these, even when an agent's workspace contains them.",
+    "tools.protected.sage": "Always: Sage's own folders",
+    "tools.protected.credentials": "Credential folders and files",
+    "tools.protected.hint":
+      "One per line: ~/… for your home folder, or an absolute path. A folder hides everything inside it. Applies from the next message.",
+    "tools.protected.invalid": "Not a ~/… or absolute path: {entries}",
+    "tools.protected.defaults": "Restore the default list",
+    "tools.protected.saved": "The list of hidden folders was saved.",
 
     "tools.rules.title": "Default approval rules",
     "tools.rules.intro":
@@ -210,9 +224,23 @@ export const tools = defineMessages({
     "tools.sandbox.bubblewrap": "bubblewrap",
     "tools.sandbox.none": "无（未隔离）",
     "tools.sandbox.bubblewrapMeans":
-      "命令在隔离环境中运行：只能修改智能体的工作区，看不到 Sage 的数据和你的密钥。",
+      "命令在隔离环境中运行：只能修改智能体的工作区，看不到 Sage 的数据、你的密钥和下列文件夹，也无法使用本机的套接字（D-Bus、密钥环、ssh-agent、docker、显示服务）。每个智能体的网络在“设置 → 智能体”中设置。",
     "tools.sandbox.noneMeans":
       "命令以你的身份运行且没有隔离，因此 Sage 会在每条命令前询问；已记住的批准和“允许”规则对它们无效。",
+    "tools.sandbox.internet": "命令的互联网访问：",
+    "tools.sandbox.internetYes": "可用（slirp4netns）",
+    "tools.sandbox.internetNo": "不可用",
+
+    "tools.protected.title": "对工具隐藏",
+    "tools.protected.intro":
+      "文件工具和 Shell 命令都无法读取、修改或列出这些内容，即使智能体的工作区包含它们。",
+    "tools.protected.sage": "始终隐藏：Sage 自己的文件夹",
+    "tools.protected.credentials": "凭据文件夹和文件",
+    "tools.protected.hint":
+      "每行一个：~/… 表示主文件夹下的路径，或绝对路径。文件夹会隐藏其中的所有内容。从下一条消息起生效。",
+    "tools.protected.invalid": "不是 ~/… 或绝对路径：{entries}",
+    "tools.protected.defaults": "恢复默认列表",
+    "tools.protected.saved": "已保存隐藏文件夹列表。",
 
     "tools.rules.title": "默认审批规则",
     "tools.rules.intro":

@@ -1,11 +1,13 @@
 /**
- * Settings → Tools & approvals: how shell commands are isolated (and why), each tool's default approval
+ * Settings → Tools & approvals: how shell commands are isolated (and why), what is hidden from every
+ * tool (Sage's folders, the editable credential folders), each tool's default approval
  * rule (read-only here; agents override them in Settings → Agents), the approvals remembered "always",
  * and the audit log of tool runs.
  */
 import { createResource, For, Show } from "solid-js";
 import { TableHead } from "../../components/table-head.tsx";
 import { AuditLog } from "../../components/tools/audit-log.tsx";
+import { ProtectedFolders } from "../../components/tools/protected-folders.tsx";
 import { RememberedApprovals } from "../../components/tools/remembered-approvals.tsx";
 import { kindLabel, RuleBadge, toolPath } from "../../components/tools/tool-labels.tsx";
 import { toolsApi } from "../../components/tools/tools-api.ts";
@@ -50,10 +52,23 @@ export function ToolsApprovalsSettings() {
                   ? t("tools.sandbox.bubblewrapMeans")
                   : t("tools.sandbox.noneMeans")}
               </p>
+              <Show when={status().mode === "bubblewrap" && status().internet}>
+                {(internet) => (
+                  <p class="m-0 text-sm" data-testid="sandbox-internet">
+                    <span class="text-muted">{t("tools.sandbox.internet")} </span>
+                    <strong class={internet().available ? "" : "text-warn"}>
+                      {internet().available ? t("tools.sandbox.internetYes") : t("tools.sandbox.internetNo")}
+                    </strong>
+                    <span class="text-muted"> — {internet().reason}</span>
+                  </p>
+                )}
+              </Show>
             </div>
           )}
         </Show>
       </section>
+
+      <ProtectedFolders />
 
       <section class="flex flex-col gap-2" aria-labelledby="rules-title" data-testid="rules-section">
         <h3 id="rules-title" class="m-0 text-base font-semibold">
