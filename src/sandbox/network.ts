@@ -55,7 +55,7 @@ export function probeInternet(candidates?: string[]): InternetStatus {
       if (result.exitCode === 0) {
         return {
           available: true,
-          reason: `commands of agents set to "internet" reach the internet through slirp4netns at ${path}, without access to this computer's own services`,
+          reason: `commands of agents set to "Internet only" reach the internet through slirp4netns at ${path}, without access to this computer's own services`,
           slirp4netns: path,
         };
       }
@@ -66,7 +66,7 @@ export function probeInternet(candidates?: string[]): InternetStatus {
   return {
     available: false,
     reason:
-      'slirp4netns is not installed, so commands of agents set to "internet" run without network (install the slirp4netns package)',
+      'slirp4netns is not installed, so commands of agents set to "Internet only" run without network (install the slirp4netns package)',
   };
 }
 
