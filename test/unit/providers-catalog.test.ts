@@ -180,7 +180,7 @@ describe("shared validation (also run in the browser)", () => {
         skills: "all",
         mcpServers: [],
         approvals: {},
-        network: true,
+        network: "internet",
         stepLimit: 5,
       }),
     ).toEqual([]);
@@ -193,7 +193,7 @@ describe("shared validation (also run in the browser)", () => {
       skills: "all",
       mcpServers: [],
       approvals: {},
-      network: true,
+      network: "host",
       stepLimit: 0,
       workspace: "rel",
     });
