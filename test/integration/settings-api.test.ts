@@ -202,8 +202,9 @@ describe("portable settings", () => {
       isDefault: true,
     });
     expect(providers[0]?.models).toEqual([{ id: "big", tools: true }, { id: "small" }]);
+    // The target, like every install, also has its own default agent; the import adds Helper beside it.
     const agents = (await call<{ agents: Agent[] }>(target, "/api/agents")).body.agents;
-    expect(agents[0]?.config).toMatchObject({
+    expect(agents.find((agent) => agent.config.name === "Helper")?.config).toMatchObject({
       name: "Helper",
       providerId: providers[0]?.id,
       model: "small",
@@ -228,7 +229,7 @@ describe("portable settings", () => {
     );
     expect(again.body.providers.updated).toEqual(["Remote"]);
     expect(again.body.agents.updated).toEqual(["Helper"]);
-    expect((await call<{ agents: Agent[] }>(target, "/api/agents")).body.agents).toHaveLength(1);
+    expect((await call<{ agents: Agent[] }>(target, "/api/agents")).body.agents).toHaveLength(agents.length);
   });
 
   test("a corrupted or invalid file is refused and changes nothing", async () => {
