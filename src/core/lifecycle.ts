@@ -8,7 +8,6 @@
  * close) and checkpoints the WAL, so a clean exit leaves no -wal file.
  */
 
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { AgentRepository } from "../agents/repository.ts";
 import { workspaceRulesFor } from "../agents/workspace-check.ts";
@@ -20,6 +19,7 @@ import { ProviderRepository } from "../providers/repository.ts";
 import { SelectedSecretStore } from "../providers/select-secret-store.ts";
 import { probeBubblewrap, sandboxStatus, secretStorePaths } from "../sandbox/bubblewrap.ts";
 import { probeInternet } from "../sandbox/network.ts";
+import { protectedPaths } from "../sandbox/protected-paths.ts";
 import { webSearchServiceFor } from "../search/web-search.ts";
 import { WebSearchKeys } from "../search/web-search-keys.ts";
 import type { SessionCommands } from "../server/ws-hub.ts";
@@ -98,13 +98,16 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     const events = new EventLog(db);
     undo.push(() => events.flush());
 
+    const settings = new SettingsRepository(db, user.id);
+    const credentialFolders = () => settings.value("credentialFolders");
     const skills = new SkillService({
       userSkillsDir: paths.skills,
       manifestPath: join(paths.data, "skills-manifest.json"),
       compiled: options.compiled,
       logger: logger.child("skills"),
-      home: process.env.HOME || homedir(),
-      hiddenPaths: [paths.data, paths.config, paths.logs, ...secretStorePaths(process.env)],
+      home: paths.userHome,
+      // The same protected paths as the file tools and the shell (read at each discovery).
+      hiddenPaths: () => [...protectedPaths(paths, credentialFolders()), ...secretStorePaths(process.env)],
     });
     // The built-in skills sync runs here, in order, without holding up the first request; readers of
     // skills await `skills.ready()`.
@@ -119,7 +122,6 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       logger: logger.child("keys"),
     });
     const onSecret = (value: string) => logger.addSecret(value);
-    const settings = new SettingsRepository(db, user.id);
     const environment = new EnvironmentVariables(settings, secretStore, { onSecret });
     if (environment.hasSecrets()) await environment.load();
 
@@ -149,7 +151,6 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     });
     // Runs after the sessions' shutdown (undo runs in reverse): turns stop before their browsers close.
     undo.push(() => agentServices.dispose());
-    const credentialFolders = () => settings.value("credentialFolders");
     const agents = new AgentRepository(db, user.id, () => workspaceRulesFor(paths, credentialFolders()));
     // MCP servers: configs in the settings table, secrets in the key store; servers start lazily (or
     // eagerly, per server) and stop after the sessions at shutdown (undo runs in reverse).

@@ -12,6 +12,7 @@ import type { AgentRepository } from "../agents/repository.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
+import { sageFolders } from "../sandbox/protected-paths.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
 import type { Agent } from "../shared/agent.ts";
 import type {
@@ -329,7 +330,7 @@ export class McpManager implements McpToolProvider {
       execPath: this.options.execPath ?? process.execPath,
       compiled: this.options.compiled,
       sandbox: this.options.sandbox(),
-      hiddenPaths: [paths.data, paths.config, paths.logs],
+      hiddenPaths: sageFolders(paths),
       visiblePaths: [paths.workspaces],
       setprivPath: this.#setpriv,
     };

@@ -13,9 +13,9 @@
  * enabled skills applies to the library only: turning a source off is how its skills are turned off.
  *
  * Confinement: a workspace skill whose real path (symbolic links resolved) leaves the workspace is refused,
- * and so is a home skill whose real path lies in a hidden folder (Sage's own folders, credential stores,
- * `HOME_CREDENTIAL_FOLDERS`):
- * discovery never reads what the agent's file tools and shell may not.
+ * and so is a home skill whose real path lies in a hidden folder (the protected paths the app passes:
+ * Sage's own folders and the credential folders of Settings, src/sandbox/protected-paths.ts): discovery
+ * never reads what the agent's file tools and shell may not.
  */
 import { realpath } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
@@ -28,22 +28,6 @@ export type LiveSkillOrigin = "workspace" | "home";
 export const WORKSPACE_SKILL_FOLDERS = [".agents/skills", ".claude/skills", ".opencode/skills", "skills"];
 /** Skill folders looked for in the user's home, in precedence order. */
 export const HOME_SKILL_FOLDERS = [".agents/skills", ".claude/skills"];
-
-/**
- * Credential folders under the home no skill is read from, besides the `hiddenPaths` the app passes
- * (Sage's folders, the keyring stores). When the sandbox's list of credential folders lands, use it here.
- */
-export const HOME_CREDENTIAL_FOLDERS = [
-  ".ssh",
-  ".gnupg",
-  ".aws",
-  ".azure",
-  ".config/gcloud",
-  ".kube",
-  ".docker",
-  ".password-store",
-  ".local/share/keyrings",
-];
 
 export interface SkillSourceSwitches {
   workspace: boolean;
@@ -109,11 +93,7 @@ export function liveSkillFolders(workspaceRoot: string, home: string): LiveSkill
 export async function discoverLiveSkills(options: LiveSkillOptions): Promise<LiveSkills> {
   const result: LiveSkills = { workspace: [], home: [], diagnostics: [] };
   const workspaceReal = await real(options.workspaceRoot);
-  const hiddenPaths = [
-    ...options.hiddenPaths,
-    ...HOME_CREDENTIAL_FOLDERS.map((folder) => join(options.home, folder)),
-  ];
-  const hidden = await Promise.all(hiddenPaths.map(async (path) => (await real(path)) ?? path));
+  const hidden = await Promise.all(options.hiddenPaths.map(async (path) => (await real(path)) ?? path));
   const seen = new Set<string>();
   for (const folder of liveSkillFolders(options.workspaceRoot, options.home)) {
     if (!options.switches[folder.origin]) continue;

@@ -37,8 +37,8 @@ export interface SkillServiceOptions {
   logger: Logger;
   /** The user's home, where `~/.agents/skills` and `~/.claude/skills` are read from. */
   home?: string;
-  /** Folders no skill may be read from (Sage's own folders, credential stores). */
-  hiddenPaths?: readonly string[];
+  /** Folders no skill may be read from (Sage's own folders, credential stores), read at each discovery. */
+  hiddenPaths?: () => readonly string[];
 }
 
 export class SkillService {
@@ -164,7 +164,7 @@ export class SkillService {
       workspaceRoot,
       home: this.options.home ?? "",
       switches: { workspace: switches.workspace, home: switches.home && Boolean(this.options.home) },
-      hiddenPaths: this.options.hiddenPaths ?? [],
+      hiddenPaths: this.options.hiddenPaths?.() ?? [],
     });
   }
 

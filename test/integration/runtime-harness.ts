@@ -36,7 +36,9 @@ export async function startTestApp(
     bwrapCandidates?: string[];
   } = {},
 ): Promise<TestApp> {
-  const paths = options.paths ?? resolvePaths({}, options.dataDir ?? mkdtempSync(join(tmpdir(), "sage-rt-")));
+  const paths =
+    options.paths ??
+    resolvePaths({ HOME: process.env.HOME }, options.dataDir ?? mkdtempSync(join(tmpdir(), "sage-rt-")));
   const dataDir = paths.data;
   const logger = new Logger({ level: "info", console: false });
   logger.attachFile(paths.logs);
