@@ -43,6 +43,10 @@ export async function runServeMode({
   const exited = new Promise<void>((resolve) => {
     quit = resolve;
   });
+  // Before the server starts: a SIGTERM at any moment after the lock is taken is a clean shutdown
+  // (the lock names the port as soon as the server listens, and callers may stop us right then).
+  process.on("SIGINT", () => quit());
+  process.on("SIGTERM", () => quit());
   let running: Awaited<ReturnType<typeof runBackend>>;
   try {
     running = await runBackend({
@@ -82,8 +86,6 @@ export async function runServeMode({
   if (browserLine) console.log(browserLine);
   logger.info(`browser: ${browser}`);
 
-  process.on("SIGINT", () => quit());
-  process.on("SIGTERM", () => quit());
   await exited;
   logger.info("shutting down (serve mode)");
   await running.stop();

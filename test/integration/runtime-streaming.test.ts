@@ -172,6 +172,8 @@ test("stop also clears the queue: queued messages are dequeued and never run", a
   const before = modelRequests(app).length;
   app.fake.enqueue({ text: Array.from({ length: 40 }, (_, i) => `x${i} `), tokenDelayMs: 25 });
   const started = await submit(session, "Slow one");
+  // Stop once the model is streaming: a stop during the turn's set-up would leave the reply unused.
+  await session.socket.waitFor("message.part.delta");
   for (const id of ["q-a", "q-b"])
     session.socket.send({ type: "submit", sessionId: session.sessionId, clientTurnId: id, text: id });
   await session.socket.waitFor("turn.queued", (e) => e.clientTurnId === "q-b");
