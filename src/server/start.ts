@@ -3,6 +3,7 @@
  * opens. Used by serve mode (in the main thread) and window mode (inside the server worker).
  */
 import type { AppContext } from "../core/context.ts";
+import type { DesktopServices } from "../shell/desktop/desktop-services.ts";
 import type { ShellControl } from "../shell/shell-control.ts";
 import { createServer } from "./app.ts";
 import { featureRoutes } from "./routes/index.ts";
@@ -19,6 +20,8 @@ export interface StartOptions {
   ui: UiAssets;
   commands: SessionCommands;
   shell: ShellControl;
+  /** Desktop notifications and focus reports; absent in tests that start the server alone. */
+  desktop?: DesktopServices;
 }
 
 export interface RunningServer {
@@ -43,7 +46,7 @@ export async function startServer(app: AppContext, options: StartOptions): Promi
     extraOrigins: options.extraOrigins ?? [],
   };
   const hub = new WebSocketHub(app.events, options.commands, app.logger.child("ws"));
-  const plugins = featureRoutes(app, options.shell);
+  const plugins = featureRoutes(app, options.shell, options.desktop);
   const server = createServer({ app, security, ui: options.ui, hub, plugins });
   server.listen({ hostname: options.host, port: options.port ?? 0 });
   const port = server.server?.port;

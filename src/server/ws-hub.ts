@@ -10,7 +10,7 @@
  *   and in order. Events still queued in the log are written before the backlog is read, so none
  *   overtakes it. A client therefore never depends on which events it happened to see: a reload during
  *   an approval, a question or a back-off shows it again.
- * - Broadcast events (`session.summary`, `session.removed`) go to every connection.
+ * - Broadcast events (`session.summary`, `session.removed`, `app.open-session`) go to every connection.
  * - A frame that is not JSON or fails validation gets an `error` event; the socket stays open.
  * - Backpressure: when a socket's send buffer passes HIGH_WATER (or Bun drops a send: past its
  *   backpressure limit `send` returns 0) the connection is "lagging": it gets no more stored events
@@ -37,7 +37,7 @@ function checkClientMessage() {
   compiledCheck ??= TypeCompiler.Compile(ClientMessage);
   return compiledCheck;
 }
-const BROADCAST = new Set(["session.summary", "session.removed"]);
+const BROADCAST = new Set(["session.summary", "session.removed", "app.open-session"]);
 
 /** The minimal socket surface the hub needs (Bun's ServerWebSocket fits). */
 export interface HubSocket {

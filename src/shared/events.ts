@@ -231,6 +231,8 @@ export const ServerEvents = {
   "session.summary": event("session.summary", { session: SessionSummary }),
   /** Not stored. */
   "session.removed": event("session.removed", {}),
+  /** Not stored, to every client: show this chat (the user clicked its desktop notification). */
+  "app.open-session": event("app.open-session", {}),
   /** Not stored: sent on subscribe after the backlog; the session's live state as of `seq`. */
   "session.live": event("session.live", { live: LiveState }),
   /** Not stored: reply to `subscribe` once the backlog was sent; live events follow. */
@@ -255,6 +257,7 @@ export const ServerEvent = T.Union(Object.values(ServerEvents));
 /** Events that are never stored and never advance a session's seq. */
 export const EPHEMERAL_EVENTS: ReadonlySet<ServerEventType> = new Set([
   "session.summary",
+  "app.open-session",
   "session.removed",
   "session.live",
   "subscribed",

@@ -68,6 +68,11 @@ export const UserSettings = T.Object({
       maxItems: CREDENTIAL_FOLDERS_MAX,
     },
   ),
+  /** Desktop notifications while no Sage window is focused (src/shell/desktop/turn-notifier.ts). */
+  notifyTurnEnded: T.Boolean(),
+  notifyTurnFailed: T.Boolean(),
+  /** A turn waiting for an approval or an answer. */
+  notifyNeedsInput: T.Boolean(),
 });
 export type UserSettings = Static<typeof UserSettings>;
 
@@ -80,6 +85,9 @@ export const DEFAULT_SETTINGS: UserSettings = {
   webSearchUrl: "",
   setupSkipped: false,
   credentialFolders: [...DEFAULT_CREDENTIAL_FOLDERS],
+  notifyTurnEnded: true,
+  notifyTurnFailed: true,
+  notifyNeedsInput: true,
 };
 
 /** The `browserHeaded` getter AgentServices takes: undefined lets it choose by run mode. */

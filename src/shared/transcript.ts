@@ -141,6 +141,7 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
   if (
     event.type === "session.summary" ||
     event.type === "session.removed" ||
+    event.type === "app.open-session" ||
     event.type === "subscribed" ||
     event.type === "pong"
   ) {

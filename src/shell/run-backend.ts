@@ -9,6 +9,7 @@ import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import { loadUiAssets } from "../server/load-ui.ts";
 import { type RunningServer, startServer } from "../server/start.ts";
+import { DesktopServices } from "./desktop/desktop-services.ts";
 import type { ShellControl } from "./shell-control.ts";
 
 export interface RunBackendOptions {
@@ -28,12 +29,15 @@ export interface RunBackendOptions {
 export interface RunningBackend {
   backend: Backend;
   server: RunningServer;
+  /** Notifications and focus reports (tests wait on `desktop.ready`). */
+  desktop: DesktopServices;
   /** Stop accepting requests, end running turns, close the database (WAL checkpoint). */
   stop(): Promise<void>;
 }
 
 export async function runBackend(options: RunBackendOptions): Promise<RunningBackend> {
   const backend = await initialize(options);
+  const desktop = new DesktopServices(backend.context, options.shell);
   let server: RunningServer;
   try {
     const ui = await loadUiAssets(options.compiled);
@@ -45,11 +49,13 @@ export async function runBackend(options: RunBackendOptions): Promise<RunningBac
       ui,
       commands: backend.commands,
       shell: options.shell,
+      desktop,
     });
     options.logger.info(
       `serving on ${server.url} (UI: ${ui.describe()}; ${performance.now().toFixed(0)} ms after process start)`,
     );
   } catch (error) {
+    desktop.stop();
     await backend.shutdown();
     throw error;
   }
@@ -64,9 +70,11 @@ export async function runBackend(options: RunBackendOptions): Promise<RunningBac
   return {
     backend,
     server,
+    desktop,
     stop() {
       stopping ??= (async () => {
         await server.stop();
+        desktop.stop();
         await backend.shutdown();
       })();
       return stopping;

@@ -54,6 +54,9 @@ describe("settings", () => {
       webSearchUrl: "",
       setupSkipped: false,
       credentialFolders: [...DEFAULT_CREDENTIAL_FOLDERS],
+      notifyTurnEnded: true,
+      notifyTurnFailed: true,
+      notifyNeedsInput: true,
     });
     const patched = await call<UserSettings>(source, "/api/settings", "PATCH", {
       language: "zh",

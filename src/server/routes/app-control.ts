@@ -1,13 +1,37 @@
 /**
- * /api/app/*: window activation (second launch), quit from the UI, opening links outside the app, and —
+ * /api/app/*: window activation (second launch), quit from the UI, opening links outside the app, the
+ * pages' focus reports and the desktop integration's status (notifications), and —
  * only when the shell provides test hooks — /api/app/debug/* for the window tests.
  */
 import { Elysia, t } from "elysia";
 import { ValidationError } from "../../core/errors.ts";
+import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
 import { openExternal, type ShellControl } from "../../shell/shell-control.ts";
 
-export function appControlRoutes(shell: ShellControl) {
+export function appControlRoutes(shell: ShellControl, desktop?: DesktopServices) {
   const routes = new Elysia({ name: "app-control", prefix: "/api/app" })
+    .post(
+      "/focus",
+      ({ body }) => {
+        desktop?.focus.report(body.clientId, body.focused);
+        return { focused: desktop?.focus.focused ?? body.focused };
+      },
+      {
+        body: t.Object({ clientId: t.String({ minLength: 1, maxLength: 64 }), focused: t.Boolean() }),
+        detail: {
+          summary: "A page reports whether it has the focus (no desktop notifications while one does)",
+          tags: ["app"],
+        },
+      },
+    )
+    .get(
+      "/desktop",
+      () => ({
+        shell: shell.kind,
+        notifications: desktop?.notifications ?? { status: "no-bus" as const },
+      }),
+      { detail: { summary: "What the desktop integration can do here (notifications)", tags: ["app"] } },
+    )
     .post("/activate", () => ({ shown: shell.activate() }), {
       detail: { summary: "Show and focus the window (used by a second launch)", tags: ["app"] },
     })

@@ -1,6 +1,7 @@
 /** Every feature's routes, one Elysia plugin each, in the order they are mounted. */
 import type { AnyElysia } from "elysia";
 import type { AppContext } from "../../core/context.ts";
+import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
 import type { ShellControl } from "../../shell/shell-control.ts";
 import { agentRoutes } from "./agents.ts";
 import { appControlRoutes } from "./app-control.ts";
@@ -18,10 +19,10 @@ import { toolRoutes } from "./tools.ts";
 import { turnUndoRoutes } from "./turn-undo.ts";
 import { workspaceRoutes } from "./workspace.ts";
 
-export function featureRoutes(app: AppContext, shell: ShellControl): AnyElysia[] {
+export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices): AnyElysia[] {
   return [
     healthRoutes(app),
-    appControlRoutes(shell),
+    appControlRoutes(shell, desktop),
     sessionRoutes(app),
     skillRoutes(app),
     toolRoutes(app),

@@ -1,0 +1,107 @@
+/**
+ * The desktop integration the server owns (it runs where an event loop does: the server worker in
+ * window mode, the main thread in serve mode): the session-bus connection, desktop notifications for
+ * turns, and the focus reports that decide whether to send them. Everything here is optional: without
+ * a session bus or a notification service Sage runs as before and Settings says why.
+ */
+import type { MessageBus } from "dbus-next";
+import type { AppContext } from "../../core/context.ts";
+import { ICON_NAME } from "../desktop-icon.ts";
+import type { ShellControl } from "../shell-control.ts";
+import { DesktopNotifications } from "./notifications.ts";
+import { connectSessionBus } from "./session-bus.ts";
+import { TurnNotifier } from "./turn-notifier.ts";
+import { WindowFocus } from "./window-focus.ts";
+
+/** What Settings shows about desktop notifications. */
+export type NotificationsStatus =
+  /** Sent through the desktop's notification service. */
+  | "ready"
+  /** A session bus, but no notification service on it (yet). */
+  | "no-service"
+  /** No session bus Sage can use (headless, container, abstract socket). */
+  | "no-bus";
+
+export interface NotificationsState {
+  status: NotificationsStatus;
+  /** Why the status is not "ready", for Settings and the log. */
+  detail?: string;
+}
+
+/**
+ * Created at once (the server needs `focus` for its routes); the bus connection is made in the
+ * background, so a slow or broken bus never delays the start. `ready` settles when it is known.
+ */
+export class DesktopServices {
+  readonly focus = new WindowFocus();
+  private state: NotificationsState = { status: "no-bus", detail: "Connecting to the session bus." };
+  private stopped = false;
+  private cleanup: () => void = () => {};
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly app: AppContext,
+    private readonly shell: ShellControl,
+    private readonly env: Record<string, string | undefined> = process.env,
+  ) {
+    this.ready = this.connect();
+  }
+
+  get notifications(): NotificationsState {
+    return this.state;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.cleanup();
+  }
+
+  private async connect(): Promise<void> {
+    const { app, env } = this;
+    const logger = app.logger.child("desktop");
+    let bus: MessageBus;
+    try {
+      bus = await connectSessionBus(env);
+    } catch (error) {
+      this.state = { status: "no-bus", detail: (error as Error).message };
+      logger.info(`desktop notifications off: ${this.state.detail}`);
+      return;
+    }
+    if (this.stopped) return bus.disconnect();
+    let notifier: TurnNotifier | undefined;
+    try {
+      const { notifications, serviceRunning } = await DesktopNotifications.open(bus);
+      notifier = new TurnNotifier({
+        subscribe: (listener) => app.events.subscribe(listener),
+        settings: () => app.settings.get(),
+        sessionTitle: (sessionId) => app.sessionRepo.findSession(sessionId)?.title ?? "",
+        sink: notifications,
+        focus: this.focus,
+        open: (sessionId) => {
+          this.shell.activate();
+          app.events.append({ type: "app.open-session", sessionId });
+        },
+        logger,
+        systemLanguage: (env.LC_ALL || env.LC_MESSAGES || env.LANG || "").startsWith("zh") ? "zh" : "en",
+        icon: ICON_NAME,
+      });
+      this.state = serviceRunning
+        ? { status: "ready" }
+        : { status: "no-service", detail: "No notification service is running on the session bus." };
+      logger.info(`desktop notifications: ${this.state.status}`);
+      this.cleanup = () => {
+        notifier?.dispose();
+        bus.disconnect();
+      };
+      if (this.stopped) this.cleanup();
+    } catch (error) {
+      notifier?.dispose();
+      bus.disconnect();
+      this.state = {
+        status: "no-bus",
+        detail: `The session bus did not answer: ${(error as Error).message}`,
+      };
+      logger.warn(this.state.detail ?? "");
+    }
+  }
+}
