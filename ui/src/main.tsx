@@ -8,6 +8,7 @@ import { render } from "solid-js/web";
 import { App } from "./app.tsx";
 import { SignedOut } from "./components/signed-out.tsx";
 import { benchMark, startBenchIfAsked } from "./lib/bench.ts";
+import { startFocusReports } from "./lib/focus-report.ts";
 import { signedOut } from "./state/access.ts";
 
 benchMark("app-code-loaded");
@@ -21,3 +22,4 @@ render(
   document.getElementById("root") as HTMLElement,
 );
 startBenchIfAsked();
+startFocusReports();

@@ -5,6 +5,7 @@
  */
 import { Elysia, t } from "elysia";
 import { ValidationError } from "../../core/errors.ts";
+import type { DesktopStatus } from "../../shared/desktop.ts";
 import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
 import { openExternal, type ShellControl } from "../../shell/shell-control.ts";
 
@@ -26,9 +27,9 @@ export function appControlRoutes(shell: ShellControl, desktop?: DesktopServices)
     )
     .get(
       "/desktop",
-      () => ({
+      (): DesktopStatus => ({
         shell: shell.kind,
-        notifications: desktop?.notifications ?? { status: "no-bus" as const },
+        notifications: desktop?.notifications ?? { status: "no-bus" },
       }),
       { detail: { summary: "What the desktop integration can do here (notifications)", tags: ["app"] } },
     )

@@ -6,27 +6,13 @@
  */
 import type { MessageBus } from "dbus-next";
 import type { AppContext } from "../../core/context.ts";
+import type { NotificationsState } from "../../shared/desktop.ts";
 import { ICON_NAME } from "../desktop-icon.ts";
 import type { ShellControl } from "../shell-control.ts";
 import { DesktopNotifications } from "./notifications.ts";
 import { connectSessionBus } from "./session-bus.ts";
 import { TurnNotifier } from "./turn-notifier.ts";
 import { WindowFocus } from "./window-focus.ts";
-
-/** What Settings shows about desktop notifications. */
-export type NotificationsStatus =
-  /** Sent through the desktop's notification service. */
-  | "ready"
-  /** A session bus, but no notification service on it (yet). */
-  | "no-service"
-  /** No session bus Sage can use (headless, container, abstract socket). */
-  | "no-bus";
-
-export interface NotificationsState {
-  status: NotificationsStatus;
-  /** Why the status is not "ready", for Settings and the log. */
-  detail?: string;
-}
 
 /**
  * Created at once (the server needs `focus` for its routes); the bus connection is made in the

@@ -3,6 +3,7 @@
  * events to the open transcripts. Also the place UI code sends frames through.
  */
 import type { ClientMessage } from "../../../src/shared/client-messages.ts";
+import { navigate } from "../lib/router.ts";
 import { SocketClient } from "../lib/socket.ts";
 import { tokenRefused } from "./access.ts";
 import { removeSession, upsertSession } from "./sessions.ts";
@@ -16,6 +17,8 @@ export const socket = new SocketClient({
   onEvents(events) {
     for (const event of events) {
       if (event.type === "session.summary") upsertSession(event.session);
+      // The user clicked this chat's desktop notification.
+      else if (event.type === "app.open-session") navigate(`/s/${event.sessionId}`);
       else if (event.type === "session.removed") {
         removeSession(event.sessionId);
         closeTranscript(event.sessionId);

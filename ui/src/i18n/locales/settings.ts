@@ -264,6 +264,16 @@ export const settings = defineMessages({
     "settings.webSearch.removeKey": "Remove key",
     "settings.webSearch.keySaved": "Key saved in the keychain.",
     "settings.webSearch.keyRemoved": "Key removed.",
+    "settings.notifications.title": "Desktop notifications",
+    "settings.notifications.ready":
+      "Shown by your desktop while no Sage window has the focus. Click one to open its chat.",
+    "settings.notifications.noService":
+      "No notification service is running on this desktop, so none can be shown.",
+    "settings.notifications.noBus":
+      "This system has no desktop session (D-Bus) Sage can reach, so notifications cannot be shown.",
+    "settings.notifications.turnEnded": "When a reply is finished",
+    "settings.notifications.turnFailed": "When a turn fails",
+    "settings.notifications.needsInput": "When Sage waits for your approval or an answer",
     "settings.general.webFetchLocal": "Let web_fetch and the browser open local addresses",
     "settings.general.webFetchLocalHint":
       "Pages on this computer and the local network (localhost, 192.168.x.x …), for example a dev server. Off by default, so a page the agent reads cannot point it at your router or local services: web_fetch and the agent's browser refuse them, also after a redirect or when a page loads them. When on, each fetch or page still asks first unless you allowed the tool, and the request says the page is on this computer or the local network.",
@@ -564,6 +574,13 @@ export const settings = defineMessages({
     "settings.webSearch.removeKey": "删除密钥",
     "settings.webSearch.keySaved": "密钥已保存到钥匙串。",
     "settings.webSearch.keyRemoved": "密钥已删除。",
+    "settings.notifications.title": "桌面通知",
+    "settings.notifications.ready": "当没有 Sage 窗口处于焦点时由桌面显示。点击通知即可打开对应的对话。",
+    "settings.notifications.noService": "此桌面上没有运行通知服务，因此无法显示通知。",
+    "settings.notifications.noBus": "此系统没有 Sage 可连接的桌面会话（D-Bus），因此无法显示通知。",
+    "settings.notifications.turnEnded": "回复完成时",
+    "settings.notifications.turnFailed": "运行失败时",
+    "settings.notifications.needsInput": "Sage 等待你的批准或回答时",
     "settings.general.webFetchLocal": "允许 web_fetch 和浏览器打开本地地址",
     "settings.general.webFetchLocalHint":
       "本机和局域网上的页面（localhost、192.168.x.x …），例如开发服务器。默认关闭，这样智能体读到的网页无法把它引向你的路由器或本地服务：web_fetch 和智能体的浏览器会拒绝这些地址，重定向后或由网页加载时也一样。开启后，除非你已允许该工具，每次读取或打开页面仍会先询问，并注明页面位于这台电脑或局域网上。",

@@ -9,6 +9,7 @@ import type { SettingsImportPreview } from "../../../../src/shared/permissions.t
 import type { BrowserMode, LanguageChoice, ThemeChoice } from "../../../../src/shared/settings.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { errorText, Field, SectionHeader, Toggle } from "../../components/settings/field.tsx";
+import { NotificationSettings } from "../../components/settings/notification-settings.tsx";
 import { PermissionReview } from "../../components/settings/permission-review.tsx";
 import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
 import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
@@ -192,6 +193,10 @@ export function GeneralSettings() {
         testId="setting-web-fetch-local"
       />
       <WebSearchSettings settings={settings()} onChange={(next) => mutate(next)} />
+      <NotificationSettings
+        settings={settings()}
+        update={(patch) => void run(async () => mutate(await settingsApi.update(patch)))}
+      />
 
       <section class="flex flex-col gap-2">
         <h3 class="text-base font-semibold m-0">{t("settings.general.dataFolder")}</h3>

@@ -1,0 +1,20 @@
+/** What the desktop integration can do on this machine (GET /api/app/desktop), shown in Settings. */
+
+export type NotificationsStatus =
+  /** Sent through the desktop's notification service. */
+  | "ready"
+  /** A session bus, but no notification service on it (yet). */
+  | "no-service"
+  /** No session bus Sage can use (headless, container, abstract socket). */
+  | "no-bus";
+
+export interface NotificationsState {
+  status: NotificationsStatus;
+  /** Why the status is not "ready", for Settings and the log. */
+  detail?: string;
+}
+
+export interface DesktopStatus {
+  shell: "window" | "serve" | "dev";
+  notifications: NotificationsState;
+}

@@ -1,0 +1,59 @@
+/**
+ * Settings → General → Desktop notifications: one switch per kind (a turn finished, failed, or waits
+ * for an approval or an answer) and a line saying whether this desktop can show them at all. They are
+ * sent only while no Sage window or tab has the focus (src/shell/desktop/turn-notifier.ts).
+ */
+import { createResource, For } from "solid-js";
+import type { DesktopStatus } from "../../../../src/shared/desktop.ts";
+import type { SettingsPatch, UserSettings } from "../../../../src/shared/settings.ts";
+import { type MessageKey, t } from "../../i18n/index.ts";
+import { api } from "../../lib/api.ts";
+import { Toggle } from "./field.tsx";
+
+type Key = "notifyTurnEnded" | "notifyTurnFailed" | "notifyNeedsInput";
+const KINDS: { key: Key; label: MessageKey; testId: string }[] = [
+  { key: "notifyTurnEnded", label: "settings.notifications.turnEnded", testId: "setting-notify-turn-ended" },
+  {
+    key: "notifyTurnFailed",
+    label: "settings.notifications.turnFailed",
+    testId: "setting-notify-turn-failed",
+  },
+  {
+    key: "notifyNeedsInput",
+    label: "settings.notifications.needsInput",
+    testId: "setting-notify-needs-input",
+  },
+];
+
+export function NotificationSettings(props: {
+  settings: UserSettings | undefined;
+  update(patch: SettingsPatch): void;
+}) {
+  const [desktop] = createResource(() => api<DesktopStatus>("/api/app/desktop").catch(() => undefined));
+  const status = () => desktop()?.notifications.status;
+  return (
+    <section class="flex flex-col gap-2" data-testid="settings-notifications">
+      <h3 class="text-base font-semibold m-0">{t("settings.notifications.title")}</h3>
+      <p class="m-0 text-xs text-muted" data-testid="notifications-status" data-status={status() ?? ""}>
+        {status() === "ready"
+          ? t("settings.notifications.ready")
+          : status() === "no-service"
+            ? t("settings.notifications.noService")
+            : status() === "no-bus"
+              ? t("settings.notifications.noBus")
+              : "…"}
+      </p>
+      <For each={KINDS}>
+        {(kind) => (
+          <Toggle
+            id={kind.testId}
+            label={t(kind.label)}
+            checked={props.settings?.[kind.key] ?? true}
+            onChange={(checked) => props.update({ [kind.key]: checked })}
+            testId={kind.testId}
+          />
+        )}
+      </For>
+    </section>
+  );
+}
