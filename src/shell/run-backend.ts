@@ -24,6 +24,8 @@ export interface RunBackendOptions {
   shell: ShellControl;
   /** See `InitializeOptions.bwrapCandidates` (tests). */
   bwrapCandidates?: string[];
+  /** Where the desktop services look for the session bus; `process.env` when absent. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RunningBackend {
@@ -37,7 +39,7 @@ export interface RunningBackend {
 
 export async function runBackend(options: RunBackendOptions): Promise<RunningBackend> {
   const backend = await initialize(options);
-  const desktop = new DesktopServices(backend.context, options.shell);
+  const desktop = new DesktopServices(backend.context, options.shell, options.env);
   let server: RunningServer;
   try {
     const ui = await loadUiAssets(options.compiled);

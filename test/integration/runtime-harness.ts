@@ -11,6 +11,7 @@ import type { ClientMessage } from "../../src/shared/client-messages.ts";
 import type { ServerEvent } from "../../src/shared/events.ts";
 import { applyEvent, emptyTranscript, type TranscriptState } from "../../src/shared/transcript.ts";
 import { type RunningBackend, runBackend } from "../../src/shell/run-backend.ts";
+import type { ShellControl } from "../../src/shell/shell-control.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 
 export interface TestApp {
@@ -34,6 +35,10 @@ export async function startTestApp(
     paths?: Paths;
     /** Where the sandbox probe looks for bwrap (a missing path: no sandbox). */
     bwrapCandidates?: string[];
+    /** The shell around the server (default: serve mode that cannot show a window). */
+    shell?: ShellControl;
+    /** The environment the desktop services see (default: no session bus). */
+    env?: Record<string, string | undefined>;
   } = {},
 ): Promise<TestApp> {
   const paths =
@@ -50,8 +55,9 @@ export async function startTestApp(
     compiled: false,
     host: "127.0.0.1",
     port: 0,
-    shell: { kind: "serve", activate: () => false, quit: () => {} },
     bwrapCandidates: options.bwrapCandidates,
+    shell: options.shell ?? { kind: "serve", activate: () => false, quit: () => {} },
+    env: options.env ?? {},
   });
   const { context } = running.backend;
   if (context.providers.list().length === 0) {

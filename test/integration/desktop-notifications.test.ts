@@ -1,0 +1,148 @@
+/**
+ * Desktop notifications on a private D-Bus session bus with a fake notification service that records
+ * the Notify calls Sage sends over the wire (real HTTP, /ws, fake model server). While a page reports
+ * focus nothing is sent; once no page has the focus, each finished, failed or waiting turn sends one
+ * (unless its kind is switched off); clicking one (ActionInvoked) shows the window and tells every page
+ * to open that chat.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import type { DesktopStatus } from "../../src/shared/desktop.ts";
+import type { UserSettings } from "../../src/shared/settings.ts";
+import { FakeNotificationService } from "../fixtures/fake-desktop/notification-service.ts";
+import { type PrivateBus, startPrivateBus } from "../fixtures/fake-desktop/private-bus.ts";
+import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import { ended, openSession, runTurn, submit } from "./runtime-helpers.ts";
+
+let bus: PrivateBus;
+let service: FakeNotificationService;
+let app: TestApp;
+let activations = 0;
+
+beforeAll(async () => {
+  bus = await startPrivateBus();
+  service = await FakeNotificationService.start(bus.address);
+  app = await startTestApp({
+    env: { DBUS_SESSION_BUS_ADDRESS: bus.address, LANG: "en_US.UTF-8" },
+    shell: {
+      kind: "window",
+      activate: () => {
+        activations++;
+        return true;
+      },
+      quit: () => {},
+    },
+  });
+  await app.running.desktop.ready;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  service?.stop();
+  await bus?.stop();
+});
+
+beforeEach(async () => {
+  service.calls.length = 0;
+  await app.api("/api/settings", {
+    method: "PATCH",
+    json: { notifyTurnEnded: true, notifyTurnFailed: true, notifyNeedsInput: true },
+  });
+});
+
+const focus = (clientId: string, focused: boolean) =>
+  app.api<{ focused: boolean }>("/api/app/focus", { json: { clientId, focused } });
+
+describe("desktop notifications", () => {
+  test("the status says a notification service is there", async () => {
+    const { body } = await app.api<DesktopStatus>("/api/app/desktop");
+    expect(body.notifications.status).toBe("ready");
+  });
+
+  test("none while a page has the focus; one per finished turn once none has", async () => {
+    const session = await openSession(app);
+    expect((await focus("window-1", true)).body.focused).toBe(true);
+    app.fake.enqueue({ text: "Done while you watched." });
+    await runTurn(session, "First");
+    await Bun.sleep(300);
+    expect(service.calls).toEqual([]);
+
+    expect((await focus("window-1", false)).body.focused).toBe(false);
+    app.fake.enqueue({ text: "Done while you were away." });
+    await runTurn(session, "Second");
+    const [call] = await service.waitForCalls(1);
+    await Bun.sleep(300);
+    expect(service.calls).toHaveLength(1);
+    expect(call).toMatchObject({
+      appName: "Sage",
+      icon: "sage",
+      summary: "Test",
+      body: "Sage has finished.",
+      actions: ["default", "Open"],
+    });
+    session.socket.close();
+  });
+
+  test("clicking a notification shows the window and tells the pages to open that chat", async () => {
+    await focus("window-1", false);
+    const session = await openSession(app);
+    const watcher = await TestSocket.connect(app);
+    app.fake.enqueue({ text: "All done." });
+    await runTurn(session, "Work on it");
+    const [call] = await service.waitForCalls(1);
+    const before = activations;
+    service.click(call?.id ?? -1);
+    const opened = await watcher.waitFor("app.open-session");
+    expect(opened.sessionId).toBe(session.sessionId);
+    expect(activations).toBe(before + 1);
+    watcher.close();
+    session.socket.close();
+  });
+
+  test("a failed turn and a question each send one; a kind switched off sends none", async () => {
+    await focus("window-1", false);
+    const session = await openSession(app);
+    app.fake.enqueue({ error: { status: 401 } });
+    const failed = await runTurn(session, "Fail please");
+    expect(failed.status).toBe("error");
+    const [failure] = await service.waitForCalls(1);
+    expect(failure?.body).toStartWith("The turn failed: ");
+    expect(failure?.body).toContain("API key");
+
+    app.fake.enqueue(
+      {
+        toolCalls: [
+          {
+            id: "call_q",
+            name: "ask_user",
+            arguments: { questions: [{ id: "n", prompt: "Name?", kind: "text" }] },
+          },
+        ],
+      },
+      { text: "Thanks." },
+    );
+    const started = await submit(session, "Ask me");
+    const asked = await session.socket.waitFor("question.asked");
+    const calls = await service.waitForCalls(2);
+    expect(calls[1]?.body).toBe("Sage has a question for you.");
+    session.socket.send({
+      type: "answer",
+      sessionId: session.sessionId,
+      questionId: asked.questionId,
+      answers: { n: "Ada" },
+    });
+    await ended(session, started.turnId);
+    // The completed turn after the answer is the third.
+    await service.waitForCalls(3);
+
+    const { body } = await app.api<UserSettings>("/api/settings", {
+      method: "PATCH",
+      json: { notifyTurnEnded: false },
+    });
+    expect(body.notifyTurnEnded).toBe(false);
+    app.fake.enqueue({ text: "Quietly done." });
+    await runTurn(session, "Quiet");
+    await Bun.sleep(300);
+    expect(service.calls).toHaveLength(3);
+    session.socket.close();
+  });
+});
