@@ -83,6 +83,9 @@ const result = await Bun.build({
   // on Bun 1.4.5 / Elysia 1.4.30; test/integration/hostile-bodies.test.ts guards it.
   minify: { whitespace: true, syntax: true, identifiers: false },
   bytecode: true,
+  // Optional native modules dbus-next requires only for a bus address read from an X11 selection or an
+  // abstract socket; Sage connects to `unix:path=` addresses only (src/shell/desktop/session-bus.ts).
+  external: ["x11", "usocket", "abstract-socket"],
   // Modules loaded with import() (the AI SDK, playwright-core, HTML conversion ...) become separate
   // chunks inside the executable: start-up neither loads nor maps them (measured: ~30 ms faster to
   // main and ~10 MB less resident memory than one chunk).

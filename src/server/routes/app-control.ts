@@ -14,8 +14,7 @@ export function appControlRoutes(shell: ShellControl, desktop?: DesktopServices)
     .post(
       "/focus",
       ({ body }) => {
-        desktop?.focus.report(body.clientId, body.focused);
-        return { focused: desktop?.focus.focused ?? body.focused };
+        return { focused: desktop?.reportFocus(body.clientId, body.focused) ?? body.focused };
       },
       {
         body: t.Object({ clientId: t.String({ minLength: 1, maxLength: 64 }), focused: t.Boolean() }),

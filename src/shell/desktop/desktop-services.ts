@@ -33,6 +33,16 @@ export class DesktopServices {
     this.ready = this.connect();
   }
 
+  /** A page's focus report (POST /api/app/focus); changes of the overall state are logged. */
+  reportFocus(clientId: string, focused: boolean): boolean {
+    const before = this.focus.focused;
+    this.focus.report(clientId, focused);
+    const after = this.focus.focused;
+    if (after !== before)
+      this.app.logger.info(after ? "a Sage page has the focus" : "no Sage page has the focus");
+    return after;
+  }
+
   get notifications(): NotificationsState {
     return this.state;
   }
