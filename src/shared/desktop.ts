@@ -14,7 +14,16 @@ export interface NotificationsState {
   detail?: string;
 }
 
+export type TrayStatus =
+  /** A tray host shows Sage's icon and menu. */
+  | "shown"
+  /** No tray host (StatusNotifierWatcher) on this desktop: closing the window quits Sage. */
+  | "no-host"
+  /** Not a window app (serve mode) or no session bus. */
+  | "unavailable";
+
 export interface DesktopStatus {
   shell: "window" | "serve" | "dev";
   notifications: NotificationsState;
+  tray: TrayStatus;
 }

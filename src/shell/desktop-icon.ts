@@ -10,9 +10,14 @@ import iconPath from "./assets/sage-icon.png" with { type: "file" };
 
 export const ICON_NAME = "sage";
 
-export function installIcon(env: Record<string, string | undefined>): string | undefined {
+/** The user's icon folder (`$XDG_DATA_HOME/icons`), where `installIcon` puts the hicolor theme's icon. */
+export function userIconDir(env: Record<string, string | undefined>): string {
   const dataHome = env.XDG_DATA_HOME || join(env.HOME || homedir(), ".local", "share");
-  const target = join(dataHome, "icons", "hicolor", "256x256", "apps", `${ICON_NAME}.png`);
+  return join(dataHome, "icons");
+}
+
+export function installIcon(env: Record<string, string | undefined>): string | undefined {
+  const target = join(userIconDir(env), "hicolor", "256x256", "apps", `${ICON_NAME}.png`);
   try {
     const icon = readFileSync(iconPath);
     if (existsSync(target) && statSync(target).size === icon.length) return target;

@@ -85,6 +85,10 @@ test("a turn that ends while the window is unfocused sends one notification; cli
     return body.notifications.status === "ready" ? body : undefined;
   });
   expect(status.shell).toBe("window");
+  // No StatusNotifierWatcher on this bus: no tray icon, and Settings says closing the window quits.
+  await waitUntil("the tray status", async () =>
+    (await json<DesktopStatus>("/api/app/desktop")).tray === "no-host" ? true : undefined,
+  );
   const sageWindow = await waitUntil(
     "the Sage window",
     () => xdotool("search", "--onlyvisible", "--name", "^Sage$") || undefined,

@@ -29,8 +29,14 @@ export function appControlRoutes(shell: ShellControl, desktop?: DesktopServices)
       (): DesktopStatus => ({
         shell: shell.kind,
         notifications: desktop?.notifications ?? { status: "no-bus" },
+        tray: desktop?.tray ?? "unavailable",
       }),
-      { detail: { summary: "What the desktop integration can do here (notifications)", tags: ["app"] } },
+      {
+        detail: {
+          summary: "What the desktop integration can do here (notifications, tray icon)",
+          tags: ["app"],
+        },
+      },
     )
     .post("/activate", () => ({ shown: shell.activate() }), {
       detail: { summary: "Show and focus the window (used by a second launch)", tags: ["app"] },

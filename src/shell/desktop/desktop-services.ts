@@ -1,15 +1,17 @@
 /**
  * The desktop integration the server owns (it runs where an event loop does: the server worker in
  * window mode, the main thread in serve mode): the session-bus connection, desktop notifications for
- * turns, and the focus reports that decide whether to send them. Everything here is optional: without
- * a session bus or a notification service Sage runs as before and Settings says why.
+ * turns, the focus reports that decide whether to send them, and (window mode) the tray icon.
+ * Everything here is optional: without a session bus, a notification service or a tray host Sage runs
+ * as before and Settings says why.
  */
 import type { MessageBus } from "dbus-next";
 import type { AppContext } from "../../core/context.ts";
-import type { NotificationsState } from "../../shared/desktop.ts";
+import type { NotificationsState, TrayStatus } from "../../shared/desktop.ts";
 import { ICON_NAME } from "../desktop-icon.ts";
 import type { ShellControl } from "../shell-control.ts";
 import { DesktopNotifications } from "./notifications.ts";
+import { startSageTray } from "./sage-tray.ts";
 import { connectSessionBus } from "./session-bus.ts";
 import { TurnNotifier } from "./turn-notifier.ts";
 import { WindowFocus } from "./window-focus.ts";
@@ -21,6 +23,7 @@ import { WindowFocus } from "./window-focus.ts";
 export class DesktopServices {
   readonly focus = new WindowFocus();
   private state: NotificationsState = { status: "no-bus", detail: "Connecting to the session bus." };
+  private trayStatus: TrayStatus = "unavailable";
   private stopped = false;
   private cleanup: () => void = () => {};
   readonly ready: Promise<void>;
@@ -47,6 +50,10 @@ export class DesktopServices {
     return this.state;
   }
 
+  get tray(): TrayStatus {
+    return this.trayStatus;
+  }
+
   stop(): void {
     this.stopped = true;
     this.cleanup();
@@ -65,6 +72,8 @@ export class DesktopServices {
     }
     if (this.stopped) return bus.disconnect();
     let notifier: TurnNotifier | undefined;
+    let tray: { stop(): void } | undefined;
+    const systemLanguage = (env.LC_ALL || env.LC_MESSAGES || env.LANG || "").startsWith("zh") ? "zh" : "en";
     try {
       const { notifications, serviceRunning } = await DesktopNotifications.open(bus);
       notifier = new TurnNotifier({
@@ -78,19 +87,35 @@ export class DesktopServices {
           app.events.append({ type: "app.open-session", sessionId });
         },
         logger,
-        systemLanguage: (env.LC_ALL || env.LC_MESSAGES || env.LANG || "").startsWith("zh") ? "zh" : "en",
+        systemLanguage,
         icon: ICON_NAME,
       });
       this.state = serviceRunning
         ? { status: "ready" }
         : { status: "no-service", detail: "No notification service is running on the session bus." };
       logger.info(`desktop notifications: ${this.state.status}`);
+      if (this.shell.kind === "window") {
+        const language = app.settings.get().language;
+        tray = await startSageTray({
+          app,
+          shell: this.shell,
+          bus,
+          env,
+          logger,
+          language: language === "system" ? systemLanguage : language,
+          onRegistered: (registered) => {
+            this.trayStatus = registered ? "shown" : "no-host";
+          },
+        });
+      }
       this.cleanup = () => {
+        tray?.stop();
         notifier?.dispose();
         bus.disconnect();
       };
       if (this.stopped) this.cleanup();
     } catch (error) {
+      tray?.stop();
       notifier?.dispose();
       bus.disconnect();
       this.state = {

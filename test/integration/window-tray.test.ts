@@ -1,0 +1,138 @@
+/**
+ * The tray icon of the real window app (compiled executable under Xvfb) with a fake tray host on the
+ * display's session bus: Sage registers a StatusNotifierItem with the watcher; the host reads its
+ * properties and dbusmenu; the menu's items act (New chat opens a new chat in the window, a waiting
+ * chat is listed and opens, Quit quits cleanly); the status follows the turns (Passive -> NeedsAttention
+ * while a turn waits for an answer -> Passive).
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DesktopStatus } from "../../src/shared/desktop.ts";
+import type { SessionSummary } from "../../src/shared/session.ts";
+import { FakeTrayHost } from "../fixtures/fake-desktop/tray-host.ts";
+import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts";
+import { ensureExecutable, REPO_ROOT } from "../support/build-artifacts.ts";
+import { captureScreen, savePng } from "../support/screenshot.ts";
+import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
+import { seedDataDir } from "./executable-app.ts";
+import { TestSocket } from "./runtime-harness.ts";
+
+let screen: VirtualDisplay;
+let host: FakeTrayHost;
+let fake: FakeModel;
+let app: AppProcess;
+
+beforeAll(async () => {
+  if (!hasXvfb()) throw new Error("The window tests need Xvfb, xdotool and xwd");
+  const executable = await ensureExecutable();
+  screen = await startXvfb();
+  const address = screen.env.DBUS_SESSION_BUS_ADDRESS;
+  if (!address) throw new Error("The virtual display has no session bus (dbus-daemon missing)");
+  host = await FakeTrayHost.start(address);
+  fake = await startFakeModel({ apiKey: "test-key-0001" });
+  const dataDir = mkdtempSync(join(tmpdir(), "sage-tray-"));
+  await seedDataDir(dataDir, fake);
+  app = spawnApp({
+    executable,
+    dataDir,
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined, LANG: "en_US.UTF-8" },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await app?.stop();
+  host?.stop();
+  await fake?.stop();
+  await screen?.stop();
+});
+
+async function json<T>(path: string, init?: { json?: unknown }): Promise<T> {
+  const response = await app.api(path, {
+    method: init?.json === undefined ? "GET" : "POST",
+    headers: init?.json === undefined ? {} : { "content-type": "application/json" },
+    body: init?.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  return (await response.json()) as T;
+}
+
+test("the tray item registers, its menu acts, its status follows the turns, and Quit quits", async () => {
+  const lock = await app.waitForLock(30_000);
+  const item = await host.waitForItem();
+  expect(item.service).toMatch(/^org\.kde\.StatusNotifierItem-\d+-1$/);
+  expect(await host.properties(item)).toMatchObject({
+    Id: "sage",
+    Title: "Sage",
+    Category: "ApplicationStatus",
+    Status: "Passive",
+    IconName: "sage",
+    Menu: "/MenuBar",
+    ItemIsMenu: false,
+  });
+  expect((await host.menu(item)).map((entry) => entry.label ?? entry.type)).toEqual([
+    "Open Sage",
+    "New chat",
+    "separator",
+    "Quit",
+  ]);
+  expect((await json<DesktopStatus>("/api/app/desktop")).tray).toBe("shown");
+
+  const socket = await TestSocket.connect({ url: `http://127.0.0.1:${lock.port}`, token: lock.token });
+  await host.click(item, "New chat");
+  const opened = await socket.waitFor("app.open-session", undefined, 10_000);
+  const created = await json<SessionSummary>(`/api/sessions/${opened.sessionId}`);
+  expect(created.id).toBe(opened.sessionId);
+
+  // A turn that waits for an answer: listed in the menu, the icon asks for attention.
+  const session = await json<SessionSummary>("/api/sessions", { json: { title: "Trip plan" } });
+  socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+  await socket.waitFor("subscribed", (event) => event.sessionId === session.id);
+  fake.enqueue(
+    {
+      toolCalls: [
+        {
+          id: "call_q",
+          name: "ask_user",
+          arguments: { questions: [{ id: "n", prompt: "Name?", kind: "text" }] },
+        },
+      ],
+    },
+    { text: "Thanks." },
+  );
+  socket.send({ type: "submit", sessionId: session.id, clientTurnId: "c_tray_1", text: "Ask me" });
+  const asked = await socket.waitFor("question.asked", (event) => event.sessionId === session.id, 15_000);
+  await waitUntil("the attention status", async () =>
+    (await host.properties(item)).Status === "NeedsAttention" ? true : undefined,
+  );
+  const labels = (await host.menu(item)).map((entry) => entry.label ?? entry.type);
+  expect(labels).toEqual(["Open Sage", "New chat", "separator", "⏸ Trip plan", "separator", "Quit"]);
+  expect(((await host.properties(item)).ToolTip as unknown[])[3]).toBe("1 waiting for you");
+  savePng(await captureScreen(screen.display), join(REPO_ROOT, "test-results", "window", "tray-waiting.png"));
+
+  await host.click(item, "⏸ Trip plan");
+  const openedChat = await socket.waitFor(
+    "app.open-session",
+    (event) => event.sessionId === session.id,
+    10_000,
+  );
+  expect(openedChat.sessionId).toBe(session.id);
+
+  const done = socket.waitFor("turn.ended", (event) => event.sessionId === session.id, 15_000, true);
+  socket.send({ type: "answer", sessionId: session.id, questionId: asked.questionId, answers: { n: "Ada" } });
+  await done;
+  await waitUntil("the passive status", async () =>
+    (await host.properties(item)).Status === "Passive" ? true : undefined,
+  );
+  expect((await host.menu(item)).map((entry) => entry.label ?? entry.type)).toEqual([
+    "Open Sage",
+    "New chat",
+    "separator",
+    "Quit",
+  ]);
+  socket.close();
+
+  await host.click(item, "Quit");
+  expect(await app.exited(15_000)).toBe(0);
+}, 120_000);
