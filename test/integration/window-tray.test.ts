@@ -83,6 +83,11 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
   await host.click(item, "New chat");
   const opened = await socket.waitFor("app.open-session", undefined, 10_000);
   const created = await json<SessionSummary>(`/api/sessions/${opened.sessionId}`);
+  await Bun.sleep(1000);
+  savePng(
+    await captureScreen(screen.display),
+    join(REPO_ROOT, "test-results", "window", "tray-new-chat.png"),
+  );
   expect(created.id).toBe(opened.sessionId);
 
   // A turn that waits for an answer: listed in the menu, the icon asks for attention.
@@ -118,6 +123,11 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
     10_000,
   );
   expect(openedChat.sessionId).toBe(session.id);
+  await Bun.sleep(1000);
+  savePng(
+    await captureScreen(screen.display),
+    join(REPO_ROOT, "test-results", "window", "tray-open-chat.png"),
+  );
 
   const done = socket.waitFor("turn.ended", (event) => event.sessionId === session.id, 15_000, true);
   socket.send({ type: "answer", sessionId: session.id, questionId: asked.questionId, answers: { n: "Ada" } });

@@ -1,9 +1,10 @@
 /**
  * Settings → General → Desktop notifications: one switch per kind (a turn finished, failed, or waits
  * for an approval or an answer) and a line saying whether this desktop can show them at all. They are
- * sent only while no Sage window or tab has the focus (src/shell/desktop/turn-notifier.ts).
+ * sent only while no Sage window or tab has the focus (src/shell/desktop/turn-notifier.ts). In the
+ * window app it also says whether a tray shows Sage's icon (without one, closing the window quits).
  */
-import { createResource, For } from "solid-js";
+import { createResource, For, Show } from "solid-js";
 import type { DesktopStatus } from "../../../../src/shared/desktop.ts";
 import type { SettingsPatch, UserSettings } from "../../../../src/shared/settings.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
@@ -43,6 +44,11 @@ export function NotificationSettings(props: {
               ? t("settings.notifications.noBus")
               : "…"}
       </p>
+      <Show when={desktop()?.tray === "shown" || desktop()?.tray === "no-host"}>
+        <p class="m-0 text-xs text-muted" data-testid="tray-status" data-status={desktop()?.tray}>
+          {desktop()?.tray === "shown" ? t("settings.tray.shown") : t("settings.tray.noHost")}
+        </p>
+      </Show>
       <For each={KINDS}>
         {(kind) => (
           <Toggle

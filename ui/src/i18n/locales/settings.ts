@@ -271,6 +271,9 @@ export const settings = defineMessages({
       "No notification service is running on this desktop, so none can be shown.",
     "settings.notifications.noBus":
       "This system has no desktop session (D-Bus) Sage can reach, so notifications cannot be shown.",
+    "settings.tray.shown":
+      "Sage's icon is in your desktop's tray: its menu opens Sage, starts a new chat, lists running chats and quits.",
+    "settings.tray.noHost": "This desktop has no tray for Sage's icon, so closing the window quits Sage.",
     "settings.notifications.turnEnded": "When a reply is finished",
     "settings.notifications.turnFailed": "When a turn fails",
     "settings.notifications.needsInput": "When Sage waits for your approval or an answer",
@@ -578,6 +581,8 @@ export const settings = defineMessages({
     "settings.notifications.ready": "当没有 Sage 窗口处于焦点时由桌面显示。点击通知即可打开对应的对话。",
     "settings.notifications.noService": "此桌面上没有运行通知服务，因此无法显示通知。",
     "settings.notifications.noBus": "此系统没有 Sage 可连接的桌面会话（D-Bus），因此无法显示通知。",
+    "settings.tray.shown": "Sage 的图标在桌面托盘中：其菜单可打开 Sage、新建对话、列出正在运行的对话并退出。",
+    "settings.tray.noHost": "此桌面没有可显示 Sage 图标的托盘，因此关闭窗口会退出 Sage。",
     "settings.notifications.turnEnded": "回复完成时",
     "settings.notifications.turnFailed": "运行失败时",
     "settings.notifications.needsInput": "Sage 等待你的批准或回答时",
