@@ -33,7 +33,9 @@ export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: De
     workspaceRoutes(app),
     providerRoutes(app),
     agentRoutes(app),
-    settingsRoutes(app),
+    settingsRoutes(app, {
+      chooseSavePath: desktop ? (fileName, title) => desktop.chooseSavePath(fileName, title) : undefined,
+    }),
     setupRoutes(app),
     backupRoutes(app),
   ];

@@ -11,7 +11,7 @@ import { ValidationError } from "../../core/errors.ts";
 import { createWorkspace } from "../../sandbox/workspace.ts";
 import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
 import { buildDiagnosticsBundle, collectKnownSecrets } from "../../settings/diagnostics.ts";
-import { downloadsFolder, saveDownload } from "../../settings/downloads.ts";
+import { downloadsFolder, SAVED_FILE_MAX_BYTES, saveDownload } from "../../settings/downloads.ts";
 import {
   exportSettings,
   importSettings,
@@ -19,6 +19,7 @@ import {
   previewSettingsImport,
 } from "../../settings/portable.ts";
 import type { EnvironmentUpdate, SettingsPatch, WebSearchKeyState } from "../../shared/settings.ts";
+import type { SaveChoice } from "../../shell/desktop/file-chooser.ts";
 import { openExternal } from "../../shell/shell-control.ts";
 import { journalMode } from "../../store/database.ts";
 import { resolveRequestPath } from "../../workspace/request-path.ts";
@@ -30,6 +31,8 @@ export interface SettingsRouteOptions {
   downloads?: () => string;
   /** How folders are opened (default: the desktop's opener). */
   open?: (path: string) => boolean;
+  /** "Save as" with the desktop's own dialog (src/shell/desktop/file-chooser.ts); absent: Downloads only. */
+  chooseSavePath?: (fileName: string, title: string) => Promise<SaveChoice>;
 }
 
 /** The web search providers that take an API key. */
@@ -204,12 +207,24 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
     )
     .post(
       "/save-download",
-      ({ body }) => {
+      async ({ body }) => {
         let data: Uint8Array;
         try {
           data = Uint8Array.from(Buffer.from(body.base64, "base64"));
         } catch {
           throw new ValidationError("The file data is not base64.", "base64");
+        }
+        if (data.byteLength > SAVED_FILE_MAX_BYTES)
+          throw new ValidationError("The file is too large to save.", "data");
+        // With `ask`: the desktop's "save as" dialog picks the place; without one, Downloads as before.
+        const choice =
+          body.ask && options.chooseSavePath
+            ? await options.chooseSavePath(body.fileName, body.title ?? "Save")
+            : ({ kind: "unavailable" } as const);
+        if (choice.kind === "cancelled") return { cancelled: true };
+        if (choice.kind === "chosen") {
+          await Bun.write(choice.path, data);
+          return { path: choice.path, chosen: true };
         }
         return { path: saveDownload(downloads(), body.fileName, data) };
       },
@@ -217,9 +232,14 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
         body: t.Object({
           fileName: t.String({ minLength: 1, maxLength: 255 }),
           base64: t.String({ maxLength: 70_000_000 }),
+          /** Ask where to save with the desktop's dialog (when there is one). */
+          ask: t.Optional(t.Boolean()),
+          /** The dialog's title. */
+          title: t.Optional(t.String({ maxLength: 200 })),
         }),
         detail: {
-          summary: "Save a file into the Downloads folder (the native window cannot download)",
+          summary:
+            "Save a file the native window cannot download: where the desktop's dialog says, else into Downloads",
           ...bodyLimit(72 * MiB),
         },
       },

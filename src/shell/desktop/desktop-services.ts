@@ -10,6 +10,7 @@ import type { AppContext } from "../../core/context.ts";
 import type { NotificationsState, TrayStatus } from "../../shared/desktop.ts";
 import { ICON_NAME } from "../desktop-icon.ts";
 import type { ShellControl } from "../shell-control.ts";
+import { PortalFileChooser, type SaveChoice } from "./file-chooser.ts";
 import { DesktopNotifications } from "./notifications.ts";
 import { startSageTray } from "./sage-tray.ts";
 import { connectSessionBus } from "./session-bus.ts";
@@ -24,6 +25,7 @@ export class DesktopServices {
   readonly focus = new WindowFocus();
   private state: NotificationsState = { status: "no-bus", detail: "Connecting to the session bus." };
   private trayStatus: TrayStatus = "unavailable";
+  private fileChooser: PortalFileChooser | undefined;
   private stopped = false;
   private cleanup: () => void = () => {};
   readonly ready: Promise<void>;
@@ -54,6 +56,16 @@ export class DesktopServices {
     return this.trayStatus;
   }
 
+  /**
+   * Ask the user where to save `fileName` with the desktop portal's dialog; "unavailable" (no bus, no
+   * portal) tells the caller to use the Downloads folder instead.
+   */
+  async chooseSavePath(fileName: string, title: string): Promise<SaveChoice> {
+    await this.ready;
+    if (!this.fileChooser) return { kind: "unavailable" };
+    return this.fileChooser.saveFile({ title, currentName: fileName });
+  }
+
   stop(): void {
     this.stopped = true;
     this.cleanup();
@@ -76,6 +88,7 @@ export class DesktopServices {
     const systemLanguage = (env.LC_ALL || env.LC_MESSAGES || env.LANG || "").startsWith("zh") ? "zh" : "en";
     try {
       const { notifications, serviceRunning } = await DesktopNotifications.open(bus);
+      this.fileChooser = await PortalFileChooser.open(bus);
       notifier = new TurnNotifier({
         subscribe: (listener) => app.events.subscribe(listener),
         settings: () => app.settings.get(),
@@ -109,6 +122,7 @@ export class DesktopServices {
         });
       }
       this.cleanup = () => {
+        this.fileChooser = undefined;
         tray?.stop();
         notifier?.dispose();
         bus.disconnect();

@@ -1,8 +1,9 @@
 /**
  * Saving a file the user asked for (exports, workspace files). In a browser it downloads as usual. The
- * native window (WebKitGTK through webview) cannot download: there the server writes the file into the
- * Downloads folder — sent as bytes (exports), or copied on the server (workspace files) — and a toast
- * names it and offers to show it. Every path ends in a toast on failure; none throws.
+ * native window (WebKitGTK through webview) cannot download: there the server asks the desktop's "save
+ * as" dialog (the portal) where to write exports, or, without one, writes the file into the Downloads
+ * folder — sent as bytes (exports), or copied on the server (workspace files) — and a toast names it
+ * (and offers to show it in Downloads). Every path ends in a toast on failure; none throws.
  */
 import { t } from "../i18n/index.ts";
 import { notify, notifyError } from "../state/toasts.ts";
@@ -24,11 +25,16 @@ export async function saveFromUrl(url: string, fileName: string): Promise<void> 
 export async function saveBlob(blob: Blob, fileName: string): Promise<void> {
   if (inNativeWindow()) {
     try {
-      const { path } = await api<{ path: string }>("/api/settings/save-download", {
-        method: "POST",
-        json: { fileName, base64: await toBase64(blob) },
-      });
-      savedTo(path);
+      const saved = await api<{ path?: string; chosen?: boolean; cancelled?: boolean }>(
+        "/api/settings/save-download",
+        {
+          method: "POST",
+          json: { fileName, base64: await toBase64(blob), ask: true, title: t("settings.save.dialogTitle") },
+        },
+      );
+      if (saved.cancelled || !saved.path) return;
+      if (saved.chosen) notify(t("settings.save.savedTo", { path: saved.path }));
+      else savedTo(saved.path);
     } catch (error) {
       notifyError((error as Error).message);
     }

@@ -304,6 +304,7 @@ export const settings = defineMessages({
     "settings.portable.withheld": "Not granted (not ticked): {agents}",
 
     "settings.save.failed": "The export failed ({status}).",
+    "settings.save.dialogTitle": "Save file",
     "settings.save.savedTo": "Saved to {path}",
     "settings.save.show": "Show",
 
@@ -613,6 +614,7 @@ export const settings = defineMessages({
     "settings.portable.withheld": "未授予（未勾选）：{agents}",
 
     "settings.save.failed": "导出失败（{status}）。",
+    "settings.save.dialogTitle": "保存文件",
     "settings.save.savedTo": "已保存到 {path}",
     "settings.save.show": "显示",
 

@@ -1,0 +1,67 @@
+/**
+ * "Save as" through the desktop portal's file chooser, on a private session bus with a fake portal
+ * (real HTTP, real D-Bus messages): the portal is asked with the file's name and the dialog's title,
+ * and the file lands where it answered; a cancelled dialog writes nothing; without a portal on the bus
+ * the file goes into Downloads as before.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FakeFileChooserPortal } from "../fixtures/fake-desktop/file-chooser-portal.ts";
+import { type PrivateBus, startPrivateBus } from "../fixtures/fake-desktop/private-bus.ts";
+import { startTestApp, type TestApp } from "./runtime-harness.ts";
+
+let bus: PrivateBus;
+let portal: FakeFileChooserPortal;
+let app: TestApp;
+const chosenDir = mkdtempSync(join(tmpdir(), "sage-chosen-"));
+
+beforeAll(async () => {
+  bus = await startPrivateBus();
+  app = await startTestApp({ env: { DBUS_SESSION_BUS_ADDRESS: bus.address } });
+  await app.running.desktop.ready;
+});
+
+afterAll(async () => {
+  await app?.stop();
+  portal?.stop();
+  await bus?.stop();
+});
+
+const save = (fileName: string, text: string) =>
+  app.api<{ path?: string; chosen?: boolean; cancelled?: boolean }>("/api/settings/save-download", {
+    json: { fileName, base64: Buffer.from(text).toString("base64"), ask: true, title: "Save file" },
+  });
+
+describe("save as", () => {
+  test("without a portal on the bus the file goes into Downloads", async () => {
+    const { status, body } = await save("notes.md", "to downloads");
+    expect(status).toBe(200);
+    expect(body.chosen).toBeUndefined();
+    expect(body.path).toContain("Downloads");
+    expect(readFileSync(body.path ?? "", "utf8")).toBe("to downloads");
+  });
+
+  test("the portal's dialog is asked and the file lands where it answered", async () => {
+    portal = await FakeFileChooserPortal.start(bus.address);
+    const target = join(chosenDir, "picked name.md");
+    portal.answer = target;
+    const { status, body } = await save("chat export.md", "# Exported");
+    expect(status).toBe(200);
+    expect(body).toEqual({ path: target, chosen: true });
+    expect(readFileSync(target, "utf8")).toBe("# Exported");
+    expect(portal.calls).toHaveLength(1);
+    expect(portal.calls[0]).toMatchObject({ title: "Save file", currentName: "chat export.md" });
+  });
+
+  test("a cancelled dialog writes nothing", async () => {
+    portal.answer = "cancel";
+    const before = portal.calls.length;
+    const { status, body } = await save("never.md", "nope");
+    expect(status).toBe(200);
+    expect(body).toEqual({ cancelled: true });
+    expect(portal.calls).toHaveLength(before + 1);
+    expect(existsSync(join(chosenDir, "never.md"))).toBe(false);
+  });
+});
