@@ -23,6 +23,10 @@ async function main(): Promise<number> {
     console.error(parsed.message);
     return 2;
   }
+  if (parsed.kind === "install" || parsed.kind === "uninstall") {
+    const { runDesktopEntryCommand } = await import("./shell/desktop-entry.ts");
+    return runDesktopEntryCommand(parsed.kind, process.env, process.execPath, isCompiled());
+  }
   const { options } = parsed;
   const compiled = isCompiled();
   const paths = resolvePaths(process.env, options.dataDir);

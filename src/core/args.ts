@@ -16,12 +16,17 @@ export interface LaunchOptions {
   devOrigins: string[];
   /** `--restore-backup [FILE]`: put FILE (true: the newest good backup) in place before starting. */
   restoreBackup: string | true | undefined;
+  /** A `sage://` link to open (from the desktop's scheme handler: `Exec=sage %u`). */
+  openUrl: string | undefined;
 }
 
 export type ParsedArgs =
   | { kind: "run"; options: LaunchOptions }
   | { kind: "help"; text: string }
   | { kind: "version"; text: string }
+  /** `--install` / `--uninstall`: the desktop entry, icon and `sage:` link handler. */
+  | { kind: "install" }
+  | { kind: "uninstall" }
   | { kind: "error"; message: string };
 
 export const HELP = `${APP_NAME} ${VERSION} — a local-first AI agent workbench
@@ -41,6 +46,10 @@ Options:
                      Put the last good database backup (or FILE, a path or a name in the data
                      folder's backups/) in place of the database, then start. The current database
                      is moved aside (sage.db.before-restore-<time>), never deleted
+  --install          Add Sage to the application menu (desktop entry and icon) and make it open sage:// links
+  --uninstall        Remove what --install (and "start at login") added
+  sage://session/ID  Open that chat (in the running Sage, when there is one); sage://new?agent=NAME
+                     starts a new chat
   --verbose          Log to the console as well as to the log file
   --version          Print the version and exit
   --help             Print this help and exit
@@ -56,6 +65,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     verbose: env.SAGE_VERBOSE === "1",
     devOrigins: (env.SAGE_DEV_ORIGIN ?? "").split(",").filter(Boolean),
     restoreBackup: undefined,
+    openUrl: undefined,
   };
   if (env.SAGE_PORT) {
     const port = parsePort(env.SAGE_PORT);
@@ -79,6 +89,10 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       case "--serve":
         options.mode = "serve";
         break;
+      case "--install":
+        return { kind: "install" };
+      case "--uninstall":
+        return { kind: "uninstall" };
       case "--no-open":
         options.noOpen = true;
         break;
@@ -113,8 +127,9 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         break;
       }
       default:
-        // The desktop environment may pass a file or URL (%U in the .desktop file); ignore those quietly.
         if (raw.startsWith("-")) return { kind: "error", message: `Unknown option ${raw}. Try --help.` };
+        // A sage: link from the desktop (%u in the .desktop file); other words are ignored quietly.
+        if (/^sage:/i.test(raw)) options.openUrl = raw;
     }
   }
   return { kind: "run", options };

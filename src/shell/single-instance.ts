@@ -123,3 +123,29 @@ export async function activateRunning(record: LockRecord): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Hand a `sage:` link to the running instance (it shows its window with that chat). Resolves the
+ * server's answer: the chat opened, or the reason the link was refused.
+ */
+export async function openUrlInRunning(
+  record: LockRecord,
+  url: string,
+): Promise<{ ok: true; sessionId: string } | { ok: false; message: string }> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${record.port}/api/app/open-url`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${record.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ url }),
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await response.json().catch(() => ({}))) as {
+      sessionId?: string;
+      error?: { message?: string };
+    };
+    if (response.ok && body.sessionId) return { ok: true, sessionId: body.sessionId };
+    return { ok: false, message: body.error?.message ?? `Sage answered ${response.status}.` };
+  } catch (error) {
+    return { ok: false, message: `The running Sage did not answer: ${(error as Error).message}` };
+  }
+}

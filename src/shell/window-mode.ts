@@ -14,7 +14,7 @@ import { newToken } from "../server/security.ts";
 import { ICON_NAME, installIcon } from "./desktop-icon.ts";
 import { checkWindowAvailability, preferPlainRenderingWithoutGpu } from "./display.ts";
 import { runServeMode } from "./serve-mode.ts";
-import { acquireInstanceLock, activateRunning } from "./single-instance.ts";
+import { acquireInstanceLock, activateRunning, openUrlInRunning } from "./single-instance.ts";
 import { startFailureCode, startFailurePage } from "./start-failure.ts";
 import { NativeWindow, SizeHint } from "./webview-native.ts";
 import { loadWindowState, MIN_SIZE, saveWindowState } from "./window-state.ts";
@@ -34,6 +34,13 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
   if (!availability.ok) return fallBack(args, `${availability.reason}\n${availability.hint}`);
 
   const lock = await acquireInstanceLock(paths.lockFile, "window");
+  if (!lock.acquired && options.openUrl) {
+    // A sage: link while Sage runs: the running instance opens it; this launch ends.
+    const opened = await openUrlInRunning(lock.running, options.openUrl);
+    if (opened.ok) console.log(`Sage is already running; it opened ${options.openUrl}.`);
+    else console.error(`Sage could not open ${options.openUrl}: ${opened.message}`);
+    return opened.ok ? 0 : 1;
+  }
   if (!lock.acquired) {
     const shown = await activateRunning(lock.running);
     console.log(
@@ -63,7 +70,7 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
   const token = newToken();
   logger.addSecret(token);
   // SAGE_START_PATH (with SAGE_TEST_HOOKS=1 only) opens another page first: used by the window benchmarks.
-  const startPath = process.env.SAGE_TEST_HOOKS === "1" ? (process.env.SAGE_START_PATH ?? "/") : "/";
+  let startPath = process.env.SAGE_TEST_HOOKS === "1" ? (process.env.SAGE_START_PATH ?? "/") : "/";
   const urlFor = (port: number) => {
     const url = new URL(startPath, `http://127.0.0.1:${port}`);
     url.searchParams.set("token", token);
@@ -108,6 +115,15 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     return startFailureCode(error);
   }
   lock.lock.ready(port, "127.0.0.1", token);
+  if (options.openUrl) {
+    // Started by a sage: link: open its chat first (the server checks and resolves the link).
+    const opened = await openUrlInRunning(
+      { pid: process.pid, mode: "window", port, host: "127.0.0.1", token, startedAt: Date.now() },
+      options.openUrl,
+    );
+    if (opened.ok) startPath = `/s/${encodeURIComponent(opened.sessionId)}`;
+    else logger.warn(`could not open ${options.openUrl}: ${opened.message}`);
+  }
 
   const size = loadWindowState(paths.windowState);
   window.setTitle("Sage");

@@ -20,6 +20,7 @@ describe("parseArgs: defaults", () => {
       host: "127.0.0.1",
       dataDir: undefined,
       noOpen: false,
+      openUrl: undefined,
       verbose: false,
       devOrigins: [],
       restoreBackup: undefined,
@@ -163,4 +164,15 @@ describe("isLoopbackHost", () => {
       expect(isLoopbackHost(host)).toBe(false);
     },
   );
+});
+
+describe("parseArgs: desktop integration", () => {
+  test("--install and --uninstall are commands of their own", () => {
+    expect(parseArgs(["--install"], {})).toEqual({ kind: "install" });
+    expect(parseArgs(["--uninstall"], {})).toEqual({ kind: "uninstall" });
+  });
+  test("a sage: link from the desktop is kept to open; other words are ignored", () => {
+    expect(options(parseArgs(["sage://session/ses_1"], {})).openUrl).toBe("sage://session/ses_1");
+    expect(options(parseArgs(["/some/file.txt"], {})).openUrl).toBeUndefined();
+  });
 });

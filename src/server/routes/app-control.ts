@@ -4,12 +4,14 @@
  * only when the shell provides test hooks — /api/app/debug/* for the window tests.
  */
 import { Elysia, t } from "elysia";
+import type { AppContext } from "../../core/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import type { DesktopStatus } from "../../shared/desktop.ts";
+import { DeepLinkError, parseDeepLink } from "../../shell/deep-link.ts";
 import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
 import { openExternal, type ShellControl } from "../../shell/shell-control.ts";
 
-export function appControlRoutes(shell: ShellControl, desktop?: DesktopServices) {
+export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices) {
   const routes = new Elysia({ name: "app-control", prefix: "/api/app" })
     .post(
       "/focus",
@@ -34,6 +36,38 @@ export function appControlRoutes(shell: ShellControl, desktop?: DesktopServices)
       {
         detail: {
           summary: "What the desktop integration can do here (notifications, tray icon)",
+          tags: ["app"],
+        },
+      },
+    )
+    .post(
+      "/open-url",
+      ({ body }) => {
+        let link: ReturnType<typeof parseDeepLink>;
+        try {
+          link = parseDeepLink(body.url);
+        } catch (error) {
+          if (error instanceof DeepLinkError) throw new ValidationError(error.message, "url");
+          throw error;
+        }
+        let sessionId: string;
+        if (link.kind === "session") {
+          sessionId = app.sessions.get(link.sessionId).id;
+        } else {
+          const agent = link.agent
+            ? app.agents.list().find((a) => a.id === link.agent || a.config.name === link.agent)
+            : undefined;
+          if (link.agent && !agent) throw new ValidationError(`No agent named "${link.agent}".`, "url");
+          sessionId = app.sessions.create(agent?.id).id;
+        }
+        const shown = shell.activate();
+        app.events.append({ type: "app.open-session", sessionId });
+        return { sessionId, shown };
+      },
+      {
+        body: t.Object({ url: t.String({ maxLength: 4096 }) }),
+        detail: {
+          summary: "Open a sage:// link (sage://session/ID, sage://new?agent=...) in this Sage",
           tags: ["app"],
         },
       },

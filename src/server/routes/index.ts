@@ -22,7 +22,7 @@ import { workspaceRoutes } from "./workspace.ts";
 export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices): AnyElysia[] {
   return [
     healthRoutes(app),
-    appControlRoutes(shell, desktop),
+    appControlRoutes(app, shell, desktop),
     sessionRoutes(app),
     skillRoutes(app),
     toolRoutes(app),
