@@ -47,14 +47,14 @@ export function desktopEntryText(executable: string, options: { autostart?: bool
   const lines = [
     "[Desktop Entry]",
     "Type=Application",
-    "Version=1.5",
+    "Version=1.4",
     "Name=Sage",
     "GenericName=AI agent workbench",
     "Comment=A local-first AI agent that works on your files, the web and a browser",
     `Exec=${quoteExec(executable)}${options.autostart ? "" : " %u"}`,
     `Icon=${ICON_NAME}`,
     "Terminal=false",
-    "Categories=Utility;Development;",
+    "Categories=Utility;",
     "StartupNotify=true",
     `StartupWMClass=${ICON_NAME}`,
   ];
