@@ -27,10 +27,11 @@ let service: FakeNotificationService;
 let fake: FakeModel;
 let app: AppProcess;
 let other: Bun.Subprocess | undefined;
+let executable: string;
 
 beforeAll(async () => {
   if (!hasXvfb()) throw new Error("The window tests need Xvfb, xdotool and xwd");
-  const executable = await ensureExecutable();
+  executable = await ensureExecutable();
   screen = await startXvfb();
   const address = screen.env.DBUS_SESSION_BUS_ADDRESS;
   if (!address) throw new Error("The virtual display has no session bus (dbus-daemon missing)");
@@ -145,3 +146,31 @@ test("a turn that ends while the window is unfocused sends one notification; cli
   savePng(await captureScreen(screen.display), join(SCREENSHOTS, "notification-after-click.png"));
   socket.close();
 }, 120_000);
+
+test("a sage://session/ID launch while Sage runs opens that chat there and exits", async () => {
+  const lock = await app.waitForLock(30_000);
+  const session = await json<SessionSummary>("/api/sessions", { json: { title: "Linked chat" } });
+  const socket = await TestSocket.connect({ url: `http://127.0.0.1:${lock.port}`, token: lock.token });
+  const second = spawnApp({
+    executable,
+    dataDir: app.dataDir,
+    args: [`sage://session/${session.id}`],
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined },
+  });
+  expect(await second.exited(20_000)).toBe(0);
+  expect(second.output()).toContain(`it opened sage://session/${session.id}`);
+  const opened = await socket.waitFor("app.open-session", (event) => event.sessionId === session.id, 10_000);
+  expect(opened.sessionId).toBe(session.id);
+  await Bun.sleep(1500);
+  savePng(await captureScreen(screen.display), join(SCREENSHOTS, "deep-link-opened.png"));
+
+  const bad = spawnApp({
+    executable,
+    dataDir: app.dataDir,
+    args: ["sage://session/ses_missing"],
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined },
+  });
+  expect(await bad.exited(20_000)).toBe(1);
+  expect(bad.output()).toContain("Sage could not open sage://session/ses_missing");
+  socket.close();
+}, 60_000);
