@@ -1,8 +1,9 @@
 /**
  * The Debian/Ubuntu packages the tests need: Chromium (Playwright, browser tools), Xvfb and xdotool
  * (the real window), WebKitGTK 6 and Vulkan's loader (the window), bubblewrap (the shell sandbox), slirp4netns (the
- * sandbox's "internet only" network), gnome-keyring and
- * dbus (keychain tests). Missing ones are installed with apt-get when we may (root, or passwordless
+ * sandbox's "internet only" network), gnome-keyring and dbus (keychain tests; private session buses for the
+ * desktop tests, whose fake notification, tray and portal services are written in the tests),
+ * desktop-file-utils (validating `sage --install`'s entry). Missing ones are installed with apt-get when we may (root, or passwordless
  * sudo); otherwise the list of what to install is printed and the run stops.
  */
 import { existsSync } from "node:fs";
@@ -31,6 +32,7 @@ export const REQUIREMENTS: Requirement[] = [
   { package: "gnome-keyring", present: () => has("gnome-keyring-daemon") },
   { package: "dbus-x11", present: () => has("dbus-launch") },
   { package: "libsecret-tools", present: () => has("secret-tool") },
+  { package: "desktop-file-utils", present: () => has("desktop-file-validate") },
   { package: "fonts-noto-cjk", present: () => existsSync("/usr/share/fonts/opentype/noto") },
 ];
 
