@@ -3,10 +3,11 @@
  * model process). Without a session bus Settings says notifications cannot be shown and the switches
  * still persist; with a private bus and a fake notification service (test/fixtures/fake-desktop/cli.ts)
  * the status is "ready", a turn that ends while the page is not focused sends one notification, and
- * clicking it opens that chat in the page.
+ * clicking it opens that chat in the page. Also "Start Sage when you log in": the XDG autostart entry
+ * is written (valid for desktop-file-validate) and removed again.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "./chat-fixtures.ts";
@@ -95,5 +96,30 @@ test.describe("with a notification service", () => {
     desktop.stdin?.write(`click ${notifications()[0]?.id}\n`);
     await expect(page).toHaveURL(new RegExp(`/s/${sessionId}$`));
     await expect(chat.lastAssistant()).toContainText("Away reply.");
+  });
+});
+
+test.describe("start at login", () => {
+  test.use({ sageFolders: "fresh-home", sageEnv: { DBUS_SESSION_BUS_ADDRESS: "" } });
+
+  test("the switch writes a valid autostart entry and removes it", async ({ page, sage }) => {
+    const entry = join(sage.home ?? "", ".config", "autostart", "sage.desktop");
+    await page.goto(sage.launchUrl);
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByTestId("settings-nav-general").click();
+    const toggle = page.getByTestId("setting-autostart");
+    await expect(toggle).not.toBeChecked();
+    await toggle.check();
+    await expect(toggle).toBeChecked();
+    await expect.poll(() => existsSync(entry)).toBe(true);
+    expect(readFileSync(entry, "utf8")).toContain("X-GNOME-Autostart-enabled=true");
+    expect(execFileSync("desktop-file-validate", [entry], { encoding: "utf8" })).toBe("");
+    await page.reload();
+    await expect(page.getByTestId("setting-autostart")).toBeChecked();
+    await page
+      .getByTestId("settings-general")
+      .screenshot({ path: join(SCREENSHOTS, "settings-general-desktop.png") });
+    await page.getByTestId("setting-autostart").uncheck();
+    await expect.poll(() => existsSync(entry)).toBe(false);
   });
 });

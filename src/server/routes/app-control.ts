@@ -9,6 +9,7 @@ import { ValidationError } from "../../core/errors.ts";
 import type { DesktopStatus } from "../../shared/desktop.ts";
 import { DeepLinkError, parseDeepLink } from "../../shell/deep-link.ts";
 import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
+import { autostartEnabled, setAutostart } from "../../shell/desktop-entry.ts";
 import { openExternal, type ShellControl } from "../../shell/shell-control.ts";
 
 export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices) {
@@ -70,6 +71,23 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
           summary: "Open a sage:// link (sage://session/ID, sage://new?agent=...) in this Sage",
           tags: ["app"],
         },
+      },
+    )
+    .get("/autostart", () => ({ available: app.compiled, enabled: autostartEnabled(process.env) }), {
+      detail: { summary: "Whether Sage starts at login (the XDG autostart entry)", tags: ["app"] },
+    })
+    .put(
+      "/autostart",
+      ({ body }) => {
+        // The entry must name a program that starts Sage by itself: only the built executable can.
+        if (!app.compiled)
+          throw new ValidationError("Starting at login needs the built Sage executable.", "enabled");
+        setAutostart(process.env, process.execPath, body.enabled);
+        return { available: true, enabled: autostartEnabled(process.env) };
+      },
+      {
+        body: t.Object({ enabled: t.Boolean() }),
+        detail: { summary: "Start Sage at login, or stop doing so", tags: ["app"] },
       },
     )
     .post("/activate", () => ({ shown: shell.activate() }), {

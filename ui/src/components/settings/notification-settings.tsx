@@ -1,5 +1,5 @@
 /**
- * Settings → General → Desktop notifications: one switch per kind (a turn finished, failed, or waits
+ * Settings → General → "Start Sage when you log in" (built executable only) and Desktop notifications: one switch per kind (a turn finished, failed, or waits
  * for an approval or an answer) and a line saying whether this desktop can show them at all. They are
  * sent only while no Sage window or tab has the focus (src/shell/desktop/turn-notifier.ts). In the
  * window app it also says whether a tray shows Sage's icon (without one, closing the window quits).
@@ -29,37 +29,60 @@ const KINDS: { key: Key; label: MessageKey; testId: string }[] = [
 export function NotificationSettings(props: {
   settings: UserSettings | undefined;
   update(patch: SettingsPatch): void;
+  onError(error: unknown): void;
 }) {
   const [desktop] = createResource(() => api<DesktopStatus>("/api/app/desktop").catch(() => undefined));
   const status = () => desktop()?.notifications.status;
+  const [autostart, { mutate: setAutostart }] = createResource(() =>
+    api<{ available: boolean; enabled: boolean }>("/api/app/autostart").catch(() => undefined),
+  );
   return (
-    <section class="flex flex-col gap-2" data-testid="settings-notifications">
-      <h3 class="text-base font-semibold m-0">{t("settings.notifications.title")}</h3>
-      <p class="m-0 text-xs text-muted" data-testid="notifications-status" data-status={status() ?? ""}>
-        {status() === "ready"
-          ? t("settings.notifications.ready")
-          : status() === "no-service"
-            ? t("settings.notifications.noService")
-            : status() === "no-bus"
-              ? t("settings.notifications.noBus")
-              : "…"}
-      </p>
-      <Show when={desktop()?.tray === "shown" || desktop()?.tray === "no-host"}>
-        <p class="m-0 text-xs text-muted" data-testid="tray-status" data-status={desktop()?.tray}>
-          {desktop()?.tray === "shown" ? t("settings.tray.shown") : t("settings.tray.noHost")}
-        </p>
+    <>
+      <Show when={autostart()?.available}>
+        <Toggle
+          id="setting-autostart"
+          label={t("settings.autostart")}
+          hint={t("settings.autostartHint")}
+          checked={autostart()?.enabled ?? false}
+          onChange={(enabled) =>
+            void api<{ available: boolean; enabled: boolean }>("/api/app/autostart", {
+              method: "PUT",
+              json: { enabled },
+            })
+              .then(setAutostart)
+              .catch((error: unknown) => props.onError(error))
+          }
+          testId="setting-autostart"
+        />
       </Show>
-      <For each={KINDS}>
-        {(kind) => (
-          <Toggle
-            id={kind.testId}
-            label={t(kind.label)}
-            checked={props.settings?.[kind.key] ?? true}
-            onChange={(checked) => props.update({ [kind.key]: checked })}
-            testId={kind.testId}
-          />
-        )}
-      </For>
-    </section>
+      <section class="flex flex-col gap-2" data-testid="settings-notifications">
+        <h3 class="text-base font-semibold m-0">{t("settings.notifications.title")}</h3>
+        <p class="m-0 text-xs text-muted" data-testid="notifications-status" data-status={status() ?? ""}>
+          {status() === "ready"
+            ? t("settings.notifications.ready")
+            : status() === "no-service"
+              ? t("settings.notifications.noService")
+              : status() === "no-bus"
+                ? t("settings.notifications.noBus")
+                : "…"}
+        </p>
+        <Show when={desktop()?.tray === "shown" || desktop()?.tray === "no-host"}>
+          <p class="m-0 text-xs text-muted" data-testid="tray-status" data-status={desktop()?.tray}>
+            {desktop()?.tray === "shown" ? t("settings.tray.shown") : t("settings.tray.noHost")}
+          </p>
+        </Show>
+        <For each={KINDS}>
+          {(kind) => (
+            <Toggle
+              id={kind.testId}
+              label={t(kind.label)}
+              checked={props.settings?.[kind.key] ?? true}
+              onChange={(checked) => props.update({ [kind.key]: checked })}
+              testId={kind.testId}
+            />
+          )}
+        </For>
+      </section>
+    </>
   );
 }

@@ -264,6 +264,8 @@ export const settings = defineMessages({
     "settings.webSearch.removeKey": "Remove key",
     "settings.webSearch.keySaved": "Key saved in the keychain.",
     "settings.webSearch.keyRemoved": "Key removed.",
+    "settings.autostart": "Start Sage when you log in",
+    "settings.autostartHint": "Adds Sage to your desktop's autostart programs (~/.config/autostart).",
     "settings.notifications.title": "Desktop notifications",
     "settings.notifications.ready":
       "Shown by your desktop while no Sage window has the focus. Click one to open its chat.",
@@ -578,6 +580,8 @@ export const settings = defineMessages({
     "settings.webSearch.removeKey": "删除密钥",
     "settings.webSearch.keySaved": "密钥已保存到钥匙串。",
     "settings.webSearch.keyRemoved": "密钥已删除。",
+    "settings.autostart": "登录时启动 Sage",
+    "settings.autostartHint": "将 Sage 加入桌面的自动启动程序（~/.config/autostart）。",
     "settings.notifications.title": "桌面通知",
     "settings.notifications.ready": "当没有 Sage 窗口处于焦点时由桌面显示。点击通知即可打开对应的对话。",
     "settings.notifications.noService": "此桌面上没有运行通知服务，因此无法显示通知。",

@@ -196,6 +196,7 @@ export function GeneralSettings() {
       <NotificationSettings
         settings={settings()}
         update={(patch) => void run(async () => mutate(await settingsApi.update(patch)))}
+        onError={(error) => notifyError(errorText(error))}
       />
 
       <section class="flex flex-col gap-2">
