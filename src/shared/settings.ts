@@ -73,6 +73,8 @@ export const UserSettings = T.Object({
   notifyTurnFailed: T.Boolean(),
   /** A turn waiting for an approval or an answer. */
   notifyNeedsInput: T.Boolean(),
+  /** Closing the window keeps Sage running in the tray (only while a tray shows its icon). */
+  closeToTray: T.Boolean(),
 });
 export type UserSettings = Static<typeof UserSettings>;
 
@@ -88,6 +90,7 @@ export const DEFAULT_SETTINGS: UserSettings = {
   notifyTurnEnded: true,
   notifyTurnFailed: true,
   notifyNeedsInput: true,
+  closeToTray: false,
 };
 
 /** The `browserHeaded` getter AgentServices takes: undefined lets it choose by run mode. */

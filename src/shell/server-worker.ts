@@ -31,7 +31,10 @@ function post(message: WorkerToMain): void {
 async function start(message: WorkerStart): Promise<void> {
   const status = new SharedStatus(message.status);
   status.beat();
-  heartbeat = setInterval(() => status.beat(), 250);
+  heartbeat = setInterval(() => {
+    status.beat();
+    status.closeToTray = running?.desktop.keepsRunningWhenClosed() ?? false;
+  }, 250);
   const paths = resolvePaths(process.env, message.dataDir);
   const logger = new Logger({
     level: message.verbose ? "debug" : "info",
@@ -64,6 +67,7 @@ async function start(message: WorkerStart): Promise<void> {
                 process.exit(70);
               },
               report: (name, data) => logger.info(`bench ${name} ${JSON.stringify(data)}`),
+              closeWindow: () => window.dispatch(message.dispatchTarget, WindowCommand.close),
             }
           : undefined,
       },

@@ -20,6 +20,8 @@ export interface TestHooks {
   crashWorker(): void;
   /** Write a measurement the page made (benchmarks in the real webview) to the log as `bench <name> <json>`. */
   report(name: string, data: unknown): void;
+  /** Ask the window to close as the window manager's close button does (GTK's close-request). */
+  closeWindow?(): void;
 }
 
 /** Open a URL or file in the user's default application (never inside the app window). */

@@ -43,14 +43,22 @@ function openToolkit() {
     g_set_prgname: { args: [FFIType.ptr], returns: FFIType.void },
     g_set_application_name: { args: [FFIType.ptr], returns: FFIType.void },
   });
+  const gobject = dlopen("libgobject-2.0.so.0", {
+    g_signal_connect_data: {
+      args: [FFIType.ptr, FFIType.ptr, FFIType.function, FFIType.ptr, FFIType.ptr, FFIType.i32],
+      returns: FFIType.u64,
+    },
+  });
   const gtk = dlopen("libgtk-4.so.1", {
     gtk_window_present: { args: [FFIType.ptr], returns: FFIType.void },
     gtk_window_set_icon_name: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.void },
     gtk_window_get_default_size: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.void },
     gtk_widget_get_width: { args: [FFIType.ptr], returns: FFIType.i32 },
     gtk_widget_get_height: { args: [FFIType.ptr], returns: FFIType.i32 },
+    gtk_widget_set_visible: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.void },
+    gtk_window_close: { args: [FFIType.ptr], returns: FFIType.void },
   });
-  return { glib: glib.symbols, gtk: gtk.symbols };
+  return { glib: glib.symbols, gtk: gtk.symbols, gobject: gobject.symbols };
 }
 
 /** The window, on the main thread. Construct only after `canOpenWindow()` said yes. */
@@ -98,6 +106,32 @@ export class NativeWindow {
     const width = this.toolkit.gtk.gtk_widget_get_width(window);
     const height = this.toolkit.gtk.gtk_widget_get_height(window);
     return width > 0 && height > 0 ? { width, height } : undefined;
+  }
+
+  /**
+   * Decide what closing the window (the window manager's close button, GTK's close-request) does:
+   * `handler` returns true to keep the window (it is hidden instead), false to let it close and quit.
+   * webview itself quits on "destroy", which a kept window never reaches.
+   */
+  onCloseRequest(handler: () => boolean): void {
+    const window = this.nativeWindow;
+    if (!window) return;
+    const callback = new JSCallback(
+      () => {
+        if (!handler()) return 0;
+        this.toolkit.gtk.gtk_widget_set_visible(window, 0);
+        return 1;
+      },
+      { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+    );
+    this.callbacks.push(callback);
+    this.toolkit.gobject.g_signal_connect_data(window, cstring("close-request"), callback.ptr, null, null, 0);
+  }
+
+  /** Close as the window manager's close button does (emits close-request). */
+  close(): void {
+    const window = this.nativeWindow;
+    if (window) this.toolkit.gtk.gtk_window_close(window);
   }
 
   present(): void {

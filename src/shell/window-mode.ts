@@ -84,6 +84,7 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
         window.dispatchTarget((code) => {
           if (code === WindowCommand.activate) window.present();
           else if (code === WindowCommand.quit) window.terminate();
+          else if (code === WindowCommand.close) window.close();
         }),
       ),
       dataDir: options.dataDir,
@@ -139,6 +140,11 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     });
   }
   window.every(250, () => supervisor.tick());
+  window.onCloseRequest(() => {
+    const keep = supervisor.closeToTray;
+    logger.info(keep ? "window closed: Sage keeps running in the tray" : "window closed: quitting");
+    return keep;
+  });
   logger.info(`window open on port ${port}`);
 
   window.run();

@@ -8,12 +8,13 @@
  */
 
 export const WorkerState = { starting: 0, ready: 1, failed: 2, stopped: 3 } as const;
-export const WindowCommand = { activate: 1, quit: 2 } as const;
+export const WindowCommand = { activate: 1, quit: 2, close: 3 } as const;
 
 const HEARTBEAT = 0;
 const STATE = 1;
 const PORT = 2;
 const GENERATION = 3;
+const CLOSE_TO_TRAY = 4;
 
 export class SharedStatus {
   private readonly view: Float64Array;
@@ -37,6 +38,17 @@ export class SharedStatus {
   }
   set port(value: number) {
     this.view[PORT] = value;
+  }
+  /**
+   * 1 while closing the window should hide it into the tray instead of quitting (a tray host shows
+   * Sage's icon and the user chose so in Settings); the worker keeps it current, the window reads it
+   * when asked to close.
+   */
+  get closeToTray(): boolean {
+    return this.view[CLOSE_TO_TRAY] === 1;
+  }
+  set closeToTray(value: boolean) {
+    this.view[CLOSE_TO_TRAY] = value ? 1 : 0;
   }
   /** Which worker start wrote the state (so a late write from a dead worker is ignored). */
   get generation(): number {

@@ -76,6 +76,11 @@ export class WorkerSupervisor {
   }
 
   /** Called every ~250 ms from the window's event loop. */
+  /** The worker's word on whether closing the window hides it into the tray (see SharedStatus). */
+  get closeToTray(): boolean {
+    return this.status.closeToTray;
+  }
+
   tick(): void {
     if (this.gaveUp) return;
     const now = Date.now();

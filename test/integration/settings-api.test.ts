@@ -57,6 +57,7 @@ describe("settings", () => {
       notifyTurnEnded: true,
       notifyTurnFailed: true,
       notifyNeedsInput: true,
+      closeToTray: false,
     });
     const patched = await call<UserSettings>(source, "/api/settings", "PATCH", {
       language: "zh",

@@ -42,7 +42,7 @@ beforeAll(async () => {
   app = spawnApp({
     executable,
     dataDir,
-    env: { ...screen.env, WAYLAND_DISPLAY: undefined, LANG: "en_US.UTF-8" },
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined, LANG: "en_US.UTF-8", SAGE_TEST_HOOKS: "1" },
   });
 }, 180_000);
 
@@ -174,3 +174,11 @@ test("a sage://session/ID launch while Sage runs opens that chat there and exits
   expect(bad.output()).toContain("Sage could not open sage://session/ses_missing");
   socket.close();
 }, 60_000);
+
+test("without a tray host, closing the window quits even when 'keep running in the tray' is on", async () => {
+  await json("/api/settings", { method: "PATCH", json: { closeToTray: true } });
+  await Bun.sleep(600);
+  await json("/api/app/debug/close-window", { json: {} });
+  expect(await app.exited(20_000)).toBe(0);
+  expect(app.logText()).toContain("window closed: quitting");
+}, 40_000);

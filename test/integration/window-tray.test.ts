@@ -38,7 +38,7 @@ beforeAll(async () => {
   app = spawnApp({
     executable,
     dataDir,
-    env: { ...screen.env, WAYLAND_DISPLAY: undefined, LANG: "en_US.UTF-8" },
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined, LANG: "en_US.UTF-8", SAGE_TEST_HOOKS: "1" },
   });
 }, 180_000);
 
@@ -142,6 +142,29 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
     "Quit",
   ]);
   socket.close();
+
+  // "Keep running in the tray": closing the window (GTK's close-request) hides it; the tray brings it back.
+  const visibleWindows = () =>
+    Bun.spawnSync(["xdotool", "search", "--onlyvisible", "--name", "^Sage$"], {
+      env: { ...process.env, DISPLAY: screen.display },
+      stdout: "pipe",
+    })
+      .stdout.toString()
+      .trim();
+  expect(visibleWindows()).not.toBe("");
+  const patched = await app.api("/api/settings", {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ closeToTray: true }),
+  });
+  expect(patched.status).toBe(200);
+  await Bun.sleep(600); // the worker publishes the choice with its next heartbeat
+  await json("/api/app/debug/close-window", { json: {} });
+  await waitUntil("the window hidden", () => (visibleWindows() === "" ? true : undefined));
+  expect((await app.api("/api/health")).status).toBe(200);
+  expect(app.logText()).toContain("window closed: Sage keeps running in the tray");
+  await host.click(item, "Open Sage");
+  await waitUntil("the window shown again", () => (visibleWindows() !== "" ? true : undefined));
 
   await host.click(item, "Quit");
   expect(await app.exited(15_000)).toBe(0);

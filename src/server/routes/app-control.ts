@@ -133,6 +133,14 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       { detail: { hide: true } },
     )
     .post(
+      "/debug/close-window",
+      () => {
+        hooks.closeWindow?.();
+        return { closing: hooks.closeWindow !== undefined };
+      },
+      { detail: { hide: true } },
+    )
+    .post(
       "/debug/report",
       ({ body }) => {
         hooks.report(body.name, body.data);

@@ -56,6 +56,11 @@ export class DesktopServices {
     return this.trayStatus;
   }
 
+  /** Closing the window hides it into the tray: a tray host shows the icon and Settings says so. */
+  keepsRunningWhenClosed(): boolean {
+    return this.trayStatus === "shown" && this.app.settings.get().closeToTray;
+  }
+
   /**
    * Ask the user where to save `fileName` with the desktop portal's dialog; "unavailable" (no bus, no
    * portal) tells the caller to use the Downloads folder instead.

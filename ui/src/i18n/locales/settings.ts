@@ -275,6 +275,8 @@ export const settings = defineMessages({
       "This system has no desktop session (D-Bus) Sage can reach, so notifications cannot be shown.",
     "settings.tray.shown":
       "Sage's icon is in your desktop's tray: its menu opens Sage, starts a new chat, lists running chats and quits.",
+    "settings.tray.closeToTray": "Keep Sage running in the tray when the window is closed",
+    "settings.tray.closeToTrayHint": "Running chats go on; open the window again from the tray icon.",
     "settings.tray.noHost": "This desktop has no tray for Sage's icon, so closing the window quits Sage.",
     "settings.notifications.turnEnded": "When a reply is finished",
     "settings.notifications.turnFailed": "When a turn fails",
@@ -587,6 +589,8 @@ export const settings = defineMessages({
     "settings.notifications.noService": "此桌面上没有运行通知服务，因此无法显示通知。",
     "settings.notifications.noBus": "此系统没有 Sage 可连接的桌面会话（D-Bus），因此无法显示通知。",
     "settings.tray.shown": "Sage 的图标在桌面托盘中：其菜单可打开 Sage、新建对话、列出正在运行的对话并退出。",
+    "settings.tray.closeToTray": "关闭窗口时让 Sage 在托盘中继续运行",
+    "settings.tray.closeToTrayHint": "正在运行的对话会继续；可从托盘图标重新打开窗口。",
     "settings.tray.noHost": "此桌面没有可显示 Sage 图标的托盘，因此关闭窗口会退出 Sage。",
     "settings.notifications.turnEnded": "回复完成时",
     "settings.notifications.turnFailed": "运行失败时",
