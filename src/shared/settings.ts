@@ -75,6 +75,8 @@ export const UserSettings = T.Object({
   notifyNeedsInput: T.Boolean(),
   /** Closing the window keeps Sage running in the tray (only while a tray shows its icon). */
   closeToTray: T.Boolean(),
+  /** The window offered `sage --install` (adding Sage to the application menu) once already. */
+  desktopEntryOffered: T.Boolean(),
 });
 export type UserSettings = Static<typeof UserSettings>;
 
@@ -91,6 +93,7 @@ export const DEFAULT_SETTINGS: UserSettings = {
   notifyTurnFailed: true,
   notifyNeedsInput: true,
   closeToTray: false,
+  desktopEntryOffered: false,
 };
 
 /** The `browserHeaded` getter AgentServices takes: undefined lets it choose by run mode. */

@@ -58,6 +58,7 @@ describe("settings", () => {
       notifyTurnFailed: true,
       notifyNeedsInput: true,
       closeToTray: false,
+      desktopEntryOffered: false,
     });
     const patched = await call<UserSettings>(source, "/api/settings", "PATCH", {
       language: "zh",

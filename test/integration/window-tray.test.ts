@@ -6,11 +6,12 @@
  * while a turn waits for an answer -> Passive).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DesktopStatus } from "../../src/shared/desktop.ts";
 import type { SessionSummary } from "../../src/shared/session.ts";
+import { desktopEntryPaths } from "../../src/shell/desktop-entry.ts";
 import { FakeTrayHost } from "../fixtures/fake-desktop/tray-host.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts";
@@ -78,6 +79,22 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
     "Quit",
   ]);
   expect((await json<DesktopStatus>("/api/app/desktop")).tray).toBe("shown");
+
+  // The first window launch offers the desktop entry once (a toast); accepting writes it.
+  const entry = desktopEntryPaths(process.env).desktopFile;
+  rmSync(entry, { force: true });
+  await waitUntil("the offer shown", async () => {
+    const state = await json<{ installed: boolean; offer: boolean }>("/api/app/desktop-entry");
+    return state.offer === false && state.installed === false ? true : undefined;
+  });
+  await Bun.sleep(500);
+  savePng(
+    await captureScreen(screen.display),
+    join(REPO_ROOT, "test-results", "window", "install-offer.png"),
+  );
+  expect(await json("/api/app/desktop-entry", { json: { action: "install" } })).toEqual({ installed: true });
+  expect(existsSync(entry)).toBe(true);
+  rmSync(entry, { force: true });
 
   const socket = await TestSocket.connect({ url: `http://127.0.0.1:${lock.port}`, token: lock.token });
   await host.click(item, "New chat");

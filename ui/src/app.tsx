@@ -7,6 +7,7 @@ import { startSettingsSync } from "./components/settings/settings-sync.ts";
 import { StorageNotices } from "./components/storage-notices.tsx";
 import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
+import { offerDesktopEntry } from "./lib/desktop-entry-offer.ts";
 import { parseRoute, path } from "./lib/router.ts";
 import { loadAgents } from "./state/agents.ts";
 import { socket } from "./state/connection.ts";
@@ -59,6 +60,7 @@ export function App() {
     // setup check instead of after it. Opening a chat does not pay for it.
     if (route().page === "home" || route().page === "setup") void import("./pages/setup-page.tsx");
     void startSettingsSync();
+    setTimeout(() => void offerDesktopEntry(), 1500);
     window.addEventListener("keydown", onKey);
     // The palette's code once the first screen is done, so the first Ctrl+K opens at once and keys
     // typed right after it land in its box.

@@ -3,13 +3,20 @@
  * pages' focus reports and the desktop integration's status (notifications), and —
  * only when the shell provides test hooks — /api/app/debug/* for the window tests.
  */
+
+import { existsSync } from "node:fs";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../core/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import type { DesktopStatus } from "../../shared/desktop.ts";
 import { DeepLinkError, parseDeepLink } from "../../shell/deep-link.ts";
 import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
-import { autostartEnabled, setAutostart } from "../../shell/desktop-entry.ts";
+import {
+  autostartEnabled,
+  desktopEntryPaths,
+  installDesktopEntry,
+  setAutostart,
+} from "../../shell/desktop-entry.ts";
 import { openExternal, type ShellControl } from "../../shell/shell-control.ts";
 
 export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices) {
@@ -69,6 +76,40 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
         body: t.Object({ url: t.String({ maxLength: 4096 }) }),
         detail: {
           summary: "Open a sage:// link (sage://session/ID, sage://new?agent=...) in this Sage",
+          tags: ["app"],
+        },
+      },
+    )
+    .get(
+      "/desktop-entry",
+      () => {
+        const installed = existsSync(desktopEntryPaths(process.env).desktopFile);
+        const offer =
+          app.compiled && shell.kind === "window" && !installed && !app.settings.get().desktopEntryOffered;
+        return { installed, offer };
+      },
+      {
+        detail: {
+          summary: "Whether Sage is in the application menu, and whether to offer it",
+          tags: ["app"],
+        },
+      },
+    )
+    .post(
+      "/desktop-entry",
+      ({ body }) => {
+        app.settings.update({ desktopEntryOffered: true });
+        if (body.action === "install") {
+          if (!app.compiled)
+            throw new ValidationError("Only the built Sage executable can be installed.", "action");
+          installDesktopEntry(process.env, process.execPath);
+        }
+        return { installed: existsSync(desktopEntryPaths(process.env).desktopFile) };
+      },
+      {
+        body: t.Object({ action: t.Union([t.Literal("offered"), t.Literal("install")]) }),
+        detail: {
+          summary: "The window offered the desktop entry (once), or the user accepted (as `sage --install`)",
           tags: ["app"],
         },
       },

@@ -3,6 +3,9 @@ import { defineMessages } from "../define.ts";
 export const app = defineMessages({
   en: {
     "app.name": "Sage",
+    "desktop.installOffer": "Add Sage to your application menu, and let it open sage:// links?",
+    "desktop.install": "Add",
+    "desktop.installed": "Sage is now in your application menu.",
     "connection.connecting": "Connecting…",
     "connection.connected": "Connected",
     "connection.reconnecting": "Reconnecting…",
@@ -73,6 +76,9 @@ export const app = defineMessages({
   },
   zh: {
     "app.name": "Sage",
+    "desktop.installOffer": "将 Sage 添加到应用菜单，并让它打开 sage:// 链接？",
+    "desktop.install": "添加",
+    "desktop.installed": "Sage 已添加到应用菜单。",
     "connection.connecting": "正在连接…",
     "connection.connected": "已连接",
     "connection.reconnecting": "正在重新连接…",

@@ -1,0 +1,30 @@
+/**
+ * The window's one-time offer to add Sage to the application menu (what `sage --install` does): a
+ * toast with an "Add" button on the first window launch of the built app. Shown once: the server
+ * remembers that it was offered, whether or not the user took it.
+ */
+import { t } from "../i18n/index.ts";
+import { notify, notifyError } from "../state/toasts.ts";
+import { api } from "./api.ts";
+import { inNativeWindow } from "./env.ts";
+
+export async function offerDesktopEntry(): Promise<void> {
+  if (!inNativeWindow()) return;
+  try {
+    const { offer } = await api<{ offer: boolean }>("/api/app/desktop-entry");
+    if (!offer) return;
+    await api("/api/app/desktop-entry", { method: "POST", json: { action: "offered" } });
+    notify(t("desktop.installOffer"), {
+      timeoutMs: 30_000,
+      action: {
+        label: t("desktop.install"),
+        run: () =>
+          void api("/api/app/desktop-entry", { method: "POST", json: { action: "install" } })
+            .then(() => notify(t("desktop.installed")))
+            .catch((error: unknown) => notifyError((error as Error).message)),
+      },
+    });
+  } catch {
+    // Not offered this time; nothing the user needs to hear about.
+  }
+}
