@@ -16,6 +16,8 @@ export interface LaunchOptions {
   devOrigins: string[];
   /** `--restore-backup [FILE]`: put FILE (true: the newest good backup) in place before starting. */
   restoreBackup: string | true | undefined;
+  /** `--hidden` (the autostart entry): start in the tray without showing the window, when a tray exists. */
+  hidden: boolean;
   /** A `sage://` link to open (from the desktop's scheme handler: `Exec=sage %u`). */
   openUrl: string | undefined;
 }
@@ -46,6 +48,8 @@ Options:
                      Put the last good database backup (or FILE, a path or a name in the data
                      folder's backups/) in place of the database, then start. The current database
                      is moved aside (sage.db.before-restore-<time>), never deleted
+  --hidden           Start in the tray without showing the window (used when starting at login); shows
+                     the window after all when the desktop has no tray
   --install          Add Sage to the application menu (desktop entry and icon) and make it open sage:// links
   --uninstall        Remove what --install (and "start at login") added
   sage://session/ID  Open that chat (in the running Sage, when there is one); sage://new?agent=NAME
@@ -66,6 +70,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     devOrigins: (env.SAGE_DEV_ORIGIN ?? "").split(",").filter(Boolean),
     restoreBackup: undefined,
     openUrl: undefined,
+    hidden: false,
   };
   if (env.SAGE_PORT) {
     const port = parsePort(env.SAGE_PORT);
@@ -88,6 +93,9 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
         return { kind: "version", text: `${APP_NAME} ${VERSION}` };
       case "--serve":
         options.mode = "serve";
+        break;
+      case "--hidden":
+        options.hidden = true;
         break;
       case "--install":
         return { kind: "install" };

@@ -51,7 +51,7 @@ export function desktopEntryText(executable: string, options: { autostart?: bool
     "Name=Sage",
     "GenericName=AI agent workbench",
     "Comment=A local-first AI agent that works on your files, the web and a browser",
-    `Exec=${quoteExec(executable)}${options.autostart ? "" : " %u"}`,
+    `Exec=${quoteExec(executable)}${options.autostart ? " --hidden" : " %u"}`,
     `Icon=${ICON_NAME}`,
     "Terminal=false",
     "Categories=Utility;",

@@ -34,6 +34,7 @@ async function start(message: WorkerStart): Promise<void> {
   heartbeat = setInterval(() => {
     status.beat();
     status.closeToTray = running?.desktop.keepsRunningWhenClosed() ?? false;
+    status.trayShown = running?.desktop.tray === "shown";
   }, 250);
   const paths = resolvePaths(process.env, message.dataDir);
   const logger = new Logger({

@@ -128,6 +128,12 @@ export class NativeWindow {
     this.toolkit.gobject.g_signal_connect_data(window, cstring("close-request"), callback.ptr, null, null, 0);
   }
 
+  /** Hide the window (it keeps running; `present()` shows it again). */
+  hide(): void {
+    const window = this.nativeWindow;
+    if (window) this.toolkit.gtk.gtk_widget_set_visible(window, 0);
+  }
+
   /** Close as the window manager's close button does (emits close-request). */
   close(): void {
     const window = this.nativeWindow;

@@ -21,6 +21,9 @@ import { loadWindowState, MIN_SIZE, saveWindowState } from "./window-state.ts";
 import { WindowCommand } from "./worker-channel.ts";
 import { WorkerSupervisor } from "./worker-supervisor.ts";
 
+/** How long a hidden start waits for a tray host to show Sage's icon before showing the window. */
+const HIDDEN_START_GRACE_MS = 5000;
+
 export interface WindowModeOptions {
   options: LaunchOptions;
   paths: Paths;
@@ -139,7 +142,19 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
       window.terminate();
     });
   }
-  window.every(250, () => supervisor.tick());
+  // A hidden start (autostart) stays in the tray; without a tray the window shows after all.
+  let hiddenUntil = options.hidden ? Date.now() + HIDDEN_START_GRACE_MS : 0;
+  if (options.hidden) window.hide();
+  window.every(250, () => {
+    supervisor.tick();
+    if (hiddenUntil && (supervisor.trayShown || Date.now() > hiddenUntil)) {
+      if (!supervisor.trayShown) {
+        logger.info("started hidden, but no tray shows Sage: showing the window");
+        window.present();
+      } else logger.info("started hidden in the tray");
+      hiddenUntil = 0;
+    }
+  });
   window.onCloseRequest(() => {
     const keep = supervisor.closeToTray;
     logger.info(keep ? "window closed: Sage keeps running in the tray" : "window closed: quitting");

@@ -15,6 +15,7 @@ const STATE = 1;
 const PORT = 2;
 const GENERATION = 3;
 const CLOSE_TO_TRAY = 4;
+const TRAY_SHOWN = 5;
 
 export class SharedStatus {
   private readonly view: Float64Array;
@@ -49,6 +50,13 @@ export class SharedStatus {
   }
   set closeToTray(value: boolean) {
     this.view[CLOSE_TO_TRAY] = value ? 1 : 0;
+  }
+  /** 1 while a tray host shows Sage's icon (a hidden start may stay hidden). */
+  get trayShown(): boolean {
+    return this.view[TRAY_SHOWN] === 1;
+  }
+  set trayShown(value: boolean) {
+    this.view[TRAY_SHOWN] = value ? 1 : 0;
   }
   /** Which worker start wrote the state (so a late write from a dead worker is ignored). */
   get generation(): number {

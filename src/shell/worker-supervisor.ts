@@ -81,6 +81,11 @@ export class WorkerSupervisor {
     return this.status.closeToTray;
   }
 
+  /** Whether a tray host shows Sage's icon (see SharedStatus). */
+  get trayShown(): boolean {
+    return this.status.trayShown;
+  }
+
   tick(): void {
     if (this.gaveUp) return;
     const now = Date.now();

@@ -113,6 +113,7 @@ test.describe("start at login", () => {
     await expect(toggle).toBeChecked();
     await expect.poll(() => existsSync(entry)).toBe(true);
     expect(readFileSync(entry, "utf8")).toContain("X-GNOME-Autostart-enabled=true");
+    expect(readFileSync(entry, "utf8")).toMatch(/^Exec=\S+ --hidden$/m);
     expect(execFileSync("desktop-file-validate", [entry], { encoding: "utf8" })).toBe("");
     await page.reload();
     await expect(page.getByTestId("setting-autostart")).toBeChecked();

@@ -182,3 +182,30 @@ test("without a tray host, closing the window quits even when 'keep running in t
   expect(await app.exited(20_000)).toBe(0);
   expect(app.logText()).toContain("window closed: quitting");
 }, 40_000);
+
+test("a hidden start without a tray shows the window after all", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "sage-hidden-"));
+  const hidden = spawnApp({
+    executable,
+    dataDir,
+    args: ["--hidden"],
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined },
+  });
+  try {
+    await hidden.waitForLock(30_000);
+    await waitUntil(
+      "the window shown after the grace period",
+      () =>
+        hidden.logText().includes("started hidden, but no tray shows Sage: showing the window")
+          ? true
+          : undefined,
+      15_000,
+    );
+    await waitUntil(
+      "a visible window",
+      () => xdotool("search", "--onlyvisible", "--name", "^Sage$") || undefined,
+    );
+  } finally {
+    await hidden.stop();
+  }
+}, 60_000);

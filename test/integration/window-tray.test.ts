@@ -186,3 +186,36 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
   await host.click(item, "Quit");
   expect(await app.exited(15_000)).toBe(0);
 }, 120_000);
+
+test("a hidden start (the autostart entry's --hidden) stays in the tray until Open Sage", async () => {
+  const executable = await ensureExecutable();
+  const dataDir = mkdtempSync(join(tmpdir(), "sage-tray-hidden-"));
+  const hidden = spawnApp({
+    executable,
+    dataDir,
+    args: ["--hidden"],
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined },
+  });
+  try {
+    await hidden.waitForLock(30_000);
+    await waitUntil("the hidden start logged", () =>
+      hidden.logText().includes("started hidden in the tray") ? true : undefined,
+    );
+    const visible = () =>
+      Bun.spawnSync(["xdotool", "search", "--onlyvisible", "--name", "^Sage$"], {
+        env: { ...process.env, DISPLAY: screen.display },
+        stdout: "pipe",
+      })
+        .stdout.toString()
+        .trim();
+    expect(visible()).toBe("");
+    const item = host.items.at(-1);
+    if (!item) throw new Error("no tray item");
+    await host.click(item, "Open Sage");
+    await waitUntil("the window shown", () => (visible() !== "" ? true : undefined));
+    await host.click(item, "Quit");
+    expect(await hidden.exited(15_000)).toBe(0);
+  } finally {
+    await hidden.stop();
+  }
+}, 60_000);

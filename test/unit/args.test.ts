@@ -21,6 +21,7 @@ describe("parseArgs: defaults", () => {
       dataDir: undefined,
       noOpen: false,
       openUrl: undefined,
+      hidden: false,
       verbose: false,
       devOrigins: [],
       restoreBackup: undefined,
