@@ -3,7 +3,8 @@
  * (the real window), WebKitGTK 6 and Vulkan's loader (the window), bubblewrap (the shell sandbox), slirp4netns (the
  * sandbox's "internet only" network), gnome-keyring and dbus (keychain tests; private session buses for the
  * desktop tests, whose fake notification, tray and portal services are written in the tests),
- * desktop-file-utils (validating `sage --install`'s entry). Missing ones are installed with apt-get when we may (root, or passwordless
+ * desktop-file-utils (validating `sage --install`'s entry), xfce4-panel (a real tray host under Xvfb).
+ * Missing ones are installed with apt-get when we may (root, or passwordless
  * sudo); otherwise the list of what to install is printed and the run stops.
  */
 import { existsSync } from "node:fs";
@@ -33,6 +34,8 @@ export const REQUIREMENTS: Requirement[] = [
   { package: "dbus-x11", present: () => has("dbus-launch") },
   { package: "libsecret-tools", present: () => has("secret-tool") },
   { package: "desktop-file-utils", present: () => has("desktop-file-validate") },
+  // A real tray host (its systray plugin speaks StatusNotifierItem) for the tray icon's screenshot test.
+  { package: "xfce4-panel", present: () => has("xfce4-panel") },
   { package: "fonts-noto-cjk", present: () => existsSync("/usr/share/fonts/opentype/noto") },
 ];
 

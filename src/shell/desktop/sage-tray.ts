@@ -6,7 +6,7 @@
 import type { MessageBus } from "dbus-next";
 import type { AppContext } from "../../core/context.ts";
 import type { Logger } from "../../core/logger.ts";
-import { ICON_NAME, userIconDir } from "../desktop-icon.ts";
+import { ICON_NAME, installIcon, userIconDir } from "../desktop-icon.ts";
 import type { ShellControl } from "../shell-control.ts";
 import { Tray, type TrayTexts } from "./tray.ts";
 
@@ -52,7 +52,9 @@ export async function startSageTray(options: {
   const tray = await Tray.start({
     bus: options.bus,
     texts: TEXTS[options.language],
-    icon: { name: ICON_NAME, themePath: userIconDir(options.env) },
+    // The installed icon's absolute path where it could be written: tray hosts (KDE, Xfce, the GNOME
+    // AppIndicator extension) load a path directly, while a bare name depends on their theme lookup.
+    icon: { name: installIcon(options.env) ?? ICON_NAME, themePath: userIconDir(options.env) },
     actions: {
       open: () => shell.activate(),
       newChat: () => {

@@ -3,8 +3,9 @@
  * AppIndicator extension, KDE and most panels) with a `com.canonical.dbusmenu` menu, registered with
  * the desktop's StatusNotifierWatcher. Contract:
  * - registers when a watcher is on the bus, and again whenever one appears later (a panel restart);
- * - status "Passive" while nothing runs (hosts may hide it), "Active" while a turn runs,
- *   "NeedsAttention" while a turn waits for an approval or an answer; the tooltip counts them;
+ * - status "Active" (hosts hide "Passive" items, and the icon is the way back to a window closed into
+ *   the tray), "NeedsAttention" while a turn waits for an approval or an answer; the tooltip and the
+ *   menu say which chats run or wait;
  * - menu: Open Sage, New chat, one item per running or waiting chat (opens it), Quit;
  * - clicking the icon itself (Activate) shows the window.
  */
@@ -44,7 +45,7 @@ export interface TrayTexts {
 }
 
 class StatusNotifierItem extends dbusInterface.Interface {
-  status: TrayStatus = "Passive";
+  status: TrayStatus = "Active";
   tooltip = "";
 
   constructor(
@@ -220,7 +221,7 @@ export class Tray {
   private changed(): void {
     const waiting = [...this.chats.values()].filter((chat) => chat.waiting).length;
     const running = this.chats.size - waiting;
-    const status: TrayStatus = waiting > 0 ? "NeedsAttention" : running > 0 ? "Active" : "Passive";
+    const status: TrayStatus = waiting > 0 ? "NeedsAttention" : "Active";
     this.item.tooltip = this.chats.size === 0 ? this.texts.idle : this.texts.summary(running, waiting);
     this.item.NewToolTip();
     if (status !== this.item.status) {
