@@ -8,8 +8,8 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import type { SettingsImportPreview } from "../../../../src/shared/permissions.ts";
 import type { BrowserMode, LanguageChoice, ThemeChoice } from "../../../../src/shared/settings.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
+import { DesktopSettings } from "../../components/settings/desktop-settings.tsx";
 import { errorText, Field, SectionHeader, Toggle } from "../../components/settings/field.tsx";
-import { NotificationSettings } from "../../components/settings/notification-settings.tsx";
 import { PermissionReview } from "../../components/settings/permission-review.tsx";
 import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
 import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
@@ -193,7 +193,7 @@ export function GeneralSettings() {
         testId="setting-web-fetch-local"
       />
       <WebSearchSettings settings={settings()} onChange={(next) => mutate(next)} />
-      <NotificationSettings
+      <DesktopSettings
         settings={settings()}
         update={(patch) => void run(async () => mutate(await settingsApi.update(patch)))}
         onError={(error) => notifyError(errorText(error))}

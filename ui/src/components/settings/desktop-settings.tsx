@@ -1,8 +1,9 @@
 /**
- * Settings → General → "Start Sage when you log in" (built executable only) and Desktop notifications: one switch per kind (a turn finished, failed, or waits
- * for an approval or an answer) and a line saying whether this desktop can show them at all. They are
- * sent only while no Sage window or tab has the focus (src/shell/desktop/turn-notifier.ts). In the
- * window app it also says whether a tray shows Sage's icon (without one, closing the window quits).
+ * Settings → General, the desktop part: "Start Sage when you log in" (built executable only), whether
+ * a tray shows Sage's icon (without one, closing the window quits) with "keep running in the tray",
+ * and desktop notifications — a line saying whether this desktop can show them, and one switch per
+ * kind (a turn finished, failed, or waits for an approval or an answer). Notifications are sent only
+ * while no Sage window or tab has the focus (src/shell/desktop/turn-notifier.ts).
  */
 import { createResource, For, Show } from "solid-js";
 import type { DesktopStatus } from "../../../../src/shared/desktop.ts";
@@ -26,7 +27,7 @@ const KINDS: { key: Key; label: MessageKey; testId: string }[] = [
   },
 ];
 
-export function NotificationSettings(props: {
+export function DesktopSettings(props: {
   settings: UserSettings | undefined;
   update(patch: SettingsPatch): void;
   onError(error: unknown): void;
