@@ -1,16 +1,17 @@
 /**
  * "Save as" through the desktop portal's file chooser, on a private session bus with a fake portal
  * (real HTTP, real D-Bus messages): the portal is asked with the file's name and the dialog's title,
- * and the file lands where it answered; a cancelled dialog writes nothing; without a portal on the bus
- * the file goes into Downloads as before.
+ * and the file lands where it answered (an export sent as bytes, or a workspace file copied); a
+ * cancelled dialog writes nothing; without a portal on the bus the file goes into Downloads as before.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeFileChooserPortal } from "../fixtures/fake-desktop/file-chooser-portal.ts";
 import { type PrivateBus, startPrivateBus } from "../fixtures/fake-desktop/private-bus.ts";
 import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { workspaceRoot } from "./runtime-helpers.ts";
 
 let bus: PrivateBus;
 let portal: FakeFileChooserPortal;
@@ -63,5 +64,22 @@ describe("save as", () => {
     expect(body).toEqual({ cancelled: true });
     expect(portal.calls).toHaveLength(before + 1);
     expect(existsSync(join(chosenDir, "never.md"))).toBe(false);
+  });
+
+  test("a workspace file is copied where the portal answered", async () => {
+    const root = workspaceRoot(app);
+    mkdirSync(join(root, "out"), { recursive: true });
+    writeFileSync(join(root, "out", "report.csv"), "a,b\n1,2\n");
+    const target = join(chosenDir, "report copy.csv");
+    portal.answer = target;
+    const agentId = app.running.backend.context.agents.defaultAgent().id;
+    const { status, body } = await app.api<{ path?: string; chosen?: boolean }>(
+      `/api/agents/${agentId}/workspace/save-download`,
+      { json: { path: "out/report.csv", ask: true, title: "Save file" } },
+    );
+    expect(status).toBe(200);
+    expect(body).toEqual({ path: target, chosen: true });
+    expect(readFileSync(target, "utf8")).toBe("a,b\n1,2\n");
+    expect(portal.calls.at(-1)).toMatchObject({ currentName: "report.csv" });
   });
 });

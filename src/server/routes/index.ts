@@ -30,7 +30,9 @@ export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: De
     approvalRoutes(app),
     turnUndoRoutes(app),
     shellJobRoutes(app),
-    workspaceRoutes(app),
+    workspaceRoutes(app, {
+      chooseSavePath: desktop ? (fileName, title) => desktop.chooseSavePath(fileName, title) : undefined,
+    }),
     providerRoutes(app),
     agentRoutes(app),
     settingsRoutes(app, {

@@ -8,6 +8,7 @@
  * log. The watch exists only while a panel holds the stream open (see src/workspace/watcher.ts); each
  * message's data is a `workspace.changed` event (sessionId "", seq 0) from src/shared/events.ts.
  */
+import { copyFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Elysia, t } from "elysia";
@@ -16,6 +17,7 @@ import type { Logger } from "../../core/logger.ts";
 import { copyToDownloads, downloadsFolder } from "../../settings/downloads.ts";
 import type { Attachment } from "../../shared/client-messages.ts";
 import type { EventOf } from "../../shared/events.ts";
+import type { SaveChoice } from "../../shell/desktop/file-chooser.ts";
 import { openExternal } from "../../shell/shell-control.ts";
 import type { Workspace } from "../../tools/types.ts";
 import { type IncomingFile, storeAttachment, streamChunks } from "../../workspace/attachments.ts";
@@ -42,6 +44,8 @@ export interface WorkspaceRouteOptions {
   now?: () => Date;
   /** Where "save to Downloads" copies files (default: the user's Downloads folder). */
   downloads?: () => string;
+  /** "Save as" with the desktop's own dialog (src/shell/desktop/file-chooser.ts); absent: Downloads only. */
+  chooseSavePath?: (fileName: string, title: string) => Promise<SaveChoice>;
   /** Interval of SSE keep-alive comments. */
   keepAliveMs?: number;
 }
@@ -128,13 +132,29 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
       ({ params, body }) =>
         guarded(app.logger, async () => {
           const { absolute } = await regularFile(agentWorkspace(params.id), body.path);
+          // With `ask`: the desktop's "save as" dialog picks the place; without one, Downloads as before.
+          const choice =
+            body.ask && options.chooseSavePath
+              ? await options.chooseSavePath(basename(absolute), body.title ?? "Save")
+              : ({ kind: "unavailable" } as const);
+          if (choice.kind === "cancelled") return { cancelled: true };
+          if (choice.kind === "chosen") {
+            copyFileSync(absolute, choice.path);
+            return { path: choice.path, chosen: true };
+          }
           return { path: copyToDownloads(downloads(), basename(absolute), absolute) };
         }),
       {
         params: t.Object({ id }),
-        body: t.Object({ path }),
+        body: t.Object({
+          path,
+          /** Ask where to save with the desktop's dialog (when there is one). */
+          ask: t.Optional(t.Boolean()),
+          title: t.Optional(t.String({ maxLength: 200 })),
+        }),
         detail: {
-          summary: "Copy a workspace file into the user's Downloads folder (the window cannot download)",
+          summary:
+            "Save a workspace file the window cannot download: where the desktop's dialog says, else into Downloads",
         },
       },
     )

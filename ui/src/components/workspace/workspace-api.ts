@@ -5,10 +5,11 @@
  */
 import type { EventOf } from "../../../../src/shared/events.ts";
 import type { WorkspaceFileInfo, WorkspaceListing } from "../../../../src/workspace/types.ts";
+import { t } from "../../i18n/index.ts";
 import { ApiError, api, authHeaders } from "../../lib/api.ts";
 import { host, inNativeWindow } from "../../lib/env.ts";
 import { savedTo } from "../../lib/save-file.ts";
-import { notifyError } from "../../state/toasts.ts";
+import { notify, notifyError } from "../../state/toasts.ts";
 
 function base(agentId: string): string {
   return `/api/agents/${encodeURIComponent(agentId)}/workspace`;
@@ -73,14 +74,22 @@ export function openInFileManager(
 
 /**
  * A click handler for a workspace file's download link: a normal download in a browser; in the native
- * window (no downloads) the server copies the file into Downloads and a toast says where.
+ * window (no downloads) the server copies the file where the desktop's "save as" dialog says, or into
+ * Downloads without one, and a toast says where.
  */
 export function downloadHandler(agentId: string, path: string): (event: MouseEvent) => void {
   return (event) => {
     if (!inNativeWindow()) return;
     event.preventDefault();
-    api<{ path: string }>(`${base(agentId)}/save-download`, { method: "POST", json: { path } }).then(
-      (saved) => savedTo(saved.path),
+    api<{ path?: string; chosen?: boolean; cancelled?: boolean }>(`${base(agentId)}/save-download`, {
+      method: "POST",
+      json: { path, ask: true, title: t("settings.save.dialogTitle") },
+    }).then(
+      (saved) => {
+        if (saved.cancelled || !saved.path) return;
+        if (saved.chosen) notify(t("settings.save.savedTo", { path: saved.path }));
+        else savedTo(saved.path);
+      },
       (error: Error) => notifyError(error.message),
     );
   };
