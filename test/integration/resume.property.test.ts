@@ -88,12 +88,20 @@ class ResumingClient {
 
 const word = fc.constantFrom("alpha ", "beta ", "gamma ", "delta ", "epsilon ", "ζ ", "日本 ", "x", "\n");
 const chunks = fc.array(word, { minLength: 1, maxLength: 12 });
-const toolCall = fc.constantFrom(
-  { name: "list_dir", arguments: { path: "." } },
-  { name: "read_file", arguments: { path: "missing.txt" } },
-  { name: "todo", arguments: { todos: [{ text: "step", status: "in_progress" }] } },
-  { name: "read_file", arguments: '{"path": ' },
-  { name: "shell", arguments: { command: "echo out; echo err >&2; sleep 0.06; echo more" } },
+/**
+ * Failing calls differ from each other (a numbered missing file, cut JSON naming it): three identical
+ * failing calls in a row pause the turn with a loop question (tested in runtime-long-turns), which is
+ * not what this property is about.
+ */
+const failingId = fc.nat({ max: 1_000_000 });
+const toolCall = fc.oneof(
+  fc.constantFrom(
+    { name: "list_dir", arguments: { path: "." } },
+    { name: "todo", arguments: { todos: [{ text: "step", status: "in_progress" }] } },
+    { name: "shell", arguments: { command: "echo out; echo err >&2; sleep 0.06; echo more" } },
+  ),
+  failingId.map((n) => ({ name: "read_file", arguments: { path: `missing-${n}.txt` } })),
+  failingId.map((n) => ({ name: "read_file", arguments: `{"path": "cut-${n}` })),
 );
 const step = fc.record(
   {

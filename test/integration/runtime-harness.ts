@@ -24,6 +24,12 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/** The test's environment (test overrides included) minus the desktop session bus. */
+function withoutSessionBus(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const { DBUS_SESSION_BUS_ADDRESS: _bus, ...rest } = env;
+  return rest;
+}
+
 export async function startTestApp(
   options: {
     dataDir?: string;
@@ -57,7 +63,7 @@ export async function startTestApp(
     port: 0,
     bwrapCandidates: options.bwrapCandidates,
     shell: options.shell ?? { kind: "serve", activate: () => false, quit: () => {} },
-    env: options.env ?? {},
+    env: options.env ?? withoutSessionBus(process.env),
   });
   const { context } = running.backend;
   if (context.providers.list().length === 0) {
