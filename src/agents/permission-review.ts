@@ -135,6 +135,9 @@ export function restrictToAccepted(
       case "network":
         restricted.network = baseline.network;
         break;
+      case "mcpServerDefinition":
+        // Not an agent's field: settings imports review and apply those (src/settings/portable-mcp.ts).
+        break;
     }
   }
   return { config: restricted, withheld };

@@ -96,6 +96,37 @@ export class McpConfigStore {
     return stored;
   }
 
+  /**
+   * Add or replace a server from a settings import, synchronously (inside the import's transaction).
+   * Secret values are never taken from a file: each secret keeps a value already stored here under
+   * the same name, and the names of those without one are returned (`missing`). A server with a
+   * missing secret is stored disabled, so it cannot start until the user enters them.
+   */
+  putImported(input: McpServerInput): { stored: McpServerInput; missing: string[] } {
+    const clean = validated(input);
+    const missing: string[] = [];
+    const strip = (kind: "env" | "header", list: McpNamedValue[]): McpNamedValue[] =>
+      list.map((item) => {
+        if (!item.secret) return { name: item.name, value: item.value ?? "", secret: false };
+        if (!this.#hasSecret(clean.name, kind, item.name)) missing.push(item.name);
+        return { name: item.name, secret: true };
+      });
+    const stored: McpServerInput = {
+      ...clean,
+      env: strip("env", clean.env),
+      headers: strip("header", clean.headers),
+    };
+    if (missing.length > 0) stored.enabled = false;
+    const exists = this.find(stored.name) !== undefined;
+    this.settings.writeEntry(
+      MCP_SERVERS_ENTRY,
+      exists
+        ? this.list().map((server) => (server.name === stored.name ? stored : server))
+        : [...this.list(), stored],
+    );
+    return { stored, missing };
+  }
+
   async remove(name: string): Promise<void> {
     const previous = this.get(name);
     this.settings.writeEntry(

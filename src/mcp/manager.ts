@@ -91,6 +91,21 @@ export class McpManager implements McpToolProvider {
     return this.#connections.get(name)?.connection.log() ?? [];
   }
 
+  /** The configs (settings import/export write them directly, then call `configsImported`). */
+  get store(): McpConfigStore {
+    return this.options.store;
+  }
+
+  /** Configs changed under the manager (a settings import): announce, start eager ones. */
+  configsImported(names: readonly string[]): void {
+    this.#emit();
+    for (const name of names) {
+      const config = this.options.store.find(name);
+      if (config) this.#connection(config);
+      if (config?.enabled && config.startup === "eager") void this.#startEager(name);
+    }
+  }
+
   async create(input: McpServerInput): Promise<McpServerEntry> {
     const stored = await this.options.store.create(input);
     this.#emit();

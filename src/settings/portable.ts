@@ -7,13 +7,16 @@
  *     "environment": [ { "name", "secret", "value"? } ],      // secret ones without value
  *     "providers": [ { "name", "kind", "preset"?, "baseUrl", "models", "defaultModel"?, "fastModel"?,
  *                      "isDefault", "hadKey" } ],             // never a key
- *     "agents": [ { ...sage.agent.v1 agent, "isDefault" } ] }
+ *     "agents": [ { ...sage.agent.v1 agent, "isDefault" } ],
+ *     "mcpServers": [ McpServerInput without secret values ],
+ *     "mcpSecrets": [ { "server", "kind": "env" | "header", "name" } ] }  // to enter again
  *
  * Import merges by name (case-insensitive): a provider or agent with the same name is updated, others
  * are created; an agent gets permissions beyond its baseline (the agent it updates, else a new agent's
  * defaults; src/agents/permission-review.ts) only when the user confirmed them (`accept`, after
  * `previewSettingsImport`), else it keeps the baseline's value; providers keep the key they have here, new ones arrive without one (the result lists
- * them). Secret variables arrive as names without values. The file is validated completely first, and
+ * them). Secret variables arrive as names without values. MCP server definitions are reviewed and
+ * applied by portable-mcp.ts (new or changed ones need `acceptServers`). The file is validated completely first, and
  * everything is written in one transaction, so a bad file changes nothing.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
@@ -32,9 +35,11 @@ import {
 } from "../agents/permission-review.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import { ValidationError } from "../core/errors.ts";
+import type { McpConfigStore } from "../mcp/config-store.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import { type Agent, type AgentConfig, upgradeAgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
+import { McpServerInput } from "../shared/mcp.ts";
 import type { SettingsImportPreview, WidenedPermission } from "../shared/permissions.ts";
 import { ModelInfo, ProviderKind } from "../shared/provider.ts";
 import { providerDraftIssues } from "../shared/provider-input.ts";
@@ -47,6 +52,16 @@ import {
 } from "../shared/settings.ts";
 import { type FieldIssue, issueMessage, schemaIssues } from "../shared/validation.ts";
 import type { EnvironmentVariables } from "./environment.ts";
+import {
+  carriedSecretValues,
+  checkAcceptedServers,
+  exportMcpServers,
+  importMcpServers,
+  type McpImportResult,
+  PortableMcpSecret,
+  portableMcpIssues,
+  reviewMcpServers,
+} from "./portable-mcp.ts";
 import type { SettingsRepository } from "./repository.ts";
 
 export const SETTINGS_FILE_FORMAT = "sage.settings.v1";
@@ -79,6 +94,8 @@ export const SettingsFile = T.Object({
     maxItems: 1000,
     default: [],
   }),
+  mcpServers: T.Array(McpServerInput, { maxItems: 200, default: [] }),
+  mcpSecrets: T.Array(PortableMcpSecret, { maxItems: 20_000, default: [] }),
 });
 export type SettingsFile = Static<typeof SettingsFile>;
 
@@ -87,6 +104,8 @@ export interface PortableDeps {
   environment: EnvironmentVariables;
   providers: ProviderRepository;
   agents: AgentRepository;
+  /** MCP server configs; its secret cache must be loaded before a preview or import. */
+  mcp: McpConfigStore;
   version: string;
   /** For the review of permissions imported agents would widen. */
   permissions: PermissionContext;
@@ -101,6 +120,7 @@ export interface SettingsImportResult {
   warnings: string[];
   /** Widened permissions not confirmed, per agent: each agent kept its baseline value instead. */
   withheld: { agent: string; permissions: WidenedPermission[] }[];
+  mcpServers: McpImportResult;
 }
 
 export function exportSettings(deps: PortableDeps): SettingsFile {
@@ -135,6 +155,7 @@ export function exportSettings(deps: PortableDeps): SettingsFile {
     agents: deps.agents
       .list()
       .map((agent) => ({ ...toPortableAgent(agent, providers), isDefault: agent.isDefault })),
+    ...exportMcpServers(deps.mcp),
   };
 }
 
@@ -174,6 +195,7 @@ export function parseSettingsFile(text: string): SettingsFile {
     const { provider: _provider, isDefault: _default, ...config } = agent;
     fail(prefixed(`agents.${index}`, agentConfigIssues(config)));
   });
+  fail(portableMcpIssues(file.mcpServers));
   return file;
 }
 
@@ -213,6 +235,7 @@ export function previewSettingsImport(deps: PortableDeps, text: string): Setting
         widened: reviewPermissions(planned.config, planned.baseline, deps.permissions),
       };
     }),
+    mcpServers: reviewMcpServers(file.mcpServers, deps.mcp),
   };
 }
 
@@ -224,8 +247,10 @@ export function importSettings(
   deps: PortableDeps,
   text: string,
   accept: Readonly<Record<string, readonly string[]>> = {},
+  acceptServers: readonly string[] = [],
 ): SettingsImportResult {
   const file = parseSettingsFile(text);
+  checkAcceptedServers(file.mcpServers, acceptServers);
   const names = new Set(file.agents.map((agent) => agent.name.trim().toLowerCase()));
   const stray = Object.keys(accept).find((name) => !names.has(name.trim().toLowerCase()));
   if (stray !== undefined) {
@@ -243,11 +268,17 @@ export function importSettings(
     needKeys: [],
     warnings: [],
     withheld: [],
+    mcpServers: { created: [], updated: [], withheld: [], needSecrets: [] },
   };
+  for (const carried of carriedSecretValues(file.mcpServers))
+    result.warnings.push(
+      `${carried}: secret values in a settings file are ignored; enter it in Settings → MCP servers.`,
+    );
   deps.settings.transaction(() => {
     const { language, theme, browserMode } = file.settings;
     deps.settings.update({ language, theme, browserMode });
     result.environment = deps.environment.mergeImported(file.environment);
+    result.mcpServers = importMcpServers(file.mcpServers, deps.mcp, acceptServers);
 
     for (const portable of file.providers) {
       const { hadKey, isDefault, ...fields } = portable;

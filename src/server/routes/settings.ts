@@ -49,6 +49,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
     environment: app.environment,
     providers: app.providers,
     agents: app.agents,
+    mcp: app.mcp.store,
     version: app.version,
     permissions: { tools: app.tools, workspacesRoot: app.paths.workspaces },
   });
@@ -115,27 +116,44 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       },
       { detail: { summary: "Everything but secrets as one sage.settings.v1 file" } },
     )
-    .post("/import/preview", ({ body }) => previewSettingsImport(portable(), body.content), {
-      body: t.Object({ content: t.String({ maxLength: 25_000_000 }) }),
-      detail: {
-        summary:
-          "The permissions each agent of a sage.settings.v1 file would widen (beyond the agent it updates, or a new agent's defaults); nothing is written",
-        ...bodyLimit(32 * MiB),
+    .post(
+      "/import/preview",
+      async ({ body }) => {
+        await app.mcp.store.loadSecrets();
+        return previewSettingsImport(portable(), body.content);
       },
-    })
-    .post("/import", ({ body }) => importSettings(portable(), body.content, body.accept ?? {}), {
-      body: t.Object({
-        content: t.String({ maxLength: 25_000_000 }),
-        accept: t.Optional(
-          t.Record(t.String({ maxLength: 200 }), t.Array(t.String({ maxLength: 500 }), { maxItems: 1000 })),
-        ),
-      }),
-      detail: {
-        summary:
-          "Import a sage.settings.v1 file; checked fully first, nothing changes on error. Widened agent permissions not listed in accept (per agent name) are not granted",
-        ...bodyLimit(32 * MiB),
+      {
+        body: t.Object({ content: t.String({ maxLength: 25_000_000 }) }),
+        detail: {
+          summary:
+            "The permissions each agent of a sage.settings.v1 file would widen (beyond the agent it updates, or a new agent's defaults); nothing is written",
+          ...bodyLimit(32 * MiB),
+        },
       },
-    })
+    )
+    .post(
+      "/import",
+      async ({ body }) => {
+        await app.mcp.store.loadSecrets();
+        const result = importSettings(portable(), body.content, body.accept ?? {}, body.acceptServers ?? []);
+        app.mcp.configsImported([...result.mcpServers.created, ...result.mcpServers.updated]);
+        return result;
+      },
+      {
+        body: t.Object({
+          acceptServers: t.Optional(t.Array(t.String({ maxLength: 40 }), { maxItems: 200 })),
+          content: t.String({ maxLength: 25_000_000 }),
+          accept: t.Optional(
+            t.Record(t.String({ maxLength: 200 }), t.Array(t.String({ maxLength: 500 }), { maxItems: 1000 })),
+          ),
+        }),
+        detail: {
+          summary:
+            "Import a sage.settings.v1 file; checked fully first, nothing changes on error. Widened agent permissions not listed in accept (per agent name) are not granted",
+          ...bodyLimit(32 * MiB),
+        },
+      },
+    )
     .get(
       "/diagnostics",
       async () => {

@@ -34,6 +34,15 @@ function diffLines(permission: WidenedPermission, existing: boolean): { before?:
         }),
         after: t("settings.permissions.workspace", { folder: permission.to }),
       };
+    case "mcpServerDefinition":
+      return {
+        before: permission.before,
+        after:
+          t("settings.permissions.mcpDefinition", { server: permission.server, launch: permission.launch }) +
+          (permission.secrets.length > 0
+            ? ` ${t("settings.permissions.mcpSecrets", { names: permission.secrets.join(", ") })}`
+            : ""),
+      };
     case "network":
       return {
         before: t("settings.permissions.network", { state: t(`settings.agent.network.${permission.from}`) }),

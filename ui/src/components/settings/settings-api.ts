@@ -40,6 +40,13 @@ export interface SettingsImportResult {
   warnings: string[];
   /** Widened permissions not granted (not confirmed), per agent. */
   withheld: { agent: string; permissions: WidenedPermission[] }[];
+  /** MCP server definitions: not confirmed ones are withheld; ones missing secrets are disabled. */
+  mcpServers: {
+    created: string[];
+    updated: string[];
+    withheld: string[];
+    needSecrets: { server: string; names: string[] }[];
+  };
 }
 
 export interface AppPaths {
@@ -113,8 +120,8 @@ export const settingsApi = {
   previewImport: (content: string) =>
     api<SettingsImportPreview>("/api/settings/import/preview", json("POST", { content })),
   /** Import, granting each agent (by its name in the file) only the widened permissions in `accept`. */
-  importFile: (content: string, accept: Record<string, string[]> = {}) =>
-    api<SettingsImportResult>("/api/settings/import", json("POST", { content, accept })),
+  importFile: (content: string, accept: Record<string, string[]> = {}, acceptServers: string[] = []) =>
+    api<SettingsImportResult>("/api/settings/import", json("POST", { content, accept, acceptServers })),
   paths: () => api<AppPaths>("/api/settings/paths"),
   webSearchKeys: () => api<WebSearchKeyState[]>("/api/settings/web-search"),
   setWebSearchKey: (provider: WebSearchProviderId, key: string) =>

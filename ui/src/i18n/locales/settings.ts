@@ -141,6 +141,8 @@ export const settings = defineMessages({
     "settings.permissions.rule.deny": "never runs",
     "settings.permissions.tool": "tool {tool} enabled",
     "settings.permissions.mcpServer": "MCP server {server} and its tools",
+    "settings.permissions.mcpDefinition": "MCP server {server}: runs {launch}",
+    "settings.permissions.mcpSecrets": "(secrets to enter here: {names})",
     "settings.permissions.workspace": "workspace: {folder}",
     "settings.permissions.workspaceDefault": "its own folder in Sage's workspaces",
     "settings.permissions.workspaceOwn": "as it is now",
@@ -306,6 +308,10 @@ export const settings = defineMessages({
     "settings.portable.reviewAgentUpdated": "{name} (updates your agent)",
     "settings.portable.reviewImport": "Import",
     "settings.portable.withheld": "Not granted (not ticked): {agents}",
+    "settings.portable.reviewServers": "MCP servers (programs Sage may start, addresses it connects to)",
+    "settings.portable.mcpNeedSecrets":
+      "MCP servers left disabled until you enter their secrets in Settings → MCP servers: {servers}",
+    "settings.portable.mcpWithheld": "MCP servers not imported (not ticked): {servers}",
 
     "settings.save.failed": "The export failed ({status}).",
     "settings.save.dialogTitle": "Save file",
@@ -462,6 +468,8 @@ export const settings = defineMessages({
     "settings.permissions.rule.deny": "从不运行",
     "settings.permissions.tool": "启用工具 {tool}",
     "settings.permissions.mcpServer": "MCP 服务器 {server} 及其工具",
+    "settings.permissions.mcpDefinition": "MCP 服务器 {server}：运行 {launch}",
+    "settings.permissions.mcpSecrets": "（需在此处填写的密钥：{names}）",
     "settings.permissions.workspace": "工作区：{folder}",
     "settings.permissions.workspaceDefault": "Sage 工作区中它自己的文件夹",
     "settings.permissions.workspaceOwn": "保持现状",
@@ -620,6 +628,10 @@ export const settings = defineMessages({
     "settings.portable.reviewAgentUpdated": "{name}（更新你的智能体）",
     "settings.portable.reviewImport": "导入",
     "settings.portable.withheld": "未授予（未勾选）：{agents}",
+    "settings.portable.reviewServers": "MCP 服务器（Sage 可能启动的程序、连接的地址）",
+    "settings.portable.mcpNeedSecrets":
+      "以下 MCP 服务器在你于 设置 → MCP 服务器 中填写密钥前保持停用：{servers}",
+    "settings.portable.mcpWithheld": "未导入的 MCP 服务器（未勾选）：{servers}",
 
     "settings.save.failed": "导出失败（{status}）。",
     "settings.save.dialogTitle": "保存文件",

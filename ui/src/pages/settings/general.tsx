@@ -36,8 +36,14 @@ export function GeneralSettings() {
   const [importResult, setImportResult] = createSignal<SettingsImportResult>();
   const [importError, setImportError] = createSignal<string>();
   /** A settings file waiting for the user's review of the agent permissions it widens. */
-  const [review, setReview] = createSignal<{ content: string; agents: SettingsImportPreview["agents"] }>();
+  const [review, setReview] = createSignal<{
+    content: string;
+    agents: SettingsImportPreview["agents"];
+    servers: SettingsImportPreview["mcpServers"];
+  }>();
   const [accepted, setAccepted] = createSignal<Record<string, string[]>>({});
+  /** Widening ids (`mcpServerDefinition:<name>`) of the MCP server definitions ticked. */
+  const [acceptedServers, setAcceptedServers] = createSignal<string[]>([]);
   let importInput!: HTMLInputElement;
 
   const run = async (action: () => Promise<unknown>) => {
@@ -49,9 +55,9 @@ export function GeneralSettings() {
   };
 
   /** Import `content`, granting each agent the widened permissions ticked for it. */
-  const finishImport = async (content: string, accept: Record<string, string[]>) => {
+  const finishImport = async (content: string, accept: Record<string, string[]>, servers: string[] = []) => {
     try {
-      const result = await settingsApi.importFile(content, accept);
+      const result = await settingsApi.importFile(content, accept, servers);
       setImportResult(result);
       mutate(await settingsApi.get());
       await loadAgents();
@@ -70,10 +76,12 @@ export function GeneralSettings() {
       const content = await file.text();
       const preview = await settingsApi.previewImport(content);
       const widening = preview.agents.filter((agent) => agent.widened.length > 0);
-      if (widening.length === 0) await finishImport(content, {});
+      const servers = preview.mcpServers.filter((server) => server.widened.length > 0);
+      if (widening.length === 0 && servers.length === 0) await finishImport(content, {});
       else {
         setAccepted({});
-        setReview({ content, agents: widening });
+        setAcceptedServers([]);
+        setReview({ content, agents: widening, servers });
       }
     } catch (error) {
       setImportError(errorText(error));
@@ -114,6 +122,17 @@ export function GeneralSettings() {
                 </section>
               )}
             </For>
+            <Show when={(review()?.servers.length ?? 0) > 0}>
+              <section class="flex flex-col gap-1" aria-label={t("settings.portable.reviewServers")}>
+                <h4 class="m-0 text-sm font-semibold">{t("settings.portable.reviewServers")}</h4>
+                <PermissionReview
+                  testId="permission-review-mcp-servers"
+                  permissions={(review()?.servers ?? []).flatMap((server) => server.widened)}
+                  accepted={acceptedServers()}
+                  onChange={setAcceptedServers}
+                />
+              </section>
+            </Show>
           </div>
         }
         confirmLabel={t("settings.portable.reviewImport")}
@@ -121,7 +140,8 @@ export function GeneralSettings() {
         onConfirm={() => {
           const pending = review();
           setReview(undefined);
-          if (pending) void finishImport(pending.content, accepted());
+          const servers = acceptedServers().map((id) => id.replace(/^mcpServerDefinition:/, ""));
+          if (pending) void finishImport(pending.content, accepted(), servers);
         }}
       />
       <SectionHeader title={t("settings.general.title")} />
@@ -284,6 +304,20 @@ export function GeneralSettings() {
               <For each={result().warnings}>
                 {(warning) => <p class="m-0 mt-1 text-xs text-muted">{warning}</p>}
               </For>
+              <Show when={result().mcpServers.needSecrets.length > 0}>
+                <p class="m-0 mt-1 text-warn" data-testid="settings-import-mcp-secrets">
+                  {t("settings.portable.mcpNeedSecrets", {
+                    servers: result()
+                      .mcpServers.needSecrets.map((entry) => `${entry.server} (${entry.names.join(", ")})`)
+                      .join("; "),
+                  })}
+                </p>
+              </Show>
+              <Show when={result().mcpServers.withheld.length > 0}>
+                <p class="m-0 mt-1 text-xs text-muted" data-testid="settings-import-mcp-withheld">
+                  {t("settings.portable.mcpWithheld", { servers: result().mcpServers.withheld.join(", ") })}
+                </p>
+              </Show>
               <Show when={result().withheld.length > 0}>
                 <p class="m-0 mt-1 text-xs text-muted" data-testid="settings-import-withheld">
                   {t("settings.portable.withheld", {
