@@ -13,6 +13,7 @@ import { AgentRepository } from "../agents/repository.ts";
 import { workspaceRulesFor } from "../agents/workspace-check.ts";
 import { McpConfigStore } from "../mcp/config-store.ts";
 import { McpManager } from "../mcp/manager.ts";
+import { McpOAuthStore } from "../mcp/oauth-store.ts";
 import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
 import { KeychainStore } from "../providers/keychain-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
@@ -32,6 +33,7 @@ import { EnvironmentVariables } from "../settings/environment.ts";
 import { SettingsRepository } from "../settings/repository.ts";
 import { browserHeadedOf } from "../shared/settings.ts";
 import type { StartupNotice } from "../shared/storage.ts";
+import { openExternal } from "../shell/shell-control.ts";
 import { SkillService } from "../skills/service.ts";
 import { BackupService } from "../store/backup-service.ts";
 import { backupsDirFor, listBackups } from "../store/backups.ts";
@@ -157,6 +159,9 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     const mcpStore = new McpConfigStore(settings, secretStore, { onSecret });
     const mcp = new McpManager({
       store: mcpStore,
+      oauth: new McpOAuthStore(secretStore, onSecret),
+      // Window mode opens the sign-in page in the system browser; in a browser tab the panel's link does.
+      openBrowser: options.mode === "window" ? openExternal : undefined,
       agents,
       paths,
       logger: logger.child("mcp"),
@@ -168,7 +173,10 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     });
     undo.push(() => mcp.dispose());
     const mcpSecrets = setTimeout(() => {
-      void mcpStore.loadSecrets().then(() => mcp.startEager());
+      void mcpStore
+        .loadSecrets()
+        .then(() => mcp.loadSignIns())
+        .then(() => mcp.startEager());
     }, 0);
     undo.push(() => clearTimeout(mcpSecrets));
     const providers = new ProviderRepository(db, user.id, secretStore, { onSecret });

@@ -9,8 +9,12 @@
  *
  * HTTP fallback (the SDK's guidance for backwards compatibility): try Streamable HTTP; when the server
  * answers the POST with 400, 404 or 405 it is an older HTTP+SSE server, so connect again with SSE.
- * 401 is not retried: the server wants a sign-in.
+ * 401 is not retried: the server wants a sign-in. With stored OAuth tokens the transports get an
+ * `authProvider` (oauth-provider.ts) and the SDK sends and refreshes the token itself; a 401 without
+ * tokens is probed for OAuth metadata (RFC 9728 / RFC 8414, as the SDK discovers it) and, when the
+ * server has some, becomes an `McpServerError` with `needsSignIn` (the panel's "Sign in").
  */
+import { discoverOAuthServerInfo, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -33,6 +37,8 @@ export interface OpenOptions {
   onStderrLine(line: string): void;
   onGarbage(line: string): void;
   onInfo(text: string): void;
+  /** http/sse with stored OAuth tokens: sends, refreshes and saves them. */
+  authProvider?: OAuthClientProvider;
 }
 
 export interface OpenSession {
@@ -54,12 +60,18 @@ export async function openSession(options: OpenOptions): Promise<OpenSession> {
   if (config.transport === "stdio") return openStdio(options, timeoutMs);
   const url = parseUrl(config, options);
   const headers = expandedHeaders(options);
-  if (config.transport === "sse") return openHttp(options, "sse", url, headers, timeoutMs);
+  if (config.transport === "sse") {
+    try {
+      return await openHttp(options, "sse", url, headers, timeoutMs);
+    } catch (error) {
+      throw await explainAuth(options, url, error);
+    }
+  }
   try {
     return await openHttp(options, "http", url, headers, timeoutMs);
   } catch (error) {
     const status = httpStatusOf(error);
-    if (status === undefined || !FALLBACK_STATUSES.has(status)) throw explainHttp(config, url, error);
+    if (status === undefined || !FALLBACK_STATUSES.has(status)) throw await explainAuth(options, url, error);
     options.onInfo(`Streamable HTTP answered ${status}: trying the older SSE transport`);
     try {
       return await openHttp(options, "sse", url, headers, timeoutMs);
@@ -146,11 +158,13 @@ async function openHttp(
   timeoutMs: number,
 ): Promise<OpenSession> {
   const requestInit: RequestInit = { headers };
+  const { authProvider } = options;
   const transport: Transport =
     kind === "http"
-      ? new StreamableHTTPClientTransport(url, { requestInit })
+      ? new StreamableHTTPClientTransport(url, { requestInit, authProvider })
       : new SSEClientTransport(url, {
           requestInit,
+          authProvider,
           eventSourceInit: {
             fetch: (input, init) => fetch(input, { ...init, headers: { ...headers, ...init?.headers } }),
           },
@@ -196,6 +210,36 @@ function expandedHeaders(options: OpenOptions): Record<string, string> {
   return headers;
 }
 
+/** Seconds the OAuth metadata probe after a 401 may take. */
+const OAUTH_PROBE_MS = 5000;
+
+/**
+ * A 401 from a server that publishes OAuth metadata is a sign-in to offer (`needsSignIn`); anything
+ * else is explained by `explainHttp`.
+ */
+async function explainAuth(options: OpenOptions, url: URL, error: unknown): Promise<McpServerError> {
+  const { config } = options;
+  if (error instanceof McpServerError) return error;
+  const status = httpStatusOf(error);
+  const unauthorized = status === 401 || (error instanceof Error && error.name === "UnauthorizedError");
+  if (!unauthorized) return explainHttp(config, url, error);
+  if (options.authProvider)
+    return new McpServerError(
+      config.name,
+      `${url.href} refused the stored sign-in (HTTP 401) and it could not be refreshed: sign in again.`,
+      { needsSignIn: true },
+    );
+  const info = await discoverOAuthServerInfo(url, {
+    fetchFn: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(OAUTH_PROBE_MS) }),
+  }).catch(() => undefined);
+  if (!info?.authorizationServerMetadata) return explainHttp(config, url, error);
+  return new McpServerError(
+    config.name,
+    `${url.href} wants you to sign in (OAuth, at ${info.authorizationServerUrl}): use "Sign in" for this server in Settings → MCP servers.`,
+    { needsSignIn: true },
+  );
+}
+
 /** The HTTP status behind an SDK transport error, when there is one. */
 function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;
@@ -212,7 +256,7 @@ function explainHttp(config: McpServerInput, url: URL, error: unknown): McpServe
   if (status === 401 || status === 403 || (error instanceof Error && error.name === "UnauthorizedError")) {
     return new McpServerError(
       config.name,
-      `${url.href} refused Sage (HTTP ${status ?? 401}): it wants authorization. Sage cannot sign in with OAuth yet; if the server accepts a token, add it as a header (e.g. "Authorization: Bearer …", kept in the key store).`,
+      `${url.href} refused Sage (HTTP ${status ?? 401}): it wants authorization and publishes no OAuth metadata Sage could sign in with; if the server accepts a token, add it as a header (e.g. "Authorization: Bearer …", kept in the key store).`,
     );
   }
   const causeCode = networkCode(error);

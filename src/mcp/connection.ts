@@ -15,6 +15,7 @@
  * SDK sends `notifications/cancelled`); progress notifications reach `onProgress` and reset the call
  * timeout; a call with no answer nor progress for `callTimeoutSec` is cancelled.
  */
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import {
   type CallToolResult,
@@ -54,6 +55,8 @@ export interface ConnectionDeps {
   onChange(): void;
   /** Shorter backoff for tests. */
   restartDelaysMs?: number[];
+  /** http/sse: the OAuth provider when tokens are stored (see oauth-provider.ts). */
+  authProvider?(config: McpServerInput): Promise<OAuthClientProvider | undefined>;
 }
 
 export interface CallOptions {
@@ -74,6 +77,8 @@ export class McpConnection {
   #counts = { tools: 0, resources: 0, prompts: 0 };
   readonly #log: ServerLog;
   #lastError: string | undefined;
+  /** The last start failed because the server wants an OAuth sign-in. */
+  #needsSignIn = false;
   #lastErrorAt: number | undefined;
   #failedAt: number | undefined;
   #restarts = 0;
@@ -95,6 +100,11 @@ export class McpConnection {
 
   get state(): McpServerState {
     return this.#state;
+  }
+
+  /** The last start failed because the server wants an OAuth sign-in. */
+  get needsSignIn(): boolean {
+    return this.#needsSignIn;
   }
 
   /** The server's tools as it listed them (valid ones only), kept while it is down. */
@@ -248,6 +258,7 @@ export class McpConnection {
         onStderrLine: (line) => this.#log.stderr(line),
         onGarbage: (line) => this.#log.push("warn", `not MCP (stdout): ${line.slice(0, 500)}`),
         onInfo: (text) => this.#log.info(text),
+        authProvider: await this.deps.authProvider?.(this.config),
       });
       if (this.#disposed) {
         await session.transport.close();
@@ -259,6 +270,7 @@ export class McpConnection {
       this.#readySince = Date.now();
       this.#failedAt = undefined;
       this.#nextRestartAt = undefined;
+      this.#needsSignIn = false;
       const info = session.client.getServerVersion();
       this.#log.info(
         `ready in ${this.#initMs} ms${info ? `: ${info.name} ${info.version}` : ""} (${this.#counts.tools} tools)`,
@@ -270,6 +282,7 @@ export class McpConnection {
     } catch (error) {
       if (session) await session.transport.close().catch(() => {});
       if (this.#session === session) this.#session = undefined;
+      this.#needsSignIn = error instanceof McpServerError && error.needsSignIn;
       const message =
         error instanceof Error && error.name === "McpServerError"
           ? error.message

@@ -30,6 +30,8 @@ import type { AnyTool, Workspace } from "../tools/types.ts";
 import type { McpConfigStore } from "./config-store.ts";
 import { McpConnection } from "./connection.ts";
 import type { LaunchContext } from "./launch.ts";
+import { McpOAuthAccounts } from "./oauth-accounts.ts";
+import type { McpOAuthStore } from "./oauth-store.ts";
 import { getPromptText, listPrompts, listResources, readResource } from "./server-content.ts";
 import { adaptTool } from "./tool-adapter.ts";
 import type { McpToolProvider, McpTurnTools } from "./types.ts";
@@ -49,6 +51,11 @@ export interface McpManagerOptions {
   /** `process.execPath` (tests may point it elsewhere). */
   execPath?: string;
   restartDelaysMs?: number[];
+  /** OAuth tokens and registrations of remote servers (key store). */
+  oauth: McpOAuthStore;
+  /** Window mode: open the sign-in page in the system browser (serve mode: the panel's link). */
+  openBrowser?(url: string): boolean;
+  signInTimeoutMs?: number;
 }
 
 interface Adapted {
@@ -64,8 +71,48 @@ export class McpManager implements McpToolProvider {
   readonly #setpriv: string | null;
   #disposed = false;
 
+  readonly #oauth: McpOAuthAccounts;
+
   constructor(private readonly options: McpManagerOptions) {
     this.#setpriv = Bun.which("setpriv", { PATH: options.env.PATH ?? "/usr/bin:/bin" }) ?? null;
+    this.#oauth = new McpOAuthAccounts({
+      store: options.oauth,
+      openBrowser: options.openBrowser,
+      signInTimeoutMs: options.signInTimeoutMs,
+      onChange: () => this.#emit(),
+    });
+  }
+
+  /** The OAuth tokens and registrations (tests, leak scans). */
+  get oauthStore(): McpOAuthStore {
+    return this.options.oauth;
+  }
+
+  /** Start an OAuth sign-in (http/sse); the server restarts once it is signed in. */
+  async signIn(name: string): Promise<McpServerStatus> {
+    const config = this.options.store.get(name);
+    await this.#oauth.signIn(config, () => void this.restart(name).catch(() => {}));
+    return this.status(name);
+  }
+
+  cancelSignIn(name: string): McpServerStatus {
+    this.options.store.get(name);
+    this.#oauth.cancel(name);
+    return this.status(name);
+  }
+
+  /** Delete the server's tokens and registration, and stop it (the next start asks for a sign-in). */
+  async signOut(name: string): Promise<McpServerStatus> {
+    const config = this.options.store.get(name);
+    await this.#oauth.signOut(name);
+    await this.#connection(config).stop("user");
+    return this.status(name);
+  }
+
+  /** Read the stored sign-ins (start-up, with the secrets), so the panel shows them. */
+  async loadSignIns(): Promise<void> {
+    for (const config of this.options.store.list()) await this.#oauth.load(config);
+    this.#emit();
   }
 
   /** Called whenever a server's state, tools or config changes. Returns the unsubscribe function. */
@@ -124,6 +171,7 @@ export class McpManager implements McpToolProvider {
 
   async remove(name: string): Promise<void> {
     await this.options.store.remove(name);
+    await this.#oauth.signOut(name);
     const existing = this.#connections.get(name);
     this.#connections.delete(name);
     this.#adapted.delete(name);
@@ -244,6 +292,7 @@ export class McpManager implements McpToolProvider {
   /** Stop every server (app shutdown); later starts are refused. */
   async dispose(): Promise<void> {
     this.#disposed = true;
+    this.#oauth.dispose();
     const all = [...this.#connections.values()];
     await Promise.all(all.map(({ connection }) => connection.stop("shutdown").catch(() => {})));
   }
@@ -278,6 +327,8 @@ export class McpManager implements McpToolProvider {
     const status: McpServerStatus = connection
       ? { ...connection.status(usedBy), tools: this.#toolsOf(connection).summaries }
       : new McpConnection({ ...this.#connectionDeps(config) }).status(usedBy);
+    const auth = this.#oauth.status(config, connection?.needsSignIn ?? false);
+    if (auth) status.auth = auth;
     return { config: this.options.store.view(config), status };
   }
 
@@ -302,6 +353,7 @@ export class McpManager implements McpToolProvider {
       logger: this.options.logger,
       onChange: () => this.#emit(),
       restartDelaysMs: this.options.restartDelaysMs,
+      authProvider: (server: McpServerInput) => this.#oauth.providerFor(server),
     };
   }
 

@@ -57,11 +57,15 @@ export interface StdioLaunch {
 /** A server could not be started or answered wrongly; the message is for the panel and the model. */
 export class McpServerError extends Error {
   override readonly name = "McpServerError";
+  /** The server wants an OAuth sign-in (it answered 401 and publishes OAuth metadata). */
+  readonly needsSignIn: boolean;
   constructor(
     readonly server: string,
     message: string,
+    options: { needsSignIn?: boolean } = {},
   ) {
     super(message);
+    this.needsSignIn = options.needsSignIn === true;
   }
 }
 

@@ -8,6 +8,10 @@
  * - DELETE /api/mcp/servers/:name           -> { removed: true } (stops it; agents keep the reference)
  * - POST   /api/mcp/servers/:name/restart   -> McpServerStatus (starts it again now)
  * - POST   /api/mcp/servers/:name/stop      -> McpServerStatus
+ * - POST   /api/mcp/servers/:name/sign-in   -> McpServerStatus (http/sse: starts an OAuth sign-in; its
+ *                                              `auth.signIn.url` is the page to open in a browser)
+ * - POST   /api/mcp/servers/:name/sign-in/cancel -> McpServerStatus
+ * - POST   /api/mcp/servers/:name/sign-out  -> McpServerStatus (tokens and registration deleted)
  * - GET    /api/mcp/servers/:name/log       -> { entries: McpLogEntry[] }
  * - POST   /api/mcp/parse    { text }       -> McpParseResult (Claude Desktop / Claude Code JSON, nothing saved)
  * - GET    /api/mcp/project?agentId         -> McpProjectConfig (a `.mcp.json` in the agent's workspace;
@@ -73,6 +77,11 @@ export const McpServerInput = T.Object({
   callTimeoutSec: T.Integer({ minimum: 1, maximum: 3600, default: 300 }),
   /** Tools the server annotates as read-only run without asking (unless the agent sets a rule). */
   trustReadOnly: T.Boolean({ default: false }),
+  /**
+   * http/sse with OAuth: a client id registered for Sage at the authorization server, for servers
+   * without dynamic client registration (public client, PKCE; redirect http://127.0.0.1:<port>/callback).
+   */
+  oauthClientId: T.Optional(T.String({ maxLength: 500 })),
 });
 export type McpServerInput = Static<typeof McpServerInput>;
 
@@ -133,6 +142,25 @@ export interface McpServerStatus {
   startedAt?: number;
   /** Agents that use this server. */
   usedBy: string[];
+  auth?: McpAuthStatus;
+}
+
+/** OAuth of a remote server (absent for servers that never asked for a sign-in). */
+export interface McpAuthStatus {
+  /** Tokens are stored (in the key store) for this server. */
+  signedIn: boolean;
+  /** The last start failed because the server wants a sign-in (or its sign-in expired). */
+  needsSignIn: boolean;
+  /** The sign-in in progress or the last one that failed. */
+  signIn?: {
+    state: "starting" | "waiting" | "failed";
+    /** waiting: the authorization page (open it in a browser). */
+    url?: string;
+    /** waiting: when Sage stops waiting for the browser. */
+    expiresAt?: number;
+    /** failed: why. */
+    error?: string;
+  };
 }
 
 export interface McpServerEntry {

@@ -52,6 +52,21 @@ export function mcpRoutes(app: AppContext) {
       params: t.Object({ name }),
       detail: { summary: "Stop the server (a turn that needs it starts it again)" },
     })
+    .post("/servers/:name/sign-in", ({ params }) => app.mcp.signIn(params.name), {
+      params: t.Object({ name }),
+      detail: {
+        summary:
+          "Start an OAuth sign-in (authorization code + PKCE, loopback redirect); auth.signIn.url is the page to open",
+      },
+    })
+    .post("/servers/:name/sign-in/cancel", ({ params }) => app.mcp.cancelSignIn(params.name), {
+      params: t.Object({ name }),
+      detail: { summary: "Stop waiting for the browser (the loopback listener closes)" },
+    })
+    .post("/servers/:name/sign-out", ({ params }) => app.mcp.signOut(params.name), {
+      params: t.Object({ name }),
+      detail: { summary: "Delete the server's OAuth tokens and client registration from the key store" },
+    })
     .get("/servers/:name/log", ({ params }) => ({ entries: app.mcp.log(params.name) }), {
       params: t.Object({ name }),
       detail: { summary: "The server's log: start-up, stderr lines, MCP log messages, errors" },
