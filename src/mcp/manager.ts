@@ -171,7 +171,7 @@ export class McpManager implements McpToolProvider {
 
   async remove(name: string): Promise<void> {
     await this.options.store.remove(name);
-    await this.#oauth.signOut(name);
+    await this.#oauth.forget(name);
     const existing = this.#connections.get(name);
     this.#connections.delete(name);
     this.#adapted.delete(name);

@@ -24,6 +24,8 @@ export interface OAuthAccountsOptions {
 
 export class McpOAuthAccounts {
   readonly #signIns = new Map<string, McpSignIn>();
+  /** Signed out since Sage started: the panel offers "Sign in" without a new connection attempt. */
+  readonly #signedOut = new Set<string>();
 
   constructor(private readonly options: OAuthAccountsOptions) {}
 
@@ -55,6 +57,7 @@ export class McpOAuthAccounts {
       throw new ValidationError(`"${config.url}" is not a valid address.`, "url");
     }
     this.#signIns.get(config.name)?.cancel();
+    this.#signedOut.delete(config.name);
     const signIn = new McpSignIn({
       server: config.name,
       url,
@@ -76,8 +79,15 @@ export class McpOAuthAccounts {
   async signOut(name: string): Promise<void> {
     this.#signIns.get(name)?.cancel();
     this.#signIns.delete(name);
+    this.#signedOut.add(name);
     await this.options.store.clear(name);
     this.options.onChange();
+  }
+
+  /** The server was removed: its sign-in goes, and nothing about it is remembered. */
+  async forget(name: string): Promise<void> {
+    await this.signOut(name);
+    this.#signedOut.delete(name);
   }
 
   /** Read a server's stored sign-in into the cache (start-up). */
@@ -85,8 +95,9 @@ export class McpOAuthAccounts {
     if (config.transport !== "stdio") await this.options.store.load(config.name);
   }
 
-  status(config: McpServerInput, needsSignIn: boolean): McpAuthStatus | undefined {
+  status(config: McpServerInput, failedForSignIn: boolean): McpAuthStatus | undefined {
     if (config.transport === "stdio") return undefined;
+    const needsSignIn = failedForSignIn || this.#signedOut.has(config.name);
     const signedIn = this.options.store.signedIn(config.name);
     const phase = this.#signIns.get(config.name)?.phase;
     if (!signedIn && !needsSignIn && !phase) return undefined;

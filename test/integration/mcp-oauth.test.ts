@@ -166,7 +166,7 @@ describe("OAuth sign-in to a remote MCP server", () => {
 
   test("sign out deletes the tokens and the registration; the server asks again", async () => {
     const { body } = await api<McpServerStatus>(`/api/mcp/servers/remote/sign-out`, {});
-    expect(body.auth?.signedIn ?? false).toBe(false);
+    expect(body.auth).toEqual({ signedIn: false, needsSignIn: true });
     const store = backend.running.backend.context.mcp.oauthStore;
     expect(await store.tokens("remote")).toBeUndefined();
     expect(await store.client("remote")).toBeUndefined();

@@ -20,6 +20,10 @@ export const mcpApi = {
   remove: (name: string) => api<{ removed: boolean }>(path(name), { method: "DELETE" }),
   restart: (name: string) => api<McpServerStatus>(`${path(name)}/restart`, { method: "POST" }),
   stop: (name: string) => api<McpServerStatus>(`${path(name)}/stop`, { method: "POST" }),
+  /** Start an OAuth sign-in; the status's `auth.signIn.url` is the page to open. */
+  signIn: (name: string) => api<McpServerStatus>(`${path(name)}/sign-in`, { method: "POST" }),
+  cancelSignIn: (name: string) => api<McpServerStatus>(`${path(name)}/sign-in/cancel`, { method: "POST" }),
+  signOut: (name: string) => api<McpServerStatus>(`${path(name)}/sign-out`, { method: "POST" }),
   log: (name: string) =>
     api<{ entries: McpLogEntry[] }>(`${path(name)}/log`).then((result) => result.entries),
   parse: (text: string) => api<McpParseResult>("/api/mcp/parse", json("POST", { text })),

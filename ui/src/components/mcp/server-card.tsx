@@ -1,7 +1,8 @@
 /**
  * One MCP server's health: state, transport, PID, time to initialise, server name and version, counts
  * of tools / resources / prompts, who uses it, how it was started, the last error, the stderr tail,
- * the log (loaded when opened), its tools, and Restart / Stop / Enable-Disable / Edit / Remove.
+ * the log (loaded when opened), its tools, and Restart / Stop / Enable-Disable / Edit / Remove; for a
+ * remote server that wants OAuth, its sign-in (server-auth.tsx).
  */
 import { createResource, createSignal, For, Show } from "solid-js";
 import type { McpServerEntry, McpServerState } from "../../../../src/shared/mcp.ts";
@@ -9,6 +10,7 @@ import { type MessageKey, t } from "../../i18n/index.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { errorText } from "../settings/field.tsx";
 import { inputOf, mcpApi } from "./mcp-api.ts";
+import { ServerAuth } from "./server-auth.tsx";
 
 const STATE_STYLE: Record<McpServerState, string> = {
   ready: "bg-ok",
@@ -141,6 +143,9 @@ export function ServerCard(props: {
             </span>
           </Show>
         </div>
+      </Show>
+      <Show when={status().auth}>
+        {(auth) => <ServerAuth name={config().name} auth={auth()} onChanged={props.onChanged} />}
       </Show>
       <Show when={status().note}>
         <p class="m-0 text-xs text-muted" data-testid="mcp-note">

@@ -29,6 +29,7 @@ interface FormState {
   initTimeoutSec: string;
   callTimeoutSec: string;
   trustReadOnly: boolean;
+  oauthClientId: string;
 }
 
 function initialState(entry: McpServerEntry | undefined): FormState {
@@ -56,6 +57,7 @@ function initialState(entry: McpServerEntry | undefined): FormState {
     initTimeoutSec: String(config?.initTimeoutSec ?? 30),
     callTimeoutSec: String(config?.callTimeoutSec ?? 300),
     trustReadOnly: config?.trustReadOnly ?? false,
+    oauthClientId: config?.oauthClientId ?? "",
   };
 }
 
@@ -99,6 +101,7 @@ export function ServerForm(props: {
     } else {
       input.url = form.url.trim();
       input.args = [];
+      if (form.oauthClientId.trim()) input.oauthClientId = form.oauthClientId.trim();
     }
     return input;
   };
@@ -175,6 +178,19 @@ export function ServerForm(props: {
               errors={rowError("headers")}
               onChange={(rows) => setForm("headers", rows)}
             />
+            <Field
+              id="mcp-oauth-client"
+              label={t("mcp.form.oauthClientId")}
+              hint={t("mcp.form.oauthClientIdHint")}
+            >
+              <input
+                {...inputProps("mcp-oauth-client", undefined)}
+                class="input font-mono"
+                value={form.oauthClientId}
+                onInput={(event) => setForm("oauthClientId", event.currentTarget.value)}
+                data-testid="mcp-oauth-client"
+              />
+            </Field>
           </>
         }
       >
