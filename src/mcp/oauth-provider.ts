@@ -18,7 +18,6 @@
  * when the code is exchanged; "invalidate" only forgets its own in-memory state. So a sign-in that
  * fails or is abandoned leaves the previous sign-in working.
  */
-import { randomBytes } from "node:crypto";
 import type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
 import type {
   OAuthClientInformationMixed,
@@ -46,7 +45,8 @@ export class SageOAuthProvider implements OAuthClientProvider {
   /** signIn: the registration made by this sign-in, stored with the tokens. */
   #pendingClient: OAuthClientInformationMixed | undefined;
   #discovery: OAuthDiscoveryState | undefined;
-  readonly #state = randomBytes(32).toString("base64url");
+  // Web Crypto, not node:crypto (which costs ~10 MB of resident memory to load at start-up).
+  readonly #state = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
 
   constructor(private readonly options: OAuthProviderOptions) {}
 

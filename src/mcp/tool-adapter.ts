@@ -12,7 +12,6 @@
  * audio are saved to a file the model is told about; `structuredContent` without text is given as
  * JSON; `isError` results are tool errors. Progress notifications show on the tool card.
  */
-import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
@@ -39,7 +38,8 @@ export function qualifiedToolName(server: string, tool: string): string {
   const clean = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, "_");
   const full = `${MCP_TOOL_PREFIX}${clean(server)}__${clean(tool)}`;
   if (full.length <= MAX_NAME && clean(tool) === tool) return full;
-  const hash = createHash("sha256").update(`${server}\u0000${tool}`).digest("hex").slice(0, 6);
+  // Bun's native hasher: node:crypto would cost ~10 MB of resident memory just to load.
+  const hash = new Bun.CryptoHasher("sha256").update(`${server}\u0000${tool}`).digest("hex").slice(0, 6);
   return `${full.slice(0, MAX_NAME - 7)}_${hash}`;
 }
 
