@@ -28,12 +28,10 @@ import type {
 } from "../shared/mcp.ts";
 import type { AnyTool, Workspace } from "../tools/types.ts";
 import type { McpConfigStore } from "./config-store.ts";
-import { McpConnection } from "./connection.ts";
+import type { McpConnection } from "./connection.ts";
 import type { LaunchContext } from "./launch.ts";
-import { McpOAuthAccounts } from "./oauth-accounts.ts";
+import type { McpOAuthAccounts } from "./oauth-accounts.ts";
 import type { McpOAuthStore } from "./oauth-store.ts";
-import { getPromptText, listPrompts, listResources, readResource } from "./server-content.ts";
-import { adaptTool } from "./tool-adapter.ts";
 import type { McpToolProvider, McpTurnTools } from "./types.ts";
 
 export interface McpManagerOptions {
@@ -71,16 +69,33 @@ export class McpManager implements McpToolProvider {
   readonly #setpriv: string | null;
   #disposed = false;
 
-  readonly #oauth: McpOAuthAccounts;
+  /** The SDK-backed code (runtime.ts), loaded on first use; connections exist only once it is. */
+  #runtime: Runtime | undefined;
+  #loading: Promise<Runtime> | undefined;
+  #oauthAccounts: McpOAuthAccounts | undefined;
 
   constructor(private readonly options: McpManagerOptions) {
     this.#setpriv = Bun.which("setpriv", { PATH: options.env.PATH ?? "/usr/bin:/bin" }) ?? null;
-    this.#oauth = new McpOAuthAccounts({
-      store: options.oauth,
-      openBrowser: options.openBrowser,
-      signInTimeoutMs: options.signInTimeoutMs,
-      onChange: () => this.#emit(),
+  }
+
+  /** Load the SDK-backed code once (see runtime.ts). */
+  #load(): Promise<Runtime> {
+    this.#loading ??= import("./runtime.ts").then((runtime) => {
+      this.#oauthAccounts = new runtime.McpOAuthAccounts({
+        store: this.options.oauth,
+        openBrowser: this.options.openBrowser,
+        signInTimeoutMs: this.options.signInTimeoutMs,
+        onChange: () => this.#emit(),
+      });
+      this.#runtime = runtime;
+      return runtime;
     });
+    return this.#loading;
+  }
+
+  async #oauth(): Promise<McpOAuthAccounts> {
+    await this.#load();
+    return this.#oauthAccounts as McpOAuthAccounts;
   }
 
   /** The OAuth tokens and registrations (tests, leak scans). */
@@ -91,27 +106,30 @@ export class McpManager implements McpToolProvider {
   /** Start an OAuth sign-in (http/sse); the server restarts once it is signed in. */
   async signIn(name: string): Promise<McpServerStatus> {
     const config = this.options.store.get(name);
-    await this.#oauth.signIn(config, () => void this.restart(name).catch(() => {}));
+    await (await this.#oauth()).signIn(config, () => void this.restart(name).catch(() => {}));
     return this.status(name);
   }
 
   cancelSignIn(name: string): McpServerStatus {
     this.options.store.get(name);
-    this.#oauth.cancel(name);
+    this.#oauthAccounts?.cancel(name);
     return this.status(name);
   }
 
   /** Delete the server's tokens and registration, and stop it (the next start asks for a sign-in). */
   async signOut(name: string): Promise<McpServerStatus> {
     const config = this.options.store.get(name);
-    await this.#oauth.signOut(name);
+    await (await this.#oauth()).signOut(name);
     await this.#connection(config).stop("user");
     return this.status(name);
   }
 
   /** Read the stored sign-ins (start-up, with the secrets), so the panel shows them. */
   async loadSignIns(): Promise<void> {
-    for (const config of this.options.store.list()) await this.#oauth.load(config);
+    const remote = this.options.store.list().filter((config) => config.transport !== "stdio");
+    if (remote.length === 0) return;
+    const oauth = await this.#oauth();
+    for (const config of remote) await oauth.load(config);
     this.#emit();
   }
 
@@ -148,7 +166,8 @@ export class McpManager implements McpToolProvider {
     this.#emit();
     for (const name of names) {
       const config = this.options.store.find(name);
-      if (config) this.#connection(config);
+      // Replaces (and stops) an instance started with the old config; none exist before the first load.
+      if (config && this.#runtime) this.#connection(config);
       if (config?.enabled && config.startup === "eager") void this.#startEager(name);
     }
   }
@@ -163,7 +182,7 @@ export class McpManager implements McpToolProvider {
   async update(name: string, input: McpServerInput): Promise<McpServerEntry> {
     const stored = await this.options.store.update(name, input);
     // The old instance (if its config changed) stops now; the new one starts on next use.
-    this.#connection(stored);
+    if (this.#runtime) this.#connection(stored);
     this.#emit();
     if (stored.enabled && stored.startup === "eager") void this.#startEager(stored.name);
     return this.#entry(stored);
@@ -171,7 +190,7 @@ export class McpManager implements McpToolProvider {
 
   async remove(name: string): Promise<void> {
     await this.options.store.remove(name);
-    await this.#oauth.forget(name);
+    await (await this.#oauth()).forget(name);
     const existing = this.#connections.get(name);
     this.#connections.delete(name);
     this.#adapted.delete(name);
@@ -182,12 +201,14 @@ export class McpManager implements McpToolProvider {
   /** The user's Restart: starts the server now (also a disabled one stays disabled). */
   async restart(name: string): Promise<McpServerStatus> {
     const config = this.options.store.get(name);
+    await this.#load();
     await this.#connection(config).restart(this.#workspaceFor(config));
     return this.status(name);
   }
 
   async stop(name: string): Promise<McpServerStatus> {
     const config = this.options.store.get(name);
+    if (!this.#runtime) return this.status(name);
     await this.#connection(config).stop("user");
     return this.status(name);
   }
@@ -196,6 +217,7 @@ export class McpManager implements McpToolProvider {
     const tools: AnyTool[] = [];
     const notes: string[] = [];
     const connections: McpConnection[] = [];
+    if (agent.config.mcpServers.length > 0) await this.#load();
     for (const name of agent.config.mcpServers) {
       const config = this.options.store.find(name);
       if (!config) {
@@ -231,16 +253,22 @@ export class McpManager implements McpToolProvider {
 
   /** The resources of every enabled server `agent` uses (started when needed); failures listed. */
   async resourcesFor(agent: Agent, workspaceRoot: string): Promise<McpAgentResources> {
-    const results = await this.#eachServerOf(agent, (connection) => listResources(connection, workspaceRoot));
+    const results = await this.#eachServerOf(agent, (connection, runtime) =>
+      runtime.listResources(connection, workspaceRoot),
+    );
     return { resources: results.values.flat(), problems: results.problems };
   }
 
   async readResource(name: string, uri: string, workspaceRoot: string): Promise<McpResourceContents> {
-    return readResource(this.#connection(this.#enabled(name)), uri, workspaceRoot);
+    const config = this.#enabled(name);
+    const runtime = await this.#load();
+    return runtime.readResource(this.#connection(config), uri, workspaceRoot);
   }
 
   async promptsFor(agent: Agent, workspaceRoot: string): Promise<McpAgentPrompts> {
-    const results = await this.#eachServerOf(agent, (connection) => listPrompts(connection, workspaceRoot));
+    const results = await this.#eachServerOf(agent, (connection, runtime) =>
+      runtime.listPrompts(connection, workspaceRoot),
+    );
     return { prompts: results.values.flat(), problems: results.problems };
   }
 
@@ -250,15 +278,20 @@ export class McpManager implements McpToolProvider {
     args: Record<string, string>,
     workspaceRoot: string,
   ): Promise<McpPromptText> {
-    return getPromptText(this.#connection(this.#enabled(name)), prompt, args, workspaceRoot);
+    const config = this.#enabled(name);
+    const runtime = await this.#load();
+    return runtime.getPromptText(this.#connection(config), prompt, args, workspaceRoot);
   }
 
-  async #eachServerOf<T>(agent: Agent, run: (connection: McpConnection) => Promise<T>) {
-    const connections = agent.config.mcpServers
+  async #eachServerOf<T>(agent: Agent, run: (connection: McpConnection, runtime: Runtime) => Promise<T>) {
+    const configs = agent.config.mcpServers
       .map((name) => this.options.store.find(name))
-      .filter((config): config is McpServerInput => config?.enabled === true)
-      .map((config) => this.#connection(config));
-    const settled = await Promise.allSettled(connections.map(run));
+      .filter((config): config is McpServerInput => config?.enabled === true);
+    const runtime = configs.length > 0 ? await this.#load() : undefined;
+    const connections = configs.map((config) => this.#connection(config));
+    const settled = await Promise.allSettled(
+      connections.map((connection) => run(connection, runtime as Runtime)),
+    );
     const values: T[] = [];
     const problems: string[] = [];
     settled.forEach((outcome, index) => {
@@ -292,7 +325,7 @@ export class McpManager implements McpToolProvider {
   /** Stop every server (app shutdown); later starts are refused. */
   async dispose(): Promise<void> {
     this.#disposed = true;
-    this.#oauth.dispose();
+    this.#oauthAccounts?.dispose();
     const all = [...this.#connections.values()];
     await Promise.all(all.map(({ connection }) => connection.stop("shutdown").catch(() => {})));
   }
@@ -312,6 +345,7 @@ export class McpManager implements McpToolProvider {
   async #startEager(name: string): Promise<void> {
     const config = this.options.store.find(name);
     if (!config || this.#disposed) return;
+    await this.#load();
     await this.#connection(config)
       .ensureReady(this.#workspaceFor(config))
       .catch(() => {});
@@ -326,8 +360,10 @@ export class McpManager implements McpToolProvider {
     const connection = current?.key === configKey(config) ? current.connection : undefined;
     const status: McpServerStatus = connection
       ? { ...connection.status(usedBy), tools: this.#toolsOf(connection).summaries }
-      : new McpConnection({ ...this.#connectionDeps(config) }).status(usedBy);
-    const auth = this.#oauth.status(config, connection?.needsSignIn ?? false);
+      : idleStatus(config, usedBy);
+    const auth = this.#oauthAccounts
+      ? this.#oauthAccounts.status(config, connection?.needsSignIn ?? false)
+      : storedAuthStatus(config, this.options.oauth);
     if (auth) status.auth = auth;
     return { config: this.options.store.view(config), status };
   }
@@ -339,7 +375,8 @@ export class McpManager implements McpToolProvider {
     if (current?.key === key) return current.connection;
     if (current) void current.connection.stop("config");
     this.#adapted.delete(config.name);
-    const connection = new McpConnection(this.#connectionDeps(config));
+    if (!this.#runtime) throw new Error("MCP runtime used before it was loaded");
+    const connection = new this.#runtime.McpConnection(this.#connectionDeps(config));
     this.#connections.set(config.name, { key, connection });
     return connection;
   }
@@ -353,7 +390,7 @@ export class McpManager implements McpToolProvider {
       logger: this.options.logger,
       onChange: () => this.#emit(),
       restartDelaysMs: this.options.restartDelaysMs,
-      authProvider: (server: McpServerInput) => this.#oauth.providerFor(server),
+      authProvider: async (server: McpServerInput) => (await this.#oauth()).providerFor(server),
     };
   }
 
@@ -365,7 +402,7 @@ export class McpManager implements McpToolProvider {
     const summaries: McpToolSummary[] = [];
     const used = new Set<string>();
     for (const tool of connection.tools) {
-      const result = adaptTool(connection, tool);
+      const result = (this.#runtime as Runtime).adaptTool(connection, tool);
       if ("skipped" in result) {
         connection.skipTool(tool.name, result.skipped);
         continue;
@@ -428,6 +465,29 @@ export class McpManager implements McpToolProvider {
       }
     }
   }
+}
+
+type Runtime = typeof import("./runtime.ts");
+
+/** A server never started in this run: what a fresh connection reports (no SDK needed). */
+function idleStatus(config: McpServerInput, usedBy: string[]): McpServerStatus {
+  return {
+    name: config.name,
+    state: config.enabled ? "stopped" : "disabled",
+    transport: config.transport,
+    counts: { tools: 0, resources: 0, prompts: 0 },
+    tools: [],
+    skippedTools: [],
+    stderrTail: [],
+    restarts: 0,
+    usedBy,
+  };
+}
+
+/** Sign-in status from the stored tokens alone, before any sign-in ran in this run. */
+function storedAuthStatus(config: McpServerInput, store: McpOAuthStore): McpServerStatus["auth"] {
+  if (config.transport === "stdio" || !store.signedIn(config.name)) return undefined;
+  return { signedIn: true, needsSignIn: false };
 }
 
 function configKey(config: McpServerInput): string {

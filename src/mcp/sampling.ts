@@ -10,7 +10,6 @@
  * - `samplerFor(server, ctx)`: the answerer one tool call hands to its connection.
  */
 import type { CreateMessageRequest, CreateMessageResult } from "@modelcontextprotocol/sdk/types.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import type { LanguageModel, ModelMessage } from "ai";
 import { loadAiSdk } from "../agent/ai-sdk.ts";
 import type { ToolContext } from "../tools/types.ts";
@@ -60,6 +59,8 @@ export function samplerFor(
   ctx: Pick<ToolContext, "ask" | "services" | "signal">,
 ): McpSampler {
   return async (params) => {
+    // The SDK is loaded by then (a server is asking); imported here so start-up never loads it.
+    const { ErrorCode, McpError } = await import("@modelcontextprotocol/sdk/types.js");
     const service = ctx.services.mcpSampling as McpSamplingService | undefined;
     if (!service)
       throw new McpError(ErrorCode.InvalidRequest, "Sage answers sampling requests only during a chat turn.");
