@@ -10,10 +10,7 @@ import type { AppContext } from "../../core/context.ts";
 import type { NotificationsState, TrayStatus } from "../../shared/desktop.ts";
 import { ICON_NAME } from "../desktop-icon.ts";
 import type { ShellControl } from "../shell-control.ts";
-import { PortalFileChooser, type SaveChoice } from "./file-chooser.ts";
-import { DesktopNotifications } from "./notifications.ts";
-import { startSageTray } from "./sage-tray.ts";
-import { connectSessionBus } from "./session-bus.ts";
+import type { PortalFileChooser, SaveChoice } from "./file-chooser.ts";
 import { TurnNotifier } from "./turn-notifier.ts";
 import { WindowFocus } from "./window-focus.ts";
 
@@ -80,6 +77,15 @@ export class DesktopServices {
     const { app, env } = this;
     const logger = app.logger.child("desktop");
     let bus: MessageBus;
+    if (!env.DBUS_SESSION_BUS_ADDRESS) {
+      // Same answer connectSessionBus gives, without loading the D-Bus client at all.
+      this.state = { status: "no-bus", detail: "No D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)." };
+      logger.info(`desktop notifications off: ${this.state.detail}`);
+      return;
+    }
+    const { connectSessionBus, DesktopNotifications, PortalFileChooser, startSageTray } = await import(
+      "./bus-services.ts"
+    );
     try {
       bus = await connectSessionBus(env);
     } catch (error) {
