@@ -1,0 +1,129 @@
+/**
+ * Folder-level import graph of `src/` (or `ui/src/`): which top-level folder imports which, the
+ * folder cycles, and the files over 400 lines. Prints a plain report; `--check` exits 1 when
+ * `core/` imports anything else in `src/` or a cycle not listed in ALLOWED_CYCLES appears.
+ *
+ *   bun scripts/import-graph.ts [--root ui/src] [--files] [--check]
+ *
+ * Only relative imports count (`./x`, `../y/z`); type-only imports count too, since a type import
+ * still ties a folder to another's contract.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+/** Folder cycles that are deliberate; each entry names why. Empty: none are. */
+const ALLOWED_CYCLES: Record<string, string> = {};
+
+const args = process.argv.slice(2);
+const rootArg = args.includes("--root") ? args[args.indexOf("--root") + 1] : "src";
+const root = resolve(import.meta.dir, "..", rootArg ?? "src");
+const showFiles = args.includes("--files");
+const check = args.includes("--check");
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...sourceFiles(full));
+    else if (/\.(ts|tsx)$/.test(name) && !name.endsWith(".d.ts")) out.push(full);
+  }
+  return out;
+}
+
+/** Top-level folder of a file under root ("." for files at the root, like main.ts). */
+function folderOf(file: string): string {
+  const rel = relative(root, file);
+  return rel.includes("/") ? rel.slice(0, rel.indexOf("/")) : ".";
+}
+
+const importPattern = /(?:import|export)\s[^'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
+
+const edges = new Map<string, Map<string, string[]>>();
+const longFiles: Array<{ file: string; lines: number }> = [];
+for (const file of sourceFiles(root)) {
+  const text = readFileSync(file, "utf8");
+  const lines = text.split("\n").length;
+  if (lines > 400) longFiles.push({ file: relative(root, file), lines });
+  const from = folderOf(file);
+  for (const match of text.matchAll(importPattern)) {
+    const spec = match[1] ?? match[2];
+    if (!spec) continue;
+    const target = resolve(dirname(file), spec);
+    if (!target.startsWith(root)) continue;
+    const to = folderOf(target);
+    if (to === from) continue;
+    const byTarget = edges.get(from) ?? new Map<string, string[]>();
+    byTarget.set(to, [...(byTarget.get(to) ?? []), relative(root, file)]);
+    edges.set(from, byTarget);
+  }
+}
+
+/** Strongly connected components (Tarjan) of the folder graph: each with more than one folder is a cycle. */
+function cycles(): string[][] {
+  let index = 0;
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const indices = new Map<string, number>();
+  const low = new Map<string, number>();
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    indices.set(node, index);
+    low.set(node, index);
+    index++;
+    stack.push(node);
+    onStack.add(node);
+    for (const next of edges.get(node)?.keys() ?? []) {
+      if (!indices.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node) ?? 0, indices.get(next) ?? 0));
+      }
+    }
+    if (low.get(node) === indices.get(node)) {
+      const component: string[] = [];
+      let member: string | undefined;
+      do {
+        member = stack.pop();
+        if (member === undefined) break;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const node of edges.keys()) if (!indices.has(node)) visit(node);
+  return found;
+}
+
+/** Pairs of folders importing each other: the direct two-way knots inside the cycles. */
+function twoWay(): string[] {
+  const pairs: string[] = [];
+  for (const [from, targets] of edges) {
+    for (const to of targets.keys()) {
+      if (from < to && edges.get(to)?.has(from)) pairs.push(`${from} <-> ${to}`);
+    }
+  }
+  return pairs.sort();
+}
+
+console.log(`# Folder imports in ${relative(resolve(import.meta.dir, ".."), root)}/\n`);
+for (const from of [...edges.keys()].sort()) {
+  const targets = edges.get(from);
+  if (!targets) continue;
+  const list = [...targets.entries()].sort(([a], [b]) => a.localeCompare(b));
+  console.log(`${from} -> ${list.map(([to, files]) => `${to}(${files.length})`).join(" ")}`);
+  if (showFiles) for (const [to, files] of list) console.log(`    ${to}: ${[...new Set(files)].join(", ")}`);
+}
+const found = cycles();
+const unexpected = found.filter((component) => !(component.join(",") in ALLOWED_CYCLES));
+console.log(`\n# Folder cycles: ${found.length}`);
+for (const component of found) console.log(`  ${component.join(" / ")}`);
+console.log(`\n# Two-way folder pairs: ${twoWay().length}`);
+for (const pair of twoWay()) console.log(`  ${pair}`);
+const coreOut = [...(edges.get("core")?.keys() ?? [])].filter((to) => to !== "shared");
+console.log(`\n# core/ imports from: ${coreOut.length ? coreOut.join(", ") : "nothing but shared/"}`);
+console.log(`\n# Files over 400 lines: ${longFiles.length}`);
+for (const { file, lines } of longFiles.sort((a, b) => b.lines - a.lines)) console.log(`  ${lines} ${file}`);
+
+if (check && (unexpected.length > 0 || (rootArg === "src" && coreOut.length > 0))) process.exit(1);
