@@ -36,7 +36,8 @@ function folderOf(file: string): string {
   return rel.includes("/") ? rel.slice(0, rel.indexOf("/")) : ".";
 }
 
-const importPattern = /(?:import|export)\s[^'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
+const importPattern =
+  /(?:import|export)\s[^'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
 
 const edges = new Map<string, Map<string, string[]>>();
 const longFiles: Array<{ file: string; lines: number }> = [];

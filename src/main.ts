@@ -2,9 +2,10 @@
  * Sage's entry point: read the flags, find the data folders, then open the window (default) or serve
  * headless. The window falls back to serve mode, loudly, when it cannot open.
  */
+
+import { isCompiled } from "./app/context.ts";
 import { parseArgs } from "./core/args.ts";
 import { inspectCertificates } from "./core/certificates.ts";
-import { isCompiled } from "./core/context.ts";
 import { errorMessage } from "./core/errors.ts";
 import { Logger } from "./core/logger.ts";
 import { ensurePaths, resolvePaths } from "./core/paths.ts";

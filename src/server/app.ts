@@ -3,7 +3,7 @@
  * plugin per feature, the WebSocket hub at /ws, the OpenAPI document at /api/openapi, and the UI.
  */
 import { type AnyElysia, Elysia } from "elysia";
-import type { AppContext } from "../core/context.ts";
+import type { AppContext } from "../app/context.ts";
 import { bodyPolicies, boundedBodyParser, MAX_REQUEST_BODY_BYTES } from "./body-limits.ts";
 import { errorResponse, json, mappedError } from "./http-errors.ts";
 import { openApiRoute } from "./openapi-document.ts";

@@ -2,14 +2,15 @@
  * Start the backend's HTTP server: build the hub and the Elysia app, listen, and return the URL the UI
  * opens. Used by serve mode (in the main thread) and window mode (inside the server worker).
  */
-import type { AppContext } from "../core/context.ts";
+import type { AppContext } from "../app/context.ts";
+import type { SessionCommands } from "../shared/client-messages.ts";
 import type { DesktopServices } from "../shell/desktop/desktop-services.ts";
 import type { ShellControl } from "../shell/shell-control.ts";
 import { createServer } from "./app.ts";
 import { featureRoutes } from "./routes/index.ts";
 import { newToken, type SecurityConfig } from "./security.ts";
 import type { UiAssets } from "./ui-assets.ts";
-import { type SessionCommands, WebSocketHub } from "./ws-hub.ts";
+import { WebSocketHub } from "./ws-hub.ts";
 
 export interface StartOptions {
   host: string;

@@ -21,8 +21,8 @@
  */
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Logger } from "../core/logger.ts";
-import { ClientMessage, type ClientMessageOf } from "../shared/client-messages.ts";
-import type { LiveState, ServerEvent } from "../shared/events.ts";
+import { ClientMessage, type SessionCommands } from "../shared/client-messages.ts";
+import type { ServerEvent } from "../shared/events.ts";
 import type { EventLog, LoggedEvent } from "../store/event-log.ts";
 
 /** Past this many buffered bytes a connection stops receiving until `drain` (Bun drops sends at 16 MB). */
@@ -50,17 +50,6 @@ export interface HubSocket {
 }
 
 /** What the hub asks of the session layer. Each may throw a named error; the hub reports it. */
-export interface SessionCommands {
-  canSubscribe(sessionId: string): boolean;
-  /** The session's live state as of its last written event. */
-  live(sessionId: string): LiveState;
-  submit(message: ClientMessageOf<"submit">): void;
-  stop(message: ClientMessageOf<"stop">): void;
-  unqueue(message: ClientMessageOf<"unqueue">): void;
-  inject(message: ClientMessageOf<"inject">): void;
-  approve(message: ClientMessageOf<"approve">): void;
-  answer(message: ClientMessageOf<"answer">): void;
-}
 
 interface Connection {
   socket: HubSocket;

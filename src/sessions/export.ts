@@ -10,7 +10,7 @@
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import type { AppContext } from "../core/context.ts";
+import type { AppContext } from "../app/context.ts";
 import { ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { type Message, MessageStatus, Part, Usage } from "../shared/parts.ts";

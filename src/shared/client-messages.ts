@@ -3,6 +3,7 @@
  * that fails gets an `error` event (with `ref` naming the frame type when known) and the socket stays open.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
+import type { LiveState } from "./events.ts";
 
 export const Attachment = T.Object({
   /** Workspace-relative path of an uploaded file (see POST /api/sessions/:id/attachments). */
@@ -71,3 +72,16 @@ export const ClientMessage = T.Union(Object.values(ClientMessages));
 export type ClientMessage = Static<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage["type"];
 export type ClientMessageOf<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>;
+
+/** What the WebSocket hub asks of the sessions: the commands a client frame turns into (src/server/ws-hub.ts). */
+export interface SessionCommands {
+  canSubscribe(sessionId: string): boolean;
+  /** The session's live state as of its last written event. */
+  live(sessionId: string): LiveState;
+  submit(message: ClientMessageOf<"submit">): void;
+  stop(message: ClientMessageOf<"stop">): void;
+  unqueue(message: ClientMessageOf<"unqueue">): void;
+  inject(message: ClientMessageOf<"inject">): void;
+  approve(message: ClientMessageOf<"approve">): void;
+  answer(message: ClientMessageOf<"answer">): void;
+}

@@ -16,7 +16,7 @@ export type LanguageChoice = Static<typeof LanguageChoice>;
 export const ThemeChoice = T.Union([T.Literal("system"), T.Literal("light"), T.Literal("dark")]);
 export type ThemeChoice = Static<typeof ThemeChoice>;
 
-/** "auto": shown in the window app, headless in serve mode (see src/core/agent-services.ts). */
+/** "auto": shown in the window app, headless in serve mode (see src/app/agent-services.ts). */
 export const BrowserMode = T.Union([T.Literal("auto"), T.Literal("headed"), T.Literal("headless")]);
 export type BrowserMode = Static<typeof BrowserMode>;
 

@@ -2,9 +2,9 @@
  * Start the whole backend (storage, runtime, server) and return a handle to stop it. Serve mode calls
  * this on the main thread; window mode calls it inside the server worker.
  */
-import type { RunMode } from "../core/context.ts";
+import type { RunMode } from "../app/context.ts";
+import { type Backend, initialize } from "../app/lifecycle.ts";
 import { becomeInteractive } from "../core/jit-policy.ts";
-import { type Backend, initialize } from "../core/lifecycle.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import { loadUiAssets } from "../server/load-ui.ts";

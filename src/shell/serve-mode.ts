@@ -2,8 +2,9 @@
  * Headless mode (`sage --serve`): the server runs in this process; a browser is the UI. Also the
  * fallback when the window cannot open (no display, webview libraries missing).
  */
+
+import { describeStartupNotice } from "../app/lifecycle.ts";
 import { isLoopbackHost, type LaunchOptions } from "../core/args.ts";
-import { describeStartupNotice } from "../core/lifecycle.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import { describeBrowserOutcome, openInBrowser } from "./browser-launch.ts";

@@ -4,7 +4,7 @@
  *
  * The browser tools need `services.browser`, web_fetch reads `services.webFetch` and web_search
  * `services.webSearch` (left out of a turn when no provider is set up); they come from the
- * app's per-agent services (src/core/agent-services.ts, wired through `TurnSetupDeps.agentServices`).
+ * app's per-agent services (src/app/agent-services.ts, wired through `TurnSetupDeps.agentServices`).
  */
 import { loadSkillTool } from "../skills/load-skill-tool.ts";
 import { applyPatchTool } from "./apply-patch.ts";

@@ -6,7 +6,7 @@
  * starts on that dir. Used by the crash test and scripts/bench/stream.ts.
  */
 
-import { initialize } from "../../src/core/lifecycle.ts";
+import { initialize } from "../../src/app/lifecycle.ts";
 import { Logger } from "../../src/core/logger.ts";
 import { resolvePaths } from "../../src/core/paths.ts";
 import type { FakeModel } from "../fixtures/fake-model/index.ts";

@@ -10,13 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Logger } from "../../src/core/logger.ts";
 import { ensureLocalUser, LOCAL_USER_ID } from "../../src/core/user.ts";
-import {
-  HIGH_WATER,
-  type HubSocket,
-  LOW_WATER,
-  type SessionCommands,
-  WebSocketHub,
-} from "../../src/server/ws-hub.ts";
+import { HIGH_WATER, type HubSocket, LOW_WATER, WebSocketHub } from "../../src/server/ws-hub.ts";
+import type { SessionCommands } from "../../src/shared/client-messages.ts";
 import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
 import { emptyLiveState } from "../../src/shared/transcript.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";

@@ -8,7 +8,7 @@
  * when the app stops.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS } from "../../src/core/agent-services.ts";
+import { WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS } from "../../src/app/agent-services.ts";
 import type { ToolRunResult } from "../../src/shared/tools-api.ts";
 import { startTestApp, type TestApp } from "./runtime-harness.ts";
 import {

@@ -7,14 +7,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ALWAYS_ASK_TOOLS } from "../../src/browser/types.ts";
 import {
   AgentServices,
   browserHeadedFor,
   upstreamProxyFrom,
   WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS,
   webFetchServiceFrom,
-} from "../../src/core/agent-services.ts";
+} from "../../src/app/agent-services.ts";
+import { ALWAYS_ASK_TOOLS } from "../../src/browser/types.ts";
 import { Logger } from "../../src/core/logger.ts";
 import { ALWAYS_ASK, decideRule } from "../../src/sandbox/approval-policy.ts";
 import { createWorkspace } from "../../src/sandbox/workspace.ts";

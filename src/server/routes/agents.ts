@@ -8,7 +8,7 @@
 import { Elysia, t } from "elysia";
 import { importAgentFile, previewAgentImport, serializeAgentFile } from "../../agents/agent-file.ts";
 import type { PermissionContext } from "../../agents/permission-review.ts";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { describeProjectContext } from "../../sessions/project-context.ts";
 import { workspaceFor } from "../../sessions/turn-setup.ts";
 import type { AgentConfig } from "../../shared/agent.ts";

@@ -6,7 +6,7 @@
 
 import { existsSync } from "node:fs";
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import type { DesktopStatus } from "../../shared/desktop.ts";
 import { DeepLinkError, parseDeepLink } from "../../shell/deep-link.ts";

@@ -3,7 +3,7 @@
  * revocable) and the audit log of tool runs (newest first, paged).
  */
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { AUDIT_PAGE_MAXIMUM } from "../../sessions/audit-log.ts";
 
 export function approvalRoutes(app: AppContext) {

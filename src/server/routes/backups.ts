@@ -4,7 +4,7 @@
  * start-up flag (`sage --restore-backup`) only.
  */
 import { Elysia } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { type BackupSummary, BackupsResponse } from "../../shared/storage.ts";
 import { BACKUP_DAYS_KEPT, type BackupInfo } from "../../store/backups.ts";
 

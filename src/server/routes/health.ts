@@ -1,6 +1,6 @@
 /** GET /api/health: liveness plus the facts a support request needs. */
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { StartupNotice } from "../../shared/storage.ts";
 import { journalMode } from "../../store/database.ts";
 

@@ -1,6 +1,6 @@
 /** Every feature's routes, one Elysia plugin each, in the order they are mounted. */
 import type { AnyElysia } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
 import type { ShellControl } from "../../shell/shell-control.ts";
 import { agentRoutes } from "./agents.ts";

@@ -6,7 +6,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { parseMcpConfigText } from "../../mcp/config-import.ts";
 import { workspaceFor } from "../../sessions/turn-setup.ts";

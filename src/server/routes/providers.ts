@@ -5,7 +5,7 @@
  */
 import { Elysia, t } from "elysia";
 import { classifyProviderError } from "../../agent/provider-errors.ts";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { testConnection } from "../../providers/connection-test.ts";
 import { detectLocalServers } from "../../providers/detect-local.ts";

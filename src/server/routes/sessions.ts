@@ -1,6 +1,6 @@
 /** /api/sessions: list, create, read messages (paged from the end), rename, pin, delete/undo, edit, regenerate, versions. */
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { exportJson, exportMarkdown, importJson } from "../../sessions/export.ts";
 import { searchSessions } from "../../sessions/search.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";

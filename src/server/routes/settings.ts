@@ -6,7 +6,7 @@
  */
 import { dirname } from "node:path";
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { createWorkspace } from "../../sandbox/workspace.ts";
 import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";

@@ -4,7 +4,7 @@
  * default with the chosen model and makes sure the default agent exists.
  */
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import type { SetupStatus } from "../../shared/settings.ts";
 
 const modelId = t.String({ minLength: 1, maxLength: 200 });

@@ -3,7 +3,7 @@
  * one job's output, kill (see src/shared/shell-jobs.ts and src/sessions/session-jobs.ts).
  */
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { type JobsOf, jobOutputTail, killJob, listJobs } from "../../sessions/session-jobs.ts";
 import { JOB_TAIL_DEFAULT, JOB_TAIL_MAXIMUM } from "../../shared/shell-jobs.ts";
 

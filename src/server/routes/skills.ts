@@ -7,7 +7,7 @@
  */
 import { homedir } from "node:os";
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { ContentTooLargeError, formatBytes, ValidationError } from "../../core/errors.ts";
 import { SKILL_EDITABLE_MAX_BYTES, SKILL_TEMPLATES, SKILL_ZIP_MAX_BYTES } from "../../shared/skills.ts";
 import { listExternalSkillSources } from "../../skills/external-sources.ts";

@@ -3,7 +3,7 @@
  * the Tools page's "try it" runner, which runs one tool by hand in an agent's workspace.
  */
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { describeTool, toolCatalogue } from "../../tools/catalogue.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
 

@@ -3,7 +3,7 @@
  * what Undo would restore and whether it was used; POST /api/sessions/:id/turns/:turnId/undo does it.
  */
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import { turnFileChanges, undoTurn } from "../../sessions/undo.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });

@@ -12,7 +12,7 @@ import { copyFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Elysia, t } from "elysia";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import type { Logger } from "../../core/logger.ts";
 import { copyToDownloads, downloadsFolder } from "../../settings/downloads.ts";
 import type { Attachment } from "../../shared/client-messages.ts";

@@ -6,7 +6,7 @@
  * as before and Settings says why.
  */
 import type { MessageBus } from "dbus-next";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import type { NotificationsState, TrayStatus } from "../../shared/desktop.ts";
 import { ICON_NAME } from "../desktop-icon.ts";
 import type { ShellControl } from "../shell-control.ts";

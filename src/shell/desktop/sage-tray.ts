@@ -4,7 +4,7 @@
  * run or wait. Window mode only: in serve mode there is no window for "Open Sage" to show.
  */
 import type { MessageBus } from "dbus-next";
-import type { AppContext } from "../../core/context.ts";
+import type { AppContext } from "../../app/context.ts";
 import type { Logger } from "../../core/logger.ts";
 import { ICON_NAME, installIcon, userIconDir } from "../desktop-icon.ts";
 import type { ShellControl } from "../shell-control.ts";

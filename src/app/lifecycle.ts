@@ -11,6 +11,10 @@
 import { join } from "node:path";
 import { AgentRepository } from "../agents/repository.ts";
 import { workspaceRulesFor } from "../agents/workspace-check.ts";
+import type { Logger } from "../core/logger.ts";
+import { ensurePaths, type Paths } from "../core/paths.ts";
+import { ensureLocalUser } from "../core/user.ts";
+import { VERSION } from "../core/version.ts";
 import { McpConfigStore } from "../mcp/config-store.ts";
 import { McpManager } from "../mcp/manager.ts";
 import { McpOAuthStore } from "../mcp/oauth-store.ts";
@@ -23,7 +27,6 @@ import { probeInternet } from "../sandbox/network.ts";
 import { protectedPaths } from "../sandbox/protected-paths.ts";
 import { webSearchServiceFor } from "../search/web-search.ts";
 import { WebSearchKeys } from "../search/web-search-keys.ts";
-import type { SessionCommands } from "../server/ws-hub.ts";
 import { AuditLog } from "../sessions/audit-log.ts";
 import { SessionManager } from "../sessions/manager.ts";
 import { ManualToolRunner } from "../sessions/manual-tool-run.ts";
@@ -31,6 +34,7 @@ import { RememberedApprovals } from "../sessions/remembered-approvals.ts";
 import { SessionRepository } from "../sessions/repository.ts";
 import { EnvironmentVariables } from "../settings/environment.ts";
 import { SettingsRepository } from "../settings/repository.ts";
+import type { SessionCommands } from "../shared/client-messages.ts";
 import { browserHeadedOf } from "../shared/settings.ts";
 import type { StartupNotice } from "../shared/storage.ts";
 import { openExternal } from "../shell/shell-control.ts";
@@ -42,10 +46,6 @@ import { EventLog } from "../store/event-log.ts";
 import { BUILTIN_TOOLS } from "../tools/registry.ts";
 import { AgentServices } from "./agent-services.ts";
 import type { AppContext, RunMode } from "./context.ts";
-import type { Logger } from "./logger.ts";
-import { ensurePaths, type Paths } from "./paths.ts";
-import { ensureLocalUser } from "./user.ts";
-import { VERSION } from "./version.ts";
 
 export interface InitializeOptions {
   paths: Paths;

@@ -4,6 +4,9 @@
  */
 import type { Database } from "bun:sqlite";
 import type { AgentRepository } from "../agents/repository.ts";
+import type { Logger } from "../core/logger.ts";
+import type { Paths } from "../core/paths.ts";
+import type { LocalUser } from "../core/user.ts";
 import type { McpManager } from "../mcp/manager.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
@@ -21,9 +24,6 @@ import type { BackupService } from "../store/backup-service.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { AnyTool } from "../tools/types.ts";
 import type { AgentServices } from "./agent-services.ts";
-import type { Logger } from "./logger.ts";
-import type { Paths } from "./paths.ts";
-import type { LocalUser } from "./user.ts";
 
 export type RunMode = "window" | "serve" | "dev";
 
