@@ -84,7 +84,7 @@ const result = await Bun.build({
   minify: { whitespace: true, syntax: true, identifiers: false },
   bytecode: true,
   // Optional native modules dbus-next requires only for a bus address read from an X11 selection or an
-  // abstract socket; Sage connects to `unix:path=` addresses only (src/shell/desktop/session-bus.ts).
+  // abstract socket; Sage connects to `unix:path=` addresses only (src/desktop/session-bus.ts).
   external: ["x11", "usocket", "abstract-socket"],
   // Modules loaded with import() (the AI SDK, playwright-core, HTML conversion ...) become separate
   // chunks inside the executable: start-up neither loads nor maps them (measured: ~30 ms faster to

@@ -11,7 +11,7 @@
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { desktopEntryText } from "../src/shell/desktop-entry.ts";
+import { desktopEntryText } from "../src/desktop/desktop-entry.ts";
 
 const root = resolve(import.meta.dir, "..");
 const dist = join(root, "dist");

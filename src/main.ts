@@ -25,7 +25,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (parsed.kind === "install" || parsed.kind === "uninstall") {
-    const { runDesktopEntryCommand } = await import("./shell/desktop-entry.ts");
+    const { runDesktopEntryCommand } = await import("./desktop/desktop-entry.ts");
     return runDesktopEntryCommand(parsed.kind, process.env, process.execPath, isCompiled());
   }
   const { options } = parsed;

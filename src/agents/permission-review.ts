@@ -136,7 +136,7 @@ export function restrictToAccepted(
         restricted.network = baseline.network;
         break;
       case "mcpServerDefinition":
-        // Not an agent's field: settings imports review and apply those (src/settings/portable-mcp.ts).
+        // Not an agent's field: settings imports review and apply those (src/portable/portable-mcp.ts).
         break;
     }
   }

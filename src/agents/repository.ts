@@ -9,9 +9,8 @@
  */
 import type { Database } from "bun:sqlite";
 import { Value } from "@sinclair/typebox/value";
-import { ConflictError, NotFoundError } from "../core/errors.ts";
+import { ConflictError, NotFoundError, throwFirstIssue } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
-import { throwFirstIssue } from "../settings/issues.ts";
 import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG, upgradeAgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
 import { type WorkspaceRules, workspaceIssue } from "./workspace-check.ts";

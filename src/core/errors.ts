@@ -3,6 +3,7 @@
  * `error.name`, never `instanceof` (errors cross worker and module boundaries). HTTP mapping lives in
  * one place: src/server/http-errors.ts.
  */
+import { type FieldIssue, issueMessage } from "../shared/validation.ts";
 
 export class ValidationError extends Error {
   override readonly name = "ValidationError";
@@ -157,4 +158,14 @@ export function errorMessage(error: unknown): string {
 
 export function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
+}
+
+/** Validation issues (src/shared/validation.ts) as the named errors above: a duplicate name is a 409, anything else a 400. */
+/** Throw the first issue: a duplicate name is a `ConflictError` (409), anything else a `ValidationError` (400). */
+export function throwFirstIssue(issues: readonly FieldIssue[]): void {
+  const first = issues[0];
+  if (!first) return;
+  if (first.code === "duplicate")
+    throw Object.assign(new ConflictError(issueMessage(first)), { field: first.field });
+  throw new ValidationError(issueMessage(first), first.field);
 }

@@ -7,9 +7,8 @@
  */
 import type { Database } from "bun:sqlite";
 import type { ProviderAccess } from "../agent/providers.ts";
-import { ConflictError, NotFoundError } from "../core/errors.ts";
+import { ConflictError, NotFoundError, throwFirstIssue } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
-import { throwFirstIssue } from "../settings/issues.ts";
 import type { ModelInfo, Provider, ProviderKind } from "../shared/provider.ts";
 import {
   type ProviderDraft,

@@ -3,9 +3,9 @@
  * opens. Used by serve mode (in the main thread) and window mode (inside the server worker).
  */
 import type { AppContext } from "../app/context.ts";
+import type { DesktopServices } from "../app/desktop-services.ts";
+import type { ShellControl } from "../desktop/shell-control.ts";
 import type { SessionCommands } from "../shared/client-messages.ts";
-import type { DesktopServices } from "../shell/desktop/desktop-services.ts";
-import type { ShellControl } from "../shell/shell-control.ts";
 import { createServer } from "./app.ts";
 import { featureRoutes } from "./routes/index.ts";
 import { newToken, type SecurityConfig } from "./security.ts";

@@ -6,6 +6,8 @@
  * `load()` reads the secret values once into memory so `values()` — called synchronously when a turn
  * starts — needs no keychain round trip. Every secret value is reported to `onSecret` (log redaction).
  */
+
+import { throwFirstIssue } from "../core/errors.ts";
 import type { SecretStore } from "../providers/secret-store.ts";
 import {
   type EnvironmentUpdate,
@@ -13,7 +15,6 @@ import {
   type EnvironmentVariableView,
   environmentIssues,
 } from "../shared/settings.ts";
-import { throwFirstIssue } from "./issues.ts";
 import type { SettingsRepository } from "./repository.ts";
 
 export const ENVIRONMENT_ENTRY = "environment";

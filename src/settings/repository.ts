@@ -6,6 +6,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { Value } from "@sinclair/typebox/value";
+import { throwFirstIssue } from "../core/errors.ts";
 import {
   DEFAULT_SETTINGS,
   SettingsPatch,
@@ -13,7 +14,6 @@ import {
   UserSettings as UserSettingsSchema,
 } from "../shared/settings.ts";
 import { schemaIssues } from "../shared/validation.ts";
-import { throwFirstIssue } from "./issues.ts";
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof UserSettings)[];
 

@@ -68,7 +68,7 @@ export const UserSettings = T.Object({
       maxItems: CREDENTIAL_FOLDERS_MAX,
     },
   ),
-  /** Desktop notifications while no Sage window is focused (src/shell/desktop/turn-notifier.ts). */
+  /** Desktop notifications while no Sage window is focused (src/desktop/turn-notifier.ts). */
   notifyTurnEnded: T.Boolean(),
   notifyTurnFailed: T.Boolean(),
   /** A turn waiting for an approval or an answer. */

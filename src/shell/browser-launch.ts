@@ -3,7 +3,7 @@
  * console never claims a browser opened when none was asked to, and says why not (no display, no
  * opener installed), so a person knows to open the printed URL themselves.
  */
-import { openExternal } from "./shell-control.ts";
+import { openExternal } from "../desktop/shell-control.ts";
 
 /** What became of the attempt to open the URL in the default browser. */
 export type BrowserOutcome =

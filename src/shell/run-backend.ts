@@ -3,14 +3,14 @@
  * this on the main thread; window mode calls it inside the server worker.
  */
 import type { RunMode } from "../app/context.ts";
+import { DesktopServices } from "../app/desktop-services.ts";
 import { type Backend, initialize } from "../app/lifecycle.ts";
 import { becomeInteractive } from "../core/jit-policy.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
+import type { ShellControl } from "../desktop/shell-control.ts";
 import { loadUiAssets } from "../server/load-ui.ts";
 import { type RunningServer, startServer } from "../server/start.ts";
-import { DesktopServices } from "./desktop/desktop-services.ts";
-import type { ShellControl } from "./shell-control.ts";
 
 export interface RunBackendOptions {
   paths: Paths;

@@ -8,8 +8,8 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeepLinkError, parseDeepLink } from "../../src/shell/deep-link.ts";
-import { quoteExec } from "../../src/shell/desktop-entry.ts";
+import { DeepLinkError, parseDeepLink } from "../../src/desktop/deep-link.ts";
+import { quoteExec } from "../../src/desktop/desktop-entry.ts";
 import { ensureExecutable } from "../support/build-artifacts.ts";
 
 function run(executable: string, args: string[], home: string) {

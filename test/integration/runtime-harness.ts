@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Logger } from "../../src/core/logger.ts";
 import { type Paths, resolvePaths } from "../../src/core/paths.ts";
+import type { ShellControl } from "../../src/desktop/shell-control.ts";
 import type { ClientMessage } from "../../src/shared/client-messages.ts";
 import type { ServerEvent } from "../../src/shared/events.ts";
 import { applyEvent, emptyTranscript, type TranscriptState } from "../../src/shared/transcript.ts";
 import { type RunningBackend, runBackend } from "../../src/shell/run-backend.ts";
-import type { ShellControl } from "../../src/shell/shell-control.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 
 export interface TestApp {

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 /** The panel's right end, where the systray plugin sits in Xfce's default layout. */
 const trayArea = (): Region => ({ x: screen.width - 260, y: 0, width: 260, height: 30 });
-/** The leaf of Sage's icon (src/shell/assets/sage-icon.png). */
+/** The leaf of Sage's icon (src/desktop/assets/sage-icon.png). */
 const LEAF = hexColor("#3f7a5c");
 
 test("Sage's icon appears in xfce4-panel's tray", async () => {

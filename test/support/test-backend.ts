@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Logger } from "../../src/core/logger.ts";
 import { type Paths, resolvePaths } from "../../src/core/paths.ts";
+import type { ShellControl } from "../../src/desktop/shell-control.ts";
 import { type RunningBackend, runBackend } from "../../src/shell/run-backend.ts";
-import type { ShellControl } from "../../src/shell/shell-control.ts";
 
 export interface TestBackend {
   running: RunningBackend;

@@ -1,6 +1,6 @@
 /** WindowFocus: any page focused counts; a blur or a stale report stops counting. */
 import { expect, test } from "bun:test";
-import { WindowFocus } from "../../src/shell/desktop/window-focus.ts";
+import { WindowFocus } from "../../src/desktop/window-focus.ts";
 
 test("focused while any page's latest report says so; stale reports expire", () => {
   let now = 1_000;

@@ -7,17 +7,17 @@
 import { existsSync } from "node:fs";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
+import type { DesktopServices } from "../../app/desktop-services.ts";
 import { ValidationError } from "../../core/errors.ts";
-import type { DesktopStatus } from "../../shared/desktop.ts";
-import { DeepLinkError, parseDeepLink } from "../../shell/deep-link.ts";
-import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
+import { DeepLinkError, parseDeepLink } from "../../desktop/deep-link.ts";
 import {
   autostartEnabled,
   desktopEntryPaths,
   installDesktopEntry,
   setAutostart,
-} from "../../shell/desktop-entry.ts";
-import { openExternal, type ShellControl } from "../../shell/shell-control.ts";
+} from "../../desktop/desktop-entry.ts";
+import { openExternal, type ShellControl } from "../../desktop/shell-control.ts";
+import type { DesktopStatus } from "../../shared/desktop.ts";
 
 export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices) {
   const routes = new Elysia({ name: "app-control", prefix: "/api/app" })

@@ -1,8 +1,8 @@
 /** Every feature's routes, one Elysia plugin each, in the order they are mounted. */
 import type { AnyElysia } from "elysia";
 import type { AppContext } from "../../app/context.ts";
-import type { DesktopServices } from "../../shell/desktop/desktop-services.ts";
-import type { ShellControl } from "../../shell/shell-control.ts";
+import type { DesktopServices } from "../../app/desktop-services.ts";
+import type { ShellControl } from "../../desktop/shell-control.ts";
 import { agentRoutes } from "./agents.ts";
 import { appControlRoutes } from "./app-control.ts";
 import { approvalRoutes } from "./approvals.ts";

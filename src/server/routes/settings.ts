@@ -8,19 +8,19 @@ import { dirname } from "node:path";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
+import type { SaveChoice } from "../../desktop/file-chooser.ts";
+import { openExternal } from "../../desktop/shell-control.ts";
 import { createWorkspace } from "../../sandbox/workspace.ts";
 import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
-import { buildDiagnosticsBundle, collectKnownSecrets } from "../../settings/diagnostics.ts";
+import { buildDiagnosticsBundle, collectKnownSecrets } from "../../portable/diagnostics.ts";
 import { downloadsFolder, SAVED_FILE_MAX_BYTES, saveDownload } from "../../settings/downloads.ts";
 import {
   exportSettings,
   importSettings,
   type PortableDeps,
   previewSettingsImport,
-} from "../../settings/portable.ts";
+} from "../../portable/portable.ts";
 import type { EnvironmentUpdate, SettingsPatch, WebSearchKeyState } from "../../shared/settings.ts";
-import type { SaveChoice } from "../../shell/desktop/file-chooser.ts";
-import { openExternal } from "../../shell/shell-control.ts";
 import { journalMode } from "../../store/database.ts";
 import { resolveRequestPath } from "../../workspace/request-path.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
@@ -31,7 +31,7 @@ export interface SettingsRouteOptions {
   downloads?: () => string;
   /** How folders are opened (default: the desktop's opener). */
   open?: (path: string) => boolean;
-  /** "Save as" with the desktop's own dialog (src/shell/desktop/file-chooser.ts); absent: Downloads only. */
+  /** "Save as" with the desktop's own dialog (src/desktop/file-chooser.ts); absent: Downloads only. */
   chooseSavePath?: (fileName: string, title: string) => Promise<SaveChoice>;
 }
 

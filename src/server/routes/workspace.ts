@@ -14,11 +14,11 @@ import { pathToFileURL } from "node:url";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import type { Logger } from "../../core/logger.ts";
+import type { SaveChoice } from "../../desktop/file-chooser.ts";
+import { openExternal } from "../../desktop/shell-control.ts";
 import { copyToDownloads, downloadsFolder } from "../../settings/downloads.ts";
 import type { Attachment } from "../../shared/client-messages.ts";
 import type { EventOf } from "../../shared/events.ts";
-import type { SaveChoice } from "../../shell/desktop/file-chooser.ts";
-import { openExternal } from "../../shell/shell-control.ts";
 import type { Workspace } from "../../tools/types.ts";
 import { type IncomingFile, storeAttachment, streamChunks } from "../../workspace/attachments.ts";
 import { AttachmentRequestError, AttachmentTooLargeError } from "../../workspace/errors.ts";
@@ -44,7 +44,7 @@ export interface WorkspaceRouteOptions {
   now?: () => Date;
   /** Where "save to Downloads" copies files (default: the user's Downloads folder). */
   downloads?: () => string;
-  /** "Save as" with the desktop's own dialog (src/shell/desktop/file-chooser.ts); absent: Downloads only. */
+  /** "Save as" with the desktop's own dialog (src/desktop/file-chooser.ts); absent: Downloads only. */
   chooseSavePath?: (fileName: string, title: string) => Promise<SaveChoice>;
   /** Interval of SSE keep-alive comments. */
   keepAliveMs?: number;

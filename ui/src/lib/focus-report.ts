@@ -1,6 +1,6 @@
 /**
  * Tell the server whether this page has the focus, so desktop notifications are sent only while the
- * user is elsewhere (src/shell/desktop/window-focus.ts). Reports on focus, blur and visibility changes,
+ * user is elsewhere (src/desktop/window-focus.ts). Reports on focus, blur and visibility changes,
  * repeats "focused" every few minutes (the server forgets stale reports) and says "not focused" when
  * the page goes away.
  */

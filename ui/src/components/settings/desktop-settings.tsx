@@ -3,7 +3,7 @@
  * a tray shows Sage's icon (without one, closing the window quits) with "keep running in the tray",
  * and desktop notifications — a line saying whether this desktop can show them, and one switch per
  * kind (a turn finished, failed, or waits for an approval or an answer). Notifications are sent only
- * while no Sage window or tab has the focus (src/shell/desktop/turn-notifier.ts).
+ * while no Sage window or tab has the focus (src/desktop/turn-notifier.ts).
  */
 import { createResource, For, Show } from "solid-js";
 import type { DesktopStatus } from "../../../../src/shared/desktop.ts";

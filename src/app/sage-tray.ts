@@ -4,11 +4,11 @@
  * run or wait. Window mode only: in serve mode there is no window for "Open Sage" to show.
  */
 import type { MessageBus } from "dbus-next";
-import type { AppContext } from "../../app/context.ts";
-import type { Logger } from "../../core/logger.ts";
-import { ICON_NAME, installIcon, userIconDir } from "../desktop-icon.ts";
-import type { ShellControl } from "../shell-control.ts";
-import { Tray, type TrayTexts } from "./tray.ts";
+import type { Logger } from "../core/logger.ts";
+import { ICON_NAME, installIcon, userIconDir } from "../desktop/desktop-icon.ts";
+import type { ShellControl } from "../desktop/shell-control.ts";
+import { Tray, type TrayTexts } from "../desktop/tray.ts";
+import type { AppContext } from "./context.ts";
 
 const TEXTS: Record<"en" | "zh", TrayTexts> = {
   en: {

@@ -6,10 +6,10 @@
  * - one notification per event; a click on it calls `open(sessionId)` (show the window, open the chat);
  * - failures to notify are logged once and never reach the turn.
  */
-import type { Logger } from "../../core/logger.ts";
-import type { ServerEvent } from "../../shared/events.ts";
-import type { UserSettings } from "../../shared/settings.ts";
-import type { LoggedEvent } from "../../store/event-log.ts";
+import type { Logger } from "../core/logger.ts";
+import type { ServerEvent } from "../shared/events.ts";
+import type { UserSettings } from "../shared/settings.ts";
+import type { LoggedEvent } from "../store/event-log.ts";
 import type { DesktopNotification } from "./notifications.ts";
 import type { WindowFocus } from "./window-focus.ts";
 

@@ -2,7 +2,8 @@
  * The desktop services that speak D-Bus (dbus-next and its dependencies: ~30 ms and a few MB to load).
  * DesktopServices imports this module only when a session bus address exists, after start-up.
  */
-export { PortalFileChooser } from "./file-chooser.ts";
-export { DesktopNotifications } from "./notifications.ts";
+
 export { startSageTray } from "./sage-tray.ts";
-export { connectSessionBus } from "./session-bus.ts";
+export { PortalFileChooser } from "../desktop/file-chooser.ts";
+export { DesktopNotifications } from "../desktop/notifications.ts";
+export { connectSessionBus } from "../desktop/session-bus.ts";

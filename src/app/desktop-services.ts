@@ -6,13 +6,13 @@
  * as before and Settings says why.
  */
 import type { MessageBus } from "dbus-next";
-import type { AppContext } from "../../app/context.ts";
-import type { NotificationsState, TrayStatus } from "../../shared/desktop.ts";
-import { ICON_NAME } from "../desktop-icon.ts";
-import type { ShellControl } from "../shell-control.ts";
-import type { PortalFileChooser, SaveChoice } from "./file-chooser.ts";
-import { TurnNotifier } from "./turn-notifier.ts";
-import { WindowFocus } from "./window-focus.ts";
+import { ICON_NAME } from "../desktop/desktop-icon.ts";
+import type { PortalFileChooser, SaveChoice } from "../desktop/file-chooser.ts";
+import type { ShellControl } from "../desktop/shell-control.ts";
+import { TurnNotifier } from "../desktop/turn-notifier.ts";
+import { WindowFocus } from "../desktop/window-focus.ts";
+import type { NotificationsState, TrayStatus } from "../shared/desktop.ts";
+import type { AppContext } from "./context.ts";
 
 /**
  * Created at once (the server needs `focus` for its routes); the bus connection is made in the

@@ -51,7 +51,7 @@ import {
   ThemeChoice,
 } from "../shared/settings.ts";
 import { type FieldIssue, issueMessage, schemaIssues } from "../shared/validation.ts";
-import type { EnvironmentVariables } from "./environment.ts";
+import type { EnvironmentVariables } from "../settings/environment.ts";
 import {
   carriedSecretValues,
   checkAcceptedServers,
@@ -62,7 +62,7 @@ import {
   portableMcpIssues,
   reviewMcpServers,
 } from "./portable-mcp.ts";
-import type { SettingsRepository } from "./repository.ts";
+import type { SettingsRepository } from "../settings/repository.ts";
 
 export const SETTINGS_FILE_FORMAT = "sage.settings.v1";
 export const SETTINGS_FILE_MAX_BYTES = 20 * 1024 * 1024;
