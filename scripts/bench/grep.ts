@@ -9,9 +9,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ToolContext } from "../../src/agent/tool-contract.ts";
 import { createWorkspace } from "../../src/sandbox/workspace.ts";
 import { grepTool } from "../../src/tools/grep.ts";
-import type { ToolContext } from "../../src/tools/types.ts";
 
 const fileCount = Number(process.argv[2] ?? 10_000);
 const base = mkdtempSync(join(tmpdir(), "sage-bench-grep-"));

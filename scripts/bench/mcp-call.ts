@@ -11,13 +11,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { ToolContext } from "../../src/agent/tool-contract.ts";
 import { Logger } from "../../src/core/logger.ts";
 import { McpConnection } from "../../src/mcp/connection.ts";
 import { adaptTool } from "../../src/mcp/tool-adapter.ts";
 import { sandboxStatus } from "../../src/sandbox/bubblewrap.ts";
 import { createWorkspace } from "../../src/sandbox/workspace.ts";
 import type { McpServerInput } from "../../src/shared/mcp.ts";
-import type { ToolContext } from "../../src/tools/types.ts";
 
 const calls = Number(process.argv[2] ?? 2000);
 const root = resolve(import.meta.dir, "..", "..");

@@ -12,10 +12,10 @@
  */
 import type { ModelMessage, ToolSet } from "ai";
 import type { Usage } from "../shared/parts.ts";
-import type { AnyTool } from "../tools/types.ts";
 import { loadAiSdk } from "./ai-sdk.ts";
 import { classifyProviderError, type ProviderFailure } from "./provider-errors.ts";
 import { reasoningOptions } from "./providers.ts";
+import type { AnyTool } from "./tool-contract.ts";
 import type { TurnRequest } from "./types.ts";
 
 export interface StepCall {

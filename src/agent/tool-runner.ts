@@ -16,7 +16,7 @@ import type {
   ProgressUpdate,
   ToolContext,
   ToolResult,
-} from "../tools/types.ts";
+} from "./tool-contract.ts";
 import type { ToolOutcome, TurnRequest } from "./types.ts";
 
 /** Output longer than this is cut for the model (head and tail kept) and saved whole to a file. */

@@ -14,9 +14,9 @@ import type { AgentConfig } from "../shared/agent.ts";
 import type { ApprovalScope, Question, RepeatedCall, TurnNotice } from "../shared/events.ts";
 import type { CompactionPart, Message, ToolOutput, ToolStatus, Usage } from "../shared/parts.ts";
 import type { ModelInfo } from "../shared/provider.ts";
-import type { Answers, AnyTool, ApprovalDescription, ToolServices, Workspace } from "../tools/types.ts";
 import type { ProviderFailure } from "./provider-errors.ts";
 import type { ProviderAccess, ReasoningEffort } from "./providers.ts";
+import type { Answers, AnyTool, ApprovalDescription, ToolServices, Workspace } from "./tool-contract.ts";
 
 /** The model a turn talks to. */
 export interface ResolvedModel {

@@ -19,11 +19,11 @@
  * `ValidationError` (the caller offered them from a review of the same config).
  */
 import { isAbsolute, relative, resolve } from "node:path";
+import type { AnyTool } from "../agent/tool-contract.ts";
 import { ValidationError } from "../core/errors.ts";
 import { ALWAYS_ASK, defaultRule } from "../sandbox/approval-policy.ts";
 import type { AgentConfig, ApprovalRule, NetworkMode } from "../shared/agent.ts";
 import type { WidenedPermission } from "../shared/permissions.ts";
-import type { AnyTool } from "../tools/types.ts";
 
 export interface PermissionContext {
   /** The built-in tools (their default approval rules and the meaning of `tools: "all"`). */

@@ -22,11 +22,12 @@
  *
  * `dispose()` closes every browser (app shutdown); later calls to `forAgent` throw.
  */
+
+import type { ToolServices, Workspace } from "../agent/tool-contract.ts";
 import { BrowserManager, browserProfileDir, hasDisplay } from "../browser/browser-manager.ts";
 import type { Logger } from "../core/logger.ts";
 import type { WebSearchService } from "../search/web-search.ts";
 import type { Agent } from "../shared/agent.ts";
-import type { ToolServices, Workspace } from "../tools/types.ts";
 import type { WebFetchService } from "../tools/web-fetch.ts";
 import type { RunMode } from "./context.ts";
 

@@ -3,7 +3,7 @@
  * DesktopServices imports this module only when a session bus address exists, after start-up.
  */
 
-export { startSageTray } from "./sage-tray.ts";
 export { PortalFileChooser } from "../desktop/file-chooser.ts";
 export { DesktopNotifications } from "../desktop/notifications.ts";
 export { connectSessionBus } from "../desktop/session-bus.ts";
+export { startSageTray } from "./sage-tray.ts";

@@ -3,6 +3,7 @@
  * explicitly (no globals, no DI framework). Routes read from it; nothing below src/server imports it.
  */
 import type { Database } from "bun:sqlite";
+import type { AnyTool } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
@@ -22,7 +23,6 @@ import type { StartupNotice } from "../shared/storage.ts";
 import type { SkillService } from "../skills/service.ts";
 import type { BackupService } from "../store/backup-service.ts";
 import type { EventLog } from "../store/event-log.ts";
-import type { AnyTool } from "../tools/types.ts";
 import type { AgentServices } from "./agent-services.ts";
 
 export type RunMode = "window" | "serve" | "dev";

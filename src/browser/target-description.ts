@@ -5,10 +5,9 @@
  * throws — an unknown target is named by its ref or selector.
  */
 import type { Page } from "playwright-core";
-import type { ToolServices } from "../tools/types.ts";
+import type { ToolServices } from "../agent/tool-contract.ts";
 import { elementLabel, snapshotElement } from "./snapshot-refs.ts";
 import { normalizeRef, type TargetRequest } from "./targets.ts";
-import { isBrowserService } from "./types.ts";
 
 export interface TargetDescription {
   /** `button “Sign in”` when the latest snapshot names the ref; else the reference itself. */
@@ -34,7 +33,7 @@ export async function describeTarget(
   const reference = referenceOf(request);
   const fallback: TargetDescription = { label: reference, reference, known: false, password: false };
   const browser = services.browser;
-  if (!isBrowserService(browser) || typeof browser.peek !== "function") return fallback;
+  if (!browser || typeof browser.peek !== "function") return fallback;
   try {
     const described = await Promise.race([
       browser.peek(async (session) => describeOn(session.currentTab().page, request, reference)),

@@ -5,7 +5,7 @@
  */
 import { Type as T } from "@sinclair/typebox";
 import type { Locator, Page } from "playwright-core";
-import { ToolError } from "../tools/types.ts";
+import { ToolError } from "../agent/tool-contract.ts";
 
 export const refParameter = T.Optional(
   T.String({

@@ -3,10 +3,10 @@
  * signal, turning Playwright's long error messages into short ones, and reporting what an action
  * changed (navigation, new tabs) together with a fresh snapshot.
  */
-import { type ToolContext, ToolError } from "../tools/types.ts";
+import { type ToolContext, ToolError } from "../agent/tool-contract.ts";
 import { type AddressRefusal, refusalMessage } from "./address-gate.ts";
 import { describeTab, snapshotTab } from "./snapshot.ts";
-import { type BrowserService, type BrowserSession, type BrowserTab, isBrowserService } from "./types.ts";
+import type { BrowserService, BrowserSession, BrowserTab } from "./types.ts";
 
 /** Time allowed for the page to settle (DOMContentLoaded) after an action that may navigate. */
 const settleTimeoutMs = 5_000;
@@ -15,7 +15,7 @@ const popupGraceMs = 150;
 
 export function requireBrowser(ctx: ToolContext): BrowserService {
   const candidate = ctx.services.browser;
-  if (!isBrowserService(candidate)) {
+  if (!candidate) {
     throw new ToolError("The browser is not available here: this session has no browser service.");
   }
   return candidate;

@@ -93,13 +93,9 @@ export class BrowserDisposedError extends Error {
   }
 }
 
-/** Whether `value` looks like a `BrowserService` (services are passed untyped). */
-export function isBrowserService(value: unknown): value is BrowserService {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return (
-    typeof candidate.use === "function" &&
-    typeof candidate.close === "function" &&
-    typeof candidate.checkAddress === "function"
-  );
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** The agent's browser, for the browser_* tools (src/app/agent-services.ts). */
+    browser?: BrowserService;
+  }
 }

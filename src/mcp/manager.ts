@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { AnyTool, Workspace } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
@@ -26,7 +27,6 @@ import type {
   McpServerStatus,
   McpToolSummary,
 } from "../shared/mcp.ts";
-import type { AnyTool, Workspace } from "../tools/types.ts";
 import type { McpConfigStore } from "./config-store.ts";
 import type { McpConnection } from "./connection.ts";
 import type { LaunchContext } from "./launch.ts";

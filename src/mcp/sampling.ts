@@ -12,7 +12,7 @@
 import type { CreateMessageRequest, CreateMessageResult } from "@modelcontextprotocol/sdk/types.js";
 import type { LanguageModel, ModelMessage } from "ai";
 import { loadAiSdk } from "../agent/ai-sdk.ts";
-import type { ToolContext } from "../tools/types.ts";
+import type { ToolContext } from "../agent/tool-contract.ts";
 
 export type SamplingParams = CreateMessageRequest["params"];
 
@@ -117,4 +117,11 @@ function toModelMessage(message: SamplingParams["messages"][number]): ModelMessa
 
 function clip(text: string, limit = 2000): string {
   return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** MCP servers' sampling requests, answered with the turn's model. */
+    mcpSampling?: McpSamplingService;
+  }
 }

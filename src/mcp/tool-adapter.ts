@@ -17,14 +17,14 @@ import { dirname } from "node:path";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { TSchema } from "@sinclair/typebox";
-import { MCP_TOOL_PREFIX } from "../shared/mcp.ts";
 import {
   type AnyTool,
   type ToolContext,
   ToolError,
   type ToolImage,
   type ToolResult,
-} from "../tools/types.ts";
+} from "../agent/tool-contract.ts";
+import { MCP_TOOL_PREFIX } from "../shared/mcp.ts";
 import type { McpConnection } from "./connection.ts";
 import { samplerFor } from "./sampling.ts";
 

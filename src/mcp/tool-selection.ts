@@ -5,8 +5,9 @@
  * - a list naming some `mcp__<server>__*` tools: only those of that server.
  * Built-in tools are chosen by `enabledTools` (src/tools/registry.ts) as before.
  */
+
+import type { AnyTool } from "../agent/tool-contract.ts";
 import { MCP_TOOL_PREFIX } from "../shared/mcp.ts";
-import type { AnyTool } from "../tools/types.ts";
 
 export function selectMcpTools(tools: readonly AnyTool[], enabled: "all" | readonly string[]): AnyTool[] {
   if (enabled === "all") return [...tools];

@@ -18,8 +18,9 @@
  * state visible in the health panel; a call to a server that went down is an error result naming the
  * server and the reason.
  */
+
+import type { AnyTool, Workspace } from "../agent/tool-contract.ts";
 import type { Agent } from "../shared/agent.ts";
-import type { AnyTool, Workspace } from "../tools/types.ts";
 
 /** What a turn (and the Tools page) gets from the MCP manager. */
 export interface McpToolProvider {

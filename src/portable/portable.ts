@@ -37,6 +37,8 @@ import type { AgentRepository } from "../agents/repository.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { McpConfigStore } from "../mcp/config-store.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
+import type { EnvironmentVariables } from "../settings/environment.ts";
+import type { SettingsRepository } from "../settings/repository.ts";
 import { type Agent, type AgentConfig, upgradeAgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
 import { McpServerInput } from "../shared/mcp.ts";
@@ -51,7 +53,6 @@ import {
   ThemeChoice,
 } from "../shared/settings.ts";
 import { type FieldIssue, issueMessage, schemaIssues } from "../shared/validation.ts";
-import type { EnvironmentVariables } from "../settings/environment.ts";
 import {
   carriedSecretValues,
   checkAcceptedServers,
@@ -62,7 +63,6 @@ import {
   portableMcpIssues,
   reviewMcpServers,
 } from "./portable-mcp.ts";
-import type { SettingsRepository } from "../settings/repository.ts";
 
 export const SETTINGS_FILE_FORMAT = "sage.settings.v1";
 export const SETTINGS_FILE_MAX_BYTES = 20 * 1024 * 1024;

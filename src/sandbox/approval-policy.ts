@@ -7,9 +7,10 @@
  * commands run unsandboxed and therefore always ask — an agent's "allow" rule and remembered approvals
  * do not apply to them (a "deny" still does).
  */
+
+import type { AnyTool } from "../agent/tool-contract.ts";
 import { ALWAYS_ASK_TOOLS } from "../browser/types.ts";
 import type { ApprovalRule } from "../shared/agent.ts";
-import type { AnyTool } from "../tools/types.ts";
 
 /**
  * Tools that ask every time, whatever was remembered or configured (except "deny"). The one source of

@@ -23,8 +23,8 @@
  * commands too. Such a program still takes any arguments the agent gives it; the prompt says so.
  */
 import { dirname, sep } from "node:path";
+import type { AnyTool, Workspace } from "../agent/tool-contract.ts";
 import type { ApprovalScope } from "../shared/events.ts";
-import type { AnyTool, Workspace } from "../tools/types.ts";
 
 /** What one call would touch, as far as scopes are concerned. */
 export type ApprovalSubject =

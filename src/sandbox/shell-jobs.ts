@@ -244,3 +244,10 @@ export class ShellJobs {
     };
   }
 }
+
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** The session's background shell jobs (shell with `background: true`, shell_job, shell_job_kill). */
+    shellJobs?: ShellJobs;
+  }
+}

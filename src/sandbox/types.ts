@@ -90,3 +90,10 @@ export type ShellSandboxConfig = Static<typeof ShellSandboxConfig>;
 export class SandboxUnavailableError extends Error {
   override readonly name = "SandboxUnavailableError";
 }
+
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** How the shell tool runs commands for this agent (checked again by the tool). */
+    sandbox?: ShellSandboxConfig;
+  }
+}

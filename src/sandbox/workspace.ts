@@ -27,7 +27,7 @@
  */
 import { lstatSync, mkdirSync, readlinkSync, realpathSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from "node:path";
-import type { Workspace } from "../tools/types.ts";
+import type { Workspace } from "../agent/tool-contract.ts";
 import { isHiddenPath, isInsideRoot, withRealSpellings } from "./protected-paths.ts";
 
 export { isInsideRoot };

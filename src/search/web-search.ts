@@ -125,3 +125,10 @@ export async function searchTheWeb(
     );
   }
 }
+
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** The configured search provider, or the error that says why it cannot be used. */
+    webSearch?: WebSearchService | Error;
+  }
+}

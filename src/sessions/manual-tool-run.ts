@@ -15,6 +15,7 @@
  * - Shell jobs started here belong to the runner and end at `dispose()` (app shutdown).
  */
 import { Value } from "@sinclair/typebox/value";
+import { type AnyTool, type ToolContext, ToolError, type ToolResult } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
@@ -23,7 +24,6 @@ import { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { ToolRunResult } from "../shared/tools-api.ts";
 import { ALL_SKILL_SOURCES_ON } from "../skills/live-sources.ts";
 import { sessionRequirement } from "../tools/catalogue.ts";
-import { type AnyTool, type ToolContext, ToolError, type ToolResult } from "../tools/types.ts";
 import type { AuditLog } from "./audit-log.ts";
 import { baseServices, type TurnSetupDeps, workspaceFor } from "./turn-setup.ts";
 

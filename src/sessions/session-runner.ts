@@ -19,6 +19,7 @@ import type { Database } from "bun:sqlite";
 import { compactNow } from "../agent/compaction.ts";
 import { runTurn } from "../agent/loop.ts";
 import type { FailureCode } from "../agent/provider-errors.ts";
+import type { Answers } from "../agent/tool-contract.ts";
 import type { TurnInteraction, TurnRequest, TurnResult } from "../agent/types.ts";
 import {
   ConflictError,
@@ -38,7 +39,6 @@ import type { Message, Usage } from "../shared/parts.ts";
 import type { SessionModel, SessionStatus } from "../shared/session.ts";
 import { parsePinnedSkills } from "../skills/load-skill-tool.ts";
 import type { EventLog } from "../store/event-log.ts";
-import type { Answers } from "../tools/types.ts";
 import type { SessionRepository } from "./repository.ts";
 import { createToolGuard } from "./tool-guard.ts";
 import { TurnRecorder } from "./turn-recorder.ts";

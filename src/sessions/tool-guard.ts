@@ -6,12 +6,12 @@
  */
 import type { Database } from "bun:sqlite";
 import { existsSync, readFileSync, statSync } from "node:fs";
+import type { AnyTool, Workspace } from "../agent/tool-contract.ts";
 import type { ToolGuard } from "../agent/types.ts";
 import { newId } from "../core/ids.ts";
 import { decideRule } from "../sandbox/approval-policy.ts";
 import { approvalScopes, approvalSubject, patternCovers } from "../sandbox/approval-scopes.ts";
 import type { AgentConfig } from "../shared/agent.ts";
-import type { AnyTool, Workspace } from "../tools/types.ts";
 
 /**
  * Files larger than this are not snapshotted: their row has `existed = 1` and `content = NULL`, and undo

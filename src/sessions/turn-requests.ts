@@ -9,11 +9,12 @@
  *   records the call as stopped, not as the user's denial), a question as cancelled.
  * - `onChange` runs whenever the number of pending requests changes (the runner's waiting status).
  */
+
+import type { Answers } from "../agent/tool-contract.ts";
 import type { ApprovalDecision, TurnInteraction } from "../agent/types.ts";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { DraftEvent } from "../shared/events.ts";
-import type { Answers } from "../tools/types.ts";
 
 type ApprovalRequest = Parameters<TurnInteraction["approve"]>[0];
 type QuestionRequest = Parameters<TurnInteraction["ask"]>[0];

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { createLanguageModel } from "../agent/providers.ts";
+import type { AnyTool, ToolServices, Workspace } from "../agent/tool-contract.ts";
 import type { ResolvedModel } from "../agent/types.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import { forbiddenWorkspaceReason, workspaceRulesFor } from "../agents/workspace-check.ts";
@@ -26,7 +27,6 @@ import type { SessionModel } from "../shared/session.ts";
 import { renderLoadedSkill, renderSkillList } from "../skills/load-skill-tool.ts";
 import type { SkillService } from "../skills/service.ts";
 import { enabledTools } from "../tools/registry.ts";
-import type { AnyTool, ToolServices, Workspace } from "../tools/types.ts";
 import { readProjectContext } from "./project-context.ts";
 
 export class NoModelConfiguredError extends Error {

@@ -25,12 +25,12 @@
 import type { Database } from "bun:sqlite";
 import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Workspace } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import type { TurnFileChanges, UndoReport } from "../shared/tools-api.ts";
 import type { EventLog } from "../store/event-log.ts";
-import type { Workspace } from "../tools/types.ts";
 import type { SessionRepository } from "./repository.ts";
 import { SNAPSHOT_LIMIT } from "./tool-guard.ts";
 import { workspaceFor } from "./turn-setup.ts";

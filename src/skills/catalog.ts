@@ -2,7 +2,7 @@
  * The per-agent view of skills: discovered skills filtered by the agent's enabled list. This is what goes
  * into `ToolServices.skills` (read by `load_skill`) and what `renderSkillList` lists in the system prompt.
  */
-import type { ToolServices } from "../tools/types.ts";
+import type { ToolServices } from "../agent/tool-contract.ts";
 import type { Skill, SkillCatalog } from "./types.ts";
 
 /**
@@ -26,15 +26,14 @@ export function createSkillCatalog(
   };
 }
 
-/** True when `value` has the shape of a `SkillCatalog`. */
-export function isSkillCatalog(value: unknown): value is SkillCatalog {
-  if (value === null || typeof value !== "object") return false;
-  const candidate = value as Partial<Record<keyof SkillCatalog, unknown>>;
-  return typeof candidate.list === "function" && typeof candidate.get === "function";
-}
-
 /** The catalog passed to tools as `services.skills`, or undefined when there is none. */
 export function skillCatalogFromServices(services: ToolServices): SkillCatalog | undefined {
-  const value = services.skills;
-  return isSkillCatalog(value) ? value : undefined;
+  return services.skills;
+}
+
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** The skills enabled for this agent and workspace (load_skill). */
+    skills?: SkillCatalog;
+  }
 }

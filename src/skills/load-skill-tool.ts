@@ -9,7 +9,7 @@
  * `materialize` copies it into the workspace so the confined file tools and the sandboxed shell reach it.
  */
 import { Type as T } from "@sinclair/typebox";
-import { defineTool, ToolError } from "../tools/types.ts";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { skillCatalogFromServices } from "./catalog.ts";
 import {
   SKILL_DESCRIPTION_MAX_LENGTH,

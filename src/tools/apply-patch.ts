@@ -18,8 +18,8 @@
 import { rm } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
 import { applyPatch, parsePatch, type StructuredPatch, type StructuredPatchHunk } from "diff";
+import { defineTool, ToolError, type Workspace } from "../agent/tool-contract.ts";
 import { diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
-import { defineTool, ToolError, type Workspace } from "./types.ts";
 import { isV4APatch, parseV4APatch, type V4AOperation } from "./v4a-patch.ts";
 import { planV4A, type StagedFile } from "./v4a-staging.ts";
 

@@ -3,7 +3,7 @@
  * The turn pauses until they answer or cancel; the question survives a window reload.
  */
 import { Type as T } from "@sinclair/typebox";
-import { defineTool, ToolError } from "./types.ts";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 
 export const askUserParameters = T.Object({
   questions: T.Array(

@@ -4,10 +4,10 @@
  * `ctx.services.browser`. Details: `{ tabId, url, title, navigated, newTabs, snapshotTruncated }`.
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool } from "../agent/tool-contract.ts";
 import { describeTarget, targetLines } from "../browser/target-description.ts";
 import { refParameter, resolveTarget, selectorParameter } from "../browser/targets.ts";
 import { actionResult, markBefore, runBrowserAction, settleAfterAction } from "../browser/tool-support.ts";
-import { defineTool } from "./types.ts";
 
 const description = `Click an element in the current browser tab, then show the updated page.
 - Name the element by its ref from browser_snapshot (preferred), or by a selector.

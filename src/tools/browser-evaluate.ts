@@ -8,9 +8,9 @@
  * Needs `ctx.services.browser`. Details: `{ tabId, url, title, resultType, cut }`.
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { describeTab } from "../browser/snapshot.ts";
 import { markBefore, runBrowserAction, settleAfterAction } from "../browser/tool-support.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 export const evaluateTimeoutMs = 30_000;
 const maximumResultCharacters = 20_000;

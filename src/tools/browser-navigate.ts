@@ -12,6 +12,7 @@
  */
 import { Type as T } from "@sinclair/typebox";
 import type { Page, Response } from "playwright-core";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { refusalMessage } from "../browser/address-gate.ts";
 import {
   actionResult,
@@ -20,8 +21,6 @@ import {
   runBrowserAction,
   settleAfterAction,
 } from "../browser/tool-support.ts";
-import { isBrowserService } from "../browser/types.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 const description = `Open a web page in the browser (the current tab), then show the page's snapshot: its structure with a ref for each element you can click or type into.
 - Give url (http or https; "example.com" means https://example.com), or history: "back", "forward" or "reload".
@@ -47,7 +46,7 @@ export const browserNavigateTool = defineTool({
       detailKind: "url" as const,
     };
     const browser = ctx.services?.browser;
-    if (params.url === undefined || !isBrowserService(browser)) return plain;
+    if (params.url === undefined || !browser) return plain;
     let url: string;
     try {
       url = normalizeBrowserUrl(params.url);
@@ -69,7 +68,7 @@ export const browserNavigateTool = defineTool({
     }
     const url = params.url === undefined ? null : normalizeBrowserUrl(params.url);
     const browser = ctx.services.browser;
-    if (url !== null && isBrowserService(browser)) {
+    if (url !== null && browser) {
       const verdict = await browser.checkAddress(url);
       if (!verdict.allowed && "locality" in verdict) {
         throw new ToolError(`Refused to open ${refusalMessage(url, verdict)}`);

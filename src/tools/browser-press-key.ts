@@ -4,9 +4,9 @@
  * title, navigated, newTabs, snapshotTruncated }`.
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { hasTarget, refParameter, resolveTarget, selectorParameter } from "../browser/targets.ts";
 import { actionResult, markBefore, runBrowserAction, settleAfterAction } from "../browser/tool-support.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 const description = `Press a key in the current browser tab, then show the updated page.
 - key: a key name such as Enter, Tab, Escape, Backspace, ArrowDown, PageDown, a character such as "a", or a combination such as Control+A or Shift+Tab.

@@ -7,11 +7,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Type as T } from "@sinclair/typebox";
+import { defineTool } from "../agent/tool-contract.ts";
 import { describeTab } from "../browser/snapshot.ts";
 import { hasTarget, refParameter, resolveTarget, selectorParameter } from "../browser/targets.ts";
 import { runBrowserAction } from "../browser/tool-support.ts";
 import { formatByteSize } from "./fs-helpers.ts";
-import { defineTool } from "./types.ts";
 
 /** Workspace-relative folder of saved screenshots. */
 export const screenshotFolder = ".sage/screenshots";

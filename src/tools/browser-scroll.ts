@@ -7,10 +7,10 @@
  */
 import { Type as T } from "@sinclair/typebox";
 import type { Page } from "playwright-core";
+import { defineTool } from "../agent/tool-contract.ts";
 import { describeTab } from "../browser/snapshot.ts";
 import { hasTarget, refParameter, resolveTarget, selectorParameter } from "../browser/targets.ts";
 import { runBrowserAction } from "../browser/tool-support.ts";
-import { defineTool } from "./types.ts";
 
 const description = `Scroll the current browser tab.
 - direction (default down) and amount in pixels (default: most of the visible height or width).

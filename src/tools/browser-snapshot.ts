@@ -4,9 +4,9 @@
  * truncated }`.
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool } from "../agent/tool-contract.ts";
 import { defaultSnapshotCharacters, snapshotTab } from "../browser/snapshot.ts";
 import { runBrowserAction } from "../browser/tool-support.ts";
-import { defineTool } from "./types.ts";
 
 const description = `Show the current browser tab as text: its headings, text, links, buttons and form fields, each element you can act on marked with a ref like [ref=e12].
 - Pass the ref to browser_click, browser_type, browser_press_key or browser_scroll.

@@ -3,10 +3,10 @@
  * URL). Needs `ctx.services.browser`. Details: `{ action, tabs: BrowserTabInfo[], currentTabId }`.
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { runBrowserAction } from "../browser/tool-support.ts";
 import type { BrowserTabInfo } from "../browser/types.ts";
 import { normalizeBrowserUrl } from "./browser-navigate.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 const description = `Manage the browser's tabs.
 - action "list": every tab with its id, title and URL; the current one is marked.

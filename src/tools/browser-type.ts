@@ -6,10 +6,10 @@
  */
 import { Type as T } from "@sinclair/typebox";
 import type { Locator } from "playwright-core";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { describeTarget, maskedText, targetLines } from "../browser/target-description.ts";
 import { refParameter, resolveTarget, selectorParameter } from "../browser/targets.ts";
 import { actionResult, markBefore, runBrowserAction, settleAfterAction } from "../browser/tool-support.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 const description = `Type text into a form field in the current browser tab (replacing what it held), then show the updated page.
 - Name the field by its ref from browser_snapshot (preferred), or by a selector.

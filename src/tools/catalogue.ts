@@ -3,9 +3,10 @@
  * default approval rule and argument schema (TypeBox schemas are JSON Schema; serialising drops
  * TypeBox's symbol keys).
  */
+
+import type { AnyTool } from "../agent/tool-contract.ts";
 import { ALWAYS_ASK, defaultRule } from "../sandbox/approval-policy.ts";
 import type { JsonSchema, ToolInfo, ToolSource } from "../shared/tools-api.ts";
-import type { AnyTool } from "./types.ts";
 
 /** Tools that only work inside a chat session, and why (shown by the "try it" runner). */
 const SESSION_ONLY: Readonly<Record<string, string>> = {

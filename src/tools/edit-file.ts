@@ -12,8 +12,8 @@
  * - `touches` and `describe` never throw (see write_file).
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError, type Workspace } from "../agent/tool-contract.ts";
 import { countLines, diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
-import { defineTool, ToolError, type Workspace } from "./types.ts";
 
 const description = `Replace exact text in a file in the workspace.
 

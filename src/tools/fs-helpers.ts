@@ -6,7 +6,7 @@ import type { Dirent } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
-import { ToolError } from "./types.ts";
+import { ToolError } from "../agent/tool-contract.ts";
 
 /** How many leading bytes decide whether a file is binary. */
 export const binaryProbeBytes = 8 * 1024;

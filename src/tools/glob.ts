@@ -12,9 +12,9 @@
  */
 import { stat } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { errorCode, skippedDirectoryNames, walkTree } from "./fs-helpers.ts";
 import { createIgnoreMatcher, INCLUDE_IGNORED_DESCRIPTION, ignoreWalkFilter } from "./ignore-rules.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 export const maximumGlobResults = 500;
 

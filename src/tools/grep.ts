@@ -12,6 +12,7 @@
  */
 import { stat } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import {
   clipLine,
   errorCode,
@@ -21,7 +22,6 @@ import {
   walkTree,
 } from "./fs-helpers.ts";
 import { createIgnoreMatcher, INCLUDE_IGNORED_DESCRIPTION, ignoreWalkFilter } from "./ignore-rules.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 export const maximumGrepFileBytes = 5 * 1024 * 1024;
 export const defaultGrepResults = 100;

@@ -9,9 +9,9 @@ import type { Dirent } from "node:fs";
 import { lstat, readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { errorCode, formatByteSize, skippedDirectoryNames } from "./fs-helpers.ts";
 import { createIgnoreMatcher, INCLUDE_IGNORED_DESCRIPTION } from "./ignore-rules.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 export const maximumListDepth = 5;
 export const maximumListEntries = 1000;

@@ -5,6 +5,7 @@
  */
 import { open, stat } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import {
   binaryProbeBytes,
   clipLine,
@@ -16,7 +17,6 @@ import {
   maximumTextFileBytes,
   splitLines,
 } from "./fs-helpers.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 export const defaultReadLineLimit = 2000;
 /** Longer lines are clipped in the output. */

@@ -6,6 +6,8 @@
  * `services.webSearch` (left out of a turn when no provider is set up); they come from the
  * app's per-agent services (src/app/agent-services.ts, wired through `TurnSetupDeps.agentServices`).
  */
+
+import type { AnyTool } from "../agent/tool-contract.ts";
 import { loadSkillTool } from "../skills/load-skill-tool.ts";
 import { applyPatchTool } from "./apply-patch.ts";
 import { askUserTool } from "./ask-user.ts";
@@ -26,7 +28,6 @@ import { readFileTool } from "./read-file.ts";
 import { shellTool } from "./shell.ts";
 import { shellJobKillTool, shellJobTool } from "./shell-jobs-tool.ts";
 import { todoTool } from "./todo.ts";
-import type { AnyTool } from "./types.ts";
 import { webFetchTool } from "./web-fetch.ts";
 import { webSearchTool } from "./web-search.ts";
 import { writeFileTool } from "./write-file.ts";

@@ -9,12 +9,12 @@
  *   (a server goes down), so it goes through the same approval as running a command.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
-import { type ShellJobSnapshot, ShellJobs } from "../sandbox/shell-jobs.ts";
-import { defineTool, ToolError, type ToolServices } from "./types.ts";
+import { defineTool, ToolError, type ToolServices } from "../agent/tool-contract.ts";
+import type { ShellJobSnapshot, ShellJobs } from "../sandbox/shell-jobs.ts";
 
 function jobsOf(services: ToolServices): ShellJobs {
   const jobs = services.shellJobs;
-  if (!(jobs instanceof ShellJobs)) throw new ToolError("Background jobs are not available here.");
+  if (!jobs) throw new ToolError("Background jobs are not available here.");
   return jobs;
 }
 

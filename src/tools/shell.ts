@@ -12,10 +12,16 @@
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { ShellJobs } from "../sandbox/shell-jobs.ts";
+import {
+  defineTool,
+  type ToolContext,
+  ToolError,
+  type ToolResult,
+  type ToolServices,
+} from "../agent/tool-contract.ts";
+import type { ShellJobs } from "../sandbox/shell-jobs.ts";
 import { describeOutcome, startShellProcess } from "../sandbox/shell-process.ts";
 import { ShellSandboxConfig } from "../sandbox/types.ts";
-import { defineTool, type ToolContext, ToolError, type ToolResult, type ToolServices } from "./types.ts";
 
 export const defaultTimeoutMs = 120_000;
 export const maximumTimeoutMs = 600_000;
@@ -99,7 +105,7 @@ function startBackground(
   cwd: string,
 ): ToolResult {
   const jobs = ctx.services.shellJobs;
-  if (!(jobs instanceof ShellJobs)) {
+  if (!jobs) {
     throw new ToolError("Background jobs are not available here; run the command without background: true.");
   }
   let job: ReturnType<ShellJobs["start"]>;

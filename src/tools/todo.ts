@@ -1,7 +1,7 @@
 /** `todo`: the session's plan, shown live in the UI. The model sends the whole list each time. */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import type { TodoItem } from "../shared/events.ts";
-import { defineTool, ToolError } from "./types.ts";
 
 const Status = T.Union([
   T.Literal("pending"),

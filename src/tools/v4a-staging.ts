@@ -4,7 +4,7 @@
  * not exist, an updated, deleted or moved one must, a move must not overwrite. Errors are `ToolError`s that
  * end with "No file was changed." (nothing is written here; apply-patch.ts writes all files or none).
  */
-import { ToolError } from "./types.ts";
+import { ToolError } from "../agent/tool-contract.ts";
 import { applyV4AChunks, parseV4APatch, type V4AOperation, V4APatchError } from "./v4a-patch.ts";
 
 /** One file a patch touches. */

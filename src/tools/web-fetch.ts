@@ -13,13 +13,13 @@
  * downloadTruncated, cut }`.
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, type ToolContext, ToolError, type ToolServices } from "../agent/tool-contract.ts";
 import { type AddressPolicy, type HostResolver, hostLocality } from "../net/address-guard.ts";
 import { guardedFetch, parseWebUrl } from "../net/guarded-fetch.ts";
 import { htmlToMarkdown } from "../net/html-to-markdown.ts";
 import { classifyContent, decodeText, mediaTypeOf, prettyJson } from "../net/page-content.ts";
 import { readBodyCapped } from "../net/read-body.ts";
 import { formatByteSize } from "./fs-helpers.ts";
-import { defineTool, type ToolContext, ToolError, type ToolServices } from "./types.ts";
 
 export const defaultWebFetchTimeoutMs = 30_000;
 export const defaultWebFetchMaximumBytes = 5 * 1024 * 1024;
@@ -182,28 +182,7 @@ async function fetchPage(
 }
 
 function webFetchSettings(services: ToolServices): WebFetchService {
-  const candidate = services.webFetch;
-  if (candidate === undefined) return {};
-  if (!isWebFetchService(candidate)) {
-    throw new ToolError("web_fetch is not available here: its settings are malformed.");
-  }
-  return candidate;
-}
-
-function isWebFetchService(value: unknown): value is WebFetchService {
-  if (typeof value !== "object" || value === null) return false;
-  const settings = value as Record<string, unknown>;
-  const optional = (key: string, type: string) =>
-    settings[key] === undefined || typeof settings[key] === type;
-  return (
-    optional("allowPrivate", "boolean") &&
-    optional("resolve", "function") &&
-    optional("timeoutMs", "number") &&
-    optional("maximumBytes", "number") &&
-    (settings.allowedHosts === undefined ||
-      (Array.isArray(settings.allowedHosts) &&
-        settings.allowedHosts.every((host) => typeof host === "string")))
-  );
+  return services.webFetch ?? {};
 }
 
 const knownFailures = new Set([
@@ -220,4 +199,11 @@ function toToolError(error: unknown): unknown {
 
 function formatSeconds(milliseconds: number): string {
   return milliseconds % 1000 === 0 ? `${milliseconds / 1000} s` : `${(milliseconds / 1000).toFixed(1)} s`;
+}
+
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** web_fetch settings (and the address policy web_search follows). */
+    webFetch?: WebFetchService;
+  }
 }

@@ -8,6 +8,7 @@
  * `{ provider, query, results: [{ title, url, snippet }] }` for the results card.
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError, type ToolServices } from "../agent/tool-contract.ts";
 import type { AddressPolicy } from "../net/address-guard.ts";
 import {
   searchTheWeb,
@@ -15,7 +16,6 @@ import {
   WebSearchError,
   type WebSearchService,
 } from "../search/web-search.ts";
-import { defineTool, ToolError, type ToolServices } from "./types.ts";
 
 export const WEB_SEARCH_DEFAULT_COUNT = 8;
 

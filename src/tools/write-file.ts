@@ -6,8 +6,8 @@
  * binary files and folders are refused (this tool writes text only).
  */
 import { Type as T } from "@sinclair/typebox";
+import { defineTool, type Workspace } from "../agent/tool-contract.ts";
 import { countLines, diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
-import { defineTool, type Workspace } from "./types.ts";
 
 const description = `Write a text file in the workspace, replacing its whole content (or creating it, with any missing parent folders).
 

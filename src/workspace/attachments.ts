@@ -17,8 +17,8 @@
  */
 import { mkdir, open, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
+import type { Workspace } from "../agent/tool-contract.ts";
 import type { Attachment } from "../shared/client-messages.ts";
-import type { Workspace } from "../tools/types.ts";
 import { contentTypeByName, contentTypeOfBytes } from "./content-type.ts";
 import { AttachmentTooLargeError } from "./errors.ts";
 

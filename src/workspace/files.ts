@@ -17,9 +17,9 @@
 import type { Stats } from "node:fs";
 import { lstat, rm, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import type { Workspace } from "../agent/tool-contract.ts";
 import { ValidationError } from "../core/errors.ts";
 import { isInsideRoot } from "../sandbox/workspace.ts";
-import type { Workspace } from "../tools/types.ts";
 import { contentTypeOfFile } from "./content-type.ts";
 import { RangeNotSatisfiableError, WorkspaceNotFoundError } from "./errors.ts";
 import { isMissing } from "./listing.ts";

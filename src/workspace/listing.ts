@@ -18,7 +18,7 @@
 import type { Dirent, Stats } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Workspace } from "../tools/types.ts";
+import type { Workspace } from "../agent/tool-contract.ts";
 import { resolveRequestPath, workspaceRoot } from "./request-path.ts";
 import type { WorkspaceEntry, WorkspaceEntryType, WorkspaceListing } from "./types.ts";
 

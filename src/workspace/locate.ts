@@ -3,13 +3,13 @@
  * the default agent exactly as a turn does when the session's agent was deleted).
  */
 
+import type { Workspace } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agents/repository.ts";
 import { NotFoundError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import type { SessionManager } from "../sessions/manager.ts";
 import { workspaceFor } from "../sessions/turn-setup.ts";
 import type { Agent } from "../shared/agent.ts";
-import type { Workspace } from "../tools/types.ts";
 
 export interface WorkspaceLocator {
   /** The agent's workspace; `NotFoundError` for an unknown agent. */

@@ -24,9 +24,9 @@
 import { constants, type Stats } from "node:fs";
 import { open, realpath, stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
+import type { Workspace } from "../agent/tool-contract.ts";
 import { ContentTooLargeError, formatBytes } from "../core/errors.ts";
 import { isInsideRoot } from "../sandbox/workspace.ts";
-import type { Workspace } from "../tools/types.ts";
 import {
   NotAFileError,
   NotAFolderError,

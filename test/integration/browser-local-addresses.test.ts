@@ -16,13 +16,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ToolResult } from "../../src/agent/tool-contract.ts";
 import { BrowserManager, browserProfileDir } from "../../src/browser/browser-manager.ts";
 import type { HostResolver } from "../../src/net/address-guard.ts";
 import { browserClickTool } from "../../src/tools/browser-click.ts";
 import { browserEvaluateTool } from "../../src/tools/browser-evaluate.ts";
 import { browserNavigateTool } from "../../src/tools/browser-navigate.ts";
 import { browserSnapshotTool } from "../../src/tools/browser-snapshot.ts";
-import type { ToolResult } from "../../src/tools/types.ts";
 import { createTestToolContext, type TestToolContext } from "../unit/tool-context.ts";
 
 /** Paths the test server was asked for, in order (WebSocket upgrades as "ws:<path>"). */

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AnyTool, ToolResult } from "../../src/agent/tool-contract.ts";
 import { BrowserManager, browserProfileDir, hasDisplay } from "../../src/browser/browser-manager.ts";
 import { BrowserNotFoundError, findBrowser } from "../../src/browser/find-browser.ts";
-import { ALWAYS_ASK_TOOLS } from "../../src/browser/types.ts";
+import { ALWAYS_ASK_TOOLS, type BrowserService } from "../../src/browser/types.ts";
 import { browserClickTool } from "../../src/tools/browser-click.ts";
 import { browserEvaluateTool, wrapScript } from "../../src/tools/browser-evaluate.ts";
 import { browserNavigateTool, normalizeBrowserUrl } from "../../src/tools/browser-navigate.ts";
@@ -19,7 +20,6 @@ import { browserScrollTool } from "../../src/tools/browser-scroll.ts";
 import { browserSnapshotTool } from "../../src/tools/browser-snapshot.ts";
 import { browserTabsTool } from "../../src/tools/browser-tabs.ts";
 import { browserTypeTool } from "../../src/tools/browser-type.ts";
-import type { AnyTool, ToolResult } from "../../src/tools/types.ts";
 import { createTestToolContext, type TestToolContext } from "../unit/tool-context.ts";
 
 const mainPage = `<!doctype html><html><head><title>Test Page</title></head><body>
@@ -77,7 +77,7 @@ function managerFor(name: string, overrides: Partial<ConstructorParameters<typeo
   });
 }
 
-function contextWith(browser: unknown): TestToolContext {
+function contextWith(browser: BrowserService | undefined): TestToolContext {
   const context = createTestToolContext({ services: browser === undefined ? {} : { browser } });
   contexts.push(context);
   return context;

@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import type { AnyTool, ToolContext } from "../../src/agent/tool-contract.ts";
 import { protectedPaths } from "../../src/sandbox/protected-paths.ts";
 import { createWorkspace } from "../../src/sandbox/workspace.ts";
 import { DEFAULT_CREDENTIAL_FOLDERS } from "../../src/shared/credential-folders.ts";
@@ -23,7 +24,6 @@ import { globTool } from "../../src/tools/glob.ts";
 import { grepTool } from "../../src/tools/grep.ts";
 import { listDirTool } from "../../src/tools/list-dir.ts";
 import { readFileTool } from "../../src/tools/read-file.ts";
-import type { AnyTool, ToolContext } from "../../src/tools/types.ts";
 import { writeFileTool } from "../../src/tools/write-file.ts";
 import { type AttackHome, createAttackHome } from "../support/attack-home.ts";
 import { startTestApp, type TestApp } from "./runtime-harness.ts";

@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { AnyTool } from "../../src/agent/tool-contract.ts";
 import {
   bunArguments,
   expandVariables,
@@ -18,7 +19,6 @@ import {
 import { qualifiedToolName } from "../../src/mcp/tool-adapter.ts";
 import { selectMcpTools } from "../../src/mcp/tool-selection.ts";
 import type { McpServerInput } from "../../src/shared/mcp.ts";
-import type { AnyTool } from "../../src/tools/types.ts";
 
 const root = mkdtempSync(join(tmpdir(), "sage-mcp-launch-"));
 const bin = join(root, "bin");

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Value } from "@sinclair/typebox/value";
-import { createSkillCatalog, isSkillCatalog } from "../../src/skills/catalog.ts";
+import type { ToolContext, ToolServices } from "../../src/agent/tool-contract.ts";
+import { createSkillCatalog } from "../../src/skills/catalog.ts";
 import { discoverSkills } from "../../src/skills/discover.ts";
 import {
   LOADED_SKILL_MAX_FILES_LISTED,
@@ -13,7 +14,6 @@ import {
   renderSkillList,
 } from "../../src/skills/load-skill-tool.ts";
 import type { Skill } from "../../src/skills/types.ts";
-import type { ToolContext, ToolServices } from "../../src/tools/types.ts";
 
 let root: string;
 let skills: Skill[];
@@ -125,11 +125,6 @@ describe("load_skill", () => {
       name: "ToolError",
       message: expect.stringContaining("Skills are not available here"),
     });
-    await expect(
-      loadSkillTool.execute({ name: "notes" }, context({ skills: { list: 1 } })),
-    ).rejects.toMatchObject({
-      name: "ToolError",
-    });
   });
 
   test("long file lists are cut with a count", () => {
@@ -151,9 +146,6 @@ describe("catalog", () => {
     expect(only.list().map((skill) => skill.name)).toEqual(["notes"]);
     expect(only.get("csv-stats")).toBeUndefined();
     expect(only.get("notes")?.description).toBe("Take notes.");
-    expect(isSkillCatalog(only)).toBe(true);
-    expect(isSkillCatalog({ list: () => [] })).toBe(false);
-    expect(isSkillCatalog(null)).toBe(false);
   });
 });
 

@@ -5,8 +5,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { ProgressUpdate, ToolContext, ToolServices } from "../../src/agent/tool-contract.ts";
 import { createWorkspace } from "../../src/sandbox/workspace.ts";
-import type { ProgressUpdate, ToolContext, ToolServices } from "../../src/tools/types.ts";
 
 export interface TestToolContext {
   ctx: ToolContext;

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ToolContext, ToolResult } from "../../src/agent/tool-contract.ts";
 import { createWorkspace } from "../../src/sandbox/workspace.ts";
 import { applyPatchTool } from "../../src/tools/apply-patch.ts";
 import { editFileTool } from "../../src/tools/edit-file.ts";
@@ -13,7 +14,6 @@ import { globTool } from "../../src/tools/glob.ts";
 import { grepTool } from "../../src/tools/grep.ts";
 import { listDirTool } from "../../src/tools/list-dir.ts";
 import { readFileTool } from "../../src/tools/read-file.ts";
-import type { ToolContext, ToolResult } from "../../src/tools/types.ts";
 import { writeFileTool } from "../../src/tools/write-file.ts";
 import { createTestToolContext, type TestToolContext } from "./tool-context.ts";
 

@@ -4,13 +4,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import { Value } from "@sinclair/typebox/value";
+import type { AnyTool } from "../../src/agent/tool-contract.ts";
 import { applyPatchTool } from "../../src/tools/apply-patch.ts";
 import { editFileTool } from "../../src/tools/edit-file.ts";
 import { globTool } from "../../src/tools/glob.ts";
 import { grepTool } from "../../src/tools/grep.ts";
 import { listDirTool } from "../../src/tools/list-dir.ts";
 import { readFileTool } from "../../src/tools/read-file.ts";
-import type { AnyTool } from "../../src/tools/types.ts";
 import { writeFileTool } from "../../src/tools/write-file.ts";
 
 const fileTools: AnyTool[] = [

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ProgressUpdate, ToolContext, ToolResult, ToolServices } from "../../src/agent/tool-contract.ts";
 import { probeBubblewrap } from "../../src/sandbox/bubblewrap.ts";
 import { buildShellEnvironment } from "../../src/sandbox/environment.ts";
 import { ShellJobs } from "../../src/sandbox/shell-jobs.ts";
@@ -13,7 +14,6 @@ import type { ShellSandboxConfig } from "../../src/sandbox/types.ts";
 import { createWorkspace } from "../../src/sandbox/workspace.ts";
 import { defaultTimeoutMs, type ShellParameters, shellTool } from "../../src/tools/shell.ts";
 import { shellJobKillTool, shellJobTool } from "../../src/tools/shell-jobs-tool.ts";
-import type { ProgressUpdate, ToolContext, ToolResult, ToolServices } from "../../src/tools/types.ts";
 
 const root = mkdtempSync(join(tmpdir(), "sage-tools-shell-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -177,7 +177,8 @@ describe("shell tool", () => {
 
   test("refuses to run without sandbox settings, with malformed ones, or with bubblewrap but no launcher", async () => {
     await expect(runShell({ command: "true" }, {})).rejects.toThrow(/no sandbox settings/);
-    await expect(runShell({ command: "true" }, { sandbox: { mode: "none" } })).rejects.toThrow(/malformed/);
+    const partial = { mode: "none" } as unknown as ShellSandboxConfig;
+    await expect(runShell({ command: "true" }, { sandbox: partial })).rejects.toThrow(/malformed/);
     await expect(
       runShell({ command: "true" }, { sandbox: sandboxConfig({ mode: "bubblewrap" }) }),
     ).rejects.toThrow(/no usable bwrap/);

@@ -10,16 +10,16 @@ import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import type { SaveChoice } from "../../desktop/file-chooser.ts";
 import { openExternal } from "../../desktop/shell-control.ts";
-import { createWorkspace } from "../../sandbox/workspace.ts";
-import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
 import { buildDiagnosticsBundle, collectKnownSecrets } from "../../portable/diagnostics.ts";
-import { downloadsFolder, SAVED_FILE_MAX_BYTES, saveDownload } from "../../settings/downloads.ts";
 import {
   exportSettings,
   importSettings,
   type PortableDeps,
   previewSettingsImport,
 } from "../../portable/portable.ts";
+import { createWorkspace } from "../../sandbox/workspace.ts";
+import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
+import { downloadsFolder, SAVED_FILE_MAX_BYTES, saveDownload } from "../../settings/downloads.ts";
 import type { EnvironmentUpdate, SettingsPatch, WebSearchKeyState } from "../../shared/settings.ts";
 import { journalMode } from "../../store/database.ts";
 import { resolveRequestPath } from "../../workspace/request-path.ts";

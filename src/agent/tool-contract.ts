@@ -9,7 +9,7 @@
  * result for the model. A tool simply does its work and throws a `ToolError` (or anything) on failure.
  */
 import type { Static, TSchema } from "@sinclair/typebox";
-import type { Question } from "../shared/events.ts";
+import type { Question, TodoItem } from "../shared/events.ts";
 
 /** How a tool affects the world; decides the default approval policy (see sandbox/approval-policy.ts). */
 export type ToolKind =
@@ -71,15 +71,19 @@ export interface ToolContext {
 }
 
 /**
- * Services passed to tools. Each is optional so a tool that needs one can say clearly when it is
- * missing (for instance in the "try it" runner, which has no session).
+ * Services passed to tools, by name. Each is optional so a tool that needs one can say clearly when it
+ * is missing (the Tools page's "try it" runner has no session; a turn without a search provider has no
+ * `webSearch`). The session builds the object (src/sessions/turn-setup.ts).
+ *
+ * The contract imports no domain: each domain that offers a service declares its field beside the
+ * service, by augmenting this interface (`declare module ".../agent/tool-contract.ts"`): `browser`
+ * (src/browser/types.ts), `sandbox` (src/sandbox/types.ts), `shellJobs` (src/sandbox/shell-jobs.ts),
+ * `skills` (src/skills/catalog.ts), `webFetch` (src/tools/web-fetch.ts), `webSearch`
+ * (src/search/web-search.ts), `mcpSampling` (src/mcp/sampling.ts).
  */
 export interface ToolServices {
-  todos?: {
-    get(): import("../shared/events.ts").TodoItem[];
-    set(items: import("../shared/events.ts").TodoItem[]): void;
-  };
-  [name: string]: unknown;
+  /** The session's todo list (the todo tool). */
+  todos?: { get(): TodoItem[]; set(items: TodoItem[]): void };
 }
 
 export interface ToolImage {
