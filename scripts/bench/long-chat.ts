@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Page } from "playwright-core";
-import { AgentRepository } from "../../src/agents/repository.ts";
+import { AgentRepository } from "../../src/agent-configs/repository.ts";
 import { newId } from "../../src/core/ids.ts";
 import { resolvePaths } from "../../src/core/paths.ts";
 import { ensureLocalUser } from "../../src/core/user.ts";

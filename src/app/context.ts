@@ -4,7 +4,7 @@
  */
 import type { Database } from "bun:sqlite";
 import type { AnyTool } from "../agent/tool-contract.ts";
-import type { AgentRepository } from "../agents/repository.ts";
+import type { AgentRepository } from "../agent-configs/repository.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import type { LocalUser } from "../core/user.ts";

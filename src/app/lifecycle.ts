@@ -9,8 +9,8 @@
  */
 
 import { join } from "node:path";
-import { AgentRepository } from "../agents/repository.ts";
-import { workspaceRulesFor } from "../agents/workspace-check.ts";
+import { AgentRepository } from "../agent-configs/repository.ts";
+import { workspaceRulesFor } from "../agent-configs/workspace-check.ts";
 import type { Logger } from "../core/logger.ts";
 import { ensurePaths, type Paths } from "../core/paths.ts";
 import { ensureLocalUser } from "../core/user.ts";

@@ -13,7 +13,7 @@
  *
  * Import merges by name (case-insensitive): a provider or agent with the same name is updated, others
  * are created; an agent gets permissions beyond its baseline (the agent it updates, else a new agent's
- * defaults; src/agents/permission-review.ts) only when the user confirmed them (`accept`, after
+ * defaults; src/agent-configs/permission-review.ts) only when the user confirmed them (`accept`, after
  * `previewSettingsImport`), else it keeps the baseline's value; providers keep the key they have here, new ones arrive without one (the result lists
  * them). Secret variables arrive as names without values. MCP server definitions are reviewed and
  * applied by portable-mcp.ts (new or changed ones need `acceptServers`). The file is validated completely first, and
@@ -27,13 +27,13 @@ import {
   parseStructuredText,
   resolvePortableAgent,
   toPortableAgent,
-} from "../agents/agent-file.ts";
+} from "../agent-configs/agent-file.ts";
 import {
   type PermissionContext,
   restrictToAccepted,
   reviewPermissions,
-} from "../agents/permission-review.ts";
-import type { AgentRepository } from "../agents/repository.ts";
+} from "../agent-configs/permission-review.ts";
+import type { AgentRepository } from "../agent-configs/repository.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { McpConfigStore } from "../mcp/config-store.ts";
 import type { ProviderRepository } from "../providers/repository.ts";

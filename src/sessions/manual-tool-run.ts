@@ -16,7 +16,7 @@
  */
 import { Value } from "@sinclair/typebox/value";
 import { type AnyTool, type ToolContext, ToolError, type ToolResult } from "../agent/tool-contract.ts";
-import type { AgentRepository } from "../agents/repository.ts";
+import type { AgentRepository } from "../agent-configs/repository.ts";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { decideRule } from "../sandbox/approval-policy.ts";

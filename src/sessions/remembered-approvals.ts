@@ -5,7 +5,7 @@
  * single session live in that session's memory and are not listed here.
  */
 import type { Database } from "bun:sqlite";
-import type { AgentRepository } from "../agents/repository.ts";
+import type { AgentRepository } from "../agent-configs/repository.ts";
 import { NotFoundError } from "../core/errors.ts";
 import type { RememberedApproval } from "../shared/tools-api.ts";
 

@@ -26,7 +26,7 @@ import type { Database } from "bun:sqlite";
 import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Workspace } from "../agent/tool-contract.ts";
-import type { AgentRepository } from "../agents/repository.ts";
+import type { AgentRepository } from "../agent-configs/repository.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import type { TurnFileChanges, UndoReport } from "../shared/tools-api.ts";

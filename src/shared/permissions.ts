@@ -1,6 +1,6 @@
 /**
  * Permissions an import would widen, and the import API shapes around them (shared by the server and
- * the UI). See src/agents/permission-review.ts for how they are found and taken back.
+ * the UI). See src/agent-configs/permission-review.ts for how they are found and taken back.
  *
  * - POST /api/agents/import/preview { content }            -> AgentImportPreview
  * - POST /api/agents/import { content, accept?: string[] }  -> AgentImportResult

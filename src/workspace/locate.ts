@@ -4,7 +4,7 @@
  */
 
 import type { Workspace } from "../agent/tool-contract.ts";
-import type { AgentRepository } from "../agents/repository.ts";
+import type { AgentRepository } from "../agent-configs/repository.ts";
 import { NotFoundError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import type { SessionManager } from "../sessions/manager.ts";

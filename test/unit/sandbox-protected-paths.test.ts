@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { forbiddenWorkspaceReason, workspaceRulesFor } from "../../src/agents/workspace-check.ts";
+import { forbiddenWorkspaceReason, workspaceRulesFor } from "../../src/agent-configs/workspace-check.ts";
 import { resolvePaths } from "../../src/core/paths.ts";
 import { buildBubblewrapArgs } from "../../src/sandbox/bubblewrap.ts";
 import { findSockets, hostSocketPaths } from "../../src/sandbox/host-sockets.ts";

@@ -1,13 +1,13 @@
 /**
  * /api/agents: list, create, read, update, duplicate, delete (never the last one), set default, and
- * export/import as a `sage.agent.v1` file (JSON or YAML; see src/agents/agent-file.ts). An import
+ * export/import as a `sage.agent.v1` file (JSON or YAML; see src/agent-configs/agent-file.ts). An import
  * grants permissions beyond a new agent's defaults only when the request lists them in `accept`, as
  * the UI does after the user confirmed each one in the preview (src/shared/permissions.ts).
  * Bodies are validated by the agent repository, which answers with field-level messages.
  */
 import { Elysia, t } from "elysia";
-import { importAgentFile, previewAgentImport, serializeAgentFile } from "../../agents/agent-file.ts";
-import type { PermissionContext } from "../../agents/permission-review.ts";
+import { importAgentFile, previewAgentImport, serializeAgentFile } from "../../agent-configs/agent-file.ts";
+import type { PermissionContext } from "../../agent-configs/permission-review.ts";
 import type { AppContext } from "../../app/context.ts";
 import { describeProjectContext } from "../../sessions/project-context.ts";
 import { workspaceFor } from "../../sessions/turn-setup.ts";

@@ -28,7 +28,7 @@ const LAST_AGENT_MESSAGE = "Sage needs at least one agent: create another one be
 
 export class AgentRepository {
   /**
-   * `workspaceRules` gives the machine's workspace location rule (src/agents/workspace-check.ts), read
+   * `workspaceRules` gives the machine's workspace location rule (src/agent-configs/workspace-check.ts), read
    * at each save; without it only the machine-independent part (`/`, system folders) applies.
    */
   constructor(

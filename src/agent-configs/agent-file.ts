@@ -23,11 +23,11 @@
  * Agents hold no secrets (keys belong to providers), so nothing needs removing. On import the file is
  * validated completely before anything is written; a name already in use gets " (2)", " (3)" ...;
  * permissions beyond a new agent's defaults (looser approvals, a workspace outside Sage's workspaces
- * folder, MCP servers ...; src/agents/permission-review.ts) are granted only when the user confirmed
+ * folder, MCP servers ...; src/agent-configs/permission-review.ts) are granted only when the user confirmed
  * each (`accept`, after `previewAgentImport`), else they fall back to the defaults;
  * a provider missing on this machine is dropped together with its models (the agent then uses the
  * default provider), and so is a workspace folder that cannot be created here — each with a warning.
- * A workspace in a forbidden place (src/agents/workspace-check.ts) refuses the import.
+ * A workspace in a forbidden place (src/agent-configs/workspace-check.ts) refuses the import.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
