@@ -1,5 +1,6 @@
 /** The app frame: sidebar, the routed page, dialogs and toasts, global shortcuts. */
 import { createMemo, createSignal, lazy, Match, onCleanup, onMount, Show, Switch } from "solid-js";
+import { offerDesktopEntry } from "./actions/desktop-entry-offer.ts";
 import { ChatPage } from "./components/chat/chat-page.tsx";
 import { ConnectionLost } from "./components/connection-lost.tsx";
 import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
@@ -7,7 +8,6 @@ import { startSettingsSync } from "./components/settings/settings-sync.ts";
 import { StorageNotices } from "./components/storage-notices.tsx";
 import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
-import { offerDesktopEntry } from "./lib/desktop-entry-offer.ts";
 import { parseRoute, path } from "./lib/router.ts";
 import { loadAgents } from "./state/agents.ts";
 import { socket } from "./state/connection.ts";

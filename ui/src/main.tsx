@@ -6,10 +6,11 @@ import "./lib/theme.ts";
 import { Show } from "solid-js";
 import { render } from "solid-js/web";
 import { App } from "./app.tsx";
+import { startBenchIfAsked } from "./bench/long-chat.ts";
 import { SignedOut } from "./components/signed-out.tsx";
-import { benchMark, startBenchIfAsked } from "./lib/bench.ts";
+import { signedOut } from "./lib/access.ts";
+import { benchMark } from "./lib/bench-mark.ts";
 import { startFocusReports } from "./lib/focus-report.ts";
-import { signedOut } from "./state/access.ts";
 
 benchMark("app-code-loaded");
 

@@ -4,8 +4,8 @@
  */
 import { Dialog } from "@kobalte/core/dialog";
 import { createMemo, createSignal, For } from "solid-js";
+import { pickAndImportChat } from "../actions/import-chat.ts";
 import { locale, type MessageKey, setLocale, t } from "../i18n/index.ts";
-import { pickAndImportChat } from "../lib/import-chat.ts";
 import { navigate } from "../lib/router.ts";
 import { cycleTheme } from "../lib/theme.ts";
 import { sortedSessions } from "../state/sessions.ts";

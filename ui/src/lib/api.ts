@@ -3,7 +3,7 @@
  * where the page gets it). Failures throw `ApiError` with the server's message, ready to show to the
  * user; a refused token also switches the page to the "signed out" screen.
  */
-import { tokenRefused } from "../state/access.ts";
+import { tokenRefused } from "./access.ts";
 import { host, inNativeWindow } from "./env.ts";
 
 export class ApiError extends Error {

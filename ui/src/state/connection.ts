@@ -3,9 +3,9 @@
  * events to the open transcripts. Also the place UI code sends frames through.
  */
 import type { ClientMessage } from "../../../src/shared/client-messages.ts";
+import { tokenRefused } from "../lib/access.ts";
 import { navigate } from "../lib/router.ts";
 import { SocketClient } from "../lib/socket.ts";
-import { tokenRefused } from "./access.ts";
 import { removeSession, upsertSession } from "./sessions.ts";
 import { notifyError } from "./toasts.ts";
 import { applyEvents, closeTranscript, lastSeq, setSubscriber } from "./transcripts.ts";

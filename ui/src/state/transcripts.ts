@@ -18,7 +18,7 @@ import {
   type TranscriptState,
 } from "../../../src/shared/transcript.ts";
 import { api } from "../lib/api.ts";
-import { benchMark } from "../lib/bench.ts";
+import { benchMark } from "../lib/bench-mark.ts";
 
 export const PAGE_SIZE = 80;
 

@@ -5,9 +5,9 @@
 import { createSignal, Show } from "solid-js";
 import { fileNameFrom } from "../../../../src/shared/file-name.ts";
 import type { SessionSummary } from "../../../../src/shared/session.ts";
+import { saveFromUrl } from "../../actions/save-file.ts";
 import { t } from "../../i18n/index.ts";
 import { api } from "../../lib/api.ts";
-import { saveFromUrl } from "../../lib/save-file.ts";
 import { upsertSession } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { DownloadIcon, PanelIcon, TerminalIcon } from "../icons.tsx";

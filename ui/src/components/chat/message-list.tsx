@@ -6,7 +6,7 @@
 import { createEffect, createSignal, on, onMount, Show } from "solid-js";
 import { VList, type VListHandle } from "virtua/solid";
 import { t } from "../../i18n/index.ts";
-import { benchMark } from "../../lib/bench.ts";
+import { benchMark } from "../../lib/bench-mark.ts";
 import { loadOlder, type OpenTranscript } from "../../state/transcripts.ts";
 import { MessageRow, type RowContext } from "./message-row.tsx";
 

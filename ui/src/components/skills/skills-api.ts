@@ -10,8 +10,8 @@ import type {
   SkillListResponse,
   SkillWriteResponse,
 } from "../../../../src/shared/skills.ts";
+import { saveFromUrl } from "../../actions/save-file.ts";
 import { ApiError, api } from "../../lib/api.ts";
-import { saveFromUrl } from "../../lib/save-file.ts";
 
 const base = "/api/skills";
 const one = (name: string) => `${base}/${encodeURIComponent(name)}`;

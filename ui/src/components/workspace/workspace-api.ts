@@ -5,10 +5,10 @@
  */
 import type { EventOf } from "../../../../src/shared/events.ts";
 import type { WorkspaceFileInfo, WorkspaceListing } from "../../../../src/workspace/types.ts";
+import { savedTo } from "../../actions/save-file.ts";
 import { t } from "../../i18n/index.ts";
 import { ApiError, api, authHeaders } from "../../lib/api.ts";
 import { host, inNativeWindow } from "../../lib/env.ts";
-import { savedTo } from "../../lib/save-file.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 
 function base(agentId: string): string {

@@ -3,12 +3,12 @@
  * diagnostics bundle (.zip) with every secret removed, for bug reports, and the database backups.
  */
 import { createResource, For, Show } from "solid-js";
+import { saveFromUrl } from "../../actions/save-file.ts";
 import { BackupsPanel } from "../../components/settings/backups-panel.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { KeyStorageNotice } from "../../components/settings/key-storage-notice.tsx";
 import { type AppPaths, settingsApi } from "../../components/settings/settings-api.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
-import { saveFromUrl } from "../../lib/save-file.ts";
 import { notifyError } from "../../state/toasts.ts";
 
 const ROWS: { key: keyof AppPaths; label: MessageKey }[] = [

@@ -8,13 +8,13 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import { type Agent, type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../../src/shared/agent.ts";
 import { fileNameFrom } from "../../../../src/shared/file-name.ts";
 import type { AgentImportPreview } from "../../../../src/shared/permissions.ts";
+import { saveFromUrl } from "../../actions/save-file.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { AgentForm } from "../../components/settings/agent-form.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { PermissionReview } from "../../components/settings/permission-review.tsx";
 import { agentsApi, providersApi } from "../../components/settings/settings-api.ts";
 import { t } from "../../i18n/index.ts";
-import { saveFromUrl } from "../../lib/save-file.ts";
 import { agents, loadAgents } from "../../state/agents.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 

@@ -7,6 +7,8 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import type { SettingsImportPreview } from "../../../../src/shared/permissions.ts";
 import type { BrowserMode, LanguageChoice, ThemeChoice } from "../../../../src/shared/settings.ts";
+import { pickAndImportChat } from "../../actions/import-chat.ts";
+import { saveFromUrl } from "../../actions/save-file.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { DesktopSettings } from "../../components/settings/desktop-settings.tsx";
 import { errorText, Field, SectionHeader, Toggle } from "../../components/settings/field.tsx";
@@ -15,8 +17,6 @@ import { type SettingsImportResult, settingsApi } from "../../components/setting
 import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
 import { WebSearchSettings } from "../../components/settings/web-search-settings.tsx";
 import { t } from "../../i18n/index.ts";
-import { pickAndImportChat } from "../../lib/import-chat.ts";
-import { saveFromUrl } from "../../lib/save-file.ts";
 import { theme } from "../../lib/theme.ts";
 import { loadAgents } from "../../state/agents.ts";
 import { notify, notifyError } from "../../state/toasts.ts";

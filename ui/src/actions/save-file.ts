@@ -6,9 +6,9 @@
  * (and offers to show it in Downloads). Every path ends in a toast on failure; none throws.
  */
 import { t } from "../i18n/index.ts";
+import { api, authHeaders } from "../lib/api.ts";
+import { inNativeWindow } from "../lib/env.ts";
 import { notify, notifyError } from "../state/toasts.ts";
-import { api, authHeaders } from "./api.ts";
-import { inNativeWindow } from "./env.ts";
 
 /** Download the response of `url` (a GET on the Sage server) as `fileName` (or the server's name). */
 export async function saveFromUrl(url: string, fileName: string): Promise<void> {

@@ -5,8 +5,10 @@
  * JS heap where the engine tells. Results go to `window.__SAGE_BENCH__` (Playwright reads it) and to
  * POST /api/app/debug/report (the window benchmark reads the log; the route exists only with test hooks).
  */
+
+import { api } from "../lib/api.ts";
+import { benchMark } from "../lib/bench-mark.ts";
 import { transcript } from "../state/transcripts.ts";
-import { api } from "./api.ts";
 
 export interface BenchResult {
   lastScreenMs: number;
@@ -34,13 +36,6 @@ const STEP_PX = 400;
 /** Each direction of the scroll is cut off after this long (slow engines report what they managed). */
 const PHASE_MS = 90_000;
 const frame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
-
-const benching = new URLSearchParams(location.search).get("bench") === "long-chat";
-
-/** A named moment for the benchmark's breakdown (no-op outside `?bench=long-chat`). */
-export function benchMark(name: string): void {
-  if (benching) performance.mark(name);
-}
 
 export function startBenchIfAsked(): void {
   if (new URLSearchParams(location.search).get("bench") !== "long-chat") return;

@@ -4,9 +4,9 @@
  * remembers that it was offered, whether or not the user took it.
  */
 import { t } from "../i18n/index.ts";
+import { api } from "../lib/api.ts";
+import { inNativeWindow } from "../lib/env.ts";
 import { notify, notifyError } from "../state/toasts.ts";
-import { api } from "./api.ts";
-import { inNativeWindow } from "./env.ts";
 
 export async function offerDesktopEntry(): Promise<void> {
   if (!inNativeWindow()) return;

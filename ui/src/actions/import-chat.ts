@@ -5,10 +5,10 @@
  */
 import type { SessionSummary } from "../../../src/shared/session.ts";
 import { t } from "../i18n/index.ts";
+import { api } from "../lib/api.ts";
+import { navigate } from "../lib/router.ts";
 import { upsertSession } from "../state/sessions.ts";
 import { notify, notifyError } from "../state/toasts.ts";
-import { api } from "./api.ts";
-import { navigate } from "./router.ts";
 
 /** Open a file chooser for one .json file and import it. */
 export function pickAndImportChat(): void {

@@ -4,7 +4,7 @@
  * in instead of failing call by call.
  */
 import { createSignal } from "solid-js";
-import { host } from "../lib/env.ts";
+import { host } from "./env.ts";
 
 const [refused, setRefused] = createSignal(false);
 
