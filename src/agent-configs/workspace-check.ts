@@ -23,9 +23,10 @@
  * runtime creates the folder at the first turn.
  */
 import { accessSync, constants, statSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { Paths } from "../core/paths.ts";
 import { credentialPaths, isInsideRoot, realSpelling, sageFolders } from "../sandbox/protected-paths.ts";
+import type { Agent } from "../shared/agent.ts";
 import type { FieldIssue } from "../shared/validation.ts";
 import { pathSyntaxProblem } from "../workspace/request-path.ts";
 
@@ -172,4 +173,9 @@ export function workspaceIssue(
       return { field, code: "notCreatable" };
     }
   }
+}
+
+/** An agent's workspace folder: its own setting, else `<workspaces folder>/<agent id>`. */
+export function workspaceRootOf(agent: Agent, workspacesFolder: string): string {
+  return agent.config.workspace?.trim() || join(workspacesFolder, agent.id);
 }

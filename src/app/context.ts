@@ -8,6 +8,7 @@ import type { AgentRepository } from "../agent-configs/repository.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import type { LocalUser } from "../core/user.ts";
+import type { DatabaseMaintenance } from "../housekeeping/database-maintenance.ts";
 import type { McpManager } from "../mcp/manager.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
@@ -64,6 +65,8 @@ export interface AppContext {
   webSearchKeys: WebSearchKeys;
   /** The database's automatic backups. */
   backups: BackupService;
+  /** Database upkeep when idle (optimize, vacuum) and Settings → Storage → Compact. */
+  maintenance: DatabaseMaintenance;
   /** Found while starting and shown by the UI at once (an empty database file ...). */
   notices: StartupNotice[];
 }

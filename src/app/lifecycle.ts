@@ -16,6 +16,7 @@ import { ensurePaths, type Paths } from "../core/paths.ts";
 import { ensureLocalUser } from "../core/user.ts";
 import { VERSION } from "../core/version.ts";
 import { openExternal } from "../desktop/shell-control.ts";
+import { DatabaseMaintenance } from "../housekeeping/database-maintenance.ts";
 import { McpConfigStore } from "../mcp/config-store.ts";
 import { McpManager } from "../mcp/manager.ts";
 import { McpOAuthStore } from "../mcp/oauth-store.ts";
@@ -208,6 +209,13 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     if (tidied.untouched + tidied.purged > 0)
       logger.info(`removed ${tidied.untouched} untouched and ${tidied.purged} deleted session(s)`);
     undo.push(() => sessions.shutdown());
+    const maintenance = new DatabaseMaintenance({
+      db,
+      logger: logger.child("maintenance"),
+      isIdle: () => sessions.runningCount() === 0,
+    });
+    maintenance.start();
+    undo.push(() => maintenance.stop());
 
     const audit = new AuditLog(db, user.id);
     const toolRunner = new ManualToolRunner({
@@ -251,6 +259,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       environment,
       webSearchKeys,
       backups,
+      maintenance,
       notices,
     };
     logger.info(`backend ready in ${(performance.now() - started).toFixed(1)} ms`, { data: paths.home });

@@ -7,9 +7,9 @@
  * of the agent whose turn started it (or its configured `cwd`).
  */
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { AnyTool, Workspace } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
+import { workspaceRootOf } from "../agent-configs/workspace-check.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
@@ -446,7 +446,7 @@ export class McpManager implements McpToolProvider {
       .list()
       .find((candidate) => candidate.config.mcpServers.includes(config.name));
     const folder = agent
-      ? agent.config.workspace?.trim() || join(this.options.paths.workspaces, agent.id)
+      ? workspaceRootOf(agent, this.options.paths.workspaces)
       : this.options.paths.workspaces;
     try {
       mkdirSync(folder, { recursive: true });

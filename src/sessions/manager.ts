@@ -258,6 +258,13 @@ export class SessionManager implements SessionCommands {
     return this.runners.get(sessionId)?.shellJobs;
   }
 
+  /** How many sessions have a turn running now (maintenance waits for none). */
+  runningCount(): number {
+    let count = 0;
+    for (const runner of this.runners.values()) if (runner.running) count++;
+    return count;
+  }
+
   isRunning(sessionId: string): boolean {
     return this.runners.get(sessionId)?.running ?? false;
   }

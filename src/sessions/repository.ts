@@ -188,6 +188,17 @@ export class SessionRepository {
       .changes;
   }
 
+  /** Deleted sessions still kept for undo: how many, and how many messages they hold. */
+  deletedCount(): { sessions: number; messages: number } {
+    return this.db
+      .query(
+        `SELECT COUNT(DISTINCT s.id) AS sessions, COUNT(m.id) AS messages
+           FROM sessions s LEFT JOIN messages m ON m.session_id = s.id
+          WHERE s.user_id = ? AND s.deleted_at IS NOT NULL`,
+      )
+      .get(this.userId) as { sessions: number; messages: number };
+  }
+
   /** Remove sessions deleted before `olderThan` for good (events, messages, parts cascade). */
   purgeDeleted(olderThan: number): number {
     return this.db

@@ -3,12 +3,16 @@
  * enabled tools, tool services (plan, skills, sandbox, shell jobs) and the system prompt extras.
  */
 import { readFile } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { extname } from "node:path";
 import { createLanguageModel } from "../agent/providers.ts";
 import type { AnyTool, ToolServices, Workspace } from "../agent/tool-contract.ts";
 import type { ResolvedModel } from "../agent/types.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
-import { forbiddenWorkspaceReason, workspaceRulesFor } from "../agent-configs/workspace-check.ts";
+import {
+  forbiddenWorkspaceReason,
+  workspaceRootOf,
+  workspaceRulesFor,
+} from "../agent-configs/workspace-check.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import { createSamplingService } from "../mcp/sampling.ts";
@@ -85,7 +89,7 @@ export function workspaceFor(
 ): Workspace {
   const { paths } = deps;
   const credentials = deps.credentialFolders();
-  const root = agent.config.workspace?.trim() || join(paths.workspaces, agent.id);
+  const root = workspaceRootOf(agent, paths.workspaces);
   const forbidden = forbiddenWorkspaceReason(root, workspaceRulesFor(paths, credentials));
   if (forbidden !== undefined) {
     throw new ValidationError(

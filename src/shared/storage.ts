@@ -38,3 +38,59 @@ export const BackupsResponse = T.Object({
   lastError: T.Union([T.String(), T.Null()]),
 });
 export type BackupsResponse = Static<typeof BackupsResponse>;
+
+/** A folder's size; `complete: false` means the walk stopped at its limit and the figures are lower bounds. */
+export const FolderUsage = T.Object({
+  path: T.String(),
+  bytes: T.Number(),
+  files: T.Number(),
+  complete: T.Boolean(),
+});
+export type FolderUsage = Static<typeof FolderUsage>;
+
+export const MaintenanceReport = T.Object({
+  at: T.Number(),
+  vacuumed: T.Boolean(),
+  freedBytes: T.Number(),
+  durationMs: T.Number(),
+  error: T.Optional(T.String()),
+});
+export type MaintenanceReport = Static<typeof MaintenanceReport>;
+
+/** GET /api/storage: what takes space (Settings → Storage). */
+export const StorageUsage = T.Object({
+  database: T.Object({
+    path: T.String(),
+    /** File + WAL + shared memory. */
+    bytes: T.Number(),
+    walBytes: T.Number(),
+    /** Free pages inside the file: what compacting gives back. */
+    freeBytes: T.Number(),
+  }),
+  backups: FolderUsage,
+  logs: FolderUsage,
+  browserProfiles: FolderUsage,
+  skills: FolderUsage,
+  /** One per distinct workspace folder, with the agents that use it. */
+  workspaces: T.Array(
+    T.Object({
+      agents: T.Array(T.String()),
+      size: FolderUsage,
+      /** Long tool outputs saved in full (`.sage/tool-output`); `old*`: older than `olderThanDays`. */
+      toolOutputs: T.Object({
+        bytes: T.Number(),
+        files: T.Number(),
+        oldBytes: T.Number(),
+        oldFiles: T.Number(),
+      }),
+    }),
+  ),
+  olderThanDays: T.Number(),
+  /** Deleted chats kept for undo until they are purged. */
+  deletedChats: T.Object({ sessions: T.Number(), messages: T.Number() }),
+  maintenance: T.Object({
+    last: T.Union([MaintenanceReport, T.Null()]),
+    nextAt: T.Union([T.Number(), T.Null()]),
+  }),
+});
+export type StorageUsage = Static<typeof StorageUsage>;

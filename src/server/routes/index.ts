@@ -15,6 +15,7 @@ import { settingsRoutes } from "./settings.ts";
 import { setupRoutes } from "./setup.ts";
 import { shellJobRoutes } from "./shell-jobs.ts";
 import { skillRoutes } from "./skills.ts";
+import { storageRoutes } from "./storage.ts";
 import { toolRoutes } from "./tools.ts";
 import { turnUndoRoutes } from "./turn-undo.ts";
 import { workspaceRoutes } from "./workspace.ts";
@@ -34,6 +35,7 @@ export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: De
       chooseSavePath: desktop ? (fileName, title) => desktop.chooseSavePath(fileName, title) : undefined,
     }),
     providerRoutes(app),
+    storageRoutes(app),
     agentRoutes(app),
     settingsRoutes(app, {
       chooseSavePath: desktop ? (fileName, title) => desktop.chooseSavePath(fileName, title) : undefined,
