@@ -9,6 +9,7 @@ import { EnvironmentSettings } from "./settings/environment.tsx";
 import { GeneralSettings } from "./settings/general.tsx";
 import { McpSettings } from "./settings/mcp.tsx";
 import { ProvidersSettings } from "./settings/providers.tsx";
+import { StorageSettings } from "./settings/storage.tsx";
 import { ToolsApprovalsSettings } from "./settings/tools-approvals.tsx";
 
 const SECTIONS: { id: string; label: MessageKey }[] = [
@@ -18,6 +19,7 @@ const SECTIONS: { id: string; label: MessageKey }[] = [
   { id: "tools", label: "settings.section.tools" },
   { id: "mcp", label: "mcp.title" },
   { id: "environment", label: "settings.section.environment" },
+  { id: "storage", label: "settings.section.storage" },
   { id: "about", label: "settings.section.about" },
 ];
 
@@ -66,6 +68,9 @@ export function SettingsPage(props: { section?: string }) {
           </Match>
           <Match when={current() === "environment"}>
             <EnvironmentSettings />
+          </Match>
+          <Match when={current() === "storage"}>
+            <StorageSettings />
           </Match>
           <Match when={current() === "about"}>
             <AboutSettings />

@@ -1,8 +1,46 @@
 import { defineMessages } from "../define.ts";
 
-/** Sage's own storage: the start-up notice about an empty database, and the backups in Settings → About. */
+/** Sage's own storage: the start-up notice about an empty database, the backups, and Settings → Storage. */
 export const storage = defineMessages({
   en: {
+    "settings.section.storage": "Storage",
+    "settings.storage.title": "Storage",
+    "settings.storage.description":
+      "What takes space in Sage's folders, and clean-ups that are safe: nothing here touches a chat you kept or a file the agent made, except the full copies of long tool outputs.",
+    "settings.storage.measuring": "Measuring…",
+    "settings.storage.atLeast": "at least {size}",
+    "settings.storage.database": "Database (chats, settings)",
+    "settings.storage.databaseFree": "{size} of it is free space that compacting gives back",
+    "settings.storage.workspace": "Workspace of {agents}",
+    "settings.storage.toolOutputs": "Saved tool outputs: {files} files, {size}",
+    "settings.storage.backups": "Database backups",
+    "settings.storage.logs": "Logs",
+    "settings.storage.browserProfiles": "Agents' browser profiles",
+    "settings.storage.skills": "Skills library",
+    "settings.storage.cleanupTitle": "Clean up",
+    "settings.storage.olderThan": "Saved tool outputs older than",
+    "settings.storage.days": "days",
+    "settings.storage.cleanOutputs": "Remove {files} old outputs ({size})",
+    "settings.storage.purgeChats": "Remove {count} deleted chats now",
+    "settings.storage.compact": "Compact the database (frees about {size})",
+    "settings.storage.compactShort": "Compact",
+    "settings.storage.compacting": "Compacting…",
+    "settings.storage.remove": "Remove",
+    "settings.storage.lastMaintenance": "Last maintenance: {date}. Sage also does it by itself when idle.",
+    "settings.storage.noMaintenance":
+      "Sage optimizes and compacts the database by itself when no chat is running.",
+    "settings.storage.confirmOutputsTitle": "Remove old tool outputs?",
+    "settings.storage.confirmOutputs":
+      "The full copies of long tool outputs older than {days} days are removed from every workspace. The chats keep their shortened output.",
+    "settings.storage.confirmChatsTitle": "Remove deleted chats for good?",
+    "settings.storage.confirmChats": "Deleted chats can no longer be restored with Undo afterwards.",
+    "settings.storage.confirmCompactTitle": "Compact the database?",
+    "settings.storage.confirmCompact":
+      "Sage rewrites its database file without the free space. Chats cannot be used while it runs (usually a few seconds).",
+    "settings.storage.outputsRemoved": "Removed {files} saved outputs ({size}).",
+    "settings.storage.chatsPurged": "Removed {count} deleted chats.",
+    "settings.storage.compacted": "Database compacted: {size} freed.",
+    "settings.storage.compactFailed": "Compacting failed: {error}",
     "storage.emptyDatabase.title": "Sage started with an empty database",
     "storage.emptyDatabase.body":
       "The database file {path} was empty (0 bytes), so earlier conversations and settings are not in it.",
@@ -20,6 +58,43 @@ export const storage = defineMessages({
     "storage.backups.failed": "The last backup failed: {error}",
   },
   zh: {
+    "settings.section.storage": "存储",
+    "settings.storage.title": "存储",
+    "settings.storage.description":
+      "Sage 的文件夹里什么占用了空间，以及安全的清理：除了长工具输出的完整副本，这里不会动你保留的对话或智能体创建的文件。",
+    "settings.storage.measuring": "正在计算…",
+    "settings.storage.atLeast": "至少 {size}",
+    "settings.storage.database": "数据库（对话、设置）",
+    "settings.storage.databaseFree": "其中 {size} 是压缩可释放的空闲空间",
+    "settings.storage.workspace": "{agents} 的工作区",
+    "settings.storage.toolOutputs": "保存的工具输出：{files} 个文件，{size}",
+    "settings.storage.backups": "数据库备份",
+    "settings.storage.logs": "日志",
+    "settings.storage.browserProfiles": "智能体的浏览器配置",
+    "settings.storage.skills": "技能库",
+    "settings.storage.cleanupTitle": "清理",
+    "settings.storage.olderThan": "早于以下天数的工具输出",
+    "settings.storage.days": "天",
+    "settings.storage.cleanOutputs": "删除 {files} 个旧输出（{size}）",
+    "settings.storage.purgeChats": "立即删除 {count} 个已删除的对话",
+    "settings.storage.compact": "压缩数据库（约释放 {size}）",
+    "settings.storage.compactShort": "压缩",
+    "settings.storage.compacting": "正在压缩…",
+    "settings.storage.remove": "删除",
+    "settings.storage.lastMaintenance": "上次维护：{date}。Sage 空闲时也会自动维护。",
+    "settings.storage.noMaintenance": "没有对话运行时，Sage 会自动优化并压缩数据库。",
+    "settings.storage.confirmOutputsTitle": "删除旧的工具输出？",
+    "settings.storage.confirmOutputs":
+      "所有工作区中早于 {days} 天的长工具输出完整副本将被删除。对话中保留截短的输出。",
+    "settings.storage.confirmChatsTitle": "永久删除已删除的对话？",
+    "settings.storage.confirmChats": "之后将无法再用撤销恢复这些对话。",
+    "settings.storage.confirmCompactTitle": "压缩数据库？",
+    "settings.storage.confirmCompact":
+      "Sage 会重写数据库文件以去除空闲空间。运行期间无法使用对话（通常几秒钟）。",
+    "settings.storage.outputsRemoved": "已删除 {files} 个保存的输出（{size}）。",
+    "settings.storage.chatsPurged": "已删除 {count} 个对话。",
+    "settings.storage.compacted": "数据库已压缩：释放了 {size}。",
+    "settings.storage.compactFailed": "压缩失败：{error}",
     "storage.emptyDatabase.title": "Sage 以空数据库启动",
     "storage.emptyDatabase.body": "数据库文件 {path} 是空的（0 字节），之前的对话和设置都不在其中。",
     "storage.emptyDatabase.backup":
