@@ -17,7 +17,7 @@ const root = resolve(import.meta.dir, "..");
 const dist = join(root, "dist");
 const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 const executable = join(dist, "sage");
-const icons = join(root, "src", "shell", "assets");
+const icons = join(root, "src", "desktop", "assets");
 
 function run(command: string[], cwd = root): void {
   const result = Bun.spawnSync(command, { cwd, stdout: "inherit", stderr: "inherit" });
