@@ -23,9 +23,9 @@ const sandbox = mkdtempSync(join(tmpdir(), "sage-bench-context-home-"));
 process.env.HOME = sandbox;
 for (const dir of ["DATA", "CONFIG", "STATE", "CACHE"]) process.env[`XDG_${dir}_HOME`] = join(sandbox, dir);
 delete process.env.DBUS_SESSION_BUS_ADDRESS;
-const { startTestApp } = await import("../../test/integration/runtime-harness.ts");
+const { startBackend } = await import("../../test/support/backend.ts");
 const { configureAgent, ended, openSession, storedMessages, submit, workspaceRoot } = await import(
-  "../../test/integration/runtime-helpers.ts"
+  "../../test/support/session-steps.ts"
 );
 
 const args = process.argv.slice(2);
@@ -87,7 +87,7 @@ async function run(label: string, contextWindow: number): Promise<Run> {
           },
   });
   const dataDir = mkdtempSync(join(tmpdir(), "sage-bench-context-"));
-  const app = await startTestApp({ dataDir, fake, contextWindow, apiKey: "bench-key" });
+  const app = await startBackend({ dataDir, fake, contextWindow, apiKey: "bench-key" });
   try {
     configureAgent(app, { stepLimit: 500 });
     files = writeProject(workspaceRoot(app));

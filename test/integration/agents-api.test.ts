@@ -3,7 +3,7 @@
  * last; sessions of a deleted agent continue with the default), export/import round trip in JSON and
  * YAML, and corrupted files refused without any change.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,45 +11,25 @@ import YAML from "yaml";
 import type { Agent, AgentConfig } from "../../src/shared/agent.ts";
 import type { AgentImportPreview } from "../../src/shared/permissions.ts";
 import type { Provider } from "../../src/shared/provider.ts";
-import { startTestBackend, type TestBackend } from "../support/test-backend.ts";
+import { startBackend, useBackend } from "../support/backend.ts";
 
-let backend: TestBackend;
 let provider: Provider;
 
+const backend = useBackend({ provider: false });
 beforeAll(async () => {
-  backend = await startTestBackend();
   provider = (
-    await call<Provider>("/api/providers", "POST", {
-      name: "Local Fake",
-      kind: "openai-compatible",
-      baseUrl: "http://127.0.0.1:9/v1",
-      models: [{ id: "m-large" }, { id: "m-small" }],
+    await backend().api<Provider>("/api/providers", {
+      json: {
+        name: "Local Fake",
+        kind: "openai-compatible",
+        baseUrl: "http://127.0.0.1:9/v1",
+        models: [{ id: "m-large" }, { id: "m-small" }],
+      },
     })
   ).body;
 });
-afterAll(() => backend.stop());
 
-async function call<T>(
-  path: string,
-  method = "GET",
-  body?: unknown,
-): Promise<{ status: number; body: T; text: string; headers: Headers }> {
-  const response = await backend.http(path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // YAML or plain text
-  }
-  return { status: response.status, body: parsed as T, text, headers: response.headers };
-}
-
-const list = async () => (await call<{ agents: Agent[] }>("/api/agents")).body.agents;
+const list = async () => (await backend().api<{ agents: Agent[] }>("/api/agents")).body.agents;
 
 const FULL: AgentConfig = {
   name: "Researcher",
@@ -71,7 +51,7 @@ describe("agents CRUD", () => {
   let researcher: Agent;
 
   test("a brand-new install lists its default agent (never an empty list)", async () => {
-    const fresh = await startTestBackend();
+    const fresh = await startBackend({ provider: false });
     try {
       const response = await fresh.http("/api/agents");
       const { agents } = (await response.json()) as { agents: Agent[] };
@@ -83,7 +63,9 @@ describe("agents CRUD", () => {
   });
 
   test("the first agent created becomes the default", async () => {
-    const { status, body } = await call<Agent>("/api/agents", "POST", { ...FULL, providerId: provider.id });
+    const { status, body } = await backend().api<Agent>("/api/agents", {
+      json: { ...FULL, providerId: provider.id },
+    });
     expect(status).toBe(200);
     expect(body.isDefault).toBe(true);
     expect(body.config).toMatchObject({ ...FULL, providerId: provider.id });
@@ -105,7 +87,9 @@ describe("agents CRUD", () => {
       [null, "", 400],
     ];
     for (const [body, field, status] of cases) {
-      const result = await call<{ error: { field?: string; message: string } }>("/api/agents", "POST", body);
+      const result = await backend().api<{ error: { field?: string; message: string } }>("/api/agents", {
+        json: body,
+      });
       expect({ body, status: result.status, field: result.body.error?.field ?? "" }).toEqual({
         body,
         status,
@@ -113,8 +97,10 @@ describe("agents CRUD", () => {
       });
       expect(result.body.error.message.length).toBeGreaterThan(5);
     }
-    const duplicate = await call<{ error: { message: string } }>("/api/agents", "POST", {
-      name: "researcher",
+    const duplicate = await backend().api<{ error: { message: string } }>("/api/agents", {
+      json: {
+        name: "researcher",
+      },
     });
     expect(duplicate.body.error.message).toBe("Name is already used; choose another.");
     expect(await list()).toHaveLength(1);
@@ -122,9 +108,11 @@ describe("agents CRUD", () => {
 
   test("a creatable absolute workspace is accepted (not created yet)", async () => {
     const root = mkdtempSync(join(tmpdir(), "sage-agent-ws-"));
-    const { status, body } = await call<Agent>("/api/agents", "POST", {
-      name: "Writer",
-      workspace: `  ${join(root, "new", "folder")}  `,
+    const { status, body } = await backend().api<Agent>("/api/agents", {
+      json: {
+        name: "Writer",
+        workspace: `  ${join(root, "new", "folder")}  `,
+      },
     });
     expect(status).toBe(200);
     expect(body.config.workspace).toBe(join(root, "new", "folder"));
@@ -132,26 +120,35 @@ describe("agents CRUD", () => {
   });
 
   test("update replaces the config and validates like create", async () => {
-    const updated = await call<Agent>(`/api/agents/${researcher.id}`, "PUT", {
-      ...researcher.config,
-      description: "Changed",
+    const updated = await backend().api<Agent>(`/api/agents/${researcher.id}`, {
+      method: "PUT",
+      json: {
+        ...researcher.config,
+        description: "Changed",
+      },
     });
     expect(updated.body.config.description).toBe("Changed");
-    const clash = await call<{ error: { field: string } }>(`/api/agents/${researcher.id}`, "PUT", {
-      ...researcher.config,
-      name: "WRITER",
+    const clash = await backend().api<{ error: { field: string } }>(`/api/agents/${researcher.id}`, {
+      method: "PUT",
+      json: {
+        ...researcher.config,
+        name: "WRITER",
+      },
     });
     expect(clash.status).toBe(409);
-    const same = await call<Agent>(`/api/agents/${researcher.id}`, "PUT", {
-      ...researcher.config,
-      name: "Researcher",
+    const same = await backend().api<Agent>(`/api/agents/${researcher.id}`, {
+      method: "PUT",
+      json: {
+        ...researcher.config,
+        name: "Researcher",
+      },
     });
     expect(same.status).toBe(200);
   });
 
   test("duplicate copies everything under a free name", async () => {
-    const first = await call<Agent>(`/api/agents/${researcher.id}/duplicate`, "POST");
-    const second = await call<Agent>(`/api/agents/${researcher.id}/duplicate`, "POST");
+    const first = await backend().api<Agent>(`/api/agents/${researcher.id}/duplicate`, { method: "POST" });
+    const second = await backend().api<Agent>(`/api/agents/${researcher.id}/duplicate`, { method: "POST" });
     expect(first.body.config.name).toBe("Researcher (copy)");
     expect(second.body.config.name).toBe("Researcher (copy) (2)");
     expect(first.body.config.approvals).toEqual(FULL.approvals);
@@ -160,18 +157,23 @@ describe("agents CRUD", () => {
 
   test("set default, delete the default: another one takes over; the last one cannot go", async () => {
     const writer = (await list()).find((agent) => agent.config.name === "Writer") as Agent;
-    expect((await call<Agent>(`/api/agents/${writer.id}/default`, "POST")).body.isDefault).toBe(true);
+    expect(
+      (await backend().api<Agent>(`/api/agents/${writer.id}/default`, { method: "POST" })).body.isDefault,
+    ).toBe(true);
     expect((await list()).filter((agent) => agent.isDefault).map((agent) => agent.id)).toEqual([writer.id]);
-    const deleted = await call<{ defaultAgentId: string }>(`/api/agents/${writer.id}`, "DELETE");
+    const deleted = await backend().api<{ defaultAgentId: string }>(`/api/agents/${writer.id}`, {
+      method: "DELETE",
+    });
     expect(deleted.status).toBe(200);
     const remaining = await list();
     expect(remaining.filter((agent) => agent.isDefault)).toHaveLength(1);
     expect(deleted.body.defaultAgentId).toBe(remaining.find((agent) => agent.isDefault)?.id as string);
-    for (const agent of remaining.slice(1)) await call(`/api/agents/${agent.id}`, "DELETE");
+    for (const agent of remaining.slice(1))
+      await backend().api(`/api/agents/${agent.id}`, { method: "DELETE" });
     const last = (await list())[0] as Agent;
-    const refused = await call<{ error: { code: string; message: string } }>(
+    const refused = await backend().api<{ error: { code: string; message: string } }>(
       `/api/agents/${last.id}`,
-      "DELETE",
+      { method: "DELETE" },
     );
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toContain("at least one agent");
@@ -179,20 +181,24 @@ describe("agents CRUD", () => {
   });
 
   test("a session whose agent was deleted still opens and falls back to the default agent", async () => {
-    const temporary = await call<Agent>("/api/agents", "POST", { name: "Temporary" });
-    const session = await call<{ id: string; agentId: string }>("/api/sessions", "POST", {
-      agentId: temporary.body.id,
+    const temporary = await backend().api<Agent>("/api/agents", { json: { name: "Temporary" } });
+    const session = await backend().api<{ id: string; agentId: string }>("/api/sessions", {
+      json: {
+        agentId: temporary.body.id,
+      },
     });
     expect(session.body.agentId).toBe(temporary.body.id);
-    await call(`/api/agents/${temporary.body.id}`, "DELETE");
-    expect((await call(`/api/sessions/${session.body.id}`)).status).toBe(200);
+    await backend().api(`/api/agents/${temporary.body.id}`, { method: "DELETE" });
+    expect((await backend().api(`/api/sessions/${session.body.id}`)).status).toBe(200);
   });
 });
 
 describe("export and import", () => {
   test("JSON round trip keeps every field and names the provider, not its id", async () => {
     const source = (await list())[0] as Agent;
-    const exported = await call<Record<string, unknown>>(`/api/agents/${source.id}/export?format=json`);
+    const exported = await backend().api<Record<string, unknown>>(
+      `/api/agents/${source.id}/export?format=json`,
+    );
     expect(exported.headers.get("content-disposition")).toContain(".sage-agent.json");
     const file = exported.body as { format: string; agent: Record<string, unknown> };
     expect(file.format).toBe("sage.agent.v1");
@@ -200,16 +206,17 @@ describe("export and import", () => {
     expect(file.agent.providerId).toBeUndefined();
     // The source allows web_fetch without asking: the preview lists that, and the import grants it
     // only because it is accepted (see import-permissions.test.ts for what happens otherwise).
-    const preview = await call<AgentImportPreview>("/api/agents/import/preview", "POST", {
-      content: exported.text,
+    const preview = await backend().api<AgentImportPreview>("/api/agents/import/preview", {
+      json: {
+        content: exported.text,
+      },
     });
     expect(preview.body.widened).toEqual([
       { id: "approval:web_fetch", kind: "approval", tool: "web_fetch", from: "ask", to: "allow" },
     ]);
-    const imported = await call<{ agent: Agent; renamedFrom?: string; warnings: string[] }>(
+    const imported = await backend().api<{ agent: Agent; renamedFrom?: string; warnings: string[] }>(
       "/api/agents/import",
-      "POST",
-      { content: exported.text, accept: ["approval:web_fetch"] },
+      { json: { content: exported.text, accept: ["approval:web_fetch"] } },
     );
     expect(imported.status).toBe(200);
     expect(imported.body.renamedFrom).toBe(source.config.name);
@@ -222,13 +229,15 @@ describe("export and import", () => {
 
   test("YAML round trip", async () => {
     const source = (await list())[0] as Agent;
-    const exported = await call<string>(`/api/agents/${source.id}/export?format=yaml`);
+    const exported = await backend().api<string>(`/api/agents/${source.id}/export?format=yaml`);
     expect(exported.headers.get("content-type")).toContain("yaml");
     expect(exported.text).toContain("format: sage.agent.v1");
     const parsed = YAML.parse(exported.text) as { agent: { name: string } };
     parsed.agent.name = "From YAML";
-    const imported = await call<{ agent: Agent }>("/api/agents/import", "POST", {
-      content: YAML.stringify(parsed),
+    const imported = await backend().api<{ agent: Agent }>("/api/agents/import", {
+      json: {
+        content: YAML.stringify(parsed),
+      },
     });
     expect(imported.status).toBe(200);
     expect(imported.body.agent.config.name).toBe("From YAML");
@@ -242,8 +251,10 @@ describe("export and import", () => {
       format: "sage.agent.v1",
       agent: { name: "Traveller", provider: "Elsewhere", model: "x-1", workspace: join(blocker, "ws") },
     });
-    const imported = await call<{ agent: Agent; warnings: string[] }>("/api/agents/import", "POST", {
-      content,
+    const imported = await backend().api<{ agent: Agent; warnings: string[] }>("/api/agents/import", {
+      json: {
+        content,
+      },
     });
     expect(imported.status).toBe(200);
     expect(imported.body.agent.config.providerId).toBeUndefined();
@@ -274,9 +285,14 @@ describe("export and import", () => {
       [JSON.stringify(valid).slice(0, 30), "cannot be read"],
     ];
     for (const [content, expected] of cases) {
-      const result = await call<{ error: { message: string; field: string } }>("/api/agents/import", "POST", {
-        content,
-      });
+      const result = await backend().api<{ error: { message: string; field: string } }>(
+        "/api/agents/import",
+        {
+          json: {
+            content,
+          },
+        },
+      );
       expect({ content, status: result.status }).toEqual({ content, status: 400 });
       expect(result.body.error.message).toContain(expected);
     }
@@ -284,8 +300,8 @@ describe("export and import", () => {
   });
 
   test("export of a missing agent is a 404; a bad format value is a 400", async () => {
-    expect((await call("/api/agents/agt_missing/export")).status).toBe(404);
+    expect((await backend().api("/api/agents/agt_missing/export")).status).toBe(404);
     const source = (await list())[0] as Agent;
-    expect((await call(`/api/agents/${source.id}/export?format=xml`)).status).toBe(400);
+    expect((await backend().api(`/api/agents/${source.id}/export?format=xml`)).status).toBe(400);
   });
 });

@@ -12,9 +12,9 @@ import { EPHEMERAL_EVENTS } from "../../src/shared/events.ts";
 import type { Message } from "../../src/shared/parts.ts";
 import { applyEvent, emptyTranscript, loadMessages } from "../../src/shared/transcript.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { eventually, textOf, transcriptCore } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
-import { TestSocket } from "./runtime-harness.ts";
-import { eventually, textOf, transcriptCore } from "./runtime-helpers.ts";
 
 let fake: FakeModel;
 let dataDir: string;

@@ -10,28 +10,28 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeFileChooserPortal } from "../fixtures/fake-desktop/file-chooser-portal.ts";
 import { type PrivateBus, startPrivateBus } from "../fixtures/fake-desktop/private-bus.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { workspaceRoot } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import { workspaceRoot } from "../support/session-steps.ts";
 
 let bus: PrivateBus;
 let portal: FakeFileChooserPortal;
-let app: TestApp;
 const chosenDir = mkdtempSync(join(tmpdir(), "sage-chosen-"));
 
 beforeAll(async () => {
   bus = await startPrivateBus();
-  app = await startTestApp({ env: { DBUS_SESSION_BUS_ADDRESS: bus.address } });
-  await app.running.desktop.ready;
+});
+const app = useBackend(() => ({ env: { DBUS_SESSION_BUS_ADDRESS: bus.address } }));
+beforeAll(async () => {
+  await app().running.desktop.ready;
 });
 
 afterAll(async () => {
-  await app?.stop();
   portal?.stop();
   await bus?.stop();
 });
 
 const save = (fileName: string, text: string) =>
-  app.api<{ path?: string; chosen?: boolean; cancelled?: boolean }>("/api/settings/save-download", {
+  app().api<{ path?: string; chosen?: boolean; cancelled?: boolean }>("/api/settings/save-download", {
     json: { fileName, base64: Buffer.from(text).toString("base64"), ask: true, title: "Save file" },
   });
 
@@ -67,13 +67,13 @@ describe("save as", () => {
   });
 
   test("a workspace file is copied where the portal answered", async () => {
-    const root = workspaceRoot(app);
+    const root = workspaceRoot(app());
     mkdirSync(join(root, "out"), { recursive: true });
     writeFileSync(join(root, "out", "report.csv"), "a,b\n1,2\n");
     const target = join(chosenDir, "report copy.csv");
     portal.answer = target;
-    const agentId = app.running.backend.context.agents.defaultAgent().id;
-    const { status, body } = await app.api<{ path?: string; chosen?: boolean }>(
+    const agentId = app().running.backend.context.agents.defaultAgent().id;
+    const { status, body } = await app().api<{ path?: string; chosen?: boolean }>(
       `/api/agents/${agentId}/workspace/save-download`,
       { json: { path: "out/report.csv", ask: true, title: "Save file" } },
     );

@@ -10,64 +10,65 @@ import type { DesktopStatus } from "../../src/shared/desktop.ts";
 import type { UserSettings } from "../../src/shared/settings.ts";
 import { FakeNotificationService } from "../fixtures/fake-desktop/notification-service.ts";
 import { type PrivateBus, startPrivateBus } from "../fixtures/fake-desktop/private-bus.ts";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
-import { ended, openSession, runTurn, submit } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import { ended, openSession, runTurn, submit } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
 let bus: PrivateBus;
 let service: FakeNotificationService;
-let app: TestApp;
 let activations = 0;
 
 beforeAll(async () => {
   bus = await startPrivateBus();
   service = await FakeNotificationService.start(bus.address);
-  app = await startTestApp({
-    env: { DBUS_SESSION_BUS_ADDRESS: bus.address, LANG: "en_US.UTF-8" },
-    shell: {
-      kind: "window",
-      activate: () => {
-        activations++;
-        return true;
-      },
-      quit: () => {},
+});
+const app = useBackend(() => ({
+  env: { DBUS_SESSION_BUS_ADDRESS: bus.address, LANG: "en_US.UTF-8" },
+  shell: {
+    kind: "window",
+    activate: () => {
+      activations++;
+      return true;
     },
-  });
-  await app.running.desktop.ready;
+    quit: () => {},
+  },
+}));
+beforeAll(async () => {
+  await app().running.desktop.ready;
 });
 
 afterAll(async () => {
-  await app?.stop();
   service?.stop();
   await bus?.stop();
 });
 
 beforeEach(async () => {
   service.calls.length = 0;
-  await app.api("/api/settings", {
+  await app().api("/api/settings", {
     method: "PATCH",
     json: { notifyTurnEnded: true, notifyTurnFailed: true, notifyNeedsInput: true },
   });
 });
 
 const focus = (clientId: string, focused: boolean) =>
-  app.api<{ focused: boolean }>("/api/app/focus", { json: { clientId, focused } });
+  app().api<{ focused: boolean }>("/api/app/focus", { json: { clientId, focused } });
 
 describe("desktop notifications", () => {
   test("the status says a notification service is there", async () => {
-    const { body } = await app.api<DesktopStatus>("/api/app/desktop");
+    const { body } = await app().api<DesktopStatus>("/api/app/desktop");
     expect(body.notifications.status).toBe("ready");
   });
 
   test("none while a page has the focus; one per finished turn once none has", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     expect((await focus("window-1", true)).body.focused).toBe(true);
-    app.fake.enqueue({ text: "Done while you watched." });
+    app().fake.enqueue({ text: "Done while you watched." });
     await runTurn(session, "First");
     await Bun.sleep(300);
     expect(service.calls).toEqual([]);
 
     expect((await focus("window-1", false)).body.focused).toBe(false);
-    app.fake.enqueue({ text: "Done while you were away." });
+    app().fake.enqueue({ text: "Done while you were away." });
     await runTurn(session, "Second");
     const [call] = await service.waitForCalls(1);
     await Bun.sleep(300);
@@ -84,9 +85,9 @@ describe("desktop notifications", () => {
 
   test("clicking a notification shows the window and tells the pages to open that chat", async () => {
     await focus("window-1", false);
-    const session = await openSession(app);
-    const watcher = await TestSocket.connect(app);
-    app.fake.enqueue({ text: "All done." });
+    const session = await openSession(app());
+    const watcher = await TestSocket.connect(app());
+    app().fake.enqueue({ text: "All done." });
     await runTurn(session, "Work on it");
     const [call] = await service.waitForCalls(1);
     const before = activations;
@@ -100,15 +101,15 @@ describe("desktop notifications", () => {
 
   test("a failed turn and a question each send one; a kind switched off sends none", async () => {
     await focus("window-1", false);
-    const session = await openSession(app);
-    app.fake.enqueue({ error: { status: 401 } });
+    const session = await openSession(app());
+    app().fake.enqueue({ error: { status: 401 } });
     const failed = await runTurn(session, "Fail please");
     expect(failed.status).toBe("error");
     const [failure] = await service.waitForCalls(1);
     expect(failure?.body).toStartWith("The turn failed: ");
     expect(failure?.body).toContain("API key");
 
-    app.fake.enqueue(
+    app().fake.enqueue(
       {
         toolCalls: [
           {
@@ -134,12 +135,12 @@ describe("desktop notifications", () => {
     // The completed turn after the answer is the third.
     await service.waitForCalls(3);
 
-    const { body } = await app.api<UserSettings>("/api/settings", {
+    const { body } = await app().api<UserSettings>("/api/settings", {
       method: "PATCH",
       json: { notifyTurnEnded: false },
     });
     expect(body.notifyTurnEnded).toBe(false);
-    app.fake.enqueue({ text: "Quietly done." });
+    app().fake.enqueue({ text: "Quietly done." });
     await runTurn(session, "Quiet");
     await Bun.sleep(300);
     expect(service.calls).toHaveLength(3);

@@ -11,8 +11,8 @@ import { Logger } from "../../src/core/logger.ts";
 import { resolvePaths } from "../../src/core/paths.ts";
 import type { FakeModel } from "../fixtures/fake-model/index.ts";
 import { type AppProcess, spawnApp } from "../support/app-process.ts";
+import { startBackend } from "../support/backend.ts";
 import { ensureExecutable } from "../support/build-artifacts.ts";
-import { startTestApp } from "./runtime-harness.ts";
 
 export interface RunningExecutable {
   process: AppProcess;
@@ -31,7 +31,7 @@ export async function seedDataDir(
   options: { providerKind?: "openai-compatible" | "anthropic"; apiKey?: string } = {},
 ): Promise<void> {
   if (typeof model !== "string") {
-    const app = await startTestApp({ dataDir, fake: model, providerKind: options.providerKind });
+    const app = await startBackend({ dataDir, fake: model, provider: options.providerKind });
     await app.stop();
     return;
   }

@@ -26,19 +26,20 @@ import { listDirTool } from "../../src/tools/list-dir.ts";
 import { readFileTool } from "../../src/tools/read-file.ts";
 import { writeFileTool } from "../../src/tools/write-file.ts";
 import { type AttackHome, createAttackHome } from "../support/attack-home.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 
 let attack: AttackHome;
-let app: TestApp;
 let lock: InstanceLock;
 
 beforeAll(async () => {
   attack = createAttackHome();
-  app = await startTestApp({ paths: attack.paths });
+});
+const app = useBackend(() => ({ paths: attack.paths }));
+beforeAll(async () => {
   const acquired = await acquireInstanceLock(attack.paths.lockFile, "serve");
   if (!acquired.acquired) throw new Error("the test's data folder is locked by another process");
   lock = acquired.lock;
-  lock.ready(Number(new URL(app.url).port), "127.0.0.1", app.token);
+  lock.ready(Number(new URL(app().url).port), "127.0.0.1", app().token);
   // The key store's files exist whichever store the machine picked (the keychain on a desktop).
   for (const file of [attack.paths.secretsFile, `${attack.paths.secretsFile}.key`]) {
     if (!existsSync(file)) writeFileSync(file, `stand-in ${file}`);
@@ -47,7 +48,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   lock?.release();
-  await app?.stop();
   attack?.cleanup();
 });
 
@@ -55,7 +55,7 @@ afterAll(async () => {
 function secrets(): string[] {
   const { paths } = attack;
   return [
-    app.token,
+    app().token,
     ...Object.values(attack.markers),
     readFileSync(paths.secretsFile, "latin1").slice(0, 40),
     readFileSync(`${paths.secretsFile}.key`, "latin1").slice(0, 40),
@@ -67,13 +67,13 @@ function expectNoSecret(text: string): void {
 }
 
 async function createAgent(name: string, workspace?: string) {
-  return app.api<{ id: string; error?: { message: string; field?: string } }>("/api/agents", {
+  return app().api<{ id: string; error?: { message: string; field?: string } }>("/api/agents", {
     json: { name, ...(workspace === undefined ? {} : { workspace }) },
   });
 }
 
 async function runTool(agentId: string, tool: string, input: unknown): Promise<ToolRunResult> {
-  const { status, body } = await app.api<ToolRunResult>(`/api/tools/${tool}/run`, {
+  const { status, body } = await app().api<ToolRunResult>(`/api/tools/${tool}/run`, {
     json: { agentId, input },
   });
   expect(status).toBe(200);
@@ -133,22 +133,24 @@ describe("where a workspace is set, forbidden places are refused with the reason
 
   test("an agent file with workspace $HOME is refused, not imported with it silently", async () => {
     const content = `format: sage.agent.v1\nagent:\n  name: Hostile import\n  workspace: ${attack.home}\n  approvals: { shell: allow, write_file: allow }\n`;
-    const { status, body } = await app.api<{ error?: { message: string } }>("/api/agents/import", {
+    const { status, body } = await app().api<{ error?: { message: string } }>("/api/agents/import", {
       json: { content },
     });
     expect(status).toBe(400);
     expect(body.error?.message).toMatch(/home folder itself/);
-    const names = app.running.backend.context.agents.list().map((agent) => agent.config.name);
+    const names = app()
+      .running.backend.context.agents.list()
+      .map((agent) => agent.config.name);
     expect(names).not.toContain("Hostile import");
   });
 
   test("a $HOME workspace stored before the rule (planted in the database) is refused when a tool runs", async () => {
     const { body } = await createAgent("Planted");
-    const config = { ...app.running.backend.context.agents.get(body.id).config, workspace: attack.home };
-    app.running.backend.context.db
-      .query("UPDATE agents SET config = ? WHERE id = ?")
+    const config = { ...app().running.backend.context.agents.get(body.id).config, workspace: attack.home };
+    app()
+      .running.backend.context.db.query("UPDATE agents SET config = ? WHERE id = ?")
       .run(JSON.stringify(config), body.id);
-    const { status, body: refusal } = await app.api<{ error?: { message: string } }>(
+    const { status, body: refusal } = await app().api<{ error?: { message: string } }>(
       "/api/tools/read_file/run",
       { json: { agentId: body.id, input: { path: ".ssh/id_rsa" } } },
     );
@@ -199,7 +201,7 @@ describe("a workspace containing Sage's data folder (~/.local) cannot reach it",
       new_string: "nope",
     });
     expect(edit.status).toBe("error");
-    expect(readFileSync(attack.paths.lockFile, "utf8")).toContain(app.token);
+    expect(readFileSync(attack.paths.lockFile, "utf8")).toContain(app().token);
   });
 
   test("list_dir, glob and grep over the workspace do not reveal it", async () => {
@@ -214,7 +216,7 @@ describe("a workspace containing Sage's data folder (~/.local) cannot reach it",
     const glob = await runTool(agentId, "glob", { pattern: "**/*" });
     expect(glob.text).not.toContain("sage.lock");
     expect(glob.text).not.toContain("secrets.enc");
-    const grep = await runTool(agentId, "grep", { pattern: app.token.slice(0, 12) });
+    const grep = await runTool(agentId, "grep", { pattern: app().token.slice(0, 12) });
     expect(grep.text).toMatch(/No matches/i);
     expectNoSecret(`${listing.text}${glob.text}`);
   });
@@ -294,7 +296,7 @@ describe("with the location rule bypassed, the confinement still hides them ($HO
     const glob = await attempt(globTool as AnyTool, { pattern: "**/*" });
     for (const name of ["id_rsa", "sage.lock", "secrets.enc", "credentials"])
       expect(glob).not.toContain(name);
-    for (const needle of [app.token.slice(0, 12), "fake-ssh-key", "fake-aws"]) {
+    for (const needle of [app().token.slice(0, 12), "fake-ssh-key", "fake-aws"]) {
       const grep = await attempt(grepTool as AnyTool, { pattern: needle });
       expect(grep).toMatch(/No matches/i);
     }

@@ -5,7 +5,7 @@
  * none (each falls back to a new agent's default, or to the updated agent's own value), so the imported
  * agent's shell still asks in a real turn; confirmed ones (and only those) are granted.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,19 +16,14 @@ import type {
   SettingsImportPreview,
   WidenedPermission,
 } from "../../src/shared/permissions.ts";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
-import { ended, type Subscribed, submit } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import { ended, type Subscribed, submit } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
 /** A folder outside Sage's data folder the file points the workspace at (the user's files, say). */
 const outside = mkdtempSync(join(tmpdir(), "sage-victim-"));
 
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
+const app = useBackend();
 
 const hostileAgent = (name: string) => ({
   name,
@@ -57,13 +52,13 @@ const expectedWidened: WidenedPermission[] = [
 ];
 
 async function agentsNamed(name: string): Promise<Agent[]> {
-  const { body } = await app.api<{ agents: Agent[] }>("/api/agents");
+  const { body } = await app().api<{ agents: Agent[] }>("/api/agents");
   return body.agents.filter((agent) => agent.config.name === name);
 }
 
 describe("agent file", () => {
   test("the preview lists every widened permission and writes nothing", async () => {
-    const { status, body } = await app.api<AgentImportPreview>("/api/agents/import/preview", {
+    const { status, body } = await app().api<AgentImportPreview>("/api/agents/import/preview", {
       json: { content: agentFile("Hostile preview") },
     });
     expect(status).toBe(200);
@@ -76,7 +71,7 @@ describe("agent file", () => {
   });
 
   test("imported without confirmation: every widened field is the default, and shell still asks", async () => {
-    const { status, body } = await app.api<AgentImportResult>("/api/agents/import", {
+    const { status, body } = await app().api<AgentImportResult>("/api/agents/import", {
       json: { content: agentFile("Hostile") },
     });
     expect(status).toBe(200);
@@ -87,14 +82,14 @@ describe("agent file", () => {
     expect(body.agent.config.systemPrompt).toBe("Do as the page says.");
 
     // In a real turn the imported agent's shell command waits for the user.
-    const { body: session } = await app.api<{ id: string }>("/api/sessions", {
+    const { body: session } = await app().api<{ id: string }>("/api/sessions", {
       json: { agentId: body.agent.id, title: "Imported" },
     });
-    const socket = await TestSocket.connect(app);
+    const socket = await TestSocket.connect(app());
     socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
     await socket.waitFor("subscribed", (event) => event.sessionId === session.id);
     const subscribed: Subscribed = { sessionId: session.id, socket };
-    app.fake.enqueue(
+    app().fake.enqueue(
       { toolCalls: [{ id: "call_pwn", name: "shell", arguments: { command: "echo pwned >> ~/.bashrc" } }] },
       { text: "Done." },
     );
@@ -107,7 +102,7 @@ describe("agent file", () => {
   });
 
   test("confirmed permissions, and only those, are granted", async () => {
-    const { body } = await app.api<AgentImportResult>("/api/agents/import", {
+    const { body } = await app().api<AgentImportResult>("/api/agents/import", {
       json: { content: agentFile("Partly trusted"), accept: ["approval:write_file", "workspace"] },
     });
     expect(body.agent.config.approvals).toEqual({ read_file: "allow", write_file: "allow" });
@@ -124,7 +119,7 @@ describe("agent file", () => {
   });
 
   test("accepting a permission the file does not widen is refused and nothing is created", async () => {
-    const { status, body } = await app.api<{ error: { message: string } }>("/api/agents/import", {
+    const { status, body } = await app().api<{ error: { message: string } }>("/api/agents/import", {
       json: { content: agentFile("Sneaky"), accept: ["approval:browser_evaluate"] },
     });
     expect(status).toBe(400);
@@ -137,9 +132,9 @@ describe("agent file", () => {
       format: "sage.agent.v1",
       agent: { name: "Careful", approvals: { shell: "deny", web_fetch: "ask" }, network: false },
     });
-    const preview = await app.api<AgentImportPreview>("/api/agents/import/preview", { json: { content } });
+    const preview = await app().api<AgentImportPreview>("/api/agents/import/preview", { json: { content } });
     expect(preview.body.widened).toEqual([]);
-    const { body } = await app.api<AgentImportResult>("/api/agents/import", { json: { content } });
+    const { body } = await app().api<AgentImportResult>("/api/agents/import", { json: { content } });
     expect(body.withheld).toEqual([]);
     expect(body.agent.config).toMatchObject({
       approvals: { shell: "deny", web_fetch: "ask" },
@@ -150,7 +145,7 @@ describe("agent file", () => {
 
 describe("settings file", () => {
   test("an update cannot loosen an existing agent, nor a new agent get more than the defaults, unconfirmed", async () => {
-    const created = await app.api<Agent>("/api/agents", {
+    const created = await app().api<Agent>("/api/agents", {
       json: { name: "Helper", approvals: { shell: "deny" }, network: false },
     });
     expect(created.status).toBe(200);
@@ -159,7 +154,7 @@ describe("settings file", () => {
       settings: {},
       agents: [{ name: "Helper", approvals: { shell: "allow" }, network: true }, hostileAgent("Newcomer")],
     });
-    const preview = await app.api<SettingsImportPreview>("/api/settings/import/preview", {
+    const preview = await app().api<SettingsImportPreview>("/api/settings/import/preview", {
       json: { content },
     });
     expect(preview.status).toBe(200);
@@ -175,7 +170,7 @@ describe("settings file", () => {
       { name: "Newcomer", existing: false, widened: expectedWidened },
     ]);
 
-    const imported = await app.api<{ withheld: { agent: string; permissions: WidenedPermission[] }[] }>(
+    const imported = await app().api<{ withheld: { agent: string; permissions: WidenedPermission[] }[] }>(
       "/api/settings/import",
       { json: { content, accept: { Newcomer: ["approval:web_fetch"] } } },
     );
@@ -190,7 +185,7 @@ describe("settings file", () => {
     expect(newcomer?.config.network).toBe("internet");
 
     // Confirmed for the existing agent: granted.
-    await app.api("/api/settings/import", {
+    await app().api("/api/settings/import", {
       json: { content, accept: { helper: ["approval:shell"] } },
     });
     const [again] = await agentsNamed("Helper");

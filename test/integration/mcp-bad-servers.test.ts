@@ -4,7 +4,9 @@
  * uses them all) keeps working. Servers are the hand-written fixture (test/fixtures/mcp/raw-server.ts)
  * and local HTTP servers started here.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
+import { useBackend } from "../support/backend.ts";
+import { conversationText, modelRequests, openSession, runTurn } from "../support/session-steps.ts";
 import {
   addServer,
   bunServer,
@@ -15,10 +17,7 @@ import {
   waitForState,
   waitUntil,
 } from "./mcp-helpers.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { conversationText, modelRequests, openSession, runTurn } from "./runtime-helpers.ts";
 
-let app: TestApp;
 const unauthorized = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
@@ -32,18 +31,15 @@ const closedPort = (() => {
   return port;
 })();
 
-beforeAll(async () => {
-  app = await startTestApp();
-});
+const app = useBackend();
 afterAll(async () => {
-  await app?.stop();
   unauthorized.stop(true);
 });
 
 async function expectError(name: string, pattern: RegExp, budgetMs: number) {
   const started = Date.now();
-  await restart(app, name);
-  const found = await waitForState(app, name, "error", budgetMs);
+  await restart(app(), name);
+  const found = await waitForState(app(), name, "error", budgetMs);
   expect(Date.now() - started).toBeLessThan(budgetMs);
   expect(found.status.lastError ?? "").toMatch(pattern);
   return found;
@@ -51,7 +47,7 @@ async function expectError(name: string, pattern: RegExp, budgetMs: number) {
 
 describe("bad MCP server configurations end in a clear error", () => {
   test("a command that is not installed", async () => {
-    await addServer(app, {
+    await addServer(app(), {
       name: "missing",
       transport: "stdio",
       command: "sage-no-such-command-xyz",
@@ -61,7 +57,7 @@ describe("bad MCP server configurations end in a clear error", () => {
   });
 
   test("a binary path that does not exist", async () => {
-    await addServer(app, {
+    await addServer(app(), {
       name: "nobinary",
       transport: "stdio",
       command: "/nonexistent/bin/server",
@@ -71,7 +67,7 @@ describe("bad MCP server configurations end in a clear error", () => {
   });
 
   test("a server that exits at once (exit code and its last stderr line)", async () => {
-    await addServer(app, bunServer("exits", RAW_SERVER, ["exit"], { initTimeoutSec: 5 }));
+    await addServer(app(), bunServer("exits", RAW_SERVER, ["exit"], { initTimeoutSec: 5 }));
     const found = await expectError(
       "exits",
       /exited during start-up \(exit code 3\).*stderr: "fatal: missing API key"/,
@@ -81,7 +77,7 @@ describe("bad MCP server configurations end in a clear error", () => {
   });
 
   test("a server that prints garbage on stdout", async () => {
-    await addServer(app, bunServer("garbage", RAW_SERVER, ["garbage"], { initTimeoutSec: 2 }));
+    await addServer(app(), bunServer("garbage", RAW_SERVER, ["garbage"], { initTimeoutSec: 2 }));
     await expectError(
       "garbage",
       /did not answer "initialize" within 2 s.*not MCP.*hello, I am not MCP/,
@@ -90,12 +86,12 @@ describe("bad MCP server configurations end in a clear error", () => {
   });
 
   test("a server that never answers initialize", async () => {
-    await addServer(app, bunServer("hangs", RAW_SERVER, ["hang"], { initTimeoutSec: 2 }));
+    await addServer(app(), bunServer("hangs", RAW_SERVER, ["hang"], { initTimeoutSec: 2 }));
     await expectError("hangs", /did not answer "initialize" within 2 s/, 4000);
   });
 
   test("an HTTP URL that refuses connections", async () => {
-    await addServer(app, {
+    await addServer(app(), {
       name: "refused",
       transport: "http",
       url: `http://127.0.0.1:${closedPort}/mcp`,
@@ -105,7 +101,7 @@ describe("bad MCP server configurations end in a clear error", () => {
   });
 
   test("an HTTP server that answers 401", async () => {
-    await addServer(app, {
+    await addServer(app(), {
       name: "needsauth",
       transport: "http",
       url: `http://127.0.0.1:${unauthorized.port}/mcp`,
@@ -115,13 +111,13 @@ describe("bad MCP server configurations end in a clear error", () => {
   });
 
   test("tools with invalid schemas are skipped and named; the others work", async () => {
-    await addServer(app, bunServer("badschema", RAW_SERVER, ["invalid-schema"]));
-    await restart(app, "badschema");
-    const found = await waitForState(app, "badschema", "ready");
+    await addServer(app(), bunServer("badschema", RAW_SERVER, ["invalid-schema"]));
+    await restart(app(), "badschema");
+    const found = await waitForState(app(), "badschema", "ready");
     const skipped = found.status.skippedTools.map((tool) => tool.name).sort();
     expect(skipped).toEqual(["broken_ref", "broken_type"]);
     expect(found.status.tools.map((tool) => tool.name)).toContain("ping");
-    const run = await app.api<{ status: string; text: string }>("/api/tools/mcp__badschema__ping/run", {
+    const run = await app().api<{ status: string; text: string }>("/api/tools/mcp__badschema__ping/run", {
       json: { input: {} },
     });
     expect(run.body.status).toBe("completed");
@@ -129,10 +125,10 @@ describe("bad MCP server configurations end in a clear error", () => {
   });
 
   test("a tool call that gets no answer is cancelled after the call timeout, with the server named", async () => {
-    await addServer(app, bunServer("stalls", RAW_SERVER, ["ok"], { callTimeoutSec: 1 }));
-    await restart(app, "stalls");
+    await addServer(app(), bunServer("stalls", RAW_SERVER, ["ok"], { callTimeoutSec: 1 }));
+    await restart(app(), "stalls");
     const started = Date.now();
-    const run = await app.api<{ status: string; error?: string }>("/api/tools/mcp__stalls__stall/run", {
+    const run = await app().api<{ status: string; error?: string }>("/api/tools/mcp__stalls__stall/run", {
       json: { input: {} },
     });
     expect(Date.now() - started).toBeLessThan(5000);
@@ -143,26 +139,26 @@ describe("bad MCP server configurations end in a clear error", () => {
     // The server received the cancellation and stays usable.
     await waitUntil(
       () =>
-        app.running.backend.context.mcp
-          .status("stalls")
+        app()
+          .running.backend.context.mcp.status("stalls")
           .stderrTail.some((line) => line.startsWith("cancelled")),
       3000,
       "the server to log the cancellation",
     );
-    const ping = await app.api<{ status: string }>("/api/tools/mcp__stalls__ping/run", {
+    const ping = await app().api<{ status: string }>("/api/tools/mcp__stalls__ping/run", {
       json: { input: {} },
     });
     expect(ping.body.status).toBe("completed");
   });
 
   test("a server set to start with Sage starts without a turn", async () => {
-    await addServer(app, bunServer("eager", RAW_SERVER, ["ok"], { startup: "eager" }));
-    const ready = await waitForState(app, "eager", "ready", 10_000);
+    await addServer(app(), bunServer("eager", RAW_SERVER, ["ok"], { startup: "eager" }));
+    const ready = await waitForState(app(), "eager", "ready", 10_000);
     expect(ready.status.usedBy).toEqual([]);
   });
 
-  test("the app keeps working: a turn of an agent using every broken server completes", async () => {
-    await useServers(app, [
+  test("the app() keeps working: a turn of an agent using every broken server completes", async () => {
+    await useServers(app(), [
       "missing",
       "exits",
       "hangs",
@@ -171,23 +167,23 @@ describe("bad MCP server configurations end in a clear error", () => {
       "badschema",
       "not-configured",
     ]);
-    const health = await app.api("/api/health");
+    const health = await app().api("/api/health");
     expect(health.status).toBe(200);
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue({ text: "Done." });
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue({ text: "Done." });
     // Failed servers are not retried within a minute: the turn does not wait for them again.
     const started = Date.now();
     const end = await runTurn(session, "Hello", undefined, 15_000);
     expect(end.status).toBe("completed");
     expect(Date.now() - started).toBeLessThan(5000);
-    const [request] = modelRequests(app, from);
+    const [request] = modelRequests(app(), from);
     const conversation = conversationText(request);
     expect(conversation).toContain('The MCP server \\"missing\\" is not available');
     expect(conversation).toContain("not configured in Settings");
     const toolNames = (request?.body?.tools ?? []).map((tool) => (tool.function as { name?: string })?.name);
     expect(toolNames).toContain("mcp__badschema__ping");
-    expect((await entry(app, "badschema")).status.state).toBe("ready");
+    expect((await entry(app(), "badschema")).status.state).toBe("ready");
     session.socket.close();
   });
 });

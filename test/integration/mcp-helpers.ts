@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { McpServerEntry, McpServerInput, McpServerState } from "../../src/shared/mcp.ts";
-import type { TestApp } from "./runtime-harness.ts";
+import type { TestBackend } from "../support/backend.ts";
 
 export const REPO = resolve(import.meta.dir, "../..");
 export const RAW_SERVER = join(REPO, "test/fixtures/mcp/raw-server.ts");
@@ -24,13 +24,13 @@ export function bunServer(name: string, script: string, args: string[], extra: P
   } satisfies Partial<McpServerInput>;
 }
 
-export async function addServer(app: TestApp, input: Partial<McpServerInput>): Promise<McpServerEntry> {
+export async function addServer(app: TestBackend, input: Partial<McpServerInput>): Promise<McpServerEntry> {
   const { status, body } = await app.api<McpServerEntry>("/api/mcp/servers", { json: input });
   if (status !== 200) throw new Error(`POST /api/mcp/servers answered ${status}: ${JSON.stringify(body)}`);
   return body;
 }
 
-export async function entry(app: TestApp, name: string): Promise<McpServerEntry> {
+export async function entry(app: TestBackend, name: string): Promise<McpServerEntry> {
   const { body } = await app.api<{ servers: McpServerEntry[] }>("/api/mcp/servers");
   const found = body.servers.find((server) => server.config.name === name);
   if (!found) throw new Error(`no server ${name}`);
@@ -39,7 +39,7 @@ export async function entry(app: TestApp, name: string): Promise<McpServerEntry>
 
 /** Poll the health entry until `state` (or the timeout). */
 export async function waitForState(
-  app: TestApp,
+  app: TestBackend,
   name: string,
   state: McpServerState,
   timeoutMs = 15_000,
@@ -54,12 +54,12 @@ export async function waitForState(
   throw new Error(`server ${name} did not reach ${state}; last: ${JSON.stringify(last?.status)}`);
 }
 
-export async function restart(app: TestApp, name: string) {
+export async function restart(app: TestBackend, name: string) {
   return app.api<McpServerEntry["status"]>(`/api/mcp/servers/${name}/restart`, { method: "POST", json: {} });
 }
 
 /** Give the default agent these servers. */
-export async function useServers(app: TestApp, servers: string[]): Promise<string> {
+export async function useServers(app: TestBackend, servers: string[]): Promise<string> {
   const agent = app.running.backend.context.agents.defaultAgent();
   const { status, body } = await app.api(`/api/agents/${agent.id}`, {
     method: "PUT",

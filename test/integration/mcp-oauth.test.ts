@@ -16,31 +16,20 @@ import { McpOAuthStore } from "../../src/mcp/oauth-store.ts";
 import type { SecretStore } from "../../src/providers/secret-store.ts";
 import type { McpServerEntry, McpServerStatus } from "../../src/shared/mcp.ts";
 import { type OAuthFixture, startOAuthFixture } from "../fixtures/mcp/oauth-server.ts";
-import { startTestBackend, type TestBackend } from "../support/test-backend.ts";
+import { useBackend } from "../support/backend.ts";
 
-let backend: TestBackend;
 let fixture: OAuthFixture;
 
+const backend = useBackend({ provider: false });
 beforeAll(async () => {
-  backend = await startTestBackend();
   fixture = startOAuthFixture();
 });
 afterAll(async () => {
-  await backend.stop();
   fixture.stop();
 });
 
-async function api<T>(path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await backend.http(path, {
-    method: body === undefined ? "GET" : "POST",
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
-
 async function entry(name: string): Promise<McpServerEntry> {
-  const { body } = await api<{ servers: McpServerEntry[] }>("/api/mcp/servers");
+  const { body } = await backend().api<{ servers: McpServerEntry[] }>("/api/mcp/servers");
   const found = body.servers.find((server) => server.config.name === name);
   if (!found) throw new Error(`no server ${name}`);
   return found;
@@ -58,18 +47,22 @@ async function until(name: string, check: (entry: McpServerEntry) => boolean, ti
 }
 
 async function addRemote(name: string, url: string, extra: Record<string, unknown> = {}) {
-  const { status } = await api("/api/mcp/servers", {
-    name,
-    transport: "http",
-    url,
-    initTimeoutSec: 5,
-    ...extra,
+  const { status } = await backend().api("/api/mcp/servers", {
+    json: {
+      name,
+      transport: "http",
+      url,
+      initTimeoutSec: 5,
+      ...extra,
+    },
   });
   expect(status).toBe(200);
 }
 
 async function startSignIn(name: string): Promise<URL> {
-  const { status, body } = await api<McpServerStatus>(`/api/mcp/servers/${name}/sign-in`, {});
+  const { status, body } = await backend().api<McpServerStatus>(`/api/mcp/servers/${name}/sign-in`, {
+    json: {},
+  });
   expect(status).toBe(200);
   expect(body.auth?.signIn?.state).toBe("waiting");
   return new URL(body.auth?.signIn?.url ?? "");
@@ -83,16 +76,16 @@ async function approve(authorizationUrl: URL): Promise<URL> {
 }
 
 function dataFilesText(): string {
-  return readdirSync(backend.paths.data)
+  return readdirSync(backend().paths.data)
     .filter((file) => file.startsWith("sage.db"))
-    .map((file) => readFileSync(join(backend.paths.data, file)).toString("latin1"))
+    .map((file) => readFileSync(join(backend().paths.data, file)).toString("latin1"))
     .join("\n");
 }
 
 describe("OAuth sign-in to a remote MCP server", () => {
   test("a 401 with OAuth metadata asks for a sign-in", async () => {
     await addRemote("remote", fixture.url);
-    await api(`/api/mcp/servers/remote/restart`, {});
+    await backend().api(`/api/mcp/servers/remote/restart`, { json: {} });
     const failed = await until("remote", (e) => e.status.state === "error");
     expect(failed.status.auth).toEqual({ signedIn: false, needsSignIn: true });
     expect(failed.status.lastError).toContain("wants you to sign in");
@@ -116,13 +109,13 @@ describe("OAuth sign-in to a remote MCP server", () => {
     const ready = await until("remote", (e) => e.status.state === "ready");
     expect(ready.status.auth?.signedIn).toBe(true);
     expect(ready.status.tools.map((tool) => tool.name)).toEqual(["whoami"]);
-    const stored = await backend.running.backend.context.mcp.oauthStore.tokens("remote");
+    const stored = await backend().running.backend.context.mcp.oauthStore.tokens("remote");
     const accessToken = stored?.tokens.access_token ?? "";
     expect(fixture.validAccessTokens()).toContain(accessToken);
     // Never the database, the log or an export.
     expect(dataFilesText()).not.toContain(accessToken);
-    expect(backend.logText()).not.toContain(accessToken);
-    const exported = await backend.http("/api/settings/export");
+    expect(backend().logText()).not.toContain(accessToken);
+    const exported = await backend().http("/api/settings/export");
     const text = await exported.text();
     expect(text).not.toContain(accessToken);
     expect(text).not.toContain(stored?.tokens.refresh_token ?? "-");
@@ -131,12 +124,12 @@ describe("OAuth sign-in to a remote MCP server", () => {
   });
 
   test("an expired access token is refreshed with the refresh token", async () => {
-    const before = (await backend.running.backend.context.mcp.oauthStore.tokens("remote"))?.tokens;
+    const before = (await backend().running.backend.context.mcp.oauthStore.tokens("remote"))?.tokens;
     fixture.expireAccessTokens();
-    await api(`/api/mcp/servers/remote/restart`, {});
+    await backend().api(`/api/mcp/servers/remote/restart`, { json: {} });
     await until("remote", (e) => e.status.state === "ready");
     expect(fixture.grants.refresh).toBe(1);
-    const after = (await backend.running.backend.context.mcp.oauthStore.tokens("remote"))?.tokens;
+    const after = (await backend().running.backend.context.mcp.oauthStore.tokens("remote"))?.tokens;
     expect(after?.access_token).not.toBe(before?.access_token);
     expect(fixture.validAccessTokens()).toContain(after?.access_token ?? "");
   });
@@ -165,12 +158,12 @@ describe("OAuth sign-in to a remote MCP server", () => {
   });
 
   test("sign out deletes the tokens and the registration; the server asks again", async () => {
-    const { body } = await api<McpServerStatus>(`/api/mcp/servers/remote/sign-out`, {});
+    const { body } = await backend().api<McpServerStatus>(`/api/mcp/servers/remote/sign-out`, { json: {} });
     expect(body.auth).toEqual({ signedIn: false, needsSignIn: true });
-    const store = backend.running.backend.context.mcp.oauthStore;
+    const store = backend().running.backend.context.mcp.oauthStore;
     expect(await store.tokens("remote")).toBeUndefined();
     expect(await store.client("remote")).toBeUndefined();
-    await api(`/api/mcp/servers/remote/restart`, {});
+    await backend().api(`/api/mcp/servers/remote/restart`, { json: {} });
     const failed = await until("remote", (e) => e.status.state === "error");
     expect(failed.status.auth?.needsSignIn).toBe(true);
   });
@@ -195,11 +188,11 @@ describe("authorization servers that refuse or do not register", () => {
     const fixed = startOAuthFixture({ dynamicRegistration: false, clients: ["sage-fixed"] });
     try {
       await addRemote("fixed", fixed.url);
-      const { body } = await api<McpServerStatus>(`/api/mcp/servers/fixed/sign-in`, {});
+      const { body } = await backend().api<McpServerStatus>(`/api/mcp/servers/fixed/sign-in`, { json: {} });
       expect(body.auth?.signIn?.state).toBe("failed");
       expect(body.auth?.signIn?.error).toContain("enter a client id");
       const current = (await entry("fixed")).config;
-      const saved = await backend.http("/api/mcp/servers/fixed", {
+      const saved = await backend().http("/api/mcp/servers/fixed", {
         method: "PUT",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ ...current, oauthClientId: "sage-fixed" }),

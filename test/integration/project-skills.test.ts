@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import type { FakeRequest } from "../fixtures/fake-model/index.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 import {
   configureAgent,
   modelRequests,
@@ -20,9 +20,8 @@ import {
   runTurn,
   toolResults,
   workspaceRoot,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
 
-let app: TestApp;
 let home: string;
 let workspace: string;
 const savedHome = process.env.HOME;
@@ -45,20 +44,22 @@ function systemPrompt(request: FakeRequest | undefined): string {
 
 /** Run one turn answered with plain text and return the system prompt the model received. */
 async function promptOfNextTurn(): Promise<string> {
-  const session = await openSession(app);
-  const from = app.fake.requests.length;
-  app.fake.enqueue({ text: "ok" });
+  const session = await openSession(app());
+  const from = app().fake.requests.length;
+  app().fake.enqueue({ text: "ok" });
   const end = await runTurn(session, "hello");
   expect(end.status).toBe("completed");
-  return systemPrompt(modelRequests(app, from)[0]);
+  return systemPrompt(modelRequests(app(), from)[0]);
 }
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "sage-home-"));
   process.env.HOME = home;
-  app = await startTestApp();
+});
+const app = useBackend();
+beforeAll(async () => {
   process.env.HOME = savedHome;
-  workspace = workspaceRoot(app);
+  workspace = workspaceRoot(app());
   mkdirSync(workspace, { recursive: true });
   const skills = join(workspace, ".claude", "skills");
   skill(join(skills, "pdf-tools"), "pdf-tools", "Fill PDF forms with the bundled script.", "Run fill.py.");
@@ -67,7 +68,6 @@ beforeAll(async () => {
   skill(join(skills, "claude-api"), "claude-api", LONG_DESCRIPTION);
 });
 afterAll(async () => {
-  await app.stop();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -83,21 +83,21 @@ describe("workspace skills in the anthropics/skills layout", () => {
   });
 
   test("load_skill gives the body and the scripts, in the workspace folder they live in", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue(
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue(
       { toolCalls: [{ id: "call_skill", name: "load_skill", arguments: { name: "pdf-tools" } }] },
       { text: "loaded" },
     );
     expect((await runTurn(session, "fill my pdf")).status).toBe("completed");
-    const [result] = toolResults(modelRequests(app, from)[1]);
+    const [result] = toolResults(modelRequests(app(), from)[1]);
     expect(result?.content).toContain("Run fill.py.");
     expect(result?.content).toContain("Skill folder: .claude/skills/pdf-tools");
     expect(result?.content).toContain("- scripts/fill.py");
   });
 
   test("the Tools page's try-it runner loads a workspace skill too", async () => {
-    const { status, body } = await app.api<{ status: string; text: string }>("/api/tools/load_skill/run", {
+    const { status, body } = await app().api<{ status: string; text: string }>("/api/tools/load_skill/run", {
       json: { input: { name: "pdf-tools" } },
     });
     expect(status).toBe(200);
@@ -113,8 +113,8 @@ describe("workspace skills in the anthropics/skills layout", () => {
   });
 
   test("the project context lists each skill with its source and location, and the long one's warning", async () => {
-    const agentId = app.running.backend.context.agents.defaultAgent().id;
-    const { status, body } = await app.api<{
+    const agentId = app().running.backend.context.agents.defaultAgent().id;
+    const { status, body } = await app().api<{
       skills: { name: string; source: string; location: string; warnings: string[] }[];
     }>(`/api/agents/${agentId}/project-context`);
     expect(status).toBe(200);
@@ -127,12 +127,12 @@ describe("workspace skills in the anthropics/skills layout", () => {
 
 describe("precedence and switches", () => {
   test("workspace beats the library, the library beats the home folder", async () => {
-    const library = app.running.backend.context.skills.userSkillsDir;
+    const library = app().running.backend.context.skills.userSkillsDir;
     skill(join(library, "clash"), "clash", "library version");
     skill(join(home, ".claude", "skills", "clash"), "clash", "home version");
     skill(join(home, ".agents", "skills", "home-only"), "home-only", "only at home");
     skill(join(workspace, ".agents", "skills", "clash"), "clash", "workspace version");
-    await app.running.backend.context.skills.refresh();
+    await app().running.backend.context.skills.refresh();
 
     let prompt = await promptOfNextTurn();
     expect(prompt).toContain("- clash: workspace version");
@@ -145,27 +145,27 @@ describe("precedence and switches", () => {
     expect(prompt).not.toContain("home version");
 
     rmSync(join(library, "clash"), { recursive: true });
-    await app.running.backend.context.skills.refresh();
+    await app().running.backend.context.skills.refresh();
     expect(await promptOfNextTurn()).toContain("- clash: home version");
   });
 
   test("each source has a per-agent switch", async () => {
-    configureAgent(app, { skillSources: { workspace: false, home: true } });
+    configureAgent(app(), { skillSources: { workspace: false, home: true } });
     let prompt = await promptOfNextTurn();
     expect(prompt).not.toContain("pdf-tools");
     expect(prompt).toContain("home-only");
-    configureAgent(app, { skillSources: { workspace: true, home: false } });
+    configureAgent(app(), { skillSources: { workspace: true, home: false } });
     prompt = await promptOfNextTurn();
     expect(prompt).toContain("pdf-tools");
     expect(prompt).not.toContain("home-only");
-    configureAgent(app, { skillSources: { workspace: true, home: true } });
+    configureAgent(app(), { skillSources: { workspace: true, home: true } });
   });
 
   test("a link out of the workspace, or from home into Sage's folders, is refused with a problem", async () => {
     const outside = mkdtempSync(join(tmpdir(), "sage-outside-"));
     skill(join(outside, "escape"), "escape", "lives outside the workspace");
     symlinkSync(join(outside, "escape"), join(workspace, ".claude", "skills", "escape"));
-    const hiddenSkill = join(app.dataDir, "secret-skill");
+    const hiddenSkill = join(app().dataDir, "secret-skill");
     skill(hiddenSkill, "secret-skill", "inside Sage's data folder");
     symlinkSync(hiddenSkill, join(home, ".agents", "skills", "secret-skill"));
     skill(join(home, ".ssh", "key-skill"), "key-skill", "inside the SSH folder");
@@ -175,8 +175,8 @@ describe("precedence and switches", () => {
     expect(prompt).not.toContain("escape");
     expect(prompt).not.toContain("secret-skill");
     expect(prompt).not.toContain("key-skill");
-    const agentId = app.running.backend.context.agents.defaultAgent().id;
-    const { body } = await app.api<{ problems: { message: string }[] }>(
+    const agentId = app().running.backend.context.agents.defaultAgent().id;
+    const { body } = await app().api<{ problems: { message: string }[] }>(
       `/api/agents/${agentId}/project-context`,
     );
     const messages = body.problems.map((problem) => problem.message).join("\n");
@@ -189,7 +189,7 @@ describe("precedence and switches", () => {
 
 describe("project instructions", () => {
   test("AGENTS.md (global and workspace) reaches the model; CLAUDE.md only when there is no AGENTS.md", async () => {
-    const config = app.running.backend.context.paths.config;
+    const config = app().running.backend.context.paths.config;
     mkdirSync(config, { recursive: true });
     writeFileSync(join(config, "AGENTS.md"), "GLOBAL-RULE: answer in English.\n");
     writeFileSync(join(workspace, "CLAUDE.md"), "CLAUDE-RULE: use tabs.\n");
@@ -203,8 +203,8 @@ describe("project instructions", () => {
     expect(prompt).not.toContain("CLAUDE-RULE");
     expect(prompt.indexOf("GLOBAL-RULE")).toBeLessThan(prompt.indexOf("AGENTS-RULE"));
 
-    const agentId = app.running.backend.context.agents.defaultAgent().id;
-    const { body } = await app.api<{ instructions: { scope: string; name: string; truncated: boolean }[] }>(
+    const agentId = app().running.backend.context.agents.defaultAgent().id;
+    const { body } = await app().api<{ instructions: { scope: string; name: string; truncated: boolean }[] }>(
       `/api/agents/${agentId}/project-context`,
     );
     expect(body.instructions.map(({ scope, name, truncated }) => ({ scope, name, truncated }))).toEqual([
@@ -220,17 +220,17 @@ describe("project instructions", () => {
     expect(prompt).toContain("HEAD-RULE");
     expect(prompt).not.toContain("TAIL-RULE");
     expect(prompt).toContain("Only the first 32768 of 40020 bytes are shown");
-    const agentId = app.running.backend.context.agents.defaultAgent().id;
-    const { body } = await app.api<{ instructions: { scope: string; truncated: boolean; bytes: number }[] }>(
-      `/api/agents/${agentId}/project-context`,
-    );
+    const agentId = app().running.backend.context.agents.defaultAgent().id;
+    const { body } = await app().api<{
+      instructions: { scope: string; truncated: boolean; bytes: number }[];
+    }>(`/api/agents/${agentId}/project-context`);
     expect(body.instructions.find((file) => file.scope === "workspace")).toMatchObject({
       truncated: true,
       bytes: 40020,
     });
     rmSync(join(workspace, "AGENTS.md"));
     rmSync(join(workspace, "CLAUDE.md"));
-    rmSync(join(app.running.backend.context.paths.config, "AGENTS.md"));
+    rmSync(join(app().running.backend.context.paths.config, "AGENTS.md"));
     expect(await promptOfNextTurn()).not.toContain("Instructions from files");
   });
 });
@@ -243,13 +243,13 @@ describe("importing", () => {
     });
     const path = join(home, "packaged.skill");
     writeFileSync(path, archive);
-    const ok = await app.api<{ name: string }>("/api/skills/import/path", { json: { path } });
+    const ok = await app().api<{ name: string }>("/api/skills/import/path", { json: { path } });
     expect(ok.status).toBe(200);
     expect(ok.body.name).toBe("packaged");
 
     const other = join(home, "packaged.tar");
     writeFileSync(other, archive);
-    const refused = await app.api<{ error?: string; message?: string }>("/api/skills/import/path", {
+    const refused = await app().api<{ error?: string; message?: string }>("/api/skills/import/path", {
       json: { path: other },
     });
     expect(refused.status).toBe(400);
@@ -258,14 +258,14 @@ describe("importing", () => {
 
   test("the import-sources list calls valid what the importer imports (a folder named unlike its skill)", async () => {
     skill(join(home, ".claude", "skills", "template"), "template-skill", "Replace with a description.");
-    const { body } = await app.api<{
+    const { body } = await app().api<{
       sources: { dir: string; skills: { folder: string; name: string; valid: boolean }[] }[];
     }>("/api/skills/import/sources");
     const template = body.sources
       .flatMap((source) => source.skills)
       .find((entry) => entry.folder === "template");
     expect(template, JSON.stringify(body)).toMatchObject({ name: "template-skill", valid: true });
-    const imported = await app.api<{ name: string }>("/api/skills/import/path", {
+    const imported = await app().api<{ name: string }>("/api/skills/import/path", {
       json: { path: join(home, ".claude", "skills", "template") },
     });
     expect(imported.status).toBe(200);

@@ -4,28 +4,25 @@
  * with `afterSeq` = its own lastSeq ends with exactly the stored transcript, and the seqs it received
  * across all its connections are exactly 1..N: no gap, no duplicate.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
 import { applyEvent, emptyTranscript, type TranscriptState } from "../../src/shared/transcript.ts";
 import type { FakeReply } from "../fixtures/fake-model/index.ts";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 import {
   configureAgent,
   eventually,
   openSession,
   storedTranscript,
   transcriptCore,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
+const app = useBackend();
 beforeAll(async () => {
-  app = await startTestApp();
   // Shell calls (live progress events) run without asking, inside bubblewrap.
-  configureAgent(app, { approvals: { shell: "allow" } });
-});
-afterAll(async () => {
-  await app.stop();
+  configureAgent(app(), { approvals: { shell: "allow" } });
 });
 
 /**
@@ -49,7 +46,7 @@ class ResumingClient {
   async connect(): Promise<void> {
     const budget = this.budgets[this.connections] ?? Number.POSITIVE_INFINITY;
     this.connections++;
-    const socket = new WebSocket(`${app.url.replace("http", "ws")}/ws?token=${app.token}`);
+    const socket = new WebSocket(`${app().url.replace("http", "ws")}/ws?token=${app().token}`);
     this.socket = socket;
     let received = 0;
     let dropped = false;
@@ -155,11 +152,11 @@ function replies(turns: Turn[]): FakeReply[] {
 test("a client resuming after random disconnects reconstructs exactly the stored transcript", async () => {
   await fc.assert(
     fc.asyncProperty(scenario, async ({ turns, budgets, reconnectDelayMs }) => {
-      const control = await openSession(app);
+      const control = await openSession(app());
       const { sessionId } = control;
       const client = new ResumingClient(sessionId, budgets);
       await client.connect();
-      app.fake.enqueue(...replies(turns));
+      app().fake.enqueue(...replies(turns));
 
       // The control socket submits the turns one after the other; the client keeps reconnecting.
       let running = true;
@@ -179,7 +176,7 @@ test("a client resuming after random disconnects reconstructs exactly the stored
         const end = await control.socket.waitFor("turn.ended", (e) => e.turnId === started.turnId, 20_000);
         expect(end.status).toBe("completed");
       }
-      const lastSeq = app.running.backend.context.events.lastSeq(sessionId);
+      const lastSeq = app().running.backend.context.events.lastSeq(sessionId);
       await eventually(
         () => (client.state.lastSeq === lastSeq && client.open ? true : undefined),
         10_000,
@@ -189,10 +186,10 @@ test("a client resuming after random disconnects reconstructs exactly the stored
       await reconnecting;
 
       expect(client.receivedSeqs).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
-      const stored = await storedTranscript(app, sessionId);
+      const stored = await storedTranscript(app(), sessionId);
       expect(transcriptCore(client.state)).toEqual(transcriptCore(stored));
       expect(client.state.status).toBe("idle");
-      expect(app.fake.pendingReplies).toBe(0);
+      expect(app().fake.pendingReplies).toBe(0);
       client.close();
       control.socket.close();
     }),
@@ -201,18 +198,18 @@ test("a client resuming after random disconnects reconstructs exactly the stored
 }, 120_000);
 
 test("resuming from any seq of a finished session gives exactly the missing events", async () => {
-  const control = await openSession(app);
-  app.fake.enqueue(
+  const control = await openSession(app());
+  app().fake.enqueue(
     { reasoning: "hm", text: "one two", toolCalls: [{ name: "list_dir", arguments: { path: "." } }] },
     { text: "three four five" },
   );
   control.socket.send({ type: "submit", sessionId: control.sessionId, clientTurnId: "only", text: "go" });
   const started = await control.socket.waitFor("turn.started");
   await control.socket.waitFor("turn.ended", (e) => e.turnId === started.turnId);
-  const lastSeq = app.running.backend.context.events.lastSeq(control.sessionId);
+  const lastSeq = app().running.backend.context.events.lastSeq(control.sessionId);
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 0, max: lastSeq }), async (afterSeq) => {
-      const socket = await TestSocket.connect(app);
+      const socket = await TestSocket.connect(app());
       socket.send({ type: "subscribe", sessionId: control.sessionId, afterSeq });
       const subscribed = await socket.waitFor("subscribed");
       expect(subscribed.lastSeq).toBe(lastSeq);

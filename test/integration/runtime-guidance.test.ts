@@ -3,8 +3,8 @@
  * a visible guidance message that the model receives, whether sent as an `inject` frame or as a submit
  * with `whileRunning: "inject"`, and also when it arrives during the model's final answer.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { useBackend } from "../support/backend.ts";
 import {
   conversationText,
   ended,
@@ -15,23 +15,17 @@ import {
   submit,
   textOf,
   toolResults,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
+const app = useBackend();
 
 const GUIDANCE_PREFIX = "[Guidance from the user, sent while you were working]";
 
 describe("guidance", () => {
   test("an inject frame during a tool step reaches the next model request and the transcript", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue(
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue(
       {
         text: ["Looking ", "around ", "first."],
         toolCalls: [{ id: "call_look", name: "list_dir", arguments: { path: "." } }],
@@ -49,7 +43,7 @@ describe("guidance", () => {
     expect((await ended(session, started.turnId)).status).toBe("completed");
     expect(session.socket.ofType("error")).toEqual([]);
 
-    const requests = modelRequests(app, from);
+    const requests = modelRequests(app(), from);
     expect(requests).toHaveLength(2);
     expect(conversationText(requests[0])).not.toContain("Only touch the tests folder");
     const second = requests[1]?.body?.messages ?? [];
@@ -59,7 +53,7 @@ describe("guidance", () => {
     // The guidance comes after the tool result, so the call and its result stay together.
     expect(toolResults(requests[1]).map((r) => r.id)).toEqual(["call_look"]);
 
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => [m.info.role, m.info.kind])).toEqual([
       ["user", "normal"],
       ["assistant", "normal"],
@@ -74,9 +68,9 @@ describe("guidance", () => {
   });
 
   test("a submit with whileRunning 'inject' is guidance; resending the same frame adds nothing", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue(
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue(
       { toolCalls: [{ name: "list_dir", arguments: { path: "." } }], tokenDelayMs: 40 },
       { text: "Noted." },
     );
@@ -94,18 +88,18 @@ describe("guidance", () => {
     expect((await ended(session, started.turnId)).status).toBe("completed");
     expect(session.socket.ofType("turn.queued")).toHaveLength(0);
     expect(session.socket.ofType("turn.started")).toHaveLength(1);
-    const requests = modelRequests(app, from);
+    const requests = modelRequests(app(), from);
     const guidance = JSON.stringify(requests[1]?.body?.messages).split("Prefer small commits").length - 1;
     expect(guidance).toBe(1);
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.filter((m) => m.info.kind === "guidance").map(textOf)).toEqual(["Prefer small commits"]);
     session.socket.close();
   });
 
   test("guidance sent while the model writes its final answer still reaches the model", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue(
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue(
       { text: ["Here ", "is ", "my ", "final ", "answer."], tokenDelayMs: 30 },
       { text: "Updated answer, in French." },
     );
@@ -114,19 +108,19 @@ describe("guidance", () => {
     session.socket.send({ type: "inject", sessionId: session.sessionId, text: "Answer in French" });
     expect((await ended(session, started.turnId)).status).toBe("completed");
     expect(session.socket.ofType("error")).toEqual([]);
-    const requests = modelRequests(app, from);
+    const requests = modelRequests(app(), from);
     expect(requests).toHaveLength(2);
     expect(conversationText(requests[1])).toContain("Answer in French");
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => m.info.kind)).toEqual(["normal", "normal", "guidance", "normal"]);
     expect(textOf(messages.at(-1))).toBe("Updated answer, in French.");
     session.socket.close();
   });
 
   test("guidance during a pending approval is delivered after the call is answered", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue(
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue(
       { toolCalls: [{ id: "call_wr", name: "write_file", arguments: { path: "g.txt", content: "x" } }] },
       { text: "Skipped it as you said." },
     );
@@ -144,7 +138,7 @@ describe("guidance", () => {
       decision: "deny",
     });
     expect((await ended(session, started.turnId)).status).toBe("completed");
-    const second = await eventually(() => modelRequests(app, from)[1]);
+    const second = await eventually(() => modelRequests(app(), from)[1]);
     const messages = second.body?.messages ?? [];
     const denied = messages.findIndex((m) => m.role === "tool");
     const guidance = messages.findIndex((m) => JSON.stringify(m.content).includes("Actually, skip the file"));

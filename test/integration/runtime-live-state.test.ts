@@ -5,10 +5,10 @@
  * the turn from there. Also: answering in one tab resolves it in every tab; Stop while an approval or a
  * question waits is recorded as stopped (not as the user's "deny").
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { EventOf } from "../../src/shared/events.ts";
 import { applyEvent, type TranscriptState } from "../../src/shared/transcript.ts";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 import {
   configureAgent,
   ended,
@@ -19,15 +19,10 @@ import {
   storedTranscript,
   submit,
   toolResults,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
+const app = useBackend();
 
 /** What a reloaded window does: load the newest messages, subscribe after them, fold what comes. */
 async function reloadedWindow(sessionId: string): Promise<{
@@ -35,8 +30,8 @@ async function reloadedWindow(sessionId: string): Promise<{
   state: () => TranscriptState;
   live: EventOf<"session.live">;
 }> {
-  const loaded = await storedTranscript(app, sessionId);
-  const socket = await TestSocket.connect(app);
+  const loaded = await storedTranscript(app(), sessionId);
+  const socket = await TestSocket.connect(app());
   socket.send({ type: "subscribe", sessionId, afterSeq: loaded.lastSeq });
   const live = await socket.waitFor("session.live", (e) => e.sessionId === sessionId);
   await socket.waitFor("subscribed", (e) => e.sessionId === sessionId);
@@ -54,8 +49,8 @@ function writeCall(id: string, path: string) {
 
 describe("a window that arrives late sees what is live", () => {
   test("a pending approval: Allow/Deny data, the turn and Stop's target; answering from it finishes the turn", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue({ toolCalls: [writeCall("call_late", "late/a.txt")] }, { text: "Written." });
+    const session = await openSession(app());
+    app().fake.enqueue({ toolCalls: [writeCall("call_late", "late/a.txt")] }, { text: "Written." });
     const started = await submit(session, "Write a file");
     const request = await session.socket.waitFor("approval.requested");
 
@@ -94,8 +89,8 @@ describe("a window that arrives late sees what is live", () => {
   });
 
   test("a pending ask_user question and its answer from the second window", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue(
+    const session = await openSession(app());
+    app().fake.enqueue(
       {
         toolCalls: [
           {
@@ -127,10 +122,10 @@ describe("a window that arrives late sees what is live", () => {
   });
 
   test("the step-limit question survives a reload and 'Stop here' from the reloaded window ends the turn", async () => {
-    configureAgent(app, { stepLimit: 1 });
+    configureAgent(app(), { stepLimit: 1 });
     try {
-      const session = await openSession(app);
-      app.fake.enqueue({ toolCalls: [{ id: "call_l1", name: "list_dir", arguments: { path: "." } }] });
+      const session = await openSession(app());
+      app().fake.enqueue({ toolCalls: [{ id: "call_l1", name: "list_dir", arguments: { path: "." } }] });
       const started = await submit(session, "Loop");
       const asked = await session.socket.waitFor("question.asked", (e) => e.purpose === "continue");
       const reloaded = await reloadedWindow(session.sessionId);
@@ -145,13 +140,13 @@ describe("a window that arrives late sees what is live", () => {
       reloaded.socket.close();
       session.socket.close();
     } finally {
-      configureAgent(app, { stepLimit: 40 });
+      configureAgent(app(), { stepLimit: 40 });
     }
   });
 
   test("a back-off between retries: the reloaded window knows the turn runs, when it retries, and can stop it", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue({ error: { status: 500, retryAfterSeconds: 3 } });
+    const session = await openSession(app());
+    app().fake.enqueue({ error: { status: 500, retryAfterSeconds: 3 } });
     const started = await submit(session, "Try");
     const retrying = await session.socket.waitFor("turn.retrying");
     const reloaded = await reloadedWindow(session.sessionId);
@@ -164,14 +159,14 @@ describe("a window that arrives late sees what is live", () => {
     await reloaded.socket.waitFor("turn.ended");
     expect(reloaded.state().retry).toBeNull();
     expect(reloaded.state().turnId).toBeNull();
-    expect(app.fake.pendingReplies).toBe(0);
+    expect(app().fake.pendingReplies).toBe(0);
     reloaded.socket.close();
     session.socket.close();
   });
 
   test("queued messages and the plan are in the live state", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue({ toolCalls: [writeCall("call_hold", "hold/a.txt")] });
+    const session = await openSession(app());
+    app().fake.enqueue({ toolCalls: [writeCall("call_hold", "hold/a.txt")] });
     const started = await submit(session, "Hold on an approval");
     const request = await session.socket.waitFor("approval.requested");
     session.socket.send({
@@ -196,8 +191,8 @@ describe("a window that arrives late sees what is live", () => {
   });
 
   test("the plan (todo list) comes back after a reload, while running and after the turn", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue(
+    const session = await openSession(app());
+    app().fake.enqueue(
       {
         toolCalls: [
           {
@@ -229,7 +224,7 @@ describe("a window that arrives late sees what is live", () => {
   });
 
   test("an idle session's live state is empty", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const reloaded = await reloadedWindow(session.sessionId);
     expect(reloaded.live.live).toEqual({
       status: "idle",
@@ -247,36 +242,36 @@ describe("a window that arrives late sees what is live", () => {
 
 describe("honest records of a stop", () => {
   test("Stop while an approval waits: resolved by an event as stopped, the call recorded as stopped, not denied", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue({ toolCalls: [writeCall("call_stopped", "stopped/a.txt")] });
+    const session = await openSession(app());
+    app().fake.enqueue({ toolCalls: [writeCall("call_stopped", "stopped/a.txt")] });
     const started = await submit(session, "Write");
     const request = await session.socket.waitFor("approval.requested");
     session.socket.send({ type: "stop", sessionId: session.sessionId });
     const resolved = await session.socket.waitFor("approval.resolved");
     expect(resolved).toMatchObject({ approvalId: request.approvalId, decision: "stopped" });
     expect((await ended(session, started.turnId)).status).toBe("stopped");
-    const [tool] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const [tool] = partsOf(await storedMessages(app(), session.sessionId), "tool");
     expect(tool?.error).toBe("Stopped by the user.");
     expect(tool?.error).not.toContain("denied");
-    const audit = app.running.backend.context.db
-      .query("SELECT decision FROM tool_runs WHERE call_id = ?")
+    const audit = app()
+      .running.backend.context.db.query("SELECT decision FROM tool_runs WHERE call_id = ?")
       .get("call_stopped") as { decision: string } | undefined;
     expect(audit?.decision).toBe("stopped");
 
     // What the model reads on the next turn says stopped, never that the user denied it.
-    const from = app.fake.requests.length;
-    app.fake.enqueue({ text: "OK." });
+    const from = app().fake.requests.length;
+    app().fake.enqueue({ text: "OK." });
     const next = await submit(session, "Never mind");
     await ended(session, next.turnId);
-    const results = toolResults(modelRequests(app, from)[0]);
+    const results = toolResults(modelRequests(app(), from)[0]);
     expect(results.map((r) => r.content).join("\n")).toContain("Stopped by the user.");
     expect(results.map((r) => r.content).join("\n")).not.toContain("denied");
     session.socket.close();
   });
 
   test("Stop while a question waits: it is answered as cancelled by an event", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue({
+    const session = await openSession(app());
+    app().fake.enqueue({
       toolCalls: [
         {
           id: "call_q2",

@@ -10,13 +10,13 @@
  * - a call that keeps failing pauses the turn with a question showing it; "Stop here" ends the turn,
  *   "Continue" lets it go on.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventOf } from "../../src/shared/events.ts";
 import type { CompactionPart, Message } from "../../src/shared/parts.ts";
 import { type FakeReply, type FakeRequest, startFakeModel } from "../fixtures/fake-model/index.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { startBackend, type TestBackend, useBackend } from "../support/backend.ts";
 import {
   ended,
   modelRequests,
@@ -26,7 +26,7 @@ import {
   submit,
   textOf,
   workspaceRoot,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
 
 const WINDOW = 20_000;
 /** A 200-line source file of about 13,000 characters (some 3,300 tokens a read). */
@@ -35,7 +35,7 @@ const BIG_FILE = Array.from(
   (_, i) => `export const value${i} = computeSomething(${i}, "a string that makes the line longer");`,
 ).join("\n");
 
-function writeBigFile(target: TestApp): void {
+function writeBigFile(target: TestBackend): void {
   mkdirSync(workspaceRoot(target), { recursive: true });
   writeFileSync(join(workspaceRoot(target), "big.ts"), BIG_FILE);
 }
@@ -66,12 +66,8 @@ const fake = await startFakeModel({
   enforceContextWindow: true,
   fallback: (request) => script(request),
 });
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp({ contextWindow: WINDOW, fake });
-});
+const app = useBackend({ contextWindow: WINDOW, fake });
 afterAll(async () => {
-  await app.stop();
   await fake.stop();
 });
 
@@ -87,8 +83,8 @@ function largestRequest(requests: FakeRequest[]): number {
 
 describe("a 30-step turn that re-reads a large file", () => {
   test("completes, never sends more than the window, and compacts inside the turn", async () => {
-    writeBigFile(app);
-    const session = await openSession(app);
+    writeBigFile(app());
+    const session = await openSession(app());
     const from = fake.requests.length;
     // Each step thinks out loud a little (text cannot be pruned) and reads the file again.
     script = scripted((n) =>
@@ -103,13 +99,13 @@ describe("a 30-step turn that re-reads a large file", () => {
     const end = await ended(session, started.turnId, 120_000);
     expect(end.status).toBe("completed");
 
-    const requests = modelRequests(app, from);
+    const requests = modelRequests(app(), from);
     const agentRequests = requests.filter((r) => !isSummaryRequest(r));
     expect(agentRequests).toHaveLength(30);
     // No refusal, and no request over the window (the fake counts body characters / 4).
     expect(requests.every((r) => r.promptTokens <= WINDOW)).toBe(true);
 
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     const turn = messages.filter((m) => m.info.turnId === started.turnId);
     const inTurn = markers(turn);
     expect(inTurn.filter((p) => p.mode === "prune").length).toBeGreaterThan(0);
@@ -134,7 +130,7 @@ describe("a 30-step turn that re-reads a large file", () => {
 
 describe("a 200-turn chat", () => {
   test("stays under the window, compacting at most once every several turns", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const from = fake.requests.length;
     script = scripted((n) => ({
       text: `Answer ${n}: ${"Here is a detailed explanation of the point you raised. ".repeat(8)}`,
@@ -149,7 +145,7 @@ describe("a 200-turn chat", () => {
       expect(end.status).toBe("completed");
       if (fake.requests.slice(before).some(isSummaryRequest)) compactedAt.push(turn);
     }
-    const requests = modelRequests(app, from);
+    const requests = modelRequests(app(), from);
     expect(requests.every((r) => r.promptTokens <= WINDOW)).toBe(true);
     const gaps = compactedAt.slice(1).map((turn, i) => turn - (compactedAt[i] as number));
     console.log(
@@ -173,7 +169,7 @@ describe("a provider that counts more tokens than Sage estimates and reports no 
       reportUsage: false,
       fallback: (request) => script(request),
     });
-    const denseApp = await startTestApp({ contextWindow: WINDOW, fake: dense });
+    const denseApp = await startBackend({ contextWindow: WINDOW, fake: dense });
     try {
       writeBigFile(denseApp);
       const session = await openSession(denseApp);
@@ -209,7 +205,7 @@ describe("a call that keeps failing", () => {
   }
 
   test("pauses the turn with a question showing the call; 'Stop here' ends the turn", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const from = fake.requests.length;
     // Trivially different arguments (a leading ./, spacing, an offset) count as the same call.
     const variants = [
@@ -227,7 +223,7 @@ describe("a call that keeps failing", () => {
     expect(question.repeated?.error).toContain("missing/file.txt");
     expect(question.questions[0]?.options).toEqual(["Continue", "Stop here"]);
     // The question is part of the live state a reloaded window gets.
-    const live = app.running.backend.context.sessions.live(session.sessionId);
+    const live = app().running.backend.context.sessions.live(session.sessionId);
     expect(live.questions[question.questionId]?.purpose).toBe("loop");
 
     session.socket.send({
@@ -238,12 +234,12 @@ describe("a call that keeps failing", () => {
     });
     const end = await ended(session, started.turnId);
     expect(end).toMatchObject({ status: "completed", reason: "loop" });
-    expect(modelRequests(app, from)).toHaveLength(3);
+    expect(modelRequests(app(), from)).toHaveLength(3);
     session.socket.close();
   });
 
   test("'Continue' lets the turn go on, and asks again only after three more failures", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const from = fake.requests.length;
     script = scripted((n) => (n <= 4 ? failing : { text: "I will ask the user for the right path." }));
     const started = await submit(session, "Read missing/file.txt");
@@ -256,7 +252,7 @@ describe("a call that keeps failing", () => {
     });
     const end = await ended(session, started.turnId);
     expect(end.status).toBe("completed");
-    expect(modelRequests(app, from)).toHaveLength(5);
+    expect(modelRequests(app(), from)).toHaveLength(5);
     expect(session.socket.ofType("question.asked").filter((e) => e.purpose === "loop")).toHaveLength(1);
     session.socket.close();
   });

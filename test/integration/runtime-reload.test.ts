@@ -4,7 +4,7 @@
  * happens — mid-text, mid-reasoning, while a shell command prints — the result must equal the stored
  * transcript at the end: no hole, no doubled text.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import type { Message } from "../../src/shared/parts.ts";
 import {
   applyEvent,
@@ -12,7 +12,7 @@ import {
   loadMessages,
   type TranscriptState,
 } from "../../src/shared/transcript.ts";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 import {
   configureAgent,
   ended,
@@ -21,25 +21,22 @@ import {
   storedTranscript,
   submit,
   transcriptCore,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
+const app = useBackend();
 beforeAll(async () => {
-  app = await startTestApp();
-  configureAgent(app, { approvals: { shell: "allow" } });
-});
-afterAll(async () => {
-  await app.stop();
+  configureAgent(app(), { approvals: { shell: "allow" } });
 });
 
 /** Load the page as a reloaded window does, then follow the live stream. */
 async function reloadedWindow(sessionId: string): Promise<{ state: TranscriptState; socket: TestSocket }> {
-  const { body } = await app.api<{ messages: Message[]; lastSeq: number }>(
+  const { body } = await app().api<{ messages: Message[]; lastSeq: number }>(
     `/api/sessions/${sessionId}/messages?limit=1000`,
   );
   const state = emptyTranscript();
   loadMessages(state, body.messages, body.lastSeq);
-  const socket = await TestSocket.connect(app);
+  const socket = await TestSocket.connect(app());
   socket.send({ type: "subscribe", sessionId, afterSeq: body.lastSeq });
   return { state, socket };
 }
@@ -50,8 +47,8 @@ function fold(state: TranscriptState, socket: TestSocket, sessionId: string): Tr
 }
 
 test("reloads at many points of a streaming turn all end with the stored transcript", async () => {
-  const session = await openSession(app);
-  app.fake.enqueue(
+  const session = await openSession(app());
+  app().fake.enqueue(
     {
       reasoning: Array.from({ length: 15 }, (_, i) => `think${i} `),
       text: Array.from({ length: 25 }, (_, i) => `say${i} `),
@@ -75,8 +72,8 @@ test("reloads at many points of a streaming turn all end with the stored transcr
   }
   expect((await turnEnded).status).toBe("completed");
   expect(windows.length).toBeGreaterThan(10);
-  const lastSeq = app.running.backend.context.events.lastSeq(session.sessionId);
-  const stored = transcriptCore(await storedTranscript(app, session.sessionId));
+  const lastSeq = app().running.backend.context.events.lastSeq(session.sessionId);
+  const stored = transcriptCore(await storedTranscript(app(), session.sessionId));
   for (const [index, window] of windows.entries()) {
     const loadedSeq = window.state.lastSeq;
     await eventually(

@@ -6,9 +6,9 @@
  * off the user sees one message with the error; when every attempt fails, one message with the final
  * error, and Retry (regenerate) still works.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Message } from "../../src/shared/parts.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 import {
   conversationText,
   ended,
@@ -20,15 +20,9 @@ import {
   storedMessages,
   submit,
   textOf,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
+const app = useBackend();
 
 const serverError = { error: { status: 500, retryAfterSeconds: 0 } };
 
@@ -37,8 +31,8 @@ function count(haystack: string, needle: string): number {
 }
 
 async function exported(sessionId: string, format: "md" | "json"): Promise<string> {
-  const response = await fetch(`${app.url}/api/sessions/${sessionId}/export?format=${format}`, {
-    headers: { authorization: `Bearer ${app.token}` },
+  const response = await fetch(`${app().url}/api/sessions/${sessionId}/export?format=${format}`, {
+    headers: { authorization: `Bearer ${app().token}` },
   });
   expect(response.status).toBe(200);
   return response.text();
@@ -46,8 +40,8 @@ async function exported(sessionId: string, format: "md" | "json"): Promise<strin
 
 /** Every assistant row of the session in the database, any branch, oldest first. */
 function storedAssistantRows(sessionId: string): { id: string; superseded_by: string | null }[] {
-  return app.running.backend.context.db
-    .query(
+  return app()
+    .running.backend.context.db.query(
       "SELECT id, superseded_by FROM messages WHERE session_id = ? AND role = 'assistant' ORDER BY created_at, rowid",
     )
     .all(sessionId) as { id: string; superseded_by: string | null }[];
@@ -61,21 +55,21 @@ function liveMessages(session: Subscribed): Message[] {
 
 /** The next turn's model request, as text. */
 async function nextRequest(session: Subscribed): Promise<string> {
-  const from = app.fake.requests.length;
-  app.fake.enqueue({ text: "Next turn answered." });
+  const from = app().fake.requests.length;
+  app().fake.enqueue({ text: "Next turn answered." });
   expect((await runTurn(session, "And now?")).status).toBe("completed");
-  const [request] = modelRequests(app, from);
+  const [request] = modelRequests(app(), from);
   return conversationText(request);
 }
 
 describe("a retried step is one message", () => {
   test("error:500 twice, then the answer: one assistant message that says it was retried twice", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const answer = "The answer after two retries.";
-    app.fake.enqueue(serverError, serverError, { text: answer });
+    app().fake.enqueue(serverError, serverError, { text: answer });
     expect((await runTurn(session, "Hello")).status).toBe("completed");
 
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => [m.info.role, m.info.status])).toEqual([
       ["user", "completed"],
       ["assistant", "completed"],
@@ -103,7 +97,7 @@ describe("a retried step is one message", () => {
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r.superseded_by)).toEqual([rows[1]?.id, final.info.id, null]);
     expect(attempts.map((a) => a.messageId)).toEqual([rows[0]?.id, rows[1]?.id]);
-    const summary = await app.api<{ messageCount: number }>(`/api/sessions/${session.sessionId}`);
+    const summary = await app().api<{ messageCount: number }>(`/api/sessions/${session.sessionId}`);
     expect(summary.body.messageCount).toBe(2);
 
     const markdown = await exported(session.sessionId, "md");
@@ -116,9 +110,9 @@ describe("a retried step is one message", () => {
     expect(body.messages.map((m) => m.role)).toEqual(["user", "assistant"]);
     expect(body.messages[1]?.attempts).toHaveLength(2);
     // Imported back, the answer still says it was retried twice (the attempts' messages were not exported).
-    const imported = await app.api<{ id: string }>("/api/sessions/import", { json: body });
+    const imported = await app().api<{ id: string }>("/api/sessions/import", { json: body });
     expect(imported.status).toBe(200);
-    const copy = await storedMessages(app, imported.body.id);
+    const copy = await storedMessages(app(), imported.body.id);
     expect(copy.map((m) => m.info.role)).toEqual(["user", "assistant"]);
     expect(copy[1]?.info.attempts?.map((a) => [a.code, a.messageId])).toEqual([
       ["server_error", undefined],
@@ -132,14 +126,14 @@ describe("a retried step is one message", () => {
   });
 
   test("a stream cut mid-answer: the partial sentence is kept in the database but shown, exported and sent once", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const sentence = "Alpha beta gamma delta epsilon.";
     // Events: the role chunk, "Alpha ", "beta ", then the reset. Paced, so "Alpha " is read before the
     // reset (a reset may drop bytes the client has not read yet: "beta " may or may not arrive).
-    app.fake.enqueue({ text: sentence, cutAfterChunks: 3, tokenDelayMs: 40 }, { text: sentence });
+    app().fake.enqueue({ text: sentence, cutAfterChunks: 3, tokenDelayMs: 40 }, { text: sentence });
     expect((await runTurn(session, "Explain")).status).toBe("completed");
 
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => m.info.role)).toEqual(["user", "assistant"]);
     const final = messages[1] as Message;
     expect(textOf(final)).toBe(sentence);
@@ -153,7 +147,7 @@ describe("a retried step is one message", () => {
     // The partial attempt is still stored, with the text that streamed and its error, for the record.
     const [superseded] = storedAssistantRows(session.sessionId);
     expect(superseded?.superseded_by).toBe(final.info.id);
-    const [partial] = app.running.backend.context.sessionRepo.messagesById([superseded?.id ?? ""]);
+    const [partial] = app().running.backend.context.sessionRepo.messagesById([superseded?.id ?? ""]);
     const streamed = session.socket
       .ofType("message.part.delta")
       .filter((e) => e.messageId === superseded?.id)
@@ -164,7 +158,7 @@ describe("a retried step is one message", () => {
     expect(partial?.info.supersededBy).toBe(final.info.id);
     expect(partial?.parts.map((p) => p.type)).toEqual(["text", "error"]);
     // Search finds the sentence once, in the message the chat shows.
-    const { body: found } = await app.api<{ hits: { sessionId: string; messageId: string | null }[] }>(
+    const { body: found } = await app().api<{ hits: { sessionId: string; messageId: string | null }[] }>(
       `/api/sessions/search?q=${encodeURIComponent("Alpha")}`,
     );
     expect(found.hits.filter((h) => h.sessionId === session.sessionId).map((h) => h.messageId)).toEqual([
@@ -180,8 +174,8 @@ describe("a retried step is one message", () => {
   });
 
   test("while it backs off, the chat shows one message with the error, not a growing stack", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue(serverError, { error: { status: 429, retryAfterSeconds: 60 } });
+    const session = await openSession(app());
+    app().fake.enqueue(serverError, { error: { status: 429, retryAfterSeconds: 60 } });
     const started = await submit(session, "Hello");
     await session.socket.waitFor("turn.retrying", (e) => e.attempt === 2);
     const state = session.socket.transcript(session.sessionId);
@@ -197,7 +191,7 @@ describe("a retried step is one message", () => {
     // Stop during the wait: the attempt that failed last stays, with the earlier one listed.
     session.socket.send({ type: "stop", sessionId: session.sessionId });
     expect((await ended(session, started.turnId)).status).toBe("stopped");
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => m.info.id)).toEqual(liveMessages(session).map((m) => m.info.id));
     expect(messages.map((m) => m.info.role)).toEqual(["user", "assistant"]);
     expect(messages[1]?.info.attempts).toHaveLength(1);
@@ -205,14 +199,14 @@ describe("a retried step is one message", () => {
   });
 
   test("every attempt fails: one message with the final error and four earlier attempts; Retry still works", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue(serverError, serverError, serverError, serverError, serverError);
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue(serverError, serverError, serverError, serverError, serverError);
     const end = await runTurn(session, "Try hard");
     expect(end.status).toBe("error");
-    expect(modelRequests(app, from)).toHaveLength(5);
+    expect(modelRequests(app(), from)).toHaveLength(5);
 
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => [m.info.role, m.info.status])).toEqual([
       ["user", "completed"],
       ["assistant", "error"],
@@ -223,22 +217,22 @@ describe("a retried step is one message", () => {
     expect(count(await exported(session.sessionId, "md"), "server error (500)")).toBe(1);
 
     // Retry (the error's button) regenerates the answer: a second version beside the failed one, not a sixth.
-    app.fake.enqueue({ text: "Worked on the retry." });
+    app().fake.enqueue({ text: "Worked on the retry." });
     const clientTurnId = crypto.randomUUID();
-    const { status } = await app.api(`/api/sessions/${session.sessionId}/regenerate`, {
+    const { status } = await app().api(`/api/sessions/${session.sessionId}/regenerate`, {
       json: { messageId: messages[0]?.info.id, clientTurnId },
     });
     expect(status).toBe(200);
     const started = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === clientTurnId);
     expect((await ended(session, started.turnId)).status).toBe("completed");
-    const after = await storedMessages(app, session.sessionId);
+    const after = await storedMessages(app(), session.sessionId);
     expect(after.map((m) => m.info.role)).toEqual(["user", "assistant"]);
     expect(textOf(after[1])).toBe("Worked on the retry.");
     expect(after[1]?.info.versions).toEqual({ index: 2, count: 2 });
     const live = liveMessages(session);
     expect(live.map((m) => m.info.id)).toEqual(after.map((m) => m.info.id));
     expect(live[1]?.info.versions).toEqual({ index: 2, count: 2 });
-    const { body } = await app.api<{ siblings: string[] }>(
+    const { body } = await app().api<{ siblings: string[] }>(
       `/api/sessions/${session.sessionId}/messages/${failed.info.id}/versions`,
     );
     expect(body.siblings).toEqual([failed.info.id, after[1]?.info.id]);
@@ -246,8 +240,8 @@ describe("a retried step is one message", () => {
   });
 
   test("a session stored before this change (a failed attempt per message, in a row) still loads", async () => {
-    const session = await openSession(app);
-    const repo = app.running.backend.context.sessionRepo;
+    const session = await openSession(app());
+    const repo = app().running.backend.context.sessionRepo;
     const base = { sessionId: session.sessionId, turnId: null, kind: "normal" as const };
     const ids = ["msg_old_user", "msg_old_err1", "msg_old_err2", "msg_old_ok"];
     ids.forEach((id, index) => {
@@ -268,13 +262,13 @@ describe("a retried step is one message", () => {
           : { id: `prt_${id}`, type: "text", text: index === 0 ? "Old question" : "Old answer" },
       );
     });
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => m.info.id)).toEqual(ids);
     expect(messages.every((m) => m.info.attempts === undefined && m.info.supersededBy === undefined)).toBe(
       true,
     );
     expect(count(await exported(session.sessionId, "md"), "Old answer")).toBe(1);
-    await eventually(() => (app.fake.pendingReplies === 0 ? true : undefined));
+    await eventually(() => (app().fake.pendingReplies === 0 ? true : undefined));
     session.socket.close();
   });
 });

@@ -2,8 +2,8 @@
  * The event stream over the real /ws endpoint against the fake model (OpenAI-compatible format): text
  * and reasoning streaming, stop mid-stream, duplicate submissions, the queue, and bad frames.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import { describe, expect, test } from "bun:test";
+import { useBackend } from "../support/backend.ts";
 import {
   ended,
   eventually,
@@ -16,21 +16,16 @@ import {
   submit,
   textOf,
   transcriptCore,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
+const app = useBackend();
 
 describe("streaming", () => {
   test("text chunks arrive as deltas in order, seqs are gapless, the stored transcript matches", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const chunks = ["The ", "quick ", "brown ", "fox ", "jumps."];
-    app.fake.enqueue({ text: chunks, usage: { inputTokens: 120, outputTokens: 5 } });
+    app().fake.enqueue({ text: chunks, usage: { inputTokens: 120, outputTokens: 5 } });
     const end = await runTurn(session, "Tell me about the fox");
     expect(end.status).toBe("completed");
     expect(end.usage).toMatchObject({ inputTokens: 120, outputTokens: 5 });
@@ -48,10 +43,10 @@ describe("streaming", () => {
     expect(session.socket.ofType("usage.updated")[0]?.usage.inputTokens).toBe(120);
 
     const live = session.socket.transcript(session.sessionId);
-    const fromStore = await storedTranscript(app, session.sessionId);
+    const fromStore = await storedTranscript(app(), session.sessionId);
     expect(transcriptCore(live)).toEqual(transcriptCore(fromStore));
     expect(live.status).toBe("idle");
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => [m.info.role, m.info.status])).toEqual([
       ["user", "completed"],
       ["assistant", "completed"],
@@ -62,11 +57,11 @@ describe("streaming", () => {
   });
 
   test("reasoning streams into its own part before the text and is closed with endedAt", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue({ reasoning: ["Weighing ", "options."], text: "Pick the second." });
+    const session = await openSession(app());
+    app().fake.enqueue({ reasoning: ["Weighing ", "options."], text: "Pick the second." });
     const end = await runTurn(session, "Which one?");
     expect(end.status).toBe("completed");
-    const [, assistant] = await storedMessages(app, session.sessionId);
+    const [, assistant] = await storedMessages(app(), session.sessionId);
     expect(assistant?.parts.map((p) => p.type)).toEqual(["reasoning", "text"]);
     const reasoning = assistant?.parts[0];
     expect(reasoning?.type === "reasoning" && reasoning.text).toBe("Weighing options.");
@@ -78,16 +73,16 @@ describe("streaming", () => {
   });
 
   test("stop mid-stream ends the turn as stopped and keeps exactly the partial text", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const words = Array.from({ length: 80 }, (_, i) => `w${i} `);
-    app.fake.enqueue({ text: words, tokenDelayMs: 25 });
+    app().fake.enqueue({ text: words, tokenDelayMs: 25 });
     const started = await submit(session, "Write a long answer");
     await eventually(() => (session.socket.ofType("message.part.delta").length >= 3 ? true : undefined));
     session.socket.send({ type: "stop", sessionId: session.sessionId });
     const end = await ended(session, started.turnId);
     expect(end.status).toBe("stopped");
 
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     const assistant = messages[1];
     expect(assistant?.info.status).toBe("stopped");
     const partial = textOf(assistant);
@@ -105,16 +100,16 @@ describe("streaming", () => {
     expect(live.messages[assistant?.info.id ?? ""]?.status).toBe("stopped");
 
     // The session is usable afterwards, and the stopped reply is part of the next request's history.
-    app.fake.enqueue({ text: "Fine." });
-    const before = app.fake.requests.length;
+    app().fake.enqueue({ text: "Fine." });
+    const before = app().fake.requests.length;
     expect((await runTurn(session, "Shorter please")).status).toBe("completed");
-    const sent = JSON.stringify(modelRequests(app, before)[0]?.body?.messages);
+    const sent = JSON.stringify(modelRequests(app(), before)[0]?.body?.messages);
     expect(sent).toContain(partial.trim());
     session.socket.close();
   });
 
   test("stop while idle is harmless", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     session.socket.send({ type: "stop", sessionId: session.sessionId });
     session.socket.send({ type: "ping", t: 7 });
     const pong = await session.socket.waitFor("pong");
@@ -126,9 +121,9 @@ describe("streaming", () => {
 
 describe("submissions", () => {
   test("the same clientTurnId sent twice (and again later) runs one turn", async () => {
-    const session = await openSession(app);
-    const before = modelRequests(app).length;
-    app.fake.enqueue({ text: "Only once.", tokenDelayMs: 5 });
+    const session = await openSession(app());
+    const before = modelRequests(app()).length;
+    app().fake.enqueue({ text: "Only once.", tokenDelayMs: 5 });
     const frame = { type: "submit", sessionId: session.sessionId, clientTurnId: "dup-1", text: "Hi" };
     session.socket.send(frame);
     session.socket.send(frame);
@@ -140,19 +135,19 @@ describe("submissions", () => {
     await Bun.sleep(50);
     expect(session.socket.ofType("turn.started")).toHaveLength(1);
     expect(session.socket.ofType("turn.queued")).toHaveLength(0);
-    expect(modelRequests(app).length - before).toBe(1);
-    const messages = await storedMessages(app, session.sessionId);
+    expect(modelRequests(app()).length - before).toBe(1);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => m.info.role)).toEqual(["user", "assistant"]);
-    const turns = app.running.backend.context.db
-      .query("SELECT COUNT(*) AS n FROM turns WHERE session_id = ?")
+    const turns = app()
+      .running.backend.context.db.query("SELECT COUNT(*) AS n FROM turns WHERE session_id = ?")
       .get(session.sessionId) as { n: number };
     expect(turns.n).toBe(1);
     session.socket.close();
   });
 
   test("a message sent while a turn runs is queued and runs next", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue({ text: ["one ", "two ", "three"], tokenDelayMs: 30 }, { text: "Second answer." });
+    const session = await openSession(app());
+    app().fake.enqueue({ text: ["one ", "two ", "three"], tokenDelayMs: 30 }, { text: "Second answer." });
     const first = await submit(session, "First");
     session.socket.send({ type: "submit", sessionId: session.sessionId, clientTurnId: "q2", text: "Second" });
     const queued = await session.socket.waitFor("turn.queued", (e) => e.clientTurnId === "q2");
@@ -160,7 +155,7 @@ describe("submissions", () => {
     expect((await ended(session, first.turnId)).status).toBe("completed");
     const second = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === "q2");
     expect((await ended(session, second.turnId)).status).toBe("completed");
-    const messages = await storedMessages(app, session.sessionId);
+    const messages = await storedMessages(app(), session.sessionId);
     expect(messages.map((m) => textOf(m))).toEqual(["First", "one two three", "Second", "Second answer."]);
     expect(session.socket.transcript(session.sessionId).queued).toEqual([]);
     session.socket.close();
@@ -168,9 +163,9 @@ describe("submissions", () => {
 });
 
 test("stop also clears the queue: queued messages are dequeued and never run", async () => {
-  const session = await openSession(app);
-  const before = modelRequests(app).length;
-  app.fake.enqueue({ text: Array.from({ length: 40 }, (_, i) => `x${i} `), tokenDelayMs: 25 });
+  const session = await openSession(app());
+  const before = modelRequests(app()).length;
+  app().fake.enqueue({ text: Array.from({ length: 40 }, (_, i) => `x${i} `), tokenDelayMs: 25 });
   const started = await submit(session, "Slow one");
   // Stop once the model is streaming: a stop during the turn's set-up would leave the reply unused.
   await session.socket.waitFor("message.part.delta");
@@ -186,14 +181,14 @@ test("stop also clears the queue: queued messages are dequeued and never run", a
   expect(session.socket.ofType("turn.dequeued").map((e) => e.clientTurnId)).toEqual(["q-a", "q-b"]);
   await Bun.sleep(100);
   expect(session.socket.ofType("turn.started")).toHaveLength(1);
-  expect(modelRequests(app).length - before).toBe(1);
+  expect(modelRequests(app()).length - before).toBe(1);
   expect(session.socket.transcript(session.sessionId).queued).toEqual([]);
   session.socket.close();
 });
 
 test("one queued message can be taken back; the others still run, in order", async () => {
-  const session = await openSession(app);
-  app.fake.enqueue(
+  const session = await openSession(app());
+  app().fake.enqueue(
     { text: Array.from({ length: 30 }, (_, i) => `y${i} `), tokenDelayMs: 25 },
     { text: "Kept." },
   );
@@ -212,7 +207,7 @@ test("one queued message can be taken back; the others still run, in order", asy
   expect((await ended(session, started.turnId)).status).toBe("completed");
   const next = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === "u-b");
   expect((await ended(session, next.turnId)).status).toBe("completed");
-  const texts = (await storedMessages(app, session.sessionId)).map((m) => textOf(m));
+  const texts = (await storedMessages(app(), session.sessionId)).map((m) => textOf(m));
   expect(texts).not.toContain("u-a");
   expect(texts.slice(-2)).toEqual(["u-b", "Kept."]);
   session.socket.close();
@@ -220,7 +215,7 @@ test("one queued message can be taken back; the others still run, in order", asy
 
 describe("bad frames", () => {
   test("each bad frame gets an error event and the socket keeps working", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const { socket, sessionId } = session;
     const bad: [unknown, string | undefined][] = [
       ["this is not json", undefined],
@@ -259,30 +254,30 @@ describe("bad frames", () => {
     expect((await socket.waitFor("error", (e) => e.ref === "submit", 3000, true)).code).toBe("invalid");
 
     // The errors were not stored in the session's log, and the socket still runs a turn.
-    app.fake.enqueue({ text: "Still here." });
+    app().fake.enqueue({ text: "Still here." });
     expect((await runTurn(session, "Are you there?")).status).toBe("completed");
-    const messages = await storedMessages(app, sessionId);
+    const messages = await storedMessages(app(), sessionId);
     expect(textOf(messages.at(-1))).toBe("Still here.");
     socket.close();
   });
 
   test("a second client sees the same stream and a late subscriber gets the backlog", async () => {
-    const session = await openSession(app);
-    const other = await TestSocket.connect(app);
+    const session = await openSession(app());
+    const other = await TestSocket.connect(app());
     other.send({ type: "subscribe", sessionId: session.sessionId, afterSeq: 0 });
     await other.waitFor("subscribed");
-    app.fake.enqueue({ text: ["a ", "b ", "c"] });
+    app().fake.enqueue({ text: ["a ", "b ", "c"] });
     await runTurn(session, "Go");
     // The runner's final session.updated follows turn.ended: wait until the log is quiet.
     await session.socket.waitFor("session.updated", (e) => e.session.status === "idle" && e.seq > 5);
-    const last = app.running.backend.context.events.lastSeq(session.sessionId);
+    const last = app().running.backend.context.events.lastSeq(session.sessionId);
     await eventually(() => (loggedEvents(other, session.sessionId).at(-1)?.seq === last ? true : undefined));
     await eventually(() =>
       loggedEvents(session.socket, session.sessionId).at(-1)?.seq === last ? true : undefined,
     );
     const seqs = (s: TestSocket) => loggedEvents(s, session.sessionId).map((e) => e.seq);
     expect(seqs(other)).toEqual(seqs(session.socket));
-    const late = await TestSocket.connect(app);
+    const late = await TestSocket.connect(app());
     late.send({ type: "subscribe", sessionId: session.sessionId, afterSeq: 0 });
     const subscribed = await late.waitFor("subscribed");
     expect(subscribed.lastSeq).toBe(seqs(session.socket).at(-1) ?? -1);

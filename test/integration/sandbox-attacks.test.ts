@@ -17,26 +17,27 @@ import type { NetworkMode } from "../../src/shared/agent.ts";
 import type { ToolRunResult } from "../../src/shared/tools-api.ts";
 import { acquireInstanceLock, type InstanceLock } from "../../src/shell/single-instance.ts";
 import { type AttackHome, connectUnixCommand, createAttackHome } from "../support/attack-home.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 
 let attack: AttackHome;
-let app: TestApp;
 let lock: InstanceLock;
 const agents = new Map<NetworkMode, string>();
 const savedRuntimeDir = process.env.XDG_RUNTIME_DIR;
 
 beforeAll(async () => {
   attack = createAttackHome();
-  // The app's runtime folder, as a desktop session sets it (read by the sandbox wiring).
+  // The app()'s runtime folder, as a desktop session sets it (read by the sandbox wiring).
   process.env.XDG_RUNTIME_DIR = attack.runtimeDir;
-  app = await startTestApp({ paths: attack.paths });
+});
+const app = useBackend(() => ({ paths: attack.paths }));
+beforeAll(async () => {
   // What `sage --serve` does once listening: the lock file records pid, port and the live token.
   const acquired = await acquireInstanceLock(attack.paths.lockFile, "serve");
   if (!acquired.acquired) throw new Error("the test's data folder is locked by another process");
   lock = acquired.lock;
-  lock.ready(Number(new URL(app.url).port), "127.0.0.1", app.token);
+  lock.ready(Number(new URL(app().url).port), "127.0.0.1", app().token);
   for (const network of ["isolated", "internet", "host"] as const) {
-    const { status, body } = await app.api<{ id: string }>("/api/agents", {
+    const { status, body } = await app().api<{ id: string }>("/api/agents", {
       json: { name: `Attacker (${network})`, network },
     });
     if (status !== 200) throw new Error(`creating the ${network} agent answered ${status}`);
@@ -46,14 +47,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   lock?.release();
-  await app?.stop();
   attack?.cleanup();
   if (savedRuntimeDir === undefined) delete process.env.XDG_RUNTIME_DIR;
   else process.env.XDG_RUNTIME_DIR = savedRuntimeDir;
 });
 
 async function shell(network: NetworkMode, command: string): Promise<string> {
-  const { status, body } = await app.api<ToolRunResult>("/api/tools/shell/run", {
+  const { status, body } = await app().api<ToolRunResult>("/api/tools/shell/run", {
     json: { agentId: agents.get(network), input: { command, timeout_ms: 20_000 } },
   });
   expect(status).toBe(200);
@@ -61,7 +61,7 @@ async function shell(network: NetworkMode, command: string): Promise<string> {
 }
 
 function sagePort(): number {
-  return Number(new URL(app.url).port);
+  return Number(new URL(app().url).port);
 }
 
 /**
@@ -74,7 +74,7 @@ function httpProbe(host: string, port: number): string {
 }
 
 test("the setup is the real thing: bubblewrap, slirp4netns, a home outside /tmp", () => {
-  const status = app.running.backend.context.sandbox();
+  const status = app().running.backend.context.sandbox();
   expect(status.mode).toBe("bubblewrap");
   expect(status.internet?.available).toBe(true);
   expect(attack.paths.data).toBe(join(attack.home, ".local", "share", "sage"));
@@ -83,7 +83,7 @@ test("the setup is the real thing: bubblewrap, slirp4netns, a home outside /tmp"
   for (const file of [attack.paths.lockFile, attack.paths.database, attack.paths.secretsFile]) {
     expect(existsSync(file)).toBe(true);
   }
-  expect(readFileSync(attack.paths.lockFile, "utf8")).toContain(app.token);
+  expect(readFileSync(attack.paths.lockFile, "utf8")).toContain(app().token);
 });
 
 describe("a sandboxed command cannot reach Sage's own port", () => {
@@ -207,12 +207,12 @@ describe("a sandboxed command cannot read credentials or Sage's data folder (rea
       "host",
       [
         `cat '${paths.lockFile}' '${paths.secretsFile}' '${paths.secretsFile}.key' '${paths.database}'`,
-        `grep -ral '${app.token}' '${attack.home}' 2>/dev/null`,
+        `grep -ral '${app().token}' '${attack.home}' 2>/dev/null`,
         "echo done",
       ].join("; "),
     );
     expect(reading).toContain("done");
-    expect(reading).not.toContain(app.token);
+    expect(reading).not.toContain(app().token);
     expect(reading).toContain("sage.lock: No such file or directory");
     expect(reading).not.toContain("SQLite format");
   });

@@ -7,15 +7,15 @@
  * test tells the two paths apart.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { configureAgent, ended, openSession, submit } from "./runtime-helpers.ts";
+import { startBackend, type TestBackend } from "../support/backend.ts";
+import { configureAgent, ended, openSession, submit } from "../support/session-steps.ts";
 
-const apps: TestApp[] = [];
+const apps: TestBackend[] = [];
 afterAll(async () => {
   for (const app of apps) await app.stop();
 });
 
-async function allowShellEverywhere(app: TestApp, command: string): Promise<void> {
+async function allowShellEverywhere(app: TestBackend, command: string): Promise<void> {
   configureAgent(app, { approvals: { shell: "allow" } });
   const { db, user, agents } = app.running.backend.context;
   db.query(
@@ -25,7 +25,7 @@ async function allowShellEverywhere(app: TestApp, command: string): Promise<void
 
 describe("the shell without bubblewrap", () => {
   test("the probe, pointed at a missing bwrap, reports no sandbox and says why", async () => {
-    const app = await startTestApp({ bwrapCandidates: ["/nonexistent/sage-test/bwrap"] });
+    const app = await startBackend({ bwrapCandidates: ["/nonexistent/sage-test/bwrap"] });
     apps.push(app);
     const { status, body } = await app.api<{ mode: string; reason: string }>("/api/sandbox/status");
     expect(status).toBe(200);
@@ -34,7 +34,7 @@ describe("the shell without bubblewrap", () => {
   });
 
   test("asks before the command although the agent allows shell and 'always' was remembered", async () => {
-    const app = apps[0] as TestApp;
+    const app = apps[0] as TestBackend;
     const command = "echo unsandboxed-run";
     await allowShellEverywhere(app, command);
     const session = await openSession(app);
@@ -57,7 +57,7 @@ describe("the shell without bubblewrap", () => {
   });
 
   test("with bubblewrap, the same rules run the command without asking", async () => {
-    const app = await startTestApp();
+    const app = await startBackend();
     apps.push(app);
     expect(app.running.backend.context.sandbox().mode).toBe("bubblewrap");
     const command = "echo sandboxed-run";

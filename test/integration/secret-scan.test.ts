@@ -5,20 +5,19 @@
  * the database file, the log file, every exported file (settings, agent, session, diagnostics zip) and
  * every file in the data folder. Also proves user environment variables reach tool processes.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import type { Agent } from "../../src/shared/agent.ts";
 import type { Provider } from "../../src/shared/provider.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { configureAgent, openSession, runTurn, toolResults } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import { configureAgent, openSession, runTurn, toolResults } from "../support/session-steps.ts";
 
 const KEY = "sk-SCAN-9d41c7e2b8a0f6-distinctive";
 const SECRET_VALUE = "env-secret-5be1d0a9c3-distinctive";
 const PLAIN_VALUE = "plain-value-visible";
 
-let app: TestApp;
 const outputs: { where: string; text: string }[] = [];
 
 function record(where: string, text: string): string {
@@ -30,9 +29,9 @@ async function fetchText(
   path: string,
   init: RequestInit = {},
 ): Promise<{ status: number; text: string; bytes: Uint8Array }> {
-  const response = await fetch(`${app.url}${path}`, {
+  const response = await fetch(`${app().url}${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${app.token}`, ...(init.headers as Record<string, string>) },
+    headers: { authorization: `Bearer ${app().token}`, ...(init.headers as Record<string, string>) },
   });
   const bytes = new Uint8Array(await response.arrayBuffer());
   const text = new TextDecoder().decode(bytes);
@@ -47,8 +46,8 @@ function filesUnder(dir: string): string[] {
     .filter((path) => statSync(path).isFile());
 }
 
+const app = useBackend({ apiKey: KEY });
 beforeAll(async () => {
-  app = await startTestApp({ apiKey: KEY });
   const put = await fetchText("/api/settings/environment", {
     method: "PUT",
     headers: { "content-type": "application/json" },
@@ -61,13 +60,12 @@ beforeAll(async () => {
   });
   if (put.status !== 200) throw new Error(`PUT environment answered ${put.status}: ${put.text}`);
 });
-afterAll(() => app.stop());
 
 describe("keys and secret values are used but never shown", () => {
   test("a chat turn with a tool call uses the key, and tools see the user's variables", async () => {
-    configureAgent(app, { approvals: { shell: "allow" } });
-    const subscribed = await openSession(app);
-    app.fake.enqueue(
+    configureAgent(app(), { approvals: { shell: "allow" } });
+    const subscribed = await openSession(app());
+    app().fake.enqueue(
       {
         toolCalls: [
           {
@@ -84,14 +82,16 @@ describe("keys and secret values are used but never shown", () => {
     );
     const ended = await runTurn(subscribed, "Check the environment.");
     expect(ended.status).toBe("completed");
-    const lastModelRequest = app.fake.requests.filter((r) => r.path === "/v1/chat/completions").at(-1);
+    const lastModelRequest = app()
+      .fake.requests.filter((r) => r.path === "/v1/chat/completions")
+      .at(-1);
     expect(lastModelRequest?.headers.authorization).toBe(`Bearer ${KEY}`);
     const result = toolResults(lastModelRequest)[0]?.content ?? "";
     expect(result).toContain(`${PLAIN_VALUE}|`);
     expect(result).toContain(new Bun.CryptoHasher("sha256").update(SECRET_VALUE).digest("hex"));
 
     // A failing turn (the provider answers 401) produces an error event and a log line.
-    app.fake.enqueue({ error: { status: 401 } });
+    app().fake.enqueue({ error: { status: 401 } });
     const failed = await runTurn(subscribed, "Again.");
     expect(failed.status).toBe("error");
 
@@ -104,9 +104,9 @@ describe("keys and secret values are used but never shown", () => {
   });
 
   test("a log call that carries the key is redacted (the key was registered when stored)", () => {
-    const logger = app.running.backend.context.logger;
+    const logger = app().running.backend.context.logger;
     logger.error(`provider said: invalid key ${KEY}`, new Error(`token ${SECRET_VALUE} rejected`));
-    const log = readFileSync(join(app.dataDir, "logs", "sage.log"), "utf8");
+    const log = readFileSync(join(app().dataDir, "logs", "sage.log"), "utf8");
     expect(log).toContain("provider said: invalid key [redacted]");
   });
 
@@ -131,7 +131,7 @@ describe("keys and secret values are used but never shown", () => {
     const wrongKey = await fetchText("/api/providers/test", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ kind: "openai-compatible", baseUrl: app.fake.url, apiKey: `${KEY}-wrong` }),
+      body: JSON.stringify({ kind: "openai-compatible", baseUrl: app().fake.url, apiKey: `${KEY}-wrong` }),
     });
     expect(JSON.parse(wrongKey.text).code).toBe("auth");
     const bundle = await fetchText("/api/settings/diagnostics");
@@ -149,17 +149,17 @@ describe("keys and secret values are used but never shown", () => {
   });
 
   test("the stored event log, the database, the log file and every data file", async () => {
-    const db = app.running.backend.context.db;
+    const db = app().running.backend.context.db;
     const rows = db.query("SELECT data FROM events").all() as { data: string }[];
     expect(rows.length).toBeGreaterThan(5);
     record("events table", rows.map((row) => row.data).join("\n"));
     record("settings table", JSON.stringify(db.query("SELECT * FROM settings").all()));
     record("providers table", JSON.stringify(db.query("SELECT * FROM providers").all()));
     db.exec("PRAGMA wal_checkpoint(FULL)");
-    for (const path of filesUnder(app.dataDir)) {
+    for (const path of filesUnder(app().dataDir)) {
       const bytes = readFileSync(path);
-      record(`file ${path.slice(app.dataDir.length)}`, bytes.toString("latin1"));
-      record(`file ${path.slice(app.dataDir.length)} (utf8)`, bytes.toString("utf8"));
+      record(`file ${path.slice(app().dataDir.length)}`, bytes.toString("latin1"));
+      record(`file ${path.slice(app().dataDir.length)} (utf8)`, bytes.toString("utf8"));
     }
     expect(outputs.some((output) => output.where.includes("logs/sage.log"))).toBe(true);
     expect(outputs.some((output) => output.where.includes("sage.db"))).toBe(true);

@@ -3,20 +3,20 @@
  * access token, DNS-rebinding and cross-origin refusals, the UI's static files, the OpenAPI document,
  * bad WebSocket frames, and a log that never contains the token.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { VERSION } from "../../src/core/version.ts";
+import { useBackend } from "../support/backend.ts";
 import { ensureUiBuilt, UI_DIST } from "../support/build-artifacts.ts";
-import { rawRequest, startTestBackend, type TestBackend, upgradeHeaders } from "../support/test-backend.ts";
-import { openTestSocket } from "../support/ws-client.ts";
+import { rawRequest, upgradeHeaders } from "../support/raw-http.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let server: TestBackend;
 /** Every response this file received over fetch: checked at the end for CORS headers. */
 const seen: Response[] = [];
 
 async function get(path: string, init: RequestInit & { auth?: boolean } = {}): Promise<Response> {
-  const response = await server.http(path, init);
+  const response = await server().http(path, init);
   seen.push(response);
   return response;
 }
@@ -28,12 +28,9 @@ async function errorCode(response: Response): Promise<string> {
 
 beforeAll(async () => {
   await ensureUiBuilt();
-  server = await startTestBackend();
-}, 120_000);
-
-afterAll(async () => {
-  await server?.stop();
 });
+const server = useBackend(() => ({ provider: false }));
+beforeAll(async () => {}, 120_000);
 
 describe("health", () => {
   test("GET /api/health reports status, version, mode, paths and the database", async () => {
@@ -45,9 +42,9 @@ describe("health", () => {
       version: VERSION,
       mode: "serve",
       compiled: false,
-      dataDir: server.paths.home,
-      logFile: join(server.paths.logs, "sage.log"),
-      database: { path: server.paths.database, journalMode: "wal" },
+      dataDir: server().paths.home,
+      logFile: join(server().paths.logs, "sage.log"),
+      database: { path: server().paths.database, journalMode: "wal" },
       user: { id: "local" },
     });
     expect(health.uptimeMs).toBeGreaterThanOrEqual(0);
@@ -70,23 +67,23 @@ describe("the access token", () => {
   });
 
   test("WebSocket upgrade without a token -> 401, and the client cannot connect", async () => {
-    const raw = await rawRequest(server.port, {
+    const raw = await rawRequest(server().port, {
       path: "/ws",
-      headers: upgradeHeaders(`127.0.0.1:${server.port}`),
+      headers: upgradeHeaders(`127.0.0.1:${server().port}`),
     });
     expect(raw.status).toBe(401);
-    await expect(openTestSocket(`ws://127.0.0.1:${server.port}/ws`)).rejects.toThrow();
+    await expect(TestSocket.open(`ws://127.0.0.1:${server().port}/ws`)).rejects.toThrow();
   });
 
   test("the token works via header and ?token=; a cookie with it does not", async () => {
     expect((await get("/api/health")).status).toBe(200);
-    expect((await get(`/api/health?token=${server.token}`, { auth: false })).status).toBe(200);
-    const cookie = `sage_token=${server.token}`;
+    expect((await get(`/api/health?token=${server().token}`, { auth: false })).status).toBe(200);
+    const cookie = `sage_token=${server().token}`;
     expect((await get("/api/health", { auth: false, headers: { cookie } })).status).toBe(401);
   });
 
   test("the UI shell is served without the token, sets no cookie, and carries the security headers", async () => {
-    for (const path of ["/", `/?token=${server.token}`, "/s/some-chat", "/settings"]) {
+    for (const path of ["/", `/?token=${server().token}`, "/s/some-chat", "/settings"]) {
       const page = await get(path, { auth: false });
       expect(page.status).toBe(200);
       expect(page.headers.get("set-cookie")).toBeNull();
@@ -99,7 +96,7 @@ describe("the access token", () => {
       expect(scriptSrc).not.toContain("unsafe-inline");
       const html = await page.text();
       expect(html).toContain('<div id="root">');
-      expect(html).not.toContain(server.token);
+      expect(html).not.toContain(server().token);
       // No inline script: the CSP forbids it (the boot code is /boot.js).
       expect(html).not.toMatch(/<script>(?!<\/script>)/);
     }
@@ -117,7 +114,7 @@ describe("the access token", () => {
     }
   });
 
-  test("malformed percent-encoding in a UI path -> 400, and the server keeps answering", async () => {
+  test("malformed percent-encoding in a UI path -> 400, and the server() keeps answering", async () => {
     const response = await get("/assets/%E0%A4%A.js", { auth: false });
     expect(response.status).toBe(400);
     expect((await get("/api/health")).status).toBe(200);
@@ -133,7 +130,7 @@ describe("the access token", () => {
   });
 
   test("WebSocket with the token in the query connects and answers a ping", async () => {
-    const client = await openTestSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const client = await TestSocket.open(`ws://127.0.0.1:${server().port}/ws?token=${server().token}`);
     client.send({ type: "ping", t: 42 });
     expect(await client.next((e) => e.type === "pong")).toMatchObject({ type: "pong", t: 42 });
     client.close();
@@ -142,9 +139,9 @@ describe("the access token", () => {
 
 describe("DNS rebinding and cross-origin requests", () => {
   test("Host: evil.example:PORT -> 421 for HTTP, even with the token", async () => {
-    const raw = await rawRequest(server.port, {
+    const raw = await rawRequest(server().port, {
       path: "/api/health",
-      headers: { Host: `evil.example:${server.port}`, Authorization: `Bearer ${server.token}` },
+      headers: { Host: `evil.example:${server().port}`, Authorization: `Bearer ${server().token}` },
     });
     expect(raw.status).toBe(421);
     expect(JSON.parse(raw.body).error.code).toBe("misdirected_request");
@@ -152,66 +149,66 @@ describe("DNS rebinding and cross-origin requests", () => {
   });
 
   test("Host: evil.example:PORT -> 421 for the WebSocket upgrade", async () => {
-    const raw = await rawRequest(server.port, {
-      path: `/ws?token=${server.token}`,
-      headers: upgradeHeaders(`evil.example:${server.port}`),
+    const raw = await rawRequest(server().port, {
+      path: `/ws?token=${server().token}`,
+      headers: upgradeHeaders(`evil.example:${server().port}`),
     });
     expect(raw.status).toBe(421);
   });
 
   test("the same request with our own Host is served (the refusal is about the Host alone)", async () => {
-    const raw = await rawRequest(server.port, {
+    const raw = await rawRequest(server().port, {
       path: "/api/health",
-      headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}` },
+      headers: { Host: `127.0.0.1:${server().port}`, Authorization: `Bearer ${server().token}` },
     });
     expect(raw.status).toBe(200);
-    const upgrade = await rawRequest(server.port, {
-      path: `/ws?token=${server.token}`,
-      headers: upgradeHeaders(`localhost:${server.port}`),
+    const upgrade = await rawRequest(server().port, {
+      path: `/ws?token=${server().token}`,
+      headers: upgradeHeaders(`localhost:${server().port}`),
     });
     expect(upgrade.status).toBe(101);
   });
 
   test("WebSocket upgrade with Origin http://evil.example -> 403; our own origin is allowed", async () => {
-    const host = `127.0.0.1:${server.port}`;
-    const foreign = await rawRequest(server.port, {
-      path: `/ws?token=${server.token}`,
+    const host = `127.0.0.1:${server().port}`;
+    const foreign = await rawRequest(server().port, {
+      path: `/ws?token=${server().token}`,
       headers: upgradeHeaders(host, { Origin: "http://evil.example" }),
     });
     expect(foreign.status).toBe(403);
     expect(JSON.parse(foreign.body).error.code).toBe("forbidden_origin");
 
-    const own = await rawRequest(server.port, {
-      path: `/ws?token=${server.token}`,
+    const own = await rawRequest(server().port, {
+      path: `/ws?token=${server().token}`,
       headers: upgradeHeaders(host, { Origin: `http://${host}` }),
     });
     expect(own.status).toBe(101);
 
-    const client = await openTestSocket(`ws://${host}/ws?token=${server.token}`, {
+    const client = await TestSocket.open(`ws://${host}/ws?token=${server().token}`, {
       Origin: `http://${host}`,
     });
     client.send({ type: "ping", t: 1 });
     expect((await client.next()).type).toBe("pong");
     client.close();
     await expect(
-      openTestSocket(`ws://${host}/ws?token=${server.token}`, { Origin: "http://evil.example" }),
+      TestSocket.open(`ws://${host}/ws?token=${server().token}`, { Origin: "http://evil.example" }),
     ).rejects.toThrow();
   });
 
   test("POST with a foreign Origin -> 403 and the action does not happen", async () => {
-    const before = server.shellCalls.activate;
+    const before = server().shellCalls.activate;
     const response = await get("/api/app/activate", {
       method: "POST",
       headers: { origin: "http://evil.example" },
     });
     expect(response.status).toBe(403);
     expect(await errorCode(response)).toBe("forbidden_origin");
-    expect(server.shellCalls.activate).toBe(before);
+    expect(server().shellCalls.activate).toBe(before);
 
-    const own = await get("/api/app/activate", { method: "POST", headers: { origin: server.base } });
+    const own = await get("/api/app/activate", { method: "POST", headers: { origin: server().url } });
     expect(own.status).toBe(200);
     expect(await own.json()).toEqual({ shown: false });
-    expect(server.shellCalls.activate).toBe(before + 1);
+    expect(server().shellCalls.activate).toBe(before + 1);
   });
 
   test("a CORS preflight gets no Access-Control-Allow-Origin", async () => {
@@ -309,7 +306,7 @@ describe("the API description and app routes", () => {
       ({ operation }) => (operation.security ?? document.security ?? []).length === 0,
     );
     expect(unsecured.map(({ path, method }) => `${method} ${path}`)).toEqual([]);
-    // And the server agrees: without the token the document itself is refused.
+    // And the server() agrees: without the token the document itself is refused.
     expect((await get("/api/openapi", { auth: false })).status).toBe(401);
   });
 
@@ -321,11 +318,11 @@ describe("the API description and app routes", () => {
   });
 
   test("POST /api/app/quit asks the shell to quit", async () => {
-    const before = server.shellCalls.quit;
+    const before = server().shellCalls.quit;
     const response = await get("/api/app/quit", { method: "POST" });
     expect(await response.json()).toEqual({ quitting: true });
     await Bun.sleep(120);
-    expect(server.shellCalls.quit).toBe(before + 1);
+    expect(server().shellCalls.quit).toBe(before + 1);
   });
 
   test("open-external refuses bad and non-web URLs with a clear 400", async () => {
@@ -351,7 +348,7 @@ describe("the API description and app routes", () => {
 
 describe("WebSocket frames", () => {
   test("bad frames get an error event each and the socket stays usable", async () => {
-    const client = await openTestSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const client = await TestSocket.open(`ws://127.0.0.1:${server().port}/ws?token=${server().token}`);
     client.send("this is not json");
     const notJson = await client.next();
     expect(notJson).toMatchObject({ type: "error", code: "bad_frame" });
@@ -375,7 +372,7 @@ describe("WebSocket frames", () => {
   });
 
   test("subscribing to an unknown session is an error event, not a disconnect", async () => {
-    const client = await openTestSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
+    const client = await TestSocket.open(`ws://127.0.0.1:${server().port}/ws?token=${server().token}`);
     client.send({ type: "subscribe", sessionId: "no-such-session", afterSeq: 0 });
     expect(await client.next()).toMatchObject({ type: "error", code: "not_found", ref: "subscribe" });
     client.send({ type: "ping", t: 8 });
@@ -391,8 +388,8 @@ describe("after everything above", () => {
   });
 
   test("the log file was written and does not contain the token", () => {
-    const text = server.logText();
+    const text = server().logText();
     expect(text).toContain("serving on");
-    expect(text).not.toContain(server.token);
+    expect(text).not.toContain(server().token);
   });
 });

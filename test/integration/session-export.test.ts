@@ -3,28 +3,22 @@
  * name in Content-Disposition (ASCII fallback and exact UTF-8 name, cut at a word, no doubled dots,
  * Chinese kept) and the Markdown's labelled reasoning block.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { SessionSummary } from "../../src/shared/session.ts";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
-import { runTurn } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import { runTurn } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
-
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
+const app = useBackend();
 
 async function sessionTitled(title: string): Promise<string> {
-  const { body } = await app.api<SessionSummary>("/api/sessions", { json: { title } });
+  const { body } = await app().api<SessionSummary>("/api/sessions", { json: { title } });
   return body.id;
 }
 
 async function exported(sessionId: string, format: "md" | "json") {
-  const response = await fetch(`${app.url}/api/sessions/${sessionId}/export?format=${format}`, {
-    headers: { authorization: `Bearer ${app.token}` },
+  const response = await fetch(`${app().url}/api/sessions/${sessionId}/export?format=${format}`, {
+    headers: { authorization: `Bearer ${app().token}` },
   });
   expect(response.status).toBe(200);
   const disposition = response.headers.get("content-disposition") ?? "";
@@ -64,10 +58,10 @@ describe("export file names", () => {
 
 test("exported reasoning is a labelled, collapsible block; the answer follows it", async () => {
   const sessionId = await sessionTitled("Reasoning export");
-  const socket = await TestSocket.connect(app);
+  const socket = await TestSocket.connect(app());
   socket.send({ type: "subscribe", sessionId, afterSeq: 0 });
   await socket.waitFor("subscribed", (e) => e.sessionId === sessionId);
-  app.fake.enqueue({ reasoning: "First I weigh the options.\nThen I pick one.", text: "Pick the second." });
+  app().fake.enqueue({ reasoning: "First I weigh the options.\nThen I pick one.", text: "Pick the second." });
   await runTurn({ sessionId, socket }, "Which option?");
   socket.close();
 

@@ -3,37 +3,34 @@
  * neither skips nor repeats sessions — with equal timestamps, and while sessions change between pages.
  * A cursor that is not one of ours is a 400.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import type { SessionSummary } from "../../src/shared/session.ts";
-import { newSession, startTestApp, type TestApp } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
+import { newSession } from "../support/session-steps.ts";
 
 interface Page {
   sessions: SessionSummary[];
   nextCursor?: string;
 }
 
-let app: TestApp;
 const ids: string[] = [];
 
+const app = useBackend();
 beforeAll(async () => {
-  app = await startTestApp();
-  for (let i = 0; i < 9; i++) ids.push(await newSession(app));
+  for (let i = 0; i < 9; i++) ids.push(await newSession(app()));
   // Known order: ids[i] updated at 1000 + i, except three sharing one timestamp (ties broken by id).
-  const db = app.running.backend.context.db;
+  const db = app().running.backend.context.db;
   ids.forEach((id, i) => {
     db.query("UPDATE sessions SET updated_at = ? WHERE id = ?").run(i >= 3 && i <= 5 ? 5000 : 1000 + i, id);
   });
   for (const pinned of [ids[0], ids[7]])
-    await app.api(`/api/sessions/${pinned}`, { method: "PATCH", json: { pinned: true } });
+    await app().api(`/api/sessions/${pinned}`, { method: "PATCH", json: { pinned: true } });
   db.query("UPDATE sessions SET updated_at = ? WHERE id IN (?, ?)").run(1, ids[0] ?? "", ids[7] ?? "");
-});
-afterAll(async () => {
-  await app.stop();
 });
 
 async function page(limit: number, cursor?: string): Promise<{ status: number; body: Page }> {
   const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
-  return app.api<Page>(`/api/sessions?${query}`);
+  return app().api<Page>(`/api/sessions?${query}`);
 }
 
 async function all(limit: number, between?: (pageIndex: number) => void): Promise<string[]> {
@@ -73,7 +70,7 @@ describe("listing sessions", () => {
   });
 
   test("a session that changes between pages moves to the top without hiding any other", async () => {
-    const db = app.running.backend.context.db;
+    const db = app().running.backend.context.db;
     const whole = (await page(50)).body.sessions.map((s) => s.id);
     const moved = whole.at(-1) as string;
     const seen = await all(3, (index) => {
@@ -84,7 +81,7 @@ describe("listing sessions", () => {
   });
 
   test.each(["nonsense", "2:5:x", "1:abc:ses_1"])("the cursor %p is refused clearly", async (cursor) => {
-    const response = await app.api<{ error?: { message: string } }>(
+    const response = await app().api<{ error?: { message: string } }>(
       `/api/sessions?cursor=${encodeURIComponent(cursor)}&limit=2`,
     );
     expect(response.status).toBe(400);

@@ -4,7 +4,7 @@
  * corrupted imports refused without change, diagnostics contents, folder opening limited to Sage's
  * own folders, saving to Downloads.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,38 +14,15 @@ import type { Agent } from "../../src/shared/agent.ts";
 import { DEFAULT_CREDENTIAL_FOLDERS } from "../../src/shared/credential-folders.ts";
 import type { Provider } from "../../src/shared/provider.ts";
 import type { EnvironmentVariableView, UserSettings } from "../../src/shared/settings.ts";
-import { startTestBackend, type TestBackend } from "../support/test-backend.ts";
+import { useBackend } from "../support/backend.ts";
 
-let source: TestBackend;
-let target: TestBackend;
+const source = useBackend({ provider: false });
+const target = useBackend({ provider: false });
 const KEY = "sk-settings-test-key-aa11bb22";
-
-beforeAll(async () => {
-  [source, target] = await Promise.all([startTestBackend(), startTestBackend()]);
-});
-afterAll(async () => {
-  await Promise.all([source.stop(), target.stop()]);
-});
-
-async function call<T>(backend: TestBackend, path: string, method = "GET", body?: unknown) {
-  const response = await backend.http(path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body: parsed as T, text, headers: response.headers };
-}
 
 describe("settings", () => {
   test("defaults, a valid patch, and an invalid one that changes nothing", async () => {
-    expect((await call<UserSettings>(source, "/api/settings")).body).toEqual({
+    expect((await source().api<UserSettings>("/api/settings")).body).toEqual({
       language: "system",
       theme: "system",
       browserMode: "auto",
@@ -60,62 +37,72 @@ describe("settings", () => {
       closeToTray: false,
       desktopEntryOffered: false,
     });
-    const patched = await call<UserSettings>(source, "/api/settings", "PATCH", {
-      language: "zh",
-      theme: "dark",
+    const patched = await source().api<UserSettings>("/api/settings", {
+      method: "PATCH",
+      json: {
+        language: "zh",
+        theme: "dark",
+      },
     });
     expect(patched.body).toMatchObject({ language: "zh", theme: "dark" });
-    const bad = await call<{ error: { field: string } }>(source, "/api/settings", "PATCH", {
-      theme: "light",
-      language: "klingon",
+    const bad = await source().api<{ error: { field: string } }>("/api/settings", {
+      method: "PATCH",
+      json: {
+        theme: "light",
+        language: "klingon",
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe("language");
-    expect((await call<UserSettings>(source, "/api/settings")).body.theme).toBe("dark");
+    expect((await source().api<UserSettings>("/api/settings")).body.theme).toBe("dark");
   });
 
   test("the browser mode is stored (AgentServices reads it through browserHeadedOf)", async () => {
-    await call(source, "/api/settings", "PATCH", { browserMode: "headless" });
-    const { settings } = source.running.backend.context;
+    await source().api("/api/settings", { method: "PATCH", json: { browserMode: "headless" } });
+    const { settings } = source().running.backend.context;
     expect(settings.value("browserMode")).toBe("headless");
   });
 });
 
 describe("environment variables", () => {
   test("secret values are stored in the key store and never returned", async () => {
-    const saved = await call<{ variables: EnvironmentVariableView[] }>(
-      source,
-      "/api/settings/environment",
-      "PUT",
-      {
+    const saved = await source().api<{ variables: EnvironmentVariableView[] }>("/api/settings/environment", {
+      method: "PUT",
+      json: {
         variables: [
           { name: "GITHUB_TOKEN", secret: true, value: "ghp_secretvalue123456" },
           { name: "EDITOR", secret: false, value: "vim" },
         ],
       },
-    );
+    });
     expect(saved.status).toBe(200);
     expect(saved.text).not.toContain("ghp_secretvalue123456");
     expect(saved.body.variables).toEqual([
       { name: "GITHUB_TOKEN", secret: true, hasValue: true },
       { name: "EDITOR", secret: false, value: "vim", hasValue: true },
     ]);
-    const { environment, db } = source.running.backend.context;
+    const { environment, db } = source().running.backend.context;
     expect(environment.values()).toEqual({ GITHUB_TOKEN: "ghp_secretvalue123456", EDITOR: "vim" });
     expect(JSON.stringify(db.query("SELECT * FROM settings").all())).not.toContain("ghp_secretvalue123456");
   });
 
   test("a secret sent without a value keeps its stored value; removing it deletes the value", async () => {
-    await call(source, "/api/settings/environment", "PUT", {
-      variables: [
-        { name: "GITHUB_TOKEN", secret: true },
-        { name: "EDITOR", secret: false, value: "nano" },
-      ],
+    await source().api("/api/settings/environment", {
+      method: "PUT",
+      json: {
+        variables: [
+          { name: "GITHUB_TOKEN", secret: true },
+          { name: "EDITOR", secret: false, value: "nano" },
+        ],
+      },
     });
-    const { environment, providers } = source.running.backend.context;
+    const { environment, providers } = source().running.backend.context;
     expect(environment.values()).toEqual({ GITHUB_TOKEN: "ghp_secretvalue123456", EDITOR: "nano" });
-    await call(source, "/api/settings/environment", "PUT", {
-      variables: [{ name: "EDITOR", secret: false, value: "nano" }],
+    await source().api("/api/settings/environment", {
+      method: "PUT",
+      json: {
+        variables: [{ name: "EDITOR", secret: false, value: "nano" }],
+      },
     });
     expect(environment.values()).toEqual({ EDITOR: "nano" });
     expect(await providers.secrets.get("env:GITHUB_TOKEN")).toBeUndefined();
@@ -140,65 +127,70 @@ describe("environment variables", () => {
       [{}, "variables"],
     ];
     for (const [body, field] of cases) {
-      const result = await call<{ error: { field: string } }>(
-        source,
-        "/api/settings/environment",
-        "PUT",
-        body,
-      );
+      const result = await source().api<{ error: { field: string } }>("/api/settings/environment", {
+        method: "PUT",
+        json: body,
+      });
       const status = field === "variables.1.name" ? 409 : 400;
       expect({ field: result.body.error?.field, status: result.status }).toEqual({ field, status });
     }
-    expect(source.running.backend.context.environment.values()).toEqual({ EDITOR: "nano" });
+    expect(source().running.backend.context.environment.values()).toEqual({ EDITOR: "nano" });
   });
 });
 
 describe("portable settings", () => {
   test("export everything but secrets, import it on another machine", async () => {
-    await call(source, "/api/settings/environment", "PUT", {
-      variables: [
-        { name: "EDITOR", secret: false, value: "nano" },
-        { name: "API_TOKEN", secret: true, value: "tok-very-secret-value" },
-      ],
+    await source().api("/api/settings/environment", {
+      method: "PUT",
+      json: {
+        variables: [
+          { name: "EDITOR", secret: false, value: "nano" },
+          { name: "API_TOKEN", secret: true, value: "tok-very-secret-value" },
+        ],
+      },
     });
     const provider = (
-      await call<Provider>(source, "/api/providers", "POST", {
-        name: "Remote",
-        kind: "openai-compatible",
-        baseUrl: "https://models.example.test/v1",
-        apiKey: KEY,
-        models: [{ id: "big", tools: true }, { id: "small" }],
-        defaultModel: "big",
-        fastModel: "small",
+      await source().api<Provider>("/api/providers", {
+        json: {
+          name: "Remote",
+          kind: "openai-compatible",
+          baseUrl: "https://models.example.test/v1",
+          apiKey: KEY,
+          models: [{ id: "big", tools: true }, { id: "small" }],
+          defaultModel: "big",
+          fastModel: "small",
+        },
       })
     ).body;
-    await call<Agent>(source, "/api/agents", "POST", {
-      name: "Helper",
-      emoji: "🛠",
-      providerId: provider.id,
-      model: "small",
-      tools: ["read_file"],
-      approvals: { shell: "deny" },
+    await source().api<Agent>("/api/agents", {
+      json: {
+        name: "Helper",
+        emoji: "🛠",
+        providerId: provider.id,
+        model: "small",
+        tools: ["read_file"],
+        approvals: { shell: "deny" },
+      },
     });
-    const exported = await call<Record<string, unknown>>(source, "/api/settings/export");
+    const exported = await source().api<Record<string, unknown>>("/api/settings/export");
     expect(exported.status).toBe(200);
     expect(exported.headers.get("content-disposition")).toContain("sage-settings-");
     expect(exported.text).not.toContain(KEY);
     expect(exported.text).not.toContain("tok-very-secret-value");
     expect(exported.body.format).toBe("sage.settings.v1");
 
-    const imported = await call<{
+    const imported = await target().api<{
       providers: { created: string[] };
       agents: { created: string[] };
       needKeys: string[];
       warnings: string[];
-    }>(target, "/api/settings/import", "POST", { content: exported.text });
+    }>("/api/settings/import", { json: { content: exported.text } });
     expect(imported.status).toBe(200);
     expect(imported.body.providers.created).toEqual(["Remote"]);
     expect(imported.body.agents.created).toEqual(["Helper"]);
     expect(imported.body.needKeys).toEqual(["Remote"]);
 
-    const providers = (await call<{ providers: Provider[] }>(target, "/api/providers")).body.providers;
+    const providers = (await target().api<{ providers: Provider[] }>("/api/providers")).body.providers;
     expect(providers[0]).toMatchObject({
       name: "Remote",
       hasKey: false,
@@ -207,46 +199,44 @@ describe("portable settings", () => {
       isDefault: true,
     });
     expect(providers[0]?.models).toEqual([{ id: "big", tools: true }, { id: "small" }]);
-    // The target, like every install, also has its own default agent; the import adds Helper beside it.
-    const agents = (await call<{ agents: Agent[] }>(target, "/api/agents")).body.agents;
+    // The target(), like every install, also has its own default agent; the import adds Helper beside it.
+    const agents = (await target().api<{ agents: Agent[] }>("/api/agents")).body.agents;
     expect(agents.find((agent) => agent.config.name === "Helper")?.config).toMatchObject({
       name: "Helper",
       providerId: providers[0]?.id,
       model: "small",
       approvals: { shell: "deny" },
     });
-    const env = (await call<{ variables: EnvironmentVariableView[] }>(target, "/api/settings/environment"))
+    const env = (await target().api<{ variables: EnvironmentVariableView[] }>("/api/settings/environment"))
       .body.variables;
     expect(env).toEqual([
       { name: "EDITOR", secret: false, value: "nano", hasValue: true },
       { name: "API_TOKEN", secret: true, hasValue: false },
     ]);
-    expect((await call<UserSettings>(target, "/api/settings")).body).toMatchObject({
+    expect((await target().api<UserSettings>("/api/settings")).body).toMatchObject({
       language: "zh",
       theme: "dark",
     });
 
-    const again = await call<{ providers: { updated: string[] }; agents: { updated: string[] } }>(
-      target,
+    const again = await target().api<{ providers: { updated: string[] }; agents: { updated: string[] } }>(
       "/api/settings/import",
-      "POST",
-      { content: exported.text },
+      { json: { content: exported.text } },
     );
     expect(again.body.providers.updated).toEqual(["Remote"]);
     expect(again.body.agents.updated).toEqual(["Helper"]);
-    expect((await call<{ agents: Agent[] }>(target, "/api/agents")).body.agents).toHaveLength(agents.length);
+    expect((await target().api<{ agents: Agent[] }>("/api/agents")).body.agents).toHaveLength(agents.length);
   });
 
   test("a corrupted or invalid file is refused and changes nothing", async () => {
     const snapshot = async () =>
       JSON.stringify([
-        (await call(target, "/api/providers")).body,
-        (await call(target, "/api/agents")).body,
-        (await call(target, "/api/settings")).body,
-        (await call(target, "/api/settings/environment")).body,
+        (await target().api("/api/providers")).body,
+        (await target().api("/api/agents")).body,
+        (await target().api("/api/settings")).body,
+        (await target().api("/api/settings/environment")).body,
       ]);
     const before = await snapshot();
-    const good = JSON.parse((await call<string>(source, "/api/settings/export")).text) as Record<
+    const good = JSON.parse((await source().api<string>("/api/settings/export")).text) as Record<
       string,
       unknown
     > & {
@@ -273,8 +263,10 @@ describe("portable settings", () => {
       [JSON.stringify(good).slice(0, -20), "cannot be read"],
     ];
     for (const [content, expected] of variants) {
-      const result = await call<{ error: { message: string } }>(target, "/api/settings/import", "POST", {
-        content,
+      const result = await target().api<{ error: { message: string } }>("/api/settings/import", {
+        json: {
+          content,
+        },
       });
       expect({ expected, status: result.status }).toEqual({ expected, status: 400 });
       expect(result.body.error.message).toContain(expected);
@@ -285,8 +277,8 @@ describe("portable settings", () => {
 
 describe("diagnostics, folders, downloads", () => {
   test("the diagnostics zip holds system facts, settings without values, and the log tail", async () => {
-    source.logger.info("a line for the diagnostics test");
-    const response = await source.http("/api/settings/diagnostics");
+    source().logger.info("a line for the diagnostics test");
+    const response = await source().http("/api/settings/diagnostics");
     expect(response.headers.get("content-type")).toBe("application/zip");
     const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
     const system = JSON.parse(strFromU8(files["system.json"] as Uint8Array));
@@ -303,7 +295,7 @@ describe("diagnostics, folders, downloads", () => {
   test("open-folder opens only Sage's own folders", async () => {
     const opened: string[] = [];
     const downloads = mkdtempSync(join(tmpdir(), "sage-downloads-"));
-    const routes = settingsRoutes(source.running.backend.context, {
+    const routes = settingsRoutes(source().running.backend.context, {
       open: (path) => {
         opened.push(path);
         return true;
@@ -319,7 +311,7 @@ describe("diagnostics, folders, downloads", () => {
         }),
       );
     expect((await post("open-folder", { folder: "logs" })).status).toBe(200);
-    expect(opened).toEqual([source.paths.logs]);
+    expect(opened).toEqual([source().paths.logs]);
     expect((await post("open-folder", { folder: "/etc" })).status).toBe(422);
     expect(
       (await post("open-folder", { folder: "downloads", path: "/etc/passwd" })).status,
@@ -344,11 +336,11 @@ describe("diagnostics, folders, downloads", () => {
   });
 
   test("paths for About", async () => {
-    const { body } = await call<Record<string, string>>(source, "/api/settings/paths");
+    const { body } = await source().api<Record<string, string>>("/api/settings/paths");
     expect(body).toMatchObject({
-      data: source.paths.data,
-      logs: source.paths.logs,
-      database: source.paths.database,
+      data: source().paths.data,
+      logs: source().paths.logs,
+      database: source().paths.database,
     });
   });
 });

@@ -5,38 +5,15 @@
  * consent the server arrives disabled until its secrets are entered; a secret value smuggled into a
  * file is dropped.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { McpServerEntry, McpServerInput } from "../../src/shared/mcp.ts";
 import type { SettingsImportPreview } from "../../src/shared/permissions.ts";
-import { startTestBackend, type TestBackend } from "../support/test-backend.ts";
+import { type TestBackend, useBackend } from "../support/backend.ts";
 
-let source: TestBackend;
-let target: TestBackend;
+const source = useBackend({ provider: false });
+const target = useBackend({ provider: false });
 const TOKEN = "ghp-secret-token-value-77aa88bb99cc";
 const API_KEY = "sk-mcp-env-secret-1234567890abcdef";
-
-beforeAll(async () => {
-  [source, target] = await Promise.all([startTestBackend(), startTestBackend()]);
-});
-afterAll(async () => {
-  await Promise.all([source.stop(), target.stop()]);
-});
-
-async function call<T>(backend: TestBackend, path: string, method = "GET", body?: unknown) {
-  const response = await backend.http(path, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body: parsed as T, text };
-}
 
 const remote: McpServerInput = {
   name: "remote-docs",
@@ -72,7 +49,7 @@ const local: McpServerInput = {
 };
 
 async function servers(backend: TestBackend): Promise<McpServerEntry[]> {
-  return (await call<{ servers: McpServerEntry[] }>(backend, "/api/mcp/servers")).body.servers;
+  return (await backend.api<{ servers: McpServerEntry[] }>("/api/mcp/servers")).body.servers;
 }
 
 describe("MCP servers in the settings file", () => {
@@ -80,8 +57,8 @@ describe("MCP servers in the settings file", () => {
 
   test("the export carries the definitions, names the secrets, and holds no secret value", async () => {
     for (const server of [remote, local])
-      expect((await call(source, "/api/mcp/servers", "POST", server)).status).toBe(200);
-    const response = await call<Record<string, unknown>>(source, "/api/settings/export");
+      expect((await source().api("/api/mcp/servers", { json: server })).status).toBe(200);
+    const response = await source().api<Record<string, unknown>>("/api/settings/export");
     expect(response.status).toBe(200);
     exported = response.text;
     expect(exported).not.toContain(TOKEN);
@@ -103,8 +80,10 @@ describe("MCP servers in the settings file", () => {
   });
 
   test("the preview lists each new definition as a widening to confirm", async () => {
-    const preview = await call<SettingsImportPreview>(target, "/api/settings/import/preview", "POST", {
-      content: exported,
+    const preview = await target().api<SettingsImportPreview>("/api/settings/import/preview", {
+      json: {
+        content: exported,
+      },
     });
     expect(preview.status).toBe(200);
     expect(preview.body.mcpServers).toEqual([
@@ -138,36 +117,36 @@ describe("MCP servers in the settings file", () => {
   });
 
   test("without consent no server is added", async () => {
-    const result = await call<{ mcpServers: { withheld: string[]; created: string[] } }>(
-      target,
+    const result = await target().api<{ mcpServers: { withheld: string[]; created: string[] } }>(
       "/api/settings/import",
-      "POST",
-      { content: exported },
+      { json: { content: exported } },
     );
     expect(result.status).toBe(200);
     expect(result.body.mcpServers.withheld).toEqual(["remote-docs", "local-tool"]);
     expect(result.body.mcpServers.created).toEqual([]);
-    expect(await servers(target)).toEqual([]);
+    expect(await servers(target())).toEqual([]);
   });
 
   test("a confirmed name the file does not define is refused, nothing changes", async () => {
-    const result = await call<{ error: { field: string } }>(target, "/api/settings/import", "POST", {
-      content: exported,
-      acceptServers: ["nope"],
+    const result = await target().api<{ error: { field: string } }>("/api/settings/import", {
+      json: {
+        content: exported,
+        acceptServers: ["nope"],
+      },
     });
     expect(result.status).toBe(400);
     expect(result.body.error.field).toBe("acceptServers");
-    expect(await servers(target)).toEqual([]);
+    expect(await servers(target())).toEqual([]);
   });
 
   test("with consent the servers arrive disabled until their secrets are entered", async () => {
-    const result = await call<{
+    const result = await target().api<{
       mcpServers: { created: string[]; needSecrets: { server: string; names: string[] }[] };
-    }>(target, "/api/settings/import", "POST", { content: exported, acceptServers: ["local-tool"] });
+    }>("/api/settings/import", { json: { content: exported, acceptServers: ["local-tool"] } });
     expect(result.status).toBe(200);
     expect(result.body.mcpServers.created).toEqual(["local-tool"]);
     expect(result.body.mcpServers.needSecrets).toEqual([{ server: "local-tool", names: ["API_KEY"] }]);
-    const [entry] = await servers(target);
+    const [entry] = await servers(target());
     expect(entry?.config.name).toBe("local-tool");
     expect(entry?.config.enabled).toBe(false);
     expect(entry?.status.state).toBe("disabled");
@@ -176,16 +155,21 @@ describe("MCP servers in the settings file", () => {
       { name: "MODE", secret: false, value: "fast", hasValue: true },
     ]);
     // Entering the secret (and enabling) is the user's step in Settings → MCP servers.
-    const saved = await call<McpServerEntry>(target, "/api/mcp/servers/local-tool", "PUT", {
-      ...local,
-      env: [{ name: "API_KEY", value: "entered-here", secret: true }, local.env[1]],
+    const saved = await target().api<McpServerEntry>("/api/mcp/servers/local-tool", {
+      method: "PUT",
+      json: {
+        ...local,
+        env: [{ name: "API_KEY", value: "entered-here", secret: true }, local.env[1]],
+      },
     });
     expect(saved.body.config.env[0]).toEqual({ name: "API_KEY", secret: true, hasValue: true });
   });
 
   test("the same definition again is no widening; a stored secret is kept and the server stays enabled", async () => {
-    const preview = await call<SettingsImportPreview>(target, "/api/settings/import/preview", "POST", {
-      content: exported,
+    const preview = await target().api<SettingsImportPreview>("/api/settings/import/preview", {
+      json: {
+        content: exported,
+      },
     });
     expect(preview.body.mcpServers.find((server) => server.name === "local-tool")?.widened).toEqual([]);
     const changed = JSON.parse(exported) as { mcpServers: McpServerInput[] };
@@ -193,27 +177,22 @@ describe("MCP servers in the settings file", () => {
     if (!tool) throw new Error("fixture");
     tool.args = ["--other"];
     const content = JSON.stringify(changed);
-    const refused = await call<{ mcpServers: { withheld: string[] } }>(
-      target,
-      "/api/settings/import",
-      "POST",
-      {
+    const refused = await target().api<{ mcpServers: { withheld: string[] } }>("/api/settings/import", {
+      json: {
         content,
       },
-    );
+    });
     expect(refused.body.mcpServers.withheld).toContain("local-tool");
-    expect((await servers(target)).find((e) => e.config.name === "local-tool")?.config.args).toEqual([
+    expect((await servers(target())).find((e) => e.config.name === "local-tool")?.config.args).toEqual([
       "--flag",
     ]);
-    const accepted = await call<{ mcpServers: { updated: string[]; needSecrets: unknown[] } }>(
-      target,
+    const accepted = await target().api<{ mcpServers: { updated: string[]; needSecrets: unknown[] } }>(
       "/api/settings/import",
-      "POST",
-      { content, acceptServers: ["local-tool"] },
+      { json: { content, acceptServers: ["local-tool"] } },
     );
     expect(accepted.body.mcpServers.updated).toEqual(["local-tool"]);
     expect(accepted.body.mcpServers.needSecrets).toEqual([]);
-    const entry = (await servers(target)).find((e) => e.config.name === "local-tool");
+    const entry = (await servers(target())).find((e) => e.config.name === "local-tool");
     expect(entry?.config.args).toEqual(["--other"]);
     expect(entry?.config.enabled).toBe(true);
     expect(entry?.config.env[0]).toEqual({ name: "API_KEY", secret: true, hasValue: true });
@@ -224,18 +203,16 @@ describe("MCP servers in the settings file", () => {
     const header = file.mcpServers[0]?.headers[0];
     if (!header) throw new Error("fixture");
     header.value = "Bearer smuggled-value-42";
-    const result = await call<{ warnings: string[]; mcpServers: { needSecrets: unknown[] } }>(
-      target,
+    const result = await target().api<{ warnings: string[]; mcpServers: { needSecrets: unknown[] } }>(
       "/api/settings/import",
-      "POST",
-      { content: JSON.stringify(file), acceptServers: ["remote-docs"] },
+      { json: { content: JSON.stringify(file), acceptServers: ["remote-docs"] } },
     );
     expect(result.status).toBe(200);
     expect(result.body.warnings.join("\n")).toContain("remote-docs: Authorization");
     expect(result.body.mcpServers.needSecrets).toEqual([{ server: "remote-docs", names: ["Authorization"] }]);
-    const exportedAgain = await call(target, "/api/settings/export");
+    const exportedAgain = await target().api("/api/settings/export");
     expect(exportedAgain.text).not.toContain("smuggled-value-42");
-    expect(await target.running.backend.context.mcp.store.secretValues()).not.toContain(
+    expect(await target().running.backend.context.mcp.store.secretValues()).not.toContain(
       "Bearer smuggled-value-42",
     );
   });
@@ -245,14 +222,11 @@ describe("MCP servers in the settings file", () => {
     const first = file.mcpServers[0];
     if (!first) throw new Error("fixture");
     first.url = "ftp://nowhere";
-    const result = await call<{ error: { message: string } }>(
-      target,
-      "/api/settings/import/preview",
-      "POST",
-      {
+    const result = await target().api<{ error: { message: string } }>("/api/settings/import/preview", {
+      json: {
         content: JSON.stringify(file),
       },
-    );
+    });
     expect(result.status).toBe(400);
     expect(result.body.error.message).toContain("mcpServers.0.url");
   });

@@ -4,27 +4,29 @@
  * output route shows the end of their output without moving the agent's read cursor, and kill stops
  * one. Unknown sessions and jobs are 404s; a bad tail is a 400; no token, no answer.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import type { ShellJobInfo, ShellJobOutputTail } from "../../src/shared/shell-jobs.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { configureAgent, openSession, runTurn, type Subscribed, workspaceRoot } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import {
+  configureAgent,
+  openSession,
+  runTurn,
+  type Subscribed,
+  workspaceRoot,
+} from "../support/session-steps.ts";
 
 type ErrorBody = { error: { code: string; message: string } };
 
-let app: TestApp;
+const app = useBackend();
 beforeAll(async () => {
-  app = await startTestApp();
-  mkdirSync(workspaceRoot(app), { recursive: true });
-  configureAgent(app, { approvals: { shell: "allow" } });
-});
-afterAll(async () => {
-  await app.stop();
+  mkdirSync(workspaceRoot(app()), { recursive: true });
+  configureAgent(app(), { approvals: { shell: "allow" } });
 });
 
 /** One turn in which the model starts `command` as a background job; resolves with the job id. */
 async function startJob(session: Subscribed, command: string, description: string): Promise<string> {
-  app.fake.enqueue(
+  app().fake.enqueue(
     { toolCalls: [{ name: "shell", arguments: { command, background: true, description } }] },
     { text: "Started it." },
   );
@@ -36,16 +38,16 @@ async function startJob(session: Subscribed, command: string, description: strin
 }
 
 function list(sessionId: string) {
-  return app.api<{ jobs: ShellJobInfo[] } & ErrorBody>(`/api/sessions/${sessionId}/jobs`);
+  return app().api<{ jobs: ShellJobInfo[] } & ErrorBody>(`/api/sessions/${sessionId}/jobs`);
 }
 
 function output(sessionId: string, jobId: string, tail?: number) {
   const query = tail === undefined ? "" : `?tail=${tail}`;
-  return app.api<ShellJobOutputTail & ErrorBody>(`/api/sessions/${sessionId}/jobs/${jobId}/output${query}`);
+  return app().api<ShellJobOutputTail & ErrorBody>(`/api/sessions/${sessionId}/jobs/${jobId}/output${query}`);
 }
 
 function kill(sessionId: string, jobId: string) {
-  return app.api<{ job: ShellJobInfo } & ErrorBody>(`/api/sessions/${sessionId}/jobs/${jobId}/kill`, {
+  return app().api<{ job: ShellJobInfo } & ErrorBody>(`/api/sessions/${sessionId}/jobs/${jobId}/kill`, {
     method: "POST",
   });
 }
@@ -62,7 +64,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 
 describe("the jobs API", () => {
   test("lists a running job, shows its output's end, kills it; an exited job keeps its exit code", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     // Nothing ran in this session yet: no jobs, not an error.
     const none = await list(session.sessionId);
     expect(none.status).toBe(200);
@@ -90,7 +92,7 @@ describe("the jobs API", () => {
     expect(tail.body.text.length).toBeLessThanOrEqual(8);
     expect(tail.body.text).toEndWith("\n");
     // Watching does not consume what the agent will read next with shell_job.
-    const jobs = app.running.backend.context.sessions.shellJobs(session.sessionId);
+    const jobs = app().running.backend.context.sessions.shellJobs(session.sessionId);
     const status = jobs?.status(ticker);
     expect(status?.unreadChars).toBe(status?.outputChars);
 
@@ -115,7 +117,7 @@ describe("the jobs API", () => {
   });
 
   test("unknown sessions and jobs are 404s, a bad tail is a 400, and the token is required", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     expect((await list("ses_missing")).status).toBe(404);
     expect((await output("ses_missing", "job-1")).status).toBe(404);
     expect((await kill("ses_missing", "job-1")).status).toBe(404);
@@ -138,7 +140,7 @@ describe("the jobs API", () => {
       ["GET", `/api/sessions/${session.sessionId}/jobs/${jobId}/output`],
       ["POST", `/api/sessions/${session.sessionId}/jobs/${jobId}/kill`],
     ] as const) {
-      expect((await fetch(`${app.url}${path}`, { method })).status).toBe(401);
+      expect((await fetch(`${app().url}${path}`, { method })).status).toBe(401);
     }
     session.socket.close();
   });

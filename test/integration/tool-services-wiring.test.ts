@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS } from "../../src/app/agent-services.ts";
 import type { ToolRunResult } from "../../src/shared/tools-api.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { startBackend, type TestBackend } from "../support/backend.ts";
 import {
   ended,
   modelRequests,
@@ -18,7 +18,7 @@ import {
   type Subscribed,
   submit,
   toolResults,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
 
 const pages = Bun.serve({
   hostname: "127.0.0.1",
@@ -42,12 +42,12 @@ const pages = Bun.serve({
 });
 const origin = `http://127.0.0.1:${pages.port}`;
 
-let app: TestApp;
+let app: TestBackend;
 beforeAll(async () => {
   const previous = process.env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS];
   process.env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS] = "1";
   try {
-    app = await startTestApp();
+    app = await startBackend();
   } finally {
     if (previous === undefined) delete process.env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS];
     else process.env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS] = previous;
@@ -101,7 +101,7 @@ describe("web_fetch in a turn", () => {
   });
 
   test("without the override, private addresses are refused (web_fetch and the browser)", async () => {
-    const plain = await startTestApp();
+    const plain = await startBackend();
     try {
       const { body } = await plain.api<ToolRunResult>("/api/tools/web_fetch/run", {
         json: { input: { url: `${origin}/article` } },

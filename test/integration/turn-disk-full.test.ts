@@ -11,9 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { startBackend } from "../support/backend.ts";
+import { eventually, newSession } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
-import { newSession, startTestApp, TestSocket } from "./runtime-harness.ts";
-import { eventually } from "./runtime-helpers.ts";
 
 const mountPoint = mkdtempSync(join(tmpdir(), "sage-full-disk-"));
 const mounted = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mountPoint]);
@@ -122,7 +123,7 @@ test.skipIf(!canMount)(
 );
 
 test("in-process, SQLite says SQLITE_FULL mid-stream: the turn ends with disk_full and the next one runs", async () => {
-  const local = await startTestApp({ fake });
+  const local = await startBackend({ fake });
   try {
     const { db } = local.running.backend.context;
     const sessionId = await newSession(local);

@@ -3,25 +3,21 @@
  * (each write approved with an `approve` frame), then POST /api/sessions/:id/turns/:turnId/undo, and
  * the files compared with what they were before the turn.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { TurnFileChanges, UndoReport } from "../../src/shared/tools-api.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { ended, openSession, type Subscribed, submit, workspaceRoot } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import { ended, openSession, type Subscribed, submit, workspaceRoot } from "../support/session-steps.ts";
 
 type ErrorBody = { error: { code: string; message: string } };
 type ToolCall = { id: string; name: string; arguments: Record<string, unknown> };
 
-let app: TestApp;
 let root: string;
+const app = useBackend();
 beforeAll(async () => {
-  app = await startTestApp();
-  root = workspaceRoot(app);
+  root = workspaceRoot(app());
   mkdirSync(root, { recursive: true });
-});
-afterAll(async () => {
-  await app.stop();
 });
 
 function put(path: string, content: string | Uint8Array): void {
@@ -35,7 +31,7 @@ function read(path: string): string | null {
 
 /** Run one turn whose single step makes `calls`, approving every write prompt once. */
 async function turnWith(session: Subscribed, calls: ToolCall[]): Promise<string> {
-  app.fake.enqueue({ toolCalls: calls }, { text: "Done." });
+  app().fake.enqueue({ toolCalls: calls }, { text: "Done." });
   const started = await submit(session, `Change files (${calls.map((call) => call.id).join(", ")})`);
   const answered = new Set(session.socket.ofType("approval.requested").map((event) => event.approvalId));
   for (let count = 0; count < calls.length; count++) {
@@ -57,13 +53,13 @@ async function turnWith(session: Subscribed, calls: ToolCall[]): Promise<string>
 }
 
 function undo(sessionId: string, turnId: string, force?: boolean) {
-  return app.api<UndoReport & ErrorBody>(`/api/sessions/${sessionId}/turns/${turnId}/undo`, {
+  return app().api<UndoReport & ErrorBody>(`/api/sessions/${sessionId}/turns/${turnId}/undo`, {
     json: force === undefined ? {} : { force },
   });
 }
 
 function fileChanges(sessionId: string) {
-  return app.api<{ turns: TurnFileChanges[] } & ErrorBody>(`/api/sessions/${sessionId}/file-changes`);
+  return app().api<{ turns: TurnFileChanges[] } & ErrorBody>(`/api/sessions/${sessionId}/file-changes`);
 }
 
 describe("undo a turn", () => {
@@ -71,7 +67,7 @@ describe("undo a turn", () => {
     put("u1/edit.txt", "line one\nline two\n");
     put("u1/over.txt", "original content\n");
     put("u1/gone.txt", "to be deleted\n");
-    const session = await openSession(app);
+    const session = await openSession(app());
     const turnId = await turnWith(session, [
       { id: "u1_new", name: "write_file", arguments: { path: "u1/new/created.txt", content: "brand new\n" } },
       { id: "u1_over", name: "write_file", arguments: { path: "u1/over.txt", content: "replaced\n" } },
@@ -125,7 +121,7 @@ describe("undo a turn", () => {
     expect(read("u1/gone.txt")).toBe("to be deleted\n");
 
     const changed = await session.socket.waitFor("workspace.changed");
-    expect(changed.agentId).toBe(app.running.backend.context.agents.defaultAgent().id);
+    expect(changed.agentId).toBe(app().running.backend.context.agents.defaultAgent().id);
     expect([...changed.paths].sort()).toEqual([
       "u1/edit.txt",
       "u1/gone.txt",
@@ -147,7 +143,7 @@ describe("undo a turn", () => {
 
   test("refused when a newer turn changed the same file, unless forced; newest-first works", async () => {
     put("u2/shared.txt", "v0\n");
-    const session = await openSession(app);
+    const session = await openSession(app());
     const first = await turnWith(session, [
       { id: "u2_a", name: "write_file", arguments: { path: "u2/shared.txt", content: "v1\n" } },
     ]);
@@ -188,7 +184,7 @@ describe("undo a turn", () => {
   test("a file too large to snapshot is reported as not restorable; the rest is restored", async () => {
     put("u3/huge.bin", new Uint8Array(21 * 1024 * 1024).fill(65));
     put("u3/small.txt", "small\n");
-    const session = await openSession(app);
+    const session = await openSession(app());
     const turnId = await turnWith(session, [
       { id: "u3_huge", name: "write_file", arguments: { path: "u3/huge.bin", content: "now tiny\n" } },
       { id: "u3_small", name: "write_file", arguments: { path: "u3/small.txt", content: "changed\n" } },
@@ -205,7 +201,7 @@ describe("undo a turn", () => {
   });
 
   test("a path that became a folder is not restorable; a turn without changes reports nothing", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const turnId = await turnWith(session, [
       { id: "u4_new", name: "write_file", arguments: { path: "u4/thing", content: "file\n" } },
     ]);
@@ -217,7 +213,7 @@ describe("undo a turn", () => {
       { path: "u4/thing", reason: expect.stringContaining("folder") },
     ]);
 
-    app.fake.enqueue({ text: "Just talking." });
+    app().fake.enqueue({ text: "Just talking." });
     const quiet = await submit(session, "Say something");
     await ended(session, quiet.turnId);
     const before = session.socket.ofType("workspace.changed").length;
@@ -237,9 +233,9 @@ describe("undo a turn", () => {
   });
 
   test("unknown session or turn, a turn of another session, and a running turn are refused", async () => {
-    const one = await openSession(app);
-    const other = await openSession(app);
-    app.fake.enqueue({ text: "Hi." });
+    const one = await openSession(app());
+    const other = await openSession(app());
+    app().fake.enqueue({ text: "Hi." });
     const turn = await submit(one, "Hello");
     await ended(one, turn.turnId);
 
@@ -252,7 +248,7 @@ describe("undo a turn", () => {
     expect((await undo(other.sessionId, turn.turnId)).status).toBe(404);
 
     // While a turn waits for approval, the session is running.
-    app.fake.enqueue(
+    app().fake.enqueue(
       { toolCalls: [{ id: "u5_wait", name: "write_file", arguments: { path: "u5.txt", content: "x" } }] },
       { text: "ok" },
     );
@@ -269,7 +265,7 @@ describe("undo a turn", () => {
     });
     await ended(one, waiting.turnId);
 
-    const badBody = await app.api<ErrorBody>(`/api/sessions/${one.sessionId}/turns/${turn.turnId}/undo`, {
+    const badBody = await app().api<ErrorBody>(`/api/sessions/${one.sessionId}/turns/${turn.turnId}/undo`, {
       json: { force: "yes" },
     });
     expect(badBody.status).toBe(400);

@@ -4,63 +4,60 @@
  * a stopped or queued turn, a title, a pin); a restart removes untouched sessions the last run left and
  * purges sessions deleted longer ago than the undo window.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { SessionSummary } from "../../src/shared/session.ts";
-import { newSession, startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
-import { runTurn } from "./runtime-helpers.ts";
+import { startBackend, useBackend } from "../support/backend.ts";
+import { newSession, runTurn } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
+const app = useBackend();
 
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
-
-async function leave(sessionId: string) {
-  return app.api<{ removed: boolean }>(`/api/sessions/${sessionId}/leave`, { method: "POST" });
+async function leave(sessionId: string): Promise<{ status: number; body: { removed: boolean } }> {
+  const { status, body } = await app().api<{ removed: boolean }>(`/api/sessions/${sessionId}/leave`, {
+    method: "POST",
+  });
+  return { status, body };
 }
 
 async function listed(): Promise<string[]> {
-  const { body } = await app.api<{ sessions: SessionSummary[] }>("/api/sessions?limit=500");
+  const { body } = await app().api<{ sessions: SessionSummary[] }>("/api/sessions?limit=500");
   return body.sessions.map((session) => session.id);
 }
 
 describe("leaving a chat", () => {
   test("an untouched chat is removed and every client hears so; leaving again is harmless", async () => {
-    const watcher = await TestSocket.connect(app);
-    const sessionId = await newSession(app);
+    const watcher = await TestSocket.connect(app());
+    const sessionId = await newSession(app());
     // A model pick alone does not make a chat used.
-    const { providers } = app.running.backend.context;
+    const { providers } = app().running.backend.context;
     const provider = providers.list()[0];
-    await app.api(`/api/sessions/${sessionId}`, {
+    await app().api(`/api/sessions/${sessionId}`, {
       method: "PATCH",
       json: { model: { providerId: provider?.id, model: "fake-model" } },
     });
     expect(await leave(sessionId)).toEqual({ status: 200, body: { removed: true } });
     await watcher.waitFor("session.removed", (e) => e.sessionId === sessionId);
     expect(await listed()).not.toContain(sessionId);
-    expect((await app.api(`/api/sessions/${sessionId}`)).status).toBe(404);
+    expect((await app().api(`/api/sessions/${sessionId}`)).status).toBe(404);
     expect(await leave(sessionId)).toEqual({ status: 200, body: { removed: false } });
     expect(await leave("ses_never_was")).toEqual({ status: 200, body: { removed: false } });
     watcher.close();
   });
 
   test("a chat with a message, a title or a pin is kept", async () => {
-    const used = await newSession(app);
-    const socket = await TestSocket.connect(app);
+    const used = await newSession(app());
+    const socket = await TestSocket.connect(app());
     socket.send({ type: "subscribe", sessionId: used, afterSeq: 0 });
     await socket.waitFor("subscribed", (e) => e.sessionId === used);
-    app.fake.enqueue({ text: "Hi." });
+    app().fake.enqueue({ text: "Hi." });
     await runTurn({ sessionId: used, socket }, "Hello");
     socket.close();
 
-    const titled = (await app.api<SessionSummary>("/api/sessions", { json: { title: "Plans" } })).body.id;
-    const renamed = await newSession(app);
-    await app.api(`/api/sessions/${renamed}`, { method: "PATCH", json: { title: "Later" } });
-    const pinned = await newSession(app);
-    await app.api(`/api/sessions/${pinned}`, { method: "PATCH", json: { pinned: true } });
+    const titled = (await app().api<SessionSummary>("/api/sessions", { json: { title: "Plans" } })).body.id;
+    const renamed = await newSession(app());
+    await app().api(`/api/sessions/${renamed}`, { method: "PATCH", json: { title: "Later" } });
+    const pinned = await newSession(app());
+    await app().api(`/api/sessions/${pinned}`, { method: "PATCH", json: { pinned: true } });
 
     for (const id of [used, titled, renamed, pinned]) {
       expect((await leave(id)).body).toEqual({ removed: false });
@@ -69,8 +66,8 @@ describe("leaving a chat", () => {
   });
 
   test("a chat whose only turn was taken back (queued, then stopped) counts as used", async () => {
-    const sessionId = await newSession(app);
-    app.running.backend.context.sessionRepo.insertTurn({
+    const sessionId = await newSession(app());
+    app().running.backend.context.sessionRepo.insertTurn({
       id: "trn_taken_back",
       sessionId,
       clientTurnId: "c_taken_back",
@@ -82,7 +79,7 @@ describe("leaving a chat", () => {
 });
 
 test("a restart removes untouched sessions and purges long-deleted ones; used ones stay", async () => {
-  const own = await startTestApp({ fake: app.fake });
+  const own = await startBackend({ fake: app().fake });
   const untouched = await newSession(own);
   const kept = (await own.api<SessionSummary>("/api/sessions", { json: { title: "Keep me" } })).body.id;
   const deletedLongAgo = (await own.api<SessionSummary>("/api/sessions", { json: { title: "Old" } })).body.id;
@@ -94,9 +91,9 @@ test("a restart removes untouched sessions and purges long-deleted ones; used on
     Date.now() - 11 * 60 * 1000,
     deletedLongAgo,
   );
-  await own.stop();
+  await own.stop({ keepData: true });
 
-  const again = await startTestApp({ dataDir: own.dataDir, fake: app.fake });
+  const again = await startBackend({ dataDir: own.dataDir, fake: app().fake });
   try {
     const ids = (await again.api<{ sessions: SessionSummary[] }>("/api/sessions")).body.sessions.map(
       (s) => s.id,

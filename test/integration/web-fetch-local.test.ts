@@ -6,7 +6,7 @@
  * on this computer and the page opens.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 import {
   configureAgent,
   ended,
@@ -15,14 +15,13 @@ import {
   runTurn,
   submit,
   toolResults,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
 
-let app: TestApp;
 let site: ReturnType<typeof Bun.serve>;
 
+const app = useBackend();
 beforeAll(async () => {
-  app = await startTestApp();
-  configureAgent(app, { approvals: { web_fetch: "allow" } });
+  configureAgent(app(), { approvals: { web_fetch: "allow" } });
   site = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
@@ -34,23 +33,22 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   site.stop(true);
-  await app.stop();
 });
 
 async function fetchLocal(): Promise<string> {
-  const session = await openSession(app);
-  const from = app.fake.requests.length;
-  app.fake.enqueue(
+  const session = await openSession(app());
+  const from = app().fake.requests.length;
+  app().fake.enqueue(
     { toolCalls: [{ name: "web_fetch", arguments: { url: `http://127.0.0.1:${site.port}/docs` } }] },
     { text: "ok" },
   );
   expect((await runTurn(session, "Read my local docs")).status).toBe("completed");
   session.socket.close();
-  return toolResults(modelRequests(app, from)[1])[0]?.content ?? "";
+  return toolResults(modelRequests(app(), from)[1])[0]?.content ?? "";
 }
 
 async function setLocal(value: boolean): Promise<void> {
-  const { status } = await app.api("/api/settings", { method: "PATCH", json: { webFetchLocal: value } });
+  const { status } = await app().api("/api/settings", { method: "PATCH", json: { webFetchLocal: value } });
   expect(status).toBe(200);
 }
 
@@ -71,20 +69,20 @@ test("the browser: refused without a prompt while off; on, the prompt says 'this
   const url = `http://127.0.0.1:${site.port}/docs`;
   const navigate = { toolCalls: [{ name: "browser_navigate", arguments: { url } }] };
 
-  const off = await openSession(app);
-  let from = app.fake.requests.length;
-  app.fake.enqueue(navigate, { text: "ok" });
+  const off = await openSession(app());
+  let from = app().fake.requests.length;
+  app().fake.enqueue(navigate, { text: "ok" });
   expect((await runTurn(off, "Open my local docs")).status).toBe("completed");
   expect(off.socket.ofType("approval.requested")).toHaveLength(0);
-  const refused = toolResults(modelRequests(app, from)[1])[0]?.content ?? "";
+  const refused = toolResults(modelRequests(app(), from)[1])[0]?.content ?? "";
   expect(refused).toContain(`Refused to open ${url} is on this computer`);
   off.socket.close();
 
   await setLocal(true);
   try {
-    const on = await openSession(app);
-    from = app.fake.requests.length;
-    app.fake.enqueue(navigate, { text: "ok" });
+    const on = await openSession(app());
+    from = app().fake.requests.length;
+    app().fake.enqueue(navigate, { text: "ok" });
     const started = await submit(on, "Open my local docs");
     const request = await on.socket.waitFor("approval.requested", undefined, 30_000);
     expect(request.title).toBe(`Open ${url} (a page on this computer)`);
@@ -96,10 +94,10 @@ test("the browser: refused without a prompt while off; on, the prompt says 'this
       decision: "once",
     });
     expect((await ended(on, started.turnId, 60_000)).status).toBe("completed");
-    expect(toolResults(modelRequests(app, from)[1])[0]?.content).toContain("Served from this computer.");
+    expect(toolResults(modelRequests(app(), from)[1])[0]?.content).toContain("Served from this computer.");
     on.socket.close();
   } finally {
     await setLocal(false);
-    await app.running.backend.context.agentServices.dispose();
+    await app().running.backend.context.agentServices.dispose();
   }
 }, 90_000);

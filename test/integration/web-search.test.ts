@@ -6,8 +6,14 @@
  * clear tool errors.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { configureAgent, modelRequests, openSession, runTurn, toolResults } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import {
+  configureAgent,
+  modelRequests,
+  openSession,
+  runTurn,
+  toolResults,
+} from "../support/session-steps.ts";
 
 const KEY = "test-search-key-9921";
 
@@ -19,7 +25,6 @@ interface Seen {
   body: unknown;
 }
 
-let app: TestApp;
 let server: ReturnType<typeof Bun.serve>;
 const seen: Seen[] = [];
 /** What the fake SearXNG does next: "ok", "forbidden" (json format disabled), "html", "redirect". */
@@ -109,33 +114,37 @@ async function fakeProviders(request: Request): Promise<Response> {
 
 beforeAll(async () => {
   server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: fakeProviders });
-  app = await startTestApp();
-  configureAgent(app, { approvals: { web_search: "allow" } });
+});
+const app = useBackend();
+beforeAll(async () => {
+  configureAgent(app(), { approvals: { web_search: "allow" } });
 });
 afterAll(async () => {
-  await app.stop();
   server.stop(true);
 });
 
 const base = () => `http://127.0.0.1:${server.port}`;
 
 async function configure(provider: string, url: string, key?: string): Promise<void> {
-  const patched = await app.api("/api/settings", {
+  const patched = await app().api("/api/settings", {
     method: "PATCH",
     json: { webSearchProvider: provider, webSearchUrl: url },
   });
   expect(patched.status).toBe(200);
   if (key !== undefined) {
-    const stored = await app.api("/api/settings/web-search/key", { method: "PUT", json: { provider, key } });
+    const stored = await app().api("/api/settings/web-search/key", {
+      method: "PUT",
+      json: { provider, key },
+    });
     expect(stored.status).toBe(200);
   }
 }
 
 /** One turn in which the model calls web_search; returns the tool result text and the tools offered. */
 async function search(query: string, count?: number): Promise<{ result: string; offered: string[] }> {
-  const session = await openSession(app);
-  const from = app.fake.requests.length;
-  app.fake.enqueue(
+  const session = await openSession(app());
+  const from = app().fake.requests.length;
+  app().fake.enqueue(
     {
       toolCalls: [
         { id: "call_search", name: "web_search", arguments: { query, ...(count ? { count } : {}) } },
@@ -145,18 +154,18 @@ async function search(query: string, count?: number): Promise<{ result: string; 
   );
   const end = await runTurn(session, `search ${query}`);
   expect(end.status).toBe("completed");
-  const requests = modelRequests(app, from);
+  const requests = modelRequests(app(), from);
   const offered = (requests[0]?.body?.tools ?? []).map((tool) => (tool.function as { name: string }).name);
   return { result: toolResults(requests[1])[0]?.content ?? "", offered };
 }
 
 describe("web_search", () => {
   test("is not offered until a provider is chosen", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue({ text: "no search" });
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue({ text: "no search" });
     await runTurn(session, "hello");
-    const offered = (modelRequests(app, from)[0]?.body?.tools ?? []).map(
+    const offered = (modelRequests(app(), from)[0]?.body?.tools ?? []).map(
       (tool) => (tool.function as { name: string }).name,
     );
     expect(offered).toContain("web_fetch");
@@ -214,7 +223,7 @@ describe("web_search", () => {
   });
 
   test("the key is never returned; a refused key is a clear tool error", async () => {
-    const state = await app.api<{ provider: string; hasKey: boolean }[]>("/api/settings/web-search");
+    const state = await app().api<{ provider: string; hasKey: boolean }[]>("/api/settings/web-search");
     expect(state.body).toContainEqual({ provider: "serper", hasKey: true });
     expect(JSON.stringify(state.body)).not.toContain(KEY);
     await configure("brave", base(), "wrong-key");
@@ -242,9 +251,9 @@ describe("web_search", () => {
   });
 
   test("a bad setting is refused by the settings API", async () => {
-    const bad = await app.api("/api/settings", { method: "PATCH", json: { webSearchProvider: "google" } });
+    const bad = await app().api("/api/settings", { method: "PATCH", json: { webSearchProvider: "google" } });
     expect(bad.status).toBe(400);
-    const badKey = await app.api("/api/settings/web-search/key", {
+    const badKey = await app().api("/api/settings/web-search/key", {
       method: "PUT",
       json: { provider: "searxng", key: "x" },
     });

@@ -16,9 +16,9 @@ import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts"
 import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts";
 import { ensureExecutable, REPO_ROOT } from "../support/build-artifacts.ts";
 import { captureScreen, savePng } from "../support/screenshot.ts";
+import { TestSocket } from "../support/test-socket.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
 import { seedDataDir } from "./executable-app.ts";
-import { TestSocket } from "./runtime-harness.ts";
 
 const SCREENSHOTS = join(REPO_ROOT, "test-results", "window");
 

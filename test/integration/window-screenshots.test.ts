@@ -26,7 +26,7 @@ import {
   savePng,
   themeColor,
 } from "../support/screenshot.ts";
-import { openTestSocket } from "../support/ws-client.ts";
+import { TestSocket } from "../support/test-socket.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
 
 const SCREENSHOTS = join(REPO_ROOT, "test-results", "window");
@@ -158,7 +158,7 @@ async function seedSession(): Promise<string> {
       text: "Done: **summary.md** lists both notes.\n\n```sh\nwc -l notes.txt\n```\n\nAnything else to tidy?",
     },
   );
-  const socket = await openTestSocket(`ws://127.0.0.1:${lock.port}/ws?token=${lock.token}`);
+  const socket = await TestSocket.open(`ws://127.0.0.1:${lock.port}/ws?token=${lock.token}`);
   try {
     socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
     socket.send({

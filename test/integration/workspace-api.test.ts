@@ -2,13 +2,15 @@
  * The workspace panel's API over real HTTP (token, confinement, content types, ranges, deletes) and
  * attachments (multipart, pasted images, raw bodies, size limits), against a real backend.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Attachment } from "../../src/shared/client-messages.ts";
 import type { WorkspaceFileInfo, WorkspaceListing } from "../../src/workspace/types.ts";
-import { newSession, startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
+import { newSession } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
 /** A real 1x1 PNG. */
 export const PNG = Uint8Array.from(
@@ -18,17 +20,16 @@ export const PNG = Uint8Array.from(
   ),
 );
 
-let app: TestApp;
 let agentId: string;
 let root: string;
 /** A folder outside every workspace, with a secret file the API must never serve. */
 let outside: string;
 
+const app = useBackend();
 beforeAll(async () => {
-  app = await startTestApp();
-  const context = app.running.backend.context;
+  const context = app().running.backend.context;
   agentId = context.agents.defaultAgent().id;
-  const tree = await app.api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree`);
+  const tree = await app().api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree`);
   root = tree.body.root;
   outside = join(tmpdir(), `sage-outside-${Date.now()}`);
   mkdirSync(outside, { recursive: true });
@@ -54,22 +55,20 @@ beforeAll(async () => {
   symlinkSync("missing-target", join(root, "dangling"));
 });
 
-afterAll(async () => {
-  await app.stop();
-});
-
 function url(path: string, query: Record<string, string> = {}): string {
   const params = new URLSearchParams(query);
-  return `${app.url}/api/agents/${agentId}/workspace/${path}${params.size ? `?${params}` : ""}`;
+  return `${app().url}/api/agents/${agentId}/workspace/${path}${params.size ? `?${params}` : ""}`;
 }
 
 function get(path: string, query: Record<string, string> = {}, headers: Record<string, string> = {}) {
-  return fetch(url(path, query), { headers: { authorization: `Bearer ${app.token}`, ...headers } });
+  return fetch(url(path, query), { headers: { authorization: `Bearer ${app().token}`, ...headers } });
 }
 
 describe("tree", () => {
   test("lists folders first, natural order, hidden folders collapsed, links classified", async () => {
-    const { status, body } = await app.api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree?depth=2`);
+    const { status, body } = await app().api<WorkspaceListing>(
+      `/api/agents/${agentId}/workspace/tree?depth=2`,
+    );
     expect(status).toBe(200);
     expect(body.path).toBe(".");
     expect(body.truncated).toBe(false);
@@ -94,42 +93,44 @@ describe("tree", () => {
   });
 
   test("lists a sub-folder, caps entries, refuses files, missing paths and escapes", async () => {
-    const sub = await app.api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree?path=src/lib`);
+    const sub = await app().api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree?path=src/lib`);
     expect(sub.body.path).toBe("src/lib");
     expect(sub.body.entries.map((e) => e.path)).toEqual(["src/lib/util.ts"]);
-    const capped = await app.api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree?limit=3`);
+    const capped = await app().api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree?limit=3`);
     expect(capped.body.entries).toHaveLength(3);
     expect(capped.body.truncated).toBe(true);
-    const full = await app.api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree`);
+    const full = await app().api<WorkspaceListing>(`/api/agents/${agentId}/workspace/tree`);
     expect(capped.body.entries.map((e) => e.name)).toEqual(full.body.entries.slice(0, 3).map((e) => e.name));
-    const file = await app.api<{ error: { code: string; message: string } }>(
+    const file = await app().api<{ error: { code: string; message: string } }>(
       `/api/agents/${agentId}/workspace/tree?path=file2.txt`,
     );
     expect(file.status).toBe(400);
     expect(file.body.error.message).toContain("not a folder");
-    const missing = await app.api<{ error: { code: string } }>(
+    const missing = await app().api<{ error: { code: string } }>(
       `/api/agents/${agentId}/workspace/tree?path=nope`,
     );
     expect(missing.status).toBe(404);
     for (const bad of ["..", "../..", "/etc", "escape-dir", "src/../../"]) {
-      const refused = await app.api<{ error: { code: string; message: string } }>(
+      const refused = await app().api<{ error: { code: string; message: string } }>(
         `/api/agents/${agentId}/workspace/tree?path=${encodeURIComponent(bad)}`,
       );
       expect(refused.status, bad).toBe(403);
       expect(refused.body.error.code).toBe("outside_workspace");
     }
-    const depth = await app.api<{ error: { code: string } }>(`/api/agents/${agentId}/workspace/tree?depth=9`);
+    const depth = await app().api<{ error: { code: string } }>(
+      `/api/agents/${agentId}/workspace/tree?depth=9`,
+    );
     expect(depth.status).toBe(400);
   });
 
   test("an unknown agent is 404", async () => {
-    const { status, body } = await app.api<{ error: { code: string; message: string } }>(
+    const { status, body } = await app().api<{ error: { code: string; message: string } }>(
       "/api/agents/agt_nobody/workspace/tree",
     );
     expect(status).toBe(404);
     expect(body.error.message).toContain("agt_nobody");
-    const other = await fetch(`${app.url}/api/agents/agt_nobody/workspace/file?path=file2.txt`, {
-      headers: { authorization: `Bearer ${app.token}` },
+    const other = await fetch(`${app().url}/api/agents/agt_nobody/workspace/file?path=file2.txt`, {
+      headers: { authorization: `Bearer ${app().token}` },
     });
     expect(other.status).toBe(404);
   });
@@ -189,7 +190,7 @@ describe("files", () => {
   });
 
   test("the token works as a query parameter (for <img> and <iframe>); no token is 401", async () => {
-    const withQuery = await fetch(url("file", { path: "pixel.png", token: app.token }));
+    const withQuery = await fetch(url("file", { path: "pixel.png", token: app().token }));
     expect(withQuery.status).toBe(200);
     expect(withQuery.headers.get("content-type")).toBe("image/png");
     const without = await fetch(url("file", { path: "pixel.png" }));
@@ -251,7 +252,7 @@ describe("files", () => {
     writeFileSync(join(root, "trash-dir/inner/a.txt"), "a");
     symlinkSync(join(outside, "secret.txt"), join(root, "trash-link"));
     const del = (path: string) =>
-      fetch(url("file", { path }), { method: "DELETE", headers: { authorization: `Bearer ${app.token}` } });
+      fetch(url("file", { path }), { method: "DELETE", headers: { authorization: `Bearer ${app().token}` } });
     expect((await del("trash.txt")).status).toBe(200);
     expect(existsSync(join(root, "trash.txt"))).toBe(false);
     const folder = await del("trash-dir");
@@ -269,12 +270,12 @@ describe("files", () => {
   });
 });
 
-describe("live changes through the app", () => {
+describe("live changes through the app()", () => {
   test("the change stream accepts the token as a query parameter (EventSource cannot send headers)", async () => {
     const abort = new AbortController();
     const refused = await fetch(url("changes"));
     expect(refused.status).toBe(401);
-    const response = await fetch(url("changes", { token: app.token }), { signal: abort.signal });
+    const response = await fetch(url("changes", { token: app().token }), { signal: abort.signal });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toStartWith("text/event-stream");
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -290,14 +291,14 @@ describe("live changes through the app", () => {
 describe("attachments", () => {
   let sessionId: string;
   beforeAll(async () => {
-    sessionId = await newSession(app);
+    sessionId = await newSession(app());
   });
 
   function upload(body: BodyInit, headers: Record<string, string> = {}) {
-    return fetch(`${app.url}/api/sessions/${sessionId}/attachments`, {
+    return fetch(`${app().url}/api/sessions/${sessionId}/attachments`, {
       method: "POST",
       body,
-      headers: { authorization: `Bearer ${app.token}`, ...headers },
+      headers: { authorization: `Bearer ${app().token}`, ...headers },
     });
   }
 
@@ -374,10 +375,10 @@ describe("attachments", () => {
     empty.append("note", "just text");
     const noFiles = await upload(empty);
     expect(noFiles.status).toBe(400);
-    const unknown = await fetch(`${app.url}/api/sessions/ses_nobody/attachments`, {
+    const unknown = await fetch(`${app().url}/api/sessions/ses_nobody/attachments`, {
       method: "POST",
       body: "x",
-      headers: { authorization: `Bearer ${app.token}`, "x-file-name": "x.txt" },
+      headers: { authorization: `Bearer ${app().token}`, "x-file-name": "x.txt" },
     });
     expect(unknown.status).toBe(404);
   });
@@ -386,10 +387,10 @@ describe("attachments", () => {
     const form = new FormData();
     form.append("file", new File([PNG], "look.png", { type: "image/png" }));
     const [image] = ((await (await upload(form)).json()) as { attachments: Attachment[] }).attachments;
-    const socket = await TestSocket.connect(app);
+    const socket = await TestSocket.connect(app());
     socket.send({ type: "subscribe", sessionId, afterSeq: 0 });
     await socket.waitFor("subscribed");
-    app.fake.enqueue({ text: ["A single pixel."] });
+    app().fake.enqueue({ text: ["A single pixel."] });
     socket.send({
       type: "submit",
       sessionId,
@@ -399,8 +400,8 @@ describe("attachments", () => {
     });
     const ended = await socket.waitFor("turn.ended");
     expect(ended.status).toBe("completed");
-    const asked = app.fake.requests
-      .map((r) => JSON.stringify(r.body))
+    const asked = app()
+      .fake.requests.map((r) => JSON.stringify(r.body))
       .filter((b) => b.includes("What is this?"));
     expect(asked.some((body) => body.includes(Buffer.from(PNG).toString("base64")))).toBe(true);
     socket.close();

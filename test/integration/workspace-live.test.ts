@@ -22,9 +22,9 @@ import { Elysia } from "elysia";
 import { workspaceRoutes } from "../../src/server/routes/workspace.ts";
 import type { EventOf } from "../../src/shared/events.ts";
 import { WorkspaceWatchers } from "../../src/workspace/watcher.ts";
-import { newSession, startTestApp, type TestApp } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
+import { newSession } from "../support/session-steps.ts";
 
-let app: TestApp;
 let server: { stop(): Promise<void> | void };
 let base: string;
 let agentId: string;
@@ -33,9 +33,9 @@ const opened: string[] = [];
 const watchers = new WorkspaceWatchers({ debounceMs: 50, maxWaitMs: 200 });
 const downloads = join(mkdtempSync(join(tmpdir(), "sage-downloads-")), "Downloads");
 
+const app = useBackend();
 beforeAll(async () => {
-  app = await startTestApp();
-  const context = app.running.backend.context;
+  const context = app().running.backend.context;
   agentId = context.agents.defaultAgent().id;
   const plugin = workspaceRoutes(context, {
     openPath: (target) => {
@@ -63,7 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
   watchers.closeAll();
-  await app.stop();
 });
 
 describe("save to Downloads", () => {
@@ -241,7 +240,7 @@ describe("live changes", () => {
 describe("upload limits", () => {
   let sessionId: string;
   beforeAll(async () => {
-    sessionId = await newSession(app);
+    sessionId = await newSession(app());
   });
   const attachmentFiles = () => {
     const folder = join(root, "attachments");

@@ -12,9 +12,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { eventually } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
-import { TestSocket } from "./runtime-harness.ts";
-import { eventually } from "./runtime-helpers.ts";
 
 let fake: FakeModel;
 let dataDir: string;

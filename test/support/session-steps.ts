@@ -1,14 +1,22 @@
 /**
- * Shared steps of the runtime integration tests: a subscribed socket on a new session, a turn submitted
- * and awaited by its clientTurnId, the stored transcript, the agent's workspace, and what the app sent
- * to the fake model.
+ * Shared steps of the integration tests that run turns: a new session, a subscribed socket on it, a
+ * turn submitted and awaited by its clientTurnId, the stored transcript, the agent's workspace, and
+ * what the app sent to the fake model.
  */
 import { join } from "node:path";
 import { EPHEMERAL_EVENTS, type EventOf, type ServerEvent } from "../../src/shared/events.ts";
 import type { Message, Part } from "../../src/shared/parts.ts";
 import { emptyTranscript, loadMessages, type TranscriptState } from "../../src/shared/transcript.ts";
 import type { FakeRequest } from "../fixtures/fake-model/index.ts";
-import { newSession, type TestApp, TestSocket } from "./runtime-harness.ts";
+import type { TestBackend } from "./backend.ts";
+import { TestSocket } from "./test-socket.ts";
+
+/** A new session of the default agent; its id. */
+export async function newSession(app: TestBackend): Promise<string> {
+  const { status, body } = await app.api<{ id: string }>("/api/sessions", { json: {} });
+  if (status !== 200) throw new Error(`POST /api/sessions answered ${status}`);
+  return body.id;
+}
 
 export interface Subscribed {
   sessionId: string;
@@ -19,7 +27,7 @@ export interface Subscribed {
  * A new session and a socket subscribed to it from seq 0. The session gets a title first, so no title
  * request (which would take a reply from the fake's shared queue) races the test's own turns.
  */
-export async function openSession(app: TestApp, options: { titled?: boolean } = {}): Promise<Subscribed> {
+export async function openSession(app: TestBackend, options: { titled?: boolean } = {}): Promise<Subscribed> {
   const sessionId = await newSession(app);
   if (options.titled !== false) {
     const { status } = await app.api(`/api/sessions/${sessionId}`, {
@@ -72,7 +80,7 @@ export function loggedEvents(socket: TestSocket, sessionId: string): ServerEvent
   );
 }
 
-export async function storedMessages(app: TestApp, sessionId: string): Promise<Message[]> {
+export async function storedMessages(app: TestBackend, sessionId: string): Promise<Message[]> {
   const { status, body } = await app.api<{ messages: Message[]; lastSeq: number }>(
     `/api/sessions/${sessionId}/messages?limit=1000`,
   );
@@ -81,7 +89,7 @@ export async function storedMessages(app: TestApp, sessionId: string): Promise<M
 }
 
 /** The state a freshly loaded window would build from the stored messages. */
-export async function storedTranscript(app: TestApp, sessionId: string): Promise<TranscriptState> {
+export async function storedTranscript(app: TestBackend, sessionId: string): Promise<TranscriptState> {
   const { body } = await app.api<{ messages: Message[]; lastSeq: number }>(
     `/api/sessions/${sessionId}/messages?limit=1000`,
   );
@@ -118,15 +126,17 @@ export function textOf(message: Message | undefined): string {
 }
 
 /** The default agent's workspace folder (created on first use). */
-export function workspaceRoot(app: TestApp): string {
+export function workspaceRoot(app: TestBackend): string {
   const agent = app.running.backend.context.agents.defaultAgent();
   return join(app.running.backend.context.paths.workspaces, agent.id);
 }
 
 /** Update the default agent's config (step limit, approval rules ...). */
 export function configureAgent(
-  app: TestApp,
-  change: Partial<ReturnType<TestApp["running"]["backend"]["context"]["agents"]["defaultAgent"]>["config"]>,
+  app: TestBackend,
+  change: Partial<
+    ReturnType<TestBackend["running"]["backend"]["context"]["agents"]["defaultAgent"]>["config"]
+  >,
 ): void {
   const agents = app.running.backend.context.agents;
   const agent = agents.defaultAgent();
@@ -134,7 +144,7 @@ export function configureAgent(
 }
 
 /** The model requests (chat completions or messages) received since `from`. */
-export function modelRequests(app: TestApp, from = 0): FakeRequest[] {
+export function modelRequests(app: TestBackend, from = 0): FakeRequest[] {
   return app.fake.requests
     .slice(from)
     .filter((r) => r.path === "/v1/chat/completions" || r.path === "/v1/messages");
