@@ -202,7 +202,7 @@ async function streamWithRetries(
       };
     }
     failed = messageId;
-    const delay = backoffDelay(attempt, result.failure.retryAfterMs);
+    const delay = (request.retryDelay ?? backoffDelay)(attempt, result.failure.retryAfterMs);
     sink.retrying(attempt, delay, result.failure.message);
     if (!(await sleep(delay, signal))) {
       return { outcome: "stopped", message: sink.message(messageId), calls: [], usage: undefined };

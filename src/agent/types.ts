@@ -145,6 +145,11 @@ export interface TurnRequest {
   readAttachment(path: string): Promise<{ data: string; mime: string } | undefined>;
   /** Where long tool output is written (workspace-relative folder). */
   toolOutputDir: string;
+  /**
+   * The wait before retry number `attempt` of a failed step (default `backoffDelay` in retry.ts: the
+   * provider's Retry-After, else exponential with jitter). Tests of the loop pass zero.
+   */
+  retryDelay?: (attempt: number, retryAfterMs: number | undefined) => number;
 }
 
 export interface TurnResult {

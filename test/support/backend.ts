@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Logger } from "../../src/core/logger.ts";
 import { type Paths, resolvePaths } from "../../src/core/paths.ts";
-import { type RunningBackend, runBackend } from "../../src/shell/run-backend.ts";
 import type { ShellControl } from "../../src/desktop/shell-control.ts";
+import { type RunningBackend, runBackend } from "../../src/shell/run-backend.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 
 export interface BackendOptions {
