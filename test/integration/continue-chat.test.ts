@@ -40,7 +40,7 @@ async function workedChat(): Promise<Subscribed> {
     },
     { text: "The config is parsed; the migration is next." },
   );
-  await runTurn(session, "Move the app() to the new config format");
+  await runTurn(session, "Move the app to the new config format");
   app().fake.enqueue({ text: "It uses YAML." });
   await runTurn(session, "Which format is the new config?");
   return session;
@@ -65,7 +65,7 @@ describe("continue in a new chat", () => {
     });
     const before = await storedMessages(app(), old.sessionId);
     const from = app().fake.requests.length;
-    app().fake.enqueue({ text: "SUMMARY: moving the app() to YAML config; migration in progress." });
+    app().fake.enqueue({ text: "SUMMARY: moving the app to YAML config; migration in progress." });
     const { status, body } = await continueChat(old.sessionId);
     expect(status).toBe(200);
     expect(body.id).not.toBe(old.sessionId);
@@ -76,14 +76,14 @@ describe("continue in a new chat", () => {
     // The summary request saw the old chat and was not streamed.
     const summaryRequest = modelRequests(app(), from)[0];
     expect(summaryRequest?.body?.stream).not.toBe(true);
-    expect(conversationText(summaryRequest)).toContain("Move the app() to the new config format");
+    expect(conversationText(summaryRequest)).toContain("Move the app to the new config format");
 
     const messages = await storedMessages(app(), body.id);
     expect(messages).toHaveLength(1);
     expect(messages[0]?.info.kind).toBe("summary");
     const part = messages[0]?.parts[0] as CompactionPart;
     expect(part).toMatchObject({ type: "compaction", mode: "summary", fromSessionId: old.sessionId });
-    expect(part.summary).toStartWith("SUMMARY: moving the app() to YAML config");
+    expect(part.summary).toStartWith("SUMMARY: moving the app to YAML config");
     expect(part.summary).toContain("> Which format is the new config?");
     expect(part.summary).toContain("- [in_progress] Write the migration");
     expect(part.summary).not.toContain("Parse the config");
@@ -105,7 +105,7 @@ describe("continue in a new chat", () => {
     const end = await runTurn({ sessionId: body.id, socket: next.socket }, "Go on");
     expect(end.status).toBe("completed");
     const request = conversationText(modelRequests(app(), later)[0]);
-    expect(request).toContain("SUMMARY: moving the app() to YAML config");
+    expect(request).toContain("SUMMARY: moving the app to YAML config");
     expect(request).not.toContain("It uses YAML.");
     expect(request).toContain("Go on");
     old.socket.close();

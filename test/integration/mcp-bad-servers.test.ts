@@ -157,7 +157,7 @@ describe("bad MCP server configurations end in a clear error", () => {
     expect(ready.status.usedBy).toEqual([]);
   });
 
-  test("the app() keeps working: a turn of an agent using every broken server completes", async () => {
+  test("the app keeps working: a turn of an agent using every broken server completes", async () => {
     await useServers(app(), [
       "missing",
       "exits",

@@ -18,7 +18,7 @@ let fake: FakeModel;
 beforeAll(async () => {
   fake = await startFakeModel({ apiKey: KEY, models: ["fake-large", "fake-small"] });
 });
-const backend = useBackend(() => ({ provider: false }));
+const backend = useBackend({ provider: false });
 afterAll(async () => {
   await fake.stop();
 });

@@ -26,7 +26,7 @@ const savedRuntimeDir = process.env.XDG_RUNTIME_DIR;
 
 beforeAll(async () => {
   attack = createAttackHome();
-  // The app()'s runtime folder, as a desktop session sets it (read by the sandbox wiring).
+  // The app's runtime folder, as a desktop session sets it (read by the sandbox wiring).
   process.env.XDG_RUNTIME_DIR = attack.runtimeDir;
 });
 const app = useBackend(() => ({ paths: attack.paths }));

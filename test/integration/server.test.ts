@@ -28,9 +28,8 @@ async function errorCode(response: Response): Promise<string> {
 
 beforeAll(async () => {
   await ensureUiBuilt();
-});
-const server = useBackend(() => ({ provider: false }));
-beforeAll(async () => {}, 120_000);
+}, 120_000);
+const server = useBackend({ provider: false });
 
 describe("health", () => {
   test("GET /api/health reports status, version, mode, paths and the database", async () => {
@@ -114,7 +113,7 @@ describe("the access token", () => {
     }
   });
 
-  test("malformed percent-encoding in a UI path -> 400, and the server() keeps answering", async () => {
+  test("malformed percent-encoding in a UI path -> 400, and the server keeps answering", async () => {
     const response = await get("/assets/%E0%A4%A.js", { auth: false });
     expect(response.status).toBe(400);
     expect((await get("/api/health")).status).toBe(200);
@@ -306,7 +305,7 @@ describe("the API description and app routes", () => {
       ({ operation }) => (operation.security ?? document.security ?? []).length === 0,
     );
     expect(unsecured.map(({ path, method }) => `${method} ${path}`)).toEqual([]);
-    // And the server() agrees: without the token the document itself is refused.
+    // And the server agrees: without the token the document itself is refused.
     expect((await get("/api/openapi", { auth: false })).status).toBe(401);
   });
 

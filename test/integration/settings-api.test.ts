@@ -199,7 +199,7 @@ describe("portable settings", () => {
       isDefault: true,
     });
     expect(providers[0]?.models).toEqual([{ id: "big", tools: true }, { id: "small" }]);
-    // The target(), like every install, also has its own default agent; the import adds Helper beside it.
+    // The target, like every install, also has its own default agent; the import adds Helper beside it.
     const agents = (await target().api<{ agents: Agent[] }>("/api/agents")).body.agents;
     expect(agents.find((agent) => agent.config.name === "Helper")?.config).toMatchObject({
       name: "Helper",

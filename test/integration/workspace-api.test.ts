@@ -270,7 +270,7 @@ describe("files", () => {
   });
 });
 
-describe("live changes through the app()", () => {
+describe("live changes through the app", () => {
   test("the change stream accepts the token as a query parameter (EventSource cannot send headers)", async () => {
     const abort = new AbortController();
     const refused = await fetch(url("changes"));
