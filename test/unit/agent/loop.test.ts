@@ -1,16 +1,18 @@
 /**
  * `runTurn` itself, against the AI SDK's mock language model (no HTTP, no storage): the order tool
  * results go back in, stopping mid-stream, mid-tool and mid-backoff, the step limit, retries of
- * retryable provider errors, guidance injected into a running turn, loop detection, and every kind of
- * failed call (a thrown tool, bad arguments, unparseable JSON, an unknown tool, a policy denial)
- * returned to the model as text.
+ * retryable provider errors, a context-length refusal, guidance injected into a running turn, loop
+ * detection, long outputs cut for the model, and every kind of failed call (a thrown tool, bad
+ * arguments, unparseable JSON, an unknown tool, a policy or user denial) returned to the model as text.
  */
 import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
 import { Type } from "@sinclair/typebox";
 import { APICallError } from "ai";
-import { runTurn } from "../../../src/agent/loop.ts";
+import { CONTEXT_EXHAUSTED, runTurn } from "../../../src/agent/loop.ts";
 import { MAX_ATTEMPTS } from "../../../src/agent/retry.ts";
 import { type AnyTool, defineTool } from "../../../src/agent/tool-contract.ts";
+import { MODEL_OUTPUT_LIMIT } from "../../../src/agent/tool-runner.ts";
 import { TOOL_STOPPED_ERROR } from "../../../src/shared/parts.ts";
 import { type CallOptions, textStep, toolStep, turnFixture, WAIT_FOR_ABORT } from "./turn-fixture.ts";
 
@@ -194,6 +196,77 @@ describe("tool calls", () => {
     expect(type).toBe("error-text");
     expect(value).toContain("does not allow echo. Do not retry it");
     expect(fixture.toolParts()[0]?.status).toBe("denied");
+  });
+});
+
+describe("what goes back to the model", () => {
+  test("a long output is cut to its head and tail for the model and saved whole in the workspace", async () => {
+    const long = `${"head line\n".repeat(3000)}${"tail line\n".repeat(1000)}`;
+    const big = defineTool({
+      name: "big",
+      description: "Returns a lot.",
+      kind: "read",
+      parameters: Type.Object({}),
+      execute: async () => ({ text: long }),
+    });
+    const fixture = turnFixture({
+      tools: [big],
+      script: [toolStep({ id: "call_big", tool: "big", input: {} }), textStep("Read it.")],
+    });
+    expect((await runTurn(fixture.request)).status).toBe("completed");
+    const [[, type, value = ""] = []] = toolResultsIn(fixture.model.doStreamCalls[1]);
+    expect(type).toBe("text");
+    expect(value.length).toBeLessThan(MODEL_OUTPUT_LIMIT + 500);
+    expect(value).toStartWith("head line\n");
+    expect(value).toEndWith("tail line\n");
+    expect(value).toContain(
+      "characters omitted. The full output (40000 characters) is saved in .sage/tool-output/call_big.txt",
+    );
+    const saved = await Bun.file(
+      join(fixture.request.workspace.root, ".sage/tool-output/call_big.txt"),
+    ).text();
+    expect(saved).toBe(long);
+    expect(fixture.toolParts()[0]?.output).toMatchObject({
+      truncated: true,
+      fullOutputPath: ".sage/tool-output/call_big.txt",
+    });
+  });
+
+  test("a call the user denies (with a reason) is not run; the model reads the reason", async () => {
+    const runs: string[] = [];
+    const fixture = turnFixture({
+      tools: [echoTool(runs)],
+      rule: "ask",
+      approval: { kind: "deny", via: "user", reason: "not in production" },
+      script: [toolStep({ id: "call_1", tool: "echo", input: { text: "x" } }), textStep("Understood.")],
+    });
+    expect((await runTurn(fixture.request)).status).toBe("completed");
+    expect(runs).toEqual([]);
+    expect(fixture.log).toContain("approve echo");
+    expect(toolResultsIn(fixture.model.doStreamCalls[1])).toEqual([
+      ["call_1", "error-text", "The user denied this echo call: not in production"],
+    ]);
+  });
+
+  test("a context-length refusal with nothing left to compact ends the turn with what to do, without retrying", async () => {
+    const fixture = turnFixture({
+      script: [
+        () => {
+          throw new APICallError({
+            message: "This model's maximum context length is 8192 tokens",
+            url: "http://mock/v1/chat/completions",
+            requestBodyValues: {},
+            statusCode: 400,
+            responseBody: '{"error":{"message":"maximum context length exceeded"}}',
+            isRetryable: false,
+          });
+        },
+      ],
+    });
+    const result = await runTurn(fixture.request);
+    expect(result).toMatchObject({ status: "error", reason: CONTEXT_EXHAUSTED });
+    expect(fixture.model.doStreamCalls).toHaveLength(1);
+    expect(fixture.retries).toEqual([]);
   });
 });
 
