@@ -4,27 +4,21 @@
  * outputs; purging removes deleted chats only (a live chat stays); compacting gives free pages back and
  * is refused while a turn runs. Bad input is a 400 and changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MaintenanceReport, StorageUsage } from "../../src/shared/storage.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
-import { workspaceRoot } from "./runtime-helpers.ts";
+import { useBackend } from "../support/backend.ts";
+import { workspaceRoot } from "../support/session-steps.ts";
 
 type ErrorBody = { error: { code: string; message: string } };
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
+const app = useBackend();
 
-const usage = (query = "") => app.api<StorageUsage & ErrorBody>(`/api/storage${query}`);
+const usage = (query = "") => app().api<StorageUsage & ErrorBody>(`/api/storage${query}`);
 
 function toolOutput(name: string, daysOld: number, bytes: number): string {
-  const dir = join(workspaceRoot(app), ".sage", "tool-output");
+  const dir = join(workspaceRoot(app()), ".sage", "tool-output");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   writeFileSync(path, "x".repeat(bytes));
@@ -41,7 +35,7 @@ describe("storage usage", () => {
     expect(status).toBe(200);
     expect(body.database.bytes).toBeGreaterThan(0);
     expect(body.database.path).toEndWith("sage.db");
-    const workspace = body.workspaces.find((entry) => entry.size.path === workspaceRoot(app));
+    const workspace = body.workspaces.find((entry) => entry.size.path === workspaceRoot(app()));
     expect(workspace?.agents.length).toBeGreaterThan(0);
     expect(workspace?.toolOutputs).toEqual({ bytes: 5_700, files: 2, oldBytes: 5_000, oldFiles: 1 });
     expect(workspace?.size.bytes).toBeGreaterThanOrEqual(5_700);
@@ -59,13 +53,13 @@ describe("clean-ups", () => {
   test("removing old tool outputs leaves newer ones; a bad body is a 400 and removes nothing", async () => {
     const old = toolOutput("older.txt", 90, 2_000);
     const recent = toolOutput("recent.txt", 2, 300);
-    const refused = await app.api<ErrorBody>("/api/storage/tool-outputs/clean", {
+    const refused = await app().api<ErrorBody>("/api/storage/tool-outputs/clean", {
       method: "POST",
       json: { olderThanDays: "thirty" },
     });
     expect(refused.status).toBe(400);
     expect(existsSync(old)).toBe(true);
-    const { status, body } = await app.api<{ files: number; bytes: number }>(
+    const { status, body } = await app().api<{ files: number; bytes: number }>(
       "/api/storage/tool-outputs/clean",
       { method: "POST", json: { olderThanDays: 30 } },
     );
@@ -76,28 +70,30 @@ describe("clean-ups", () => {
   });
 
   test("purging removes deleted chats for good and keeps the others", async () => {
-    const kept = await app.api<{ id: string }>("/api/sessions", { method: "POST", json: {} });
-    const gone = await app.api<{ id: string }>("/api/sessions", { method: "POST", json: {} });
-    expect((await app.api(`/api/sessions/${gone.body.id}`, { method: "DELETE" })).status).toBe(200);
+    const kept = await app().api<{ id: string }>("/api/sessions", { method: "POST", json: {} });
+    const gone = await app().api<{ id: string }>("/api/sessions", { method: "POST", json: {} });
+    expect((await app().api(`/api/sessions/${gone.body.id}`, { method: "DELETE" })).status).toBe(200);
     expect((await usage()).body.deletedChats.sessions).toBe(1);
-    const purged = await app.api<{ purged: number }>("/api/storage/deleted-chats/purge", { method: "POST" });
+    const purged = await app().api<{ purged: number }>("/api/storage/deleted-chats/purge", {
+      method: "POST",
+    });
     expect(purged.body.purged).toBe(1);
     expect((await usage()).body.deletedChats).toEqual({ sessions: 0, messages: 0 });
-    expect((await app.api(`/api/sessions/${kept.body.id}`)).status).toBe(200);
+    expect((await app().api(`/api/sessions/${kept.body.id}`)).status).toBe(200);
     // Gone for good: undo has nothing to restore.
-    const restore = await app.api(`/api/sessions/${gone.body.id}/restore`, { method: "POST" });
+    const restore = await app().api(`/api/sessions/${gone.body.id}/restore`, { method: "POST" });
     expect(restore.status).toBe(404);
   });
 
   test("compacting gives the free pages back", async () => {
-    const db = app.running.backend.context.db;
+    const db = app().running.backend.context.db;
     db.run("CREATE TABLE bulk (data BLOB)");
     const insert = db.query("INSERT INTO bulk VALUES (?)");
     for (let index = 0; index < 200; index++) insert.run(new Uint8Array(64 * 1024));
     db.run("DROP TABLE bulk");
     const before = (await usage()).body.database.freeBytes;
     expect(before).toBeGreaterThan(10 * 1024 * 1024);
-    const { status, body } = await app.api<MaintenanceReport>("/api/storage/compact", { method: "POST" });
+    const { status, body } = await app().api<MaintenanceReport>("/api/storage/compact", { method: "POST" });
     expect(status).toBe(200);
     expect(body.vacuumed).toBe(true);
     expect(body.error).toBeUndefined();
