@@ -114,6 +114,9 @@ export async function startBackend(options: BackendOptions = {}): Promise<TestBa
       ...options.shell,
     },
     env: options.env ?? withoutSessionBus(process.env),
+  }).catch(async (error: unknown) => {
+    if (!options.fake) await fake.stop();
+    throw error;
   });
   const { context } = running.backend;
   if (options.provider !== false && context.providers.list().length === 0) {
