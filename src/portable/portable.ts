@@ -3,7 +3,8 @@
  * to another machine.
  *
  *   { "format": "sage.settings.v1", "exportedAt": "...", "appVersion": "0.1.0",
- *     "settings": { "language", "theme", "browserMode" },
+ *     "settings": { "language", "theme", "browserMode", "webSearchProvider", "webSearchUrl",
+ *                   "notifyTurnEnded", "notifyTurnFailed", "notifyNeedsInput", "credentialFolders" },
  *     "environment": [ { "name", "secret", "value"? } ],      // secret ones without value
  *     "providers": [ { "name", "kind", "preset"?, "baseUrl", "models", "defaultModel"?, "fastModel"?,
  *                      "isDefault", "hadKey" } ],             // never a key
@@ -15,7 +16,11 @@
  * are created; an agent gets permissions beyond its baseline (the agent it updates, else a new agent's
  * defaults; src/agent-configs/permission-review.ts) only when the user confirmed them (`accept`, after
  * `previewSettingsImport`), else it keeps the baseline's value; providers keep the key they have here, new ones arrive without one (the result lists
- * them). Secret variables arrive as names without values. MCP server definitions are reviewed and
+ * them). Secret variables arrive as names without values; the web search key is never in the file (the
+ * import route lists the search provider among `needKeys` when this machine has no key for it).
+ * Credential folders merge: an import adds folders to hide, never removes one. Not carried, as they
+ * widen what the agent may reach or belong to one machine: local addresses for web_fetch and the browser,
+ * close-to-tray, the desktop-entry offer and a skipped setup. MCP server definitions are reviewed and
  * applied by portable-mcp.ts (new or changed ones need `acceptServers`). The file is validated completely first, and
  * everything is written in one transaction, so a bad file changes nothing.
  */
@@ -51,6 +56,7 @@ import {
   environmentIssues,
   LanguageChoice,
   ThemeChoice,
+  UserSettings,
 } from "../shared/settings.ts";
 import { type FieldIssue, issueMessage, schemaIssues } from "../shared/validation.ts";
 import {
@@ -87,6 +93,12 @@ export const SettingsFile = T.Object({
     language: T.Optional(LanguageChoice),
     theme: T.Optional(ThemeChoice),
     browserMode: T.Optional(BrowserMode),
+    webSearchProvider: T.Optional(UserSettings.properties.webSearchProvider),
+    webSearchUrl: T.Optional(UserSettings.properties.webSearchUrl),
+    notifyTurnEnded: T.Optional(T.Boolean()),
+    notifyTurnFailed: T.Optional(T.Boolean()),
+    notifyNeedsInput: T.Optional(T.Boolean()),
+    credentialFolders: T.Optional(UserSettings.properties.credentialFolders),
   }),
   environment: T.Array(EnvironmentVariableInput, { maxItems: 500, default: [] }),
   providers: T.Array(PortableProvider, { maxItems: 200, default: [] }),
@@ -124,13 +136,12 @@ export interface SettingsImportResult {
 }
 
 export function exportSettings(deps: PortableDeps): SettingsFile {
-  const { language, theme, browserMode } = deps.settings.get();
   const providers = deps.providers.list();
   return {
     format: SETTINGS_FILE_FORMAT,
     exportedAt: new Date().toISOString(),
     appVersion: deps.version,
-    settings: { language, theme, browserMode },
+    settings: portableSettings(deps.settings.get()),
     environment: deps.environment
       .list()
       .map((variable) =>
@@ -156,6 +167,23 @@ export function exportSettings(deps: PortableDeps): SettingsFile {
       .list()
       .map((agent) => ({ ...toPortableAgent(agent, providers), isDefault: agent.isDefault })),
     ...exportMcpServers(deps.mcp),
+  };
+}
+
+/** The settings a file carries (see the module comment for what stays behind). */
+function portableSettings(settings: UserSettings): SettingsFile["settings"] {
+  const { language, theme, browserMode, webSearchProvider, webSearchUrl, credentialFolders } = settings;
+  const { notifyTurnEnded, notifyTurnFailed, notifyNeedsInput } = settings;
+  return {
+    language,
+    theme,
+    browserMode,
+    webSearchProvider,
+    webSearchUrl,
+    notifyTurnEnded,
+    notifyTurnFailed,
+    notifyNeedsInput,
+    credentialFolders: [...credentialFolders],
   };
 }
 
@@ -275,8 +303,14 @@ export function importSettings(
       `${carried}: secret values in a settings file are ignored; enter it in Settings → MCP servers.`,
     );
   deps.settings.transaction(() => {
-    const { language, theme, browserMode } = file.settings;
-    deps.settings.update({ language, theme, browserMode });
+    const { credentialFolders, ...carried } = file.settings;
+    const hidden = deps.settings.get().credentialFolders;
+    deps.settings.update({
+      ...carried,
+      ...(credentialFolders
+        ? { credentialFolders: [...hidden, ...credentialFolders.filter((entry) => !hidden.includes(entry))] }
+        : {}),
+    });
     result.environment = deps.environment.mergeImported(file.environment);
     result.mcpServers = importMcpServers(file.mcpServers, deps.mcp, acceptServers);
 

@@ -227,6 +227,51 @@ describe("portable settings", () => {
     expect((await target().api<{ agents: Agent[] }>("/api/agents")).body.agents).toHaveLength(agents.length);
   });
 
+  test("web search, notifications and hidden folders travel; the search key and local addresses do not", async () => {
+    const SEARCH_KEY = "brave-key-never-exported-9f8e7d";
+    const patched = await source().api("/api/settings", {
+      method: "PATCH",
+      json: {
+        webSearchProvider: "brave",
+        webSearchUrl: "https://search-proxy.example.test/brave",
+        notifyTurnEnded: false,
+        webFetchLocal: true,
+        credentialFolders: ["~/.ssh", "~/secret-notes"],
+      },
+    });
+    expect(patched.status).toBe(200);
+    expect(
+      (
+        await source().api("/api/settings/web-search/key", {
+          method: "PUT",
+          json: { provider: "brave", key: SEARCH_KEY },
+        })
+      ).status,
+    ).toBe(200);
+    await target().api("/api/settings", {
+      method: "PATCH",
+      json: { credentialFolders: ["~/.aws", "~/.ssh"] },
+    });
+
+    const exported = await source().api<{ settings: Record<string, unknown> }>("/api/settings/export");
+    expect(exported.text).not.toContain(SEARCH_KEY);
+    expect(exported.body.settings).not.toHaveProperty("webFetchLocal");
+    const imported = await target().api<{ needKeys: string[] }>("/api/settings/import", {
+      json: { content: exported.text },
+    });
+    expect(imported.status).toBe(200);
+    expect(imported.body.needKeys).toContain("Brave Search (web search)");
+    const settings = (await target().api<UserSettings>("/api/settings")).body;
+    expect(settings).toMatchObject({
+      webSearchProvider: "brave",
+      webSearchUrl: "https://search-proxy.example.test/brave",
+      notifyTurnEnded: false,
+      webFetchLocal: false,
+    });
+    // Hidden folders merge: the import adds ~/secret-notes and removes nothing the target hid.
+    expect(settings.credentialFolders).toEqual(["~/.aws", "~/.ssh", "~/secret-notes"]);
+  });
+
   test("a corrupted or invalid file is refused and changes nothing", async () => {
     const snapshot = async () =>
       JSON.stringify([

@@ -18,6 +18,7 @@ import {
   previewSettingsImport,
 } from "../../portable/portable.ts";
 import { createWorkspace } from "../../sandbox/workspace.ts";
+import { SEARCH_PROVIDERS } from "../../search/providers.ts";
 import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
 import { downloadsFolder, SAVED_FILE_MAX_BYTES, saveDownload } from "../../settings/downloads.ts";
 import type { EnvironmentUpdate, SettingsPatch, WebSearchKeyState } from "../../shared/settings.ts";
@@ -137,6 +138,11 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
         await app.mcp.store.loadSecrets();
         const result = importSettings(portable(), body.content, body.accept ?? {}, body.acceptServers ?? []);
         app.mcp.configsImported([...result.mcpServers.created, ...result.mcpServers.updated]);
+        // The search key never travels in the file: say so when this machine has none for the chosen one.
+        const chosen = app.settings.get().webSearchProvider;
+        const search = chosen === "none" ? undefined : SEARCH_PROVIDERS[chosen];
+        if (search?.needsKey && !(await app.webSearchKeys.has(search.id)))
+          result.needKeys.push(`${search.label} (web search)`);
         return result;
       },
       {
