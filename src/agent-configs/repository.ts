@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError, throwFirstIssue } from "../core/errors.ts
 import { newId } from "../core/ids.ts";
 import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG, upgradeAgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
+import { ApprovalStore } from "../store/approval-store.ts";
 import { type WorkspaceRules, workspaceIssue } from "./workspace-check.ts";
 
 interface AgentRow {
@@ -27,6 +28,9 @@ interface AgentRow {
 const LAST_AGENT_MESSAGE = "Sage needs at least one agent: create another one before deleting this one.";
 
 export class AgentRepository {
+  /** An agent's remembered approvals go with it (deleted in the same transaction). */
+  private readonly approvals: ApprovalStore;
+
   /**
    * `workspaceRules` gives the machine's workspace location rule (src/agent-configs/workspace-check.ts), read
    * at each save; without it only the machine-independent part (`/`, system folders) applies.
@@ -35,7 +39,9 @@ export class AgentRepository {
     private readonly db: Database,
     private readonly userId: string,
     private readonly workspaceRules?: () => WorkspaceRules,
-  ) {}
+  ) {
+    this.approvals = new ApprovalStore(db, userId);
+  }
 
   list(): Agent[] {
     const rows = this.db
@@ -133,7 +139,7 @@ export class AgentRepository {
       ).n;
       if (count <= 1) throw new ConflictError(LAST_AGENT_MESSAGE);
       this.db.query("DELETE FROM agents WHERE id = ?").run(id);
-      this.db.query("DELETE FROM approvals WHERE user_id = ? AND agent_id = ?").run(this.userId, id);
+      this.approvals.removeForAgent(id);
       if (agent.isDefault) {
         const next = this.db
           .query("SELECT id FROM agents WHERE user_id = ? ORDER BY created_at LIMIT 1")

@@ -40,6 +40,7 @@ import type { SessionCommands } from "../shared/client-messages.ts";
 import { browserHeadedOf } from "../shared/settings.ts";
 import type { StartupNotice } from "../shared/storage.ts";
 import { SkillService } from "../skills/service.ts";
+import { ApprovalStore } from "../store/approval-store.ts";
 import { BackupService } from "../store/backup-service.ts";
 import { backupsDirFor, listBackups } from "../store/backups.ts";
 import { closeDatabase, openDatabase } from "../store/database.ts";
@@ -254,7 +255,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       mcp,
       toolRunner,
       audit,
-      approvals: new RememberedApprovals(db, user.id, agents),
+      approvals: new RememberedApprovals(new ApprovalStore(db, user.id), agents),
       settings,
       environment,
       webSearchKeys,

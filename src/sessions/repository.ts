@@ -1,21 +1,23 @@
 /**
- * SQL for sessions, messages (a tree per session), parts and turns. Synchronous (bun:sqlite); callers
- * publish events after these return. Every row carries the local user's id.
+ * SQL for sessions and the writes of messages (a tree per session) and parts. Synchronous (bun:sqlite);
+ * callers publish events after these return. Every row carries the local user's id. Reads of the message
+ * tree are in message-tree.ts and the turns table is turn-store.ts's; this class hands both out under its
+ * own name so callers keep one repository.
  */
 import type { Database, Statement } from "bun:sqlite";
 import { NotFoundError } from "../core/errors.ts";
 import type { Message, MessageInfo, Part } from "../shared/parts.ts";
 import type { SessionModel, SessionStatus } from "../shared/session.ts";
+import { MessageTree } from "./message-tree.ts";
 import {
-  type MessageRow,
   type SessionCursor,
   type SessionRecord,
   type SessionRow,
   searchableText,
   type TurnRecord,
-  toInfo,
   toRecord,
 } from "./session-rows.ts";
+import { TurnStore } from "./turn-store.ts";
 
 /**
  * A session the user never used (SQL over `sessions AS s`): no message and no turn ever (a queued or
@@ -28,11 +30,15 @@ const UNTOUCHED = `s.title_set = 0 AND s.title = '' AND s.pinned = 0 AND s.statu
 
 export class SessionRepository {
   private readonly statements: Record<string, Statement>;
+  private readonly tree: MessageTree;
+  private readonly turns: TurnStore;
 
   constructor(
     private readonly db: Database,
     private readonly userId: string,
   ) {
+    this.tree = new MessageTree(db);
+    this.turns = new TurnStore(db, userId);
     const q = (sql: string) => db.prepare(sql);
     this.statements = {
       session: q("SELECT * FROM sessions WHERE id = ? AND user_id = ? AND deleted_at IS NULL"),
@@ -58,13 +64,6 @@ export class SessionRepository {
         "UPDATE sessions SET head_id = ?, message_count = message_count + ?, updated_at = ? WHERE id = ?",
       ),
       setStatus: q("UPDATE sessions SET status = ?, last_seq = ?, updated_at = ? WHERE id = ?"),
-      insertTurn: q(
-        "INSERT INTO turns (id, session_id, client_turn_id, status, user_message_id, started_at) VALUES (?, ?, ?, ?, ?, ?)",
-      ),
-      turnByClientId: q("SELECT * FROM turns WHERE session_id = ? AND client_turn_id = ?"),
-      updateTurn: q(
-        "UPDATE turns SET status = ?, user_message_id = COALESCE(?, user_message_id), usage = ?, ended_at = ? WHERE id = ?",
-      ),
     };
   }
 
@@ -269,154 +268,50 @@ export class SessionRepository {
 
   /**
    * Messages on the active branch, newest last: the `limit` messages before `beforeMessageId`
-   * (exclusive), or the newest `limit` when not given. Walks parent links from the head, so the cost
-   * is proportional to `limit`, not to the session's length.
+   * (exclusive), or the newest `limit` when not given (see MessageTree.activePath).
    */
   activePath(
     sessionId: string,
     options: { limit: number; beforeMessageId?: string; fromMessageId?: string },
   ): Message[] {
-    const session = this.getSession(sessionId);
-    let start: string | null = options.fromMessageId ?? session.headId;
-    if (options.beforeMessageId) {
-      const row = this.db
-        .query("SELECT parent_id FROM messages WHERE id = ? AND session_id = ?")
-        .get(options.beforeMessageId, sessionId) as { parent_id: string | null } | null;
-      start = row?.parent_id ?? null;
-    }
-    if (!start) return [];
-    const rows = this.db
-      .query(
-        `WITH RECURSIVE path(id, parent_id, n) AS (
-           SELECT id, parent_id, 1 FROM messages WHERE id = ?
-           UNION ALL
-           SELECT m.id, m.parent_id, p.n + 1 FROM messages m JOIN path p ON m.id = p.parent_id WHERE p.n < ?
-         )
-         SELECT m.* FROM path JOIN messages m ON m.id = path.id ORDER BY m.depth ASC`,
-      )
-      .all(start, options.limit) as MessageRow[];
-    return this.withParts(rows);
+    return this.tree.activePath(sessionId, this.getSession(sessionId).headId, options);
   }
 
   /** Messages by id (any branch), with their parts. */
   messagesById(ids: string[]): Message[] {
-    if (ids.length === 0) return [];
-    const rows = this.db
-      .query(`SELECT * FROM messages WHERE id IN (${ids.map(() => "?").join(",")}) ORDER BY depth`)
-      .all(...ids) as MessageRow[];
-    return this.withParts(rows);
+    return this.tree.messagesById(ids);
   }
 
-  private withParts(rows: MessageRow[]): Message[] {
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const marks = ids.map(() => "?").join(",");
-    const parts = this.db
-      .query(`SELECT message_id, data FROM parts WHERE message_id IN (${marks}) ORDER BY idx`)
-      .all(...ids) as {
-      message_id: string;
-      data: string;
-    }[];
-    const byMessage = new Map<string, Part[]>();
-    for (const part of parts) {
-      const list = byMessage.get(part.message_id) ?? [];
-      list.push(JSON.parse(part.data) as Part);
-      byMessage.set(part.message_id, list);
-    }
-    const versions = this.versionsOf(rows);
-    return rows.map((row) => ({
-      info: { ...toInfo(row), versions: versions.get(row.id) },
-      parts: byMessage.get(row.id) ?? [],
-    }));
-  }
-
-  /** For messages with siblings of the same role (edits, regenerations): their position among them. */
-  private versionsOf(rows: MessageRow[]): Map<string, { index: number; count: number }> {
-    const result = new Map<string, { index: number; count: number }>();
-    const parents = [...new Set(rows.map((r) => r.parent_id).filter((p): p is string => p !== null))];
-    const roots = rows.some((r) => r.parent_id === null);
-    if (parents.length === 0 && !roots) return result;
-    const siblings = this.db
-      .query(
-        `SELECT id, parent_id, role FROM messages WHERE session_id = ? AND superseded_by IS NULL AND (parent_id IN (${parents.map(() => "?").join(",") || "''"}) ${roots ? "OR parent_id IS NULL" : ""}) ORDER BY created_at, rowid`,
-      )
-      .all(rows[0]?.session_id ?? "", ...parents) as { id: string; parent_id: string | null; role: string }[];
-    const groups = new Map<string, string[]>();
-    for (const s of siblings) {
-      const key = `${s.parent_id ?? ""}\u0000${s.role}`;
-      groups.set(key, [...(groups.get(key) ?? []), s.id]);
-    }
-    for (const row of rows) {
-      const group = groups.get(`${row.parent_id ?? ""}\u0000${row.role}`);
-      if (group && group.length > 1)
-        result.set(row.id, { index: group.indexOf(row.id) + 1, count: group.length });
-    }
-    return result;
-  }
-
-  /** The versions of a message: it and its siblings of the same role, oldest first (superseded attempts are none). */
+  /** The versions of a message: it and its siblings of the same role, oldest first. */
   siblings(messageId: string): string[] {
-    const row = this.db
-      .query("SELECT session_id, parent_id, role FROM messages WHERE id = ?")
-      .get(messageId) as { session_id: string; parent_id: string | null; role: string } | null;
-    if (!row) throw new NotFoundError("Message", messageId);
-    const rows = this.db
-      .query(
-        `SELECT id FROM messages WHERE session_id = ? AND role = ? AND superseded_by IS NULL AND ${row.parent_id === null ? "parent_id IS NULL" : "parent_id = ?"} ORDER BY created_at, rowid`,
-      )
-      .all(
-        ...([row.session_id, row.role, ...(row.parent_id === null ? [] : [row.parent_id])] as string[]),
-      ) as { id: string }[];
-    return rows.map((r) => r.id);
+    return this.tree.siblings(messageId);
   }
 
-  /** Children of a message (for switching branches: the newest leaf under a chosen version). */
+  /** The newest leaf under a message (for switching branches to a chosen version). */
   newestLeafUnder(messageId: string): string {
-    let current = messageId;
-    for (;;) {
-      const child = this.db
-        .query(
-          "SELECT id FROM messages WHERE parent_id = ? AND superseded_by IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1",
-        )
-        .get(current) as { id: string } | null;
-      if (!child) return current;
-      current = child.id;
-    }
+    return this.tree.newestLeafUnder(messageId);
   }
 
   message(id: string): MessageInfo | undefined {
-    const row = this.db.query("SELECT * FROM messages WHERE id = ?").get(id) as MessageRow | null;
-    return row ? toInfo(row) : undefined;
+    return this.tree.message(id);
+  }
+
+  /** The messages a turn wrote (user, assistant steps, guidance), whatever their status. */
+  turnMessages(sessionId: string, turnId: string): MessageInfo[] {
+    return this.tree.turnMessages(sessionId, turnId);
+  }
+
+  /** Messages of a session still marked streaming (crash recovery). */
+  streamingMessages(sessionId: string): MessageInfo[] {
+    return this.tree.streamingMessages(sessionId);
   }
 
   insertTurn(turn: TurnRecord, now = Date.now()): void {
-    this.statements.insertTurn?.run(
-      turn.id,
-      turn.sessionId,
-      turn.clientTurnId,
-      turn.status,
-      turn.userMessageId,
-      now,
-    );
+    this.turns.insert(turn, now);
   }
 
   turnByClientId(sessionId: string, clientTurnId: string): TurnRecord | undefined {
-    const row = this.statements.turnByClientId?.get(sessionId, clientTurnId) as {
-      id: string;
-      session_id: string;
-      client_turn_id: string;
-      status: string;
-      user_message_id: string | null;
-    } | null;
-    return row
-      ? {
-          id: row.id,
-          sessionId: row.session_id,
-          clientTurnId: row.client_turn_id,
-          status: row.status,
-          userMessageId: row.user_message_id,
-        }
-      : undefined;
+    return this.turns.byClientId(sessionId, clientTurnId);
   }
 
   updateTurn(
@@ -424,50 +319,21 @@ export class SessionRepository {
     status: string,
     fields: { userMessageId?: string; usage?: unknown; ended?: boolean } = {},
   ): void {
-    this.statements.updateTurn?.run(
-      status,
-      fields.userMessageId ?? null,
-      fields.usage ? JSON.stringify(fields.usage) : null,
-      fields.ended ? Date.now() : null,
-      id,
-    );
+    this.turns.update(id, status, fields);
   }
 
   /** Turns a crash left "running" or "queued" (recovered at start-up). */
   unfinishedTurns(): TurnRecord[] {
-    const rows = this.db
-      .query(
-        "SELECT t.* FROM turns t JOIN sessions s ON s.id = t.session_id WHERE s.user_id = ? AND t.status IN ('running', 'queued')",
-      )
-      .all(this.userId) as {
-      id: string;
-      session_id: string;
-      client_turn_id: string;
-      status: string;
-      user_message_id: string | null;
-    }[];
-    return rows.map((row) => ({
-      id: row.id,
-      sessionId: row.session_id,
-      clientTurnId: row.client_turn_id,
-      status: row.status,
-      userMessageId: row.user_message_id,
-    }));
+    return this.turns.unfinished();
   }
 
-  /** Messages of a turn still marked streaming (crash recovery). */
-  /** The messages a turn wrote (user, assistant steps, guidance), whatever their status. */
-  turnMessages(sessionId: string, turnId: string): MessageInfo[] {
-    const rows = this.db
-      .query("SELECT * FROM messages WHERE session_id = ? AND turn_id = ? ORDER BY created_at, rowid")
-      .all(sessionId, turnId) as MessageRow[];
-    return rows.map(toInfo);
+  /** The session a turn belongs to, or undefined for an unknown turn. */
+  turnSessionId(turnId: string): string | undefined {
+    return this.turns.sessionOf(turnId);
   }
 
-  streamingMessages(sessionId: string): MessageInfo[] {
-    const rows = this.db
-      .query("SELECT * FROM messages WHERE session_id = ? AND status = 'streaming'")
-      .all(sessionId) as MessageRow[];
-    return rows.map(toInfo);
+  /** Mark a turn's file changes as undone at `at`. */
+  markTurnUndone(turnId: string, at: number): void {
+    this.turns.markUndone(turnId, at);
   }
 }

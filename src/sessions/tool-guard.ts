@@ -2,22 +2,18 @@
  * The session layer's `ToolGuard`: approval rules (per agent, remembered for the session or always,
  * each for the scope the user chose — see src/sandbox/approval-scopes.ts), undo snapshots of files a
  * turn changes, and the audit log of every tool run. Remembered approvals belong to one agent: another
- * agent (even in the same session) is asked again.
+ * agent (even in the same session) is asked again. The tables belong to their stores: approvals to
+ * src/store/approval-store.ts, file_snapshots to ./file-snapshots.ts, tool_runs to ./audit-log.ts.
  */
 import type { Database } from "bun:sqlite";
-import { existsSync, readFileSync, statSync } from "node:fs";
 import type { AnyTool, Workspace } from "../agent/tool-contract.ts";
 import type { ToolGuard } from "../agent/types.ts";
-import { newId } from "../core/ids.ts";
 import { decideRule } from "../sandbox/approval-policy.ts";
 import { approvalScopes, approvalSubject, patternCovers } from "../sandbox/approval-scopes.ts";
 import type { AgentConfig } from "../shared/agent.ts";
-
-/**
- * Files larger than this are not snapshotted: their row has `existed = 1` and `content = NULL`, and undo
- * reports them as not restorable (src/sessions/undo.ts).
- */
-export const SNAPSHOT_LIMIT = 20 * 1024 * 1024;
+import { ApprovalStore } from "../store/approval-store.ts";
+import { AuditLog } from "./audit-log.ts";
+import { FileSnapshotStore } from "./file-snapshots.ts";
 
 export interface GuardScope {
   db: Database;
@@ -49,12 +45,10 @@ export function createToolGuard(scope: GuardScope): ToolGuard {
       .filter((key) => key.startsWith(prefix))
       .map((key) => key.slice(prefix.length));
   };
-  const storedPatterns = (tool: AnyTool): string[] =>
-    (
-      scope.db
-        .query("SELECT pattern FROM approvals WHERE user_id = ? AND agent_id = ? AND tool = ?")
-        .all(scope.userId, scope.agentId, tool.name) as { pattern: string }[]
-    ).map((row) => row.pattern);
+  const approvals = new ApprovalStore(scope.db, scope.userId);
+  const snapshots = new FileSnapshotStore(scope.db);
+  const auditLog = new AuditLog(scope.db, scope.userId);
+  const storedPatterns = (tool: AnyTool): string[] => approvals.patterns(scope.agentId, tool.name);
   const snapshotted = new Set<string>();
   return {
     rule(tool, input) {
@@ -80,52 +74,23 @@ export function createToolGuard(scope: GuardScope): ToolGuard {
         scope.sessionApprovals.add(sessionApprovalKey(scope.agentId, tool.name, pattern));
         return;
       }
-      scope.db
-        .query(
-          "INSERT INTO approvals (id, user_id, agent_id, tool, pattern, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(newId("apv"), scope.userId, scope.agentId, tool.name, pattern, Date.now());
+      approvals.add(scope.agentId, tool.name, pattern);
     },
     snapshot(paths) {
       for (const path of paths) {
         if (snapshotted.has(path)) continue;
         snapshotted.add(path);
-        let existed = 0;
-        let content: Uint8Array | null = null;
-        if (existsSync(path) && statSync(path).isFile()) {
-          existed = 1;
-          if (statSync(path).size <= SNAPSHOT_LIMIT) content = readFileSync(path);
-        } else if (existsSync(path)) {
-          continue; // a directory: not ours to restore
-        }
-        scope.db
-          .query(
-            "INSERT OR IGNORE INTO file_snapshots (turn_id, session_id, path, existed, content, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-          )
-          .run(scope.turnId, scope.sessionId, path, existed, content, Date.now());
+        snapshots.save(scope.turnId, scope.sessionId, path);
       }
     },
     audit(entry) {
-      scope.db
-        .query(
-          `INSERT INTO tool_runs (id, user_id, session_id, agent_id, turn_id, call_id, tool, input, decision, status, summary, started_at, ended_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          newId("run"),
-          scope.userId,
-          scope.sessionId,
-          scope.agentId,
-          scope.turnId,
-          entry.callId,
-          entry.tool,
-          JSON.stringify(entry.input ?? {}).slice(0, 20_000),
-          entry.decision,
-          entry.status,
-          entry.summary,
-          entry.startedAt,
-          Date.now(),
-        );
+      auditLog.record({
+        ...entry,
+        sessionId: scope.sessionId,
+        agentId: scope.agentId,
+        turnId: scope.turnId,
+        endedAt: Date.now(),
+      });
     },
   };
 }

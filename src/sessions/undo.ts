@@ -1,6 +1,6 @@
 /**
  * Undo a turn's file changes: put back the files the turn's tools snapshotted before they first
- * changed them (table file_snapshots, written by the tool guard).
+ * changed them (saved by the tool guard into ./file-snapshots.ts).
  *
  * Contract of `undoTurn`:
  * - A file that existed before the turn gets its old content back; a file the turn created is
@@ -22,7 +22,6 @@
  * `turnFileChanges` lists, per turn of a session that changed files, what its Undo would restore and
  * whether it was already used.
  */
-import type { Database } from "bun:sqlite";
 import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Workspace } from "../agent/tool-contract.ts";
@@ -31,16 +30,16 @@ import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import type { TurnFileChanges, UndoReport } from "../shared/tools-api.ts";
 import type { EventLog } from "../store/event-log.ts";
+import { type FileSnapshot, type FileSnapshotStore, SNAPSHOT_LIMIT } from "./file-snapshots.ts";
 import type { SessionRepository } from "./repository.ts";
-import { SNAPSHOT_LIMIT } from "./tool-guard.ts";
 import { workspaceFor } from "./turn-setup.ts";
 
 export interface UndoDeps {
-  db: Database;
+  snapshots: Pick<FileSnapshotStore, "forTurn" | "firstNewer" | "filesOfSession">;
   paths: Paths;
   /** The credential folder entries (the workspace hides them, as in a turn). */
   credentialFolders(): readonly string[];
-  repo: Pick<SessionRepository, "getSession">;
+  repo: Pick<SessionRepository, "getSession" | "turnSessionId" | "markTurnUndone">;
   agents: Pick<AgentRepository, "find" | "defaultAgent">;
   events: Pick<EventLog, "append">;
   isRunning(sessionId: string): boolean;
@@ -53,22 +52,13 @@ export interface UndoRequest {
   force?: boolean;
 }
 
-interface SnapshotRow {
-  path: string;
-  existed: number;
-  content: Uint8Array | null;
-  created_at: number;
-}
-
 /** What is at a path now: a file with its bytes, nothing, or something else (folder, socket ...). */
 type CurrentState = { kind: "file"; size: number } | { kind: "missing" } | { kind: "other" };
 
 export function undoTurn(deps: UndoDeps, request: UndoRequest): UndoReport {
   const session = deps.repo.getSession(request.sessionId);
-  const turn = deps.db.query("SELECT session_id FROM turns WHERE id = ?").get(request.turnId) as {
-    session_id: string;
-  } | null;
-  if (!turn || turn.session_id !== request.sessionId) throw new NotFoundError("Turn", request.turnId);
+  if (deps.repo.turnSessionId(request.turnId) !== request.sessionId)
+    throw new NotFoundError("Turn", request.turnId);
   if (deps.isRunning(request.sessionId)) {
     throw new ConflictError(
       "A turn is running in this session. Wait for it to finish (or stop it), then undo.",
@@ -76,12 +66,12 @@ export function undoTurn(deps: UndoDeps, request: UndoRequest): UndoReport {
   }
   const agent = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
   const workspace = workspaceFor(deps, agent);
-  const snapshots = deps.db
-    .query("SELECT path, existed, content, created_at FROM file_snapshots WHERE turn_id = ? ORDER BY path")
-    .all(request.turnId) as SnapshotRow[];
+  const snapshots = deps.snapshots.forTurn(request.turnId);
 
   if (!request.force) {
-    const conflicts = snapshots.filter((snapshot) => changedByNewerTurn(deps.db, request.turnId, snapshot));
+    const conflicts = snapshots.filter((snapshot) =>
+      changedByNewerTurn(deps.snapshots, request.turnId, snapshot),
+    );
     if (conflicts.length > 0) {
       const names = conflicts.map((snapshot) => displayPath(workspace, snapshot.path)).join(", ");
       throw new ConflictError(
@@ -107,7 +97,7 @@ export function undoTurn(deps: UndoDeps, request: UndoRequest): UndoReport {
 
   if (snapshots.length > 0) {
     const undoneAt = Date.now();
-    deps.db.query("UPDATE turns SET undone_at = ? WHERE id = ?").run(undoneAt, request.turnId);
+    deps.repo.markTurnUndone(request.turnId, undoneAt);
     report.undoneAt = undoneAt;
   }
   const changed = [...report.restored, ...report.deleted];
@@ -124,20 +114,14 @@ export function undoTurn(deps: UndoDeps, request: UndoRequest): UndoReport {
 
 /** The session's turns that changed files, oldest first: the files (workspace-relative) and undone_at. */
 export function turnFileChanges(
-  deps: Pick<UndoDeps, "db" | "paths" | "credentialFolders" | "repo" | "agents">,
+  deps: Pick<UndoDeps, "snapshots" | "paths" | "credentialFolders" | "agents"> & {
+    repo: Pick<SessionRepository, "getSession">;
+  },
   sessionId: string,
 ): TurnFileChanges[] {
   const session = deps.repo.getSession(sessionId);
   const workspace = workspaceFor(deps, deps.agents.find(session.agentId) ?? deps.agents.defaultAgent());
-  // Only the columns before `content`: a large snapshot's blob is never read here.
-  const rows = deps.db
-    .query(
-      `SELECT t.id AS turn_id, t.undone_at, s.path, s.existed
-       FROM turns t JOIN file_snapshots s ON s.turn_id = t.id
-       WHERE t.session_id = ?
-       ORDER BY t.started_at, t.id, s.path`,
-    )
-    .all(sessionId) as { turn_id: string; undone_at: number | null; path: string; existed: number }[];
+  const rows = deps.snapshots.filesOfSession(sessionId);
   const turns = new Map<string, TurnFileChanges>();
   for (const row of rows) {
     let turn = turns.get(row.turn_id);
@@ -154,14 +138,12 @@ export function turnFileChanges(
  * Whether a newer turn snapshotted this file and the file changed since. The earliest newer snapshot
  * holds the file as this turn left it; if the file still has that content, nothing newer is lost.
  */
-function changedByNewerTurn(db: Database, turnId: string, snapshot: SnapshotRow): boolean {
-  const newer = db
-    .query(
-      `SELECT existed, content FROM file_snapshots
-       WHERE path = ? AND turn_id != ? AND created_at >= ?
-       ORDER BY created_at, rowid LIMIT 1`,
-    )
-    .get(snapshot.path, turnId, snapshot.created_at) as Pick<SnapshotRow, "existed" | "content"> | null;
+function changedByNewerTurn(
+  snapshots: Pick<FileSnapshotStore, "firstNewer">,
+  turnId: string,
+  snapshot: FileSnapshot,
+): boolean {
+  const newer = snapshots.firstNewer(snapshot.path, turnId, snapshot.created_at);
   if (!newer) return false;
   const current = currentState(snapshot.path);
   if (newer.existed === 0) return current.kind !== "missing";
@@ -171,7 +153,7 @@ function changedByNewerTurn(db: Database, turnId: string, snapshot: SnapshotRow)
 
 type RestoreOutcome = "restored" | "deleted" | "unchanged" | { refused: string };
 
-function restore(workspace: Workspace, snapshot: SnapshotRow): RestoreOutcome {
+function restore(workspace: Workspace, snapshot: FileSnapshot): RestoreOutcome {
   let resolved: string;
   try {
     resolved = workspace.resolve(snapshot.path);

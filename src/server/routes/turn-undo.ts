@@ -4,18 +4,20 @@
  */
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
+import { FileSnapshotStore } from "../../sessions/file-snapshots.ts";
 import { turnFileChanges, undoTurn } from "../../sessions/undo.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 
 export function turnUndoRoutes(app: AppContext) {
+  const snapshots = new FileSnapshotStore(app.db);
   return new Elysia({ name: "turn-undo", detail: { tags: ["sessions"] } })
     .get(
       "/api/sessions/:id/file-changes",
       ({ params }) => ({
         turns: turnFileChanges(
           {
-            db: app.db,
+            snapshots,
             paths: app.paths,
             credentialFolders: app.credentialFolders,
             repo: app.sessionRepo,
@@ -36,7 +38,7 @@ export function turnUndoRoutes(app: AppContext) {
       ({ params, body }) =>
         undoTurn(
           {
-            db: app.db,
+            snapshots,
             paths: app.paths,
             credentialFolders: app.credentialFolders,
             repo: app.sessionRepo,
