@@ -1,7 +1,7 @@
 /**
  * Named errors shared across the backend. Each has a literal `name` and typed data; code checks
- * `error.name`, never `instanceof` (errors cross worker and module boundaries). HTTP mapping lives in
- * one place: src/server/http-errors.ts.
+ * `error.name`, never `instanceof` (errors cross worker and module boundaries). The codes clients see
+ * (HTTP status and code, WebSocket error code) come from one table: src/server/error-codes.ts.
  */
 import { type FieldIssue, issueMessage } from "../shared/validation.ts";
 

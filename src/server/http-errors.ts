@@ -1,9 +1,9 @@
 /**
  * The one place errors become HTTP responses: `{ error: { code, message, field? } }` with a status that
  * matches. Three kinds are mapped, in this order:
- * 1. Named errors (by `error.name`, never `instanceof`): the app's shared ones (src/core/errors.ts: also
- *    what the body reader and the archive reader throw), the workspace's and the request-path
- *    resolver's (src/workspace/errors.ts). Their message is written for the user and sent.
+ * 1. Named errors (by `error.name`, never `instanceof`), with the status and code of the one table in
+ *    src/server/error-codes.ts (the WebSocket hub sends the same codes). Their message is written for the
+ *    user and sent.
  * 2. File-system and SQLite failures (by `error.code`): a full disk is 507 "disk_full" wherever it
  *    happens (a session created, an import, an attachment), permissions are 403, an over-long name 400.
  *    Their own messages name internal paths, so a fixed sentence is sent instead.
@@ -11,36 +11,7 @@
  * Elysia wraps errors thrown while reading a body in its ParseError; `errorResponse` looks through it.
  */
 import type { Logger } from "../core/logger.ts";
-
-type Mapping = readonly [status: number, code: string];
-
-const NAMED: Record<string, Mapping> = {
-  ValidationError: [400, "invalid"],
-  NotFoundError: [404, "not_found"],
-  ConflictError: [409, "conflict"],
-  DatabaseTooNewError: [409, "database_too_new"],
-  ContentTooLargeError: [413, "too_large"],
-  UnsupportedMediaTypeError: [415, "unsupported_media_type"],
-  // Workspace browser and attachments (src/workspace/errors.ts) and the sandbox's confinement.
-  WorkspaceEscapeError: [403, "outside_workspace"],
-  WorkspaceNotFoundError: [404, "not_found"],
-  NotAFolderError: [400, "invalid"],
-  NotAFileError: [400, "invalid"],
-  AttachmentRequestError: [400, "invalid"],
-  AttachmentTooLargeError: [413, "too_large"],
-  RangeNotSatisfiableError: [416, "range_not_satisfiable"],
-  // "Continue in a new chat": the summary request failed (src/sessions/continue-chat.ts).
-  SummaryFailedError: [502, "summary_failed"],
-  // An MCP server that cannot start or answered with an error (src/mcp/types.ts; the SDK's McpError).
-  McpServerError: [502, "mcp_server"],
-  McpError: [502, "mcp_server"],
-  // Paths in requests (src/workspace/request-path.ts).
-  UnsafePathError: [400, "invalid_path"],
-  PathOutsideRootError: [403, "outside_root"],
-  // Storage (src/core/errors.ts, src/store/backup-service.ts).
-  DiskFullError: [507, "disk_full"],
-  BackupFailedError: [500, "backup_failed"],
-};
+import { errorMapping } from "./error-codes.ts";
 
 /** Failures reported by the file system or SQLite, by their `code`. */
 const BY_CODE: Record<string, readonly [number, string, string]> = {
@@ -58,7 +29,7 @@ const BY_CODE: Record<string, readonly [number, string, string]> = {
 export function mappedError(error: unknown): { status: number; code: string; message: string } | undefined {
   const inner = unwrapParseError(error);
   const name = inner instanceof Error ? inner.name : "";
-  const named = NAMED[name];
+  const named = errorMapping(name);
   if (named) return { status: named[0], code: named[1], message: (inner as Error).message };
   const code = (inner as { code?: unknown } | null)?.code;
   const system = typeof code === "string" ? BY_CODE[code] : undefined;

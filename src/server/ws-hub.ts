@@ -11,7 +11,8 @@
  *   overtakes it. A client therefore never depends on which events it happened to see: a reload during
  *   an approval, a question or a back-off shows it again.
  * - Broadcast events (`session.summary`, `session.removed`, `app.open-session`) go to every connection.
- * - A frame that is not JSON or fails validation gets an `error` event; the socket stays open.
+ * - A frame that is not JSON or fails validation gets an `error` event; the socket stays open. A command
+ *   that throws gets an `error` event whose code is the error's code over HTTP (src/server/error-codes.ts).
  * - Backpressure: when a socket's send buffer passes HIGH_WATER (or Bun drops a send: past its
  *   backpressure limit `send` returns 0) the connection is "lagging": it gets no more stored events
  *   (memory stays bounded; the log has them) and its broadcasts wait, the newest per session. Once
@@ -24,6 +25,7 @@ import type { Logger } from "../core/logger.ts";
 import { ClientMessage, type SessionCommands } from "../shared/client-messages.ts";
 import type { ServerEvent } from "../shared/events.ts";
 import type { EventLog, LoggedEvent } from "../store/event-log.ts";
+import { errorCode } from "./error-codes.ts";
 
 /** Past this many buffered bytes a connection stops receiving until `drain` (Bun drops sends at 16 MB). */
 export const HIGH_WATER = 4 * 1024 * 1024;
@@ -138,7 +140,7 @@ export class WebSocketHub {
       const name = error instanceof Error ? error.name : "Error";
       const text = error instanceof Error ? error.message : String(error);
       if (name === "Error" || name === "TypeError") this.logger.error("ws command failed", error);
-      this.reject(connection, codeFor(name), text, frame.type, "sessionId" in frame ? frame.sessionId : "");
+      this.reject(connection, errorCode(name), text, frame.type, "sessionId" in frame ? frame.sessionId : "");
     }
   }
 
@@ -282,20 +284,5 @@ export class WebSocketHub {
     this.unsubscribeLog();
     for (const connection of this.connections.values()) connection.socket.close(1001, "server shutting down");
     this.connections.clear();
-  }
-}
-
-function codeFor(errorName: string): string {
-  switch (errorName) {
-    case "NotFoundError":
-      return "not_found";
-    case "ValidationError":
-      return "invalid";
-    case "ConflictError":
-      return "conflict";
-    case "DiskFullError":
-      return "disk_full";
-    default:
-      return "internal";
   }
 }

@@ -272,5 +272,5 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-/** The name the model calls for `tool` of `server` (see `qualifiedToolName` in src/mcp/tool-names.ts). */
+/** The name the model calls for `tool` of `server` (see `qualifiedToolName` in src/mcp/tool-adapter.ts). */
 export const MCP_TOOL_PREFIX = "mcp__";

@@ -1,6 +1,7 @@
 /**
  * The built-in tools, as one explicit list (no hidden registration). An agent enables all of them or a
- * subset by name; MCP tools are added per session by the MCP manager.
+ * subset by name. MCP tools are not here: each turn adds the tools of the agent's MCP servers, which
+ * `McpManager.toolsForAgent` (src/mcp/manager.ts) starts when needed (src/sessions/turn-setup.ts).
  *
  * The browser tools need `services.browser`, web_fetch reads `services.webFetch` and web_search
  * `services.webSearch` (left out of a turn when no provider is set up); they come from the

@@ -1,6 +1,6 @@
 /**
- * Named errors of the workspace browser and attachments. Each has a literal `name`; the workspace
- * routes map them (and the sandbox's `WorkspaceEscapeError`) to HTTP statuses in one function.
+ * Named errors of the workspace browser and attachments. Each has a literal `name`; their HTTP statuses
+ * and codes (and the sandbox's `WorkspaceEscapeError`'s) are in the one table, src/server/error-codes.ts.
  */
 
 /** The path does not exist in the workspace (or in the named root of a request path). */
