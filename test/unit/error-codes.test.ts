@@ -10,7 +10,8 @@ import { DiskFullError, NotFoundError } from "../../src/core/errors.ts";
 import { Logger } from "../../src/core/logger.ts";
 import { ERROR_CODES, errorCode, INTERNAL_CODE, UNMAPPED_ERRORS } from "../../src/server/error-codes.ts";
 import { errorResponse, mappedError } from "../../src/server/http-errors.ts";
-import { type HubSocket, type SessionCommands, WebSocketHub } from "../../src/server/ws-hub.ts";
+import { type HubSocket, WebSocketHub } from "../../src/server/ws-hub.ts";
+import type { SessionCommands } from "../../src/shared/client-messages.ts";
 import type { EventLog } from "../../src/store/event-log.ts";
 
 const SOURCE = join(import.meta.dir, "../../src");
