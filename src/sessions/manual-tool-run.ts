@@ -24,8 +24,9 @@ import { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { ToolRunResult } from "../shared/tools-api.ts";
 import { ALL_SKILL_SOURCES_ON } from "../skills/live-sources.ts";
 import { sessionRequirement } from "../tools/catalogue.ts";
+import { workspaceFor } from "../workspace/agent-workspace.ts";
 import type { AuditLog } from "./audit-log.ts";
-import { baseServices, type TurnSetupDeps, workspaceFor } from "./turn-setup.ts";
+import { baseServices, type TurnSetupDeps } from "./turn-setup.ts";
 
 /** The runner returns at most this much text (the UI shows it; nothing goes to a model). */
 export const MANUAL_OUTPUT_LIMIT = 200_000;

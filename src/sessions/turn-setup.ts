@@ -8,12 +8,6 @@ import { createLanguageModel } from "../agent/providers.ts";
 import type { AnyTool, ToolServices, Workspace } from "../agent/tool-contract.ts";
 import type { ResolvedModel } from "../agent/types.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
-import {
-  forbiddenWorkspaceReason,
-  workspaceRootOf,
-  workspaceRulesFor,
-} from "../agent-configs/workspace-check.ts";
-import { ValidationError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import { createSamplingService } from "../mcp/sampling.ts";
 import { selectMcpTools } from "../mcp/tool-selection.ts";
@@ -24,13 +18,13 @@ import { buildShellEnvironment } from "../sandbox/environment.ts";
 import { protectedPaths } from "../sandbox/protected-paths.ts";
 import type { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { SandboxStatus, ShellSandboxConfig } from "../sandbox/types.ts";
-import { createWorkspace } from "../sandbox/workspace.ts";
 import type { Agent } from "../shared/agent.ts";
 import type { TodoItem } from "../shared/events.ts";
 import type { SessionModel } from "../shared/session.ts";
 import { renderLoadedSkill, renderSkillList } from "../skills/load-skill-tool.ts";
 import type { SkillService } from "../skills/service.ts";
 import { enabledTools } from "../tools/registry.ts";
+import { workspaceFor } from "../workspace/agent-workspace.ts";
 import { readProjectContext } from "./project-context.ts";
 
 export class NoModelConfiguredError extends Error {
@@ -77,28 +71,6 @@ const IMAGE_TYPES: Record<string, string> = {
   ".gif": "image/gif",
   ".webp": "image/webp",
 };
-
-/**
- * The agent's workspace, confined: Sage's own folders and the credential folders are hidden from every
- * tool (src/sandbox/protected-paths.ts). A workspace in a forbidden place (a config saved before the
- * location rule, or edited by hand) is refused with a `ValidationError` naming the reason.
- */
-export function workspaceFor(
-  deps: Pick<TurnSetupDeps, "paths" | "credentialFolders">,
-  agent: Agent,
-): Workspace {
-  const { paths } = deps;
-  const credentials = deps.credentialFolders();
-  const root = workspaceRootOf(agent, paths.workspaces);
-  const forbidden = forbiddenWorkspaceReason(root, workspaceRulesFor(paths, credentials));
-  if (forbidden !== undefined) {
-    throw new ValidationError(
-      `The agent "${agent.config.name}" cannot work in ${root}: ${forbidden}. Change its workspace in Settings → Agents.`,
-      "workspace",
-    );
-  }
-  return createWorkspace(root, { hidden: protectedPaths(paths, credentials) });
-}
 
 /** The model picked for a session, while its provider still exists; `{}` (the agent's default) otherwise. */
 export function pickedModel(

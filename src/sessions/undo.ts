@@ -30,9 +30,9 @@ import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import type { TurnFileChanges, UndoReport } from "../shared/tools-api.ts";
 import type { EventLog } from "../store/event-log.ts";
+import { workspaceFor } from "../workspace/agent-workspace.ts";
 import { type FileSnapshot, type FileSnapshotStore, SNAPSHOT_LIMIT } from "./file-snapshots.ts";
 import type { SessionRepository } from "./repository.ts";
-import { workspaceFor } from "./turn-setup.ts";
 
 export interface UndoDeps {
   snapshots: Pick<FileSnapshotStore, "forTurn" | "firstNewer" | "filesOfSession">;

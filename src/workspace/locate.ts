@@ -6,10 +6,8 @@
 import type { Workspace } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
 import { NotFoundError } from "../core/errors.ts";
-import type { Paths } from "../core/paths.ts";
-import type { SessionManager } from "../sessions/manager.ts";
-import { workspaceFor } from "../sessions/turn-setup.ts";
 import type { Agent } from "../shared/agent.ts";
+import { type WorkspaceDeps, workspaceFor } from "./agent-workspace.ts";
 
 export interface WorkspaceLocator {
   /** The agent's workspace; `NotFoundError` for an unknown agent. */
@@ -18,12 +16,13 @@ export interface WorkspaceLocator {
   forSession(sessionId: string): { agent: Agent; workspace: Workspace };
 }
 
-export function workspaceLocator(deps: {
-  paths: Paths;
-  credentialFolders(): readonly string[];
-  agents: AgentRepository;
-  sessions: Pick<SessionManager, "get">;
-}): WorkspaceLocator {
+export function workspaceLocator(
+  deps: WorkspaceDeps & {
+    agents: Pick<AgentRepository, "find" | "defaultAgent">;
+    /** The sessions (src/sessions/manager.ts): `get` throws `NotFoundError` for an unknown one. */
+    sessions: { get(sessionId: string): { agentId: string } };
+  },
+): WorkspaceLocator {
   return {
     forAgent(agentId) {
       const agent = deps.agents.find(agentId);

@@ -10,9 +10,9 @@ import { importAgentFile, previewAgentImport, serializeAgentFile } from "../../a
 import type { PermissionContext } from "../../agent-configs/permission-review.ts";
 import type { AppContext } from "../../app/context.ts";
 import { describeProjectContext } from "../../sessions/project-context.ts";
-import { workspaceFor } from "../../sessions/turn-setup.ts";
 import type { AgentConfig } from "../../shared/agent.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";
+import { workspaceFor } from "../../workspace/agent-workspace.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });

@@ -9,8 +9,8 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { parseMcpConfigText } from "../../mcp/config-import.ts";
-import { workspaceFor } from "../../sessions/turn-setup.ts";
 import type { McpProjectConfig, McpServerInput } from "../../shared/mcp.ts";
+import { workspaceFor } from "../../workspace/agent-workspace.ts";
 
 const name = t.String({ minLength: 1, maxLength: 40, description: "The server's name" });
 /** A project file bigger than this is not read. */
