@@ -8,12 +8,16 @@
  * A step retried automatically is one message: the attempts a retry superseded are not on the active
  * branch, so they are not exported; `attempts` lists their errors (code, message, time).
  */
+
+import type { Database } from "bun:sqlite";
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import type { AppContext } from "../app/context.ts";
+import type { AgentRepository } from "../agents/repository.ts";
 import { ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { type Message, MessageStatus, Part, Usage } from "../shared/parts.ts";
+import type { SessionManager } from "./manager.ts";
+import type { SessionRepository } from "./repository.ts";
 
 export const SessionExport = T.Object({
   format: T.Literal("sage.session.v1"),
@@ -44,18 +48,33 @@ export const SessionExport = T.Object({
 });
 export type SessionExport = Static<typeof SessionExport>;
 
-function allMessages(app: AppContext, sessionId: string): Message[] {
-  return app.sessionRepo.activePath(sessionId, { limit: 1_000_000 });
+/** What exporting reads: the session, its active branch and its agent's name. */
+export interface ExportDeps {
+  sessions: Pick<SessionManager, "get">;
+  repo: Pick<SessionRepository, "activePath">;
+  agents: Pick<AgentRepository, "find">;
 }
 
-export function exportJson(app: AppContext, sessionId: string): SessionExport {
-  const session = app.sessions.get(sessionId);
-  const agent = app.agents.find(session.agentId);
+/** What importing writes (in one transaction) and whom it tells: the new session is broadcast. */
+export interface ImportDeps {
+  db: Pick<Database, "transaction">;
+  repo: Pick<SessionRepository, "createSession" | "insertMessage" | "savePart" | "update">;
+  agents: Pick<AgentRepository, "list" | "defaultAgent">;
+  sessions: Pick<SessionManager, "get" | "broadcast">;
+}
+
+function allMessages(deps: Pick<ExportDeps, "repo">, sessionId: string): Message[] {
+  return deps.repo.activePath(sessionId, { limit: 1_000_000 });
+}
+
+export function exportJson(deps: ExportDeps, sessionId: string): SessionExport {
+  const session = deps.sessions.get(sessionId);
+  const agent = deps.agents.find(session.agentId);
   return {
     format: "sage.session.v1",
     exportedAt: Date.now(),
     session: { title: session.title, agentName: agent?.config.name, createdAt: session.createdAt },
-    messages: allMessages(app, sessionId).map((m) => ({
+    messages: allMessages(deps, sessionId).map((m) => ({
       id: m.info.id,
       role: m.info.role,
       kind: m.info.kind,
@@ -71,15 +90,15 @@ export function exportJson(app: AppContext, sessionId: string): SessionExport {
   };
 }
 
-export function exportMarkdown(app: AppContext, sessionId: string): string {
-  const session = app.sessions.get(sessionId);
+export function exportMarkdown(deps: Omit<ExportDeps, "agents">, sessionId: string): string {
+  const session = deps.sessions.get(sessionId);
   const lines = [
     `# ${session.title || "Untitled session"}`,
     "",
     `_Exported from Sage on ${new Date().toISOString().slice(0, 10)}_`,
     "",
   ];
-  for (const message of allMessages(app, sessionId)) {
+  for (const message of allMessages(deps, sessionId)) {
     const who =
       message.info.kind === "summary"
         ? "Summary"
@@ -146,7 +165,7 @@ export function reasoningBlock(text: string): string[] {
 }
 
 /** Import an exported session as a new session. Validates everything before writing anything. */
-export function importJson(app: AppContext, body: unknown) {
+export function importJson(deps: ImportDeps, body: unknown) {
   if (!Value.Check(SessionExport, body)) {
     const first = [...Value.Errors(SessionExport, body)][0];
     throw new ValidationError(
@@ -155,16 +174,16 @@ export function importJson(app: AppContext, body: unknown) {
   }
   const data = body;
   const agent =
-    app.agents.list().find((a) => a.config.name === data.session.agentName) ?? app.agents.defaultAgent();
+    deps.agents.list().find((a) => a.config.name === data.session.agentName) ?? deps.agents.defaultAgent();
   const sessionId = newId("ses");
-  app.db.transaction(() => {
-    app.sessionRepo.createSession(sessionId, agent.id, data.session.title.slice(0, 200));
+  deps.db.transaction(() => {
+    deps.repo.createSession(sessionId, agent.id, data.session.title.slice(0, 200));
     let parentId: string | null = null;
     const ids = new Map<string, string>();
     for (const message of data.messages) {
       const id = newId("msg");
       if (message.id) ids.set(message.id, id);
-      app.sessionRepo.insertMessage({
+      deps.repo.insertMessage({
         id,
         sessionId,
         role: message.role,
@@ -181,12 +200,12 @@ export function importJson(app: AppContext, body: unknown) {
         const fresh = { ...part, id: newId("prt") };
         if (fresh.type === "compaction")
           fresh.upToMessageId = ids.get(fresh.upToMessageId) ?? fresh.upToMessageId;
-        app.sessionRepo.savePart(sessionId, id, index, fresh);
+        deps.repo.savePart(sessionId, id, index, fresh);
       });
       parentId = id;
     }
-    app.sessionRepo.update(sessionId, { titleSet: data.session.title.length > 0 });
+    deps.repo.update(sessionId, { titleSet: data.session.title.length > 0 });
   })();
-  app.sessions.broadcast(sessionId);
-  return app.sessions.get(sessionId);
+  deps.sessions.broadcast(sessionId);
+  return deps.sessions.get(sessionId);
 }

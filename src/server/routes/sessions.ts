@@ -12,6 +12,8 @@ const id = t.String({ minLength: 1, maxLength: 200 });
 
 export function sessionRoutes(app: AppContext) {
   const { sessions } = app;
+  const exportDeps = { sessions, repo: app.sessionRepo, agents: app.agents };
+  const importDeps = { db: app.db, repo: app.sessionRepo, agents: app.agents, sessions };
   return new Elysia({ name: "sessions", prefix: "/api/sessions", detail: { tags: ["sessions"] } })
     .get(
       "/",
@@ -45,7 +47,7 @@ export function sessionRoutes(app: AppContext) {
         detail: { summary: "Full-text search over titles and messages; matches are wrapped in «»" },
       },
     )
-    .post("/import", ({ body }) => importJson(app, body), {
+    .post("/import", ({ body }) => importJson(importDeps, body), {
       body: t.Unknown(),
       detail: {
         summary: "Import a session exported as JSON (format sage.session.v1)",
@@ -163,9 +165,9 @@ export function sessionRoutes(app: AppContext) {
           "attachment",
           fileNameFrom(summary.title, format),
         );
-        if (format === "json") return exportJson(app, params.id);
+        if (format === "json") return exportJson(exportDeps, params.id);
         set.headers["content-type"] = "text/markdown; charset=utf-8";
-        return exportMarkdown(app, params.id);
+        return exportMarkdown(exportDeps, params.id);
       },
       {
         params: t.Object({ id }),
