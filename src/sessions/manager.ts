@@ -2,7 +2,7 @@
  * The sessions of the app: creates runners on demand, answers WebSocket commands and the sessions API,
  * broadcasts session summaries (sidebar), recovers turns a crash left running, and names sessions.
  */
-import { loadAiSdk } from "../agent/ai-sdk.ts";
+import { sessionTitle } from "../agent/session-title.ts";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { ShellJobs } from "../sandbox/shell-jobs.ts";
@@ -10,8 +10,8 @@ import type { ClientMessageOf, SessionCommands } from "../shared/client-messages
 import type { LiveState, TodoItem } from "../shared/events.ts";
 import type { Message } from "../shared/parts.ts";
 import type { SessionModel, SessionSummary } from "../shared/session.ts";
-import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
 import { continueInNewChat } from "./continue-chat.ts";
+import { recoverInterruptedTurns } from "./crash-recovery.ts";
 import { LiveSessions } from "./live-sessions.ts";
 import { type SessionCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
 import { type RunnerDeps, SessionRunner, type TurnKind } from "./session-runner.ts";
@@ -308,99 +308,31 @@ export class SessionManager implements SessionCommands {
       this.deps.events.append({ type: "session.summary", sessionId, session: this.summary(record) });
   }
 
+  /** Name a session after its first turn (src/agent/session-title.ts), unless the user named it. */
   private async generateTitle(sessionId: string): Promise<void> {
     const record = this.deps.repo.findSession(sessionId);
     if (!record || record.titleSet) return;
-    const messages = this.deps.repo.activePath(sessionId, { limit: 20 });
-    const firstUser = messages.find((m) => m.info.role === "user");
-    const userText = firstUser?.parts.find((p) => p.type === "text")?.text ?? "";
-    const answer =
-      messages.findLast((m) => m.info.role === "assistant")?.parts.find((p) => p.type === "text")?.text ?? "";
-    let title = fallbackTitle(userText);
-    try {
-      const agent = this.deps.agents.find(record.agentId) ?? this.deps.agents.defaultAgent();
-      // The session's pick names the title's model too: a chat kept on a local model stays local.
-      const model = await resolveModel(this.deps, agent, pickedModel(this.deps.providers, record.model));
-      const { generateText } = await loadAiSdk();
-      const result = await generateText({
-        model: model.fast,
-        system:
-          "You name chat sessions. Reply with a short title (2-6 words) in the user's language. No quotes, no punctuation at the end.",
-        prompt: `User: ${userText.slice(0, 2000)}\n\nAssistant: ${answer.slice(0, 1000)}`,
-        maxRetries: 1,
-        abortSignal: AbortSignal.any([AbortSignal.timeout(20_000), this.closing.signal]),
-      });
-      const generated = result.text
-        .trim()
-        .split("\n")[0]
-        ?.replace(/[*_`#>]+/g, "")
-        .replace(/^["'“”]+|["'“”.。]+$/g, "")
-        .trim();
-      if (generated) title = generated.slice(0, 80);
-    } catch (error) {
-      this.deps.logger.debug("title generation failed; using the first words", error);
-    }
+    const title = await sessionTitle({
+      messages: this.deps.repo.activePath(sessionId, { limit: 20 }),
+      model: async () => {
+        const agent = this.deps.agents.find(record.agentId) ?? this.deps.agents.defaultAgent();
+        // The session's pick names the title's model too: a chat kept on a local model stays local.
+        return (await resolveModel(this.deps, agent, pickedModel(this.deps.providers, record.model))).fast;
+      },
+      signal: this.closing.signal,
+      onFailure: (error) => this.deps.logger.debug("title generation failed; using the first words", error),
+    });
     if (this.closing.signal.aborted || this.deps.repo.findSession(sessionId)?.titleSet) return;
     this.deps.repo.update(sessionId, { title, titleSet: true });
     this.emitUpdated(sessionId);
   }
 
   /**
-   * At start-up: turns left running or queued by a crash are marked interrupted. Their partial replies
-   * are rebuilt from the event log (which is ahead of the saved parts by at most a flush interval) and
-   * saved, so what the user saw stays.
+   * At start-up: turns left running or queued by a crash are marked interrupted, what the user saw kept
+   * (src/sessions/crash-recovery.ts). Returns how many.
    */
   recover(): number {
-    const { repo, events } = this.deps;
-    const turns = repo.unfinishedTurns();
-    for (const turn of turns) {
-      const state = emptyTranscript();
-      for (const event of events.since(turn.sessionId, 0)) applyEvent(state, event);
-      const streaming = repo.streamingMessages(turn.sessionId);
-      // A tool runs after its step's message was completed: look at every message of the turn too.
-      const touched = new Map(streaming.map((info) => [info.id, info]));
-      for (const info of repo.turnMessages(turn.sessionId, turn.id)) touched.set(info.id, info);
-      for (const info of touched.values()) {
-        const parts = state.parts[info.id] ?? [];
-        const wasStreaming = info.status === "streaming";
-        parts.forEach((part, index) => {
-          const unfinished =
-            part.type === "tool" &&
-            (part.status === "running" || part.status === "pending" || part.status === "awaiting-approval");
-          if (unfinished) {
-            part.status = "error";
-            part.error = "Interrupted: Sage stopped while this was running.";
-            // Windows that stay open see the call end too, not only a reload.
-            events.append({
-              type: "message.part.updated",
-              sessionId: turn.sessionId,
-              messageId: info.id,
-              part,
-            });
-          }
-          if (unfinished || wasStreaming) repo.savePart(turn.sessionId, info.id, index, part);
-        });
-        if (!wasStreaming) continue;
-        const updated = { ...info, status: "interrupted" as const };
-        repo.updateMessage(updated);
-        events.append({ type: "message.updated", sessionId: turn.sessionId, message: updated });
-      }
-      repo.updateTurn(turn.id, "interrupted", { ended: true });
-      if (turn.status === "running") {
-        events.append({
-          type: "turn.ended",
-          sessionId: turn.sessionId,
-          turnId: turn.id,
-          status: "interrupted",
-          reason: "Sage stopped during this turn.",
-        });
-      } else {
-        events.append({ type: "turn.dequeued", sessionId: turn.sessionId, clientTurnId: turn.clientTurnId });
-      }
-      repo.setStatus(turn.sessionId, "idle", events.lastSeq(turn.sessionId));
-    }
-    events.flush();
-    return turns.length;
+    return recoverInterruptedTurns(this.deps);
   }
 
   /** Stop every turn (app quit): running turns end as stopped, their partial replies saved. */
@@ -413,15 +345,6 @@ export class SessionManager implements SessionCommands {
     this.liveSessions.dispose();
     this.stopWriteFailures();
   }
-}
-
-function fallbackTitle(text: string): string {
-  const clean = text
-    .replace(/^(\/[a-z0-9-]+\s+)+/, "")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (!clean) return "New chat";
-  return clean.length > 50 ? `${clean.slice(0, 50).trimEnd()}…` : clean;
 }
 
 /** "pinned:updatedAt:id" back into a cursor; anything else is a ValidationError. */
