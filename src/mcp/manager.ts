@@ -4,16 +4,14 @@
  * one), eager start, the tools of an agent's servers for a turn, health for the panel, shutdown.
  *
  * One instance per server is shared by every agent that uses it; a stdio server runs in the workspace
- * of the agent whose turn started it (or its configured `cwd`).
+ * of the agent whose turn started it (or its configured `cwd`). The instances themselves, their launch
+ * and their adapted tools are the pool's (server-pool.ts).
  */
-import { mkdirSync } from "node:fs";
 import type { AnyTool, Workspace } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
-import { workspaceRootOf } from "../agent-configs/workspace-check.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
-import { sageFolders } from "../sandbox/protected-paths.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
 import type { Agent } from "../shared/agent.ts";
 import type {
@@ -25,13 +23,12 @@ import type {
   McpServerEntry,
   McpServerInput,
   McpServerStatus,
-  McpToolSummary,
 } from "../shared/mcp.ts";
 import type { McpConfigStore } from "./config-store.ts";
 import type { McpConnection } from "./connection.ts";
-import type { LaunchContext } from "./launch.ts";
 import type { McpOAuthAccounts } from "./oauth-accounts.ts";
 import type { McpOAuthStore } from "./oauth-store.ts";
+import { idleStatus, type McpRuntime, McpServerPool } from "./server-pool.ts";
 import type { McpToolProvider, McpTurnTools } from "./types.ts";
 
 export interface McpManagerOptions {
@@ -56,41 +53,38 @@ export interface McpManagerOptions {
   signInTimeoutMs?: number;
 }
 
-interface Adapted {
-  source: readonly unknown[];
-  tools: AnyTool[];
-  summaries: McpToolSummary[];
-}
-
 export class McpManager implements McpToolProvider {
-  readonly #connections = new Map<string, { key: string; connection: McpConnection }>();
-  readonly #adapted = new Map<string, Adapted>();
   readonly #listeners = new Set<() => void>();
-  readonly #setpriv: string | null;
+  /** The running instances; they exist only once the SDK-backed code (runtime.ts) is loaded. */
+  readonly #pool: McpServerPool;
   #disposed = false;
-
-  /** The SDK-backed code (runtime.ts), loaded on first use; connections exist only once it is. */
-  #runtime: Runtime | undefined;
-  #loading: Promise<Runtime> | undefined;
+  #loading: Promise<McpRuntime> | undefined;
   #oauthAccounts: McpOAuthAccounts | undefined;
 
   constructor(private readonly options: McpManagerOptions) {
-    this.#setpriv = Bun.which("setpriv", { PATH: options.env.PATH ?? "/usr/bin:/bin" }) ?? null;
+    this.#pool = new McpServerPool({
+      ...options,
+      authProvider: async (server) => (await this.#oauth()).providerFor(server),
+      onChange: () => this.#emit(),
+    });
   }
 
-  /** Load the SDK-backed code once (see runtime.ts). */
-  #load(): Promise<Runtime> {
-    this.#loading ??= import("./runtime.ts").then((runtime) => {
+  /** Load the SDK-backed code once (see runtime.ts), with the OAuth accounts it brings. */
+  #load(): Promise<McpRuntime> {
+    this.#loading ??= this.#pool.load().then((runtime) => {
       this.#oauthAccounts = new runtime.McpOAuthAccounts({
         store: this.options.oauth,
         openBrowser: this.options.openBrowser,
         signInTimeoutMs: this.options.signInTimeoutMs,
         onChange: () => this.#emit(),
       });
-      this.#runtime = runtime;
       return runtime;
     });
     return this.#loading;
+  }
+
+  #connection(config: McpServerInput): McpConnection {
+    return this.#pool.connection(config);
   }
 
   async #oauth(): Promise<McpOAuthAccounts> {
@@ -153,7 +147,7 @@ export class McpManager implements McpToolProvider {
 
   log(name: string): McpLogEntry[] {
     this.options.store.get(name);
-    return this.#connections.get(name)?.connection.log() ?? [];
+    return this.#pool.named(name)?.log() ?? [];
   }
 
   /** The configs (settings import/export write them directly, then call `configsImported`). */
@@ -167,7 +161,7 @@ export class McpManager implements McpToolProvider {
     for (const name of names) {
       const config = this.options.store.find(name);
       // Replaces (and stops) an instance started with the old config; none exist before the first load.
-      if (config && this.#runtime) this.#connection(config);
+      if (config && this.#pool.loaded) this.#connection(config);
       if (config?.enabled && config.startup === "eager") void this.#startEager(name);
     }
   }
@@ -182,7 +176,7 @@ export class McpManager implements McpToolProvider {
   async update(name: string, input: McpServerInput): Promise<McpServerEntry> {
     const stored = await this.options.store.update(name, input);
     // The old instance (if its config changed) stops now; the new one starts on next use.
-    if (this.#runtime) this.#connection(stored);
+    if (this.#pool.loaded) this.#connection(stored);
     this.#emit();
     if (stored.enabled && stored.startup === "eager") void this.#startEager(stored.name);
     return this.#entry(stored);
@@ -191,10 +185,7 @@ export class McpManager implements McpToolProvider {
   async remove(name: string): Promise<void> {
     await this.options.store.remove(name);
     await (await this.#oauth()).forget(name);
-    const existing = this.#connections.get(name);
-    this.#connections.delete(name);
-    this.#adapted.delete(name);
-    if (existing) await existing.connection.stop("config");
+    await this.#pool.forget(name)?.stop("config");
     this.#emit();
   }
 
@@ -202,13 +193,13 @@ export class McpManager implements McpToolProvider {
   async restart(name: string): Promise<McpServerStatus> {
     const config = this.options.store.get(name);
     await this.#load();
-    await this.#connection(config).restart(this.#workspaceFor(config));
+    await this.#connection(config).restart(this.#pool.workspaceFor(config));
     return this.status(name);
   }
 
   async stop(name: string): Promise<McpServerStatus> {
     const config = this.options.store.get(name);
-    if (!this.#runtime) return this.status(name);
+    if (!this.#pool.loaded) return this.status(name);
     await this.#connection(config).stop("user");
     return this.status(name);
   }
@@ -241,7 +232,7 @@ export class McpManager implements McpToolProvider {
     connections.forEach((connection, index) => {
       const problem = outcomes === "aborted" ? "the turn was stopped while it started" : outcomes[index];
       // Tools last listed stay offered while a server is down: a call then says which server and why.
-      tools.push(...this.#toolsOf(connection).tools);
+      tools.push(...this.#pool.toolsOf(connection).tools);
       if (problem) {
         notes.push(
           `The MCP server "${connection.config.name}" is not available: ${problem.replace(/^The MCP server "[^"]+" is not available: /, "")}`,
@@ -283,14 +274,14 @@ export class McpManager implements McpToolProvider {
     return runtime.getPromptText(this.#connection(config), prompt, args, workspaceRoot);
   }
 
-  async #eachServerOf<T>(agent: Agent, run: (connection: McpConnection, runtime: Runtime) => Promise<T>) {
+  async #eachServerOf<T>(agent: Agent, run: (connection: McpConnection, runtime: McpRuntime) => Promise<T>) {
     const configs = agent.config.mcpServers
       .map((name) => this.options.store.find(name))
       .filter((config): config is McpServerInput => config?.enabled === true);
     const runtime = configs.length > 0 ? await this.#load() : undefined;
     const connections = configs.map((config) => this.#connection(config));
     const settled = await Promise.allSettled(
-      connections.map((connection) => run(connection, runtime as Runtime)),
+      connections.map((connection) => run(connection, runtime as McpRuntime)),
     );
     const values: T[] = [];
     const problems: string[] = [];
@@ -311,9 +302,7 @@ export class McpManager implements McpToolProvider {
   }
 
   knownTools(): AnyTool[] {
-    return [...this.#connections.values()]
-      .filter(({ connection }) => connection.config.enabled)
-      .flatMap(({ connection }) => this.#toolsOf(connection).tools);
+    return this.#pool.knownTools();
   }
 
   /** Start the servers set to start with Sage (in the background; failures show in the panel). */
@@ -326,8 +315,7 @@ export class McpManager implements McpToolProvider {
   async dispose(): Promise<void> {
     this.#disposed = true;
     this.#oauthAccounts?.dispose();
-    const all = [...this.#connections.values()];
-    await Promise.all(all.map(({ connection }) => connection.stop("shutdown").catch(() => {})));
+    await this.#pool.stopAll();
   }
 
   /** Every stored secret value of every server (for leak scans such as the diagnostics bundle). */
@@ -347,7 +335,7 @@ export class McpManager implements McpToolProvider {
     if (!config || this.#disposed) return;
     await this.#load();
     await this.#connection(config)
-      .ensureReady(this.#workspaceFor(config))
+      .ensureReady(this.#pool.workspaceFor(config))
       .catch(() => {});
   }
 
@@ -356,104 +344,15 @@ export class McpManager implements McpToolProvider {
       .list()
       .filter((agent) => agent.config.mcpServers.includes(config.name))
       .map((agent) => agent.config.name);
-    const current = this.#connections.get(config.name);
-    const connection = current?.key === configKey(config) ? current.connection : undefined;
+    const connection = this.#pool.current(config);
     const status: McpServerStatus = connection
-      ? { ...connection.status(usedBy), tools: this.#toolsOf(connection).summaries }
+      ? { ...connection.status(usedBy), tools: this.#pool.toolsOf(connection).summaries }
       : idleStatus(config, usedBy);
     const auth = this.#oauthAccounts
       ? this.#oauthAccounts.status(config, connection?.needsSignIn ?? false)
       : storedAuthStatus(config, this.options.oauth);
     if (auth) status.auth = auth;
     return { config: this.options.store.view(config), status };
-  }
-
-  /** The instance for `config`, replacing (and stopping) one started with an older config. */
-  #connection(config: McpServerInput): McpConnection {
-    const key = configKey(config);
-    const current = this.#connections.get(config.name);
-    if (current?.key === key) return current.connection;
-    if (current) void current.connection.stop("config");
-    this.#adapted.delete(config.name);
-    if (!this.#runtime) throw new Error("MCP runtime used before it was loaded");
-    const connection = new this.#runtime.McpConnection(this.#connectionDeps(config));
-    this.#connections.set(config.name, { key, connection });
-    return connection;
-  }
-
-  #connectionDeps(config: McpServerInput) {
-    return {
-      config,
-      values: (server: McpServerInput) => this.options.store.values(server),
-      launchContext: () => this.#launchContext(),
-      clientInfo: { name: "sage", version: this.options.version },
-      logger: this.options.logger,
-      onChange: () => this.#emit(),
-      restartDelaysMs: this.options.restartDelaysMs,
-      authProvider: async (server: McpServerInput) => (await this.#oauth()).providerFor(server),
-    };
-  }
-
-  #toolsOf(connection: McpConnection): Adapted {
-    const name = connection.config.name;
-    const cached = this.#adapted.get(name);
-    if (cached && cached.source === connection.tools) return cached;
-    const tools: AnyTool[] = [];
-    const summaries: McpToolSummary[] = [];
-    const used = new Set<string>();
-    for (const tool of connection.tools) {
-      const result = (this.#runtime as Runtime).adaptTool(connection, tool);
-      if ("skipped" in result) {
-        connection.skipTool(tool.name, result.skipped);
-        continue;
-      }
-      if (used.has(result.tool.name)) {
-        connection.skipTool(tool.name, `its name collides with another tool (${result.tool.name})`);
-        continue;
-      }
-      used.add(result.tool.name);
-      tools.push(result.tool);
-      summaries.push({
-        name: tool.name,
-        qualifiedName: result.tool.name,
-        ...(tool.title ? { title: tool.title } : {}),
-        description: (tool.description ?? "").slice(0, 1000),
-        readOnly: tool.annotations?.readOnlyHint === true,
-      });
-    }
-    const adapted = { source: connection.tools, tools, summaries };
-    this.#adapted.set(name, adapted);
-    return adapted;
-  }
-
-  #launchContext(): LaunchContext {
-    const { paths } = this.options;
-    return {
-      baseEnv: this.options.env,
-      userEnv: this.options.userEnvironment(),
-      execPath: this.options.execPath ?? process.execPath,
-      compiled: this.options.compiled,
-      sandbox: this.options.sandbox(),
-      hiddenPaths: sageFolders(paths),
-      visiblePaths: [paths.workspaces],
-      setprivPath: this.#setpriv,
-    };
-  }
-
-  /** Where a server starts outside a turn: the first agent that uses it, else the workspaces folder. */
-  #workspaceFor(config: McpServerInput): string {
-    const agent = this.options.agents
-      .list()
-      .find((candidate) => candidate.config.mcpServers.includes(config.name));
-    const folder = agent
-      ? workspaceRootOf(agent, this.options.paths.workspaces)
-      : this.options.paths.workspaces;
-    try {
-      mkdirSync(folder, { recursive: true });
-    } catch {
-      // the start reports a missing folder itself
-    }
-    return folder;
   }
 
   #emit(): void {
@@ -467,29 +366,8 @@ export class McpManager implements McpToolProvider {
   }
 }
 
-type Runtime = typeof import("./runtime.ts");
-
-/** A server never started in this run: what a fresh connection reports (no SDK needed). */
-function idleStatus(config: McpServerInput, usedBy: string[]): McpServerStatus {
-  return {
-    name: config.name,
-    state: config.enabled ? "stopped" : "disabled",
-    transport: config.transport,
-    counts: { tools: 0, resources: 0, prompts: 0 },
-    tools: [],
-    skippedTools: [],
-    stderrTail: [],
-    restarts: 0,
-    usedBy,
-  };
-}
-
 /** Sign-in status from the stored tokens alone, before any sign-in ran in this run. */
 function storedAuthStatus(config: McpServerInput, store: McpOAuthStore): McpServerStatus["auth"] {
   if (config.transport === "stdio" || !store.signedIn(config.name)) return undefined;
   return { signedIn: true, needsSignIn: false };
-}
-
-function configKey(config: McpServerInput): string {
-  return JSON.stringify(config);
 }

@@ -12,7 +12,7 @@
 import type { Database } from "bun:sqlite";
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import type { AgentRepository } from "../agents/repository.ts";
+import type { AgentRepository } from "../agent-configs/repository.ts";
 import { ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { type Message, MessageStatus, Part, Usage } from "../shared/parts.ts";
