@@ -4,8 +4,8 @@
  *
  * States: `stopped` (not started yet, or stopped by the user) -> `starting` -> `ready` | `error`.
  * A server that dies while ready (crash, kill -9) becomes `error` with the reason and is started again
- * after a backoff (1, 2, 5, 10, 30 s; the status says when); after `MAX_AUTO_RESTARTS` failed tries in a
- * row it stays in `error` until the user presses Restart or a turn needs it. A start that fails
+ * after a backoff (1, 2, 5, 10, 30 s, restart-backoff.ts; the status says when); after `MAX_AUTO_RESTARTS`
+ * failed tries in a row it stays in `error` until the user presses Restart or a turn needs it. A start that fails
  * (missing command, exits at once, never answers) is not retried on its own: a turn that needs the
  * server tries again only after `RETRY_AFTER_FAILURE_MS`, so a broken server never holds up turns.
  * `disabled` servers never start.
@@ -17,29 +17,20 @@
  */
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import {
-  type CallToolResult,
-  CallToolResultSchema,
-  CreateMessageRequestSchema,
-  ErrorCode,
-  LoggingMessageNotificationSchema,
-  McpError,
-  type Tool,
-  ToolListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, CallToolResultSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import type { McpLogEntry, McpServerInput, McpServerState, McpServerStatus } from "../shared/mcp.ts";
 import type { McpResolvedValues } from "./config-store.ts";
 import { describeExit, type OpenSession, openSession } from "./connect.ts";
 import type { LaunchContext } from "./launch.ts";
+import { RestartBackoff } from "./restart-backoff.ts";
 import type { McpSampler } from "./sampling.ts";
 import { listOffers } from "./server-content.ts";
 import { ServerLog } from "./server-log.ts";
+import { handleServerRequests } from "./server-requests.ts";
 import { McpServerError } from "./types.ts";
 
-export const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
-export const MAX_AUTO_RESTARTS = RESTART_DELAYS_MS.length;
 /** A turn does not retry a server whose start failed less than this long ago. */
 export const RETRY_AFTER_FAILURE_MS = 60_000;
 /** Ready this long without a crash resets the restart count. */
@@ -81,9 +72,7 @@ export class McpConnection {
   #needsSignIn = false;
   #lastErrorAt: number | undefined;
   #failedAt: number | undefined;
-  #restarts = 0;
-  #restartTimer: ReturnType<typeof setTimeout> | undefined;
-  #nextRestartAt: number | undefined;
+  readonly #backoff: RestartBackoff;
   #readySince: number | undefined;
   #initMs: number | undefined;
   #startedAt: number | undefined;
@@ -96,6 +85,7 @@ export class McpConnection {
     this.config = deps.config;
     this.#log = new ServerLog(deps.config.name, deps.logger);
     this.#state = deps.config.enabled ? "stopped" : "disabled";
+    this.#backoff = new RestartBackoff(deps.restartDelaysMs);
   }
 
   get state(): McpServerState {
@@ -128,8 +118,8 @@ export class McpConnection {
       skippedTools: [...this.#skipped],
       ...(this.#lastError ? { lastError: this.#lastError, lastErrorAt: this.#lastErrorAt } : {}),
       stderrTail: this.#log.stderrTail(),
-      restarts: this.#restarts,
-      ...(this.#nextRestartAt ? { nextRestartAt: this.#nextRestartAt } : {}),
+      restarts: this.#backoff.count,
+      ...(this.#backoff.nextAt ? { nextRestartAt: this.#backoff.nextAt } : {}),
       ...(this.#startedAt ? { startedAt: this.#startedAt } : {}),
       usedBy,
     };
@@ -156,9 +146,9 @@ export class McpConnection {
         this.#state === "error" &&
         this.#failedAt !== undefined &&
         Date.now() - this.#failedAt < RETRY_AFTER_FAILURE_MS;
-      if (recentFailure && !force && !this.#restartTimer) throw this.#downError();
-      if (this.#restartTimer && !force) throw this.#downError();
-      this.#cancelRestart();
+      if (recentFailure && !force && !this.#backoff.pending) throw this.#downError();
+      if (this.#backoff.pending && !force) throw this.#downError();
+      this.#backoff.cancel();
       this.#starting = this.#start(workspaceRoot).finally(() => {
         this.#starting = undefined;
       });
@@ -168,7 +158,7 @@ export class McpConnection {
 
   /** The user's Restart: stop, forget the backoff, start again now. */
   async restart(workspaceRoot: string): Promise<void> {
-    this.#restarts = 0;
+    this.#backoff.reset();
     await this.stop("restart");
     if (this.#state === "disabled") return;
     await this.ensureReady(workspaceRoot, true).catch(() => {});
@@ -176,7 +166,7 @@ export class McpConnection {
 
   /** Stop the server (user's Stop, a config change, shutdown). */
   async stop(reason: "user" | "restart" | "config" | "shutdown"): Promise<void> {
-    this.#cancelRestart();
+    this.#backoff.cancel();
     const session = this.#session;
     this.#session = undefined;
     if (session) {
@@ -269,7 +259,6 @@ export class McpConnection {
       this.#initMs = Math.round(performance.now() - started);
       this.#readySince = Date.now();
       this.#failedAt = undefined;
-      this.#nextRestartAt = undefined;
       this.#needsSignIn = false;
       const info = session.client.getServerVersion();
       this.#log.info(
@@ -295,26 +284,15 @@ export class McpConnection {
   }
 
   #prepare(client: Client): void {
-    client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
-      const sampler = this.#samplers.at(-1);
-      this.#log.info(`the server asks for sampling (${request.params.maxTokens} tokens at most)`);
-      if (!sampler)
-        throw new McpError(
-          ErrorCode.InvalidRequest,
-          "Sage answers sampling requests only while one of this server's tools runs in a chat.",
+    handleServerRequests(client, {
+      log: this.#log,
+      currentSampler: () => this.#samplers.at(-1),
+      toolsChanged: () => {
+        this.#log.info("the server says its tools changed: listing them again");
+        void this.#refreshLists(client).catch((error) =>
+          this.#log.warn(`listing tools failed: ${errorMessage(error)}`),
         );
-      return sampler(request.params);
-    });
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
-      const { level, data, logger } = notification.params;
-      const text = typeof data === "string" ? data : JSON.stringify(data);
-      this.#log.push("server", `${level}${logger ? ` ${logger}` : ""}: ${text.slice(0, 2000)}`);
-    });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      this.#log.info("the server says its tools changed: listing them again");
-      void this.#refreshLists(client).catch((error) =>
-        this.#log.warn(`listing tools failed: ${errorMessage(error)}`),
-      );
+      },
     });
   }
 
@@ -342,47 +320,36 @@ export class McpConnection {
     const how = exit ? `the server exited (${describeExit(exit)})` : "the connection to the server closed";
     const lastLine = this.#log.lastStderrLine();
     this.#fail(`${how} unexpectedly${lastLine ? `; last line on stderr: "${lastLine.slice(0, 300)}"` : ""}.`);
-    if (this.#readySince && Date.now() - this.#readySince > STABLE_AFTER_MS) this.#restarts = 0;
+    if (this.#readySince && Date.now() - this.#readySince > STABLE_AFTER_MS) this.#backoff.reset();
     this.#scheduleRestart();
   }
 
   #scheduleRestart(): void {
     if (this.#disposed || this.#state === "disabled") return;
-    const delays = this.deps.restartDelaysMs ?? RESTART_DELAYS_MS;
-    if (this.#restarts >= delays.length) {
-      this.#log.warn(`gave up restarting after ${this.#restarts} attempts; press Restart to try again`);
-      this.deps.onChange();
-      return;
-    }
-    const delay = delays[this.#restarts] ?? 30_000;
-    this.#restarts++;
-    this.#nextRestartAt = Date.now() + delay;
-    this.#log.info(
-      `restarting in ${(delay / 1000).toFixed(delay < 1000 ? 1 : 0)} s (attempt ${this.#restarts})`,
-    );
-    this.#restartTimer = setTimeout(() => {
-      this.#restartTimer = undefined;
-      this.#nextRestartAt = undefined;
+    const delay = this.#backoff.schedule(() => {
       if (this.#starting || this.#state === "ready") return;
       this.#starting = this.#start(this.#lastWorkspace ?? process.cwd())
         .catch(() => this.#scheduleRestart())
         .finally(() => {
           this.#starting = undefined;
         });
-    }, delay);
+    });
+    if (delay === undefined) {
+      this.#log.warn(`gave up restarting after ${this.#backoff.count} attempts; press Restart to try again`);
+      this.deps.onChange();
+      return;
+    }
+    this.#log.info(
+      `restarting in ${(delay / 1000).toFixed(delay < 1000 ? 1 : 0)} s (attempt ${this.#backoff.count})`,
+    );
     this.deps.onChange();
-  }
-
-  #cancelRestart(): void {
-    if (this.#restartTimer) clearTimeout(this.#restartTimer);
-    this.#restartTimer = undefined;
-    this.#nextRestartAt = undefined;
   }
 
   #downError(): McpServerError {
     const why = this.#lastError ?? "it is not running";
-    const next = this.#nextRestartAt
-      ? ` Sage restarts it in ${Math.max(1, Math.round((this.#nextRestartAt - Date.now()) / 1000))} s.`
+    const nextAt = this.#backoff.nextAt;
+    const next = nextAt
+      ? ` Sage restarts it in ${Math.max(1, Math.round((nextAt - Date.now()) / 1000))} s.`
       : "";
     return new McpServerError(
       this.config.name,
