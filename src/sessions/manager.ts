@@ -14,8 +14,9 @@ import { continueInNewChat } from "./continue-chat.ts";
 import { recoverInterruptedTurns } from "./crash-recovery.ts";
 import { LiveSessions } from "./live-sessions.ts";
 import { type SessionCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
-import { type RunnerDeps, SessionRunner, type TurnKind } from "./session-runner.ts";
+import { type RunnerDeps, SessionRunner } from "./session-runner.ts";
 import { pickedModel, resolveModel } from "./turn-setup.ts";
+import type { TurnKind } from "./turn-start.ts";
 
 export type ManagerDeps = Omit<RunnerDeps, "onChange" | "onTurnEnded">;
 

@@ -20,7 +20,7 @@ import { compactNow } from "../agent/compaction.ts";
 import { runTurn } from "../agent/loop.ts";
 import type { FailureCode } from "../agent/provider-errors.ts";
 import type { Answers } from "../agent/tool-contract.ts";
-import type { TurnInteraction, TurnRequest, TurnResult } from "../agent/types.ts";
+import type { TurnInteraction, TurnResult } from "../agent/types.ts";
 import {
   ConflictError,
   DiskFullError,
@@ -35,31 +35,15 @@ import type { Logger } from "../core/logger.ts";
 import { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { Attachment, SubmitOptions } from "../shared/client-messages.ts";
 import type { DraftEvent, TodoItem } from "../shared/events.ts";
-import type { Message, Usage } from "../shared/parts.ts";
-import type { SessionModel, SessionStatus } from "../shared/session.ts";
+import type { Usage } from "../shared/parts.ts";
+import type { SessionStatus } from "../shared/session.ts";
 import { parsePinnedSkills } from "../skills/load-skill-tool.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { SessionRepository } from "./repository.ts";
-import { createToolGuard } from "./tool-guard.ts";
 import { TurnRecorder } from "./turn-recorder.ts";
 import { TurnRequests } from "./turn-requests.ts";
-import { pickedModel, setUpTurn, type TurnSetupDeps } from "./turn-setup.ts";
-
-/** What starts a turn: a new message, an edit of an earlier one, or a regeneration. */
-export type TurnKind =
-  | { kind: "message" }
-  | { kind: "compact" }
-  | { kind: "edit"; replaceMessageId: string }
-  | { kind: "regenerate"; userMessageId: string };
-
-export interface QueuedTurn {
-  turnId: string;
-  clientTurnId: string;
-  text: string;
-  attachments: Attachment[];
-  options: SubmitOptions;
-  start: TurnKind;
-}
+import type { TurnSetupDeps } from "./turn-setup.ts";
+import { prepareTurn, type QueuedTurn, startMessages, type TurnKind } from "./turn-start.ts";
 
 export interface RunnerDeps extends TurnSetupDeps {
   db: Database;
@@ -294,7 +278,12 @@ export class SessionRunner {
         queued.text,
         this.deps.skills.list().map((s) => s.name),
       );
-      const userMessage = this.startMessages(recorder, queued);
+      const userMessage = startMessages(
+        { repo, emit: (draft) => this.emit(draft) },
+        this.sessionId,
+        recorder,
+        queued,
+      );
       const userMessageId = userMessage?.info.id ?? session.headId ?? "";
       repo.updateTurn(queued.turnId, "running", { userMessageId: userMessage?.info.id });
       this.emit({
@@ -305,47 +294,19 @@ export class SessionRunner {
         userMessageId,
       });
       this.setStatus("running");
-      const setup = await setUpTurn(
-        this.deps,
-        { agentId: session.agentId, todos: this.todos(), shellJobs: this.shellJobs },
-        {
-          ...this.modelFor(queued.options, session.model),
-          pinnedSkills: [...pinned.names, ...(queued.options.skills ?? [])],
-          signal: controller.signal,
-        },
-      );
-      const history = userMessageId
-        ? repo.activePath(this.sessionId, { limit: 5000, fromMessageId: userMessageId })
-        : [];
-      const request: TurnRequest = {
+      const request = await prepareTurn(this.deps, {
         sessionId: this.sessionId,
-        turnId: queued.turnId,
-        agentId: setup.agent.id,
-        agent: setup.agent.config,
-        model: setup.model,
-        history,
-        systemExtras: setup.systemExtras,
-        tools: setup.tools,
-        workspace: setup.workspace,
-        services: setup.services,
+        session,
+        queued,
+        userMessageId,
+        todos: this.todos(),
+        shellJobs: this.shellJobs,
+        sessionApprovals: this.sessionApprovals,
         sink: recorder,
         interaction: this.interaction(active),
-        guard: createToolGuard({
-          db: this.deps.db,
-          userId: this.deps.userId,
-          sessionId: this.sessionId,
-          agentId: setup.agent.id,
-          turnId: queued.turnId,
-          agent: setup.agent.config,
-          workspace: setup.workspace,
-          sandboxed: this.deps.sandbox().mode === "bubblewrap",
-          sessionApprovals: this.sessionApprovals,
-        }),
         signal: controller.signal,
-        reasoningEffort: queued.options.reasoningEffort,
-        readAttachment: setup.readAttachment,
-        toolOutputDir: ".sage/tool-output",
-      };
+        pinnedSkills: pinned.names,
+      });
       const result = queued.start.kind === "compact" ? await compactNow(request) : await runTurn(request);
       status = result.status;
       reason = result.reason;
@@ -392,37 +353,6 @@ export class SessionRunner {
     });
     this.setStatus("idle");
     this.deps.onTurnEnded(this.sessionId, status, firstExchange);
-  }
-
-  /** The model for a turn: one named by the submit itself, else the session's pick (see pickedModel). */
-  private modelFor(
-    options: SubmitOptions,
-    picked: SessionModel | undefined,
-  ): { providerId?: string; model?: string } {
-    if (options.providerId || options.model) return { providerId: options.providerId, model: options.model };
-    return pickedModel(this.deps.providers, picked);
-  }
-
-  /** The user's message for a new turn or an edit; a regeneration reuses the existing one. */
-  private startMessages(recorder: TurnRecorder, queued: QueuedTurn): Message | undefined {
-    const { repo } = this.deps;
-    if (queued.start.kind === "compact") return undefined;
-    if (queued.start.kind === "regenerate") {
-      const [existing] = repo.messagesById([queued.start.userMessageId]);
-      if (!existing || existing.info.sessionId !== this.sessionId)
-        throw new NotFoundError("Message", queued.start.userMessageId);
-      recorder.continueFrom(existing.info.id);
-      repo.setHead(this.sessionId, existing.info.id);
-      this.emit({ type: "session.head.changed", sessionId: this.sessionId, headId: existing.info.id });
-      return existing;
-    }
-    if (queued.start.kind === "edit") {
-      const original = repo.message(queued.start.replaceMessageId);
-      if (!original || original.sessionId !== this.sessionId)
-        throw new NotFoundError("Message", queued.start.replaceMessageId);
-      return recorder.addUserMessage(queued.text, queued.attachments, original.parentId);
-    }
-    return recorder.addUserMessage(queued.text, queued.attachments);
   }
 
   private todos(): { get(): TodoItem[]; set(items: TodoItem[]): void } {

@@ -1,0 +1,149 @@
+/**
+ * How a queued turn starts: its user message (a new one, an edit beside the original, or the existing
+ * one for a regeneration), the model it runs on (named by the submit, else the session's pick), and the
+ * `TurnRequest` the loop runs — agent, tools, workspace, history from the user message back, and the
+ * tool guard with the session's remembered approvals. The session runner (session-runner.ts) decides
+ * when; this file decides with what.
+ */
+import type { Database } from "bun:sqlite";
+import type { TurnInteraction, TurnRequest, TurnSink } from "../agent/types.ts";
+import { NotFoundError } from "../core/errors.ts";
+import type { ShellJobs } from "../sandbox/shell-jobs.ts";
+import type { Attachment, SubmitOptions } from "../shared/client-messages.ts";
+import type { DraftEvent, TodoItem } from "../shared/events.ts";
+import type { Message } from "../shared/parts.ts";
+import type { SessionModel } from "../shared/session.ts";
+import type { SessionRepository } from "./repository.ts";
+import type { SessionRecord } from "./session-rows.ts";
+import { createToolGuard } from "./tool-guard.ts";
+import type { TurnRecorder } from "./turn-recorder.ts";
+import { pickedModel, setUpTurn, type TurnSetupDeps } from "./turn-setup.ts";
+
+/** What starts a turn: a new message, an edit of an earlier one, or a regeneration. */
+export type TurnKind =
+  | { kind: "message" }
+  | { kind: "compact" }
+  | { kind: "edit"; replaceMessageId: string }
+  | { kind: "regenerate"; userMessageId: string };
+
+export interface QueuedTurn {
+  turnId: string;
+  clientTurnId: string;
+  text: string;
+  attachments: Attachment[];
+  options: SubmitOptions;
+  start: TurnKind;
+}
+
+/** What preparing a turn needs besides the session's dependencies. */
+export interface TurnStart {
+  sessionId: string;
+  session: SessionRecord;
+  queued: QueuedTurn;
+  /** The user message the turn answers ("" for a compaction of an empty session). */
+  userMessageId: string;
+  todos: { get(): TodoItem[]; set(items: TodoItem[]): void };
+  shellJobs: ShellJobs;
+  /** The session's remembered approvals (see GuardScope.sessionApprovals). */
+  sessionApprovals: Set<string>;
+  sink: TurnSink;
+  interaction: TurnInteraction;
+  signal: AbortSignal;
+  /** Skills pinned with /skill-name in the message text. */
+  pinnedSkills: string[];
+}
+
+export interface TurnStartDeps extends TurnSetupDeps {
+  db: Database;
+  userId: string;
+  repo: Pick<SessionRepository, "activePath">;
+}
+
+/** Set the turn up (src/sessions/turn-setup.ts) and build the request the loop runs. */
+export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promise<TurnRequest> {
+  const { queued, session } = start;
+  const setup = await setUpTurn(
+    deps,
+    { agentId: session.agentId, todos: start.todos, shellJobs: start.shellJobs },
+    {
+      ...turnModel(deps, queued.options, session.model),
+      pinnedSkills: [...start.pinnedSkills, ...(queued.options.skills ?? [])],
+      signal: start.signal,
+    },
+  );
+  const history = start.userMessageId
+    ? deps.repo.activePath(start.sessionId, { limit: 5000, fromMessageId: start.userMessageId })
+    : [];
+  return {
+    sessionId: start.sessionId,
+    turnId: queued.turnId,
+    agentId: setup.agent.id,
+    agent: setup.agent.config,
+    model: setup.model,
+    history,
+    systemExtras: setup.systemExtras,
+    tools: setup.tools,
+    workspace: setup.workspace,
+    services: setup.services,
+    sink: start.sink,
+    interaction: start.interaction,
+    guard: createToolGuard({
+      db: deps.db,
+      userId: deps.userId,
+      sessionId: start.sessionId,
+      agentId: setup.agent.id,
+      turnId: queued.turnId,
+      agent: setup.agent.config,
+      workspace: setup.workspace,
+      sandboxed: deps.sandbox().mode === "bubblewrap",
+      sessionApprovals: start.sessionApprovals,
+    }),
+    signal: start.signal,
+    reasoningEffort: queued.options.reasoningEffort,
+    readAttachment: setup.readAttachment,
+    toolOutputDir: ".sage/tool-output",
+  };
+}
+
+/** The model for a turn: one named by the submit itself, else the session's pick (see pickedModel). */
+export function turnModel(
+  deps: Pick<TurnSetupDeps, "providers">,
+  options: SubmitOptions,
+  picked: SessionModel | undefined,
+): { providerId?: string; model?: string } {
+  if (options.providerId || options.model) return { providerId: options.providerId, model: options.model };
+  return pickedModel(deps.providers, picked);
+}
+
+/**
+ * The user's message for a new turn or an edit (recorded now); a regeneration reuses the existing one
+ * and makes it the head. `NotFoundError` for a message of another session; undefined for a compaction.
+ */
+export function startMessages(
+  deps: {
+    repo: Pick<SessionRepository, "messagesById" | "message" | "setHead">;
+    emit(draft: DraftEvent): void;
+  },
+  sessionId: string,
+  recorder: Pick<TurnRecorder, "continueFrom" | "addUserMessage">,
+  queued: QueuedTurn,
+): Message | undefined {
+  const { repo } = deps;
+  if (queued.start.kind === "compact") return undefined;
+  if (queued.start.kind === "regenerate") {
+    const [existing] = repo.messagesById([queued.start.userMessageId]);
+    if (!existing || existing.info.sessionId !== sessionId)
+      throw new NotFoundError("Message", queued.start.userMessageId);
+    recorder.continueFrom(existing.info.id);
+    repo.setHead(sessionId, existing.info.id);
+    deps.emit({ type: "session.head.changed", sessionId, headId: existing.info.id });
+    return existing;
+  }
+  if (queued.start.kind === "edit") {
+    const original = repo.message(queued.start.replaceMessageId);
+    if (!original || original.sessionId !== sessionId)
+      throw new NotFoundError("Message", queued.start.replaceMessageId);
+    return recorder.addUserMessage(queued.text, queued.attachments, original.parentId);
+  }
+  return recorder.addUserMessage(queued.text, queued.attachments);
+}
