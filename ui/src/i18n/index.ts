@@ -9,13 +9,30 @@ import { chat } from "./locales/chat.ts";
 import { jobs } from "./locales/jobs.ts";
 import { mcp } from "./locales/mcp.ts";
 import { settings } from "./locales/settings.ts";
+import { settingsAgents } from "./locales/settings-agents.ts";
+import { settingsGeneral } from "./locales/settings-general.ts";
+import { settingsProviders } from "./locales/settings-providers.ts";
 import { setup } from "./locales/setup.ts";
 import { skills } from "./locales/skills.ts";
 import { storage } from "./locales/storage.ts";
 import { tools } from "./locales/tools.ts";
 import { workspace } from "./locales/workspace.ts";
 
-const tables = [app, chat, jobs, mcp, settings, skills, storage, tools, setup, workspace] as const;
+const tables = [
+  app,
+  chat,
+  jobs,
+  mcp,
+  settings,
+  settingsGeneral,
+  settingsProviders,
+  settingsAgents,
+  skills,
+  storage,
+  tools,
+  setup,
+  workspace,
+] as const;
 
 type Table = (typeof tables)[number];
 /** Every key of every feature table (distributes over the union of tables). */
