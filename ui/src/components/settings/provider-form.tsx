@@ -18,6 +18,7 @@ import { t } from "../../i18n/index.ts";
 import { ConnectionResult } from "./connection-result.tsx";
 import { Field, fieldError, inputProps, Toggle } from "./field.tsx";
 import { ModelsEditor } from "./models-editor.tsx";
+import { mergeListed, ProviderModelFields, pickDefault } from "./provider-model-fields.tsx";
 import { providersApi } from "./settings-api.ts";
 
 export type ProviderFormMode = "setup" | "create" | "edit";
@@ -288,43 +289,21 @@ export function ProviderForm(props: {
       </Show>
 
       <Show when={props.mode !== "setup" || result()?.ok || unlisted()}>
-        <div class="grid gap-4 sm:grid-cols-2">
-          <Field
-            id="provider-default-model"
-            label={t("settings.provider.defaultModel")}
-            hint={t("settings.provider.defaultModelHint")}
-            error={
-              (submitted() && props.mode === "setup" && !form.defaultModel
-                ? t("settings.validation.required")
-                : undefined) ??
-              shown("defaultModel") ??
-              serverFieldError("defaultModel")
-            }
-          >
-            <ModelPicker
-              id="provider-default-model"
-              ids={modelIds()}
-              value={form.defaultModel}
-              onChange={(value) => edit("defaultModel", value)}
-              testId="default-model"
-            />
-          </Field>
-          <Field
-            id="provider-fast-model"
-            label={t("settings.provider.fastModel")}
-            hint={t("settings.provider.fastModelHint")}
-            error={shown("fastModel") ?? serverFieldError("fastModel")}
-          >
-            <ModelPicker
-              id="provider-fast-model"
-              ids={modelIds()}
-              value={form.fastModel}
-              onChange={(value) => edit("fastModel", value)}
-              optional
-              testId="fast-model"
-            />
-          </Field>
-        </div>
+        <ProviderModelFields
+          ids={modelIds()}
+          defaultModel={form.defaultModel}
+          fastModel={form.fastModel}
+          onDefaultModel={(value) => edit("defaultModel", value)}
+          onFastModel={(value) => edit("fastModel", value)}
+          defaultModelError={
+            (submitted() && props.mode === "setup" && !form.defaultModel
+              ? t("settings.validation.required")
+              : undefined) ??
+            shown("defaultModel") ??
+            serverFieldError("defaultModel")
+          }
+          fastModelError={shown("fastModel") ?? serverFieldError("fastModel")}
+        />
       </Show>
 
       <Show when={serverError() && !serverError()?.field}>
@@ -354,64 +333,6 @@ export function ProviderForm(props: {
       </div>
     </form>
   );
-}
-
-/** A select of the listed models, or a text input when none are listed (local servers, unknown APIs). */
-function ModelPicker(props: {
-  id: string;
-  ids: string[];
-  value: string;
-  onChange(value: string): void;
-  optional?: boolean;
-  testId: string;
-}) {
-  return (
-    <Show
-      when={props.ids.length > 0}
-      fallback={
-        <input
-          id={props.id}
-          class="input font-mono"
-          value={props.value}
-          placeholder={t("settings.provider.modelPlaceholder")}
-          onInput={(event) => props.onChange(event.currentTarget.value.trim())}
-          data-testid={props.testId}
-        />
-      }
-    >
-      <select
-        id={props.id}
-        class="input font-mono"
-        value={props.value}
-        onChange={(event) => props.onChange(event.currentTarget.value)}
-        data-testid={props.testId}
-      >
-        <option value="">
-          {props.optional ? t("settings.provider.sameAsMain") : t("settings.provider.chooseModel")}
-        </option>
-        <For each={props.ids}>{(id) => <option value={id}>{id}</option>}</For>
-      </select>
-    </Show>
-  );
-}
-
-/** The suggested model when listed, else the one the test used, else the first. */
-function pickDefault(
-  models: ModelInfo[],
-  preset: ProviderPreset | undefined,
-  tested: string | undefined,
-): string {
-  const ids = new Set(models.map((model) => model.id));
-  const suggested = preset?.suggestedModels.find((id) => ids.has(id));
-  return suggested ?? tested ?? models[0]?.id ?? "";
-}
-
-/** The listed models, keeping what the user set on models of the same id. */
-function mergeListed(current: ModelInfo[], listed: ModelInfo[]): ModelInfo[] {
-  const byId = new Map(current.map((model) => [model.id, model]));
-  const merged = listed.map((model) => ({ ...model, ...byId.get(model.id) }));
-  const listedIds = new Set(listed.map((model) => model.id));
-  return [...merged, ...current.filter((model) => !listedIds.has(model.id))];
 }
 
 function uniqueName(base: string, taken: string[]): string {
