@@ -27,7 +27,7 @@
  * each (`accept`, after `previewAgentImport`), else they fall back to the defaults;
  * a provider missing on this machine is dropped together with its models (the agent then uses the
  * default provider), and so is a workspace folder that cannot be created here — each with a warning.
- * A workspace in a forbidden place (src/agent-configs/workspace-check.ts) refuses the import.
+ * A workspace in a forbidden place (src/workspace/workspace-location.ts) refuses the import.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
@@ -38,9 +38,9 @@ import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG, upgradeAgentConfig } fro
 import type { AgentImportPreview, AgentImportResult } from "../shared/permissions.ts";
 import type { Provider } from "../shared/provider.ts";
 import { issueMessage, schemaIssues } from "../shared/validation.ts";
+import { workspaceIssue } from "../workspace/workspace-location.ts";
 import { type PermissionContext, restrictToAccepted, reviewPermissions } from "./permission-review.ts";
 import type { AgentRepository } from "./repository.ts";
-import { workspaceIssue } from "./workspace-check.ts";
 
 export const AGENT_FILE_FORMAT = "sage.agent.v1";
 /** Larger files are refused before parsing. */

@@ -14,7 +14,7 @@ import { newId } from "../core/ids.ts";
 import { type Agent, AgentConfig, DEFAULT_AGENT_CONFIG, upgradeAgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
 import { ApprovalStore } from "../store/approval-store.ts";
-import { type WorkspaceRules, workspaceIssue } from "./workspace-check.ts";
+import { type WorkspaceRules, workspaceIssue } from "../workspace/workspace-location.ts";
 
 interface AgentRow {
   id: string;
@@ -32,7 +32,7 @@ export class AgentRepository {
   private readonly approvals: ApprovalStore;
 
   /**
-   * `workspaceRules` gives the machine's workspace location rule (src/agent-configs/workspace-check.ts), read
+   * `workspaceRules` gives the machine's workspace location rule (src/workspace/workspace-location.ts), read
    * at each save; without it only the machine-independent part (`/`, system folders) applies.
    */
   constructor(

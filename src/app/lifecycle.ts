@@ -10,7 +10,6 @@
 
 import { join } from "node:path";
 import { AgentRepository } from "../agent-configs/repository.ts";
-import { workspaceRulesFor } from "../agent-configs/workspace-check.ts";
 import type { Logger } from "../core/logger.ts";
 import { ensurePaths, type Paths } from "../core/paths.ts";
 import { ensureLocalUser } from "../core/user.ts";
@@ -46,6 +45,7 @@ import { backupsDirFor, listBackups } from "../store/backups.ts";
 import { closeDatabase, openDatabase } from "../store/database.ts";
 import { EventLog } from "../store/event-log.ts";
 import { BUILTIN_TOOLS } from "../tools/registry.ts";
+import { workspaceRulesFor } from "../workspace/workspace-location.ts";
 import { AgentServices } from "./agent-services.ts";
 import type { AppContext, RunMode } from "./context.ts";
 

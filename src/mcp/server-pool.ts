@@ -10,12 +10,12 @@
 import { mkdirSync } from "node:fs";
 import type { AnyTool } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
-import { workspaceRootOf } from "../agent-configs/workspace-check.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import { sageFolders } from "../sandbox/protected-paths.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
 import type { McpServerInput, McpServerStatus, McpToolSummary } from "../shared/mcp.ts";
+import { workspaceRootOf } from "../workspace/workspace-location.ts";
 import type { McpConfigStore } from "./config-store.ts";
 import type { ConnectionDeps, McpConnection } from "./connection.ts";
 import type { LaunchContext } from "./launch.ts";

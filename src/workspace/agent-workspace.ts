@@ -4,16 +4,12 @@
  * credential folders hidden from every tool (src/sandbox/protected-paths.ts).
  */
 import type { Workspace } from "../agent/tool-contract.ts";
-import {
-  forbiddenWorkspaceReason,
-  workspaceRootOf,
-  workspaceRulesFor,
-} from "../agent-configs/workspace-check.ts";
 import { ValidationError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
 import { protectedPaths } from "../sandbox/protected-paths.ts";
 import { createWorkspace } from "../sandbox/workspace.ts";
 import type { Agent } from "../shared/agent.ts";
+import { forbiddenWorkspaceReason, workspaceRootOf, workspaceRulesFor } from "./workspace-location.ts";
 
 /** What finding an agent's workspace needs: Sage's folders and the machine's credential folders. */
 export interface WorkspaceDeps {

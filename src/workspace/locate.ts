@@ -4,7 +4,6 @@
  */
 
 import type { Workspace } from "../agent/tool-contract.ts";
-import type { AgentRepository } from "../agent-configs/repository.ts";
 import { NotFoundError } from "../core/errors.ts";
 import type { Agent } from "../shared/agent.ts";
 import { type WorkspaceDeps, workspaceFor } from "./agent-workspace.ts";
@@ -18,7 +17,8 @@ export interface WorkspaceLocator {
 
 export function workspaceLocator(
   deps: WorkspaceDeps & {
-    agents: Pick<AgentRepository, "find" | "defaultAgent">;
+    /** The agents (src/agent-configs/repository.ts). */
+    agents: { find(agentId: string): Agent | undefined; defaultAgent(): Agent };
     /** The sessions (src/sessions/manager.ts): `get` throws `NotFoundError` for an unknown one. */
     sessions: { get(sessionId: string): { agentId: string } };
   },

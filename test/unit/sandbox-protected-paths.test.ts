@@ -6,7 +6,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { forbiddenWorkspaceReason, workspaceRulesFor } from "../../src/agent-configs/workspace-check.ts";
 import { resolvePaths } from "../../src/core/paths.ts";
 import { buildBubblewrapArgs } from "../../src/sandbox/bubblewrap.ts";
 import { findSockets, hostSocketPaths } from "../../src/sandbox/host-sockets.ts";
@@ -17,6 +16,7 @@ import {
   expandCredentialFolder,
   isCredentialFolderEntry,
 } from "../../src/shared/credential-folders.ts";
+import { forbiddenWorkspaceReason, workspaceRulesFor } from "../../src/workspace/workspace-location.ts";
 
 const scratch = mkdtempSync("/var/tmp/sage-protected-unit-");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -4,7 +4,6 @@
  * Nothing here touches a chat that is not deleted or a file outside the tool-output folders.
  */
 import { Elysia, t } from "elysia";
-import { workspaceRootOf } from "../../agent-configs/workspace-check.ts";
 import type { AppContext } from "../../app/context.ts";
 import { ConflictError } from "../../core/errors.ts";
 import {
@@ -15,6 +14,7 @@ import {
 } from "../../housekeeping/storage-usage.ts";
 import { MaintenanceReport, StorageUsage } from "../../shared/storage.ts";
 import { backupsDirFor } from "../../store/backups.ts";
+import { workspaceRootOf } from "../../workspace/workspace-location.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const DEFAULT_DAYS = 30;

@@ -28,7 +28,7 @@ import type { Paths } from "../core/paths.ts";
 import { credentialPaths, isInsideRoot, realSpelling, sageFolders } from "../sandbox/protected-paths.ts";
 import type { Agent } from "../shared/agent.ts";
 import type { FieldIssue } from "../shared/validation.ts";
-import { pathSyntaxProblem } from "../workspace/request-path.ts";
+import { pathSyntaxProblem } from "./request-path.ts";
 
 /** What the location rule needs to know about this machine. */
 export interface WorkspaceRules {
