@@ -48,7 +48,7 @@ function liveEntry(skill: Skill, live: LiveSkills, library: ReadonlySet<string>)
   return entry;
 }
 
-/** The UI's view of an agent's project context (`workspaceRoot`: see `workspaceFor` in turn-setup.ts). */
+/** The UI's view of an agent's project context (`workspaceRoot`: see `workspaceFor` in src/workspace/agent-workspace.ts). */
 export async function describeProjectContext(
   deps: { paths: Paths; skills: SkillService },
   agent: Agent,
