@@ -1,7 +1,8 @@
 /**
  * Folder-level import graph of `src/` (or `ui/src/`): which top-level folder imports which, the
  * folder cycles, and the files over 400 lines. Prints a plain report; `--check` exits 1 when
- * `core/` imports anything else in `src/` or a cycle not listed in ALLOWED_CYCLES appears.
+ * `core/` imports anything else in `src/`, a cycle not listed in ALLOWED_CYCLES appears, or a file is
+ * over 400 lines without saying why near its top ("Longer than 400 lines because ...").
  *
  *   bun scripts/import-graph.ts [--root ui/src] [--files] [--check]
  *
@@ -44,7 +45,8 @@ const longFiles: Array<{ file: string; lines: number }> = [];
 for (const file of sourceFiles(root)) {
   const text = readFileSync(file, "utf8");
   const lines = text.split("\n").length;
-  if (lines > 400) longFiles.push({ file: relative(root, file), lines });
+  const justified = text.slice(0, 2000).includes("Longer than 400 lines because");
+  if (lines > 400 && !justified) longFiles.push({ file: relative(root, file), lines });
   const from = folderOf(file);
   for (const match of text.matchAll(importPattern)) {
     const spec = match[1] ?? match[2];
@@ -124,7 +126,8 @@ console.log(`\n# Two-way folder pairs: ${twoWay().length}`);
 for (const pair of twoWay()) console.log(`  ${pair}`);
 const coreOut = [...(edges.get("core")?.keys() ?? [])].filter((to) => to !== "shared");
 console.log(`\n# core/ imports from: ${coreOut.length ? coreOut.join(", ") : "nothing but shared/"}`);
-console.log(`\n# Files over 400 lines: ${longFiles.length}`);
+console.log(`\n# Files over 400 lines without a stated reason: ${longFiles.length}`);
 for (const { file, lines } of longFiles.sort((a, b) => b.lines - a.lines)) console.log(`  ${lines} ${file}`);
 
-if (check && (unexpected.length > 0 || (rootArg === "src" && coreOut.length > 0))) process.exit(1);
+if (check && (unexpected.length > 0 || longFiles.length > 0 || (rootArg === "src" && coreOut.length > 0)))
+  process.exit(1);

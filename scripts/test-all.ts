@@ -32,7 +32,15 @@ async function exec(command: string[], env: Record<string, string> = {}): Promis
 const stages: Stage[] = [
   { name: "system", run: () => ensureSystemPackages() },
   { name: "typecheck", run: () => exec([join(root, "node_modules", ".bin", "tsc"), "--noEmit", "-p", "."]) },
-  { name: "lint", run: () => exec([join(root, "node_modules", ".bin", "biome"), "ci", "."]) },
+  {
+    name: "lint",
+    run: async () => {
+      await exec([join(root, "node_modules", ".bin", "biome"), "ci", "."]);
+      // Layers: no folder cycle, core/ at the bottom, no long file without a reason (see the script).
+      await exec([process.execPath, join(root, "scripts", "import-graph.ts"), "--check"]);
+      await exec([process.execPath, join(root, "scripts", "import-graph.ts"), "--root", "ui/src", "--check"]);
+    },
+  },
   { name: "build", run: () => exec([bun, "scripts/build.ts"]) },
   { name: "first-contact", run: () => checkFirstContact() },
   {
