@@ -6,17 +6,34 @@
  * webview library and the icon (file imports). The server worker and the backup worker are further
  * entrypoints (required for `new Worker` in a compiled executable). Minified, with bytecode (roughly halves start-up).
  *
- * Flags: --skip-ui (reuse ui/dist), --outfile PATH.
+ * Flags: --skip-ui (reuse ui/dist), --outfile PATH, --target T (linux-x64, linux-arm64, darwin-arm64,
+ * darwin-x64, windows-x64; Bun's `bun-...` names work too). Another platform's build embeds that
+ * platform's webview library, uses the Bun runtime pinned in scripts/cross-runtimes/bun.lock, and on
+ * Windows runs without a console window (scripts/build-targets.ts).
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { BunPlugin } from "bun";
+import { defaultOutfile, ensureCrossRuntime, hostTarget, parseTarget } from "./build-targets.ts";
 
 const root = resolve(import.meta.dir, "..");
 const args = process.argv.slice(2);
 const skipUi = args.includes("--skip-ui");
 const outIndex = args.indexOf("--outfile");
-const outfile = resolve(root, outIndex >= 0 ? (args[outIndex + 1] as string) : "dist/sage");
+const targetIndex = args.indexOf("--target");
+const host = hostTarget(process.platform, process.arch);
+let target = host;
+try {
+  if (targetIndex >= 0) target = parseTarget(args[targetIndex + 1] ?? "");
+  if (!target)
+    throw new Error(`This machine (${process.platform}-${process.arch}) is no build target: pass --target.`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(2);
+}
+const cross = target.name !== host?.name;
+const outfile = resolve(root, outIndex >= 0 ? (args[outIndex + 1] as string) : defaultOutfile(target, host));
+const webviewLibrary = join(root, "node_modules", "webview-bun", "build", target.webviewLibrary);
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -57,6 +74,17 @@ async function run(command: string[]): Promise<void> {
   if ((await child.exited) !== 0) throw new Error(`${command.join(" ")} failed`);
 }
 
+/**
+ * The source imports the x64 Linux webview library (what `bun src/main.ts` loads in development);
+ * the executable gets its target's library instead.
+ */
+const webviewPlugin: BunPlugin = {
+  name: "sage-webview-library",
+  setup(build) {
+    build.onResolve({ filter: /^webview-bun\/build\/libwebview-x64\.so$/ }, () => ({ path: webviewLibrary }));
+  },
+};
+
 const started = performance.now();
 if (!skipUi || !existsSync(join(root, "ui", "dist", "index.html"))) {
   await run([
@@ -77,7 +105,16 @@ const result = await Bun.build({
     join(root, "src", "store", "backup-worker.ts"),
   ],
   // Start-up stays in the interpreter (see src/core/jit-policy.ts, which restores the normal policy).
-  compile: { outfile, autoloadDotenv: false, autoloadBunfig: false, jitPolicy: 1000 },
+  compile: {
+    outfile,
+    target: target.bun,
+    // A cross build uses the runtime from scripts/cross-runtimes/bun.lock, never one Bun would fetch.
+    executablePath: cross ? await ensureCrossRuntime(root, target, process.execPath) : undefined,
+    autoloadDotenv: false,
+    autoloadBunfig: false,
+    jitPolicy: 1000,
+    windows: target.os === "windows" ? { hideConsole: true, title: "Sage" } : undefined,
+  },
   // Identifiers are NOT mangled: with mangled names Elysia stops enforcing numeric query bounds
   // (`t.Integer({ maximum: 500 })` let ?limit=99999999999999999999 through to SQLite: a 500). Measured
   // on Bun 1.4.5 / Elysia 1.4.30; test/integration/hostile-bodies.test.ts guards it.
@@ -93,13 +130,14 @@ const result = await Bun.build({
   format: "esm",
   target: "bun",
   sourcemap: "none",
-  plugins: [embedPlugin],
+  plugins: [embedPlugin, webviewPlugin],
   define: { "process.env.NODE_ENV": JSON.stringify("production") },
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);
   process.exit(1);
 }
+if (cross) console.log(`target ${target.name}: embedded ${target.webviewLibrary}`);
 const size = statSync(outfile).size / 1024 / 1024;
 console.log(
   `built ${relative(root, outfile)} (${size.toFixed(1)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`,

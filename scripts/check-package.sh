@@ -1,6 +1,7 @@
 #!/bin/sh
 # CI: build the installers (bun run package), install the .deb with dpkg on this machine, run the
-# installed /usr/bin/sage (--version, then --serve until its first HTTP 200), and remove the package.
+# installed /usr/bin/sage (--version, then --serve until its first HTTP 200), and remove the package;
+# then build every other platform and check each executable (scripts/check-targets.ts).
 set -eu
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -28,3 +29,6 @@ wait "$pid" || true
 rm -rf "$data"
 [ "$code" = "200" ] || { echo "the installed sage did not answer 200 (got '$code')"; exit 1; }
 echo "installed .deb: --version and --serve answered; removing it"
+# Every other platform: compiled with its own Bun runtime (scripts/cross-runtimes/bun.lock) and its own
+# webview library embedded (scripts/check-targets.ts checks the executable format and the embedded bytes).
+"$BUN" scripts/check-targets.ts
