@@ -2,14 +2,21 @@
  * Where Sage keeps its files. Never derived from import.meta.dir (that points inside the executable when
  * compiled).
  *
- * Default (XDG): data in $XDG_DATA_HOME/sage, config in $XDG_CONFIG_HOME/sage, logs in
- * $XDG_STATE_HOME/sage/logs. One override, `--data-dir` or SAGE_HOME, puts everything under a single
- * folder (used by tests and portable installs).
+ * Defaults per platform (the platform is a parameter, so tests check all three here):
+ * - Linux (XDG): data in $XDG_DATA_HOME/sage, config in $XDG_CONFIG_HOME/sage, logs in
+ *   $XDG_STATE_HOME/sage/logs.
+ * - macOS: data in ~/Library/Application Support/Sage, config in its `config` folder, logs in
+ *   ~/Library/Logs/Sage.
+ * - Windows: data in %LOCALAPPDATA%\Sage (machine-local: database, workspaces), config in
+ *   %APPDATA%\Sage (roams with the profile), logs in %LOCALAPPDATA%\Sage\logs.
+ * One override, `--data-dir` or SAGE_HOME, puts everything under a single folder on every platform
+ * (used by tests and portable installs).
  */
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { posix, win32 } from "node:path";
 import { errorMessage } from "./errors.ts";
+import { currentOs, type OperatingSystem } from "./platform.ts";
 
 export interface Paths {
   /** The override folder when one was given, else the data dir. Shown in the UI as "data folder". */
@@ -36,27 +43,52 @@ export interface Paths {
   secretsFile: string;
 }
 
-export function resolvePaths(env: Record<string, string | undefined>, override?: string): Paths {
-  const home = env.HOME || homedir();
+export function resolvePaths(
+  env: Record<string, string | undefined>,
+  override?: string,
+  os: OperatingSystem = currentOs(),
+): Paths {
+  const { join, resolve } = os === "windows" ? win32 : posix;
+  const home = env.HOME || (os === "windows" ? env.USERPROFILE : undefined) || homedir();
   const single = override || env.SAGE_HOME;
   if (single) {
     const root = resolve(single);
-    return layout(home, root, root, join(root, "config"), root);
+    return layout(join, resolve(home), { home: root, data: root, config: join(root, "config"), state: root });
+  }
+  if (os === "darwin") {
+    const data = join(home, "Library", "Application Support", "Sage");
+    const logs = join(home, "Library", "Logs", "Sage");
+    return layout(join, resolve(home), { home: data, data, config: join(data, "config"), state: logs, logs });
+  }
+  if (os === "windows") {
+    const data = join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "Sage");
+    const config = join(env.APPDATA || join(home, "AppData", "Roaming"), "Sage");
+    return layout(join, resolve(home), { home: data, data, config, state: data });
   }
   const data = join(env.XDG_DATA_HOME || join(home, ".local", "share"), "sage");
   const config = join(env.XDG_CONFIG_HOME || join(home, ".config"), "sage");
   const state = join(env.XDG_STATE_HOME || join(home, ".local", "state"), "sage");
-  return layout(home, data, data, config, state);
+  return layout(join, resolve(home), { home: data, data, config, state });
 }
 
-function layout(userHome: string, home: string, data: string, config: string, state: string): Paths {
+interface Folders {
+  home: string;
+  data: string;
+  config: string;
+  state: string;
+  /** Default: `state/logs`. */
+  logs?: string;
+}
+
+function layout(join: (...parts: string[]) => string, userHome: string, folders: Folders): Paths {
+  const { home, data, config, state } = folders;
   return {
     home,
-    userHome: resolve(userHome),
+    userHome,
     data,
     config,
     state,
-    logs: join(state, "logs"),
+    logs: folders.logs ?? join(state, "logs"),
     database: join(data, "sage.db"),
     workspaces: join(data, "workspaces"),
     skills: join(data, "skills"),
@@ -92,8 +124,12 @@ export class DataFolderError extends Error {
  * account) are created 0700 as the XDG spec asks, but existing parents are never changed: they belong
  * to the user, not to Sage.
  */
-export function ensurePaths(paths: Paths): void {
-  for (const dir of [paths.data, paths.config, paths.state, paths.logs]) makePrivateFolder(dir);
+export function ensurePaths(paths: Paths, os: OperatingSystem = currentOs()): void {
+  // Windows has no Unix modes (chmod only toggles read-only); the profile's ACLs keep them private.
+  for (const dir of [paths.data, paths.config, paths.state, paths.logs]) {
+    if (os === "windows") makeFolder(dir);
+    else makePrivateFolder(dir);
+  }
   for (const dir of [paths.workspaces, paths.skills]) makeFolder(dir);
 }
 

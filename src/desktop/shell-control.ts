@@ -2,6 +2,7 @@
  * What the server may ask of the desktop shell around it. Window mode implements it by messaging the
  * main thread (which owns the window); serve mode by acting on the process.
  */
+import { currentOs, type OperatingSystem } from "../core/platform.ts";
 export interface ShellControl {
   kind: "window" | "serve" | "dev";
   /** Bring the window to the front. Returns false when there is no window (serve mode). */
@@ -24,14 +25,32 @@ export interface TestHooks {
   closeWindow?(): void;
 }
 
-/** Open a URL or file in the user's default application (never inside the app window). */
-export function openExternal(target: string): boolean {
+/**
+ * The programs that open a URL (or a file:// URL of a folder) in the user's default application, in
+ * the order to try them. Linux: xdg-open, gio, sensible-browser (the ones installed). macOS: `open`.
+ * Windows: the URL protocol handler through rundll32 (not `cmd /c start`, whose command-line parsing
+ * would run whatever follows an `&` in a URL).
+ */
+export function openerCommands(
+  target: string,
+  os: OperatingSystem = currentOs(),
+  which: (name: string) => string | null = (name) => Bun.which(name),
+): string[][] {
+  if (os === "darwin") return [["/usr/bin/open", target]];
+  if (os === "windows") return [["rundll32.exe", "url.dll,FileProtocolHandler", target]];
+  const commands: string[][] = [];
   for (const opener of ["xdg-open", "gio", "sensible-browser"]) {
-    const path = Bun.which(opener);
-    if (!path) continue;
-    const args = opener === "gio" ? [path, "open", target] : [path, target];
+    const path = which(opener);
+    if (path) commands.push(opener === "gio" ? [path, "open", target] : [path, target]);
+  }
+  return commands;
+}
+
+/** Open a URL or file in the user's default application (never inside the app window). */
+export function openExternal(target: string, os: OperatingSystem = currentOs()): boolean {
+  for (const command of openerCommands(target, os)) {
     try {
-      const child = Bun.spawn(args, { stdio: ["ignore", "ignore", "ignore"] });
+      const child = Bun.spawn(command, { stdio: ["ignore", "ignore", "ignore"] });
       child.unref();
       return true;
     } catch {

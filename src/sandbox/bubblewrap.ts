@@ -14,10 +14,12 @@
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve, sep } from "node:path";
+import { currentOs } from "../core/platform.ts";
 import type { NetworkMode } from "../shared/agent.ts";
 import { hostSocketPaths } from "./host-sockets.ts";
 import { bubblewrapNetworkArgs, probeInternet } from "./network.ts";
 import { isHiddenPath } from "./protected-paths.ts";
+import { otherPlatformSandbox } from "./seatbelt.ts";
 import type { BubblewrapLauncher, SandboxMode, SandboxStatus } from "./types.ts";
 
 export interface BubblewrapOptions {
@@ -197,15 +199,16 @@ export function probeBubblewrap(candidates?: string[]): SandboxStatus {
 let cachedStatus: SandboxStatus | null = null;
 
 /**
- * The sandbox status of this machine (bubblewrap, and slirp4netns for the "internet" network mode),
+ * The sandbox status of this machine (bubblewrap, and slirp4netns for the "internet" network mode, on
+ * Linux; Seatbelt or approvals only elsewhere, see src/sandbox/seatbelt.ts),
  * probed on first use and then remembered for the process.
  */
 export function sandboxStatus(): SandboxStatus {
-  cachedStatus ??= { ...probeBubblewrap(), internet: probeInternet() };
+  cachedStatus ??= otherPlatformSandbox(currentOs()) ?? { ...probeBubblewrap(), internet: probeInternet() };
   return cachedStatus;
 }
 
-/** `"bubblewrap"` when shell commands run sandboxed, `"none"` otherwise (see `sandboxStatus().reason`). */
+/** How shell commands are isolated here ("bubblewrap", "seatbelt" or "none"; see `sandboxStatus().reason`). */
 export function sandboxMode(): SandboxMode {
   return sandboxStatus().mode;
 }

@@ -17,11 +17,13 @@
  *   transcript with bounded memory (see shell-output.ts).
  * - `finished` never rejects; it resolves once the process has exited and its output is drained.
  */
-import { existsSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import type { NetworkMode } from "../shared/agent.ts";
 import { bubblewrapCommand } from "./bubblewrap.ts";
 import { bubblewrapFds, type InternetLink, linkInternet } from "./internet-link.ts";
+import { seatbeltCommand } from "./seatbelt.ts";
 import { type OutputLimits, OutputLog, type OutputStream, StreamDecoder } from "./shell-output.ts";
+import { type StopSignal, shellProgram } from "./shell-program.ts";
 import { type SandboxMode, SandboxUnavailableError, type ShellSandboxConfig } from "./types.ts";
 
 /** Why a process was stopped by us rather than exiting on its own. */
@@ -73,14 +75,10 @@ const defaultStopGraceMs = 2000;
 /** How long to keep reading after the shell exited, for output still in the pipes. */
 const drainAfterExitMs = 1000;
 
-const shellPath = existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh";
+const shell = shellProgram();
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
+function signalGroup(pid: number, signal: StopSignal): void {
+  shell.stopTree(pid, signal);
 }
 
 interface CommandPlan {
@@ -92,9 +90,17 @@ interface CommandPlan {
 }
 
 function commandPlan(launch: ShellLaunch): CommandPlan {
-  const shellArgv = [shellPath, "-c", launch.command];
+  const shellArgv = shell.argv(launch.command);
   const { sandbox } = launch;
   if (sandbox.mode === "none") return { argv: shellArgv };
+  if (sandbox.mode === "seatbelt") {
+    const options = {
+      workspace: launch.workspaceRoot,
+      hiddenPaths: sandbox.hiddenPaths,
+      network: sandbox.network,
+    };
+    return { argv: seatbeltCommand(options, shellArgv) };
+  }
   if (!sandbox.bubblewrap) {
     throw new SandboxUnavailableError(
       "The sandbox is set to bubblewrap but no usable bwrap was found; the command was not run.",

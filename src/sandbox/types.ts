@@ -29,11 +29,13 @@ import { NetworkMode } from "../shared/agent.ts";
  * - `"bubblewrap"`: under `bwrap`: the workspace is read-write, the rest of the file system read-only,
  *   the hidden paths and host sockets are empty, `/tmp` is private, and the network is the agent's
  *   network mode.
- * - `"none"`: bubblewrap is missing or unusable; commands run as the user with no isolation besides
+ * - `"seatbelt"`: macOS: under `sandbox-exec` with a profile built per command (src/sandbox/seatbelt.ts):
+ *   the workspace and temporary folders writable, hidden paths unreadable, the agent's network mode.
+ * - `"none"`: bubblewrap is missing or unusable (or Windows, which has no sandbox Sage can use); commands run as the user with no isolation besides
  *   the scrubbed environment and the working directory. The approval policy must then ask before
  *   every command, and the UI must say so.
  */
-export const SandboxMode = T.Union([T.Literal("bubblewrap"), T.Literal("none")]);
+export const SandboxMode = T.Union([T.Literal("bubblewrap"), T.Literal("seatbelt"), T.Literal("none")]);
 export type SandboxMode = Static<typeof SandboxMode>;
 
 /** How to start bubblewrap on this machine, as found by the probe. */

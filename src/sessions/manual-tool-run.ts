@@ -100,7 +100,7 @@ export class ManualToolRunner {
       tool,
       agentRule: agent.config.approvals[tool.name],
       remembered: false,
-      sandboxed: this.deps.sandbox().mode === "bubblewrap",
+      sandboxed: this.deps.sandbox().mode !== "none",
     });
     const base = { tool: tool.name, agentId: agent.id, images: [], progress: "", truncated: false };
     if (rule === "deny") {

@@ -95,7 +95,7 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
       turnId: queued.turnId,
       agent: setup.agent.config,
       workspace: setup.workspace,
-      sandboxed: deps.sandbox().mode === "bubblewrap",
+      sandboxed: deps.sandbox().mode !== "none",
       sessionApprovals: start.sessionApprovals,
     }),
     signal: start.signal,

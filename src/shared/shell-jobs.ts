@@ -17,7 +17,7 @@ export interface ShellJobInfo {
   /** The short label given by the model, if any. */
   description?: string;
   cwd: string;
-  sandbox: "bubblewrap" | "none";
+  sandbox: "bubblewrap" | "seatbelt" | "none";
   pid: number;
   state: ShellJobState;
   exitCode: number | null;

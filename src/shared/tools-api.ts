@@ -93,7 +93,7 @@ export interface ToolRunResult {
 }
 
 export interface SandboxStatusInfo {
-  mode: "bubblewrap" | "none";
+  mode: "bubblewrap" | "seatbelt" | "none";
   reason: string;
   bubblewrap?: { path: string; extraArgs: string[] };
   /** Whether the "internet" network mode works here (slirp4netns), and why not. */

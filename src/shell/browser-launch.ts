@@ -3,6 +3,7 @@
  * console never claims a browser opened when none was asked to, and says why not (no display, no
  * opener installed), so a person knows to open the printed URL themselves.
  */
+import { currentOs, type OperatingSystem } from "../core/platform.ts";
 import { openExternal } from "../desktop/shell-control.ts";
 
 /** What became of the attempt to open the URL in the default browser. */
@@ -11,7 +12,7 @@ export type BrowserOutcome =
   | "opened"
   /** `--no-open`, or dev mode (Vite's page is the one to open): nothing was tried, nothing to say. */
   | "not-asked"
-  /** DISPLAY and WAYLAND_DISPLAY are unset: a browser could not show a window. */
+  /** Linux: DISPLAY and WAYLAND_DISPLAY are unset, so a browser could not show a window. */
   | "no-display"
   /** A display exists but no opener program is installed. */
   | "no-opener";
@@ -21,11 +22,14 @@ export interface OpenInBrowserOptions {
   env: Record<string, string | undefined>;
   /** Starts the default application for a URL; false when no opener exists. Default: openExternal. */
   open?: (url: string) => boolean;
+  /** Only Linux needs DISPLAY / WAYLAND_DISPLAY; macOS and Windows always have their desktop. */
+  os?: OperatingSystem;
 }
 
 export function openInBrowser(url: string, options: OpenInBrowserOptions): BrowserOutcome {
   if (options.noOpen) return "not-asked";
-  if (!options.env.DISPLAY && !options.env.WAYLAND_DISPLAY) return "no-display";
+  const os = options.os ?? currentOs();
+  if (os === "linux" && !options.env.DISPLAY && !options.env.WAYLAND_DISPLAY) return "no-display";
   return (options.open ?? openExternal)(url) ? "opened" : "no-opener";
 }
 

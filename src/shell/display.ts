@@ -5,6 +5,7 @@
  */
 import { dlopen, FFIType, ptr } from "bun:ffi";
 import { readdirSync } from "node:fs";
+import { currentOs, type OperatingSystem } from "../core/platform.ts";
 
 /**
  * Why the window cannot open, said so a person can act on it: `cause` tells the two apart (no display
@@ -53,10 +54,16 @@ export function missingWebviewLibrary(load: LibraryLoader = loadLibrary): string
   return undefined;
 }
 
+/**
+ * Linux needs a display and the WebKitGTK libraries. macOS (WebKit) and Windows (WebView2, part of
+ * Windows 10 and 11) bring their webview with the system and always have a desktop: ok there.
+ */
 export function checkWindowAvailability(
   env: Record<string, string | undefined>,
   load: LibraryLoader = loadLibrary,
+  os: OperatingSystem = currentOs(),
 ): WindowAvailability {
+  if (os !== "linux") return { ok: true };
   const missingLibrary = missingWebviewLibrary(load);
   if (!env.DISPLAY && !env.WAYLAND_DISPLAY) {
     return {
@@ -89,7 +96,11 @@ export function checkWindowAvailability(
  * there (measured on the long-chat benchmark under Xvfb: first screen 967 -> 508 ms, scroll frames
  * 48 -> 22 ms). Must run before the window is created. A user's own setting always wins.
  */
-export function preferPlainRenderingWithoutGpu(env: Record<string, string | undefined>): boolean {
+export function preferPlainRenderingWithoutGpu(
+  env: Record<string, string | undefined>,
+  os: OperatingSystem = currentOs(),
+): boolean {
+  if (os !== "linux") return false;
   if (env.WEBKIT_DISABLE_COMPOSITING_MODE !== undefined) return false;
   if (hasRenderNode()) return false;
   // process.env does not reach the C environment WebKit reads: set it there.

@@ -11,7 +11,9 @@
  * which the C library documents as safe from any thread (the worker uses them via `workerWindowApi`).
  */
 import { CString, dlopen, FFIType, JSCallback, type Pointer, ptr } from "bun:ffi";
+// scripts/build.ts swaps this import for the build target's library (.dylib, .dll, arm64 .so).
 import libraryPath from "webview-bun/build/libwebview-x64.so" with { type: "file" };
+import { currentOs, type OperatingSystem } from "../core/platform.ts";
 
 export const SizeHint = { none: 0, min: 1, max: 2, fixed: 3 } as const;
 
@@ -36,7 +38,18 @@ function openWebviewLibrary() {
   });
 }
 
-function openToolkit() {
+type Toolkit = ReturnType<typeof openGtkToolkit>;
+
+/**
+ * GLib/GTK, which the webview library uses on Linux. macOS (Cocoa) and Windows (Win32) have no GTK:
+ * there the toolkit is null and the calls that need it (icon, size, hide/present, close-request,
+ * signals, timers while the window runs) do nothing. Those platforms are built, not run, here.
+ */
+function openToolkit(os: OperatingSystem = currentOs()): Toolkit | null {
+  return os === "linux" ? openGtkToolkit() : null;
+}
+
+function openGtkToolkit() {
   const glib = dlopen("libglib-2.0.so.0", {
     g_unix_signal_add: { args: [FFIType.i32, FFIType.function, FFIType.ptr], returns: FFIType.u32 },
     g_timeout_add: { args: [FFIType.u32, FFIType.function, FFIType.ptr], returns: FFIType.u32 },
@@ -64,7 +77,7 @@ function openToolkit() {
 /** The window, on the main thread. Construct only after `canOpenWindow()` said yes. */
 export class NativeWindow {
   private readonly lib = openWebviewLibrary().symbols;
-  private readonly toolkit = openToolkit();
+  private readonly toolkit: Toolkit | null = openToolkit();
   /** JSCallbacks must stay referenced for as long as native code may call them. */
   private readonly callbacks: JSCallback[] = [];
   readonly handle: Pointer;
@@ -77,7 +90,9 @@ export class NativeWindow {
 
   /** Set the program name before anything else so the window manager groups it with sage.desktop. */
   static setProgramName(name: string): void {
-    const { glib } = openToolkit();
+    const toolkit = openToolkit();
+    if (!toolkit) return;
+    const { glib } = toolkit;
     glib.g_set_prgname(cstring(name));
     glib.g_set_application_name(cstring("Sage"));
   }
@@ -96,13 +111,13 @@ export class NativeWindow {
 
   setIconName(name: string): void {
     const window = this.nativeWindow;
-    if (window) this.toolkit.gtk.gtk_window_set_icon_name(window, cstring(name));
+    if (window && this.toolkit) this.toolkit.gtk.gtk_window_set_icon_name(window, cstring(name));
   }
 
   /** The window's current size (call before destroy). */
   size(): { width: number; height: number } | undefined {
     const window = this.nativeWindow;
-    if (!window) return undefined;
+    if (!window || !this.toolkit) return undefined;
     const width = this.toolkit.gtk.gtk_widget_get_width(window);
     const height = this.toolkit.gtk.gtk_widget_get_height(window);
     return width > 0 && height > 0 ? { width, height } : undefined;
@@ -115,34 +130,35 @@ export class NativeWindow {
    */
   onCloseRequest(handler: () => boolean): void {
     const window = this.nativeWindow;
-    if (!window) return;
+    const toolkit = this.toolkit;
+    if (!window || !toolkit) return;
     const callback = new JSCallback(
       () => {
         if (!handler()) return 0;
-        this.toolkit.gtk.gtk_widget_set_visible(window, 0);
+        toolkit.gtk.gtk_widget_set_visible(window, 0);
         return 1;
       },
       { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
     );
     this.callbacks.push(callback);
-    this.toolkit.gobject.g_signal_connect_data(window, cstring("close-request"), callback.ptr, null, null, 0);
+    toolkit.gobject.g_signal_connect_data(window, cstring("close-request"), callback.ptr, null, null, 0);
   }
 
   /** Hide the window (it keeps running; `present()` shows it again). */
   hide(): void {
     const window = this.nativeWindow;
-    if (window) this.toolkit.gtk.gtk_widget_set_visible(window, 0);
+    if (window && this.toolkit) this.toolkit.gtk.gtk_widget_set_visible(window, 0);
   }
 
   /** Close as the window manager's close button does (emits close-request). */
   close(): void {
     const window = this.nativeWindow;
-    if (window) this.toolkit.gtk.gtk_window_close(window);
+    if (window && this.toolkit) this.toolkit.gtk.gtk_window_close(window);
   }
 
   present(): void {
     const window = this.nativeWindow;
-    if (window) this.toolkit.gtk.gtk_window_present(window);
+    if (window && this.toolkit) this.toolkit.gtk.gtk_window_present(window);
   }
 
   navigate(url: string): void {
@@ -196,6 +212,8 @@ export class NativeWindow {
 
   /** Run `handler` on the main thread when the process gets `signal` (only while `run()` blocks). */
   onSignal(signal: "SIGTERM" | "SIGINT" | "SIGHUP", handler: () => void): void {
+    const toolkit = this.toolkit;
+    if (!toolkit) return;
     const number = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }[signal];
     const callback = new JSCallback(
       () => {
@@ -205,11 +223,13 @@ export class NativeWindow {
       { args: [FFIType.ptr], returns: FFIType.i32 },
     );
     this.callbacks.push(callback);
-    this.toolkit.glib.g_unix_signal_add(number, callback.ptr, null);
+    toolkit.glib.g_unix_signal_add(number, callback.ptr, null);
   }
 
   /** Call `handler` every `ms` milliseconds on the main thread while `run()` blocks. */
   every(ms: number, handler: () => void): void {
+    const toolkit = this.toolkit;
+    if (!toolkit) return;
     const callback = new JSCallback(
       () => {
         handler();
@@ -218,7 +238,7 @@ export class NativeWindow {
       { args: [FFIType.ptr], returns: FFIType.i32 },
     );
     this.callbacks.push(callback);
-    this.toolkit.glib.g_timeout_add(ms, callback.ptr, null);
+    toolkit.glib.g_timeout_add(ms, callback.ptr, null);
   }
 
   /** Block in the window's event loop until it is closed or terminated. */

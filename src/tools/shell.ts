@@ -21,13 +21,17 @@ import {
 } from "../agent/tool-contract.ts";
 import type { ShellJobs } from "../sandbox/shell-jobs.ts";
 import { describeOutcome, startShellProcess } from "../sandbox/shell-process.ts";
+import { shellProgram } from "../sandbox/shell-program.ts";
 import { ShellSandboxConfig } from "../sandbox/types.ts";
 
 export const defaultTimeoutMs = 120_000;
 export const maximumTimeoutMs = 600_000;
 
+/** The platform's shell (bash on Linux and macOS, PowerShell on Windows), named in the description. */
+const shell = shellProgram().label;
+
 export const ShellParameters = T.Object({
-  command: T.String({ minLength: 1, description: "The command line, run by bash -c." }),
+  command: T.String({ minLength: 1, description: `The command line, run by ${shell}.` }),
   cwd: T.Optional(
     T.String({ description: "Working directory relative to the workspace root (default: the root)." }),
   ),
@@ -49,7 +53,7 @@ export const ShellParameters = T.Object({
 });
 export type ShellParameters = Static<typeof ShellParameters>;
 
-const description = `Run a shell command (bash -c) in the workspace and get its output and exit code.
+const description = `Run a shell command (${shell}) in the workspace and get its output and exit code.
 - The working directory is the workspace root unless cwd names a folder inside it.
 - There is no terminal and no input: use non-interactive flags (-y, --yes, --no-pager).
 - Output from stderr is marked "[stderr] ". The command is stopped after timeout_ms (default 120 s,

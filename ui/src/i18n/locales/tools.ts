@@ -73,6 +73,9 @@ export const tools = defineMessages({
     "tools.sandbox.mode": "Mode:",
     "tools.sandbox.bubblewrap": "bubblewrap",
     "tools.sandbox.none": "none (not isolated)",
+    "tools.sandbox.seatbelt": "macOS sandbox (sandbox-exec)",
+    "tools.sandbox.seatbeltMeans":
+      "Shell commands run in macOS's sandbox: they can change only the agent's workspace and temporary folders and cannot read Sage's data, your keys or the folders below. Each agent's network is set in Settings → Agents.",
     "tools.sandbox.bubblewrapMeans":
       "Shell commands run isolated: they can change only the agent's workspace, cannot see Sage's data, your keys or the folders below, and cannot use this computer's sockets (D-Bus, keyring, ssh-agent, docker, the display). Each agent's network is set in Settings → Agents.",
     "tools.sandbox.noneMeans":
@@ -223,6 +226,9 @@ export const tools = defineMessages({
     "tools.sandbox.mode": "模式：",
     "tools.sandbox.bubblewrap": "bubblewrap",
     "tools.sandbox.none": "无（未隔离）",
+    "tools.sandbox.seatbelt": "macOS 沙箱（sandbox-exec）",
+    "tools.sandbox.seatbeltMeans":
+      "命令在 macOS 沙箱中运行：只能修改智能体的工作区和临时文件夹，读不到 Sage 的数据、你的密钥和下列文件夹。每个智能体的网络在“设置 → 智能体”中设置。",
     "tools.sandbox.bubblewrapMeans":
       "命令在隔离环境中运行：只能修改智能体的工作区，看不到 Sage 的数据、你的密钥和下列文件夹，也无法使用本机的套接字（D-Bus、密钥环、ssh-agent、docker、显示服务）。每个智能体的网络在“设置 → 智能体”中设置。",
     "tools.sandbox.noneMeans":

@@ -41,7 +41,11 @@ export function ToolsApprovalsSettings() {
               <p class="m-0 text-sm">
                 <span class="text-muted">{t("tools.sandbox.mode")} </span>
                 <strong data-testid="sandbox-mode">
-                  {status().mode === "bubblewrap" ? t("tools.sandbox.bubblewrap") : t("tools.sandbox.none")}
+                  {status().mode === "bubblewrap"
+                    ? t("tools.sandbox.bubblewrap")
+                    : status().mode === "seatbelt"
+                      ? t("tools.sandbox.seatbelt")
+                      : t("tools.sandbox.none")}
                 </strong>
               </p>
               <p class="m-0 text-sm text-muted" data-testid="sandbox-reason">
@@ -50,7 +54,9 @@ export function ToolsApprovalsSettings() {
               <p class={`m-0 text-sm ${status().mode === "none" ? "text-warn" : "text-muted"}`}>
                 {status().mode === "bubblewrap"
                   ? t("tools.sandbox.bubblewrapMeans")
-                  : t("tools.sandbox.noneMeans")}
+                  : status().mode === "seatbelt"
+                    ? t("tools.sandbox.seatbeltMeans")
+                    : t("tools.sandbox.noneMeans")}
               </p>
               <Show when={status().mode === "bubblewrap" && status().internet}>
                 {(internet) => (
