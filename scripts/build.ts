@@ -109,11 +109,12 @@ const result = await Bun.build({
     outfile,
     target: target.bun,
     // A cross build uses the runtime from scripts/cross-runtimes/bun.lock, never one Bun would fetch.
-    executablePath: cross ? await ensureCrossRuntime(root, target, process.execPath) : undefined,
+    // (The key must be absent otherwise: Bun rejects `executablePath: undefined`.)
+    ...(cross ? { executablePath: await ensureCrossRuntime(root, target, process.execPath) } : {}),
     autoloadDotenv: false,
     autoloadBunfig: false,
     jitPolicy: 1000,
-    windows: target.os === "windows" ? { hideConsole: true, title: "Sage" } : undefined,
+    ...(target.os === "windows" ? { windows: { hideConsole: true, title: "Sage" } } : {}),
   },
   // Identifiers are NOT mangled: with mangled names Elysia stops enforcing numeric query bounds
   // (`t.Integer({ maximum: 500 })` let ?limit=99999999999999999999 through to SQLite: a 500). Measured

@@ -231,8 +231,11 @@ export const ServerEvents = {
   "session.summary": event("session.summary", { session: SessionSummary }),
   /** Not stored. */
   "session.removed": event("session.removed", {}),
-  /** Not stored, to every client: show this chat (the user clicked its desktop notification). */
-  "app.open-session": event("app.open-session", {}),
+  /**
+   * Not stored, to every client: show this chat (the user clicked its desktop notification, the tray or
+   * a sage: link). `draft`: text for the chat's message box, put there and NOT sent (sage://new?prompt=).
+   */
+  "app.open-session": event("app.open-session", { draft: T.Optional(T.String()) }),
   /** Not stored: sent on subscribe after the backlog; the session's live state as of `seq`. */
   "session.live": event("session.live", { live: LiveState }),
   /** Not stored: reply to `subscribe` once the backlog was sent; live events follow. */

@@ -131,7 +131,7 @@ export async function activateRunning(record: LockRecord): Promise<boolean> {
 export async function openUrlInRunning(
   record: LockRecord,
   url: string,
-): Promise<{ ok: true; sessionId: string } | { ok: false; message: string }> {
+): Promise<{ ok: true; sessionId: string; draft?: string } | { ok: false; message: string }> {
   try {
     const response = await fetch(`http://127.0.0.1:${record.port}/api/app/open-url`, {
       method: "POST",
@@ -141,9 +141,12 @@ export async function openUrlInRunning(
     });
     const body = (await response.json().catch(() => ({}))) as {
       sessionId?: string;
+      draft?: string;
       error?: { message?: string };
     };
-    if (response.ok && body.sessionId) return { ok: true, sessionId: body.sessionId };
+    if (response.ok && body.sessionId) {
+      return { ok: true, sessionId: body.sessionId, ...(body.draft ? { draft: body.draft } : {}) };
+    }
     return { ok: false, message: body.error?.message ?? `Sage answered ${response.status}.` };
   } catch (error) {
     return { ok: false, message: `The running Sage did not answer: ${(error as Error).message}` };

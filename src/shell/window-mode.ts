@@ -125,7 +125,11 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
       { pid: process.pid, mode: "window", port, host: "127.0.0.1", token, startedAt: Date.now() },
       options.openUrl,
     );
-    if (opened.ok) startPath = `/s/${encodeURIComponent(opened.sessionId)}`;
+    // The page puts `draft` (sage://new?prompt=) into the chat's message box, unsent.
+    if (opened.ok) {
+      const draft = opened.draft ? `?draft=${encodeURIComponent(opened.draft)}` : "";
+      startPath = `/s/${encodeURIComponent(opened.sessionId)}${draft}`;
+    }
     else logger.warn(`could not open ${options.openUrl}: ${opened.message}`);
   }
 

@@ -1,5 +1,5 @@
 /** The app frame: sidebar, the routed page, dialogs and toasts, global shortcuts. */
-import { createMemo, createSignal, lazy, Match, onCleanup, onMount, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, lazy, Match, onCleanup, onMount, Show, Switch } from "solid-js";
 import { offerDesktopEntry } from "./actions/desktop-entry-offer.ts";
 import { ChatPage } from "./components/chat/chat-page.tsx";
 import { ConnectionLost } from "./components/connection-lost.tsx";
@@ -8,9 +8,10 @@ import { startSettingsSync } from "./components/settings/settings-sync.ts";
 import { StorageNotices } from "./components/storage-notices.tsx";
 import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
-import { parseRoute, path } from "./lib/router.ts";
+import { navigate, parseRoute, path } from "./lib/router.ts";
 import { loadAgents } from "./state/agents.ts";
 import { socket } from "./state/connection.ts";
+import { offerDraft } from "./state/drafts.ts";
 import { drawer } from "./state/drawer.ts";
 import { loadSessions } from "./state/sessions.ts";
 
@@ -34,6 +35,14 @@ const ToolsPage = lazy(() => import("./pages/tools-page.tsx").then((m) => ({ def
 
 export function App() {
   const route = createMemo(() => parseRoute(path()));
+  // A draft in the address (a sage://new?prompt= link started Sage) goes to the chat's message box and
+  // leaves the address, so a reload does not put it there again.
+  createEffect(() => {
+    const current = route();
+    if (current.page !== "session" || current.draft === undefined) return;
+    offerDraft(current.sessionId, current.draft);
+    navigate(`/s/${encodeURIComponent(current.sessionId)}`, { replace: true });
+  });
   const [aboutOpen, setAboutOpen] = createSignal(false);
   const [helpOpen, setHelpOpen] = createSignal(false);
   const [paletteOpen, setPaletteOpen] = createSignal(false);

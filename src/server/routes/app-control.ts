@@ -59,6 +59,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
           throw error;
         }
         let sessionId: string;
+        const draft = link.kind === "new" ? link.prompt : undefined;
         if (link.kind === "session") {
           sessionId = app.sessions.get(link.sessionId).id;
         } else {
@@ -69,13 +70,14 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
           sessionId = app.sessions.create(agent?.id).id;
         }
         const shown = shell.activate();
-        app.events.append({ type: "app.open-session", sessionId });
-        return { sessionId, shown };
+        app.events.append({ type: "app.open-session", sessionId, ...(draft ? { draft } : {}) });
+        return { sessionId, shown, ...(draft ? { draft } : {}) };
       },
       {
         body: t.Object({ url: t.String({ maxLength: 4096 }) }),
         detail: {
-          summary: "Open a sage:// link (sage://session/ID, sage://new?agent=...) in this Sage",
+          summary:
+            "Open a sage:// link (sage://session/ID, sage://new?prompt=...&agent=...: the prompt is put in the new chat's message box, not sent) in this Sage",
           tags: ["app"],
         },
       },

@@ -19,7 +19,8 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 
 export type Route =
   | { page: "home" }
-  | { page: "session"; sessionId: string; messageId?: string }
+  /** `draft`: text for the message box from a sage://new?prompt= link that started Sage (app.tsx). */
+  | { page: "session"; sessionId: string; messageId?: string; draft?: string }
   | { page: "settings"; section?: string }
   | { page: "skills"; name?: string }
   | { page: "tools"; name?: string }
@@ -35,7 +36,12 @@ export function parseRoute(full: string): Route {
       return { page: "home" };
     case "s":
       return parts[1]
-        ? { page: "session", sessionId: parts[1], messageId: params.get("m") ?? undefined }
+        ? {
+            page: "session",
+            sessionId: parts[1],
+            messageId: params.get("m") ?? undefined,
+            draft: params.get("draft") ?? undefined,
+          }
         : { page: "home" };
     case "settings":
       return { page: "settings", section: parts[1] };

@@ -6,6 +6,7 @@ import type { ClientMessage } from "../../../src/shared/client-messages.ts";
 import { tokenRefused } from "../lib/access.ts";
 import { navigate } from "../lib/router.ts";
 import { SocketClient } from "../lib/socket.ts";
+import { offerDraft } from "./drafts.ts";
 import { removeSession, upsertSession } from "./sessions.ts";
 import { notifyError } from "./toasts.ts";
 import { applyEvents, closeTranscript, lastSeq, setSubscriber } from "./transcripts.ts";
@@ -17,8 +18,11 @@ export const socket = new SocketClient({
   onEvents(events) {
     for (const event of events) {
       if (event.type === "session.summary") upsertSession(event.session);
-      // The user clicked this chat's desktop notification.
-      else if (event.type === "app.open-session") navigate(`/s/${event.sessionId}`);
+      // The user clicked this chat's notification or tray entry, or opened a sage: link.
+      else if (event.type === "app.open-session") {
+        if (event.draft) offerDraft(event.sessionId, event.draft);
+        navigate(`/s/${event.sessionId}`);
+      }
       else if (event.type === "session.removed") {
         removeSession(event.sessionId);
         closeTranscript(event.sessionId);

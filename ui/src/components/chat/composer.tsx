@@ -10,6 +10,7 @@ import type { Attachment } from "../../../../src/shared/client-messages.ts";
 import type { SessionModel } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
+import { pendingDraft, takeDraft } from "../../state/drafts.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 import { transcript } from "../../state/transcripts.ts";
 import { PaperclipIcon, StopIcon } from "../icons.tsx";
@@ -59,6 +60,22 @@ export function Composer(props: ComposerProps) {
   };
 
   onMount(() => input.focus());
+
+  // Text from a sage://new?prompt= link: into the box, not sent (the user reads it and presses Enter).
+  createEffect(
+    on(
+      () => pendingDraft(props.sessionId),
+      (draft) => {
+        if (draft === undefined) return;
+        takeDraft(props.sessionId);
+        setText(draft);
+        queueMicrotask(() => {
+          autosize();
+          input.focus();
+        });
+      },
+    ),
+  );
 
   // Editing an earlier message: load its text into the box.
   createEffect(
