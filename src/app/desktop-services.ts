@@ -11,7 +11,7 @@ import type { PortalFileChooser, SaveChoice } from "../desktop/file-chooser.ts";
 import type { ShellControl } from "../desktop/shell-control.ts";
 import { TurnNotifier } from "../desktop/turn-notifier.ts";
 import { WindowFocus } from "../desktop/window-focus.ts";
-import type { NotificationsState, TrayStatus } from "../shared/desktop.ts";
+import type { CloseAction, NotificationsState, TrayStatus } from "../shared/desktop.ts";
 import type { AppContext } from "./context.ts";
 
 /**
@@ -53,9 +53,15 @@ export class DesktopServices {
     return this.trayStatus;
   }
 
-  /** Closing the window hides it into the tray: a tray host shows the icon and Settings says so. */
-  keepsRunningWhenClosed(): boolean {
-    return this.trayStatus === "shown" && this.app.settings.get().closeToTray;
+  /**
+   * What closing the window does (see CloseAction): without a tray showing the icon it quits; with one
+   * it follows the `closeToTray` setting once the user chose (in the close prompt or in Settings: the
+   * setting is stored then), and asks until they did.
+   */
+  closeAction(): CloseAction {
+    if (this.trayStatus !== "shown") return "quit";
+    if (this.app.settings.readEntry("closeToTray") === undefined) return "ask";
+    return this.app.settings.get().closeToTray ? "hide" : "quit";
   }
 
   /**

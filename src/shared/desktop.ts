@@ -22,6 +22,13 @@ export type TrayStatus =
   /** Not a window app (serve mode) or no session bus. */
   | "unavailable";
 
+/**
+ * What closing the window does: "quit"; "hide" into the tray (a tray shows Sage's icon and the user
+ * chose to keep Sage running); "ask" the user which (a tray shows the icon and they never chose: the
+ * window's page asks once, and the answer becomes the `closeToTray` setting).
+ */
+export type CloseAction = "quit" | "hide" | "ask";
+
 export interface DesktopStatus {
   shell: "window" | "serve" | "dev";
   notifications: NotificationsState;

@@ -33,7 +33,7 @@ async function start(message: WorkerStart): Promise<void> {
   status.beat();
   heartbeat = setInterval(() => {
     status.beat();
-    status.closeToTray = running?.desktop.keepsRunningWhenClosed() ?? false;
+    status.closeAction = running?.desktop.closeAction() ?? "quit";
     status.trayShown = running?.desktop.tray === "shown";
   }, 250);
   const paths = resolvePaths(process.env, message.dataDir);

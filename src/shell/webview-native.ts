@@ -125,17 +125,19 @@ export class NativeWindow {
 
   /**
    * Decide what closing the window (the window manager's close button, GTK's close-request) does:
-   * `handler` returns true to keep the window (it is hidden instead), false to let it close and quit.
-   * webview itself quits on "destroy", which a kept window never reaches.
+   * `handler` returns "close" to let it close (and Sage quit), "hide" to hide it instead, "keep" to
+   * leave it as it is (the page asks the user first). webview itself quits on "destroy", which a
+   * kept or hidden window never reaches.
    */
-  onCloseRequest(handler: () => boolean): void {
+  onCloseRequest(handler: () => "close" | "hide" | "keep"): void {
     const window = this.nativeWindow;
     const toolkit = this.toolkit;
     if (!window || !toolkit) return;
     const callback = new JSCallback(
       () => {
-        if (!handler()) return 0;
-        toolkit.gtk.gtk_widget_set_visible(window, 0);
+        const outcome = handler();
+        if (outcome === "close") return 0;
+        if (outcome === "hide") toolkit.gtk.gtk_widget_set_visible(window, 0);
         return 1;
       },
       { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
@@ -167,6 +169,11 @@ export class NativeWindow {
 
   setHtml(html: string): void {
     this.lib.webview_set_html(this.handle, cstring(html));
+  }
+
+  /** Run JavaScript in the current page (main thread only). */
+  eval(script: string): void {
+    this.lib.webview_eval(this.handle, cstring(script));
   }
 
   /** JavaScript run before every page load (before the page's own scripts). */

@@ -21,6 +21,10 @@ import { loadWindowState, MIN_SIZE, saveWindowState } from "./window-state.ts";
 import { WindowCommand } from "./worker-channel.ts";
 import { WorkerSupervisor } from "./worker-supervisor.ts";
 
+/** Asks the page's close prompt (ui/src/components/close-prompt.tsx); without one, the answer is quit. */
+const CLOSE_PROMPT_SCRIPT =
+  'if (typeof window.__sageAskClose === "function") window.__sageAskClose(); else window.sageCloseAnswer("quit");';
+
 /** How long a hidden start waits for a tray host to show Sage's icon before showing the window. */
 const HIDDEN_START_GRACE_MS = 5000;
 
@@ -129,8 +133,7 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     if (opened.ok) {
       const draft = opened.draft ? `?draft=${encodeURIComponent(opened.draft)}` : "";
       startPath = `/s/${encodeURIComponent(opened.sessionId)}${draft}`;
-    }
-    else logger.warn(`could not open ${options.openUrl}: ${opened.message}`);
+    } else logger.warn(`could not open ${options.openUrl}: ${opened.message}`);
   }
 
   const size = loadWindowState(paths.windowState);
@@ -159,10 +162,36 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
       hiddenUntil = 0;
     }
   });
+  // The first close with a tray showing Sage's icon asks (the page's close prompt, which stores the
+  // answer as the closeToTray setting and calls sageCloseAnswer). A page that cannot ask (not loaded,
+  // the error page) answers "quit"; closing again while the question is open quits too, so the window
+  // can always be closed.
+  let asking = false;
+  window.bind("sageCloseAnswer", (answer) => {
+    asking = false;
+    if (answer === "hide") {
+      logger.info("close prompt: Sage keeps running in the tray");
+      window.hide();
+    } else if (answer === "quit") {
+      logger.info("close prompt: quitting");
+      window.terminate();
+    } else logger.info("close prompt: cancelled");
+    return true;
+  });
   window.onCloseRequest(() => {
-    const keep = supervisor.closeToTray;
-    logger.info(keep ? "window closed: Sage keeps running in the tray" : "window closed: quitting");
-    return keep;
+    const action = supervisor.closeAction;
+    if (action === "ask" && !asking) {
+      asking = true;
+      logger.info("window closed: asking whether to keep Sage running in the tray");
+      window.eval(CLOSE_PROMPT_SCRIPT);
+      return "keep";
+    }
+    if (action === "hide") {
+      logger.info("window closed: Sage keeps running in the tray");
+      return "hide";
+    }
+    logger.info(action === "ask" ? "window closed again while asking: quitting" : "window closed: quitting");
+    return "close";
   });
   logger.info(`window open on port ${port}`);
 

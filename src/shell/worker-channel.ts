@@ -7,6 +7,8 @@
  * Plain worker messages are used only before the window opens and after it closes.
  */
 
+import type { CloseAction } from "../shared/desktop.ts";
+
 export const WorkerState = { starting: 0, ready: 1, failed: 2, stopped: 3 } as const;
 export const WindowCommand = { activate: 1, quit: 2, close: 3 } as const;
 
@@ -14,7 +16,8 @@ const HEARTBEAT = 0;
 const STATE = 1;
 const PORT = 2;
 const GENERATION = 3;
-const CLOSE_TO_TRAY = 4;
+const CLOSE_ACTION = 4;
+const CLOSE_ACTIONS: readonly CloseAction[] = ["quit", "hide", "ask"];
 const TRAY_SHOWN = 5;
 
 export class SharedStatus {
@@ -41,15 +44,14 @@ export class SharedStatus {
     this.view[PORT] = value;
   }
   /**
-   * 1 while closing the window should hide it into the tray instead of quitting (a tray host shows
-   * Sage's icon and the user chose so in Settings); the worker keeps it current, the window reads it
-   * when asked to close.
+   * What closing the window does now (quit, hide into the tray, or ask the user first; see
+   * CloseAction); the worker keeps it current, the window reads it when asked to close.
    */
-  get closeToTray(): boolean {
-    return this.view[CLOSE_TO_TRAY] === 1;
+  get closeAction(): CloseAction {
+    return CLOSE_ACTIONS[this.view[CLOSE_ACTION] as number] ?? "quit";
   }
-  set closeToTray(value: boolean) {
-    this.view[CLOSE_TO_TRAY] = value ? 1 : 0;
+  set closeAction(value: CloseAction) {
+    this.view[CLOSE_ACTION] = CLOSE_ACTIONS.indexOf(value);
   }
   /** 1 while a tray host shows Sage's icon (a hidden start may stay hidden). */
   get trayShown(): boolean {

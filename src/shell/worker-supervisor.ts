@@ -7,7 +7,9 @@
  * when the replacement reports ready, `onRestarted` reloads the page. More than MAX_RESTARTS within
  * WINDOW_MS is a persistent failure: `onGaveUp` shows an error page instead of looping.
  */
+
 import type { Logger } from "../core/logger.ts";
+import type { CloseAction } from "../shared/desktop.ts";
 import {
   type MainToWorker,
   SharedStatus,
@@ -75,10 +77,9 @@ export class WorkerSupervisor {
     });
   }
 
-  /** Called every ~250 ms from the window's event loop. */
-  /** The worker's word on whether closing the window hides it into the tray (see SharedStatus). */
-  get closeToTray(): boolean {
-    return this.status.closeToTray;
+  /** The worker's word on what closing the window does: quit, hide into the tray, or ask (SharedStatus). */
+  get closeAction(): CloseAction {
+    return this.status.closeAction;
   }
 
   /** Whether a tray host shows Sage's icon (see SharedStatus). */

@@ -1,7 +1,18 @@
 /** The app frame: sidebar, the routed page, dialogs and toasts, global shortcuts. */
-import { createEffect, createMemo, createSignal, lazy, Match, onCleanup, onMount, Show, Switch } from "solid-js";
+import {
+  createEffect,
+  createMemo,
+  createSignal,
+  lazy,
+  Match,
+  onCleanup,
+  onMount,
+  Show,
+  Switch,
+} from "solid-js";
 import { offerDesktopEntry } from "./actions/desktop-entry-offer.ts";
 import { ChatPage } from "./components/chat/chat-page.tsx";
+import { ClosePrompt } from "./components/close-prompt.tsx";
 import { ConnectionLost } from "./components/connection-lost.tsx";
 import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
 import { startSettingsSync } from "./components/settings/settings-sync.ts";
@@ -131,6 +142,7 @@ export function App() {
       <Show when={paletteOpen()}>
         <CommandPalette open={paletteOpen()} onOpenChange={setPaletteOpen} onHelp={() => setHelpOpen(true)} />
       </Show>
+      <ClosePrompt />
       <Toasts />
     </div>
   );
