@@ -7,7 +7,7 @@
  */
 import type { MessageBus } from "dbus-next";
 import { ICON_NAME } from "../desktop/desktop-icon.ts";
-import type { PortalFileChooser, SaveChoice } from "../desktop/file-chooser.ts";
+import type { FileFilter, OpenChoice, PortalFileChooser, SaveChoice } from "../desktop/file-chooser.ts";
 import type { ShellControl } from "../desktop/shell-control.ts";
 import { TurnNotifier } from "../desktop/turn-notifier.ts";
 import { WindowFocus } from "../desktop/window-focus.ts";
@@ -72,6 +72,16 @@ export class DesktopServices {
     await this.ready;
     if (!this.fileChooser) return { kind: "unavailable" };
     return this.fileChooser.saveFile({ title, currentName: fileName });
+  }
+
+  /**
+   * Ask the user for files to open (attachments, imports) with the desktop portal's dialog;
+   * "unavailable" (no bus, no portal) tells the page to use its own file input instead.
+   */
+  async chooseOpenPaths(title: string, multiple: boolean, filters: FileFilter[]): Promise<OpenChoice> {
+    await this.ready;
+    if (!this.fileChooser) return { kind: "unavailable" };
+    return this.fileChooser.openFiles({ title, multiple, filters });
   }
 
   stop(): void {

@@ -4,6 +4,7 @@
  * profile on macOS, approvals only on Windows), and the window/browser checks that only Linux needs.
  */
 import { describe, expect, test } from "bun:test";
+import { openerCommands } from "../../src/desktop/shell-control.ts";
 import {
   otherPlatformSandbox,
   sbplString,
@@ -13,7 +14,6 @@ import {
 import { shellProgram, taskkillArgs } from "../../src/sandbox/shell-program.ts";
 import { openInBrowser } from "../../src/shell/browser-launch.ts";
 import { checkWindowAvailability } from "../../src/shell/display.ts";
-import { openerCommands } from "../../src/desktop/shell-control.ts";
 
 const noBash = { exists: () => false, which: () => null };
 

@@ -9,6 +9,7 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import type { DesktopServices } from "../../app/desktop-services.ts";
 import { ValidationError } from "../../core/errors.ts";
+import { readChosenFiles } from "../../desktop/chosen-files.ts";
 import { DeepLinkError, parseDeepLink } from "../../desktop/deep-link.ts";
 import {
   autostartEnabled,
@@ -78,6 +79,36 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
         detail: {
           summary:
             "Open a sage:// link (sage://session/ID, sage://new?prompt=...&agent=...: the prompt is put in the new chat's message box, not sent) in this Sage",
+          tags: ["app"],
+        },
+      },
+    )
+    .post(
+      "/open-files",
+      async ({ body }) => {
+        const choice = desktop
+          ? await desktop.chooseOpenPaths(body.title, body.multiple ?? false, body.filters ?? [])
+          : ({ kind: "unavailable" } as const);
+        if (choice.kind !== "chosen") return choice;
+        return { kind: "chosen" as const, files: await readChosenFiles(choice.paths) };
+      },
+      {
+        body: t.Object({
+          title: t.String({ minLength: 1, maxLength: 200 }),
+          multiple: t.Optional(t.Boolean()),
+          filters: t.Optional(
+            t.Array(
+              t.Object({
+                name: t.String({ minLength: 1, maxLength: 100 }),
+                patterns: t.Array(t.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 20 }),
+              }),
+              { maxItems: 10 },
+            ),
+          ),
+        }),
+        detail: {
+          summary:
+            "Ask the desktop's Open dialog (the portal) for files and return their bytes; kind 'unavailable' without a portal (the page uses its own file input)",
           tags: ["app"],
         },
       },

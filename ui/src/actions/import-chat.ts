@@ -9,8 +9,9 @@ import { api } from "../lib/api.ts";
 import { navigate } from "../lib/router.ts";
 import { upsertSession } from "../state/sessions.ts";
 import { notify, notifyError } from "../state/toasts.ts";
+import { chooseFiles } from "./open-files.ts";
 
-/** Open a file chooser for one .json file and import it. */
+/** Open a file chooser (the desktop's in the window) for one .json file and import it. */
 export function pickAndImportChat(): void {
   const input = document.createElement("input");
   input.type = "file";
@@ -19,7 +20,8 @@ export function pickAndImportChat(): void {
     const file = input.files?.[0];
     if (file) void importChatFile(file);
   };
-  input.click();
+  const dialog = { title: t("chats.import"), filters: [{ name: "JSON", patterns: ["*.json"] }] };
+  void chooseFiles(input, dialog, ([file]) => file && void importChatFile(file));
 }
 
 export async function importChatFile(file: File): Promise<void> {

@@ -22,8 +22,7 @@ export const socket = new SocketClient({
       else if (event.type === "app.open-session") {
         if (event.draft) offerDraft(event.sessionId, event.draft);
         navigate(`/s/${event.sessionId}`);
-      }
-      else if (event.type === "session.removed") {
+      } else if (event.type === "session.removed") {
         removeSession(event.sessionId);
         closeTranscript(event.sessionId);
       } else if (event.type === "error" && event.seq === 0) notifyError(event.message);

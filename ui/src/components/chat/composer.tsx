@@ -8,6 +8,7 @@
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
 import type { SessionModel } from "../../../../src/shared/session.ts";
+import { chooseFiles } from "../../actions/open-files.ts";
 import { t } from "../../i18n/index.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
 import { pendingDraft, takeDraft } from "../../state/drafts.ts";
@@ -345,7 +346,13 @@ export function Composer(props: ComposerProps) {
             <button
               type="button"
               class="icon-btn"
-              onClick={() => picker.click()}
+              onClick={() =>
+                void chooseFiles(
+                  picker,
+                  { title: t("composer.attach"), multiple: true },
+                  (files) => void addFiles(files),
+                )
+              }
               aria-label={t("composer.attach")}
               title={t("composer.attach")}
               data-testid="attach"

@@ -6,6 +6,7 @@
 import { Dialog } from "@kobalte/core/dialog";
 import { createResource, createSignal, For, Show } from "solid-js";
 import type { SkillImportResponse } from "../../../../src/shared/skills.ts";
+import { chooseFiles } from "../../actions/open-files.ts";
 import { t } from "../../i18n/index.ts";
 import { errorText, isNameTaken, skillsApi } from "./skills-api.ts";
 import { reloadSkills } from "./skills-store.ts";
@@ -133,7 +134,21 @@ export function ImportDialog(props: {
                 data-testid="import-drop-zone"
               >
                 <p class="m-0 mb-2 text-muted">{t("skills.import.dropHere")}</p>
-                <button type="button" class="btn-ghost border border-line" onClick={() => fileInput.click()}>
+                <button
+                  type="button"
+                  class="btn-ghost border border-line"
+                  onClick={() =>
+                    void chooseFiles(
+                      fileInput,
+                      {
+                        title: t("skills.import.chooseZip"),
+                        multiple: true,
+                        filters: [{ name: "Skill packages", patterns: ["*.zip", "*.skill"] }],
+                      },
+                      (files) => void importFiles(files),
+                    )
+                  }
+                >
                   {t("skills.import.chooseZip")}
                 </button>
                 <input

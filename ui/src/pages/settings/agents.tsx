@@ -8,6 +8,7 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import { type Agent, type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../../src/shared/agent.ts";
 import { fileNameFrom } from "../../../../src/shared/file-name.ts";
 import type { AgentImportPreview } from "../../../../src/shared/permissions.ts";
+import { chooseFiles } from "../../actions/open-files.ts";
 import { saveFromUrl } from "../../actions/save-file.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { AgentForm } from "../../components/settings/agent-form.tsx";
@@ -124,7 +125,16 @@ export function AgentsSettings() {
             <button
               type="button"
               class="btn-ghost border border-line"
-              onClick={() => importInput.click()}
+              onClick={() =>
+                void chooseFiles(
+                  importInput,
+                  {
+                    title: t("settings.agents.import"),
+                    filters: [{ name: "JSON / YAML", patterns: ["*.json", "*.yaml", "*.yml"] }],
+                  },
+                  ([file]) => void importFile(file),
+                )
+              }
               data-testid="agent-import"
             >
               {t("settings.agents.import")}

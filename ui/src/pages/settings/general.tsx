@@ -8,6 +8,7 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import type { SettingsImportPreview } from "../../../../src/shared/permissions.ts";
 import type { BrowserMode, LanguageChoice, ThemeChoice } from "../../../../src/shared/settings.ts";
 import { pickAndImportChat } from "../../actions/import-chat.ts";
+import { chooseFiles } from "../../actions/open-files.ts";
 import { saveFromUrl } from "../../actions/save-file.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { DesktopSettings } from "../../components/settings/desktop-settings.tsx";
@@ -267,7 +268,13 @@ export function GeneralSettings() {
           <button
             type="button"
             class="btn-ghost border border-line"
-            onClick={() => importInput.click()}
+            onClick={() =>
+              void chooseFiles(
+                importInput,
+                { title: t("settings.portable.import"), filters: [{ name: "JSON", patterns: ["*.json"] }] },
+                ([file]) => void importFile(file),
+              )
+            }
             data-testid="settings-import"
           >
             {t("settings.portable.import")}
