@@ -4,27 +4,23 @@
  * nothing is sent to the model (the user reads the text and sends it). The hand-over a second launch
  * makes (`openUrlInRunning`) carries the draft back for the window's first page. Bad links are 4xx.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { MAX_LINK_PROMPT, parseDeepLink } from "../../src/desktop/deep-link.ts";
 import type { SessionSummary } from "../../src/shared/session.ts";
 import { openUrlInRunning } from "../../src/shell/single-instance.ts";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
+const backend = useBackend();
 let agentName: string;
 let agentId: string;
 
-beforeAll(async () => {
-  app = await startTestApp();
-  const agents = app.running.backend.context.agents.list();
+beforeAll(() => {
+  const agents = backend().running.backend.context.agents.list();
   const last = agents[agents.length - 1];
   if (!last) throw new Error("no agents");
   agentName = last.config.name;
   agentId = last.id;
-});
-
-afterAll(async () => {
-  await app?.stop();
 });
 
 const link = (params: Record<string, string>) => `sage://new?${new URLSearchParams(params)}`;
@@ -47,10 +43,10 @@ describe("parsing", () => {
 
 describe("in the running Sage", () => {
   test("a new chat with that agent opens everywhere with the prompt as its draft, unsent", async () => {
-    const socket = await TestSocket.connect(app);
-    const requestsBefore = app.fake.requests.length;
+    const socket = await TestSocket.connect(backend());
+    const requestsBefore = backend().fake.requests.length;
     const prompt = "Summarise README.md\nin three bullet points & cite lines";
-    const { status, body } = await app.api<{ sessionId: string; draft?: string }>("/api/app/open-url", {
+    const { status, body } = await backend().api<{ sessionId: string; draft?: string }>("/api/app/open-url", {
       json: { url: link({ prompt, agent: agentName }) },
     });
     expect(status).toBe(200);
@@ -58,21 +54,21 @@ describe("in the running Sage", () => {
     const opened = await socket.waitFor("app.open-session", (event) => event.sessionId === body.sessionId);
     expect(opened.draft).toBe(prompt);
 
-    const session = await app.api<SessionSummary>(`/api/sessions/${body.sessionId}`);
+    const session = await backend().api<SessionSummary>(`/api/sessions/${body.sessionId}`);
     expect(session.body.agentId).toBe(agentId);
     // Nothing was sent: no turn, no message, no model request.
     await Bun.sleep(300);
     expect(socket.events.some((event) => event.type === "turn.started")).toBe(false);
-    expect(app.fake.requests.length).toBe(requestsBefore);
-    const messages = await app.api<{ messages: unknown[] }>(`/api/sessions/${body.sessionId}/messages`);
+    expect(backend().fake.requests.length).toBe(requestsBefore);
+    const messages = await backend().api<{ messages: unknown[] }>(`/api/sessions/${body.sessionId}/messages`);
     expect(messages.status).toBe(200);
     expect(messages.body.messages).toEqual([]);
     socket.close();
   });
 
   test("a link without a prompt carries no draft", async () => {
-    const socket = await TestSocket.connect(app);
-    const { body } = await app.api<{ sessionId: string; draft?: string }>("/api/app/open-url", {
+    const socket = await TestSocket.connect(backend());
+    const { body } = await backend().api<{ sessionId: string; draft?: string }>("/api/app/open-url", {
       json: { url: "sage://new" },
     });
     expect(body.draft).toBeUndefined();
@@ -85,9 +81,9 @@ describe("in the running Sage", () => {
     const record = {
       pid: process.pid,
       mode: "serve" as const,
-      port: Number(new URL(app.url).port),
+      port: Number(new URL(backend().url).port),
       host: "127.0.0.1",
-      token: app.token,
+      token: backend().token,
       startedAt: Date.now(),
     };
     const opened = await openUrlInRunning(record, link({ prompt: "Plan the week" }));
@@ -98,7 +94,7 @@ describe("in the running Sage", () => {
 
   test("bad links are refused with a 4xx and create no chat", async () => {
     const count = async () =>
-      (await app.api<{ sessions: SessionSummary[] }>("/api/sessions?limit=500")).body.sessions.length;
+      (await backend().api<{ sessions: SessionSummary[] }>("/api/sessions?limit=500")).body.sessions.length;
     const before = await count();
     expect(before).toBeGreaterThan(0);
     for (const url of [
@@ -107,7 +103,7 @@ describe("in the running Sage", () => {
       "sage://new/extra?prompt=hi",
       "https://example.com/?prompt=hi",
     ]) {
-      const { status } = await app.api("/api/app/open-url", { json: { url } });
+      const { status } = await backend().api("/api/app/open-url", { json: { url } });
       expect(status).toBeGreaterThanOrEqual(400);
       expect(status).toBeLessThan(500);
     }

@@ -12,11 +12,10 @@ import { join } from "node:path";
 import { readChosenFiles } from "../../src/desktop/chosen-files.ts";
 import { FakeFileChooserPortal } from "../fixtures/fake-desktop/file-chooser-portal.ts";
 import { type PrivateBus, startPrivateBus } from "../fixtures/fake-desktop/private-bus.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 
 let bus: PrivateBus;
 let portal: FakeFileChooserPortal | undefined;
-let app: TestApp;
 const dir = mkdtempSync(join(tmpdir(), "sage-open-"));
 
 type OpenResult =
@@ -26,17 +25,18 @@ type OpenResult =
 
 beforeAll(async () => {
   bus = await startPrivateBus();
-  app = await startTestApp({ env: { DBUS_SESSION_BUS_ADDRESS: bus.address } });
-  await app.running.desktop.ready;
+});
+const app = useBackend(() => ({ env: { DBUS_SESSION_BUS_ADDRESS: bus.address } }));
+beforeAll(async () => {
+  await app().running.desktop.ready;
 });
 
 afterAll(async () => {
-  await app?.stop();
   portal?.stop();
   await bus?.stop();
 });
 
-const open = (json: Record<string, unknown>) => app.api<OpenResult>("/api/app/open-files", { json });
+const open = (json: Record<string, unknown>) => app().api<OpenResult>("/api/app/open-files", { json });
 
 describe("open through the portal", () => {
   test("without a portal the page is told to use its own file input", async () => {
