@@ -13,7 +13,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BUILD_TARGETS, type BuildTarget, defaultOutfile, hostTarget, parseTarget } from "./build-targets.ts";
-import { executableProblems } from "./executable-format.ts";
+import { embeddedProblems, executableProblems } from "./executable-format.ts";
 
 const root = resolve(import.meta.dir, "..");
 const args = process.argv.slice(2);
@@ -29,17 +29,6 @@ const libraries = new Map<string, Buffer>(
     readFileSync(join(libraryDir, name)),
   ]),
 );
-
-function embeddedProblems(target: BuildTarget, binary: Buffer): string[] {
-  const problems: string[] = [];
-  for (const [name, bytes] of libraries) {
-    const found = binary.indexOf(bytes) >= 0;
-    if (name === target.webviewLibrary && !found)
-      problems.push(`${name} (its own webview library) is not embedded`);
-    if (name !== target.webviewLibrary && found) problems.push(`another platform's ${name} is embedded`);
-  }
-  return problems;
-}
 
 let failed = false;
 for (const target of targets) {
@@ -63,7 +52,7 @@ for (const target of targets) {
     continue;
   }
   const binary = readFileSync(outfile);
-  const problems = [...executableProblems(target, binary), ...embeddedProblems(target, binary)];
+  const problems = [...executableProblems(target, binary), ...embeddedProblems(target, binary, libraries)];
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const size = (binary.length / 1024 / 1024).toFixed(1);
   if (problems.length > 0) {

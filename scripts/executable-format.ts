@@ -3,7 +3,8 @@
  * Mach-O (macOS) CPU type, PE (Windows) machine and subsystem. Used by scripts/check-targets.ts.
  *
  * `executableProblems(target, bytes)` returns one sentence per mismatch, [] when the file is the
- * target's program (and, on Windows, a GUI-subsystem one: no console window).
+ * target's program (and, on Windows, a GUI-subsystem one: no console window). `embeddedProblems` says
+ * whether the target's own webview library is inside, byte for byte, and no other platform's is.
  */
 import type { BuildTarget } from "./build-targets.ts";
 
@@ -50,6 +51,22 @@ export function executableProblems(target: BuildTarget, bytes: Uint8Array): stri
     problems.push(
       `its subsystem is ${found.subsystem} (a console window would open), not ${PE_SUBSYSTEM_GUI} (GUI)`,
     );
+  }
+  return problems;
+}
+
+/** `libraries`: every platform's webview library by file name (webview-bun's build/ folder). */
+export function embeddedProblems(
+  target: BuildTarget,
+  binary: Buffer,
+  libraries: ReadonlyMap<string, Uint8Array>,
+): string[] {
+  const problems: string[] = [];
+  for (const [name, bytes] of libraries) {
+    const found = binary.indexOf(bytes) >= 0;
+    if (name === target.webviewLibrary && !found)
+      problems.push(`${name} (its own webview library) is not embedded`);
+    if (name !== target.webviewLibrary && found) problems.push(`another platform's ${name} is embedded`);
   }
   return problems;
 }

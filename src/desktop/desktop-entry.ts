@@ -7,9 +7,11 @@
  * - uninstall removes exactly what install (and autostart) wrote, keeping the rest of mimeapps.list;
  * - paths with spaces or quotes are quoted as the Desktop Entry spec requires.
  */
+
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { currentOs, type OperatingSystem } from "../core/platform.ts";
 import { ICON_NAME, installIcon, userIconDir } from "./desktop-icon.ts";
 
 export const DESKTOP_FILE = "sage.desktop";
@@ -143,7 +145,14 @@ export function runDesktopEntryCommand(
   env: Env,
   executable: string,
   compiled: boolean,
+  os: OperatingSystem = currentOs(),
 ): number {
+  if (os !== "linux") {
+    console.error(
+      `--${kind} writes a Linux desktop entry (application menu, sage: links); this is ${os === "darwin" ? "macOS" : "Windows"}, where it does nothing.`,
+    );
+    return 2;
+  }
   try {
     if (kind === "uninstall") {
       const removed = uninstallDesktopEntry(env);

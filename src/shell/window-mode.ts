@@ -9,6 +9,7 @@
 import type { LaunchOptions } from "../core/args.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
+import { currentOs } from "../core/platform.ts";
 import { VERSION } from "../core/version.ts";
 import { ICON_NAME, installIcon } from "../desktop/desktop-icon.ts";
 import { newToken } from "../server/security.ts";
@@ -140,7 +141,8 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
   window.setTitle("Sage");
   window.setSize(MIN_SIZE.width, MIN_SIZE.height, SizeHint.min);
   window.setSize(size.width, size.height, SizeHint.none);
-  if (installIcon(process.env)) window.setIconName(ICON_NAME);
+  // GTK takes the window's icon by name from the user's icon theme (Linux only).
+  if (currentOs() === "linux" && installIcon(process.env)) window.setIconName(ICON_NAME);
   window.init(`window.__SAGE__ = ${JSON.stringify({ token, shell: "window", version: VERSION })};`);
   window.navigate(urlFor(port));
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {

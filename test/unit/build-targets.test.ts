@@ -15,7 +15,11 @@ import {
   libraryKind,
   parseTarget,
 } from "../../scripts/build-targets.ts";
-import { executableProblems, readExecutableFormat } from "../../scripts/executable-format.ts";
+import {
+  embeddedProblems,
+  executableProblems,
+  readExecutableFormat,
+} from "../../scripts/executable-format.ts";
 
 const root = join(import.meta.dir, "..", "..");
 
@@ -128,5 +132,36 @@ describe("executable headers", () => {
   test("this machine's own Bun executable reads as x64 ELF", () => {
     const self = readFileSync(process.execPath).subarray(0, 4096);
     expect(readExecutableFormat(self)).toEqual({ format: "elf", arch: "x64" });
+  });
+});
+
+describe("embedded webview library", () => {
+  const libraries = new Map<string, Uint8Array>([
+    ["libwebview-x64.so", Buffer.from("ELF-x64-library-bytes")],
+    ["libwebview.dll", Buffer.from("MZ-windows-library-bytes")],
+  ]);
+  const windows = parseTarget("windows-x64");
+
+  test("its own library inside and no other passes", () => {
+    const binary = Buffer.concat([
+      Buffer.from("runtime…"),
+      Buffer.from("MZ-windows-library-bytes"),
+      Buffer.from("…"),
+    ]);
+    expect(embeddedProblems(windows, binary, libraries)).toEqual([]);
+  });
+
+  test("the x64 Linux library instead of its own fails with both reasons", () => {
+    const binary = Buffer.concat([Buffer.from("runtime…"), Buffer.from("ELF-x64-library-bytes")]);
+    expect(embeddedProblems(windows, binary, libraries)).toEqual([
+      "another platform's libwebview-x64.so is embedded",
+      "libwebview.dll (its own webview library) is not embedded",
+    ]);
+  });
+
+  test("a truncated copy of its own library does not count", () => {
+    expect(embeddedProblems(windows, Buffer.from("MZ-windows-library-byt"), libraries)).toEqual([
+      "libwebview.dll (its own webview library) is not embedded",
+    ]);
   });
 });

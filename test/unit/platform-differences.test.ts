@@ -3,7 +3,11 @@
  * how a command tree is stopped, the opener for URLs and folders, the sandbox per platform (Seatbelt's
  * profile on macOS, approvals only on Windows), and the window/browser checks that only Linux needs.
  */
-import { describe, expect, test } from "bun:test";
+import { describe, expect, spyOn, test } from "bun:test";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runDesktopEntryCommand } from "../../src/desktop/desktop-entry.ts";
 import { openerCommands } from "../../src/desktop/shell-control.ts";
 import {
   otherPlatformSandbox,
@@ -158,5 +162,26 @@ describe("sandbox per platform", () => {
     ]);
     expect(argv.slice(0, 2)).toEqual(["/usr/bin/sandbox-exec", "-p"]);
     expect(argv.slice(3)).toEqual(["/bin/bash", "-c", "ls"]);
+  });
+});
+
+describe("Linux desktop files", () => {
+  test("--install / --uninstall on macOS or Windows say so, exit 2 and write nothing", () => {
+    const home = mkdtempSync(join(tmpdir(), "sage-install-"));
+    const env = { HOME: home, XDG_DATA_HOME: join(home, "data"), XDG_CONFIG_HOME: join(home, "config") };
+    const errors = spyOn(console, "error").mockImplementation(() => {});
+    try {
+      expect(runDesktopEntryCommand("install", env, "/Applications/Sage", true, "darwin")).toBe(2);
+      expect(runDesktopEntryCommand("uninstall", env, "C:\\Sage\\sage.exe", true, "windows")).toBe(2);
+      expect(String(errors.mock.calls[0]?.[0])).toContain("this is macOS");
+      expect(String(errors.mock.calls[1]?.[0])).toContain("this is Windows");
+    } finally {
+      errors.mockRestore();
+    }
+    expect(existsSync(join(home, "data"))).toBe(false);
+    expect(existsSync(join(home, "config"))).toBe(false);
+    // On Linux the same call writes the entry (the full check is test/integration/desktop-entry.test.ts).
+    expect(runDesktopEntryCommand("install", env, "/opt/sage/sage", true, "linux")).toBe(0);
+    expect(existsSync(join(home, "data", "applications", "sage.desktop"))).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import type { DesktopServices } from "../../app/desktop-services.ts";
 import { ValidationError } from "../../core/errors.ts";
+import { currentOs } from "../../core/platform.ts";
 import { readChosenFiles } from "../../desktop/chosen-files.ts";
 import { DeepLinkError, parseDeepLink } from "../../desktop/deep-link.ts";
 import {
@@ -21,6 +22,8 @@ import { openExternal, type ShellControl } from "../../desktop/shell-control.ts"
 import type { DesktopStatus } from "../../shared/desktop.ts";
 
 export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices) {
+  // The desktop entry and the autostart entry are XDG files: Linux only.
+  const xdgDesktop = currentOs() === "linux";
   const routes = new Elysia({ name: "app-control", prefix: "/api/app" })
     .post(
       "/focus",
@@ -118,7 +121,11 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       () => {
         const installed = existsSync(desktopEntryPaths(process.env).desktopFile);
         const offer =
-          app.compiled && shell.kind === "window" && !installed && !app.settings.get().desktopEntryOffered;
+          xdgDesktop &&
+          app.compiled &&
+          shell.kind === "window" &&
+          !installed &&
+          !app.settings.get().desktopEntryOffered;
         return { installed, offer };
       },
       {
@@ -133,8 +140,8 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       ({ body }) => {
         app.settings.update({ desktopEntryOffered: true });
         if (body.action === "install") {
-          if (!app.compiled)
-            throw new ValidationError("Only the built Sage executable can be installed.", "action");
+          if (!app.compiled || !xdgDesktop)
+            throw new ValidationError("Only the built Sage executable on Linux can be installed.", "action");
           installDesktopEntry(process.env, process.execPath);
         }
         return { installed: existsSync(desktopEntryPaths(process.env).desktopFile) };
@@ -147,15 +154,19 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
         },
       },
     )
-    .get("/autostart", () => ({ available: app.compiled, enabled: autostartEnabled(process.env) }), {
-      detail: { summary: "Whether Sage starts at login (the XDG autostart entry)", tags: ["app"] },
-    })
+    .get(
+      "/autostart",
+      () => ({ available: app.compiled && xdgDesktop, enabled: autostartEnabled(process.env) }),
+      {
+        detail: { summary: "Whether Sage starts at login (the XDG autostart entry)", tags: ["app"] },
+      },
+    )
     .put(
       "/autostart",
       ({ body }) => {
         // The entry must name a program that starts Sage by itself: only the built executable can.
-        if (!app.compiled)
-          throw new ValidationError("Starting at login needs the built Sage executable.", "enabled");
+        if (!app.compiled || !xdgDesktop)
+          throw new ValidationError("Starting at login needs the built Sage executable on Linux.", "enabled");
         setAutostart(process.env, process.execPath, body.enabled);
         return { available: true, enabled: autostartEnabled(process.env) };
       },
