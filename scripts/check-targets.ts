@@ -12,7 +12,7 @@
  */
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BUILD_TARGETS, type BuildTarget, defaultOutfile, hostTarget, parseTarget } from "./build-targets.ts";
+import { BUILD_TARGETS, defaultOutfile, hostTarget, parseTarget } from "./build-targets.ts";
 import { embeddedProblems, executableProblems } from "./executable-format.ts";
 
 const root = resolve(import.meta.dir, "..");
