@@ -129,7 +129,8 @@ export const settingsGeneral = defineMessages({
     "settings.tray.closeToTrayHint": "正在运行的对话会继续；可从托盘图标重新打开窗口。",
     "settings.tray.noHost": "此桌面没有可显示 Sage 图标的托盘，因此关闭窗口会退出 Sage。",
     "closePrompt.title": "让 Sage 在托盘中继续运行？",
-    "closePrompt.body": "正在运行的对话会继续，可从 Sage 的托盘图标重新打开窗口。Sage 会记住你的选择；可在“设置 → 通用”中更改。",
+    "closePrompt.body":
+      "正在运行的对话会继续，可从 Sage 的托盘图标重新打开窗口。Sage 会记住你的选择；可在“设置 → 通用”中更改。",
     "closePrompt.keep": "在托盘中继续运行",
     "closePrompt.quit": "退出 Sage",
     "settings.notifications.turnEnded": "回复完成时",
