@@ -175,6 +175,28 @@ test("a sage://session/ID launch while Sage runs opens that chat there and exits
   socket.close();
 }, 60_000);
 
+test("a sage://new?prompt= launch while Sage runs opens a new chat there with the prompt as its draft", async () => {
+  const lock = await app.waitForLock(30_000);
+  const socket = await TestSocket.connect({ url: `http://127.0.0.1:${lock.port}`, token: lock.token });
+  const requestsBefore = fake.requests.length;
+  const link = `sage://new?${new URLSearchParams({ prompt: "Plan my week from the calendar" })}`;
+  const second = spawnApp({
+    executable,
+    dataDir: app.dataDir,
+    args: [link],
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined },
+  });
+  expect(await second.exited(20_000)).toBe(0);
+  expect(second.output()).toContain(`it opened ${link}`);
+  const opened = await socket.waitFor("app.open-session", (event) => event.draft !== undefined, 10_000);
+  expect(opened.draft).toBe("Plan my week from the calendar");
+  await Bun.sleep(1500);
+  savePng(await captureScreen(screen.display), join(SCREENSHOTS, "deep-link-prefill.png"));
+  // Not sent by the link.
+  expect(fake.requests.length).toBe(requestsBefore);
+  socket.close();
+}, 60_000);
+
 test("without a tray host, closing the window quits even when 'keep running in the tray' is on", async () => {
   await json("/api/settings", { method: "PATCH", json: { closeToTray: true } });
   await Bun.sleep(600);
