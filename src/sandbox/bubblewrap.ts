@@ -13,8 +13,8 @@
  * (TIOCSTI); the runner starts `bwrap` in a session of its own anyway, so nothing is lost by it.
  */
 import { existsSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, join, resolve, sep } from "node:path";
-import { currentOs } from "../core/platform.ts";
+import { isAbsolute, join, resolve, sep, win32 } from "node:path";
+import { currentOs, type OperatingSystem } from "../core/platform.ts";
 import type { NetworkMode } from "../shared/agent.ts";
 import { hostSocketPaths } from "./host-sockets.ts";
 import { bubblewrapNetworkArgs, probeInternet } from "./network.ts";
@@ -110,12 +110,58 @@ export function buildBubblewrapArgs(options: BubblewrapOptions): string[] {
 
 /**
  * What a sandboxed command could use to read the keys Sage keeps in the OS keychain or to talk to the
- * user's session: the whole runtime folder `$XDG_RUNTIME_DIR` (the D-Bus session bus with the Secret
- * Service and `systemd --user`, gnome-keyring's control socket, the Wayland display, pipewire, the
- * gpg and ssh agents of many desktops) and the keyring files. Pass them in `hiddenPaths`. `env` is
- * the app's environment (only XDG_RUNTIME_DIR, XDG_DATA_HOME and HOME are read).
+ * user's session, per platform. Pass them in `hiddenPaths` (the file tools refuse them too).
+ * - Linux: the whole runtime folder `$XDG_RUNTIME_DIR` (the D-Bus session bus with the Secret Service
+ *   and `systemd --user`, gnome-keyring's control socket, the Wayland display, pipewire, the gpg and
+ *   ssh agents of many desktops) and the keyring files.
+ * - macOS: the keychains, cookies, Safari and Mail, and the browsers' profiles under Application
+ *   Support (the Linux credential-folder defaults name their Linux places).
+ * - Windows: the Credential Manager's and DPAPI's folders and the browsers' profiles in AppData.
+ * `env` is the app's environment (XDG_RUNTIME_DIR, XDG_DATA_HOME, HOME, USERPROFILE, APPDATA and
+ * LOCALAPPDATA are read).
  */
-export function secretStorePaths(env: Record<string, string | undefined>): string[] {
+export function secretStorePaths(
+  env: Record<string, string | undefined>,
+  os: OperatingSystem = currentOs(),
+): string[] {
+  if (os === "darwin") {
+    if (!env.HOME || !isAbsolute(env.HOME)) return [];
+    const library = join(env.HOME, "Library");
+    const support = join(library, "Application Support");
+    return [
+      join(library, "Keychains"),
+      join(library, "Cookies"),
+      join(library, "Safari"),
+      join(library, "Mail"),
+      ...["Google/Chrome", "Chromium", "BraveSoftware", "Microsoft Edge", "Vivaldi", "Firefox"].map((name) =>
+        join(support, name),
+      ),
+    ];
+  }
+  if (os === "windows") {
+    const home = env.USERPROFILE || env.HOME;
+    const roaming = env.APPDATA || (home ? win32.join(home, "AppData", "Roaming") : undefined);
+    const local = env.LOCALAPPDATA || (home ? win32.join(home, "AppData", "Local") : undefined);
+    const paths: string[] = [];
+    if (roaming) {
+      paths.push(
+        ...["Microsoft\\Credentials", "Microsoft\\Protect", "Mozilla\\Firefox"].map((p) =>
+          win32.join(roaming, p),
+        ),
+      );
+    }
+    if (local) {
+      paths.push(
+        ...[
+          "Microsoft\\Credentials",
+          "Google\\Chrome\\User Data",
+          "Microsoft\\Edge\\User Data",
+          "BraveSoftware\\Brave-Browser\\User Data",
+        ].map((p) => win32.join(local, p)),
+      );
+    }
+    return paths;
+  }
   const paths: string[] = [];
   const runtimeDir = env.XDG_RUNTIME_DIR;
   if (runtimeDir && isAbsolute(runtimeDir)) paths.push(runtimeDir);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runDesktopEntryCommand } from "../../src/desktop/desktop-entry.ts";
 import { openerCommands } from "../../src/desktop/shell-control.ts";
+import { secretStorePaths } from "../../src/sandbox/bubblewrap.ts";
 import {
   otherPlatformSandbox,
   sbplString,
@@ -183,5 +184,34 @@ describe("Linux desktop files", () => {
     // On Linux the same call writes the entry (the full check is test/integration/desktop-entry.test.ts).
     expect(runDesktopEntryCommand("install", env, "/opt/sage/sage", true, "linux")).toBe(0);
     expect(existsSync(join(home, "data", "applications", "sage.desktop"))).toBe(true);
+  });
+});
+
+describe("secret stores hidden from commands and file tools", () => {
+  test("Linux: the runtime folder and the keyrings", () => {
+    expect(secretStorePaths({ HOME: "/home/ada", XDG_RUNTIME_DIR: "/run/user/1000" }, "linux")).toEqual([
+      "/run/user/1000",
+      "/home/ada/.local/share/keyrings",
+    ]);
+  });
+
+  test("macOS: keychains, cookies, Safari, Mail and the browsers' profiles", () => {
+    const paths = secretStorePaths({ HOME: "/Users/ada", XDG_RUNTIME_DIR: "/ignored" }, "darwin");
+    expect(paths).toContain("/Users/ada/Library/Keychains");
+    expect(paths).toContain("/Users/ada/Library/Cookies");
+    expect(paths).toContain("/Users/ada/Library/Application Support/Google/Chrome");
+    expect(paths).toContain("/Users/ada/Library/Application Support/Firefox");
+    expect(paths).not.toContain("/ignored");
+    expect(secretStorePaths({ HOME: "relative" }, "darwin")).toEqual([]);
+  });
+
+  test("Windows: Credential Manager, DPAPI keys and the browsers' profiles", () => {
+    const paths = secretStorePaths({ USERPROFILE: "C:\\Users\\Ada" }, "windows");
+    expect(paths).toContain("C:\\Users\\Ada\\AppData\\Roaming\\Microsoft\\Credentials");
+    expect(paths).toContain("C:\\Users\\Ada\\AppData\\Roaming\\Microsoft\\Protect");
+    expect(paths).toContain("C:\\Users\\Ada\\AppData\\Local\\Google\\Chrome\\User Data");
+    expect(secretStorePaths({ LOCALAPPDATA: "D:\\L" }, "windows")).toContain(
+      "D:\\L\\Microsoft\\Edge\\User Data",
+    );
   });
 });
