@@ -7,7 +7,11 @@
  *   run `./sage`, or `./sage --install` for the menu entry);
  * - `SHA256SUMS` over both.
  * The version comes from package.json. Builds dist/sage first when it is missing (or with --build).
- * Not made: an AppImage (appimagetool is not packaged by Debian).
+ * Not made: an AppImage. One is the AppImage runtime (an ELF stub that mounts the squashfs appended to
+ * it) plus the app's squashfs. Debian packages mksquashfs (squashfs-tools) and libappimage (a library
+ * for *handling* AppImages) but neither the runtime nor appimagetool; the npm AppImage makers download
+ * the runtime from its project's releases at build time, which the build may not do. A stub of our own
+ * would only look like an AppImage. The tar.gz is the portable form (one self-contained executable).
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
