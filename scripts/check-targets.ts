@@ -13,9 +13,11 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BUILD_TARGETS, defaultOutfile, hostTarget, parseTarget } from "./build-targets.ts";
+import { emulatedProblems, emulator } from "./emulated-run.ts";
 import { embeddedProblems, executableProblems } from "./executable-format.ts";
 
 const root = resolve(import.meta.dir, "..");
+const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
 const args = process.argv.slice(2);
 const keep = args.includes("--keep");
 const host = hostTarget(process.platform, process.arch);
@@ -53,13 +55,18 @@ for (const target of targets) {
   }
   const binary = readFileSync(outfile);
   const problems = [...executableProblems(target, binary), ...embeddedProblems(target, binary, libraries)];
+  const prefix = problems.length === 0 ? emulator(target) : undefined;
+  if (prefix) problems.push(...(await emulatedProblems(prefix, outfile, version)));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const size = (binary.length / 1024 / 1024).toFixed(1);
   if (problems.length > 0) {
     failed = true;
     console.error(`FAIL ${target.name}: ${problems.join("; ")}`);
   } else {
-    console.log(`ok   ${target.name}: ${size} MB, embeds ${target.webviewLibrary}, built in ${seconds} s`);
+    const ran = prefix ? ", ran under emulation (--version, --serve 200)" : "";
+    console.log(
+      `ok   ${target.name}: ${size} MB, embeds ${target.webviewLibrary}${ran}, built in ${seconds} s`,
+    );
   }
   if (!keep) rmSync(outfile, { force: true });
 }

@@ -15,6 +15,7 @@ import {
   libraryKind,
   parseTarget,
 } from "../../scripts/build-targets.ts";
+import { emulatedProblems, emulator } from "../../scripts/emulated-run.ts";
 import {
   embeddedProblems,
   executableProblems,
@@ -163,5 +164,28 @@ describe("embedded webview library", () => {
     expect(embeddedProblems(windows, Buffer.from("MZ-windows-library-byt"), libraries)).toEqual([
       "libwebview.dll (its own webview library) is not embedded",
     ]);
+  });
+});
+
+describe("running a build (scripts/emulated-run.ts, with a stand-in executable)", () => {
+  const fakeSage = join(root, "test", "fixtures", "fake-sage", "cli.ts");
+  const run = (env: Record<string, string>, version: string) =>
+    emulatedProblems([process.execPath], fakeSage, version, { ...process.env, ...env });
+
+  test("the right version and a first 200 pass", async () => {
+    expect(await run({ FAKE_SAGE_VERSION: "9.9.9", FAKE_SAGE_STATUS: "200" }, "9.9.9")).toEqual([]);
+  });
+
+  test("a wrong version, a server that fails or one that never starts are each reported", async () => {
+    expect(await run({ FAKE_SAGE_VERSION: "1.0.0", FAKE_SAGE_STATUS: "200" }, "9.9.9")).toEqual([
+      '--version printed "Sage 1.0.0" (exit 0), not "Sage 9.9.9"',
+    ]);
+    const failing = await run({ FAKE_SAGE_VERSION: "9.9.9", FAKE_SAGE_STATUS: "exit" }, "9.9.9");
+    expect(failing).toEqual(["--serve did not answer 200 (last status none)"]);
+  }, 20_000);
+
+  test("only linux-arm64 is emulated", () => {
+    expect(emulator(parseTarget("windows-x64"))).toBeUndefined();
+    expect(emulator(parseTarget("darwin-arm64"))).toBeUndefined();
   });
 });
