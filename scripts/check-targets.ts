@@ -65,7 +65,7 @@ for (const target of targets) {
   } else {
     const ran = prefix ? ", ran under emulation (--version, --serve 200)" : "";
     console.log(
-      `ok   ${target.name}: ${size} MB, embeds ${target.webviewLibrary}${ran}, built in ${seconds} s`,
+      `ok   ${target.name}: ${size} MB, embeds ${target.webviewLibrary}${ran}, done in ${seconds} s`,
     );
   }
   if (!keep) rmSync(outfile, { force: true });
