@@ -134,6 +134,7 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     if (opened.ok) {
       const draft = opened.draft ? `?draft=${encodeURIComponent(opened.draft)}` : "";
       startPath = `/s/${encodeURIComponent(opened.sessionId)}${draft}`;
+      logger.info(`started by a link: opening chat ${opened.sessionId}${draft ? " with a draft" : ""}`);
     } else logger.warn(`could not open ${options.openUrl}: ${opened.message}`);
   }
 

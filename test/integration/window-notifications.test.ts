@@ -197,6 +197,32 @@ test("a sage://new?prompt= launch while Sage runs opens a new chat there with th
   socket.close();
 }, 60_000);
 
+test("a sage://new?prompt= link that starts Sage opens the window on a new chat with the draft", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "sage-cold-link-"));
+  await seedDataDir(dataDir, fake);
+  const requestsBefore = fake.requests.length;
+  const started = spawnApp({
+    executable,
+    dataDir,
+    args: [`sage://new?${new URLSearchParams({ prompt: "Started by a link" })}`],
+    env: { ...screen.env, WAYLAND_DISPLAY: undefined, LANG: "en_US.UTF-8" },
+  });
+  try {
+    await started.waitForLock(30_000);
+    const logged = await waitUntil(
+      "the link's chat opened",
+      () => /started by a link: opening chat (\S+) with a draft/.exec(started.logText())?.[1],
+    );
+    const session = (await (await started.api(`/api/sessions/${logged}`)).json()) as SessionSummary;
+    expect(session.id).toBe(logged);
+    await Bun.sleep(2000);
+    savePng(await captureScreen(screen.display), join(SCREENSHOTS, "deep-link-cold-start.png"));
+    expect(fake.requests.length).toBe(requestsBefore);
+  } finally {
+    await started.stop();
+  }
+}, 60_000);
+
 test("without a tray host, closing the window quits even when 'keep running in the tray' is on", async () => {
   await json("/api/settings", { method: "PATCH", json: { closeToTray: true } });
   await Bun.sleep(600);
