@@ -8,7 +8,9 @@
  * without tool calls ends the turn, unless guidance arrived while it streamed (then the model gets one
  * more step). A provider that still says the context is too long (our estimate was low) gets one
  * harder compaction and one more try per turn; the refused step stays in the transcript as an error
- * part, and a second refusal ends the turn with an error that says what to do.
+ * part, and a second refusal ends the turn with an error that says what to do. In plan mode
+ * (plan-mode.ts) the prompt carries the plan-mode instruction until the user approves the plan; a
+ * rejected plan ends the turn after that step's tool calls.
  *
  * Contract: never throws for provider or tool failures (they are recorded as data); honours the abort
  * signal at every await.
@@ -19,6 +21,7 @@ import { Calibration, contextBudget, estimateFixed } from "./context-budget.ts";
 import { fitContext } from "./context-window.ts";
 import { RepeatedFailures } from "./loop-detection.ts";
 import { runModelStep, toolSet } from "./model-step.ts";
+import { PLAN_REJECTED } from "./plan-mode.ts";
 import { buildSystemPrompt } from "./prompt.ts";
 import { backoffDelay, MAX_ATTEMPTS, sleep } from "./retry.ts";
 import { runToolCall } from "./tool-runner.ts";
@@ -39,13 +42,18 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
   const total: Usage = { inputTokens: 0, outputTokens: 0 };
   const failures = new RepeatedFailures();
   const tools = await toolSet(request.tools);
-  const system = buildSystemPrompt({
-    agent: request.agent,
-    workspaceRoot: request.workspace.root,
-    date: new Date(),
-    extras: request.systemExtras,
-  });
-  const fixed = estimateFixed(system, request.tools);
+  // Plan mode's instruction leaves the prompt once the user approved the plan (same turn, normal mode).
+  const promptFor = (planning: boolean) =>
+    buildSystemPrompt({
+      agent: request.agent,
+      workspaceRoot: request.workspace.root,
+      date: new Date(),
+      extras: request.systemExtras,
+      planning,
+    });
+  let planning = request.planMode?.active ?? false;
+  let system = promptFor(planning);
+  let fixed = estimateFixed(system, request.tools);
   const budget = contextBudget(request.model.info.contextWindow, request.agent.maxOutputTokens);
   const calibration = new Calibration(request.history);
   let stepsSinceCheck = 0;
@@ -114,6 +122,13 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
       }
     });
     if (signal.aborted) return { status: "stopped", usage: total };
+    if (request.planMode?.state === "rejected")
+      return { status: "completed", reason: PLAN_REJECTED, usage: total };
+    if (planning && !request.planMode?.active) {
+      planning = false;
+      system = promptFor(false);
+      fixed = estimateFixed(system, request.tools);
+    }
     stepsSinceCheck += 1;
 
     const loop = failures.detected();

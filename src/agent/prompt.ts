@@ -3,12 +3,15 @@
  * turn's extras (enabled skills, pinned skill bodies).
  */
 import type { AgentConfig } from "../shared/agent.ts";
+import { PLAN_MODE_INSTRUCTION } from "./plan-mode.ts";
 
 export interface PromptContext {
   agent: AgentConfig;
   workspaceRoot: string;
   date: Date;
   extras: string[];
+  /** The turn is in plan mode (still planning): its instruction closes the prompt. */
+  planning?: boolean;
 }
 
 const BASE = `You are Sage, an AI agent working for one person on their own computer.
@@ -29,5 +32,6 @@ export function buildSystemPrompt(context: PromptContext): string {
       `Today is ${context.date.toISOString().slice(0, 10)}. Operating system: ${process.platform}.`,
   );
   for (const extra of context.extras) if (extra.trim()) sections.push(extra.trim());
+  if (context.planning) sections.push(PLAN_MODE_INSTRUCTION);
   return sections.join("\n\n");
 }

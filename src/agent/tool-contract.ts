@@ -63,9 +63,10 @@ export interface ToolContext {
   progress(update: ProgressUpdate): void;
   /**
    * Ask the user and wait. Resolves with the answers keyed by question id, or `null` when the user
-   * cancelled or the turn was stopped.
+   * cancelled or the turn was stopped. `purpose` "plan" shows the question as a plan to review
+   * (src/shared/plan.ts); default "ask_user".
    */
-  ask(questions: Question[]): Promise<Answers | null>;
+  ask(questions: Question[], purpose?: "ask_user" | "plan"): Promise<Answers | null>;
   /** Session-scoped services a tool may need (todo list, skills, shell jobs, browser ...). */
   services: ToolServices;
 }

@@ -69,6 +69,10 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
     return fail(`Invalid arguments for ${call.tool}: ${problems}. Fix them and call the tool again.`);
   const params = call.input;
 
+  const planRefusal = request.planMode?.refusal(tool, params);
+  if (planRefusal)
+    return finish({ status: "denied", error: planRefusal, modelText: planRefusal }, "plan-mode");
+
   let description: ApprovalDescription;
   try {
     description = tool.describe
@@ -131,11 +135,11 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
     turnId: request.turnId,
     callId: call.callId,
     progress: (update) => progress.push(update),
-    ask: (questions) =>
+    ask: (questions, purpose = "ask_user") =>
       request.interaction.ask({
         messageId: call.messageId,
         partId: call.partId,
-        purpose: "ask_user",
+        purpose,
         questions,
       }),
     services: request.services,

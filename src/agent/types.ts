@@ -14,6 +14,7 @@ import type { AgentConfig } from "../shared/agent.ts";
 import type { ApprovalScope, Question, RepeatedCall, TurnNotice } from "../shared/events.ts";
 import type { CompactionPart, Message, ToolOutput, ToolStatus, Usage } from "../shared/parts.ts";
 import type { ModelInfo } from "../shared/provider.ts";
+import type { PlanMode } from "./plan-mode.ts";
 import type { ProviderFailure } from "./provider-errors.ts";
 import type { ProviderAccess, ReasoningEffort } from "./providers.ts";
 import type { Answers, AnyTool, ApprovalDescription, ToolServices, Workspace } from "./tool-contract.ts";
@@ -80,7 +81,7 @@ export interface TurnInteraction {
   ask(request: {
     messageId?: string;
     partId?: string;
-    purpose: "ask_user" | "continue" | "loop";
+    purpose: "ask_user" | "continue" | "loop" | "plan";
     questions: Question[];
     /** With purpose "loop": the call that kept failing. */
     repeated?: RepeatedCall;
@@ -150,6 +151,8 @@ export interface TurnRequest {
    * provider's Retry-After, else exponential with jitter). Tests of the loop pass zero.
    */
   retryDelay?: (attempt: number, retryAfterMs: number | undefined) => number;
+  /** Set when the user sent this message in plan mode (see plan-mode.ts). */
+  planMode?: PlanMode;
 }
 
 export interface TurnResult {

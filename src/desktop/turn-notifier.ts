@@ -50,6 +50,7 @@ const TEXT = {
     approval: "Waiting for your approval",
     question: "Sage has a question for you.",
     limit: "Sage is waiting for your go-ahead to continue.",
+    plan: "Sage has a plan for you to review.",
   },
   zh: {
     untitled: "新对话",
@@ -58,6 +59,7 @@ const TEXT = {
     approval: "等待你的批准",
     question: "Sage 有个问题要问你。",
     limit: "Sage 在等你确认是否继续。",
+    plan: "Sage 提出了一个计划，等你审阅。",
   },
 } as const;
 
@@ -120,7 +122,11 @@ export class TurnNotifier {
       case "approval.requested":
         return { kind: "needsInput", body: `${text.approval}: ${event.title}` };
       case "question.asked":
-        return { kind: "needsInput", body: event.purpose === "ask_user" ? text.question : text.limit };
+        return {
+          kind: "needsInput",
+          body:
+            event.purpose === "ask_user" ? text.question : event.purpose === "plan" ? text.plan : text.limit,
+        };
       default:
         return undefined;
     }

@@ -1,8 +1,8 @@
 /**
  * How a queued turn starts: its user message (a new one, an edit beside the original, or the existing
  * one for a regeneration), the model it runs on (named by the submit, else the session's pick), and the
- * `TurnRequest` the loop runs — agent, tools, workspace, history from the user message back, and the
- * tool guard with the session's remembered approvals. The session runner (session-runner.ts) decides
+ * `TurnRequest` the loop runs — agent, tools, workspace, history from the user message back, the
+ * tool guard with the session's remembered approvals, and plan mode when the message asked for it. The session runner (session-runner.ts) decides
  * when; this file decides with what.
  */
 import type { Database } from "bun:sqlite";
@@ -13,6 +13,7 @@ import type { Attachment, SubmitOptions } from "../shared/client-messages.ts";
 import type { DraftEvent, TodoItem } from "../shared/events.ts";
 import type { Message } from "../shared/parts.ts";
 import type { SessionModel } from "../shared/session.ts";
+import { planTurn } from "./plan-turn.ts";
 import type { SessionRepository } from "./repository.ts";
 import type { SessionRecord } from "./session-rows.ts";
 import { createToolGuard } from "./tool-guard.ts";
@@ -74,6 +75,7 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
   const history = start.userMessageId
     ? deps.repo.activePath(start.sessionId, { limit: 5000, fromMessageId: start.userMessageId })
     : [];
+  const plan = planTurn(queued.options.plan, setup.tools, setup.services);
   return {
     sessionId: start.sessionId,
     turnId: queued.turnId,
@@ -82,9 +84,10 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
     model: setup.model,
     history,
     systemExtras: setup.systemExtras,
-    tools: setup.tools,
+    tools: plan.tools,
     workspace: setup.workspace,
-    services: setup.services,
+    services: plan.services,
+    planMode: plan.planMode,
     sink: start.sink,
     interaction: start.interaction,
     guard: createToolGuard({

@@ -22,6 +22,11 @@ export const SubmitOptions = T.Object({
   whileRunning: T.Optional(T.Union([T.Literal("queue"), T.Literal("inject")])),
   /** Skills pinned with /skill-name. */
   skills: T.Optional(T.Array(T.String())),
+  /**
+   * Plan mode for this message: the agent may read and search but not change anything, and ends with
+   * a plan for the user to approve, edit or reject (src/agent/plan-mode.ts).
+   */
+  plan: T.Optional(T.Boolean()),
 });
 export type SubmitOptions = Static<typeof SubmitOptions>;
 

@@ -124,8 +124,10 @@ export const PendingQuestion = T.Object({
   /**
    * "continue": the step limit was reached; "loop": the same call kept failing (`repeated`). Either
    * way the turn waits for the user's go-ahead (answer "Continue" or "Stop here").
+   * "plan": a plan-mode turn's plan (`submit_plan`), one question whose `prompt` is the summary and
+   * whose `options` are the steps; answered with `PlanAnswer` keys (src/shared/plan.ts).
    */
-  purpose: T.Union([T.Literal("ask_user"), T.Literal("continue"), T.Literal("loop")]),
+  purpose: T.Union([T.Literal("ask_user"), T.Literal("continue"), T.Literal("loop"), T.Literal("plan")]),
   questions: T.Array(Question),
   repeated: T.Optional(RepeatedCall),
 });

@@ -23,6 +23,7 @@ import { Composer } from "./composer.tsx";
 import { EmptyState } from "./empty-state.tsx";
 import { JobsDialog } from "./jobs-dialog.tsx";
 import { MessageList } from "./message-list.tsx";
+import { PlanCard } from "./plan-card.tsx";
 import { QuestionCard } from "./question-card.tsx";
 import { TodoPanel } from "./todo-panel.tsx";
 import { TurnNoticeLine } from "./turn-notice.tsx";
@@ -101,6 +102,7 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
   const toolQuestions = createMemo(() =>
     Object.values(open.state.questions).filter((q) => q.purpose === "ask_user" && q.partId),
   );
+  const plans = createMemo(() => Object.values(open.state.questions).filter((q) => q.purpose === "plan"));
 
   const editLast = () => {
     const order = open.state.order;
@@ -225,6 +227,9 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
           <div class="mx-auto w-full max-w-3xl px-4">
             <For each={[...questions(), ...toolQuestions()]}>
               {(question) => <QuestionCard question={question} sessionId={props.sessionId} />}
+            </For>
+            <For each={plans()}>
+              {(question) => <PlanCard question={question} sessionId={props.sessionId} />}
             </For>
           </div>
         </div>

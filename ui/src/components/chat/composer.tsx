@@ -3,7 +3,8 @@
  * edits the last message. Attach files by picker, drag and drop, or pasting images. "/" opens the
  * command list (built-ins and skills). While a turn runs, sending either guides it (delivered at its
  * next step) or queues a new turn — the user's choice, remembered. Stop takes the queued messages back
- * into the box (nothing typed is lost). The model picker sits beside the attach button.
+ * into the box (nothing typed is lost). The model picker sits beside the attach button, then the
+ * plan-mode switch (Alt+P; per message).
  */
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
@@ -21,6 +22,7 @@ import { uploadAttachments } from "../workspace/upload.ts";
 import { continueInNewChat, editMessage } from "./actions.ts";
 import { ModelPicker } from "./model-picker.tsx";
 import { formatBytes } from "./parts/simple-parts.tsx";
+import { isPlanShortcut, PlanToggle } from "./plan-toggle.tsx";
 import { type SlashCommand, slashCommands } from "./slash-commands.ts";
 
 export interface ComposerProps {
@@ -47,6 +49,7 @@ export function Composer(props: ComposerProps) {
     (localStorage.getItem("sage.whileRunning") as WhileRunning) || "inject",
   );
   const [menuIndex, setMenuIndex] = createSignal(0);
+  const [plan, setPlan] = createSignal(false);
   let input!: HTMLTextAreaElement;
   let picker!: HTMLInputElement;
 
@@ -136,8 +139,13 @@ export function Composer(props: ComposerProps) {
       clientTurnId: newClientTurnId(),
       text: value,
       attachments: attachments(),
-      options: props.running ? { whileRunning: whileRunning() } : {},
+      options: {
+        // A plan-mode message is a turn of its own: it waits in the queue rather than guiding.
+        ...(props.running ? { whileRunning: plan() ? "queue" : whileRunning() } : {}),
+        ...(plan() ? { plan: true } : {}),
+      },
     });
+    setPlan(false);
     setText("");
     setAttachments([]);
     autosize();
@@ -197,6 +205,11 @@ export function Composer(props: ComposerProps) {
         pickCommand(list[menuIndex()] as SlashCommand);
         return;
       }
+    }
+    if (isPlanShortcut(event)) {
+      event.preventDefault();
+      setPlan(!plan());
+      return;
     }
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -361,6 +374,7 @@ export function Composer(props: ComposerProps) {
             </button>
             <McpResourceButton agentId={props.agentId} onFile={(file) => void addFiles([file])} />
             <ModelPicker sessionId={props.sessionId} agentId={props.agentId} picked={props.model} />
+            <PlanToggle on={plan()} onToggle={() => setPlan(!plan())} />
             <Show when={props.running}>
               <div class="flex items-center gap-1 text-xs text-muted">
                 <span>{t("composer.whileRunning")}</span>

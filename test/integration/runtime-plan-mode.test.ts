@@ -1,0 +1,178 @@
+/**
+ * Plan mode through the real /ws endpoint with the fake model: a write attempted while planning is
+ * refused to the model with the reason (nothing asked, nothing written); the plan waits as a question
+ * that a window opened later still sees; approval (with edited steps) continues the same turn in
+ * normal mode with the steps as the todo list; rejection ends the turn.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PLAN_REJECTED } from "../../src/agent/plan-mode.ts";
+import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import {
+  ended,
+  modelRequests,
+  openSession,
+  partsOf,
+  type Subscribed,
+  storedMessages,
+  toolResults,
+  workspaceRoot,
+} from "./runtime-helpers.ts";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app.stop();
+});
+
+function submitPlanMode(session: Subscribed, text: string) {
+  const clientTurnId = crypto.randomUUID();
+  session.socket.send({
+    type: "submit",
+    sessionId: session.sessionId,
+    clientTurnId,
+    text,
+    options: { plan: true },
+  });
+  return session.socket.waitFor("turn.started", (e) => e.clientTurnId === clientTurnId);
+}
+
+const toolNames = (request: ReturnType<typeof modelRequests>[number] | undefined): string[] =>
+  ((request?.body?.tools ?? []) as { function: { name: string } }[]).map((t) => t.function.name);
+const systemText = (request: ReturnType<typeof modelRequests>[number] | undefined): string =>
+  String((request?.body?.messages ?? []).find((m) => m.role === "system")?.content ?? "");
+
+describe("plan mode", () => {
+  test("a write is refused with the reason; approval with edited steps continues the turn with the todo list", async () => {
+    const session = await openSession(app);
+    const from = app.fake.requests.length;
+    app.fake.enqueue(
+      { toolCalls: [{ id: "call_w", name: "write_file", arguments: { path: "plan/x.txt", content: "no" } }] },
+      {
+        toolCalls: [
+          {
+            id: "call_plan",
+            name: "submit_plan",
+            arguments: { summary: "Write the greeting file.", steps: ["Write hello.txt", "Check it"] },
+          },
+        ],
+      },
+      {
+        toolCalls: [
+          { id: "call_w2", name: "write_file", arguments: { path: "plan/hello.txt", content: "hi\n" } },
+        ],
+      },
+      { text: "Done as planned." },
+    );
+    const started = await submitPlanMode(session, "Plan a greeting file");
+    const asked = await session.socket.waitFor("question.asked", (e) => e.purpose === "plan");
+    expect(asked.questions[0]).toEqual({
+      id: "plan",
+      prompt: "Write the greeting file.",
+      kind: "multiple",
+      options: ["Write hello.txt", "Check it"],
+    });
+    // The write was refused to the model with the reason, without asking the user.
+    const requests = modelRequests(app, from);
+    expect(toolResults(requests[1])).toEqual([
+      {
+        id: "call_w",
+        content: expect.stringContaining("Plan mode: write_file was refused because it changes files"),
+      },
+    ]);
+    expect(session.socket.ofType("approval.requested")).toHaveLength(0);
+    expect(existsSync(join(workspaceRoot(app), "plan/x.txt"))).toBe(false);
+    expect(systemText(requests[0])).toContain("PLAN MODE is on");
+    expect(toolNames(requests[0])).toContain("submit_plan");
+
+    // A window opened now (a reload) gets the pending plan in the session's live state.
+    const late = await TestSocket.connect(app);
+    late.send({ type: "subscribe", sessionId: session.sessionId, afterSeq: 0 });
+    const live = await late.waitFor("session.live", (e) => e.sessionId === session.sessionId);
+    expect(live.live.questions[asked.questionId]?.purpose).toBe("plan");
+    expect(live.live.status).toBe("waiting");
+
+    late.send({
+      type: "answer",
+      sessionId: session.sessionId,
+      questionId: asked.questionId,
+      answers: { decision: "approve", steps: ["Write hello.txt with hi", "Check it", "Report"] },
+    });
+    const todos = await session.socket.waitFor("todo.updated");
+    expect(todos.todos.map((t) => [t.text, t.status])).toEqual([
+      ["Write hello.txt with hi", "pending"],
+      ["Check it", "pending"],
+      ["Report", "pending"],
+    ]);
+    // Normal mode now: the write asks for approval like any write, then runs.
+    const approval = await session.socket.waitFor("approval.requested");
+    expect(approval.tool).toBe("write_file");
+    session.socket.send({
+      type: "approve",
+      sessionId: session.sessionId,
+      approvalId: approval.approvalId,
+      decision: "once",
+    });
+    const end = await ended(session, started.turnId);
+    expect(end.status).toBe("completed");
+    expect(readFileSync(join(workspaceRoot(app), "plan/hello.txt"), "utf8")).toBe("hi\n");
+    const after = modelRequests(app, from);
+    expect(after).toHaveLength(4);
+    const approvedText = toolResults(after[2]).find((r) => r.id === "call_plan")?.content ?? "";
+    expect(approvedText).toContain("approved the plan after editing its steps");
+    expect(approvedText).toContain("1. Write hello.txt with hi");
+    expect(systemText(after[2])).not.toContain("PLAN MODE");
+    expect(started.turnId).toBe(end.turnId);
+    const tools = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(tools.map((t) => [t.tool, t.status])).toEqual([
+      ["write_file", "denied"],
+      ["submit_plan", "completed"],
+      ["write_file", "completed"],
+    ]);
+    late.close();
+    session.socket.close();
+  });
+
+  test("rejecting the plan ends the turn; the model gets no further request", async () => {
+    const session = await openSession(app);
+    const from = app.fake.requests.length;
+    app.fake.enqueue({
+      toolCalls: [
+        { id: "call_p", name: "submit_plan", arguments: { summary: "Delete the logs.", steps: ["rm logs"] } },
+      ],
+    });
+    const started = await submitPlanMode(session, "Plan a cleanup");
+    const asked = await session.socket.waitFor("question.asked", (e) => e.purpose === "plan");
+    session.socket.send({
+      type: "answer",
+      sessionId: session.sessionId,
+      questionId: asked.questionId,
+      answers: { decision: "reject", reason: "Keep the logs" },
+    });
+    const end = await ended(session, started.turnId);
+    expect(end).toMatchObject({ status: "completed", reason: PLAN_REJECTED });
+    expect(modelRequests(app, from)).toHaveLength(1);
+    const [plan] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(plan?.output?.text).toContain("rejected the plan: Keep the logs");
+    expect(session.socket.ofType("todo.updated")).toHaveLength(0);
+    session.socket.close();
+  });
+
+  test("without plan mode, submit_plan is not offered and writes ask as usual", async () => {
+    const session = await openSession(app);
+    const from = app.fake.requests.length;
+    app.fake.enqueue({ text: "Hello." });
+    const clientTurnId = crypto.randomUUID();
+    session.socket.send({ type: "submit", sessionId: session.sessionId, clientTurnId, text: "Hi" });
+    const started = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === clientTurnId);
+    await ended(session, started.turnId);
+    const [request] = modelRequests(app, from);
+    expect(toolNames(request)).not.toContain("submit_plan");
+    expect(toolNames(request)).toContain("write_file");
+    expect(systemText(request)).not.toContain("PLAN MODE");
+    session.socket.close();
+  });
+});
