@@ -59,6 +59,9 @@ export interface ToolContext {
   agentId: string;
   turnId: string;
   callId: string;
+  /** The assistant message and tool part of this call (absent outside a turn: the "try it" runner). */
+  messageId?: string;
+  partId?: string;
   /** Live progress shown under the tool's card (coalesced by the loop). */
   progress(update: ProgressUpdate): void;
   /**

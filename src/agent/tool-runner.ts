@@ -134,6 +134,8 @@ export async function runToolCall(call: ToolCall, request: TurnRequest): Promise
     agentId: request.agentId,
     turnId: request.turnId,
     callId: call.callId,
+    messageId: call.messageId,
+    partId: call.partId,
     progress: (update) => progress.push(update),
     ask: (questions, purpose = "ask_user") =>
       request.interaction.ask({

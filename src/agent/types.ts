@@ -77,6 +77,8 @@ export interface TurnInteraction {
     input: unknown;
     /** What "for this session" / "always" may cover, narrowest first. */
     scopes: ApprovalScope[];
+    /** Also ends the request as stopped (besides the turn's stop): a sub-agent's own stop. */
+    signal?: AbortSignal;
   }): Promise<ApprovalDecision>;
   ask(request: {
     messageId?: string;
@@ -85,6 +87,8 @@ export interface TurnInteraction {
     questions: Question[];
     /** With purpose "loop": the call that kept failing. */
     repeated?: RepeatedCall;
+    /** Also ends the question as cancelled (besides the turn's stop): a sub-agent's own stop. */
+    signal?: AbortSignal;
   }): Promise<Answers | null>;
   /** Guidance queued by the user since the last call (delivered at the next step). */
   takeGuidance(): string[];

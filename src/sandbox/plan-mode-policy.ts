@@ -25,6 +25,7 @@ function field(input: unknown, name: string): unknown {
 
 /** Why plan mode refuses this call, or undefined when it may run (then the usual approval applies). */
 export function planModeRefusal(tool: AnyTool, input: unknown): string | undefined {
+  if (tool.name === "delegate") return refused(tool.name, "sub-agents could change things");
   switch (tool.kind) {
     case "read":
     case "interaction":

@@ -15,10 +15,11 @@ import { recoverInterruptedTurns } from "./crash-recovery.ts";
 import { LiveSessions } from "./live-sessions.ts";
 import { type SessionCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
 import { type RunnerDeps, SessionRunner } from "./session-runner.ts";
+import { SubAgents } from "./sub-agents.ts";
 import { pickedModel, resolveModel } from "./turn-setup.ts";
 import type { TurnKind } from "./turn-start.ts";
 
-export type ManagerDeps = Omit<RunnerDeps, "onChange" | "onTurnEnded">;
+export type ManagerDeps = Omit<RunnerDeps, "onChange" | "onTurnEnded" | "subAgents">;
 
 /** Deleted sessions can be restored (undo) for this long before they are purged for good. */
 export const UNDO_WINDOW_MS = 10 * 60 * 1000;
@@ -48,6 +49,15 @@ export class SessionManager implements SessionCommands {
           this.background.add(task);
         }
       },
+      subAgents: new SubAgents({
+        repo: deps.repo,
+        agents: deps.agents,
+        events: deps.events,
+        startChild: (childId, clientTurnId, task, link) =>
+          this.runner(childId).submit(clientTurnId, task, [], {}, { kind: "message" }, link),
+        stopChild: (childId) => this.runners.get(childId)?.stop(),
+        announce: (childId) => this.broadcast(childId),
+      }),
     };
   }
 

@@ -6,6 +6,7 @@
  */
 import type { Database, Statement } from "bun:sqlite";
 import { NotFoundError } from "../core/errors.ts";
+import type { SessionDelegation } from "../shared/delegation.ts";
 import type { Message, MessageInfo, Part } from "../shared/parts.ts";
 import type { SessionModel, SessionStatus } from "../shared/session.ts";
 import { MessageTree } from "./message-tree.ts";
@@ -27,6 +28,10 @@ import { TurnStore } from "./turn-store.ts";
 const UNTOUCHED = `s.title_set = 0 AND s.title = '' AND s.pinned = 0 AND s.status = 'idle'
   AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.session_id = s.id)
   AND NOT EXISTS (SELECT 1 FROM turns t WHERE t.session_id = s.id)`;
+
+/** A session and its sub-agents' chats, at any depth (bind the session id first). */
+const SESSION_TREE =
+  "WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL SELECT s.id FROM sessions s JOIN tree ON s.parent_id = tree.id)";
 
 export class SessionRepository {
   private readonly statements: Record<string, Statement>;
@@ -72,6 +77,22 @@ export class SessionRepository {
     return this.getSession(id);
   }
 
+  /** A sub-agent's chat: a session linked to its parent (not listed with the user's own chats). */
+  createChildSession(
+    id: string,
+    agentId: string,
+    title: string,
+    delegation: SessionDelegation,
+  ): SessionRecord {
+    const now = Date.now();
+    this.db
+      .query(
+        "INSERT INTO sessions (id, user_id, agent_id, title, title_set, parent_id, delegation, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+      )
+      .run(id, this.userId, agentId, title, delegation.parentSessionId, JSON.stringify(delegation), now, now);
+    return this.getSession(id);
+  }
+
   getSession(id: string): SessionRecord {
     const row = this.statements.session?.get(id, this.userId) as SessionRow | null;
     if (!row) throw new NotFoundError("Session", id);
@@ -92,7 +113,7 @@ export class SessionRepository {
    */
   listSessions(options: { limit: number; after?: SessionCursor; agentId?: string }): SessionRecord[] {
     const params: (string | number)[] = [this.userId];
-    let where = "user_id = ? AND deleted_at IS NULL";
+    let where = "user_id = ? AND deleted_at IS NULL AND parent_id IS NULL";
     if (options.after) {
       where += " AND (pinned, updated_at, id) < (?, ?, ?)";
       params.push(options.after.pinned ? 1 : 0, options.after.updatedAt, options.after.id);
@@ -160,14 +181,27 @@ export class SessionRepository {
     this.statements.setStatus?.run(status, lastSeq, Date.now(), id);
   }
 
+  /** Deletes the session with its sub-agents' chats (they go, and come back, together). */
   softDelete(id: string, now = Date.now()): void {
     this.db
-      .query("UPDATE sessions SET deleted_at = ? WHERE id = ? AND user_id = ?")
-      .run(now, id, this.userId);
+      .query(
+        `${SESSION_TREE} UPDATE sessions SET deleted_at = ? WHERE user_id = ? AND deleted_at IS NULL AND id IN tree`,
+      )
+      .run(id, now, this.userId);
   }
 
+  /** Restores the session and the sub-agents' chats deleted with it. */
   restore(id: string): void {
-    this.db.query("UPDATE sessions SET deleted_at = NULL WHERE id = ? AND user_id = ?").run(id, this.userId);
+    const deletedAt = (
+      this.db.query("SELECT deleted_at FROM sessions WHERE id = ? AND user_id = ?").get(id, this.userId) as {
+        deleted_at: number | null;
+      } | null
+    )?.deleted_at;
+    this.db
+      .query(
+        `${SESSION_TREE} UPDATE sessions SET deleted_at = NULL WHERE user_id = ? AND id IN tree AND (id = ? OR deleted_at = ?)`,
+      )
+      .run(id, this.userId, id, deletedAt ?? null);
   }
 
   /** Whether the session exists (not deleted) and is untouched (see UNTOUCHED). */

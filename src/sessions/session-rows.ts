@@ -3,6 +3,7 @@
  * messages, the paging cursor, turn records, and the text full-text search indexes for a part.
  * Pure mapping, no SQL (the SQL is in repository.ts).
  */
+import type { SessionDelegation } from "../shared/delegation.ts";
 import type { MessageInfo, Part } from "../shared/parts.ts";
 import type { SessionModel, SessionStatus, SessionSummary } from "../shared/session.ts";
 
@@ -18,6 +19,9 @@ export interface SessionRow {
   message_count: number;
   todos: string;
   model: string | null;
+  parent_id: string | null;
+  /** JSON SessionDelegation (sub-agents), or null. */
+  delegation: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -50,6 +54,8 @@ export interface SessionRecord extends SessionSummary {
   headId: string | null;
   titleSet: boolean;
   todos: string;
+  /** Set for a sub-agent's chat (src/shared/delegation.ts). */
+  delegation?: SessionDelegation;
 }
 
 export interface TurnRecord {
@@ -92,7 +98,12 @@ export function toRecord(row: SessionRow): SessionRecord {
     titleSet: row.title_set === 1,
     todos: row.todos,
     ...(row.model ? { model: JSON.parse(row.model) as SessionModel } : {}),
+    ...(row.delegation ? delegationFields(JSON.parse(row.delegation) as SessionDelegation) : {}),
   };
+}
+
+function delegationFields(delegation: SessionDelegation): Pick<SessionRecord, "delegation" | "parent"> {
+  return { delegation, parent: { sessionId: delegation.parentSessionId, partId: delegation.parentPartId } };
 }
 
 export function toInfo(row: MessageRow): MessageInfo {
@@ -125,5 +136,6 @@ export function summaryOf(record: SessionRecord, lastSeq: number): SessionSummar
     lastSeq,
     messageCount: record.messageCount,
     ...(record.model ? { model: record.model } : {}),
+    ...(record.parent ? { parent: record.parent } : {}),
   };
 }

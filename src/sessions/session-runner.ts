@@ -40,6 +40,7 @@ import type { SessionStatus } from "../shared/session.ts";
 import { parsePinnedSkills } from "../skills/load-skill-tool.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { SessionRepository } from "./repository.ts";
+import type { ChildLink, SubAgents } from "./sub-agents.ts";
 import { TurnRecorder } from "./turn-recorder.ts";
 import { TurnRequests } from "./turn-requests.ts";
 import type { TurnSetupDeps } from "./turn-setup.ts";
@@ -55,6 +56,8 @@ export interface RunnerDeps extends TurnSetupDeps {
   onChange(sessionId: string): void;
   /** Called after a turn ends (titles ...). */
   onTurnEnded(sessionId: string, status: string, firstExchange: boolean): void;
+  /** Sub-agents for the delegate tool (absent: the tool says delegation is not available). */
+  subAgents?: SubAgents;
 }
 
 interface ActiveTurn {
@@ -95,10 +98,11 @@ export class SessionRunner {
     attachments: Attachment[],
     options: SubmitOptions,
     start: TurnKind = { kind: "message" },
+    link?: ChildLink,
   ): boolean {
     if (this.deps.repo.turnByClientId(this.sessionId, clientTurnId)) return false;
     try {
-      return this.enqueue(clientTurnId, text, attachments, options, start);
+      return this.enqueue(clientTurnId, text, attachments, options, start, link);
     } catch (error) {
       if (isDiskFull(error)) throw new DiskFullError(this.deps.paths.database, error);
       throw error;
@@ -111,6 +115,7 @@ export class SessionRunner {
     attachments: Attachment[],
     options: SubmitOptions,
     start: TurnKind,
+    link?: ChildLink,
   ): boolean {
     if (this.active && options.whileRunning === "inject" && start.kind === "message" && text.trim()) {
       this.inject(text);
@@ -124,7 +129,7 @@ export class SessionRunner {
       });
       return true;
     }
-    const turn: QueuedTurn = { turnId: newId("trn"), clientTurnId, text, attachments, options, start };
+    const turn: QueuedTurn = { turnId: newId("trn"), clientTurnId, text, attachments, options, start, link };
     this.deps.repo.insertTurn({
       id: turn.turnId,
       sessionId: this.sessionId,

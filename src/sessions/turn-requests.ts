@@ -6,7 +6,8 @@
  *   opens later (see LiveSessions), shows it; each ends with an event (`approval.resolved`,
  *   `question.answered`), whoever ends it: the user in any window, or Stop.
  * - Stop (the turn's abort signal) ends every pending request: an approval as "stopped" (the tool runner
- *   records the call as stopped, not as the user's denial), a question as cancelled.
+ *   records the call as stopped, not as the user's denial), a question as cancelled. A request may
+ *   bring its own signal too (a sub-agent's request asked in its parent's session ends with the child).
  * - `onChange` runs whenever the number of pending requests changes (the runner's waiting status).
  */
 
@@ -44,7 +45,8 @@ export class TurnRequests {
   /** Ask the user to allow a tool call; resolves with their decision (a denial when stopped). */
   approve(request: ApprovalRequest): Promise<ApprovalDecision> {
     return new Promise((resolve) => {
-      if (this.signal.aborted) return resolve({ kind: "deny", via: "user", reason: "stopped" });
+      if (this.signal.aborted || request.signal?.aborted)
+        return resolve({ kind: "deny", via: "user", reason: "stopped" });
       const approvalId = newId("apr");
       this.approvals.set(approvalId, {
         resolve: (decision) => {
@@ -53,10 +55,15 @@ export class TurnRequests {
         },
         scopes: request.scopes.map((scope) => scope.pattern),
       });
-      this.signal.addEventListener("abort", () => {
+      const stopped = () => {
         if (!this.approvals.delete(approvalId)) return;
         this.emit({ type: "approval.resolved", sessionId: this.sessionId, approvalId, decision: "stopped" });
         resolve({ kind: "deny", via: "user", reason: "The turn was stopped." });
+      };
+      this.signal.addEventListener("abort", stopped);
+      request.signal?.addEventListener("abort", () => {
+        stopped();
+        this.onChange();
       });
       this.emit({
         type: "approval.requested",
@@ -78,16 +85,21 @@ export class TurnRequests {
   /** Ask the user questions; resolves with their answers, or null when cancelled or stopped. */
   ask(request: QuestionRequest): Promise<Answers | null> {
     return new Promise((resolve) => {
-      if (this.signal.aborted) return resolve(null);
+      if (this.signal.aborted || request.signal?.aborted) return resolve(null);
       const questionId = newId("qst");
       this.questions.set(questionId, (answers) => {
         this.onChange();
         resolve(answers);
       });
-      this.signal.addEventListener("abort", () => {
+      const cancelled = () => {
         if (!this.questions.delete(questionId)) return;
         this.emit({ type: "question.answered", sessionId: this.sessionId, questionId, cancelled: true });
         resolve(null);
+      };
+      this.signal.addEventListener("abort", cancelled);
+      request.signal?.addEventListener("abort", () => {
+        cancelled();
+        this.onChange();
       });
       this.emit({
         type: "question.asked",

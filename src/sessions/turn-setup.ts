@@ -19,6 +19,7 @@ import { protectedPaths } from "../sandbox/protected-paths.ts";
 import type { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { SandboxStatus, ShellSandboxConfig } from "../sandbox/types.ts";
 import type { Agent } from "../shared/agent.ts";
+import type { SessionDelegation } from "../shared/delegation.ts";
 import type { TodoItem } from "../shared/events.ts";
 import type { SessionModel } from "../shared/session.ts";
 import { renderLoadedSkill, renderSkillList } from "../skills/load-skill-tool.ts";
@@ -145,18 +146,39 @@ export function baseServices(
   };
 }
 
+/** A sub-agent defined on the spot runs as its parent's agent with its own name and instructions. */
+function asSubAgent(agent: Agent, delegation: SessionDelegation | undefined): Agent {
+  const spec = delegation?.subagent;
+  if (!spec) return agent;
+  return { ...agent, config: { ...agent.config, name: spec.name, systemPrompt: spec.instructions } };
+}
+
+function subAgentNote(name: string): string {
+  return (
+    `You are working as "${name}", a sub-agent: another agent gave you the task in the user message and ` +
+    "waits for your result. Work on your own (the user may not be watching). Your last message is your " +
+    "answer and is all the other agent gets back: make it complete and self-contained."
+  );
+}
+
 export async function setUpTurn(
   deps: TurnSetupDeps,
   session: {
     agentId: string;
     todos: { get(): TodoItem[]; set(items: TodoItem[]): void };
     shellJobs: ShellJobs;
+    /** Set for a sub-agent's session: its workspace, and for one defined on the spot its instructions and tools. */
+    delegation?: SessionDelegation;
   },
   options: { providerId?: string; model?: string; pinnedSkills: string[]; signal?: AbortSignal },
 ): Promise<TurnSetup> {
-  const agent = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
+  const configured = deps.agents.find(session.agentId) ?? deps.agents.defaultAgent();
+  const agent = asSubAgent(configured, session.delegation);
   const model = await resolveModel(deps, agent, options);
-  const workspace = workspaceFor(deps, agent);
+  const workspace = workspaceFor(
+    deps,
+    session.delegation ? (deps.agents.find(session.delegation.workspaceAgentId) ?? agent) : agent,
+  );
   await deps.skills.ready();
   const project = await readProjectContext(deps, agent, workspace.root);
   const skills = deps.skills.catalogFor(agent.config.skills, workspace.root, project.live);
@@ -167,6 +189,9 @@ export async function setUpTurn(
     ...baseServices(deps, agent, workspace, session.shellJobs, skills),
   };
   const systemExtras = [project.instructions.prompt, renderSkillList(skills.list())];
+  if (session.delegation) systemExtras.push(subAgentNote(agent.config.name));
+  // A sub-agent defined on the spot gets the subset of its parent's tools it was given.
+  const toolChoice = session.delegation?.subagent?.tools ?? agent.config.tools;
   // MCP servers start here when needed (each bounded by its init timeout); one that cannot start
   // leaves a note for the model instead of failing the turn.
   const mcp = deps.mcp
@@ -188,10 +213,10 @@ export async function setUpTurn(
     workspace,
     // web_search is offered only when a provider is set up (an unusable setup still offers it: it says why).
     tools: [
-      ...enabledTools(deps.tools, agent.config.tools).filter(
+      ...enabledTools(deps.tools, toolChoice).filter(
         (tool) => tool.name !== "web_search" || services.webSearch !== undefined,
       ),
-      ...selectMcpTools(mcp.tools, agent.config.tools),
+      ...selectMcpTools(mcp.tools, toolChoice),
     ],
     services,
     systemExtras,

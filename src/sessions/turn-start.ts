@@ -16,6 +16,7 @@ import type { SessionModel } from "../shared/session.ts";
 import { planTurn } from "./plan-turn.ts";
 import type { SessionRepository } from "./repository.ts";
 import type { SessionRecord } from "./session-rows.ts";
+import { type ChildLink, relayedInteraction, type SubAgents } from "./sub-agents.ts";
 import { createToolGuard } from "./tool-guard.ts";
 import type { TurnRecorder } from "./turn-recorder.ts";
 import { pickedModel, setUpTurn, type TurnSetupDeps } from "./turn-setup.ts";
@@ -34,6 +35,8 @@ export interface QueuedTurn {
   attachments: Attachment[];
   options: SubmitOptions;
   start: TurnKind;
+  /** A sub-agent's turn: the parent's delegate call it reports to (src/sessions/sub-agents.ts). */
+  link?: ChildLink;
 }
 
 /** What preparing a turn needs besides the session's dependencies. */
@@ -58,6 +61,8 @@ export interface TurnStartDeps extends TurnSetupDeps {
   db: Database;
   userId: string;
   repo: Pick<SessionRepository, "activePath">;
+  /** Sub-agents for the delegate tool (absent: the tool says delegation is not available). */
+  subAgents?: SubAgents;
 }
 
 /** Set the turn up (src/sessions/turn-setup.ts) and build the request the loop runs. */
@@ -65,7 +70,12 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
   const { queued, session } = start;
   const setup = await setUpTurn(
     deps,
-    { agentId: session.agentId, todos: start.todos, shellJobs: start.shellJobs },
+    {
+      agentId: session.agentId,
+      todos: start.todos,
+      shellJobs: start.shellJobs,
+      delegation: session.delegation,
+    },
     {
       ...turnModel(deps, queued.options, session.model),
       pinnedSkills: [...start.pinnedSkills, ...(queued.options.skills ?? [])],
@@ -76,6 +86,17 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
     ? deps.repo.activePath(start.sessionId, { limit: 5000, fromMessageId: start.userMessageId })
     : [];
   const plan = planTurn(queued.options.plan, setup.tools, setup.services);
+  // A sub-agent asks its approvals and questions on the parent's delegate card.
+  const interaction = queued.link
+    ? relayedInteraction(queued.link, start.interaction, start.signal)
+    : start.interaction;
+  const delegation =
+    deps.subAgents?.forTurnWithPrompt({
+      record: session,
+      agent: setup.agent,
+      tools: plan.tools,
+      interaction,
+    }) ?? {};
   return {
     sessionId: start.sessionId,
     turnId: queued.turnId,
@@ -83,13 +104,13 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
     agent: setup.agent.config,
     model: setup.model,
     history,
-    systemExtras: setup.systemExtras,
+    systemExtras: delegation.prompt ? [...setup.systemExtras, delegation.prompt] : setup.systemExtras,
     tools: plan.tools,
     workspace: setup.workspace,
-    services: plan.services,
+    services: delegation.service ? { ...plan.services, delegation: delegation.service } : plan.services,
     planMode: plan.planMode,
     sink: start.sink,
-    interaction: start.interaction,
+    interaction,
     guard: createToolGuard({
       db: deps.db,
       userId: deps.userId,

@@ -52,6 +52,19 @@ export const AgentConfig = T.Object({
    */
   skillSources: T.Optional(T.Object({ workspace: T.Boolean(), home: T.Boolean() })),
   mcpServers: T.Array(T.String(), { default: [] }),
+  /**
+   * Which other agents this one may hand tasks to with the delegate tool: "all" (also when absent) or
+   * the listed agent ids. Sub-agents it defines on the spot are always allowed (the tool itself can be
+   * turned off in `tools`).
+   */
+  delegates: T.Optional(
+    T.Union([T.Literal("all"), T.Array(T.String({ maxLength: 200 }), { maxItems: 200 })]),
+  ),
+  /**
+   * When another agent delegates a task to this one: work in this agent's own workspace (true), or in
+   * the delegating agent's (false or absent: the default, so both see the same files).
+   */
+  ownWorkspaceWhenDelegated: T.Optional(T.Boolean()),
   /** Absolute path of the workspace folder; empty means <data>/workspaces/<agent id>. */
   workspace: T.Optional(T.String()),
   /** Per-tool overrides of the default approval policy. */

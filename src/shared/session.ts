@@ -28,5 +28,7 @@ export const SessionSummary = T.Object({
   lastSeq: T.Number(),
   messageCount: T.Number(),
   model: T.Optional(SessionModel),
+  /** Set for a sub-agent's chat: the session and delegate call (tool part) that started it. */
+  parent: T.Optional(T.Object({ sessionId: T.String(), partId: T.String() })),
 });
 export type SessionSummary = Static<typeof SessionSummary>;

@@ -150,6 +150,7 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
   if (event.type === "error" && event.seq === 0) return;
   if (event.seq <= state.lastSeq) return;
   state.lastSeq = event.seq;
+  if (event.type === "approval.resolved") resumeAfterApproval(state, event.approvalId);
   applyLiveEvent(state, event);
 
   switch (event.type) {
@@ -221,4 +222,15 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
     default:
       return;
   }
+}
+
+/**
+ * A call that was already running when an approval was asked on its card (a sub-agent's request on its
+ * delegate call) goes back to running once the approval is answered.
+ */
+function resumeAfterApproval(state: TranscriptState, approvalId: string): void {
+  const pending = state.approvals[approvalId];
+  if (!pending) return;
+  const part = toolPart(state, pending.messageId, pending.partId);
+  if (part?.status === "awaiting-approval" && part.startedAt !== undefined) part.status = "running";
 }

@@ -7,6 +7,7 @@ import m0001 from "../../db/migrations/0001_init.sql" with { type: "text" };
 import m0002 from "../../db/migrations/0002_session_model.sql" with { type: "text" };
 import m0003 from "../../db/migrations/0003_retry_attempts.sql" with { type: "text" };
 import m0004 from "../../db/migrations/0004_turn_undone.sql" with { type: "text" };
+import m0005 from "../../db/migrations/0005_session_parent.sql" with { type: "text" };
 import type { Migration } from "./migrations.ts";
 
 export const MIGRATIONS: Migration[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 2, name: "0002_session_model", sql: m0002 },
   { version: 3, name: "0003_retry_attempts", sql: m0003 },
   { version: 4, name: "0004_turn_undone", sql: m0004 },
+  { version: 5, name: "0005_session_parent", sql: m0005 },
 ];

@@ -21,6 +21,7 @@ import { browserScrollTool } from "./browser-scroll.ts";
 import { browserSnapshotTool } from "./browser-snapshot.ts";
 import { browserTabsTool } from "./browser-tabs.ts";
 import { browserTypeTool } from "./browser-type.ts";
+import { delegateTool } from "./delegate.ts";
 import { editFileTool } from "./edit-file.ts";
 import { globTool } from "./glob.ts";
 import { grepTool } from "./grep.ts";
@@ -58,6 +59,7 @@ export const BUILTIN_TOOLS: readonly AnyTool[] = [
   todoTool,
   askUserTool,
   loadSkillTool,
+  delegateTool,
 ];
 
 /** The tools an agent has enabled ("all", or the named ones that exist). */

@@ -4,11 +4,11 @@
  * that a window opened later still sees; approval (with edited steps) continues the same turn in
  * normal mode with the steps as the todo list; rejection ends the turn.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PLAN_REJECTED } from "../../src/agent/plan-mode.ts";
-import { startTestApp, type TestApp, TestSocket } from "./runtime-harness.ts";
+import { useBackend } from "../support/backend.ts";
 import {
   ended,
   modelRequests,
@@ -18,15 +18,10 @@ import {
   storedMessages,
   toolResults,
   workspaceRoot,
-} from "./runtime-helpers.ts";
+} from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app.stop();
-});
+const backend = useBackend();
 
 function submitPlanMode(session: Subscribed, text: string) {
   const clientTurnId = crypto.randomUUID();
@@ -47,9 +42,9 @@ const systemText = (request: ReturnType<typeof modelRequests>[number] | undefine
 
 describe("plan mode", () => {
   test("a write is refused with the reason; approval with edited steps continues the turn with the todo list", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue(
+    const session = await openSession(backend());
+    const from = backend().fake.requests.length;
+    backend().fake.enqueue(
       { toolCalls: [{ id: "call_w", name: "write_file", arguments: { path: "plan/x.txt", content: "no" } }] },
       {
         toolCalls: [
@@ -76,7 +71,7 @@ describe("plan mode", () => {
       options: ["Write hello.txt", "Check it"],
     });
     // The write was refused to the model with the reason, without asking the user.
-    const requests = modelRequests(app, from);
+    const requests = modelRequests(backend(), from);
     expect(toolResults(requests[1])).toEqual([
       {
         id: "call_w",
@@ -84,12 +79,12 @@ describe("plan mode", () => {
       },
     ]);
     expect(session.socket.ofType("approval.requested")).toHaveLength(0);
-    expect(existsSync(join(workspaceRoot(app), "plan/x.txt"))).toBe(false);
+    expect(existsSync(join(workspaceRoot(backend()), "plan/x.txt"))).toBe(false);
     expect(systemText(requests[0])).toContain("PLAN MODE is on");
     expect(toolNames(requests[0])).toContain("submit_plan");
 
     // A window opened now (a reload) gets the pending plan in the session's live state.
-    const late = await TestSocket.connect(app);
+    const late = await TestSocket.connect(backend());
     late.send({ type: "subscribe", sessionId: session.sessionId, afterSeq: 0 });
     const live = await late.waitFor("session.live", (e) => e.sessionId === session.sessionId);
     expect(live.live.questions[asked.questionId]?.purpose).toBe("plan");
@@ -118,15 +113,15 @@ describe("plan mode", () => {
     });
     const end = await ended(session, started.turnId);
     expect(end.status).toBe("completed");
-    expect(readFileSync(join(workspaceRoot(app), "plan/hello.txt"), "utf8")).toBe("hi\n");
-    const after = modelRequests(app, from);
+    expect(readFileSync(join(workspaceRoot(backend()), "plan/hello.txt"), "utf8")).toBe("hi\n");
+    const after = modelRequests(backend(), from);
     expect(after).toHaveLength(4);
     const approvedText = toolResults(after[2]).find((r) => r.id === "call_plan")?.content ?? "";
     expect(approvedText).toContain("approved the plan after editing its steps");
     expect(approvedText).toContain("1. Write hello.txt with hi");
     expect(systemText(after[2])).not.toContain("PLAN MODE");
     expect(started.turnId).toBe(end.turnId);
-    const tools = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const tools = partsOf(await storedMessages(backend(), session.sessionId), "tool");
     expect(tools.map((t) => [t.tool, t.status])).toEqual([
       ["write_file", "denied"],
       ["submit_plan", "completed"],
@@ -137,9 +132,9 @@ describe("plan mode", () => {
   });
 
   test("rejecting the plan ends the turn; the model gets no further request", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue({
+    const session = await openSession(backend());
+    const from = backend().fake.requests.length;
+    backend().fake.enqueue({
       toolCalls: [
         { id: "call_p", name: "submit_plan", arguments: { summary: "Delete the logs.", steps: ["rm logs"] } },
       ],
@@ -154,22 +149,22 @@ describe("plan mode", () => {
     });
     const end = await ended(session, started.turnId);
     expect(end).toMatchObject({ status: "completed", reason: PLAN_REJECTED });
-    expect(modelRequests(app, from)).toHaveLength(1);
-    const [plan] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(modelRequests(backend(), from)).toHaveLength(1);
+    const [plan] = partsOf(await storedMessages(backend(), session.sessionId), "tool");
     expect(plan?.output?.text).toContain("rejected the plan: Keep the logs");
     expect(session.socket.ofType("todo.updated")).toHaveLength(0);
     session.socket.close();
   });
 
   test("without plan mode, submit_plan is not offered and writes ask as usual", async () => {
-    const session = await openSession(app);
-    const from = app.fake.requests.length;
-    app.fake.enqueue({ text: "Hello." });
+    const session = await openSession(backend());
+    const from = backend().fake.requests.length;
+    backend().fake.enqueue({ text: "Hello." });
     const clientTurnId = crypto.randomUUID();
     session.socket.send({ type: "submit", sessionId: session.sessionId, clientTurnId, text: "Hi" });
     const started = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === clientTurnId);
     await ended(session, started.turnId);
-    const [request] = modelRequests(app, from);
+    const [request] = modelRequests(backend(), from);
     expect(toolNames(request)).not.toContain("submit_plan");
     expect(toolNames(request)).toContain("write_file");
     expect(systemText(request)).not.toContain("PLAN MODE");

@@ -90,10 +90,11 @@ export function removeSession(sessionId: string): void {
   );
 }
 
+/** The user's own chats, for the sidebar and the palette (sub-agents' chats open from their cards). */
 export function sortedSessions(): SessionSummary[] {
-  return Object.values(store.byId).sort(
-    (a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt,
-  );
+  return Object.values(store.byId)
+    .filter((session) => !session.parent)
+    .sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.updatedAt - a.updatedAt);
 }
 
 export type DateGroup = "pinned" | "today" | "yesterday" | "week" | "month" | "older";

@@ -7,7 +7,7 @@ import type { RetryState } from "../../../../src/shared/events.ts";
 import type { MessageInfo } from "../../../../src/shared/parts.ts";
 import { t } from "../../i18n/index.ts";
 import { agentDescription } from "../../lib/agent-text.ts";
-import { navigate } from "../../lib/router.ts";
+import { linkHandler, navigate } from "../../lib/router.ts";
 import { agentById, agents } from "../../state/agents.ts";
 import { newClientTurnId, send } from "../../state/connection.ts";
 import { drawer } from "../../state/drawer.ts";
@@ -163,6 +163,21 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
           onOpenJobs={sessionHasJobs(props.sessionId) ? () => openJobsView(props.sessionId) : undefined}
           canContinue={open.state.order.length > 0}
         />
+        <Show when={summary()?.parent}>
+          {(parent) => (
+            <p class="m-0 px-4 py-1.5 text-xs text-muted border-b border-line" data-testid="subagent-banner">
+              {t("delegate.parent")}{" "}
+              <a
+                href={`/s/${parent().sessionId}`}
+                onClick={linkHandler(`/s/${parent().sessionId}`)}
+                class="underline text-accent"
+                data-testid="subagent-parent-link"
+              >
+                {t("delegate.openParent")}
+              </a>
+            </p>
+          )}
+        </Show>
         <JobsDialog sessionId={props.sessionId} />
         <div class="sr-only" role="status" aria-live="polite" data-testid="turn-status">
           {statusText()}

@@ -13,6 +13,7 @@ import type { Provider } from "../../../../src/shared/provider.ts";
 import type { ToolInfo } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
 import { localizedAgentConfig, storedAgentConfig } from "../../lib/agent-text.ts";
+import { agents } from "../../state/agents.ts";
 import { AgentServers } from "../mcp/agent-servers.tsx";
 import { toolsApi } from "../tools/tools-api.ts";
 import { ApprovalRules, CapabilityPicker } from "./capability-picker.tsx";
@@ -208,6 +209,26 @@ export function AgentForm(props: {
         tools={props.tools}
         value={config.approvals}
         onChange={(value) => setConfig("approvals", value)}
+      />
+      <CapabilityPicker
+        id="agent-delegates"
+        legend={t("settings.agent.delegates")}
+        items={agents.list
+          .filter((other) => other.id !== props.agent?.id)
+          .map((other) => ({
+            name: other.id,
+            label: other.config.name,
+            description: other.config.description,
+          }))}
+        value={config.delegates ?? "all"}
+        onChange={(value) => setConfig("delegates", value)}
+      />
+      <Toggle
+        id="agent-own-workspace-delegated"
+        label={t("settings.agent.ownWorkspaceWhenDelegated")}
+        hint={t("settings.agent.ownWorkspaceWhenDelegatedHint")}
+        checked={config.ownWorkspaceWhenDelegated ?? false}
+        onChange={(checked) => setConfig("ownWorkspaceWhenDelegated", checked)}
       />
       <CapabilityPicker
         id="agent-skills"

@@ -9,7 +9,10 @@ import type { ToolInfo } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
 
 export interface PickerItem {
+  /** What is stored (a tool or skill name, an agent id). */
   name: string;
+  /** What is shown, when not the name itself (an agent's name). */
+  label?: string;
   description?: string;
 }
 
@@ -86,7 +89,7 @@ export function CapabilityPicker(props: {
                       checked={chosen().includes(item.name)}
                       onChange={(event) => toggle(item.name, event.currentTarget.checked)}
                     />
-                    <span class="font-mono text-xs break-all">{item.name}</span>
+                    <span class="font-mono text-xs break-all">{item.label ?? item.name}</span>
                   </label>
                 )}
               </For>

@@ -53,6 +53,10 @@ export const settingsAgents = defineMessages({
     "settings.agent.providerDefaultModel": "Provider default ({model})",
     "settings.agent.providerFastModel": "Provider fast model",
     "settings.agent.tools": "Tools",
+    "settings.agent.delegates": "Agents it may delegate to (delegate tool)",
+    "settings.agent.ownWorkspaceWhenDelegated": "Use its own workspace when another agent delegates to it",
+    "settings.agent.ownWorkspaceWhenDelegatedHint":
+      "Off: a delegated task runs in the delegating agent's workspace, so both work on the same files.",
     "settings.agent.skills": "Skills",
     "settings.agent.approvals": "Approval rules",
     "settings.agent.approvalsHint":
@@ -148,6 +152,10 @@ export const settingsAgents = defineMessages({
     "settings.agent.providerDefaultModel": "服务默认（{model}）",
     "settings.agent.providerFastModel": "服务的快速模型",
     "settings.agent.tools": "工具",
+    "settings.agent.delegates": "可委派任务的智能体（delegate 工具）",
+    "settings.agent.ownWorkspaceWhenDelegated": "被其他智能体委派任务时使用自己的工作区",
+    "settings.agent.ownWorkspaceWhenDelegatedHint":
+      "关闭时：委派的任务在委派方智能体的工作区中运行，双方处理同一批文件。",
     "settings.agent.skills": "技能",
     "settings.agent.approvals": "审批规则",
     "settings.agent.approvalsHint": "允许：直接运行；询问：每次先问你；拒绝：从不运行。",

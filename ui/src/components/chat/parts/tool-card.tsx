@@ -1,5 +1,6 @@
 /**
- * One tool call as a card: what it does (by kind: shell, file edit, web fetch, browser, plan, generic),
+ * One tool call as a card: what it does (by kind: shell, file edit, web fetch, browser, plan, delegation,
+ * generic),
  * its status with duration, live output while it runs, the result when done, and — when the policy
  * asks — the approval prompt inline.
  */
@@ -11,6 +12,7 @@ import { inNativeWindow } from "../../../lib/env.ts";
 import { noteJob, openJobsView } from "../../../state/shell-jobs.ts";
 import { fileUrl, openInFileManager } from "../../workspace/workspace-api.ts";
 import { ApprovalPrompt } from "../approval-prompt.tsx";
+import { DelegateBody, delegateName } from "./delegate-body.tsx";
 import { DiffView, diffStat } from "./diff-view.tsx";
 import { formatBytes } from "./simple-parts.tsx";
 import { WebSearchBody } from "./web-search-body.tsx";
@@ -43,6 +45,8 @@ export function summarize(part: ToolPart): string {
       return str(input.name);
     case "web_search":
       return str(input.query);
+    case "delegate":
+      return `${delegateName(part)}: ${str(input.task).split("\n")[0]}`;
     case "apply_patch": {
       const paths = (part.output?.details?.paths as string[] | undefined) ?? [];
       return paths.join(", ");
@@ -160,6 +164,9 @@ export function ToolCard(props: {
             </Match>
             <Match when={props.part.tool === "shell"}>
               <ShellBody part={props.part} />
+            </Match>
+            <Match when={props.part.tool === "delegate"}>
+              <DelegateBody part={props.part} />
             </Match>
             <Match when={FILE_TOOLS.has(props.part.tool) && typeof details().diff === "string"}>
               <DiffView diff={details().diff as string} maxLines={400} />

@@ -1,0 +1,98 @@
+/**
+ * Sub-agents in the compiled app (fake model process): the parent's delegate card opens the child's
+ * chat while the child still streams (live), the child's chat links back to the parent, the child's
+ * answer comes back on the parent's card, and the child stays out of the sidebar.
+ */
+import { expect, numberedWords, test } from "./chat-fixtures.ts";
+
+test("the delegate card opens the sub-agent's chat live; its answer returns to the parent", async ({
+  chat,
+  model,
+  page,
+}) => {
+  await model.enqueue(
+    {
+      toolCalls: [
+        {
+          name: "delegate",
+          arguments: {
+            task: "Survey the workspace",
+            subagent: { name: "Scout", instructions: "You survey folders.", tools: ["list_dir"] },
+          },
+        },
+      ],
+    },
+    // The child's answer streams slowly, so its chat can be opened while it runs.
+    { text: ["Scout ", "report: ", ...numberedWords("s", 40), "end."], tokenDelayMs: 300 },
+    { text: "The scout reported back." },
+  );
+  const parentId = await chat.newChat();
+  await chat.send("Send a scout");
+
+  const card = chat.toolCard("delegate");
+  await expect(card).toBeVisible({ timeout: 20_000 });
+  await expect(card).toContainText("Sub-agent: Scout");
+  const open = card.getByTestId("delegate-open-child");
+  await expect(open).toBeVisible();
+  await expect(card.getByTestId("delegate-child-status")).toHaveText("working…");
+  await open.click();
+
+  // The child's chat, live: its answer grows while we watch.
+  await expect(page.getByTestId("subagent-banner")).toBeVisible();
+  const childId = await chat.sessionId();
+  expect(childId).not.toBe(parentId);
+  await expect(chat.messages("user").first()).toContainText("Survey the workspace");
+  await expect(chat.lastAssistant()).toContainText("Scout report:", { timeout: 10_000 });
+  await expect(chat.lastAssistant()).not.toContainText("end.");
+  await expect(page.getByTestId("stop")).toBeVisible();
+  await expect(chat.lastAssistant()).toContainText("end.", { timeout: 20_000 });
+  // The child is not listed among the user's chats.
+  await expect(page.locator(`[data-session-id="${childId}"]`)).toHaveCount(1); // the chat view itself
+  await expect(page.getByTestId("sidebar").getByText("Scout: Survey the workspace")).toHaveCount(0);
+
+  await page.getByTestId("subagent-parent-link").click();
+  await expect(page).toHaveURL(new RegExp(`/s/${parentId}`));
+  await expect(chat.lastAssistant()).toContainText("The scout reported back.", { timeout: 20_000 });
+  const done = chat.toolCard("delegate");
+  await expect(done).toHaveAttribute("data-status", "completed");
+  await done.getByRole("button").first().click();
+  await expect(done.getByTestId("tool-output")).toContainText("Scout report: s0");
+  await expect(done.getByTestId("delegate-child-status")).toHaveText("finished");
+  const requests = await model.requests();
+  const parentFinal = requests.filter((r) => r.body?.tools !== undefined).at(-1);
+  expect(JSON.stringify(parentFinal?.body?.messages)).toContain("Scout report: s0");
+});
+
+test("a sub-agent's approval shows on the parent's delegate card and is answered there", async ({
+  chat,
+  model,
+}) => {
+  await model.enqueue(
+    {
+      toolCalls: [
+        {
+          name: "delegate",
+          arguments: {
+            task: "Write the greeting",
+            subagent: { name: "Scribe", instructions: "You write files.", tools: ["write_file"] },
+          },
+        },
+      ],
+    },
+    { toolCalls: [{ name: "write_file", arguments: { path: "greeting.txt", content: "hello\n" } }] },
+    { text: "Scribe wrote greeting.txt." },
+    { text: "The scribe is done." },
+  );
+  await chat.newChat();
+  await chat.send("Have the scribe write");
+  const card = chat.toolCard("delegate");
+  const prompt = card.getByTestId("approval-prompt");
+  await expect(prompt).toBeVisible({ timeout: 20_000 });
+  await expect(prompt).toContainText("Scribe: Create greeting.txt");
+  await expect(card).toHaveAttribute("data-status", "awaiting-approval");
+  await prompt.getByTestId("approve-once").click();
+  await expect(prompt).toHaveCount(0);
+  await expect(chat.lastAssistant()).toContainText("The scribe is done.", { timeout: 20_000 });
+  await expect(card).toHaveAttribute("data-status", "completed");
+  await chat.idle();
+});

@@ -1,0 +1,345 @@
+/**
+ * Sub-agents (the delegate tool) through the real /ws endpoint. The fake model scripts the parent and
+ * each child separately: requests are routed by the child's name in its system prompt, so parallel
+ * children take their own replies whatever order their requests arrive in.
+ *
+ * Shows: two parallel delegations complete and their answers reach the parent in call order; Stop
+ * during delegation stops both children (no turn left running); a child's approval is asked in the
+ * parent's session and answered from the parent's socket (the child works in the parent's workspace);
+ * the depth limit and the agent's allowed targets are refused with clear tool errors.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  DELEGATION_ANSWER_LIMIT,
+  MAX_DELEGATION_DEPTH,
+  MAX_DELEGATIONS_PER_TURN,
+} from "../../src/shared/delegation.ts";
+import type { SessionSummary } from "../../src/shared/session.ts";
+import { type FakeReply, type FakeRequest, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { startBackend, type TestBackend } from "../support/backend.ts";
+import {
+  configureAgent,
+  ended,
+  eventually,
+  openSession,
+  partsOf,
+  storedMessages,
+  submit,
+  toolResults,
+  workspaceRoot,
+} from "../support/session-steps.ts";
+
+/** Replies per route: "parent", or a sub-agent's name. */
+const scripts = new Map<string, FakeReply[]>();
+const routed: { route: string; request: FakeRequest }[] = [];
+
+function routeOf(request: FakeRequest): string {
+  const system = JSON.stringify(request.body?.messages?.[0] ?? request.body?.system ?? "");
+  return /You are working as \\"([^"\\]+)\\"/.exec(system)?.[1] ?? "parent";
+}
+
+function script(route: string, ...replies: FakeReply[]): void {
+  scripts.set(route, [...(scripts.get(route) ?? []), ...replies]);
+}
+
+function requestsOf(route: string): FakeRequest[] {
+  return routed.filter((r) => r.route === route).map((r) => r.request);
+}
+
+let app: TestBackend;
+beforeAll(async () => {
+  const fake = await startFakeModel({
+    apiKey: "test-key-0001",
+    fallback: (request) => {
+      const route = routeOf(request);
+      routed.push({ route, request });
+      return scripts.get(route)?.shift() ?? { text: `(${route} has no script)` };
+    },
+  });
+  app = await startBackend({ fake });
+});
+afterAll(async () => {
+  await app.stop();
+  await app.fake.stop();
+});
+
+const sub = (name: string, task: string, tools?: string[]) => ({
+  name: "delegate",
+  arguments: { task, subagent: { name, instructions: `You are ${name}.`, ...(tools ? { tools } : {}) } },
+});
+
+function runningTurns(): number {
+  return (
+    app.running.backend.context.db
+      .query("SELECT COUNT(*) AS n FROM turns WHERE status IN ('running', 'queued')")
+      .get() as { n: number }
+  ).n;
+}
+
+describe("delegation", () => {
+  test("two parallel delegations complete; their answers reach the parent in call order", async () => {
+    routed.length = 0;
+    // Alpha answers slowly, Beta at once: Beta ends first, yet Alpha's answer comes first.
+    script(
+      "parent",
+      {
+        toolCalls: [
+          { id: "d_alpha", ...sub("Alpha", "Count the files") },
+          { id: "d_beta", ...sub("Beta", "Read the docs") },
+        ],
+      },
+      { text: "Both reported." },
+    );
+    script("Alpha", { text: ["Alpha ", "found ", "three ", "files."], tokenDelayMs: 150 });
+    script("Beta", { text: "Beta read the docs." });
+    const session = await openSession(app);
+    const started = await submit(session, "Split the job");
+    const end = await ended(session, started.turnId, 20_000);
+    expect(end.status).toBe("completed");
+
+    const results = toolResults(requestsOf("parent")[1]);
+    expect(results).toEqual([
+      { id: "d_alpha", content: "Alpha found three files." },
+      { id: "d_beta", content: "Beta read the docs." },
+    ]);
+    // They ran at the same time: Beta's request arrived before Alpha's answer was done.
+    const alpha = requestsOf("Alpha")[0] as FakeRequest;
+    const beta = requestsOf("Beta")[0] as FakeRequest;
+    expect(beta.receivedAt).toBeLessThan(alpha.sentAt.at(-1) as number);
+    // Each child is a session of its own, linked to the parent's call, not in the session list.
+    const tools = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(tools.map((t) => [t.tool, t.status])).toEqual([
+      ["delegate", "completed"],
+      ["delegate", "completed"],
+    ]);
+    const childId = tools[0]?.output?.details?.childSessionId as string;
+    const child = await app.api<SessionSummary>(`/api/sessions/${childId}`);
+    expect(child.body.parent).toEqual({ sessionId: session.sessionId, partId: tools[0]?.id as string });
+    expect(child.body.title).toBe("Alpha: Count the files");
+    const childMessages = await storedMessages(app, childId);
+    expect(childMessages.map((m) => m.info.role)).toEqual(["user", "assistant"]);
+    const list = await app.api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
+    expect(list.body.sessions.some((s) => s.id === childId)).toBe(false);
+    expect(list.body.sessions.some((s) => s.id === session.sessionId)).toBe(true);
+    // Deleting the parent deletes its sub-agents' chats; restoring brings them back.
+    expect((await app.api(`/api/sessions/${session.sessionId}`, { method: "DELETE" })).status).toBe(200);
+    expect((await app.api(`/api/sessions/${childId}`)).status).toBe(404);
+    expect((await app.api(`/api/sessions/${session.sessionId}/restore`, { method: "POST" })).status).toBe(
+      200,
+    );
+    expect((await app.api(`/api/sessions/${childId}`)).status).toBe(200);
+    session.socket.close();
+  });
+
+  test("Stop during delegation stops both children; no turn is left running", async () => {
+    routed.length = 0;
+    const slow = (name: string): FakeReply => ({
+      text: Array.from({ length: 400 }, (_, i) => `${name}${i} `),
+      tokenDelayMs: 50,
+    });
+    script("parent", { toolCalls: [sub("Slow1", "Work long"), sub("Slow2", "Work long too")] });
+    script("Slow1", slow("a"));
+    script("Slow2", slow("b"));
+    const session = await openSession(app);
+    const started = await submit(session, "Long job");
+    await eventually(
+      () => (requestsOf("Slow1").length && requestsOf("Slow2").length ? true : undefined),
+      10_000,
+      "both children to call the model",
+    );
+    await Bun.sleep(200);
+    session.socket.send({ type: "stop", sessionId: session.sessionId });
+    const end = await ended(session, started.turnId, 10_000);
+    expect(end.status).toBe("stopped");
+    await eventually(() => (runningTurns() === 0 ? true : undefined), 10_000, "no running turns");
+    const tools = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(tools).toHaveLength(2);
+    for (const tool of tools) {
+      expect(tool.status).toBe("error");
+      const childId =
+        /Sub-agent chat: (\S+)/.exec(tool.output?.text ?? tool.progress ?? "")?.[1] ??
+        (tool.output?.details?.childSessionId as string);
+      expect(childId).toBeDefined();
+      const child = await app.api<SessionSummary>(`/api/sessions/${childId}`);
+      expect(child.body.status).toBe("idle");
+      const [answer] = (await storedMessages(app, childId)).filter((m) => m.info.role === "assistant");
+      expect(answer?.info.status).toBe("stopped");
+    }
+    session.socket.close();
+  });
+
+  test("a child's approval is asked in the parent's session and answered from the parent's socket; it works in the parent's workspace unless configured otherwise", async () => {
+    routed.length = 0;
+    const agents = app.running.backend.context.agents;
+    const helper = agents.create({ ...agents.defaultAgent().config, name: "Helper", systemPrompt: "" });
+    script(
+      "parent",
+      {
+        toolCalls: [
+          { id: "d_help", name: "delegate", arguments: { agent: "Helper", task: "Write the note" } },
+        ],
+      },
+      { text: "The helper wrote it." },
+    );
+    script(
+      "Helper",
+      {
+        toolCalls: [{ name: "write_file", arguments: { path: "notes/from-helper.txt", content: "hello\n" } }],
+      },
+      { text: "Wrote notes/from-helper.txt." },
+    );
+    const session = await openSession(app);
+    const started = await submit(session, "Ask the helper");
+    const approval = await session.socket.waitFor(
+      "approval.requested",
+      (e) => e.sessionId === session.sessionId,
+    );
+    expect(approval.tool).toBe("write_file");
+    expect(approval.title).toBe("Helper: Create notes/from-helper.txt");
+    const parentParts = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(approval.partId).toBe(parentParts[0]?.id as string);
+    expect(session.socket.transcript(session.sessionId).approvals[approval.approvalId]).toBeDefined();
+    session.socket.send({
+      type: "approve",
+      sessionId: session.sessionId,
+      approvalId: approval.approvalId,
+      decision: "once",
+    });
+    const end = await ended(session, started.turnId, 15_000);
+    expect(end.status).toBe("completed");
+    expect(toolResults(requestsOf("parent")[1])).toEqual([
+      { id: "d_help", content: "Wrote notes/from-helper.txt." },
+    ]);
+    // The configured agent worked in the parent's workspace, not its own.
+    expect(readFileSync(join(workspaceRoot(app), "notes/from-helper.txt"), "utf8")).toBe("hello\n");
+    expect(
+      existsSync(join(app.running.backend.context.paths.workspaces, helper.id, "notes/from-helper.txt")),
+    ).toBe(false);
+
+    // Configured to use its own workspace: the next delegated write lands there.
+    agents.update(helper.id, {
+      ...helper.config,
+      ownWorkspaceWhenDelegated: true,
+      approvals: { write_file: "allow" },
+    });
+    script(
+      "parent",
+      { toolCalls: [{ id: "d_own", name: "delegate", arguments: { agent: "Helper", task: "Write again" } }] },
+      { text: "Again." },
+    );
+    script(
+      "Helper",
+      { toolCalls: [{ name: "write_file", arguments: { path: "notes/own.txt", content: "own\n" } }] },
+      { text: "Wrote it in my workspace." },
+    );
+    const again = await submit(session, "Ask the helper again");
+    expect((await ended(session, again.turnId, 15_000)).status).toBe("completed");
+    expect(
+      readFileSync(join(app.running.backend.context.paths.workspaces, helper.id, "notes/own.txt"), "utf8"),
+    ).toBe("own\n");
+    expect(existsSync(join(workspaceRoot(app), "notes/own.txt"))).toBe(false);
+    agents.delete(helper.id);
+    session.socket.close();
+  });
+
+  test("the depth limit and the agent's allowed targets are refused with clear tool errors", async () => {
+    routed.length = 0;
+    expect(MAX_DELEGATION_DEPTH).toBe(2);
+    const agents = app.running.backend.context.agents;
+    const other = agents.create({ ...agents.defaultAgent().config, name: "Outsider" });
+    configureAgent(app, { delegates: [] });
+    script(
+      "parent",
+      { toolCalls: [{ id: "d_out", name: "delegate", arguments: { agent: "Outsider", task: "x" } }] },
+      { toolCalls: [{ id: "d_l1", ...sub("L1", "Go one level down") }] },
+      { text: "Chain done." },
+    );
+    script("L1", { toolCalls: [{ id: "d_l2", ...sub("L2", "Go two levels down") }] }, { text: "L1 done." });
+    script(
+      "L2",
+      { toolCalls: [{ id: "d_l3", ...sub("L3", "Go three levels down") }] },
+      { text: "L2 could not go deeper." },
+    );
+    const session = await openSession(app);
+    const started = await submit(session, "Chain");
+    const end = await ended(session, started.turnId, 20_000);
+    expect(end.status).toBe("completed");
+    const [refusedTarget] = toolResults(requestsOf("parent")[1]);
+    expect(refusedTarget?.content).toContain(`This agent's settings do not allow delegating to "Outsider"`);
+    const [depth] = toolResults(requestsOf("L2")[1]);
+    expect(depth?.id).toBe("d_l3");
+    expect(depth?.content).toContain("Delegation refused");
+    expect(depth?.content).toContain(`may not delegate deeper than ${MAX_DELEGATION_DEPTH} levels`);
+    expect(requestsOf("L3")).toHaveLength(0);
+    expect(toolResults(requestsOf("L1")[1])).toEqual([{ id: "d_l2", content: "L2 could not go deeper." }]);
+    expect(toolResults(requestsOf("parent")[2]).at(-1)).toEqual({ id: "d_l1", content: "L1 done." });
+    configureAgent(app, { delegates: undefined });
+    agents.delete(other.id);
+    session.socket.close();
+  });
+
+  test("a child's question is asked on the parent's card and answered from the parent's socket", async () => {
+    routed.length = 0;
+    script(
+      "parent",
+      { toolCalls: [{ id: "d_ask", ...sub("Asker", "Find out the colour") }] },
+      { text: "Got the colour." },
+    );
+    script(
+      "Asker",
+      {
+        toolCalls: [
+          {
+            name: "ask_user",
+            arguments: { questions: [{ id: "c", prompt: "Which colour?", kind: "text" }] },
+          },
+        ],
+      },
+      { text: "The user likes green." },
+    );
+    const session = await openSession(app);
+    const started = await submit(session, "Ask via a sub-agent");
+    const asked = await session.socket.waitFor("question.asked", (e) => e.sessionId === session.sessionId);
+    expect(asked.purpose).toBe("ask_user");
+    expect(asked.questions[0]?.prompt).toBe("Asker: Which colour?");
+    const [card] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(asked.partId).toBe(card?.id as string);
+    session.socket.send({
+      type: "answer",
+      sessionId: session.sessionId,
+      questionId: asked.questionId,
+      answers: { c: "green" },
+    });
+    expect((await ended(session, started.turnId, 15_000)).status).toBe("completed");
+    expect(JSON.stringify(requestsOf("Asker")[1]?.body?.messages)).toContain("green");
+    expect(toolResults(requestsOf("parent")[1])).toEqual([{ id: "d_ask", content: "The user likes green." }]);
+    session.socket.close();
+  });
+
+  test("the per-turn limit refuses delegations beyond it; a long answer comes back cut to the limit", async () => {
+    routed.length = 0;
+    const calls = Array.from({ length: MAX_DELEGATIONS_PER_TURN + 1 }, (_, i) => ({
+      id: `d_${i}`,
+      ...sub(`W${i}`, `Part ${i}`),
+    }));
+    script("parent", { toolCalls: calls }, { text: "All parts done." });
+    script("W0", { text: { repeat: "x", count: DELEGATION_ANSWER_LIMIT + 5000 } });
+    const session = await openSession(app);
+    const started = await submit(session, "Many parts");
+    expect((await ended(session, started.turnId, 30_000)).status).toBe("completed");
+    const results = toolResults(requestsOf("parent")[1]);
+    expect(results).toHaveLength(MAX_DELEGATIONS_PER_TURN + 1);
+    const refused = results.filter((r) => r.content.includes("the limit per turn"));
+    expect(refused).toHaveLength(1);
+    expect(results.find((r) => r.id === "d_0")?.content).toContain(
+      "[… 5000 more characters in the sub-agent's chat]",
+    );
+    expect(results.find((r) => r.id === "d_0")?.content.startsWith("x".repeat(DELEGATION_ANSWER_LIMIT))).toBe(
+      true,
+    );
+    expect(results.find((r) => r.id === "d_1")?.content).toBe("(W1 has no script)");
+    session.socket.close();
+  });
+});
