@@ -88,6 +88,9 @@ describe("plan mode refuses changes", () => {
     expect(planModeRefusal(mcp, {})).toContain("MCP tools may change things");
     expect(planModeRefusal({ ...mcp, defaultApproval: "allow" }, {})).toBeUndefined();
     expect(planModeRefusal(tool("write_file"), {})).toContain("call submit_plan");
+    expect(planModeRefusal(tool("delegate"), { task: "x", agent: "a" })).toContain(
+      "sub-agents could change things",
+    );
   });
 
   test("PlanMode refuses only while planning; approve and reject end it once", () => {
