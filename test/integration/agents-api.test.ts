@@ -84,6 +84,8 @@ describe("agents CRUD", () => {
       [{ name: "X", workspace: "relative/path" }, "workspace", 400],
       [{ name: "X", workspace: "/etc/hostname/inside-a-file" }, "workspace", 400],
       [{ name: "X", tools: "some" }, "tools", 400],
+      [{ name: "X", delegates: "some" }, "delegates", 400],
+      [{ name: "X", ownWorkspaceWhenDelegated: "yes" }, "ownWorkspaceWhenDelegated", 400],
       [null, "", 400],
     ];
     for (const [body, field, status] of cases) {
@@ -144,6 +146,25 @@ describe("agents CRUD", () => {
       },
     });
     expect(same.status).toBe(200);
+  });
+
+  test("which agents one may delegate to, and the workspace when delegated to, are saved", async () => {
+    const writer = (await list()).find((agent) => agent.config.name === "Writer") as Agent;
+    const saved = await backend().api<Agent>(`/api/agents/${researcher.id}`, {
+      method: "PUT",
+      json: { ...researcher.config, delegates: [writer.id], ownWorkspaceWhenDelegated: true },
+    });
+    expect(saved.status).toBe(200);
+    const stored = (await list()).find((agent) => agent.id === researcher.id);
+    expect(stored?.config.delegates).toEqual([writer.id]);
+    expect(stored?.config.ownWorkspaceWhenDelegated).toBe(true);
+    const back = await backend().api<Agent>(`/api/agents/${researcher.id}`, {
+      method: "PUT",
+      json: { ...researcher.config, delegates: "all" },
+    });
+    expect(back.body.config.delegates).toBe("all");
+    expect(back.body.config.ownWorkspaceWhenDelegated).toBeUndefined();
+    researcher = back.body;
   });
 
   test("duplicate copies everything under a free name", async () => {
