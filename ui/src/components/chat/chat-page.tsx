@@ -99,8 +99,11 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
   const questions = createMemo(() =>
     Object.values(open.state.questions).filter((q) => q.purpose === "continue" || !q.partId),
   );
+  // On a tool's card: ask_user, and a sub-agent's questions (its loop question too) on its delegate card.
   const toolQuestions = createMemo(() =>
-    Object.values(open.state.questions).filter((q) => q.purpose === "ask_user" && q.partId),
+    Object.values(open.state.questions).filter(
+      (q) => q.partId && q.purpose !== "continue" && q.purpose !== "plan",
+    ),
   );
   const plans = createMemo(() => Object.values(open.state.questions).filter((q) => q.purpose === "plan"));
 
