@@ -79,6 +79,8 @@ export interface TurnInteraction {
     scopes: ApprovalScope[];
     /** Also ends the request as stopped (besides the turn's stop): a sub-agent's own stop. */
     signal?: AbortSignal;
+    /** The id to ask it under (a sub-agent's request keeps one id in every chat that shows it). */
+    approvalId?: string;
   }): Promise<ApprovalDecision>;
   ask(request: {
     messageId?: string;
@@ -89,6 +91,8 @@ export interface TurnInteraction {
     repeated?: RepeatedCall;
     /** Also ends the question as cancelled (besides the turn's stop): a sub-agent's own stop. */
     signal?: AbortSignal;
+    /** The id to ask it under (a sub-agent's question keeps one id in every chat that shows it). */
+    questionId?: string;
   }): Promise<Answers | null>;
   /** Guidance queued by the user since the last call (delivered at the next step). */
   takeGuidance(): string[];

@@ -120,6 +120,7 @@ export class DesktopServices {
         subscribe: (listener) => app.events.subscribe(listener),
         settings: () => app.settings.get(),
         sessionTitle: (sessionId) => app.sessionRepo.findSession(sessionId)?.title ?? "",
+        isSubAgentChat: (sessionId) => app.sessionRepo.findSession(sessionId)?.parent !== undefined,
         sink: notifications,
         focus: this.focus,
         open: (sessionId) => {

@@ -27,6 +27,11 @@ export interface TurnNotifierDeps {
   settings(): UserSettings;
   /** The chat's title, "" when it has none yet. */
   sessionTitle(sessionId: string): string;
+  /**
+   * Whether the session is a sub-agent's chat: never notified on its own (its requests are asked in its
+   * parent's chat, which notifies; its end is the parent's business).
+   */
+  isSubAgentChat?(sessionId: string): boolean;
   sink: NotificationSink;
   focus: WindowFocus;
   open(sessionId: string): void;
@@ -91,7 +96,7 @@ export class TurnNotifier {
 
   private consider(event: ServerEvent): void {
     const decided = this.describe(event);
-    if (!decided) return;
+    if (!decided || this.deps.isSubAgentChat?.(event.sessionId)) return;
     const settings = this.deps.settings();
     if (!settings[SETTING[decided.kind]] || this.deps.focus.focused) return;
     const title = this.deps.sessionTitle(event.sessionId) || this.text().untitled;

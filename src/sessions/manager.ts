@@ -101,20 +101,39 @@ export class SessionManager implements SessionCommands {
     this.runner(message.sessionId).inject(message.text);
   }
 
+  /** A sub-agent's requests are held by its parent's turn: an answer its own chat does not hold goes up. */
   approve(message: ClientMessageOf<"approve">): void {
-    this.runner(message.sessionId).approve(
-      message.approvalId,
-      message.decision,
-      message.reason,
-      message.scope,
-    );
+    try {
+      this.runner(message.sessionId).approve(
+        message.approvalId,
+        message.decision,
+        message.reason,
+        message.scope,
+      );
+    } catch (error) {
+      const parent = this.parentHolding(error, message.sessionId);
+      if (!parent) throw error;
+      this.approve({ ...message, sessionId: parent });
+    }
   }
 
   answer(message: ClientMessageOf<"answer">): void {
-    this.runner(message.sessionId).answer(
-      message.questionId,
-      message.cancelled ? null : (message.answers ?? {}),
-    );
+    try {
+      this.runner(message.sessionId).answer(
+        message.questionId,
+        message.cancelled ? null : (message.answers ?? {}),
+      );
+    } catch (error) {
+      const parent = this.parentHolding(error, message.sessionId);
+      if (!parent) throw error;
+      this.answer({ ...message, sessionId: parent });
+    }
+  }
+
+  /** The parent session to ask when a sub-agent's chat does not hold a request (NotFoundError). */
+  private parentHolding(error: unknown, sessionId: string): string | undefined {
+    if (!(error instanceof Error) || error.name !== "NotFoundError") return undefined;
+    return this.deps.repo.findSession(sessionId)?.delegation?.parentSessionId;
   }
 
   // ---- Sessions API ---------------------------------------------------------------------------------

@@ -39,8 +39,9 @@ import type { Usage } from "../shared/parts.ts";
 import type { SessionStatus } from "../shared/session.ts";
 import { parsePinnedSkills } from "../skills/load-skill-tool.ts";
 import type { EventLog } from "../store/event-log.ts";
+import type { ChildLink } from "./relayed-requests.ts";
 import type { SessionRepository } from "./repository.ts";
-import type { ChildLink, SubAgents } from "./sub-agents.ts";
+import type { SubAgents } from "./sub-agents.ts";
 import { TurnRecorder } from "./turn-recorder.ts";
 import { TurnRequests } from "./turn-requests.ts";
 import type { TurnSetupDeps } from "./turn-setup.ts";
@@ -311,6 +312,7 @@ export class SessionRunner {
         interaction: this.interaction(active),
         signal: controller.signal,
         pinnedSkills: pinned.names,
+        emit: (draft) => this.emit(draft),
       });
       const result = queued.start.kind === "compact" ? await compactNow(request) : await runTurn(request);
       status = result.status;

@@ -5,8 +5,7 @@
  *
  * - The parent's stop stops the child (its turn ends "stopped", its partial answer returns).
  * - The child's approvals and questions are asked in the parent's session on the delegate call's card
- *   (`relayedInteraction`), so the user answers them from the parent's view; a child stopped on its own
- *   withdraws them.
+ *   and shown in the child's chat too (relayed-requests.ts); a child stopped on its own withdraws them.
  * - The child works in the parent's workspace, unless the configured agent it runs says to use its own
  *   (`AgentConfig.ownWorkspaceWhenDelegated`).
  * - Depth, per-turn count and the parent agent's allowed targets (`AgentConfig.delegates`) are checked
@@ -27,18 +26,9 @@ import {
 } from "../shared/delegation.ts";
 import type { Part } from "../shared/parts.ts";
 import type { EventLog } from "../store/event-log.ts";
+import type { ChildLink } from "./relayed-requests.ts";
 import type { SessionRepository } from "./repository.ts";
 import type { SessionRecord } from "./session-rows.ts";
-
-/** What ties a child's turn to the parent's delegate call. */
-export interface ChildLink {
-  /** The parent turn's interaction: the child's approvals and questions are asked there. */
-  relay: Pick<TurnInteraction, "approve" | "ask">;
-  /** The parent's delegate call (its card). */
-  messageId: string;
-  partId: string;
-  name: string;
-}
 
 export interface SubAgentDeps {
   repo: SessionRepository;
@@ -57,37 +47,6 @@ export interface ParentTurn {
   /** The tools of the parent's turn (a sub-agent may get a subset). */
   tools: readonly AnyTool[];
   interaction: TurnInteraction;
-}
-
-/** A child's requests, asked in the parent's session on the delegate call's card. */
-export function relayedInteraction(
-  link: ChildLink,
-  own: TurnInteraction,
-  signal: AbortSignal,
-): TurnInteraction {
-  return {
-    approve: (request) =>
-      link.relay.approve({
-        ...request,
-        messageId: link.messageId,
-        partId: link.partId,
-        description: { ...request.description, title: `${link.name}: ${request.description.title}` },
-        signal,
-      }),
-    ask: (request) =>
-      link.relay.ask({
-        ...request,
-        messageId: link.messageId,
-        partId: link.partId,
-        questions: request.questions.map((question) =>
-          request.purpose === "ask_user"
-            ? { ...question, prompt: `${link.name}: ${question.prompt}` }
-            : question,
-        ),
-        signal,
-      }),
-    takeGuidance: () => own.takeGuidance(),
-  };
 }
 
 export class SubAgents {

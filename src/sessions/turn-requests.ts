@@ -47,7 +47,7 @@ export class TurnRequests {
     return new Promise((resolve) => {
       if (this.signal.aborted || request.signal?.aborted)
         return resolve({ kind: "deny", via: "user", reason: "stopped" });
-      const approvalId = newId("apr");
+      const approvalId = request.approvalId ?? newId("apr");
       this.approvals.set(approvalId, {
         resolve: (decision) => {
           this.onChange();
@@ -86,7 +86,7 @@ export class TurnRequests {
   ask(request: QuestionRequest): Promise<Answers | null> {
     return new Promise((resolve) => {
       if (this.signal.aborted || request.signal?.aborted) return resolve(null);
-      const questionId = newId("qst");
+      const questionId = request.questionId ?? newId("qst");
       this.questions.set(questionId, (answers) => {
         this.onChange();
         resolve(answers);

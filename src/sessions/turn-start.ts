@@ -14,9 +14,10 @@ import type { DraftEvent, TodoItem } from "../shared/events.ts";
 import type { Message } from "../shared/parts.ts";
 import type { SessionModel } from "../shared/session.ts";
 import { planTurn } from "./plan-turn.ts";
+import { type ChildLink, relayedInteraction } from "./relayed-requests.ts";
 import type { SessionRepository } from "./repository.ts";
 import type { SessionRecord } from "./session-rows.ts";
-import { type ChildLink, relayedInteraction, type SubAgents } from "./sub-agents.ts";
+import type { SubAgents } from "./sub-agents.ts";
 import { createToolGuard } from "./tool-guard.ts";
 import type { TurnRecorder } from "./turn-recorder.ts";
 import { pickedModel, setUpTurn, type TurnSetupDeps } from "./turn-setup.ts";
@@ -55,6 +56,8 @@ export interface TurnStart {
   signal: AbortSignal;
   /** Skills pinned with /skill-name in the message text. */
   pinnedSkills: string[];
+  /** Records an event of this session (a sub-agent's requests are shown in its own chat too). */
+  emit(draft: DraftEvent): void;
 }
 
 export interface TurnStartDeps extends TurnSetupDeps {
@@ -88,7 +91,10 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
   const plan = planTurn(queued.options.plan, setup.tools, setup.services);
   // A sub-agent asks its approvals and questions on the parent's delegate card.
   const interaction = queued.link
-    ? relayedInteraction(queued.link, start.interaction, start.signal)
+    ? relayedInteraction(queued.link, start.interaction, start.signal, {
+        sessionId: start.sessionId,
+        emit: start.emit,
+      })
     : start.interaction;
   const delegation =
     deps.subAgents?.forTurnWithPrompt({

@@ -146,4 +146,45 @@ describe("desktop notifications", () => {
     expect(service.calls).toHaveLength(3);
     session.socket.close();
   });
+
+  test("a sub-agent's chat is never notified: its approval notifies once, from the parent's chat", async () => {
+    await focus("window-1", false);
+    const session = await openSession(app());
+    app().fake.enqueue(
+      {
+        toolCalls: [
+          {
+            name: "delegate",
+            arguments: {
+              task: "Write it",
+              subagent: { name: "Scribe", instructions: "Write.", tools: ["write_file"] },
+            },
+          },
+        ],
+      },
+      { toolCalls: [{ name: "write_file", arguments: { path: "n.txt", content: "n\n" } }] },
+      { text: "Written." },
+      { text: "The scribe wrote it." },
+    );
+    const started = await submit(session, "Delegate");
+    const approval = await session.socket.waitFor(
+      "approval.requested",
+      (e) => e.sessionId === session.sessionId,
+    );
+    const [asked] = await service.waitForCalls(1);
+    expect(asked?.body).toBe("Waiting for your approval: Scribe: Create n.txt");
+    session.socket.send({
+      type: "approve",
+      sessionId: session.sessionId,
+      approvalId: approval.approvalId,
+      decision: "once",
+    });
+    await ended(session, started.turnId);
+    const calls = await service.waitForCalls(2);
+    await Bun.sleep(300);
+    // One for the approval, one for the parent's finished turn: none for the child's chat.
+    expect(service.calls).toHaveLength(2);
+    expect(calls[1]).toMatchObject({ summary: "Test", body: "Sage has finished." });
+    session.socket.close();
+  });
 });

@@ -30,6 +30,7 @@ import {
   toolResults,
   workspaceRoot,
 } from "../support/session-steps.ts";
+import { TestSocket } from "../support/test-socket.ts";
 
 /** Replies per route: "parent", or a sub-agent's name. */
 const scripts = new Map<string, FakeReply[]>();
@@ -340,6 +341,55 @@ describe("delegation", () => {
       true,
     );
     expect(results.find((r) => r.id === "d_1")?.content).toBe("(W1 has no script)");
+    session.socket.close();
+  });
+
+  test("the child's chat shows its approval too, and answering there lets the child go on", async () => {
+    routed.length = 0;
+    script(
+      "parent",
+      { toolCalls: [{ id: "d_here", ...sub("Penman", "Write here", ["write_file"]) }] },
+      { text: "Penman done." },
+    );
+    script(
+      "Penman",
+      {
+        toolCalls: [{ id: "w_here", name: "write_file", arguments: { path: "here.txt", content: "here\n" } }],
+      },
+      { text: "Wrote here.txt." },
+    );
+    const session = await openSession(app);
+    const started = await submit(session, "Write via Penman");
+    const inParent = await session.socket.waitFor(
+      "approval.requested",
+      (e) => e.sessionId === session.sessionId,
+    );
+    const line = await session.socket.waitFor("tool.progress", (e) => e.text.includes("Sub-agent chat: "));
+    const childId = /Sub-agent chat: (\S+)/.exec(line.text)?.[1] as string;
+    const childSocket = await TestSocket.connect(app);
+    childSocket.send({ type: "subscribe", sessionId: childId, afterSeq: 0 });
+    const inChild = await childSocket.waitFor("approval.requested", (e) => e.sessionId === childId);
+    expect(inChild.approvalId).toBe(inParent.approvalId);
+    expect(inChild.title).toBe("Create here.txt");
+    const [childCall] = partsOf(await storedMessages(app, childId), "tool");
+    expect(inChild.partId).toBe(childCall?.id as string);
+    childSocket.send({
+      type: "approve",
+      sessionId: childId,
+      approvalId: inChild.approvalId,
+      decision: "once",
+    });
+    expect((await ended(session, started.turnId, 15_000)).status).toBe("completed");
+    expect(readFileSync(join(workspaceRoot(app), "here.txt"), "utf8")).toBe("here\n");
+    // Both chats saw the request end.
+    expect(
+      (await session.socket.waitFor("approval.resolved", (e) => e.approvalId === inParent.approvalId))
+        .decision,
+    ).toBe("once");
+    expect((await childSocket.waitFor("approval.resolved", (e) => e.sessionId === childId)).decision).toBe(
+      "once",
+    );
+    childSocket.close();
     session.socket.close();
   });
 });

@@ -179,7 +179,7 @@ export const chat = defineMessages({
     "delegate.status.waiting": "waiting for you",
     "delegate.status.interrupted": "interrupted",
     "delegate.parent":
-      "A sub-agent's chat: it works on a task given in another chat, where its approvals and questions are asked.",
+      "A sub-agent's chat: it works on a task given in another chat. Its approvals and questions show here and in that chat.",
     "delegate.openParent": "Open the parent chat",
     "todo.title": "Plan",
     "todo.status.pending": "To do",
@@ -362,7 +362,8 @@ export const chat = defineMessages({
     "delegate.status.running": "工作中…",
     "delegate.status.waiting": "等你处理",
     "delegate.status.interrupted": "已中断",
-    "delegate.parent": "子智能体的对话：它在执行另一个对话交给它的任务，其批准请求和问题会在那个对话中显示。",
+    "delegate.parent":
+      "子智能体的对话：它在执行另一个对话交给它的任务。其批准请求和问题在这里和那个对话中都会显示。",
     "delegate.openParent": "打开上级对话",
     "todo.title": "计划",
     "todo.status.pending": "待办",
