@@ -96,3 +96,42 @@ test("a sub-agent's approval shows on the parent's delegate card and is answered
   await expect(card).toHaveAttribute("data-status", "completed");
   await chat.idle();
 });
+
+test("a sub-agent's approval also shows in its own chat and can be answered there", async ({
+  chat,
+  model,
+  page,
+}) => {
+  await model.enqueue(
+    {
+      toolCalls: [
+        {
+          name: "delegate",
+          arguments: {
+            task: "Write the note",
+            subagent: { name: "Clerk", instructions: "You write notes.", tools: ["write_file"] },
+          },
+        },
+      ],
+    },
+    { toolCalls: [{ name: "write_file", arguments: { path: "note.txt", content: "note\n" } }] },
+    { text: "Clerk wrote note.txt." },
+    { text: "The clerk is done." },
+  );
+  const parentId = await chat.newChat();
+  await chat.send("Have the clerk write");
+  const card = chat.toolCard("delegate");
+  await expect(card.getByTestId("approval-prompt")).toBeVisible({ timeout: 20_000 });
+  await card.getByTestId("delegate-open-child").click();
+  await expect(page.getByTestId("subagent-banner")).toBeVisible();
+  const prompt = chat.toolCard("write_file").getByTestId("approval-prompt");
+  await expect(prompt).toBeVisible();
+  await expect(prompt).toContainText("Create note.txt");
+  await prompt.getByTestId("approve-once").click();
+  await expect(chat.lastAssistant()).toContainText("Clerk wrote note.txt.", { timeout: 20_000 });
+  await expect(chat.toolCard("write_file")).toHaveAttribute("data-status", "completed");
+  await page.getByTestId("subagent-parent-link").click();
+  await expect(page).toHaveURL(new RegExp(`/s/${parentId}`));
+  await expect(chat.lastAssistant()).toContainText("The clerk is done.", { timeout: 20_000 });
+  await expect(chat.toolCard("delegate").getByTestId("approval-prompt")).toHaveCount(0);
+});
