@@ -61,6 +61,13 @@ test("the delegate card opens the sub-agent's chat live; its answer returns to t
   const requests = await model.requests();
   const parentFinal = requests.filter((r) => r.body?.tools !== undefined).at(-1);
   expect(JSON.stringify(parentFinal?.body?.messages)).toContain("Scout report: s0");
+
+  // After a reload the card still knows its child (and fetches its status).
+  await page.reload();
+  const reloaded = chat.toolCard("delegate");
+  await reloaded.getByRole("button").first().click();
+  await expect(reloaded.getByTestId("delegate-child-status")).toHaveText("finished");
+  await expect(reloaded.getByTestId("delegate-open-child")).toHaveAttribute("href", `/s/${childId}`);
 });
 
 test("a sub-agent's approval shows on the parent's delegate card and is answered there", async ({

@@ -3,12 +3,12 @@
  * opens it, the child's steps as they happen (the tool's progress lines), and its final answer. The
  * child's approvals and questions show on this card too (they are asked in this session).
  */
-import { Show } from "solid-js";
+import { createEffect, Show } from "solid-js";
 import { childSessionOf } from "../../../../../src/shared/delegation.ts";
 import type { ToolPart } from "../../../../../src/shared/parts.ts";
 import { type MessageKey, t } from "../../../i18n/index.ts";
 import { linkHandler } from "../../../lib/router.ts";
-import { sessions } from "../../../state/sessions.ts";
+import { ensureSession, sessions } from "../../../state/sessions.ts";
 
 type Input = { task?: unknown; agent?: unknown; subagent?: { name?: unknown } };
 
@@ -29,6 +29,11 @@ export function childSessionId(part: ToolPart): string | undefined {
 
 export function DelegateBody(props: { part: ToolPart }) {
   const child = () => childSessionId(props.part);
+  // After a reload the sidebar's list has no sub-agents' chats: fetch this one's summary (its status).
+  createEffect(() => {
+    const id = child();
+    if (id && !sessions.byId[id]) void ensureSession(id);
+  });
   const status = () => {
     const id = child();
     return id ? sessions.byId[id]?.status : undefined;
