@@ -37,7 +37,12 @@ export function relayedInteraction(
   link: ChildLink,
   own: TurnInteraction,
   signal: AbortSignal,
-  child: { sessionId: string; emit(draft: DraftEvent): void },
+  child: {
+    sessionId: string;
+    emit(draft: DraftEvent): void;
+    /** Counts the request as the child's own while it waits (its chat shows "waiting"). */
+    waitFor<T>(request: Promise<T>): Promise<T>;
+  },
 ): TurnInteraction {
   return {
     async approve(request) {
@@ -55,14 +60,16 @@ export function relayedInteraction(
         scopes: request.scopes,
         ...(request.description.locality ? { locality: request.description.locality } : {}),
       });
-      const decision = await link.relay.approve({
-        ...request,
-        approvalId,
-        messageId: link.messageId,
-        partId: link.partId,
-        description: { ...request.description, title: `${link.name}: ${request.description.title}` },
-        signal,
-      });
+      const decision = await child.waitFor(
+        link.relay.approve({
+          ...request,
+          approvalId,
+          messageId: link.messageId,
+          partId: link.partId,
+          description: { ...request.description, title: `${link.name}: ${request.description.title}` },
+          signal,
+        }),
+      );
       child.emit({
         type: "approval.resolved",
         sessionId: child.sessionId,
@@ -83,18 +90,20 @@ export function relayedInteraction(
         questions: request.questions,
         ...(request.repeated ? { repeated: request.repeated } : {}),
       });
-      const answers = await link.relay.ask({
-        ...request,
-        questionId,
-        messageId: link.messageId,
-        partId: link.partId,
-        questions: request.questions.map((question) =>
-          request.purpose === "ask_user"
-            ? { ...question, prompt: `${link.name}: ${question.prompt}` }
-            : question,
-        ),
-        signal,
-      });
+      const answers = await child.waitFor(
+        link.relay.ask({
+          ...request,
+          questionId,
+          messageId: link.messageId,
+          partId: link.partId,
+          questions: request.questions.map((question) =>
+            request.purpose === "ask_user"
+              ? { ...question, prompt: `${link.name}: ${question.prompt}` }
+              : question,
+          ),
+          signal,
+        }),
+      );
       child.emit({
         type: "question.answered",
         sessionId: child.sessionId,

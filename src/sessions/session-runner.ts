@@ -313,6 +313,7 @@ export class SessionRunner {
         signal: controller.signal,
         pinnedSkills: pinned.names,
         emit: (draft) => this.emit(draft),
+        heldElsewhere: (request) => requests.heldElsewhere(request),
       });
       const result = queued.start.kind === "compact" ? await compactNow(request) : await runTurn(request);
       status = result.status;

@@ -37,9 +37,24 @@ export class TurnRequests {
     private readonly onChange: () => void,
   ) {}
 
-  /** Requests waiting for the user right now. */
+  /** This turn's requests held by another turn (a sub-agent's, asked in its parent's turn). */
+  private elsewhere = 0;
+
+  /** Requests waiting for the user right now, including this turn's requests held elsewhere. */
   get size(): number {
-    return this.approvals.size + this.questions.size;
+    return this.approvals.size + this.questions.size + this.elsewhere;
+  }
+
+  /** Count a request of this turn that another turn holds (see relayed-requests.ts) while it waits. */
+  async heldElsewhere<T>(request: Promise<T>): Promise<T> {
+    this.elsewhere += 1;
+    this.onChange();
+    try {
+      return await request;
+    } finally {
+      this.elsewhere -= 1;
+      this.onChange();
+    }
   }
 
   /** Ask the user to allow a tool call; resolves with their decision (a denial when stopped). */

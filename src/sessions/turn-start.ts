@@ -58,6 +58,8 @@ export interface TurnStart {
   pinnedSkills: string[];
   /** Records an event of this session (a sub-agent's requests are shown in its own chat too). */
   emit(draft: DraftEvent): void;
+  /** Counts a request held by the parent's turn as this turn's own while it waits (a sub-agent's). */
+  heldElsewhere<T>(request: Promise<T>): Promise<T>;
 }
 
 export interface TurnStartDeps extends TurnSetupDeps {
@@ -94,6 +96,7 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
     ? relayedInteraction(queued.link, start.interaction, start.signal, {
         sessionId: start.sessionId,
         emit: start.emit,
+        waitFor: start.heldElsewhere,
       })
     : start.interaction;
   const delegation =

@@ -371,6 +371,14 @@ describe("delegation", () => {
     const inChild = await childSocket.waitFor("approval.requested", (e) => e.sessionId === childId);
     expect(inChild.approvalId).toBe(inParent.approvalId);
     expect(inChild.title).toBe("Create here.txt");
+    // The child waits for the user too (its card and chat say so), and the parent does.
+    const repo = app.running.backend.context.sessionRepo;
+    await eventually(
+      () => (repo.findSession(childId)?.status === "waiting" ? true : undefined),
+      5000,
+      "child waiting",
+    );
+    expect(repo.findSession(session.sessionId)?.status).toBe("waiting");
     const [childCall] = partsOf(await storedMessages(app, childId), "tool");
     expect(inChild.partId).toBe(childCall?.id as string);
     childSocket.send({
@@ -381,6 +389,7 @@ describe("delegation", () => {
     });
     expect((await ended(session, started.turnId, 15_000)).status).toBe("completed");
     expect(readFileSync(join(workspaceRoot(app), "here.txt"), "utf8")).toBe("here\n");
+    expect(repo.findSession(childId)?.status).toBe("idle");
     // Both chats saw the request end.
     expect(
       (await session.socket.waitFor("approval.resolved", (e) => e.approvalId === inParent.approvalId))
