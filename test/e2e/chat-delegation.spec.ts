@@ -97,6 +97,7 @@ test("a sub-agent's approval shows on the parent's delegate card and is answered
   await expect(prompt).toBeVisible({ timeout: 20_000 });
   await expect(prompt).toContainText("Scribe: Create greeting.txt");
   await expect(card).toHaveAttribute("data-status", "awaiting-approval");
+  await expect(card.getByTestId("delegate-child-status")).toHaveText("waiting for you");
   await prompt.getByTestId("approve-once").click();
   await expect(prompt).toHaveCount(0);
   await expect(chat.lastAssistant()).toContainText("The scribe is done.", { timeout: 20_000 });
