@@ -20,10 +20,11 @@ import { expandPromptCommand, MissingPromptArguments, promptTemplate } from "../
 import { McpResourceButton } from "../mcp/mcp-resource-button.tsx";
 import { uploadAttachments } from "../workspace/upload.ts";
 import { continueInNewChat, editMessage } from "./actions.ts";
+import { AttachmentChips } from "./attachment-chips.tsx";
 import { ModelPicker } from "./model-picker.tsx";
-import { formatBytes } from "./parts/simple-parts.tsx";
 import { isPlanShortcut, PlanToggle } from "./plan-toggle.tsx";
 import { type SlashCommand, slashCommands } from "./slash-commands.ts";
+import { SlashMenu } from "./slash-menu.tsx";
 
 export interface ComposerProps {
   sessionId: string;
@@ -271,60 +272,13 @@ export function Composer(props: ComposerProps) {
             </button>
           </div>
         </Show>
-        <Show when={attachments().length > 0 || uploading()}>
-          <div class="flex flex-wrap gap-2" data-testid="attachments">
-            <For each={attachments()}>
-              {(file) => (
-                <span
-                  class="inline-flex items-center gap-1 rounded-md border border-line bg-panel px-2 py-1 text-xs"
-                  data-testid="attachment-chip"
-                >
-                  <PaperclipIcon size={12} /> {file.name}{" "}
-                  <span class="text-muted">{formatBytes(file.size)}</span>
-                  <button
-                    type="button"
-                    class="icon-btn w-5 h-5"
-                    aria-label={t("composer.removeAttachment", { name: file.name })}
-                    onClick={() => setAttachments(attachments().filter((a) => a !== file))}
-                  >
-                    ×
-                  </button>
-                </span>
-              )}
-            </For>
-            <Show when={uploading()}>
-              <span class="text-xs text-muted">{t("composer.uploading", { name: uploading() ?? "" })}</span>
-            </Show>
-          </div>
-        </Show>
+        <AttachmentChips
+          attachments={attachments()}
+          uploading={uploading()}
+          onRemove={(file) => setAttachments(attachments().filter((a) => a !== file))}
+        />
         <div class="relative rounded-xl border border-line bg-panel focus-within:border-accent">
-          <Show when={commands().length > 0}>
-            <div
-              class="absolute bottom-full left-0 mb-2 w-full max-w-md card bg-bg shadow-lg m-0 p-1 z-20"
-              role="listbox"
-              data-testid="slash-menu"
-            >
-              <For each={commands()}>
-                {(command, index) => (
-                  <div>
-                    <button
-                      type="button"
-                      role="option"
-                      aria-selected={index() === menuIndex()}
-                      class={`w-full text-left bg-transparent border-0 rounded-md px-2 py-1.5 text-sm ${index() === menuIndex() ? "bg-raised" : ""}`}
-                      onMouseDown={(e) => {
-                        e.preventDefault();
-                        pickCommand(command);
-                      }}
-                    >
-                      <span class="font-mono text-accent">/{command.name}</span>{" "}
-                      <span class="text-muted text-xs">{command.description}</span>
-                    </button>
-                  </div>
-                )}
-              </For>
-            </div>
-          </Show>
+          <SlashMenu commands={commands()} selected={menuIndex()} onPick={pickCommand} />
           <textarea
             ref={input}
             rows={1}
