@@ -5,7 +5,7 @@
 import { type AnyElysia, Elysia } from "elysia";
 import type { AppContext } from "../app/context.ts";
 import { bodyPolicies, boundedBodyParser, MAX_REQUEST_BODY_BYTES } from "./body-limits.ts";
-import { errorResponse, json, mappedError } from "./http-errors.ts";
+import { errorJson, errorResponse, internalError, mappedError } from "./http-errors.ts";
 import { openApiRoute } from "./openapi-document.ts";
 import {
   COMMON_HEADERS,
@@ -42,7 +42,7 @@ export function createServer(deps: ServerDeps) {
       const url = URL.parse(request.url);
       if (!url) {
         return withHeaders(
-          json(400, { error: { code: "invalid", message: "The request's URL cannot be read." } }),
+          errorJson(400, "invalid", "The request's URL cannot be read."),
           COMMON_HEADERS,
         );
       }
@@ -56,17 +56,22 @@ export function createServer(deps: ServerDeps) {
       if (!auth.ok) return withHeaders(auth.response, COMMON_HEADERS);
     })
     .onError(({ code, error }) => {
+      if (code === "VALIDATION" && error.type === "response") {
+        // A handler answered outside its declared response schema: a bug here, not in the request.
+        app.logger.error("response does not match its schema", { summary: error.message.slice(0, 2000) });
+        return internalError();
+      }
       if (code === "VALIDATION") {
         const first = error.all[0];
         const where = first && "path" in first && first.path ? ` (${first.path.replace(/^\//, "")})` : "";
         const summary = first && "summary" in first && first.summary ? first.summary : error.message;
-        return json(400, { error: { code: "invalid", message: `${summary}${where}` } });
+        return errorJson(400, "invalid", `${summary}${where}`);
       }
       if (code === "NOT_FOUND")
-        return json(404, { error: { code: "not_found", message: "No such API route." } });
+        return errorJson(404, "not_found", "No such API route.");
       // What the body parser threw (too large, too deep, not JSON) is inside Elysia's ParseError.
       if (code === "PARSE" && !mappedError(error))
-        return json(400, { error: { code: "invalid", message: "The request body is not valid JSON." } });
+        return errorJson(400, "invalid", "The request body is not valid JSON.");
       return errorResponse(error, app.logger);
     })
     .onParse(boundedBodyParser(() => bodyPolicies(root as AnyElysia)))

@@ -1,5 +1,6 @@
 /**
- * The one place errors become HTTP responses: `{ error: { code, message, field? } }` with a status that
+ * The one place errors become HTTP responses: `{ error: { code, message, field? } }` (ApiErrorBody,
+ * src/shared/api-error.ts; the OpenAPI document declares it once for every operation) with a status that
  * matches. Three kinds are mapped, in this order:
  * 1. Named errors (by `error.name`, never `instanceof`), with the status and code of the one table in
  *    src/server/error-codes.ts (the WebSocket hub sends the same codes). Their message is written for the
@@ -11,6 +12,7 @@
  * Elysia wraps errors thrown while reading a body in its ParseError; `errorResponse` looks through it.
  */
 import type { Logger } from "../core/logger.ts";
+import type { ApiErrorBody } from "../shared/api-error.ts";
 import { errorMapping } from "./error-codes.ts";
 
 /** Failures reported by the file system or SQLite, by their `code`. */
@@ -42,9 +44,12 @@ export function errorResponse(error: unknown, logger: Logger): Response {
   if (mapped) {
     const inner = unwrapParseError(error);
     const field = (inner as { field?: unknown }).field;
-    const response = json(mapped.status, {
-      error: { code: mapped.code, message: mapped.message, ...(typeof field === "string" ? { field } : {}) },
-    });
+    const response = errorJson(
+      mapped.status,
+      mapped.code,
+      mapped.message,
+      typeof field === "string" ? field : undefined,
+    );
     const size = (inner as { size?: unknown }).size;
     if (mapped.status === 416 && typeof size === "number") {
       response.headers.set("content-range", `bytes */${size}`);
@@ -52,9 +57,18 @@ export function errorResponse(error: unknown, logger: Logger): Response {
     return response;
   }
   logger.error("request failed", error);
-  return json(500, {
-    error: { code: "internal", message: "Something went wrong inside Sage. The log has details." },
-  });
+  return internalError();
+}
+
+/** The generic 500: nothing about the failure leaves the server (the log has it). */
+export function internalError(): Response {
+  return errorJson(500, "internal", "Something went wrong inside Sage. The log has details.");
+}
+
+/** An error answer in the API's one error shape. */
+export function errorJson(status: number, code: string, message: string, field?: string): Response {
+  const body: ApiErrorBody = { error: { code, message, ...(field === undefined ? {} : { field }) } };
+  return json(status, body);
 }
 
 /** Elysia's ParseError (code "PARSE") carries what the body reader threw as its `cause`. */

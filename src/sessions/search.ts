@@ -5,14 +5,9 @@
  * are kept for the record but are not in the chat, so a hit could not be shown.
  */
 import type { Database } from "bun:sqlite";
+import type { SessionSearchHit } from "../shared/session.ts";
 
-export interface SearchHit {
-  sessionId: string;
-  title: string;
-  messageId: string | null;
-  snippet: string;
-  updatedAt: number;
-}
+export type SearchHit = SessionSearchHit;
 
 /** Turn user input into a safe FTS5 query: each word quoted, prefix match on the last one. */
 export function ftsQuery(input: string): string | undefined {

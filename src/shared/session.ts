@@ -1,5 +1,6 @@
 /** Session summaries as listed in the sidebar and carried by session events. */
 import { type Static, Type as T } from "@sinclair/typebox";
+import { Message } from "./parts.ts";
 
 export const SessionStatus = T.Union([
   T.Literal("idle"),
@@ -32,3 +33,28 @@ export const SessionSummary = T.Object({
   parent: T.Optional(T.Object({ sessionId: T.String(), partId: T.String() })),
 });
 export type SessionSummary = Static<typeof SessionSummary>;
+
+/** GET /api/sessions: a page of the list; `nextCursor` (opaque) asks for the next one, absent on the last. */
+export const SessionPage = T.Object({
+  sessions: T.Array(SessionSummary),
+  nextCursor: T.Optional(T.String()),
+});
+export type SessionPage = Static<typeof SessionPage>;
+
+/** GET /api/sessions/search: one hit; the snippet's matches are wrapped in «». */
+export const SessionSearchHit = T.Object({
+  sessionId: T.String(),
+  title: T.String(),
+  messageId: T.Union([T.String(), T.Null()]),
+  snippet: T.String(),
+  updatedAt: T.Number(),
+});
+export type SessionSearchHit = Static<typeof SessionSearchHit>;
+
+/** GET /api/sessions/:id/messages: a page of the active branch, oldest first, and the seq to subscribe after. */
+export const MessagePage = T.Object({
+  messages: T.Array(Message),
+  lastSeq: T.Number(),
+  hasMore: T.Boolean(),
+});
+export type MessagePage = Static<typeof MessagePage>;
