@@ -1,26 +1,35 @@
-/** What the desktop integration can do on this machine (GET /api/app/desktop), shown in Settings. */
+/**
+ * What the desktop integration can do on this machine (GET /api/app/desktop), shown in Settings, and
+ * where a file the native window saved went (the save-download routes).
+ */
+import { type Static, Type as T } from "@sinclair/typebox";
 
-export type NotificationsStatus =
+export const NotificationsStatus = T.Union([
   /** Sent through the desktop's notification service. */
-  | "ready"
+  T.Literal("ready"),
   /** A session bus, but no notification service on it (yet). */
-  | "no-service"
+  T.Literal("no-service"),
   /** No session bus Sage can use (headless, container, abstract socket). */
-  | "no-bus";
+  T.Literal("no-bus"),
+]);
+export type NotificationsStatus = Static<typeof NotificationsStatus>;
 
-export interface NotificationsState {
-  status: NotificationsStatus;
+export const NotificationsState = T.Object({
+  status: NotificationsStatus,
   /** Why the status is not "ready", for Settings and the log. */
-  detail?: string;
-}
+  detail: T.Optional(T.String()),
+});
+export type NotificationsState = Static<typeof NotificationsState>;
 
-export type TrayStatus =
+export const TrayStatus = T.Union([
   /** A tray host shows Sage's icon and menu. */
-  | "shown"
+  T.Literal("shown"),
   /** No tray host (StatusNotifierWatcher) on this desktop: closing the window quits Sage. */
-  | "no-host"
+  T.Literal("no-host"),
   /** Not a window app (serve mode) or no session bus. */
-  | "unavailable";
+  T.Literal("unavailable"),
+]);
+export type TrayStatus = Static<typeof TrayStatus>;
 
 /**
  * What closing the window does: "quit"; "hide" into the tray (a tray shows Sage's icon and the user
@@ -29,8 +38,19 @@ export type TrayStatus =
  */
 export type CloseAction = "quit" | "hide" | "ask";
 
-export interface DesktopStatus {
-  shell: "window" | "serve" | "dev";
-  notifications: NotificationsState;
-  tray: TrayStatus;
-}
+export const DesktopStatus = T.Object({
+  shell: T.Union([T.Literal("window"), T.Literal("serve"), T.Literal("dev")]),
+  notifications: NotificationsState,
+  tray: TrayStatus,
+});
+export type DesktopStatus = Static<typeof DesktopStatus>;
+
+/**
+ * A file saved for the native window (which cannot download): the user cancelled the desktop's "Save as"
+ * dialog, or the file is at `path` — where the dialog said (`chosen`) or in Downloads.
+ */
+export const SavedFile = T.Union([
+  T.Object({ cancelled: T.Literal(true) }),
+  T.Object({ path: T.String(), chosen: T.Optional(T.Literal(true)) }),
+]);
+export type SavedFile = Static<typeof SavedFile>;

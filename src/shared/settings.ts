@@ -8,6 +8,7 @@ import {
   CREDENTIAL_FOLDERS_MAX,
   DEFAULT_CREDENTIAL_FOLDERS,
 } from "./credential-folders.ts";
+import { KeyStorage } from "./provider-input.ts";
 import { type FieldIssue, isEnvironmentName, schemaIssues } from "./validation.ts";
 
 export const LanguageChoice = T.Union([T.Literal("system"), T.Literal("en"), T.Literal("zh")]);
@@ -33,10 +34,8 @@ export type WebSearchProviderId = Static<typeof WebSearchProviderId>;
 export const WEB_SEARCH_URL_MAX = 2000;
 
 /** The web search key's state as the UI sees it (the key itself never travels back). */
-export interface WebSearchKeyState {
-  provider: WebSearchProviderId;
-  hasKey: boolean;
-}
+export const WebSearchKeyState = T.Object({ provider: WebSearchProviderId, hasKey: T.Boolean() });
+export type WebSearchKeyState = Static<typeof WebSearchKeyState>;
 
 export const UserSettings = T.Object({
   language: LanguageChoice,
@@ -142,10 +141,28 @@ export function environmentIssues(update: EnvironmentUpdate): FieldIssue[] {
   return issues;
 }
 
+/** GET /api/settings/paths: the version and Sage's folders, for Settings → About. */
+export const AppPaths = T.Object({
+  version: T.String(),
+  mode: T.String(),
+  home: T.String(),
+  data: T.String(),
+  logs: T.String(),
+  config: T.String(),
+  workspaces: T.String(),
+  skills: T.String(),
+  downloads: T.String(),
+  database: T.String(),
+  logFile: T.Union([T.String(), T.Null()]),
+  keyStorage: KeyStorage,
+});
+export type AppPaths = Static<typeof AppPaths>;
+
 /** GET /api/setup/status */
-export interface SetupStatus {
+export const SetupStatus = T.Object({
   /** No provider is configured yet. */
-  needsSetup: boolean;
-  skipped: boolean;
-  keyStorage: "keychain" | "encrypted-file";
-}
+  needsSetup: T.Boolean(),
+  skipped: T.Boolean(),
+  keyStorage: KeyStorage,
+});
+export type SetupStatus = Static<typeof SetupStatus>;

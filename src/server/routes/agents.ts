@@ -10,10 +10,13 @@ import { importAgentFile, previewAgentImport, serializeAgentFile } from "../../a
 import type { PermissionContext } from "../../agent-configs/permission-review.ts";
 import type { AppContext } from "../../app/context.ts";
 import { describeProjectContext } from "../../sessions/project-context.ts";
-import type { AgentConfig } from "../../shared/agent.ts";
+import { Agent, type AgentConfig } from "../../shared/agent.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";
+import type { AgentImportPreview, AgentImportResult } from "../../shared/permissions.ts";
+import type { ProjectContextResponse } from "../../shared/project-context.ts";
 import { workspaceFor } from "../../workspace/agent-workspace.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
+import { described, fileAnswer } from "../responses.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 const configBody = t.Unknown({
@@ -24,9 +27,13 @@ export function agentRoutes(app: AppContext) {
   const { agents } = app;
   const permissions = (): PermissionContext => ({ tools: app.tools, workspacesRoot: app.paths.workspaces });
   return new Elysia({ name: "agents", prefix: "/api/agents", detail: { tags: ["agents"] } })
-    .get("/", () => ({ agents: agents.list() }), { detail: { summary: "Agents, the default first" } })
+    .get("/", () => ({ agents: agents.list() }), {
+      response: t.Object({ agents: t.Array(Agent) }),
+      detail: { summary: "Agents, the default first" },
+    })
     .post("/", ({ body }) => agents.create(body as AgentConfig), {
       body: configBody,
+      response: Agent,
       detail: { summary: "Create an agent" },
     })
     .post(
@@ -37,6 +44,7 @@ export function agentRoutes(app: AppContext) {
           content: t.String({ maxLength: 3_000_000 }),
           fileName: t.Optional(t.String({ maxLength: 300 })),
         }),
+        response: described<AgentImportPreview>("AgentImportPreview", "src/shared/permissions.ts"),
         detail: {
           summary:
             "What importing a sage.agent.v1 file would create, and the permissions it widens beyond a new agent's defaults (nothing is written)",
@@ -54,6 +62,7 @@ export function agentRoutes(app: AppContext) {
           fileName: t.Optional(t.String({ maxLength: 300 })),
           accept: t.Optional(t.Array(t.String({ maxLength: 500 }), { maxItems: 1000 })),
         }),
+        response: described<AgentImportResult>("AgentImportResult", "src/shared/permissions.ts"),
         detail: {
           summary:
             "Import a sage.agent.v1 file (JSON or YAML). Widened permissions not listed in accept (ids from the preview) fall back to the defaults. A taken name gets ' (2)'; a bad file is refused and nothing changes",
@@ -61,7 +70,11 @@ export function agentRoutes(app: AppContext) {
         },
       },
     )
-    .get("/:id", ({ params }) => agents.get(params.id), { params: t.Object({ id }) })
+    .get("/:id", ({ params }) => agents.get(params.id), {
+      params: t.Object({ id }),
+      response: Agent,
+      detail: { summary: "One agent" },
+    })
     .get(
       "/:id/project-context",
       ({ params }) => {
@@ -70,6 +83,10 @@ export function agentRoutes(app: AppContext) {
       },
       {
         params: t.Object({ id }),
+        response: described<ProjectContextResponse>(
+          "ProjectContextResponse",
+          "src/shared/project-context.ts",
+        ),
         detail: {
           summary:
             "The instruction files (AGENTS.md / CLAUDE.md) entering this agent's system prompt, and the skills read in place from its workspace and the user's home",
@@ -79,14 +96,17 @@ export function agentRoutes(app: AppContext) {
     .put("/:id", ({ params, body }) => agents.update(params.id, body as AgentConfig), {
       params: t.Object({ id }),
       body: configBody,
+      response: Agent,
       detail: { summary: "Replace an agent's configuration" },
     })
     .post("/:id/duplicate", ({ params }) => agents.duplicate(params.id), {
       params: t.Object({ id }),
+      response: Agent,
       detail: { summary: "Copy an agent as '<name> (copy)'" },
     })
     .post("/:id/default", ({ params }) => agents.setDefault(params.id), {
       params: t.Object({ id }),
+      response: Agent,
       detail: { summary: "Make this the default agent (new chats use it)" },
     })
     .delete(
@@ -97,6 +117,7 @@ export function agentRoutes(app: AppContext) {
       },
       {
         params: t.Object({ id }),
+        response: t.Object({ deleted: t.Literal(true), defaultAgentId: t.String() }),
         detail: {
           summary: "Delete an agent (409 for the last one); its sessions continue with the default agent",
         },
@@ -118,7 +139,13 @@ export function agentRoutes(app: AppContext) {
       {
         params: t.Object({ id }),
         query: t.Object({ format: t.Optional(t.Union([t.Literal("json"), t.Literal("yaml")])) }),
-        detail: { summary: "Export as a sage.agent.v1 file (no secrets: agents hold none)" },
+        detail: {
+          summary: "Export as a sage.agent.v1 file (no secrets: agents hold none)",
+          ...fileAnswer("The agent file as a download (Content-Disposition: attachment)", {
+            "application/json": "text",
+            "application/yaml": "text",
+          }),
+        },
       },
     );
 }

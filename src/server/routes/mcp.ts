@@ -9,8 +9,24 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { parseMcpConfigText } from "../../mcp/config-import.ts";
-import type { McpProjectConfig, McpServerInput } from "../../shared/mcp.ts";
+import type {
+  McpAgentPrompts,
+  McpAgentResources,
+  McpLogEntry,
+  McpParseResult,
+  McpProjectConfig,
+  McpPromptText,
+  McpResourceContents,
+  McpServerEntry,
+  McpServerInput,
+  McpServerStatus,
+} from "../../shared/mcp.ts";
 import { workspaceFor } from "../../workspace/agent-workspace.ts";
+import { described, describedList } from "../responses.ts";
+
+const SHAPES = "src/shared/mcp.ts";
+const entry = described<McpServerEntry>("McpServerEntry", SHAPES);
+const status = described<McpServerStatus>("McpServerStatus", SHAPES);
 
 const name = t.String({ minLength: 1, maxLength: 40, description: "The server's name" });
 /** A project file bigger than this is not read. */
@@ -19,15 +35,18 @@ const PROJECT_FILE_LIMIT = 1024 * 1024;
 export function mcpRoutes(app: AppContext) {
   return new Elysia({ name: "mcp", prefix: "/api/mcp", detail: { tags: ["mcp"] } })
     .get("/servers", () => ({ servers: app.mcp.entries() }), {
+      response: t.Object({ servers: describedList<McpServerEntry>("McpServerEntry", SHAPES) }),
       detail: { summary: "Every MCP server: its config (secret values left out) and its health" },
     })
     .post("/servers", ({ body }) => app.mcp.create(body as McpServerInput), {
       body: t.Unknown({ description: "McpServerInput (src/shared/mcp.ts)" }),
+      response: entry,
       detail: { summary: "Add a server; secrets go to the key store; 409 when the name is taken" },
     })
     .put("/servers/:name", ({ params, body }) => app.mcp.update(params.name, body as McpServerInput), {
       params: t.Object({ name }),
       body: t.Unknown({ description: "McpServerInput; a secret without value keeps the stored one" }),
+      response: entry,
       detail: {
         summary:
           "Change a server (its name stays); a running instance stops, the next use starts the new one",
@@ -41,19 +60,23 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         params: t.Object({ name }),
+        response: t.Object({ removed: t.Literal(true) }),
         detail: { summary: "Remove a server and its stored secrets (it stops)" },
       },
     )
     .post("/servers/:name/restart", ({ params }) => app.mcp.restart(params.name), {
       params: t.Object({ name }),
+      response: status,
       detail: { summary: "Start the server again now (waits for it, up to its init timeout)" },
     })
     .post("/servers/:name/stop", ({ params }) => app.mcp.stop(params.name), {
       params: t.Object({ name }),
+      response: status,
       detail: { summary: "Stop the server (a turn that needs it starts it again)" },
     })
     .post("/servers/:name/sign-in", ({ params }) => app.mcp.signIn(params.name), {
       params: t.Object({ name }),
+      response: status,
       detail: {
         summary:
           "Start an OAuth sign-in (authorization code + PKCE, loopback redirect); auth.signIn.url is the page to open",
@@ -61,14 +84,17 @@ export function mcpRoutes(app: AppContext) {
     })
     .post("/servers/:name/sign-in/cancel", ({ params }) => app.mcp.cancelSignIn(params.name), {
       params: t.Object({ name }),
+      response: status,
       detail: { summary: "Stop waiting for the browser (the loopback listener closes)" },
     })
     .post("/servers/:name/sign-out", ({ params }) => app.mcp.signOut(params.name), {
       params: t.Object({ name }),
+      response: status,
       detail: { summary: "Delete the server's OAuth tokens and client registration from the key store" },
     })
     .get("/servers/:name/log", ({ params }) => ({ entries: app.mcp.log(params.name) }), {
       params: t.Object({ name }),
+      response: t.Object({ entries: describedList<McpLogEntry>("McpLogEntry", SHAPES) }),
       detail: { summary: "The server's log: start-up, stderr lines, MCP log messages, errors" },
     })
     .get(
@@ -79,6 +105,7 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         params: t.Object({ agentId: t.String({ minLength: 1, maxLength: 200 }) }),
+        response: described<McpAgentResources>("McpAgentResources", SHAPES),
         detail: {
           summary: "Resources of the agent's MCP servers (started when needed), for attaching to a message",
         },
@@ -96,6 +123,7 @@ export function mcpRoutes(app: AppContext) {
           uri: t.String({ minLength: 1, maxLength: 8192 }),
           agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
         }),
+        response: described<McpResourceContents>("McpResourceContents", SHAPES),
         detail: { summary: "Read one resource of a server: text, or base64 blob" },
       },
     )
@@ -107,6 +135,7 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         params: t.Object({ agentId: t.String({ minLength: 1, maxLength: 200 }) }),
+        response: described<McpAgentPrompts>("McpAgentPrompts", SHAPES),
         detail: {
           summary: "Prompts of the agent's MCP servers, offered as /<server>:<prompt> slash commands",
         },
@@ -125,6 +154,7 @@ export function mcpRoutes(app: AppContext) {
           arguments: t.Optional(t.Record(t.String({ maxLength: 200 }), t.String({ maxLength: 100_000 }))),
           agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
         }),
+        response: described<McpPromptText>("McpPromptText", SHAPES),
         detail: { summary: "A prompt's messages as text for the composer" },
       },
     )
@@ -139,6 +169,7 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         body: t.Object({ text: t.String({ maxLength: 512 * 1024 }) }),
+        response: described<McpParseResult>("McpParseResult", SHAPES),
         detail: {
           summary: "Read Claude Desktop / Claude Code / VS Code MCP JSON into server forms (nothing saved)",
         },
@@ -174,6 +205,7 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         query: t.Object({ agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })) }),
+        response: described<McpProjectConfig>("McpProjectConfig", SHAPES),
         detail: { summary: "The .mcp.json in an agent's workspace, read but never started" },
       },
     );

@@ -11,10 +11,14 @@ import { testConnection } from "../../providers/connection-test.ts";
 import { detectLocalServers } from "../../providers/detect-local.ts";
 import { listModels } from "../../providers/model-catalog.ts";
 import { PROVIDER_PRESETS } from "../../providers/presets.ts";
-import type { ModelInfo } from "../../shared/provider.ts";
+import { type ModelInfo, Provider } from "../../shared/provider.ts";
 import {
   ConnectionTestRequest,
+  ConnectionTestResult,
+  KeyStorage,
+  LocalServer,
   type ProviderDraft,
+  ProviderPreset,
   type ProviderUpdate,
 } from "../../shared/provider-input.ts";
 
@@ -31,13 +35,16 @@ export function providerRoutes(app: AppContext) {
         return { providers: providers.list(), keyStorage };
       },
       {
+        response: t.Object({ providers: t.Array(Provider), keyStorage: KeyStorage }),
         detail: { summary: "Providers (default first) and where keys are kept: keychain or encrypted-file" },
       },
     )
-    .get("/presets", () => ({ presets: PROVIDER_PRESETS }), {
+    .get("/presets", () => ({ presets: [...PROVIDER_PRESETS] }), {
+      response: t.Object({ presets: t.Array(ProviderPreset) }),
       detail: { summary: "Known services with base URL, whether a key is needed, suggested models" },
     })
     .get("/detect-local", async () => ({ servers: await detectLocalServers() }), {
+      response: t.Object({ servers: t.Array(LocalServer) }),
       detail: { summary: "Ollama (127.0.0.1:11434) and LM Studio (127.0.0.1:1234) when running" },
     })
     .post(
@@ -69,6 +76,7 @@ export function providerRoutes(app: AppContext) {
       },
       {
         body: ConnectionTestRequest,
+        response: ConnectionTestResult,
         detail: {
           summary:
             "Test an unsaved configuration: list the models, then one tiny real request. Always 200; `ok` and `code` tell",
@@ -79,6 +87,7 @@ export function providerRoutes(app: AppContext) {
       body: t.Unknown({
         description: "ProviderDraft (src/shared/provider-input.ts), validated with field messages",
       }),
+      response: Provider,
       detail: { summary: "Add a provider (the key goes to the keychain or the encrypted store)" },
     })
     .get(
@@ -87,11 +96,12 @@ export function providerRoutes(app: AppContext) {
         await providers.loadKeyHints();
         return providers.get(params.id);
       },
-      { params: t.Object({ id }) },
+      { params: t.Object({ id }), response: Provider, detail: { summary: "One provider" } },
     )
     .patch("/:id", ({ params, body }) => providers.update(params.id, body as ProviderUpdate), {
       params: t.Object({ id }),
       body: t.Unknown({ description: "ProviderUpdate (src/shared/provider-input.ts)" }),
+      response: Provider,
       detail: { summary: "Edit; `apiKey` replaces the key, `clearKey` removes it, neither keeps it" },
     })
     .delete(
@@ -103,6 +113,10 @@ export function providerRoutes(app: AppContext) {
       },
       {
         params: t.Object({ id }),
+        response: t.Object({
+          deleted: t.Literal(true),
+          agentsReset: t.Number({ description: "Agents moved to the default provider" }),
+        }),
         detail: {
           summary: "Delete a provider and its key; agents that used it fall back to the default provider",
         },
@@ -110,6 +124,7 @@ export function providerRoutes(app: AppContext) {
     )
     .post("/:id/default", ({ params }) => providers.setDefault(params.id), {
       params: t.Object({ id }),
+      response: Provider,
       detail: { summary: "Make this the default provider" },
     })
     .post(
@@ -128,6 +143,7 @@ export function providerRoutes(app: AppContext) {
       },
       {
         params: t.Object({ id }),
+        response: Provider,
         detail: { summary: "Read the model list again; capabilities the user edited are kept" },
       },
     );

@@ -16,15 +16,27 @@ import {
   importSettings,
   type PortableDeps,
   previewSettingsImport,
+  SettingsFile,
+  type SettingsImportResult,
 } from "../../portable/portable.ts";
 import { createWorkspace } from "../../sandbox/workspace.ts";
 import { SEARCH_PROVIDERS } from "../../search/providers.ts";
 import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
 import { downloadsFolder, SAVED_FILE_MAX_BYTES, saveDownload } from "../../settings/downloads.ts";
-import type { EnvironmentUpdate, SettingsPatch, WebSearchKeyState } from "../../shared/settings.ts";
+import type { SettingsImportPreview } from "../../shared/permissions.ts";
+import { SavedFile } from "../../shared/desktop.ts";
+import {
+  AppPaths,
+  type EnvironmentUpdate,
+  EnvironmentVariableView,
+  type SettingsPatch,
+  UserSettings,
+  WebSearchKeyState,
+} from "../../shared/settings.ts";
 import { journalMode } from "../../store/database.ts";
 import { resolveRequestPath } from "../../workspace/request-path.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
+import { described, fileAnswer } from "../responses.ts";
 import { attachment } from "./agents.ts";
 
 export interface SettingsRouteOptions {
@@ -64,9 +76,13 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
   });
 
   return new Elysia({ name: "settings", prefix: "/api/settings", detail: { tags: ["settings"] } })
-    .get("/", () => app.settings.get(), { detail: { summary: "Language, theme, browser mode, setup state" } })
+    .get("/", () => app.settings.get(), {
+      response: UserSettings,
+      detail: { summary: "Language, theme, browser mode, setup state" },
+    })
     .patch("/", ({ body }) => app.settings.update(body as SettingsPatch), {
       body: t.Unknown({ description: "SettingsPatch (src/shared/settings.ts)" }),
+      response: UserSettings,
       detail: { summary: "Change some settings; an invalid value changes nothing" },
     })
     .get(
@@ -79,6 +95,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
           })),
         ),
       {
+        response: t.Array(WebSearchKeyState),
         detail: {
           summary: "Which web search providers have an API key stored (the keys are never returned)",
         },
@@ -95,10 +112,12 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
           provider: t.Union(WEB_SEARCH_KEYED.map((provider) => t.Literal(provider))),
           key: t.String({ maxLength: WEB_SEARCH_KEY_MAX }),
         }),
+        response: WebSearchKeyState,
         detail: { summary: "Store a web search provider's API key in the keychain; an empty key deletes it" },
       },
     )
     .get("/environment", () => ({ variables: app.environment.list() }), {
+      response: t.Object({ variables: t.Array(EnvironmentVariableView) }),
       detail: { summary: "Variables tools and skills see; secret values are never returned (hasValue)" },
     })
     .put(
@@ -106,6 +125,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       async ({ body }) => ({ variables: await app.environment.replace(body as EnvironmentUpdate) }),
       {
         body: t.Unknown({ description: "EnvironmentUpdate: { variables: [{ name, secret, value? }] }" }),
+        response: t.Object({ variables: t.Array(EnvironmentVariableView) }),
         detail: { summary: "Replace the list; a secret without value keeps its stored value" },
       },
     )
@@ -115,7 +135,14 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
         set.headers["content-disposition"] = attachment(`sage-settings-${today()}.json`);
         return exportSettings(portable());
       },
-      { detail: { summary: "Everything but secrets as one sage.settings.v1 file" } },
+      {
+        detail: {
+          summary: "Everything but secrets as one sage.settings.v1 file",
+          ...fileAnswer("The settings file as a download (Content-Disposition: attachment)", {
+            "application/json": SettingsFile,
+          }),
+        },
+      },
     )
     .post(
       "/import/preview",
@@ -125,6 +152,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       },
       {
         body: t.Object({ content: t.String({ maxLength: 25_000_000 }) }),
+        response: described<SettingsImportPreview>("SettingsImportPreview", "src/shared/permissions.ts"),
         detail: {
           summary:
             "The permissions each agent of a sage.settings.v1 file would widen (beyond the agent it updates, or a new agent's defaults); nothing is written",
@@ -153,6 +181,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
             t.Record(t.String({ maxLength: 200 }), t.Array(t.String({ maxLength: 500 }), { maxItems: 1000 })),
           ),
         }),
+        response: described<SettingsImportResult>("SettingsImportResult", "src/portable/portable.ts"),
         detail: {
           summary:
             "Import a sage.settings.v1 file; checked fully first, nothing changes on error. Widened agent permissions not listed in accept (per agent name) are not granted",
@@ -188,6 +217,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       {
         detail: {
           summary: "A .zip for bug reports: system facts, settings without secrets, log tail (redacted)",
+          ...fileAnswer("The diagnostics bundle as a download", { "application/zip": "binary" }),
         },
       },
     )
@@ -202,7 +232,10 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
         logFile: app.logger.filePath ?? null,
         keyStorage: await app.providers.keyStorage(),
       }),
-      { detail: { summary: "Version and Sage's folders, for Settings → About" } },
+      {
+        response: AppPaths,
+        detail: { summary: "Version and Sage's folders, for Settings → About" },
+      },
     )
     .post(
       "/open-folder",
@@ -226,6 +259,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
           /** With folder "downloads": a file Sage saved there, to show its folder. */
           path: t.Optional(t.String({ maxLength: 4096 })),
         }),
+        response: t.Object({ opened: t.Boolean(), path: t.String() }),
         detail: { summary: "Open one of Sage's own folders in the file manager (never an arbitrary path)" },
       },
     )
@@ -261,6 +295,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
           /** The dialog's title. */
           title: t.Optional(t.String({ maxLength: 200 })),
         }),
+        response: SavedFile,
         detail: {
           summary:
             "Save a file the native window cannot download: where the desktop's dialog says, else into Downloads",

@@ -9,11 +9,27 @@ import { homedir } from "node:os";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { ContentTooLargeError, formatBytes, ValidationError } from "../../core/errors.ts";
-import { SKILL_EDITABLE_MAX_BYTES, SKILL_TEMPLATES, SKILL_ZIP_MAX_BYTES } from "../../shared/skills.ts";
+import {
+  type ExternalSkillSource,
+  SKILL_EDITABLE_MAX_BYTES,
+  SKILL_TEMPLATES,
+  SKILL_ZIP_MAX_BYTES,
+  type SkillDetailResponse,
+  type SkillDiffFile,
+  type SkillEntry,
+  type SkillImportResponse,
+  type SkillListResponse,
+  type SkillWriteResponse,
+} from "../../shared/skills.ts";
 import { listExternalSkillSources } from "../../skills/external-sources.ts";
 import { SkillLibrary } from "../../skills/library.ts";
 import { SKILL_DESCRIPTION_MAX_LENGTH } from "../../skills/types.ts";
 import { bodyLimit, MULTIPART_FRAMING_BYTES, readBodyWithin } from "../body-limits.ts";
+import { described, describedList, fileAnswer } from "../responses.ts";
+
+const SHAPES = "src/shared/skills.ts";
+const skillEntry = described<SkillEntry>("SkillEntry", SHAPES);
+const importAnswer = described<SkillImportResponse>("SkillImportResponse", SHAPES);
 
 export interface SkillRouteOptions {
   /** Home folder searched for other tools' skills (default: the user's home). */
@@ -98,6 +114,7 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
         await app.skills.ready();
       })
       .get("/", () => library.list(), {
+        response: described<SkillListResponse>("SkillListResponse", SHAPES),
         detail: { summary: "Every skill folder with its source, problems and the agents that enable it" },
       })
       .post("/", ({ body }) => library.create(body), {
@@ -106,12 +123,16 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
           description: t.String({ maxLength: SKILL_DESCRIPTION_MAX_LENGTH + 200 }),
           template: t.Optional(t.Union(SKILL_TEMPLATES.map((name) => t.Literal(name)))),
         }),
+        response: skillEntry,
         detail: { summary: "Create a skill from a template (name: lowercase letters, digits, hyphens)" },
       })
       .get(
         "/import/sources",
         async () => ({ sources: await listExternalSkillSources(userHome, app.skills.userSkillsDir) }),
-        { detail: { summary: "Skills in other tools' folders (~/.claude/skills, ~/.agents/skills)" } },
+        {
+          response: t.Object({ sources: describedList<ExternalSkillSource>("ExternalSkillSource", SHAPES) }),
+          detail: { summary: "Skills in other tools' folders (~/.claude/skills, ~/.agents/skills)" },
+        },
       )
       .post(
         "/import/zip",
@@ -123,6 +144,7 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
         {
           parse: "none",
           query: overwriteQuery,
+          response: importAnswer,
           detail: {
             summary: "Import a skill from a .zip (multipart field 'file', or the raw body)",
             ...bodyLimit(SKILL_ZIP_MAX_BYTES + MULTIPART_FRAMING_BYTES),
@@ -134,10 +156,12 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
           path: t.String({ minLength: 1, maxLength: 4096 }),
           overwrite: t.Optional(t.Boolean()),
         }),
+        response: importAnswer,
         detail: { summary: "Import a skill from a folder or a .zip file on this machine (absolute path)" },
       })
       .get("/:name", ({ params }) => library.detail(params.name), {
         params: t.Object({ name: folder }),
+        response: described<SkillDetailResponse>("SkillDetailResponse", SHAPES),
         detail: { summary: "One skill: its entry and its files" },
       })
       .delete(
@@ -148,17 +172,20 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
         },
         {
           params: t.Object({ name: folder }),
+          response: t.Object({ deleted: t.Literal(true) }),
           detail: { summary: "Delete a skill (moved to .backup; a deleted built-in stays deleted)" },
         },
       )
       .get("/:name/file", ({ params, query }) => library.readFile(params.name, query.path), {
         params: t.Object({ name: folder }),
         query: t.Object({ path: filePath }),
+        response: t.Object({ path: t.String(), text: t.String(), size: t.Number() }),
         detail: { summary: "Read a text file of the skill" },
       })
       .put("/:name/file", ({ params, body }) => library.writeFile(params.name, body.path, body.text), {
         params: t.Object({ name: folder }),
         body: t.Object({ path: filePath, text: t.String({ maxLength: SKILL_EDITABLE_MAX_BYTES }) }),
+        response: described<SkillWriteResponse>("SkillWriteResponse", SHAPES),
         detail: {
           summary: "Write (or create) a text file of the skill",
           ...bodyLimit(8 * SKILL_EDITABLE_MAX_BYTES),
@@ -167,14 +194,17 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
       .delete("/:name/file", ({ params, query }) => library.deleteFile(params.name, query.path), {
         params: t.Object({ name: folder }),
         query: t.Object({ path: filePath }),
+        response: skillEntry,
         detail: { summary: "Delete a file of the skill (not SKILL.md)" },
       })
       .post("/:name/reset", ({ params }) => library.resetToBuiltin(params.name), {
         params: t.Object({ name: folder }),
+        response: skillEntry,
         detail: { summary: "Replace the folder with the shipped built-in (the old copy goes to .backup)" },
       })
       .get("/:name/diff", async ({ params }) => ({ files: await library.diffWithBuiltin(params.name) }), {
         params: t.Object({ name: folder }),
+        response: t.Object({ files: describedList<SkillDiffFile>("SkillDiffFile", SHAPES) }),
         detail: { summary: "Differences between the newer shipped built-in and the user's copy" },
       })
       .get(
@@ -189,7 +219,13 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
             },
           });
         },
-        { params: t.Object({ name: folder }), detail: { summary: "Download the skill as a .zip" } },
+        {
+          params: t.Object({ name: folder }),
+          detail: {
+            summary: "Download the skill as a .zip",
+            ...fileAnswer("The skill folder as a .zip", { "application/zip": "binary" }),
+          },
+        },
       )
       .put(
         "/:name/agents/:agentId",
@@ -199,6 +235,11 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
         {
           params: t.Object({ name: folder, agentId: t.String({ minLength: 1, maxLength: 200 }) }),
           body: t.Object({ enabled: t.Boolean() }),
+          response: t.Object({
+            skills: t.Union([t.Literal("all"), t.Array(t.String())], {
+              description: "The agent's skills setting afterwards",
+            }),
+          }),
           detail: { summary: "Turn the skill on or off for one agent (updates the agent's skills setting)" },
         },
       )

@@ -14,11 +14,11 @@ import { pathToFileURL } from "node:url";
 import { Elysia, t } from "elysia";
 import type { Workspace } from "../../agent/tool-contract.ts";
 import type { AppContext } from "../../app/context.ts";
-import type { Logger } from "../../core/logger.ts";
 import type { SaveChoice } from "../../desktop/file-chooser.ts";
 import { openExternal } from "../../desktop/shell-control.ts";
 import { copyToDownloads, downloadsFolder } from "../../settings/downloads.ts";
-import type { Attachment } from "../../shared/client-messages.ts";
+import { Attachment } from "../../shared/client-messages.ts";
+import { SavedFile } from "../../shared/desktop.ts";
 import type { EventOf } from "../../shared/events.ts";
 import { type IncomingFile, storeAttachment, streamChunks } from "../../workspace/attachments.ts";
 import { AttachmentRequestError, AttachmentTooLargeError } from "../../workspace/errors.ts";
@@ -30,10 +30,15 @@ import {
   ATTACHMENT_MAX_BYTES,
   ATTACHMENT_MAX_FILES,
   ATTACHMENT_REQUEST_MAX_BYTES,
+  type WorkspaceFileInfo,
+  type WorkspaceListing,
 } from "../../workspace/types.ts";
 import { WorkspaceWatchers } from "../../workspace/watcher.ts";
 import { bodyLimit, MULTIPART_FRAMING_BYTES } from "../body-limits.ts";
 import { errorResponse, json } from "../http-errors.ts";
+import { described, fileAnswer } from "../responses.ts";
+
+const SHAPES = "src/workspace/types.ts";
 
 export interface WorkspaceRouteOptions {
   /** Opens a file:// URL in the system file manager (default: openExternal). */
@@ -69,15 +74,19 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
   const agentWorkspace = (agentId: string): Workspace => locator.forAgent(agentId).workspace;
 
   return new Elysia({ name: "workspace", prefix: "/api", detail: { tags: ["workspace"] } })
+    .onError(({ code, error }) => {
+      // Handler failures get the app's one mapping here too, so the plugin answers the same when mounted
+      // alone (tests); what Elysia itself refused (validation, parsing, routing) is the app's to answer.
+      if (code === "VALIDATION" || code === "PARSE" || code === "NOT_FOUND") return;
+      return errorResponse(error, app.logger);
+    })
     .get(
       "/agents/:id/workspace/tree",
       ({ params, query }) =>
-        guarded(app.logger, () =>
-          listFolder(agentWorkspace(params.id), query.path ?? ".", {
-            depth: query.depth ?? 1,
-            limit: query.limit ?? DEFAULT_LIST_LIMIT,
-          }),
-        ),
+        listFolder(agentWorkspace(params.id), query.path ?? ".", {
+          depth: query.depth ?? 1,
+          limit: query.limit ?? DEFAULT_LIST_LIMIT,
+        }),
       {
         params: t.Object({ id }),
         query: t.Object({
@@ -85,65 +94,67 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
           depth: t.Optional(t.Integer({ minimum: 1, maximum: MAX_LIST_DEPTH })),
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 10_000 })),
         }),
+        response: described<WorkspaceListing>("WorkspaceListing", SHAPES),
         detail: { summary: "List a workspace folder: folders first; hidden folders listed but not expanded" },
       },
     )
     .get(
       "/agents/:id/workspace/info",
-      ({ params, query }) => guarded(app.logger, () => fileInfo(agentWorkspace(params.id), query.path)),
+      ({ params, query }) => fileInfo(agentWorkspace(params.id), query.path),
       {
         params: t.Object({ id }),
         query: t.Object({ path }),
+        response: described<WorkspaceFileInfo>("WorkspaceFileInfo", SHAPES),
         detail: { summary: "Size, content type and preview kind of a workspace file" },
       },
     )
     .get(
       "/agents/:id/workspace/file",
       ({ params, query, request }) =>
-        guarded(app.logger, () =>
-          fileResponse(agentWorkspace(params.id), query.path, {
-            download: query.download === "1" || query.download === "true",
-            range: request.headers.get("range"),
-          }),
-        ),
+        fileResponse(agentWorkspace(params.id), query.path, {
+          download: query.download === "1" || query.download === "true",
+          range: request.headers.get("range"),
+        }),
       {
         params: t.Object({ id }),
         query: t.Object({ path, download: t.Optional(t.String()) }),
         detail: {
           summary: "A workspace file's bytes (inline, or as a download with download=1; Range supported)",
+          ...fileAnswer("The file's bytes, with its own content type", {
+            "application/octet-stream": "binary",
+          }),
         },
       },
     )
     .delete(
       "/agents/:id/workspace/file",
-      ({ params, query }) =>
-        guarded(app.logger, async () => ({
-          deleted: true,
-          path: await removeEntry(agentWorkspace(params.id), query.path),
-        })),
+      async ({ params, query }) => ({
+        deleted: true,
+        path: await removeEntry(agentWorkspace(params.id), query.path),
+      }),
       {
         params: t.Object({ id }),
         query: t.Object({ path }),
+        response: t.Object({ deleted: t.Literal(true), path: t.String() }),
         detail: { summary: "Delete a workspace file or folder (a symlink itself, never its target)" },
       },
     )
     .post(
       "/agents/:id/workspace/save-download",
-      ({ params, body }) =>
-        guarded(app.logger, async () => {
-          const { absolute } = await regularFile(agentWorkspace(params.id), body.path);
-          // With `ask`: the desktop's "save as" dialog picks the place; without one, Downloads as before.
-          const choice =
-            body.ask && options.chooseSavePath
-              ? await options.chooseSavePath(basename(absolute), body.title ?? "Save")
-              : ({ kind: "unavailable" } as const);
-          if (choice.kind === "cancelled") return { cancelled: true };
-          if (choice.kind === "chosen") {
-            copyFileSync(absolute, choice.path);
-            return { path: choice.path, chosen: true };
-          }
-          return { path: copyToDownloads(downloads(), basename(absolute), absolute) };
-        }),
+      async ({ params, body }) => {
+        const { absolute } = await regularFile(agentWorkspace(params.id), body.path);
+        // With `ask`: the desktop's "save as" dialog picks the place; without one, Downloads as before.
+        const choice =
+          body.ask && options.chooseSavePath
+            ? await options.chooseSavePath(basename(absolute), body.title ?? "Save")
+            : ({ kind: "unavailable" } as const);
+        if (choice.kind === "cancelled") return { cancelled: true };
+        if (choice.kind === "chosen") {
+          copyFileSync(absolute, choice.path);
+          return { path: choice.path, chosen: true };
+        }
+        return { path: copyToDownloads(downloads(), basename(absolute), absolute) };
+      },
       {
         params: t.Object({ id }),
         body: t.Object({
@@ -152,6 +163,7 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
           ask: t.Optional(t.Boolean()),
           title: t.Optional(t.String({ maxLength: 200 })),
         }),
+        response: SavedFile,
         detail: {
           summary:
             "Save a workspace file the window cannot download: where the desktop's dialog says, else into Downloads",
@@ -160,55 +172,63 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
     )
     .post(
       "/agents/:id/workspace/open",
-      ({ params, body }) =>
-        guarded(app.logger, async () => {
-          const workspace = agentWorkspace(params.id);
-          const target = await resolveRequestPath(workspaceRoot(workspace), body?.path ?? ".", {
-            form: "either",
-            expect: "file-or-folder",
-          });
-          const folder = target.stats?.isDirectory() ? target.absolute : dirname(target.absolute);
-          return { opened: openPath(pathToFileURL(folder).href), folder: workspace.relative(folder) };
-        }),
+      async ({ params, body }) => {
+        const workspace = agentWorkspace(params.id);
+        const target = await resolveRequestPath(workspaceRoot(workspace), body?.path ?? ".", {
+          form: "either",
+          expect: "file-or-folder",
+        });
+        const folder = target.stats?.isDirectory() ? target.absolute : dirname(target.absolute);
+        return { opened: openPath(pathToFileURL(folder).href), folder: workspace.relative(folder) };
+      },
       {
         params: t.Object({ id }),
         body: t.Optional(t.Object({ path: t.Optional(path) })),
+        response: t.Object({
+          opened: t.Boolean(),
+          folder: t.String({ description: "The folder opened, relative to the workspace" }),
+        }),
         detail: { summary: "Open a workspace folder (or a file's folder) in the system file manager" },
       },
     )
     .get(
       "/agents/:id/workspace/changes",
-      ({ params, request, server }) =>
-        guarded(app.logger, () => {
-          const workspace = agentWorkspace(params.id);
-          // A long-lived stream: the server's idle timeout must not cut it (keep-alives also flow).
-          server?.timeout(request, 0);
-          return changeStream(watchers, params.id, workspace.root, request.signal, keepAliveMs);
-        }),
+      ({ params, request, server }) => {
+        const workspace = agentWorkspace(params.id);
+        // A long-lived stream: the server's idle timeout must not cut it (keep-alives also flow).
+        server?.timeout(request, 0);
+        return changeStream(watchers, params.id, workspace.root, request.signal, keepAliveMs);
+      },
       {
         params: t.Object({ id }),
-        detail: { summary: "Server-Sent Events: workspace.changed while the stream is open" },
+        detail: {
+          summary: "Server-Sent Events: workspace.changed while the stream is open",
+          ...fileAnswer(
+            "An event stream: `ready`, then one `workspace.changed` event (src/shared/events.ts) per change",
+            { "text/event-stream": "text" },
+          ),
+        },
       },
     )
     .post(
       "/sessions/:id/attachments",
-      ({ params, request }) =>
-        guarded(app.logger, async () => {
-          const { workspace } = locator.forSession(params.id);
-          const incoming = await incomingFiles(request, maxBytes);
-          const stored: Attachment[] = [];
-          try {
-            for (const file of incoming)
-              stored.push(await storeAttachment(workspace, file, { maxBytes, now: now() }));
-          } catch (error) {
-            await Promise.all(stored.map((done) => removeEntry(workspace, done.path).catch(() => {})));
-            throw error;
-          }
-          return json(201, { attachments: stored });
-        }),
+      async ({ params, request }) => {
+        const { workspace } = locator.forSession(params.id);
+        const incoming = await incomingFiles(request, maxBytes);
+        const stored: Attachment[] = [];
+        try {
+          for (const file of incoming)
+            stored.push(await storeAttachment(workspace, file, { maxBytes, now: now() }));
+        } catch (error) {
+          await Promise.all(stored.map((done) => removeEntry(workspace, done.path).catch(() => {})));
+          throw error;
+        }
+        return json(201, { attachments: stored });
+      },
       {
         params: t.Object({ id }),
         parse: "none",
+        response: { 201: t.Object({ attachments: t.Array(Attachment) }) },
         detail: {
           summary:
             "Store files attached to a message in the session agent's workspace (multipart with one or more " +
@@ -317,16 +337,4 @@ function changeStream(
       "x-accel-buffering": "no",
     },
   });
-}
-
-/**
- * Run a handler, answering its errors with the app's one mapping (http-errors.ts), so the plugin answers
- * the same when mounted alone (tests) as inside the app.
- */
-async function guarded<T>(logger: Logger, work: () => T | Promise<T>): Promise<T | Response> {
-  try {
-    return await work();
-  } catch (error) {
-    return errorResponse(error, logger);
-  }
 }
