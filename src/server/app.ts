@@ -41,10 +41,7 @@ export function createServer(deps: ServerDeps) {
       if (!verdict.ok) return withHeaders(verdict.response, COMMON_HEADERS);
       const url = URL.parse(request.url);
       if (!url) {
-        return withHeaders(
-          errorJson(400, "invalid", "The request's URL cannot be read."),
-          COMMON_HEADERS,
-        );
+        return withHeaders(errorJson(400, "invalid", "The request's URL cannot be read."), COMMON_HEADERS);
       }
       // The UI shell is public; whatever it does not answer needs the token (see security.ts).
       const page = serveUi(ui, url.pathname, request.method, {
@@ -67,8 +64,7 @@ export function createServer(deps: ServerDeps) {
         const summary = first && "summary" in first && first.summary ? first.summary : error.message;
         return errorJson(400, "invalid", `${summary}${where}`);
       }
-      if (code === "NOT_FOUND")
-        return errorJson(404, "not_found", "No such API route.");
+      if (code === "NOT_FOUND") return errorJson(404, "not_found", "No such API route.");
       // What the body parser threw (too large, too deep, not JSON) is inside Elysia's ParseError.
       if (code === "PARSE" && !mappedError(error))
         return errorJson(400, "invalid", "The request body is not valid JSON.");

@@ -40,7 +40,12 @@ export function fileAnswer(
 ): Pick<DocumentDecoration, "responses"> {
   const content: Record<string, { schema: object }> = {};
   for (const [type, schema] of Object.entries(contentTypes)) {
-    content[type] = { schema: schema === "binary" ? BINARY : schema === "text" ? { type: "string" } : schema };
+    content[type] = {
+      schema: schema === "binary" ? BINARY : schema === "text" ? { type: "string" } : schema,
+    };
   }
-  return { responses: { [String(status)]: { description, content } } } as Pick<DocumentDecoration, "responses">;
+  return { responses: { [String(status)]: { description, content } } } as Pick<
+    DocumentDecoration,
+    "responses"
+  >;
 }

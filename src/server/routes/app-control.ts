@@ -19,7 +19,12 @@ import {
   setAutostart,
 } from "../../desktop/desktop-entry.ts";
 import { openExternal, type ShellControl } from "../../desktop/shell-control.ts";
-import type { DesktopStatus } from "../../shared/desktop.ts";
+import { DesktopStatus } from "../../shared/desktop.ts";
+
+const Autostart = t.Object({
+  available: t.Boolean({ description: "Only the built executable can start at login" }),
+  enabled: t.Boolean(),
+});
 
 export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices) {
   // The desktop entry and the autostart entry are XDG files: Linux only.
@@ -32,6 +37,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       },
       {
         body: t.Object({ clientId: t.String({ minLength: 1, maxLength: 64 }), focused: t.Boolean() }),
+        response: t.Object({ focused: t.Boolean() }),
         detail: {
           summary: "A page reports whether it has the focus (no desktop notifications while one does)",
           tags: ["app"],
@@ -46,6 +52,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
         tray: desktop?.tray ?? "unavailable",
       }),
       {
+        response: DesktopStatus,
         detail: {
           summary: "What the desktop integration can do here (notifications, tray icon)",
           tags: ["app"],
@@ -79,6 +86,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       },
       {
         body: t.Object({ url: t.String({ maxLength: 4096 }) }),
+        response: t.Object({ sessionId: t.String(), shown: t.Boolean() }),
         detail: {
           summary:
             "Open a sage:// link (sage://session/ID, sage://new?prompt=...&agent=...: the prompt is put in the new chat's message box, not sent) in this Sage",
@@ -129,6 +137,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
         return { installed, offer };
       },
       {
+        response: t.Object({ installed: t.Boolean(), offer: t.Boolean() }),
         detail: {
           summary: "Whether Sage is in the application menu, and whether to offer it",
           tags: ["app"],
@@ -148,6 +157,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       },
       {
         body: t.Object({ action: t.Union([t.Literal("offered"), t.Literal("install")]) }),
+        response: t.Object({ installed: t.Boolean() }),
         detail: {
           summary: "The window offered the desktop entry (once), or the user accepted (as `sage --install`)",
           tags: ["app"],
@@ -158,6 +168,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       "/autostart",
       () => ({ available: app.compiled && xdgDesktop, enabled: autostartEnabled(process.env) }),
       {
+        response: Autostart,
         detail: { summary: "Whether Sage starts at login (the XDG autostart entry)", tags: ["app"] },
       },
     )
@@ -172,19 +183,24 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       },
       {
         body: t.Object({ enabled: t.Boolean() }),
+        response: Autostart,
         detail: { summary: "Start Sage at login, or stop doing so", tags: ["app"] },
       },
     )
     .post("/activate", () => ({ shown: shell.activate() }), {
+      response: t.Object({ shown: t.Boolean() }),
       detail: { summary: "Show and focus the window (used by a second launch)", tags: ["app"] },
     })
     .post(
       "/quit",
       () => {
         setTimeout(() => shell.quit(), 50);
-        return { quitting: true };
+        return { quitting: true as const };
       },
-      { detail: { summary: "Quit Sage cleanly", tags: ["app"] } },
+      {
+        response: t.Object({ quitting: t.Literal(true) }),
+        detail: { summary: "Quit Sage cleanly", tags: ["app"] },
+      },
     )
     .post(
       "/open-external",
@@ -202,6 +218,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       },
       {
         body: t.Object({ url: t.String({ maxLength: 8192 }) }),
+        response: t.Object({ opened: t.Boolean() }),
         detail: { summary: "Open a link in the system browser", tags: ["app"] },
       },
     );

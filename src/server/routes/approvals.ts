@@ -4,14 +4,21 @@
  */
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
+import { SandboxStatus } from "../../sandbox/types.ts";
 import { AUDIT_PAGE_MAXIMUM } from "../../sessions/audit-log.ts";
+import type { AuditPage, RememberedApproval } from "../../shared/tools-api.ts";
+import { described, describedList } from "../responses.ts";
+
+const SHAPES = "src/shared/tools-api.ts";
 
 export function approvalRoutes(app: AppContext) {
   return new Elysia({ name: "approvals", detail: { tags: ["tools"] } })
     .get("/api/sandbox/status", () => app.sandbox(), {
+      response: SandboxStatus,
       detail: { summary: "How shell commands are isolated (bubblewrap or none) and why" },
     })
     .get("/api/approvals", () => ({ approvals: app.approvals.list() }), {
+      response: t.Object({ approvals: describedList<RememberedApproval>("RememberedApproval", SHAPES) }),
       detail: { summary: "Approvals remembered 'always for this agent', newest first" },
     })
     .delete(
@@ -22,6 +29,7 @@ export function approvalRoutes(app: AppContext) {
       },
       {
         params: t.Object({ id: t.String({ minLength: 1, maxLength: 200 }) }),
+        response: t.Object({ revoked: t.Literal(true) }),
         detail: { summary: "Revoke a remembered approval (the next call asks again)" },
       },
     )
@@ -43,6 +51,7 @@ export function approvalRoutes(app: AppContext) {
           tool: t.Optional(t.String({ maxLength: 200 })),
           sessionId: t.Optional(t.String({ maxLength: 200 })),
         }),
+        response: described<AuditPage>("AuditPage", SHAPES),
         detail: { summary: "Tool runs, newest first; page with nextBefore" },
       },
     );

@@ -3,9 +3,9 @@
  * Restoring is deliberately not here: it replaces the database under a running app, so it is a
  * start-up flag (`sage --restore-backup`) only.
  */
-import { Elysia } from "elysia";
+import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
-import { type BackupSummary, BackupsResponse } from "../../shared/storage.ts";
+import { BackupSummary, BackupsResponse } from "../../shared/storage.ts";
 import { BACKUP_DAYS_KEPT, type BackupInfo } from "../../store/backups.ts";
 
 const summary = (backup: BackupInfo): BackupSummary => ({
@@ -37,6 +37,9 @@ export function backupRoutes(app: AppContext) {
         set.status = 201;
         return { backup: summary(backup) };
       },
-      { detail: { summary: "Back the database up now (older backups are rotated out)" } },
+      {
+        response: { 201: t.Object({ backup: BackupSummary }) },
+        detail: { summary: "Back the database up now (older backups are rotated out)" },
+      },
     );
 }

@@ -23,8 +23,8 @@ import { createWorkspace } from "../../sandbox/workspace.ts";
 import { SEARCH_PROVIDERS } from "../../search/providers.ts";
 import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
 import { downloadsFolder, SAVED_FILE_MAX_BYTES, saveDownload } from "../../settings/downloads.ts";
-import type { SettingsImportPreview } from "../../shared/permissions.ts";
 import { SavedFile } from "../../shared/desktop.ts";
+import type { SettingsImportPreview } from "../../shared/permissions.ts";
 import {
   AppPaths,
   type EnvironmentUpdate,

@@ -5,7 +5,9 @@
  */
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
-import type { SetupStatus } from "../../shared/settings.ts";
+import { Agent } from "../../shared/agent.ts";
+import { Provider } from "../../shared/provider.ts";
+import { SetupStatus } from "../../shared/settings.ts";
 
 const modelId = t.String({ minLength: 1, maxLength: 200 });
 
@@ -19,15 +21,21 @@ export function setupRoutes(app: AppContext) {
         skipped: settings.value("setupSkipped"),
         keyStorage: await providers.keyStorage(),
       }),
-      { detail: { summary: "Whether the first-run setup is still needed, and whether the user skipped it" } },
+      {
+        response: SetupStatus,
+        detail: { summary: "Whether the first-run setup is still needed, and whether the user skipped it" },
+      },
     )
     .post(
       "/skip",
       () => {
         settings.update({ setupSkipped: true });
-        return { skipped: true };
+        return { skipped: true as const };
       },
-      { detail: { summary: "Skip the setup (it stays reachable from Settings → Providers)" } },
+      {
+        response: t.Object({ skipped: t.Literal(true) }),
+        detail: { summary: "Skip the setup (it stays reachable from Settings → Providers)" },
+      },
     )
     .post(
       "/complete",
@@ -48,6 +56,7 @@ export function setupRoutes(app: AppContext) {
           model: modelId,
           fastModel: t.Optional(t.String({ maxLength: 200 })),
         }),
+        response: t.Object({ provider: Provider, agent: Agent }),
         detail: {
           summary: "Finish: the provider becomes the default with this model; the default agent exists",
         },

@@ -6,6 +6,10 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { FileSnapshotStore } from "../../sessions/file-snapshots.ts";
 import { turnFileChanges, undoTurn } from "../../sessions/undo.ts";
+import type { TurnFileChanges, UndoReport } from "../../shared/tools-api.ts";
+import { described, describedList } from "../responses.ts";
+
+const SHAPES = "src/shared/tools-api.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 
@@ -28,6 +32,7 @@ export function turnUndoRoutes(app: AppContext) {
       }),
       {
         params: t.Object({ id }),
+        response: t.Object({ turns: describedList<TurnFileChanges>("TurnFileChanges", SHAPES) }),
         detail: {
           summary: "Per turn that changed files: the files its Undo would restore, and when it was undone",
         },
@@ -57,6 +62,7 @@ export function turnUndoRoutes(app: AppContext) {
             ),
           }),
         ),
+        response: described<UndoReport>("UndoReport", SHAPES),
         detail: {
           summary:
             "Restore the files a turn changed (created files are deleted); 409 when newer turns changed them, unless force",
