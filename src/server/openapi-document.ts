@@ -6,8 +6,12 @@
  * forms (src/server/body-limits.ts); each operation's `x-body-limit` is its largest body in bytes.
  * Every operation needs the per-launch token (src/server/security.ts): the document declares it as the
  * `token` bearer scheme (and `tokenQuery`, the `?token=` form GETs may use) and requires it everywhere.
+ * Answers: each route declares its success answer (src/server/responses.ts); errors come from the app's one
+ * mapping (src/server/http-errors.ts), so the document adds them to every operation once, as the `Error`
+ * component (ApiErrorBody): 4XX for refused requests (401 without the token), 5XX for failures.
  */
 import { type AnyElysia, Elysia } from "elysia";
+import { ApiErrorBody } from "../shared/api-error.ts";
 
 /** The document's security schemes: how a client presents the per-launch token. */
 export const SECURITY_SCHEMES = {
@@ -34,11 +38,16 @@ export function openApiRoute(info: { title: string; version: string }, root: () 
       paths: ["/ws", "/api/openapi", "/api/openapi/json"],
     });
     onlyJsonBodies(paths);
+    withErrorAnswers(paths);
     cached = {
       openapi: "3.1.0",
       info,
       paths,
-      components: { ...components, securitySchemes: SECURITY_SCHEMES },
+      components: {
+        ...components,
+        schemas: { ...components.schemas, Error: ApiErrorBody },
+        securitySchemes: SECURITY_SCHEMES,
+      },
       security: [{ token: [] }, { tokenQuery: [] }],
     };
     return cached;
@@ -46,6 +55,27 @@ export function openApiRoute(info: { title: string; version: string }, root: () 
   return new Elysia({ name: "openapi" })
     .get("/api/openapi", documentRoute, { detail: { hide: true } })
     .get("/api/openapi/json", documentRoute, { detail: { hide: true } });
+}
+
+const ERROR_REFERENCE = { $ref: "#/components/schemas/Error" };
+
+/** Every operation can be refused (4XX, 401 without the token) or fail (5XX), always with the Error body. */
+function withErrorAnswers(paths: unknown): void {
+  const answer = (description: string) => ({
+    description,
+    content: { "application/json": { schema: ERROR_REFERENCE } },
+  });
+  for (const methods of Object.values((paths ?? {}) as Record<string, Record<string, unknown>>)) {
+    for (const operation of Object.values(methods ?? {})) {
+      const target = operation as { responses?: Record<string, unknown> };
+      target.responses = {
+        ...target.responses,
+        "401": answer("The access token is missing or wrong"),
+        "4XX": answer("The request was refused (invalid, not found, conflict, too large ...)"),
+        "5XX": answer("Sage failed to answer; the log has details"),
+      };
+    }
+  }
 }
 
 /** The generator offers JSON, urlencoded and multipart for every object body; the app takes JSON. */

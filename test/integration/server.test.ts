@@ -6,7 +6,9 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { Value } from "@sinclair/typebox/value";
 import { VERSION } from "../../src/core/version.ts";
+import { ApiErrorBody } from "../../src/shared/api-error.ts";
 import { useBackend } from "../support/backend.ts";
 import { ensureUiBuilt, UI_DIST } from "../support/build-artifacts.ts";
 import { rawRequest, upgradeHeaders } from "../support/raw-http.ts";
@@ -307,6 +309,57 @@ describe("the API description and app routes", () => {
     expect(unsecured.map(({ path, method }) => `${method} ${path}`)).toEqual([]);
     // And the server agrees: without the token the document itself is refused.
     expect((await get("/api/openapi", { auth: false })).status).toBe(401);
+  });
+
+  test("every operation declares a schema for its success answer and the one error body", async () => {
+    type Answer = { content?: Record<string, { schema?: Record<string, unknown> }> };
+    const document = (await (await get("/api/openapi/json")).json()) as {
+      paths: Record<string, Record<string, { responses?: Record<string, Answer> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(document.components.schemas.Error).toEqual(JSON.parse(JSON.stringify(ApiErrorBody)));
+    const problems: string[] = [];
+    let files = 0;
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const statuses = Object.keys(operation.responses ?? {});
+        const success = statuses.filter((status) => /^2\d\d$/.test(status));
+        if (success.length !== 1) problems.push(`${name}: success answers ${success.join(",") || "none"}`);
+        for (const status of success) {
+          const content = operation.responses?.[status]?.content ?? {};
+          const types = Object.keys(content);
+          if (types.length === 0) problems.push(`${name}: ${status} has no content`);
+          for (const type of types) {
+            const schema = content[type]?.schema;
+            if (!schema || Object.keys(schema).length === 0) problems.push(`${name}: ${status} ${type} no schema`);
+            if (type !== "application/json") files++;
+          }
+        }
+        for (const status of ["401", "4XX", "5XX"]) {
+          const schema = operation.responses?.[status]?.content?.["application/json"]?.schema;
+          if (schema?.$ref !== "#/components/schemas/Error") problems.push(`${name}: ${status} is not Error`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    // Downloads, exports and the change stream are documented by content type, not as JSON.
+    expect(files).toBeGreaterThanOrEqual(6);
+    const tree = document.paths["/api/agents/{id}/workspace/file"]?.get?.responses?.["200"]?.content;
+    expect(tree?.["application/octet-stream"]?.schema).toEqual({ type: "string", format: "binary" });
+  });
+
+  test("error answers match the documented Error body", async () => {
+    for (const [path, auth] of [
+      ["/api/sessions/ses_missing", true],
+      ["/api/no-such-route", true],
+      ["/api/sessions", false],
+    ] as const) {
+      const response = await get(path, { auth });
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      const body = await response.json();
+      expect(Value.Check(ApiErrorBody, body)).toBe(true);
+    }
   });
 
   test("the test-only crash route does not exist without test hooks", async () => {
