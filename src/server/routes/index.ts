@@ -44,3 +44,25 @@ export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: De
     backupRoutes(app),
   ];
 }
+
+type RoutesOf<Plugin extends (...args: never[]) => { "~Routes": object }> = ReturnType<Plugin>["~Routes"];
+
+/**
+ * Every HTTP route's types as Elysia infers them (path -> method -> params, query, body, response): what the
+ * UI's typed client (ui/src/lib/api-client.ts) reads. A type only; nothing server-side reaches the UI bundle.
+ */
+export type ApiRoutes = RoutesOf<typeof healthRoutes> &
+  RoutesOf<typeof appControlRoutes> &
+  RoutesOf<typeof sessionRoutes> &
+  RoutesOf<typeof skillRoutes> &
+  RoutesOf<typeof toolRoutes> &
+  RoutesOf<typeof mcpRoutes> &
+  RoutesOf<typeof approvalRoutes> &
+  RoutesOf<typeof turnUndoRoutes> &
+  RoutesOf<typeof shellJobRoutes> &
+  RoutesOf<typeof workspaceRoutes> &
+  RoutesOf<typeof providerRoutes> &
+  RoutesOf<typeof agentRoutes> &
+  RoutesOf<typeof settingsRoutes> &
+  RoutesOf<typeof setupRoutes> &
+  RoutesOf<typeof backupRoutes>;

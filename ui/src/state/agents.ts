@@ -1,7 +1,7 @@
 /** Agents for pickers (sidebar switcher, new chat). Loaded from GET /api/agents; refreshed after edits. */
 import { createStore, reconcile } from "solid-js/store";
 import type { Agent } from "../../../src/shared/agent.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 
 const [store, setStore] = createStore<{ list: Agent[]; loaded: boolean; currentId?: string }>({
   list: [],
@@ -12,7 +12,7 @@ export const agents = store;
 
 export async function loadAgents(): Promise<void> {
   try {
-    const { agents: list } = await api<{ agents: Agent[] }>("/api/agents");
+    const { agents: list } = await call("GET /api/agents");
     setStore("list", reconcile(list));
     if (!store.currentId || !list.some((a) => a.id === store.currentId)) {
       setStore("currentId", list.find((a) => a.isDefault)?.id ?? list[0]?.id);

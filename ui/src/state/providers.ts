@@ -5,7 +5,7 @@
  */
 import { createStore, reconcile } from "solid-js/store";
 import type { Provider } from "../../../src/shared/provider.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 
 const [store, setStore] = createStore<{ list: Provider[]; loaded: boolean }>({ list: [], loaded: false });
 
@@ -13,7 +13,7 @@ export const providers = store;
 
 export async function loadProviders(): Promise<void> {
   try {
-    const { providers: list } = await api<{ providers: Provider[] }>("/api/providers");
+    const { providers: list } = await call("GET /api/providers");
     setStore("list", reconcile(list));
   } catch {
     // The picker then offers only the agent's default; sending still works.

@@ -5,7 +5,7 @@
  */
 import { createStore, produce, reconcile } from "solid-js/store";
 import type { SessionSummary } from "../../../src/shared/session.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 
 /** Sessions per page: enough for most people's whole history at start, small enough to stay quick. */
 const PAGE_SIZE = 200;
@@ -23,16 +23,11 @@ const [store, setStore] = createStore<{
   loadingMore: false,
 });
 
-interface SessionPage {
-  sessions: SessionSummary[];
-  nextCursor?: string;
-}
-
 export const sessions = store;
 
 export async function loadSessions(): Promise<void> {
   try {
-    const page = await api<SessionPage>(`/api/sessions?limit=${PAGE_SIZE}`);
+    const page = await call("GET /api/sessions", { query: { limit: PAGE_SIZE } });
     setStore("byId", reconcile(Object.fromEntries(page.sessions.map((s) => [s.id, s]))));
     setStore({ loaded: true, error: undefined, nextCursor: page.nextCursor });
   } catch (error) {
@@ -46,9 +41,7 @@ export async function loadMoreSessions(): Promise<void> {
   if (!cursor || store.loadingMore) return;
   setStore("loadingMore", true);
   try {
-    const page = await api<SessionPage>(
-      `/api/sessions?${new URLSearchParams({ limit: String(PAGE_SIZE), cursor })}`,
-    );
+    const page = await call("GET /api/sessions", { query: { limit: PAGE_SIZE, cursor } });
     setStore(
       produce((state) => {
         // A session a broadcast already brought in keeps its live copy.
@@ -70,7 +63,7 @@ export async function loadMoreSessions(): Promise<void> {
 export async function ensureSession(sessionId: string): Promise<void> {
   if (store.byId[sessionId]) return;
   try {
-    upsertSession(await api<SessionSummary>(`/api/sessions/${encodeURIComponent(sessionId)}`));
+    upsertSession(await call("GET /api/sessions/:id", { params: { id: sessionId } }));
   } catch {
     // Deleted or unreachable: the chat view shows what the transcript says.
   }
@@ -111,10 +104,7 @@ export function dateGroup(session: SessionSummary, now = new Date()): DateGroup 
 }
 
 export async function createSession(agentId?: string): Promise<SessionSummary> {
-  const session = await api<SessionSummary>("/api/sessions", {
-    method: "POST",
-    json: agentId ? { agentId } : {},
-  });
+  const session = await call("POST /api/sessions", { json: agentId ? { agentId } : {} });
   upsertSession(session);
   return session;
 }
@@ -134,10 +124,7 @@ export function looksUntouched(session: SessionSummary | undefined): boolean {
 export async function leaveSession(sessionId: string): Promise<void> {
   if (!looksUntouched(store.byId[sessionId])) return;
   try {
-    const { removed } = await api<{ removed: boolean }>(
-      `/api/sessions/${encodeURIComponent(sessionId)}/leave`,
-      { method: "POST" },
-    );
+    const { removed } = await call("POST /api/sessions/:id/leave", { params: { id: sessionId } });
     if (removed) removeSession(sessionId);
   } catch {
     // Kept for now; the next start removes it.

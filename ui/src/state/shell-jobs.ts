@@ -7,7 +7,7 @@
 import { createSignal } from "solid-js";
 import { createStore } from "solid-js/store";
 import type { ShellJobInfo, ShellJobOutputTail } from "../../../src/shared/shell-jobs.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 
 const [view, setView] = createSignal<{ sessionId: string; jobId?: string }>();
 const [withJobs, setWithJobs] = createStore<Record<string, boolean>>({});
@@ -41,19 +41,15 @@ export function noteJob(sessionId: string): void {
   if (!withJobs[sessionId]) setWithJobs(sessionId, true);
 }
 
-const base = (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}/jobs`;
-
 export async function listJobs(sessionId: string): Promise<ShellJobInfo[]> {
-  return (await api<{ jobs: ShellJobInfo[] }>(base(sessionId))).jobs;
+  return (await call("GET /api/sessions/:id/jobs", { params: { id: sessionId } })).jobs;
 }
 
 export function jobOutput(sessionId: string, jobId: string): Promise<ShellJobOutputTail> {
-  return api<ShellJobOutputTail>(`${base(sessionId)}/${encodeURIComponent(jobId)}/output`);
+  return call("GET /api/sessions/:id/jobs/:jobId/output", { params: { id: sessionId, jobId } });
 }
 
 export async function killJob(sessionId: string, jobId: string): Promise<ShellJobInfo> {
-  const result = await api<{ job: ShellJobInfo }>(`${base(sessionId)}/${encodeURIComponent(jobId)}/kill`, {
-    method: "POST",
-  });
+  const result = await call("POST /api/sessions/:id/jobs/:jobId/kill", { params: { id: sessionId, jobId } });
   return result.job;
 }

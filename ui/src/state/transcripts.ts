@@ -17,7 +17,7 @@ import {
   loadMessages,
   type TranscriptState,
 } from "../../../src/shared/transcript.ts";
-import { api } from "../lib/api.ts";
+import { type AnswerOf, call } from "../lib/api-client.ts";
 import { benchMark } from "../lib/bench-mark.ts";
 
 export const PAGE_SIZE = 80;
@@ -37,11 +37,7 @@ export interface OpenTranscript {
   setMeta: SetStoreFunction<OpenTranscript["meta"]>;
 }
 
-interface MessagesPage {
-  messages: Message[];
-  lastSeq: number;
-  hasMore: boolean;
-}
+type MessagesPage = AnswerOf<"GET /api/sessions/:id/messages">;
 
 const open = new Map<string, OpenTranscript>();
 let subscribe: (sessionId: string) => void = () => {};
@@ -92,7 +88,7 @@ async function newestPage(sessionId: string): Promise<MessagesPage> {
       // Fall through to a normal request, which reports errors properly.
     }
   }
-  return api<MessagesPage>(url);
+  return call("GET /api/sessions/:id/messages", { params: { id: sessionId }, query: { limit: PAGE_SIZE } });
 }
 
 async function load(sessionId: string, entry: OpenTranscript): Promise<void> {
@@ -129,9 +125,10 @@ export async function loadOlder(sessionId: string): Promise<void> {
   if (!oldest) return;
   entry.setMeta("loadingOlder", true);
   try {
-    const page = await api<MessagesPage>(
-      `/api/sessions/${encodeURIComponent(sessionId)}/messages?limit=${PAGE_SIZE}&before=${encodeURIComponent(oldest)}`,
-    );
+    const page = await call("GET /api/sessions/:id/messages", {
+      params: { id: sessionId },
+      query: { limit: PAGE_SIZE, before: oldest },
+    });
     entry.set(
       produce((state) => {
         const ids: string[] = [];

@@ -7,7 +7,7 @@
  */
 import { createStore } from "solid-js/store";
 import type { TurnFileChanges } from "../../../src/shared/tools-api.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 
 type SessionChanges = Record<string, TurnFileChanges | null>;
 
@@ -15,7 +15,6 @@ const [changes, setChanges] = createStore<Record<string, SessionChanges>>({});
 const loading = new Set<string>();
 
 function load(sessionId: string, turnId: string): void {
-  const url = `/api/sessions/${encodeURIComponent(sessionId)}/file-changes`;
   const settle = (turns: TurnFileChanges[]) => {
     // Done before the store changes, so a footer that asked meanwhile may ask again at once.
     loading.delete(sessionId);
@@ -26,7 +25,7 @@ function load(sessionId: string, turnId: string): void {
     setChanges(sessionId, next);
   };
   loading.add(sessionId);
-  api<{ turns: TurnFileChanges[] }>(url).then(
+  call("GET /api/sessions/:id/file-changes", { params: { id: sessionId } }).then(
     (result) => settle(result.turns),
     () => settle([]),
   );
