@@ -121,7 +121,7 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
         body: t.Object({
           name: t.String({ maxLength: 200 }),
           description: t.String({ maxLength: SKILL_DESCRIPTION_MAX_LENGTH + 200 }),
-          template: t.Optional(t.Union(SKILL_TEMPLATES.map((name) => t.Literal(name)))),
+          template: t.Optional(t.UnionEnum(SKILL_TEMPLATES)),
         }),
         response: skillEntry,
         detail: { summary: "Create a skill from a template (name: lowercase letters, digits, hyphens)" },

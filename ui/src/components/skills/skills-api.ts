@@ -1,49 +1,33 @@
 /** Calls to /api/skills (see src/server/routes/skills.ts). Failures throw ApiError with the server's message. */
-import type {
-  ExternalSkillSource,
-  SkillCreateRequest,
-  SkillDetailResponse,
-  SkillDiffFile,
-  SkillEntry,
-  SkillFileContent,
-  SkillImportResponse,
-  SkillListResponse,
-  SkillWriteResponse,
-} from "../../../../src/shared/skills.ts";
+import type { SkillCreateRequest } from "../../../../src/shared/skills.ts";
 import { saveFromUrl } from "../../actions/save-file.ts";
-import { ApiError, api } from "../../lib/api.ts";
+import { ApiError } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 
-const base = "/api/skills";
-const one = (name: string) => `${base}/${encodeURIComponent(name)}`;
+const one = (name: string) => `/api/skills/${encodeURIComponent(name)}`;
 
 export const skillsApi = {
-  list: () => api<SkillListResponse>(base),
-  detail: (name: string) => api<SkillDetailResponse>(one(name)),
-  create: (request: SkillCreateRequest) => api<SkillEntry>(base, { method: "POST", json: request }),
-  remove: (name: string) => api<{ deleted: boolean }>(one(name), { method: "DELETE" }),
+  list: () => call("GET /api/skills"),
+  detail: (name: string) => call("GET /api/skills/:name", { params: { name } }),
+  create: (request: SkillCreateRequest) => call("POST /api/skills", { json: request }),
+  remove: (name: string) => call("DELETE /api/skills/:name", { params: { name } }),
   readFile: (name: string, path: string) =>
-    api<SkillFileContent>(`${one(name)}/file?path=${encodeURIComponent(path)}`),
+    call("GET /api/skills/:name/file", { params: { name }, query: { path } }),
   writeFile: (name: string, path: string, text: string) =>
-    api<SkillWriteResponse>(`${one(name)}/file`, { method: "PUT", json: { path, text } }),
+    call("PUT /api/skills/:name/file", { params: { name }, json: { path, text } }),
   deleteFile: (name: string, path: string) =>
-    api<SkillEntry>(`${one(name)}/file?path=${encodeURIComponent(path)}`, { method: "DELETE" }),
-  reset: (name: string) => api<SkillEntry>(`${one(name)}/reset`, { method: "POST" }),
-  diff: (name: string) => api<{ files: SkillDiffFile[] }>(`${one(name)}/diff`),
+    call("DELETE /api/skills/:name/file", { params: { name }, query: { path } }),
+  reset: (name: string) => call("POST /api/skills/:name/reset", { params: { name } }),
+  diff: (name: string) => call("GET /api/skills/:name/diff", { params: { name } }),
   setEnabled: (name: string, agentId: string, enabled: boolean) =>
-    api<{ skills: "all" | string[] }>(`${one(name)}/agents/${encodeURIComponent(agentId)}`, {
-      method: "PUT",
-      json: { enabled },
-    }),
-  sources: () => api<{ sources: ExternalSkillSource[] }>(`${base}/import/sources`),
+    call("PUT /api/skills/:name/agents/:agentId", { params: { name, agentId }, json: { enabled } }),
+  sources: () => call("GET /api/skills/import/sources"),
   importPath: (path: string, overwrite = false) =>
-    api<SkillImportResponse>(`${base}/import/path`, { method: "POST", json: { path, overwrite } }),
+    call("POST /api/skills/import/path", { json: { path, overwrite } }),
   importZip: (file: File, overwrite = false) => {
     const form = new FormData();
     form.set("file", file, file.name);
-    return api<SkillImportResponse>(`${base}/import/zip${overwrite ? "?overwrite=true" : ""}`, {
-      method: "POST",
-      body: form,
-    });
+    return call("POST /api/skills/import/zip", { query: overwrite ? { overwrite } : {}, body: form });
   },
   /** Save the skill as `<name>.zip` (a download, or Downloads through the server in the window). */
   exportZip: (name: string): Promise<void> => saveFromUrl(`${one(name)}/export`, `${name}.zip`),

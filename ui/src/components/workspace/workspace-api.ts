@@ -4,10 +4,10 @@
  * one (window mode has no cookie); in serve mode the cookie authenticates them.
  */
 import type { EventOf } from "../../../../src/shared/events.ts";
-import type { WorkspaceFileInfo, WorkspaceListing } from "../../../../src/workspace/types.ts";
 import { savedTo } from "../../actions/save-file.ts";
 import { t } from "../../i18n/index.ts";
-import { ApiError, api, authHeaders } from "../../lib/api.ts";
+import { ApiError, authHeaders } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { host, inNativeWindow } from "../../lib/env.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 
@@ -15,12 +15,12 @@ function base(agentId: string): string {
   return `/api/agents/${encodeURIComponent(agentId)}/workspace`;
 }
 
-export function listFolder(agentId: string, path: string): Promise<WorkspaceListing> {
-  return api<WorkspaceListing>(`${base(agentId)}/tree?${new URLSearchParams({ path })}`);
+export function listFolder(agentId: string, path: string) {
+  return call("GET /api/agents/:id/workspace/tree", { params: { id: agentId }, query: { path } });
 }
 
-export function fileInfo(agentId: string, path: string): Promise<WorkspaceFileInfo> {
-  return api<WorkspaceFileInfo>(`${base(agentId)}/info?${new URLSearchParams({ path })}`);
+export function fileInfo(agentId: string, path: string) {
+  return call("GET /api/agents/:id/workspace/info", { params: { id: agentId }, query: { path } });
 }
 
 /** The file's URL for src= and href= attributes; `version` defeats caches after a change. */
@@ -65,11 +65,8 @@ export async function readText(
   return { text: new TextDecoder().decode(bytes), truncated: total > bytes.length };
 }
 
-export function openInFileManager(
-  agentId: string,
-  path: string,
-): Promise<{ opened: boolean; folder: string }> {
-  return api(`${base(agentId)}/open`, { method: "POST", json: { path } });
+export function openInFileManager(agentId: string, path: string) {
+  return call("POST /api/agents/:id/workspace/open", { params: { id: agentId }, json: { path } });
 }
 
 /**
@@ -81,12 +78,12 @@ export function downloadHandler(agentId: string, path: string): (event: MouseEve
   return (event) => {
     if (!inNativeWindow()) return;
     event.preventDefault();
-    api<{ path?: string; chosen?: boolean; cancelled?: boolean }>(`${base(agentId)}/save-download`, {
-      method: "POST",
+    call("POST /api/agents/:id/workspace/save-download", {
+      params: { id: agentId },
       json: { path, ask: true, title: t("settings.save.dialogTitle") },
     }).then(
       (saved) => {
-        if (saved.cancelled || !saved.path) return;
+        if ("cancelled" in saved) return;
         if (saved.chosen) notify(t("settings.save.savedTo", { path: saved.path }));
         else savedTo(saved.path);
       },
@@ -95,8 +92,8 @@ export function downloadHandler(agentId: string, path: string): (event: MouseEve
   };
 }
 
-export function deleteEntry(agentId: string, path: string): Promise<{ deleted: boolean; path: string }> {
-  return api(`${base(agentId)}/file?${new URLSearchParams({ path })}`, { method: "DELETE" });
+export function deleteEntry(agentId: string, path: string) {
+  return call("DELETE /api/agents/:id/workspace/file", { params: { id: agentId }, query: { path } });
 }
 
 export type LiveState = "connecting" | "live" | "off";
