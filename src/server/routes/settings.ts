@@ -109,7 +109,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       },
       {
         body: t.Object({
-          provider: t.Union(WEB_SEARCH_KEYED.map((provider) => t.Literal(provider))),
+          provider: t.UnionEnum(WEB_SEARCH_KEYED),
           key: t.String({ maxLength: WEB_SEARCH_KEY_MAX }),
         }),
         response: WebSearchKeyState,
@@ -255,7 +255,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       },
       {
         body: t.Object({
-          folder: t.Union(FOLDERS.map((name) => t.Literal(name))),
+          folder: t.UnionEnum(FOLDERS),
           /** With folder "downloads": a file Sage saved there, to show its folder. */
           path: t.Optional(t.String({ maxLength: 4096 })),
         }),

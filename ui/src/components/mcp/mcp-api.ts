@@ -1,39 +1,27 @@
 /** Typed calls to /api/mcp (shapes in src/shared/mcp.ts). Failures throw `ApiError` (lib/api.ts). */
-import type {
-  McpLogEntry,
-  McpParseResult,
-  McpProjectConfig,
-  McpResourceContents,
-  McpServerEntry,
-  McpServerInput,
-  McpServerStatus,
-} from "../../../../src/shared/mcp.ts";
-import { api } from "../../lib/api.ts";
-
-const json = (method: string, body?: unknown): RequestInit & { json?: unknown } => ({ method, json: body });
-const path = (name: string) => `/api/mcp/servers/${encodeURIComponent(name)}`;
+import type { McpServerEntry, McpServerInput } from "../../../../src/shared/mcp.ts";
+import { call } from "../../lib/api-client.ts";
 
 export const mcpApi = {
-  list: () => api<{ servers: McpServerEntry[] }>("/api/mcp/servers").then((result) => result.servers),
-  create: (input: McpServerInput) => api<McpServerEntry>("/api/mcp/servers", json("POST", input)),
-  update: (name: string, input: McpServerInput) => api<McpServerEntry>(path(name), json("PUT", input)),
-  remove: (name: string) => api<{ removed: boolean }>(path(name), { method: "DELETE" }),
-  restart: (name: string) => api<McpServerStatus>(`${path(name)}/restart`, { method: "POST" }),
-  stop: (name: string) => api<McpServerStatus>(`${path(name)}/stop`, { method: "POST" }),
+  list: () => call("GET /api/mcp/servers").then((result) => result.servers),
+  create: (input: McpServerInput) => call("POST /api/mcp/servers", { json: input }),
+  update: (name: string, input: McpServerInput) =>
+    call("PUT /api/mcp/servers/:name", { params: { name }, json: input }),
+  remove: (name: string) => call("DELETE /api/mcp/servers/:name", { params: { name } }),
+  restart: (name: string) => call("POST /api/mcp/servers/:name/restart", { params: { name } }),
+  stop: (name: string) => call("POST /api/mcp/servers/:name/stop", { params: { name } }),
   /** Start an OAuth sign-in; the status's `auth.signIn.url` is the page to open. */
-  signIn: (name: string) => api<McpServerStatus>(`${path(name)}/sign-in`, { method: "POST" }),
-  cancelSignIn: (name: string) => api<McpServerStatus>(`${path(name)}/sign-in/cancel`, { method: "POST" }),
-  signOut: (name: string) => api<McpServerStatus>(`${path(name)}/sign-out`, { method: "POST" }),
+  signIn: (name: string) => call("POST /api/mcp/servers/:name/sign-in", { params: { name } }),
+  cancelSignIn: (name: string) => call("POST /api/mcp/servers/:name/sign-in/cancel", { params: { name } }),
+  signOut: (name: string) => call("POST /api/mcp/servers/:name/sign-out", { params: { name } }),
   log: (name: string) =>
-    api<{ entries: McpLogEntry[] }>(`${path(name)}/log`).then((result) => result.entries),
-  parse: (text: string) => api<McpParseResult>("/api/mcp/parse", json("POST", { text })),
+    call("GET /api/mcp/servers/:name/log", { params: { name } }).then((result) => result.entries),
+  parse: (text: string) => call("POST /api/mcp/parse", { json: { text } }),
   readResource: (server: string, uri: string, agentId?: string) =>
-    api<McpResourceContents>(`${path(server)}/resources/read`, json("POST", { uri, agentId })),
-  project: (agentId?: string) =>
-    api<McpProjectConfig>(`/api/mcp/project${agentId ? `?agentId=${encodeURIComponent(agentId)}` : ""}`),
+    call("POST /api/mcp/servers/:name/resources/read", { params: { name: server }, json: { uri, agentId } }),
+  project: (agentId?: string) => call("GET /api/mcp/project", { query: agentId ? { agentId } : {} }),
 };
 
-/** A server's input (for a PUT) from its entry, keeping stored secrets (sent without a value). */
 export function inputOf(entry: McpServerEntry, patch: Partial<McpServerInput> = {}): McpServerInput {
   const { env, headers, ...rest } = entry.config;
   const values = (list: typeof env) =>

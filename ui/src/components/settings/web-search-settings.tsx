@@ -30,8 +30,11 @@ export function WebSearchSettings(props: {
     }
   };
   const saveKey = async (value: string) => {
+    const chosen = provider();
+    // Only the keyed providers show the key field.
+    if (chosen === "none" || chosen === "searxng") return;
     try {
-      await settingsApi.setWebSearchKey(provider(), value);
+      await settingsApi.setWebSearchKey(chosen, value);
       setKey("");
       await refetch();
       notify(t(value.trim() ? "settings.webSearch.keySaved" : "settings.webSearch.keyRemoved"));
