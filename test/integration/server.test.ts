@@ -332,7 +332,8 @@ describe("the API description and app routes", () => {
           if (types.length === 0) problems.push(`${name}: ${status} has no content`);
           for (const type of types) {
             const schema = content[type]?.schema;
-            if (!schema || Object.keys(schema).length === 0) problems.push(`${name}: ${status} ${type} no schema`);
+            if (!schema || Object.keys(schema).length === 0)
+              problems.push(`${name}: ${status} ${type} no schema`);
             if (type !== "application/json") files++;
           }
         }
