@@ -1,5 +1,5 @@
 /** GET /api/health: liveness plus the facts a support request needs. */
-import { Elysia, t } from "elysia";
+import { Elysia } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { HealthResponse } from "../../shared/health.ts";
 import { journalMode } from "../../store/database.ts";
