@@ -62,6 +62,7 @@ export type ApiRoutes = RoutesOf<typeof healthRoutes> &
   RoutesOf<typeof shellJobRoutes> &
   RoutesOf<typeof workspaceRoutes> &
   RoutesOf<typeof providerRoutes> &
+  RoutesOf<typeof storageRoutes> &
   RoutesOf<typeof agentRoutes> &
   RoutesOf<typeof settingsRoutes> &
   RoutesOf<typeof setupRoutes> &

@@ -4,22 +4,22 @@
  * remembers that it was offered, whether or not the user took it.
  */
 import { t } from "../i18n/index.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 import { inNativeWindow } from "../lib/env.ts";
 import { notify, notifyError } from "../state/toasts.ts";
 
 export async function offerDesktopEntry(): Promise<void> {
   if (!inNativeWindow()) return;
   try {
-    const { offer } = await api<{ offer: boolean }>("/api/app/desktop-entry");
+    const { offer } = await call("GET /api/app/desktop-entry");
     if (!offer) return;
-    await api("/api/app/desktop-entry", { method: "POST", json: { action: "offered" } });
+    await call("POST /api/app/desktop-entry", { json: { action: "offered" } });
     notify(t("desktop.installOffer"), {
       timeoutMs: 30_000,
       action: {
         label: t("desktop.install"),
         run: () =>
-          void api("/api/app/desktop-entry", { method: "POST", json: { action: "install" } })
+          void call("POST /api/app/desktop-entry", { json: { action: "install" } })
             .then(() => notify(t("desktop.installed")))
             .catch((error: unknown) => notifyError((error as Error).message)),
       },

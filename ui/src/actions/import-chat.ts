@@ -1,11 +1,5 @@
-/**
- * Importing a chat exported as JSON (format sage.session.v1, from this or any Sage): the user picks the
- * file, the server rebuilds it as a new chat (POST /api/sessions/import), and the app opens it. A file
- * that is not JSON, or JSON that is not an export, ends in a toast saying so; nothing is created.
- */
-import type { SessionSummary } from "../../../src/shared/session.ts";
 import { t } from "../i18n/index.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 import { navigate } from "../lib/router.ts";
 import { upsertSession } from "../state/sessions.ts";
 import { notify, notifyError } from "../state/toasts.ts";
@@ -33,7 +27,7 @@ export async function importChatFile(file: File): Promise<void> {
     return;
   }
   try {
-    const session = await api<SessionSummary>("/api/sessions/import", { method: "POST", json: body });
+    const session = await call("POST /api/sessions/import", { json: body });
     upsertSession(session);
     navigate(`/s/${session.id}`);
     notify(t("chats.imported", { title: session.title || t("sidebar.untitled") }));

@@ -6,7 +6,8 @@
  * (and offers to show it in Downloads). Every path ends in a toast on failure; none throws.
  */
 import { t } from "../i18n/index.ts";
-import { api, authHeaders } from "../lib/api.ts";
+import { authHeaders } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 import { inNativeWindow } from "../lib/env.ts";
 import { notify, notifyError } from "../state/toasts.ts";
 
@@ -25,14 +26,10 @@ export async function saveFromUrl(url: string, fileName: string): Promise<void> 
 export async function saveBlob(blob: Blob, fileName: string): Promise<void> {
   if (inNativeWindow()) {
     try {
-      const saved = await api<{ path?: string; chosen?: boolean; cancelled?: boolean }>(
-        "/api/settings/save-download",
-        {
-          method: "POST",
-          json: { fileName, base64: await toBase64(blob), ask: true, title: t("settings.save.dialogTitle") },
-        },
-      );
-      if (saved.cancelled || !saved.path) return;
+      const saved = await call("POST /api/settings/save-download", {
+        json: { fileName, base64: await toBase64(blob), ask: true, title: t("settings.save.dialogTitle") },
+      });
+      if ("cancelled" in saved) return;
       if (saved.chosen) notify(t("settings.save.savedTo", { path: saved.path }));
       else savedTo(saved.path);
     } catch (error) {
@@ -55,9 +52,7 @@ export function savedTo(path: string): void {
     action: {
       label: t("settings.save.show"),
       run: () =>
-        void api("/api/settings/open-folder", { method: "POST", json: { folder: "downloads", path } }).catch(
-          () => {},
-        ),
+        void call("POST /api/settings/open-folder", { json: { folder: "downloads", path } }).catch(() => {}),
     },
   });
 }

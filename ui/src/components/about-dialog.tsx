@@ -2,18 +2,12 @@
 import { Dialog } from "@kobalte/core/dialog";
 import { createResource, Show } from "solid-js";
 import { t } from "../i18n/index.ts";
-import { api } from "../lib/api.ts";
-
-interface Health {
-  version: string;
-  dataDir: string;
-  logFile: string | null;
-}
+import { call } from "../lib/api-client.ts";
 
 export function AboutDialog(props: { open: boolean; onOpenChange(open: boolean): void }) {
   const [health] = createResource(
     () => props.open,
-    () => api<Health>("/api/health"),
+    () => call("GET /api/health"),
   );
   return (
     <Dialog open={props.open} onOpenChange={props.onOpenChange}>

@@ -4,15 +4,14 @@
  * back. Read once from GET /api/health `notices` (see src/shared/storage.ts).
  */
 import { createResource, createSignal, For, Show } from "solid-js";
-import type { StartupNotice } from "../../../src/shared/storage.ts";
 import { t } from "../i18n/index.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 import { formatTime } from "./workspace/format.ts";
 
 export function StorageNotices() {
   const [notices] = createResource(async () => {
     try {
-      return (await api<{ notices?: StartupNotice[] }>("/api/health")).notices ?? [];
+      return (await call("GET /api/health")).notices;
     } catch {
       return [];
     }

@@ -10,10 +10,15 @@ import { api } from "./api.ts";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 
-/** The route tree flattened to `"METHOD /path"` keys. */
+/**
+ * The route tree flattened to `"METHOD /path"` keys. A key is a method when it holds a route (it has a
+ * `response`); else it is a path segment, even one spelled like a method (`.../prompts/get`).
+ */
 type Flatten<Tree, Prefix extends string = ""> = {
   [Key in keyof Tree & string]: Key extends Method
-    ? { [M in Key as `${Uppercase<M>} ${Prefix extends "" ? "/" : Prefix}`]: Tree[Key] }
+    ? Tree[Key] extends { response: unknown }
+      ? { [M in Key as `${Uppercase<M>} ${Prefix extends "" ? "/" : Prefix}`]: Tree[Key] }
+      : Flatten<Tree[Key], `${Prefix}/${Key}`>
     : Flatten<Tree[Key], `${Prefix}/${Key}`>;
 }[keyof Tree & string];
 type Merge<Union> = (Union extends unknown ? (value: Union) => void : never) extends (

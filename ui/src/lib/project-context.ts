@@ -1,7 +1,7 @@
 /** GET /api/agents/:id/project-context: the agent's instruction files and in-place skills. */
 import type { ProjectContextResponse } from "../../../src/shared/project-context.ts";
-import { api } from "./api.ts";
+import { call } from "./api-client.ts";
 
 export function fetchProjectContext(agentId: string): Promise<ProjectContextResponse> {
-  return api<ProjectContextResponse>(`/api/agents/${encodeURIComponent(agentId)}/project-context`);
+  return call("GET /api/agents/:id/project-context", { params: { id: agentId } });
 }

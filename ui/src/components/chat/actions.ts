@@ -1,10 +1,8 @@
 /** Chat actions that go to the server (HTTP), with errors shown as toasts. */
 
 import { createSignal } from "solid-js";
-import type { SessionSummary } from "../../../../src/shared/session.ts";
-import type { UndoReport } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { navigate } from "../../lib/router.ts";
 import { newClientTurnId } from "../../state/connection.ts";
 import { upsertSession } from "../../state/sessions.ts";
@@ -23,8 +21,8 @@ async function attempt(run: () => Promise<unknown>): Promise<boolean> {
 
 export function regenerate(sessionId: string, userMessageId: string): Promise<boolean> {
   return attempt(() =>
-    api(`/api/sessions/${sessionId}/regenerate`, {
-      method: "POST",
+    call("POST /api/sessions/:id/regenerate", {
+      params: { id: sessionId },
       json: { messageId: userMessageId, clientTurnId: newClientTurnId() },
     }),
   );
@@ -32,8 +30,8 @@ export function regenerate(sessionId: string, userMessageId: string): Promise<bo
 
 export function editMessage(sessionId: string, messageId: string, text: string): Promise<boolean> {
   return attempt(() =>
-    api(`/api/sessions/${sessionId}/edit`, {
-      method: "POST",
+    call("POST /api/sessions/:id/edit", {
+      params: { id: sessionId },
       json: { messageId, text, clientTurnId: newClientTurnId() },
     }),
   );
@@ -41,7 +39,7 @@ export function editMessage(sessionId: string, messageId: string, text: string):
 
 export function switchVersion(sessionId: string, messageId: string): Promise<boolean> {
   return attempt(() =>
-    api(`/api/sessions/${sessionId}/switch-version`, { method: "POST", json: { messageId } }),
+    call("POST /api/sessions/:id/switch-version", { params: { id: sessionId }, json: { messageId } }),
   );
 }
 
@@ -52,9 +50,9 @@ export async function siblingOf(
   direction: -1 | 1,
 ): Promise<string | undefined> {
   try {
-    const result = await api<{ siblings: string[] }>(
-      `/api/sessions/${sessionId}/messages/${messageId}/versions`,
-    );
+    const result = await call("GET /api/sessions/:id/messages/:messageId/versions", {
+      params: { id: sessionId, messageId },
+    });
     const index = result.siblings.indexOf(messageId);
     return result.siblings[index + direction];
   } catch (error) {
@@ -66,8 +64,8 @@ export async function siblingOf(
 /** Undo a turn's file changes; says what was put back (and what could not be); true when it ran. */
 export async function undoTurnFiles(sessionId: string, turnId: string): Promise<boolean> {
   try {
-    const result = await api<UndoReport>(`/api/sessions/${sessionId}/turns/${turnId}/undo`, {
-      method: "POST",
+    const result = await call("POST /api/sessions/:id/turns/:turnId/undo", {
+      params: { id: sessionId, turnId },
       json: {},
     });
     markUndone(sessionId, turnId, result.undoneAt ?? Date.now());
@@ -120,7 +118,7 @@ export async function continueInNewChat(sessionId: string): Promise<boolean> {
   setContinuing(sessionId);
   const toast = notify(t("chat.continuing"), { timeoutMs: 180_000 });
   try {
-    const session = await api<SessionSummary>(`/api/sessions/${sessionId}/continue`, { method: "POST" });
+    const session = await call("POST /api/sessions/:id/continue", { params: { id: sessionId } });
     upsertSession(session);
     navigate(`/s/${session.id}`);
     return true;

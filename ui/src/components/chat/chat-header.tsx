@@ -4,10 +4,9 @@
  */
 import { createSignal, Show } from "solid-js";
 import { fileNameFrom } from "../../../../src/shared/file-name.ts";
-import type { SessionSummary } from "../../../../src/shared/session.ts";
 import { saveFromUrl } from "../../actions/save-file.ts";
 import { t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { upsertSession } from "../../state/sessions.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { DownloadIcon, PanelIcon, TerminalIcon } from "../icons.tsx";
@@ -36,8 +35,8 @@ export function ChatHeader(props: {
     if (!value.trim() || value.trim() === props.title) return;
     try {
       upsertSession(
-        await api<SessionSummary>(`/api/sessions/${props.sessionId}`, {
-          method: "PATCH",
+        await call("PATCH /api/sessions/:id", {
+          params: { id: props.sessionId },
           json: { title: value.trim() },
         }),
       );

@@ -7,7 +7,7 @@
 import { createMemo, Show } from "solid-js";
 import type { SessionModel } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { providers } from "../../state/providers.ts";
 import { notifyError } from "../../state/toasts.ts";
 import { continueInNewChat, continuing, regenerate } from "./actions.ts";
@@ -28,7 +28,7 @@ export function ContextErrorActions(props: { sessionId: string; modelId?: string
   });
   const useBigger = async (pick: SessionModel) => {
     try {
-      await api(`/api/sessions/${props.sessionId}`, { method: "PATCH", json: { model: pick } });
+      await call("PATCH /api/sessions/:id", { params: { id: props.sessionId }, json: { model: pick } });
     } catch (error) {
       notifyError((error as Error).message);
       return;

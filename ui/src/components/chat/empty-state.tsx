@@ -1,7 +1,7 @@
 /** What a new chat shows: the agent, a few example tasks and its skills; with no session, how to start. */
 import { createResource, For, Show } from "solid-js";
 import { type MessageKey, t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 
 const EXAMPLES: MessageKey[] = ["chat.example1", "chat.example2", "chat.example3"];
 
@@ -12,9 +12,7 @@ export function EmptyState(props: {
 }) {
   const [skills] = createResource(async () => {
     try {
-      const result = await api<{ skills: { name: string; description: string; valid?: boolean }[] }>(
-        "/api/skills",
-      );
+      const result = await call("GET /api/skills");
       return result.skills.filter((skill) => skill.valid !== false);
     } catch {
       return [];

@@ -8,7 +8,7 @@
 import { createMemo, For, onMount, Show } from "solid-js";
 import type { SessionModel } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { agentById } from "../../state/agents.ts";
 import { loadProviders, providerById, providers } from "../../state/providers.ts";
 import { notifyError } from "../../state/toasts.ts";
@@ -50,7 +50,7 @@ export function ModelPicker(props: { sessionId: string; agentId?: string; picked
     const [providerId, model] = value.split(SEPARATOR);
     const pick = providerId && model ? { providerId, model } : null;
     try {
-      await api(`/api/sessions/${props.sessionId}`, { method: "PATCH", json: { model: pick } });
+      await call("PATCH /api/sessions/:id", { params: { id: props.sessionId }, json: { model: pick } });
     } catch (error) {
       notifyError((error as Error).message);
     }

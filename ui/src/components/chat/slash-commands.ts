@@ -5,7 +5,7 @@
 import { createResource, createSignal } from "solid-js";
 import type { McpPromptInfo } from "../../../../src/shared/mcp.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { cachedPrompts } from "../mcp/mcp-composer.ts";
 
 export interface SlashCommand {
@@ -26,9 +26,7 @@ const BUILTINS: { name: string; key: MessageKey }[] = [
 const [wanted, setWanted] = createSignal(0);
 const [skills] = createResource(wanted, async () => {
   try {
-    const result = await api<{ skills: { name: string; description: string; valid?: boolean }[] }>(
-      "/api/skills",
-    );
+    const result = await call("GET /api/skills");
     return result.skills.filter((skill) => skill.valid !== false);
   } catch {
     return [];

@@ -1,15 +1,10 @@
 /** Sidebar search: full-text over titles and messages, results highlighted; Enter/click jumps there. */
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import { t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { type AnswerOf, call } from "../../lib/api-client.ts";
 import { navigate } from "../../lib/router.ts";
 
-interface Hit {
-  sessionId: string;
-  title: string;
-  messageId: string | null;
-  snippet: string;
-}
+type Hit = AnswerOf<"GET /api/sessions/search">["hits"][number];
 
 /** «match» markers from the server become <mark>; everything else is text (no HTML injection). */
 export function Highlighted(props: { text: string }) {
@@ -40,7 +35,7 @@ export function SearchBox() {
     if (!value.trim()) return setHits(undefined);
     timer = setTimeout(async () => {
       try {
-        const result = await api<{ hits: Hit[] }>(`/api/sessions/search?q=${encodeURIComponent(value)}`);
+        const result = await call("GET /api/sessions/search", { query: { q: value } });
         if (query() === value) setHits(result.hits);
       } catch {
         setHits([]);

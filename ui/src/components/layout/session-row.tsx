@@ -6,7 +6,7 @@
 import { createSignal, Show } from "solid-js";
 import type { SessionSummary } from "../../../../src/shared/session.ts";
 import { t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { linkHandler, navigate } from "../../lib/router.ts";
 import { removeSession, upsertSession } from "../../state/sessions.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
@@ -26,10 +26,7 @@ export function SessionRow(props: { session: SessionSummary; active: boolean }) 
     if (!next || next === props.session.title) return;
     try {
       upsertSession(
-        await api<SessionSummary>(`/api/sessions/${props.session.id}`, {
-          method: "PATCH",
-          json: { title: next },
-        }),
+        await call("PATCH /api/sessions/:id", { params: { id: props.session.id }, json: { title: next } }),
       );
     } catch (error) {
       notifyError((error as Error).message);
@@ -39,8 +36,8 @@ export function SessionRow(props: { session: SessionSummary; active: boolean }) 
     setMenuOpen(false);
     try {
       upsertSession(
-        await api<SessionSummary>(`/api/sessions/${props.session.id}`, {
-          method: "PATCH",
+        await call("PATCH /api/sessions/:id", {
+          params: { id: props.session.id },
           json: { pinned: !props.session.pinned },
         }),
       );
@@ -52,14 +49,14 @@ export function SessionRow(props: { session: SessionSummary; active: boolean }) 
     setMenuOpen(false);
     const id = props.session.id;
     try {
-      await api(`/api/sessions/${id}`, { method: "DELETE" });
+      await call("DELETE /api/sessions/:id", { params: { id } });
       removeSession(id);
       if (props.active) navigate("/");
       notify(t("sidebar.deleted"), {
         action: {
           label: t("common.undo"),
           run: async () => {
-            const restored = await api<SessionSummary>(`/api/sessions/${id}/restore`, { method: "POST" });
+            const restored = await call("POST /api/sessions/:id/restore", { params: { id } });
             upsertSession(restored);
           },
         },

@@ -4,8 +4,8 @@
  * text; and reading a resource as a `File`, so it is attached like an uploaded file. Lists are fetched
  * when first needed and kept for 30 s per agent.
  */
-import type { McpAgentPrompts, McpAgentResources, McpPromptInfo } from "../../../../src/shared/mcp.ts";
-import { api } from "../../lib/api.ts";
+import type { McpAgentResources, McpPromptInfo } from "../../../../src/shared/mcp.ts";
+import { call } from "../../lib/api-client.ts";
 import { mcpApi } from "./mcp-api.ts";
 
 const KEEP_MS = 30_000;
@@ -17,7 +17,7 @@ export function cachedPrompts(agentId: string | undefined, onLoaded: () => void)
   const cached = promptCache.get(agentId);
   if (!cached || Date.now() - cached.at > KEEP_MS) {
     promptCache.set(agentId, { at: Date.now(), prompts: cached?.prompts ?? [] });
-    void api<McpAgentPrompts>(`/api/mcp/agents/${encodeURIComponent(agentId)}/prompts`).then(
+    void call("GET /api/mcp/agents/:agentId/prompts", { params: { agentId } }).then(
       (result) => {
         promptCache.set(agentId, { at: Date.now(), prompts: result.prompts });
         onLoaded();
@@ -60,13 +60,10 @@ export async function expandPromptCommand(
   const args = parsePromptArguments(match[3] ?? "");
   const missing = prompt.arguments.filter((argument) => argument.required && !args[argument.name]);
   if (missing.length > 0) throw new MissingPromptArguments(missing.map((argument) => argument.name));
-  const result = await api<{ text: string }>(
-    `/api/mcp/servers/${encodeURIComponent(prompt.server)}/prompts/get`,
-    {
-      method: "POST",
-      json: { name: prompt.name, arguments: args, agentId },
-    },
-  );
+  const result = await call("POST /api/mcp/servers/:name/prompts/get", {
+    params: { name: prompt.server },
+    json: { name: prompt.name, arguments: args, agentId },
+  });
   return result.text;
 }
 
@@ -78,7 +75,7 @@ export class MissingPromptArguments extends Error {
 }
 
 export function agentResources(agentId: string): Promise<McpAgentResources> {
-  return api<McpAgentResources>(`/api/mcp/agents/${encodeURIComponent(agentId)}/resources`);
+  return call("GET /api/mcp/agents/:agentId/resources", { params: { agentId } });
 }
 
 /** A resource's contents as a file to attach (text as UTF-8, blobs decoded), named after its URI. */

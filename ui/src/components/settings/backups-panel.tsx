@@ -3,20 +3,19 @@
  * first), the last failure if any, and "Back up now". Restoring is a start-up flag, explained here.
  */
 import { createResource, createSignal, For, Show } from "solid-js";
-import type { BackupsResponse } from "../../../../src/shared/storage.ts";
 import { t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 import { formatSize, formatTime } from "../workspace/format.ts";
 import { errorText } from "./field.tsx";
 
 export function BackupsPanel() {
-  const [status, { refetch }] = createResource(() => api<BackupsResponse>("/api/backups"));
+  const [status, { refetch }] = createResource(() => call("GET /api/backups"));
   const [busy, setBusy] = createSignal(false);
   const backUp = async () => {
     setBusy(true);
     try {
-      await api("/api/backups", { method: "POST" });
+      await call("POST /api/backups");
       notify(t("storage.backups.done"));
     } catch (error) {
       notifyError(errorText(error));

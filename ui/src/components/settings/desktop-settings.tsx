@@ -6,10 +6,9 @@
  * while no Sage window or tab has the focus (src/desktop/turn-notifier.ts).
  */
 import { createResource, For, Show } from "solid-js";
-import type { DesktopStatus } from "../../../../src/shared/desktop.ts";
 import type { SettingsPatch, UserSettings } from "../../../../src/shared/settings.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { Toggle } from "./field.tsx";
 
 type Key = "notifyTurnEnded" | "notifyTurnFailed" | "notifyNeedsInput";
@@ -32,10 +31,10 @@ export function DesktopSettings(props: {
   update(patch: SettingsPatch): void;
   onError(error: unknown): void;
 }) {
-  const [desktop] = createResource(() => api<DesktopStatus>("/api/app/desktop").catch(() => undefined));
+  const [desktop] = createResource(() => call("GET /api/app/desktop").catch(() => undefined));
   const status = () => desktop()?.notifications.status;
   const [autostart, { mutate: setAutostart }] = createResource(() =>
-    api<{ available: boolean; enabled: boolean }>("/api/app/autostart").catch(() => undefined),
+    call("GET /api/app/autostart").catch(() => undefined),
   );
   return (
     <>
@@ -46,10 +45,7 @@ export function DesktopSettings(props: {
           hint={t("settings.autostartHint")}
           checked={autostart()?.enabled ?? false}
           onChange={(enabled) =>
-            void api<{ available: boolean; enabled: boolean }>("/api/app/autostart", {
-              method: "PUT",
-              json: { enabled },
-            })
+            void call("PUT /api/app/autostart", { json: { enabled } })
               .then(setAutostart)
               .catch((error: unknown) => props.onError(error))
           }

@@ -5,13 +5,12 @@
  * panel is here too (also in About).
  */
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
-import type { MaintenanceReport, StorageUsage } from "../../../../src/shared/storage.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { BackupsPanel } from "../../components/settings/backups-panel.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { formatSize, formatTime } from "../../components/workspace/format.ts";
 import { t } from "../../i18n/index.ts";
-import { api } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 
 type Cleanup = "outputs" | "chats" | "compact";
@@ -43,7 +42,7 @@ function Row(props: {
 export function StorageSettings() {
   const [days, setDays] = createSignal(30);
   const [usage, { refetch }] = createResource(days, (olderThanDays) =>
-    api<StorageUsage>(`/api/storage?olderThanDays=${olderThanDays}`),
+    call("GET /api/storage", { query: { olderThanDays } }),
   );
   const [asking, setAsking] = createSignal<Cleanup>();
   const [busy, setBusy] = createSignal(false);
@@ -60,18 +59,17 @@ export function StorageSettings() {
     setBusy(true);
     try {
       if (which === "outputs") {
-        const removed = await api<{ files: number; bytes: number }>("/api/storage/tool-outputs/clean", {
-          method: "POST",
+        const removed = await call("POST /api/storage/tool-outputs/clean", {
           json: { olderThanDays: days() },
         });
         notify(
           t("settings.storage.outputsRemoved", { files: removed.files, size: formatSize(removed.bytes) }),
         );
       } else if (which === "chats") {
-        const result = await api<{ purged: number }>("/api/storage/deleted-chats/purge", { method: "POST" });
+        const result = await call("POST /api/storage/deleted-chats/purge");
         notify(t("settings.storage.chatsPurged", { count: result.purged }));
       } else {
-        const report = await api<MaintenanceReport>("/api/storage/compact", { method: "POST" });
+        const report = await call("POST /api/storage/compact");
         if (report.error) notifyError(t("settings.storage.compactFailed", { error: report.error }));
         else notify(t("settings.storage.compacted", { size: formatSize(report.freedBytes) }));
       }
