@@ -7,37 +7,42 @@
  * - POST /api/sessions/:id/jobs/:jobId/kill          -> { job: ShellJobInfo } once it has stopped
  * An unknown session or job is a 404. Jobs live in memory: after Sage restarts a session has none.
  */
+import { type Static, Type as T } from "@sinclair/typebox";
 
-export type ShellJobState = "running" | "exited" | "killed" | "timed_out";
+export const ShellJobState = T.Union([
+  T.Literal("running"),
+  T.Literal("exited"),
+  T.Literal("killed"),
+  T.Literal("timed_out"),
+]);
+export type ShellJobState = Static<typeof ShellJobState>;
 
 /** A plain copy of a job's state, safe to send to the UI or the model. */
-export interface ShellJobInfo {
-  id: string;
-  command: string;
+export const ShellJobInfo = T.Object({
+  id: T.String(),
+  command: T.String(),
   /** The short label given by the model, if any. */
-  description?: string;
-  cwd: string;
-  sandbox: "bubblewrap" | "seatbelt" | "none";
-  pid: number;
-  state: ShellJobState;
-  exitCode: number | null;
-  signal: string | null;
+  description: T.Optional(T.String()),
+  cwd: T.String(),
+  sandbox: T.Union([T.Literal("bubblewrap"), T.Literal("seatbelt"), T.Literal("none")]),
+  pid: T.Number(),
+  state: ShellJobState,
+  exitCode: T.Union([T.Number(), T.Null()]),
+  signal: T.Union([T.String(), T.Null()]),
   /** One line for people and the model: "running", "exit code 0", "killed on request (...)". */
-  summary: string;
-  startedAt: number;
-  endedAt: number | null;
+  summary: T.String(),
+  startedAt: T.Number(),
+  endedAt: T.Union([T.Number(), T.Null()]),
   /** Characters of output produced so far (including any dropped from the middle). */
-  outputChars: number;
+  outputChars: T.Number(),
   /** Characters produced since the agent's last read (`shell_job` output). */
-  unreadChars: number;
-}
+  unreadChars: T.Number(),
+});
+export type ShellJobInfo = Static<typeof ShellJobInfo>;
 
 /** The end of a job's output, with how much before it was dropped to bound memory. */
-export interface ShellJobOutputTail {
-  job: ShellJobInfo;
-  text: string;
-  omittedChars: number;
-}
+export const ShellJobOutputTail = T.Object({ job: ShellJobInfo, text: T.String(), omittedChars: T.Number() });
+export type ShellJobOutputTail = Static<typeof ShellJobOutputTail>;
 
 /** Characters of output the jobs view shows by default, and the most one request may ask for. */
 export const JOB_TAIL_DEFAULT = 16 * 1024;

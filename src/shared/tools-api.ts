@@ -12,32 +12,23 @@
  *   the same files, unless force)
  * - GET  /api/sessions/:id/file-changes        -> { turns: TurnFileChanges[] } (turns that changed files)
  */
-import type { ApprovalRule } from "./agent.ts";
+import { type Static, Type as T } from "@sinclair/typebox";
+import { ApprovalRule } from "./agent.ts";
 
-export type ToolKindName = "read" | "write" | "shell" | "network" | "browser" | "interaction" | "mcp";
+export const ToolKindName = T.Union([
+  T.Literal("read"),
+  T.Literal("write"),
+  T.Literal("shell"),
+  T.Literal("network"),
+  T.Literal("browser"),
+  T.Literal("interaction"),
+  T.Literal("mcp"),
+]);
+export type ToolKindName = Static<typeof ToolKindName>;
 
 /** Where a tool comes from: built into Sage, or an MCP server. */
-export type ToolSource = "builtin" | "mcp";
-
-export interface ToolInfo {
-  name: string;
-  description: string;
-  kind: ToolKindName;
-  source: ToolSource;
-  /** The MCP server of an `mcp` tool. */
-  server?: string;
-  /** The rule an agent gets when it sets none for this tool. */
-  defaultRule: ApprovalRule;
-  /** Asks before every call, whatever was remembered (browser_evaluate). */
-  alwaysAsks: boolean;
-  /**
-   * Set when the tool cannot do its work outside a chat session (the plan, questions to the user):
-   * says why, for the "try it" runner.
-   */
-  needsSession?: string;
-  /** The arguments' JSON Schema (TypeBox schemas are JSON Schema). */
-  parameters: JsonSchema;
-}
+export const ToolSource = T.Union([T.Literal("builtin"), T.Literal("mcp")]);
+export type ToolSource = Static<typeof ToolSource>;
 
 /** A JSON Schema object, as far as the UI's form generator reads it. */
 export interface JsonSchema {
@@ -59,6 +50,29 @@ export interface JsonSchema {
   [keyword: string]: unknown;
 }
 
+export const ToolInfo = T.Object({
+  name: T.String(),
+  description: T.String(),
+  kind: ToolKindName,
+  source: ToolSource,
+  /** The MCP server of an `mcp` tool. */
+  server: T.Optional(T.String()),
+  /** The rule an agent gets when it sets none for this tool. */
+  defaultRule: ApprovalRule,
+  /** Asks before every call, whatever was remembered (browser_evaluate). */
+  alwaysAsks: T.Boolean(),
+  /**
+   * Set when the tool cannot do its work outside a chat session (the plan, questions to the user):
+   * says why, for the "try it" runner.
+   */
+  needsSession: T.Optional(T.String()),
+  /** The arguments' JSON Schema (TypeBox schemas are JSON Schema), passed on whole. */
+  parameters: T.Unsafe<JsonSchema>(
+    T.Object({}, { additionalProperties: true, description: "The arguments' JSON Schema" }),
+  ),
+});
+export type ToolInfo = Static<typeof ToolInfo>;
+
 export interface ToolRunRequest {
   /** The agent whose workspace, skills and browser the run uses; the default agent when absent. */
   agentId?: string;
@@ -66,31 +80,34 @@ export interface ToolRunRequest {
   input: unknown;
 }
 
-export interface ToolRunImage {
-  mime: string;
+export const ToolRunImage = T.Object({
+  mime: T.String(),
   /** `data:<mime>;base64,...`, ready for an <img>. */
-  dataUrl: string;
+  dataUrl: T.String(),
   /** Workspace-relative path where the tool saved the image, when it did. */
-  path?: string;
-}
+  path: T.Optional(T.String()),
+});
+export type ToolRunImage = Static<typeof ToolRunImage>;
 
-export interface ToolRunResult {
-  tool: string;
-  agentId: string;
+export const ToolRunResult = T.Object({
+  tool: T.String(),
+  agentId: T.String(),
   /** `denied`: the agent's policy denies this tool; nothing ran. */
-  status: "completed" | "error" | "denied";
-  text: string;
-  error?: string;
-  details?: Record<string, unknown>;
-  images: ToolRunImage[];
+  status: T.Union([T.Literal("completed"), T.Literal("error"), T.Literal("denied")]),
+  text: T.String(),
+  error: T.Optional(T.String()),
+  /** What the tool reports beside its text, passed on whole. */
+  details: T.Optional(T.Record(T.String(), T.Unknown())),
+  images: T.Array(ToolRunImage),
   /** Progress lines the tool reported while it ran. */
-  progress: string;
+  progress: T.String(),
   /** The text was longer than the runner returns; the rest was dropped. */
-  truncated: boolean;
-  durationMs: number;
+  truncated: T.Boolean(),
+  durationMs: T.Number(),
   /** The audit log entry of this run. */
-  auditId: string;
-}
+  auditId: T.String(),
+});
+export type ToolRunResult = Static<typeof ToolRunResult>;
 
 export interface SandboxStatusInfo {
   mode: "bubblewrap" | "seatbelt" | "none";
@@ -101,71 +118,77 @@ export interface SandboxStatusInfo {
 }
 
 /** An "always for this agent" approval (session-scoped ones live in memory and end with the session). */
-export interface RememberedApproval {
-  id: string;
-  agentId: string;
+export const RememberedApproval = T.Object({
+  id: T.String(),
+  agentId: T.String(),
   /** The agent's name when the agent still exists. */
-  agentName?: string;
-  tool: string;
+  agentName: T.Optional(T.String()),
+  tool: T.String(),
   /**
    * What it covers (src/sandbox/approval-scopes.ts): `file:<absolute path>`, `folder:<absolute path>`,
    * `command:<exact command>`, `program:<program>`, `host:<host>`, or `*` (every call of the tool).
    */
-  pattern: string;
-  createdAt: number;
-}
+  pattern: T.String(),
+  createdAt: T.Number(),
+});
+export type RememberedApproval = Static<typeof RememberedApproval>;
 
 /** A row of the audit log. `sessionId` is empty for runs from the "try it" runner. */
-export interface AuditEntry {
-  id: string;
-  sessionId: string;
-  agentId: string;
-  turnId: string | null;
-  callId: string;
-  tool: string;
+export const AuditEntry = T.Object({
+  id: T.String(),
+  sessionId: T.String(),
+  agentId: T.String(),
+  turnId: T.Union([T.String(), T.Null()]),
+  callId: T.String(),
+  tool: T.String(),
   /** The arguments as JSON text (cut at 20,000 characters). */
-  input: string;
+  input: T.String(),
   /** allowed | approved-once | approved-session | approved-always | denied | policy-denied | manual | none */
-  decision: string;
+  decision: T.String(),
   /** completed | error | denied | stopped */
-  status: string;
-  summary: string;
-  startedAt: number;
-  endedAt: number | null;
-}
+  status: T.String(),
+  summary: T.String(),
+  startedAt: T.Number(),
+  endedAt: T.Union([T.Number(), T.Null()]),
+});
+export type AuditEntry = Static<typeof AuditEntry>;
 
-export interface AuditPage {
-  entries: AuditEntry[];
+export const AuditPage = T.Object({
+  entries: T.Array(AuditEntry),
   /** Pass as `before` for the next (older) page; absent on the last page. */
-  nextBefore?: string;
-}
+  nextBefore: T.Optional(T.String()),
+});
+export type AuditPage = Static<typeof AuditPage>;
 
-export interface UndoReport {
-  turnId: string;
+export const UndoReport = T.Object({
+  turnId: T.String(),
   /** Workspace-relative paths given back their content from before the turn. */
-  restored: string[];
+  restored: T.Array(T.String()),
   /** Files the turn created, now deleted. */
-  deleted: string[];
+  deleted: T.Array(T.String()),
   /** Files already as they were before the turn. */
-  unchanged: string[];
+  unchanged: T.Array(T.String()),
   /** Files that could not be restored, and why (too large to snapshot, now a folder, ...). */
-  notRestorable: { path: string; reason: string }[];
+  notRestorable: T.Array(T.Object({ path: T.String(), reason: T.String() })),
   /** When the turn was marked undone (absent for a turn that changed no files). */
-  undoneAt?: number;
-}
+  undoneAt: T.Optional(T.Number()),
+});
+export type UndoReport = Static<typeof UndoReport>;
 
 /** A file a turn changed, as its Undo would treat it. */
-export interface TurnChangedFile {
+export const TurnChangedFile = T.Object({
   /** Workspace-relative path. */
-  path: string;
+  path: T.String(),
   /** The turn created it: undo deletes it (else undo puts its old content back). */
-  created: boolean;
-}
+  created: T.Boolean(),
+});
+export type TurnChangedFile = Static<typeof TurnChangedFile>;
 
 /** One turn's file changes (what its Undo would restore) and whether Undo was already used. */
-export interface TurnFileChanges {
-  turnId: string;
-  files: TurnChangedFile[];
+export const TurnFileChanges = T.Object({
+  turnId: T.String(),
+  files: T.Array(TurnChangedFile),
   /** When the user undid this turn, or null. */
-  undoneAt: number | null;
-}
+  undoneAt: T.Union([T.Number(), T.Null()]),
+});
+export type TurnFileChanges = Static<typeof TurnFileChanges>;

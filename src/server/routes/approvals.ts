@@ -6,10 +6,7 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { SandboxStatus } from "../../sandbox/types.ts";
 import { AUDIT_PAGE_MAXIMUM } from "../../sessions/audit-log.ts";
-import type { AuditPage, RememberedApproval } from "../../shared/tools-api.ts";
-import { described, describedList } from "../responses.ts";
-
-const SHAPES = "src/shared/tools-api.ts";
+import { AuditPage, RememberedApproval } from "../../shared/tools-api.ts";
 
 export function approvalRoutes(app: AppContext) {
   return new Elysia({ name: "approvals", detail: { tags: ["tools"] } })
@@ -18,7 +15,7 @@ export function approvalRoutes(app: AppContext) {
       detail: { summary: "How shell commands are isolated (bubblewrap or none) and why" },
     })
     .get("/api/approvals", () => ({ approvals: app.approvals.list() }), {
-      response: t.Object({ approvals: describedList<RememberedApproval>("RememberedApproval", SHAPES) }),
+      response: t.Object({ approvals: t.Array(RememberedApproval) }),
       detail: { summary: "Approvals remembered 'always for this agent', newest first" },
     })
     .delete(
@@ -51,7 +48,7 @@ export function approvalRoutes(app: AppContext) {
           tool: t.Optional(t.String({ maxLength: 200 })),
           sessionId: t.Optional(t.String({ maxLength: 200 })),
         }),
-        response: described<AuditPage>("AuditPage", SHAPES),
+        response: AuditPage,
         detail: { summary: "Tool runs, newest first; page with nextBefore" },
       },
     );

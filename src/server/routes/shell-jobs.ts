@@ -8,13 +8,9 @@ import { type JobsOf, jobOutputTail, killJob, listJobs } from "../../sessions/se
 import {
   JOB_TAIL_DEFAULT,
   JOB_TAIL_MAXIMUM,
-  type ShellJobInfo,
-  type ShellJobOutputTail,
+  ShellJobInfo,
+  ShellJobOutputTail,
 } from "../../shared/shell-jobs.ts";
-import { described, describedList } from "../responses.ts";
-
-const SHAPES = "src/shared/shell-jobs.ts";
-const job = described<ShellJobInfo>("ShellJobInfo", SHAPES);
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 const jobParams = t.Object({ id, jobId: t.String({ minLength: 1, maxLength: 100 }) });
@@ -24,7 +20,7 @@ export function shellJobRoutes(app: AppContext) {
   return new Elysia({ name: "shell-jobs", detail: { tags: ["sessions"] } })
     .get("/api/sessions/:id/jobs", ({ params }) => ({ jobs: listJobs(jobsOf, params.id) }), {
       params: t.Object({ id }),
-      response: t.Object({ jobs: describedList<ShellJobInfo>("ShellJobInfo", SHAPES) }),
+      response: t.Object({ jobs: t.Array(ShellJobInfo) }),
       detail: { summary: "The session's background shell jobs, oldest first (state, exit code, times)" },
     })
     .get(
@@ -41,7 +37,7 @@ export function shellJobRoutes(app: AppContext) {
             }),
           ),
         }),
-        response: described<ShellJobOutputTail>("ShellJobOutputTail", SHAPES),
+        response: ShellJobOutputTail,
         detail: { summary: "The end of a job's output; the agent's own read position is unchanged" },
       },
     )
@@ -50,7 +46,7 @@ export function shellJobRoutes(app: AppContext) {
       async ({ params }) => ({ job: await killJob(jobsOf, params.id, params.jobId) }),
       {
         params: jobParams,
-        response: t.Object({ job }),
+        response: t.Object({ job: ShellJobInfo }),
         detail: { summary: "Stop a background job and everything it started; answers once it has stopped" },
       },
     );

@@ -4,19 +4,16 @@
  */
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
-import type { ToolInfo, ToolRunResult } from "../../shared/tools-api.ts";
+import { ToolInfo, ToolRunResult } from "../../shared/tools-api.ts";
 import { describeTool, toolCatalogue } from "../../tools/catalogue.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
-import { described, describedList } from "../responses.ts";
-
-const SHAPES = "src/shared/tools-api.ts";
 
 const name = t.String({ minLength: 1, maxLength: 200, description: "The tool's name" });
 
 export function toolRoutes(app: AppContext) {
   return new Elysia({ name: "tools", prefix: "/api/tools", detail: { tags: ["tools"] } })
     .get("/", () => ({ tools: toolCatalogue([...app.tools, ...app.mcp.knownTools()]) }), {
-      response: t.Object({ tools: describedList<ToolInfo>("ToolInfo", SHAPES) }),
+      response: t.Object({ tools: t.Array(ToolInfo) }),
       detail: {
         summary:
           "Every tool: name, description, kind, default approval rule, argument schema (MCP tools of servers that listed them)",
@@ -24,7 +21,7 @@ export function toolRoutes(app: AppContext) {
     })
     .get("/:name", ({ params }) => describeTool(app.toolRunner.find(params.name)), {
       params: t.Object({ name }),
-      response: described<ToolInfo>("ToolInfo", SHAPES),
+      response: ToolInfo,
       detail: { summary: "One tool of the catalogue" },
     })
     .post(
@@ -42,7 +39,7 @@ export function toolRoutes(app: AppContext) {
           agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
           input: t.Unknown({ description: "The tool's arguments, checked against its schema" }),
         }),
-        response: described<ToolRunResult>("ToolRunResult", SHAPES),
+        response: ToolRunResult,
         detail: {
           summary:
             "Run a tool by hand (no session) in an agent's workspace; audited as 'manual'. 400 when the arguments do not match the schema",

@@ -6,10 +6,7 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { FileSnapshotStore } from "../../sessions/file-snapshots.ts";
 import { turnFileChanges, undoTurn } from "../../sessions/undo.ts";
-import type { TurnFileChanges, UndoReport } from "../../shared/tools-api.ts";
-import { described, describedList } from "../responses.ts";
-
-const SHAPES = "src/shared/tools-api.ts";
+import { TurnFileChanges, UndoReport } from "../../shared/tools-api.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 
@@ -32,7 +29,7 @@ export function turnUndoRoutes(app: AppContext) {
       }),
       {
         params: t.Object({ id }),
-        response: t.Object({ turns: describedList<TurnFileChanges>("TurnFileChanges", SHAPES) }),
+        response: t.Object({ turns: t.Array(TurnFileChanges) }),
         detail: {
           summary: "Per turn that changed files: the files its Undo would restore, and when it was undone",
         },
@@ -62,7 +59,7 @@ export function turnUndoRoutes(app: AppContext) {
             ),
           }),
         ),
-        response: described<UndoReport>("UndoReport", SHAPES),
+        response: UndoReport,
         detail: {
           summary:
             "Restore the files a turn changed (created files are deleted); 409 when newer turns changed them, unless force",
