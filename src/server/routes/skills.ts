@@ -10,26 +10,23 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { ContentTooLargeError, formatBytes, ValidationError } from "../../core/errors.ts";
 import {
-  type ExternalSkillSource,
+  ExternalSkillSource,
   SKILL_EDITABLE_MAX_BYTES,
   SKILL_TEMPLATES,
   SKILL_ZIP_MAX_BYTES,
-  type SkillDetailResponse,
-  type SkillDiffFile,
-  type SkillEntry,
-  type SkillImportResponse,
-  type SkillListResponse,
-  type SkillWriteResponse,
+  SkillDetailResponse,
+  SkillDiffFile,
+  SkillEntry,
+  SkillFileContent,
+  SkillImportResponse,
+  SkillListResponse,
+  SkillWriteResponse,
 } from "../../shared/skills.ts";
 import { listExternalSkillSources } from "../../skills/external-sources.ts";
 import { SkillLibrary } from "../../skills/library.ts";
 import { SKILL_DESCRIPTION_MAX_LENGTH } from "../../skills/types.ts";
 import { bodyLimit, MULTIPART_FRAMING_BYTES, readBodyWithin } from "../body-limits.ts";
-import { described, describedList, fileAnswer } from "../responses.ts";
-
-const SHAPES = "src/shared/skills.ts";
-const skillEntry = described<SkillEntry>("SkillEntry", SHAPES);
-const importAnswer = described<SkillImportResponse>("SkillImportResponse", SHAPES);
+import { fileAnswer } from "../responses.ts";
 
 export interface SkillRouteOptions {
   /** Home folder searched for other tools' skills (default: the user's home). */
@@ -114,7 +111,7 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
         await app.skills.ready();
       })
       .get("/", () => library.list(), {
-        response: described<SkillListResponse>("SkillListResponse", SHAPES),
+        response: SkillListResponse,
         detail: { summary: "Every skill folder with its source, problems and the agents that enable it" },
       })
       .post("/", ({ body }) => library.create(body), {
@@ -123,14 +120,14 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
           description: t.String({ maxLength: SKILL_DESCRIPTION_MAX_LENGTH + 200 }),
           template: t.Optional(t.UnionEnum(SKILL_TEMPLATES)),
         }),
-        response: skillEntry,
+        response: SkillEntry,
         detail: { summary: "Create a skill from a template (name: lowercase letters, digits, hyphens)" },
       })
       .get(
         "/import/sources",
         async () => ({ sources: await listExternalSkillSources(userHome, app.skills.userSkillsDir) }),
         {
-          response: t.Object({ sources: describedList<ExternalSkillSource>("ExternalSkillSource", SHAPES) }),
+          response: t.Object({ sources: t.Array(ExternalSkillSource) }),
           detail: { summary: "Skills in other tools' folders (~/.claude/skills, ~/.agents/skills)" },
         },
       )
@@ -144,7 +141,7 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
         {
           parse: "none",
           query: overwriteQuery,
-          response: importAnswer,
+          response: SkillImportResponse,
           detail: {
             summary: "Import a skill from a .zip (multipart field 'file', or the raw body)",
             ...bodyLimit(SKILL_ZIP_MAX_BYTES + MULTIPART_FRAMING_BYTES),
@@ -156,12 +153,12 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
           path: t.String({ minLength: 1, maxLength: 4096 }),
           overwrite: t.Optional(t.Boolean()),
         }),
-        response: importAnswer,
+        response: SkillImportResponse,
         detail: { summary: "Import a skill from a folder or a .zip file on this machine (absolute path)" },
       })
       .get("/:name", ({ params }) => library.detail(params.name), {
         params: t.Object({ name: folder }),
-        response: described<SkillDetailResponse>("SkillDetailResponse", SHAPES),
+        response: SkillDetailResponse,
         detail: { summary: "One skill: its entry and its files" },
       })
       .delete(
@@ -179,13 +176,13 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
       .get("/:name/file", ({ params, query }) => library.readFile(params.name, query.path), {
         params: t.Object({ name: folder }),
         query: t.Object({ path: filePath }),
-        response: t.Object({ path: t.String(), text: t.String(), size: t.Number() }),
+        response: SkillFileContent,
         detail: { summary: "Read a text file of the skill" },
       })
       .put("/:name/file", ({ params, body }) => library.writeFile(params.name, body.path, body.text), {
         params: t.Object({ name: folder }),
         body: t.Object({ path: filePath, text: t.String({ maxLength: SKILL_EDITABLE_MAX_BYTES }) }),
-        response: described<SkillWriteResponse>("SkillWriteResponse", SHAPES),
+        response: SkillWriteResponse,
         detail: {
           summary: "Write (or create) a text file of the skill",
           ...bodyLimit(8 * SKILL_EDITABLE_MAX_BYTES),
@@ -194,17 +191,17 @@ export function skillRoutes(app: AppContext, options: SkillRouteOptions = {}) {
       .delete("/:name/file", ({ params, query }) => library.deleteFile(params.name, query.path), {
         params: t.Object({ name: folder }),
         query: t.Object({ path: filePath }),
-        response: skillEntry,
+        response: SkillEntry,
         detail: { summary: "Delete a file of the skill (not SKILL.md)" },
       })
       .post("/:name/reset", ({ params }) => library.resetToBuiltin(params.name), {
         params: t.Object({ name: folder }),
-        response: skillEntry,
+        response: SkillEntry,
         detail: { summary: "Replace the folder with the shipped built-in (the old copy goes to .backup)" },
       })
       .get("/:name/diff", async ({ params }) => ({ files: await library.diffWithBuiltin(params.name) }), {
         params: t.Object({ name: folder }),
-        response: t.Object({ files: describedList<SkillDiffFile>("SkillDiffFile", SHAPES) }),
+        response: t.Object({ files: t.Array(SkillDiffFile) }),
         detail: { summary: "Differences between the newer shipped built-in and the user's copy" },
       })
       .get(
