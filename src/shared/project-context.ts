@@ -1,8 +1,9 @@
 /**
  * What Sage picks up from where an agent works (/api/agents/:id/project-context): the instruction files
  * entering its system prompt and the skills read in place from its workspace and the user's home.
- * Plain types: no Bun or Node imports.
+ * TypeBox schemas (the route declares them as its answer) and constants: no Bun or Node imports.
  */
+import { type Static, Type as T } from "@sinclair/typebox";
 
 /** Each instruction file enters the prompt up to this many bytes; the rest is cut with a note. */
 export const INSTRUCTIONS_MAX_BYTES = 32 * 1024;
@@ -10,39 +11,42 @@ export const INSTRUCTIONS_MAX_BYTES = 32 * 1024;
 /** Looked for in this order at the workspace root and in Sage's config folder; the first found is used. */
 export const INSTRUCTION_FILE_NAMES = ["AGENTS.md", "CLAUDE.md"] as const;
 
-export interface InstructionFile {
+export const InstructionFile = T.Object({
   /** "global": Sage's config folder (for every agent); "workspace": the agent's workspace root. */
-  scope: "global" | "workspace";
+  scope: T.Union([T.Literal("global"), T.Literal("workspace")]),
   /** AGENTS.md or CLAUDE.md. */
-  name: string;
+  name: T.String(),
   /** Absolute path. */
-  path: string;
+  path: T.String(),
   /** The file's size on disk. */
-  bytes: number;
+  bytes: T.Number(),
   /** True when only the first `INSTRUCTIONS_MAX_BYTES` entered the prompt. */
-  truncated: boolean;
-}
+  truncated: T.Boolean(),
+});
+export type InstructionFile = Static<typeof InstructionFile>;
 
-export interface LiveSkillEntry {
-  name: string;
-  description: string;
-  source: "workspace" | "home";
+export const LiveSkillEntry = T.Object({
+  name: T.String(),
+  description: T.String(),
+  source: T.Union([T.Literal("workspace"), T.Literal("home")]),
   /** The folder it was found in, as shown: `.claude/skills` or `~/.claude/skills`. */
-  location: string;
+  location: T.String(),
   /** Absolute path of the skill's folder. */
-  dir: string;
+  dir: T.String(),
   /** Set when a skill of the same name with higher precedence is used instead: its source. */
-  shadowedBy?: "workspace" | "library";
+  shadowedBy: T.Optional(T.Union([T.Literal("workspace"), T.Literal("library")])),
   /** Warnings from its SKILL.md (a long description ...). */
-  warnings: string[];
-}
+  warnings: T.Array(T.String()),
+});
+export type LiveSkillEntry = Static<typeof LiveSkillEntry>;
 
-export interface ProjectContextResponse {
-  workspace: string;
-  instructions: InstructionFile[];
-  skills: LiveSkillEntry[];
+export const ProjectContextResponse = T.Object({
+  workspace: T.String(),
+  instructions: T.Array(InstructionFile),
+  skills: T.Array(LiveSkillEntry),
   /** Problems that kept a skill out (malformed SKILL.md, a link leaving the workspace ...). */
-  problems: { path: string; message: string }[];
+  problems: T.Array(T.Object({ path: T.String(), message: T.String() })),
   /** The agent's source switches as in effect (both on when the agent sets none). */
-  sources: { workspace: boolean; home: boolean };
-}
+  sources: T.Object({ workspace: T.Boolean(), home: T.Boolean() }),
+});
+export type ProjectContextResponse = Static<typeof ProjectContextResponse>;

@@ -10,7 +10,7 @@
  */
 import { open } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import type { PreviewKind } from "./types.ts";
+import type { PreviewKind } from "../shared/workspace.ts";
 
 export interface ContentType {
   mime: string;

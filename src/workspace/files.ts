@@ -20,11 +20,11 @@ import { basename, dirname, join } from "node:path";
 import type { Workspace } from "../agent/tool-contract.ts";
 import { ValidationError } from "../core/errors.ts";
 import { isInsideRoot } from "../sandbox/workspace.ts";
+import type { WorkspaceFileInfo } from "../shared/workspace.ts";
 import { contentTypeOfFile } from "./content-type.ts";
 import { RangeNotSatisfiableError, WorkspaceNotFoundError } from "./errors.ts";
 import { isMissing } from "./listing.ts";
 import { assertPathText, resolveRequestPath, workspaceRoot } from "./request-path.ts";
-import type { WorkspaceFileInfo } from "./types.ts";
 
 /** Resolve and stat a path that must be a regular file (see request-path.ts). */
 export async function regularFile(

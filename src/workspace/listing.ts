@@ -19,8 +19,8 @@ import type { Dirent, Stats } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Workspace } from "../agent/tool-contract.ts";
+import type { WorkspaceEntry, WorkspaceEntryType, WorkspaceListing } from "../shared/workspace.ts";
 import { resolveRequestPath, workspaceRoot } from "./request-path.ts";
-import type { WorkspaceEntry, WorkspaceEntryType, WorkspaceListing } from "./types.ts";
 
 export interface ListOptions {
   /** Levels to list (1 = the folder only). */

@@ -7,7 +7,7 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Attachment } from "../../src/shared/client-messages.ts";
-import type { WorkspaceFileInfo, WorkspaceListing } from "../../src/workspace/types.ts";
+import type { WorkspaceFileInfo, WorkspaceListing } from "../../src/shared/workspace.ts";
 import { useBackend } from "../support/backend.ts";
 import { newSession } from "../support/session-steps.ts";
 import { TestSocket } from "../support/test-socket.ts";

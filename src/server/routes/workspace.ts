@@ -1,7 +1,7 @@
 /**
  * /api/agents/:id/workspace/*: the workspace panel (tree, file info, file bytes, delete, open in the
  * file manager, live changes) and /api/sessions/:id/attachments (files attached to a message).
- * Shapes and statuses: src/workspace/types.ts. Every path goes through the workspace's confinement.
+ * Shapes and statuses: src/shared/workspace.ts. Every path goes through the workspace's confinement.
  *
  * Live changes are Server-Sent Events (`GET .../changes`), not session events: a panel is about an
  * agent's folder, not one session, and a file watcher's noise does not belong in the durable session
@@ -20,25 +20,23 @@ import { copyToDownloads, downloadsFolder } from "../../settings/downloads.ts";
 import { Attachment } from "../../shared/client-messages.ts";
 import { SavedFile } from "../../shared/desktop.ts";
 import type { EventOf } from "../../shared/events.ts";
+import {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_FILES,
+  ATTACHMENT_REQUEST_MAX_BYTES,
+  WorkspaceFileInfo,
+  WorkspaceListing,
+} from "../../shared/workspace.ts";
 import { type IncomingFile, storeAttachment, streamChunks } from "../../workspace/attachments.ts";
 import { AttachmentRequestError, AttachmentTooLargeError } from "../../workspace/errors.ts";
 import { fileInfo, fileResponse, regularFile, removeEntry } from "../../workspace/files.ts";
 import { DEFAULT_LIST_LIMIT, listFolder, MAX_LIST_DEPTH } from "../../workspace/listing.ts";
 import { workspaceLocator } from "../../workspace/locate.ts";
 import { resolveRequestPath, workspaceRoot } from "../../workspace/request-path.ts";
-import {
-  ATTACHMENT_MAX_BYTES,
-  ATTACHMENT_MAX_FILES,
-  ATTACHMENT_REQUEST_MAX_BYTES,
-  type WorkspaceFileInfo,
-  type WorkspaceListing,
-} from "../../workspace/types.ts";
 import { WorkspaceWatchers } from "../../workspace/watcher.ts";
 import { bodyLimit, MULTIPART_FRAMING_BYTES } from "../body-limits.ts";
 import { errorResponse, json } from "../http-errors.ts";
-import { described, fileAnswer } from "../responses.ts";
-
-const SHAPES = "src/workspace/types.ts";
+import { fileAnswer } from "../responses.ts";
 
 export interface WorkspaceRouteOptions {
   /** Opens a file:// URL in the system file manager (default: openExternal). */
@@ -94,7 +92,9 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
           depth: t.Optional(t.Integer({ minimum: 1, maximum: MAX_LIST_DEPTH })),
           limit: t.Optional(t.Integer({ minimum: 1, maximum: 10_000 })),
         }),
-        response: described<WorkspaceListing>("WorkspaceListing", SHAPES),
+        // Checked against the full schema; typed through Unsafe because Elysia's route types do not
+        // unfold a recursive schema (WorkspaceEntry's children).
+        response: t.Unsafe<WorkspaceListing>(WorkspaceListing),
         detail: { summary: "List a workspace folder: folders first; hidden folders listed but not expanded" },
       },
     )
@@ -104,7 +104,7 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
       {
         params: t.Object({ id }),
         query: t.Object({ path }),
-        response: described<WorkspaceFileInfo>("WorkspaceFileInfo", SHAPES),
+        response: WorkspaceFileInfo,
         detail: { summary: "Size, content type and preview kind of a workspace file" },
       },
     )

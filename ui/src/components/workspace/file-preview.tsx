@@ -5,7 +5,7 @@
  * changes when the file changed on disk: the preview reloads.
  */
 import { createResource, createSignal, Match, Show, Switch } from "solid-js";
-import type { WorkspaceFileInfo } from "../../../../src/workspace/types.ts";
+import type { WorkspaceFileInfo } from "../../../../src/shared/workspace.ts";
 import { t } from "../../i18n/index.ts";
 import type { ApiError } from "../../lib/api.ts";
 import { notifyError } from "../../state/toasts.ts";

@@ -4,7 +4,7 @@
  * Enter/Space activate. Links that point outside the workspace are shown but inert.
  */
 import { For, Match, Show, Switch } from "solid-js";
-import type { WorkspaceEntry } from "../../../../src/workspace/types.ts";
+import type { WorkspaceEntry } from "../../../../src/shared/workspace.ts";
 import { t } from "../../i18n/index.ts";
 import { FileIcon, FolderIcon } from "../icons.tsx";
 import { formatSize } from "./format.ts";

@@ -12,7 +12,7 @@
  */
 import { createMemo } from "solid-js";
 import { createStore, produce } from "solid-js/store";
-import type { WorkspaceEntry } from "../../../../src/workspace/types.ts";
+import type { WorkspaceEntry } from "../../../../src/shared/workspace.ts";
 import type { ApiError } from "../../lib/api.ts";
 import { listFolder } from "./workspace-api.ts";
 

@@ -8,7 +8,7 @@
  * show.
  */
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../../../src/workspace/types.ts";
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../../../src/shared/workspace.ts";
 import { t } from "../../i18n/index.ts";
 import { ApiError, authHeaders } from "../../lib/api.ts";
 

@@ -1,5 +1,5 @@
 /**
- * The workspace panel's calls to the server (routes: src/workspace/types.ts) and its live-change
+ * The workspace panel's calls to the server (routes: src/server/routes/workspace.ts) and its live-change
  * stream. URLs used as <img>/<iframe> sources carry the token as a query parameter when the host gave
  * one (window mode has no cookie); in serve mode the cookie authenticates them.
  */
