@@ -13,7 +13,7 @@ import { describeProjectContext } from "../../sessions/project-context.ts";
 import { Agent, type AgentConfig } from "../../shared/agent.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";
 import type { AgentImportPreview, AgentImportResult } from "../../shared/permissions.ts";
-import type { ProjectContextResponse } from "../../shared/project-context.ts";
+import { ProjectContextResponse } from "../../shared/project-context.ts";
 import { workspaceFor } from "../../workspace/agent-workspace.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
 import { described, fileAnswer } from "../responses.ts";
@@ -83,10 +83,7 @@ export function agentRoutes(app: AppContext) {
       },
       {
         params: t.Object({ id }),
-        response: described<ProjectContextResponse>(
-          "ProjectContextResponse",
-          "src/shared/project-context.ts",
-        ),
+        response: ProjectContextResponse,
         detail: {
           summary:
             "The instruction files (AGENTS.md / CLAUDE.md) entering this agent's system prompt, and the skills read in place from its workspace and the user's home",
