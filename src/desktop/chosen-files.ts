@@ -11,12 +11,9 @@
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { ContentTooLargeError, ValidationError } from "../core/errors.ts";
+import type { ChosenFile } from "../shared/desktop.ts";
 
-export interface ChosenFile {
-  name: string;
-  size: number;
-  base64: string;
-}
+export type { ChosenFile };
 
 export interface ChosenFileLimits {
   perFile: number;

@@ -54,3 +54,15 @@ export const SavedFile = T.Union([
   T.Object({ path: T.String(), chosen: T.Optional(T.Literal(true)) }),
 ]);
 export type SavedFile = Static<typeof SavedFile>;
+
+/** A file picked in the desktop's "Open" dialog, with its bytes (POST /api/app/open-files). */
+export const ChosenFile = T.Object({ name: T.String(), size: T.Number(), base64: T.String() });
+export type ChosenFile = Static<typeof ChosenFile>;
+
+/** What the desktop's "Open" dialog gave: the files, a cancel, or no dialog here (the page uses its input). */
+export const OpenedFiles = T.Union([
+  T.Object({ kind: T.Literal("chosen"), files: T.Array(ChosenFile) }),
+  T.Object({ kind: T.Literal("cancelled") }),
+  T.Object({ kind: T.Literal("unavailable") }),
+]);
+export type OpenedFiles = Static<typeof OpenedFiles>;

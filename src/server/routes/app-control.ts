@@ -19,7 +19,7 @@ import {
   setAutostart,
 } from "../../desktop/desktop-entry.ts";
 import { openExternal, type ShellControl } from "../../desktop/shell-control.ts";
-import { DesktopStatus } from "../../shared/desktop.ts";
+import { DesktopStatus, OpenedFiles } from "../../shared/desktop.ts";
 
 const Autostart = t.Object({
   available: t.Boolean({ description: "Only the built executable can start at login" }),
@@ -117,6 +117,7 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
             ),
           ),
         }),
+        response: OpenedFiles,
         detail: {
           summary:
             "Ask the desktop's Open dialog (the portal) for files and return their bytes; kind 'unavailable' without a portal (the page uses its own file input)",

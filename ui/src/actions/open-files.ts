@@ -6,7 +6,7 @@
  * page's own `<input type="file">` is clicked instead and its change handler gets the files.
  * A cancelled dialog does nothing; a failure ends in a toast.
  */
-import { api } from "../lib/api.ts";
+import { type AnswerOf, call } from "../lib/api-client.ts";
 import { inNativeWindow } from "../lib/env.ts";
 import { notifyError } from "../state/toasts.ts";
 
@@ -17,10 +17,7 @@ export interface OpenDialog {
   filters?: { name: string; patterns: string[] }[];
 }
 
-type OpenResult =
-  | { kind: "chosen"; files: { name: string; base64: string }[] }
-  | { kind: "cancelled" }
-  | { kind: "unavailable" };
+type OpenResult = AnswerOf<"POST /api/app/open-files">;
 
 let portalMissing = false;
 
@@ -39,8 +36,7 @@ export async function chooseFiles(
   }
   let result: OpenResult;
   try {
-    result = await api<OpenResult>("/api/app/open-files", {
-      method: "POST",
+    result = await call("POST /api/app/open-files", {
       json: { title: dialog.title, multiple: dialog.multiple ?? false, filters: dialog.filters ?? [] },
     });
   } catch (error) {

@@ -8,7 +8,7 @@
 import { AlertDialog } from "@kobalte/core/alert-dialog";
 import { createSignal, onCleanup, onMount } from "solid-js";
 import { t } from "../i18n/index.ts";
-import { api } from "../lib/api.ts";
+import { call } from "../lib/api-client.ts";
 import { notifyError } from "../state/toasts.ts";
 
 type CloseAnswer = "hide" | "quit" | "cancel";
@@ -38,7 +38,7 @@ export function ClosePrompt() {
     if (choice !== "cancel") {
       setBusy(true);
       try {
-        await api("/api/settings", { method: "PATCH", json: { closeToTray: choice === "hide" } });
+        await call("PATCH /api/settings", { json: { closeToTray: choice === "hide" } });
       } catch (error) {
         notifyError((error as Error).message);
       } finally {
