@@ -5,9 +5,10 @@
  * - JSON answers: the route's `response` is a TypeBox schema (or `{ 201: schema }`). Elysia checks every
  *   answer against it and drops properties the schema does not name, so a schema must list every field
  *   the handler returns; an answer that does not match is logged and becomes a 500 (src/server/app.ts).
- * - `described<T>(name, source)`: a shape still written as a TypeScript interface in src/shared/. It is typed
- *   exactly (T) for the server and the UI, and documented by name and source file only; the answer passes
- *   through unchanged and unchecked (an object with any properties).
+ * - `described<T>(name, source)`: a shape still written as a TypeScript interface (the import previews and
+ *   results, MCP configs read from other tools' files, which the form checks). It is typed exactly (T) for
+ *   the server and the UI, and documented by name and source file only; the answer passes through
+ *   unchanged and unchecked (an object with any properties).
  * - Files and streams (downloads, exports, Server-Sent Events) return a Response, which Elysia never checks;
  *   `fileAnswer` documents their content types in the route's `detail`.
  * Errors are declared once for every operation by the document (ApiErrorBody, src/shared/api-error.ts).
@@ -20,11 +21,6 @@ export function described<T>(name: string, source: string): TUnsafe<T> {
   return t.Unsafe<T>(
     t.Object({}, { title: name, description: `${name} (${source})`, additionalProperties: true }),
   );
-}
-
-/** A list answer of described items. */
-export function describedList<T>(name: string, source: string): TUnsafe<T[]> {
-  return t.Unsafe<T[]>(t.Array(described<T>(name, source)));
 }
 
 const BINARY = { type: "string", format: "binary" } as const;

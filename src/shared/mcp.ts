@@ -86,95 +86,116 @@ export const McpServerInput = T.Object({
 export type McpServerInput = Static<typeof McpServerInput>;
 
 /** A named value as views show it: secrets without their value. */
-export interface McpNamedValueView {
-  name: string;
-  secret: boolean;
+export const McpNamedValueView = T.Object({
+  name: T.String(),
+  secret: T.Boolean(),
   /** Non-secret values only. */
-  value?: string;
+  value: T.Optional(T.String()),
   /** A secret has a stored value. */
-  hasValue: boolean;
-}
+  hasValue: T.Boolean(),
+});
+export type McpNamedValueView = Static<typeof McpNamedValueView>;
 
-export interface McpServerView extends Omit<McpServerInput, "env" | "headers"> {
-  env: McpNamedValueView[];
-  headers: McpNamedValueView[];
-}
+/** A server's configuration as views show it (secret values left out). */
+export const McpServerView = T.Composite([
+  T.Omit(McpServerInput, ["env", "headers"]),
+  T.Object({ env: T.Array(McpNamedValueView), headers: T.Array(McpNamedValueView) }),
+]);
+export type McpServerView = Static<typeof McpServerView>;
 
 /** starting -> ready | error; ready -> error (crash) -> starting (restart with backoff); stopped; disabled. */
-export type McpServerState = "starting" | "ready" | "error" | "stopped" | "disabled";
+export const McpServerState = T.Union([
+  T.Literal("starting"),
+  T.Literal("ready"),
+  T.Literal("error"),
+  T.Literal("stopped"),
+  T.Literal("disabled"),
+]);
+export type McpServerState = Static<typeof McpServerState>;
 
-export interface McpToolSummary {
+export const McpToolSummary = T.Object({
   /** The server's own name for the tool. */
-  name: string;
+  name: T.String(),
   /** What the model calls: `mcp__<server>__<tool>`. */
-  qualifiedName: string;
-  title?: string;
-  description: string;
-  readOnly: boolean;
-}
-
-export interface McpServerStatus {
-  name: string;
-  state: McpServerState;
-  /** The transport in use (an `http` server that fell back says `sse`). */
-  transport: McpTransport;
-  /** stdio: the process id of the running server (or of the process that contains it). */
-  pid?: number;
-  /** What was started, as a command line (stdio) or the URL (http/sse). */
-  launch?: string;
-  /** Something the user should know about how it runs (e.g. npx mapped to Sage's built-in Bun). */
-  note?: string;
-  /** Milliseconds from start to the end of `initialize` and the tool list. */
-  initMs?: number;
-  serverInfo?: { name: string; version: string };
-  counts: { tools: number; resources: number; prompts: number };
-  tools: McpToolSummary[];
-  /** Tools the server listed that Sage cannot offer (invalid schema ...), with why. */
-  skippedTools: { name: string; reason: string }[];
-  lastError?: string;
-  lastErrorAt?: number;
-  /** The last lines the server wrote to stderr (stdio). */
-  stderrTail: string[];
-  /** Restarts after a crash since the user last started it. */
-  restarts: number;
-  /** When the next automatic restart is due (after a crash). */
-  nextRestartAt?: number;
-  startedAt?: number;
-  /** Agents that use this server. */
-  usedBy: string[];
-  auth?: McpAuthStatus;
-}
+  qualifiedName: T.String(),
+  title: T.Optional(T.String()),
+  description: T.String(),
+  readOnly: T.Boolean(),
+});
+export type McpToolSummary = Static<typeof McpToolSummary>;
 
 /** OAuth of a remote server (absent for servers that never asked for a sign-in). */
-export interface McpAuthStatus {
+export const McpAuthStatus = T.Object({
   /** Tokens are stored (in the key store) for this server. */
-  signedIn: boolean;
+  signedIn: T.Boolean(),
   /** The last start failed because the server wants a sign-in (or its sign-in expired). */
-  needsSignIn: boolean;
+  needsSignIn: T.Boolean(),
   /** The sign-in in progress or the last one that failed. */
-  signIn?: {
-    state: "starting" | "waiting" | "failed";
-    /** waiting: the authorization page (open it in a browser). */
-    url?: string;
-    /** waiting: when Sage stops waiting for the browser. */
-    expiresAt?: number;
-    /** failed: why. */
-    error?: string;
-  };
-}
+  signIn: T.Optional(
+    T.Object({
+      state: T.Union([T.Literal("starting"), T.Literal("waiting"), T.Literal("failed")]),
+      /** waiting: the authorization page (open it in a browser). */
+      url: T.Optional(T.String()),
+      /** waiting: when Sage stops waiting for the browser. */
+      expiresAt: T.Optional(T.Number()),
+      /** failed: why. */
+      error: T.Optional(T.String()),
+    }),
+  ),
+});
+export type McpAuthStatus = Static<typeof McpAuthStatus>;
 
-export interface McpServerEntry {
-  config: McpServerView;
-  status: McpServerStatus;
-}
+export const McpServerStatus = T.Object({
+  name: T.String(),
+  state: McpServerState,
+  /** The transport in use (an `http` server that fell back says `sse`). */
+  transport: McpTransport,
+  /** stdio: the process id of the running server (or of the process that contains it). */
+  pid: T.Optional(T.Number()),
+  /** What was started, as a command line (stdio) or the URL (http/sse). */
+  launch: T.Optional(T.String()),
+  /** Something the user should know about how it runs (e.g. npx mapped to Sage's built-in Bun). */
+  note: T.Optional(T.String()),
+  /** Milliseconds from start to the end of `initialize` and the tool list. */
+  initMs: T.Optional(T.Number()),
+  serverInfo: T.Optional(T.Object({ name: T.String(), version: T.String() })),
+  counts: T.Object({ tools: T.Number(), resources: T.Number(), prompts: T.Number() }),
+  tools: T.Array(McpToolSummary),
+  /** Tools the server listed that Sage cannot offer (invalid schema ...), with why. */
+  skippedTools: T.Array(T.Object({ name: T.String(), reason: T.String() })),
+  lastError: T.Optional(T.String()),
+  lastErrorAt: T.Optional(T.Number()),
+  /** The last lines the server wrote to stderr (stdio). */
+  stderrTail: T.Array(T.String()),
+  /** Restarts after a crash since the user last started it. */
+  restarts: T.Number(),
+  /** When the next automatic restart is due (after a crash). */
+  nextRestartAt: T.Optional(T.Number()),
+  startedAt: T.Optional(T.Number()),
+  /** Agents that use this server. */
+  usedBy: T.Array(T.String()),
+  auth: T.Optional(McpAuthStatus),
+});
+export type McpServerStatus = Static<typeof McpServerStatus>;
 
-export interface McpLogEntry {
-  at: number;
+export const McpServerEntry = T.Object({ config: McpServerView, status: McpServerStatus });
+export type McpServerEntry = Static<typeof McpServerEntry>;
+
+export const McpLogEntry = T.Object({
+  at: T.Number(),
   /** `stderr`: a line the server wrote; `server`: a log message it sent over MCP. */
-  level: "info" | "warn" | "error" | "stderr" | "server";
-  text: string;
-}
+  level: T.Union([
+    T.Literal("info"),
+    T.Literal("warn"),
+    T.Literal("error"),
+    T.Literal("stderr"),
+    T.Literal("server"),
+  ]),
+  text: T.String(),
+});
+export type McpLogEntry = Static<typeof McpLogEntry>;
 
+/** Servers read from another tool's JSON, as the file says (the form checks them before saving). */
 export interface McpParseResult {
   servers: McpServerInput[];
   /** Entries that could not be read, and why ("github: no command or url"). */
@@ -190,45 +211,60 @@ export interface McpProjectConfig {
   existing: string[];
 }
 
-export interface McpResourceInfo {
-  server: string;
-  uri: string;
-  name: string;
-  title?: string;
-  description?: string;
-  mimeType?: string;
-}
+export const McpResourceInfo = T.Object({
+  server: T.String(),
+  uri: T.String(),
+  name: T.String(),
+  title: T.Optional(T.String()),
+  description: T.Optional(T.String()),
+  mimeType: T.Optional(T.String()),
+});
+export type McpResourceInfo = Static<typeof McpResourceInfo>;
 
-export interface McpAgentResources {
-  resources: McpResourceInfo[];
+export const McpAgentResources = T.Object({
+  resources: T.Array(McpResourceInfo),
   /** Servers that could not list resources, and why. */
-  problems: string[];
-}
+  problems: T.Array(T.String()),
+});
+export type McpAgentResources = Static<typeof McpAgentResources>;
 
-export interface McpResourceContents {
-  contents: { uri: string; mimeType?: string; text?: string /** base64 */; blob?: string }[];
-}
+export const McpResourceContents = T.Object({
+  contents: T.Array(
+    T.Object({
+      uri: T.String(),
+      mimeType: T.Optional(T.String()),
+      text: T.Optional(T.String()),
+      /** base64 */
+      blob: T.Optional(T.String()),
+    }),
+  ),
+});
+export type McpResourceContents = Static<typeof McpResourceContents>;
 
-export interface McpPromptInfo {
-  server: string;
-  name: string;
+export const McpPromptInfo = T.Object({
+  server: T.String(),
+  name: T.String(),
   /** How it is typed in the composer: `/<server>:<prompt>`. */
-  command: string;
-  title?: string;
-  description?: string;
-  arguments: { name: string; description?: string; required: boolean }[];
-}
+  command: T.String(),
+  title: T.Optional(T.String()),
+  description: T.Optional(T.String()),
+  arguments: T.Array(
+    T.Object({ name: T.String(), description: T.Optional(T.String()), required: T.Boolean() }),
+  ),
+});
+export type McpPromptInfo = Static<typeof McpPromptInfo>;
 
-export interface McpAgentPrompts {
-  prompts: McpPromptInfo[];
-  problems: string[];
-}
+export const McpAgentPrompts = T.Object({ prompts: T.Array(McpPromptInfo), problems: T.Array(T.String()) });
+export type McpAgentPrompts = Static<typeof McpAgentPrompts>;
 
 /** A prompt's messages as text for the composer (user and assistant turns, in order). */
-export interface McpPromptText {
-  text: string;
-  messages: { role: "user" | "assistant"; text: string }[];
-}
+export const McpPromptText = T.Object({
+  text: T.String(),
+  messages: T.Array(
+    T.Object({ role: T.Union([T.Literal("user"), T.Literal("assistant")]), text: T.String() }),
+  ),
+});
+export type McpPromptText = Static<typeof McpPromptText>;
 
 /** Problems of a server form, as field issues (the UI translates them; the server throws the first). */
 export function mcpServerIssues(input: McpServerInput): FieldIssue[] {

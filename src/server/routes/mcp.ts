@@ -9,24 +9,23 @@ import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { parseMcpConfigText } from "../../mcp/config-import.ts";
-import type {
+import {
   McpAgentPrompts,
   McpAgentResources,
   McpLogEntry,
-  McpParseResult,
-  McpProjectConfig,
+  type McpParseResult,
+  type McpProjectConfig,
   McpPromptText,
   McpResourceContents,
   McpServerEntry,
-  McpServerInput,
+  type McpServerInput,
   McpServerStatus,
 } from "../../shared/mcp.ts";
 import { workspaceFor } from "../../workspace/agent-workspace.ts";
-import { described, describedList } from "../responses.ts";
+import { described } from "../responses.ts";
 
+/** Servers read from other tools' files are answered as the files say; the form checks them. */
 const SHAPES = "src/shared/mcp.ts";
-const entry = described<McpServerEntry>("McpServerEntry", SHAPES);
-const status = described<McpServerStatus>("McpServerStatus", SHAPES);
 
 const name = t.String({ minLength: 1, maxLength: 40, description: "The server's name" });
 /** A project file bigger than this is not read. */
@@ -35,18 +34,18 @@ const PROJECT_FILE_LIMIT = 1024 * 1024;
 export function mcpRoutes(app: AppContext) {
   return new Elysia({ name: "mcp", prefix: "/api/mcp", detail: { tags: ["mcp"] } })
     .get("/servers", () => ({ servers: app.mcp.entries() }), {
-      response: t.Object({ servers: describedList<McpServerEntry>("McpServerEntry", SHAPES) }),
+      response: t.Object({ servers: t.Array(McpServerEntry) }),
       detail: { summary: "Every MCP server: its config (secret values left out) and its health" },
     })
     .post("/servers", ({ body }) => app.mcp.create(body as McpServerInput), {
       body: t.Unknown({ description: "McpServerInput (src/shared/mcp.ts)" }),
-      response: entry,
+      response: McpServerEntry,
       detail: { summary: "Add a server; secrets go to the key store; 409 when the name is taken" },
     })
     .put("/servers/:name", ({ params, body }) => app.mcp.update(params.name, body as McpServerInput), {
       params: t.Object({ name }),
       body: t.Unknown({ description: "McpServerInput; a secret without value keeps the stored one" }),
-      response: entry,
+      response: McpServerEntry,
       detail: {
         summary:
           "Change a server (its name stays); a running instance stops, the next use starts the new one",
@@ -66,17 +65,17 @@ export function mcpRoutes(app: AppContext) {
     )
     .post("/servers/:name/restart", ({ params }) => app.mcp.restart(params.name), {
       params: t.Object({ name }),
-      response: status,
+      response: McpServerStatus,
       detail: { summary: "Start the server again now (waits for it, up to its init timeout)" },
     })
     .post("/servers/:name/stop", ({ params }) => app.mcp.stop(params.name), {
       params: t.Object({ name }),
-      response: status,
+      response: McpServerStatus,
       detail: { summary: "Stop the server (a turn that needs it starts it again)" },
     })
     .post("/servers/:name/sign-in", ({ params }) => app.mcp.signIn(params.name), {
       params: t.Object({ name }),
-      response: status,
+      response: McpServerStatus,
       detail: {
         summary:
           "Start an OAuth sign-in (authorization code + PKCE, loopback redirect); auth.signIn.url is the page to open",
@@ -84,17 +83,17 @@ export function mcpRoutes(app: AppContext) {
     })
     .post("/servers/:name/sign-in/cancel", ({ params }) => app.mcp.cancelSignIn(params.name), {
       params: t.Object({ name }),
-      response: status,
+      response: McpServerStatus,
       detail: { summary: "Stop waiting for the browser (the loopback listener closes)" },
     })
     .post("/servers/:name/sign-out", ({ params }) => app.mcp.signOut(params.name), {
       params: t.Object({ name }),
-      response: status,
+      response: McpServerStatus,
       detail: { summary: "Delete the server's OAuth tokens and client registration from the key store" },
     })
     .get("/servers/:name/log", ({ params }) => ({ entries: app.mcp.log(params.name) }), {
       params: t.Object({ name }),
-      response: t.Object({ entries: describedList<McpLogEntry>("McpLogEntry", SHAPES) }),
+      response: t.Object({ entries: t.Array(McpLogEntry) }),
       detail: { summary: "The server's log: start-up, stderr lines, MCP log messages, errors" },
     })
     .get(
@@ -105,7 +104,7 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         params: t.Object({ agentId: t.String({ minLength: 1, maxLength: 200 }) }),
-        response: described<McpAgentResources>("McpAgentResources", SHAPES),
+        response: McpAgentResources,
         detail: {
           summary: "Resources of the agent's MCP servers (started when needed), for attaching to a message",
         },
@@ -123,7 +122,7 @@ export function mcpRoutes(app: AppContext) {
           uri: t.String({ minLength: 1, maxLength: 8192 }),
           agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
         }),
-        response: described<McpResourceContents>("McpResourceContents", SHAPES),
+        response: McpResourceContents,
         detail: { summary: "Read one resource of a server: text, or base64 blob" },
       },
     )
@@ -135,7 +134,7 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         params: t.Object({ agentId: t.String({ minLength: 1, maxLength: 200 }) }),
-        response: described<McpAgentPrompts>("McpAgentPrompts", SHAPES),
+        response: McpAgentPrompts,
         detail: {
           summary: "Prompts of the agent's MCP servers, offered as /<server>:<prompt> slash commands",
         },
@@ -154,7 +153,7 @@ export function mcpRoutes(app: AppContext) {
           arguments: t.Optional(t.Record(t.String({ maxLength: 200 }), t.String({ maxLength: 100_000 }))),
           agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })),
         }),
-        response: described<McpPromptText>("McpPromptText", SHAPES),
+        response: McpPromptText,
         detail: { summary: "A prompt's messages as text for the composer" },
       },
     )
