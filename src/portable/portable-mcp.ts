@@ -17,7 +17,7 @@ import { Value } from "@sinclair/typebox/value";
 import { ValidationError } from "../core/errors.ts";
 import type { McpConfigStore } from "../mcp/config-store.ts";
 import { type McpNamedValue, McpServerInput, mcpServerIssues } from "../shared/mcp.ts";
-import type { WidenedPermission } from "../shared/permissions.ts";
+import type { McpImportResult, WidenedPermission } from "../shared/permissions.ts";
 import type { FieldIssue } from "../shared/validation.ts";
 
 export const PortableMcpSecret = T.Object({
@@ -27,14 +27,7 @@ export const PortableMcpSecret = T.Object({
 });
 export type PortableMcpSecret = Static<typeof PortableMcpSecret>;
 
-export interface McpImportResult {
-  created: string[];
-  updated: string[];
-  /** Definitions the user did not confirm: new ones were not added, changed ones kept this machine's. */
-  withheld: string[];
-  /** Servers stored disabled until these secrets are entered. */
-  needSecrets: { server: string; names: string[] }[];
-}
+export type { McpImportResult };
 
 /** A server without any secret value (and with secret items reduced to their name). */
 function withoutSecrets(config: McpServerInput): McpServerInput {

@@ -47,7 +47,7 @@ import type { SettingsRepository } from "../settings/repository.ts";
 import { type Agent, type AgentConfig, upgradeAgentConfig } from "../shared/agent.ts";
 import { agentConfigIssues } from "../shared/agent-input.ts";
 import { McpServerInput } from "../shared/mcp.ts";
-import type { SettingsImportPreview, WidenedPermission } from "../shared/permissions.ts";
+import type { SettingsImportPreview, SettingsImportResult } from "../shared/permissions.ts";
 import { ModelInfo, ProviderKind } from "../shared/provider.ts";
 import { providerDraftIssues } from "../shared/provider-input.ts";
 import {
@@ -64,7 +64,6 @@ import {
   checkAcceptedServers,
   exportMcpServers,
   importMcpServers,
-  type McpImportResult,
   PortableMcpSecret,
   portableMcpIssues,
   reviewMcpServers,
@@ -123,17 +122,7 @@ export interface PortableDeps {
   permissions: PermissionContext;
 }
 
-export interface SettingsImportResult {
-  providers: { created: string[]; updated: string[] };
-  agents: { created: string[]; updated: string[] };
-  environment: number;
-  /** Providers that need a key entered on this machine. */
-  needKeys: string[];
-  warnings: string[];
-  /** Widened permissions not confirmed, per agent: each agent kept its baseline value instead. */
-  withheld: { agent: string; permissions: WidenedPermission[] }[];
-  mcpServers: McpImportResult;
-}
+export type { SettingsImportResult };
 
 export function exportSettings(deps: PortableDeps): SettingsFile {
   const providers = deps.providers.list();

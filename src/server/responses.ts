@@ -5,10 +5,10 @@
  * - JSON answers: the route's `response` is a TypeBox schema (or `{ 201: schema }`). Elysia checks every
  *   answer against it and drops properties the schema does not name, so a schema must list every field
  *   the handler returns; an answer that does not match is logged and becomes a 500 (src/server/app.ts).
- * - `described<T>(name, source)`: a shape still written as a TypeScript interface (the import previews and
- *   results, MCP configs read from other tools' files, which the form checks). It is typed exactly (T) for
- *   the server and the UI, and documented by name and source file only; the answer passes through
- *   unchanged and unchecked (an object with any properties).
+ * - `described<T>(name, source)`: a shape answered as it was read, unchecked on purpose (MCP configs read
+ *   from other tools' files: the form checks them, and they may break the input limits). It is typed
+ *   exactly (T) for the server and the UI, and documented by name and source file only; the answer passes
+ *   through unchanged (an object with any properties).
  * - Files and streams (downloads, exports, Server-Sent Events) return a Response, which Elysia never checks;
  *   `fileAnswer` documents their content types in the route's `detail`.
  * Errors are declared once for every operation by the document (ApiErrorBody, src/shared/api-error.ts).

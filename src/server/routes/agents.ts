@@ -12,11 +12,11 @@ import type { AppContext } from "../../app/context.ts";
 import { describeProjectContext } from "../../sessions/project-context.ts";
 import { Agent, type AgentConfig } from "../../shared/agent.ts";
 import { fileNameFrom } from "../../shared/file-name.ts";
-import type { AgentImportPreview, AgentImportResult } from "../../shared/permissions.ts";
+import { AgentImportPreview, AgentImportResult } from "../../shared/permissions.ts";
 import { ProjectContextResponse } from "../../shared/project-context.ts";
 import { workspaceFor } from "../../workspace/agent-workspace.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
-import { described, fileAnswer } from "../responses.ts";
+import { fileAnswer } from "../responses.ts";
 
 const id = t.String({ minLength: 1, maxLength: 200 });
 const configBody = t.Unknown({
@@ -44,7 +44,7 @@ export function agentRoutes(app: AppContext) {
           content: t.String({ maxLength: 3_000_000 }),
           fileName: t.Optional(t.String({ maxLength: 300 })),
         }),
-        response: described<AgentImportPreview>("AgentImportPreview", "src/shared/permissions.ts"),
+        response: AgentImportPreview,
         detail: {
           summary:
             "What importing a sage.agent.v1 file would create, and the permissions it widens beyond a new agent's defaults (nothing is written)",
@@ -62,7 +62,7 @@ export function agentRoutes(app: AppContext) {
           fileName: t.Optional(t.String({ maxLength: 300 })),
           accept: t.Optional(t.Array(t.String({ maxLength: 500 }), { maxItems: 1000 })),
         }),
-        response: described<AgentImportResult>("AgentImportResult", "src/shared/permissions.ts"),
+        response: AgentImportResult,
         detail: {
           summary:
             "Import a sage.agent.v1 file (JSON or YAML). Widened permissions not listed in accept (ids from the preview) fall back to the defaults. A taken name gets ' (2)'; a bad file is refused and nothing changes",

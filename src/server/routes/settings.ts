@@ -17,14 +17,13 @@ import {
   type PortableDeps,
   previewSettingsImport,
   SettingsFile,
-  type SettingsImportResult,
 } from "../../portable/portable.ts";
 import { createWorkspace } from "../../sandbox/workspace.ts";
 import { SEARCH_PROVIDERS } from "../../search/providers.ts";
 import { WEB_SEARCH_KEY_MAX } from "../../search/web-search-keys.ts";
 import { downloadsFolder, SAVED_FILE_MAX_BYTES, saveDownload } from "../../settings/downloads.ts";
 import { SavedFile } from "../../shared/desktop.ts";
-import type { SettingsImportPreview } from "../../shared/permissions.ts";
+import { SettingsImportPreview, SettingsImportResult } from "../../shared/permissions.ts";
 import {
   AppPaths,
   type EnvironmentUpdate,
@@ -36,7 +35,7 @@ import {
 import { journalMode } from "../../store/database.ts";
 import { resolveRequestPath } from "../../workspace/request-path.ts";
 import { bodyLimit, MiB } from "../body-limits.ts";
-import { described, fileAnswer } from "../responses.ts";
+import { fileAnswer } from "../responses.ts";
 import { attachment } from "./agents.ts";
 
 export interface SettingsRouteOptions {
@@ -152,7 +151,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
       },
       {
         body: t.Object({ content: t.String({ maxLength: 25_000_000 }) }),
-        response: described<SettingsImportPreview>("SettingsImportPreview", "src/shared/permissions.ts"),
+        response: SettingsImportPreview,
         detail: {
           summary:
             "The permissions each agent of a sage.settings.v1 file would widen (beyond the agent it updates, or a new agent's defaults); nothing is written",
@@ -181,7 +180,7 @@ export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = 
             t.Record(t.String({ maxLength: 200 }), t.Array(t.String({ maxLength: 500 }), { maxItems: 1000 })),
           ),
         }),
-        response: described<SettingsImportResult>("SettingsImportResult", "src/portable/portable.ts"),
+        response: SettingsImportResult,
         detail: {
           summary:
             "Import a sage.settings.v1 file; checked fully first, nothing changes on error. Widened agent permissions not listed in accept (per agent name) are not granted",
