@@ -8,6 +8,7 @@ import m0002 from "../../db/migrations/0002_session_model.sql" with { type: "tex
 import m0003 from "../../db/migrations/0003_retry_attempts.sql" with { type: "text" };
 import m0004 from "../../db/migrations/0004_turn_undone.sql" with { type: "text" };
 import m0005 from "../../db/migrations/0005_session_parent.sql" with { type: "text" };
+import m0006 from "../../db/migrations/0006_scheduled_tasks.sql" with { type: "text" };
 import type { Migration } from "./migrations.ts";
 
 export const MIGRATIONS: Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 3, name: "0003_retry_attempts", sql: m0003 },
   { version: 4, name: "0004_turn_undone", sql: m0004 },
   { version: 5, name: "0005_session_parent", sql: m0005 },
+  { version: 6, name: "0006_scheduled_tasks", sql: m0006 },
 ];
