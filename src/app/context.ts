@@ -12,6 +12,8 @@ import type { DatabaseMaintenance } from "../housekeeping/database-maintenance.t
 import type { McpManager } from "../mcp/manager.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
+import type { Scheduler } from "../schedule/scheduler.ts";
+import type { ScheduledTasks } from "../schedule/task-service.ts";
 import type { WebSearchKeys } from "../search/web-search-keys.ts";
 import type { AuditLog } from "../sessions/audit-log.ts";
 import type { SessionManager } from "../sessions/manager.ts";
@@ -69,6 +71,9 @@ export interface AppContext {
   maintenance: DatabaseMaintenance;
   /** Found while starting and shown by the UI at once (an empty database file ...). */
   notices: StartupNotice[];
+  /** Scheduled tasks (Tasks page, agent tools) and the scheduler that runs them. */
+  scheduledTasks: ScheduledTasks;
+  scheduler: Scheduler;
 }
 
 export function isCompiled(): boolean {

@@ -26,6 +26,11 @@ import { SelectedSecretStore } from "../providers/select-secret-store.ts";
 import { probeBubblewrap, sandboxStatus, secretStorePaths } from "../sandbox/bubblewrap.ts";
 import { probeInternet } from "../sandbox/network.ts";
 import { protectedPaths } from "../sandbox/protected-paths.ts";
+import { Scheduler } from "../schedule/scheduler.ts";
+import { SessionLauncher } from "../schedule/session-launcher.ts";
+import { TaskRepository } from "../schedule/task-repository.ts";
+import { ScheduledTasks } from "../schedule/task-service.ts";
+import { type Clock, systemClock } from "../schedule/types.ts";
 import { webSearchServiceFor } from "../search/web-search.ts";
 import { WebSearchKeys } from "../search/web-search-keys.ts";
 import { AuditLog } from "../sessions/audit-log.ts";
@@ -61,6 +66,8 @@ export interface InitializeOptions {
    * the unsandboxed path, where every shell command asks).
    */
   bwrapCandidates?: string[];
+  /** The scheduler's clock (tests move time by hand); the system clock when absent. */
+  clock?: Clock;
 }
 
 export interface Backend {
@@ -186,6 +193,15 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     // start-up rather than during it (it may wake the OS keychain).
     const hintsTimer = setTimeout(() => void providers.loadKeyHints(), 1500);
     undo.push(() => clearTimeout(hintsTimer));
+    // The scheduled-task tools reach the tasks through their services; the tasks exist once the sessions do.
+    let scheduledTasks: ScheduledTasks | undefined;
+    const toolServices = (
+      agent: Parameters<AgentServices["forAgent"]>[0],
+      workspace: Parameters<AgentServices["forAgent"]>[1],
+    ) => ({
+      ...agentServices.forAgent(agent, workspace),
+      ...(scheduledTasks ? { scheduledTasks } : {}),
+    });
     const sessionRepo = new SessionRepository(db, user.id);
     const sessions = new SessionManager({
       db,
@@ -201,7 +217,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       sandbox,
       userEnvironment: () => environment.values(),
       credentialFolders,
-      agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
+      agentServices: toolServices,
       mcp,
     });
     const recovered = sessions.recover();
@@ -218,6 +234,25 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     maintenance.start();
     undo.push(() => maintenance.stop());
 
+    // Scheduled tasks: after the sessions recovered (a run's interrupted turn is already marked); the
+    // scheduler stops before the sessions do (undo runs in reverse), so runs cut short by the quit are
+    // recorded as interrupted.
+    const clock = options.clock ?? systemClock;
+    const taskRepo = new TaskRepository(db, user.id);
+    const scheduler = new Scheduler({
+      repo: taskRepo,
+      clock,
+      logger: logger.child("schedule"),
+      launcher: new SessionLauncher({
+        sessions,
+        agents,
+        subscribe: (listener) => events.subscribe(listener),
+      }),
+    });
+    scheduledTasks = new ScheduledTasks({ repo: taskRepo, scheduler, clock, agents });
+    scheduler.start();
+    undo.push(() => scheduler.stop());
+
     const audit = new AuditLog(db, user.id);
     const toolRunner = new ManualToolRunner({
       paths,
@@ -228,7 +263,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       sandbox,
       userEnvironment: () => environment.values(),
       credentialFolders,
-      agentServices: (agent, workspace) => agentServices.forAgent(agent, workspace),
+      agentServices: toolServices,
       mcp,
     });
     undo.push(() => toolRunner.dispose());
@@ -262,6 +297,8 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       backups,
       maintenance,
       notices,
+      scheduler,
+      scheduledTasks,
     };
     logger.info(`backend ready in ${(performance.now() - started).toFixed(1)} ms`, { data: paths.home });
     let stopped = false;

@@ -68,7 +68,8 @@ export function checkSchedule(schedule: Schedule, now: number): Schedule {
  * gives null rather than throwing: the task then simply is not due.
  */
 export function nextRunAfter(schedule: Schedule, after: number): number | null {
-  if (schedule.kind === "once") return schedule.runAt !== null && schedule.runAt > after ? schedule.runAt : null;
+  if (schedule.kind === "once")
+    return schedule.runAt !== null && schedule.runAt > after ? schedule.runAt : null;
   if (!schedule.cron) return null;
   try {
     return cronOf(schedule.cron, schedule.timezone).nextRun(new Date(after))?.getTime() ?? null;

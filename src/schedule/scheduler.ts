@@ -172,7 +172,13 @@ export class Scheduler {
   }
 
   /** Records a run, advances the schedule and launches the turn; returns the run's id. */
-  #fire(task: TaskRecord, trigger: RunTrigger, scheduledFor: number | null, now: number, note?: string): string {
+  #fire(
+    task: TaskRecord,
+    trigger: RunTrigger,
+    scheduledFor: number | null,
+    now: number,
+    note?: string,
+  ): string {
     const next = trigger === "manual" ? "keep" : nextRunAfter(task, now);
     const runId = newId("run");
     if (this.#active.has(task.id)) {

@@ -89,7 +89,8 @@ export class SessionLauncher implements RunLauncher {
         if (event.clientTurnId === run.runId) run.turnId = event.turnId;
         return;
       case "turn.dequeued":
-        if (event.clientTurnId === run.runId) this.#end(run, "stopped", "Taken out of the queue before it started.");
+        if (event.clientTurnId === run.runId)
+          this.#end(run, "stopped", "Taken out of the queue before it started.");
         return;
       case "approval.requested":
         if (!run.turnId) return;

@@ -83,7 +83,11 @@ export class ScheduledTasks {
     const fields: TaskFields = {};
     if (patch.name !== undefined) fields.name = this.#text(patch.name, "name", "The task needs a name.");
     if (patch.prompt !== undefined)
-      fields.prompt = this.#text(patch.prompt, "prompt", "The task needs a prompt: what should the agent do?");
+      fields.prompt = this.#text(
+        patch.prompt,
+        "prompt",
+        "The task needs a prompt: what should the agent do?",
+      );
     if (patch.agentId !== undefined) {
       fields.agentId = this.#agent(patch.agentId).id;
       // The "same" chat belongs to the old agent: the next run starts a new one.

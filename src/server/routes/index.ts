@@ -10,6 +10,7 @@ import { backupRoutes } from "./backups.ts";
 import { healthRoutes } from "./health.ts";
 import { mcpRoutes } from "./mcp.ts";
 import { providerRoutes } from "./providers.ts";
+import { scheduledTaskRoutes } from "./scheduled-tasks.ts";
 import { sessionRoutes } from "./sessions.ts";
 import { settingsRoutes } from "./settings.ts";
 import { setupRoutes } from "./setup.ts";
@@ -42,6 +43,7 @@ export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: De
     }),
     setupRoutes(app),
     backupRoutes(app),
+    scheduledTaskRoutes(app),
   ];
 }
 
