@@ -4,7 +4,7 @@
  * the run's turn is submitted, so a crash leaves it open ("running" / "waiting") for the next start to
  * mark interrupted.
  */
-import type { Database, Statement } from "bun:sqlite";
+import type { Database } from "bun:sqlite";
 import { NotFoundError } from "../core/errors.ts";
 import type {
   MissedPolicy,
@@ -113,58 +113,63 @@ export interface NewRun {
   endedAt?: number | null;
 }
 
+/** The prepared statements of the repository. */
+function prepare(db: Database) {
+  const q = (sql: string) => db.prepare(sql);
+  return {
+    list: q("SELECT * FROM scheduled_tasks WHERE user_id = ? ORDER BY created_at, id"),
+    get: q("SELECT * FROM scheduled_tasks WHERE id = ? AND user_id = ?"),
+    insert: q(
+      `INSERT INTO scheduled_tasks (id, user_id, name, agent_id, prompt, kind, run_at, cron, timezone,
+         session_mode, session_id, missed_policy, enabled, next_run_at, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    delete: q("DELETE FROM scheduled_tasks WHERE id = ? AND user_id = ?"),
+    due: q(
+      `SELECT * FROM scheduled_tasks WHERE user_id = ? AND enabled = 1 AND next_run_at IS NOT NULL
+         AND next_run_at <= ? ORDER BY next_run_at, id`,
+    ),
+    earliest: q(
+      "SELECT MIN(next_run_at) AS at FROM scheduled_tasks WHERE user_id = ? AND enabled = 1 AND next_run_at IS NOT NULL",
+    ),
+    insertRun: q(
+      `INSERT INTO scheduled_runs (id, task_id, trigger, scheduled_for, started_at, ended_at, status, detail, session_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    trimRuns: q(
+      `DELETE FROM scheduled_runs WHERE task_id = ? AND id NOT IN
+         (SELECT id FROM scheduled_runs WHERE task_id = ? ORDER BY started_at DESC, id DESC LIMIT ?)`,
+    ),
+    runs: q("SELECT * FROM scheduled_runs WHERE task_id = ? ORDER BY started_at DESC, id DESC LIMIT ?"),
+    run: q("SELECT * FROM scheduled_runs WHERE id = ?"),
+    openRuns: q(
+      `SELECT r.* FROM scheduled_runs r JOIN scheduled_tasks t ON t.id = r.task_id
+        WHERE t.user_id = ? AND r.status IN ('running', 'waiting') ORDER BY r.started_at`,
+    ),
+    paused: q("SELECT paused FROM scheduler_state WHERE user_id = ?"),
+    setPaused: q(
+      `INSERT INTO scheduler_state (user_id, paused, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(user_id) DO UPDATE SET paused = excluded.paused, updated_at = excluded.updated_at`,
+    ),
+  };
+}
+
 export class TaskRepository {
-  private readonly statements: Record<string, Statement>;
+  private readonly statements: ReturnType<typeof prepare>;
 
   constructor(
     private readonly db: Database,
     private readonly userId: string,
   ) {
-    const q = (sql: string) => db.prepare(sql);
-    this.statements = {
-      list: q("SELECT * FROM scheduled_tasks WHERE user_id = ? ORDER BY created_at, id"),
-      get: q("SELECT * FROM scheduled_tasks WHERE id = ? AND user_id = ?"),
-      insert: q(
-        `INSERT INTO scheduled_tasks (id, user_id, name, agent_id, prompt, kind, run_at, cron, timezone,
-           session_mode, session_id, missed_policy, enabled, next_run_at, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      delete: q("DELETE FROM scheduled_tasks WHERE id = ? AND user_id = ?"),
-      due: q(
-        `SELECT * FROM scheduled_tasks WHERE user_id = ? AND enabled = 1 AND next_run_at IS NOT NULL
-           AND next_run_at <= ? ORDER BY next_run_at, id`,
-      ),
-      earliest: q(
-        "SELECT MIN(next_run_at) AS at FROM scheduled_tasks WHERE user_id = ? AND enabled = 1 AND next_run_at IS NOT NULL",
-      ),
-      insertRun: q(
-        `INSERT INTO scheduled_runs (id, task_id, trigger, scheduled_for, started_at, ended_at, status, detail, session_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      trimRuns: q(
-        `DELETE FROM scheduled_runs WHERE task_id = ? AND id NOT IN
-           (SELECT id FROM scheduled_runs WHERE task_id = ? ORDER BY started_at DESC, id DESC LIMIT ?)`,
-      ),
-      runs: q("SELECT * FROM scheduled_runs WHERE task_id = ? ORDER BY started_at DESC, id DESC LIMIT ?"),
-      run: q("SELECT * FROM scheduled_runs WHERE id = ?"),
-      openRuns: q(
-        `SELECT r.* FROM scheduled_runs r JOIN scheduled_tasks t ON t.id = r.task_id
-          WHERE t.user_id = ? AND r.status IN ('running', 'waiting') ORDER BY r.started_at`,
-      ),
-      paused: q("SELECT paused FROM scheduler_state WHERE user_id = ?"),
-      setPaused: q(
-        `INSERT INTO scheduler_state (user_id, paused, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(user_id) DO UPDATE SET paused = excluded.paused, updated_at = excluded.updated_at`,
-      ),
-    };
+    this.statements = prepare(db);
   }
 
   list(): TaskRecord[] {
-    return (this.statements.list?.all(this.userId) as TaskRow[]).map(toTask);
+    return (this.statements.list.all(this.userId) as TaskRow[]).map(toTask);
   }
 
   find(id: string): TaskRecord | undefined {
-    const row = this.statements.get?.get(id, this.userId) as TaskRow | null;
+    const row = this.statements.get.get(id, this.userId) as TaskRow | null;
     return row ? toTask(row) : undefined;
   }
 
@@ -175,7 +180,7 @@ export class TaskRepository {
   }
 
   insert(task: TaskRecord): void {
-    this.statements.insert?.run(
+    this.statements.insert.run(
       task.id,
       this.userId,
       task.name,
@@ -212,24 +217,24 @@ export class TaskRepository {
   }
 
   delete(id: string): boolean {
-    return (this.statements.delete?.run(id, this.userId).changes ?? 0) > 0;
+    return (this.statements.delete.run(id, this.userId).changes ?? 0) > 0;
   }
 
   /** Enabled tasks whose next run is at or before `now`, soonest first. */
   due(now: number): TaskRecord[] {
-    return (this.statements.due?.all(this.userId, now) as TaskRow[]).map(toTask);
+    return (this.statements.due.all(this.userId, now) as TaskRow[]).map(toTask);
   }
 
   /** The soonest next run of any enabled task, or undefined when none is due ever. */
   earliestNextRun(): number | undefined {
-    const row = this.statements.earliest?.get(this.userId) as { at: number | null } | null;
+    const row = this.statements.earliest.get(this.userId) as { at: number | null } | null;
     return row?.at ?? undefined;
   }
 
   /** Records a run and advances the task's next run, in one transaction (a crash cannot run it twice). */
   startRun(run: NewRun, nextRunAt: number | null | "keep", now: number): void {
     this.db.transaction(() => {
-      this.statements.insertRun?.run(
+      this.statements.insertRun.run(
         run.id,
         run.taskId,
         run.trigger,
@@ -240,7 +245,7 @@ export class TaskRepository {
         run.detail ?? null,
         run.sessionId ?? null,
       );
-      this.statements.trimRuns?.run(run.taskId, run.taskId, RUNS_KEPT);
+      this.statements.trimRuns.run(run.taskId, run.taskId, RUNS_KEPT);
       if (nextRunAt !== "keep") this.update(run.taskId, { nextRunAt }, now);
     })();
   }
@@ -263,26 +268,26 @@ export class TaskRepository {
   }
 
   run(id: string): TaskRun | undefined {
-    const row = this.statements.run?.get(id) as RunRow | null;
+    const row = this.statements.run.get(id) as RunRow | null;
     return row ? toRun(row) : undefined;
   }
 
   /** A task's runs, newest first. */
   runs(taskId: string, limit = 50): TaskRun[] {
-    return (this.statements.runs?.all(taskId, limit) as RunRow[]).map(toRun);
+    return (this.statements.runs.all(taskId, limit) as RunRow[]).map(toRun);
   }
 
   /** Runs still marked running or waiting (at start-up: the ones a crash or kill cut short). */
   openRuns(): TaskRun[] {
-    return (this.statements.openRuns?.all(this.userId) as RunRow[]).map(toRun);
+    return (this.statements.openRuns.all(this.userId) as RunRow[]).map(toRun);
   }
 
   paused(): boolean {
-    const row = this.statements.paused?.get(this.userId) as { paused: number } | null;
+    const row = this.statements.paused.get(this.userId) as { paused: number } | null;
     return row?.paused === 1;
   }
 
   setPaused(paused: boolean, now: number): void {
-    this.statements.setPaused?.run(this.userId, paused ? 1 : 0, now);
+    this.statements.setPaused.run(this.userId, paused ? 1 : 0, now);
   }
 }

@@ -135,6 +135,11 @@ export class ScheduledTasks {
     this.deps.scheduler.wake();
   }
 
+  /** Whether the user paused scheduled work. */
+  paused(): boolean {
+    return this.deps.scheduler.paused;
+  }
+
   runNow(id: string): TaskRun {
     return this.deps.scheduler.runNow(this.deps.repo.get(id));
   }
@@ -162,5 +167,12 @@ export class ScheduledTasks {
         `The time to run at (${new Date(schedule.runAt ?? 0).toISOString()}) is in the past; pick a time ahead.`,
         "runAt",
       );
+  }
+}
+
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** The scheduled tasks, for the scheduled-task tools (wired in src/app/lifecycle.ts). */
+    scheduledTasks?: ScheduledTasks;
   }
 }

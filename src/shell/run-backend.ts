@@ -2,6 +2,7 @@
  * Start the whole backend (storage, runtime, server) and return a handle to stop it. Serve mode calls
  * this on the main thread; window mode calls it inside the server worker.
  */
+
 import type { RunMode } from "../app/context.ts";
 import { DesktopServices } from "../app/desktop-services.ts";
 import { type Backend, initialize } from "../app/lifecycle.ts";
@@ -9,6 +10,7 @@ import { becomeInteractive } from "../core/jit-policy.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import type { ShellControl } from "../desktop/shell-control.ts";
+import type { Clock } from "../schedule/types.ts";
 import { loadUiAssets } from "../server/load-ui.ts";
 import { type RunningServer, startServer } from "../server/start.ts";
 
@@ -26,6 +28,8 @@ export interface RunBackendOptions {
   bwrapCandidates?: string[];
   /** Where the desktop services look for the session bus; `process.env` when absent. */
   env?: Record<string, string | undefined>;
+  /** See `InitializeOptions.clock` (tests move the scheduler's time by hand). */
+  clock?: Clock;
 }
 
 export interface RunningBackend {

@@ -22,14 +22,18 @@ import { browserSnapshotTool } from "./browser-snapshot.ts";
 import { browserTabsTool } from "./browser-tabs.ts";
 import { browserTypeTool } from "./browser-type.ts";
 import { delegateTool } from "./delegate.ts";
+import { deleteScheduledTaskTool } from "./delete-scheduled-task.ts";
 import { editFileTool } from "./edit-file.ts";
 import { globTool } from "./glob.ts";
 import { grepTool } from "./grep.ts";
 import { listDirTool } from "./list-dir.ts";
+import { listScheduledTasksTool } from "./list-scheduled-tasks.ts";
 import { readFileTool } from "./read-file.ts";
+import { scheduleTaskTool } from "./schedule-task.ts";
 import { shellTool } from "./shell.ts";
 import { shellJobKillTool, shellJobTool } from "./shell-jobs-tool.ts";
 import { todoTool } from "./todo.ts";
+import { updateScheduledTaskTool } from "./update-scheduled-task.ts";
 import { webFetchTool } from "./web-fetch.ts";
 import { webSearchTool } from "./web-search.ts";
 import { writeFileTool } from "./write-file.ts";
@@ -60,6 +64,10 @@ export const BUILTIN_TOOLS: readonly AnyTool[] = [
   askUserTool,
   loadSkillTool,
   delegateTool,
+  listScheduledTasksTool,
+  scheduleTaskTool,
+  updateScheduledTaskTool,
+  deleteScheduledTaskTool,
 ];
 
 /** The tools an agent has enabled ("all", or the named ones that exist). */

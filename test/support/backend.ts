@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { Logger } from "../../src/core/logger.ts";
 import { type Paths, resolvePaths } from "../../src/core/paths.ts";
 import type { ShellControl } from "../../src/desktop/shell-control.ts";
+import type { Clock } from "../../src/schedule/types.ts";
 import { type RunningBackend, runBackend } from "../../src/shell/run-backend.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 
@@ -40,6 +41,8 @@ export interface BackendOptions {
   shell?: Partial<ShellControl>;
   /** The environment the desktop services see (default: the test's, minus the session bus). */
   env?: Record<string, string | undefined>;
+  /** The scheduler's clock (tests move scheduled time by hand); default: the system clock. */
+  clock?: Clock;
 }
 
 /** A JSON API answer: `body` is the parsed JSON, or the text when the answer is not JSON. */
@@ -114,6 +117,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<TestBa
       ...options.shell,
     },
     env: options.env ?? withoutSessionBus(process.env),
+    clock: options.clock,
   }).catch(async (error: unknown) => {
     if (!options.fake) await fake.stop();
     throw error;
