@@ -1,7 +1,7 @@
 /**
  * Sage's tray icon wired to the app: its menu acts through the shell (show the window, quit) and the
  * pages (open a chat), and it follows the sessions' `session.summary` broadcasts to list the chats that
- * run or wait. Window mode only: in serve mode there is no window for "Open Sage" to show.
+ * run or wait; it pauses and resumes scheduled work (src/schedule/). Window mode only: in serve mode there is no window for "Open Sage" to show.
  */
 import type { MessageBus } from "dbus-next";
 import type { Logger } from "../core/logger.ts";
@@ -15,6 +15,8 @@ const TEXTS: Record<"en" | "zh", TrayTexts> = {
     open: "Open Sage",
     newChat: "New chat",
     quit: "Quit",
+    pauseSchedule: "Pause scheduled work",
+    resumeSchedule: "Resume scheduled work",
     untitled: "New chat",
     idle: "Nothing running",
     summary: (running, waiting) =>
@@ -26,6 +28,8 @@ const TEXTS: Record<"en" | "zh", TrayTexts> = {
     open: "打开 Sage",
     newChat: "新对话",
     quit: "退出",
+    pauseSchedule: "暂停定时工作",
+    resumeSchedule: "恢复定时工作",
     untitled: "新对话",
     idle: "没有正在运行的任务",
     summary: (running, waiting) =>
@@ -70,6 +74,11 @@ export async function startSageTray(options: {
         logger.info("tray: quit");
         shell.quit();
       },
+      schedulePaused: () => app.scheduler.paused,
+      setSchedulePaused: (paused) => {
+        logger.info(`tray: ${paused ? "pause" : "resume"} scheduled work`);
+        app.scheduler.setPaused(paused);
+      },
     },
     onRegistered: (registered) => {
       logger.info(registered ? "tray icon registered with the tray host" : "no tray host on this desktop");
@@ -83,8 +92,10 @@ export async function startSageTray(options: {
       else if (event.type === "session.removed") tray.remove(event.sessionId);
     }
   });
+  const stopSchedule = app.scheduler.onPausedChange(() => tray.refreshMenu());
   return {
     stop() {
+      stopSchedule();
       unsubscribe();
       tray.stop();
     },

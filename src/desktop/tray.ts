@@ -32,12 +32,21 @@ export interface TrayActions {
   newChat(): void;
   openChat(sessionId: string): void;
   quit(): void;
+  /**
+   * Whether scheduled work is paused now, read each time the menu is shown; the menu has no
+   * pause/resume item when absent.
+   */
+  schedulePaused?(): boolean;
+  /** Pause (true) or resume (false) scheduled work. */
+  setSchedulePaused?(paused: boolean): void;
 }
 
 export interface TrayTexts {
   open: string;
   newChat: string;
   quit: string;
+  pauseSchedule: string;
+  resumeSchedule: string;
   untitled: string;
   /** "2 running, 1 waiting for you" */
   summary(running: number, waiting: number): string;
@@ -205,6 +214,11 @@ export class Tray {
     this.changed();
   }
 
+  /** Something the menu shows changed elsewhere (scheduled work paused in the Tasks page). */
+  refreshMenu(): void {
+    this.menu.refresh();
+  }
+
   remove(sessionId: string): void {
     if (this.chats.delete(sessionId)) this.changed();
   }
@@ -244,7 +258,16 @@ export class Tray {
         separatorBefore: index === 0,
       });
     });
-    items.push({ label: texts.quit, act: () => actions.quit(), separatorBefore: true });
+    const paused = actions.schedulePaused?.();
+    if (paused !== undefined && actions.setSchedulePaused) {
+      const set = actions.setSchedulePaused;
+      items.push({
+        label: paused ? texts.resumeSchedule : texts.pauseSchedule,
+        act: () => set(!paused),
+        separatorBefore: true,
+      });
+    }
+    items.push({ label: texts.quit, act: () => actions.quit(), separatorBefore: paused === undefined });
     return items;
   }
 

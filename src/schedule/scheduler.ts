@@ -39,6 +39,7 @@ export interface SchedulerDeps {
 export class Scheduler {
   /** taskId -> the id of its run going on now. */
   readonly #active = new Map<string, string>();
+  readonly #pausedListeners = new Set<(paused: boolean) => void>();
   #cancelTimer: (() => void) | undefined;
   #started = false;
   #stopped = false;
@@ -95,6 +96,13 @@ export class Scheduler {
     this.deps.logger.info(paused ? "scheduled work paused" : "scheduled work resumed");
     if (!paused) this.#tick();
     else this.#arm();
+    for (const listener of this.#pausedListeners) listener(paused);
+  }
+
+  /** Hears every pause and resume (the tray's menu item follows it); returns the unsubscribe. */
+  onPausedChange(listener: (paused: boolean) => void): () => void {
+    this.#pausedListeners.add(listener);
+    return () => this.#pausedListeners.delete(listener);
   }
 
   status(): SchedulerStatus {

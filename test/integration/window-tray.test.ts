@@ -76,9 +76,22 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
     "Open Sage",
     "New chat",
     "separator",
+    "Pause scheduled work",
     "Quit",
   ]);
   expect((await json<DesktopStatus>("/api/app/desktop")).tray).toBe("shown");
+
+  // Pause / resume scheduled work from the tray: the API (and the Tasks page) follow, and the menu shows
+  // the way back.
+  await host.click(item, "Pause scheduled work");
+  await waitUntil("scheduled work paused", async () =>
+    (await json<{ paused: boolean }>("/api/scheduled-tasks/status")).paused ? true : undefined,
+  );
+  expect((await host.menu(item)).map((entry) => entry.label ?? entry.type)).toContain("Resume scheduled work");
+  await host.click(item, "Resume scheduled work");
+  await waitUntil("scheduled work resumed", async () =>
+    (await json<{ paused: boolean }>("/api/scheduled-tasks/status")).paused ? undefined : true,
+  );
 
   // The first window launch offers the desktop entry once (a toast); accepting writes it.
   const entry = desktopEntryPaths(process.env).desktopFile;
@@ -129,7 +142,15 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
     (await host.properties(item)).Status === "NeedsAttention" ? true : undefined,
   );
   const labels = (await host.menu(item)).map((entry) => entry.label ?? entry.type);
-  expect(labels).toEqual(["Open Sage", "New chat", "separator", "⏸ Trip plan", "separator", "Quit"]);
+  expect(labels).toEqual([
+    "Open Sage",
+    "New chat",
+    "separator",
+    "⏸ Trip plan",
+    "separator",
+    "Pause scheduled work",
+    "Quit",
+  ]);
   expect(((await host.properties(item)).ToolTip as unknown[])[3]).toBe("1 waiting for you");
   savePng(await captureScreen(screen.display), join(REPO_ROOT, "test-results", "window", "tray-waiting.png"));
 
@@ -156,6 +177,7 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
     "Open Sage",
     "New chat",
     "separator",
+    "Pause scheduled work",
     "Quit",
   ]);
   socket.close();

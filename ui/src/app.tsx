@@ -42,6 +42,7 @@ const SettingsPage = lazy(() =>
 );
 const SetupPage = lazy(() => import("./pages/setup-page.tsx").then((m) => ({ default: m.SetupPage })));
 const SkillsPage = lazy(() => import("./pages/skills-page.tsx").then((m) => ({ default: m.SkillsPage })));
+const TasksPage = lazy(() => import("./pages/tasks-page.tsx").then((m) => ({ default: m.TasksPage })));
 const ToolsPage = lazy(() => import("./pages/tools-page.tsx").then((m) => ({ default: m.ToolsPage })));
 
 export function App() {
@@ -127,6 +128,9 @@ export function App() {
           </Match>
           <Match when={route().page === "tools" && route()}>
             {(r) => <ToolsPage section={(r() as { name?: string }).name} />}
+          </Match>
+          <Match when={route().page === "tasks" && route()}>
+            {(r) => <TasksPage taskId={(r() as { id?: string }).id} />}
           </Match>
           <Match when={route().page === "setup"}>
             <SetupPage />

@@ -15,6 +15,7 @@ import { settingsProviders } from "./locales/settings-providers.ts";
 import { setup } from "./locales/setup.ts";
 import { skills } from "./locales/skills.ts";
 import { storage } from "./locales/storage.ts";
+import { tasks } from "./locales/tasks.ts";
 import { tools } from "./locales/tools.ts";
 import { workspace } from "./locales/workspace.ts";
 
@@ -29,6 +30,7 @@ const tables = [
   settingsAgents,
   skills,
   storage,
+  tasks,
   tools,
   setup,
   workspace,

@@ -24,6 +24,7 @@ export type Route =
   | { page: "settings"; section?: string }
   | { page: "skills"; name?: string }
   | { page: "tools"; name?: string }
+  | { page: "tasks"; id?: string }
   | { page: "setup" }
   | { page: "not-found" };
 
@@ -49,6 +50,8 @@ export function parseRoute(full: string): Route {
       return { page: "skills", name: parts[1] };
     case "tools":
       return { page: "tools", name: parts[1] };
+    case "tasks":
+      return { page: "tasks", id: parts[1] };
     case "setup":
       return { page: "setup" };
     default:

@@ -205,6 +205,7 @@ export function Sidebar(props: { currentSessionId?: string; page: string; onAbou
         <div class="border-t border-line px-2 py-2 flex flex-col gap-1 text-sm">
           <NavLink href="/skills" label={t("nav.skills")} active={props.page === "skills"} />
           <NavLink href="/tools" label={t("nav.tools")} active={props.page === "tools"} />
+          <NavLink href="/tasks" label={t("nav.tasks")} active={props.page === "tasks"} />
           <NavLink href="/settings" label={t("nav.settings")} active={props.page === "settings"} />
           <McpIndicator />
         </div>
