@@ -87,7 +87,9 @@ test("the tray item registers, its menu acts, its status follows the turns, and 
   await waitUntil("scheduled work paused", async () =>
     (await json<{ paused: boolean }>("/api/scheduled-tasks/status")).paused ? true : undefined,
   );
-  expect((await host.menu(item)).map((entry) => entry.label ?? entry.type)).toContain("Resume scheduled work");
+  expect((await host.menu(item)).map((entry) => entry.label ?? entry.type)).toContain(
+    "Resume scheduled work",
+  );
   await host.click(item, "Resume scheduled work");
   await waitUntil("scheduled work resumed", async () =>
     (await json<{ paused: boolean }>("/api/scheduled-tasks/status")).paused ? undefined : true,

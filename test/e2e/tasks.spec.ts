@@ -1,0 +1,147 @@
+/**
+ * The Tasks page against the compiled app and the fake model (a separate process): the empty state; a
+ * bad cron pattern says why; create a task; Run now; the history shows the completed run and opens its
+ * chat with the answer; disable and delete. And a task an agent creates from a chat with its
+ * schedule_task tool (after the user allows it) is on the Tasks page.
+ */
+import type { APIRequestContext, Page } from "@playwright/test";
+import { type FakeModelProcess, spawnFakeModel } from "./fake-model-process.ts";
+import { expect, type SageApp, test } from "./fixtures.ts";
+
+const API_KEY = "e2e-key-0001";
+
+async function addFakeProvider(request: APIRequestContext, sage: SageApp, baseUrl: string): Promise<void> {
+  const response = await request.post(`${sage.baseURL}/api/providers`, {
+    headers: { authorization: `Bearer ${sage.token}` },
+    data: {
+      name: "Fake",
+      kind: "openai-compatible",
+      baseUrl,
+      apiKey: API_KEY,
+      models: [{ id: "fake-model", contextWindow: 128_000, tools: true }],
+      defaultModel: "fake-model",
+      isDefault: true,
+    },
+  });
+  expect(response.status(), await response.text()).toBe(200);
+}
+
+async function openTasks(page: Page, sage: SageApp): Promise<void> {
+  await page.goto(sage.launchUrl);
+  await page.getByRole("link", { name: "Tasks" }).click();
+  await expect(page).toHaveURL(/\/tasks$/);
+}
+
+test.describe("tasks page", () => {
+  let fake: FakeModelProcess;
+
+  test.beforeAll(async () => {
+    fake = await spawnFakeModel([
+      "--api-key",
+      API_KEY,
+      "--default-text",
+      "Task done: all tidy.",
+      "--title",
+      "A title",
+    ]);
+  });
+  test.afterAll(() => {
+    fake?.process.kill("SIGTERM");
+  });
+
+  test("create a task (a bad cron pattern says why), run it now, see its history and open its chat", async ({
+    page,
+    request,
+    sage,
+  }) => {
+    test.setTimeout(90_000);
+    await addFakeProvider(request, sage, fake.url);
+    await openTasks(page, sage);
+    await expect(page.getByTestId("tasks-empty")).toContainText("No scheduled tasks yet");
+
+    await page.getByTestId("tasks-empty").getByRole("link", { name: "New task" }).click();
+    await expect(page).toHaveURL(/\/tasks\/new$/);
+    const form = page.getByTestId("task-form");
+    await form.getByTestId("task-name").fill("Tidy the notes");
+    await form.getByTestId("task-prompt").fill("Tidy the notes folder");
+    await form.getByTestId("task-cron").fill("61 * * * *");
+    await expect(form.getByTestId("task-error-cron")).toContainText("minute");
+    await form.getByTestId("task-save").click();
+    await expect(form.getByTestId("task-error-cron")).toContainText(
+      'The cron pattern "61 * * * *" is not valid',
+    );
+    await form.getByTestId("task-cron").fill("30 9 * * 1-5");
+    await expect(form.getByTestId("task-error-cron")).toBeHidden();
+    await expect(form.getByTestId("task-cron-preview")).toContainText("Next runs:");
+    await form.getByTestId("task-save").click();
+
+    await expect(page).toHaveURL(/\/tasks\/tsk_[^/]+$/);
+    const detail = page.getByTestId("task-detail");
+    await expect(detail.getByTestId("task-title")).toHaveText("Tidy the notes");
+    await expect(detail.getByTestId("task-schedule")).toContainText("Cron 30 9 * * 1-5");
+    await expect(page.getByTestId("task-item")).toHaveCount(1);
+    await expect(detail.getByTestId("task-history-empty")).toBeVisible();
+
+    await detail.getByTestId("task-run-now").click();
+    const run = detail.getByTestId("task-run").first();
+    await expect(run).toHaveAttribute("data-status", "completed", { timeout: 20_000 });
+    await expect(run.getByTestId("task-run-status")).toHaveText("Completed");
+    await expect(run).toContainText("Run now");
+    await expect(page.getByTestId("task-item").first()).toContainText("Completed");
+
+    await run.getByTestId("task-run-chat").click();
+    await expect(page).toHaveURL(/\/s\/[^/]+$/);
+    await expect(page.getByText("Tidy the notes folder").first()).toBeVisible();
+    await expect(page.getByText("Task done: all tidy.")).toBeVisible({ timeout: 15_000 });
+
+    // Back on the page: disable, then delete.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/tasks\/tsk_[^/]+$/);
+    await page.getByTestId("task-toggle").click();
+    await expect(page.getByTestId("task-schedule")).toContainText("Disabled");
+    await expect(page.getByTestId("task-toggle")).toHaveText("Enable");
+    await page.getByTestId("task-delete").click();
+    await page.getByTestId("confirm-dialog").getByRole("button", { name: "Delete" }).click();
+    await expect(page).toHaveURL(/\/tasks$/);
+    await expect(page.getByTestId("tasks-empty")).toBeVisible();
+  });
+
+  test("a task an agent schedules from a chat shows on the Tasks page", async ({ page, request, sage }) => {
+    test.setTimeout(90_000);
+    await addFakeProvider(request, sage, fake.url);
+    const enqueued = await fetch(`${fake.control}/__enqueue`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        {
+          toolCalls: [
+            {
+              id: "call_e2e_schedule",
+              name: "schedule_task",
+              arguments: { name: "Friday review", prompt: "Review the week", cron: "0 17 * * 5" },
+            },
+          ],
+        },
+        { text: "I scheduled the Friday review." },
+      ]),
+    });
+    expect(enqueued.status).toBe(200);
+    await page.goto(sage.launchUrl);
+    await page.getByTestId("new-chat").click();
+    await expect(page).toHaveURL(/\/s\/[^/]+$/);
+    await page.getByTestId("composer-input").fill("Every Friday at 17:00, review my week");
+    await page.getByTestId("send").click();
+    const prompt = page.getByTestId("approval-prompt").first();
+    await expect(prompt).toContainText('Schedule "Friday review"', { timeout: 20_000 });
+    await prompt.getByTestId("approve-once").click();
+    await expect(page.getByText("I scheduled the Friday review.")).toBeVisible({ timeout: 20_000 });
+
+    await page.getByRole("link", { name: "Tasks" }).click();
+    const item = page.getByTestId("task-item").filter({ hasText: "Friday review" });
+    await expect(item).toBeVisible();
+    await item.click();
+    await expect(page.getByTestId("task-detail")).toContainText("made by an agent");
+    await expect(page.getByTestId("task-schedule")).toContainText("Cron 0 17 * * 5");
+    await expect(page.getByTestId("task-prompt-view")).toHaveText("Review the week");
+  });
+});
