@@ -1,6 +1,6 @@
 /**
  * The system prompt: Sage's base instructions, the agent's own prompt, the environment, and the
- * turn's extras (enabled skills, pinned skill bodies).
+ * user's memory notes for the agent, and the turn's extras (enabled skills, pinned skill bodies).
  */
 import type { AgentConfig } from "../shared/agent.ts";
 import { PLAN_MODE_INSTRUCTION } from "./plan-mode.ts";
@@ -31,6 +31,11 @@ export function buildSystemPrompt(context: PromptContext): string {
     `Environment: workspace folder ${context.workspaceRoot} (file tools and the shell work inside it). ` +
       `Today is ${context.date.toISOString().slice(0, 10)}. Operating system: ${process.platform}.`,
   );
+  const notes = context.agent.memory?.notes.trim();
+  if (notes)
+    sections.push(
+      `Notes the user asked you to remember (from this agent's settings; follow them unless the user says otherwise now):\n${notes}`,
+    );
   for (const extra of context.extras) if (extra.trim()) sections.push(extra.trim());
   if (context.planning) sections.push(PLAN_MODE_INSTRUCTION);
   return sections.join("\n\n");

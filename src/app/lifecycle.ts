@@ -19,6 +19,7 @@ import { DatabaseMaintenance } from "../housekeeping/database-maintenance.ts";
 import { McpConfigStore } from "../mcp/config-store.ts";
 import { McpManager } from "../mcp/manager.ts";
 import { McpOAuthStore } from "../mcp/oauth-store.ts";
+import { SessionMemory } from "../memory/session-memory.ts";
 import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
 import { KeychainStore } from "../providers/keychain-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
@@ -195,12 +196,14 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     undo.push(() => clearTimeout(hintsTimer));
     // The scheduled-task tools reach the tasks through their services; the tasks exist once the sessions do.
     let scheduledTasks: ScheduledTasks | undefined;
+    const memory = new SessionMemory(db, user.id);
     const toolServices = (
       agent: Parameters<AgentServices["forAgent"]>[0],
       workspace: Parameters<AgentServices["forAgent"]>[1],
     ) => ({
       ...agentServices.forAgent(agent, workspace),
       ...(scheduledTasks ? { scheduledTasks } : {}),
+      memory,
     });
     const sessionRepo = new SessionRepository(db, user.id);
     const sessions = new SessionManager({

@@ -211,10 +211,13 @@ export async function setUpTurn(
     agent,
     model,
     workspace,
-    // web_search is offered only when a provider is set up (an unusable setup still offers it: it says why).
+    // web_search is offered only when a provider is set up (an unusable setup still offers it: it says why);
+    // search_memory unless the agent's settings turn memory search off.
     tools: [
       ...enabledTools(deps.tools, toolChoice).filter(
-        (tool) => tool.name !== "web_search" || services.webSearch !== undefined,
+        (tool) =>
+          (tool.name !== "web_search" || services.webSearch !== undefined) &&
+          (tool.name !== "search_memory" || agent.config.memory?.search !== false),
       ),
       ...selectMcpTools(mcp.tools, toolChoice),
     ],

@@ -31,6 +31,9 @@ export function upgradeAgentConfig<T>(raw: T): T {
   return { ...raw, network: network ? "internet" : "isolated" };
 }
 
+/** Longest memory notes an agent may have (they are in every request's system prompt). */
+export const MEMORY_NOTES_MAX_LENGTH = 20_000;
+
 export const AgentConfig = T.Object({
   name: T.String({ minLength: 1, maxLength: 80 }),
   emoji: T.String({ maxLength: 16, default: "🌿" }),
@@ -78,6 +81,16 @@ export const AgentConfig = T.Object({
   temperature: T.Optional(T.Number({ minimum: 0, maximum: 2 })),
   maxOutputTokens: T.Optional(T.Integer({ minimum: 1, maximum: 1_000_000 })),
   reasoningEffort: T.Optional(T.Union([T.Literal("low"), T.Literal("medium"), T.Literal("high")])),
+  /**
+   * Memory: `search` offers the search_memory tool (past chats and workspace files); `notes` are the
+   * user's "remember that ..." notes, which enter the agent's system prompt. Absent: search on, no notes.
+   */
+  memory: T.Optional(
+    T.Object({
+      search: T.Boolean(),
+      notes: T.String({ maxLength: MEMORY_NOTES_MAX_LENGTH }),
+    }),
+  ),
 });
 export type AgentConfig = Static<typeof AgentConfig>;
 

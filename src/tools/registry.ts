@@ -30,6 +30,7 @@ import { listDirTool } from "./list-dir.ts";
 import { listScheduledTasksTool } from "./list-scheduled-tasks.ts";
 import { readFileTool } from "./read-file.ts";
 import { scheduleTaskTool } from "./schedule-task.ts";
+import { searchMemoryTool } from "./search-memory.ts";
 import { shellTool } from "./shell.ts";
 import { shellJobKillTool, shellJobTool } from "./shell-jobs-tool.ts";
 import { todoTool } from "./todo.ts";
@@ -64,6 +65,7 @@ export const BUILTIN_TOOLS: readonly AnyTool[] = [
   askUserTool,
   loadSkillTool,
   delegateTool,
+  searchMemoryTool,
   listScheduledTasksTool,
   scheduleTaskTool,
   updateScheduledTaskTool,

@@ -256,6 +256,30 @@ export function AgentForm(props: {
         }
       />
       <AgentServers value={config.mcpServers} onChange={(value) => setConfig("mcpServers", value)} />
+      <Toggle
+        id="agent-memory-search"
+        label={t("settings.agent.memorySearch")}
+        hint={t("settings.agent.memorySearchHint")}
+        checked={config.memory?.search ?? true}
+        onChange={(checked) => setConfig("memory", { search: checked, notes: config.memory?.notes ?? "" })}
+      />
+      <Field
+        id="agent-memory-notes"
+        label={t("settings.agent.memoryNotes")}
+        hint={t("settings.agent.memoryNotesHint")}
+        error={error("memory.notes")}
+      >
+        <textarea
+          {...inputProps("agent-memory-notes", error("memory.notes"))}
+          class="input min-h-20"
+          value={config.memory?.notes ?? ""}
+          onInput={(event) => {
+            setConfig("memory", { search: config.memory?.search ?? true, notes: event.currentTarget.value });
+            touch("memory.notes");
+          }}
+          data-testid="agent-memory-notes"
+        />
+      </Field>
 
       <Field
         id="agent-workspace"

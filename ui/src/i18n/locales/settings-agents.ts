@@ -84,6 +84,12 @@ export const settingsAgents = defineMessages({
     "settings.agent.skillsHome": "Use skills found in your home folder",
     "settings.agent.skillsHomeHint":
       "Read in place from ~/.agents/skills and ~/.claude/skills; Sage's own skills override them.",
+    "settings.agent.memorySearch": "Memory search",
+    "settings.agent.memorySearchHint":
+      "Offer the search_memory tool: the agent can look up your past chats and its workspace files, and cites what it finds.",
+    "settings.agent.memoryNotes": "Notes to remember",
+    "settings.agent.memoryNotesHint":
+      'Things this agent should always know ("remember that I prefer metric units"). They are part of every request to the model.',
     "settings.agent.network": "Network for shell commands",
     "settings.agent.network.isolated": "Isolated: no network at all",
     "settings.agent.network.internet": "Internet only (recommended)",
@@ -182,6 +188,12 @@ export const settingsAgents = defineMessages({
     "settings.agent.skillsHome": "使用主目录中的技能",
     "settings.agent.skillsHomeHint":
       "直接读取 ~/.agents/skills 和 ~/.claude/skills；Sage 自己的技能优先于它们。",
+    "settings.agent.memorySearch": "记忆搜索",
+    "settings.agent.memorySearchHint":
+      "提供 search_memory 工具：智能体可以查找你过去的对话和它工作区中的文件，并注明出处。",
+    "settings.agent.memoryNotes": "要记住的笔记",
+    "settings.agent.memoryNotesHint":
+      "这个智能体应当一直知道的事（“记住我习惯用公制单位”）。它们会包含在发给模型的每个请求中。",
     "settings.agent.network": "Shell 命令的网络",
     "settings.agent.network.isolated": "隔离：完全无网络",
     "settings.agent.network.internet": "仅互联网（推荐）",

@@ -1,0 +1,81 @@
+/**
+ * Memory over the user's past chats: a full-text search (the `parts_fts` index of src/sessions) for
+ * the search_memory tool. Unlike the sidebar's search (every word required, newest first), memory asks
+ * in the model's words — "what was the cabin's wifi password" — so any word may match and hits are
+ * ranked by relevance (FTS5's bm25). Only what the chat shows is searched: text and summaries of
+ * messages on a live branch, not tool output or reasoning, not deleted chats, not superseded retries.
+ * Each hit is a citation: the chat (id, title), the message (id, role, date) and a snippet around the
+ * matches.
+ */
+import type { Database } from "bun:sqlite";
+import { memoryQuery } from "./memory-words.ts";
+
+export interface SessionMemoryHit {
+  sessionId: string;
+  title: string;
+  agentId: string;
+  messageId: string;
+  role: "user" | "assistant";
+  /** When the message was written (ms since the epoch). */
+  at: number;
+  /** Text around the matches, matches wrapped in «». */
+  snippet: string;
+}
+
+export class SessionMemory {
+  constructor(
+    private readonly db: Database,
+    private readonly userId: string,
+  ) {}
+
+  /**
+   * The best matches for `query`, most relevant first, at most one per message. `excludeSessionId`
+   * leaves out the asking chat (it would find its own question); `agentId` keeps one agent's chats only.
+   */
+  search(
+    query: string,
+    options: { limit: number; excludeSessionId?: string; agentId?: string },
+  ): SessionMemoryHit[] {
+    const match = memoryQuery(query);
+    if (!match) return [];
+    const rows = this.db
+      .query(
+        `SELECT s.id AS sessionId, s.title AS title, s.agent_id AS agentId, m.id AS messageId,
+                m.role AS role, m.created_at AS at,
+                snippet(parts_fts, 0, '«', '»', '…', 24) AS snippet
+         FROM parts_fts
+         JOIN parts p ON p.rowid = parts_fts.rowid
+         JOIN messages m ON m.id = p.message_id
+         JOIN sessions s ON s.id = p.session_id
+         WHERE parts_fts MATCH ? AND s.user_id = ? AND s.deleted_at IS NULL
+           AND m.superseded_by IS NULL AND p.type IN ('text', 'compaction')
+           AND s.id IS NOT ? AND (? IS NULL OR s.agent_id = ?)
+         ORDER BY bm25(parts_fts), m.created_at DESC
+         LIMIT ?`,
+      )
+      .all(
+        match,
+        this.userId,
+        options.excludeSessionId ?? null,
+        options.agentId ?? null,
+        options.agentId ?? null,
+        options.limit * 3,
+      ) as SessionMemoryHit[];
+    const seen = new Set<string>();
+    const hits: SessionMemoryHit[] = [];
+    for (const row of rows) {
+      if (seen.has(row.messageId)) continue;
+      seen.add(row.messageId);
+      hits.push({ ...row, snippet: row.snippet.replace(/\s+/g, " ").trim() });
+      if (hits.length >= options.limit) break;
+    }
+    return hits;
+  }
+}
+
+declare module "../agent/tool-contract.ts" {
+  interface ToolServices {
+    /** The user's past chats, for search_memory (wired in src/app/lifecycle.ts). */
+    memory?: SessionMemory;
+  }
+}

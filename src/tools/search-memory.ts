@@ -1,0 +1,107 @@
+/**
+ * search_memory: find what the user and the agent said in past chats, and what is written in the
+ * agent's workspace files, with citations — the chat (title, id), the message (id, who, when), or the
+ * file and its line numbers. Read-only. An agent has it unless its settings turn memory search off
+ * (AgentConfig.memory.search; the turn leaves the tool out).
+ */
+import { Type as T } from "@sinclair/typebox";
+import { defineTool, ToolError } from "../agent/tool-contract.ts";
+import { searchWorkspaceFiles } from "../memory/file-memory.ts";
+import { memoryWords } from "../memory/memory-words.ts";
+
+const description = `Search your memory: the user's past chats (with any agent) and the files in your workspace. Use it when the user refers to something from before ("like last time", "the address I gave you", "what did we decide about ...") or when earlier work may hold the answer.
+
+- query: the words to look for (names, terms, numbers). Any word may match; the best matches come first.
+- Results are cited: chats as [chat "<title>" <session id>, <who>, <date>], files as <path>:<lines>. Cite them in your answer so the user can check.
+- The current chat is not searched (you already see it).`;
+
+const DEFAULT_LIMIT = 8;
+
+export const searchMemoryTool = defineTool({
+  name: "search_memory",
+  description,
+  kind: "read",
+  parameters: T.Object({
+    query: T.String({ minLength: 1, maxLength: 500, description: "What to look for." }),
+    where: T.Optional(
+      T.Union([T.Literal("all"), T.Literal("chats"), T.Literal("files")], {
+        description: 'Where to search: "all" (default), "chats" or "files".',
+      }),
+    ),
+    this_agent_only: T.Optional(
+      T.Boolean({ description: "Only chats with this agent (default: chats with every agent)." }),
+    ),
+    limit: T.Optional(
+      T.Integer({
+        minimum: 1,
+        maximum: 30,
+        description: `Most results of each kind (default ${DEFAULT_LIMIT}).`,
+      }),
+    ),
+  }),
+  async execute(params, ctx) {
+    if (memoryWords(params.query).length === 0)
+      throw new ToolError(
+        "The query has no words to look for (common words like 'the' or 'what' are ignored).",
+      );
+    const where = params.where ?? "all";
+    const limit = params.limit ?? DEFAULT_LIMIT;
+    const sections: string[] = [];
+    let number = 0;
+    const chats =
+      where === "files"
+        ? []
+        : (() => {
+            const memory = ctx.services.memory;
+            if (!memory)
+              throw new ToolError("Past chats cannot be searched here (no chat history is available).");
+            return memory.search(params.query, {
+              limit,
+              excludeSessionId: ctx.sessionId,
+              ...(params.this_agent_only ? { agentId: ctx.agentId } : {}),
+            });
+          })();
+    if (where !== "files") {
+      sections.push(
+        chats.length === 0
+          ? "Past chats: nothing found."
+          : `Past chats (${chats.length}):\n${chats
+              .map(
+                (hit) =>
+                  `[${++number}] chat "${hit.title || "Untitled"}" ${hit.sessionId}, message ${hit.messageId}, ${hit.role}, ${new Date(hit.at).toISOString().slice(0, 16).replace("T", " ")} UTC:\n    ${hit.snippet}`,
+              )
+              .join("\n")}`,
+      );
+    }
+    const files =
+      where === "chats"
+        ? []
+        : await searchWorkspaceFiles(ctx.workspace, params.query, { limit, signal: ctx.signal });
+    if (where !== "chats") {
+      sections.push(
+        files.length === 0
+          ? "Workspace files: nothing found."
+          : `Workspace files (${files.length}):\n${files
+              .map(
+                (hit) =>
+                  `[${++number}] ${hit.path}:${hit.startLine}-${hit.endLine}\n${hit.excerpt.replace(/^/gm, "    ")}`,
+              )
+              .join("\n")}`,
+      );
+    }
+    return {
+      text: `${sections.join("\n\n")}\n\nMatches are between « and ».`,
+      details: {
+        chats: chats.map((hit) => ({
+          sessionId: hit.sessionId,
+          messageId: hit.messageId,
+          title: hit.title,
+          role: hit.role,
+          at: hit.at,
+          snippet: hit.snippet,
+        })),
+        files: files.map((hit) => ({ path: hit.path, startLine: hit.startLine, endLine: hit.endLine })),
+      },
+    };
+  },
+});
