@@ -258,6 +258,7 @@ export function AgentForm(props: {
       <AgentServers value={config.mcpServers} onChange={(value) => setConfig("mcpServers", value)} />
       <Toggle
         id="agent-memory-search"
+        testId="agent-memory-search"
         label={t("settings.agent.memorySearch")}
         hint={t("settings.agent.memorySearchHint")}
         checked={config.memory?.search ?? true}
