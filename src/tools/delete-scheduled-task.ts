@@ -5,8 +5,7 @@ import { requireScheduledTasks } from "./scheduled-task-support.ts";
 
 export const deleteScheduledTaskTool = defineTool({
   name: "delete_scheduled_task",
-  description:
-    "Delete a scheduled task by id (see list_scheduled_tasks), with its run history; the chats of its runs stay. To stop it for a while instead, use update_scheduled_task with enabled: false.",
+  description: "Delete a scheduled task by id, with its run history (its chats stay).",
   kind: "write",
   parameters: T.Object({ id: T.String({ minLength: 1, maxLength: 200 }) }),
   describe(params) {

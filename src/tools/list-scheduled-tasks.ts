@@ -5,11 +5,10 @@ import { describeTask, requireScheduledTasks } from "./scheduled-task-support.ts
 
 export const listScheduledTasksTool = defineTool({
   name: "list_scheduled_tasks",
-  description:
-    "List the scheduled tasks (prompts agents run on their own, once or on a cron pattern): id, schedule, next run, last run and its chat. Use the ids with update_scheduled_task and delete_scheduled_task.",
+  description: "List the scheduled tasks: ids, schedules, next and last runs.",
   kind: "read",
   parameters: T.Object({
-    include_disabled: T.Optional(T.Boolean({ description: "Also list disabled tasks (default true)." })),
+    include_disabled: T.Optional(T.Boolean({ description: "default true" })),
   }),
   async execute(params, ctx) {
     const tasks = requireScheduledTasks(ctx);

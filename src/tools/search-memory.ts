@@ -9,11 +9,7 @@ import { defineTool, ToolError } from "../agent/tool-contract.ts";
 import { searchWorkspaceFiles } from "../memory/file-memory.ts";
 import { memoryWords } from "../memory/memory-words.ts";
 
-const description = `Search your memory: the user's past chats (with any agent) and the files in your workspace. Use it when the user refers to something from before ("like last time", "the address I gave you", "what did we decide about ...") or when earlier work may hold the answer.
-
-- query: the words to look for (names, terms, numbers). Any word may match; the best matches come first.
-- Results are cited: chats as [chat "<title>" <session id>, <who>, <date>], files as <path>:<lines>. Cite them in your answer so the user can check.
-- The current chat is not searched (you already see it).`;
+const description = `Search the user's past chats and your workspace files, e.g. when the user refers to something from before. Any word of \`query\` may match; results are cited (chat title and id, who, date; file:lines): cite them.`;
 
 const DEFAULT_LIMIT = 8;
 
@@ -22,22 +18,10 @@ export const searchMemoryTool = defineTool({
   description,
   kind: "read",
   parameters: T.Object({
-    query: T.String({ minLength: 1, maxLength: 500, description: "What to look for." }),
-    where: T.Optional(
-      T.Union([T.Literal("all"), T.Literal("chats"), T.Literal("files")], {
-        description: 'Where to search: "all" (default), "chats" or "files".',
-      }),
-    ),
-    this_agent_only: T.Optional(
-      T.Boolean({ description: "Only chats with this agent (default: chats with every agent)." }),
-    ),
-    limit: T.Optional(
-      T.Integer({
-        minimum: 1,
-        maximum: 30,
-        description: `Most results of each kind (default ${DEFAULT_LIMIT}).`,
-      }),
-    ),
+    query: T.String({ minLength: 1, maxLength: 500 }),
+    where: T.Optional(T.Union([T.Literal("all"), T.Literal("chats"), T.Literal("files")])),
+    this_agent_only: T.Optional(T.Boolean()),
+    limit: T.Optional(T.Integer({ minimum: 1, maximum: 30 })),
   }),
   async execute(params, ctx) {
     if (memoryWords(params.query).length === 0)

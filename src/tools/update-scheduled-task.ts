@@ -10,14 +10,14 @@ import { describeTask, parseTime, requireScheduledTasks, taskDetails } from "./s
 export const updateScheduledTaskTool = defineTool({
   name: "update_scheduled_task",
   description:
-    "Change a scheduled task by id (see list_scheduled_tasks): only the fields given change. `enabled: false` disables it (it keeps its settings and history), `enabled: true` enables it again. Give `at` to make it a one-time task, or `cron` to make it recurring.",
+    "Change a scheduled task by id: only the fields given change (as in schedule_task). `enabled` false/true disables or enables it.",
   kind: "write",
   parameters: T.Object({
     id: T.String({ minLength: 1, maxLength: 200 }),
     enabled: T.Optional(T.Boolean()),
     name: T.Optional(T.String({ minLength: 1, maxLength: 200 })),
     prompt: T.Optional(T.String({ minLength: 1, maxLength: 20_000 })),
-    at: T.Optional(T.String({ description: "One-time: when to run (ISO 8601)." })),
+    at: T.Optional(T.String()),
     cron: T.Optional(T.String({ maxLength: 200 })),
     timezone: T.Optional(T.String({ maxLength: 100 })),
     same_chat: T.Optional(T.Boolean()),

@@ -6,7 +6,7 @@
  * the model then gets the summary instead of the oldest messages, which stay stored. `/compact` does it
  * on request; a provider refusal gets one harder compaction.
  */
-import { describe, expect, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { contextBudget } from "../../src/agent/context-budget.ts";
@@ -14,6 +14,8 @@ import { CONTEXT_EXHAUSTED } from "../../src/agent/loop.ts";
 import type { CompactionPart, Message } from "../../src/shared/parts.ts";
 import { useBackend } from "../support/backend.ts";
 import {
+  BUDGET_CALIBRATION_TOOLS,
+  configureAgent,
   conversationText,
   modelRequests,
   openSession,
@@ -34,6 +36,7 @@ const BUDGET = contextBudget(CONTEXT_WINDOW);
 const LONG = "This answer explains the point at length, with examples and caveats. ".repeat(86);
 
 const app = useBackend({ contextWindow: CONTEXT_WINDOW });
+beforeAll(() => configureAgent(app(), { tools: BUDGET_CALIBRATION_TOOLS }));
 
 /** A workspace file of `lines` lines of 100 characters. */
 function writeLines(name: string, lines: number, fill = "x"): void {

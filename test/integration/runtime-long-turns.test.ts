@@ -10,7 +10,7 @@
  * - a call that keeps failing pauses the turn with a question showing it; "Stop here" ends the turn,
  *   "Continue" lets it go on.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EventOf } from "../../src/shared/events.ts";
@@ -18,6 +18,8 @@ import type { CompactionPart, Message } from "../../src/shared/parts.ts";
 import { type FakeReply, type FakeRequest, startFakeModel } from "../fixtures/fake-model/index.ts";
 import { startBackend, type TestBackend, useBackend } from "../support/backend.ts";
 import {
+  BUDGET_CALIBRATION_TOOLS,
+  configureAgent,
   ended,
   modelRequests,
   openSession,
@@ -67,6 +69,7 @@ const fake = await startFakeModel({
   fallback: (request) => script(request),
 });
 const app = useBackend({ contextWindow: WINDOW, fake });
+beforeAll(() => configureAgent(app(), { tools: BUDGET_CALIBRATION_TOOLS }));
 afterAll(async () => {
   await fake.stop();
 });
@@ -170,6 +173,7 @@ describe("a provider that counts more tokens than Sage estimates and reports no 
       fallback: (request) => script(request),
     });
     const denseApp = await startBackend({ contextWindow: WINDOW, fake: dense });
+    configureAgent(denseApp, { tools: BUDGET_CALIBRATION_TOOLS });
     try {
       writeBigFile(denseApp);
       const session = await openSession(denseApp);

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import type { Message } from "../../src/shared/parts.ts";
 import type { ScheduledTask, TaskRun } from "../../src/shared/schedule.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
-import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
 import { eventually } from "../support/session-steps.ts";
+import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
 
 let fake: FakeModel;
 let dataDir: string;

@@ -143,6 +143,38 @@ export function configureAgent(
   agents.update(agent.id, { ...agent.config, ...change });
 }
 
+/**
+ * The built-in tools the context-budget tests were calibrated with. Those tests size their messages
+ * against the fixed part of a request (system prompt and tool schemas) in a small window, so they
+ * enable exactly these tools: a new built-in tool no longer moves their thresholds.
+ */
+export const BUDGET_CALIBRATION_TOOLS = [
+  "read_file",
+  "write_file",
+  "edit_file",
+  "apply_patch",
+  "list_dir",
+  "glob",
+  "grep",
+  "shell",
+  "shell_job",
+  "shell_job_kill",
+  "web_fetch",
+  "web_search",
+  "browser_navigate",
+  "browser_snapshot",
+  "browser_click",
+  "browser_type",
+  "browser_press_key",
+  "browser_scroll",
+  "browser_screenshot",
+  "browser_tabs",
+  "browser_evaluate",
+  "todo",
+  "ask_user",
+  "load_skill",
+];
+
 /** The model requests (chat completions or messages) received since `from`. */
 export function modelRequests(app: TestBackend, from = 0): FakeRequest[] {
   return app.fake.requests
