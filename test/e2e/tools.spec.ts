@@ -29,8 +29,10 @@ test("the Tools page lists the tools; search and kind filters narrow the list", 
 
   await page.getByTestId("tools-kind-write").click();
   await expect(page.getByTestId("tools-kind-write")).toHaveAttribute("aria-pressed", "true");
-  await expect(list.locator("[data-tool-row]")).toHaveCount(3);
+  // The file tools, and the scheduled-task tools that change what runs later.
+  await expect(list.locator("[data-tool-row]")).toHaveCount(6);
   await expect(list.getByTestId("tool-row-apply_patch")).toBeVisible();
+  await expect(list.getByTestId("tool-row-schedule_task")).toBeVisible();
   await page.getByTestId("tools-kind-all").click();
   await expect(list.getByTestId("tool-row-grep")).toBeVisible();
 });
