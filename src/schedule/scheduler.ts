@@ -20,7 +20,7 @@ import { ConflictError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { Logger } from "../core/logger.ts";
 import type { RunTrigger, SchedulerStatus, TaskRun } from "../shared/schedule.ts";
-import { countOccurrences, nextRunAfter } from "./next-run.ts";
+import { countOccurrences, MISSED_COUNT_LIMIT, nextRunAfter } from "./next-run.ts";
 import type { TaskRecord, TaskRepository } from "./task-repository.ts";
 import type { Clock, RunHooks, RunLauncher } from "./types.ts";
 
@@ -157,7 +157,12 @@ export class Scheduler {
   #missed(task: TaskRecord, now: number): void {
     const firstMissed = task.nextRunAt ?? now;
     const count = countOccurrences(task, firstMissed, now);
-    const times = count >= 1000 ? "more than 1000 times" : count === 1 ? "once" : `${count} times`;
+    const times =
+      count >= MISSED_COUNT_LIMIT
+        ? `more than ${MISSED_COUNT_LIMIT} times`
+        : count === 1
+          ? "once"
+          : `${count} times`;
     if (task.missedPolicy === "run-once") {
       this.#fire(task, "missed", firstMissed, now, `Made up for a missed schedule (missed ${times}).`);
       return;
