@@ -190,13 +190,13 @@ describe("desktop notifications", () => {
 
   test("a scheduled run that waits for an approval notifies, titled with the task's name", async () => {
     await focus("window-1", false);
-    const { body: task } = await app.api<{ id: string }>("/api/scheduled-tasks", {
+    const { body: task } = await app().api<{ id: string }>("/api/scheduled-tasks", {
       json: { name: "Nightly notes", prompt: "Write the notes", kind: "cron", cron: "0 3 * * *" },
     });
-    app.fake.enqueue({
+    app().fake.enqueue({
       toolCalls: [{ id: "call_n", name: "write_file", arguments: { path: "nightly.txt", content: "n\n" } }],
     });
-    const { status, body: run } = await app.api<{ sessionId: string | null }>(
+    const { status, body: run } = await app().api<{ sessionId: string | null }>(
       `/api/scheduled-tasks/${task.id}/run`,
       { method: "POST" },
     );
@@ -207,13 +207,13 @@ describe("desktop notifications", () => {
       body: "Waiting for your approval: Create nightly.txt",
     });
     // Stop the waiting run (its chat's Stop): the history records it as stopped.
-    const socket = await TestSocket.connect(app);
+    const socket = await TestSocket.connect(app());
     socket.send({ type: "stop", sessionId: run.sessionId ?? "" });
     const deadline = Date.now() + 5000;
     let latest: { status: string } | undefined;
     while (Date.now() < deadline) {
       [latest] = (
-        await app.api<{ runs: { status: string }[] }>(`/api/scheduled-tasks/${task.id}/runs`)
+        await app().api<{ runs: { status: string }[] }>(`/api/scheduled-tasks/${task.id}/runs`)
       ).body.runs;
       if (latest?.status === "stopped") break;
       await Bun.sleep(25);

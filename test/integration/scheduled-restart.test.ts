@@ -10,15 +10,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ScheduledTask, TaskRun } from "../../src/shared/schedule.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { startBackend, type TestBackend } from "../support/backend.ts";
 import { FakeClock } from "../support/fake-clock.ts";
-import { startTestApp, type TestApp } from "./runtime-harness.ts";
 
 const HOUR = 60 * 60 * 1000;
 const START = Date.UTC(2026, 8, 1, 6, 30, 0);
 
 let fake: FakeModel;
 let dataDir: string;
-const apps: TestApp[] = [];
+const apps: TestBackend[] = [];
 
 beforeAll(async () => {
   fake = await startFakeModel({ apiKey: "test-key-0001" });
@@ -30,8 +30,8 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function start(clock: FakeClock): Promise<TestApp> {
-  const app = await startTestApp({ dataDir, fake, clock });
+async function start(clock: FakeClock): Promise<TestBackend> {
+  const app = await startBackend({ dataDir, fake, clock });
   apps.push(app);
   return app;
 }
@@ -48,7 +48,7 @@ test("after a restart, missed runs are skipped or run once, as each task says", 
   const skip = await create("hourly-skip", { missedPolicy: "skip" });
   const catchUp = await create("hourly-catch-up", { missedPolicy: "run-once" });
   const off = await create("hourly-off", { missedPolicy: "run-once", enabled: false });
-  await first.stop();
+  await first.stop({ keepData: true });
 
   fake.enqueue({ text: "Caught up." });
   const second = await start(new FakeClock(START + 3 * HOUR)); // 09:30: 07:00, 08:00, 09:00 missed
