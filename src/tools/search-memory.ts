@@ -6,8 +6,8 @@
  */
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, ToolError } from "../agent/tool-contract.ts";
-import { searchWorkspaceFiles } from "../memory/file-memory.ts";
 import { memoryWords } from "../memory/memory-words.ts";
+import { searchWorkspaceFiles } from "./memory-files.ts";
 
 const description = `Search the user's past chats and your workspace files, e.g. when the user refers to something from before. Any word of \`query\` may match; results are cited (chat title and id, who, date; file:lines): cite them.`;
 

@@ -10,12 +10,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureLocalUser } from "../../src/core/user.ts";
-import { searchWorkspaceFiles } from "../../src/memory/file-memory.ts";
 import { memoryQuery, memoryWords } from "../../src/memory/memory-words.ts";
 import { SessionMemory } from "../../src/memory/session-memory.ts";
 import { SessionRepository } from "../../src/sessions/repository.ts";
 import type { Part } from "../../src/shared/parts.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";
+import { searchWorkspaceFiles } from "../../src/tools/memory-files.ts";
 import { createTestToolContext } from "./tool-context.ts";
 
 let dir: string;

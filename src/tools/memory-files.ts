@@ -6,9 +6,9 @@
  */
 
 import type { Workspace } from "../agent/tool-contract.ts";
-import { looksBinary, skippedDirectoryNames, splitLines, walkTree } from "../tools/fs-helpers.ts";
-import { createIgnoreMatcher, ignoreWalkFilter } from "../tools/ignore-rules.ts";
-import { memoryWords } from "./memory-words.ts";
+import { memoryWords } from "../memory/memory-words.ts";
+import { looksBinary, skippedDirectoryNames, splitLines, walkTree } from "./fs-helpers.ts";
+import { createIgnoreMatcher, ignoreWalkFilter } from "./ignore-rules.ts";
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 export const MAX_FILES = 5000;
