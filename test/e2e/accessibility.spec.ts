@@ -3,7 +3,7 @@
  * in the light and the dark theme: a chat with a tool card waiting for approval, an error, the plan and
  * the workspace panel;
  * each Settings section; the skill library with a skill open; the tools page with a tool open; the
- * setup wizard. Axe finds what rules can find (names, roles, contrast, labels), not everything.
+ * Tasks page (empty, the new-task form, a task with its history); the setup wizard. Axe finds what rules can find (names, roles, contrast, labels), not everything.
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
@@ -73,6 +73,23 @@ for (const theme of ["light", "dark"] as const) {
     await page.getByRole("link", { name: "Tools", exact: true }).click();
     await page.getByTestId("tools-list").getByText("read_file", { exact: true }).first().click();
     found.push(...(await violations(page, "tools")));
+
+    // Tasks: the empty state, the new-task form, and a task with a run in its history.
+    await page.getByRole("link", { name: "Tasks", exact: true }).click();
+    await expect(page.getByTestId("tasks-empty")).toBeVisible();
+    found.push(...(await violations(page, "tasks (empty)")));
+    await page.getByTestId("task-new").click();
+    await page.getByTestId("task-name").fill("Weekly summary");
+    await page.getByTestId("task-prompt").fill("Summarise the week");
+    await expect(page.getByTestId("task-cron-preview")).toBeVisible();
+    found.push(...(await violations(page, "tasks/new")));
+    await page.getByTestId("task-save").click();
+    await model.enqueue({ text: "The week in short." });
+    await page.getByTestId("task-run-now").click();
+    await expect(page.getByTestId("task-run").first()).toHaveAttribute("data-status", "completed", {
+      timeout: 20_000,
+    });
+    found.push(...(await violations(page, "tasks/:id")));
 
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByTestId("settings-nav-providers").click();
