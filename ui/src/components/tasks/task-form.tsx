@@ -70,7 +70,7 @@ export function TaskForm(props: {
           }
         : { kind: "cron", cron: cron(), ...(timezone().trim() ? { timezone: timezone().trim() } : {}) };
     if (kind() === "once" && fromLocalInput(runAt()) === undefined) {
-      setErrors({ runAt: t("tasks.form.runAt") });
+      setErrors({ runAt: t("tasks.form.runAtMissing") });
       return;
     }
     const input: TaskInput = {

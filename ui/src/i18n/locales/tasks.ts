@@ -29,6 +29,7 @@ export const tasks = defineMessages({
     "tasks.form.once": "Once",
     "tasks.form.cron": "Repeatedly (cron)",
     "tasks.form.runAt": "Date and time",
+    "tasks.form.runAtMissing": "Pick the date and time to run at.",
     "tasks.form.cronPattern": "Cron pattern",
     "tasks.form.cronHint":
       'minute hour day month weekday, e.g. "0 9 * * 1-5" = 9:00 on weekdays, "*/30 * * * *" = every 30 minutes.',
@@ -106,6 +107,7 @@ export const tasks = defineMessages({
     "tasks.form.once": "一次",
     "tasks.form.cron": "重复（cron）",
     "tasks.form.runAt": "日期和时间",
+    "tasks.form.runAtMissing": "请选择运行的日期和时间。",
     "tasks.form.cronPattern": "Cron 表达式",
     "tasks.form.cronHint":
       '分 时 日 月 星期，例如 "0 9 * * 1-5" = 工作日 9:00，"*/30 * * * *" = 每 30 分钟。',
