@@ -11,6 +11,7 @@ const bun = process.execPath;
 
 const benches: { file: string; needs?: () => string | undefined }[] = [
   { file: "grep.ts" },
+  { file: "memory.ts" },
   { file: "context.ts" },
   { file: "mcp-call.ts" },
   {

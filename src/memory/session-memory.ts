@@ -22,6 +22,12 @@ export interface SessionMemoryHit {
   snippet: string;
 }
 
+/**
+ * Matches ranked before the chats' rules (deleted chats, the asking chat, one agent, tool output) filter
+ * them: plenty for a handful of results, and it keeps a search over common words fast.
+ */
+export const CANDIDATES = 300;
+
 export class SessionMemory {
   constructor(
     private readonly db: Database,
@@ -38,23 +44,29 @@ export class SessionMemory {
   ): SessionMemoryHit[] {
     const match = memoryQuery(query);
     if (!match) return [];
+    // The best CANDIDATES matches first (FTS5 ranks inside the index, which is fast even when common
+    // words match thousands of parts), then the chats' own rules filter them.
     const rows = this.db
       .query(
-        `SELECT s.id AS sessionId, s.title AS title, s.agent_id AS agentId, m.id AS messageId,
-                m.role AS role, m.created_at AS at,
-                snippet(parts_fts, 0, '«', '»', '…', 24) AS snippet
-         FROM parts_fts
-         JOIN parts p ON p.rowid = parts_fts.rowid
+        `WITH best AS (
+           SELECT rowid, rank, snippet(parts_fts, 0, '«', '»', '…', 24) AS snippet
+           FROM parts_fts WHERE parts_fts MATCH ? ORDER BY rank LIMIT ?
+         )
+         SELECT s.id AS sessionId, s.title AS title, s.agent_id AS agentId, m.id AS messageId,
+                m.role AS role, m.created_at AS at, best.snippet AS snippet
+         FROM best
+         JOIN parts p ON p.rowid = best.rowid
          JOIN messages m ON m.id = p.message_id
          JOIN sessions s ON s.id = p.session_id
-         WHERE parts_fts MATCH ? AND s.user_id = ? AND s.deleted_at IS NULL
+         WHERE s.user_id = ? AND s.deleted_at IS NULL
            AND m.superseded_by IS NULL AND p.type IN ('text', 'compaction')
            AND s.id IS NOT ? AND (? IS NULL OR s.agent_id = ?)
-         ORDER BY bm25(parts_fts), m.created_at DESC
+         ORDER BY best.rank, m.created_at DESC
          LIMIT ?`,
       )
       .all(
         match,
+        CANDIDATES,
         this.userId,
         options.excludeSessionId ?? null,
         options.agentId ?? null,
