@@ -50,10 +50,18 @@ test("memory: notes and the search switch in Settings; search_memory finds an ol
     { text: "The gate code is 4417-KESTREL." },
   );
   await chat.exchange("What was the garden gate code?", "The gate code is 4417-KESTREL.");
-  await expect(chat.toolCard("search_memory")).toBeVisible();
+  // The card cites the old chat as a link to the message, the matched words marked.
+  const card = chat.toolCard("search_memory");
+  await card.locator('button[aria-expanded="false"]').click();
+  const cited = card.getByTestId("memory-chat").first();
+  await expect(cited).toBeVisible();
+  await expect(card.getByTestId("memory-results").locator("mark").first()).toBeVisible();
   const requests = await model.requests();
   const afterTool = JSON.stringify(requests[1]?.body?.messages ?? []);
   expect(afterTool).toContain("4417-KESTREL");
   expect(afterTool).toContain(oldSession);
   expect(JSON.stringify(requests[0]?.body?.messages?.[0] ?? {})).toContain("the user signs as Robin");
+  await cited.click();
+  await expect(page).toHaveURL(new RegExp(`/s/${oldSession}\\?m=`));
+  await expect(page.getByText("For later: the garden gate code is 4417-KESTREL.")).toBeVisible();
 });

@@ -14,6 +14,7 @@ import { fileUrl, openInFileManager } from "../../workspace/workspace-api.ts";
 import { ApprovalPrompt } from "../approval-prompt.tsx";
 import { DelegateBody, delegateName } from "./delegate-body.tsx";
 import { DiffView, diffStat } from "./diff-view.tsx";
+import { MemoryBody } from "./memory-body.tsx";
 import { formatBytes } from "./simple-parts.tsx";
 import { WebSearchBody } from "./web-search-body.tsx";
 
@@ -44,6 +45,7 @@ export function summarize(part: ToolPart): string {
     case "load_skill":
       return str(input.name);
     case "web_search":
+    case "search_memory":
       return str(input.query);
     case "delegate":
       return `${delegateName(part)}: ${str(input.task).split("\n")[0]}`;
@@ -176,6 +178,9 @@ export function ToolCard(props: {
             </Match>
             <Match when={props.part.tool === "web_search" && props.part.output}>
               <WebSearchBody part={props.part} />
+            </Match>
+            <Match when={props.part.tool === "search_memory" && props.part.output}>
+              <MemoryBody part={props.part} />
             </Match>
             <Match when={props.part.output?.images?.length && props.agentId}>
               <ImagesBody part={props.part} agentId={props.agentId as string} />
