@@ -136,10 +136,14 @@ test.describe("tasks page", () => {
     await prompt.getByTestId("approve-once").click();
     await expect(page.getByText("I scheduled the Friday review.")).toBeVisible({ timeout: 20_000 });
 
-    await page.getByRole("link", { name: "Tasks" }).click();
+    // The tool's card links to the new task on the Tasks page.
+    const card = page.locator('[data-testid="tool-card"][data-tool="schedule_task"]');
+    await card.locator('button[aria-expanded="false"]').click();
+    await card.getByTestId("tool-open-task").click();
+    await expect(page).toHaveURL(/\/tasks\/tsk_[^/]+$/);
     const item = page.getByTestId("task-item").filter({ hasText: "Friday review" });
     await expect(item).toBeVisible();
-    await item.click();
+    await expect(item).toHaveAttribute("aria-current", "page");
     await expect(page.getByTestId("task-detail")).toContainText("made by an agent");
     await expect(page.getByTestId("task-schedule")).toContainText("Cron 0 17 * * 5");
     await expect(page.getByTestId("task-prompt-view")).toHaveText("Review the week");

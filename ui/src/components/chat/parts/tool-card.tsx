@@ -9,6 +9,7 @@ import { TOOL_STOPPED_ERROR, type ToolPart } from "../../../../../src/shared/par
 import type { PendingApproval } from "../../../../../src/shared/transcript.ts";
 import { type MessageKey, t } from "../../../i18n/index.ts";
 import { inNativeWindow } from "../../../lib/env.ts";
+import { linkHandler } from "../../../lib/router.ts";
 import { noteJob, openJobsView } from "../../../state/shell-jobs.ts";
 import { fileUrl, openInFileManager } from "../../workspace/workspace-api.ts";
 import { ApprovalPrompt } from "../approval-prompt.tsx";
@@ -181,6 +182,19 @@ export function ToolCard(props: {
             </Match>
             <Match when={props.part.tool === "search_memory" && props.part.output}>
               <MemoryBody part={props.part} />
+            </Match>
+            <Match when={typeof details().taskId === "string" && props.part.status === "completed"}>
+              <GenericBody part={props.part} />
+              <Show when={props.part.tool !== "delete_scheduled_task"}>
+                <a
+                  href={`/tasks/${encodeURIComponent(details().taskId as string)}`}
+                  onClick={linkHandler(`/tasks/${encodeURIComponent(details().taskId as string)}`)}
+                  class="text-xs text-accent"
+                  data-testid="tool-open-task"
+                >
+                  {t("tool.openTask")}
+                </a>
+              </Show>
             </Match>
             <Match when={props.part.output?.images?.length && props.agentId}>
               <ImagesBody part={props.part} agentId={props.agentId as string} />
