@@ -7,9 +7,9 @@
  *   the run leaves the row open, which the next `start()` marks "interrupted" (never lost).
  * - A task never has two runs at once: a run due while the last one still goes on is recorded as
  *   skipped; "Run now" on a running task is a `ConflictError`.
- * - Missed runs: due times that passed while Sage was closed (seen at `start()`), while the computer
- *   slept or scheduled work was paused (a timer that fires more than LATE_AFTER_MS after the due time)
- *   follow the task's policy: "skip" records one skipped entry (with how many were missed), "run-once"
+ * - Missed runs: due times more than LATE_AFTER_MS in the past when Sage looks — at `start()` (Sage was
+ *   closed), or when a timer fires late (the computer slept) or work resumes (it was paused) — follow the
+ *   task's policy: "skip" records one skipped entry (with how many were missed), "run-once"
  *   runs the task once now. Either way the next run is the first one after now.
  * - Disabled tasks have no next run and never fire; enabling one schedules it from now (the runs it had
  *   while disabled are not "missed").
@@ -58,10 +58,8 @@ export class Scheduler {
         detail: "Sage stopped during this run (it was closed, crashed or was killed).",
       });
     }
-    if (!this.paused) {
-      for (const task of this.deps.repo.due(now)) this.#missed(task, now);
-    }
-    this.#arm();
+    // Due times that passed while Sage was closed are missed (a start within LATE_AFTER_MS of one runs it).
+    this.#tick();
   }
 
   /** Stops the timer; runs going on are recorded as interrupted (their turns are stopped by the sessions). */

@@ -250,6 +250,19 @@ describe("missed runs and restarts", () => {
     expect(tasks.get(dropped.id).nextRunAt).toBeNull();
   });
 
+  test("a start just after a due time (within the grace) runs it on schedule, not as missed", () => {
+    const task = cronTask("0 * * * *", { missedPolicy: "skip" });
+    scheduler.stop();
+    clock.jumpTo(START + 60 * MINUTE + 30_000); // 30 s after 01:00
+    boot();
+    expect(launcher.launched).toHaveLength(1);
+    expect(tasks.runs(task.id)[0]).toMatchObject({
+      trigger: "schedule",
+      status: "running",
+      scheduledFor: START + 60 * MINUTE,
+    });
+  });
+
   test("a computer that slept past a run: the late timer follows the policy", () => {
     const skip = cronTask("0 * * * *", { missedPolicy: "skip" });
     const catchUp = cronTask("0 * * * *", { missedPolicy: "run-once", name: "Catch up" });
