@@ -34,6 +34,7 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
       action("settings", "nav.settings", () => navigate("/settings")),
       action("skills", "nav.skills", () => navigate("/skills")),
       action("tools", "nav.tools", () => navigate("/tools")),
+      action("tasks", "nav.tasks", () => navigate("/tasks")),
       action("theme", "palette.toggleTheme", cycleTheme),
       action("language", "palette.switchLanguage", () => setLocale(locale() === "en" ? "zh" : "en")),
       action("help", "nav.help", props.onHelp, "?"),
