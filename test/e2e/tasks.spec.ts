@@ -147,5 +147,28 @@ test.describe("tasks page", () => {
     await expect(page.getByTestId("task-detail")).toContainText("made by an agent");
     await expect(page.getByTestId("task-schedule")).toContainText("Cron 0 17 * * 5");
     await expect(page.getByTestId("task-prompt-view")).toHaveText("Review the week");
+
+    // A run that needs an approval waits, and the history says for what — in the user's language.
+    await fetch(`${fake.control}/__enqueue`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify([
+        {
+          toolCalls: [
+            { id: "call_e2e_w", name: "write_file", arguments: { path: "review.md", content: "x\n" } },
+          ],
+        },
+      ]),
+    });
+    await page.getByTestId("task-run-now").click();
+    const run = page.getByTestId("task-run").first();
+    await expect(run).toHaveAttribute("data-status", "waiting", { timeout: 20_000 });
+    await expect(run).toContainText("Waiting for your approval: Create review.md");
+    await page.evaluate(() => localStorage.setItem("sage.locale", "zh"));
+    await page.reload();
+    await expect(page.getByTestId("task-run").first()).toContainText("等待你的批准：Create review.md");
+    await expect(page.getByTestId("task-run").first().getByTestId("task-run-status")).toHaveText(
+      "等待你处理",
+    );
   });
 });

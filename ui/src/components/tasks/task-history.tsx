@@ -54,7 +54,7 @@ export function TaskHistory(props: { runs: TaskRun[] }) {
                       {statusLabel(run.status)}
                     </span>
                     <Show when={run.detail}>
-                      <span class="block text-xs text-muted">{run.detail}</span>
+                      {(detail) => <span class="block text-xs text-muted">{detailText(detail())}</span>}
                     </Show>
                   </td>
                   <td class="py-1.5">
@@ -79,6 +79,44 @@ export function TaskHistory(props: { runs: TaskRun[] }) {
       </Show>
     </section>
   );
+}
+
+/**
+ * The server's history details are English sentences (agents read them too); the ones the scheduler
+ * writes itself are shown in the user's language. A turn's error reason is shown as it came.
+ */
+const DETAILS: [RegExp, (match: RegExpExecArray) => string][] = [
+  [
+    /^Missed (once|\d+ times|more than \d+ times) while Sage was not running/,
+    (m) => t("tasks.detail.skipped", { times: times(m[1]) }),
+  ],
+  [
+    /^Made up for a missed schedule \(missed (once|\d+ times|more than \d+ times)\)\.$/,
+    (m) => t("tasks.detail.madeUp", { times: times(m[1]) }),
+  ],
+  [/^Skipped: the previous run was still going\.$/, () => t("tasks.detail.overlap")],
+  [/^Sage stopped during this run/, () => t("tasks.detail.crashed")],
+  [/^Sage was closed during this run\.$/, () => t("tasks.detail.closed")],
+  [/^Waiting for your approval: (.*)$/s, (m) => t("tasks.detail.approval", { title: m[1] ?? "" })],
+  [/^Waiting for your answer to a question\.$/, () => t("tasks.detail.question")],
+  [/^Waiting for your go-ahead to continue\.$/, () => t("tasks.detail.goAhead")],
+  [/^Taken out of the queue before it started\.$/, () => t("tasks.detail.dequeued")],
+];
+
+function times(text: string | undefined): string {
+  if (text === "once") return t("tasks.detail.once");
+  const count = /(\d+)/.exec(text ?? "")?.[1] ?? "";
+  return text?.startsWith("more")
+    ? t("tasks.detail.moreThan", { count })
+    : t("tasks.detail.times", { count });
+}
+
+export function detailText(detail: string): string {
+  for (const [pattern, text] of DETAILS) {
+    const match = pattern.exec(detail);
+    if (match) return text(match);
+  }
+  return detail;
 }
 
 export function statusLabel(status: RunStatus): string {
