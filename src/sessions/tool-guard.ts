@@ -10,7 +10,7 @@ import type { AnyTool, Workspace } from "../agent/tool-contract.ts";
 import type { ToolGuard } from "../agent/types.ts";
 import { decideRule } from "../sandbox/approval-policy.ts";
 import { approvalScopes, approvalSubject, patternCovers } from "../sandbox/approval-scopes.ts";
-import type { AgentConfig } from "../shared/agent.ts";
+import type { AgentConfig, ApprovalRule } from "../shared/agent.ts";
 import { ApprovalStore } from "../store/approval-store.ts";
 import { AuditLog } from "./audit-log.ts";
 import { FileSnapshotStore } from "./file-snapshots.ts";
@@ -30,6 +30,19 @@ export interface GuardScope {
    * `sessionApprovalKey` strings: agent, tool and pattern, so they never carry over to another agent.
    */
   sessionApprovals: Set<string>;
+  /**
+   * A sub-agent's turn: the agents that delegated its task, nearest first. A call is never allowed
+   * more easily than any of them would allow it themselves (their rules and their "always" approvals),
+   * so delegating to an agent with looser rules cannot widen what the delegating agent may do unasked.
+   */
+  delegators?: readonly { agentId: string; agent: AgentConfig }[];
+}
+
+const STRICTNESS: Record<ApprovalRule, number> = { allow: 0, ask: 1, deny: 2 };
+
+/** The stricter of two rules (allow < ask < deny). */
+export function stricterRule(left: ApprovalRule, right: ApprovalRule): ApprovalRule {
+  return STRICTNESS[left] >= STRICTNESS[right] ? left : right;
 }
 
 /** The key of a session-remembered approval in `GuardScope.sessionApprovals`. */
@@ -56,12 +69,25 @@ export function createToolGuard(scope: GuardScope): ToolGuard {
       const remembered = [...sessionPatterns(tool), ...storedPatterns(tool)].some((pattern) =>
         patternCovers(pattern, subject),
       );
-      return decideRule({
+      let rule = decideRule({
         tool,
         agentRule: scope.agent.approvals[tool.name],
         remembered,
         sandboxed: scope.sandboxed,
       });
+      for (const delegator of scope.delegators ?? []) {
+        const allowedBefore = approvals
+          .patterns(delegator.agentId, tool.name)
+          .some((pattern) => patternCovers(pattern, subject));
+        const theirs = decideRule({
+          tool,
+          agentRule: delegator.agent.approvals[tool.name],
+          remembered: allowedBefore,
+          sandboxed: scope.sandboxed,
+        });
+        rule = stricterRule(rule, theirs);
+      }
+      return rule;
     },
     scopes(tool, input) {
       return approvalScopes(tool, subjectOf(tool, input), scope.workspace);

@@ -9,6 +9,7 @@ import type { Database } from "bun:sqlite";
 import type { TurnInteraction, TurnRequest, TurnSink } from "../agent/types.ts";
 import { NotFoundError } from "../core/errors.ts";
 import type { ShellJobs } from "../sandbox/shell-jobs.ts";
+import type { AgentConfig } from "../shared/agent.ts";
 import type { Attachment, SubmitOptions } from "../shared/client-messages.ts";
 import type { DraftEvent, TodoItem } from "../shared/events.ts";
 import type { Message } from "../shared/parts.ts";
@@ -65,7 +66,7 @@ export interface TurnStart {
 export interface TurnStartDeps extends TurnSetupDeps {
   db: Database;
   userId: string;
-  repo: Pick<SessionRepository, "activePath">;
+  repo: Pick<SessionRepository, "activePath" | "findSession">;
   /** Sub-agents for the delegate tool (absent: the tool says delegation is not available). */
   subAgents?: SubAgents;
 }
@@ -130,12 +131,31 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
       workspace: setup.workspace,
       sandboxed: deps.sandbox().mode !== "none",
       sessionApprovals: start.sessionApprovals,
+      delegators: delegatorsOf(deps, session),
     }),
     signal: start.signal,
     reasoningEffort: queued.options.reasoningEffort,
     readAttachment: setup.readAttachment,
     toolOutputDir: ".sage/tool-output",
   };
+}
+
+/**
+ * The agents that delegated a sub-agent's task, nearest first (none for a user's own chat). An agent
+ * that no longer exists caps nothing; a chain is bounded by the delegation depth limit.
+ */
+export function delegatorsOf(
+  deps: Pick<TurnStartDeps, "repo" | "agents">,
+  session: SessionRecord,
+): { agentId: string; agent: AgentConfig }[] {
+  const found: { agentId: string; agent: AgentConfig }[] = [];
+  let current: SessionRecord | undefined = session;
+  for (let hops = 0; current?.delegation && hops < 16; hops++) {
+    current = deps.repo.findSession(current.delegation.parentSessionId, true);
+    const agent = current ? deps.agents.find(current.agentId) : undefined;
+    if (current && agent) found.push({ agentId: agent.id, agent: agent.config });
+  }
+  return found;
 }
 
 /** The model for a turn: one named by the submit itself, else the session's pick (see pickedModel). */

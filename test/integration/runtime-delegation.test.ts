@@ -236,6 +236,18 @@ describe("delegation", () => {
       { text: "Wrote it in my workspace." },
     );
     const again = await submit(session, "Ask the helper again");
+    // The helper's own "allow" does not widen what the delegating agent may do unasked: it still asks.
+    const capped = await session.socket.waitFor(
+      "approval.requested",
+      (e) => e.sessionId === session.sessionId && e.approvalId !== approval.approvalId,
+    );
+    expect(capped.tool).toBe("write_file");
+    session.socket.send({
+      type: "approve",
+      sessionId: session.sessionId,
+      approvalId: capped.approvalId,
+      decision: "once",
+    });
     expect((await ended(session, again.turnId, 15_000)).status).toBe("completed");
     expect(
       readFileSync(join(app.running.backend.context.paths.workspaces, helper.id, "notes/own.txt"), "utf8"),
@@ -243,6 +255,55 @@ describe("delegation", () => {
     expect(existsSync(join(workspaceRoot(app), "notes/own.txt"))).toBe(false);
     agents.delete(helper.id);
     session.socket.close();
+  });
+
+  test("a delegated agent never acts more freely than the agent that delegated: the stricter rule wins", async () => {
+    routed.length = 0;
+    const agents = app.running.backend.context.agents;
+    const parent = agents.defaultAgent();
+    const helper = agents.create({
+      ...parent.config,
+      name: "Careful",
+      systemPrompt: "",
+      approvals: { write_file: "allow", edit_file: "deny" },
+    });
+    // The delegating agent allows both: the helper's allow stands, its deny still wins.
+    agents.update(parent.id, { ...parent.config, approvals: { write_file: "allow", edit_file: "allow" } });
+    try {
+      script(
+        "parent",
+        {
+          toolCalls: [
+            { id: "d_c", name: "delegate", arguments: { agent: "Careful", task: "Write and edit" } },
+          ],
+        },
+        { text: "Done." },
+      );
+      script(
+        "Careful",
+        {
+          toolCalls: [
+            { name: "write_file", arguments: { path: "notes/careful.txt", content: "one\n" } },
+            {
+              name: "edit_file",
+              arguments: { path: "notes/careful.txt", old_string: "one", new_string: "two" },
+            },
+          ],
+        },
+        { text: "Wrote it; the edit was refused." },
+      );
+      const session = await openSession(app);
+      const started = await submit(session, "Delegate to Careful");
+      expect((await ended(session, started.turnId, 15_000)).status).toBe("completed");
+      expect(session.socket.events.some((e) => e.type === "approval.requested")).toBe(false);
+      expect(readFileSync(join(workspaceRoot(app), "notes/careful.txt"), "utf8")).toBe("one\n");
+      const childRequest = requestsOf("Careful")[1];
+      expect(JSON.stringify(childRequest?.body)).toContain("does not allow edit_file");
+      session.socket.close();
+    } finally {
+      agents.update(parent.id, parent.config);
+      agents.delete(helper.id);
+    }
   });
 
   test("the depth limit and the agent's allowed targets are refused with clear tool errors", async () => {
