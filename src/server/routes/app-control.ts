@@ -86,7 +86,12 @@ export function appControlRoutes(app: AppContext, shell: ShellControl, desktop?:
       },
       {
         body: t.Object({ url: t.String({ maxLength: 4096 }) }),
-        response: t.Object({ sessionId: t.String(), shown: t.Boolean() }),
+        response: t.Object({
+          sessionId: t.String(),
+          shown: t.Boolean(),
+          /** sage://new?prompt=: the text put in the new chat's message box (not sent). */
+          draft: t.Optional(t.String()),
+        }),
         detail: {
           summary:
             "Open a sage:// link (sage://session/ID, sage://new?prompt=...&agent=...: the prompt is put in the new chat's message box, not sent) in this Sage",

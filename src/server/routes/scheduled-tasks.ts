@@ -83,7 +83,11 @@ export function scheduledTaskRoutes(app: AppContext) {
         tasks.delete(params.id);
         return { deleted: true };
       },
-      { params: t.Object({ id }), detail: { summary: "Delete a task and its run history" } },
+      {
+        params: t.Object({ id }),
+        response: t.Object({ deleted: t.Boolean() }),
+        detail: { summary: "Delete a task and its run history" },
+      },
     )
     .post(
       "/:id/run",
