@@ -48,12 +48,12 @@ async function bench(server: McpServerInput, tool: string, input: Record<string,
   const connection = new McpConnection({
     config: server,
     values: async () => ({ env: {}, headers: {}, missing: [] }),
-    launchContext: () => ({
+    launchContext: async () => ({
       baseEnv: process.env,
       userEnv: {},
       execPath: process.execPath,
       compiled: false,
-      sandbox: sandboxStatus(),
+      sandbox: await sandboxStatus(),
       hiddenPaths: [],
       visiblePaths: [],
       setprivPath: Bun.which("setpriv") ?? null,
@@ -97,7 +97,7 @@ async function bench(server: McpServerInput, tool: string, input: Record<string,
   times.sort((a, b) => a - b);
   const ms = (value: number) => `${value.toFixed(3)} ms`;
   console.log(
-    `${server.name}.${tool}: start ${startMs.toFixed(0)} ms; ${calls} calls: p50 ${ms(percentile(times, 50))}, p90 ${ms(percentile(times, 90))}, p99 ${ms(percentile(times, 99))}, max ${ms(times.at(-1) ?? 0)}; ${(calls / (total / 1000)).toFixed(0)} calls/s (containment: ${sandboxStatus().mode === "bubblewrap" ? "bubblewrap" : "setpriv/process group"})`,
+    `${server.name}.${tool}: start ${startMs.toFixed(0)} ms; ${calls} calls: p50 ${ms(percentile(times, 50))}, p90 ${ms(percentile(times, 90))}, p99 ${ms(percentile(times, 99))}, max ${ms(times.at(-1) ?? 0)}; ${(calls / (total / 1000)).toFixed(0)} calls/s (containment: ${(await sandboxStatus()).mode === "bubblewrap" ? "bubblewrap" : "setpriv/process group"})`,
   );
   await connection.stop("shutdown");
 }

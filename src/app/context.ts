@@ -47,7 +47,7 @@ export interface AppContext {
   tools: readonly AnyTool[];
   sessionRepo: SessionRepository;
   sessions: SessionManager;
-  sandbox(): SandboxStatus;
+  sandbox(): Promise<SandboxStatus>;
   /** The credential folder entries hidden from every tool (Settings → Tools & approvals), read now. */
   credentialFolders(): readonly string[];
   /** Per-agent tool services: the browser of each agent, web_fetch settings. */

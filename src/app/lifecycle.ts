@@ -24,8 +24,7 @@ import { EncryptedFileStore } from "../providers/encrypted-file-store.ts";
 import { KeychainStore } from "../providers/keychain-store.ts";
 import { ProviderRepository } from "../providers/repository.ts";
 import { SelectedSecretStore } from "../providers/select-secret-store.ts";
-import { probeBubblewrap, sandboxStatus, secretStorePaths } from "../sandbox/bubblewrap.ts";
-import { probeInternet } from "../sandbox/network.ts";
+import { probeSandbox, sandboxStatus, secretStorePaths } from "../sandbox/bubblewrap.ts";
 import { protectedPaths } from "../sandbox/protected-paths.ts";
 import { Scheduler } from "../schedule/scheduler.ts";
 import { SessionLauncher } from "../schedule/session-launcher.ts";
@@ -138,10 +137,11 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     if (environment.hasSecrets()) await environment.load();
 
     const tools = BUILTIN_TOOLS;
-    const probed = options.bwrapCandidates
-      ? { ...probeBubblewrap(options.bwrapCandidates), internet: probeInternet() }
-      : undefined;
+    // The sandbox probe runs child processes: it starts now, in the background, and the first
+    // turn, "try it" run or MCP launch awaits the one cached answer (nothing blocks the server).
+    const probed = options.bwrapCandidates ? probeSandbox(options.bwrapCandidates) : undefined;
     const sandbox = probed ? () => probed : sandboxStatus;
+    sandbox().catch((error) => logger.error("sandbox probe failed", error));
     const webSearchKeys = new WebSearchKeys(secretStore, onSecret);
     const agentServices = new AgentServices({
       webSearch: () => {
@@ -189,11 +189,10 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
         .then(() => mcp.startEager());
     }, 0);
     undo.push(() => clearTimeout(mcpSecrets));
+    // Keys are read when first needed (a model call, a connection test, Settings → Providers' hints)
+    // and dropped from memory when idle (src/providers/key-cache.ts); nothing reads them at start-up.
     const providers = new ProviderRepository(db, user.id, secretStore, { onSecret });
-    // Reads each key once, so the log redacts them and Settings shows their hints — shortly after
-    // start-up rather than during it (it may wake the OS keychain).
-    const hintsTimer = setTimeout(() => void providers.loadKeyHints(), 1500);
-    undo.push(() => clearTimeout(hintsTimer));
+    undo.push(() => providers.dispose());
     // The scheduled-task tools reach the tasks through their services; the tasks exist once the sessions do.
     let scheduledTasks: ScheduledTasks | undefined;
     const memory = new SessionMemory(db, user.id);

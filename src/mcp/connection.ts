@@ -39,7 +39,7 @@ const STABLE_AFTER_MS = 60_000;
 export interface ConnectionDeps {
   config: McpServerInput;
   values(config: McpServerInput): Promise<McpResolvedValues>;
-  launchContext(): LaunchContext;
+  launchContext(): Promise<LaunchContext>;
   clientInfo: { name: string; version: string };
   logger: Logger;
   /** The state, tools or counts changed. */
@@ -242,7 +242,7 @@ export class McpConnection {
         config: this.config,
         values,
         workspaceRoot,
-        launchContext: this.deps.launchContext(),
+        launchContext: await this.deps.launchContext(),
         clientInfo: this.deps.clientInfo,
         prepare: (client) => this.#prepare(client),
         onStderrLine: (line) => this.#log.stderr(line),

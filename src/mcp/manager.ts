@@ -40,7 +40,7 @@ export interface McpManagerOptions {
   compiled: boolean;
   /** Sage's environment (PATH, HOME, proxies ... are passed on; see launch.ts). */
   env: Record<string, string | undefined>;
-  sandbox(): SandboxStatus;
+  sandbox(): Promise<SandboxStatus>;
   /** Settings → Environment, for `${NAME}` in server configs. */
   userEnvironment(): Record<string, string>;
   /** `process.execPath` (tests may point it elsewhere). */

@@ -31,7 +31,7 @@ export interface ServerPoolOptions {
   compiled: boolean;
   /** Sage's environment (PATH, HOME, proxies ... are passed on; see launch.ts). */
   env: Record<string, string | undefined>;
-  sandbox(): SandboxStatus;
+  sandbox(): Promise<SandboxStatus>;
   /** Settings → Environment, for `${NAME}` in server configs. */
   userEnvironment(): Record<string, string>;
   /** `process.execPath` (tests may point it elsewhere). */
@@ -185,14 +185,14 @@ export class McpServerPool {
     };
   }
 
-  #launchContext(): LaunchContext {
+  async #launchContext(): Promise<LaunchContext> {
     const { paths } = this.options;
     return {
       baseEnv: this.options.env,
       userEnv: this.options.userEnvironment(),
       execPath: this.options.execPath ?? process.execPath,
       compiled: this.options.compiled,
-      sandbox: this.options.sandbox(),
+      sandbox: await this.options.sandbox(),
       hiddenPaths: sageFolders(paths),
       visiblePaths: [paths.workspaces],
       setprivPath: this.#setpriv,

@@ -3,7 +3,8 @@
  *
  * Contract: a key goes in through `create`/`update` and comes out only through `access` (for a model
  * call). Every key seen is reported to `onSecret` (the logger redacts it from then on). `Provider`
- * values carry `hasKey` and a masked `keyHint`, never the key.
+ * values carry `hasKey` and a masked `keyHint`, never the key. Keys are read when first needed and
+ * held in memory only while in use (the policy is in src/providers/key-cache.ts).
  */
 import type { Database } from "bun:sqlite";
 import type { ProviderAccess } from "../agent/providers.ts";
@@ -16,6 +17,7 @@ import {
   providerDraftIssues,
   providerUpdateIssues,
 } from "../shared/provider-input.ts";
+import { KeyCache } from "./key-cache.ts";
 import { maskKey, type SecretStore } from "./secret-store.ts";
 import { missingKeyHint } from "./select-secret-store.ts";
 
@@ -50,18 +52,29 @@ export class MissingKeyError extends Error {
 export interface ProviderRepositoryOptions {
   /** Called with every key the repository stores or reads (for log redaction). */
   onSecret?(value: string): void;
+  /** How long a key read for a model call stays in memory after its last use (default 10 minutes). */
+  keyIdleMs?: number;
 }
 
 export class ProviderRepository {
   /** Key hints cached in memory so listing providers touches the keychain once per key at most. */
   private readonly hints = new Map<string, string>();
+  /** Keys read for model calls, dropped when idle (src/providers/key-cache.ts). */
+  readonly keys: KeyCache;
 
   constructor(
     private readonly db: Database,
     private readonly userId: string,
     readonly secrets: SecretStore,
     private readonly options: ProviderRepositoryOptions = {},
-  ) {}
+  ) {
+    this.keys = new KeyCache(options.keyIdleMs);
+  }
+
+  /** Drop every key held in memory (shutdown). */
+  dispose(): void {
+    this.keys.clear();
+  }
 
   list(): Provider[] {
     return this.rows().map((row) => this.toProvider(row));
@@ -89,7 +102,10 @@ export class ProviderRepository {
     return this.secrets.kind;
   }
 
-  /** Read each stored key once to show its masked hint (and register it for redaction). */
+  /**
+   * Read each stored key once to show its masked hint (and register it for redaction). Called when
+   * Settings → Providers asks (not at start-up); the key itself is not kept.
+   */
   async loadKeyHints(): Promise<void> {
     for (const row of this.rows()) {
       if (!row.key_ref || this.hints.has(row.id)) continue;
@@ -133,9 +149,11 @@ export class ProviderRepository {
     let keyRef = row.key_ref;
     if (update.apiKey) {
       keyRef = row.key_ref ?? `provider:${id}`;
+      this.keys.forget(keyRef);
       await this.secrets.set(keyRef, update.apiKey);
       this.remember(id, update.apiKey);
     } else if (update.clearKey && row.key_ref) {
+      this.keys.forget(row.key_ref);
       await this.secrets.delete(row.key_ref);
       this.hints.delete(id);
       keyRef = null;
@@ -204,7 +222,10 @@ export class ProviderRepository {
       }
     })();
     this.hints.delete(id);
-    if (row.key_ref) await this.secrets.delete(row.key_ref).catch(() => {});
+    if (row.key_ref) {
+      this.keys.forget(row.key_ref);
+      await this.secrets.delete(row.key_ref).catch(() => {});
+    }
   }
 
   setDefault(id: string): Provider {
@@ -221,13 +242,14 @@ export class ProviderRepository {
     return (await this.access(id)).apiKey;
   }
 
-  /** The provider with its key, for a model call. */
+  /** The provider with its key, for a model call (read once, then held while in use: see KeyCache). */
   async access(id: string): Promise<ProviderAccess> {
     const row = this.row(id);
     let apiKey: string | undefined;
     if (row.key_ref) {
+      const ref = row.key_ref;
       try {
-        apiKey = await this.secrets.get(row.key_ref);
+        apiKey = await this.keys.get(ref, () => this.secrets.get(ref));
       } catch {
         apiKey = undefined;
       }

@@ -18,6 +18,7 @@ import { currentOs, type OperatingSystem } from "../core/platform.ts";
 import type { NetworkMode } from "../shared/agent.ts";
 import { hostSocketPaths } from "./host-sockets.ts";
 import { bubblewrapNetworkArgs, probeInternet } from "./network.ts";
+import { type ProbeRunResult, probeRun } from "./probe-run.ts";
 import { isHiddenPath } from "./protected-paths.ts";
 import { otherPlatformSandbox } from "./seatbelt.ts";
 import type { BubblewrapLauncher, SandboxMode, SandboxStatus } from "./types.ts";
@@ -178,7 +179,7 @@ function findExecutable(candidates?: string[]): string | null {
   return null;
 }
 
-function trialRun(path: string, extraArgs: string[]): { ok: true } | { ok: false; error: string } {
+function trialRun(path: string, extraArgs: string[]): Promise<ProbeRunResult> {
   const trialArgs = [
     ...extraArgs,
     "--ro-bind",
@@ -198,37 +199,21 @@ function trialRun(path: string, extraArgs: string[]): { ok: true } | { ok: false
     "--",
     "true",
   ];
-  try {
-    const result = Bun.spawnSync([path, ...trialArgs], {
-      stdin: "ignore",
-      stdout: "ignore",
-      stderr: "pipe",
-      timeout: probeTimeoutMs,
-    });
-    if (result.exitCode === 0) return { ok: true };
-    const stderr = result.stderr.toString().trim();
-    const how =
-      result.exitCode === null
-        ? `was stopped (${result.signalCode ?? "timeout"})`
-        : `exited ${result.exitCode}`;
-    return { ok: false, error: stderr ? `${how}: ${stderr}` : how };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
+  return probeRun([path, ...trialArgs], probeTimeoutMs);
 }
 
 /**
  * Probe for a usable bubblewrap, uncached. `candidates` replaces the search (PATH, then well-known
  * locations); tests use it to simulate a missing or broken `bwrap`.
  */
-export function probeBubblewrap(candidates?: string[]): SandboxStatus {
+export async function probeBubblewrap(candidates?: string[]): Promise<SandboxStatus> {
   const path = findExecutable(candidates);
   if (path === null) {
     return { mode: "none", reason: "bubblewrap (bwrap) is not installed, so commands run without a sandbox" };
   }
   const errors: string[] = [];
   for (const extraArgs of launcherVariants) {
-    const trial = trialRun(path, extraArgs);
+    const trial = await trialRun(path, extraArgs);
     if (trial.ok) {
       const bubblewrap: BubblewrapLauncher = { path, extraArgs };
       const how = extraArgs.length > 0 ? ` (with ${extraArgs.join(" ")})` : "";
@@ -242,21 +227,30 @@ export function probeBubblewrap(candidates?: string[]): SandboxStatus {
   };
 }
 
-let cachedStatus: SandboxStatus | null = null;
+let cachedStatus: Promise<SandboxStatus> | null = null;
 
 /**
  * The sandbox status of this machine (bubblewrap, and slirp4netns for the "internet" network mode, on
- * Linux; Seatbelt or approvals only elsewhere, see src/sandbox/seatbelt.ts),
- * probed on first use and then remembered for the process.
+ * Linux; Seatbelt or approvals only elsewhere, see src/sandbox/seatbelt.ts), probed once per process,
+ * asynchronously (the probes are child processes; nothing waits for them but the callers that need
+ * the answer), then remembered. Concurrent first callers share one probe.
  */
-export function sandboxStatus(): SandboxStatus {
-  cachedStatus ??= otherPlatformSandbox(currentOs()) ?? { ...probeBubblewrap(), internet: probeInternet() };
+export function sandboxStatus(): Promise<SandboxStatus> {
+  cachedStatus ??= probeSandbox();
   return cachedStatus;
 }
 
+/** The probes, uncached, run side by side; `bwrapCandidates` as for `probeBubblewrap`. */
+export async function probeSandbox(bwrapCandidates?: string[]): Promise<SandboxStatus> {
+  const other = otherPlatformSandbox(currentOs());
+  if (other) return other;
+  const [bubblewrap, internet] = await Promise.all([probeBubblewrap(bwrapCandidates), probeInternet()]);
+  return { ...bubblewrap, internet };
+}
+
 /** How shell commands are isolated here ("bubblewrap", "seatbelt" or "none"; see `sandboxStatus().reason`). */
-export function sandboxMode(): SandboxMode {
-  return sandboxStatus().mode;
+export async function sandboxMode(): Promise<SandboxMode> {
+  return (await sandboxStatus()).mode;
 }
 
 /** The full argv that runs `command` (an argv itself) under bubblewrap. */

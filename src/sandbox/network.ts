@@ -19,8 +19,9 @@
  * the interface is configured, then writes to fd 4 so bwrap runs the command. slirp4netns ends with
  * the command, or when Sage goes away (its exit fd closes).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { NetworkMode } from "../shared/agent.ts";
+import { probeRun } from "./probe-run.ts";
 
 /** File descriptors of the bwrap process in "internet" mode (after stdin, stdout, stderr). */
 export const internetFds = { info: 3, block: 4, resolvConf: 5 } as const;
@@ -39,28 +40,19 @@ export interface InternetStatus {
   slirp4netns?: string;
 }
 
-/** Find a runnable slirp4netns; `candidates` replaces the search (tests). */
-export function probeInternet(candidates?: string[]): InternetStatus {
+/** Find a runnable slirp4netns (asynchronously: see src/sandbox/probe-run.ts); `candidates` replaces the search (tests). */
+export async function probeInternet(candidates?: string[]): Promise<InternetStatus> {
   const list =
     candidates ?? [Bun.which("slirp4netns"), ...wellKnownLocations].filter((path) => path !== null);
   for (const path of list) {
-    if (!path) continue;
-    try {
-      const result = Bun.spawnSync([path, "--version"], {
-        stdin: "ignore",
-        stdout: "ignore",
-        stderr: "ignore",
-        timeout: 5000,
-      });
-      if (result.exitCode === 0) {
-        return {
-          available: true,
-          reason: `commands of agents set to "Internet only" reach the internet through slirp4netns at ${path}, without access to this computer's own services`,
-          slirp4netns: path,
-        };
-      }
-    } catch {
-      // Not runnable: try the next one.
+    if (!path || !existsSync(path)) continue;
+    const result = await probeRun([path, "--version"], 5000);
+    if (result.ok) {
+      return {
+        available: true,
+        reason: `commands of agents set to "Internet only" reach the internet through slirp4netns at ${path}, without access to this computer's own services`,
+        slirp4netns: path,
+      };
     }
   }
   return {

@@ -100,7 +100,7 @@ export class ManualToolRunner {
       tool,
       agentRule: agent.config.approvals[tool.name],
       remembered: false,
-      sandboxed: this.deps.sandbox().mode !== "none",
+      sandboxed: (await this.deps.sandbox()).mode !== "none",
     });
     const base = { tool: tool.name, agentId: agent.id, images: [], progress: "", truncated: false };
     if (rule === "deny") {
@@ -137,7 +137,7 @@ export class ManualToolRunner {
           ),
         ),
       // The same skills a turn sees, those read in place from the workspace and home included.
-      services: baseServices(
+      services: await baseServices(
         this.deps,
         agent,
         workspace,

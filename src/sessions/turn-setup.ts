@@ -43,8 +43,11 @@ export interface TurnSetupDeps {
   providers: ProviderRepository;
   skills: SkillService;
   tools: readonly AnyTool[];
-  /** The machine's sandbox status (probed once, lazily: the probe runs processes). */
-  sandbox(): SandboxStatus;
+  /**
+   * The machine's sandbox status: probed once per process, asynchronously (the probe runs processes;
+   * src/sandbox/bubblewrap.ts `sandboxStatus`), so awaiting it never blocks other requests.
+   */
+  sandbox(): Promise<SandboxStatus>;
   /** Environment variables the user configured for tools (Settings → Environment). */
   userEnvironment(): Record<string, string>;
   /** The credential folder entries of Settings → Tools & approvals, read at each turn. */
@@ -109,12 +112,12 @@ export async function resolveModel(
 }
 
 /** The isolation settings of an agent's shell commands (see src/sandbox/types.ts). */
-export function shellSandboxFor(
+export async function shellSandboxFor(
   deps: Pick<TurnSetupDeps, "paths" | "sandbox" | "userEnvironment" | "credentialFolders">,
   agent: Agent,
-): ShellSandboxConfig {
+): Promise<ShellSandboxConfig> {
   return {
-    ...deps.sandbox(),
+    ...(await deps.sandbox()),
     // The same paths the file tools refuse, plus the user's runtime folder and keyrings. The workspace
     // stays visible and writable even when it lies inside the (hidden) data dir.
     hiddenPaths: [...protectedPaths(deps.paths, deps.credentialFolders()), ...secretStorePaths(process.env)],
@@ -128,7 +131,7 @@ export function shellSandboxFor(
  * shell jobs, and the app's per-agent services (browser, web_fetch settings). A session adds `todos`
  * (and the turn its `ask`); the "try it" runner has neither.
  */
-export function baseServices(
+export async function baseServices(
   deps: Pick<
     TurnSetupDeps,
     "paths" | "sandbox" | "userEnvironment" | "credentialFolders" | "skills" | "agentServices"
@@ -137,10 +140,10 @@ export function baseServices(
   workspace: Workspace,
   shellJobs: ShellJobs,
   skills = deps.skills.catalogFor(agent.config.skills, workspace.root),
-): ToolServices {
+): Promise<ToolServices> {
   return {
     skills,
-    sandbox: shellSandboxFor(deps, agent),
+    sandbox: await shellSandboxFor(deps, agent),
     shellJobs,
     ...deps.agentServices?.(agent, workspace),
   };
@@ -186,7 +189,7 @@ export async function setUpTurn(
     todos: session.todos,
     // MCP servers' sampling requests, once the user allowed them in the chat (src/mcp/sampling.ts).
     mcpSampling: createSamplingService(model.model, model.info.id),
-    ...baseServices(deps, agent, workspace, session.shellJobs, skills),
+    ...(await baseServices(deps, agent, workspace, session.shellJobs, skills)),
   };
   const systemExtras = [project.instructions.prompt, renderSkillList(skills.list())];
   if (session.delegation) systemExtras.push(subAgentNote(agent.config.name));

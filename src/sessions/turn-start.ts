@@ -129,7 +129,7 @@ export async function prepareTurn(deps: TurnStartDeps, start: TurnStart): Promis
       turnId: queued.turnId,
       agent: setup.agent.config,
       workspace: setup.workspace,
-      sandboxed: deps.sandbox().mode !== "none",
+      sandboxed: (await deps.sandbox()).mode !== "none",
       sessionApprovals: start.sessionApprovals,
       delegators: delegatorsOf(deps, session),
     }),

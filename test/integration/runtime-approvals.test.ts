@@ -157,7 +157,7 @@ describe("write tools ask", () => {
 
 describe("shell and agent rules", () => {
   test("shell: 'always' remembers the exact command for the agent; another command still asks", async () => {
-    expect(app().running.backend.context.sandbox().mode).toBe("bubblewrap");
+    expect((await app().running.backend.context.sandbox()).mode).toBe("bubblewrap");
     const session = await openSession(app());
     const shell = (id: string, command: string) => ({ id, name: "shell", arguments: { command } });
     app().fake.enqueue(

@@ -73,8 +73,8 @@ function httpProbe(host: string, port: number): string {
   return `timeout 5 bash -c 'exec 3<>/dev/tcp/${host}/${port} && ${request} && cat <&3' 2>&1; echo "probe-done"`;
 }
 
-test("the setup is the real thing: bubblewrap, slirp4netns, a home outside /tmp", () => {
-  const status = app().running.backend.context.sandbox();
+test("the setup is the real thing: bubblewrap, slirp4netns, a home outside /tmp", async () => {
+  const status = await app().running.backend.context.sandbox();
   expect(status.mode).toBe("bubblewrap");
   expect(status.internet?.available).toBe(true);
   expect(attack.paths.data).toBe(join(attack.home, ".local", "share", "sage"));

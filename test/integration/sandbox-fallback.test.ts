@@ -59,7 +59,7 @@ describe("the shell without bubblewrap", () => {
   test("with bubblewrap, the same rules run the command without asking", async () => {
     const app = await startBackend();
     apps.push(app);
-    expect(app.running.backend.context.sandbox().mode).toBe("bubblewrap");
+    expect((await app.running.backend.context.sandbox()).mode).toBe("bubblewrap");
     const command = "echo sandboxed-run";
     await allowShellEverywhere(app, command);
     const session = await openSession(app);

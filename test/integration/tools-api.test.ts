@@ -177,7 +177,7 @@ describe("sandbox status and remembered approvals", () => {
     expect(status).toBe(200);
     expect(["bubblewrap", "none"]).toContain(body.mode);
     expect(body.reason.length).toBeGreaterThan(3);
-    expect(body).toEqual(app().running.backend.context.sandbox());
+    expect(body).toEqual(await app().running.backend.context.sandbox());
   });
 
   test("an 'always' answer is listed and can be revoked; the next call asks again", async () => {

@@ -119,29 +119,29 @@ describe("buildBubblewrapArgs", () => {
 });
 
 describe("probeBubblewrap", () => {
-  test("a missing bwrap means no sandbox, with the reason", () => {
-    const status = probeBubblewrap([join(scratch, "no-such-bwrap")]);
+  test("a missing bwrap means no sandbox, with the reason", async () => {
+    const status = await probeBubblewrap([join(scratch, "no-such-bwrap")]);
     expect(status.mode).toBe("none");
     expect(status.reason).toContain("not installed");
     expect(status.bubblewrap).toBeUndefined();
   });
 
-  test("a bwrap that cannot create a sandbox means no sandbox, with its error", () => {
+  test("a bwrap that cannot create a sandbox means no sandbox, with its error", async () => {
     const broken = join(scratch, "broken-bwrap");
     writeFileSync(broken, "#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n");
     chmodSync(broken, 0o755);
-    const status = probeBubblewrap([broken]);
+    const status = await probeBubblewrap([broken]);
     expect(status.mode).toBe("none");
     expect(status.reason).toContain("No permissions to create new namespace");
   });
 
-  test("sandboxMode agrees with the cached status", () => {
-    expect(sandboxMode()).toBe(sandboxStatus().mode);
+  test("sandboxMode agrees with the cached status", async () => {
+    expect(await sandboxMode()).toBe((await sandboxStatus()).mode);
     expect(sandboxStatus()).toBe(sandboxStatus());
   });
 });
 
-const machine = probeBubblewrap();
+const machine = await probeBubblewrap();
 const usable = machine.mode === "bubblewrap";
 if (!usable) console.warn(`Skipping the real bubblewrap tests: ${machine.reason}`);
 

@@ -265,7 +265,7 @@ describe("background jobs through the tools", () => {
   });
 });
 
-const machine = probeBubblewrap();
+const machine = await probeBubblewrap();
 if (machine.mode !== "bubblewrap") console.warn(`Skipping shell-under-bubblewrap tests: ${machine.reason}`);
 
 describe.skipIf(machine.mode !== "bubblewrap")("shell tool under bubblewrap", () => {
