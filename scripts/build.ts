@@ -2,7 +2,8 @@
  * `bun run build`: build the UI, then compile Sage into ONE executable, dist/sage, that runs from any
  * folder on a machine without Bun or node_modules.
  *
- * Embedded: the built UI (ui/dist), the built-in skills (skills/), the migrations (text imports), the
+ * Embedded: the built UI (ui/dist; its text files gzip-compressed, served compressed — see
+ * src/server/ui-assets.ts), the built-in skills (skills/), the migrations (text imports), the
  * webview library and the icon (file imports). The server worker and the backup worker are further
  * entrypoints (required for `new Worker` in a compiled executable). Minified, with bytecode (roughly halves start-up).
  *
@@ -11,8 +12,8 @@
  * platform's webview library, uses the Bun runtime pinned in scripts/cross-runtimes/bun.lock, and on
  * Windows runs without a console window (scripts/build-targets.ts).
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, extname, join, relative, resolve } from "node:path";
 import type { BunPlugin } from "bun";
 import { defaultOutfile, ensureCrossRuntime, hostTarget, parseTarget } from "./build-targets.ts";
 
@@ -45,12 +46,33 @@ function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** A module `export const files = { "rel/path": <embedded file path>, ... }` over a folder. */
-function embedModule(dir: string): string {
+/** Text files worth compressing (images and fonts are compressed already). */
+const compressible = new Set([".html", ".js", ".mjs", ".css", ".json", ".svg", ".txt", ".map", ".wasm"]);
+/** Where the gzip copies of the UI's text files are written before embedding. */
+const gzipDir = join(root, "dist", ".ui-gzip");
+
+/**
+ * A module `export const files = { "rel/path": <embedded file path>, ... }` over a folder, and
+ * `gzipped`: the names whose embedded file is a gzip copy (with `gzip`, text files of 1 KiB or more).
+ */
+function embedModule(dir: string, gzip: boolean): string {
   const files = existsSync(dir) ? listFiles(dir) : [];
-  const imports = files.map((file, i) => `import f${i} from ${JSON.stringify(file)} with { type: "file" };`);
+  const gzipped: string[] = [];
+  if (gzip) rmSync(gzipDir, { recursive: true, force: true });
+  const embedded = files.map((file) => {
+    const name = relative(dir, file);
+    if (!gzip || !compressible.has(extname(file).toLowerCase()) || statSync(file).size < 1024) return file;
+    const copy = join(gzipDir, `${name}.gz`);
+    mkdirSync(dirname(copy), { recursive: true });
+    writeFileSync(copy, Bun.gzipSync(readFileSync(file), { level: 9 }));
+    gzipped.push(name);
+    return copy;
+  });
+  const imports = embedded.map(
+    (file, i) => `import f${i} from ${JSON.stringify(file)} with { type: "file" };`,
+  );
   const entries = files.map((file, i) => `  ${JSON.stringify(relative(dir, file))}: f${i},`);
-  return `${imports.join("\n")}\nexport const files = {\n${entries.join("\n")}\n};\n`;
+  return `${imports.join("\n")}\nexport const files = {\n${entries.join("\n")}\n};\nexport const gzipped = ${JSON.stringify(gzipped)};\n`;
 }
 
 const embedPlugin: BunPlugin = {
@@ -61,9 +83,10 @@ const embedPlugin: BunPlugin = {
       namespace: "sage-embed",
     }));
     build.onLoad({ filter: /.*/, namespace: "sage-embed" }, (args) => ({
-      contents: embedModule(
-        args.path === "sage:embedded-ui" ? join(root, "ui", "dist") : join(root, "skills"),
-      ),
+      contents:
+        args.path === "sage:embedded-ui"
+          ? embedModule(join(root, "ui", "dist"), true)
+          : embedModule(join(root, "skills"), false),
       loader: "js",
     }));
   },

@@ -24,6 +24,9 @@ function devToken_(): Plugin {
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [UnoCSS({ configFile: `${import.meta.dirname}/uno.config.ts` }), solid(), devToken_()],
+  // ES module workers can split: the highlighter worker's shiki core, engine, themes and each grammar
+  // become lazy chunks (an "iife" worker would inline every grammar, ~10 MB).
+  worker: { format: "es" },
   build: {
     outDir: "dist",
     emptyOutDir: true,

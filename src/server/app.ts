@@ -44,10 +44,16 @@ export function createServer(deps: ServerDeps) {
         return withHeaders(errorJson(400, "invalid", "The request's URL cannot be read."), COMMON_HEADERS);
       }
       // The UI shell is public; whatever it does not answer needs the token (see security.ts).
-      const page = serveUi(ui, url.pathname, request.method, {
-        ...COMMON_HEADERS,
-        "content-security-policy": contentSecurityPolicy(request.headers.get("host") ?? ""),
-      });
+      const page = serveUi(
+        ui,
+        url.pathname,
+        request.method,
+        {
+          ...COMMON_HEADERS,
+          "content-security-policy": contentSecurityPolicy(request.headers.get("host") ?? ""),
+        },
+        request.headers.get("accept-encoding") ?? "",
+      );
       if (page) return page;
       const auth = checkToken(request, url, security);
       if (!auth.ok) return withHeaders(auth.response, COMMON_HEADERS);

@@ -8,7 +8,7 @@ import { diskAssets, embeddedAssets, type UiAssets } from "./ui-assets.ts";
 export async function loadUiAssets(compiled: boolean): Promise<UiAssets> {
   if (compiled) {
     const embedded = await import("sage:embedded-ui");
-    return embeddedAssets(embedded.files);
+    return embeddedAssets(embedded.files, new Set(embedded.gzipped));
   }
   return diskAssets(join(import.meta.dir, "..", "..", "ui", "dist"));
 }

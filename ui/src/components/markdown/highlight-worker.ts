@@ -2,30 +2,58 @@
  * The syntax highlighter, off the page's thread. Compiling a grammar (TypeScript's, say) takes over
  * 100 ms; in a worker that never freezes scrolling or streaming. Protocol: the page posts
  * `{ id, code, lang }`, the worker answers `{ id, html }` (shiki's <code> inner HTML with both themes as
- * CSS variables) or `{ id, failed: true }` for a language it cannot load.
+ * CSS variables) or `{ id, failed: true }` for a language it does not ship or cannot load.
+ *
+ * Built as an ES module worker (ui/vite.config.ts `worker.format`), so shiki's core, the JavaScript
+ * regex engine, the two themes and each grammar (highlight-languages.ts) are separate lazy chunks:
+ * nothing but this file loads until the first code block, and only the grammars in use load then.
  */
-import type { HighlighterGeneric } from "shiki";
+import type { HighlighterCore } from "shiki/core";
+import { LANGUAGES } from "./highlight-languages.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: shiki's generic language/theme parameters
-type Highlighter = HighlighterGeneric<any, any>;
-let highlighter: Promise<Highlighter> | undefined;
+let highlighter: Promise<HighlighterCore> | undefined;
+/** Grammar name as shiki knows it, by the name the page asked for. */
+const loaded = new Map<string, Promise<string>>();
 
-function load(): Promise<Highlighter> {
-  highlighter ??= import("shiki").then(({ createHighlighter }) =>
-    createHighlighter({ themes: ["github-light", "github-dark"], langs: [] }),
+function load(): Promise<HighlighterCore> {
+  highlighter ??= Promise.all([
+    import("shiki/core"),
+    import("shiki/engine/javascript"),
+    import("shiki/themes/github-light.mjs"),
+    import("shiki/themes/github-dark.mjs"),
+  ]).then(([{ createHighlighterCore }, { createJavaScriptRegexEngine }, light, dark]) =>
+    createHighlighterCore({
+      themes: [light.default, dark.default],
+      langs: [],
+      engine: createJavaScriptRegexEngine({ forgiving: true }),
+    }),
   );
   return highlighter;
 }
 
-const INNER = /<code[^>]*>([\s\S]*)<\/code>/;
+/** Load the grammar for `lang` once; resolves to its shiki name. Rejects for a language not shipped. */
+function grammar(shiki: HighlighterCore, lang: string): Promise<string> {
+  let name = loaded.get(lang);
+  if (!name) {
+    const loader = LANGUAGES[lang];
+    if (!loader) return Promise.reject(new Error(`no grammar for ${lang}`));
+    name = loader().then(async (module) => {
+      const grammars = module.default as Parameters<HighlighterCore["loadLanguage"]>;
+      await shiki.loadLanguage(...grammars);
+      const main = grammars.at(-1) as { name?: string } | undefined;
+      return main?.name ?? lang;
+    });
+    loaded.set(lang, name);
+  }
+  return name;
+}
 
 self.onmessage = async (event: MessageEvent<{ id: number; code: string; lang: string }>) => {
   const { id, code, lang } = event.data;
   try {
     const shiki = await load();
-    if (!shiki.getLoadedLanguages().includes(lang)) await shiki.loadLanguage(lang);
     const html = shiki.codeToHtml(code, {
-      lang,
+      lang: await grammar(shiki, lang.toLowerCase()),
       themes: { light: "github-light", dark: "github-dark" },
       defaultColor: false,
     });
@@ -34,3 +62,5 @@ self.onmessage = async (event: MessageEvent<{ id: number; code: string; lang: st
     self.postMessage({ id, failed: true });
   }
 };
+
+const INNER = /<code[^>]*>([\s\S]*)<\/code>/;
