@@ -10,11 +10,20 @@
  * with --port, so no output parsing sits on the measured path). Then the idle resident memory: VmRSS
  * from /proc/<pid>/status after 5 s without requests.
  *
- * Targets (issue 2): median cold start under 100 ms, idle RSS under 60 MB.
+ * With a provider and key (issue 19): a data dir that knows a provider (its key in the encrypted key
+ * file) and the fake model (in this process). Per launch: idle RSS after 5 s, then the first turn
+ * after start — submit over the WebSocket -> the first `message.part.delta` — which pays for reading
+ * the key, loading the provider SDK and the first model request.
+ *
+ * Targets (issue 2): median cold start under 100 ms, idle RSS under 60 MB; (issue 19) idle RSS with a
+ * provider and key <= 50 MiB, first turn after start, submit -> first token <= 30 ms.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { ServerEvent } from "../../src/shared/events.ts";
+import { startFakeModel } from "../../test/fixtures/fake-model/index.ts";
+import { seedDataDir } from "../../test/integration/executable-app.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
 const args = process.argv.slice(2);
@@ -25,6 +34,9 @@ const IDLE_MS = 5000;
 const RSS_SAMPLES = 3;
 const TARGET_START_MS = 100;
 const TARGET_RSS_MB = 60;
+const TARGET_PROVIDER_RSS_MIB = 50;
+const TARGET_FIRST_TOKEN_MS = 30;
+const providerRuns = Number(flag("--provider-runs") ?? 5);
 
 if (!existsSync(executable)) {
   console.error(`${executable} is missing: build it first (bun run build).`);
@@ -44,7 +56,7 @@ interface Launched {
 }
 
 /** Spawn serve mode and wait for the first 200 from /api/health; returns the elapsed time. */
-async function launch(dataDir: string): Promise<Launched> {
+async function launch(dataDir: string): Promise<Launched & { url: string; token: string }> {
   const port = freePort();
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
   const url = `http://127.0.0.1:${port}/api/health`;
@@ -65,7 +77,7 @@ async function launch(dataDir: string): Promise<Launched> {
       const response = await fetch(url, { headers });
       if (response.status === 200) {
         await response.arrayBuffer();
-        return { child, startMs: performance.now() - started };
+        return { child, startMs: performance.now() - started, url: `http://127.0.0.1:${port}`, token };
       }
       throw new Error(`unexpected status ${response.status}`);
     } catch (error) {
@@ -93,6 +105,49 @@ function stats(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
   return { median: at(0.5), p90: at(0.9), min: sorted[0] as number, max: sorted.at(-1) as number };
+}
+
+/** Submit one turn on a fresh session; milliseconds from sending the submit to the first delta. */
+async function firstTurn(url: string, token: string): Promise<number> {
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const created = (await (
+    await fetch(`${url}/api/sessions`, { method: "POST", headers, body: "{}" })
+  ).json()) as { id: string };
+  await fetch(`${url}/api/sessions/${created.id}`, {
+    method: "PATCH",
+    headers,
+    body: JSON.stringify({ title: "Bench" }),
+  });
+  const socket = new WebSocket(`${url.replace("http", "ws")}/ws?token=${token}`);
+  await new Promise<void>((done, fail) => {
+    socket.onopen = () => done();
+    socket.onerror = () => fail(new Error("WebSocket failed to open"));
+  });
+  let submitted = 0;
+  const result = new Promise<number>((done, fail) => {
+    socket.onmessage = (message) => {
+      const event = JSON.parse(String(message.data)) as ServerEvent;
+      if (event.type === "subscribed") {
+        submitted = performance.now();
+        socket.send(
+          JSON.stringify({
+            type: "submit",
+            sessionId: created.id,
+            clientTurnId: crypto.randomUUID(),
+            text: "hi",
+          }),
+        );
+      } else if (event.type === "message.part.delta" && submitted > 0) done(performance.now() - submitted);
+      else if (event.type === "turn.ended")
+        fail(new Error(`the turn ended (${event.status}) without a delta`));
+    };
+  });
+  socket.send(JSON.stringify({ type: "subscribe", sessionId: created.id, afterSeq: 0 }));
+  try {
+    return await result;
+  } finally {
+    socket.close();
+  }
 }
 
 const dirs: string[] = [];
@@ -130,6 +185,26 @@ try {
     await stop(child);
   }
 
+  // With a provider and key: idle RSS, then the first turn after start.
+  delete process.env.DBUS_SESSION_BUS_ADDRESS; // the key goes to the encrypted file in the data dir
+  const fake = await startFakeModel({ apiKey: "test-key-0001" });
+  const providerDir = freshDir();
+  await seedDataDir(providerDir, fake.url);
+  const providerRss: number[] = [];
+  const firstToken: number[] = [];
+  try {
+    for (let i = 0; i < providerRuns; i++) {
+      const launched = await launch(providerDir);
+      await Bun.sleep(IDLE_MS);
+      providerRss.push(rssMb(launched.child.pid));
+      fake.enqueue({ text: "Hello there, this is the first answer." });
+      firstToken.push(await firstTurn(launched.url, launched.token));
+      await stop(launched.child);
+    }
+  } finally {
+    await fake.stop();
+  }
+
   const row = (label: string, values: number[]) => {
     const s = stats(values);
     const cells = [s.median, s.p90, s.min, s.max].map((v) => `${v.toFixed(1).padStart(7)} ms`);
@@ -144,6 +219,18 @@ try {
   console.log(
     `\nidle RSS after ${IDLE_MS / 1000} s: median ${rssStats.median.toFixed(1)} MB ` +
       `(samples: ${rss.map((v) => v.toFixed(1)).join(", ")} MB)`,
+  );
+  const providerRssStats = stats(providerRss);
+  const firstTokenStats = stats(firstToken);
+  console.log(
+    `with a provider and key: idle RSS median ${providerRssStats.median.toFixed(1)} MiB ` +
+      `(samples: ${providerRss.map((v) => v.toFixed(1)).join(", ")}); first turn after start, submit -> first token: ` +
+      `median ${firstTokenStats.median.toFixed(1)} ms (samples: ${firstToken.map((v) => v.toFixed(1)).join(", ")} ms)`,
+  );
+  console.log(
+    `targets (issue 19): idle RSS with a provider <= ${TARGET_PROVIDER_RSS_MIB} MiB: ` +
+      `${providerRssStats.median <= TARGET_PROVIDER_RSS_MIB ? "met" : "NOT met"}; first token <= ${TARGET_FIRST_TOKEN_MS} ms: ` +
+      `${firstTokenStats.median <= TARGET_FIRST_TOKEN_MS ? "met" : "NOT met"}`,
   );
   console.log(
     `\ntargets: cold start median < ${TARGET_START_MS} ms: ${coldStats.median < TARGET_START_MS ? "met" : "NOT met"}` +

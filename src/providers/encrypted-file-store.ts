@@ -21,9 +21,19 @@ export class SecretFileCorruptError extends Error {
   }
 }
 
-/** node:crypto is loaded on the first key operation (it costs ~10 MB of resident memory). */
-function nodeCrypto() {
-  return import("node:crypto");
+/**
+ * AES-256-GCM through WebCrypto (built into the runtime: nothing to load; node:crypto would cost ~10 MB
+ * of resident memory). The file keeps node's layout: ciphertext and the 16-byte tag stored apart.
+ */
+const TAG_BYTES = 16;
+
+/** A copy in a plain ArrayBuffer, as WebCrypto's types want. */
+function bytes(buffer: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(buffer);
+}
+
+function aesKey(raw: Buffer, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", bytes(raw), { name: "AES-GCM" }, false, [usage]);
 }
 
 function randomBytes(count: number): Buffer {
@@ -42,24 +52,32 @@ export class EncryptedFileStore implements SecretStore {
   async get(ref: string): Promise<string | undefined> {
     const sealed = this.readAll()[ref];
     if (!sealed) return undefined;
-    const { createDecipheriv } = await nodeCrypto();
-    const decipher = createDecipheriv("aes-256-gcm", this.masterKey(), Buffer.from(sealed.iv, "base64"));
-    decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
-    return Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]).toString(
-      "utf8",
+    const sealedBytes = Buffer.concat([
+      Buffer.from(sealed.data, "base64"),
+      Buffer.from(sealed.tag, "base64"),
+    ]);
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes(Buffer.from(sealed.iv, "base64")), tagLength: TAG_BYTES * 8 },
+      await aesKey(this.masterKey(), "decrypt"),
+      bytes(sealedBytes),
     );
+    return Buffer.from(plain).toString("utf8");
   }
 
   async set(ref: string, value: string): Promise<void> {
-    const { createCipheriv } = await nodeCrypto();
     const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.masterKey(), iv);
-    const data = Buffer.concat([cipher.update(value, "utf8"), cipher.final()]);
+    const sealedBytes = Buffer.from(
+      await crypto.subtle.encrypt(
+        { name: "AES-GCM", iv: bytes(iv), tagLength: TAG_BYTES * 8 },
+        await aesKey(this.masterKey(), "encrypt"),
+        new TextEncoder().encode(value),
+      ),
+    );
     const all = this.readAllOrSetAside();
     all[ref] = {
       iv: iv.toString("base64"),
-      tag: cipher.getAuthTag().toString("base64"),
-      data: data.toString("base64"),
+      tag: sealedBytes.subarray(sealedBytes.length - TAG_BYTES).toString("base64"),
+      data: sealedBytes.subarray(0, sealedBytes.length - TAG_BYTES).toString("base64"),
     };
     this.writeAll(all);
   }

@@ -159,3 +159,30 @@ test("maskKey shows enough to recognise a key, never enough to use it", () => {
   expect(maskKey("sk-abcdefghijklmnop1234")).toBe("sk-…1234");
   expect(maskKey("short")).toBe("••••");
 });
+
+describe("EncryptedFileStore file layout", () => {
+  test("a file written with node:crypto (earlier versions) still decrypts, and new entries read back there", async () => {
+    const { createCipheriv, createDecipheriv, randomBytes } = await import("node:crypto");
+    const file = join(dir, "secrets.enc");
+    const key = randomBytes(32);
+    writeFileSync(`${file}.key`, key.toString("base64"));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    const data = Buffer.concat([cipher.update("sk-written-by-node", "utf8"), cipher.final()]);
+    const sealed = {
+      iv: iv.toString("base64"),
+      tag: cipher.getAuthTag().toString("base64"),
+      data: data.toString("base64"),
+    };
+    writeFileSync(file, JSON.stringify({ "provider:old": sealed }));
+    const store = new EncryptedFileStore(file);
+    expect(await store.get("provider:old")).toBe("sk-written-by-node");
+
+    await store.set("provider:new", "sk-written-by-webcrypto");
+    const stored = JSON.parse(readFileSync(file, "utf8"))["provider:new"] as typeof sealed;
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(stored.iv, "base64"));
+    decipher.setAuthTag(Buffer.from(stored.tag, "base64"));
+    const plain = Buffer.concat([decipher.update(Buffer.from(stored.data, "base64")), decipher.final()]);
+    expect(plain.toString("utf8")).toBe("sk-written-by-webcrypto");
+  });
+});
