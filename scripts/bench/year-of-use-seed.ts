@@ -10,7 +10,7 @@
  * vocabulary with a skewed distribution (a few words everywhere, most rare) and one rare word per
  * session, so searches hit both common and rare terms.
  */
-import { mkdirSync, openSync, closeSync, ftruncateSync, writeFileSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AgentRepository } from "../../src/agent-configs/repository.ts";
 import { resolvePaths } from "../../src/core/paths.ts";
@@ -50,13 +50,16 @@ function rng(seed: number): () => number {
   };
 }
 
-const COMMON = "the a to of and in is it that for on with this you be as are can file code function test".split(" ");
+const COMMON =
+  "the a to of and in is it that for on with this you be as are can file code function test".split(" ");
 const SYLLABLES = "ka lo mi ne ru sa ti vo ze pa qu re sto mer lin dor gal fen wix bra".split(" ");
 
 /** 4,000 words: the first few very common, most rare (index drawn from a skewed distribution). */
 const VOCABULARY = [
   ...COMMON,
-  ..."deploy pipeline config server database query index cache error build release branch commit review".split(" "),
+  ..."deploy pipeline config server database query index cache error build release branch commit review".split(
+    " ",
+  ),
   ...Array.from({ length: 3960 }, (_, i) => {
     let word = "";
     let n = i + 7;
@@ -145,7 +148,9 @@ export function seedYearOfUse(dataDir: string, options: SeedOptions, seed = 1): 
           kind: "normal",
           status: "completed",
           createdAt: at,
-          ...(role === "assistant" ? { model: "fake-model", usage: { inputTokens: 1800, outputTokens: 240 } } : {}),
+          ...(role === "assistant"
+            ? { model: "fake-model", usage: { inputTokens: 1800, outputTokens: 240 } }
+            : {}),
         };
         repo.insertMessage(info, at);
         messages++;
@@ -179,7 +184,11 @@ export function seedYearOfUse(dataDir: string, options: SeedOptions, seed = 1): 
         });
         if (role === "assistant") {
           const text = messageParts[0] as Extract<Part, { type: "text" }>;
-          event("message.part.delta", { messageId: info.id, partId: text.id, delta: text.text.slice(0, 120) });
+          event("message.part.delta", {
+            messageId: info.id,
+            partId: text.id,
+            delta: text.text.slice(0, 120),
+          });
           event("message.part.updated", { messageId: info.id, part: text });
         }
         parent = info.id;
@@ -207,7 +216,13 @@ export function seedYearOfUse(dataDir: string, options: SeedOptions, seed = 1): 
   let longSessionId: string | undefined;
   if (options.longSession > 0) {
     db.transaction(() => {
-      longSessionId = writeSession(base.id, "A very long session", options.longSession / 2, now - DAY, "longsession");
+      longSessionId = writeSession(
+        base.id,
+        "A very long session",
+        options.longSession / 2,
+        now - DAY,
+        "longsession",
+      );
     })();
   }
   db.exec("INSERT INTO parts_fts (parts_fts) VALUES ('rebuild')");

@@ -61,8 +61,13 @@ async function launch(dataDir: string): Promise<Running> {
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
   const base = `http://127.0.0.1:${port}`;
   const headers = { authorization: `Bearer ${token}` };
-  const env = { ...process.env, SAGE_DEV_TOKEN: token, DISPLAY: "", WAYLAND_DISPLAY: "" };
-  delete env.DBUS_SESSION_BUS_ADDRESS;
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    SAGE_DEV_TOKEN: token,
+    DISPLAY: "",
+    WAYLAND_DISPLAY: "",
+  };
+  delete env.DBUS_SESSION_BUS_ADDRESS; // keys (none here) would go to the encrypted file
   const started = performance.now();
   const child = Bun.spawn(
     [executable, "--serve", "--port", String(port), "--no-open", "--data-dir", dataDir],
@@ -235,7 +240,7 @@ try {
     `idle RSS:                ${year.rssMiB.toFixed(1)} MiB vs ${empty.rssMiB.toFixed(1)} MiB empty (target within 10 MiB: ${verdict(year.rssMiB - empty.rssMiB <= 10)})`,
   );
   console.log(
-    `database per 1,000 msgs: ${((dbBytes / seeded.messages) * 1000 / 1024 ** 2).toFixed(2)} MiB (${(dbBytes / 1024 ** 2).toFixed(0)} MiB for ${seeded.messages} messages, events and full-text index included)`,
+    `database per 1,000 msgs: ${(((dbBytes / seeded.messages) * 1000) / 1024 ** 2).toFixed(2)} MiB (${(dbBytes / 1024 ** 2).toFixed(0)} MiB for ${seeded.messages} messages, events and full-text index included)`,
   );
 
   if (growth.length > 1) {
@@ -249,7 +254,9 @@ try {
       const figures = count === sessions ? year : await measure(dir, true);
       rows.push({ sessions: count, figures, dbMiB: statSync(join(dir, "sage.db")).size / 1024 ** 2 });
     }
-    console.log(`\nGrowth                    ${rows.map((row) => `${row.sessions} sessions`.padStart(16)).join("")}   kind`);
+    console.log(
+      `\nGrowth                    ${rows.map((row) => `${row.sessions} sessions`.padStart(16)).join("")}   kind`,
+    );
     const line = (label: string, pick: (figures: Figures) => number, unit: string) =>
       console.log(
         `${label.padEnd(26)}${rows.map((row) => `${pick(row.figures).toFixed(1)} ${unit}`.padStart(16)).join("")}   ${growthKind(rows.map((row) => pick(row.figures)))}`,

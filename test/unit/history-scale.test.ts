@@ -1,0 +1,83 @@
+/**
+ * Queries that must stay flat as a user's history grows (issue 19, scripts/bench/year-of-use.ts): the
+ * sidebar page is read in index order (no sort of every session), and search ranks only the newest
+ * matches of a common word — yet still finds rare words however old, and hides deleted sessions.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { seedYearOfUse } from "../../scripts/bench/year-of-use-seed.ts";
+import { CANDIDATES, searchSessions } from "../../src/sessions/search.ts";
+import { openDatabase } from "../../src/store/database.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "sage-history-"));
+seedYearOfUse(dir, { sessions: 150, skills: 0, agents: 2, workspaceBytes: 0, longSession: 0 });
+const { db } = openDatabase(join(dir, "sage.db"));
+afterAll(() => {
+  db.close(); // a plain close: this test needs no WAL checkpoint
+  rmSync(dir, { recursive: true, force: true });
+});
+const userId = (db.query("SELECT id FROM users").get() as { id: string }).id;
+
+function plan(sql: string, ...params: (string | number)[]): string {
+  return (db.query(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+    .map((row) => row.detail)
+    .join("\n");
+}
+
+describe("the sidebar page", () => {
+  test("first and next pages are read in index order, without sorting every session", () => {
+    const order = "ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?";
+    const first = plan(
+      `SELECT * FROM sessions WHERE user_id = ? AND deleted_at IS NULL ${order}`,
+      userId,
+      50,
+    );
+    const next = plan(
+      `SELECT * FROM sessions WHERE user_id = ? AND deleted_at IS NULL AND (pinned, updated_at, id) < (?, ?, ?) ${order}`,
+      userId,
+      0,
+      Date.now(),
+      "ses_x",
+      50,
+    );
+    for (const text of [first, next]) {
+      expect(text).toContain("USING INDEX sessions_sidebar");
+      expect(text).not.toContain("TEMP B-TREE");
+    }
+  });
+});
+
+describe("search over a long history", () => {
+  test("a word in most parts returns a full page of snippets with the match marked", () => {
+    const matches = (
+      db.query(`SELECT count(*) AS n FROM parts_fts WHERE parts_fts MATCH '"the"'`).get() as {
+        n: number;
+      }
+    ).n;
+    expect(matches).toBeGreaterThan(CANDIDATES);
+    const hits = searchSessions(db, userId, "the", 30);
+    expect(hits).toHaveLength(30);
+    for (const hit of hits) expect(hit.snippet.toLowerCase()).toContain("«the");
+  });
+
+  test("a rare word of the oldest session is found; a deleted session's is not", () => {
+    const sessions = db.query("SELECT id, deleted_at FROM sessions ORDER BY rowid").all() as {
+      id: string;
+      deleted_at: number | null;
+    }[];
+    const live = sessions.findIndex((session) => session.deleted_at === null);
+    const hits = searchSessions(db, userId, `quokka${live}`, 30);
+    expect(hits.map((hit) => hit.sessionId)).toContain(sessions[live]?.id as string);
+    db.query("UPDATE sessions SET deleted_at = 1 WHERE id = ?").run(sessions[live]?.id as string);
+    expect(searchSessions(db, userId, `quokka${live}`, 30).map((hit) => hit.sessionId)).not.toContain(
+      sessions[live]?.id as string,
+    );
+  });
+
+  test("input with no words finds nothing; quotes and operators are taken literally", () => {
+    expect(searchSessions(db, userId, "  ¿? ", 30)).toEqual([]);
+    expect(() => searchSessions(db, userId, 'the" OR NEAR(', 30)).not.toThrow();
+  });
+});
