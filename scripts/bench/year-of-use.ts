@@ -5,6 +5,9 @@
  *
  *   bun scripts/bench/year-of-use.ts [--scale 1] [--growth 1000,10000] [--executable PATH] [--keep DIR]
  *
+ * `--keep DIR` seeds into DIR and leaves it there; when DIR already holds a database, it is measured
+ * as it is (no seeding: quicker repeated runs).
+ *
  * `--scale` multiplies the sessions, skills, agents and workspace (0.1 for a quick run); `--growth`
  * lists session counts for the growth table (each seeded fresh, without the long session; 100000 takes
  * a while). Figures, each against its target:
@@ -19,10 +22,12 @@
  * - database size per 1,000 messages;
  * - how start, sidebar, search and RSS grow from 1k to 10k (to 100k) sessions.
  */
+
+import { Database } from "bun:sqlite";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { seedYearOfUse } from "./year-of-use-seed.ts";
+import { type SeedResult, seedYearOfUse } from "./year-of-use-seed.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
 const args = process.argv.slice(2);
@@ -204,14 +209,33 @@ const temp = (name: string) => {
 try {
   const sessions = Math.round(10_000 * scale);
   const yearDir = keep ? resolve(keep) : temp("full");
-  console.log(`seeding ${sessions} sessions (scale ${scale}) into ${yearDir} ...`);
-  const seeded = seedYearOfUse(yearDir, {
-    sessions,
-    skills: Math.round(200 * scale),
-    agents: Math.max(1, Math.round(50 * scale)),
-    workspaceBytes: Math.round(2 * 1024 ** 3 * scale),
-    longSession: 10_000,
-  });
+  let seeded: SeedResult;
+  if (existsSync(join(yearDir, "sage.db"))) {
+    const db = new Database(join(yearDir, "sage.db"), { readonly: true });
+    const count = (table: string) =>
+      (db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const long = db.query("SELECT id FROM sessions WHERE title = 'A very long session'").get() as {
+      id: string;
+    } | null;
+    seeded = {
+      messages: count("messages"),
+      parts: count("parts"),
+      events: count("events"),
+      longSessionId: long?.id,
+      seconds: 0,
+    };
+    db.close();
+    console.log(`measuring the existing data in ${yearDir}`);
+  } else {
+    console.log(`seeding ${sessions} sessions (scale ${scale}) into ${yearDir} ...`);
+    seeded = seedYearOfUse(yearDir, {
+      sessions,
+      skills: Math.round(200 * scale),
+      agents: Math.max(1, Math.round(50 * scale)),
+      workspaceBytes: Math.round(2 * 1024 ** 3 * scale),
+      longSession: 10_000,
+    });
+  }
   const dbBytes = statSync(join(yearDir, "sage.db")).size;
   console.log(
     `seeded in ${seeded.seconds.toFixed(1)} s: ${seeded.messages} messages, ${seeded.parts} parts, ${seeded.events} events ` +

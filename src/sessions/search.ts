@@ -4,10 +4,9 @@
  * highlights, after escaping the rest). Attempts an automatic retry superseded are not searched: they
  * are kept for the record but are not in the chat, so a hit could not be shown.
  *
- * Cost stays flat as the history grows (scripts/bench/year-of-use.ts): ranking every match of a common
- * word ("the" matches most of a year's parts) grows with the history, so text hits are the best ranked
- * (bm25) among the newest `CANDIDATES` matching parts — FTS5 walks its index newest first and stops
- * there — and snippets are made only for the hits returned.
+ * Text hits come newest first. Cost stays flat as the history grows (scripts/bench/year-of-use.ts):
+ * FTS5 walks its index newest first and stops at `limit` hits, making snippets only for those. Relevance ranking (bm25) is not used: it reads every match of each word to weigh it, so a
+ * common word ("the" is in most of a year's parts) cost seconds on a heavy user's history.
  */
 import type { Database } from "bun:sqlite";
 import type { SessionSearchHit } from "../shared/session.ts";
@@ -23,9 +22,6 @@ export function ftsQuery(input: string): string | undefined {
     .join(" ");
 }
 
-/** How many of the newest matching parts are ranked; older matches show once newer ones run out. */
-export const CANDIDATES = 500;
-
 export function searchSessions(db: Database, userId: string, input: string, limit = 30): SearchHit[] {
   const query = ftsQuery(input);
   if (!query) return [];
@@ -37,32 +33,18 @@ export function searchSessions(db: Database, userId: string, input: string, limi
        ORDER BY updated_at DESC LIMIT ?`,
     )
     .all(userId, like, limit) as SearchHit[];
-  const ranked = db
+  const textHits = db
     .query(
-      `SELECT p.rowid AS rowid, s.id AS sessionId, s.title AS title, p.message_id AS messageId,
-              s.updated_at AS updatedAt
-       FROM (SELECT rowid, rank FROM parts_fts WHERE parts_fts MATCH ? ORDER BY rowid DESC LIMIT ?) f
-       JOIN parts p ON p.rowid = f.rowid
+      `SELECT s.id AS sessionId, s.title AS title, p.message_id AS messageId,
+              snippet(parts_fts, 0, '«', '»', '…', 12) AS snippet, s.updated_at AS updatedAt
+       FROM parts_fts
+       JOIN parts p ON p.rowid = parts_fts.rowid
        JOIN sessions s ON s.id = p.session_id
        JOIN messages m ON m.id = p.message_id
-       WHERE s.user_id = ? AND s.deleted_at IS NULL AND m.superseded_by IS NULL
-       ORDER BY f.rank LIMIT ?`,
+       WHERE parts_fts MATCH ? AND s.user_id = ? AND s.deleted_at IS NULL AND m.superseded_by IS NULL
+       ORDER BY parts_fts.rowid DESC LIMIT ?`,
     )
-    .all(query, CANDIDATES, userId, limit) as (Omit<SearchHit, "snippet"> & { rowid: number })[];
-  const snippets = new Map<number, string>();
-  if (ranked.length > 0) {
-    const rows = db
-      .query(
-        `SELECT rowid, snippet(parts_fts, 0, '«', '»', '…', 12) AS snippet FROM parts_fts
-         WHERE parts_fts MATCH ? AND rowid IN (${ranked.map(() => "?").join(",")})`,
-      )
-      .all(query, ...ranked.map((hit) => hit.rowid)) as { rowid: number; snippet: string }[];
-    for (const row of rows) snippets.set(row.rowid, row.snippet);
-  }
-  const textHits: SearchHit[] = ranked.map(({ rowid, ...hit }) => ({
-    ...hit,
-    snippet: snippets.get(rowid) ?? "",
-  }));
+    .all(query, userId, limit) as SearchHit[];
   const seen = new Set<string>();
   const hits: SearchHit[] = [];
   for (const hit of [

@@ -1,14 +1,15 @@
 /**
  * Queries that must stay flat as a user's history grows (issue 19, scripts/bench/year-of-use.ts): the
- * sidebar page is read in index order (no sort of every session), and search ranks only the newest
- * matches of a common word — yet still finds rare words however old, and hides deleted sessions.
+ * sidebar page is read in index order (no sort of every session), and search walks the full-text index
+ * newest first and stops at a page of hits — yet still finds rare words however old, and hides deleted
+ * sessions.
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedYearOfUse } from "../../scripts/bench/year-of-use-seed.ts";
-import { CANDIDATES, searchSessions } from "../../src/sessions/search.ts";
+import { searchSessions } from "../../src/sessions/search.ts";
 import { openDatabase } from "../../src/store/database.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sage-history-"));
@@ -49,16 +50,42 @@ describe("the sidebar page", () => {
   });
 });
 
+describe("start-up", () => {
+  test("finding unfinished turns and untouched chats reads only those, not the whole history", () => {
+    const unfinished = plan(
+      "SELECT t.* FROM turns t JOIN sessions s ON s.id = t.session_id WHERE s.user_id = ? AND t.status IN ('running', 'queued')",
+      userId,
+    );
+    expect(unfinished).toContain("INDEX turns_unfinished");
+    expect(unfinished).not.toContain("SCAN t");
+    const untouched = plan(
+      "SELECT 1 FROM sessions AS s WHERE s.user_id = ? AND s.title_set = 0 AND s.title = '' AND s.pinned = 0 AND s.status = 'idle'",
+      userId,
+    );
+    expect(untouched).toContain("INDEX sessions_untouched");
+  });
+});
+
 describe("search over a long history", () => {
-  test("a word in most parts returns a full page of snippets with the match marked", () => {
+  test("a word in most parts returns a full page, newest first, with the match marked", () => {
     const matches = (
       db.query(`SELECT count(*) AS n FROM parts_fts WHERE parts_fts MATCH '"the"'`).get() as {
         n: number;
       }
     ).n;
-    expect(matches).toBeGreaterThan(CANDIDATES);
-    const hits = searchSessions(db, userId, "the", 30);
-    expect(hits).toHaveLength(30);
+    expect(matches).toBeGreaterThan(1000);
+    // A page larger than the sessions whose title has the word, so text hits follow the title hits.
+    const hits = searchSessions(db, userId, "the", 200);
+    expect(hits).toHaveLength(200);
+    // Text hits (title hits, without a message, come first) are newest first.
+    const order = hits
+      .filter((hit) => hit.messageId !== null)
+      .map(
+        (hit) =>
+          (db.query("SELECT rowid FROM messages WHERE id = ?").get(hit.messageId) as { rowid: number }).rowid,
+      );
+    expect(order.length).toBeGreaterThan(0);
+    expect(order).toEqual([...order].sort((a, b) => b - a));
     for (const hit of hits) expect(hit.snippet.toLowerCase()).toContain("«the");
   });
 
