@@ -13,18 +13,26 @@ import type { SessionSearchHit } from "../shared/session.ts";
 
 export type SearchHit = SessionSearchHit;
 
-/** Turn user input into a safe FTS5 query: each word quoted, prefix match on the last one. */
-export function ftsQuery(input: string): string | undefined {
+/** A last word shorter than this is matched whole only (a prefix of one or two letters matches most words). */
+export const MIN_PREFIX = 3;
+
+/**
+ * Turn user input into a safe FTS5 query: each word quoted; with `prefix`, the last one (of at least
+ * `MIN_PREFIX` characters) also matches longer words. Undefined when the input has no word, or when
+ * `prefix` is asked and the last word is too short for it.
+ */
+export function ftsQuery(input: string, prefix = true): string | undefined {
   const words = input.match(/[\p{L}\p{N}_][\p{L}\p{N}_'-]*/gu);
   if (!words?.length) return undefined;
-  return words
-    .map((word, i) => `"${word.replaceAll('"', "")}"${i === words.length - 1 ? "*" : ""}`)
-    .join(" ");
+  const quoted = words.map((word) => `"${word.replaceAll('"', "")}"`);
+  if (!prefix) return quoted.join(" ");
+  if ((words.at(-1) as string).length < MIN_PREFIX) return undefined;
+  return `${quoted.join(" ")}*`;
 }
 
 export function searchSessions(db: Database, userId: string, input: string, limit = 30): SearchHit[] {
-  const query = ftsQuery(input);
-  if (!query) return [];
+  const exact = ftsQuery(input, false);
+  if (!exact) return [];
   const like = `%${input.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const titleHits = db
     .query(
@@ -33,18 +41,11 @@ export function searchSessions(db: Database, userId: string, input: string, limi
        ORDER BY updated_at DESC LIMIT ?`,
     )
     .all(userId, like, limit) as SearchHit[];
-  const textHits = db
-    .query(
-      `SELECT s.id AS sessionId, s.title AS title, p.message_id AS messageId,
-              snippet(parts_fts, 0, '«', '»', '…', 12) AS snippet, s.updated_at AS updatedAt
-       FROM parts_fts
-       JOIN parts p ON p.rowid = parts_fts.rowid
-       JOIN sessions s ON s.id = p.session_id
-       JOIN messages m ON m.id = p.message_id
-       WHERE parts_fts MATCH ? AND s.user_id = ? AND s.deleted_at IS NULL AND m.superseded_by IS NULL
-       ORDER BY parts_fts.rowid DESC LIMIT ?`,
-    )
-    .all(query, userId, limit) as SearchHit[];
+  // Whole words first: cheap at any size. A prefix query merges the index entries of every word it
+  // matches (all of "the…" for "the"), so it runs only when whole words did not fill the page.
+  let textHits = textSearch(db, userId, exact, limit);
+  const prefixed = textHits.length < limit ? ftsQuery(input, true) : undefined;
+  if (prefixed) textHits = textSearch(db, userId, prefixed, limit);
   const seen = new Set<string>();
   const hits: SearchHit[] = [];
   for (const hit of [
@@ -57,6 +58,22 @@ export function searchSessions(db: Database, userId: string, input: string, limi
     hits.push(hit);
   }
   return hits.slice(0, limit);
+}
+
+/** Parts matching `query`, newest first; FTS5 walks its index in that order and stops at `limit`. */
+function textSearch(db: Database, userId: string, query: string, limit: number): SearchHit[] {
+  return db
+    .query(
+      `SELECT s.id AS sessionId, s.title AS title, p.message_id AS messageId,
+              snippet(parts_fts, 0, '«', '»', '…', 12) AS snippet, s.updated_at AS updatedAt
+       FROM parts_fts
+       JOIN parts p ON p.rowid = parts_fts.rowid
+       JOIN sessions s ON s.id = p.session_id
+       JOIN messages m ON m.id = p.message_id
+       WHERE parts_fts MATCH ? AND s.user_id = ? AND s.deleted_at IS NULL AND m.superseded_by IS NULL
+       ORDER BY parts_fts.rowid DESC LIMIT ?`,
+    )
+    .all(query, userId, limit) as SearchHit[];
 }
 
 function markTitle(title: string, input: string): string {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { seedYearOfUse } from "../../scripts/bench/year-of-use-seed.ts";
-import { searchSessions } from "../../src/sessions/search.ts";
+import { ftsQuery, searchSessions } from "../../src/sessions/search.ts";
 import { openDatabase } from "../../src/store/database.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sage-history-"));
@@ -101,6 +101,18 @@ describe("search over a long history", () => {
     expect(searchSessions(db, userId, `quokka${live}`, 30).map((hit) => hit.sessionId)).not.toContain(
       sessions[live]?.id as string,
     );
+  });
+
+  test("the last word matches longer words from three letters on; shorter ones match whole words", () => {
+    expect(ftsQuery("deploy conf")).toBe('"deploy" "conf"*');
+    expect(ftsQuery("deploy conf", false)).toBe('"deploy" "conf"');
+    expect(ftsQuery("to", true)).toBeUndefined();
+    const hits = searchSessions(db, userId, "conf", 200).filter((hit) => hit.messageId !== null);
+    expect(hits.length).toBeGreaterThan(0);
+    for (const hit of hits) expect(hit.snippet.toLowerCase()).toMatch(/«conf[a-z]*»/);
+    const whole = searchSessions(db, userId, "to", 200).filter((hit) => hit.messageId !== null);
+    expect(whole.length).toBeGreaterThan(0);
+    for (const hit of whole) expect(hit.snippet).toContain("«to»");
   });
 
   test("input with no words finds nothing; quotes and operators are taken literally", () => {
