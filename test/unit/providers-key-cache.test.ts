@@ -13,7 +13,7 @@ import { KeyCache } from "../../src/providers/key-cache.ts";
 import { ProviderRepository } from "../../src/providers/repository.ts";
 import type { SecretStore } from "../../src/providers/secret-store.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";
-import { startTestApp } from "../integration/runtime-harness.ts";
+import { startBackend } from "../support/backend.ts";
 
 /** A key store that counts reads (a real object passed in, not a module mock). */
 class CountingStore implements SecretStore {
@@ -155,9 +155,9 @@ describe("the backend", () => {
   test("a restart reads no key until one is needed; turns then read it once", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sage-key-restart-"));
     try {
-      const first = await startTestApp({ dataDir });
+      const first = await startBackend({ dataDir });
       await first.stop();
-      const app = await startTestApp({ dataDir });
+      const app = await startBackend({ dataDir });
       try {
         const { providers } = app.running.backend.context;
         await Bun.sleep(1800); // past the old start-up read of every key (at 1.5 s) for its hint

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { probeBubblewrap } from "../../src/sandbox/bubblewrap.ts";
 import { probeRun } from "../../src/sandbox/probe-run.ts";
-import { startTestApp } from "../integration/runtime-harness.ts";
+import { startBackend } from "../support/backend.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "sage-probe-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -70,7 +70,7 @@ describe("the probe does not block", () => {
 
   test("the backend probes once, in the background, and answers requests meanwhile", async () => {
     const bwrap = slowBwrap("slow-bwrap-app", 1);
-    const app = await startTestApp({ bwrapCandidates: [bwrap.path] });
+    const app = await startBackend({ bwrapCandidates: [bwrap.path] });
     try {
       const started = performance.now();
       const sessions = await app.api<unknown[]>("/api/sessions");
