@@ -1,0 +1,121 @@
+/**
+ * Idle housekeeping (src/app/idle-housekeeping.ts): a collection runs once Sage has been idle for a
+ * while after the last turn; never while a turn runs (in any session); a new turn cancels a pending
+ * round; PRAGMA optimize runs at most once per period; stop() leaves nothing scheduled.
+ */
+
+import type { Database } from "bun:sqlite";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { IdleHousekeeping } from "../../src/app/idle-housekeeping.ts";
+import { Logger } from "../../src/core/logger.ts";
+import { ensureLocalUser } from "../../src/core/user.ts";
+import { SessionRepository } from "../../src/sessions/repository.ts";
+import type { ServerEvent } from "../../src/shared/events.ts";
+import { openDatabase } from "../../src/store/database.ts";
+import { EventLog } from "../../src/store/event-log.ts";
+
+let dir: string;
+let db: Database;
+let events: EventLog;
+let sessions: string[];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "sage-idle-"));
+  db = openDatabase(join(dir, "sage.db")).db;
+  const user = ensureLocalUser(db);
+  const repo = new SessionRepository(db, user.id);
+  sessions = ["ses_a", "ses_b"];
+  for (const id of sessions) repo.createSession(id, "agent", "t");
+  events = new EventLog(db);
+});
+afterEach(() => {
+  events.flush();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function turn(type: "turn.started" | "turn.ended", sessionId: string): void {
+  const event =
+    type === "turn.started"
+      ? { type, sessionId, turnId: `trn_${sessionId}`, clientTurnId: "c", userMessageId: "m" }
+      : { type, sessionId, turnId: `trn_${sessionId}`, status: "completed" as const };
+  events.append(event as Omit<ServerEvent, "seq">);
+  events.flush();
+}
+
+function housekeeping(collected: { n: number }, optimizeEveryMs = 60_000) {
+  return new IdleHousekeeping({
+    db,
+    events,
+    logger: new Logger({ level: "error", console: false }),
+    idleDelayMs: 40,
+    optimizeEveryMs,
+    collect: () => {
+      collected.n++;
+    },
+  });
+}
+
+describe("IdleHousekeeping", () => {
+  test("collects once, a while after the last of several running turns ended", async () => {
+    const collected = { n: 0 };
+    const keeper = housekeeping(collected);
+    turn("turn.started", "ses_a");
+    turn("turn.started", "ses_b");
+    turn("turn.ended", "ses_a");
+    await Bun.sleep(80);
+    expect(collected.n).toBe(0); // ses_b still runs
+    turn("turn.ended", "ses_b");
+    await Bun.sleep(15);
+    expect(collected.n).toBe(0); // not idle long enough yet
+    await Bun.sleep(80);
+    expect(collected.n).toBe(1);
+    await Bun.sleep(80);
+    expect(collected.n).toBe(1); // once per idle period
+    keeper.stop();
+  });
+
+  test("a turn starting during the idle delay cancels the round; stop() leaves nothing scheduled", async () => {
+    const collected = { n: 0 };
+    const keeper = housekeeping(collected);
+    turn("turn.started", "ses_a");
+    turn("turn.ended", "ses_a");
+    await Bun.sleep(10);
+    turn("turn.started", "ses_a");
+    await Bun.sleep(80);
+    expect(collected.n).toBe(0);
+    turn("turn.ended", "ses_a");
+    keeper.stop();
+    await Bun.sleep(80);
+    expect(collected.n).toBe(0);
+  });
+
+  test("PRAGMA optimize runs at most once per period; a failing collector is logged, not thrown", async () => {
+    const keeper = new IdleHousekeeping({
+      db,
+      events,
+      logger: new Logger({ level: "error", console: false }),
+      idleDelayMs: 20,
+      optimizeEveryMs: 60_000,
+      collect: () => {
+        throw new Error("collector broke");
+      },
+    });
+    const statements: string[] = [];
+    const run = db.run.bind(db);
+    db.run = ((sql: string, ...rest: []) => {
+      statements.push(sql);
+      return run(sql, ...rest);
+    }) as typeof db.run;
+    for (let round = 0; round < 2; round++) {
+      turn("turn.started", "ses_a");
+      turn("turn.ended", "ses_a");
+      await Bun.sleep(60);
+    }
+    expect(keeper.rounds).toBe(2);
+    expect(statements.filter((sql) => sql === "PRAGMA optimize")).toHaveLength(1);
+    keeper.stop();
+  });
+});
