@@ -247,7 +247,7 @@ try {
     const status = await client.turn(sessionId, `turn ${turn}: look at the workspace`);
     if (status !== "completed") failed++;
     if (checkpoints.includes(turn)) {
-      await Bun.sleep(1500); // let timers (part saves, settle GC) run, as an idle moment would
+      await Bun.sleep(6500); // an idle moment: past the idle housekeeping's collection (5 s)
       const mark = { ...figures(child.pid), turn, seconds: (performance.now() - began) / 1000 };
       marks.push(mark);
       console.log(

@@ -13,7 +13,6 @@ import { IdleHousekeeping } from "../../src/app/idle-housekeeping.ts";
 import { Logger } from "../../src/core/logger.ts";
 import { ensureLocalUser } from "../../src/core/user.ts";
 import { SessionRepository } from "../../src/sessions/repository.ts";
-import type { ServerEvent } from "../../src/shared/events.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { EventLog } from "../../src/store/event-log.ts";
 
@@ -37,11 +36,9 @@ afterEach(() => {
 });
 
 function turn(type: "turn.started" | "turn.ended", sessionId: string): void {
-  const event =
-    type === "turn.started"
-      ? { type, sessionId, turnId: `trn_${sessionId}`, clientTurnId: "c", userMessageId: "m" }
-      : { type, sessionId, turnId: `trn_${sessionId}`, status: "completed" as const };
-  events.append(event as Omit<ServerEvent, "seq">);
+  if (type === "turn.started")
+    events.append({ type, sessionId, turnId: `trn_${sessionId}`, clientTurnId: "c", userMessageId: "m" });
+  else events.append({ type, sessionId, turnId: `trn_${sessionId}`, status: "completed" });
   events.flush();
 }
 
