@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 const root = resolve(import.meta.dir, "..", "..");
 const bun = process.execPath;
 
-const benches: { file: string; needs?: () => string | undefined }[] = [
+const benches: { file: string; args?: string[]; needs?: () => string | undefined }[] = [
   { file: "grep.ts" },
   { file: "memory.ts" },
   { file: "context.ts" },
@@ -20,6 +20,16 @@ const benches: { file: string; needs?: () => string | undefined }[] = [
   },
   {
     file: "stream.ts",
+    needs: () => (existsSync(join(root, "dist", "sage")) ? undefined : "dist/sage (bun run build)"),
+  },
+  {
+    // A tenth of a heavy year by default; `bun scripts/bench/year-of-use.ts` alone runs the full one.
+    file: "year-of-use.ts",
+    args: ["--scale", "0.1", "--growth", "100,1000"],
+    needs: () => (existsSync(join(root, "dist", "sage")) ? undefined : "dist/sage (bun run build)"),
+  },
+  {
+    file: "soak.ts",
     needs: () => (existsSync(join(root, "dist", "sage")) ? undefined : "dist/sage (bun run build)"),
   },
   {
@@ -44,7 +54,7 @@ for (const bench of benches) {
     console.log(`skipped: needs ${missing}`);
     continue;
   }
-  const child = Bun.spawn([bun, join(import.meta.dir, bench.file)], {
+  const child = Bun.spawn([bun, join(import.meta.dir, bench.file), ...(bench.args ?? [])], {
     cwd: root,
     stdio: ["inherit", "inherit", "inherit"],
   });
