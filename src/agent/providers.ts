@@ -16,6 +16,27 @@ export interface ProviderAccess {
 }
 
 /** The provider packages are loaded when a model is first needed (see ai-sdk.ts for why). */
+/**
+ * Load the SDK package of a provider kind without creating a model (no key needed): the first chat a
+ * user opens warms what its first turn will need (src/sessions/manager.ts `warmTurnPath`).
+ */
+export async function preloadProviderPackage(kind: ProviderAccess["kind"]): Promise<void> {
+  switch (kind) {
+    case "openai-compatible":
+      await import("@ai-sdk/openai-compatible");
+      return;
+    case "openai":
+      await import("@ai-sdk/openai");
+      return;
+    case "anthropic":
+      await import("@ai-sdk/anthropic");
+      return;
+    case "google":
+      await import("@ai-sdk/google");
+      return;
+  }
+}
+
 export async function createLanguageModel(provider: ProviderAccess, modelId: string): Promise<LanguageModel> {
   const baseURL = provider.baseUrl.replace(/\/+$/, "");
   switch (provider.kind) {

@@ -2,6 +2,8 @@
  * The sessions of the app: creates runners on demand, answers WebSocket commands and the sessions API,
  * broadcasts session summaries (sidebar), recovers turns a crash left running, and names sessions.
  */
+import { loadAiSdk } from "../agent/ai-sdk.ts";
+import { preloadProviderPackage } from "../agent/providers.ts";
 import { sessionTitle } from "../agent/session-title.ts";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
@@ -26,6 +28,8 @@ export const UNDO_WINDOW_MS = 10 * 60 * 1000;
 
 export class SessionManager implements SessionCommands {
   private readonly runners = new Map<string, SessionRunner>();
+  /** Whether the first chat already started loading what a turn needs (see `warmTurnPath`). */
+  private warmed = false;
   private readonly deps: RunnerDeps;
   /** Background work (titles) that must finish or be cancelled before the database closes. */
   private readonly background = new Set<Promise<void>>();
@@ -146,7 +150,22 @@ export class SessionManager implements SessionCommands {
     this.deps.repo.createSession(id, agent.id, given);
     if (given) this.deps.repo.update(id, { titleSet: true });
     this.broadcast(id);
+    this.warmTurnPath();
     return this.get(id);
+  }
+
+  /**
+   * The first chat created or opened loads, in the background, the code its first turn needs (the AI
+   * SDK and the default provider's package), so the user's first submit does not wait for it; an idle
+   * Sage that nobody uses still loads neither. Keys are not read here (see src/providers/key-cache.ts).
+   */
+  private warmTurnPath(): void {
+    if (this.warmed) return;
+    this.warmed = true;
+    const kind = this.deps.providers.defaultProvider()?.kind;
+    void Promise.all([loadAiSdk(), kind ? preloadProviderPackage(kind) : undefined]).catch((error) =>
+      this.deps.logger.warn("could not preload the model SDK", error),
+    );
   }
 
   /** A page of sessions; `nextCursor` (opaque) asks for the next one, absent on the last page. */
@@ -177,6 +196,7 @@ export class SessionManager implements SessionCommands {
     sessionId: string,
     options: { limit: number; before?: string },
   ): { messages: Message[]; lastSeq: number; hasMore: boolean } {
+    this.warmTurnPath();
     // Parts and seq are read in one synchronous block, after the running turn saved its latest text.
     this.runners.get(sessionId)?.flushParts();
     const lastSeq = this.deps.events.lastSeq(sessionId);
