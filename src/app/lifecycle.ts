@@ -53,7 +53,7 @@ import { BUILTIN_TOOLS } from "../tools/registry.ts";
 import { workspaceRulesFor } from "../workspace/workspace-location.ts";
 import { AgentServices } from "./agent-services.ts";
 import type { AppContext, RunMode } from "./context.ts";
-import { IdleHousekeeping } from "./idle-housekeeping.ts";
+import { IdleCollector } from "./idle-collector.ts";
 
 export interface InitializeOptions {
   paths: Paths;
@@ -229,9 +229,9 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     if (tidied.untouched + tidied.purged > 0)
       logger.info(`removed ${tidied.untouched} untouched and ${tidied.purged} deleted session(s)`);
     undo.push(() => sessions.shutdown());
-    // Idle: one full GC a while after the last turn, PRAGMA optimize at most hourly.
-    const housekeeping = new IdleHousekeeping({ db, events, logger: logger.child("housekeeping") });
-    undo.push(() => housekeeping.stop());
+    // Idle: one full garbage collection a while after the last turn.
+    const collector = new IdleCollector({ events, logger: logger.child("idle") });
+    undo.push(() => collector.stop());
     const maintenance = new DatabaseMaintenance({
       db,
       logger: logger.child("maintenance"),
