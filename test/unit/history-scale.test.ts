@@ -31,12 +31,12 @@ describe("the sidebar page", () => {
   test("first and next pages are read in index order, without sorting every session", () => {
     const order = "ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?";
     const first = plan(
-      `SELECT * FROM sessions WHERE user_id = ? AND deleted_at IS NULL ${order}`,
+      `SELECT * FROM sessions WHERE user_id = ? AND deleted_at IS NULL AND parent_id IS NULL ${order}`,
       userId,
       50,
     );
     const next = plan(
-      `SELECT * FROM sessions WHERE user_id = ? AND deleted_at IS NULL AND (pinned, updated_at, id) < (?, ?, ?) ${order}`,
+      `SELECT * FROM sessions WHERE user_id = ? AND deleted_at IS NULL AND parent_id IS NULL AND (pinned, updated_at, id) < (?, ?, ?) ${order}`,
       userId,
       0,
       Date.now(),
