@@ -41,6 +41,22 @@ export class ContentTooLargeError extends Error {
   }
 }
 
+/**
+ * A sub-agent's chat (a child session) takes no messages, edits or regenerations of the user's: its turns
+ * are started by the parent's delegate call, and a turn started in it would report to no one (409).
+ */
+export class SubAgentChatReadOnlyError extends Error {
+  override readonly name = "SubAgentChatReadOnlyError";
+  constructor(
+    readonly sessionId: string,
+    readonly parentSessionId: string,
+  ) {
+    super(
+      "This chat is a sub-agent's work for another chat and takes no new messages; continue in the parent chat.",
+    );
+  }
+}
+
 /** A body in a format the route does not take (415): e.g. a form sent to a JSON route. */
 export class UnsupportedMediaTypeError extends Error {
   override readonly name = "UnsupportedMediaTypeError";

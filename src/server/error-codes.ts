@@ -19,6 +19,8 @@ export const ERROR_CODES: Readonly<Record<string, ErrorMapping>> = {
   NotFoundError: [404, "not_found"],
   ConflictError: [409, "conflict"],
   DatabaseTooNewError: [409, "database_too_new"],
+  // A message, edit or regeneration sent to a sub-agent's chat (src/sessions/manager.ts).
+  SubAgentChatReadOnlyError: [409, "sub_agent_chat_read_only"],
   ContentTooLargeError: [413, "too_large"],
   UnsupportedMediaTypeError: [415, "unsupported_media_type"],
   // Workspace browser and attachments (src/workspace/errors.ts) and the sandbox's confinement.

@@ -5,10 +5,10 @@
 import { loadAiSdk } from "../agent/ai-sdk.ts";
 import { preloadProviderPackage } from "../agent/providers.ts";
 import { sessionTitle } from "../agent/session-title.ts";
-import { NotFoundError, ValidationError } from "../core/errors.ts";
+import { NotFoundError, SubAgentChatReadOnlyError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { ShellJobs } from "../sandbox/shell-jobs.ts";
-import type { ClientMessageOf, SessionCommands } from "../shared/client-messages.ts";
+import type { ClientMessageOf, SessionCommands, SubmitOptions } from "../shared/client-messages.ts";
 import type { LiveState, TodoItem } from "../shared/events.ts";
 import type { Message } from "../shared/parts.ts";
 import type { SessionModel, SessionSummary } from "../shared/session.ts";
@@ -79,6 +79,7 @@ export class SessionManager implements SessionCommands {
   }
 
   submit(message: ClientMessageOf<"submit">): void {
+    this.refuseChild(message.sessionId);
     const text = message.text.trim();
     if (!text && !message.attachments?.length) throw new ValidationError("The message is empty.", "text");
     if (text === "/compact") {
@@ -102,6 +103,7 @@ export class SessionManager implements SessionCommands {
   }
 
   inject(message: ClientMessageOf<"inject">): void {
+    this.refuseChild(message.sessionId);
     this.runner(message.sessionId).inject(message.text);
   }
 
@@ -264,21 +266,28 @@ export class SessionManager implements SessionCommands {
     return this.get(sessionId);
   }
 
-  /** Edit an earlier user message: a new version of it (a sibling) and a new turn from there. */
-  edit(sessionId: string, messageId: string, text: string, clientTurnId: string): void {
+  /**
+   * Edit an earlier user message: a new version of it (a sibling) and a new turn from there. The new
+   * version keeps the original's plan mode unless `plan` says otherwise.
+   */
+  edit(sessionId: string, messageId: string, text: string, clientTurnId: string, plan?: boolean): void {
     const message = this.deps.repo.message(messageId);
     if (!message || message.sessionId !== sessionId || message.role !== "user")
       throw new NotFoundError("User message", messageId);
     if (!text.trim()) throw new ValidationError("The message is empty.", "text");
-    this.queue(sessionId, clientTurnId, text, { kind: "edit", replaceMessageId: messageId });
+    this.refuseChild(sessionId);
+    this.queue(sessionId, clientTurnId, text, { kind: "edit", replaceMessageId: messageId }, {
+      plan: plan ?? !!message.plan,
+    });
   }
 
-  /** Regenerate the answer to a user message: new assistant steps beside the old ones. */
+  /** Regenerate the answer to a user message (in plan mode if it was sent so): new assistant steps beside the old ones. */
   regenerate(sessionId: string, userMessageId: string, clientTurnId: string): void {
     const message = this.deps.repo.message(userMessageId);
     if (!message || message.sessionId !== sessionId || message.role !== "user")
       throw new NotFoundError("User message", userMessageId);
-    this.queue(sessionId, clientTurnId, "", { kind: "regenerate", userMessageId });
+    this.refuseChild(sessionId);
+    this.queue(sessionId, clientTurnId, "", { kind: "regenerate", userMessageId }, { plan: !!message.plan });
   }
 
   /** "Continue in a new chat": a new session seeded with a summary of this one (continue-chat.ts). */
@@ -321,8 +330,23 @@ export class SessionManager implements SessionCommands {
 
   // ---- Internals ------------------------------------------------------------------------------------
 
-  private queue(sessionId: string, clientTurnId: string, text: string, start: TurnKind): void {
-    this.runner(sessionId).submit(clientTurnId, text, [], {}, start);
+  /**
+   * `SubAgentChatReadOnlyError` for a sub-agent's chat: only its parent's delegate call starts turns
+   * there (SubAgents.startChild goes to the runner directly), so the user's messages are refused.
+   */
+  private refuseChild(sessionId: string): void {
+    const parent = this.deps.repo.findSession(sessionId)?.delegation?.parentSessionId;
+    if (parent) throw new SubAgentChatReadOnlyError(sessionId, parent);
+  }
+
+  private queue(
+    sessionId: string,
+    clientTurnId: string,
+    text: string,
+    start: TurnKind,
+    options: SubmitOptions = {},
+  ): void {
+    this.runner(sessionId).submit(clientTurnId, text, [], options, start);
   }
 
   private compactNow(sessionId: string, clientTurnId: string): void {

@@ -52,8 +52,8 @@ export class SessionRepository {
         "INSERT INTO sessions (id, user_id, agent_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       insertMessage: q(
-        `INSERT INTO messages (id, session_id, user_id, parent_id, depth, role, kind, turn_id, status, model, usage, attempts, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (id, session_id, user_id, parent_id, depth, role, kind, turn_id, status, model, usage, attempts, plan_mode, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       supersede: q(
         "UPDATE messages SET superseded_by = ?, updated_at = ? WHERE id = ? AND superseded_by IS NULL",
@@ -256,6 +256,7 @@ export class SessionRepository {
       info.model ?? null,
       info.usage ? JSON.stringify(info.usage) : null,
       info.attempts?.length ? JSON.stringify(info.attempts) : null,
+      info.plan ? 1 : null,
       info.createdAt,
       now,
     );

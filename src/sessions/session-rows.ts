@@ -40,6 +40,8 @@ export interface MessageRow {
   /** JSON FailedAttempt[] (automatic retries), or null. */
   attempts: string | null;
   superseded_by: string | null;
+  /** 1 for a user message sent in plan mode (migration 0008), else null. */
+  plan_mode: number | null;
   created_at: number;
 }
 
@@ -121,6 +123,7 @@ export function toInfo(row: MessageRow): MessageInfo {
   if (row.usage) info.usage = JSON.parse(row.usage);
   if (row.attempts) info.attempts = JSON.parse(row.attempts);
   if (row.superseded_by) info.supersededBy = row.superseded_by;
+  if (row.plan_mode) info.plan = true;
   return info;
 }
 

@@ -71,6 +71,7 @@ export class TurnRecorder implements TurnSink {
     model?: string,
     parentId = this.headId,
     retry?: Pick<MessageInfo, "id" | "attempts">,
+    plan = false,
   ): Message {
     const info: MessageInfo = {
       id: retry?.id ?? newId("msg"),
@@ -83,6 +84,7 @@ export class TurnRecorder implements TurnSink {
       createdAt: Date.now(),
       ...(model ? { model } : {}),
       ...(retry?.attempts ? { attempts: retry.attempts } : {}),
+      ...(plan ? { plan: true } : {}),
     };
     const message: Message = { info, parts };
     this.messages.set(info.id, message);
@@ -105,7 +107,13 @@ export class TurnRecorder implements TurnSink {
   }
 
   /** The user's message that starts the turn (or a regenerate's parent is passed as `parentId`). */
-  addUserMessage(text: string, attachments: Attachment[], parentId: string | null = this.headId): Message {
+  /** A user message; `plan`: it was sent in plan mode (kept on the message, see MessageInfo.plan). */
+  addUserMessage(
+    text: string,
+    attachments: Attachment[],
+    parentId: string | null = this.headId,
+    plan = false,
+  ): Message {
     const parts: Part[] = [];
     if (text) parts.push({ id: newId("prt"), type: "text", text });
     for (const file of attachments) {
@@ -118,7 +126,7 @@ export class TurnRecorder implements TurnSink {
         size: file.size,
       });
     }
-    return this.createMessage("user", "normal", parts, undefined, parentId);
+    return this.createMessage("user", "normal", parts, undefined, parentId, undefined, plan);
   }
 
   /** Continue from an existing message (regenerate: new assistant steps under the same user message). */

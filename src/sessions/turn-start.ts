@@ -196,7 +196,7 @@ export function startMessages(
     const original = repo.message(queued.start.replaceMessageId);
     if (!original || original.sessionId !== sessionId)
       throw new NotFoundError("Message", queued.start.replaceMessageId);
-    return recorder.addUserMessage(queued.text, queued.attachments, original.parentId);
+    return recorder.addUserMessage(queued.text, queued.attachments, original.parentId, !!queued.options.plan);
   }
-  return recorder.addUserMessage(queued.text, queued.attachments);
+  return recorder.addUserMessage(queued.text, queued.attachments, undefined, !!queued.options.plan);
 }

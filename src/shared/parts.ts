@@ -172,6 +172,11 @@ export const MessageInfo = T.Object({
    * version, never exported or sent to the model; it is kept for the record.
    */
   supersededBy: T.Optional(T.String()),
+  /**
+   * A user message sent in plan mode (SubmitOptions.plan). Editing or regenerating it runs the new
+   * turn in plan mode again; the chat marks it "Plan".
+   */
+  plan: T.Optional(T.Boolean()),
 });
 export type MessageInfo = Static<typeof MessageInfo>;
 

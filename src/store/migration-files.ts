@@ -10,6 +10,7 @@ import m0004 from "../../db/migrations/0004_turn_undone.sql" with { type: "text"
 import m0005 from "../../db/migrations/0005_session_parent.sql" with { type: "text" };
 import m0006 from "../../db/migrations/0006_scheduled_tasks.sql" with { type: "text" };
 import m0007 from "../../db/migrations/0007_history_indexes.sql" with { type: "text" };
+import m0008 from "../../db/migrations/0008_message_plan_mode.sql" with { type: "text" };
 import type { Migration } from "./migrations.ts";
 
 export const MIGRATIONS: Migration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: Migration[] = [
   { version: 5, name: "0005_session_parent", sql: m0005 },
   { version: 6, name: "0006_scheduled_tasks", sql: m0006 },
   { version: 7, name: "0007_history_indexes", sql: m0007 },
+  { version: 8, name: "0008_message_plan_mode", sql: m0008 },
 ];

@@ -133,7 +133,7 @@ export function sessionRoutes(app: AppContext) {
     .post(
       "/:id/edit",
       ({ params, body }) => {
-        sessions.edit(params.id, body.messageId, body.text, body.clientTurnId);
+        sessions.edit(params.id, body.messageId, body.text, body.clientTurnId, body.plan);
         return { queued: true };
       },
       {
@@ -142,6 +142,9 @@ export function sessionRoutes(app: AppContext) {
           messageId: id,
           text: t.String({ minLength: 1, maxLength: 1_000_000 }),
           clientTurnId: id,
+          plan: t.Optional(
+            t.Boolean({ description: "Plan mode for the new version; absent: as the edited message was sent" }),
+          ),
         }),
         response: t.Object({ queued: t.Literal(true) }),
         detail: {
