@@ -134,6 +134,48 @@ describe("delegation", () => {
     session.socket.close();
   });
 
+  test("a sub-agent's chat is read-only: submit, inject, edit and regenerate are refused with a clear error", async () => {
+    routed.length = 0;
+    script("parent", { toolCalls: [{ id: "d_ro", ...sub("Reader", "Read it") }] }, { text: "Read." });
+    script("Reader", { text: "Reader done." });
+    const session = await openSession(app);
+    const started = await submit(session, "Have it read");
+    expect((await ended(session, started.turnId, 20_000)).status).toBe("completed");
+    const [call] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const childId = call?.output?.details?.childSessionId as string;
+    const before = await storedMessages(app, childId);
+    const fromRequests = routed.length;
+
+    session.socket.send({ type: "subscribe", sessionId: childId, afterSeq: 0 });
+    session.socket.send({ type: "submit", sessionId: childId, clientTurnId: "ro-1", text: "More please" });
+    const refused = await session.socket.waitFor("error", (e) => e.ref === "submit");
+    expect(refused).toMatchObject({ sessionId: childId, code: "sub_agent_chat_read_only" });
+    expect(refused.message).toContain("continue in the parent chat");
+    session.socket.send({ type: "inject", sessionId: childId, text: "Also this" });
+    expect(await session.socket.waitFor("error", (e) => e.ref === "inject")).toMatchObject({
+      code: "sub_agent_chat_read_only",
+    });
+    const userMessage = before[0]?.info.id;
+    const edit = await app.api<{ error: { code: string } }>(`/api/sessions/${childId}/edit`, {
+      json: { messageId: userMessage, text: "Something else", clientTurnId: "ro-2" },
+    });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error.code).toBe("sub_agent_chat_read_only");
+    const regen = await app.api(`/api/sessions/${childId}/regenerate`, {
+      json: { messageId: userMessage, clientTurnId: "ro-3" },
+    });
+    expect(regen.status).toBe(409);
+    // Nothing ran or was stored in the child; the parent still takes messages.
+    expect(routed.length).toBe(fromRequests);
+    const ours = session.socket.ofType("turn.started").filter((e) => e.clientTurnId.startsWith("ro-"));
+    expect(ours).toHaveLength(0);
+    expect((await storedMessages(app, childId)).map((m) => m.info.id)).toEqual(before.map((m) => m.info.id));
+    script("parent", { text: "Still here." });
+    const again = await submit(session, "And you?");
+    expect((await ended(session, again.turnId)).status).toBe("completed");
+    session.socket.close();
+  });
+
   test("Stop during delegation stops both children; no turn is left running", async () => {
     routed.length = 0;
     const slow = (name: string): FakeReply => ({

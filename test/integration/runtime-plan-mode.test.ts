@@ -156,6 +156,78 @@ describe("plan mode", () => {
     session.socket.close();
   });
 
+  test("the plan option is kept with the user message: edit and regenerate plan again; edit may turn it off", async () => {
+    const session = await openSession(backend());
+    const planOnce = (id: string) => ({
+      toolCalls: [{ id, name: "submit_plan", arguments: { summary: `Plan ${id}`, steps: ["a"] } }],
+    });
+    const rejectPlan = async (turnId: string, callId: string) => {
+      const asked = await session.socket.waitFor(
+        "question.asked",
+        (e) => e.purpose === "plan" && e.questions[0]?.prompt === `Plan ${callId}`,
+      );
+      session.socket.send({
+        type: "answer",
+        sessionId: session.sessionId,
+        questionId: asked.questionId,
+        answers: { decision: "reject", reason: "not now" },
+      });
+      return ended(session, turnId);
+    };
+    backend().fake.enqueue(planOnce("call_p1"));
+    const first = await submitPlanMode(session, "Plan the cleanup");
+    await rejectPlan(first.turnId, "call_p1");
+    const [sent] = await storedMessages(backend(), session.sessionId);
+    expect(sent?.info).toMatchObject({ role: "user", plan: true });
+
+    // Regenerate: the same message, answered in plan mode again.
+    let from = backend().fake.requests.length;
+    backend().fake.enqueue(planOnce("call_p2"));
+    const regenId = crypto.randomUUID();
+    const regen = await backend().api(`/api/sessions/${session.sessionId}/regenerate`, {
+      json: { messageId: sent?.info.id, clientTurnId: regenId },
+    });
+    expect(regen.status).toBe(200);
+    const regenerated = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === regenId);
+    await rejectPlan(regenerated.turnId, "call_p2");
+    expect(systemText(modelRequests(backend(), from)[0])).toContain("PLAN MODE is on");
+    expect(toolNames(modelRequests(backend(), from)[0])).toContain("submit_plan");
+
+    // Edit: the new version is a plan-mode message too (stored and live).
+    from = backend().fake.requests.length;
+    backend().fake.enqueue(planOnce("call_p3"));
+    const editId = crypto.randomUUID();
+    const edit = await backend().api(`/api/sessions/${session.sessionId}/edit`, {
+      json: { messageId: sent?.info.id, text: "Plan the cleanup of /tmp", clientTurnId: editId },
+    });
+    expect(edit.status).toBe(200);
+    const edited = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === editId);
+    const created = await session.socket.waitFor(
+      "message.created",
+      (e) => e.message.role === "user" && e.message.turnId === edited.turnId,
+    );
+    expect(created.message.plan).toBe(true);
+    await rejectPlan(edited.turnId, "call_p3");
+    expect(systemText(modelRequests(backend(), from)[0])).toContain("PLAN MODE is on");
+    const [version] = await storedMessages(backend(), session.sessionId);
+    expect(version?.info).toMatchObject({ plan: true, versions: { index: 2, count: 2 } });
+    expect(version?.info.id).not.toBe(sent?.info.id);
+
+    // An edit that turns plan mode off runs normally and stores no plan flag.
+    from = backend().fake.requests.length;
+    backend().fake.enqueue({ text: "Cleaned." });
+    const offId = crypto.randomUUID();
+    await backend().api(`/api/sessions/${session.sessionId}/edit`, {
+      json: { messageId: sent?.info.id, text: "Just clean it", clientTurnId: offId, plan: false },
+    });
+    const off = await session.socket.waitFor("turn.started", (e) => e.clientTurnId === offId);
+    expect((await ended(session, off.turnId)).status).toBe("completed");
+    expect(systemText(modelRequests(backend(), from)[0])).not.toContain("PLAN MODE");
+    const [plain] = await storedMessages(backend(), session.sessionId);
+    expect(plain?.info.plan).toBeUndefined();
+    session.socket.close();
+  });
+
   test("without plan mode, submit_plan is not offered and writes ask as usual", async () => {
     const session = await openSession(backend());
     const from = backend().fake.requests.length;
