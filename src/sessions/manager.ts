@@ -276,9 +276,15 @@ export class SessionManager implements SessionCommands {
       throw new NotFoundError("User message", messageId);
     if (!text.trim()) throw new ValidationError("The message is empty.", "text");
     this.refuseChild(sessionId);
-    this.queue(sessionId, clientTurnId, text, { kind: "edit", replaceMessageId: messageId }, {
-      plan: plan ?? !!message.plan,
-    });
+    this.queue(
+      sessionId,
+      clientTurnId,
+      text,
+      { kind: "edit", replaceMessageId: messageId },
+      {
+        plan: plan ?? !!message.plan,
+      },
+    );
   }
 
   /** Regenerate the answer to a user message (in plan mode if it was sent so): new assistant steps beside the old ones. */

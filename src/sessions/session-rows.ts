@@ -105,7 +105,15 @@ export function toRecord(row: SessionRow): SessionRecord {
 }
 
 function delegationFields(delegation: SessionDelegation): Pick<SessionRecord, "delegation" | "parent"> {
-  return { delegation, parent: { sessionId: delegation.parentSessionId, partId: delegation.parentPartId } };
+  const name = delegation.subagent?.name;
+  return {
+    delegation,
+    parent: {
+      sessionId: delegation.parentSessionId,
+      partId: delegation.parentPartId,
+      ...(name ? { name } : {}),
+    },
+  };
 }
 
 export function toInfo(row: MessageRow): MessageInfo {

@@ -29,8 +29,11 @@ export const SessionSummary = T.Object({
   lastSeq: T.Number(),
   messageCount: T.Number(),
   model: T.Optional(SessionModel),
-  /** Set for a sub-agent's chat: the session and delegate call (tool part) that started it. */
-  parent: T.Optional(T.Object({ sessionId: T.String(), partId: T.String() })),
+  /**
+   * Set for a sub-agent's chat: the session and delegate call (tool part) that started it, and for a
+   * sub-agent defined on the spot its name (else the chat's agent is the one delegated to).
+   */
+  parent: T.Optional(T.Object({ sessionId: T.String(), partId: T.String(), name: T.Optional(T.String()) })),
 });
 export type SessionSummary = Static<typeof SessionSummary>;
 

@@ -143,7 +143,9 @@ export function sessionRoutes(app: AppContext) {
           text: t.String({ minLength: 1, maxLength: 1_000_000 }),
           clientTurnId: id,
           plan: t.Optional(
-            t.Boolean({ description: "Plan mode for the new version; absent: as the edited message was sent" }),
+            t.Boolean({
+              description: "Plan mode for the new version; absent: as the edited message was sent",
+            }),
           ),
         }),
         response: t.Object({ queued: t.Literal(true) }),

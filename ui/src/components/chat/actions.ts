@@ -28,11 +28,17 @@ export function regenerate(sessionId: string, userMessageId: string): Promise<bo
   );
 }
 
-export function editMessage(sessionId: string, messageId: string, text: string): Promise<boolean> {
+/** A new version of a user message; `plan`: run it in plan mode (absent: as the message was sent). */
+export function editMessage(
+  sessionId: string,
+  messageId: string,
+  text: string,
+  plan?: boolean,
+): Promise<boolean> {
   return attempt(() =>
     call("POST /api/sessions/:id/edit", {
       params: { id: sessionId },
-      json: { messageId, text, clientTurnId: newClientTurnId() },
+      json: { messageId, text, clientTurnId: newClientTurnId(), ...(plan === undefined ? {} : { plan }) },
     }),
   );
 }

@@ -25,6 +25,7 @@ import { JobsDialog } from "./jobs-dialog.tsx";
 import { MessageList } from "./message-list.tsx";
 import { PlanCard } from "./plan-card.tsx";
 import { QuestionCard } from "./question-card.tsx";
+import { SubAgentNote } from "./sub-agent-note.tsx";
 import { TodoPanel } from "./todo-panel.tsx";
 import { TurnNoticeLine } from "./turn-notice.tsx";
 
@@ -76,7 +77,9 @@ function Welcome() {
 
 function SessionView(props: { sessionId: string; focusMessageId?: string }) {
   const open = transcript(props.sessionId);
-  const [editing, setEditing] = createSignal<{ messageId: string; text: string } | undefined>();
+  const [editing, setEditing] = createSignal<
+    { messageId: string; text: string; plan?: boolean } | undefined
+  >();
   const [workspaceOpen, setWorkspaceOpen] = createSignal(localStorage.getItem("sage.workspaceOpen") === "1");
   const toggleWorkspace = () => {
     const next = !workspaceOpen();
@@ -113,7 +116,7 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
       const info = open.state.messages[order[i] as string] as MessageInfo | undefined;
       if (info?.role === "user" && info.kind === "normal") {
         const text = (open.state.parts[info.id] ?? []).map((p) => (p.type === "text" ? p.text : "")).join("");
-        setEditing({ messageId: info.id, text });
+        setEditing({ messageId: info.id, text, plan: info.plan });
         return;
       }
     }
@@ -130,7 +133,11 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
       return agentLabel();
     },
     state: open.state,
-    onEdit: (messageId: string, text: string) => setEditing({ messageId, text }),
+    /** A sub-agent's chat: no edit or regenerate (the server refuses them too). */
+    get readOnly() {
+      return !!summary()?.parent;
+    },
+    onEdit: (messageId: string, text: string, plan?: boolean) => setEditing({ messageId, text, plan }),
   };
 
   // Announced to screen readers (aria-live): working, then how the turn ended, for a few seconds.
@@ -251,17 +258,24 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
             </For>
           </div>
         </div>
-        <Composer
-          sessionId={props.sessionId}
-          agentLabel={agentLabel()}
-          agentId={agentId()}
-          model={summary()?.model}
-          running={running()}
-          editing={editing()}
-          onCancelEdit={() => setEditing(undefined)}
-          onEditLast={editLast}
-          onClear={() => void startNewChat()}
-        />
+        <Show
+          when={summary()?.parent}
+          fallback={
+            <Composer
+              sessionId={props.sessionId}
+              agentLabel={agentLabel()}
+              agentId={agentId()}
+              model={summary()?.model}
+              running={running()}
+              editing={editing()}
+              onCancelEdit={() => setEditing(undefined)}
+              onEditLast={editLast}
+              onClear={() => void startNewChat()}
+            />
+          }
+        >
+          {(parent) => <SubAgentNote parent={parent()} agentLabel={agentLabel()} />}
+        </Show>
       </div>
       <Show when={workspaceOpen() && agentId()}>
         {(id) => <WorkspacePanel agentId={id()} sessionId={props.sessionId} onClose={toggleWorkspace} />}

@@ -33,7 +33,8 @@ export interface ComposerProps {
   /** The model picked for this session, if any (see ModelPicker). */
   model?: SessionModel;
   running: boolean;
-  editing?: { messageId: string; text: string };
+  /** An earlier user message being edited; `plan`: it was sent in plan mode (the switch starts so). */
+  editing?: { messageId: string; text: string; plan?: boolean };
   onCancelEdit(): void;
   onEditLast(): void;
   onClear(): void;
@@ -89,6 +90,7 @@ export function Composer(props: ComposerProps) {
       () => {
         if (!props.editing) return;
         setText(props.editing.text);
+        setPlan(!!props.editing.plan);
         queueMicrotask(() => {
           autosize();
           input.focus();
@@ -102,8 +104,9 @@ export function Composer(props: ComposerProps) {
     if (!value && attachments().length === 0) return;
     if (uploading()) return;
     if (props.editing) {
-      if (await editMessage(props.sessionId, props.editing.messageId, value)) {
+      if (await editMessage(props.sessionId, props.editing.messageId, value, plan())) {
         props.onCancelEdit();
+        setPlan(false);
         setText("");
         autosize();
       }

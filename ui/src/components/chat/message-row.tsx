@@ -22,7 +22,9 @@ export interface RowContext {
   agentId?: string;
   agentLabel: string;
   state: TranscriptState;
-  onEdit(messageId: string, text: string): void;
+  /** A sub-agent's chat: its messages offer no edit or regenerate. */
+  readOnly?: boolean;
+  onEdit(messageId: string, text: string, plan?: boolean): void;
 }
 
 const WRITE_TOOLS = new Set(["write_file", "edit_file", "apply_patch"]);
@@ -98,6 +100,15 @@ function UserMessage(props: { info: MessageInfo; parts: Part[]; ctx: RowContext 
       <Show when={props.info.kind === "guidance"}>
         <span class="text-[11px] uppercase tracking-wide text-accent mb-0.5">{t("chat.guidance")}</span>
       </Show>
+      <Show when={props.info.plan}>
+        <span
+          class="text-[11px] uppercase tracking-wide text-accent mb-0.5"
+          title={t("plan.sentInPlanMode")}
+          data-testid="plan-marker"
+        >
+          {t("plan.mode")}
+        </span>
+      </Show>
       <div
         class="max-w-[85%] rounded-2xl rounded-br-md bg-raised px-4 py-2 whitespace-pre-wrap break-words"
         data-testid="user-text"
@@ -121,11 +132,11 @@ function UserMessage(props: { info: MessageInfo; parts: Part[]; ctx: RowContext 
         >
           {t("common.copy")}
         </button>
-        <Show when={props.info.kind === "normal"}>
+        <Show when={props.info.kind === "normal" && !props.ctx.readOnly}>
           <button
             type="button"
             class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
-            onClick={() => props.ctx.onEdit(props.info.id, text())}
+            onClick={() => props.ctx.onEdit(props.info.id, text(), props.info.plan)}
             data-testid="edit-message"
           >
             {t("chat.edit")}
@@ -177,7 +188,10 @@ function AssistantParts(props: { info: MessageInfo; parts: Part[]; ctx: RowConte
               // Too long even after compacting: a plain retry would fail the same way; offer what helps.
               const tooLong = error.code === "context_length";
               return (
-                <ErrorNotice part={error} onRetry={settled() && !tooLong ? retry : undefined}>
+                <ErrorNotice
+                  part={error}
+                  onRetry={settled() && !tooLong && !props.ctx.readOnly ? retry : undefined}
+                >
                   <Show when={settled() && tooLong}>
                     <ContextErrorActions
                       sessionId={props.ctx.sessionId}
@@ -279,7 +293,7 @@ function TurnFooter(props: { info: MessageInfo; index: number; ctx: RowContext }
       >
         {t("common.copy")}
       </button>
-      <Show when={userMessageId() && !busy()}>
+      <Show when={userMessageId() && !busy() && !props.ctx.readOnly}>
         <button
           type="button"
           class="btn-ghost py-0.5 px-1.5 text-xs text-muted"

@@ -168,6 +168,7 @@ export const chat = defineMessages({
       "Plan mode (Alt+P): the agent reads and searches, changes nothing, and proposes a plan for you to approve",
     "plan.modeOn":
       "Plan mode is on for this message: the agent will only read and search, then propose a plan.",
+    "plan.sentInPlanMode": "Sent in plan mode: editing or regenerating it plans again",
     "plan.title": "The agent proposes a plan",
     "plan.approve": "Approve",
     "plan.edit": "Edit",
@@ -186,6 +187,9 @@ export const chat = defineMessages({
     "delegate.parent":
       "A sub-agent's chat: it works on a task given in another chat. Its approvals and questions show here and in that chat.",
     "delegate.openParent": "Open the parent chat",
+    "delegate.readOnly": "This is {name}'s work for “{parent}”; continue in the parent chat.",
+    "delegate.readOnlyLink": "Go to the parent chat",
+    "delegate.parentUntitled": "another chat",
     "todo.title": "Plan",
     "todo.status.pending": "To do",
     "todo.status.in_progress": "In progress",
@@ -357,6 +361,7 @@ export const chat = defineMessages({
     "plan.mode": "计划",
     "plan.modeHint": "计划模式（Alt+P）：智能体只读取和搜索、不做任何更改，并提出计划供你批准",
     "plan.modeOn": "本条消息开启了计划模式：智能体只会读取和搜索，然后提出计划。",
+    "plan.sentInPlanMode": "以计划模式发送：编辑或重新生成时仍会先做计划",
     "plan.title": "智能体提出了一个计划",
     "plan.approve": "批准",
     "plan.edit": "编辑",
@@ -375,6 +380,9 @@ export const chat = defineMessages({
     "delegate.parent":
       "子智能体的对话：它在执行另一个对话交给它的任务。其批准请求和问题在这里和那个对话中都会显示。",
     "delegate.openParent": "打开上级对话",
+    "delegate.readOnly": "这是 {name} 为“{parent}”所做的工作；请在上级对话中继续。",
+    "delegate.readOnlyLink": "前往上级对话",
+    "delegate.parentUntitled": "另一个对话",
     "todo.title": "计划",
     "todo.status.pending": "待办",
     "todo.status.in_progress": "进行中",
