@@ -45,7 +45,16 @@ test("the delegate card opens the sub-agent's chat live; its answer returns to t
   await expect(chat.lastAssistant()).toContainText("Scout report:", { timeout: 10_000 });
   await expect(chat.lastAssistant()).not.toContainText("end.");
   await expect(page.getByTestId("stop")).toBeVisible();
+  // Read-only: no composer, a note naming the sub-agent and the parent chat, with a link back.
+  const note = page.getByTestId("subagent-readonly");
+  await expect(note).toContainText("This is Scout's work for");
+  await expect(note).toContainText("continue in the parent chat");
+  await expect(page.getByTestId("composer-input")).toHaveCount(0);
+  await expect(note.getByTestId("subagent-continue-link")).toHaveAttribute("href", `/s/${parentId}`);
   await expect(chat.lastAssistant()).toContainText("end.", { timeout: 20_000 });
+  await expect(page.getByTestId("stop")).toHaveCount(0);
+  await expect(page.getByTestId("edit-message")).toHaveCount(0);
+  await expect(page.getByTestId("regenerate")).toHaveCount(0);
   // The child is not listed among the user's chats.
   await expect(page.locator(`[data-session-id="${childId}"]`)).toHaveCount(1); // the chat view itself
   await expect(page.getByTestId("sidebar").getByText("Scout: Survey the workspace")).toHaveCount(0);

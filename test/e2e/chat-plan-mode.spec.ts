@@ -59,6 +59,34 @@ test("plan, reload, edit and approve: the turn continues with the edited steps a
   expect(JSON.stringify(agent[2]?.body?.messages)).toContain("1. Write README.md with a title");
 });
 
+test("a plan-mode message is marked Plan; editing it plans again", async ({ chat, model, page }) => {
+  await model.enqueue(plan("First plan.", ["one"]), plan("Second plan.", ["two"]));
+  await chat.newChat();
+  await page.getByTestId("plan-toggle").click();
+  await chat.send("Plan the move");
+  const card = page.getByTestId("plan-card");
+  await expect(card).toBeVisible({ timeout: 20_000 });
+  const first = chat.messages("user").first();
+  await expect(first.getByTestId("plan-marker")).toHaveText("Plan");
+  await card.getByTestId("plan-reject").click();
+  await card.getByTestId("plan-reject-confirm").click();
+  await chat.idle();
+
+  // Edit: the switch starts on (the message was sent in plan mode); the new version plans again.
+  await first.hover();
+  await first.getByTestId("edit-message").click();
+  await expect(page.getByTestId("plan-toggle")).toHaveAttribute("aria-pressed", "true");
+  await chat.send("Plan the move, carefully");
+  await expect(card).toBeVisible({ timeout: 20_000 });
+  await expect(card.getByTestId("plan-summary")).toHaveText("Second plan.");
+  await expect(chat.messages("user").first().getByTestId("plan-marker")).toBeVisible();
+  // Survives a reload (stored with the message).
+  await page.reload();
+  await expect(chat.messages("user").first().getByTestId("plan-marker")).toBeVisible();
+  const agent = (await model.requests()).filter((r) => r.body?.tools !== undefined);
+  expect(JSON.stringify(agent.at(-1)?.body?.messages?.[0] ?? {})).toContain("PLAN MODE is on");
+});
+
 test("rejecting a plan ends the turn", async ({ chat, model, page }) => {
   await model.enqueue(plan("Delete everything.", ["rm -rf ."]));
   await chat.newChat();

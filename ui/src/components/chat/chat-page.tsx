@@ -274,7 +274,14 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
             />
           }
         >
-          {(parent) => <SubAgentNote parent={parent()} agentLabel={agentLabel()} />}
+          {(parent) => (
+            <SubAgentNote
+              sessionId={props.sessionId}
+              parent={parent()}
+              agentLabel={agentLabel()}
+              running={running()}
+            />
+          )}
         </Show>
       </div>
       <Show when={workspaceOpen() && agentId()}>
