@@ -93,6 +93,16 @@ export class SessionRepository {
     return this.getSession(id);
   }
 
+  /** The sub-agents' chats a session started directly (not deleted), oldest first. */
+  childSessions(parentId: string): SessionRecord[] {
+    const rows = this.db
+      .query(
+        "SELECT * FROM sessions WHERE parent_id = ? AND user_id = ? AND deleted_at IS NULL ORDER BY created_at, id",
+      )
+      .all(parentId, this.userId) as SessionRow[];
+    return rows.map(toRecord);
+  }
+
   getSession(id: string): SessionRecord {
     const row = this.statements.session?.get(id, this.userId) as SessionRow | null;
     if (!row) throw new NotFoundError("Session", id);
