@@ -73,7 +73,7 @@ function childChats(deps: ExportDeps, sessionId: string, budget: ChildBudget): C
   const chats: ChildChat[] = [];
   for (const record of deps.repo.childSessions(sessionId)) {
     if (budget.left <= 0) {
-      budget.omitted += treeSize(deps, record.id);
+      budget.omitted += 1 + treeSize(deps, record.id);
       continue;
     }
     budget.left--;
