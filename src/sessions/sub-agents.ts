@@ -8,7 +8,8 @@
  *   and shown in the child's chat too (relayed-requests.ts); a child stopped on its own withdraws them.
  * - The child works in the parent's workspace, unless the configured agent it runs says to use its own
  *   (`AgentConfig.ownWorkspaceWhenDelegated`).
- * - Depth, per-turn count and the parent agent's allowed targets (`AgentConfig.delegates`) are checked
+ * - Depth and per-turn count (the delegating agent's limits, `delegationLimits`) and its allowed targets
+ *   (`AgentConfig.delegates`) are checked
  *   before anything starts; a refusal is a ToolError that tells the model what to do instead.
  */
 import type { DelegationOutcome, DelegationRequest, DelegationService } from "../agent/delegation.ts";
@@ -20,8 +21,7 @@ import type { Agent } from "../shared/agent.ts";
 import {
   childSessionLine,
   DELEGATION_ANSWER_LIMIT,
-  MAX_DELEGATION_DEPTH,
-  MAX_DELEGATIONS_PER_TURN,
+  delegationLimits,
   type SessionDelegation,
 } from "../shared/delegation.ts";
 import type { Part } from "../shared/parts.ts";
@@ -86,13 +86,14 @@ export class SubAgents {
         })),
       run: async (request, ctx) => {
         const depth = (parent.record.delegation?.depth ?? 0) + 1;
-        if (depth > MAX_DELEGATION_DEPTH)
+        const limits = delegationLimits(parent.agent.config);
+        if (depth > limits.depth)
           throw new ToolError(
-            `Delegation refused: this agent already works as a sub-agent ${depth - 1} level(s) below the user's chat, and sub-agents may not delegate deeper than ${MAX_DELEGATION_DEPTH} levels. Do this task yourself.`,
+            `Delegation refused: this agent already works as a sub-agent ${depth - 1} level(s) below the user's chat, and sub-agents may not delegate deeper than ${limits.depth} levels. Do this task yourself.`,
           );
-        if (started >= MAX_DELEGATIONS_PER_TURN)
+        if (started >= limits.perTurn)
           throw new ToolError(
-            `Delegation refused: this turn already started ${MAX_DELEGATIONS_PER_TURN} delegations (the limit per turn). Do the rest yourself or combine tasks.`,
+            `Delegation refused: this turn already started ${limits.perTurn} delegations (the limit per turn). Do the rest yourself or combine tasks.`,
           );
         if (!ctx.messageId || !ctx.partId) throw new ToolError("Delegation needs a running turn.");
         const target = this.resolve(parent, request);

@@ -1,5 +1,6 @@
 /** Agent configurations (the original's agent configs): what an agent is, as stored and edited. */
 import { type Static, Type as T } from "@sinclair/typebox";
+import { DELEGATION_DEPTH_CEILING, DELEGATIONS_PER_TURN_CEILING } from "./delegation.ts";
 
 export const ApprovalRule = T.Union([T.Literal("allow"), T.Literal("ask"), T.Literal("deny")]);
 export type ApprovalRule = Static<typeof ApprovalRule>;
@@ -68,6 +69,13 @@ export const AgentConfig = T.Object({
    * the delegating agent's (false or absent: the default, so both see the same files).
    */
   ownWorkspaceWhenDelegated: T.Optional(T.Boolean()),
+  /**
+   * How many levels below the user's chat this agent's delegations may reach (absent: 2). A sub-agent
+   * it defines on the spot delegates under the same limit.
+   */
+  delegationDepth: T.Optional(T.Integer({ minimum: 1, maximum: DELEGATION_DEPTH_CEILING })),
+  /** How many delegations one of its turns may start (absent: 8). */
+  delegationsPerTurn: T.Optional(T.Integer({ minimum: 1, maximum: DELEGATIONS_PER_TURN_CEILING })),
   /** Absolute path of the workspace folder; empty means <data>/workspaces/<agent id>. */
   workspace: T.Optional(T.String()),
   /** Per-tool overrides of the default approval policy. */

@@ -8,10 +8,35 @@
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 
-/** A session at this depth (the user's chat is 0) may not delegate further. */
+/**
+ * The default depth limit: a session at this depth (the user's chat is 0) may not delegate further.
+ * An agent may set its own (`AgentConfig.delegationDepth`, 1 to DELEGATION_DEPTH_CEILING).
+ */
 export const MAX_DELEGATION_DEPTH = 2;
-/** Delegations one turn may start (all of them, not only at once). */
+/** The highest depth limit an agent may set. */
+export const DELEGATION_DEPTH_CEILING = 5;
+/**
+ * The default number of delegations one turn may start (all of them, not only at once). An agent may
+ * set its own (`AgentConfig.delegationsPerTurn`, 1 to DELEGATIONS_PER_TURN_CEILING).
+ */
 export const MAX_DELEGATIONS_PER_TURN = 8;
+/** The highest per-turn limit an agent may set. */
+export const DELEGATIONS_PER_TURN_CEILING = 32;
+
+/**
+ * The limits that bind an agent when it delegates: its own settings, else the defaults. The depth is
+ * the delegating agent's: a sub-agent it defines runs as itself; a configured agent it hands a task to
+ * delegates further under that agent's own limit.
+ */
+export function delegationLimits(config: { delegationDepth?: number; delegationsPerTurn?: number }): {
+  depth: number;
+  perTurn: number;
+} {
+  return {
+    depth: config.delegationDepth ?? MAX_DELEGATION_DEPTH,
+    perTurn: config.delegationsPerTurn ?? MAX_DELEGATIONS_PER_TURN,
+  };
+}
 /** The child's final answer returned to the parent is cut to this many characters. */
 export const DELEGATION_ANSWER_LIMIT = 20_000;
 

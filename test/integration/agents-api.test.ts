@@ -86,6 +86,12 @@ describe("agents CRUD", () => {
       [{ name: "X", tools: "some" }, "tools", 400],
       [{ name: "X", delegates: "some" }, "delegates", 400],
       [{ name: "X", ownWorkspaceWhenDelegated: "yes" }, "ownWorkspaceWhenDelegated", 400],
+      [{ name: "X", delegationDepth: 0 }, "delegationDepth", 400],
+      [{ name: "X", delegationDepth: 6 }, "delegationDepth", 400],
+      [{ name: "X", delegationDepth: 1.5 }, "delegationDepth", 400],
+      [{ name: "X", delegationsPerTurn: 0 }, "delegationsPerTurn", 400],
+      [{ name: "X", delegationsPerTurn: 33 }, "delegationsPerTurn", 400],
+      [{ name: "X", delegationsPerTurn: "8" }, "delegationsPerTurn", 400],
       [null, "", 400],
     ];
     for (const [body, field, status] of cases) {
@@ -164,7 +170,21 @@ describe("agents CRUD", () => {
     });
     expect(back.body.config.delegates).toBe("all");
     expect(back.body.config.ownWorkspaceWhenDelegated).toBeUndefined();
-    researcher = back.body;
+    // Delegation limits: saved within their range, absent means the defaults (2 deep, 8 per turn).
+    const limited = await backend().api<Agent>(`/api/agents/${researcher.id}`, {
+      method: "PUT",
+      json: { ...back.body.config, delegationDepth: 5, delegationsPerTurn: 1 },
+    });
+    expect(limited.status).toBe(200);
+    const reread = (await list()).find((agent) => agent.id === researcher.id);
+    expect(reread?.config).toMatchObject({ delegationDepth: 5, delegationsPerTurn: 1 });
+    const defaults = await backend().api<Agent>(`/api/agents/${researcher.id}`, {
+      method: "PUT",
+      json: back.body.config,
+    });
+    expect(defaults.body.config.delegationDepth).toBeUndefined();
+    expect(defaults.body.config.delegationsPerTurn).toBeUndefined();
+    researcher = defaults.body;
   });
 
   test("duplicate copies everything under a free name", async () => {

@@ -117,7 +117,11 @@ describe("delegation", () => {
     ]);
     const childId = tools[0]?.output?.details?.childSessionId as string;
     const child = await app.api<SessionSummary>(`/api/sessions/${childId}`);
-    expect(child.body.parent).toEqual({ sessionId: session.sessionId, partId: tools[0]?.id as string });
+    expect(child.body.parent).toEqual({
+      sessionId: session.sessionId,
+      partId: tools[0]?.id as string,
+      name: "Alpha",
+    });
     expect(child.body.title).toBe("Alpha: Count the files");
     const childMessages = await storedMessages(app, childId);
     expect(childMessages.map((m) => m.info.role)).toEqual(["user", "assistant"]);
@@ -382,6 +386,40 @@ describe("delegation", () => {
     configureAgent(app, { delegates: undefined });
     agents.delete(other.id);
     session.socket.close();
+  });
+
+  test("an agent's own delegation limits replace the defaults: depth 1 and one delegation per turn", async () => {
+    routed.length = 0;
+    configureAgent(app, { delegationDepth: 1, delegationsPerTurn: 1 });
+    try {
+      script(
+        "parent",
+        {
+          toolCalls: [
+            { id: "d_one", ...sub("One", "First job") },
+            { id: "d_two", ...sub("Two", "Second job") },
+          ],
+        },
+        { text: "Limited." },
+      );
+      script("One", { toolCalls: [{ id: "d_deeper", ...sub("Deeper", "Go down") }] }, { text: "One alone." });
+      const session = await openSession(app);
+      const started = await submit(session, "Limits");
+      expect((await ended(session, started.turnId, 20_000)).status).toBe("completed");
+      // Per turn: the second delegation is refused with the agent's limit.
+      const results = toolResults(requestsOf("parent")[1]);
+      expect(results[0]).toEqual({ id: "d_one", content: "One alone." });
+      expect(results[1]?.id).toBe("d_two");
+      expect(results[1]?.content).toContain("this turn already started 1 delegations");
+      expect(requestsOf("Two")).toHaveLength(0);
+      // Depth: the sub-agent (running as the same agent) may not go below level 1.
+      const [deeper] = toolResults(requestsOf("One")[1]);
+      expect(deeper?.content).toContain("may not delegate deeper than 1 levels");
+      expect(requestsOf("Deeper")).toHaveLength(0);
+      session.socket.close();
+    } finally {
+      configureAgent(app, { delegationDepth: undefined, delegationsPerTurn: undefined });
+    }
   });
 
   test("a child's question is asked on the parent's card and answered from the parent's socket", async () => {

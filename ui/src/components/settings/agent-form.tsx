@@ -17,6 +17,7 @@ import { agents } from "../../state/agents.ts";
 import { AgentServers } from "../mcp/agent-servers.tsx";
 import { toolsApi } from "../tools/tools-api.ts";
 import { ApprovalRules, CapabilityPicker } from "./capability-picker.tsx";
+import { DelegationLimits, optionalNumber } from "./delegation-limits.tsx";
 import { Field, fieldError, inputProps, Toggle } from "./field.tsx";
 
 const NETWORK_MODES: NetworkMode[] = ["internet", "isolated", "host"];
@@ -36,6 +37,8 @@ export function AgentForm(props: {
   );
   const [stepText, setStepText] = createSignal(String(props.initial.stepLimit));
   const [temperatureText, setTemperatureText] = createSignal(props.initial.temperature?.toString() ?? "");
+  const [depthText, setDepthText] = createSignal(props.initial.delegationDepth?.toString() ?? "");
+  const [perTurnText, setPerTurnText] = createSignal(props.initial.delegationsPerTurn?.toString() ?? "");
   const [touched, setTouched] = createStore<Record<string, boolean>>({});
   const [submitted, setSubmitted] = createSignal(false);
   const [saving, setSaving] = createSignal(false);
@@ -48,6 +51,12 @@ export function AgentForm(props: {
     out.stepLimit = stepText().trim() === "" ? Number.NaN : Number(stepText());
     if (temperatureText().trim() === "") delete out.temperature;
     else out.temperature = Number(temperatureText());
+    const depth = optionalNumber(depthText());
+    if (depth === undefined) delete out.delegationDepth;
+    else out.delegationDepth = depth;
+    const perTurn = optionalNumber(perTurnText());
+    if (perTurn === undefined) delete out.delegationsPerTurn;
+    else out.delegationsPerTurn = perTurn;
     for (const key of ["providerId", "model", "fastModel", "workspace", "reasoningEffort"] as const) {
       if (!out[key]) delete out[key];
     }
@@ -229,6 +238,19 @@ export function AgentForm(props: {
         hint={t("settings.agent.ownWorkspaceWhenDelegatedHint")}
         checked={config.ownWorkspaceWhenDelegated ?? false}
         onChange={(checked) => setConfig("ownWorkspaceWhenDelegated", checked)}
+      />
+      <DelegationLimits
+        depth={depthText()}
+        perTurn={perTurnText()}
+        onDepth={(text) => {
+          setDepthText(text);
+          touch("delegationDepth");
+        }}
+        onPerTurn={(text) => {
+          setPerTurnText(text);
+          touch("delegationsPerTurn");
+        }}
+        error={error}
       />
       <CapabilityPicker
         id="agent-skills"

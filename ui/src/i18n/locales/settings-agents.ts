@@ -54,6 +54,12 @@ export const settingsAgents = defineMessages({
     "settings.agent.providerFastModel": "Provider fast model",
     "settings.agent.tools": "Tools",
     "settings.agent.delegates": "Agents it may delegate to (delegate tool)",
+    "settings.agent.delegationDepth": "Sub-agent depth limit",
+    "settings.agent.delegationDepthHint":
+      "How many levels below your chat its delegations may reach (1–5; empty: {default}).",
+    "settings.agent.delegationsPerTurn": "Delegations per message",
+    "settings.agent.delegationsPerTurnHint":
+      "How many delegations one message may start (1–32; empty: {default}).",
     "settings.agent.ownWorkspaceWhenDelegated": "Use its own workspace when another agent delegates to it",
     "settings.agent.ownWorkspaceWhenDelegatedHint":
       "Off: a delegated task runs in the delegating agent's workspace, so both work on the same files.",
@@ -159,6 +165,10 @@ export const settingsAgents = defineMessages({
     "settings.agent.providerFastModel": "服务的快速模型",
     "settings.agent.tools": "工具",
     "settings.agent.delegates": "可委派任务的智能体（delegate 工具）",
+    "settings.agent.delegationDepth": "子智能体层级上限",
+    "settings.agent.delegationDepthHint": "它的委派最多可以深入到你的对话之下几层（1–5；留空：{default}）。",
+    "settings.agent.delegationsPerTurn": "每条消息的委派次数",
+    "settings.agent.delegationsPerTurnHint": "一条消息最多可以发起多少次委派（1–32；留空：{default}）。",
     "settings.agent.ownWorkspaceWhenDelegated": "被其他智能体委派任务时使用自己的工作区",
     "settings.agent.ownWorkspaceWhenDelegatedHint":
       "关闭时：委派的任务在委派方智能体的工作区中运行，双方处理同一批文件。",
