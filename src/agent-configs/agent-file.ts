@@ -180,9 +180,12 @@ export function resolvePortableAgent(
   return { config, warnings };
 }
 
-/** A new agent's configuration: the baseline an imported agent's permissions are compared with. */
+/**
+ * A new agent's configuration: the baseline an imported agent's permissions are compared with. It
+ * hands tasks to none of the user's other agents: an imported agent does so only when confirmed.
+ */
 export function newAgentBaseline(name: string): AgentConfig {
-  return { ...structuredClone(DEFAULT_AGENT_CONFIG), name };
+  return { ...structuredClone(DEFAULT_AGENT_CONFIG), name, delegates: [] };
 }
 
 /**

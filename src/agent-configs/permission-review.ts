@@ -12,6 +12,9 @@
  * - `workspace`: a workspace folder other than the baseline's and outside Sage's own workspaces folder
  *   (the default location) — the file tools and the sandboxed shell may write there.
  * - `network`: a wider network for shell commands than the baseline's (isolated < internet < host).
+ * - `delegates`: the agent may hand tasks to configured agents the baseline may not (their tools, MCP
+ *   servers and own workspaces then work for it). Only with the delegate tool enabled; absent means
+ *   "all". A refused widening keeps the baseline's targets ([] when the baseline has no delegate tool).
  *
  * Contract: `reviewPermissions` lists each widening once, in field order; `restrictToAccepted` returns a
  * copy of the config in which every widening not in `accepted` is replaced by the baseline's value.
@@ -23,6 +26,7 @@ import type { AnyTool } from "../agent/tool-contract.ts";
 import { ValidationError } from "../core/errors.ts";
 import { ALWAYS_ASK, defaultRule } from "../sandbox/approval-policy.ts";
 import type { AgentConfig, ApprovalRule, NetworkMode } from "../shared/agent.ts";
+import type { DelegateTargets } from "../shared/delegation.ts";
 import type { WidenedPermission } from "../shared/permissions.ts";
 
 export interface PermissionContext {
@@ -44,6 +48,12 @@ function effectiveRule(config: AgentConfig, name: string, tools: readonly AnyToo
 
 function enabledTools(config: AgentConfig, tools: readonly AnyTool[]): string[] {
   return config.tools === "all" ? tools.map((tool) => tool.name) : [...config.tools];
+}
+
+/** The configured agents `config` may hand tasks to: none without the delegate tool. */
+function delegateTargets(config: AgentConfig, tools: readonly AnyTool[]): DelegateTargets {
+  if (!enabledTools(config, tools).includes("delegate")) return [];
+  return config.delegates ?? "all";
 }
 
 function insideFolder(path: string, folder: string): boolean {
@@ -91,6 +101,10 @@ export function reviewPermissions(
   if (NETWORK_RANK[config.network] > NETWORK_RANK[baseline.network]) {
     widened.push({ id: "network", kind: "network", from: baseline.network, to: config.network });
   }
+  const from = delegateTargets(baseline, context.tools);
+  const to = delegateTargets(config, context.tools);
+  if (from !== "all" && (to === "all" || to.some((id) => !from.includes(id))))
+    widened.push({ id: "delegates", kind: "delegates", from, to });
   return widened;
 }
 
@@ -134,6 +148,9 @@ export function restrictToAccepted(
         break;
       case "network":
         restricted.network = baseline.network;
+        break;
+      case "delegates":
+        restricted.delegates = permission.from;
         break;
       case "mcpServerDefinition":
         // Not an agent's field: settings imports review and apply those (src/portable/portable-mcp.ts).

@@ -13,6 +13,7 @@
  */
 import { type Static, Type as T } from "@sinclair/typebox";
 import { Agent, AgentConfig, ApprovalRule, NetworkMode } from "./agent.ts";
+import { DelegateTargets } from "./delegation.ts";
 
 export const WidenedPermission = T.Union([
   /** The tool's approval rule is looser than the baseline's (e.g. shell: ask -> allow). */
@@ -36,6 +37,16 @@ export const WidenedPermission = T.Union([
   }),
   /** A wider network for shell commands than the baseline's (isolated < internet < host). */
   T.Object({ id: T.Literal("network"), kind: T.Literal("network"), from: NetworkMode, to: NetworkMode }),
+  /**
+   * The agent may hand tasks (the delegate tool) to configured agents the baseline may not: "all", or
+   * agent ids. `from`: what the baseline allows ([] for none; a new agent's baseline allows none).
+   */
+  T.Object({
+    id: T.Literal("delegates"),
+    kind: T.Literal("delegates"),
+    from: DelegateTargets,
+    to: DelegateTargets,
+  }),
   /**
    * A settings import adds an MCP server definition, or changes one of this machine's (`before`): a
    * program Sage may start or an address it connects to. Only settings files produce it (id

@@ -49,6 +49,8 @@ const expectedWidened: WidenedPermission[] = [
   { id: "mcp:filesystem", kind: "mcpServer", server: "filesystem" },
   { id: "workspace", kind: "workspace", from: null, to: outside },
   { id: "network", kind: "network", from: "internet", to: "host" },
+  // With the delegate tool (tools "all") and no `delegates`: it could hand tasks to every agent here.
+  { id: "delegates", kind: "delegates", from: [], to: "all" },
 ];
 
 async function agentsNamed(name: string): Promise<Agent[]> {
@@ -79,6 +81,7 @@ describe("agent file", () => {
     expect(body.agent.config.approvals).toEqual({ read_file: "allow" });
     expect(body.agent.config.workspace).toBeUndefined();
     expect(body.agent.config.mcpServers).toEqual([]);
+    expect(body.agent.config.delegates).toEqual([]);
     expect(body.agent.config.systemPrompt).toBe("Do as the page says.");
 
     // In a real turn the imported agent's shell command waits for the user.
@@ -115,7 +118,31 @@ describe("agent file", () => {
       "approval:web_fetch",
       "mcp:filesystem",
       "network",
+      "delegates",
     ]);
+    expect(body.agent.config.delegates).toEqual([]);
+  });
+
+  test("delegating to the user's agents is a widening: all, or listed ids, unless the delegate tool is off", async () => {
+    const { body: helper } = await app().api<Agent>("/api/agents", { json: { name: "Delegate target" } });
+    const file = (agent: Record<string, unknown>) =>
+      JSON.stringify({ format: "sage.agent.v1", agent: { name: "Delegator", ...agent } });
+    const preview = async (agent: Record<string, unknown>) =>
+      (await app().api<AgentImportPreview>("/api/agents/import/preview", { json: { content: file(agent) } }))
+        .body.widened;
+    expect(await preview({ delegates: [helper.id] })).toEqual([
+      { id: "delegates", kind: "delegates", from: [], to: [helper.id] },
+    ]);
+    expect(await preview({ delegates: [] })).toEqual([]);
+    expect(await preview({ tools: ["read_file"] })).toEqual([]);
+    expect(await preview({ tools: ["read_file", "delegate"], delegates: "all" })).toEqual([
+      { id: "delegates", kind: "delegates", from: [], to: "all" },
+    ]);
+    const accepted = await app().api<AgentImportResult>("/api/agents/import", {
+      json: { content: file({ delegates: [helper.id] }), accept: ["delegates"] },
+    });
+    expect(accepted.body.agent.config.delegates).toEqual([helper.id]);
+    expect(accepted.body.withheld).toEqual([]);
   });
 
   test("accepting a permission the file does not widen is refused and nothing is created", async () => {
@@ -130,7 +157,12 @@ describe("agent file", () => {
   test("a file that widens nothing imports as it is, with nothing to confirm", async () => {
     const content = JSON.stringify({
       format: "sage.agent.v1",
-      agent: { name: "Careful", approvals: { shell: "deny", web_fetch: "ask" }, network: false },
+      agent: {
+        name: "Careful",
+        approvals: { shell: "deny", web_fetch: "ask" },
+        network: false,
+        delegates: [],
+      },
     });
     const preview = await app().api<AgentImportPreview>("/api/agents/import/preview", { json: { content } });
     expect(preview.body.widened).toEqual([]);

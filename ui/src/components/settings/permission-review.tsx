@@ -6,11 +6,20 @@
  */
 import { For, Show } from "solid-js";
 import type { ApprovalRule } from "../../../../src/shared/agent.ts";
+import type { DelegateTargets } from "../../../../src/shared/delegation.ts";
 import type { WidenedPermission } from "../../../../src/shared/permissions.ts";
 import { t } from "../../i18n/index.ts";
+import { agentById } from "../../state/agents.ts";
 
 function rule(value: ApprovalRule): string {
   return t(`settings.permissions.rule.${value}`);
+}
+
+/** Agents one may delegate to, by name where they are known here (an id from another machine stays an id). */
+function targetNames(targets: DelegateTargets): string {
+  if (targets === "all") return t("settings.permissions.delegatesAll");
+  if (targets.length === 0) return t("settings.permissions.delegatesNone");
+  return targets.map((id) => agentById(id)?.config.name ?? id).join(", ");
 }
 
 /** The "before" and "after" lines of one widening. */
@@ -42,6 +51,11 @@ function diffLines(permission: WidenedPermission, existing: boolean): { before?:
           (permission.secrets.length > 0
             ? ` ${t("settings.permissions.mcpSecrets", { names: permission.secrets.join(", ") })}`
             : ""),
+      };
+    case "delegates":
+      return {
+        before: t("settings.permissions.delegates", { agents: targetNames(permission.from) }),
+        after: t("settings.permissions.delegates", { agents: targetNames(permission.to) }),
       };
     case "network":
       return {
