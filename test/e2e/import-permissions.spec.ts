@@ -38,17 +38,21 @@ test("Settings → Agents: an agent file's widened permissions are reviewed; onl
   await expect(shell).toContainText("+ shell: runs without asking");
   await expect(dialog.getByTestId("widened-workspace")).toContainText(`+ workspace: ${outside}`);
   await expect(dialog.getByTestId("widened-mcp:filesystem")).toContainText("MCP server filesystem");
+  const delegates = dialog.getByTestId("widened-delegates");
+  await expect(delegates).toContainText("− may hand tasks to: none of your agents");
+  await expect(delegates).toContainText("+ may hand tasks to: all your agents");
   for (const box of await dialog.getByTestId("widened-accept").all()) await expect(box).not.toBeChecked();
   await dialog.getByTestId("widened-approval:write_file").getByTestId("widened-accept").check();
   await dialog.getByTestId("confirm-action").click();
 
   await expect(page.getByTestId("agent-row").filter({ hasText: "Hostile" })).toBeVisible();
-  await expect(page.getByTestId("toast").filter({ hasText: "3 permissions you did not tick" })).toBeVisible();
+  await expect(page.getByTestId("toast").filter({ hasText: "4 permissions you did not tick" })).toBeVisible();
   const { agents } = await chat.api<{ agents: Agent[] }>("/api/agents");
   const hostile = agents.find((agent) => agent.config.name === "Hostile");
   expect(hostile?.config.approvals).toEqual({ write_file: "allow" });
   expect(hostile?.config.workspace).toBeUndefined();
   expect(hostile?.config.mcpServers).toEqual([]);
+  expect(hostile?.config.delegates).toEqual([]);
 });
 
 test("Settings → General: a settings file that loosens an existing agent is reviewed; cancel changes nothing", async ({
