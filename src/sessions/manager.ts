@@ -2,9 +2,6 @@
  * The sessions of the app: creates runners on demand, answers WebSocket commands and the sessions API,
  * broadcasts session summaries (sidebar), recovers turns a crash left running, and names sessions.
  */
-import { loadAiSdk } from "../agent/ai-sdk.ts";
-import { preloadProviderPackage } from "../agent/providers.ts";
-import { sessionTitle } from "../agent/session-title.ts";
 import { NotFoundError, SubAgentChatReadOnlyError, ValidationError } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import type { ShellJobs } from "../sandbox/shell-jobs.ts";
@@ -15,10 +12,11 @@ import type { SessionModel, SessionSummary } from "../shared/session.ts";
 import { continueInNewChat } from "./continue-chat.ts";
 import { recoverInterruptedTurns } from "./crash-recovery.ts";
 import { LiveSessions } from "./live-sessions.ts";
-import { type SessionCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
+import { encodeCursor, parseCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
 import { type RunnerDeps, SessionRunner } from "./session-runner.ts";
+import { SessionTitles } from "./session-titles.ts";
 import { SubAgents } from "./sub-agents.ts";
-import { pickedModel, resolveModel } from "./turn-setup.ts";
+import { preloadTurnCode } from "./turn-setup.ts";
 import type { TurnKind } from "./turn-start.ts";
 
 export type ManagerDeps = Omit<RunnerDeps, "onChange" | "onTurnEnded" | "subAgents">;
@@ -31,8 +29,7 @@ export class SessionManager implements SessionCommands {
   /** Whether the first chat already started loading what a turn needs (see `warmTurnPath`). */
   private warmed = false;
   private readonly deps: RunnerDeps;
-  /** Background work (titles) that must finish or be cancelled before the database closes. */
-  private readonly background = new Set<Promise<void>>();
+  private readonly titles: SessionTitles;
   private readonly closing = new AbortController();
   private readonly liveSessions: LiveSessions;
 
@@ -40,6 +37,7 @@ export class SessionManager implements SessionCommands {
 
   constructor(deps: ManagerDeps) {
     this.liveSessions = new LiveSessions(deps.events);
+    this.titles = new SessionTitles(deps, this.closing.signal, (id) => this.emitUpdated(id));
     // Events that cannot be written (disk full ...) end every running turn with that error.
     this.stopWriteFailures = deps.events.onWriteFailure((error) => {
       for (const runner of this.runners.values()) runner.storageFailed(error);
@@ -47,12 +45,7 @@ export class SessionManager implements SessionCommands {
     this.deps = {
       ...deps,
       onChange: (id) => this.broadcast(id),
-      onTurnEnded: (id, status, first) => {
-        if (first && status !== "error" && !this.closing.signal.aborted) {
-          const task = this.generateTitle(id).finally(() => this.background.delete(task));
-          this.background.add(task);
-        }
-      },
+      onTurnEnded: (id, status, first) => this.titles.turnEnded(id, status, first),
       subAgents: new SubAgents({
         repo: deps.repo,
         agents: deps.agents,
@@ -156,18 +149,11 @@ export class SessionManager implements SessionCommands {
     return this.get(id);
   }
 
-  /**
-   * The first chat created or opened loads, in the background, the code its first turn needs (the AI
-   * SDK and the default provider's package), so the user's first submit does not wait for it; an idle
-   * Sage that nobody uses still loads neither. Keys are not read here (see src/providers/key-cache.ts).
-   */
+  /** The first chat created or opened preloads what its first turn needs (see `preloadTurnCode`). */
   private warmTurnPath(): void {
     if (this.warmed) return;
     this.warmed = true;
-    const kind = this.deps.providers.defaultProvider()?.kind;
-    void Promise.all([loadAiSdk(), kind ? preloadProviderPackage(kind) : undefined]).catch((error) =>
-      this.deps.logger.warn("could not preload the model SDK", error),
-    );
+    preloadTurnCode(this.deps);
   }
 
   /** A page of sessions; `nextCursor` (opaque) asks for the next one, absent on the last page. */
@@ -183,9 +169,7 @@ export class SessionManager implements SessionCommands {
     const last = records.at(-1);
     return {
       sessions: records.map((record) => this.summary(record)),
-      ...(last && records.length === options.limit
-        ? { nextCursor: `${last.pinned ? 1 : 0}:${last.updatedAt}:${last.id}` }
-        : {}),
+      ...(last && records.length === options.limit ? { nextCursor: encodeCursor(last) } : {}),
     };
   }
 
@@ -388,25 +372,6 @@ export class SessionManager implements SessionCommands {
       this.deps.events.append({ type: "session.summary", sessionId, session: this.summary(record) });
   }
 
-  /** Name a session after its first turn (src/agent/session-title.ts), unless the user named it. */
-  private async generateTitle(sessionId: string): Promise<void> {
-    const record = this.deps.repo.findSession(sessionId);
-    if (!record || record.titleSet) return;
-    const title = await sessionTitle({
-      messages: this.deps.repo.activePath(sessionId, { limit: 20 }),
-      model: async () => {
-        const agent = this.deps.agents.find(record.agentId) ?? this.deps.agents.defaultAgent();
-        // The session's pick names the title's model too: a chat kept on a local model stays local.
-        return (await resolveModel(this.deps, agent, pickedModel(this.deps.providers, record.model))).fast;
-      },
-      signal: this.closing.signal,
-      onFailure: (error) => this.deps.logger.debug("title generation failed; using the first words", error),
-    });
-    if (this.closing.signal.aborted || this.deps.repo.findSession(sessionId)?.titleSet) return;
-    this.deps.repo.update(sessionId, { title, titleSet: true });
-    this.emitUpdated(sessionId);
-  }
-
   /**
    * At start-up: turns left running or queued by a crash are marked interrupted, what the user saw kept
    * (src/sessions/crash-recovery.ts). Returns how many.
@@ -419,17 +384,10 @@ export class SessionManager implements SessionCommands {
   async shutdown(): Promise<void> {
     this.closing.abort();
     await Promise.all([...this.runners.values()].map((runner) => runner.dispose()));
-    await Promise.all(this.background);
+    await this.titles.settled();
     const deadline = Date.now() + 3000;
     while ([...this.runners.values()].some((r) => r.running) && Date.now() < deadline) await Bun.sleep(20);
     this.liveSessions.dispose();
     this.stopWriteFailures();
   }
-}
-
-/** "pinned:updatedAt:id" back into a cursor; anything else is a ValidationError. */
-function parseCursor(cursor: string): SessionCursor {
-  const match = /^([01]):(\d+):(\S+)$/.exec(cursor);
-  if (!match) throw new ValidationError("The page cursor is not valid.", "cursor");
-  return { pinned: match[1] === "1", updatedAt: Number(match[2]), id: match[3] as string };
 }

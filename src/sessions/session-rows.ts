@@ -3,6 +3,7 @@
  * messages, the paging cursor, turn records, and the text full-text search indexes for a part.
  * Pure mapping, no SQL (the SQL is in repository.ts).
  */
+import { ValidationError } from "../core/errors.ts";
 import type { SessionDelegation } from "../shared/delegation.ts";
 import type { MessageInfo, Part } from "../shared/parts.ts";
 import type { SessionModel, SessionStatus, SessionSummary } from "../shared/session.ts";
@@ -149,4 +150,16 @@ export function summaryOf(record: SessionRecord, lastSeq: number): SessionSummar
     ...(record.model ? { model: record.model } : {}),
     ...(record.parent ? { parent: record.parent } : {}),
   };
+}
+
+/** The sidebar's page cursor: "pinned:updatedAt:id" of the last session on a page (opaque to clients). */
+export function encodeCursor(last: Pick<SessionRecord, "pinned" | "updatedAt" | "id">): string {
+  return `${last.pinned ? 1 : 0}:${last.updatedAt}:${last.id}`;
+}
+
+/** A cursor back into its parts; anything else is a ValidationError. */
+export function parseCursor(cursor: string): SessionCursor {
+  const match = /^([01]):(\d+):(\S+)$/.exec(cursor);
+  if (!match) throw new ValidationError("The page cursor is not valid.", "cursor");
+  return { pinned: match[1] === "1", updatedAt: Number(match[2]), id: match[3] as string };
 }

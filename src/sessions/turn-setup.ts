@@ -4,10 +4,12 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { createLanguageModel } from "../agent/providers.ts";
+import { loadAiSdk } from "../agent/ai-sdk.ts";
+import { createLanguageModel, preloadProviderPackage } from "../agent/providers.ts";
 import type { AnyTool, ToolServices, Workspace } from "../agent/tool-contract.ts";
 import type { ResolvedModel } from "../agent/types.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
+import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import { createSamplingService } from "../mcp/sampling.ts";
 import { selectMcpTools } from "../mcp/tool-selection.ts";
@@ -236,4 +238,16 @@ export async function setUpTurn(
       }
     },
   };
+}
+
+/**
+ * Load, in the background, the code a first turn needs (the AI SDK and the default provider's package),
+ * so the user's first submit does not wait for it; an idle Sage that nobody uses still loads neither.
+ * Keys are not read here (see src/providers/key-cache.ts).
+ */
+export function preloadTurnCode(deps: Pick<TurnSetupDeps, "providers"> & { logger: Logger }): void {
+  const kind = deps.providers.defaultProvider()?.kind;
+  void Promise.all([loadAiSdk(), kind ? preloadProviderPackage(kind) : undefined]).catch((error) =>
+    deps.logger.warn("could not preload the model SDK", error),
+  );
 }
