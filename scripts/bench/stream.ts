@@ -22,7 +22,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerEvent } from "../../src/shared/events.ts";
-import type { FakeReply } from "../../test/fixtures/fake-model/index.ts";
 import {
   cpuSeconds,
   launchExecutable,
@@ -30,6 +29,7 @@ import {
   residentKiB,
   seedDataDir,
 } from "../../test/integration/executable-app.ts";
+import { startModelProcess } from "./model-process.ts";
 
 const THROUGHPUT_TARGET = 20_000;
 const LATENCY_P50_TARGET_MS = 1;
@@ -46,45 +46,6 @@ const tokens = option("tokens", 20_000);
 const pacedTokens = option("paced", 2000);
 const intervalMs = option("interval-ms", 2);
 const turns = option("turns", 50);
-
-/** The fake model in a child process (scripts/bench/fake-model-process.ts). */
-interface ModelProcess {
-  url: string;
-  enqueue(...replies: FakeReply[]): Promise<void>;
-  sentAt(): Promise<number[]>;
-  stop(): Promise<void>;
-}
-
-async function startModelProcess(): Promise<ModelProcess> {
-  const child = Bun.spawn([process.execPath, join(import.meta.dir, "fake-model-process.ts")], {
-    stdin: "pipe",
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error("the fake model process exited before printing its address");
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const { url, control } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { url: string; control: string };
-  return {
-    url,
-    async enqueue(...replies) {
-      const response = await fetch(`${control}/enqueue`, { method: "POST", body: JSON.stringify(replies) });
-      if (!response.ok) throw new Error(`enqueue failed: ${await response.text()}`);
-    },
-    async sentAt() {
-      return (await (await fetch(`${control}/sent-at`)).json()) as number[];
-    },
-    async stop() {
-      child.stdin.end();
-      await child.exited;
-    },
-  };
-}
 
 function preciseNow(): number {
   return performance.timeOrigin + performance.now();
