@@ -114,12 +114,6 @@ export async function runTurn(request: TurnRequest): Promise<TurnResult> {
     step.calls.forEach((call, i) => {
       const outcome = outcomes[i] as ToolOutcome;
       failures.record(call.tool, call.input, outcome.status === "error", outcome.error);
-      const part = step.message.parts.find((p) => p.id === call.partId);
-      if (part?.type === "tool") {
-        part.status = outcome.status;
-        part.output = outcome.output;
-        part.error = outcome.error;
-      }
     });
     if (signal.aborted) return { status: "stopped", usage: total };
     if (request.planMode?.state === "rejected")

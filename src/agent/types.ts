@@ -63,7 +63,7 @@ export interface TurnSink {
    */
   addCompaction(compaction: Omit<CompactionPart, "id" | "type">): Message;
   usage(usage: Usage): void;
-  /** The message as recorded so far (info and parts). */
+  /** The message as recorded so far (info and parts), kept current: later calls show in it. */
   message(messageId: string): Message;
 }
 

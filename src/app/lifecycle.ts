@@ -48,6 +48,7 @@ import { ApprovalStore } from "../store/approval-store.ts";
 import { BackupService } from "../store/backup-service.ts";
 import { backupsDirFor, listBackups } from "../store/backups.ts";
 import { closeDatabase, openDatabase } from "../store/database.ts";
+import { EventJournal, journalPathFor } from "../store/event-journal.ts";
 import { EventLog } from "../store/event-log.ts";
 import { BUILTIN_TOOLS } from "../tools/registry.ts";
 import { workspaceRulesFor } from "../workspace/workspace-location.ts";
@@ -107,8 +108,9 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     const notices = startupNotices(paths.database, wasEmpty, logger);
 
     const user = ensureLocalUser(db);
-    const events = new EventLog(db);
-    undo.push(() => events.flush());
+    // Stores what a crash left in the journal before anything reads the log (recovery, subscribers).
+    const events = new EventLog(db, { journal: new EventJournal(journalPathFor(paths.database)) });
+    undo.push(() => events.close());
 
     const settings = new SettingsRepository(db, user.id);
     const credentialFolders = () => settings.value("credentialFolders");

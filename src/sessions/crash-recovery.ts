@@ -1,7 +1,8 @@
 /**
  * Crash recovery at start-up: turns a crash (or a kill) left running or queued are marked interrupted.
- * Their partial replies are rebuilt from the event log with the shared transcript reducer (the log is
- * ahead of the saved parts by at most a flush interval) and saved, so what the user saw stays; tool
+ * Their partial replies are rebuilt from the event log with the shared transcript reducer (the log has
+ * every delta sent, including what the event journal held; streamed text is saved to its part only when
+ * the part ends) and saved, so what the user saw stays; tool
  * calls that were still running end as errors, and open windows are told as they would be live.
  */
 import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
@@ -24,8 +25,8 @@ export interface RecoveryDeps {
 
 /**
  * At start-up: turns left running or queued by a crash are marked interrupted. Their partial replies
- * are rebuilt from the event log (which is ahead of the saved parts by at most a flush interval) and
- * saved, so what the user saw stays.
+ * are rebuilt from the event log (it has every delta sent; see the file's contract) and saved, so what
+ * the user saw stays.
  */
 export function recoverInterruptedTurns(deps: RecoveryDeps): number {
   const { repo, events } = deps;

@@ -1,10 +1,15 @@
 /**
- * Records a turn: the `TurnSink` the agent loop writes to. Every call updates the in-memory message,
- * emits its event (written to SQLite before delivery, see EventLog) and marks parts dirty.
+ * Records a turn: the `TurnSink` the agent loop writes to. Every call emits its event (see EventLog) and
+ * applies that same event to the turn's messages with the shared transcript reducer
+ * (`applyMessageEvent`, src/shared/transcript.ts), so the server's record of a turn, a client folding
+ * the events and crash recovery agree by construction: no message or part is changed by hand here.
  *
- * Contract: messages are inserted when created; parts are saved when created, at least every
- * FLUSH_MS while they change, and when they end; `close()` saves everything left. Together with the
- * event log this means a crash keeps the partial reply (events replay the last FLUSH_MS).
+ * Contract: messages are inserted when created; parts are saved when created, when a tool call
+ * changes state, when they end, and by `flush()` (the session layer calls it before a page of messages
+ * is read, see SessionRunner.flushParts); `close()` saves everything left. Streamed text is not
+ * re-saved while it grows (that was quadratic in a long answer): its deltas are in the event log, from
+ * which a crash's partial reply is rebuilt (SessionManager.recover). `message()` returns a live view:
+ * its `info` and `parts` follow later events.
  * When saving fails because of the storage (disk full, I/O error; see isStorageFailure) no method
  * throws: the turn goes on in memory and its events are still delivered, `onStorageFailure` hears of
  * the first failure (the runner ends the turn with that error), and later saves are attempted but
@@ -25,17 +30,21 @@ import {
   TOOL_STOPPED_ERROR,
   type Usage,
 } from "../shared/parts.ts";
+import { applyMessageEvent, type TranscriptState } from "../shared/transcript.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { SessionRepository } from "./repository.ts";
 
-export const FLUSH_MS = 250;
-
 export class TurnRecorder implements TurnSink {
-  private readonly messages = new Map<string, Message>();
+  /** This turn's messages, changed only by applying the events emitted (see the contract). */
+  private readonly state: Pick<TranscriptState, "order" | "messages" | "parts"> = {
+    order: [],
+    messages: {},
+    parts: {},
+  };
+  /** Parts changed since their last save (streamed text, tool progress). */
   private readonly dirty = new Map<string, { messageId: string; partId: string }>();
   /** When each step that ended in error did (a retry's record of the attempts before it). */
   private readonly failedAt = new Map<string, number>();
-  private timer: ReturnType<typeof setInterval> | undefined;
   private headId: string | null;
   /** The first failed save of this turn, once one failed. */
   private storageError: unknown;
@@ -52,16 +61,19 @@ export class TurnRecorder implements TurnSink {
     private readonly onStorageFailure: (error: unknown) => void = () => {},
   ) {
     this.headId = headId;
-    this.timer = setInterval(() => this.flush(), FLUSH_MS);
   }
 
   get head(): string | null {
     return this.headId;
   }
 
-  /** Returns the stamped event: times that the reducer takes from `at` must be set from it. */
+  /** Append the event to the log and apply it to this turn's messages; returns it as applied. */
   private emit(draft: DraftEvent): ServerEvent {
-    return this.events.append(draft);
+    const stamped = this.events.append(draft);
+    // A delta joined to the queued one before it comes back as that event: apply the draft itself.
+    const event = { ...draft, seq: stamped.seq, at: stamped.at } as ServerEvent;
+    applyMessageEvent(this.state, event);
+    return event;
   }
 
   private createMessage(
@@ -86,8 +98,6 @@ export class TurnRecorder implements TurnSink {
       ...(retry?.attempts ? { attempts: retry.attempts } : {}),
       ...(plan ? { plan: true } : {}),
     };
-    const message: Message = { info, parts };
-    this.messages.set(info.id, message);
     this.save(() => {
       this.repo.insertMessage(info);
       // An edit or a regeneration adds a version beside earlier ones: say so live, as a stored page would.
@@ -103,7 +113,7 @@ export class TurnRecorder implements TurnSink {
     for (const part of parts)
       this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId: info.id, part });
     this.save(() => this.onMessage(info));
-    return message;
+    return this.message(info.id);
   }
 
   /** The user's message that starts the turn (or a regenerate's parent is passed as `parentId`). */
@@ -142,7 +152,7 @@ export class TurnRecorder implements TurnSink {
     const message = this.createMessage("assistant", "summary", [
       { id: newId("prt"), type: "compaction", ...compaction },
     ]);
-    this.setStatus(message, "completed");
+    this.updateInfo(message.info.id, { status: "completed" });
     return message;
   }
 
@@ -162,19 +172,27 @@ export class TurnRecorder implements TurnSink {
       },
     ];
     const id = newId("msg");
-    failed.info.supersededBy = id;
     this.save(() => this.repo.supersede(this.sessionId, retryOf, id));
-    this.emit({ type: "message.updated", sessionId: this.sessionId, message: failed.info });
+    this.emit({
+      type: "message.updated",
+      sessionId: this.sessionId,
+      message: { ...failed.info, supersededBy: id },
+    });
     return this.createMessage("assistant", "normal", [], model, failed.info.parentId, { id, attempts }).info
       .id;
   }
 
   private addPart(messageId: string, part: Part): string {
-    const message = this.require(messageId);
-    message.parts.push(part);
-    this.save(() => this.repo.savePart(this.sessionId, messageId, message.parts.length - 1, part));
+    this.require(messageId);
     this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part });
+    this.savePart(messageId, part.id);
     return part.id;
+  }
+
+  /** Replace a part (its new version goes out as message.part.updated) and save it. */
+  private replacePart(messageId: string, part: Part): void {
+    this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part });
+    this.savePart(messageId, part.id);
   }
 
   startText(messageId: string, kind: "text" | "reasoning"): string {
@@ -188,28 +206,21 @@ export class TurnRecorder implements TurnSink {
   appendText(messageId: string, partId: string, delta: string): void {
     const part = this.part(messageId, partId);
     if (part.type !== "text" && part.type !== "reasoning") return;
-    part.text += delta;
     this.dirty.set(partId, { messageId, partId });
     this.emit({ type: "message.part.delta", sessionId: this.sessionId, messageId, partId, delta });
   }
 
   endText(messageId: string, partId: string): void {
     const part = this.part(messageId, partId);
-    if (part.type === "reasoning" && part.endedAt === undefined) {
-      part.endedAt = Date.now();
-      this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part });
-    }
-    this.savePart(messageId, partId);
+    if (part.type === "reasoning" && part.endedAt === undefined)
+      this.replacePart(messageId, { ...part, endedAt: Date.now() });
+    else this.savePart(messageId, partId);
   }
 
   addToolCall(messageId: string, callId: string, tool: string, input: unknown): string {
     const existing = this.require(messageId).parts.find((p) => p.type === "tool" && p.callId === callId);
     if (existing) {
-      if (input !== undefined && existing.type === "tool") {
-        existing.input = input;
-        this.savePart(messageId, existing.id);
-        this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part: existing });
-      }
+      if (input !== undefined && existing.type === "tool") this.replacePart(messageId, { ...existing, input });
       return existing.id;
     }
     return this.addPart(messageId, {
@@ -226,32 +237,19 @@ export class TurnRecorder implements TurnSink {
   setToolInput(messageId: string, partId: string, input: unknown): void {
     const part = this.part(messageId, partId);
     if (part.type !== "tool") return;
-    part.input = input;
-    this.savePart(messageId, partId);
-    this.emit({ type: "message.part.updated", sessionId: this.sessionId, messageId, part });
+    this.replacePart(messageId, { ...part, input });
   }
 
   toolStarted(messageId: string, partId: string): void {
     const part = this.part(messageId, partId);
     if (part.type !== "tool") return;
-    part.status = "running";
-    // The reducer sets startedAt from the event's time; the stored part must say the same.
-    const event = this.emit({
-      type: "tool.started",
-      sessionId: this.sessionId,
-      messageId,
-      partId,
-      callId: part.callId,
-    });
-    part.startedAt = event.at;
+    this.emit({ type: "tool.started", sessionId: this.sessionId, messageId, partId, callId: part.callId });
     this.savePart(messageId, partId);
   }
 
   toolProgress(messageId: string, partId: string, stream: "stdout" | "stderr" | "info", text: string): void {
     const part = this.part(messageId, partId);
     if (part.type !== "tool") return;
-    const next = (part.progress ?? "") + text;
-    part.progress = next.length > 64 * 1024 ? next.slice(-64 * 1024) : next;
     this.dirty.set(partId, { messageId, partId });
     this.emit({ type: "tool.progress", sessionId: this.sessionId, messageId, partId, stream, text });
   }
@@ -259,12 +257,7 @@ export class TurnRecorder implements TurnSink {
   toolEnded(messageId: string, partId: string, outcome: ToolOutcome): void {
     const part = this.part(messageId, partId);
     if (part.type !== "tool") return;
-    part.status = outcome.status;
-    part.output = outcome.output;
-    part.error = outcome.error;
-    part.progress = undefined;
-    // As for tool.started: endedAt is the event's time, so the live and stored parts agree.
-    const event = this.emit({
+    this.emit({
       type: "tool.ended",
       sessionId: this.sessionId,
       messageId,
@@ -274,7 +267,6 @@ export class TurnRecorder implements TurnSink {
       error: outcome.error,
       durationMs: outcome.durationMs,
     });
-    part.endedAt = event.at;
     this.savePart(messageId, partId);
   }
 
@@ -290,16 +282,16 @@ export class TurnRecorder implements TurnSink {
 
   finishStep(messageId: string, status: "completed" | "stopped" | "error", usage: Usage | undefined): void {
     const message = this.require(messageId);
-    if (usage) message.info.usage = usage;
     for (const part of message.parts) if (this.dirty.has(part.id)) this.savePart(messageId, part.id);
-    this.setStatus(message, status);
+    this.updateInfo(messageId, usage ? { status, usage } : { status });
     if (status === "error") this.failedAt.set(messageId, Date.now());
   }
 
-  private setStatus(message: Message, status: MessageInfo["status"]): void {
-    message.info.status = status;
-    this.save(() => this.repo.updateMessage(message.info));
-    this.emit({ type: "message.updated", sessionId: this.sessionId, message: message.info });
+  /** A new version of a message's info (status, usage) goes out as message.updated and is saved. */
+  private updateInfo(messageId: string, change: Pick<MessageInfo, "status"> & Partial<MessageInfo>): void {
+    const info = { ...this.require(messageId).info, ...change };
+    this.emit({ type: "message.updated", sessionId: this.sessionId, message: info });
+    this.save(() => this.repo.updateMessage(info));
   }
 
   retrying(attempt: number, delayMs: number, reason: string): void {
@@ -324,45 +316,40 @@ export class TurnRecorder implements TurnSink {
 
   /** Mark every message still streaming with `status` (stop, crash, error) and save all parts. */
   settle(status: "stopped" | "interrupted" | "error"): void {
-    for (const message of this.messages.values()) {
-      for (const part of message.parts) {
+    for (const messageId of Object.keys(this.state.messages)) {
+      for (const part of this.require(messageId).parts) {
         if (
           part.type === "tool" &&
           (part.status === "pending" || part.status === "running" || part.status === "awaiting-approval")
         ) {
-          part.status = "error";
-          part.error = status === "stopped" ? TOOL_STOPPED_ERROR : "Interrupted.";
-          part.endedAt = Date.now();
-          this.savePart(message.info.id, part.id);
-          this.emit({
-            type: "message.part.updated",
-            sessionId: this.sessionId,
-            messageId: message.info.id,
-            part,
+          this.replacePart(messageId, {
+            ...part,
+            status: "error",
+            error: status === "stopped" ? TOOL_STOPPED_ERROR : "Interrupted.",
+            endedAt: Date.now(),
           });
         }
       }
-      if (message.info.status === "streaming") this.setStatus(message, status);
+      if (this.require(messageId).info.status === "streaming") this.updateInfo(messageId, { status });
     }
     this.flush();
   }
 
+  /** Save every part changed since its last save. */
   flush(): void {
     for (const { messageId, partId } of this.dirty.values()) this.savePart(messageId, partId);
   }
 
   close(): void {
     this.flush();
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
   }
 
   private savePart(messageId: string, partId: string): void {
-    const message = this.require(messageId);
-    const index = message.parts.findIndex((p) => p.id === partId);
+    const parts = this.require(messageId).parts;
+    const index = parts.findIndex((p) => p.id === partId);
     if (index >= 0) {
       const saved = this.save(() =>
-        this.repo.savePart(this.sessionId, messageId, index, message.parts[index] as Part),
+        this.repo.savePart(this.sessionId, messageId, index, parts[index] as Part),
       );
       // Kept dirty when the save failed: a later flush tries again.
       if (!saved) return;
@@ -388,10 +375,17 @@ export class TurnRecorder implements TurnSink {
     }
   }
 
+  /** A live view of one of this turn's messages: `info` and `parts` follow later events. */
   private require(messageId: string): Message {
-    const message = this.messages.get(messageId);
-    if (!message) throw new Error(`Unknown message ${messageId} in turn ${this.turnId}`);
-    return message;
+    const { messages, parts } = this.state;
+    if (!messages[messageId]) throw new Error(`Unknown message ${messageId} in turn ${this.turnId}`);
+    const messageParts = (parts[messageId] ??= []);
+    return {
+      get info(): MessageInfo {
+        return messages[messageId] as MessageInfo;
+      },
+      parts: messageParts,
+    };
   }
 
   private part(messageId: string, partId: string): Part {

@@ -49,11 +49,11 @@ export function loadMessages(
   state.lastSeq = Math.max(state.lastSeq, lastSeq);
 }
 
-function findPart(state: TranscriptState, messageId: string, partId: string): Part | undefined {
+function findPart(state: Pick<TranscriptState, "parts">, messageId: string, partId: string): Part | undefined {
   return state.parts[messageId]?.find((part) => part.id === partId);
 }
 
-function toolPart(state: TranscriptState, messageId: string, partId: string): ToolPart | undefined {
+function toolPart(state: Pick<TranscriptState, "parts">, messageId: string, partId: string): ToolPart | undefined {
   const part = findPart(state, messageId, partId);
   return part?.type === "tool" ? part : undefined;
 }
@@ -152,7 +152,20 @@ export function applyEvent(state: TranscriptState, event: ServerEvent): void {
   state.lastSeq = event.seq;
   if (event.type === "approval.resolved") resumeAfterApproval(state, event.approvalId);
   applyLiveEvent(state, event);
+  applyMessageEvent(state, event);
+}
 
+/**
+ * The messages-and-parts part of `applyEvent`: the same cases for a window's transcript and for the
+ * server's record of a running turn (src/sessions/turn-recorder.ts applies each event it emits), so
+ * what the server stores and what a client folds agree by construction. No seq check and no live
+ * state here: callers apply each event once, in order. Times (`startedAt`, `endedAt`) come from the
+ * event's `at`.
+ */
+export function applyMessageEvent(
+  state: Pick<TranscriptState, "order" | "messages" | "parts">,
+  event: ServerEvent,
+): void {
   switch (event.type) {
     case "message.created":
       if (!state.messages[event.message.id]) {

@@ -86,12 +86,12 @@ function problemOf(path: string): string | undefined {
   }
 }
 
-/** Rename the database and its -wal/-shm together, so the set stays openable as it was. */
+/** Rename the database and its -wal/-shm/-events (event journal) together, so the set stays openable as it was. */
 function moveAside(databasePath: string, now: number): string {
   const stamp = backupName(now).slice("sage-".length, -".db".length);
   const aside = `${databasePath}.before-restore-${stamp}`;
   renameSync(databasePath, aside);
-  for (const suffix of ["-wal", "-shm"]) {
+  for (const suffix of ["-wal", "-shm", "-events"]) {
     if (existsSync(`${databasePath}${suffix}`)) renameSync(`${databasePath}${suffix}`, `${aside}${suffix}`);
   }
   return aside;

@@ -1,0 +1,94 @@
+/**
+ * The event journal: an append-only file beside the database (`sage.db-events`) that holds the events
+ * the event log has sent but not yet committed to SQLite (see EventLog).
+ *
+ * Why: a SQLite commit writes whole 4 KiB pages to the WAL (~7.6 KiB for one ~230-byte event row), so
+ * one commit per streamed token cost ~35 times the token's own bytes. An append to this file costs the
+ * event's JSON and one write(); the log commits to SQLite in batches and then empties the file.
+ *
+ * Contract:
+ * - `append` writes whole lines (one event's JSON each) with one write() and throws when the file
+ *   system refuses (ENOSPC, EIO): the caller decides what to do (EventLog commits to SQLite instead).
+ *   Once write() returned the lines are in the OS: a kill -9 of Sage right after loses none of them.
+ *   Like the database's WAL (synchronous=NORMAL, no fsync per commit), a power cut or an OS crash may
+ *   lose what the OS had not yet written back.
+ * - `recover` returns the events a previous run left (a crash, a kill -9), in file order; a line that
+ *   is not a whole event (a write cut short) is skipped. The caller stores them, then calls `clear`.
+ * - `clear` empties the file once its events are in SQLite; `close` removes it (clean exit).
+ * - The file is private (0600), like the database.
+ */
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+
+/** The journal beside a database file (not `-journal`: that is SQLite's own rollback journal). */
+export function journalPathFor(databasePath: string): string {
+  return `${databasePath}-events`;
+}
+
+/** One recovered line: the event's JSON and its envelope (enough to store the row). */
+export interface JournaledEvent {
+  sessionId: string;
+  seq: number;
+  type: string;
+  json: string;
+}
+
+export class EventJournal {
+  private fd: number | undefined;
+  /** Bytes appended since the last `clear` (0: nothing to clear). */
+  private size = 0;
+
+  constructor(readonly path: string) {}
+
+  /** The events a previous run left in the file (none when there is no file). */
+  recover(): JournaledEvent[] {
+    if (!existsSync(this.path)) return [];
+    const events: JournaledEvent[] = [];
+    for (const line of readFileSync(this.path, "utf8").split("\n")) {
+      if (!line) continue;
+      try {
+        const event = JSON.parse(line) as Partial<JournaledEvent>;
+        if (typeof event.sessionId !== "string" || typeof event.seq !== "number") continue;
+        if (typeof event.type !== "string") continue;
+        events.push({ sessionId: event.sessionId, seq: event.seq, type: event.type, json: line });
+      } catch {
+        // A line cut short by a crash mid-write: its event was never sent (write-before-send).
+      }
+    }
+    this.size = 1;
+    return events;
+  }
+
+  /** Append each JSON as one line, in one write(). Throws when the file system refuses. */
+  append(jsons: string[]): void {
+    if (jsons.length === 0) return;
+    this.fd ??= openSync(this.path, "a", 0o600);
+    const bytes = Buffer.from(`${jsons.join("\n")}\n`);
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+    this.size += bytes.length;
+  }
+
+  /** Empty the file: its events are in SQLite now. */
+  clear(): void {
+    if (this.size === 0) return;
+    if (this.fd !== undefined) ftruncateSync(this.fd, 0);
+    else if (existsSync(this.path)) closeSync(openSync(this.path, "w", 0o600));
+    this.size = 0;
+  }
+
+  /** Close and remove the file (everything in it must be in SQLite). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.size = 0;
+    rmSync(this.path, { force: true });
+  }
+}
