@@ -220,7 +220,8 @@ export class TurnRecorder implements TurnSink {
   addToolCall(messageId: string, callId: string, tool: string, input: unknown): string {
     const existing = this.require(messageId).parts.find((p) => p.type === "tool" && p.callId === callId);
     if (existing) {
-      if (input !== undefined && existing.type === "tool") this.replacePart(messageId, { ...existing, input });
+      if (input !== undefined && existing.type === "tool")
+        this.replacePart(messageId, { ...existing, input });
       return existing.id;
     }
     return this.addPart(messageId, {

@@ -49,11 +49,19 @@ export function loadMessages(
   state.lastSeq = Math.max(state.lastSeq, lastSeq);
 }
 
-function findPart(state: Pick<TranscriptState, "parts">, messageId: string, partId: string): Part | undefined {
+function findPart(
+  state: Pick<TranscriptState, "parts">,
+  messageId: string,
+  partId: string,
+): Part | undefined {
   return state.parts[messageId]?.find((part) => part.id === partId);
 }
 
-function toolPart(state: Pick<TranscriptState, "parts">, messageId: string, partId: string): ToolPart | undefined {
+function toolPart(
+  state: Pick<TranscriptState, "parts">,
+  messageId: string,
+  partId: string,
+): ToolPart | undefined {
   const part = findPart(state, messageId, partId);
   return part?.type === "tool" ? part : undefined;
 }

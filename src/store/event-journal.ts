@@ -17,15 +17,7 @@
  * - `clear` empties the file once its events are in SQLite; `close` removes it (clean exit).
  * - The file is private (0600), like the database.
  */
-import {
-  closeSync,
-  existsSync,
-  ftruncateSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 
 /** The journal beside a database file (not `-journal`: that is SQLite's own rollback journal). */
 export function journalPathFor(databasePath: string): string {

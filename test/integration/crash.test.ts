@@ -2,15 +2,18 @@
  * Crash safety with the compiled executable: kill -9 in the middle of a streaming turn, start again on
  * the same data dir. The partial reply is stored, the turn is marked interrupted (a turn.ended event
  * in the log), everything earlier is intact, and a client resuming with its last seq gets exactly the
- * events it missed.
+ * events it missed. A kill during a slow stream (events sent but not yet committed to SQLite, held by the
+ * event journal) loses none of them.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { resolvePaths } from "../../src/core/paths.ts";
 import { EPHEMERAL_EVENTS } from "../../src/shared/events.ts";
 import type { Message } from "../../src/shared/parts.ts";
 import { applyEvent, emptyTranscript, loadMessages } from "../../src/shared/transcript.ts";
+import { journalPathFor } from "../../src/store/event-journal.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 import { eventually, textOf, transcriptCore } from "../support/session-steps.ts";
 import { TestSocket } from "../support/test-socket.ts";
@@ -203,6 +206,72 @@ test("kill -9 while a tool runs: after restart the call is interrupted everywher
     resumed.close();
     second.process.child.kill("SIGTERM");
     expect(await second.process.exited(10_000)).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
+
+test("kill -9 during a slow stream loses nothing that was sent: every event a client received is stored (the journal held the uncommitted ones)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sage-crash-slow-"));
+  try {
+    await seedDataDir(dir, fake);
+    const journal = journalPathFor(resolvePaths({}, dir).database);
+    const first = await launchExecutable(dir);
+    launched.push(first);
+    const { body: session } = await first.api<{ id: string }>("/api/sessions", { json: {} });
+    await first.api(`/api/sessions/${session.id}`, { method: "PATCH", json: { title: "Slow" } });
+    const socket = await TestSocket.connect(first);
+    socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+    await socket.waitFor("subscribed");
+    // One token every 20 ms: each is its own batch, sent long before the next SQLite commit.
+    const words = Array.from({ length: 600 }, (_, i) => `slow${i} `);
+    fake.enqueue({ text: words, tokenDelayMs: 20 });
+    socket.send({ type: "submit", sessionId: session.id, clientTurnId: "slow", text: "Go slowly" });
+    const turn = await socket.waitFor("turn.started", (e) => e.clientTurnId === "slow");
+    await eventually(
+      () => (socket.ofType("message.part.delta").length >= 60 ? true : undefined),
+      20_000,
+      "60 deltas",
+    );
+    // Killed right as a token arrives: the events since the last commit are in the journal only.
+    const last = socket.events.at(-1)?.seq ?? 0;
+    await socket.waitFor("message.part.delta", (e) => e.seq > last, 5000, true);
+    first.process.child.kill("SIGKILL");
+    expect(await first.process.exited(5000)).not.toBe(0);
+    const seen = socket.events.filter(
+      (e) => e.sessionId === session.id && !EPHEMERAL_EVENTS.has(e.type) && e.seq > 0,
+    );
+    const seenText = seen.map((e) => (e.type === "message.part.delta" ? e.delta : "")).join("");
+    socket.close();
+    // The window was open: sent events were waiting for their commit when the process died.
+    expect(statSync(journal).size).toBeGreaterThan(0);
+
+    const second = await launchExecutable(dir, Number(new URL(first.url).port));
+    launched.push(second);
+    // The journal was stored and emptied at start.
+    expect(existsSync(journal) ? statSync(journal).size : 0).toBe(0);
+    const replay = await TestSocket.connect(second);
+    replay.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+    await replay.waitFor("subscribed");
+    const stored = new Map(
+      replay.events.filter((e) => e.sessionId === session.id && e.seq > 0).map((e) => [e.seq, e]),
+    );
+    // Every event the first client received is stored, byte for byte (window: 0 events on kill -9).
+    for (const event of seen) expect(stored.get(event.seq)).toEqual(event);
+    expect(await replay.waitFor("turn.ended", (e) => e.turnId === turn.turnId)).toMatchObject({
+      status: "interrupted",
+    });
+    const after = await messagesOf(second, session.id);
+    const partial = after.messages.find((m) => m.info.turnId === turn.turnId && m.info.role === "assistant");
+    const storedText = textOf(partial);
+    expect(seenText.length).toBeGreaterThan(0);
+    expect(storedText.startsWith(seenText)).toBe(true);
+    expect(words.join("").startsWith(storedText)).toBe(true);
+    replay.close();
+    // A clean exit commits everything and leaves no journal behind.
+    second.process.child.kill("SIGTERM");
+    expect(await second.process.exited(10_000)).toBe(0);
+    expect(existsSync(journal)).toBe(false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
