@@ -380,7 +380,8 @@ export class TurnRecorder implements TurnSink {
   private require(messageId: string): Message {
     const { messages, parts } = this.state;
     if (!messages[messageId]) throw new Error(`Unknown message ${messageId} in turn ${this.turnId}`);
-    const messageParts = (parts[messageId] ??= []);
+    parts[messageId] ??= [];
+    const messageParts = parts[messageId];
     return {
       get info(): MessageInfo {
         return messages[messageId] as MessageInfo;
@@ -390,7 +391,9 @@ export class TurnRecorder implements TurnSink {
   }
 
   private part(messageId: string, partId: string): Part {
-    const part = this.require(messageId).parts.find((p) => p.id === partId);
+    if (!this.state.messages[messageId])
+      throw new Error(`Unknown message ${messageId} in turn ${this.turnId}`);
+    const part = this.state.parts[messageId]?.find((p) => p.id === partId);
     if (!part) throw new Error(`Unknown part ${partId}`);
     return part;
   }
