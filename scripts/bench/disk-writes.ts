@@ -24,7 +24,7 @@ import {
   type RunningExecutable,
   seedDataDir,
 } from "../../test/integration/executable-app.ts";
-import { TestSocket } from "../../test/integration/runtime-harness.ts";
+import { TestSocket } from "../../test/support/test-socket.ts";
 import { type ModelProcess, startModelProcess } from "./model-process.ts";
 
 function option(name: string, fallback: number): number {
