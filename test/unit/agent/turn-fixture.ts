@@ -173,7 +173,11 @@ export function turnFixture(options: FixtureOptions): TurnFixture {
     },
     toolProgress() {},
     toolEnded(messageId, partId, outcome: ToolOutcome) {
+      // As the real sink does (TurnRecorder): the recorded part shows the outcome.
       const target = part(messageId, partId) as ToolPart;
+      target.status = outcome.status;
+      target.output = outcome.output;
+      target.error = outcome.error;
       log.push(`toolEnded ${target.callId} ${outcome.status}`);
     },
     addError(messageId, failure) {
