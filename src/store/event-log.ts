@@ -209,7 +209,7 @@ export class EventLog {
     this.unjournaled += stored.length;
     if (this.unjournaled > 0 && this.journal && !this.journalBroken) {
       try {
-        this.journal.append(this.uncommitted.slice(-this.unjournaled).map((entry) => entry.json));
+        this.journal.append(this.uncommitted.slice(-this.unjournaled));
         this.unjournaled = 0;
       } catch {
         // Commit to SQLite instead (below); a failure there tells the listeners.

@@ -76,7 +76,10 @@ describe("EventLog with a journal", () => {
     log.append(delta("b"));
     log.flush();
     expect(delivered).toEqual([1, 2]);
-    expect(journalLines().map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([1, 2]);
+    // The first delta of a part in full, the next one short (seq, time, text).
+    const [full, short] = journalLines();
+    expect((JSON.parse(full ?? "") as { seq: number }).seq).toBe(1);
+    expect(short).toMatch(/^\+2,\d+,"b"$/);
     expect(storedSeqs("s1")).toEqual([]);
     // A reader (a reload's subscribe) sees exactly what was sent, in order.
     expect(log.since("s1", 0).map((e) => (e.type === "message.part.delta" ? e.delta : ""))).toEqual([
@@ -149,6 +152,39 @@ describe("EventLog with a journal", () => {
       "b",
     ]);
     expect(restarted.append(delta("c")).seq).toBe(3);
+  });
+
+  test("deltas written short are rebuilt byte for byte (quotes, newlines, emoji; parts and sessions mixed)", () => {
+    const crashed = newLog();
+    const sent: string[] = [];
+    crashed.subscribe((batch) => sent.push(...batch.map((entry) => entry.json)));
+    const texts = ['say "hi"', "line\nbreak", "😀 ünï", "\\", ",", ""];
+    for (const [i, text] of texts.entries()) {
+      crashed.append(delta(text));
+      crashed.flush();
+      if (i === 2) {
+        crashed.append({ ...delta("other part"), partId: "p2" });
+        crashed.flush();
+        crashed.append({ type: "turn.queued", sessionId: "s2", clientTurnId: "c", text: "t" });
+        crashed.flush();
+      }
+    }
+    expect(journalLines().filter((line) => line.startsWith("+")).length).toBeGreaterThan(2);
+    logs.pop(); // never closed: the process died
+    const restarted = newLog();
+    const stored = db.query("SELECT data FROM events ORDER BY session_id, seq").all() as { data: string }[];
+    expect(stored.map((row) => row.data).sort()).toEqual([...sent].sort());
+    expect(restarted.since("s1", 0).map((e) => (e.type === "message.part.delta" ? e.delta : ""))).toEqual([
+      ...texts.slice(0, 3),
+      "other part",
+      ...texts.slice(3),
+    ]);
+  });
+
+  test("a short line with no full delta before it (a damaged file) is skipped", () => {
+    appendFileSync(journalPathFor(dbPath), '+5,1,"orphan"\n');
+    newLog();
+    expect(storedSeqs("s1")).toEqual([]);
   });
 
   test("a journal that cannot be written: each batch is committed to SQLite instead, and still delivered", () => {
