@@ -31,11 +31,11 @@ function createSession(id: string): void {
   ).run(id, LOCAL_USER_ID);
 }
 
-const delta = (text: string): DraftEvent => ({
+const delta = (text: string, partId = "p1"): DraftEvent => ({
   type: "message.part.delta",
   sessionId: "s1",
   messageId: "m1",
-  partId: "p1",
+  partId,
   delta: text,
 });
 
@@ -163,7 +163,7 @@ describe("EventLog with a journal", () => {
       crashed.append(delta(text));
       crashed.flush();
       if (i === 2) {
-        crashed.append({ ...delta("other part"), partId: "p2" });
+        crashed.append(delta("other part", "p2"));
         crashed.flush();
         crashed.append({ type: "turn.queued", sessionId: "s2", clientTurnId: "c", text: "t" });
         crashed.flush();
