@@ -10,10 +10,12 @@
  * - Saved tool outputs are the files in `<workspace>/.sage/tool-output` (src/agent/history.ts); `oldBytes`
  *   and `oldFiles` count those last modified before `olderThan`, what `removeOldToolOutputs` would remove.
  */
+
 import type { Database } from "bun:sqlite";
 import { lstat, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_TOOL_OUTPUT_DIR } from "../agent/history.ts";
+import { journalPathFor } from "../store/event-journal.ts";
 
 export interface FolderSize {
   path: string;
@@ -25,7 +27,7 @@ export interface FolderSize {
 
 export interface DatabaseSize {
   path: string;
-  /** The database file plus its -wal and -shm files. */
+  /** The database file plus its -wal and -shm files and its event journal (-events). */
   bytes: number;
   walBytes: number;
   /** Space inside the file that holds no data any more (freed pages): what compacting gives back. */
@@ -118,8 +120,15 @@ export async function removeOldToolOutputs(
 /** The database's size on disk and the free space inside it. */
 export async function databaseSize(db: Database, path: string): Promise<DatabaseSize> {
   const sizeOf = async (file: string) => (await lstat(file).catch(() => null))?.size ?? 0;
-  const [main, wal, shm] = await Promise.all([sizeOf(path), sizeOf(`${path}-wal`), sizeOf(`${path}-shm`)]);
+  const [main, wal, shm, journal] = await Promise.all(
+    [path, `${path}-wal`, `${path}-shm`, journalPathFor(path)].map(sizeOf),
+  );
   const pageSize = (db.query("PRAGMA page_size").get() as { page_size: number }).page_size;
   const free = (db.query("PRAGMA freelist_count").get() as { freelist_count: number }).freelist_count;
-  return { path, bytes: main + wal + shm, walBytes: wal, freeBytes: pageSize * free };
+  return {
+    path,
+    bytes: (main ?? 0) + (wal ?? 0) + (shm ?? 0) + (journal ?? 0),
+    walBytes: wal ?? 0,
+    freeBytes: pageSize * free,
+  };
 }
