@@ -13,7 +13,8 @@
  * Two runs: "fast" (the model sends every token at once: the server sees them many per loop turn) and
  * "slow" (one token every `--interval-ms`: each token is its own loop turn, the costly case for a
  * write-before-send log). Each turn's counters are read after `turn.ended` plus a short pause, so
- * writes the server makes at the end of a turn are included. Target: 10x fewer bytes per token than
+ * writes the server makes at the end of a turn are included. The daily backup (a `VACUUM INTO` copy of
+ * the database a minute after start-up) is put off for the run, or a slow turn would count it. Target: 10x fewer bytes per token than
  * one SQLite commit per token (the figure before the batched log: ~7.6 KiB per slow token).
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -90,6 +91,9 @@ async function measuredTurn(
 }
 
 async function main(): Promise<void> {
+  // Inherited by the executable (test hooks only): no backup during the measured turns.
+  process.env.SAGE_TEST_HOOKS = "1";
+  process.env.SAGE_BACKUP_DELAY_MS = String(24 * 3600 * 1000);
   const fake = await startModelProcess();
   const dataDir = mkdtempSync(join(tmpdir(), "sage-bench-disk-"));
   let exe: RunningExecutable | undefined;

@@ -14,7 +14,8 @@
  *   when COMMIT_AT_COUNT wait, when the batch holds an event that ends or pauses a turn (COMMIT_NOW:
  *   turn end, approval, question, error), and on `close`; the journal is then emptied. A kill -9 loses
  *   no event that was sent: the next start stores what the journal holds (`new EventLog`) before anything
- *   reads the log. The window in which sent events are in the journal only is COMMIT_AFTER_MS / COMMIT_AT_COUNT.
+ *   reads the log. The window in which sent events are in the journal only is COMMIT_AFTER_MS (2 s) or
+ *   COMMIT_AT_COUNT events, whichever comes first; what a kill -9 can lose of what was sent is nothing.
  *   Without a journal (tests) each batch is committed to SQLite before it is delivered.
  * - Consecutive text deltas of one part that wait in the queue together become one event (one seq,
  *   the texts joined): the transcript is the same, with far fewer rows and socket messages when a
@@ -58,8 +59,12 @@ interface QueuedEvent extends LoggedEvent {
 export const FLUSH_AFTER_MS = 16;
 /** Most events queued before `append` writes them itself. */
 export const FLUSH_AT_COUNT = 1000;
-/** Longest time a journaled event waits for its SQLite commit. */
-export const COMMIT_AFTER_MS = 1000;
+/**
+ * Longest time a journaled event waits for its SQLite commit. Each commit rewrites a few 4 KiB pages of
+ * the events table whatever it holds, so a slow stream (one token per 30 ms) costs ~0.9 KiB per token at
+ * 2 s, more at shorter intervals; it bounds how far SQLite (backups, other readers) lags the journal.
+ */
+export const COMMIT_AFTER_MS = 2000;
 /** Most journaled events waiting before they are committed at once. */
 export const COMMIT_AT_COUNT = 2000;
 /** Events that end or pause a turn: their batch is committed to SQLite at once. */
