@@ -34,7 +34,8 @@ export { SessionExport } from "./export-format.ts";
 
 /** What exporting reads: the session, its active branch, its sub-agents' chats and agents' names. */
 export interface ExportDeps {
-  sessions: Pick<SessionManager, "get">;
+  /** `messages`: the stored page, after a running turn saved its streamed text (see TurnRecorder). */
+  sessions: Pick<SessionManager, "get" | "messages">;
   repo: Pick<SessionRepository, "activePath" | "childSessions">;
   agents: Pick<AgentRepository, "find">;
 }
@@ -50,8 +51,8 @@ export interface ImportDeps {
   sessions: Pick<SessionManager, "get" | "broadcast">;
 }
 
-function allMessages(deps: Pick<ExportDeps, "repo">, sessionId: string): Message[] {
-  return deps.repo.activePath(sessionId, { limit: 1_000_000 });
+function allMessages(deps: Pick<ExportDeps, "sessions">, sessionId: string): Message[] {
+  return deps.sessions.messages(sessionId, { limit: 1_000_000 }).messages;
 }
 
 /** How many more sub-agents' chats the export takes, and how many it left out. */

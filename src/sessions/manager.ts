@@ -177,14 +177,6 @@ export class SessionManager implements SessionCommands {
     return this.summary(this.deps.repo.getSession(sessionId));
   }
 
-  /**
-   * Save what the session's running turn streamed since its parts were last saved (streamed text is
-   * saved when a part ends, see TurnRecorder): call before reading its stored messages.
-   */
-  flushParts(sessionId: string): void {
-    this.runners.get(sessionId)?.flushParts();
-  }
-
   /** A page of the active branch, oldest first, plus the seq to subscribe after. */
   messages(
     sessionId: string,
@@ -192,7 +184,7 @@ export class SessionManager implements SessionCommands {
   ): { messages: Message[]; lastSeq: number; hasMore: boolean } {
     this.warmTurnPath();
     // Parts and seq are read in one synchronous block, after the running turn saved its latest text.
-    this.flushParts(sessionId);
+    this.runners.get(sessionId)?.flushParts();
     const lastSeq = this.deps.events.lastSeq(sessionId);
     const page = this.deps.repo.activePath(sessionId, {
       limit: options.limit + 1,

@@ -52,13 +52,17 @@ function record(id: string, parent: string, depth: number): SessionRecord {
 // The root has LIMIT + 5 children; the first has one grandchild and too many messages.
 const children = Array.from({ length: EXPORT_CHILDREN_LIMIT + 5 }, (_, i) => record(`c${i}`, "root", 1));
 const grandchild = record("g0", "c0", 2);
+const activePath = (id: string) =>
+  Array.from({ length: id === "c0" ? EXPORT_CHILD_MESSAGES_LIMIT + 7 : 2 }, (_, i) => message(id, i));
 const deps = {
-  sessions: { get: (id: string) => ({ id, agentId: "agt", title: "Root", createdAt: 0 }) as SessionSummary },
+  sessions: {
+    get: (id: string) => ({ id, agentId: "agt", title: "Root", createdAt: 0 }) as SessionSummary,
+    messages: (id: string) => ({ messages: activePath(id), lastSeq: 0, hasMore: false }),
+  },
   agents: { find: () => undefined },
   repo: {
     childSessions: (id: string) => (id === "root" ? children : id === "c0" ? [grandchild] : []),
-    activePath: (id: string) =>
-      Array.from({ length: id === "c0" ? EXPORT_CHILD_MESSAGES_LIMIT + 7 : 2 }, (_, i) => message(id, i)),
+    activePath,
   },
 };
 
