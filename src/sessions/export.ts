@@ -36,7 +36,7 @@ export { SessionExport } from "./export-format.ts";
 export interface ExportDeps {
   /** `messages`: the stored page, after a running turn saved its streamed text (see TurnRecorder). */
   sessions: Pick<SessionManager, "get" | "messages">;
-  repo: Pick<SessionRepository, "activePath" | "childSessions">;
+  repo: Pick<SessionRepository, "childSessions">;
   agents: Pick<AgentRepository, "find">;
 }
 

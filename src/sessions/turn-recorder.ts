@@ -4,12 +4,11 @@
  * (`applyMessageEvent`, src/shared/transcript.ts), so the server's record of a turn, a client folding
  * the events and crash recovery agree by construction: no message or part is changed by hand here.
  *
- * Contract: messages are inserted when created; parts are saved when created, when a tool call
- * changes state, when they end, and by `flush()` (the session layer calls it before a page of messages
- * is read, see SessionRunner.flushParts); `close()` saves everything left. Streamed text is not
- * re-saved while it grows (that was quadratic in a long answer): its deltas are in the event log, from
- * which a crash's partial reply is rebuilt (SessionManager.recover). `message()` returns a live view:
- * its `info` and `parts` follow later events.
+ * Contract: messages are inserted when created; parts are saved when created, when a tool call changes
+ * state, when they end, and by `flush()` (before a page of messages is read: SessionRunner.flushParts);
+ * `close()` saves everything left. Streamed text is not re-saved while it grows (quadratic in a long
+ * answer): its deltas are in the event log, which rebuilds a crash's partial reply (crash-recovery.ts).
+ * `message()` returns a live view: its `info` and `parts` follow later events.
  * When saving fails because of the storage (disk full, I/O error; see isStorageFailure) no method
  * throws: the turn goes on in memory and its events are still delivered, `onStorageFailure` hears of
  * the first failure (the runner ends the turn with that error), and later saves are attempted but
@@ -116,8 +115,7 @@ export class TurnRecorder implements TurnSink {
     return this.message(info.id);
   }
 
-  /** The user's message that starts the turn (or a regenerate's parent is passed as `parentId`). */
-  /** A user message; `plan`: it was sent in plan mode (kept on the message, see MessageInfo.plan). */
+  /** The turn's user message (`parentId`: a regenerate's parent; `plan`: sent in plan mode, MessageInfo.plan). */
   addUserMessage(
     text: string,
     attachments: Attachment[],
