@@ -13,12 +13,12 @@ import type { Provider } from "../../../../src/shared/provider.ts";
 import type { ToolInfo } from "../../../../src/shared/tools-api.ts";
 import { t } from "../../i18n/index.ts";
 import { localizedAgentConfig, storedAgentConfig } from "../../lib/agent-text.ts";
-import { agents } from "../../state/agents.ts";
 import { AgentServers } from "../mcp/agent-servers.tsx";
 import { toolsApi } from "../tools/tools-api.ts";
+import { AgentMemoryFields, DelegationChoices, SkillSourceToggles } from "./agent-extra-fields.tsx";
 import { ApprovalRules, CapabilityPicker } from "./capability-picker.tsx";
 import { DelegationLimits, optionalNumber } from "./delegation-limits.tsx";
-import { Field, fieldError, inputProps, Toggle } from "./field.tsx";
+import { Field, fieldError, inputProps } from "./field.tsx";
 
 const NETWORK_MODES: NetworkMode[] = ["internet", "isolated", "host"];
 
@@ -219,25 +219,12 @@ export function AgentForm(props: {
         value={config.approvals}
         onChange={(value) => setConfig("approvals", value)}
       />
-      <CapabilityPicker
-        id="agent-delegates"
-        legend={t("settings.agent.delegates")}
-        items={agents.list
-          .filter((other) => other.id !== props.agent?.id)
-          .map((other) => ({
-            name: other.id,
-            label: other.config.name,
-            description: other.config.description,
-          }))}
-        value={config.delegates ?? "all"}
-        onChange={(value) => setConfig("delegates", value)}
-      />
-      <Toggle
-        id="agent-own-workspace-delegated"
-        label={t("settings.agent.ownWorkspaceWhenDelegated")}
-        hint={t("settings.agent.ownWorkspaceWhenDelegatedHint")}
-        checked={config.ownWorkspaceWhenDelegated ?? false}
-        onChange={(checked) => setConfig("ownWorkspaceWhenDelegated", checked)}
+      <DelegationChoices
+        agentId={props.agent?.id}
+        delegates={config.delegates}
+        ownWorkspace={config.ownWorkspaceWhenDelegated ?? false}
+        onDelegates={(value) => setConfig("delegates", value)}
+        onOwnWorkspace={(value) => setConfig("ownWorkspaceWhenDelegated", value)}
       />
       <DelegationLimits
         depth={depthText()}
@@ -259,50 +246,17 @@ export function AgentForm(props: {
         value={config.skills}
         onChange={(value) => setConfig("skills", value)}
       />
-      <Toggle
-        id="agent-skills-workspace"
-        label={t("settings.agent.skillsWorkspace")}
-        hint={t("settings.agent.skillsWorkspaceHint")}
-        checked={config.skillSources?.workspace ?? true}
-        onChange={(checked) =>
-          setConfig("skillSources", { workspace: checked, home: config.skillSources?.home ?? true })
-        }
-      />
-      <Toggle
-        id="agent-skills-home"
-        label={t("settings.agent.skillsHome")}
-        hint={t("settings.agent.skillsHomeHint")}
-        checked={config.skillSources?.home ?? true}
-        onChange={(checked) =>
-          setConfig("skillSources", { workspace: config.skillSources?.workspace ?? true, home: checked })
-        }
+      <SkillSourceToggles
+        value={config.skillSources}
+        onChange={(sources) => setConfig("skillSources", sources)}
       />
       <AgentServers value={config.mcpServers} onChange={(value) => setConfig("mcpServers", value)} />
-      <Toggle
-        id="agent-memory-search"
-        testId="agent-memory-search"
-        label={t("settings.agent.memorySearch")}
-        hint={t("settings.agent.memorySearchHint")}
-        checked={config.memory?.search ?? true}
-        onChange={(checked) => setConfig("memory", { search: checked, notes: config.memory?.notes ?? "" })}
-      />
-      <Field
-        id="agent-memory-notes"
-        label={t("settings.agent.memoryNotes")}
-        hint={t("settings.agent.memoryNotesHint")}
+      <AgentMemoryFields
+        value={config.memory}
         error={error("memory.notes")}
-      >
-        <textarea
-          {...inputProps("agent-memory-notes", error("memory.notes"))}
-          class="input min-h-20"
-          value={config.memory?.notes ?? ""}
-          onInput={(event) => {
-            setConfig("memory", { search: config.memory?.search ?? true, notes: event.currentTarget.value });
-            touch("memory.notes");
-          }}
-          data-testid="agent-memory-notes"
-        />
-      </Field>
+        onChange={(memory) => setConfig("memory", memory)}
+        onTouch={() => touch("memory.notes")}
+      />
 
       <Field
         id="agent-workspace"
