@@ -103,3 +103,33 @@ test("rejecting a plan ends the turn", async ({ chat, model, page }) => {
   const agent = (await model.requests()).filter((r) => r.body?.tools !== undefined);
   expect(agent).toHaveLength(1);
 });
+
+test("a narrow window: the plan's steps are numbered, long words wrap inside the card, Reject focuses its reason", async ({
+  chat,
+  model,
+  page,
+}) => {
+  const longWord = `review_${"x".repeat(120)}`;
+  await model.enqueue(plan(`Summary ${"y".repeat(150)}`, ["Write README.md", longWord]));
+  await chat.newChat();
+  await page.setViewportSize({ width: 760, height: 800 });
+  await page.getByTestId("plan-toggle").click();
+  await chat.send("Plan narrowly");
+  const card = page.getByTestId("plan-card");
+  await expect(card).toBeVisible({ timeout: 20_000 });
+  const steps = card.getByTestId("plan-steps");
+  expect(await steps.evaluate((list) => getComputedStyle(list).listStyleType)).toBe("decimal");
+  const cardBox = await card.boundingBox();
+  for (const inner of [card.getByTestId("plan-summary"), steps.locator("li").last()]) {
+    const overflow = await inner.evaluate((element) => element.scrollWidth - element.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const box = await inner.boundingBox();
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual((cardBox?.x ?? 0) + (cardBox?.width ?? 0));
+  }
+  await card.getByTestId("plan-reject").click();
+  await expect(card.getByTestId("plan-reject-reason")).toBeFocused();
+  await page.keyboard.type("Not now");
+  await card.getByTestId("plan-reject-confirm").click();
+  await expect(card).toHaveCount(0);
+  await chat.idle();
+});

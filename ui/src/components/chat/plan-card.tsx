@@ -38,7 +38,7 @@ export function PlanCard(props: { question: PendingQuestion; sessionId: string }
 
   return (
     <section
-      class="my-2 rounded-lg border border-accent/50 bg-accent/6 p-3 flex flex-col gap-3 text-sm"
+      class="my-2 rounded-lg border border-accent/50 bg-accent/6 p-3 flex flex-col gap-3 text-sm break-words"
       aria-label={t("plan.title")}
       data-testid="plan-card"
     >
@@ -49,7 +49,7 @@ export function PlanCard(props: { question: PendingQuestion; sessionId: string }
       <Show
         when={editing()}
         fallback={
-          <ol class="m-0 pl-5 flex flex-col gap-1" data-testid="plan-steps">
+          <ol class="m-0 pl-6 list-decimal flex flex-col gap-1" data-testid="plan-steps">
             <For each={steps()}>{(step) => <li>{step}</li>}</For>
           </ol>
         }
@@ -57,6 +57,7 @@ export function PlanCard(props: { question: PendingQuestion; sessionId: string }
         <label class="flex flex-col gap-1">
           <span class="text-xs text-muted">{t("plan.editHint")}</span>
           <textarea
+            ref={(element) => queueMicrotask(() => element.focus())}
             class="input min-h-24 font-mono text-xs"
             value={draft()}
             onInput={(e) => setDraft(e.currentTarget.value)}
@@ -68,6 +69,7 @@ export function PlanCard(props: { question: PendingQuestion; sessionId: string }
         <label class="flex flex-col gap-1">
           <span class="text-xs text-muted">{t("plan.rejectReason")}</span>
           <input
+            ref={(element) => queueMicrotask(() => element.focus())}
             class="input"
             value={reason()}
             onInput={(e) => setReason(e.currentTarget.value)}
