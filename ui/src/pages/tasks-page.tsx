@@ -186,7 +186,7 @@ function TaskDetail(props: { task: ScheduledTask; onChanged(): void }) {
   return (
     <div class="flex flex-col gap-6" data-testid="task-detail">
       <header class="flex flex-col gap-1">
-        <h2 class="m-0 text-lg font-semibold" data-testid="task-title">
+        <h2 class="m-0 text-lg font-semibold break-words" data-testid="task-title">
           {task().name}
         </h2>
         <p class="m-0 text-sm text-muted" data-testid="task-schedule">

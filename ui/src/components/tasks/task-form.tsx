@@ -69,8 +69,14 @@ export function TaskForm(props: {
             ...(fromLocalInput(runAt()) !== undefined ? { runAt: fromLocalInput(runAt()) } : {}),
           }
         : { kind: "cron", cron: cron(), ...(timezone().trim() ? { timezone: timezone().trim() } : {}) };
-    if (kind() === "once" && fromLocalInput(runAt()) === undefined) {
-      setErrors({ runAt: t("tasks.form.runAtMissing") });
+    // Said under each field, in the user's language (the server's schema message would be raw).
+    const missing: Record<string, string> = {};
+    if (!name().trim()) missing.name = t("tasks.form.nameMissing");
+    if (!prompt().trim()) missing.prompt = t("tasks.form.promptMissing");
+    if (kind() === "once" && fromLocalInput(runAt()) === undefined)
+      missing.runAt = t("tasks.form.runAtMissing");
+    if (Object.keys(missing).length > 0) {
+      setErrors(missing);
       return;
     }
     const input: TaskInput = {

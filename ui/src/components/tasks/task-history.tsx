@@ -32,50 +32,52 @@ export function TaskHistory(props: { runs: TaskRun[] }) {
           </p>
         }
       >
-        <table class="w-full text-sm border-collapse" data-testid="task-history">
-          <thead>
-            <tr class="text-left text-muted text-xs">
-              <th class="font-medium py-1 pr-3">{t("tasks.history.started")}</th>
-              <th class="font-medium py-1 pr-3">{t("tasks.history.ended")}</th>
-              <th class="font-medium py-1 pr-3">{t("tasks.history.trigger")}</th>
-              <th class="font-medium py-1 pr-3">{t("tasks.history.outcome")}</th>
-              <th class="font-medium py-1">{t("tasks.history.chat")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={props.runs}>
-              {(run) => (
-                <tr class="border-t border-line align-top" data-testid="task-run" data-status={run.status}>
-                  <td class="py-1.5 pr-3 whitespace-nowrap">{formatTime(run.startedAt)}</td>
-                  <td class="py-1.5 pr-3 whitespace-nowrap">{formatTime(run.endedAt)}</td>
-                  <td class="py-1.5 pr-3">{triggerLabel(run.trigger)}</td>
-                  <td class="py-1.5 pr-3">
-                    <span class={`font-medium ${STATUS_CLASS[run.status]}`} data-testid="task-run-status">
-                      {statusLabel(run.status)}
-                    </span>
-                    <Show when={run.detail}>
-                      {(detail) => <span class="block text-xs text-muted">{detailText(detail())}</span>}
-                    </Show>
-                  </td>
-                  <td class="py-1.5">
-                    <Show when={run.sessionId}>
-                      {(sessionId) => (
-                        <a
-                          href={`/s/${sessionId()}`}
-                          onClick={linkHandler(`/s/${sessionId()}`)}
-                          class="text-accent"
-                          data-testid="task-run-chat"
-                        >
-                          {t("tasks.history.open")}
-                        </a>
-                      )}
-                    </Show>
-                  </td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
+        <div class="overflow-x-auto">
+          <table class="w-full text-sm border-collapse" data-testid="task-history">
+            <thead>
+              <tr class="text-left text-muted text-xs">
+                <th class="font-medium py-1 pr-3">{t("tasks.history.started")}</th>
+                <th class="font-medium py-1 pr-3">{t("tasks.history.ended")}</th>
+                <th class="font-medium py-1 pr-3">{t("tasks.history.trigger")}</th>
+                <th class="font-medium py-1 pr-3">{t("tasks.history.outcome")}</th>
+                <th class="font-medium py-1">{t("tasks.history.chat")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={props.runs}>
+                {(run) => (
+                  <tr class="border-t border-line align-top" data-testid="task-run" data-status={run.status}>
+                    <td class="py-1.5 pr-3 whitespace-nowrap">{formatTime(run.startedAt)}</td>
+                    <td class="py-1.5 pr-3 whitespace-nowrap">{formatTime(run.endedAt)}</td>
+                    <td class="py-1.5 pr-3">{triggerLabel(run.trigger)}</td>
+                    <td class="py-1.5 pr-3">
+                      <span class={`font-medium ${STATUS_CLASS[run.status]}`} data-testid="task-run-status">
+                        {statusLabel(run.status)}
+                      </span>
+                      <Show when={run.detail}>
+                        {(detail) => <span class="block text-xs text-muted">{detailText(detail())}</span>}
+                      </Show>
+                    </td>
+                    <td class="py-1.5">
+                      <Show when={run.sessionId}>
+                        {(sessionId) => (
+                          <a
+                            href={`/s/${sessionId()}`}
+                            onClick={linkHandler(`/s/${sessionId()}`)}
+                            class="text-accent"
+                            data-testid="task-run-chat"
+                          >
+                            {t("tasks.history.open")}
+                          </a>
+                        )}
+                      </Show>
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
       </Show>
     </section>
   );

@@ -30,6 +30,8 @@ export const tasks = defineMessages({
     "tasks.form.cron": "Repeatedly (cron)",
     "tasks.form.runAt": "Date and time",
     "tasks.form.runAtMissing": "Pick the date and time to run at.",
+    "tasks.form.nameMissing": "Give the task a name.",
+    "tasks.form.promptMissing": "Say what the agent should do at each run.",
     "tasks.form.cronPattern": "Cron pattern",
     "tasks.form.cronHint":
       'minute hour day month weekday, e.g. "0 9 * * 1-5" = 9:00 on weekdays, "*/30 * * * *" = every 30 minutes.',
@@ -121,6 +123,8 @@ export const tasks = defineMessages({
     "tasks.form.cron": "重复（cron）",
     "tasks.form.runAt": "日期和时间",
     "tasks.form.runAtMissing": "请选择运行的日期和时间。",
+    "tasks.form.nameMissing": "请为任务命名。",
+    "tasks.form.promptMissing": "请写明每次运行时智能体要做的事。",
     "tasks.form.cronPattern": "Cron 表达式",
     "tasks.form.cronHint":
       '分 时 日 月 星期，例如 "0 9 * * 1-5" = 工作日 9:00，"*/30 * * * *" = 每 30 分钟。',
