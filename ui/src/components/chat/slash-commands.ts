@@ -2,7 +2,7 @@
  * Slash commands offered while typing "/…" at the start of the composer: built-ins, skills, and the
  * prompts of the agent's MCP servers (`/<server>:<prompt>`, see components/mcp/mcp-composer.ts).
  */
-import { createResource, createSignal } from "solid-js";
+import { createResource, createRoot, createSignal } from "solid-js";
 import type { McpPromptInfo } from "../../../../src/shared/mcp.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { call } from "../../lib/api-client.ts";
@@ -23,15 +23,19 @@ const BUILTINS: { name: string; key: MessageKey }[] = [
 ];
 
 // Fetched the first time the menu opens (not at start-up), then refreshed each time it opens again.
+// A module-level resource lives as long as the page: its own root (Solid warns about, and never
+// disposes, computations created outside one).
 const [wanted, setWanted] = createSignal(0);
-const [skills] = createResource(wanted, async () => {
-  try {
-    const result = await call("GET /api/skills");
-    return result.skills.filter((skill) => skill.valid !== false);
-  } catch {
-    return [];
-  }
-});
+const [skills] = createRoot(() =>
+  createResource(wanted, async () => {
+    try {
+      const result = await call("GET /api/skills");
+      return result.skills.filter((skill) => skill.valid !== false);
+    } catch {
+      return [];
+    }
+  }),
+);
 
 let lastOpen = 0;
 const [promptsLoaded, setPromptsLoaded] = createSignal(0);
