@@ -2,6 +2,7 @@
  * Calls to the scheduled-tasks API (src/server/routes/scheduled-tasks.ts). Failures throw ApiError with
  * the server's message and the field it is about (a bad cron pattern says why), ready to show.
  */
+
 import type {
   ScheduledTask,
   SchedulerStatus,
@@ -9,6 +10,7 @@ import type {
   TaskPatch,
   TaskRun,
 } from "../../../../src/shared/schedule.ts";
+import { locale } from "../../i18n/index.ts";
 import { api } from "../../lib/api.ts";
 
 const one = (id: string) => `/api/scheduled-tasks/${encodeURIComponent(id)}`;
@@ -32,7 +34,7 @@ export const tasksApi = {
 /** A time as the user reads it (their locale, with the weekday). */
 export function formatTime(time: number | null | undefined): string {
   if (time === null || time === undefined) return "—";
-  return new Date(time).toLocaleString(undefined, {
+  return new Date(time).toLocaleString(locale() === "zh" ? "zh-CN" : undefined, {
     weekday: "short",
     year: "numeric",
     month: "short",

@@ -4,7 +4,7 @@
  */
 import { For, Show } from "solid-js";
 import type { ToolPart } from "../../../../../src/shared/parts.ts";
-import { t } from "../../../i18n/index.ts";
+import { locale, t } from "../../../i18n/index.ts";
 import { linkHandler } from "../../../lib/router.ts";
 import { Highlighted } from "../../layout/search-box.tsx";
 
@@ -59,7 +59,7 @@ export function MemoryBody(props: { part: ToolPart }) {
                   <span class="text-muted">
                     {" · "}
                     {hit.role === "user" ? t("tool.memory.you") : t("tool.memory.agent")} ·{" "}
-                    {new Date(hit.at).toLocaleString()}
+                    {new Date(hit.at).toLocaleString(locale() === "zh" ? "zh-CN" : undefined)}
                   </span>
                   <span class="block text-fg">
                     <Highlighted text={hit.snippet} />

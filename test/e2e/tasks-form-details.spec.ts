@@ -1,7 +1,8 @@
 /**
- * The Tasks page in a narrow window (compiled app, fake model): an empty name and prompt are said
- * under their fields in words (not the server's schema message); a long name wraps inside the detail
- * pane; the run history scrolls sideways inside its pane instead of being cut off.
+ * Details of the Tasks page (compiled app, fake model). In a narrow window: an empty name and prompt
+ * are said under their fields in words (not the server's schema message); a long name wraps inside the
+ * detail pane; the run history scrolls sideways inside its pane instead of being cut off. In Chinese,
+ * run times are written the Chinese way (they followed the browser's language).
  */
 import { expect, test } from "./chat-fixtures.ts";
 
@@ -41,4 +42,16 @@ test("a narrow window: the form says what is missing, long names wrap, the histo
   const link = run.getByTestId("task-run-chat");
   await link.scrollIntoViewIfNeeded();
   await expect(link).toBeInViewport();
+});
+
+test("in Chinese the next run times are written in Chinese", async ({ chat, page }) => {
+  await page.goto(`${chat.sage.baseURL}/settings/general`);
+  await page.getByTestId("setting-language").selectOption("zh");
+  await page.goto(`${chat.sage.baseURL}/tasks`);
+  await page.getByTestId("task-new").first().click();
+  await page.getByTestId("task-cron").fill("0 9 * * *");
+  const preview = page.getByTestId("task-cron-preview");
+  await expect(preview).toContainText("接下来的运行");
+  await expect(preview).toContainText("年");
+  await expect(preview).not.toContainText(/Mon|Tue|Wed|Thu|Fri|Sat|Sun|AM|PM/);
 });
