@@ -1,6 +1,7 @@
 /**
- * A modal question with a confirm and a cancel button (Escape cancels; focus starts on cancel). Shared by
- * every page that asks before doing something (deleting an agent, a provider, a skill ...).
+ * A modal question with a confirm and a cancel button (Escape cancels; focus starts on cancel, and goes
+ * back to the element that had it — usually the button that opened the dialog — when it closes). Shared
+ * by every page that asks before doing something (deleting an agent, a provider, a skill ...).
  */
 import { AlertDialog } from "@kobalte/core/alert-dialog";
 import type { JSX } from "solid-js";
@@ -18,6 +19,8 @@ export function ConfirmDialog(props: {
   testId?: string;
 }) {
   let cancel!: HTMLButtonElement;
+  // Opened without a Kobalte Trigger, so Kobalte has nowhere to return focus: remember it ourselves.
+  let opener: HTMLElement | null = null;
   return (
     <AlertDialog open={props.open} onOpenChange={(open) => !open && props.onCancel()}>
       <AlertDialog.Portal>
@@ -28,7 +31,15 @@ export function ConfirmDialog(props: {
             data-testid={props.testId ?? "confirm-dialog"}
             onOpenAutoFocus={(event) => {
               event.preventDefault();
+              opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
               cancel.focus();
+            }}
+            onCloseAutoFocus={(event) => {
+              if (opener?.isConnected) {
+                event.preventDefault();
+                opener.focus();
+              }
+              opener = null;
             }}
           >
             <AlertDialog.Title class="text-base font-semibold m-0 mb-2">{props.title}</AlertDialog.Title>
