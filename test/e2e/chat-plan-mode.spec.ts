@@ -133,3 +133,11 @@ test("a narrow window: the plan's steps are numbered, long words wrap inside the
   await expect(card).toHaveCount(0);
   await chat.idle();
 });
+
+test("the keyboard shortcuts list names Alt+P for plan mode", async ({ chat, page }) => {
+  await chat.newChat();
+  await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+  const list = page.getByTestId("shortcuts-dialog");
+  await expect(list).toContainText("Alt+P");
+  await expect(list).toContainText("Plan mode for the next message");
+});

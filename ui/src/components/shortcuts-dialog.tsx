@@ -1,14 +1,15 @@
 /** The keyboard shortcuts, listed (opened with "?"). */
 import { Dialog } from "@kobalte/core/dialog";
 import { For } from "solid-js";
-import { t } from "../i18n/index.ts";
+import { type MessageKey, t } from "../i18n/index.ts";
 
-const SHORTCUTS: [string, string][] = [
+const SHORTCUTS: [string, MessageKey][] = [
   ["Ctrl+N", "sidebar.newChat"],
   ["Ctrl+K", "shortcuts.palette"],
   ["Enter", "composer.send"],
   ["Shift+Enter", "shortcuts.newline"],
   ["Esc", "composer.stop"],
+  ["Alt+P", "shortcuts.planMode"],
   ["↑", "shortcuts.editLast"],
   ["?", "nav.help"],
 ];
@@ -30,7 +31,7 @@ export function ShortcutsDialog(props: { open: boolean; onOpenChange(open: boole
                         {keys}
                       </kbd>
                     </dt>
-                    <dd class="m-0">{t(label as Parameters<typeof t>[0])}</dd>
+                    <dd class="m-0">{t(label)}</dd>
                   </>
                 )}
               </For>
