@@ -25,13 +25,16 @@ const SECTIONS: { id: string; label: MessageKey }[] = [
 
 export function SettingsPage(props: { section?: string }) {
   const current = () => props.section ?? "general";
+  // Below 768 px the section list is a wrapped row above the section (a 208 px column left too
+  // little room for the forms).
   return (
-    <div class="flex-1 flex min-h-0">
+    <div class="flex-1 flex min-h-0 lt-md:flex-col">
       <nav
-        class="w-52 shrink-0 border-r border-line p-3 flex flex-col gap-1"
+        class="w-52 shrink-0 border-r border-line p-3 flex flex-col gap-1 lt-md:w-auto lt-md:border-r-0 lt-md:border-b lt-md:flex-row lt-md:flex-wrap lt-md:p-2"
         aria-label={t("settings.title")}
+        data-testid="settings-nav"
       >
-        <div class="flex items-center gap-1 mb-2">
+        <div class="flex items-center gap-1 mb-2 lt-md:w-full lt-md:mb-0">
           <DrawerButton />
           <h1 class="text-base font-semibold px-2 m-0">{t("settings.title")}</h1>
         </div>
@@ -49,7 +52,7 @@ export function SettingsPage(props: { section?: string }) {
           )}
         </For>
       </nav>
-      <section class="flex-1 min-w-0 overflow-y-auto p-6">
+      <section class="flex-1 min-w-0 min-h-0 overflow-y-auto p-6 lt-md:p-4">
         <Switch fallback={<p class="text-muted">{t("common.notFound")}</p>}>
           <Match when={current() === "general"}>
             <GeneralSettings />
