@@ -78,6 +78,18 @@ export async function startSettingsSync(): Promise<void> {
   await redirectToSetupIfNeeded();
 }
 
+/**
+ * Apply the server's theme and language as they are now, whatever was chosen here: after a settings
+ * import changed them on the server (they would otherwise show only after a restart).
+ */
+export function applyServerAppearance(settings: { theme: ThemeChoice; language: LanguageChoice }): void {
+  serverTheme = settings.theme;
+  localStorage.setItem(SYNCED_THEME, settings.theme);
+  if (theme() !== settings.theme) setTheme(settings.theme);
+  localStorage.setItem(SYNCED_LANGUAGE, settings.language);
+  applyLanguage(settings.language);
+}
+
 const SYNCED_THEME = "sage.synced.theme";
 const SYNCED_LANGUAGE = "sage.synced.language";
 

@@ -15,7 +15,12 @@ import { DesktopSettings } from "../../components/settings/desktop-settings.tsx"
 import { errorText, Field, SectionHeader, Toggle } from "../../components/settings/field.tsx";
 import { PermissionReview } from "../../components/settings/permission-review.tsx";
 import { type SettingsImportResult, settingsApi } from "../../components/settings/settings-api.ts";
-import { chooseLanguage, chooseTheme, languageChoice } from "../../components/settings/settings-sync.ts";
+import {
+  applyServerAppearance,
+  chooseLanguage,
+  chooseTheme,
+  languageChoice,
+} from "../../components/settings/settings-sync.ts";
 import { WebSearchSettings } from "../../components/settings/web-search-settings.tsx";
 import { t } from "../../i18n/index.ts";
 import { theme } from "../../lib/theme.ts";
@@ -60,7 +65,10 @@ export function GeneralSettings() {
     try {
       const result = await settingsApi.importFile(content, accept, servers);
       setImportResult(result);
-      mutate(await settingsApi.get());
+      const settings = await settingsApi.get();
+      mutate(settings);
+      applyServerAppearance(settings);
+      setLanguage(languageChoice());
       await loadAgents();
       notify(t("settings.portable.imported"));
     } catch (error) {
