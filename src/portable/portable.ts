@@ -348,8 +348,8 @@ function prefixed(prefix: string, issues: FieldIssue[]): FieldIssue[] {
 function fail(issues: FieldIssue[]): void {
   const first = issues[0];
   if (!first) return;
-  throw new ValidationError(
-    `The settings file is invalid: ${issueMessage(first).replace(/\.$/, "")} (${first.field || "file"}). Nothing was changed.`,
-    "file",
-  );
+  // A field without a friendly label is named by its path in the message already: say it once.
+  const message = issueMessage(first).replace(/\.$/, "");
+  const where = first.field ? (message.includes(first.field) ? "" : ` (${first.field})`) : " (file)";
+  throw new ValidationError(`The settings file is invalid: ${message}${where}. Nothing was changed.`, "file");
 }
