@@ -196,6 +196,11 @@ test("settings: masked key, agent export and import, corrupted file refused", as
     mimeType: "application/yaml",
     buffer: Buffer.from(exported),
   });
+  // A new agent from a file starts delegating to no one: handing tasks to the other agents is reviewed.
+  const review = page.getByTestId("agent-import-review");
+  await expect(review.getByTestId("widened-delegates")).toBeVisible();
+  await review.getByTestId("widened-delegates").getByTestId("widened-accept").check();
+  await review.getByTestId("confirm-action").click();
   await expect(page.getByTestId("agent-row").filter({ hasText: "Researcher (2)" })).toBeVisible();
   const count = await page.getByTestId("agent-row").count();
 
