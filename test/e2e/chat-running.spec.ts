@@ -50,7 +50,12 @@ test("while a turn runs: guide it, or queue the next message", async ({ chat, mo
   await expect(last).not.toContainText("Guidance");
 
   // A queued message can be taken back before it runs.
-  await model.enqueue({ text: numberedWords("t", 40), tokenDelayMs: 40 }, { text: "Only the kept one ran." });
+  // Long enough (6 s) that both messages are queued and one taken back while it still runs, even on a
+  // busy machine.
+  await model.enqueue(
+    { text: numberedWords("t", 150), tokenDelayMs: 40 },
+    { text: "Only the kept one ran." },
+  );
   await chat.send("Another long task");
   await chat.send("Never mind this one");
   await chat.send("Keep this one");

@@ -11,6 +11,10 @@ import { loadOlder, type OpenTranscript } from "../../state/transcripts.ts";
 import { MessageRow, type RowContext } from "./message-row.tsx";
 
 const BOTTOM_SLACK = 48;
+/** A scroll this soon after the user's wheel, touch, pointer or key on the list is the user's own. */
+const USER_SCROLL_MS = 1000;
+/** How long after following the bottom a scroll short of it is taken as the list settling. */
+const FOLLOW_MS = 500;
 /**
  * First guess of a row's height before it is measured (px). Real rows (a question, an answer with code
  * or a tool call) are ~60-250 px; virtua's 40 px default mounts ~3x too many rows for the first screen.
@@ -28,14 +32,27 @@ export function MessageList(props: {
   const [shifting, setShifting] = createSignal(false);
   const order = () => props.transcript.state.order;
 
+  let followedAt = 0;
   const scrollToEnd = () => {
+    followedAt = performance.now();
     const count = order().length;
     if (list && count > 0) list.scrollToIndex(count - 1, { align: "end" });
   };
 
+  // Only the user leaves the bottom. A scroll that lands short of the end right after following it,
+  // without the user's hand on the list (rows measured taller after the jump, on a busy machine), keeps
+  // following and goes on down.
+  let userScrolledAt = 0;
+  const userScrolled = () => {
+    userScrolledAt = performance.now();
+  };
   const onScroll = (offset: number) => {
     if (!list) return;
-    setAtBottom(offset + list.viewportSize >= list.scrollSize - BOTTOM_SLACK);
+    const bottom = offset + list.viewportSize >= list.scrollSize - BOTTOM_SLACK;
+    const now = performance.now();
+    if (!bottom && atBottom() && now - followedAt < FOLLOW_MS && now - userScrolledAt > USER_SCROLL_MS) {
+      requestAnimationFrame(scrollToEnd);
+    } else setAtBottom(bottom);
     if (offset < 300 && props.transcript.meta.hasMore && !props.transcript.meta.loadingOlder) {
       setShifting(true);
       void loadOlder(props.ctx.sessionId).finally(() => queueMicrotask(() => setShifting(false)));
@@ -85,7 +102,14 @@ export function MessageList(props: {
   );
 
   return (
-    <div class="relative flex-1 min-h-0" data-testid="message-list">
+    <div
+      class="relative flex-1 min-h-0"
+      data-testid="message-list"
+      onWheel={userScrolled}
+      onTouchMove={userScrolled}
+      onPointerDown={userScrolled}
+      onKeyDown={userScrolled}
+    >
       <Show when={props.transcript.meta.loadingOlder}>
         <div class="absolute top-2 left-1/2 -translate-x-1/2 z-10 text-xs text-muted bg-panel border border-line rounded-full px-3 py-1">
           {t("chat.loadOlder")}
