@@ -81,7 +81,9 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
                   setIndex((index() + (e.key === "ArrowDown" ? 1 : count - 1)) % count);
                 } else if (e.key === "Enter") {
                   e.preventDefault();
-                  run(commands()[index()]);
+                  // The highlighted command, or the last one when the list got shorter under it.
+                  const list = commands();
+                  run(list[Math.min(index(), list.length - 1)]);
                 }
               }}
               data-testid="palette-input"
@@ -94,7 +96,9 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
                     role="option"
                     aria-selected={i() === index()}
                     class={`w-full flex justify-between text-left bg-transparent border-0 rounded-md px-3 py-2 text-sm text-fg ${i() === index() ? "bg-raised" : ""}`}
-                    onMouseEnter={() => setIndex(i())}
+                    // Only a moving pointer picks a row: rows sliding under a still one (the list
+                    // filtering as the user types) must not take the keyboard's choice away.
+                    onMouseMove={() => setIndex(i())}
                     onClick={() => run(command)}
                   >
                     <span class="truncate">{command.label}</span>
