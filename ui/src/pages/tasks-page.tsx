@@ -8,6 +8,7 @@ import { createResource, createSignal, For, Match, onCleanup, onMount, Show, Swi
 import type { ScheduledTask } from "../../../src/shared/schedule.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { DrawerButton } from "../components/layout/drawer-button.tsx";
+import { LoadFailed } from "../components/load-failed.tsx";
 import { TaskForm } from "../components/tasks/task-form.tsx";
 import { statusLabel, TaskHistory } from "../components/tasks/task-history.tsx";
 import { formatTime, tasksApi } from "../components/tasks/tasks-api.ts";
@@ -108,14 +109,10 @@ export function TasksPage(props: { taskId?: string }) {
       <section class="flex-1 min-w-0 overflow-y-auto p-6">
         <Switch>
           <Match when={data.error}>
-            <div role="alert" class="flex flex-col gap-2 items-start">
-              <p class="m-0 text-danger">
-                {t("tasks.loadFailed", { message: (data.error as Error).message })}
-              </p>
-              <button type="button" class="btn-ghost" onClick={() => void refetch()}>
-                {t("common.retry")}
-              </button>
-            </div>
+            <LoadFailed
+              message={t("tasks.loadFailed", { message: (data.error as Error).message })}
+              onRetry={() => void refetch()}
+            />
           </Match>
           <Match when={!loaded()}>
             <p class="text-muted">{t("common.loading")}</p>

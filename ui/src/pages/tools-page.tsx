@@ -4,6 +4,7 @@
  */
 import { createResource, Match, Show, Switch } from "solid-js";
 import { DrawerButton } from "../components/layout/drawer-button.tsx";
+import { LoadFailed } from "../components/load-failed.tsx";
 import { ToolDetail } from "../components/tools/tool-detail.tsx";
 import { ToolList } from "../components/tools/tool-list.tsx";
 import { toolsApi } from "../components/tools/tools-api.ts";
@@ -25,14 +26,10 @@ export function ToolsPage(props: { section?: string }) {
       <section class="flex-1 min-w-0 overflow-y-auto p-6">
         <Switch>
           <Match when={tools.error}>
-            <div role="alert" class="flex flex-col gap-2 items-start">
-              <p class="m-0 text-danger">
-                {t("tools.loadFailed", { message: (tools.error as Error).message })}
-              </p>
-              <button type="button" class="btn-ghost" onClick={() => void refetch()}>
-                {t("common.retry")}
-              </button>
-            </div>
+            <LoadFailed
+              message={t("tools.loadFailed", { message: (tools.error as Error).message })}
+              onRetry={() => void refetch()}
+            />
           </Match>
           <Match when={tools.loading}>
             <p class="text-muted">{t("common.loading")}</p>
