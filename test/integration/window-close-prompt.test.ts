@@ -8,17 +8,15 @@
  * test-results/window/close-prompt.png.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DesktopStatus } from "../../src/shared/desktop.ts";
 import { FakeTrayHost } from "../fixtures/fake-desktop/tray-host.ts";
 import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
-import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts";
+import { type AppProcess, waitUntil } from "../support/app-process.ts";
 import { ensureExecutable, REPO_ROOT } from "../support/build-artifacts.ts";
 import { captureScreen, savePng } from "../support/screenshot.ts";
+import { sessionBusOf, startSeededWindow } from "../support/window-app.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
-import { seedDataDir } from "./executable-app.ts";
 
 let screen: VirtualDisplay;
 let host: FakeTrayHost;
@@ -30,9 +28,7 @@ beforeAll(async () => {
   if (!hasXvfb()) throw new Error("The window tests need Xvfb, xdotool and xwd");
   executable = await ensureExecutable();
   screen = await startXvfb();
-  const address = screen.env.DBUS_SESSION_BUS_ADDRESS;
-  if (!address) throw new Error("The virtual display has no session bus (dbus-daemon missing)");
-  host = await FakeTrayHost.start(address);
+  host = await FakeTrayHost.start(sessionBusOf(screen));
   fake = await startFakeModel({ apiKey: "test-key-0001" });
 }, 180_000);
 
@@ -44,13 +40,7 @@ afterAll(async () => {
 });
 
 async function startWithTray(): Promise<AppProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), "sage-close-"));
-  await seedDataDir(dataDir, fake);
-  const app = spawnApp({
-    executable,
-    dataDir,
-    env: { ...screen.env, WAYLAND_DISPLAY: undefined, LANG: "en_US.UTF-8", SAGE_TEST_HOOKS: "1" },
-  });
+  const app = await startSeededWindow(executable, screen, fake, "sage-close-");
   apps.push(app);
   await app.waitForLock(30_000);
   await waitUntil("the tray icon shown", async () => {

@@ -17,6 +17,7 @@ import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts"
 import { ensureExecutable, REPO_ROOT } from "../support/build-artifacts.ts";
 import { captureScreen, savePng } from "../support/screenshot.ts";
 import { TestSocket } from "../support/test-socket.ts";
+import { sessionBusOf, startSeededWindow } from "../support/window-app.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
 import { seedDataDir } from "./executable-app.ts";
 
@@ -33,17 +34,9 @@ beforeAll(async () => {
   if (!hasXvfb()) throw new Error("The window tests need Xvfb, xdotool and xwd");
   executable = await ensureExecutable();
   screen = await startXvfb();
-  const address = screen.env.DBUS_SESSION_BUS_ADDRESS;
-  if (!address) throw new Error("The virtual display has no session bus (dbus-daemon missing)");
-  service = await FakeNotificationService.start(address);
+  service = await FakeNotificationService.start(sessionBusOf(screen));
   fake = await startFakeModel({ apiKey: "test-key-0001" });
-  const dataDir = mkdtempSync(join(tmpdir(), "sage-notify-"));
-  await seedDataDir(dataDir, fake);
-  app = spawnApp({
-    executable,
-    dataDir,
-    env: { ...screen.env, WAYLAND_DISPLAY: undefined, LANG: "en_US.UTF-8", SAGE_TEST_HOOKS: "1" },
-  });
+  app = await startSeededWindow(executable, screen, fake, "sage-notify-");
 }, 180_000);
 
 afterAll(async () => {
