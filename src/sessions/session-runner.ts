@@ -139,9 +139,9 @@ export class SessionRunner {
       userMessageId: null,
     });
     this.queue.push(turn);
-    // Waiting behind another turn, even one still being set up (draining, not yet active): say so, so
-    // every window shows it in the queue and can take it back.
-    if (this.draining || this.active || this.queue.length > 1)
+    // Waiting behind another turn (the drain loop runs one, even one still being set up and not yet
+    // active): say so, so every window shows it in the queue and can take it back.
+    if (this.draining)
       this.emit({ type: "turn.queued", sessionId: this.sessionId, clientTurnId, text });
     void this.drain();
     return true;
