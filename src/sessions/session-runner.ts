@@ -141,8 +141,7 @@ export class SessionRunner {
     this.queue.push(turn);
     // Waiting behind another turn (the drain loop runs one, even one still being set up and not yet
     // active): say so, so every window shows it in the queue and can take it back.
-    if (this.draining)
-      this.emit({ type: "turn.queued", sessionId: this.sessionId, clientTurnId, text });
+    if (this.draining) this.emit({ type: "turn.queued", sessionId: this.sessionId, clientTurnId, text });
     void this.drain();
     return true;
   }
