@@ -170,8 +170,17 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
   // the error page) answers "quit"; closing again while the question is open quits too, so the window
   // can always be closed.
   let asking = false;
+  // The prompt's "hide" answer, until the worker's published close action (250 ms heartbeat) catches
+  // up with the setting the page just stored, so a close right after it does not ask again.
+  let answeredHide = false;
+  const closeAction = () => {
+    const published = supervisor.closeAction;
+    if (published !== "ask") answeredHide = false;
+    return answeredHide ? "hide" : published;
+  };
   window.bind("sageCloseAnswer", (answer) => {
     asking = false;
+    answeredHide = answer === "hide";
     if (answer === "hide") {
       logger.info("close prompt: Sage keeps running in the tray");
       window.hide();
@@ -182,7 +191,7 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     return true;
   });
   window.onCloseRequest(() => {
-    const action = supervisor.closeAction;
+    const action = closeAction();
     if (action === "ask" && !asking) {
       asking = true;
       logger.info("window closed: asking whether to keep Sage running in the tray");
