@@ -4,7 +4,8 @@
  *
  * Embedded: the built UI (ui/dist; its text files gzip-compressed, served compressed — see
  * src/server/ui-assets.ts), the built-in skills (skills/), the migrations (text imports), the
- * webview library and the icon (file imports). The server worker and the backup worker are further
+ * webview library and the icon (file imports); the cold packages (scripts/build-cold.ts) as compressed
+ * bundles without bytecode. The server worker and the backup worker are further
  * entrypoints (required for `new Worker` in a compiled executable). Minified, with bytecode (roughly halves start-up).
  *
  * Flags: --skip-ui (reuse ui/dist), --outfile PATH, --target T (linux-x64, linux-arm64, darwin-arm64,
@@ -15,6 +16,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import type { BunPlugin } from "bun";
+import { buildColdBundles, coldPackagesPlugin } from "./build-cold.ts";
 import { defaultOutfile, ensureCrossRuntime, hostTarget, parseTarget } from "./build-targets.ts";
 
 const root = resolve(import.meta.dir, "..");
@@ -121,6 +123,7 @@ if (!skipUi || !existsSync(join(root, "ui", "dist", "index.html"))) {
   ]);
 }
 
+const coldBundles = await buildColdBundles(root, join(root, "dist", ".cold"));
 const result = await Bun.build({
   entrypoints: [
     join(root, "src", "main.ts"),
@@ -154,7 +157,7 @@ const result = await Bun.build({
   format: "esm",
   target: "bun",
   sourcemap: "none",
-  plugins: [embedPlugin, webviewPlugin],
+  plugins: [embedPlugin, webviewPlugin, coldPackagesPlugin(root, coldBundles)],
   define: { "process.env.NODE_ENV": JSON.stringify("production") },
 });
 if (!result.success) {

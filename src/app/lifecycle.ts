@@ -10,6 +10,7 @@
 
 import { join } from "node:path";
 import { AgentRepository } from "../agent-configs/repository.ts";
+import { setColdBundleFolder } from "../core/cold-bundles.ts";
 import type { Logger } from "../core/logger.ts";
 import { ensurePaths, type Paths } from "../core/paths.ts";
 import { ensureLocalUser } from "../core/user.ts";
@@ -83,6 +84,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
   const { paths, logger } = options;
   const started = performance.now();
   ensurePaths(paths);
+  setColdBundleFolder(paths.modules);
   const { db, migration, wasEmpty, fullCheck } = openDatabase(paths.database);
   if (migration.applied.length > 0) {
     logger.info(`database schema ${migration.from} -> ${migration.to}`, { applied: migration.applied });

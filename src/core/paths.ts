@@ -41,6 +41,8 @@ export interface Paths {
   windowState: string;
   /** Encrypted fallback key store, used when no OS keychain is reachable. */
   secretsFile: string;
+  /** Big packages the executable unpacks on first use (src/core/cold-bundles.ts). */
+  modules: string;
 }
 
 export function resolvePaths(
@@ -96,6 +98,7 @@ function layout(join: (...parts: string[]) => string, userHome: string, folders:
     lockFile: join(data, "sage.lock"),
     windowState: join(config, "window.json"),
     secretsFile: join(data, "secrets.enc"),
+    modules: join(data, "modules"),
   };
 }
 

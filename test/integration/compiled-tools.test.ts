@@ -3,9 +3,14 @@
  * is bundled into the single file, so this checks that it still drives Chromium from there, in serve
  * mode (backend on the main thread, headless browser) and in window mode under Xvfb (backend in the
  * server worker, browser shown on the display). The tools are run through the "try it" API, which uses
- * the same per-agent services as turns. Stopping the app closes the browser.
+ * the same per-agent services as turns. Stopping the app closes the browser. playwright-core and the
+ * HTML libraries are cold packages (scripts/build-cold.ts): unpacked into `<data>/modules` on first use,
+ * and an altered copy there is replaced, never run.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type AppProcess, spawnApp } from "../support/app-process.ts";
 import { ensureExecutable } from "../support/build-artifacts.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
@@ -95,6 +100,45 @@ describe("compiled executable", () => {
     app.child.kill("SIGTERM");
     expect(await app.exited(20_000)).toBe(0);
     expect(browserProcesses(app.dataDir)).toEqual([]);
+  }, 120_000);
+
+  test("cold packages: unpacked once into <data>/modules; an altered copy is replaced, not run", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "sage-cold-"));
+    const modules = join(dataDir, "modules");
+    const env = { SAGE_TEST_WEB_FETCH_ALLOW_PRIVATE: "1", DISPLAY: undefined, WAYLAND_DISPLAY: undefined };
+    try {
+      const first = spawnApp({ executable, dataDir, args: ["--serve", "--port", "0", "--no-open"], env });
+      launched.push(first);
+      await first.waitForLock(20_000);
+      expect(existsSync(modules)).toBe(false); // nothing unpacked before it is needed
+      expect((await runTool(first, "web_fetch", { url: pageUrl })).text).toContain(
+        "# Hello from a local page",
+      );
+      expect((await runTool(first, "browser_navigate", { url: pageUrl })).status).toBe("completed");
+      const unpacked = readdirSync(modules).sort();
+      expect(unpacked.map((name) => name.replace(/-[0-9a-f]{16}\.js$/, ""))).toEqual([
+        "linkedom",
+        "mozilla-readability",
+        "parse5",
+        "playwright-core",
+        "turndown",
+      ]);
+      await first.stop();
+
+      // An altered copy (what another process could leave there) is replaced before it is imported.
+      const driver = join(modules, unpacked.find((name) => name.startsWith("playwright-core-")) as string);
+      const original = readFileSync(driver);
+      writeFileSync(driver, 'throw new Error("altered copy ran");\n');
+      const second = spawnApp({ executable, dataDir, args: ["--serve", "--port", "0", "--no-open"], env });
+      launched.push(second);
+      await second.waitForLock(20_000);
+      const navigated = await runTool(second, "browser_navigate", { url: pageUrl });
+      expect(navigated.error).toBeUndefined();
+      expect(navigated.text).toContain("Hello from a local page");
+      expect(readFileSync(driver).equals(original)).toBe(true);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   test("window mode (backend in the worker): the browser is headed on the display", async () => {

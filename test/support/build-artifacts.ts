@@ -5,7 +5,7 @@
  * - `ensureUiBuilt()`: ui/dist (Vite) — built when index.html is missing. Server tests only need some
  *   built UI, not the newest, so an existing build is reused.
  * - `ensureExecutable()`: dist/sage — rebuilt (`scripts/build.ts --skip-ui`) when missing or older than
- *   any source it embeds (src/, db/, skills/, ui/dist, package.json). `scripts/test-all.ts` builds it in
+ *   any source it embeds (src/, db/, skills/, ui/dist, package.json, the build scripts). `scripts/test-all.ts` builds it in
  *   its build stage before `bun test`, so this normally finds it fresh.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -53,7 +53,15 @@ export function ensureExecutable(): Promise<string> {
 
 function isStale(executable: string): boolean {
   const built = statSync(executable).mtimeMs;
-  const sources = ["src", "db", "skills", "ui/dist", "package.json"].map((p) => join(REPO_ROOT, p));
+  const sources = [
+    "src",
+    "db",
+    "skills",
+    "ui/dist",
+    "package.json",
+    "scripts/build.ts",
+    "scripts/build-cold.ts",
+  ].map((p) => join(REPO_ROOT, p));
   return sources.some((source) => newestMtime(source) > built);
 }
 

@@ -26,6 +26,7 @@ describe("resolvePaths: XDG layout", () => {
       lockFile: "/xdg/data/sage/sage.lock",
       windowState: "/xdg/config/sage/window.json",
       secretsFile: "/xdg/data/sage/secrets.enc",
+      modules: "/xdg/data/sage/modules",
     });
   });
 
