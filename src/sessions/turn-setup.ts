@@ -241,13 +241,16 @@ export async function setUpTurn(
 }
 
 /**
- * Load, in the background, the code a first turn needs (the AI SDK and the default provider's package),
- * so the user's first submit does not wait for it; an idle Sage that nobody uses still loads neither.
- * Keys are not read here (see src/providers/key-cache.ts).
+ * Load, in the background, the code a first turn needs (the AI SDK and the default provider's package)
+ * and decide where keys are kept (the keychain probe: a read-only lookup that opens no dialog), so the
+ * user's first submit waits for neither; an idle Sage that nobody uses does neither. Keys themselves are
+ * not read here (see src/providers/key-cache.ts).
  */
 export function preloadTurnCode(deps: Pick<TurnSetupDeps, "providers"> & { logger: Logger }): void {
-  const kind = deps.providers.defaultProvider()?.kind;
-  void Promise.all([loadAiSdk(), kind ? preloadProviderPackage(kind) : undefined]).catch((error) =>
-    deps.logger.warn("could not preload the model SDK", error),
-  );
+  const provider = deps.providers.defaultProvider();
+  void Promise.all([
+    loadAiSdk(),
+    provider ? preloadProviderPackage(provider.kind) : undefined,
+    provider?.hasKey ? deps.providers.keyStorage() : undefined,
+  ]).catch((error) => deps.logger.warn("could not preload the model SDK", error));
 }

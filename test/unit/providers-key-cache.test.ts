@@ -2,16 +2,19 @@
  * Keys are read when first needed and held in memory only while in use (src/providers/key-cache.ts):
  * many model calls read the store once; an idle key is dropped and read again on the next call; a
  * changed or removed key is never served from memory; a failed read is not remembered; and starting
- * the backend reads no key at all.
+ * the backend reads no key at all. Opening the first chat decides where keys are kept (the keychain
+ * probe, off the first submit's path) but reads none.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Logger } from "../../src/core/logger.ts";
 import { ensureLocalUser } from "../../src/core/user.ts";
 import { KeyCache } from "../../src/providers/key-cache.ts";
 import { ProviderRepository } from "../../src/providers/repository.ts";
 import type { SecretStore } from "../../src/providers/secret-store.ts";
+import { preloadTurnCode } from "../../src/sessions/turn-setup.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";
 import { startBackend } from "../support/backend.ts";
 
@@ -176,6 +179,44 @@ describe("the backend", () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("opening the first chat", () => {
+  /** A store that decides where keys live only when asked (like SelectedSecretStore's keychain probe). */
+  class DecidingStore extends CountingStore {
+    decisions = 0;
+    async ready() {
+      this.decisions++;
+    }
+  }
+
+  test("decides where keys are kept before the first submit, without reading a key", async () => {
+    const store = new DecidingStore();
+    const { providers, close } = repository(store);
+    try {
+      await providers.create(draft);
+      const logger = new Logger({ level: "error", console: false });
+      preloadTurnCode({ providers, logger });
+      await Bun.sleep(20);
+      expect(store.decisions).toBe(1);
+      expect(store.reads).toBe(0);
+    } finally {
+      close();
+    }
+  });
+
+  test("without a key (a local server) nothing is decided", async () => {
+    const store = new DecidingStore();
+    const { providers, close } = repository(store);
+    try {
+      await providers.create({ ...draft, apiKey: undefined });
+      preloadTurnCode({ providers, logger: new Logger({ level: "error", console: false }) });
+      await Bun.sleep(20);
+      expect(store.decisions).toBe(0);
+    } finally {
+      close();
     }
   });
 });
