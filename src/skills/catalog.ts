@@ -3,6 +3,7 @@
  * into `ToolServices.skills` (read by `load_skill`) and what `renderSkillList` lists in the system prompt.
  */
 import type { ToolServices } from "../agent/tool-contract.ts";
+import { compareCodePoints } from "../core/text-order.ts";
 import type { Skill, SkillCatalog } from "./types.ts";
 
 /**
@@ -19,7 +20,7 @@ export function createSkillCatalog(
     if (allowed && !allowed.has(skill.name)) continue;
     if (!byName.has(skill.name)) byName.set(skill.name, skill);
   }
-  const list = [...byName.values()].sort((left, right) => left.name.localeCompare(right.name));
+  const list = [...byName.values()].sort((left, right) => compareCodePoints(left.name, right.name));
   return {
     list: () => list,
     get: (name) => byName.get(name),

@@ -5,6 +5,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
+import { compareCodePoints } from "../core/text-order.ts";
 import type { ExternalSkillCandidate, ExternalSkillSource, SkillProblem } from "../shared/skills.ts";
 import { discoverSkills } from "./discover.ts";
 import { IGNORED_NAMES, pathExists } from "./files.ts";
@@ -72,7 +73,7 @@ export async function listExternalSkillSources(
         installed: await pathExists(join(userSkillsDir, folder)),
       });
     }
-    candidates.sort((left, right) => left.folder.localeCompare(right.folder));
+    candidates.sort((left, right) => compareCodePoints(left.folder, right.folder));
     sources.push({ label, dir, skills: candidates });
   }
   return sources;

@@ -9,6 +9,7 @@
 import { lstat, mkdir, rename, rm, unlink } from "node:fs/promises";
 import { basename, isAbsolute, join, relative } from "node:path";
 import { ConflictError, ContentTooLargeError, NotFoundError, ValidationError } from "../core/errors.ts";
+import { compareCodePoints } from "../core/text-order.ts";
 import { createWorkspace } from "../sandbox/workspace.ts";
 import type { Agent, AgentConfig } from "../shared/agent.ts";
 import type {
@@ -132,7 +133,7 @@ export class SkillLibrary {
       if (valid.has(folder)) continue;
       entries.push(this.entry(folder, await this.sourceOf(folder), "", [], byFolder, agents));
     }
-    entries.sort((left, right) => left.name.localeCompare(right.name));
+    entries.sort((left, right) => compareCodePoints(left.name, right.name));
     return {
       skills: entries,
       problems: folderProblems,

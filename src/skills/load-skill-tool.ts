@@ -10,6 +10,7 @@
  */
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, ToolError } from "../agent/tool-contract.ts";
+import { compareCodePoints } from "../core/text-order.ts";
 import { skillCatalogFromServices } from "./catalog.ts";
 import {
   SKILL_DESCRIPTION_MAX_LENGTH,
@@ -45,7 +46,7 @@ export function renderSkillList(skills: readonly Skill[]): string {
       "description, call `load_skill` with its name before you start and follow what it says.",
     "",
   ];
-  for (const skill of [...skills].sort((left, right) => left.name.localeCompare(right.name))) {
+  for (const skill of [...skills].sort((left, right) => compareCodePoints(left.name, right.name))) {
     lines.push(`- ${skill.name}: ${promptDescription(skill.description)}`);
   }
   return lines.join("\n");

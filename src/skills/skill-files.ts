@@ -13,6 +13,7 @@
 import { chmod, lstat, open, readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
+import { compareCodePoints } from "../core/text-order.ts";
 import { SKILL_EDITABLE_MAX_BYTES, type SkillFileInfo } from "../shared/skills.ts";
 import { assertPathText } from "../workspace/request-path.ts";
 import { IGNORED_NAMES, isSafeRelativePath, walkFiles, writeFileAtomically } from "./files.ts";
@@ -130,7 +131,7 @@ export async function listSkillFiles(dir: string): Promise<{ files: SkillFileInf
       ? -1
       : right.path === SKILL_FILE_NAME
         ? 1
-        : left.path.localeCompare(right.path),
+        : compareCodePoints(left.path, right.path),
   );
   return { files, truncated: walk.truncated };
 }

@@ -6,6 +6,7 @@
  */
 
 import type { Workspace } from "../agent/tool-contract.ts";
+import { compareCodePoints } from "../core/text-order.ts";
 import { memoryWords } from "../memory/memory-words.ts";
 import { looksBinary, skippedDirectoryNames, splitLines, walkTree } from "./fs-helpers.ts";
 import { createIgnoreMatcher, ignoreWalkFilter } from "./ignore-rules.ts";
@@ -81,6 +82,6 @@ export async function searchWorkspaceFiles(
       modifiedAt: file.lastModified,
     });
   }
-  hits.sort((a, b) => b.score - a.score || b.modifiedAt - a.modifiedAt || a.path.localeCompare(b.path));
+  hits.sort((a, b) => b.score - a.score || b.modifiedAt - a.modifiedAt || compareCodePoints(a.path, b.path));
   return hits.slice(0, options.limit);
 }

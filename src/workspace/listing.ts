@@ -19,6 +19,7 @@ import type { Dirent, Stats } from "node:fs";
 import { lstat, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Workspace } from "../agent/tool-contract.ts";
+import { compareNatural } from "../core/text-order.ts";
 import type { WorkspaceEntry, WorkspaceEntryType, WorkspaceListing } from "../shared/workspace.ts";
 import { resolveRequestPath, workspaceRoot } from "./request-path.ts";
 
@@ -33,8 +34,6 @@ export const DEFAULT_LIST_LIMIT = 2000;
 export const MAX_LIST_DEPTH = 4;
 /** Most entries in one listing across all levels; deeper folders beyond it stay collapsed. */
 export const MAX_TOTAL_ENTRIES = 10_000;
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
 export async function listFolder(
   workspace: Workspace,
@@ -69,7 +68,7 @@ async function readFolder(
   if (truncated) {
     // Huge folder: choose what to show from the names and dirent types alone, then stat only those.
     dirents = dirents
-      .sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || collator.compare(a.name, b.name))
+      .sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || compareNatural(a.name, b.name))
       .slice(0, limit);
   }
   const described = await Promise.all(
@@ -145,9 +144,7 @@ function typeOf(stats: Stats): WorkspaceEntryType {
 export function sortEntries(entries: WorkspaceEntry[]): WorkspaceEntry[] {
   return entries.sort((a, b) => {
     const folderFirst = Number(b.type === "directory") - Number(a.type === "directory");
-    return (
-      folderFirst || collator.compare(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-    );
+    return folderFirst || compareNatural(a.name, b.name) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   });
 }
 
