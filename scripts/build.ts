@@ -8,7 +8,8 @@
  * bundles without bytecode. The server worker and the backup worker are further
  * entrypoints (required for `new Worker` in a compiled executable). Minified, with bytecode (roughly halves start-up).
  *
- * Flags: --skip-ui (reuse ui/dist), --outfile PATH, --target T (linux-x64, linux-arm64, darwin-arm64,
+ * Flags: --skip-ui (reuse ui/dist), --no-bytecode-order (one pass, see scripts/bytecode-order.ts),
+ * --outfile PATH, --target T (linux-x64, linux-arm64, darwin-arm64,
  * darwin-x64, windows-x64; Bun's `bun-...` names work too). Another platform's build embeds that
  * platform's webview library, uses the Bun runtime pinned in scripts/cross-runtimes/bun.lock, and on
  * Windows runs without a console window (scripts/build-targets.ts).
@@ -18,6 +19,7 @@ import { dirname, extname, join, relative, resolve } from "node:path";
 import type { BunPlugin } from "bun";
 import { buildColdBundles, coldPackagesPlugin } from "./build-cold.ts";
 import { defaultOutfile, ensureCrossRuntime, hostTarget, parseTarget } from "./build-targets.ts";
+import { recordBytecodeOrder } from "./bytecode-order.ts";
 
 const root = resolve(import.meta.dir, "..");
 const args = process.argv.slice(2);
@@ -124,45 +126,64 @@ if (!skipUi || !existsSync(join(root, "ui", "dist", "index.html"))) {
 }
 
 const coldBundles = await buildColdBundles(root, join(root, "dist", ".cold"));
-const result = await Bun.build({
-  entrypoints: [
-    join(root, "src", "main.ts"),
-    join(root, "src", "shell", "server-worker.ts"),
-    join(root, "src", "store", "backup-worker.ts"),
-  ],
-  // Start-up stays in the interpreter (see src/core/jit-policy.ts, which restores the normal policy).
-  compile: {
-    outfile,
-    target: target.bun,
-    // A cross build uses the runtime from scripts/cross-runtimes/bun.lock, never one Bun would fetch.
-    // (The key must be absent otherwise: Bun rejects `executablePath: undefined`.)
-    ...(cross ? { executablePath: await ensureCrossRuntime(root, target, process.execPath) } : {}),
-    autoloadDotenv: false,
-    autoloadBunfig: false,
-    jitPolicy: 1000,
-    ...(target.os === "windows" ? { windows: { hideConsole: true, title: "Sage" } } : {}),
-  },
-  // Identifiers are NOT mangled: with mangled names Elysia stops enforcing numeric query bounds
-  // (`t.Integer({ maximum: 500 })` let ?limit=99999999999999999999 through to SQLite: a 500). Measured
-  // on Bun 1.4.5 / Elysia 1.4.30; test/integration/hostile-bodies.test.ts guards it.
-  minify: { whitespace: true, syntax: true, identifiers: false },
-  bytecode: true,
-  // Optional native modules dbus-next requires only for a bus address read from an X11 selection or an
-  // abstract socket; Sage connects to `unix:path=` addresses only (src/desktop/session-bus.ts).
-  external: ["x11", "usocket", "abstract-socket"],
-  // Modules loaded with import() (the AI SDK, playwright-core, HTML conversion ...) become separate
-  // chunks inside the executable: start-up neither loads nor maps them (measured: ~30 ms faster to
-  // main and ~10 MB less resident memory than one chunk).
-  splitting: true,
-  format: "esm",
-  target: "bun",
-  sourcemap: "none",
-  plugins: [embedPlugin, webviewPlugin, coldPackagesPlugin(root, coldBundles)],
-  define: { "process.env.NODE_ENV": JSON.stringify("production") },
-});
-if (!result.success) {
+/** The start-up profile of the last host build (scripts/bytecode-order.ts); cross builds reuse it. */
+const orderFile = join(root, "dist", ".bytecode-order.txt");
+const crossRuntime = cross ? await ensureCrossRuntime(root, target, process.execPath) : undefined;
+
+const compile = (bytecodeOrder: string | undefined) =>
+  Bun.build({
+    entrypoints: [
+      join(root, "src", "main.ts"),
+      join(root, "src", "shell", "server-worker.ts"),
+      join(root, "src", "store", "backup-worker.ts"),
+    ],
+    // Start-up stays in the interpreter (see src/core/jit-policy.ts, which restores the normal policy).
+    compile: {
+      outfile,
+      target: target.bun,
+      // A cross build uses the runtime from scripts/cross-runtimes/bun.lock, never one Bun would fetch.
+      // (The key must be absent otherwise: Bun rejects `executablePath: undefined`.)
+      ...(crossRuntime ? { executablePath: crossRuntime } : {}),
+      autoloadDotenv: false,
+      autoloadBunfig: false,
+      jitPolicy: 1000,
+      ...(bytecodeOrder ? { bytecodeOrder } : {}),
+      ...(target.os === "windows" ? { windows: { hideConsole: true, title: "Sage" } } : {}),
+    },
+    // Identifiers are NOT mangled: with mangled names Elysia stops enforcing numeric query bounds
+    // (`t.Integer({ maximum: 500 })` let ?limit=99999999999999999999 through to SQLite: a 500). Measured
+    // on Bun 1.4.5 / Elysia 1.4.30; test/integration/hostile-bodies.test.ts guards it.
+    minify: { whitespace: true, syntax: true, identifiers: false },
+    bytecode: true,
+    // Optional native modules dbus-next requires only for a bus address read from an X11 selection or an
+    // abstract socket; Sage connects to `unix:path=` addresses only (src/desktop/session-bus.ts).
+    external: ["x11", "usocket", "abstract-socket"],
+    // Modules loaded with import() (the AI SDK, playwright-core, HTML conversion ...) become separate
+    // chunks inside the executable: start-up neither loads nor maps them (measured: ~30 ms faster to
+    // main and ~10 MB less resident memory than one chunk).
+    splitting: true,
+    format: "esm",
+    target: "bun",
+    sourcemap: "none",
+    plugins: [embedPlugin, webviewPlugin, coldPackagesPlugin(root, coldBundles)],
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
+  });
+
+function check(result: Awaited<ReturnType<typeof compile>>): void {
+  if (result.success) return;
   for (const log of result.logs) console.error(log);
   process.exit(1);
+}
+
+// A host build is built twice: once to record which functions start-up runs, then with that order
+// (--no-bytecode-order skips it). A cross build cannot run its executable: it uses the host's profile.
+if (cross || args.includes("--no-bytecode-order")) {
+  check(
+    await compile(!args.includes("--no-bytecode-order") && existsSync(orderFile) ? orderFile : undefined),
+  );
+} else {
+  check(await compile(undefined));
+  if (await recordBytecodeOrder(outfile, orderFile)) check(await compile(orderFile));
 }
 if (cross) console.log(`target ${target.name}: embedded ${target.webviewLibrary}`);
 const size = statSync(outfile).size / 1024 / 1024;

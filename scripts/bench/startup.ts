@@ -95,6 +95,17 @@ async function stop(child: Bun.Subprocess): Promise<void> {
   if (code !== 0) throw new Error(`sage exited with ${code} on SIGTERM`);
 }
 
+/**
+ * Where the resident memory is (MiB, /proc/<pid>/smaps_rollup): pages of files (mostly the executable
+ * itself: the Bun runtime's code and Sage's bytecode, shared with the page cache) and private memory.
+ */
+function residentParts(pid: number): { file: number; anon: number } {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(rollup)?.[1] ?? Number.NaN);
+  return { file: (kib("Rss") - kib("Anonymous")) / 1024, anon: kib("Anonymous") / 1024 };
+}
+const providerParts: { file: number; anon: number }[] = [];
+
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? Number.NaN);
@@ -197,6 +208,7 @@ try {
       const launched = await launch(providerDir);
       await Bun.sleep(IDLE_MS);
       providerRss.push(rssMb(launched.child.pid));
+      providerParts.push(residentParts(launched.child.pid));
       fake.enqueue({ text: "Hello there, this is the first answer." });
       firstToken.push(await firstTurn(launched.url, launched.token));
       await stop(launched.child);
@@ -226,6 +238,10 @@ try {
     `with a provider and key: idle RSS median ${providerRssStats.median.toFixed(1)} MiB ` +
       `(samples: ${providerRss.map((v) => v.toFixed(1)).join(", ")}); first turn after start, submit -> first token: ` +
       `median ${firstTokenStats.median.toFixed(1)} ms (samples: ${firstToken.map((v) => v.toFixed(1)).join(", ")} ms)`,
+  );
+  const part = (key: "file" | "anon") => stats(providerParts.map((p) => p[key])).median.toFixed(1);
+  console.log(
+    `  of which file pages (the executable's code and bytecode) ${part("file")} MiB, private memory ${part("anon")} MiB`,
   );
   console.log(
     `targets (issue 19): idle RSS with a provider <= ${TARGET_PROVIDER_RSS_MIB} MiB: ` +
