@@ -5,7 +5,7 @@
  * Embedded: the built UI (ui/dist; its text files gzip-compressed, served compressed — see
  * src/server/ui-assets.ts), the built-in skills (skills/), the migrations (text imports), the
  * webview library and the icon (file imports); the cold packages (scripts/build-cold.ts) as compressed
- * bundles without bytecode. The server worker and the backup worker are further
+ * bundles without bytecode. The server worker, the backup worker and the database upkeep worker are further
  * entrypoints (required for `new Worker` in a compiled executable). Minified, with bytecode (roughly halves start-up).
  *
  * Flags: --skip-ui (reuse ui/dist), --no-bytecode-order (one pass, see scripts/bytecode-order.ts),
@@ -136,6 +136,7 @@ const compile = (bytecodeOrder: string | undefined) =>
       join(root, "src", "main.ts"),
       join(root, "src", "shell", "server-worker.ts"),
       join(root, "src", "store", "backup-worker.ts"),
+      join(root, "src", "housekeeping", "maintenance-worker.ts"),
     ],
     // Start-up stays in the interpreter (see src/core/jit-policy.ts, which restores the normal policy).
     compile: {

@@ -238,6 +238,8 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     undo.push(() => collector.stop());
     const maintenance = new DatabaseMaintenance({
       db,
+      databasePath: paths.database,
+      compiled: options.compiled,
       logger: logger.child("maintenance"),
       isIdle: () => sessions.runningCount() === 0,
     });

@@ -5,17 +5,23 @@
  *
  * Contract:
  * - The first look is `firstDelayMs` after start-up, then every `everyMs`. A look while `isIdle()` is
- *   false (a turn runs) is skipped and retried after `retryMs`; maintenance never runs under a turn.
+ *   false (a turn runs) is skipped and retried after `retryMs`; maintenance never starts under a turn.
  * - Scheduled runs vacuum only when free pages are at least `vacuumFreeShare` of the file and at least
  *   `vacuumMinFreeBytes`; `maintain({ vacuum: true })` (Settings → Storage → Compact) always does.
- * - VACUUM blocks the database for its duration (it rewrites the file: roughly a second per few
- *   hundred MB here), which is why it waits for idle. A failure (another reader holds the file, the
- *   disk is full) is logged and returned as `error`; the database is unchanged then.
- * - `stop()` cancels the timer; a run in progress is synchronous and has finished by then.
+ * - The statements run in a worker (maintenance-worker.ts) on its own connection to the same WAL
+ *   database, so the server keeps answering HTTP and WebSocket traffic and keeps reading while a VACUUM
+ *   rewrites the file (roughly a second per few hundred MB here). Only a write on the server's
+ *   connection waits for it (up to its busy_timeout), which is why upkeep starts only when idle.
+ * - Runs are serialized: a request while one runs waits for it, then runs.
+ * - A failure is logged and returned as `error`, never thrown; the database is unchanged then. A busy
+ *   database (the server's connection is inside a transaction, or another writer holds the lock past
+ *   `busyTimeoutMs`) is such a failure, and a scheduled run then tries again after `retryMs`.
+ * - `stop()` cancels the timer and waits for a running worker (its connection must be closed before the
+ *   database's final checkpoint can leave WAL mode).
  */
 import type { Database } from "bun:sqlite";
-import { errorMessage } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { type MaintenanceJob, type MaintenanceOutcome, maintenanceWorkerUrl } from "./maintenance-job.ts";
 
 export interface MaintenanceReport {
   /** ms since the epoch. */
@@ -27,8 +33,20 @@ export interface MaintenanceReport {
   error?: string;
 }
 
+export interface MaintenanceStatus {
+  last: MaintenanceReport | null;
+  nextAt: number | null;
+  /** A run is in progress (in the worker). */
+  running: boolean;
+}
+
 export interface DatabaseMaintenanceOptions {
+  /** The server's connection: only cheap reads (page counts, transaction state) run on it. */
   db: Database;
+  /** The same database's file, opened again by the worker. */
+  databasePath: string;
+  /** Compiled executable or source (where the worker's code is). */
+  compiled: boolean;
   logger: Logger;
   /** True when no turn runs (the session manager knows). */
   isIdle(): boolean;
@@ -37,15 +55,24 @@ export interface DatabaseMaintenanceOptions {
   retryMs?: number;
   vacuumFreeShare?: number;
   vacuumMinFreeBytes?: number;
+  /** The worker's lock wait before it gives up with SQLITE_BUSY (default 2 s). */
+  busyTimeoutMs?: number;
+  /** Another worker script (tests of a failing worker). */
+  workerUrl?: string;
   now?: () => number;
 }
 
 const HOUR = 60 * 60 * 1000;
+const BUSY_MESSAGE =
+  "the database was busy (another write was in progress), so it was left as it was; maintenance tries again later";
 
 export class DatabaseMaintenance {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private last: MaintenanceReport | null = null;
   private nextAt: number | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  private stopped = false;
   private readonly now: () => number;
 
   constructor(private readonly options: DatabaseMaintenanceOptions) {
@@ -53,17 +80,20 @@ export class DatabaseMaintenance {
   }
 
   start(): void {
+    this.stopped = false;
     this.schedule(this.options.firstDelayMs ?? 10 * 60 * 1000);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.nextAt = null;
+    await this.queue.catch(() => undefined);
   }
 
-  status(): { last: MaintenanceReport | null; nextAt: number | null } {
-    return { last: this.last, nextAt: this.nextAt };
+  status(): MaintenanceStatus {
+    return { last: this.last, nextAt: this.nextAt, running: this.pending > 0 };
   }
 
   /** Free pages and page size: what a VACUUM would give back. */
@@ -71,22 +101,37 @@ export class DatabaseMaintenance {
     return this.pageCount("freelist_count") * this.pageSize();
   }
 
-  /** Optimize now, and vacuum when asked or when the free share passes the threshold. */
-  maintain(request: { vacuum?: boolean } = {}): MaintenanceReport {
+  /** Optimize now, and vacuum when asked or when the free share passes the threshold. Never throws. */
+  maintain(request: { vacuum?: boolean } = {}): Promise<MaintenanceReport> {
+    this.pending++;
+    const run = this.queue.then(() => this.run(request));
+    this.queue = run.finally(() => {
+      this.pending--;
+    });
+    return run;
+  }
+
+  private async run(request: { vacuum?: boolean }): Promise<MaintenanceReport> {
     const { db, logger } = this.options;
     const started = performance.now();
     const before = this.fileBytes();
     const report: MaintenanceReport = { at: this.now(), vacuumed: false, freedBytes: 0, durationMs: 0 };
-    try {
-      db.run("PRAGMA optimize");
-      if (request.vacuum || this.vacuumDue()) {
-        db.run("VACUUM");
-        db.run("PRAGMA wal_checkpoint(TRUNCATE)");
-        report.vacuumed = true;
-      }
-    } catch (error) {
-      report.error = errorMessage(error);
-      logger.warn(`database maintenance failed: ${report.error}`);
+    const vacuum = request.vacuum === true || this.vacuumDue();
+    // A transaction open on the server's connection would block the worker's VACUUM (a write) or keep
+    // its checkpoint from shrinking the file: leave it for later.
+    const outcome: MaintenanceOutcome = db.inTransaction
+      ? { ok: false, vacuumed: false, message: "a transaction is open", code: "SQLITE_BUSY" }
+      : await this.inWorker({
+          databasePath: this.options.databasePath,
+          vacuum,
+          busyTimeoutMs: this.options.busyTimeoutMs ?? 2000,
+        });
+    report.vacuumed = outcome.vacuumed;
+    if (!outcome.ok) {
+      report.error = isBusy(outcome.code) ? BUSY_MESSAGE : outcome.message;
+      logger.warn(`database maintenance failed: ${outcome.message}`);
+    } else if (outcome.vacuumed && !outcome.checkpointed) {
+      logger.info("database compacted; a reader kept the file from shrinking until the next checkpoint");
     }
     report.freedBytes = Math.max(0, before - this.fileBytes());
     report.durationMs = Math.round(performance.now() - started);
@@ -94,6 +139,27 @@ export class DatabaseMaintenance {
       logger.info(`database compacted in ${report.durationMs} ms, ${report.freedBytes} bytes freed`);
     this.last = report;
     return report;
+  }
+
+  private inWorker(job: MaintenanceJob): Promise<MaintenanceOutcome> {
+    return new Promise<MaintenanceOutcome>((resolve) => {
+      let worker: Worker;
+      try {
+        worker = new Worker(this.options.workerUrl ?? maintenanceWorkerUrl(this.options.compiled));
+      } catch (error) {
+        resolve({ ok: false, vacuumed: false, message: `the maintenance worker did not start: ${error}` });
+        return;
+      }
+      worker.onmessage = (event: MessageEvent<MaintenanceOutcome>) => {
+        worker.terminate();
+        resolve(event.data);
+      };
+      worker.onerror = (event) => {
+        worker.terminate();
+        resolve({ ok: false, vacuumed: false, message: `the maintenance worker failed: ${event.message}` });
+      };
+      worker.postMessage(job);
+    });
   }
 
   private vacuumDue(): boolean {
@@ -105,20 +171,23 @@ export class DatabaseMaintenance {
   }
 
   private schedule(delayMs: number): void {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.nextAt = this.now() + delayMs;
-    this.timer = setTimeout(() => this.tick(), delayMs);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
     // Never keeps the process alive on its own.
     (this.timer as { unref?: () => void }).unref?.();
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
+    this.timer = undefined;
     if (!this.options.isIdle()) {
       this.schedule(this.options.retryMs ?? 5 * 60 * 1000);
       return;
     }
-    this.maintain();
-    this.schedule(this.options.everyMs ?? 6 * HOUR);
+    const report = await this.maintain();
+    const busy = report.error === BUSY_MESSAGE;
+    this.schedule(busy ? (this.options.retryMs ?? 5 * 60 * 1000) : (this.options.everyMs ?? 6 * HOUR));
   }
 
   private pageSize(): number {
@@ -134,4 +203,8 @@ export class DatabaseMaintenance {
   private fileBytes(): number {
     return this.pageCount("page_count") * this.pageSize();
   }
+}
+
+function isBusy(code: string | undefined): boolean {
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || code?.startsWith("SQLITE_BUSY_") === true;
 }

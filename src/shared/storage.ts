@@ -91,6 +91,8 @@ export const StorageUsage = T.Object({
   maintenance: T.Object({
     last: T.Union([MaintenanceReport, T.Null()]),
     nextAt: T.Union([T.Number(), T.Null()]),
+    /** Optimizing or compacting runs now (off the server's thread). */
+    running: T.Boolean(),
   }),
 });
 export type StorageUsage = Static<typeof StorageUsage>;

@@ -103,7 +103,7 @@ export function storageRoutes(app: AppContext) {
     )
     .post(
       "/api/storage/compact",
-      (): MaintenanceReport => {
+      (): Promise<MaintenanceReport> => {
         if (app.sessions.runningCount() > 0)
           throw new ConflictError("A turn is running: compact the database when every chat is idle.");
         return app.maintenance.maintain({ vacuum: true });
