@@ -62,13 +62,6 @@ export class UnsupportedMediaTypeError extends Error {
   override readonly name = "UnsupportedMediaTypeError";
 }
 
-/** "50 MiB", "1 KiB", "300 bytes": a limit as people read it. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
-}
-
 /** The database was written by a newer Sage; we refuse to touch it. */
 export class DatabaseTooNewError extends Error {
   override readonly name = "DatabaseTooNewError";

@@ -8,9 +8,11 @@
  *   naming it; a file over `limits.perFile`, or all of them together over `limits.total`, is a
  *   ContentTooLargeError naming the file — checked on sizes before anything is read.
  */
+
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { ContentTooLargeError, ValidationError } from "../core/errors.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 import type { ChosenFile } from "../shared/desktop.ts";
 
 export type { ChosenFile };
@@ -23,8 +25,6 @@ export interface ChosenFileLimits {
 /** Attachments may be 50 MiB each (src/workspace/types.ts); what one dialog returns is capped at 64 MiB. */
 export const CHOSEN_FILE_LIMITS: ChosenFileLimits = { perFile: 50 * 1024 * 1024, total: 64 * 1024 * 1024 };
 
-const mebibytes = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MiB`;
-
 export async function readChosenFiles(
   paths: string[],
   limits: ChosenFileLimits = CHOSEN_FILE_LIMITS,
@@ -36,7 +36,7 @@ export async function readChosenFiles(
     if (!info?.isFile()) throw new ValidationError(`${basename(path)} is not a file Sage can open.`, "paths");
     if (info.size > limits.perFile) {
       throw new ContentTooLargeError(
-        `${basename(path)} is larger than ${mebibytes(limits.perFile)}.`,
+        `${basename(path)} is larger than ${formatBytes(limits.perFile)}.`,
         limits.perFile,
         "paths",
       );
@@ -44,7 +44,7 @@ export async function readChosenFiles(
     total += info.size;
     if (total > limits.total) {
       throw new ContentTooLargeError(
-        `The chosen files are larger than ${mebibytes(limits.total)} together (at ${basename(path)}).`,
+        `The chosen files are larger than ${formatBytes(limits.total)} together (at ${basename(path)}).`,
         limits.total,
         "paths",
       );

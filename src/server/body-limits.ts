@@ -18,14 +18,11 @@
  *   Content-Length check here; they count what they read themselves (see their handlers).
  * Errors thrown here reach the app's onError wrapped in Elysia's ParseError; http-errors.ts unwraps them.
  */
+
 import type { AnyElysia } from "elysia";
-import {
-  ContentTooLargeError,
-  formatBytes,
-  UnsupportedMediaTypeError,
-  ValidationError,
-} from "../core/errors.ts";
+import { ContentTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../core/errors.ts";
 import { MAX_NESTING_DEPTH, nestingExceeds } from "../core/nesting.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 
 export const MiB = 1024 * 1024;
 

@@ -22,12 +22,14 @@
  * `turnFileChanges` lists, per turn of a session that changed files, what its Undo would restore and
  * whether it was already used.
  */
+
 import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Workspace } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Paths } from "../core/paths.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 import type { TurnFileChanges, UndoReport } from "../shared/tools-api.ts";
 import type { EventLog } from "../store/event-log.ts";
 import { workspaceFor } from "../workspace/agent-workspace.ts";
@@ -163,7 +165,7 @@ function restore(workspace: Workspace, snapshot: FileSnapshot): RestoreOutcome {
   if (resolved !== snapshot.path) return { refused: "The path now leads through a link elsewhere." };
   if (snapshot.existed === 1 && snapshot.content === null) {
     return {
-      refused: `It was too large to snapshot (over ${SNAPSHOT_LIMIT / 1024 / 1024} MB), so its old content was not kept.`,
+      refused: `It was too large to snapshot (over ${formatBytes(SNAPSHOT_LIMIT)}), so its old content was not kept.`,
     };
   }
   const current = currentState(snapshot.path);

@@ -7,9 +7,11 @@
  * bounded. A skill whose name is taken is refused unless `overwrite` is set. The installed folder gets an
  * import marker (origin and time) that makes discovery report it as "imported"; exports leave it out.
  */
+
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Zippable } from "fflate";
+import { formatBytes } from "../shared/byte-size.ts";
 import { readRegularFile } from "../workspace/request-path.ts";
 import { unzipBounded } from "./bounded-unzip.ts";
 import {
@@ -71,7 +73,7 @@ export interface SkillImportResult {
 
 function tooLarge(what: string): SkillImportError {
   return new SkillImportError(
-    `${what} is too large to import (limits: ${MAX_IMPORT_FILES} files, ${MAX_IMPORT_BYTES / 1024 / 1024} MiB)`,
+    `${what} is too large to import (limits: ${MAX_IMPORT_FILES} files, ${formatBytes(MAX_IMPORT_BYTES)})`,
     "too-large",
   );
 }

@@ -12,8 +12,10 @@
  * - `stop()` cancels the timers and waits for a running backup (its read connection must be closed
  *   before the database's final checkpoint can leave WAL mode).
  */
+
 import { DiskFullError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 import { type BackupInfo, backupsDirFor, isBackupDue, listBackups } from "./backups.ts";
 import { forgetCleanClose } from "./clean-close.ts";
 
@@ -121,7 +123,7 @@ export class BackupService {
       this.lastError = null;
       logger.info(
         `backup ${outcome.backup.name} made in ${(performance.now() - started).toFixed(0)} ms ` +
-          `(${(outcome.backup.size / 1024).toFixed(0)} KiB)`,
+          `(${formatBytes(outcome.backup.size)})`,
       );
       return outcome.backup;
     }

@@ -4,6 +4,7 @@
  * and the UI shows it. Needs `ctx.services.browser`. Details: `{ tabId, url, title, path, bytes,
  * fullPage }`.
  */
+
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Type as T } from "@sinclair/typebox";
@@ -11,7 +12,7 @@ import { defineTool } from "../agent/tool-contract.ts";
 import { describeTab } from "../browser/snapshot.ts";
 import { hasTarget, refParameter, resolveTarget, selectorParameter } from "../browser/targets.ts";
 import { runBrowserAction } from "../browser/tool-support.ts";
-import { formatByteSize } from "./fs-helpers.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 
 /** Workspace-relative folder of saved screenshots. */
 export const screenshotFolder = ".sage/screenshots";
@@ -49,7 +50,7 @@ export const browserScreenshotTool = defineTool({
       const path = ctx.workspace.relative(absolutePath);
       const { heading, url, title } = await describeTab(tab);
       return {
-        text: `Screenshot of ${what} (${formatByteSize(png.byteLength)}), saved as ${path}.\n\n${heading}`,
+        text: `Screenshot of ${what} (${formatBytes(png.byteLength)}), saved as ${path}.\n\n${heading}`,
         images: [{ mime: "image/png", data: png.toString("base64"), path }],
         details: {
           tabId: tab.id,

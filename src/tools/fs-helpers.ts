@@ -2,11 +2,13 @@
  * Small helpers shared by the file tools: binary and image sniffing, text reading and writing for the
  * write tools, unified diffs for approval prompts and UI cards, and the tree walk used by glob and grep.
  */
+
 import type { Dirent } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import { ToolError } from "../agent/tool-contract.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 
 /** How many leading bytes decide whether a file is binary. */
 export const binaryProbeBytes = 8 * 1024;
@@ -78,13 +80,6 @@ export function describeBinaryType(bytes: Uint8Array, path: string): string {
   return "unrecognised binary data";
 }
 
-export function formatByteSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  return `${(bytes / (1024 * 1024 * 1024)).toFixed(1)} GB`;
-}
-
 /** The lines of a text; a final newline does not start an extra empty line. */
 export function splitLines(text: string): string[] {
   if (text === "") return [];
@@ -124,7 +119,7 @@ export async function readTextForEdit(absolutePath: string, displayPath: string)
   }
   if (size > maximumTextFileBytes) {
     throw new ToolError(
-      `${displayPath} is ${formatByteSize(size)}, over the ${formatByteSize(maximumTextFileBytes)} limit for text files.`,
+      `${displayPath} is ${formatBytes(size)}, over the ${formatBytes(maximumTextFileBytes)} limit for text files.`,
     );
   }
   const bytes = new Uint8Array(await readFile(absolutePath));

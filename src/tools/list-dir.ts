@@ -5,12 +5,14 @@
  * `.git` and `node_modules` are listed but not descended into; symlinks are shown with their target
  * and never followed. At most `maximumListEntries` entries are listed, with a note when cut.
  */
+
 import type { Dirent } from "node:fs";
 import { lstat, readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, ToolError } from "../agent/tool-contract.ts";
-import { errorCode, formatByteSize, skippedDirectoryNames } from "./fs-helpers.ts";
+import { formatBytes } from "../shared/byte-size.ts";
+import { errorCode, skippedDirectoryNames } from "./fs-helpers.ts";
 import { createIgnoreMatcher, INCLUDE_IGNORED_DESCRIPTION } from "./ignore-rules.ts";
 
 export const maximumListDepth = 5;
@@ -123,7 +125,7 @@ export const listDirTool = defineTool({
           entries.push(entry);
         } else {
           entry.size = sizes[index];
-          const size = entry.size === undefined ? "" : `  ${formatByteSize(entry.size)}`;
+          const size = entry.size === undefined ? "" : `  ${formatBytes(entry.size)}`;
           lines.push(`${indent}${child.name}${entry.type === "other" ? "  (special file)" : size}`);
           entries.push(entry);
         }

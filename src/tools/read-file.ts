@@ -3,15 +3,16 @@
  * models. Binary files are described (type and size) instead of dumped. Directories are refused with
  * a hint to use list_dir.
  */
+
 import { open, stat } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, ToolError } from "../agent/tool-contract.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 import {
   binaryProbeBytes,
   clipLine,
   describeBinaryType,
   errorCode,
-  formatByteSize,
   imageMimeType,
   looksBinary,
   maximumTextFileBytes,
@@ -71,12 +72,12 @@ export const readFileTool = defineTool({
     if (image) {
       if (size > maximumImageBytes) {
         throw new ToolError(
-          `${displayPath} is an image (${image}) of ${formatByteSize(size)}, over the ${formatByteSize(maximumImageBytes)} limit for images.`,
+          `${displayPath} is an image (${image}) of ${formatBytes(size)}, over the ${formatBytes(maximumImageBytes)} limit for images.`,
         );
       }
       const data = Buffer.from(await Bun.file(absolutePath).arrayBuffer()).toString("base64");
       return {
-        text: `Image ${displayPath} (${image}, ${formatByteSize(size)}).`,
+        text: `Image ${displayPath} (${image}, ${formatBytes(size)}).`,
         images: [{ mime: image, data, path: displayPath }],
         details: { path: displayPath, kind: "image", mime: image, bytes: size },
       };
@@ -84,13 +85,13 @@ export const readFileTool = defineTool({
     if (looksBinary(head)) {
       const type = describeBinaryType(head, absolutePath);
       return {
-        text: `${displayPath} is a binary file (${type}, ${formatByteSize(size)}); its contents are not shown.`,
+        text: `${displayPath} is a binary file (${type}, ${formatBytes(size)}); its contents are not shown.`,
         details: { path: displayPath, kind: "binary", type, bytes: size },
       };
     }
     if (size > maximumTextFileBytes) {
       throw new ToolError(
-        `${displayPath} is ${formatByteSize(size)}, over the ${formatByteSize(maximumTextFileBytes)} limit for reading. Use grep to find the lines you need.`,
+        `${displayPath} is ${formatBytes(size)}, over the ${formatBytes(maximumTextFileBytes)} limit for reading. Use grep to find the lines you need.`,
       );
     }
 

@@ -12,6 +12,7 @@
  * content cut at `max_chars`. Details: `{ url, finalUrl, status, contentType, bytes, title, redirects,
  * downloadTruncated, cut }`.
  */
+
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, type ToolContext, ToolError, type ToolServices } from "../agent/tool-contract.ts";
 import { type AddressPolicy, type HostResolver, hostLocality } from "../net/address-guard.ts";
@@ -19,7 +20,7 @@ import { guardedFetch, parseWebUrl } from "../net/guarded-fetch.ts";
 import { htmlToMarkdown } from "../net/html-to-markdown.ts";
 import { classifyContent, decodeText, mediaTypeOf, prettyJson } from "../net/page-content.ts";
 import { readBodyCapped } from "../net/read-body.ts";
-import { formatByteSize } from "./fs-helpers.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 
 export const defaultWebFetchTimeoutMs = 30_000;
 export const defaultWebFetchMaximumBytes = 5 * 1024 * 1024;
@@ -39,7 +40,7 @@ const description = `Fetch a web page (http or https) and read it.
 - HTML pages come back as Markdown with the page title; links are absolute. When the page has a clear main article, only the article is returned.
 - Plain text and Markdown come back as is, JSON pretty-printed; images and other binary files are only described (type and size).
 - Redirects are followed (at most 5) and reported. Pages on this computer or the local network cannot be fetched unless the user allowed it.
-- The content is cut at max_chars characters (default ${defaultWebFetchMaximumCharacters}); downloads stop at ${formatByteSize(defaultWebFetchMaximumBytes)} and after ${defaultWebFetchTimeoutMs / 1000} s.`;
+- The content is cut at max_chars characters (default ${defaultWebFetchMaximumCharacters}); downloads stop at ${formatBytes(defaultWebFetchMaximumBytes)} and after ${defaultWebFetchTimeoutMs / 1000} s.`;
 
 export const webFetchTool = defineTool({
   name: "web_fetch",
@@ -136,7 +137,7 @@ async function fetchPage(
   let title = "";
   let content: string;
   if (kind === "binary") {
-    const size = downloadTruncated ? `more than ${formatByteSize(byteCount)}` : formatByteSize(byteCount);
+    const size = downloadTruncated ? `more than ${formatBytes(byteCount)}` : formatBytes(byteCount);
     content = `[Binary content (${mediaType || "unknown type"}, ${size}); not shown.]`;
   } else {
     const text = decodeText(bytes, contentType, kind);
@@ -156,7 +157,7 @@ async function fetchPage(
     content = `${content.slice(0, maximumCharacters)}\n\n[Cut at ${maximumCharacters} of ${totalCharacters} characters. Call web_fetch again with a larger max_chars to read more.]`;
   }
   if (downloadTruncated && kind !== "binary") {
-    content += `\n\n[Download stopped at the ${formatByteSize(maximumBytes)} limit; the rest was not read.]`;
+    content += `\n\n[Download stopped at the ${formatBytes(maximumBytes)} limit; the rest was not read.]`;
   }
 
   const header = [

@@ -2,6 +2,7 @@
  * Named errors of the workspace browser and attachments. Each has a literal `name`; their HTTP statuses
  * and codes (and the sandbox's `WorkspaceEscapeError`'s) are in the one table, src/server/error-codes.ts.
  */
+import { formatBytes } from "../shared/byte-size.ts";
 
 /** The path does not exist in the workspace (or in the named root of a request path). */
 export class WorkspaceNotFoundError extends Error {
@@ -59,9 +60,7 @@ export class AttachmentTooLargeError extends Error {
     readonly fileName: string,
     readonly limitBytes: number,
   ) {
-    super(
-      `"${fileName}" is larger than the ${Math.round(limitBytes / (1024 * 1024))} MB limit for attachments.`,
-    );
+    super(`"${fileName}" is larger than the ${formatBytes(limitBytes)} limit for attachments.`);
   }
 }
 

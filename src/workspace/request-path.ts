@@ -21,12 +21,14 @@
  * The result names the real path; `readRegularFile` reads one again without following a link swapped in
  * meanwhile and re-checks that it is still a regular file within the size.
  */
+
 import { constants, type Stats } from "node:fs";
 import { open, realpath, stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
 import type { Workspace } from "../agent/tool-contract.ts";
-import { ContentTooLargeError, formatBytes } from "../core/errors.ts";
+import { ContentTooLargeError } from "../core/errors.ts";
 import { isInsideRoot } from "../sandbox/workspace.ts";
+import { formatBytes } from "../shared/byte-size.ts";
 import {
   NotAFileError,
   NotAFolderError,

@@ -368,7 +368,7 @@ describe("attachments", () => {
     expect(tooLarge.status).toBe(413);
     const body = (await tooLarge.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("too_large");
-    expect(body.error.message).toContain("50 MB");
+    expect(body.error.message).toContain("50 MiB");
     expect(listAttachments()).toEqual(before);
 
     const empty = new FormData();

@@ -26,7 +26,7 @@ describe("list_dir", () => {
         ".git/",
         "node_modules/",
         "src/",
-        "a.md  2.0 KB",
+        "a.md  2 KiB",
         "b.txt  5 B",
         "entry -> src/main.ts",
       ].join("\n"),

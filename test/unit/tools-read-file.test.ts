@@ -116,7 +116,7 @@ describe("read_file", () => {
   test("refuses text files over the size limit", async () => {
     harness.write("huge.log", "a".repeat(10 * 1024 * 1024 + 1));
     await expect(readFileTool.execute({ path: "huge.log" }, harness.ctx)).rejects.toThrow(
-      /over the 10.0 MB limit.*grep/,
+      /over the 10 MiB limit.*grep/,
     );
   });
 

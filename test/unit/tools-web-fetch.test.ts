@@ -188,7 +188,7 @@ describe("web_fetch content", () => {
 
   test("binary content is described with its type and size", async () => {
     const result = await fetchWith(localAllowed, `${origin}/image`);
-    expect(result.text).toContain("[Binary content (image/png, 2.0 KB); not shown.]");
+    expect(result.text).toContain("[Binary content (image/png, 2 KiB); not shown.]");
     expect(result.details).toMatchObject({ contentType: "image/png", bytes: 2048 });
   });
 
@@ -212,7 +212,7 @@ describe("web_fetch limits", () => {
   test("the download stops at the size cap, even for an endless body", async () => {
     const result = await fetchWith({ allowPrivate: true, maximumBytes: 10_000 }, `${origin}/endless`);
     expect(result.details).toMatchObject({ bytes: 10_000, downloadTruncated: true });
-    expect(result.text).toContain("[Download stopped at the 9.8 KB limit; the rest was not read.]");
+    expect(result.text).toContain("[Download stopped at the 9.8 KiB limit; the rest was not read.]");
   });
 
   test("a slow server times out with a clear message", async () => {

@@ -5,10 +5,12 @@
  *
  * Skills are addressed by folder name. Every change refreshes the app's SkillService (see SkillLibrary).
  */
+
 import { homedir } from "node:os";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
-import { ContentTooLargeError, formatBytes, ValidationError } from "../../core/errors.ts";
+import { ContentTooLargeError, ValidationError } from "../../core/errors.ts";
+import { formatBytes } from "../../shared/byte-size.ts";
 import {
   ExternalSkillSource,
   SKILL_EDITABLE_MAX_BYTES,

@@ -1,9 +1,9 @@
 /** The files attached to the message being written, each removable, and the upload in progress. */
 import { For, Show } from "solid-js";
+import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
 import { t } from "../../i18n/index.ts";
 import { PaperclipIcon } from "../icons.tsx";
-import { formatBytes } from "./parts/simple-parts.tsx";
 
 export function AttachmentChips(props: {
   attachments: Attachment[];

@@ -2,7 +2,9 @@
  * The chat header's note of which instruction files (AGENTS.md / CLAUDE.md, global and the workspace's)
  * enter the agent's system prompt; a file cut at the size limit is marked. Hidden when there are none.
  */
+
 import { createResource, For, Show } from "solid-js";
+import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import { t } from "../../i18n/index.ts";
 import { fetchProjectContext } from "../../lib/project-context.ts";
 
@@ -17,7 +19,7 @@ export function InstructionsIndicator(props: { agentId?: string; sessionId: stri
       .map((file) =>
         t(file.truncated ? "chat.instructions.fileCut" : "chat.instructions.file", {
           path: file.path,
-          kib: String(Math.ceil(file.bytes / 1024)),
+          size: formatBytes(file.bytes),
         }),
       )
       .join("\n");

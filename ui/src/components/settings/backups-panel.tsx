@@ -2,11 +2,13 @@
  * Settings → About → Database backups: where they are, how many days are kept, the list (newest
  * first), the last failure if any, and "Back up now". Restoring is a start-up flag, explained here.
  */
+
 import { createResource, createSignal, For, Show } from "solid-js";
+import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import { t } from "../../i18n/index.ts";
 import { call } from "../../lib/api-client.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
-import { formatSize, formatTime } from "../workspace/format.ts";
+import { formatTime } from "../workspace/format.ts";
 import { errorText } from "./field.tsx";
 
 export function BackupsPanel() {
@@ -52,7 +54,7 @@ export function BackupsPanel() {
                     <li title={backup.name}>
                       {t("storage.backups.row", {
                         date: formatTime(backup.createdAt),
-                        size: formatSize(backup.size),
+                        size: formatBytes(backup.size),
                       })}
                     </li>
                   )}

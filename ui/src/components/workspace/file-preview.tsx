@@ -4,7 +4,9 @@
  * with a download button. The header offers download, show in the file manager and delete. `version`
  * changes when the file changed on disk: the preview reloads.
  */
+
 import { createResource, createSignal, Match, Show, Switch } from "solid-js";
+import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { WorkspaceFileInfo } from "../../../../src/shared/workspace.ts";
 import { t } from "../../i18n/index.ts";
 import type { ApiError } from "../../lib/api.ts";
@@ -12,7 +14,7 @@ import { notifyError } from "../../state/toasts.ts";
 import { DownloadIcon, FolderIcon } from "../icons.tsx";
 import { Markdown } from "../markdown/markdown.tsx";
 import { CodeView } from "./code-view.tsx";
-import { formatSize, formatTime } from "./format.ts";
+import { formatTime } from "./format.ts";
 import {
   deleteEntry,
   downloadHandler,
@@ -94,7 +96,7 @@ export function FilePreview(props: {
           <Show when={info()}>
             {(details) => (
               <div class="text-xs text-muted truncate">
-                {formatSize(details().size)} · {formatTime(details().mtime)}
+                {formatBytes(details().size)} · {formatTime(details().mtime)}
               </div>
             )}
           </Show>
@@ -180,7 +182,7 @@ function Body(props: { agentId: string; file: Loaded; showSource: boolean; versi
     <>
       <Show when={props.file.truncated}>
         <p class="px-3 py-1 text-xs text-warn border-b border-line">
-          {t("workspace.previewTruncated", { size: formatSize(TEXT_PREVIEW_BYTES) })}
+          {t("workspace.previewTruncated", { size: formatBytes(TEXT_PREVIEW_BYTES) })}
         </p>
       </Show>
       <Switch
@@ -193,7 +195,7 @@ function Body(props: { agentId: string; file: Loaded; showSource: boolean; versi
               download={info().name}
               onClick={downloadHandler(props.agentId, info().path)}
             >
-              <DownloadIcon size={14} /> {t("workspace.download")} ({formatSize(info().size)})
+              <DownloadIcon size={14} /> {t("workspace.download")} ({formatBytes(info().size)})
             </a>
           </div>
         }

@@ -3,11 +3,12 @@
  * Keyboard: Up/Down move between rows, Right opens a folder, Left closes it (or goes to its parent),
  * Enter/Space activate. Links that point outside the workspace are shown but inert.
  */
+
 import { For, Match, Show, Switch } from "solid-js";
+import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { WorkspaceEntry } from "../../../../src/shared/workspace.ts";
 import { t } from "../../i18n/index.ts";
 import { FileIcon, FolderIcon } from "../icons.tsx";
-import { formatSize } from "./format.ts";
 import { parentOf, type TreeRow, type WorkspaceTree } from "./tree-store.ts";
 
 export function FileTree(props: { tree: WorkspaceTree; selected?: string; onOpenFile(path: string): void }) {
@@ -167,7 +168,7 @@ function EntryRow(props: {
         </span>
       </Show>
       <Show when={props.entry.type === "file"}>
-        <span class="text-xs text-muted shrink-0 tabular-nums">{formatSize(props.entry.size)}</span>
+        <span class="text-xs text-muted shrink-0 tabular-nums">{formatBytes(props.entry.size)}</span>
       </Show>
     </button>
   );

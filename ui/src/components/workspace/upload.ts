@@ -7,6 +7,7 @@
  * `pasted-<date>-<time>.<ext>` from its content type. Failures throw `ApiError` with a message ready to
  * show.
  */
+import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../../../src/shared/workspace.ts";
 import { t } from "../../i18n/index.ts";
@@ -28,7 +29,7 @@ export async function uploadAttachments(
     throw new ApiError(
       t("workspace.tooLarge", {
         name: tooLarge.name || "image",
-        limit: ATTACHMENT_MAX_BYTES / (1024 * 1024),
+        limit: formatBytes(ATTACHMENT_MAX_BYTES),
       }),
       413,
       "too_large",

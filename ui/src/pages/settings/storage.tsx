@@ -4,11 +4,13 @@
  * Each clean-up asks first and says what it freed; sizes refresh afterwards. The database backups
  * panel is here too (also in About).
  */
+
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
+import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { BackupsPanel } from "../../components/settings/backups-panel.tsx";
 import { errorText, SectionHeader } from "../../components/settings/field.tsx";
-import { formatSize, formatTime } from "../../components/workspace/format.ts";
+import { formatTime } from "../../components/workspace/format.ts";
 import { t } from "../../i18n/index.ts";
 import { call } from "../../lib/api-client.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
@@ -32,8 +34,8 @@ function Row(props: {
       </th>
       <td class="text-right py-1.5 tabular-nums align-top whitespace-nowrap">
         {props.complete === false
-          ? t("settings.storage.atLeast", { size: formatSize(props.size) })
-          : formatSize(props.size)}
+          ? t("settings.storage.atLeast", { size: formatBytes(props.size) })
+          : formatBytes(props.size)}
       </td>
     </tr>
   );
@@ -63,7 +65,7 @@ export function StorageSettings() {
           json: { olderThanDays: days() },
         });
         notify(
-          t("settings.storage.outputsRemoved", { files: removed.files, size: formatSize(removed.bytes) }),
+          t("settings.storage.outputsRemoved", { files: removed.files, size: formatBytes(removed.bytes) }),
         );
       } else if (which === "chats") {
         const result = await call("POST /api/storage/deleted-chats/purge");
@@ -71,7 +73,7 @@ export function StorageSettings() {
       } else {
         const report = await call("POST /api/storage/compact");
         if (report.error) notifyError(t("settings.storage.compactFailed", { error: report.error }));
-        else notify(t("settings.storage.compacted", { size: formatSize(report.freedBytes) }));
+        else notify(t("settings.storage.compacted", { size: formatBytes(report.freedBytes) }));
       }
     } catch (error) {
       notifyError(errorText(error));
@@ -101,7 +103,7 @@ export function StorageSettings() {
                   size={info().database.bytes}
                   detail={
                     info().database.freeBytes > 0
-                      ? t("settings.storage.databaseFree", { size: formatSize(info().database.freeBytes) })
+                      ? t("settings.storage.databaseFree", { size: formatBytes(info().database.freeBytes) })
                       : undefined
                   }
                   testId="storage-database"
@@ -118,7 +120,7 @@ export function StorageSettings() {
                           <br />
                           {t("settings.storage.toolOutputs", {
                             files: workspace.toolOutputs.files,
-                            size: formatSize(workspace.toolOutputs.bytes),
+                            size: formatBytes(workspace.toolOutputs.bytes),
                           })}
                         </>
                       }
@@ -177,7 +179,7 @@ export function StorageSettings() {
                 >
                   {t("settings.storage.cleanOutputs", {
                     files: oldOutputs().files,
-                    size: formatSize(oldOutputs().bytes),
+                    size: formatBytes(oldOutputs().bytes),
                   })}
                 </button>
               </div>
@@ -203,7 +205,7 @@ export function StorageSettings() {
                   >
                     {busy() && asking() === "compact"
                       ? t("settings.storage.compacting")
-                      : t("settings.storage.compact", { size: formatSize(info().database.freeBytes) })}
+                      : t("settings.storage.compact", { size: formatBytes(info().database.freeBytes) })}
                   </button>
                 </div>
                 <p class="m-0 text-xs text-muted" data-testid="storage-maintenance">

@@ -1,5 +1,7 @@
 /** Small parts: attached files, context markers (summaries, prunes), errors, a retried step's attempts. */
+
 import { createSignal, For, type JSX, Show } from "solid-js";
+import { formatBytes } from "../../../../../src/shared/byte-size.ts";
 import type { CompactionPart, ErrorPart, FailedAttempt, FilePart } from "../../../../../src/shared/parts.ts";
 import { locale, t } from "../../../i18n/index.ts";
 import { linkHandler } from "../../../lib/router.ts";
@@ -177,10 +179,4 @@ export function RetriedNotice(props: { attempts: FailedAttempt[] }) {
       </Show>
     </div>
   );
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

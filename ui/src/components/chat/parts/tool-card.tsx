@@ -5,6 +5,7 @@
  * asks — the approval prompt inline.
  */
 import { createEffect, createSignal, For, Match, Show, Switch } from "solid-js";
+import { formatBytes } from "../../../../../src/shared/byte-size.ts";
 import { TOOL_STOPPED_ERROR, type ToolPart } from "../../../../../src/shared/parts.ts";
 import type { PendingApproval } from "../../../../../src/shared/transcript.ts";
 import { type MessageKey, t } from "../../../i18n/index.ts";
@@ -16,7 +17,6 @@ import { ApprovalPrompt } from "../approval-prompt.tsx";
 import { DelegateBody, delegateName } from "./delegate-body.tsx";
 import { DiffView, diffStat } from "./diff-view.tsx";
 import { MemoryBody } from "./memory-body.tsx";
-import { formatBytes } from "./simple-parts.tsx";
 import { WebSearchBody } from "./web-search-body.tsx";
 
 const FILE_TOOLS = new Set(["write_file", "edit_file", "apply_patch"]);
