@@ -9,6 +9,7 @@ import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import type { LocalUser } from "../core/user.ts";
 import type { DatabaseMaintenance } from "../housekeeping/database-maintenance.ts";
+import type { FolderSizeCache } from "../housekeeping/folder-size-cache.ts";
 import type { McpManager } from "../mcp/manager.ts";
 import type { ProviderRepository } from "../providers/repository.ts";
 import type { SandboxStatus } from "../sandbox/types.ts";
@@ -69,6 +70,8 @@ export interface AppContext {
   backups: BackupService;
   /** Database upkeep when idle (optimize, vacuum) and Settings → Storage → Compact. */
   maintenance: DatabaseMaintenance;
+  /** Settings → Storage's folder sizes, measured in the background. */
+  folderSizes: FolderSizeCache;
   /** Found while starting and shown by the UI at once (an empty database file ...). */
   notices: StartupNotice[];
   /** Scheduled tasks (Tasks page, agent tools) and the scheduler that runs them. */

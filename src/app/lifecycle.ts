@@ -17,6 +17,7 @@ import { ensureLocalUser } from "../core/user.ts";
 import { VERSION } from "../core/version.ts";
 import { openExternal } from "../desktop/shell-control.ts";
 import { DatabaseMaintenance } from "../housekeeping/database-maintenance.ts";
+import { FolderSizeCache } from "../housekeeping/folder-size-cache.ts";
 import { McpConfigStore } from "../mcp/config-store.ts";
 import { McpManager } from "../mcp/manager.ts";
 import { McpOAuthStore } from "../mcp/oauth-store.ts";
@@ -308,6 +309,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       webSearchKeys,
       backups,
       maintenance,
+      folderSizes: new FolderSizeCache({ logger: logger.child("storage") }),
       notices,
       scheduler,
       scheduledTasks,

@@ -39,12 +39,17 @@ export const BackupsResponse = T.Object({
 });
 export type BackupsResponse = Static<typeof BackupsResponse>;
 
-/** A folder's size; `complete: false` means the walk stopped at its limit and the figures are lower bounds. */
+/**
+ * A folder's size; `complete: false` means the walk stopped at its limit and the figures are lower bounds.
+ * Sizes come from a cache measured in the background: `measuredAt` is when (ms since the epoch), null
+ * while the folder was never measured yet (then `bytes` is 0 and `complete` false).
+ */
 export const FolderUsage = T.Object({
   path: T.String(),
   bytes: T.Number(),
   files: T.Number(),
   complete: T.Boolean(),
+  measuredAt: T.Union([T.Number(), T.Null()]),
 });
 export type FolderUsage = Static<typeof FolderUsage>;
 
@@ -86,6 +91,8 @@ export const StorageUsage = T.Object({
     }),
   ),
   olderThanDays: T.Number(),
+  /** Folder sizes are being measured in the background: ask again for fresher figures. */
+  measuring: T.Boolean(),
   /** Deleted chats kept for undo until they are purged. */
   deletedChats: T.Object({ sessions: T.Number(), messages: T.Number() }),
   maintenance: T.Object({

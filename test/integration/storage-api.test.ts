@@ -1,6 +1,7 @@
 /**
  * Settings → Storage over a real backend and SQLite file: GET /api/storage reports the database (with
- * its free pages), folders and each workspace's saved tool outputs; cleaning removes only old tool
+ * its free pages), folders (measured in the background and cached: a later visit does not walk them
+ * again until asked to) and each workspace's saved tool outputs; cleaning removes only old tool
  * outputs; purging removes deleted chats only (a live chat stays); compacting gives free pages back and
  * is refused while a turn runs. Bad input is a 400 and changes nothing.
  */
@@ -43,6 +44,28 @@ describe("storage usage", () => {
     expect(body.maintenance.nextAt).toBeGreaterThan(Date.now());
   });
 
+  test("a later visit answers from the cache; Measure again (or a clean-up) brings new sizes", async () => {
+    const first = (await usage()).body;
+    const before = first.workspaces.find((entry) => entry.size.path === workspaceRoot(app()))?.size;
+    expect(before?.measuredAt).toBeGreaterThan(0);
+    expect(first.measuring).toBe(false);
+    writeFileSync(join(workspaceRoot(app()), "big.bin"), new Uint8Array(300_000));
+    const cached = (await usage()).body.workspaces.find((entry) => entry.size.path === workspaceRoot(app()));
+    // No walk on this visit: the same measurement, without the new file.
+    expect(cached?.size).toEqual(before);
+
+    const measure = await app().api<{ measuring: boolean }>("/api/storage/measure", { method: "POST" });
+    expect(measure.status).toBe(200);
+    let after = cached?.size;
+    for (let tries = 0; tries < 100 && after?.measuredAt === before?.measuredAt; tries++) {
+      await Bun.sleep(20);
+      after = (await usage()).body.workspaces.find((entry) => entry.size.path === workspaceRoot(app()))?.size;
+    }
+    expect(after?.measuredAt).toBeGreaterThan(before?.measuredAt ?? 0);
+    expect(after?.bytes).toBe((before?.bytes ?? 0) + 300_000);
+    expect(after?.files).toBe((before?.files ?? 0) + 1);
+  });
+
   test("a bad day count is a 400", async () => {
     expect((await usage("?olderThanDays=-1")).status).toBe(400);
     expect((await usage("?olderThanDays=abc")).status).toBe(400);
@@ -53,6 +76,7 @@ describe("clean-ups", () => {
   test("removing old tool outputs leaves newer ones; a bad body is a 400 and removes nothing", async () => {
     const old = toolOutput("older.txt", 90, 2_000);
     const recent = toolOutput("recent.txt", 2, 300);
+    await usage(); // measured with the old output
     const refused = await app().api<ErrorBody>("/api/storage/tool-outputs/clean", {
       method: "POST",
       json: { olderThanDays: "thirty" },
@@ -67,6 +91,15 @@ describe("clean-ups", () => {
     expect(body.files).toBeGreaterThanOrEqual(1);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(recent)).toBe(true);
+    // The workspace is measured again in the background after a clean-up.
+    const sized = async () =>
+      (await usage()).body.workspaces.find((entry) => entry.size.path === workspaceRoot(app()))?.size;
+    let size = await sized();
+    for (let tries = 0; tries < 100 && (size?.bytes ?? 0) >= 2_000; tries++) {
+      await Bun.sleep(20);
+      size = await sized();
+    }
+    expect(size?.bytes).toBeLessThan(2_000);
   });
 
   test("purging removes deleted chats for good and keeps the others", async () => {

@@ -1,17 +1,13 @@
 /**
  * /api/storage (Settings → Storage): what takes space in Sage's folders, and the safe clean-ups —
  * saved tool outputs older than N days, deleted chats still kept for undo, compacting the database.
- * Nothing here touches a chat that is not deleted or a file outside the tool-output folders.
+ * Nothing here touches a chat that is not deleted or a file outside the tool-output folders. Folder sizes
+ * come from app.folderSizes (measured in the background, never walked on each visit).
  */
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";
 import { ConflictError } from "../../core/errors.ts";
-import {
-  databaseSize,
-  folderSize,
-  removeOldToolOutputs,
-  toolOutputSize,
-} from "../../housekeeping/storage-usage.ts";
+import { databaseSize, removeOldToolOutputs, toolOutputSize } from "../../housekeeping/storage-usage.ts";
 import { MaintenanceReport, StorageUsage } from "../../shared/storage.ts";
 import { backupsDirFor } from "../../store/backups.ts";
 import { workspaceRootOf } from "../../workspace/workspace-location.ts";
@@ -19,6 +15,8 @@ import { workspaceRootOf } from "../../workspace/workspace-location.ts";
 const DAY = 24 * 60 * 60 * 1000;
 const DEFAULT_DAYS = 30;
 const Days = t.Integer({ minimum: 0, maximum: 3650 });
+/** How long a visit waits for folders never measured before answering with "measuring". */
+const FIRST_VISIT_WAIT_MS = 500;
 
 /** Distinct workspace folders with the names of the agents that use each. */
 function workspaces(app: AppContext): Map<string, string[]> {
@@ -30,6 +28,23 @@ function workspaces(app: AppContext): Map<string, string[]> {
   return byRoot;
 }
 
+/** The folders whose sizes the cache keeps: backups, logs, browser profiles, skills, then each workspace. */
+function folderPaths(app: AppContext, roots: [string, string[]][]): string[] {
+  const { paths } = app;
+  return [
+    backupsDirFor(paths.database),
+    paths.logs,
+    paths.browserProfiles,
+    paths.skills,
+    ...roots.map(([root]) => root),
+  ];
+}
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("storage: a measurement is missing");
+  return value;
+}
+
 export function storageRoutes(app: AppContext) {
   return new Elysia({ name: "storage", detail: { tags: ["app"] } })
     .get(
@@ -38,28 +53,32 @@ export function storageRoutes(app: AppContext) {
         const olderThanDays = query.olderThanDays ?? DEFAULT_DAYS;
         const olderThan = Date.now() - olderThanDays * DAY;
         const roots = [...workspaces(app)];
-        const [database, backups, logs, browserProfiles, skills, workspaceSizes] = await Promise.all([
+        const paths = folderPaths(app, roots);
+        // Folder sizes come from the cache; a folder never measured gets a short wait (small folders
+        // are done by then), a large one is shown as "measuring" and the UI asks again.
+        if (app.folderSizes.read(paths).some((folder) => folder.measuredAt === null))
+          await app.folderSizes.settle(FIRST_VISIT_WAIT_MS);
+        const [backups, logs, browserProfiles, skills, ...workspaceSizes] = app.folderSizes.read(paths);
+        const [database, outputs] = await Promise.all([
           databaseSize(app.db, app.paths.database),
-          folderSize(backupsDirFor(app.paths.database)),
-          folderSize(app.paths.logs),
-          folderSize(app.paths.browserProfiles),
-          folderSize(app.paths.skills),
-          Promise.all(
-            roots.map(async ([root, agents]) => {
-              const [size, outputs] = await Promise.all([folderSize(root), toolOutputSize(root, olderThan)]);
-              const { bytes, files, oldBytes, oldFiles } = outputs;
-              return { agents, size, toolOutputs: { bytes, files, oldBytes, oldFiles } };
-            }),
-          ),
+          Promise.all(roots.map(([root]) => toolOutputSize(root, olderThan))),
         ]);
         return {
           database,
-          backups,
-          logs,
-          browserProfiles,
-          skills,
-          workspaces: workspaceSizes,
+          backups: required(backups),
+          logs: required(logs),
+          browserProfiles: required(browserProfiles),
+          skills: required(skills),
+          workspaces: roots.map(([, agents], index) => {
+            const { bytes, files, oldBytes, oldFiles } = required(outputs[index]);
+            return {
+              agents,
+              size: required(workspaceSizes[index]),
+              toolOutputs: { bytes, files, oldBytes, oldFiles },
+            };
+          }),
           olderThanDays,
+          measuring: app.folderSizes.measuring(),
           deletedChats: app.sessionRepo.deletedCount(),
           maintenance: app.maintenance.status(),
         };
@@ -68,6 +87,19 @@ export function storageRoutes(app: AppContext) {
         query: t.Object({ olderThanDays: t.Optional(t.Numeric({ minimum: 0, maximum: 3650 })) }),
         response: StorageUsage,
         detail: { summary: "What takes space: database, backups, logs, browser profiles, workspaces" },
+      },
+    )
+    .post(
+      "/api/storage/measure",
+      () => {
+        void app.folderSizes.refresh(folderPaths(app, [...workspaces(app)]));
+        return { measuring: app.folderSizes.measuring() };
+      },
+      {
+        response: t.Object({ measuring: t.Boolean() }),
+        detail: {
+          summary: "Measure the folder sizes again, in the background (GET /api/storage shows them)",
+        },
       },
     )
     .post(
@@ -81,6 +113,8 @@ export function storageRoutes(app: AppContext) {
           removed.bytes += result.bytes;
         }
         app.logger.info(`removed ${removed.files} saved tool output(s), ${removed.bytes} bytes`);
+        // The workspaces shrank: measure them again in the background.
+        if (removed.files > 0) void app.folderSizes.refresh([...workspaces(app).keys()]);
         return removed;
       },
       {
