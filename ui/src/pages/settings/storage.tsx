@@ -1,11 +1,13 @@
 /**
  * Settings → Storage: what takes space in Sage's folders (GET /api/storage) and the safe clean-ups:
  * saved tool outputs older than N days, deleted chats still kept for undo, compacting the database.
- * Each clean-up asks first and says what it freed; sizes refresh afterwards. The database backups
- * panel is here too (also in About).
+ * Each clean-up asks first and says what it freed; sizes refresh afterwards. Folder sizes come from the
+ * server's background measurement: shown with how long ago they were measured, "measuring…" for a folder
+ * not measured yet (the page asks again each second while the server measures), and "Measure again".
+ * The database backups panel is here too (also in About).
  */
 
-import { createResource, createSignal, For, type JSX, Show } from "solid-js";
+import { createEffect, createResource, createSignal, For, type JSX, onCleanup, Show } from "solid-js";
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";
 import { BackupsPanel } from "../../components/settings/backups-panel.tsx";
@@ -13,6 +15,7 @@ import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { formatTime } from "../../components/workspace/format.ts";
 import { t } from "../../i18n/index.ts";
 import { call } from "../../lib/api-client.ts";
+import { timeAgo } from "../../lib/time-ago.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 
 type Cleanup = "outputs" | "chats" | "compact";
@@ -21,6 +24,8 @@ function Row(props: {
   label: string;
   size: number;
   complete?: boolean;
+  /** null: not measured yet. */
+  measuredAt?: number | null;
   detail?: JSX.Element;
   testId: string;
 }) {
@@ -33,9 +38,11 @@ function Row(props: {
         </Show>
       </th>
       <td class="text-right py-1.5 tabular-nums align-top whitespace-nowrap">
-        {props.complete === false
-          ? t("settings.storage.atLeast", { size: formatBytes(props.size) })
-          : formatBytes(props.size)}
+        {props.measuredAt === null
+          ? t("settings.storage.notMeasured")
+          : props.complete === false
+            ? t("settings.storage.atLeast", { size: formatBytes(props.size) })
+            : formatBytes(props.size)}
       </td>
     </tr>
   );
@@ -47,6 +54,41 @@ export function StorageSettings() {
     call("GET /api/storage", { query: { olderThanDays } }),
   );
   const [asking, setAsking] = createSignal<Cleanup>();
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => setNow(Date.now()), 15_000);
+  onCleanup(() => clearInterval(clock));
+  // While the server measures folder sizes, ask again each second for the figures it has by then.
+  createEffect(() => {
+    if (!usage()?.measuring) return;
+    const timer = setTimeout(() => void refetch(), 1000);
+    onCleanup(() => clearTimeout(timer));
+  });
+  const folders = () => {
+    const info = usage();
+    if (!info) return [];
+    return [
+      info.backups,
+      info.logs,
+      info.browserProfiles,
+      info.skills,
+      ...info.workspaces.map((w) => w.size),
+    ];
+  };
+  /** The oldest measurement shown, or null while some folder is not measured yet. */
+  const measuredAt = () => {
+    const times = folders().map((folder) => folder.measuredAt);
+    if (times.length === 0 || times.includes(null)) return null;
+    return Math.min(...(times as number[]));
+  };
+  const measureAgain = async () => {
+    try {
+      await call("POST /api/storage/measure");
+      setNow(Date.now());
+      await refetch();
+    } catch (error) {
+      notifyError(errorText(error));
+    }
+  };
   const [busy, setBusy] = createSignal(false);
   const oldOutputs = () =>
     (usage()?.workspaces ?? []).reduce(
@@ -95,6 +137,22 @@ export function StorageSettings() {
       <Show when={usage()} fallback={<p class="text-sm text-muted">{t("settings.storage.measuring")}</p>}>
         {(info) => (
           <>
+            <div class="flex flex-wrap items-center gap-2 text-xs text-muted">
+              <span data-testid="storage-measured" aria-live="polite">
+                {info().measuring || measuredAt() === null
+                  ? t("settings.storage.measuringSizes")
+                  : t("settings.storage.measuredAgo", { ago: timeAgo(measuredAt() ?? 0, now()) })}
+              </span>
+              <button
+                type="button"
+                class="btn-ghost border border-line text-xs"
+                disabled={info().measuring}
+                onClick={() => void measureAgain()}
+                data-testid="storage-measure"
+              >
+                {t("settings.storage.measureAgain")}
+              </button>
+            </div>
             <table class="w-full text-sm border-collapse" data-testid="storage-table">
               <caption class="sr-only">{t("settings.storage.title")}</caption>
               <tbody>
@@ -114,6 +172,7 @@ export function StorageSettings() {
                       label={t("settings.storage.workspace", { agents: workspace.agents.join(", ") })}
                       size={workspace.size.bytes}
                       complete={workspace.size.complete}
+                      measuredAt={workspace.size.measuredAt}
                       detail={
                         <>
                           {workspace.size.path}
@@ -131,18 +190,29 @@ export function StorageSettings() {
                 <Row
                   label={t("settings.storage.backups")}
                   size={info().backups.bytes}
+                  measuredAt={info().backups.measuredAt}
+                  complete={info().backups.complete}
                   testId="storage-backups"
                 />
-                <Row label={t("settings.storage.logs")} size={info().logs.bytes} testId="storage-logs" />
+                <Row
+                  label={t("settings.storage.logs")}
+                  size={info().logs.bytes}
+                  measuredAt={info().logs.measuredAt}
+                  complete={info().logs.complete}
+                  testId="storage-logs"
+                />
                 <Row
                   label={t("settings.storage.browserProfiles")}
                   size={info().browserProfiles.bytes}
+                  measuredAt={info().browserProfiles.measuredAt}
                   complete={info().browserProfiles.complete}
                   testId="storage-browser"
                 />
                 <Row
                   label={t("settings.storage.skills")}
                   size={info().skills.bytes}
+                  measuredAt={info().skills.measuredAt}
+                  complete={info().skills.complete}
                   testId="storage-skills"
                 />
               </tbody>
