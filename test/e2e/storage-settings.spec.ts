@@ -1,7 +1,9 @@
 /**
  * Settings → Storage in the compiled app: the sizes of the database, the workspace (with its saved tool
  * outputs) and the other folders; removing old tool outputs (asked first, recent ones kept), removing
- * deleted chats for good, and compacting the database, each saying what it freed.
+ * deleted chats for good, and compacting the database, each saying what it freed. Folder sizes come from
+ * the server's background measurement: the page says how long ago they were measured, a later visit
+ * shows the cached size, and "Measure again" brings the new one.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,4 +77,33 @@ test("Storage shows what takes space and cleans up old outputs, deleted chats an
   await page.getByTestId("storage-confirm").getByRole("button", { name: "Compact" }).click();
   await expect(page.getByTestId("toast").last()).toContainText("Database compacted");
   await expect(view.getByTestId("storage-maintenance")).toContainText("Last maintenance");
+});
+
+test("Storage shows when folder sizes were measured; a later visit is cached until Measure again", async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const agents = await call<{ agents: { id: string }[] }>("/api/agents");
+  const workspace = join(dataDir, "workspaces", agents.agents[0]?.id ?? "");
+  mkdirSync(workspace, { recursive: true });
+  writeFileSync(join(workspace, "small.txt"), "z".repeat(1_000));
+
+  await page.goto(sage.launchUrl);
+  await page.goto(`${sage.baseURL}/settings/storage`);
+  const view = page.getByTestId("settings-storage");
+  await expect(view.getByTestId("storage-measured")).toHaveText("Folder sizes measured now.");
+  const row = view.getByTestId("storage-workspace").locator("td");
+  await expect(row).not.toContainText("MiB");
+  const before = await row.textContent();
+
+  // 3 MiB more on disk: the next visit still shows the measured size, said to be from earlier.
+  writeFileSync(join(workspace, "large.bin"), new Uint8Array(3 * 1024 * 1024));
+  await page.reload();
+  await expect(view.getByTestId("storage-measured")).toContainText("Folder sizes measured");
+  await expect(row).toHaveText(before ?? "");
+
+  await view.getByTestId("storage-measure").click();
+  await expect(row).toHaveText("3 MiB");
+  await expect(view.getByTestId("storage-measured")).toHaveText("Folder sizes measured now.");
+  await expect(view.getByTestId("storage-measure")).toBeEnabled();
 });
