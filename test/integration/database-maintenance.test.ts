@@ -41,8 +41,8 @@ describe("database upkeep off the server's thread", () => {
     );
     // On the server's thread a request would wait for the whole VACUUM; off it, far less.
     expect(during).toBeGreaterThan(5);
-    expect(worst).toBeLessThan(Math.min(100, body.durationMs / 2));
-    expect(longestGap).toBeLessThan(Math.min(100, body.durationMs / 2));
+    expect(worst).toBeLessThan(Math.min(150, body.durationMs / 2));
+    expect(longestGap).toBeLessThan(Math.min(150, body.durationMs / 2));
 
     expect(body.freedBytes).toBeGreaterThan(60 * MiB);
     expect(statSync(file).size).toBeLessThan(before - 60 * MiB);
