@@ -147,6 +147,18 @@ describe("database maintenance", () => {
     expect(report.error).toMatch(/not WAL/);
   });
 
+  test("stop waits for a running compact; a compact asked for afterwards is refused with a reason", async () => {
+    const db = database(8);
+    const maintenance = maintenanceFor(db, () => true);
+    const running = maintenance.maintain({ vacuum: true });
+    await maintenance.stop();
+    expect(maintenance.status().running).toBe(false);
+    expect((await running).vacuumed).toBe(true);
+    const late = await maintenance.maintain({ vacuum: true });
+    expect(late.vacuumed).toBe(false);
+    expect(late.error).toMatch(/quitting/);
+  });
+
   test("requests are serialized and status says a run is in progress", async () => {
     const db = database(8);
     const maintenance = maintenanceFor(db, () => true);

@@ -29,6 +29,7 @@ export const storage = defineMessages({
     "settings.storage.compact": "Compact the database (frees about {size})",
     "settings.storage.compactShort": "Compact",
     "settings.storage.compacting": "Compacting…",
+    "settings.storage.maintenanceRunning": "Sage is optimizing the database now (the app stays usable).",
     "settings.storage.remove": "Remove",
     "settings.storage.lastMaintenance": "Last maintenance: {date}. Sage also does it by itself when idle.",
     "settings.storage.noMaintenance":
@@ -68,6 +69,7 @@ export const storage = defineMessages({
       "Sage 的文件夹里什么占用了空间，以及安全的清理：除了长工具输出的完整副本，这里不会动你保留的对话或智能体创建的文件。",
     "settings.storage.measuring": "正在计算…",
     "settings.storage.atLeast": "至少 {size}",
+    "settings.storage.maintenanceRunning": "Sage 正在优化数据库（应用仍可正常使用）。",
     "settings.storage.notMeasured": "正在计算…",
     "settings.storage.measuringSizes": "正在计算文件夹大小…",
     "settings.storage.measuredAgo": "文件夹大小计算于{ago}。",

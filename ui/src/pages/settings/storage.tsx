@@ -279,11 +279,13 @@ export function StorageSettings() {
                   </button>
                 </div>
                 <p class="m-0 text-xs text-muted" data-testid="storage-maintenance">
-                  {info().maintenance.last
-                    ? t("settings.storage.lastMaintenance", {
-                        date: formatTime(info().maintenance.last?.at ?? 0),
-                      })
-                    : t("settings.storage.noMaintenance")}
+                  {info().maintenance.running
+                    ? t("settings.storage.maintenanceRunning")
+                    : info().maintenance.last
+                      ? t("settings.storage.lastMaintenance", {
+                          date: formatTime(info().maintenance.last?.at ?? 0),
+                        })
+                      : t("settings.storage.noMaintenance")}
                 </p>
               </div>
             </section>
