@@ -8,7 +8,6 @@
  *   naming it; a file over `limits.perFile`, or all of them together over `limits.total`, is a
  *   ContentTooLargeError naming the file — checked on sizes before anything is read.
  */
-
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { ContentTooLargeError, ValidationError } from "../core/errors.ts";

@@ -18,7 +18,6 @@
  *   Content-Length check here; they count what they read themselves (see their handlers).
  * Errors thrown here reach the app's onError wrapped in Elysia's ParseError; http-errors.ts unwraps them.
  */
-
 import type { AnyElysia } from "elysia";
 import { ContentTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../core/errors.ts";
 import { MAX_NESTING_DEPTH, nestingExceeds } from "../core/nesting.ts";

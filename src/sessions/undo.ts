@@ -22,7 +22,6 @@
  * `turnFileChanges` lists, per turn of a session that changed files, what its Undo would restore and
  * whether it was already used.
  */
-
 import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Workspace } from "../agent/tool-contract.ts";

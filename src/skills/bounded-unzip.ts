@@ -13,7 +13,6 @@
  * - Data that does not start like a zip, or a malformed archive, throws `BadArchiveError`.
  * Returns the kept entries by their raw names, in archive order.
  */
-
 import { type Unzip, type UnzipFile, UnzipInflate, Unzip as UnzipStream } from "fflate";
 import { ContentTooLargeError } from "../core/errors.ts";
 import { formatBytes } from "../shared/byte-size.ts";

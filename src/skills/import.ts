@@ -7,7 +7,6 @@
  * bounded. A skill whose name is taken is refused unless `overwrite` is set. The installed folder gets an
  * import marker (origin and time) that makes discovery report it as "imported"; exports leave it out.
  */
-
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import type { Zippable } from "fflate";

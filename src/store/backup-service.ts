@@ -12,7 +12,6 @@
  * - `stop()` cancels the timers and waits for a running backup (its read connection must be closed
  *   before the database's final checkpoint can leave WAL mode).
  */
-
 import { DiskFullError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { formatBytes } from "../shared/byte-size.ts";

@@ -4,7 +4,6 @@
  * and the UI shows it. Needs `ctx.services.browser`. Details: `{ tabId, url, title, path, bytes,
  * fullPage }`.
  */
-
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Type as T } from "@sinclair/typebox";

@@ -2,7 +2,6 @@
  * Small helpers shared by the file tools: binary and image sniffing, text reading and writing for the
  * write tools, unified diffs for approval prompts and UI cards, and the tree walk used by glob and grep.
  */
-
 import type { Dirent } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";

@@ -5,7 +5,6 @@
  * `.git` and `node_modules` are listed but not descended into; symlinks are shown with their target
  * and never followed. At most `maximumListEntries` entries are listed, with a note when cut.
  */
-
 import type { Dirent } from "node:fs";
 import { lstat, readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";

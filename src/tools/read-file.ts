@@ -3,7 +3,6 @@
  * models. Binary files are described (type and size) instead of dumped. Directories are refused with
  * a hint to use list_dir.
  */
-
 import { open, stat } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, ToolError } from "../agent/tool-contract.ts";

@@ -12,7 +12,6 @@
  * content cut at `max_chars`. Details: `{ url, finalUrl, status, contentType, bytes, title, redirects,
  * downloadTruncated, cut }`.
  */
-
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, type ToolContext, ToolError, type ToolServices } from "../agent/tool-contract.ts";
 import { type AddressPolicy, type HostResolver, hostLocality } from "../net/address-guard.ts";

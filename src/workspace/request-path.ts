@@ -21,7 +21,6 @@
  * The result names the real path; `readRegularFile` reads one again without following a link swapped in
  * meanwhile and re-checks that it is still a regular file within the size.
  */
-
 import { constants, type Stats } from "node:fs";
 import { open, realpath, stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";

@@ -5,7 +5,6 @@
  *
  * Skills are addressed by folder name. Every change refreshes the app's SkillService (see SkillLibrary).
  */
-
 import { homedir } from "node:os";
 import { Elysia, t } from "elysia";
 import type { AppContext } from "../../app/context.ts";

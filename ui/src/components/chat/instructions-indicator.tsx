@@ -2,7 +2,6 @@
  * The chat header's note of which instruction files (AGENTS.md / CLAUDE.md, global and the workspace's)
  * enter the agent's system prompt; a file cut at the size limit is marked. Hidden when there are none.
  */
-
 import { createResource, For, Show } from "solid-js";
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import { t } from "../../i18n/index.ts";

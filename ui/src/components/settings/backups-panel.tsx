@@ -2,7 +2,6 @@
  * Settings → About → Database backups: where they are, how many days are kept, the list (newest
  * first), the last failure if any, and "Back up now". Restoring is a start-up flag, explained here.
  */
-
 import { createResource, createSignal, For, Show } from "solid-js";
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import { t } from "../../i18n/index.ts";

@@ -4,7 +4,6 @@
  * with a download button. The header offers download, show in the file manager and delete. `version`
  * changes when the file changed on disk: the preview reloads.
  */
-
 import { createResource, createSignal, Match, Show, Switch } from "solid-js";
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { WorkspaceFileInfo } from "../../../../src/shared/workspace.ts";

@@ -3,7 +3,6 @@
  * Keyboard: Up/Down move between rows, Right opens a folder, Left closes it (or goes to its parent),
  * Enter/Space activate. Links that point outside the workspace are shown but inert.
  */
-
 import { For, Match, Show, Switch } from "solid-js";
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { WorkspaceEntry } from "../../../../src/shared/workspace.ts";

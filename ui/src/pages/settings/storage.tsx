@@ -6,7 +6,6 @@
  * not measured yet (the page asks again each second while the server measures), and "Measure again".
  * The database backups panel is here too (also in About).
  */
-
 import { createEffect, createResource, createSignal, For, type JSX, onCleanup, Show } from "solid-js";
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import { ConfirmDialog } from "../../components/confirm-dialog.tsx";

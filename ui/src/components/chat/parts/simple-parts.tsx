@@ -1,5 +1,4 @@
 /** Small parts: attached files, context markers (summaries, prunes), errors, a retried step's attempts. */
-
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { formatBytes } from "../../../../../src/shared/byte-size.ts";
 import type { CompactionPart, ErrorPart, FailedAttempt, FilePart } from "../../../../../src/shared/parts.ts";
