@@ -12,15 +12,9 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.ts";
 
 const START_LIMIT_MS = 20_000;
-
-function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
 
 export async function recordBytecodeOrder(executable: string, orderFile: string): Promise<boolean> {
   const dataDir = mkdtempSync(join(tmpdir(), "sage-bytecode-order-"));

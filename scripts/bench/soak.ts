@@ -22,6 +22,7 @@ import { Logger } from "../../src/core/logger.ts";
 import { resolvePaths } from "../../src/core/paths.ts";
 import { sandboxStatus } from "../../src/sandbox/bubblewrap.ts";
 import type { ServerEvent } from "../../src/shared/events.ts";
+import { freePort } from "../free-port.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
 const args = process.argv.slice(2);
@@ -32,13 +33,6 @@ const streamTokens = Number(flag("--stream-tokens") ?? 2000);
 const executable = resolve(flag("--executable") ?? join(root, "dist", "sage"));
 const checkpoints = [Math.round(totalTurns / 10), Math.round(totalTurns / 2), totalTurns];
 const RSS_GROWTH_TARGET = 0.1;
-
-function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
 
 async function startModel(shell: boolean): Promise<{ url: string; stop(): Promise<void> }> {
   const child = Bun.spawn(

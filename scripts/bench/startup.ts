@@ -24,6 +24,7 @@ import { join, resolve } from "node:path";
 import type { ServerEvent } from "../../src/shared/events.ts";
 import { startFakeModel } from "../../test/fixtures/fake-model/index.ts";
 import { seedDataDir } from "../../test/integration/executable-app.ts";
+import { freePort } from "../free-port.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
 const args = process.argv.slice(2);
@@ -41,13 +42,6 @@ const providerRuns = Number(flag("--provider-runs") ?? 5);
 if (!existsSync(executable)) {
   console.error(`${executable} is missing: build it first (bun run build).`);
   process.exit(1);
-}
-
-function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
 }
 
 interface Launched {

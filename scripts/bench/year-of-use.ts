@@ -27,6 +27,7 @@ import { Database } from "bun:sqlite";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort } from "../free-port.ts";
 import { type SeedResult, seedYearOfUse } from "./year-of-use-seed.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
@@ -46,13 +47,6 @@ if (!Number.isFinite(scale) || scale <= 0 || growth.some((n) => !Number.isIntege
 }
 
 const SEARCHES = ["the", "deploy pipeline", "quokka42", "conf", "function test", "kaloster", "error build"];
-
-function freePort(): number {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
 
 interface Running {
   child: Bun.Subprocess;
