@@ -13,18 +13,10 @@
  * "choose a password for the new keyring" dialog over the window. So this desktop has no keychain, and
  * Sage uses its encrypted-file fallback, as on a session without one.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type PrivateBus, startPrivateBus } from "../fixtures/fake-desktop/private-bus.ts";
 
 const SYSTEM_SERVICES = "/usr/share/dbus-1/services";
 const KEYCHAIN_SERVICES = /secret|keyring/i;
@@ -108,104 +100,29 @@ function lockOwner(number: number): number | undefined {
   }
 }
 
-/** A session bus configuration whose activatable services are the system's minus the keychain ones. */
-function writeBusConfig(): string {
-  const dir = mkdtempSync(join(tmpdir(), "sage-test-bus-"));
-  const services = join(dir, "services");
-  mkdirSync(services);
+/**
+ * The display's session bus: the system's activatable services (accessibility, portals ...) minus the
+ * keychain's, so a test never reaches a real keyring; undefined without dbus-daemon.
+ */
+async function startSessionBus(display: string): Promise<PrivateBus | undefined> {
+  if (!Bun.which("dbus-daemon")) return undefined;
+  const services = mkdtempSync(join(tmpdir(), "sage-test-bus-services-"));
   if (existsSync(SYSTEM_SERVICES)) {
     for (const file of readdirSync(SYSTEM_SERVICES)) {
       if (!KEYCHAIN_SERVICES.test(file)) symlinkSync(join(SYSTEM_SERVICES, file), join(services, file));
     }
   }
-  writeFileSync(
-    join(dir, "session.conf"),
-    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=${dir}</listen>
-  <auth>EXTERNAL</auth>
-  <servicedir>${services}</servicedir>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`,
-  );
-  return dir;
-}
-
-async function startSessionBus(
-  display: string,
-): Promise<{ address: string; stop(): Promise<void> } | undefined> {
-  if (!Bun.which("dbus-daemon")) return undefined;
-  const configDir = writeBusConfig();
-  const config = join(configDir, "session.conf");
-  const daemon = Bun.spawn(
-    ["dbus-daemon", `--config-file=${config}`, "--nofork", "--nosyslog", "--print-address=1"],
-    {
-      env: { ...process.env, DISPLAY: display },
-      stdout: "pipe",
-      stderr: "ignore",
-    },
-  );
-  const reader = daemon.stdout.getReader();
-  let text = "";
-  const deadline = Date.now() + 5000;
-  while (!text.includes("\n") && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const address = text.split("\n")[0]?.trim();
-  if (!address) {
-    daemon.kill("SIGKILL");
-    rmSync(configDir, { recursive: true, force: true });
+  try {
+    const bus = await startPrivateBus({ services, env: { DISPLAY: display } });
+    return {
+      address: bus.address,
+      async stop() {
+        await bus.stop();
+        rmSync(services, { recursive: true, force: true });
+      },
+    };
+  } catch {
+    rmSync(services, { recursive: true, force: true });
     return undefined;
   }
-  return {
-    address,
-    async stop() {
-      // Services the bus activated (the accessibility bus launcher and its own daemon) go with it.
-      const activated = descendants(daemon.pid);
-      daemon.kill("SIGTERM");
-      await daemon.exited;
-      for (const pid of activated.reverse()) {
-        try {
-          process.kill(pid, "SIGTERM");
-        } catch {
-          // Already gone.
-        }
-      }
-      rmSync(configDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Every live process below `root`, parents before children (read from /proc). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const out: number[] = [];
-  const visit = (pid: number) => {
-    for (const child of children.get(pid) ?? []) {
-      out.push(child);
-      visit(child);
-    }
-  };
-  visit(root);
-  return out;
 }
