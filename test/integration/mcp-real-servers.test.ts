@@ -82,6 +82,27 @@ async function waitForHttp(url: string): Promise<void> {
   throw new Error(`${url} did not come up`);
 }
 
+/** Wait for the approval request of `tool` (one not in `seen`) and grant it once. */
+async function approveOnce(
+  session: Subscribed,
+  tool: string,
+  timeoutMs: number,
+  seen: EventOf<"approval.requested">[] = [],
+): Promise<EventOf<"approval.requested">> {
+  const request = await session.socket.waitFor(
+    "approval.requested",
+    (event) => event.tool === tool && !seen.includes(event),
+    timeoutMs,
+  );
+  session.socket.send({
+    type: "approve",
+    sessionId: session.sessionId,
+    approvalId: request.approvalId,
+    decision: "once",
+  });
+  return request;
+}
+
 /** One turn in which the model calls `call`; every approval is granted once. Returns the tool result text. */
 async function callInTurn(
   session: Subscribed,
@@ -92,18 +113,7 @@ async function callInTurn(
   const approvals: EventOf<"approval.requested">[] = [];
   const started = await submit(session, `Use ${call.name}`, undefined, 60_000);
   const approve = async () => {
-    const request = await session.socket.waitFor(
-      "approval.requested",
-      (event) => event.tool === call.name && !approvals.includes(event),
-      60_000,
-    );
-    approvals.push(request);
-    session.socket.send({
-      type: "approve",
-      sessionId: session.sessionId,
-      approvalId: request.approvalId,
-      decision: "once",
-    });
+    approvals.push(await approveOnce(session, call.name, 60_000, approvals));
   };
   const endPromise = ended(session, started.turnId, 90_000);
   await Promise.race([approve(), endPromise]);
@@ -262,17 +272,7 @@ describe("sampling", () => {
       { text: "Done." },
     );
     const started = await submit(session, "sample please", undefined, 30_000);
-    const approval = await session.socket.waitFor(
-      "approval.requested",
-      (event) => event.tool === "mcp__everything__trigger-sampling-request",
-      30_000,
-    );
-    session.socket.send({
-      type: "approve",
-      sessionId: session.sessionId,
-      approvalId: approval.approvalId,
-      decision: "once",
-    });
+    await approveOnce(session, "mcp__everything__trigger-sampling-request", 30_000);
     const question = await session.socket.waitFor("question.asked", () => true, 30_000);
     const prompt = question.questions[0]?.prompt ?? "";
     expect(prompt).toContain(
@@ -313,17 +313,7 @@ describe("sampling", () => {
       { text: "Understood." },
     );
     const started = await submit(session, "sample again", undefined, 30_000);
-    const approval = await session.socket.waitFor(
-      "approval.requested",
-      (event) => event.tool === "mcp__everything__trigger-sampling-request",
-      30_000,
-    );
-    session.socket.send({
-      type: "approve",
-      sessionId: session.sessionId,
-      approvalId: approval.approvalId,
-      decision: "once",
-    });
+    await approveOnce(session, "mcp__everything__trigger-sampling-request", 30_000);
     const question = await session.socket.waitFor("question.asked", () => true, 30_000);
     session.socket.send({
       type: "answer",
@@ -382,17 +372,7 @@ describe("Stop, crash and list changes (fixture server)", () => {
       toolCalls: [{ id: "call_slow", name: "mcp__raw__slow", arguments: { seconds: 30 } }],
     });
     const started = await submit(session, "slow please", undefined, 30_000);
-    const approval = await session.socket.waitFor(
-      "approval.requested",
-      (event) => event.tool === "mcp__raw__slow",
-      30_000,
-    );
-    session.socket.send({
-      type: "approve",
-      sessionId: session.sessionId,
-      approvalId: approval.approvalId,
-      decision: "once",
-    });
+    await approveOnce(session, "mcp__raw__slow", 30_000);
     await session.socket.waitFor("tool.progress", () => true, 10_000);
     const stopAt = Date.now();
     session.socket.send({ type: "stop", sessionId: session.sessionId });
