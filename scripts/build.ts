@@ -59,8 +59,17 @@ const gzipDir = join(root, "dist", ".ui-gzip");
  * A module `export const files = { "rel/path": <embedded file path>, ... }` over a folder, and
  * `gzipped`: the names whose embedded file is a gzip copy (with `gzip`, text files of 1 KiB or more).
  */
+/**
+ * Font files not embedded: KaTeX's stylesheet offers each font as woff2, then woff, then ttf, and both
+ * engines Sage's UI runs in (WebKitGTK, Chromium) take the woff2, so the other two are never asked for
+ * (~0.9 MB).
+ */
+const unusedFont = /\.(woff|ttf)$/i;
+
 function embedModule(dir: string, gzip: boolean): string {
-  const files = existsSync(dir) ? listFiles(dir) : [];
+  const all = existsSync(dir) ? listFiles(dir) : [];
+  // The UI's files (gzip), not the skills': a skill's fonts are its own files.
+  const files = gzip ? all.filter((file) => !unusedFont.test(file)) : all;
   const gzipped: string[] = [];
   if (gzip) rmSync(gzipDir, { recursive: true, force: true });
   const embedded = files.map((file) => {

@@ -42,6 +42,12 @@ test("Markdown, code, math, diagrams, sanitised HTML and external links", async 
   context,
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  // KaTeX's fonts load as woff2, the only format the executable embeds (scripts/build.ts).
+  const fonts: { url: string; status: number }[] = [];
+  page.on("response", (response) => {
+    if (/\.(woff2?|ttf)$/.test(response.url()))
+      fonts.push({ url: response.url(), status: response.status() });
+  });
   await model.enqueue({ text: ANSWER });
   await chat.newChat();
   await chat.exchange("Show me everything", "next.");
@@ -72,6 +78,8 @@ test("Markdown, code, math, diagrams, sanitised HTML and external links", async 
   await expect(answer.locator(".katex")).toHaveCount(2);
   await expect(answer.locator(".math-block .katex-display")).toHaveCount(1);
   await expect(answer.locator(".math-pending")).toHaveCount(0);
+  await expect.poll(() => fonts.filter((font) => /KaTeX_Main/.test(font.url)).length).toBeGreaterThan(0);
+  expect(fonts.filter((font) => font.status !== 200 || !font.url.endsWith(".woff2"))).toEqual([]);
 
   // Mermaid: an SVG diagram with both labelled nodes, styled (its own <style> kept: nodes are not black).
   const diagram = answer.locator(".mermaid-block svg");
