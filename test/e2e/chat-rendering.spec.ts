@@ -28,6 +28,7 @@ const ANSWER = [
   "```mermaid",
   "graph TD",
   "  Start --> Finish",
+  '  Finish --> Area["$$\\pi r^2$$"]',
   "```",
   "",
   '<img src="x" onerror="window.__injected = 1"><script>window.__injected = 2</script>',
@@ -75,7 +76,7 @@ test("Markdown, code, math, diagrams, sanitised HTML and external links", async 
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(ANSWER);
 
   // Math: KaTeX, inline and display.
-  await expect(answer.locator(".katex")).toHaveCount(2);
+  await expect(answer.locator(".katex:not(.mermaid-block .katex)")).toHaveCount(2);
   await expect(answer.locator(".math-block .katex-display")).toHaveCount(1);
   await expect(answer.locator(".math-pending")).toHaveCount(0);
   await expect.poll(() => fonts.filter((font) => /KaTeX_Main/.test(font.url)).length).toBeGreaterThan(0);
@@ -86,6 +87,9 @@ test("Markdown, code, math, diagrams, sanitised HTML and external links", async 
   await expect(diagram).toBeVisible({ timeout: 15_000 });
   await expect(diagram).toContainText("Start");
   await expect(diagram).toContainText("Finish");
+  // Math in a diagram's label: mermaid renders it with the chat's own KaTeX (one copy in the bundle).
+  await expect(diagram.locator(".katex")).toHaveCount(1);
+  await expect(diagram).toContainText("π");
   await expect(diagram.locator("style")).toHaveCount(1);
   await expect(diagram.locator(".node rect").first()).not.toHaveCSS("fill", "rgb(0, 0, 0)");
 
