@@ -29,6 +29,8 @@ export class IdleCollector {
   readonly #running = new Set<string>();
   readonly #unsubscribe: () => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last running turn ended (ms since the epoch); 0 until one ended. */
+  #idleSince = 0;
   /** How many collections ran (tests). */
   rounds = 0;
 
@@ -41,10 +43,19 @@ export class IdleCollector {
           this.#cancel();
         } else if (event.type === "turn.ended") {
           this.#running.delete(event.sessionId);
-          if (this.#running.size === 0) this.#schedule();
+          if (this.#running.size === 0) {
+            this.#idleSince = Date.now();
+            this.#schedule();
+          }
         }
       }
     });
+  }
+
+  /** How long no turn has run: 0 while one runs, Infinity when none ran since start-up. */
+  idleForMs(now = Date.now()): number {
+    if (this.#running.size > 0) return 0;
+    return this.#idleSince === 0 ? Number.POSITIVE_INFINITY : now - this.#idleSince;
   }
 
   stop(): void {

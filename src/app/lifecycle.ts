@@ -81,6 +81,9 @@ export interface Backend {
   shutdown(): Promise<void>;
 }
 
+/** Database upkeep waits until no turn has run for this long (src/housekeeping/database-maintenance.ts). */
+const MAINTENANCE_QUIET_MS = 2 * 60_000;
+
 export async function initialize(options: InitializeOptions): Promise<Backend> {
   const { paths, logger } = options;
   const started = performance.now();
@@ -234,7 +237,7 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
     if (tidied.untouched + tidied.purged > 0)
       logger.info(`removed ${tidied.untouched} untouched and ${tidied.purged} deleted session(s)`);
     undo.push(() => sessions.shutdown());
-    // Idle: one full garbage collection a while after the last turn.
+    // Idle: one full garbage collection when the last running turn ends.
     const collector = new IdleCollector({ events, logger: logger.child("idle") });
     undo.push(() => collector.stop());
     const maintenance = new DatabaseMaintenance({
@@ -242,7 +245,9 @@ export async function initialize(options: InitializeOptions): Promise<Backend> {
       databasePath: paths.database,
       compiled: options.compiled,
       logger: logger.child("maintenance"),
-      isIdle: () => sessions.runningCount() === 0,
+      // Not between the turns of someone chatting: a VACUUM holds SQLite's write lock, and a turn's
+      // first write would wait for it (see database-maintenance.ts).
+      isIdle: () => sessions.runningCount() === 0 && collector.idleForMs() >= MAINTENANCE_QUIET_MS,
     });
     maintenance.start();
     undo.push(() => maintenance.stop());

@@ -1,6 +1,6 @@
 /**
  * The idle collector (src/app/idle-collector.ts): a collection runs once Sage has been idle for a
- * while after the last turn; never while a turn runs (in any session); a new turn cancels a pending
+ * while after the last turn (the app's delay is 0: the next tick; the tests use a longer one); never while a turn runs (in any session); a new turn cancels a pending
  * round; a failing collector is logged, not thrown; stop() leaves nothing scheduled.
  */
 
@@ -102,6 +102,20 @@ describe("IdleCollector", () => {
       await Bun.sleep(60);
     }
     expect(keeper.rounds).toBe(2);
+    keeper.stop();
+  });
+
+  test("idleForMs: infinite before any turn, 0 while one runs, then the time since the last ended", async () => {
+    const keeper = housekeeping({ n: 0 });
+    expect(keeper.idleForMs()).toBe(Number.POSITIVE_INFINITY);
+    turn("turn.started", "ses_a");
+    turn("turn.started", "ses_b");
+    turn("turn.ended", "ses_a");
+    expect(keeper.idleForMs()).toBe(0); // ses_b still runs
+    turn("turn.ended", "ses_b");
+    const ended = Date.now();
+    expect(keeper.idleForMs(ended + 90_000)).toBeGreaterThanOrEqual(89_900);
+    expect(keeper.idleForMs(ended + 90_000)).toBeLessThanOrEqual(90_100);
     keeper.stop();
   });
 });
