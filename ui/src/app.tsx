@@ -19,6 +19,7 @@ import { startSettingsSync } from "./components/settings/settings-sync.ts";
 import { StorageNotices } from "./components/storage-notices.tsx";
 import { Toasts } from "./components/toasts.tsx";
 import { t } from "./i18n/index.ts";
+import { startKeyCapture, stopKeyCapture } from "./lib/key-capture.ts";
 import { navigate, parseRoute, path } from "./lib/router.ts";
 import { loadAgents } from "./state/agents.ts";
 import { socket } from "./state/connection.ts";
@@ -57,7 +58,21 @@ export function App() {
   });
   const [aboutOpen, setAboutOpen] = createSignal(false);
   const [helpOpen, setHelpOpen] = createSignal(false);
-  const [paletteOpen, setPaletteOpen] = createSignal(false);
+  const [paletteOpen, setPaletteOpenSignal] = createSignal(false);
+  const setPaletteOpen = (open: boolean) => {
+    if (!open) stopKeyCapture();
+    setPaletteOpenSignal(open);
+  };
+  const openPalette = () => {
+    if (paletteOpen()) return;
+    // Keys typed before the palette's field has the focus (its code may still be loading) wait for it
+    // instead of going to the message box; see key-capture.ts.
+    startKeyCapture({
+      accepts: (target) => target instanceof HTMLElement && target.hasAttribute("data-palette-input"),
+      onCancel: () => setPaletteOpen(false),
+    });
+    setPaletteOpen(true);
+  };
 
   const onKey = (event: KeyboardEvent) => {
     const mod = event.ctrlKey || event.metaKey;
@@ -66,7 +81,7 @@ export function App() {
       void startNewChat();
     } else if (mod && event.key.toLowerCase() === "k") {
       event.preventDefault();
-      setPaletteOpen(true);
+      openPalette();
     } else if (event.key === "?" && !isTyping(event)) {
       event.preventDefault();
       setHelpOpen(true);
@@ -83,13 +98,13 @@ export function App() {
     void startSettingsSync();
     setTimeout(() => void offerDesktopEntry(), 1500);
     window.addEventListener("keydown", onKey);
-    // The palette's code once the first screen is done, so the first Ctrl+K opens at once and keys
-    // typed right after it land in its box.
+    // The palette's code once the first screen is done, so the first Ctrl+K opens at once.
     setTimeout(() => void import("./components/command-palette.tsx"), 2000);
   });
   onCleanup(() => {
     socket.close();
     window.removeEventListener("keydown", onKey);
+    stopKeyCapture();
   });
 
   const currentSessionId = () => {

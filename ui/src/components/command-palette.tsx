@@ -6,6 +6,7 @@ import { Dialog } from "@kobalte/core/dialog";
 import { createMemo, createSignal, For } from "solid-js";
 import { pickAndImportChat } from "../actions/import-chat.ts";
 import { locale, type MessageKey, setLocale, t } from "../i18n/index.ts";
+import { takeCapturedKeys } from "../lib/key-capture.ts";
 import { navigate } from "../lib/router.ts";
 import { cycleTheme } from "../lib/theme.ts";
 import { sortedSessions } from "../state/sessions.ts";
@@ -55,6 +56,21 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
     setQuery("");
     command.run();
   };
+  // The highlighted command, or the last one when the list got shorter under it.
+  const runHighlighted = () => {
+    const list = commands();
+    run(list[Math.min(index(), list.length - 1)]);
+  };
+  // Keys typed between Ctrl+K and this field taking the focus were held for it (app.tsx): they come
+  // first, before any key the field receives itself.
+  const takeHeldKeys = () => {
+    const held = takeCapturedKeys();
+    if (held.text) {
+      setQuery(query() + held.text);
+      setIndex(0);
+    }
+    if (held.submit) runHighlighted();
+  };
   return (
     <Dialog open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Portal>
@@ -66,6 +82,9 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
           >
             <Dialog.Title class="sr-only">{t("shortcuts.palette")}</Dialog.Title>
             <input
+              ref={(element) => queueMicrotask(() => element.focus())}
+              data-palette-input
+              onFocus={takeHeldKeys}
               class="w-full border-0 border-b border-line bg-transparent px-4 py-3 text-sm outline-none text-fg"
               placeholder={t("palette.placeholder")}
               aria-label={t("palette.placeholder")}
@@ -81,9 +100,7 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
                   setIndex((index() + (e.key === "ArrowDown" ? 1 : count - 1)) % count);
                 } else if (e.key === "Enter") {
                   e.preventDefault();
-                  // The highlighted command, or the last one when the list got shorter under it.
-                  const list = commands();
-                  run(list[Math.min(index(), list.length - 1)]);
+                  runHighlighted();
                 }
               }}
               data-testid="palette-input"
