@@ -116,10 +116,7 @@ export function reviewMcpServers(
 export function checkAcceptedServers(servers: readonly McpServerInput[], accepted: readonly string[]): void {
   const stray = accepted.find((name) => !servers.some((server) => server.name === name));
   if (stray !== undefined) {
-    throw new ValidationError(
-      `The file has no MCP server named "${stray.slice(0, 80)}". Nothing was changed.`,
-      "acceptServers",
-    );
+    throw new ValidationError(`The file has no MCP server named "${stray.slice(0, 80)}".`, "acceptServers");
   }
 }
 

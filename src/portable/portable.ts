@@ -271,10 +271,7 @@ export function importSettings(
   const names = new Set(file.agents.map((agent) => agent.name.trim().toLowerCase()));
   const stray = Object.keys(accept).find((name) => !names.has(name.trim().toLowerCase()));
   if (stray !== undefined) {
-    throw new ValidationError(
-      `The file has no agent named "${stray.slice(0, 80)}". Nothing was changed.`,
-      "accept",
-    );
+    throw new ValidationError(`The file has no agent named "${stray.slice(0, 80)}".`, "accept");
   }
   const accepted = (name: string) =>
     Object.entries(accept).find(([key]) => key.trim().toLowerCase() === name.trim().toLowerCase())?.[1] ?? [];
@@ -345,11 +342,15 @@ function prefixed(prefix: string, issues: FieldIssue[]): FieldIssue[] {
   return issues.map((issue) => ({ ...issue, field: issue.field ? `${prefix}.${issue.field}` : prefix }));
 }
 
+/**
+ * Throws for the first issue. The message says what is wrong and where, not that nothing was changed:
+ * every refusal changes nothing, and the UI says so once around the reason (ui/src/lib/import-failure.ts).
+ */
 function fail(issues: FieldIssue[]): void {
   const first = issues[0];
   if (!first) return;
   // A field without a friendly label is named by its path in the message already: say it once.
   const message = issueMessage(first).replace(/\.$/, "");
   const where = first.field ? (message.includes(first.field) ? "" : ` (${first.field})`) : " (file)";
-  throw new ValidationError(`The settings file is invalid: ${message}${where}. Nothing was changed.`, "file");
+  throw new ValidationError(`The settings file is invalid: ${message}${where}.`, "file");
 }

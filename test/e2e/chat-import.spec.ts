@@ -35,7 +35,9 @@ test("an exported chat comes back as a new chat; bad files are refused", async (
   await expect(rows).toHaveCount(1);
 
   await importFile(files.text);
-  await expect(page.getByTestId("toast").last()).toContainText("notes.txt is not a JSON file.");
+  await expect(page.getByTestId("toast").last()).toContainText(
+    "Could not import notes.txt: The file is not JSON.",
+  );
   await importFile(files.other);
   await expect(page.getByTestId("toast").last()).toContainText("This is not a Sage session export");
   await expect(rows).toHaveCount(1);

@@ -1,5 +1,6 @@
 import { t } from "../i18n/index.ts";
 import { call } from "../lib/api-client.ts";
+import { importFailureText } from "../lib/import-failure.ts";
 import { navigate } from "../lib/router.ts";
 import { upsertSession } from "../state/sessions.ts";
 import { notify, notifyError } from "../state/toasts.ts";
@@ -23,7 +24,7 @@ export async function importChatFile(file: File): Promise<void> {
   try {
     body = JSON.parse(await file.text());
   } catch {
-    notifyError(t("chats.importNotJson", { name: file.name }));
+    notifyError(importFailureText(file.name, t("chats.importNotJson")));
     return;
   }
   try {
@@ -32,6 +33,6 @@ export async function importChatFile(file: File): Promise<void> {
     navigate(`/s/${session.id}`);
     notify(t("chats.imported", { title: session.title || t("sidebar.untitled") }));
   } catch (error) {
-    notifyError((error as Error).message);
+    notifyError(importFailureText(file.name, (error as Error).message));
   }
 }

@@ -11,7 +11,6 @@ export const settingsAgents = defineMessages({
     "settings.agents.import": "Import…",
     "settings.agents.imported": "Imported {name}.",
     "settings.agents.importedRenamed": "Imported as {name} ({from} already exists).",
-    "settings.agents.importFailed": "Import refused, nothing changed: {reason}",
     "settings.agents.reviewTitle": "Import “{name}”: review its permissions",
     "settings.agents.reviewBody":
       "This agent file asks for more than a new agent gets. Tick only what you trust it with; everything else gets the default.",
@@ -126,7 +125,6 @@ export const settingsAgents = defineMessages({
     "settings.agents.import": "导入…",
     "settings.agents.imported": "已导入 {name}。",
     "settings.agents.importedRenamed": "已导入为 {name}（{from} 已存在）。",
-    "settings.agents.importFailed": "导入被拒绝，未做任何更改：{reason}",
     "settings.agents.reviewTitle": "导入“{name}”：检查它的权限",
     "settings.agents.reviewBody":
       "这个智能体文件要求的权限多于新智能体的默认权限。只勾选你信任它的项目，其余保持默认。",

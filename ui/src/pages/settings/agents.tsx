@@ -16,6 +16,7 @@ import { errorText, SectionHeader } from "../../components/settings/field.tsx";
 import { PermissionReview } from "../../components/settings/permission-review.tsx";
 import { agentsApi, providersApi } from "../../components/settings/settings-api.ts";
 import { t } from "../../i18n/index.ts";
+import { importFailureText } from "../../lib/import-failure.ts";
 import { agents, loadAgents } from "../../state/agents.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
 
@@ -84,7 +85,7 @@ export function AgentsSettings() {
       }
       for (const warning of result.warnings) notify(warning, { timeoutMs: 10_000 });
     } catch (error) {
-      notifyError(t("settings.agents.importFailed", { reason: errorText(error) }));
+      notifyError(importFailureText(fileName, errorText(error)));
     }
   };
 
@@ -100,7 +101,7 @@ export function AgentsSettings() {
         setReview({ content, fileName: file.name, preview });
       }
     } catch (error) {
-      notifyError(t("settings.agents.importFailed", { reason: errorText(error) }));
+      notifyError(importFailureText(file.name, errorText(error)));
     } finally {
       importInput.value = "";
     }

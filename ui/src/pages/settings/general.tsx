@@ -23,6 +23,7 @@ import {
 } from "../../components/settings/settings-sync.ts";
 import { WebSearchSettings } from "../../components/settings/web-search-settings.tsx";
 import { t } from "../../i18n/index.ts";
+import { importFailureText } from "../../lib/import-failure.ts";
 import { theme } from "../../lib/theme.ts";
 import { loadAgents } from "../../state/agents.ts";
 import { notify, notifyError } from "../../state/toasts.ts";
@@ -44,6 +45,7 @@ export function GeneralSettings() {
   /** A settings file waiting for the user's review of the agent permissions it widens. */
   const [review, setReview] = createSignal<{
     content: string;
+    fileName: string;
     agents: SettingsImportPreview["agents"];
     servers: SettingsImportPreview["mcpServers"];
   }>();
@@ -61,7 +63,12 @@ export function GeneralSettings() {
   };
 
   /** Import `content`, granting each agent the widened permissions ticked for it. */
-  const finishImport = async (content: string, accept: Record<string, string[]>, servers: string[] = []) => {
+  const finishImport = async (
+    content: string,
+    fileName: string,
+    accept: Record<string, string[]>,
+    servers: string[] = [],
+  ) => {
     try {
       const result = await settingsApi.importFile(content, accept, servers);
       setImportResult(result);
@@ -72,7 +79,7 @@ export function GeneralSettings() {
       await loadAgents();
       notify(t("settings.portable.imported"));
     } catch (error) {
-      setImportError(errorText(error));
+      setImportError(importFailureText(fileName, errorText(error)));
     }
   };
 
@@ -86,14 +93,14 @@ export function GeneralSettings() {
       const preview = await settingsApi.previewImport(content);
       const widening = preview.agents.filter((agent) => agent.widened.length > 0);
       const servers = preview.mcpServers.filter((server) => server.widened.length > 0);
-      if (widening.length === 0 && servers.length === 0) await finishImport(content, {});
+      if (widening.length === 0 && servers.length === 0) await finishImport(content, file.name, {});
       else {
         setAccepted({});
         setAcceptedServers([]);
-        setReview({ content, agents: widening, servers });
+        setReview({ content, fileName: file.name, agents: widening, servers });
       }
     } catch (error) {
-      setImportError(errorText(error));
+      setImportError(importFailureText(file.name, errorText(error)));
     } finally {
       importInput.value = "";
     }
@@ -150,7 +157,7 @@ export function GeneralSettings() {
           const pending = review();
           setReview(undefined);
           const servers = acceptedServers().map((id) => id.replace(/^mcpServerDefinition:/, ""));
-          if (pending) void finishImport(pending.content, accepted(), servers);
+          if (pending) void finishImport(pending.content, pending.fileName, accepted(), servers);
         }}
       />
       <SectionHeader title={t("settings.general.title")} />
@@ -298,7 +305,7 @@ export function GeneralSettings() {
         </div>
         <Show when={importError()}>
           <p class="m-0 text-sm text-danger" role="alert" data-testid="settings-import-error">
-            {t("settings.portable.failed", { reason: importError() ?? "" })}
+            {importError()}
           </p>
         </Show>
         <Show when={importResult()}>
