@@ -37,6 +37,8 @@ export interface DelegationOutcome {
   truncated: boolean;
   /** Why the child's turn did not complete, when it did not. */
   reason?: string;
+  /** The child's last steps (at most DELEGATION_STEPS_KEPT), as its progress lines showed them. */
+  steps: string[];
 }
 
 export interface DelegationService {

@@ -21,7 +21,9 @@ import type { Agent } from "../shared/agent.ts";
 import {
   childSessionLine,
   DELEGATION_ANSWER_LIMIT,
+  DELEGATION_STEPS_KEPT,
   delegationLimits,
+  delegationStepLine,
   type SessionDelegation,
 } from "../shared/delegation.ts";
 import type { Part } from "../shared/parts.ts";
@@ -165,7 +167,19 @@ export class SubAgents {
     const clientTurnId = newId("dlg");
     return new Promise<DelegationOutcome>((resolve) => {
       let turnId: string | undefined;
+      // A step is listed once, with its arguments: a tool part first comes with `{}` while the model
+      // still streams them, so it waits for a part with arguments, or for the call to start.
       const seenTools = new Set<string>();
+      const pendingTools = new Map<string, Extract<Part, { type: "tool" }>>();
+      const steps: string[] = [];
+      const step = (part: Extract<Part, { type: "tool" }>) => {
+        seenTools.add(part.id);
+        pendingTools.delete(part.id);
+        const line = delegationStepLine(`${part.tool} ${brief(part)}`);
+        ctx.progress({ stream: "info", text: line });
+        steps.push(line.trimEnd());
+        if (steps.length > DELEGATION_STEPS_KEPT) steps.shift();
+      };
       const finish = (status: DelegationOutcome["status"], reason?: string) => {
         unsubscribe();
         ctx.signal.removeEventListener("abort", stop);
@@ -175,6 +189,7 @@ export class SubAgents {
           name: target.name,
           status,
           ...(reason ? { reason } : {}),
+          steps,
         });
       };
       const unsubscribe = events.subscribe((logged) => {
@@ -186,8 +201,11 @@ export class SubAgents {
             event.part.type === "tool" &&
             !seenTools.has(event.part.id)
           ) {
-            seenTools.add(event.part.id);
-            ctx.progress({ stream: "info", text: `• ${event.part.tool} ${brief(event.part)}\n` });
+            if (hasArguments(event.part)) step(event.part);
+            else pendingTools.set(event.part.id, event.part);
+          } else if (event.type === "tool.started") {
+            const pending = pendingTools.get(event.partId);
+            if (pending) step(pending);
           } else if (event.type === "turn.ended" && event.turnId === turnId)
             finish(
               event.status === "completed" ? "completed" : event.status === "stopped" ? "stopped" : "error",
@@ -235,6 +253,11 @@ export class SubAgents {
 }
 
 /** One short line for a child's tool call in the parent's card. */
+function hasArguments(part: Extract<Part, { type: "tool" }>): boolean {
+  const input = part.input;
+  return input !== null && typeof input === "object" && Object.keys(input).length > 0;
+}
+
 function brief(part: Extract<Part, { type: "tool" }>): string {
   const input = part.input && typeof part.input === "object" ? (part.input as Record<string, unknown>) : {};
   const first = ["path", "command", "url", "query", "pattern", "task"]

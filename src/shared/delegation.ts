@@ -86,3 +86,23 @@ export function childSessionOf(
   if (start < 0) return undefined;
   return /^(\S+)/.exec(progress.slice(start + CHILD_LINE.length))?.[1];
 }
+
+/** A delegate result keeps this many of the child's last steps (`details.steps`) for its card. */
+export const DELEGATION_STEPS_KEPT = 100;
+
+const STEP_MARK = "• ";
+
+/** A progress line for one of the child's steps (a tool call it made), e.g. "• list_dir ." */
+export function delegationStepLine(step: string): string {
+  return `${STEP_MARK}${step}\n`;
+}
+
+/**
+ * The child's steps a delegate card shows: the progress lines while the call runs; once it ended (the
+ * progress is dropped then), the steps its result kept in `details.steps`.
+ */
+export function delegationSteps(progress: string | undefined, details?: Record<string, unknown>): string[] {
+  if (progress) return progress.split("\n").filter((line) => line.startsWith(STEP_MARK));
+  const kept = details?.steps;
+  return Array.isArray(kept) ? kept.filter((line): line is string => typeof line === "string") : [];
+}

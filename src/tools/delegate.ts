@@ -5,7 +5,8 @@
  * step run in parallel and their answers come back in call order. Needs `ctx.services.delegation`
  * (src/agent/delegation.ts); refusals (depth, limits, targets) come back as tool errors.
  *
- * Details for the card: `{ childSessionId, name, status, truncated }`.
+ * Details for the card: `{ childSessionId, name, status, truncated, steps }` (steps: the child's last
+ * tool calls, as its progress lines showed them, so the card still shows them once the call ended).
  */
 import { Type as T } from "@sinclair/typebox";
 import { defineTool, ToolError } from "../agent/tool-contract.ts";
@@ -59,6 +60,7 @@ export const delegateTool = defineTool({
       name: outcome.name,
       status: outcome.status,
       truncated: outcome.truncated,
+      steps: outcome.steps,
     };
     if (outcome.status === "stopped")
       return {

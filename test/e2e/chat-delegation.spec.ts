@@ -1,7 +1,9 @@
 /**
  * Sub-agents in the compiled app (fake model process): the parent's delegate card opens the child's
  * chat while the child still streams (live), the child's chat links back to the parent, the child's
- * answer comes back on the parent's card, and the child stays out of the sidebar.
+ * answer comes back on the parent's card, and the child stays out of the sidebar. The card stays as
+ * the user left it when the child finishes (open, with the child's steps, its answer and the link;
+ * closed when the user closed it), also after a visit to the child's chat.
  */
 import { expect, numberedWords, test } from "./chat-fixtures.ts";
 
@@ -64,7 +66,8 @@ test("the delegate card opens the sub-agent's chat live; its answer returns to t
   await expect(chat.lastAssistant()).toContainText("The scout reported back.", { timeout: 20_000 });
   const done = chat.toolCard("delegate");
   await expect(done).toHaveAttribute("data-status", "completed");
-  await done.getByRole("button").first().click();
+  // Open as it was while the child worked (the user left it so): no click needed.
+  await expect(done.getByRole("button").first()).toHaveAttribute("aria-expanded", "true");
   await expect(done.getByTestId("tool-output")).toContainText("Scout report: s0");
   await expect(done.getByTestId("delegate-child-status")).toHaveText("finished");
   const requests = await model.requests();
@@ -151,4 +154,108 @@ test("a sub-agent's approval also shows in its own chat and can be answered ther
   await expect(page).toHaveURL(new RegExp(`/s/${parentId}`));
   await expect(chat.lastAssistant()).toContainText("The clerk is done.", { timeout: 20_000 });
   await expect(chat.toolCard("delegate").getByTestId("approval-prompt")).toHaveCount(0);
+});
+
+test("the delegate card stays open when the child finishes, with its steps, answer and link", async ({
+  chat,
+  model,
+  page,
+}) => {
+  await model.enqueue(
+    {
+      toolCalls: [
+        {
+          name: "delegate",
+          arguments: {
+            task: "Count the files",
+            subagent: { name: "Counter", instructions: "You count files.", tools: ["list_dir"] },
+          },
+        },
+      ],
+    },
+    { toolCalls: [{ name: "list_dir", arguments: { path: "." } }] },
+    { text: ["Counted: ", ...numberedWords("c", 10), "no files."], tokenDelayMs: 200 },
+    { text: "The counter is done." },
+  );
+  const parentId = await chat.newChat();
+  await chat.send("Count my files");
+  const card = chat.toolCard("delegate");
+  const toggle = card.getByRole("button").first();
+  const steps = card.getByTestId("delegate-steps");
+  await expect(steps).toContainText("• list_dir .", { timeout: 20_000 });
+  await expect(card).toHaveAttribute("data-status", "running");
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  await expect(card.getByTestId("delegate-outcome")).toHaveCount(0);
+
+  // The child finishes while the user watches: nothing collapses, the outcome joins the steps.
+  await expect(card).toHaveAttribute("data-status", "completed", { timeout: 20_000 });
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  await expect(steps).toHaveText("• list_dir .");
+  const outcome = card.getByTestId("delegate-outcome");
+  await expect(outcome).toContainText("Its answer");
+  await expect(outcome.getByTestId("tool-output")).toHaveText(/^Counted: c0 .*c9 no files\.$/);
+  await expect(card.getByTestId("delegate-child-status")).toHaveText("finished");
+  const open = card.getByTestId("delegate-open-child");
+  await expect(open).toHaveAttribute("href", /^\/s\/ses_/);
+  await expect(chat.lastAssistant()).toContainText("The counter is done.", { timeout: 20_000 });
+  await chat.idle();
+
+  // To the child's chat and back: the card is as it was.
+  await open.click();
+  await expect(page.getByTestId("subagent-banner")).toBeVisible();
+  await page.getByTestId("subagent-parent-link").click();
+  await expect(page).toHaveURL(new RegExp(`/s/${parentId}`));
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  await expect(steps).toHaveText("• list_dir .");
+  await expect(outcome.getByTestId("tool-output")).toContainText("Counted: c0");
+
+  // Closed by the user, it stays closed on the way back too.
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(steps).toHaveCount(0);
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByTestId("settings-general")).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/s/${parentId}`));
+  await expect(chat.lastAssistant()).toContainText("The counter is done.");
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+
+  // After a reload a finished card starts closed; opened, it still has the steps and the answer.
+  await page.reload();
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await toggle.click();
+  await expect(steps).toHaveText("• list_dir .");
+  await expect(outcome.getByTestId("tool-output")).toContainText("Counted: c0");
+  await expect(card.getByTestId("delegate-open-child")).toHaveAttribute("href", /^\/s\/ses_/);
+});
+
+test("a delegate card the user closes while the child works stays closed when it finishes", async ({
+  chat,
+  model,
+}) => {
+  await model.enqueue(
+    {
+      toolCalls: [
+        {
+          name: "delegate",
+          arguments: {
+            task: "Think slowly",
+            subagent: { name: "Thinker", instructions: "You think.", tools: ["list_dir"] },
+          },
+        },
+      ],
+    },
+    { text: ["Thought: ", ...numberedWords("t", 10), "done."], tokenDelayMs: 200 },
+    { text: "The thinker is done." },
+  );
+  await chat.newChat();
+  await chat.send("Think about it");
+  const card = chat.toolCard("delegate");
+  const toggle = card.getByRole("button").first();
+  await expect(card.getByTestId("delegate-child-status")).toHaveText("working…", { timeout: 20_000 });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(chat.lastAssistant()).toContainText("The thinker is done.", { timeout: 20_000 });
+  await expect(card).toHaveAttribute("data-status", "completed");
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
 });

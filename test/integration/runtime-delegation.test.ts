@@ -485,6 +485,41 @@ describe("delegation", () => {
     session.socket.close();
   });
 
+  test("the child's steps are listed once each with their arguments, and kept in the result for the card", async () => {
+    routed.length = 0;
+    script(
+      "parent",
+      { toolCalls: [{ id: "d_steps", ...sub("Lister", "List twice", ["list_dir"]) }] },
+      { text: "Lister done." },
+    );
+    script(
+      "Lister",
+      {
+        toolCalls: [
+          { id: "l_root", name: "list_dir", arguments: { path: "." } },
+          { id: "l_sub", name: "list_dir", arguments: { path: "notes" } },
+        ],
+      },
+      { text: "Listed." },
+    );
+    const session = await openSession(app);
+    const started = await submit(session, "List via Lister");
+    expect((await ended(session, started.turnId, 15_000)).status).toBe("completed");
+    // Progress is coalesced into few events: their text, joined, lists each step once.
+    const progress = session.socket.events
+      .map((e) => (e.type === "tool.progress" && e.sessionId === session.sessionId ? e.text : ""))
+      .join("");
+    // Not "• list_dir {}": a tool part comes first without its streamed arguments.
+    expect(progress.split("\n").filter((line) => line.startsWith("•"))).toEqual([
+      "• list_dir .",
+      "• list_dir notes",
+    ]);
+    const [call] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    expect(call?.output?.details?.steps).toEqual(["• list_dir .", "• list_dir notes"]);
+    expect(call?.output?.text).toBe("Listed.");
+    session.socket.close();
+  });
+
   test("the child's chat shows its approval too, and answering there lets the child go on", async () => {
     routed.length = 0;
     script(

@@ -12,6 +12,7 @@ import { type MessageKey, t } from "../../../i18n/index.ts";
 import { inNativeWindow } from "../../../lib/env.ts";
 import { linkHandler } from "../../../lib/router.ts";
 import { noteJob, openJobsView } from "../../../state/shell-jobs.ts";
+import { cardOpenChoice, rememberCardOpen } from "../../../state/tool-cards.ts";
 import { fileUrl, openInFileManager } from "../../workspace/workspace-api.ts";
 import { ApprovalPrompt } from "../approval-prompt.tsx";
 import { DelegateBody, delegateName } from "./delegate-body.tsx";
@@ -85,7 +86,17 @@ export function ToolCard(props: {
     props.part.tool === "shell" && details().background === true && typeof details().jobId === "string"
       ? (details().jobId as string)
       : undefined;
-  const [open, setOpen] = createSignal<boolean | undefined>();
+  // The user's choice, kept across re-creations of this card (state/tool-cards.ts).
+  const [open, setOpenSignal] = createSignal<boolean | undefined>(cardOpenChoice(props.part.id));
+  const setOpen = (value: boolean) => {
+    rememberCardOpen(props.part.id, value);
+    setOpenSignal(value);
+  };
+  // A delegate card open while its child works (the default) stays open when the child finishes: the
+  // user was watching its progress, and its outcome shows there. Closing it is the user's choice.
+  createEffect(() => {
+    if (props.part.tool === "delegate" && active() && open() === undefined) setOpen(true);
+  });
   const expanded = () =>
     open() ??
     (active() ||
