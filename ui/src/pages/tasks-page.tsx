@@ -1,6 +1,7 @@
 /**
- * The Tasks page (/tasks, /tasks/new, /tasks/:id): scheduled tasks on the left (with the pause switch
- * for all scheduled work), the chosen task on the right — its schedule, Run now, enable / disable,
+ * The Tasks page (/tasks, /tasks/new, /tasks/:id): scheduled tasks in the list (with the pause switch
+ * for all scheduled work), the chosen task in the detail (beside the list, or alone with a Back control
+ * in a narrow window: components/layout/list-detail.tsx) — its schedule, Run now, enable / disable,
  * delete, the edit form and its run history with links to each run's chat. Tasks an agent created from
  * a chat appear here too: the list and the history refresh every few seconds while the page is open.
  */
@@ -8,6 +9,7 @@ import { createResource, createSignal, For, Match, onCleanup, onMount, Show, Swi
 import type { ScheduledTask } from "../../../src/shared/schedule.ts";
 import { ConfirmDialog } from "../components/confirm-dialog.tsx";
 import { DrawerButton } from "../components/layout/drawer-button.tsx";
+import { ListDetail } from "../components/layout/list-detail.tsx";
 import { LoadFailed } from "../components/load-failed.tsx";
 import { TaskForm } from "../components/tasks/task-form.tsx";
 import { statusLabel, TaskHistory } from "../components/tasks/task-history.tsx";
@@ -45,68 +47,75 @@ export function TasksPage(props: { taskId?: string }) {
   };
 
   return (
-    <div class="flex-1 flex min-h-0" data-testid="tasks-page">
-      <aside class="w-80 shrink-0 border-r border-line flex flex-col min-h-0" aria-label={t("tasks.title")}>
-        <div class="px-3 h-12 flex items-center gap-2 border-b border-line">
-          <DrawerButton />
-          <h1 class="m-0 text-base font-semibold flex-1">{t("tasks.title")}</h1>
-          <a
-            href="/tasks/new"
-            class="btn-primary text-xs"
-            onClick={linkHandler("/tasks/new")}
-            data-testid="task-new"
-          >
-            {t("tasks.new")}
-          </a>
-        </div>
-        <Show when={loaded()}>
-          {(current) => (
-            <>
-              <div class="px-3 py-2 border-b border-line flex flex-col gap-1">
-                <Show when={current().status.paused}>
-                  <p class="m-0 text-xs text-warn" role="status" data-testid="tasks-paused">
-                    {t("tasks.paused")}
-                  </p>
-                </Show>
-                <button
-                  type="button"
-                  class="btn-ghost text-xs self-start"
-                  onClick={() => void togglePause()}
-                  data-testid="tasks-pause"
-                >
-                  {current().status.paused ? t("tasks.resume") : t("tasks.pause")}
-                </button>
-              </div>
-              <ul class="list-none m-0 p-2 flex flex-col gap-1 overflow-y-auto" data-testid="task-list">
-                <For each={current().tasks}>
-                  {(task) => (
-                    <li>
-                      <a
-                        href={`/tasks/${task.id}`}
-                        onClick={linkHandler(`/tasks/${task.id}`)}
-                        class={`block rounded-md px-2 py-1.5 no-underline text-fg hover:bg-raised ${task.id === props.taskId ? "bg-raised" : ""}`}
-                        aria-current={task.id === props.taskId ? "page" : undefined}
-                        data-testid="task-item"
-                      >
-                        <span class="block text-sm font-medium truncate">{task.name}</span>
-                        <span class="block text-xs text-muted truncate">
-                          {task.enabled
-                            ? task.nextRunAt
-                              ? t("tasks.next", { time: formatTime(task.nextRunAt) })
-                              : t("tasks.noNext")
-                            : t("tasks.disabled")}
-                          <Show when={task.lastRun}>{(run) => ` · ${statusLabel(run().status)}`}</Show>
-                        </span>
-                      </a>
-                    </li>
-                  )}
-                </For>
-              </ul>
-            </>
-          )}
-        </Show>
-      </aside>
-      <section class="flex-1 min-w-0 overflow-y-auto p-6">
+    <ListDetail
+      testId="tasks-page"
+      listLabel={t("tasks.title")}
+      // A failed load shows in the detail, also in a narrow window (the list is empty then).
+      showDetail={props.taskId !== undefined || data.error !== undefined}
+      onBack={props.taskId !== undefined ? () => navigate("/tasks") : undefined}
+      list={
+        <>
+          <div class="px-3 h-12 flex items-center gap-2 border-b border-line">
+            <DrawerButton />
+            <h1 class="m-0 text-base font-semibold flex-1">{t("tasks.title")}</h1>
+            <a
+              href="/tasks/new"
+              class="btn-primary text-xs"
+              onClick={linkHandler("/tasks/new")}
+              data-testid="task-new"
+            >
+              {t("tasks.new")}
+            </a>
+          </div>
+          <Show when={loaded()}>
+            {(current) => (
+              <>
+                <div class="px-3 py-2 border-b border-line flex flex-col gap-1">
+                  <Show when={current().status.paused}>
+                    <p class="m-0 text-xs text-warn" role="status" data-testid="tasks-paused">
+                      {t("tasks.paused")}
+                    </p>
+                  </Show>
+                  <button
+                    type="button"
+                    class="btn-ghost text-xs self-start"
+                    onClick={() => void togglePause()}
+                    data-testid="tasks-pause"
+                  >
+                    {current().status.paused ? t("tasks.resume") : t("tasks.pause")}
+                  </button>
+                </div>
+                <ul class="list-none m-0 p-2 flex flex-col gap-1 overflow-y-auto" data-testid="task-list">
+                  <For each={current().tasks}>
+                    {(task) => (
+                      <li>
+                        <a
+                          href={`/tasks/${task.id}`}
+                          onClick={linkHandler(`/tasks/${task.id}`)}
+                          class={`block rounded-md px-2 py-1.5 no-underline text-fg hover:bg-raised ${task.id === props.taskId ? "bg-raised" : ""}`}
+                          aria-current={task.id === props.taskId ? "page" : undefined}
+                          data-testid="task-item"
+                        >
+                          <span class="block text-sm font-medium truncate">{task.name}</span>
+                          <span class="block text-xs text-muted truncate">
+                            {task.enabled
+                              ? task.nextRunAt
+                                ? t("tasks.next", { time: formatTime(task.nextRunAt) })
+                                : t("tasks.noNext")
+                              : t("tasks.disabled")}
+                            <Show when={task.lastRun}>{(run) => ` · ${statusLabel(run().status)}`}</Show>
+                          </span>
+                        </a>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </>
+            )}
+          </Show>
+        </>
+      }
+      detail={
         <Switch>
           <Match when={data.error}>
             <LoadFailed
@@ -149,8 +158,8 @@ export function TasksPage(props: { taskId?: string }) {
             <p class="text-muted">{t("tasks.pick")}</p>
           </Match>
         </Switch>
-      </section>
-    </div>
+      }
+    />
   );
 }
 

@@ -1,29 +1,39 @@
 /**
  * The Tools page (/tools and /tools/:name): every tool the agents can use, searchable and filtered by
- * kind, on the left; the chosen tool with its schema and the "try it" runner on the right.
+ * kind, in the list; the chosen tool with its schema and the "try it" runner in the detail (beside the
+ * list, or alone with a Back control in a narrow window: components/layout/list-detail.tsx).
  */
 import { createResource, Match, Show, Switch } from "solid-js";
 import { DrawerButton } from "../components/layout/drawer-button.tsx";
+import { ListDetail } from "../components/layout/list-detail.tsx";
 import { LoadFailed } from "../components/load-failed.tsx";
 import { ToolDetail } from "../components/tools/tool-detail.tsx";
 import { ToolList } from "../components/tools/tool-list.tsx";
 import { toolsApi } from "../components/tools/tools-api.ts";
 import { t } from "../i18n/index.ts";
+import { navigate } from "../lib/router.ts";
 
 export function ToolsPage(props: { section?: string }) {
   const [tools, { refetch }] = createResource(toolsApi.list);
   const selected = () => tools()?.find((tool) => tool.name === props.section);
 
   return (
-    <div class="flex-1 flex min-h-0" data-testid="tools-page">
-      <aside class="w-80 shrink-0 border-r border-line flex flex-col min-h-0" aria-label={t("tools.title")}>
-        <div class="px-3 h-12 flex items-center gap-2 border-b border-line">
-          <DrawerButton />
-          <h1 class="m-0 text-base font-semibold">{t("tools.title")}</h1>
-        </div>
-        <Show when={tools()}>{(list) => <ToolList tools={list()} selected={props.section} />}</Show>
-      </aside>
-      <section class="flex-1 min-w-0 overflow-y-auto p-6">
+    <ListDetail
+      testId="tools-page"
+      listLabel={t("tools.title")}
+      // A failed load shows in the detail, also in a narrow window (the list is empty then).
+      showDetail={props.section !== undefined || tools.error !== undefined}
+      onBack={props.section !== undefined ? () => navigate("/tools") : undefined}
+      list={
+        <>
+          <div class="px-3 h-12 flex items-center gap-2 border-b border-line">
+            <DrawerButton />
+            <h1 class="m-0 text-base font-semibold">{t("tools.title")}</h1>
+          </div>
+          <Show when={tools()}>{(list) => <ToolList tools={list()} selected={props.section} />}</Show>
+        </>
+      }
+      detail={
         <Switch>
           <Match when={tools.error}>
             <LoadFailed
@@ -49,7 +59,7 @@ export function ToolsPage(props: { section?: string }) {
             </div>
           </Match>
         </Switch>
-      </section>
-    </div>
+      }
+    />
   );
 }
