@@ -61,8 +61,8 @@ export function ListDetail(props: {
     if (target?.closest('[role="dialog"], [role="alertdialog"]')) return;
     if (target && target !== document.body && !root.contains(target)) return;
     const altLeft = event.key === "ArrowLeft" && event.altKey && !event.ctrlKey && !event.metaKey;
-    const escape = event.key === "Escape" && !event.altKey && !event.ctrlKey && !event.metaKey;
-    if (!altLeft && !escape) return;
+    const plainEscape = event.key === "Escape" && !event.altKey && !event.ctrlKey && !event.metaKey;
+    if (!altLeft && !plainEscape) return;
     // In a text field these keys edit (Escape may clear it; Alt+Left moves by word on some systems).
     if (target && isTextField(target)) return;
     event.preventDefault();
