@@ -74,6 +74,8 @@ test("Tools below 768 px: the list, then the tool alone with Back; Escape and Al
   await expect(page.getByTestId("tool-detail")).toBeVisible();
   await expectDetail(page);
   await expect(page.getByTestId("list-detail-back")).toHaveAccessibleName("Back to Tools");
+  // The list's header is hidden, its menu button is not: the sidebar drawer still opens.
+  await expect(page.getByTestId("detail-pane").getByTestId("drawer-button")).toBeVisible();
   await page.getByTestId("list-detail-back").click();
   await expect(page).toHaveURL(/\/tools$/);
   await expectList(page);

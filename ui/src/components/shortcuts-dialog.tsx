@@ -11,6 +11,7 @@ const SHORTCUTS: [string, MessageKey][] = [
   ["Esc", "composer.stop"],
   ["Alt+P", "shortcuts.planMode"],
   ["↑", "shortcuts.editLast"],
+  ["Esc, Alt+←", "shortcuts.backToList"],
   ["?", "nav.help"],
 ];
 

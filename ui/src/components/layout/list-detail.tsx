@@ -12,6 +12,7 @@
  */
 import { createEffect, type JSX, on, onCleanup, onMount, Show } from "solid-js";
 import { t } from "../../i18n/index.ts";
+import { DrawerButton } from "./drawer-button.tsx";
 
 /** Matches UnoCSS's `lt-md` (below the `md` breakpoint, 768 px; uno.config.ts). */
 const NARROW_QUERY = "(max-width: 767.9px)";
@@ -114,7 +115,9 @@ export function ListDetail(props: {
         data-testid="detail-pane"
       >
         <Show when={props.showDetail && props.onBack}>
-          <div class="md:hidden px-3 h-11 shrink-0 flex items-center border-b border-line">
+          <div class="md:hidden px-3 h-11 shrink-0 flex items-center gap-2 border-b border-line">
+            {/* The list's header (with the menu button) is hidden here: the menu stays reachable. */}
+            <DrawerButton />
             <button
               ref={back}
               type="button"
