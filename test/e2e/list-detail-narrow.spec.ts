@@ -5,6 +5,7 @@
  * keyboard alone the detail opens with the focus on Back. At 1280 px the list and the detail are side by
  * side again and there is no Back control.
  */
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures.ts";
 
@@ -76,6 +77,8 @@ test("Tools below 768 px: the list, then the tool alone with Back; Escape and Al
   await expect(page.getByTestId("list-detail-back")).toHaveAccessibleName("Back to Tools");
   // The list's header is hidden, its menu button is not: the sidebar drawer still opens.
   await expect(page.getByTestId("detail-pane").getByTestId("drawer-button")).toBeVisible();
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((violation) => violation.id)).toEqual([]);
   await page.getByTestId("list-detail-back").click();
   await expect(page).toHaveURL(/\/tools$/);
   await expectList(page);
