@@ -130,6 +130,8 @@ test("Skills below 768 px: the list, then the skill alone with Back", async ({ p
   await expectDetail(page);
   // Escape inside the editor stays in the editor (it is a text field).
   const editor = page.getByTestId("skill-detail").locator("textarea").first();
+  // The files are listed above the editor, not beside it: the editor gets (nearly) the window's width.
+  expect((await editor.boundingBox())?.width ?? 0).toBeGreaterThan(450);
   await editor.click();
   await page.keyboard.press("Escape");
   await page.keyboard.press("Alt+ArrowLeft");

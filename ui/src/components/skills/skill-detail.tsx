@@ -188,9 +188,11 @@ export function SkillDetail(props: { name: string; onDeleted(): void }) {
           </Show>
         </header>
 
-        <div class="flex-1 min-h-0 flex">
+        {/* Below 768 px the files go above the editor, and the preview under it: side by side, each
+            got a sliver of a narrow window. */}
+        <div class="flex-1 min-h-0 flex lt-md:flex-col">
           <nav
-            class="w-52 shrink-0 border-r border-line overflow-y-auto p-2"
+            class="w-52 shrink-0 border-r border-line overflow-y-auto p-2 lt-md:w-auto lt-md:max-h-32 lt-md:border-r-0 lt-md:border-b"
             aria-label={t("skills.files.title")}
           >
             <h3 class="text-xs font-semibold uppercase tracking-wide text-muted px-1 my-1">
@@ -265,7 +267,7 @@ export function SkillDetail(props: { name: string; onDeleted(): void }) {
             </Show>
           </nav>
 
-          <section class="flex-1 min-w-0 flex flex-col p-3 gap-2">
+          <section class="flex-1 min-w-0 min-h-0 flex flex-col p-3 gap-2">
             <div class="flex items-center gap-2">
               <span class="font-mono text-sm truncate" data-testid="skill-current-file">
                 {path() ?? ""}
@@ -308,7 +310,7 @@ export function SkillDetail(props: { name: string; onDeleted(): void }) {
               when={current()?.editable !== false}
               fallback={<p class="text-sm text-muted">{t("skills.files.notText")}</p>}
             >
-              <div class="flex-1 min-h-0 flex gap-3">
+              <div class="flex-1 min-h-0 flex gap-3 lt-md:flex-col">
                 <SkillEditor
                   value={draft()}
                   onInput={setDraft}
@@ -317,7 +319,7 @@ export function SkillDetail(props: { name: string; onDeleted(): void }) {
                 />
                 <Show when={isMarkdown() && preview()}>
                   <section
-                    class="flex-1 min-w-0 overflow-y-auto border border-line rounded-md p-4 bg-panel"
+                    class="flex-1 min-w-0 min-h-0 overflow-y-auto border border-line rounded-md p-4 bg-panel"
                     aria-label={t("skills.preview")}
                     data-testid="skill-preview"
                   >
