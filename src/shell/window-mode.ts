@@ -1,8 +1,8 @@
 /**
  * Window mode (the default): the server runs in a worker, the native window on this thread.
  *
- * Order: instance lock -> start the worker (it opens storage and the server) while the window is
- * created -> navigate to the server with the token -> block in the window's event loop -> on close,
+ * Order: instance lock -> create the window -> start the worker (it opens storage and the server) while
+ * the window is sized and titled -> navigate to the server with the token -> block in the window's event loop -> on close,
  * quit from the UI, or SIGTERM/SIGINT/SIGHUP: save the window size, stop the worker (WAL checkpoint),
  * release the lock, exit 0. Falls back to serve mode, with a message, when no window can be shown.
  */
@@ -110,9 +110,21 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     onGaveUp: (reason) => window.setHtml(errorPage(reason, logger.filePath ?? paths.logs)),
   });
 
+  const starting = supervisor.start();
+  starting.catch(() => {}); // awaited below; this only keeps the rejection from being reported early
+  // While the server starts in its worker: the window's title, size, icon and page script. GTK lays the
+  // window out here (~70 ms measured), so this no longer waits for the server, nor the server for it.
+  const size = loadWindowState(paths.windowState);
+  window.setTitle("Sage");
+  window.setSize(MIN_SIZE.width, MIN_SIZE.height, SizeHint.min);
+  window.setSize(size.width, size.height, SizeHint.none);
+  // GTK takes the window's icon by name from the user's icon theme (Linux only).
+  if (currentOs() === "linux" && installIcon(process.env)) window.setIconName(ICON_NAME);
+  window.init(`window.__SAGE__ = ${JSON.stringify({ token, shell: "window", version: VERSION })};`);
+
   let port: number;
   try {
-    port = await supervisor.start();
+    port = await starting;
   } catch (error) {
     logger.error("server failed to start", error);
     const message = (error as Error).message;
@@ -138,13 +150,6 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     } else logger.warn(`could not open ${options.openUrl}: ${opened.message}`);
   }
 
-  const size = loadWindowState(paths.windowState);
-  window.setTitle("Sage");
-  window.setSize(MIN_SIZE.width, MIN_SIZE.height, SizeHint.min);
-  window.setSize(size.width, size.height, SizeHint.none);
-  // GTK takes the window's icon by name from the user's icon theme (Linux only).
-  if (currentOs() === "linux" && installIcon(process.env)) window.setIconName(ICON_NAME);
-  window.init(`window.__SAGE__ = ${JSON.stringify({ token, shell: "window", version: VERSION })};`);
   window.navigate(urlFor(port));
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) {
     window.onSignal(signal, () => {
