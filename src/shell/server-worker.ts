@@ -2,7 +2,8 @@
  * The server worker (window mode): runs storage, the agent runtime and the HTTP/WS server off the main
  * thread, which belongs to the window. Must be listed as an entrypoint of `bun build --compile`.
  *
- * Contract: after "start" it beats the shared heartbeat every 250 ms, sets state ready + port (and posts
+ * Contract: it may start before the window exists; "window" tells it the window (commands to the
+ * window before that are not sent). After "start" it beats the shared heartbeat every 250 ms, sets state ready + port (and posts
  * "ready"), or state failed (and posts "failed"). On "stop" it shuts the backend down (WAL checkpoint)
  * and posts "stopped".
  */
@@ -14,6 +15,7 @@ import {
   type MainToWorker,
   SharedStatus,
   WindowCommand,
+  type WindowTarget,
   type WorkerStart,
   WorkerState,
   type WorkerToMain,
@@ -23,6 +25,17 @@ declare const self: Worker;
 
 let running: RunningBackend | undefined;
 let heartbeat: ReturnType<typeof setInterval> | undefined;
+/** The window, once the main thread created it (the worker starts first; see window-mode.ts). */
+let windowTarget: WindowTarget | undefined;
+let windowApi: ReturnType<typeof workerWindowApi> | undefined;
+
+/** Send the window a command; false (nothing sent) before the window exists. */
+function dispatch(code: number): boolean {
+  if (!windowTarget) return false;
+  windowApi ??= workerWindowApi(windowTarget.handle);
+  windowApi.dispatch(windowTarget.dispatchTarget, code);
+  return true;
+}
 
 function post(message: WorkerToMain): void {
   self.postMessage(message);
@@ -43,7 +56,7 @@ async function start(message: WorkerStart): Promise<void> {
     scope: "server",
   });
   logger.attachFile(paths.logs);
-  const window = workerWindowApi(message.windowHandle);
+  windowTarget = message.window ?? windowTarget;
   try {
     running = await runBackend({
       paths,
@@ -57,10 +70,11 @@ async function start(message: WorkerStart): Promise<void> {
         kind: "window",
         activate: () => {
           logger.info("another launch asked to show the window; bringing it to the front");
-          window.dispatch(message.dispatchTarget, WindowCommand.activate);
-          return true;
+          return dispatch(WindowCommand.activate);
         },
-        quit: () => window.dispatch(message.dispatchTarget, WindowCommand.quit),
+        quit: () => {
+          dispatch(WindowCommand.quit);
+        },
         testHooks: message.testHooks
           ? {
               crashWorker: () => {
@@ -68,7 +82,9 @@ async function start(message: WorkerStart): Promise<void> {
                 process.exit(70);
               },
               report: (name, data) => logger.info(`bench ${name} ${JSON.stringify(data)}`),
-              closeWindow: () => window.dispatch(message.dispatchTarget, WindowCommand.close),
+              closeWindow: () => {
+                dispatch(WindowCommand.close);
+              },
             }
           : undefined,
       },
@@ -98,5 +114,6 @@ async function stop(): Promise<void> {
 self.onmessage = (event: MessageEvent<MainToWorker>) => {
   const message = event.data;
   if (message.type === "start") void start(message);
+  else if (message.type === "window") windowTarget = message.window;
   else if (message.type === "stop") void stop();
 };

@@ -1,8 +1,8 @@
 /**
  * Window mode (the default): the server runs in a worker, the native window on this thread.
  *
- * Order: instance lock -> create the window -> start the worker (it opens storage and the server) while
- * the window is sized and titled -> navigate to the server with the token -> block in the window's event loop -> on close,
+ * Order: instance lock -> start the worker (it opens storage and the server) while the window is
+ * created, sized and titled -> navigate to the server with the token -> block in the window's event loop -> on close,
  * quit from the UI, or SIGTERM/SIGINT/SIGHUP: save the window size, stop the worker (WAL checkpoint),
  * release the lock, exit 0. Falls back to serve mode, with a message, when no window can be shown.
  */
@@ -59,22 +59,6 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     return 0;
   }
 
-  if (preferPlainRenderingWithoutGpu(process.env))
-    logger.info("no GPU render node: WebKit draws without compositing");
-  NativeWindow.setProgramName(ICON_NAME);
-  let window: NativeWindow;
-  try {
-    window = new NativeWindow(process.env.SAGE_WEBVIEW_DEBUG === "1");
-  } catch (error) {
-    lock.lock.release();
-    const display = process.env.WAYLAND_DISPLAY || process.env.DISPLAY;
-    return fallBack(
-      args,
-      `Sage could not open its window on display ${display}: ${(error as Error).message}\n` +
-        "Check that this display is running and that you may use it (XAUTHORITY, xhost).",
-    );
-  }
-
   const token = newToken();
   logger.addSecret(token);
   // SAGE_START_PATH (with SAGE_TEST_HOOKS=1 only) opens another page first: used by the window benchmarks.
@@ -84,17 +68,11 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     url.searchParams.set("token", token);
     return url.href;
   };
+  let created: NativeWindow | undefined;
   const supervisor = new WorkerSupervisor({
     logger,
     start: {
-      windowHandle: Number(window.handle),
-      dispatchTarget: Number(
-        window.dispatchTarget((code) => {
-          if (code === WindowCommand.activate) window.present();
-          else if (code === WindowCommand.quit) window.terminate();
-          else if (code === WindowCommand.close) window.close();
-        }),
-      ),
+      window: undefined, // attached below, once GTK made it
       dataDir: options.dataDir,
       verbose: options.verbose,
       compiled,
@@ -105,15 +83,43 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     },
     onRestarted: (port) => {
       lock.lock.ready(port, "127.0.0.1", token);
-      window.navigate(urlFor(port));
+      created?.navigate(urlFor(port));
     },
-    onGaveUp: (reason) => window.setHtml(errorPage(reason, logger.filePath ?? paths.logs)),
+    onGaveUp: (reason) => created?.setHtml(errorPage(reason, logger.filePath ?? paths.logs)),
   });
 
+  // The server starts in its worker while this thread creates the window and lays it out (each ~100 ms
+  // measured): neither waits for the other.
   const starting = supervisor.start();
   starting.catch(() => {}); // awaited below; this only keeps the rejection from being reported early
-  // While the server starts in its worker: the window's title, size, icon and page script. GTK lays the
-  // window out here (~70 ms measured), so this no longer waits for the server, nor the server for it.
+  if (preferPlainRenderingWithoutGpu(process.env))
+    logger.info("no GPU render node: WebKit draws without compositing");
+  NativeWindow.setProgramName(ICON_NAME);
+  try {
+    created = new NativeWindow(process.env.SAGE_WEBVIEW_DEBUG === "1");
+  } catch (error) {
+    await supervisor.stop(3000);
+    lock.lock.release();
+    const display = process.env.WAYLAND_DISPLAY || process.env.DISPLAY;
+    return fallBack(
+      args,
+      `Sage could not open its window on display ${display}: ${(error as Error).message}\n` +
+        "Check that this display is running and that you may use it (XAUTHORITY, xhost).",
+    );
+  }
+  const window = created;
+  supervisor.attachWindow({
+    handle: Number(window.handle),
+    dispatchTarget: Number(
+      window.dispatchTarget((code) => {
+        if (code === WindowCommand.activate) window.present();
+        else if (code === WindowCommand.quit) window.terminate();
+        else if (code === WindowCommand.close) window.close();
+      }),
+    ),
+  });
+  // Still while the server starts: the window's title, size, icon and page script (GTK lays the window
+  // out here, ~70 ms measured).
   const size = loadWindowState(paths.windowState);
   window.setTitle("Sage");
   window.setSize(MIN_SIZE.width, MIN_SIZE.height, SizeHint.min);

@@ -74,8 +74,8 @@ export interface WorkerStart {
   type: "start";
   generation: number;
   status: SharedArrayBuffer;
-  windowHandle: number;
-  dispatchTarget: number;
+  /** The window, when it exists already (a restart); else a "window" message follows. */
+  window: WindowTarget | undefined;
   dataDir: string | undefined;
   verbose: boolean;
   compiled: boolean;
@@ -86,7 +86,13 @@ export interface WorkerStart {
   testHooks: boolean;
 }
 
-export type MainToWorker = WorkerStart | { type: "stop" };
+/** The native window as the worker addresses it (webview handle and dispatch callback, as numbers). */
+export interface WindowTarget {
+  handle: number;
+  dispatchTarget: number;
+}
+
+export type MainToWorker = WorkerStart | { type: "window"; window: WindowTarget } | { type: "stop" };
 export type WorkerToMain =
   | { type: "ready"; port: number }
   /** `name`: the error's name (DatabaseDamagedError ...), for the exit code. */

@@ -13,6 +13,7 @@ import type { CloseAction } from "../shared/desktop.ts";
 import {
   type MainToWorker,
   SharedStatus,
+  type WindowTarget,
   type WorkerStart,
   WorkerState,
   type WorkerToMain,
@@ -142,6 +143,12 @@ export class WorkerSupervisor {
     });
     worker.terminate();
     this.worker = undefined;
+  }
+
+  /** The window exists now: tell the running worker, and every worker started after it. */
+  attachWindow(window: WindowTarget): void {
+    this.options.start.window = window;
+    this.worker?.postMessage({ type: "window", window } satisfies MainToWorker);
   }
 
   private spawn(): Worker {
