@@ -47,15 +47,25 @@ async function unpackAndImport(name: string, embeddedFile: string, digest: strin
   const path = join(folder, `${name}-${digest.slice(0, 16)}.js`);
   if (!readIfIntact(path, digest)) {
     const source = gunzipSync(await Bun.file(embeddedFile).bytes());
-    if (sha256(source) !== digest) throw new Error(`${name}: the embedded bundle is damaged`);
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, source, { mode: 0o600 });
-    renameSync(temporary, path);
-    for (const entry of readdirSync(folder)) {
-      if (entry.startsWith(`${name}-`) && join(folder, entry) !== path)
-        rmSync(join(folder, entry), { force: true });
+    if (sha256(source) !== digest) throw new Error(`${name}: the executable's embedded copy is damaged`);
+    try {
+      unpack(folder, name, path, source);
+    } catch (error) {
+      throw new Error(`${name} could not be unpacked into ${folder}: ${(error as Error).message}`);
     }
   }
   return (await import(path)) as { default: Record<string, unknown> };
+}
+
+/** Write `source` to `path` atomically (owner-only), then remove other versions of `name`. */
+function unpack(folder: string, name: string, path: string, source: Uint8Array): void {
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, source, { mode: 0o600 });
+  renameSync(temporary, path);
+  for (const entry of readdirSync(folder)) {
+    const other = join(folder, entry);
+    if (entry.startsWith(`${name}-`) && entry.endsWith(".js") && other !== path)
+      rmSync(other, { force: true });
+  }
 }

@@ -141,6 +141,25 @@ describe("compiled executable", () => {
     }
   }, 120_000);
 
+  test("a modules folder that cannot be written: the tool says why; the app keeps working", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "sage-cold-"));
+    try {
+      writeFileSync(join(dataDir, "modules"), "not a folder");
+      const env = { SAGE_TEST_WEB_FETCH_ALLOW_PRIVATE: "1", DISPLAY: undefined, WAYLAND_DISPLAY: undefined };
+      const app = spawnApp({ executable, dataDir, args: ["--serve", "--port", "0", "--no-open"], env });
+      launched.push(app);
+      await app.waitForLock(20_000);
+      const fetched = await runTool(app, "web_fetch", { url: pageUrl });
+      expect(fetched.status).toBe("error");
+      expect(`${fetched.error ?? ""} ${fetched.text}`).toContain(
+        `could not be unpacked into ${join(dataDir, "modules")}`,
+      );
+      expect((await app.api("/api/health")).status).toBe(200);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   test("window mode (backend in the worker): the browser is headed on the display", async () => {
     if (!hasXvfb())
       throw new Error("This test needs Xvfb, xdotool and xwd: sudo apt install xvfb xdotool x11-apps");
