@@ -7,6 +7,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 
 let folder: string | undefined;
@@ -54,7 +55,8 @@ async function unpackAndImport(name: string, embeddedFile: string, digest: strin
       throw new Error(`${name} could not be unpacked into ${folder}: ${(error as Error).message}`);
     }
   }
-  return (await import(path)) as { default: Record<string, unknown> };
+  // A file URL, not the path: a Windows path (C:\...) is not a module specifier.
+  return (await import(pathToFileURL(path).href)) as { default: Record<string, unknown> };
 }
 
 /** Write `source` to `path` atomically (owner-only), then remove other versions of `name`. */
