@@ -5,7 +5,16 @@
  * the user left it when the child finishes (open, with the child's steps, its answer and the link;
  * closed when the user closed it), also after a visit to the child's chat.
  */
+import type { FakeReply } from "../fixtures/fake-model/index.ts";
 import { expect, numberedWords, test } from "./chat-fixtures.ts";
+
+/** The parent model's reply that delegates `task` to a sub-agent defined on the spot. */
+function delegateTo(
+  subagent: { name: string; instructions: string; tools: string[] },
+  task: string,
+): FakeReply {
+  return { toolCalls: [{ name: "delegate", arguments: { task, subagent } }] };
+}
 
 test("the delegate card opens the sub-agent's chat live; its answer returns to the parent", async ({
   chat,
@@ -13,17 +22,10 @@ test("the delegate card opens the sub-agent's chat live; its answer returns to t
   page,
 }) => {
   await model.enqueue(
-    {
-      toolCalls: [
-        {
-          name: "delegate",
-          arguments: {
-            task: "Survey the workspace",
-            subagent: { name: "Scout", instructions: "You survey folders.", tools: ["list_dir"] },
-          },
-        },
-      ],
-    },
+    delegateTo(
+      { name: "Scout", instructions: "You survey folders.", tools: ["list_dir"] },
+      "Survey the workspace",
+    ),
     // The child's answer streams slowly, so its chat can be opened while it runs.
     { text: ["Scout ", "report: ", ...numberedWords("s", 40), "end."], tokenDelayMs: 300 },
     { text: "The scout reported back." },
@@ -87,17 +89,10 @@ test("a sub-agent's approval shows on the parent's delegate card and is answered
   model,
 }) => {
   await model.enqueue(
-    {
-      toolCalls: [
-        {
-          name: "delegate",
-          arguments: {
-            task: "Write the greeting",
-            subagent: { name: "Scribe", instructions: "You write files.", tools: ["write_file"] },
-          },
-        },
-      ],
-    },
+    delegateTo(
+      { name: "Scribe", instructions: "You write files.", tools: ["write_file"] },
+      "Write the greeting",
+    ),
     { toolCalls: [{ name: "write_file", arguments: { path: "greeting.txt", content: "hello\n" } }] },
     { text: "Scribe wrote greeting.txt." },
     { text: "The scribe is done." },
@@ -123,17 +118,7 @@ test("a sub-agent's approval also shows in its own chat and can be answered ther
   page,
 }) => {
   await model.enqueue(
-    {
-      toolCalls: [
-        {
-          name: "delegate",
-          arguments: {
-            task: "Write the note",
-            subagent: { name: "Clerk", instructions: "You write notes.", tools: ["write_file"] },
-          },
-        },
-      ],
-    },
+    delegateTo({ name: "Clerk", instructions: "You write notes.", tools: ["write_file"] }, "Write the note"),
     { toolCalls: [{ name: "write_file", arguments: { path: "note.txt", content: "note\n" } }] },
     { text: "Clerk wrote note.txt." },
     { text: "The clerk is done." },
@@ -162,17 +147,7 @@ test("the delegate card stays open when the child finishes, with its steps, answ
   page,
 }) => {
   await model.enqueue(
-    {
-      toolCalls: [
-        {
-          name: "delegate",
-          arguments: {
-            task: "Count the files",
-            subagent: { name: "Counter", instructions: "You count files.", tools: ["list_dir"] },
-          },
-        },
-      ],
-    },
+    delegateTo({ name: "Counter", instructions: "You count files.", tools: ["list_dir"] }, "Count the files"),
     { toolCalls: [{ name: "list_dir", arguments: { path: "." } }] },
     { text: ["Counted: ", ...numberedWords("c", 10), "no files."], tokenDelayMs: 200 },
     { text: "The counter is done." },
@@ -234,17 +209,7 @@ test("a delegate card the user closes while the child works stays closed when it
   model,
 }) => {
   await model.enqueue(
-    {
-      toolCalls: [
-        {
-          name: "delegate",
-          arguments: {
-            task: "Think slowly",
-            subagent: { name: "Thinker", instructions: "You think.", tools: ["list_dir"] },
-          },
-        },
-      ],
-    },
+    delegateTo({ name: "Thinker", instructions: "You think.", tools: ["list_dir"] }, "Think slowly"),
     { text: ["Thought: ", ...numberedWords("t", 10), "done."], tokenDelayMs: 200 },
     { text: "The thinker is done." },
   );
