@@ -4,10 +4,14 @@
  * already loaded. Keys typed in the message box's focus never reach the message box. A Backspace and
  * an Enter typed before the box shows are kept too; an Escape typed then closes the palette.
  */
-import { expect, test } from "./chat-fixtures.ts";
+import type { Page } from "@playwright/test";
+import { type ChatDriver, expect, test } from "./chat-fixtures.ts";
 
-test("keys typed right after Ctrl+K all land in the palette's query", async ({ chat, page }) => {
-  // The palette's code arrives late (a slow disk or a busy machine): its chunk is held for 400 ms.
+/**
+ * A new chat with the focus in its message box, the palette's code held back 400 ms on its first load
+ * (a slow disk or a busy machine). Returns the message box.
+ */
+async function composerWithSlowPalette(chat: ChatDriver, page: Page) {
   await page.route(/command-palette-[^/]*\.js$/, async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     await route.continue();
@@ -17,6 +21,11 @@ test("keys typed right after Ctrl+K all land in the palette's query", async ({ c
   await chat.newChat();
   const composer = page.getByTestId("composer-input");
   await composer.click();
+  return composer;
+}
+
+test("keys typed right after Ctrl+K all land in the palette's query", async ({ chat, page }) => {
+  const composer = await composerWithSlowPalette(chat, page);
 
   await page.keyboard.press("Control+k");
   await page.keyboard.type("settx");
@@ -53,15 +62,7 @@ test("an Escape typed before the palette shows closes it, and typing goes on in 
   chat,
   page,
 }) => {
-  await page.route(/command-palette-[^/]*\.js$/, async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    await route.continue();
-  });
-  await page.goto(chat.sage.launchUrl);
-  await expect(page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
-  await chat.newChat();
-  const composer = page.getByTestId("composer-input");
-  await composer.click();
+  const composer = await composerWithSlowPalette(chat, page);
   await page.keyboard.press("Control+k");
   await page.keyboard.type("se");
   await page.keyboard.press("Escape");
