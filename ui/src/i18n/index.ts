@@ -6,6 +6,7 @@
 import { createSignal } from "solid-js";
 import { app } from "./locales/app.ts";
 import { chat } from "./locales/chat.ts";
+import { chatTools } from "./locales/chat-tools.ts";
 import { jobs } from "./locales/jobs.ts";
 import { mcp } from "./locales/mcp.ts";
 import { settings } from "./locales/settings.ts";
@@ -22,6 +23,7 @@ import { workspace } from "./locales/workspace.ts";
 const tables = [
   app,
   chat,
+  chatTools,
   jobs,
   mcp,
   settings,
