@@ -129,6 +129,11 @@ export class ShellJobs {
     return this.#snapshot(record);
   }
 
+  /** How many jobs are kept (running, or finished and not yet forgotten). */
+  get size(): number {
+    return this.#jobs.size;
+  }
+
   /** All kept jobs, oldest first. */
   list(): ShellJobSnapshot[] {
     return [...this.#jobs.values()].map((record) => this.#snapshot(record));

@@ -25,6 +25,11 @@ export type ManagerDeps = Omit<RunnerDeps, "onChange" | "onTurnEnded" | "subAgen
 export const UNDO_WINDOW_MS = 10 * 60 * 1000;
 
 export class SessionManager implements SessionCommands {
+  /**
+   * Runners of sessions that hold something: a turn running or queued, approvals remembered for the
+   * session, background shell jobs. An idle runner is forgotten when its queue drains (`settled`), so
+   * this map does not grow with the number of sessions used since start-up.
+   */
   private readonly runners = new Map<string, SessionRunner>();
   /** Whether the first chat already started loading what a turn needs (see `warmTurnPath`). */
   private warmed = false;
@@ -46,6 +51,7 @@ export class SessionManager implements SessionCommands {
       ...deps,
       onChange: (id) => this.broadcast(id),
       onTurnEnded: (id, status, first) => this.titles.turnEnded(id, status, first),
+      onSettled: (id) => this.settled(id),
       subAgents: new SubAgents({
         repo: deps.repo,
         agents: deps.agents,
@@ -299,8 +305,8 @@ export class SessionManager implements SessionCommands {
   }
 
   /**
-   * The session's background shell jobs, or undefined when it has none (no runner yet: nothing ran
-   * since Sage started). `NotFoundError` for an unknown or deleted session.
+   * The session's background shell jobs, or undefined when it has none (no runner: nothing ran since
+   * Sage started, or its runner was idle and forgotten). `NotFoundError` for an unknown or deleted session.
    */
   shellJobs(sessionId: string): ShellJobs | undefined {
     this.deps.repo.getSession(sessionId);
@@ -341,6 +347,16 @@ export class SessionManager implements SessionCommands {
 
   private compactNow(sessionId: string, clientTurnId: string): void {
     this.runner(sessionId).submit(clientTurnId, "", [], {}, { kind: "compact" });
+  }
+
+  /** A runner whose queue drained is forgotten when it holds nothing (SessionRunner.idle). */
+  private settled(sessionId: string): void {
+    if (this.runners.get(sessionId)?.idle) this.runners.delete(sessionId);
+  }
+
+  /** How many runners are kept (tests and diagnostics). */
+  get runnerCount(): number {
+    return this.runners.size;
   }
 
   private runner(sessionId: string): SessionRunner {

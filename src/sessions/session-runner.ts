@@ -13,6 +13,8 @@
  *   status "error", an error part and a `turn.ended` whose reason says what happened and what to do
  *   (the events still reach every window, see EventLog); the server carries on. A submit that cannot
  *   even be recorded is refused with DiskFullError.
+ * - When the queue has drained, `onSettled` is called; a runner that is then `idle` holds nothing a
+ *   later turn needs (see `idle`), so the manager may forget it and make a new one on the next submit.
  */
 
 import type { Database } from "bun:sqlite";
@@ -57,6 +59,8 @@ export interface RunnerDeps extends TurnSetupDeps {
   onChange(sessionId: string): void;
   /** Called after a turn ends (titles ...). */
   onTurnEnded(sessionId: string, status: string, firstExchange: boolean): void;
+  /** Called when the queue has drained (no turn running or waiting); the runner may be `idle` then. */
+  onSettled?(sessionId: string): void;
   /** Sub-agents for the delegate tool (absent: the tool says delegation is not available). */
   subAgents?: SubAgents;
 }
@@ -86,6 +90,21 @@ export class SessionRunner {
 
   get running(): boolean {
     return this.active !== undefined;
+  }
+
+  /**
+   * Holds nothing between turns: no turn running, being set up or queued, no approval remembered "for
+   * this session", no background shell job (running, or finished and kept for reading). Forgetting an
+   * idle runner loses nothing; one that is not idle must be kept for as long as the session lives.
+   */
+  get idle(): boolean {
+    return (
+      this.active === undefined &&
+      !this.draining &&
+      this.queue.length === 0 &&
+      this.sessionApprovals.size === 0 &&
+      this.shellJobs.size === 0
+    );
   }
 
   private emit(draft: DraftEvent): void {
@@ -221,6 +240,7 @@ export class SessionRunner {
       for (let next = this.queue.shift(); next; next = this.queue.shift()) await this.runOne(next);
     } finally {
       this.draining = false;
+      this.deps.onSettled?.(this.sessionId);
     }
   }
 
