@@ -81,6 +81,15 @@ function signalGroup(pid: number, signal: StopSignal): void {
   shell.stopTree(pid, signal);
 }
 
+/**
+ * SIGKILL to the group after `graceMs`. Made out here so the timer holds the pid only: a closure made
+ * inside `startShellProcess` would share its scope and keep the process, its output and the caller's
+ * launch (the tool call, the turn) alive for the whole grace period after every command.
+ */
+function killAfter(pid: number, graceMs: number): ReturnType<typeof setTimeout> {
+  return setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
+}
+
 interface CommandPlan {
   argv: string[];
   /** slirp4netns to attach once bwrap runs ("internet" with slirp4netns available). */
@@ -180,7 +189,7 @@ export function startShellProcess(launch: ShellLaunch): ShellProcess {
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const terminate = (): void => {
     signalGroup(pid, "SIGTERM");
-    killTimer ??= setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
+    killTimer ??= killAfter(pid, graceMs);
   };
 
   const deliver = (stream: OutputStream, text: string): void => {

@@ -118,6 +118,26 @@ describe("startShellProcess (no sandbox)", () => {
   });
 });
 
+describe("startShellProcess memory", () => {
+  test("an exited command is not kept alive while its group's SIGKILL waits for the grace period", async () => {
+    // After every exit the group gets SIGTERM and, `stopGraceMs` later, SIGKILL (for leftovers). That
+    // timer must hold the pid only, not the process, its output or the caller's launch (in Sage: the
+    // tool call and its turn), or every shell command's turn stays in memory for the grace period.
+    const held: WeakRef<object>[] = [];
+    const runOne = async () => {
+      const onOutput = () => {};
+      const started = launch("echo done", { onOutput, stopGraceMs: 5_000 });
+      held.push(new WeakRef(onOutput), new WeakRef(started.output));
+      expect((await started.finished).exitCode).toBe(0);
+    };
+    for (let i = 0; i < 5; i++) await runOne();
+    await Bun.sleep(20);
+    for (let i = 0; i < 3; i++) Bun.gc(true);
+    // One may survive on the stack (the collector scans it conservatively); before: all ten.
+    expect(held.filter((ref) => ref.deref() !== undefined).length).toBeLessThanOrEqual(1);
+  });
+});
+
 describe("describeOutcome", () => {
   const base = { exitCode: 0, signal: null, stoppedBy: null, durationMs: 5 } as const;
   test("one line per ending", () => {
