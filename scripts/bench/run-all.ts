@@ -15,6 +15,7 @@ const benches: { file: string; args?: string[]; needs?: () => string | undefined
   { file: "context.ts" },
   { file: "mcp-call.ts" },
   { file: "vacuum-latency.ts" },
+  { file: "retained.ts" },
   {
     file: "startup.ts",
     needs: () => (existsSync(join(root, "dist", "sage")) ? undefined : "dist/sage (bun run build)"),
