@@ -57,7 +57,9 @@ export class SessionManager implements SessionCommands {
         agents: deps.agents,
         events: deps.events,
         startChild: (childId, clientTurnId, task, link) =>
-          this.runner(childId).submit(clientTurnId, task, [], {}, { kind: "message" }, link),
+          this.withRunner(childId, (runner) =>
+            runner.submit(clientTurnId, task, [], {}, { kind: "message" }, link),
+          ),
         stopChild: (childId) => this.runners.get(childId)?.stop(),
         announce: (childId) => this.broadcast(childId),
       }),
@@ -85,11 +87,8 @@ export class SessionManager implements SessionCommands {
       this.compactNow(message.sessionId, message.clientTurnId);
       return;
     }
-    this.runner(message.sessionId).submit(
-      message.clientTurnId,
-      message.text,
-      message.attachments ?? [],
-      message.options ?? {},
+    this.withRunner(message.sessionId, (runner) =>
+      runner.submit(message.clientTurnId, message.text, message.attachments ?? [], message.options ?? {}),
     );
   }
 
@@ -98,22 +97,19 @@ export class SessionManager implements SessionCommands {
   }
 
   unqueue(message: ClientMessageOf<"unqueue">): void {
-    this.runner(message.sessionId).unqueue(message.clientTurnId);
+    this.withRunner(message.sessionId, (runner) => runner.unqueue(message.clientTurnId));
   }
 
   inject(message: ClientMessageOf<"inject">): void {
     this.refuseChild(message.sessionId);
-    this.runner(message.sessionId).inject(message.text);
+    this.withRunner(message.sessionId, (runner) => runner.inject(message.text));
   }
 
   /** A sub-agent's requests are held by its parent's turn: an answer its own chat does not hold goes up. */
   approve(message: ClientMessageOf<"approve">): void {
     try {
-      this.runner(message.sessionId).approve(
-        message.approvalId,
-        message.decision,
-        message.reason,
-        message.scope,
+      this.withRunner(message.sessionId, (runner) =>
+        runner.approve(message.approvalId, message.decision, message.reason, message.scope),
       );
     } catch (error) {
       const parent = this.parentHolding(error, message.sessionId);
@@ -124,9 +120,8 @@ export class SessionManager implements SessionCommands {
 
   answer(message: ClientMessageOf<"answer">): void {
     try {
-      this.runner(message.sessionId).answer(
-        message.questionId,
-        message.cancelled ? null : (message.answers ?? {}),
+      this.withRunner(message.sessionId, (runner) =>
+        runner.answer(message.questionId, message.cancelled ? null : (message.answers ?? {})),
       );
     } catch (error) {
       const parent = this.parentHolding(error, message.sessionId);
@@ -342,11 +337,11 @@ export class SessionManager implements SessionCommands {
     start: TurnKind,
     options: SubmitOptions = {},
   ): void {
-    this.runner(sessionId).submit(clientTurnId, text, [], options, start);
+    this.withRunner(sessionId, (runner) => runner.submit(clientTurnId, text, [], options, start));
   }
 
   private compactNow(sessionId: string, clientTurnId: string): void {
-    this.runner(sessionId).submit(clientTurnId, "", [], {}, { kind: "compact" });
+    this.withRunner(sessionId, (runner) => runner.submit(clientTurnId, "", [], {}, { kind: "compact" }));
   }
 
   /** A runner whose queue drained is forgotten when it holds nothing (SessionRunner.idle). */
@@ -357,6 +352,18 @@ export class SessionManager implements SessionCommands {
   /** How many runners are kept (tests and diagnostics). */
   get runnerCount(): number {
     return this.runners.size;
+  }
+
+  /**
+   * Use the session's runner (made when there is none); a runner that holds nothing afterwards (a
+   * duplicate submit, a refused command) is forgotten again at once.
+   */
+  private withRunner<T>(sessionId: string, use: (runner: SessionRunner) => T): T {
+    try {
+      return use(this.runner(sessionId));
+    } finally {
+      this.settled(sessionId);
+    }
   }
 
   private runner(sessionId: string): SessionRunner {

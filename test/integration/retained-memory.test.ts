@@ -132,6 +132,36 @@ describe("retained memory", () => {
     for (const chat of chats) chat.socket.close();
   }, 60_000);
 
+  test("commands refused by an idle chat and a resent submit leave no runner behind", async () => {
+    const app = backend();
+    const sessions = app.running.backend.context.sessions;
+    const chat = await openSession(app);
+    app.fake.enqueue({ text: "Once." });
+    const clientTurnId = crypto.randomUUID();
+    expect((await runTurn(chat, "only once", clientTurnId)).status).toBe("completed");
+    expect(sessions.runnerCount).toBe(0);
+
+    const errorsBefore = chat.socket.ofType("error").length;
+    chat.socket.send({ type: "inject", sessionId: chat.sessionId, text: "too late" });
+    chat.socket.send({
+      type: "approve",
+      sessionId: chat.sessionId,
+      approvalId: "apr_none",
+      decision: "once",
+    });
+    chat.socket.send({ type: "answer", sessionId: chat.sessionId, questionId: "qst_none", answers: {} });
+    chat.socket.send({ type: "unqueue", sessionId: chat.sessionId, clientTurnId: crypto.randomUUID() });
+    // The same clientTurnId again: a duplicate, no second turn.
+    chat.socket.send({ type: "submit", sessionId: chat.sessionId, clientTurnId, text: "only once" });
+    const deadline = Date.now() + 5_000;
+    while (chat.socket.ofType("error").length < errorsBefore + 4 && Date.now() < deadline)
+      await Bun.sleep(20);
+    expect(chat.socket.ofType("error").length).toBe(errorsBefore + 4);
+    expect(chat.socket.ofType("turn.started")).toHaveLength(1);
+    expect(sessions.runnerCount).toBe(0);
+    chat.socket.close();
+  });
+
   test("a runner holding an approval for the session is kept: the next turn is still covered", async () => {
     const app = backend();
     const sessions = app.running.backend.context.sessions;
