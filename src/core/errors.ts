@@ -130,6 +130,20 @@ export class DiskFullError extends Error {
   }
 }
 
+/** What the user reads when saving to `database` failed, and the error part's code (disk full or not). */
+export function storageFailureReport(
+  error: unknown,
+  database: string,
+): { code: "disk_full" | "storage_failed"; message: string } {
+  if (isDiskFull(error)) return { code: "disk_full", message: new DiskFullError(database, error).message };
+  return {
+    code: "storage_failed",
+    message:
+      `Sage could not save this conversation to ${database} (${errorMessage(error)}). ` +
+      "Check that disk, then go on; what is shown since may not have been saved.",
+  };
+}
+
 /**
  * True when saving failed because of the storage itself (full, I/O error, read-only, damaged), not
  * because of what was saved (a constraint is a bug and stays an ordinary error).

@@ -12,6 +12,7 @@ import type { SessionModel, SessionSummary } from "../shared/session.ts";
 import { continueInNewChat } from "./continue-chat.ts";
 import { recoverInterruptedTurns } from "./crash-recovery.ts";
 import { LiveSessions } from "./live-sessions.ts";
+import { RunnerPool } from "./runner-pool.ts";
 import { encodeCursor, parseCursor, type SessionRecord, summaryOf } from "./session-rows.ts";
 import { type RunnerDeps, SessionRunner } from "./session-runner.ts";
 import { SessionTitles } from "./session-titles.ts";
@@ -25,12 +26,8 @@ export type ManagerDeps = Omit<RunnerDeps, "onChange" | "onTurnEnded" | "subAgen
 export const UNDO_WINDOW_MS = 10 * 60 * 1000;
 
 export class SessionManager implements SessionCommands {
-  /**
-   * Runners of sessions that hold something: a turn running or queued, approvals remembered for the
-   * session, background shell jobs. An idle runner is forgotten when its queue drains (`settled`), so
-   * this map does not grow with the number of sessions used since start-up.
-   */
-  private readonly runners = new Map<string, SessionRunner>();
+  /** Runners of sessions that hold something (see RunnerPool). */
+  private readonly runners: RunnerPool;
   /** Whether the first chat already started loading what a turn needs (see `warmTurnPath`). */
   private warmed = false;
   private readonly deps: RunnerDeps;
@@ -42,25 +39,29 @@ export class SessionManager implements SessionCommands {
 
   constructor(deps: ManagerDeps) {
     this.liveSessions = new LiveSessions(deps.events);
+    this.runners = new RunnerPool((sessionId) => {
+      this.deps.repo.getSession(sessionId);
+      return new SessionRunner(sessionId, this.deps);
+    });
     this.titles = new SessionTitles(deps, this.closing.signal, (id) => this.emitUpdated(id));
     // Events that cannot be written (disk full ...) end every running turn with that error.
     this.stopWriteFailures = deps.events.onWriteFailure((error) => {
-      for (const runner of this.runners.values()) runner.storageFailed(error);
+      for (const runner of this.runners.all()) runner.storageFailed(error);
     });
     this.deps = {
       ...deps,
       onChange: (id) => this.broadcast(id),
       onTurnEnded: (id, status, first) => this.titles.turnEnded(id, status, first),
-      onSettled: (id) => this.settled(id),
+      onSettled: (id) => this.runners.settled(id),
       subAgents: new SubAgents({
         repo: deps.repo,
         agents: deps.agents,
         events: deps.events,
         startChild: (childId, clientTurnId, task, link) =>
-          this.withRunner(childId, (runner) =>
+          this.runners.use(childId, (runner) =>
             runner.submit(clientTurnId, task, [], {}, { kind: "message" }, link),
           ),
-        stopChild: (childId) => this.runners.get(childId)?.stop(),
+        stopChild: (childId) => this.runners.find(childId)?.stop(),
         announce: (childId) => this.broadcast(childId),
       }),
     };
@@ -87,28 +88,28 @@ export class SessionManager implements SessionCommands {
       this.compactNow(message.sessionId, message.clientTurnId);
       return;
     }
-    this.withRunner(message.sessionId, (runner) =>
+    this.runners.use(message.sessionId, (runner) =>
       runner.submit(message.clientTurnId, message.text, message.attachments ?? [], message.options ?? {}),
     );
   }
 
   stop(message: ClientMessageOf<"stop">): void {
-    this.runners.get(message.sessionId)?.stop();
+    this.runners.find(message.sessionId)?.stop();
   }
 
   unqueue(message: ClientMessageOf<"unqueue">): void {
-    this.withRunner(message.sessionId, (runner) => runner.unqueue(message.clientTurnId));
+    this.runners.use(message.sessionId, (runner) => runner.unqueue(message.clientTurnId));
   }
 
   inject(message: ClientMessageOf<"inject">): void {
     this.refuseChild(message.sessionId);
-    this.withRunner(message.sessionId, (runner) => runner.inject(message.text));
+    this.runners.use(message.sessionId, (runner) => runner.inject(message.text));
   }
 
   /** A sub-agent's requests are held by its parent's turn: an answer its own chat does not hold goes up. */
   approve(message: ClientMessageOf<"approve">): void {
     try {
-      this.withRunner(message.sessionId, (runner) =>
+      this.runners.use(message.sessionId, (runner) =>
         runner.approve(message.approvalId, message.decision, message.reason, message.scope),
       );
     } catch (error) {
@@ -120,7 +121,7 @@ export class SessionManager implements SessionCommands {
 
   answer(message: ClientMessageOf<"answer">): void {
     try {
-      this.withRunner(message.sessionId, (runner) =>
+      this.runners.use(message.sessionId, (runner) =>
         runner.answer(message.questionId, message.cancelled ? null : (message.answers ?? {})),
       );
     } catch (error) {
@@ -185,7 +186,7 @@ export class SessionManager implements SessionCommands {
   ): { messages: Message[]; lastSeq: number; hasMore: boolean } {
     this.warmTurnPath();
     // Parts and seq are read in one synchronous block, after the running turn saved its latest text.
-    this.runners.get(sessionId)?.flushParts();
+    this.runners.find(sessionId)?.flushParts();
     const lastSeq = this.deps.events.lastSeq(sessionId);
     const page = this.deps.repo.activePath(sessionId, {
       limit: options.limit + 1,
@@ -216,8 +217,8 @@ export class SessionManager implements SessionCommands {
   /** Soft delete: restorable with `restore` for UNDO_WINDOW_MS. Stops a running turn. */
   async delete(sessionId: string): Promise<void> {
     this.deps.repo.getSession(sessionId);
-    await this.runners.get(sessionId)?.dispose();
-    this.runners.delete(sessionId);
+    await this.runners.find(sessionId)?.dispose();
+    this.runners.remove(sessionId);
     this.deps.repo.softDelete(sessionId);
     this.deps.events.append({ type: "session.removed", sessionId });
   }
@@ -229,7 +230,7 @@ export class SessionManager implements SessionCommands {
    * already removed session is not an error.
    */
   async leave(sessionId: string): Promise<boolean> {
-    if (this.runners.get(sessionId)?.running || !this.deps.repo.isUntouched(sessionId)) return false;
+    if (this.runners.find(sessionId)?.running || !this.deps.repo.isUntouched(sessionId)) return false;
     await this.delete(sessionId);
     return true;
   }
@@ -292,7 +293,7 @@ export class SessionManager implements SessionCommands {
   switchVersion(sessionId: string, messageId: string): void {
     const message = this.deps.repo.message(messageId);
     if (!message || message.sessionId !== sessionId) throw new NotFoundError("Message", messageId);
-    if (this.runners.get(sessionId)?.running)
+    if (this.runners.find(sessionId)?.running)
       throw new ValidationError("Wait for the running turn to finish (or stop it) first.");
     const head = this.deps.repo.newestLeafUnder(messageId);
     this.deps.repo.setHead(sessionId, head);
@@ -305,18 +306,16 @@ export class SessionManager implements SessionCommands {
    */
   shellJobs(sessionId: string): ShellJobs | undefined {
     this.deps.repo.getSession(sessionId);
-    return this.runners.get(sessionId)?.shellJobs;
+    return this.runners.find(sessionId)?.shellJobs;
   }
 
   /** How many sessions have a turn running now (maintenance waits for none). */
   runningCount(): number {
-    let count = 0;
-    for (const runner of this.runners.values()) if (runner.running) count++;
-    return count;
+    return this.runners.runningCount();
   }
 
   isRunning(sessionId: string): boolean {
-    return this.runners.get(sessionId)?.running ?? false;
+    return this.runners.find(sessionId)?.running ?? false;
   }
 
   // ---- Internals ------------------------------------------------------------------------------------
@@ -337,16 +336,11 @@ export class SessionManager implements SessionCommands {
     start: TurnKind,
     options: SubmitOptions = {},
   ): void {
-    this.withRunner(sessionId, (runner) => runner.submit(clientTurnId, text, [], options, start));
+    this.runners.use(sessionId, (runner) => runner.submit(clientTurnId, text, [], options, start));
   }
 
   private compactNow(sessionId: string, clientTurnId: string): void {
-    this.withRunner(sessionId, (runner) => runner.submit(clientTurnId, "", [], {}, { kind: "compact" }));
-  }
-
-  /** A runner whose queue drained is forgotten when it holds nothing (SessionRunner.idle). */
-  private settled(sessionId: string): void {
-    if (this.runners.get(sessionId)?.idle) this.runners.delete(sessionId);
+    this.runners.use(sessionId, (runner) => runner.submit(clientTurnId, "", [], {}, { kind: "compact" }));
   }
 
   /** How many runners are kept (tests and diagnostics). */
@@ -354,31 +348,9 @@ export class SessionManager implements SessionCommands {
     return this.runners.size;
   }
 
-  /**
-   * Use the session's runner (made when there is none); a runner that holds nothing afterwards (a
-   * duplicate submit, a refused command) is forgotten again at once.
-   */
-  private withRunner<T>(sessionId: string, use: (runner: SessionRunner) => T): T {
-    try {
-      return use(this.runner(sessionId));
-    } finally {
-      this.settled(sessionId);
-    }
-  }
-
-  private runner(sessionId: string): SessionRunner {
-    let runner = this.runners.get(sessionId);
-    if (!runner) {
-      this.deps.repo.getSession(sessionId);
-      runner = new SessionRunner(sessionId, this.deps);
-      this.runners.set(sessionId, runner);
-    }
-    return runner;
-  }
-
   private summary(record: SessionRecord): SessionSummary {
     const summary = summaryOf(record, this.deps.events.lastSeq(record.id));
-    if (this.runners.get(record.id)?.running && summary.status === "idle") summary.status = "running";
+    if (this.runners.find(record.id)?.running && summary.status === "idle") summary.status = "running";
     return summary;
   }
 
@@ -406,10 +378,10 @@ export class SessionManager implements SessionCommands {
   /** Stop every turn (app quit): running turns end as stopped, their partial replies saved. */
   async shutdown(): Promise<void> {
     this.closing.abort();
-    await Promise.all([...this.runners.values()].map((runner) => runner.dispose()));
+    await Promise.all(this.runners.all().map((runner) => runner.dispose()));
     await this.titles.settled();
     const deadline = Date.now() + 3000;
-    while ([...this.runners.values()].some((r) => r.running) && Date.now() < deadline) await Bun.sleep(20);
+    while (this.runners.runningCount() > 0 && Date.now() < deadline) await Bun.sleep(20);
     this.liveSessions.dispose();
     this.stopWriteFailures();
   }

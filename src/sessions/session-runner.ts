@@ -26,23 +26,24 @@ import type { TurnInteraction, TurnResult } from "../agent/types.ts";
 import {
   ConflictError,
   DiskFullError,
-  errorMessage,
   isDiskFull,
   isStorageFailure,
   NotFoundError,
+  storageFailureReport,
 } from "../core/errors.ts";
 import { newId } from "../core/ids.ts";
 import { becomeInteractive } from "../core/jit-policy.ts";
 import type { Logger } from "../core/logger.ts";
 import { ShellJobs } from "../sandbox/shell-jobs.ts";
 import type { Attachment, SubmitOptions } from "../shared/client-messages.ts";
-import type { DraftEvent, TodoItem } from "../shared/events.ts";
+import type { DraftEvent } from "../shared/events.ts";
 import type { Usage } from "../shared/parts.ts";
 import type { SessionStatus } from "../shared/session.ts";
 import { parsePinnedSkills } from "../skills/load-skill-tool.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { ChildLink } from "./relayed-requests.ts";
 import type { SessionRepository } from "./repository.ts";
+import { sessionTodos } from "./session-todos.ts";
 import type { SubAgents } from "./sub-agents.ts";
 import { TurnRecorder } from "./turn-recorder.ts";
 import { TurnRequests } from "./turn-requests.ts";
@@ -193,18 +194,6 @@ export class SessionRunner {
     active.controller.abort();
   }
 
-  /** What the user reads when saving failed, and the error part's code. */
-  private storageFailure(error: unknown): { code: "disk_full" | "storage_failed"; message: string } {
-    const database = this.deps.paths.database;
-    if (isDiskFull(error)) return { code: "disk_full", message: new DiskFullError(database, error).message };
-    return {
-      code: "storage_failed",
-      message:
-        `Sage could not save this conversation to ${database} (${errorMessage(error)}). ` +
-        "Check that disk, then go on; what is shown since may not have been saved.",
-    };
-  }
-
   /** Take one queued message back (it never runs); NotFoundError when it is not waiting any more. */
   unqueue(clientTurnId: string): void {
     const index = this.queue.findIndex((queued) => queued.clientTurnId === clientTurnId);
@@ -326,7 +315,7 @@ export class SessionRunner {
         session,
         queued,
         userMessageId,
-        todos: this.todos(),
+        todos: sessionTodos(this.deps.repo, this.sessionId, (draft) => this.emit(draft)),
         shellJobs: this.shellJobs,
         sessionApprovals: this.sessionApprovals,
         sink: recorder,
@@ -351,7 +340,7 @@ export class SessionRunner {
       if (status === "error") failure = name === "NoModelConfiguredError" ? "no_model" : "internal";
     }
     if (active.storageError !== undefined) {
-      const storage = this.storageFailure(active.storageError);
+      const storage = storageFailureReport(active.storageError, this.deps.paths.database);
       status = "error";
       reason = storage.message;
       failure = storage.code;
@@ -382,16 +371,6 @@ export class SessionRunner {
     });
     this.setStatus("idle");
     this.deps.onTurnEnded(this.sessionId, status, firstExchange);
-  }
-
-  private todos(): { get(): TodoItem[]; set(items: TodoItem[]): void } {
-    return {
-      get: () => JSON.parse(this.deps.repo.getSession(this.sessionId).todos) as TodoItem[],
-      set: (items) => {
-        this.deps.repo.update(this.sessionId, { todos: JSON.stringify(items) });
-        this.emit({ type: "todo.updated", sessionId: this.sessionId, todos: items });
-      },
-    };
   }
 
   private interaction(active: ActiveTurn): TurnInteraction {
