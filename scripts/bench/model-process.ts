@@ -14,8 +14,15 @@ export interface ModelProcess {
   stop(): Promise<void>;
 }
 
-export async function startModelProcess(): Promise<ModelProcess> {
-  const child = Bun.spawn([process.execPath, join(import.meta.dir, "fake-model-process.ts")], {
+/**
+ * Start `script` (a model server in scripts/bench/) in its own process and read the first line it
+ * prints (JSON: its address, and what else it says). `stop()` closes its stdin, which ends it.
+ */
+export async function spawnModelScript<Info extends { url: string }>(
+  script: string,
+  args: string[] = [],
+): Promise<{ info: Info; stop(): Promise<void> }> {
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, script), ...args], {
     stdin: "pipe",
     stdout: "pipe",
     stderr: "inherit",
@@ -24,11 +31,22 @@ export async function startModelProcess(): Promise<ModelProcess> {
   let text = "";
   while (!text.includes("\n")) {
     const { done, value } = await reader.read();
-    if (done) throw new Error("the fake model process exited before printing its address");
+    if (done) throw new Error(`${script} exited before printing its address`);
     text += new TextDecoder().decode(value);
   }
   reader.releaseLock();
-  const { url, control } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { url: string; control: string };
+  return {
+    info: JSON.parse(text.slice(0, text.indexOf("\n"))) as Info,
+    async stop() {
+      child.stdin.end();
+      await child.exited;
+    },
+  };
+}
+
+export async function startModelProcess(): Promise<ModelProcess> {
+  const { info, stop } = await spawnModelScript<{ url: string; control: string }>("fake-model-process.ts");
+  const { url, control } = info;
   return {
     url,
     async enqueue(...replies) {
@@ -38,9 +56,6 @@ export async function startModelProcess(): Promise<ModelProcess> {
     async sentAt() {
       return (await (await fetch(`${control}/sent-at`)).json()) as number[];
     },
-    async stop() {
-      child.stdin.end();
-      await child.exited;
-    },
+    stop,
   };
 }

@@ -20,6 +20,7 @@ import type { ServerEvent } from "../../src/shared/events.ts";
 import type { FakeModel } from "../../test/fixtures/fake-model/index.ts";
 import { startBackend, type TestBackend } from "../../test/support/backend.ts";
 import { configureAgent, newSession, workspaceRoot } from "../../test/support/session-steps.ts";
+import { spawnModelScript } from "./model-process.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -105,25 +106,9 @@ class QuietClient {
 
 /** The soak's fake model (scripts/bench/soak-model-process.ts) in its own process. */
 async function startModel(): Promise<FakeModel> {
-  const child = Bun.spawn(
-    [process.execPath, join(import.meta.dir, "soak-model-process.ts"), ...(shell ? ["--shell"] : [])],
-    { stdin: "pipe", stdout: "pipe", stderr: "inherit" },
-  );
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error("the fake model process exited before printing its address");
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const { url } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { url: string };
-  const stop = async () => {
-    child.stdin.end();
-    await child.exited;
-  };
+  const { info, stop } = await spawnModelScript("soak-model-process.ts", shell ? ["--shell"] : []);
   // Only `url` and `stop` are used by a backend that does not own its model.
-  return { url, stop } as unknown as FakeModel;
+  return { url: info.url, stop } as unknown as FakeModel;
 }
 
 interface Checkpoint {

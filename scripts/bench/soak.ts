@@ -23,6 +23,7 @@ import { resolvePaths } from "../../src/core/paths.ts";
 import { sandboxStatus } from "../../src/sandbox/bubblewrap.ts";
 import type { ServerEvent } from "../../src/shared/events.ts";
 import { freePort } from "../free-port.ts";
+import { spawnModelScript } from "./model-process.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
 const args = process.argv.slice(2);
@@ -35,26 +36,8 @@ const checkpoints = [Math.round(totalTurns / 10), Math.round(totalTurns / 2), to
 const RSS_GROWTH_TARGET = 0.1;
 
 async function startModel(shell: boolean): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = Bun.spawn(
-    [process.execPath, join(import.meta.dir, "soak-model-process.ts"), ...(shell ? ["--shell"] : [])],
-    { stdin: "pipe", stdout: "pipe", stderr: "inherit" },
-  );
-  const reader = child.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { done, value } = await reader.read();
-    if (done) throw new Error("the fake model process exited before printing its address");
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  const { url } = JSON.parse(text.slice(0, text.indexOf("\n"))) as { url: string };
-  return {
-    url,
-    async stop() {
-      child.stdin.end();
-      await child.exited;
-    },
-  };
+  const { info, stop } = await spawnModelScript("soak-model-process.ts", shell ? ["--shell"] : []);
+  return { url: info.url, stop };
 }
 
 /** A data dir whose default agent uses the fake model and may run shell commands without asking. */
