@@ -1,6 +1,6 @@
 import type { APIRequestContext, Locator, Page } from "@playwright/test";
 import type { FakeReply } from "../fixtures/fake-model/index.ts";
-import { spawnFakeModel } from "./fake-model-process.ts";
+import { addFakeProvider, spawnFakeModel } from "./fake-model-process.ts";
 import { test as base, expect, type SageApp } from "./fixtures.ts";
 
 export const API_KEY = "e2e-chat-key-7731";
@@ -51,25 +51,6 @@ async function startChatModel(): Promise<ChatModel> {
       child.kill("SIGTERM");
     },
   };
-}
-
-async function addFakeProvider(request: APIRequestContext, sage: SageApp, baseUrl: string): Promise<void> {
-  const response = await request.post(`${sage.baseURL}/api/providers`, {
-    headers: { authorization: `Bearer ${sage.token}` },
-    data: {
-      name: "Fake",
-      kind: "openai-compatible",
-      baseUrl,
-      apiKey: API_KEY,
-      models: [
-        { id: "fake-model", contextWindow: 128_000, tools: true, vision: true },
-        { id: "fake-model-large", contextWindow: 200_000, tools: true },
-      ],
-      defaultModel: "fake-model",
-      isDefault: true,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(200);
 }
 
 /** The page and the app, with the moves a user makes in a chat. */
@@ -149,7 +130,10 @@ export const test = base.extend<{ chat: ChatDriver }, { model: ChatModel }>({
   ],
   chat: async ({ page, request, sage, model }, use) => {
     await model.reset();
-    await addFakeProvider(request, sage, model.url);
+    await addFakeProvider(request, sage, model.url, API_KEY, [
+      { id: "fake-model", contextWindow: 128_000, tools: true, vision: true },
+      { id: "fake-model-large", contextWindow: 200_000, tools: true },
+    ]);
     // The UI must work under its own Content-Security-Policy: any violation fails the test. Except
     // inline event handlers in content: Chromium reports those when DOMPurify parses hostile HTML in its
     // inert document (nothing runs; chat-rendering.spec.ts checks that), and our own code has none.

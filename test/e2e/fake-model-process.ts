@@ -4,7 +4,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { REPO_ROOT } from "./fixtures.ts";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, REPO_ROOT, type SageApp } from "./fixtures.ts";
 
 export const BUN = join(REPO_ROOT, "node_modules", ".bin", "bun");
 export const FAKE_MODEL_CLI = join(REPO_ROOT, "test", "fixtures", "fake-model", "cli.ts");
@@ -35,4 +36,30 @@ export async function spawnFakeModel(args: string[]): Promise<FakeModelProcess> 
     child.on("exit", (code) => reject(new Error(`the fake model exited (${code}):\n${output}`)));
   });
   return { ...urls, process: child };
+}
+
+/** The fake model's one model, as most specs configure it. */
+export const FAKE_MODELS = [{ id: "fake-model", contextWindow: 128_000, tools: true }];
+
+/** Add the fake model at `baseUrl` as Sage's default provider (its first model the default model). */
+export async function addFakeProvider(
+  request: APIRequestContext,
+  sage: SageApp,
+  baseUrl: string,
+  apiKey: string,
+  models: { id: string; contextWindow: number; tools: boolean; vision?: boolean }[] = FAKE_MODELS,
+): Promise<void> {
+  const response = await request.post(`${sage.baseURL}/api/providers`, {
+    headers: { authorization: `Bearer ${sage.token}` },
+    data: {
+      name: "Fake",
+      kind: "openai-compatible",
+      baseUrl,
+      apiKey,
+      models,
+      defaultModel: models[0]?.id,
+      isDefault: true,
+    },
+  });
+  expect(response.status(), await response.text()).toBe(200);
 }

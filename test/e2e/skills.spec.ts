@@ -6,10 +6,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { APIRequestContext } from "@playwright/test";
 import { strToU8, zipSync } from "fflate";
-import { type FakeModelProcess, spawnFakeModel } from "./fake-model-process.ts";
-import { expect, type SageApp, test } from "./fixtures.ts";
+import { addFakeProvider, type FakeModelProcess, spawnFakeModel } from "./fake-model-process.ts";
+import { expect, test } from "./fixtures.ts";
 
 const API_KEY = "e2e-key-0001";
 const SKILL = "haiku-writer";
@@ -22,22 +21,6 @@ interface RecordedRequest {
 
 function startFakeModel(args: string[]): Promise<FakeModelProcess> {
   return spawnFakeModel(["--api-key", API_KEY, ...args]);
-}
-
-async function addFakeProvider(request: APIRequestContext, sage: SageApp, baseUrl: string): Promise<void> {
-  const response = await request.post(`${sage.baseURL}/api/providers`, {
-    headers: { authorization: `Bearer ${sage.token}` },
-    data: {
-      name: "Fake",
-      kind: "openai-compatible",
-      baseUrl,
-      apiKey: API_KEY,
-      models: [{ id: "fake-model", contextWindow: 128_000, tools: true }],
-      defaultModel: "fake-model",
-      isDefault: true,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(200);
 }
 
 function skillText(name: string): string {
@@ -70,7 +53,7 @@ test.describe("skill library", () => {
     sage,
   }) => {
     test.setTimeout(90_000);
-    await addFakeProvider(request, sage, fake.url);
+    await addFakeProvider(request, sage, fake.url, API_KEY);
     await page.goto(sage.launchUrl);
     await page.goto(`${sage.baseURL}/skills`);
 

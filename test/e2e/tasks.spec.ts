@@ -4,27 +4,11 @@
  * chat with the answer; disable and delete. And a task an agent creates from a chat with its
  * schedule_task tool (after the user allows it) is on the Tasks page.
  */
-import type { APIRequestContext, Page } from "@playwright/test";
-import { type FakeModelProcess, spawnFakeModel } from "./fake-model-process.ts";
+import type { Page } from "@playwright/test";
+import { addFakeProvider, type FakeModelProcess, spawnFakeModel } from "./fake-model-process.ts";
 import { expect, type SageApp, test } from "./fixtures.ts";
 
 const API_KEY = "e2e-key-0001";
-
-async function addFakeProvider(request: APIRequestContext, sage: SageApp, baseUrl: string): Promise<void> {
-  const response = await request.post(`${sage.baseURL}/api/providers`, {
-    headers: { authorization: `Bearer ${sage.token}` },
-    data: {
-      name: "Fake",
-      kind: "openai-compatible",
-      baseUrl,
-      apiKey: API_KEY,
-      models: [{ id: "fake-model", contextWindow: 128_000, tools: true }],
-      defaultModel: "fake-model",
-      isDefault: true,
-    },
-  });
-  expect(response.status(), await response.text()).toBe(200);
-}
 
 async function openTasks(page: Page, sage: SageApp): Promise<void> {
   await page.goto(sage.launchUrl);
@@ -55,7 +39,7 @@ test.describe("tasks page", () => {
     sage,
   }) => {
     test.setTimeout(90_000);
-    await addFakeProvider(request, sage, fake.url);
+    await addFakeProvider(request, sage, fake.url, API_KEY);
     await openTasks(page, sage);
     await expect(page.getByTestId("tasks-empty")).toContainText("No scheduled tasks yet");
 
@@ -108,7 +92,7 @@ test.describe("tasks page", () => {
 
   test("a task an agent schedules from a chat shows on the Tasks page", async ({ page, request, sage }) => {
     test.setTimeout(90_000);
-    await addFakeProvider(request, sage, fake.url);
+    await addFakeProvider(request, sage, fake.url, API_KEY);
     const enqueued = await fetch(`${fake.control}/__enqueue`, {
       method: "POST",
       headers: { "content-type": "application/json" },
