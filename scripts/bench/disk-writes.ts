@@ -27,18 +27,11 @@ import {
 } from "../../test/integration/executable-app.ts";
 import { TestSocket } from "../../test/support/test-socket.ts";
 import { type ModelProcess, startModelProcess } from "./model-process.ts";
+import { numberOption } from "./options.ts";
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
-  return value;
-}
-
-const tokens = option("tokens", 2000);
-const intervalMs = option("interval-ms", 10);
-const turns = Math.max(1, option("turns", 3));
+const tokens = numberOption("tokens", 2000);
+const intervalMs = numberOption("interval-ms", 10);
+const turns = Math.max(1, numberOption("turns", 3));
 /** Time after turn.ended before the counters are read (end-of-turn writes, a pending batch). */
 const SETTLE_MS = 400;
 

@@ -32,6 +32,7 @@ import {
   seedDataDir,
 } from "../../test/integration/executable-app.ts";
 import { startModelProcess } from "./model-process.ts";
+import { numberOption } from "./options.ts";
 
 const THROUGHPUT_TARGET = 20_000;
 const LATENCY_P50_TARGET_MS = 1;
@@ -39,18 +40,10 @@ const LATENCY_P50_TARGET_19_MS = 0.2;
 const FIRST_TURNS = 20;
 const RSS_AFTER_FIRST_TURNS_TARGET_MIB = 100;
 
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
-  return value;
-}
-
-const tokens = option("tokens", 20_000);
-const pacedTokens = option("paced", 2000);
-const intervalMs = option("interval-ms", 2);
-const turns = option("turns", 50);
+const tokens = numberOption("tokens", 20_000);
+const pacedTokens = numberOption("paced", 2000);
+const intervalMs = numberOption("interval-ms", 2);
+const turns = numberOption("turns", 50);
 
 function preciseNow(): number {
   return performance.timeOrigin + performance.now();
