@@ -11,6 +11,7 @@
 import type { ApprovalDecision, TurnInteraction } from "../agent/types.ts";
 import { newId } from "../core/ids.ts";
 import type { DraftEvent } from "../shared/events.ts";
+import { approvalRequested, questionAsked } from "./turn-requests.ts";
 
 /** What ties a child's turn to the parent's delegate call. */
 export interface ChildLink {
@@ -47,19 +48,7 @@ export function relayedInteraction(
   return {
     async approve(request) {
       const approvalId = request.approvalId ?? newId("apr");
-      child.emit({
-        type: "approval.requested",
-        sessionId: child.sessionId,
-        approvalId,
-        messageId: request.messageId,
-        partId: request.partId,
-        tool: request.tool,
-        title: request.description.title,
-        detail: request.description.detail,
-        detailKind: request.description.detailKind,
-        scopes: request.scopes,
-        ...(request.description.locality ? { locality: request.description.locality } : {}),
-      });
+      child.emit(approvalRequested(child.sessionId, approvalId, request));
       const decision = await child.waitFor(
         link.relay.approve({
           ...request,
@@ -80,16 +69,7 @@ export function relayedInteraction(
     },
     async ask(request) {
       const questionId = request.questionId ?? newId("qst");
-      child.emit({
-        type: "question.asked",
-        sessionId: child.sessionId,
-        questionId,
-        messageId: request.messageId,
-        partId: request.partId,
-        purpose: request.purpose,
-        questions: request.questions,
-        ...(request.repeated ? { repeated: request.repeated } : {}),
-      });
+      child.emit(questionAsked(child.sessionId, questionId, request));
       const answers = await child.waitFor(
         link.relay.ask({
           ...request,

@@ -20,6 +20,41 @@ import type { DraftEvent } from "../shared/events.ts";
 type ApprovalRequest = Parameters<TurnInteraction["approve"]>[0];
 type QuestionRequest = Parameters<TurnInteraction["ask"]>[0];
 
+/** The event that shows an approval request in `sessionId`'s chat (also a sub-agent's, relayed). */
+export function approvalRequested(
+  sessionId: string,
+  approvalId: string,
+  request: ApprovalRequest,
+): DraftEvent {
+  return {
+    type: "approval.requested",
+    sessionId,
+    approvalId,
+    messageId: request.messageId,
+    partId: request.partId,
+    tool: request.tool,
+    title: request.description.title,
+    detail: request.description.detail,
+    detailKind: request.description.detailKind,
+    scopes: request.scopes,
+    ...(request.description.locality ? { locality: request.description.locality } : {}),
+  };
+}
+
+/** The event that shows questions in `sessionId`'s chat (also a sub-agent's, relayed). */
+export function questionAsked(sessionId: string, questionId: string, request: QuestionRequest): DraftEvent {
+  return {
+    type: "question.asked",
+    sessionId,
+    questionId,
+    messageId: request.messageId,
+    partId: request.partId,
+    purpose: request.purpose,
+    questions: request.questions,
+    ...(request.repeated ? { repeated: request.repeated } : {}),
+  };
+}
+
 interface PendingApproval {
   resolve(decision: ApprovalDecision): void;
   /** The patterns of the scopes ("session" / "always") the request offered. */
@@ -80,19 +115,7 @@ export class TurnRequests {
         stopped();
         this.onChange();
       });
-      this.emit({
-        type: "approval.requested",
-        sessionId: this.sessionId,
-        approvalId,
-        messageId: request.messageId,
-        partId: request.partId,
-        tool: request.tool,
-        title: request.description.title,
-        detail: request.description.detail,
-        detailKind: request.description.detailKind,
-        scopes: request.scopes,
-        ...(request.description.locality ? { locality: request.description.locality } : {}),
-      });
+      this.emit(approvalRequested(this.sessionId, approvalId, request));
       this.onChange();
     });
   }
@@ -116,16 +139,7 @@ export class TurnRequests {
         cancelled();
         this.onChange();
       });
-      this.emit({
-        type: "question.asked",
-        sessionId: this.sessionId,
-        questionId,
-        messageId: request.messageId,
-        partId: request.partId,
-        purpose: request.purpose,
-        questions: request.questions,
-        ...(request.repeated ? { repeated: request.repeated } : {}),
-      });
+      this.emit(questionAsked(this.sessionId, questionId, request));
       this.onChange();
     });
   }
