@@ -39,10 +39,11 @@ describe("database upkeep off the server's thread", () => {
       `VACUUM ${body.durationMs} ms, ${(before / MiB).toFixed(0)} MiB -> ${(statSync(file).size / MiB).toFixed(0)} MiB; ` +
         `${during} health answers meanwhile, worst ${worst.toFixed(1)} ms, longest wait ${longestGap.toFixed(0)} ms`,
     );
-    // On the server's thread a request would wait for the whole VACUUM; off it, far less.
+    // On the server's thread a request would wait for the whole VACUUM; off it, far less. (Bounds are
+    // relative to that whole wait: a busy machine stretches single answers, not the whole VACUUM.)
     expect(during).toBeGreaterThan(5);
-    expect(worst).toBeLessThan(Math.min(150, body.durationMs / 2));
-    expect(longestGap).toBeLessThan(Math.min(150, body.durationMs / 2));
+    expect(worst).toBeLessThan(body.durationMs / 2);
+    expect(longestGap).toBeLessThan(body.durationMs / 2);
 
     expect(body.freedBytes).toBeGreaterThan(60 * MiB);
     expect(statSync(file).size).toBeLessThan(before - 60 * MiB);
@@ -67,11 +68,12 @@ describe("database upkeep off the server's thread", () => {
     expect(busy.status).toBe(200);
     expect(busy.body.vacuumed).toBe(false);
     expect(busy.body.error).toMatch(/busy/);
-    // The worker waited for the lock (2 s) without holding the server up.
+    // The worker waited for the lock (2 s) without holding the server up: held up, one answer would
+    // wait all of it.
     expect(busy.body.durationMs).toBeGreaterThan(1000);
     expect(latencies.length).toBeGreaterThan(20);
-    expect(Math.max(...latencies)).toBeLessThan(200);
-    expect(longestGap).toBeLessThan(200);
+    expect(Math.max(...latencies)).toBeLessThan(busy.body.durationMs / 3);
+    expect(longestGap).toBeLessThan(busy.body.durationMs / 3);
     expect(app().logText()).toContain("database maintenance failed");
     expect((await app().api<StorageUsage>("/api/storage")).body.maintenance.last?.error).toMatch(/busy/);
 
