@@ -13,7 +13,7 @@
  * - Data that does not start like a zip, or a malformed archive, throws `BadArchiveError`.
  * Returns the kept entries by their raw names, in archive order.
  */
-import { type Unzip, type UnzipFile, UnzipInflate, Unzip as UnzipStream } from "fflate";
+import type { Unzip, UnzipFile } from "fflate";
 import { ContentTooLargeError } from "../core/errors.ts";
 import { formatBytes } from "../shared/byte-size.ts";
 
@@ -44,6 +44,9 @@ export async function unzipBounded(
 ): Promise<Map<string, Uint8Array>> {
   const { label } = limits;
   if (!startsLikeZip(zip)) throw new BadArchiveError(`${label} is not a valid zip archive.`);
+  // Loaded on first use: fflate's module loads node:worker_threads, ~4 MiB resident for a start-up
+  // that may never see a zip.
+  const { Unzip: UnzipStream, UnzipInflate } = await import("fflate");
   const files = new Map<string, Uint8Array>();
   const open = new Set<UnzipFile>();
   let entries = 0;
