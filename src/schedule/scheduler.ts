@@ -7,6 +7,9 @@
  *   the run leaves the row open, which the next `start()` marks "interrupted" (never lost).
  * - A task never has two runs at once: a run due while the last one still goes on is recorded as
  *   skipped; "Run now" on a running task is a `ConflictError`.
+ * - A due time is claimed, not just read: recording its run advances the task's next run only if it is
+ *   still the due time this scheduler saw (TaskRepository.startRun's claim). A second Sage process on
+ *   the same data folder that read the same due time records nothing and launches nothing.
  * - Missed runs: due times more than LATE_AFTER_MS in the past when Sage looks — at `start()` (Sage was
  *   closed), or when a timer fires late (the computer slept) or work resumes (it was paused) — follow the
  *   task's policy: "skip" records one skipped entry (with how many were missed), "run-once"
@@ -117,7 +120,7 @@ export class Scheduler {
     if (this.#active.has(task.id))
       throw new ConflictError(`"${task.name}" is running now; wait for the run to end or stop it first.`);
     const runId = this.#fire(task, "manual", null, this.deps.clock.now());
-    const run = this.deps.repo.run(runId);
+    const run = runId ? this.deps.repo.run(runId) : undefined;
     if (!run) throw new Error(`the run ${runId} was not recorded`);
     return run;
   }
@@ -165,7 +168,7 @@ export class Scheduler {
       this.#fire(task, "missed", firstMissed, now, `Made up for a missed schedule (missed ${times}).`);
       return;
     }
-    this.deps.repo.startRun(
+    const recorded = this.deps.repo.startRun(
       {
         id: newId("run"),
         taskId: task.id,
@@ -178,22 +181,28 @@ export class Scheduler {
       },
       nextRunAfter(task, now),
       now,
+      { expectedNextRunAt: task.nextRunAt },
     );
-    this.deps.logger.info(`scheduled task ${task.id}: missed ${times}, skipped`);
+    if (recorded) this.deps.logger.info(`scheduled task ${task.id}: missed ${times}, skipped`);
+    else this.#claimedElsewhere(task);
   }
 
-  /** Records a run, advances the schedule and launches the turn; returns the run's id. */
+  /**
+   * Records a run, advances the schedule and launches the turn; returns the run's id, or undefined when
+   * another process claimed this due time first (then nothing is recorded or launched here).
+   */
   #fire(
     task: TaskRecord,
     trigger: RunTrigger,
     scheduledFor: number | null,
     now: number,
     note?: string,
-  ): string {
+  ): string | undefined {
     const next = trigger === "manual" ? "keep" : nextRunAfter(task, now);
+    const claim = trigger === "manual" ? undefined : { expectedNextRunAt: task.nextRunAt };
     const runId = newId("run");
     if (this.#active.has(task.id)) {
-      this.deps.repo.startRun(
+      const recorded = this.deps.repo.startRun(
         {
           id: runId,
           taskId: task.id,
@@ -206,14 +215,21 @@ export class Scheduler {
         },
         next,
         now,
+        claim,
       );
-      return runId;
+      if (!recorded) this.#claimedElsewhere(task);
+      return recorded ? runId : undefined;
     }
-    this.deps.repo.startRun(
+    const recorded = this.deps.repo.startRun(
       { id: runId, taskId: task.id, trigger, scheduledFor, startedAt: now, status: "running", detail: note },
       next,
       now,
+      claim,
     );
+    if (!recorded) {
+      this.#claimedElsewhere(task);
+      return undefined;
+    }
     this.#active.set(task.id, runId);
     this.deps.logger.info(`scheduled task ${task.id}: run ${runId} started (${trigger})`);
     try {
@@ -228,6 +244,12 @@ export class Scheduler {
       this.deps.logger.warn(`scheduled task ${task.id}: run ${runId} could not start: ${reason}`);
     }
     return runId;
+  }
+
+  #claimedElsewhere(task: TaskRecord): void {
+    this.deps.logger.warn(
+      `scheduled task ${task.id}: its due time was claimed by another Sage process on this data folder; not run here`,
+    );
   }
 
   #hooks(taskId: string, runId: string): RunHooks {

@@ -132,6 +132,10 @@ function prepare(db: Database) {
     earliest: q(
       "SELECT MIN(next_run_at) AS at FROM scheduled_tasks WHERE user_id = ? AND enabled = 1 AND next_run_at IS NOT NULL",
     ),
+    claim: q(
+      `UPDATE scheduled_tasks SET next_run_at = ?, updated_at = ?
+        WHERE id = ? AND user_id = ? AND enabled = 1 AND next_run_at IS ?`,
+    ),
     insertRun: q(
       `INSERT INTO scheduled_runs (id, task_id, trigger, scheduled_for, started_at, ended_at, status, detail, session_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -231,23 +235,50 @@ export class TaskRepository {
     return row?.at ?? undefined;
   }
 
-  /** Records a run and advances the task's next run, in one transaction (a crash cannot run it twice). */
-  startRun(run: NewRun, nextRunAt: number | null | "keep", now: number): void {
-    this.db.transaction(() => {
-      this.statements.insertRun.run(
-        run.id,
-        run.taskId,
-        run.trigger,
-        run.scheduledFor,
-        run.startedAt,
-        run.endedAt ?? null,
-        run.status,
-        run.detail ?? null,
-        run.sessionId ?? null,
-      );
-      this.statements.trimRuns.run(run.taskId, run.taskId, RUNS_KEPT);
-      if (nextRunAt !== "keep") this.update(run.taskId, { nextRunAt }, now);
-    })();
+  /**
+   * Records a run and advances the task's next run, in one transaction (a crash cannot run it twice).
+   *
+   * With `claim` (a run on schedule or a missed one), the task's next run is advanced only if it is
+   * still `claim.expectedNextRunAt` (the due time this process read) and the task still enabled: the
+   * write is a compare-and-set under SQLite's write lock, so when two processes share the data folder
+   * (the instance lock should prevent it, but a lock can be taken over), one claims the due time and
+   * the other records nothing and must not launch. Returns whether the run was recorded.
+   */
+  startRun(
+    run: NewRun,
+    nextRunAt: number | null | "keep",
+    now: number,
+    claim?: { expectedNextRunAt: number | null },
+  ): boolean {
+    return this.db
+      .transaction(() => {
+        if (claim) {
+          if (nextRunAt === "keep") throw new Error("a claimed run must advance the task's next run");
+          const claimed = this.statements.claim.run(
+            nextRunAt,
+            now,
+            run.taskId,
+            this.userId,
+            claim.expectedNextRunAt,
+          );
+          if ((claimed.changes ?? 0) === 0) return false;
+        }
+        this.statements.insertRun.run(
+          run.id,
+          run.taskId,
+          run.trigger,
+          run.scheduledFor,
+          run.startedAt,
+          run.endedAt ?? null,
+          run.status,
+          run.detail ?? null,
+          run.sessionId ?? null,
+        );
+        this.statements.trimRuns.run(run.taskId, run.taskId, RUNS_KEPT);
+        if (nextRunAt !== "keep" && !claim) this.update(run.taskId, { nextRunAt }, now);
+        return true;
+      })
+      .immediate();
   }
 
   updateRun(
