@@ -6,8 +6,33 @@
  * lock, checks that the recorded process is alive and that its server answers, and then hands over:
  * it asks the running instance to show its window (window mode) or prints its URL (serve mode), and
  * exits 0. A lock left by a dead process is taken over.
+ *
+ * A lock whose process is alive but does not answer (still starting after the wait, or busy) is never
+ * taken over: two processes on one data folder would both recover "interrupted" turns and runs and
+ * both run the scheduler. The launch fails with `InstanceBusyError` instead. On Linux the recorded pid
+ * must still be the process that wrote the lock: a zombie, or a process started after the lock was
+ * written (the pid was reused after a crash), counts as dead.
  */
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+
+/** Another process holds the data folder's lock but its server does not answer. */
+export class InstanceBusyError extends Error {
+  override readonly name = "InstanceBusyError";
+  constructor(
+    readonly lockPath: string,
+    readonly pid: number,
+  ) {
+    super(
+      `Another Sage (pid ${pid}) is using this data folder but does not answer (lock: ${lockPath}). ` +
+        `Wait for it to finish starting, or close it (kill ${pid}), then start Sage again.`,
+    );
+  }
+}
+
+/** How long a launch waits for the lock's process to answer before giving up. */
+export const LOCK_WAIT_MS = 5000;
+/** A lock's process that started more than this after the lock was written is not its writer. */
+const START_SLACK_MS = 2000;
 
 export interface LockRecord {
   pid: number;
@@ -42,7 +67,15 @@ export class InstanceLock {
   }
 }
 
-export async function acquireInstanceLock(path: string, mode: LockRecord["mode"]): Promise<LockResult> {
+/**
+ * Takes the lock, or finds the live instance that holds it (waiting up to `waitMs` for one still
+ * starting). Throws `InstanceBusyError` when the holder is alive but never answered.
+ */
+export async function acquireInstanceLock(
+  path: string,
+  mode: LockRecord["mode"],
+  waitMs = LOCK_WAIT_MS,
+): Promise<LockResult> {
   const record: LockRecord = {
     pid: process.pid,
     mode,
@@ -60,25 +93,62 @@ export async function acquireInstanceLock(path: string, mode: LockRecord["mode"]
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const running = await waitForRunning(path);
-    if (running) return { acquired: false, running };
-    rmSync(path, { force: true }); // stale: its process is gone or its server never answered
+    const found = await waitForRunning(path, waitMs);
+    if (found.kind === "running") return { acquired: false, running: found.record };
+    if (found.kind === "silent") throw new InstanceBusyError(path, found.record.pid);
+    rmSync(path, { force: true }); // stale: its process is gone
   }
   throw new Error(`Could not take the instance lock ${path}`);
 }
 
-/** The live instance behind the lock, waiting up to 5 s for one that is still starting. */
-async function waitForRunning(path: string): Promise<LockRecord | undefined> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const record = readLock(path);
-    if (!record || !isAlive(record.pid)) return undefined;
-    if (record.port && record.token) {
-      return (await answers(record)) ? record : undefined;
-    }
+type Holder =
+  | { kind: "running"; record: LockRecord }
+  | { kind: "silent"; record: LockRecord }
+  | { kind: "stale" };
+
+/**
+ * The instance behind the lock: answering, alive but silent after `waitMs` (still starting, or busy),
+ * or stale (no lock, or its process is gone).
+ */
+async function waitForRunning(path: string, waitMs: number): Promise<Holder> {
+  const deadline = Date.now() + waitMs;
+  let record = readLock(path);
+  for (;;) {
+    if (!record || !holdsLock(record)) return { kind: "stale" };
+    if (record.port && record.token && (await answers(record))) return { kind: "running", record };
+    if (Date.now() >= deadline) return { kind: "silent", record };
     await Bun.sleep(100);
+    record = readLock(path);
   }
-  return undefined;
+}
+
+/**
+ * Whether the lock's process is alive and is the one that wrote it. Without /proc (not Linux) only
+ * "alive" can be checked.
+ */
+function holdsLock(record: LockRecord): boolean {
+  if (!isAlive(record.pid)) return false;
+  const started = processStart(record.pid);
+  if (started === undefined) return true;
+  if (started === "zombie") return false;
+  return started <= record.startedAt + START_SLACK_MS;
+}
+
+/** Linux: when the process started (ms since the epoch), "zombie" for one that ended, else undefined. */
+function processStart(pid: number): number | "zombie" | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces and parentheses): state is the 3rd field,
+    // starttime (clock ticks after boot; USER_HZ is 100 on Linux) the 22nd.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[0] === "Z" || fields[0] === "X") return "zombie";
+    const ticks = Number(fields[19]);
+    const bootTime = /^btime (\d+)$/m.exec(readFileSync("/proc/stat", "utf8"))?.[1];
+    if (!Number.isFinite(ticks) || !bootTime) return undefined;
+    return Number(bootTime) * 1000 + ticks * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 function readLock(path: string): LockRecord | undefined {
