@@ -15,7 +15,12 @@ import { ICON_NAME, installIcon } from "../desktop/desktop-icon.ts";
 import { newToken } from "../server/security.ts";
 import { checkWindowAvailability, preferPlainRenderingWithoutGpu } from "./display.ts";
 import { runServeMode } from "./serve-mode.ts";
-import { acquireInstanceLock, activateRunning, openUrlInRunning } from "./single-instance.ts";
+import {
+  acquireInstanceLock,
+  activateRunning,
+  InstanceBusyError,
+  openUrlInRunning,
+} from "./single-instance.ts";
 import { startFailureCode, startFailurePage } from "./start-failure.ts";
 import { NativeWindow, SizeHint } from "./webview-native.ts";
 import { loadWindowState, MIN_SIZE, saveWindowState } from "./window-state.ts";
@@ -41,7 +46,24 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
   const availability = checkWindowAvailability(process.env);
   if (!availability.ok) return fallBack(args, `${availability.reason}\n${availability.hint}`);
 
-  const lock = await acquireInstanceLock(paths.lockFile, "window");
+  let lock: Awaited<ReturnType<typeof acquireInstanceLock>>;
+  try {
+    lock = await acquireInstanceLock(paths.lockFile, "window");
+  } catch (error) {
+    // A Sage that holds the data folder but does not answer: a desktop start has no terminal, so the
+    // reason (with the pid to close) is shown in a window of its own.
+    if (!(error instanceof InstanceBusyError)) throw error;
+    logger.error("another instance holds the data folder", error);
+    console.error(`Sage could not start: ${error.message}`);
+    try {
+      const window = new NativeWindow(false);
+      showStartFailure(window, error.message, logger.filePath ?? paths.logs);
+      window.destroy();
+    } catch {
+      // No window could be made either: the message above is all there is.
+    }
+    return 1;
+  }
   if (!lock.acquired && options.openUrl) {
     // A sage: link while Sage runs: the running instance opens it; this launch ends.
     const opened = await openUrlInRunning(lock.running, options.openUrl);

@@ -5,7 +5,7 @@
  * The screenshot lands in test-results/window/start-failure.png for a person to look at.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts";
@@ -84,4 +84,42 @@ test("a damaged database in window mode: the window says why, the terminal too, 
   expect(existsSync(`${database}-wal`)).toBe(false);
   expect(existsSync(`${database}-shm`)).toBe(false);
   expect(existsSync(join(dataDir, "sage.lock"))).toBe(false);
+}, 120_000);
+
+test("a Sage that holds the data folder but does not answer: a double-click shows why in a window, the lock is kept", async () => {
+  // Another "Sage" (a live process started before its lock) that never answers on its port.
+  const holder = Bun.spawn(["sleep", "120"], { stdout: "ignore", stderr: "ignore" });
+  const busyDir = mkdtempSync(join(tmpdir(), "sage-window-busy-"));
+  try {
+    const lockText = JSON.stringify({
+      pid: holder.pid,
+      mode: "window",
+      port: null,
+      host: null,
+      token: null,
+      startedAt: Date.now(),
+    });
+    writeFileSync(join(busyDir, "sage.lock"), lockText);
+    const app = spawnApp({
+      executable,
+      dataDir: busyDir,
+      env: { ...screen.env, WAYLAND_DISPLAY: undefined },
+    });
+    apps.push(app);
+    await app.waitForOutput(/does not answer/, 30_000);
+    expect(app.output()).toContain(`Another Sage (pid ${holder.pid}) is using this data folder`);
+    await waitUntil("the start-failure window", () => {
+      const ids = windowNamed("^Sage could not start$");
+      return ids.length > 0 ? ids : undefined;
+    });
+    expect(app.child.exitCode).toBeNull(); // it waits for the user to read and close it
+    app.child.kill("SIGTERM");
+    expect(await app.exited(15_000)).toBe(1);
+    // The holder's lock is untouched: nothing took its data folder over.
+    expect(readFileSync(join(busyDir, "sage.lock"), "utf8")).toBe(lockText);
+  } finally {
+    holder.kill(9);
+    await holder.exited;
+    rmSync(busyDir, { recursive: true, force: true });
+  }
 }, 120_000);
