@@ -1,11 +1,12 @@
 /**
  * Sage's tray icon wired to the app: its menu acts through the shell (show the window, quit) and the
  * pages (open a chat), and it follows the sessions' `session.summary` broadcasts to list the chats that
- * run or wait; it pauses and resumes scheduled work (src/schedule/). Window mode only: in serve mode there is no window for "Open Sage" to show.
+ * run or wait (its icon badged while one runs or waits); it pauses and resumes scheduled work
+ * (src/schedule/). Window mode only: in serve mode there is no window for "Open Sage" to show.
  */
 import type { MessageBus } from "dbus-next";
 import type { Logger } from "../core/logger.ts";
-import { ICON_NAME, installIcon, userIconDir } from "../desktop/desktop-icon.ts";
+import { installTrayIcons, userIconDir } from "../desktop/desktop-icon.ts";
 import type { ShellControl } from "../desktop/shell-control.ts";
 import { Tray, type TrayTexts } from "../desktop/tray.ts";
 import type { AppContext } from "./context.ts";
@@ -56,9 +57,7 @@ export async function startSageTray(options: {
   const tray = await Tray.start({
     bus: options.bus,
     texts: TEXTS[options.language],
-    // The installed icon's absolute path where it could be written: tray hosts (KDE, Xfce, the GNOME
-    // AppIndicator extension) load a path directly, while a bare name depends on their theme lookup.
-    icon: { name: installIcon(options.env) ?? ICON_NAME, themePath: userIconDir(options.env) },
+    icon: { icons: installTrayIcons(options.env), themePath: userIconDir(options.env) },
     actions: {
       open: () => shell.activate(),
       newChat: () => {

@@ -4,7 +4,8 @@
  * - install writes `$XDG_DATA_HOME/applications/sage.desktop` (Exec = this executable, `%u` for links),
  *   the icon into the user's hicolor theme, and `x-scheme-handler/sage=sage.desktop` into
  *   `$XDG_CONFIG_HOME/mimeapps.list` (other lines kept); it is idempotent;
- * - uninstall removes exactly what install (and autostart) wrote, keeping the rest of mimeapps.list;
+ * - uninstall removes exactly what install, autostart and the tray (its state icons) wrote, keeping the
+ *   rest of mimeapps.list;
  * - paths with spaces or quotes are quoted as the Desktop Entry spec requires.
  */
 
@@ -12,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { currentOs, type OperatingSystem } from "../core/platform.ts";
-import { ICON_NAME, installIcon, userIconDir } from "./desktop-icon.ts";
+import { ICON_NAME, installIcon, themeIconPath, trayIconPaths } from "./desktop-icon.ts";
 
 export const DESKTOP_FILE = "sage.desktop";
 export const URL_SCHEME = "sage";
@@ -25,6 +26,8 @@ export interface DesktopEntryPaths {
   autostartFile: string;
   mimeapps: string;
   icon: string;
+  /** The tray's state icons, installed beside the app icon when the tray starts. */
+  trayIcons: string[];
 }
 
 export function desktopEntryPaths(env: Env): DesktopEntryPaths {
@@ -35,7 +38,8 @@ export function desktopEntryPaths(env: Env): DesktopEntryPaths {
     desktopFile: join(dataHome, "applications", DESKTOP_FILE),
     autostartFile: join(configHome, "autostart", DESKTOP_FILE),
     mimeapps: join(configHome, "mimeapps.list"),
-    icon: join(userIconDir(env), "hicolor", "256x256", "apps", `${ICON_NAME}.png`),
+    icon: themeIconPath(env, ICON_NAME),
+    trayIcons: trayIconPaths(env),
   };
 }
 
@@ -80,7 +84,7 @@ export function installDesktopEntry(env: Env, executable: string): string[] {
 export function uninstallDesktopEntry(env: Env): string[] {
   const paths = desktopEntryPaths(env);
   const touched: string[] = [];
-  for (const file of [paths.desktopFile, paths.autostartFile, paths.icon]) {
+  for (const file of [paths.desktopFile, paths.autostartFile, paths.icon, ...paths.trayIcons]) {
     if (existsSync(file)) {
       rmSync(file, { force: true });
       touched.push(file);

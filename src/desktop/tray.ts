@@ -4,12 +4,15 @@
  * the desktop's StatusNotifierWatcher. Contract:
  * - registers when a watcher is on the bus, and again whenever one appears later (a panel restart);
  * - status "Active" (hosts hide "Passive" items, and the icon is the way back to a window closed into
- *   the tray), "NeedsAttention" while a turn waits for an approval or an answer; the tooltip and the
- *   menu say which chats run or wait;
+ *   the tray), "NeedsAttention" while a turn waits for an approval or an answer; the icon itself shows
+ *   the state (TrayIcons: the app icon; with a "working" badge while a turn runs; with a "waiting for
+ *   you" badge, also as the attention icon, while one waits), announced with NewIcon/NewAttentionIcon;
+ *   the tooltip and the menu say which chats run or wait;
  * - menu: Open Sage, New chat, one item per running or waiting chat (opens it), Quit;
  * - clicking the icon itself (Activate) shows the window.
  */
 import { interface as dbusInterface, type Message, type MessageBus } from "dbus-next";
+import type { TrayIcons } from "./desktop-icon.ts";
 import { addMatch, callMethod, nameHasOwner } from "./session-bus.ts";
 import { TrayMenu, type TrayMenuItem } from "./tray-menu.ts";
 
@@ -19,6 +22,9 @@ export const ITEM_PATH = "/StatusNotifierItem";
 export const MENU_PATH = "/MenuBar";
 
 export type TrayStatus = "Passive" | "Active" | "NeedsAttention";
+
+/** What the icon shows: nothing running, a turn running, a turn waiting for the user. */
+export type TrayState = keyof TrayIcons;
 
 /** A chat the tray lists: running, or waiting for the user. */
 export interface TrayChat {
@@ -55,10 +61,11 @@ export interface TrayTexts {
 
 class StatusNotifierItem extends dbusInterface.Interface {
   status: TrayStatus = "Active";
+  state: TrayState = "idle";
   tooltip = "";
 
   constructor(
-    private readonly iconName: string,
+    private readonly icons: TrayIcons,
     private readonly iconThemePath: string,
     private readonly onActivate: () => void,
   ) {
@@ -81,7 +88,7 @@ class StatusNotifierItem extends dbusInterface.Interface {
     return 0;
   }
   get IconName(): string {
-    return this.iconName;
+    return this.icons[this.state];
   }
   get IconThemePath(): string {
     return this.iconThemePath;
@@ -90,13 +97,13 @@ class StatusNotifierItem extends dbusInterface.Interface {
     return [];
   }
   get AttentionIconName(): string {
-    return this.iconName;
+    return this.icons.waiting;
   }
   get OverlayIconName(): string {
     return "";
   }
   get ToolTip(): [string, [number, number, Buffer][], string, string] {
-    return [this.iconName, [], "Sage", this.tooltip];
+    return [this.icons[this.state], [], "Sage", this.tooltip];
   }
   get ItemIsMenu(): boolean {
     return false;
@@ -118,6 +125,8 @@ class StatusNotifierItem extends dbusInterface.Interface {
     return status;
   }
   NewToolTip(): void {}
+  NewIcon(): void {}
+  NewAttentionIcon(): void {}
 }
 
 const READ = dbusInterface.ACCESS_READ;
@@ -146,6 +155,8 @@ StatusNotifierItem.configureMembers({
   signals: {
     NewStatus: { signature: "s" },
     NewToolTip: { signature: "" },
+    NewIcon: { signature: "" },
+    NewAttentionIcon: { signature: "" },
   },
 });
 
@@ -160,10 +171,10 @@ export class Tray {
     private readonly serviceName: string,
     private readonly actions: TrayActions,
     private readonly texts: TrayTexts,
-    icon: { name: string; themePath: string },
+    icon: { icons: TrayIcons; themePath: string },
     private readonly onRegistered: (registered: boolean) => void,
   ) {
-    this.item = new StatusNotifierItem(icon.name, icon.themePath, () => actions.open());
+    this.item = new StatusNotifierItem(icon.icons, icon.themePath, () => actions.open());
     this.menu = new TrayMenu(() => this.menuItems());
     this.item.tooltip = texts.idle;
   }
@@ -176,7 +187,7 @@ export class Tray {
     bus: MessageBus;
     actions: TrayActions;
     texts: TrayTexts;
-    icon: { name: string; themePath: string };
+    icon: { icons: TrayIcons; themePath: string };
     onRegistered(registered: boolean): void;
   }): Promise<Tray> {
     const serviceName = `org.kde.StatusNotifierItem-${process.pid}-1`;
@@ -236,7 +247,13 @@ export class Tray {
     const waiting = [...this.chats.values()].filter((chat) => chat.waiting).length;
     const running = this.chats.size - waiting;
     const status: TrayStatus = waiting > 0 ? "NeedsAttention" : "Active";
+    const state: TrayState = waiting > 0 ? "waiting" : running > 0 ? "running" : "idle";
     this.item.tooltip = this.chats.size === 0 ? this.texts.idle : this.texts.summary(running, waiting);
+    if (state !== this.item.state) {
+      this.item.state = state;
+      this.item.NewIcon();
+      if (state === "waiting") this.item.NewAttentionIcon();
+    }
     this.item.NewToolTip();
     if (status !== this.item.status) {
       this.item.status = status;
