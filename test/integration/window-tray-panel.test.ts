@@ -2,19 +2,33 @@
  * The tray icon in a real panel: Debian's xfce4-panel (its systray plugin is a StatusNotifierWatcher
  * and host) under Xvfb, with the compiled executable in window mode. Sage registers with it, the icon
  * appears in the panel's top-right corner (pixels of the icon's green that were not there before), and
- * the screenshot is saved for a person to look at: test-results/window/tray-xfce4-panel.png.
+ * the screenshot is saved for a person to look at: test-results/window/tray-xfce4-panel.png. Then a
+ * turn waits for an answer: the panel draws the "waiting for you" badge (its orange), saved as
+ * tray-xfce4-panel-waiting.png, and the plain icon again once the turn ended.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { DesktopStatus } from "../../src/shared/desktop.ts";
-import { type AppProcess, spawnApp, waitUntil } from "../support/app-process.ts";
+import type { SessionSummary } from "../../src/shared/session.ts";
+import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { type AppProcess, waitUntil } from "../support/app-process.ts";
 import { ensureExecutable, REPO_ROOT } from "../support/build-artifacts.ts";
-import { captureScreen, countPixels, hexColor, type Region, savePng } from "../support/screenshot.ts";
+import {
+  captureScreen,
+  countPixels,
+  hexColor,
+  type Region,
+  savePng,
+  themeColor,
+} from "../support/screenshot.ts";
+import { TestSocket } from "../support/test-socket.ts";
+import { startSeededWindow } from "../support/window-app.ts";
 import { hasXvfb, startXvfb, type VirtualDisplay } from "../support/xvfb.ts";
 
 let screen: VirtualDisplay;
 let panel: Bun.Subprocess | undefined;
 let app: AppProcess | undefined;
+let fake: FakeModel | undefined;
 
 beforeAll(async () => {
   if (!hasXvfb()) throw new Error("The window tests need Xvfb, xdotool and xwd");
@@ -26,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+  await fake?.stop();
   panel?.kill();
   await panel?.exited;
   await screen?.stop();
@@ -35,6 +50,8 @@ afterAll(async () => {
 const trayArea = (): Region => ({ x: screen.width - 260, y: 0, width: 260, height: 30 });
 /** The leaf of Sage's icon (src/desktop/assets/sage-icon.png). */
 const LEAF = hexColor("#3f7a5c");
+/** The "waiting for you" badge (src/desktop/assets/sage-waiting.svg). */
+const WAITING = hexColor("#e0761a");
 
 test("Sage's icon appears in xfce4-panel's tray", async () => {
   panel = Bun.spawn(["xfce4-panel", "--disable-wm-check"], {
@@ -54,8 +71,9 @@ test("Sage's icon appears in xfce4-panel's tray", async () => {
   const leafBefore = countPixels(before, LEAF, 40, trayArea());
 
   const executable = await ensureExecutable();
-  app = spawnApp({ executable, env: { ...screen.env, WAYLAND_DISPLAY: undefined } });
-  await app.waitForLock(30_000);
+  fake = await startFakeModel({ apiKey: "test-key-0001" });
+  app = await startSeededWindow(executable, screen, fake, "sage-tray-panel-");
+  const lock = await app.waitForLock(30_000);
   await waitUntil("the tray shown", async () => {
     const status = (await (await app?.api("/api/app/desktop"))?.json()) as DesktopStatus | undefined;
     return status?.tray === "shown" ? true : undefined;
@@ -89,6 +107,68 @@ test("Sage's icon appears in xfce4-panel's tray", async () => {
     );
     throw error;
   });
-  savePng(after, join(REPO_ROOT, "test-results", "window", "tray-xfce4-panel.png"));
+  // The page drawn in the window (its accent: the New chat button), so the screenshots show Sage.
+  const painted = await waitUntil(
+    "the page in the window",
+    async () => {
+      const image = await captureScreen(screen.display);
+      return countPixels(image, themeColor("accent"), 12) > 500 ? image : undefined;
+    },
+    20_000,
+    250,
+  );
+  savePng(painted, join(REPO_ROOT, "test-results", "window", "tray-xfce4-panel.png"));
   expect(app.logText()).toContain("tray icon registered with the tray host");
-}, 90_000);
+  expect(countPixels(painted, WAITING, 40, trayArea())).toBeLessThan(5);
+
+  // A turn that waits for an answer: the panel redraws the icon with the orange badge.
+  const socket = await TestSocket.connect({ url: `http://127.0.0.1:${lock.port}`, token: lock.token });
+  const created = await app.api("/api/sessions", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ title: "Panel" }),
+  });
+  const session = (await created.json()) as SessionSummary;
+  socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+  await socket.waitFor("subscribed", (event) => event.sessionId === session.id);
+  fake.enqueue(
+    {
+      toolCalls: [
+        {
+          id: "call_q",
+          name: "ask_user",
+          arguments: { questions: [{ id: "n", prompt: "Name?", kind: "text" }] },
+        },
+      ],
+    },
+    { text: "Thanks." },
+  );
+  socket.send({ type: "submit", sessionId: session.id, clientTurnId: "c_panel_1", text: "Ask me" });
+  const asked = await socket.waitFor("question.asked", (event) => event.sessionId === session.id, 15_000);
+  await waitUntil(
+    "the waiting badge in the panel",
+    async () => {
+      const image = await captureScreen(screen.display);
+      return countPixels(image, WAITING, 40, trayArea()) > 10 ? image : undefined;
+    },
+    15_000,
+    250,
+  );
+  // The webview repaints (the sidebar's new chat, the question) a moment after the panel does.
+  await Bun.sleep(1500);
+  const shown = await captureScreen(screen.display);
+  expect(countPixels(shown, WAITING, 40, trayArea())).toBeGreaterThan(10);
+  savePng(shown, join(REPO_ROOT, "test-results", "window", "tray-xfce4-panel-waiting.png"));
+
+  const done = socket.waitFor("turn.ended", (event) => event.sessionId === session.id, 15_000, true);
+  socket.send({ type: "answer", sessionId: session.id, questionId: asked.questionId, answers: { n: "Ada" } });
+  await done;
+  await waitUntil(
+    "the plain icon again",
+    async () =>
+      countPixels(await captureScreen(screen.display), WAITING, 40, trayArea()) < 5 ? true : undefined,
+    15_000,
+    250,
+  );
+  socket.close();
+}, 120_000);
