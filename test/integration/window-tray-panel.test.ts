@@ -92,7 +92,7 @@ test("Sage's icon appears in xfce4-panel's tray", async () => {
     Bun.spawnSync(["xdotool", "windowmove", id, "60", "120"], {
       env: { ...process.env, DISPLAY: screen.display },
     });
-  const after = await waitUntil(
+  await waitUntil(
     "the icon in the panel",
     async () => {
       const image = await captureScreen(screen.display);
