@@ -5,12 +5,16 @@
  * Everything here is optional: without a session bus, a notification service or a tray host Sage runs
  * as before and Settings says why.
  */
+
+import { existsSync } from "node:fs";
 import type { MessageBus } from "dbus-next";
 import { ICON_NAME } from "../desktop/desktop-icon.ts";
 import type { FileFilter, OpenChoice, PortalFileChooser, SaveChoice } from "../desktop/file-chooser.ts";
+import { chooseOpen, chooseSave } from "../desktop/file-dialog.ts";
 import type { ShellControl } from "../desktop/shell-control.ts";
 import { TurnNotifier } from "../desktop/turn-notifier.ts";
 import { WindowFocus } from "../desktop/window-focus.ts";
+import { downloadsFolder } from "../settings/downloads.ts";
 import type { CloseAction, NotificationsState, TrayStatus } from "../shared/desktop.ts";
 import type { AppContext } from "./context.ts";
 
@@ -65,23 +69,36 @@ export class DesktopServices {
   }
 
   /**
-   * Ask the user where to save `fileName` with the desktop portal's dialog; "unavailable" (no bus, no
-   * portal) tells the caller to use the Downloads folder instead.
+   * Ask the user where to save `fileName`: the desktop portal's dialog, else the window's GTK dialog
+   * (opening in Downloads); "unavailable" (neither) tells the caller to use the Downloads folder.
    */
   async chooseSavePath(fileName: string, title: string): Promise<SaveChoice> {
     await this.ready;
-    if (!this.fileChooser) return { kind: "unavailable" };
-    return this.fileChooser.saveFile({ title, currentName: fileName });
+    const downloads = downloadsFolder(this.env.HOME || undefined);
+    const { choice, source } = await chooseSave(this.fileChooser, this.shell.fileDialog, {
+      kind: "save",
+      title,
+      currentName: fileName,
+      folder: existsSync(downloads) ? downloads : undefined,
+    });
+    this.app.logger.info(`save dialog (${source}): ${choice.kind}`);
+    return choice;
   }
 
   /**
-   * Ask the user for files to open (attachments, imports) with the desktop portal's dialog;
-   * "unavailable" (no bus, no portal) tells the page to use its own file input instead.
+   * Ask the user for files to open (attachments, imports): the desktop portal's dialog, else the
+   * window's GTK dialog; "unavailable" (neither) tells the page to use its own file input instead.
    */
   async chooseOpenPaths(title: string, multiple: boolean, filters: FileFilter[]): Promise<OpenChoice> {
     await this.ready;
-    if (!this.fileChooser) return { kind: "unavailable" };
-    return this.fileChooser.openFiles({ title, multiple, filters });
+    const { choice, source } = await chooseOpen(this.fileChooser, this.shell.fileDialog, {
+      kind: "open",
+      title,
+      multiple,
+      filters,
+    });
+    this.app.logger.info(`open dialog (${source}): ${choice.kind}`);
+    return choice;
   }
 
   stop(): void {

@@ -3,12 +3,19 @@
  * main thread (which owns the window); serve mode by acting on the process.
  */
 import { currentOs, type OperatingSystem } from "../core/platform.ts";
+import type { WindowFileDialog } from "./file-dialog.ts";
+
 export interface ShellControl {
   kind: "window" | "serve" | "dev";
   /** Bring the window to the front. Returns false when there is no window (serve mode). */
   activate(): boolean;
   /** Quit the whole app cleanly (DB checkpointed, exit 0). */
   quit(): void;
+  /**
+   * The window's own file dialog (GTK's, shown by the window thread): the fallback when no desktop
+   * portal answers. Window mode only; it answers "unavailable" where GTK is not there (macOS, Windows).
+   */
+  fileDialog?: WindowFileDialog;
   /**
    * Test-only hooks, present only when the app was started with SAGE_TEST_HOOKS=1 (window mode). Their
    * routes under /api/app/debug/ do not exist otherwise.

@@ -3,15 +3,18 @@
  * thread, which belongs to the window. Must be listed as an entrypoint of `bun build --compile`.
  *
  * Contract: it may start before the window exists; "window" tells it the window (commands to the
- * window before that are not sent). After "start" it beats the shared heartbeat every 250 ms, sets state ready + port (and posts
+ * window before that are not sent). File dialogs are asked of the window thread one at a time (the
+ * DialogMailbox, then WindowCommand.fileDialog); each answer comes back as "file-dialog-answer". After "start" it beats the shared heartbeat every 250 ms, sets state ready + port (and posts
  * "ready"), or state failed (and posts "failed"). On "stop" it shuts the backend down (WAL checkpoint)
  * and posts "stopped".
  */
 import { Logger } from "../core/logger.ts";
 import { resolvePaths } from "../core/paths.ts";
+import type { FileDialogAnswer, FileDialogRequest } from "../desktop/file-dialog.ts";
 import { type RunningBackend, runBackend } from "./run-backend.ts";
 import { workerWindowApi } from "./webview-native.ts";
 import {
+  DialogMailbox,
   type MainToWorker,
   SharedStatus,
   WindowCommand,
@@ -37,12 +40,36 @@ function dispatch(code: number): boolean {
   return true;
 }
 
+let dialogs: DialogMailbox | undefined;
+let dialogIds = 0;
+/** The one dialog the window shows now, and the requests queued behind it. */
+let dialogQueue: Promise<unknown> = Promise.resolve();
+const dialogAnswers = new Map<number, (answer: FileDialogAnswer) => void>();
+
+/** Show a file dialog in the window (GTK's); "unavailable" before the window exists. */
+function fileDialog(request: FileDialogRequest): Promise<FileDialogAnswer> {
+  const asked = dialogQueue.then(
+    () =>
+      new Promise<FileDialogAnswer>((resolve) => {
+        const id = ++dialogIds;
+        if (!windowTarget || !dialogs?.post({ id, request })) resolve({ kind: "unavailable" });
+        else {
+          dialogAnswers.set(id, resolve);
+          dispatch(WindowCommand.fileDialog);
+        }
+      }),
+  );
+  dialogQueue = asked;
+  return asked;
+}
+
 function post(message: WorkerToMain): void {
   self.postMessage(message);
 }
 
 async function start(message: WorkerStart): Promise<void> {
   const status = new SharedStatus(message.status);
+  dialogs = new DialogMailbox(message.dialogs);
   status.beat();
   heartbeat = setInterval(() => {
     status.beat();
@@ -75,6 +102,7 @@ async function start(message: WorkerStart): Promise<void> {
         quit: () => {
           dispatch(WindowCommand.quit);
         },
+        fileDialog,
         testHooks: message.testHooks
           ? {
               crashWorker: () => {
@@ -115,5 +143,8 @@ self.onmessage = (event: MessageEvent<MainToWorker>) => {
   const message = event.data;
   if (message.type === "start") void start(message);
   else if (message.type === "window") windowTarget = message.window;
-  else if (message.type === "stop") void stop();
+  else if (message.type === "file-dialog-answer") {
+    dialogAnswers.get(message.id)?.(message.answer);
+    dialogAnswers.delete(message.id);
+  } else if (message.type === "stop") void stop();
 };

@@ -14,6 +14,7 @@ import { VERSION } from "../core/version.ts";
 import { ICON_NAME, installIcon } from "../desktop/desktop-icon.ts";
 import { newToken } from "../server/security.ts";
 import { checkWindowAvailability, preferPlainRenderingWithoutGpu } from "./display.ts";
+import { GtkFileDialogs } from "./gtk-file-dialog.ts";
 import { runServeMode } from "./serve-mode.ts";
 import {
   acquireInstanceLock,
@@ -130,6 +131,15 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
     );
   }
   const window = created;
+  // File dialogs the server asks for when no desktop portal answers: GTK's, modal for this window.
+  const fileDialogs = new GtkFileDialogs(() => window.nativeWindow);
+  const showFileDialog = () => {
+    const mailed = supervisor.takeDialogRequest();
+    if (!mailed) return;
+    logger.info(`showing GTK's ${mailed.request.kind} dialog`);
+    window.present();
+    fileDialogs.show(mailed.request, (answer) => supervisor.answerDialog(mailed.id, answer));
+  };
   supervisor.attachWindow({
     handle: Number(window.handle),
     dispatchTarget: Number(
@@ -137,6 +147,7 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
         if (code === WindowCommand.activate) window.present();
         else if (code === WindowCommand.quit) window.terminate();
         else if (code === WindowCommand.close) window.close();
+        else if (code === WindowCommand.fileDialog) showFileDialog();
       }),
     ),
   });
@@ -244,6 +255,7 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
 
   const finalSize = window.size();
   if (finalSize) saveWindowState(paths.windowState, finalSize);
+  fileDialogs.close();
   window.destroy();
   logger.info("window closed; stopping the server");
   await supervisor.stop();

@@ -9,8 +9,11 @@
  */
 
 import type { Logger } from "../core/logger.ts";
+import type { FileDialogAnswer } from "../desktop/file-dialog.ts";
 import type { CloseAction } from "../shared/desktop.ts";
 import {
+  DialogMailbox,
+  type MailedDialog,
   type MainToWorker,
   SharedStatus,
   type WindowTarget,
@@ -27,7 +30,7 @@ const START_TIMEOUT_MS = 30_000;
 export interface SupervisorOptions {
   logger: Logger;
   /** Everything of the start message except the per-start fields. */
-  start: Omit<WorkerStart, "type" | "generation" | "status">;
+  start: Omit<WorkerStart, "type" | "generation" | "status" | "dialogs">;
   onRestarted(port: number): void;
   onGaveUp(reason: string): void;
 }
@@ -46,6 +49,7 @@ export class ServerStartError extends Error {
 export class WorkerSupervisor {
   private worker: Worker | undefined;
   private readonly status = new SharedStatus();
+  private readonly dialogs = new DialogMailbox();
   private generation = 0;
   private restarts: number[] = [];
   private restarting = false;
@@ -86,6 +90,16 @@ export class WorkerSupervisor {
   /** Whether a tray host shows Sage's icon (see SharedStatus). */
   get trayShown(): boolean {
     return this.status.trayShown;
+  }
+
+  /** The file dialog the worker asked for with WindowCommand.fileDialog (once). */
+  takeDialogRequest(): MailedDialog | undefined {
+    return this.dialogs.take();
+  }
+
+  /** The window thread's answer to file dialog `id`, to the worker that asked (a restarted one ignores it). */
+  answerDialog(id: number, answer: FileDialogAnswer): void {
+    this.worker?.postMessage({ type: "file-dialog-answer", id, answer } satisfies MainToWorker);
   }
 
   tick(): void {
@@ -162,6 +176,7 @@ export class WorkerSupervisor {
       type: "start",
       generation: this.generation,
       status: this.status.buffer,
+      dialogs: this.dialogs.buffer,
     } satisfies MainToWorker);
     this.worker = worker;
     return worker;
