@@ -7,6 +7,7 @@
  */
 
 import { existsSync } from "node:fs";
+import { homedir } from "node:os";
 import type { MessageBus } from "dbus-next";
 import { ICON_NAME } from "../desktop/desktop-icon.ts";
 import type { FileFilter, OpenChoice, PortalFileChooser, SaveChoice } from "../desktop/file-chooser.ts";
@@ -70,16 +71,18 @@ export class DesktopServices {
 
   /**
    * Ask the user where to save `fileName`: the desktop portal's dialog, else the window's GTK dialog
-   * (opening in Downloads); "unavailable" (neither) tells the caller to use the Downloads folder.
+   * (opening in Downloads, else the home folder); "unavailable" (neither) tells the caller to use the
+   * Downloads folder.
    */
   async chooseSavePath(fileName: string, title: string): Promise<SaveChoice> {
     await this.ready;
-    const downloads = downloadsFolder(this.env.HOME || undefined);
+    const home = this.env.HOME || homedir();
+    const downloads = downloadsFolder(home);
     const { choice, source } = await chooseSave(this.fileChooser, this.shell.fileDialog, {
       kind: "save",
       title,
       currentName: fileName,
-      folder: existsSync(downloads) ? downloads : undefined,
+      folder: existsSync(downloads) ? downloads : home,
     });
     this.app.logger.info(`save dialog (${source}): ${choice.kind}`);
     return choice;

@@ -34,7 +34,7 @@ export type WindowFileDialog = (request: FileDialogRequest) => Promise<FileDialo
 export type DialogSource = "portal" | "window" | "none";
 
 export async function chooseSave(
-  portal: PortalFileChooser | undefined,
+  portal: Pick<PortalFileChooser, "saveFile"> | undefined,
   window: WindowFileDialog | undefined,
   request: Extract<FileDialogRequest, { kind: "save" }>,
 ): Promise<{ choice: SaveChoice; source: DialogSource }> {
@@ -50,7 +50,7 @@ export async function chooseSave(
 }
 
 export async function chooseOpen(
-  portal: PortalFileChooser | undefined,
+  portal: Pick<PortalFileChooser, "openFiles"> | undefined,
   window: WindowFileDialog | undefined,
   request: Extract<FileDialogRequest, { kind: "open" }>,
 ): Promise<{ choice: OpenChoice; source: DialogSource }> {

@@ -40,6 +40,40 @@ export async function captureScreen(display: string, region?: Region): Promise<R
   return parseXwd(new Uint8Array(bytes), region);
 }
 
+/**
+ * Grab one window of `display` by its X id. Needed for GTK 4's dialogs: they use a 32-bit (ARGB)
+ * visual, which a root dump on a display without a compositor does not show.
+ */
+export async function captureWindow(display: string, windowId: string): Promise<RgbImage> {
+  const child = Bun.spawn(["xwd", "-id", windowId, "-silent", "-display", display], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [bytes, errors, code] = await Promise.all([
+    new Response(child.stdout).arrayBuffer(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  if (code !== 0) throw new ScreenshotError(`xwd failed (${code}): ${errors.trim()}`);
+  return parseXwd(new Uint8Array(bytes));
+}
+
+/** `image` with `part` drawn over it, its top-left corner at (x, y) (clipped to the image). */
+export function drawOver(image: RgbImage, part: RgbImage, x: number, y: number): RgbImage {
+  const pixels = image.pixels.slice();
+  for (let row = 0; row < part.height; row++) {
+    const targetY = y + row;
+    if (targetY < 0 || targetY >= image.height) continue;
+    for (let column = 0; column < part.width; column++) {
+      const targetX = x + column;
+      if (targetX < 0 || targetX >= image.width) continue;
+      const from = (row * part.width + column) * 3;
+      pixels.set(part.pixels.subarray(from, from + 3), (targetY * image.width + targetX) * 3);
+    }
+  }
+  return { width: image.width, height: image.height, pixels };
+}
+
 /** Decode an XWD dump (all of it, or the part inside `region`, which becomes the image). */
 export function parseXwd(data: Uint8Array, region?: Region): RgbImage {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
