@@ -130,6 +130,7 @@ export class GtkFileDialogs {
     this.open = undefined;
     if (open) {
       this.toolkit?.gtk.gtk_native_dialog_destroy(open.dialog);
+      this.toolkit?.gobject.g_object_unref(open.dialog);
       open.done({ kind: "cancelled" });
     }
     this.response?.close();
