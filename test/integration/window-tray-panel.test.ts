@@ -3,7 +3,8 @@
  * and host) under Xvfb, with the compiled executable in window mode. Sage registers with it, the icon
  * appears in the panel's top-right corner (pixels of the icon's green that were not there before), and
  * the screenshot is saved for a person to look at: test-results/window/tray-xfce4-panel.png. Then a
- * turn waits for an answer: the panel draws the "waiting for you" badge (its orange), saved as
+ * slow turn runs: the panel draws the "working" badge (its blue), saved as tray-xfce4-panel-working.png;
+ * a turn waits for an answer: the "waiting for you" badge (its orange), saved as
  * tray-xfce4-panel-waiting.png, and the plain icon again once the turn ended.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -50,6 +51,8 @@ afterAll(async () => {
 const trayArea = (): Region => ({ x: screen.width - 260, y: 0, width: 260, height: 30 });
 /** The leaf of Sage's icon (src/desktop/assets/sage-icon.png). */
 const LEAF = hexColor("#3f7a5c");
+/** The "working" badge (src/desktop/assets/sage-running.svg). */
+const WORKING = hexColor("#2f6fd1");
 /** The "waiting for you" badge (src/desktop/assets/sage-waiting.svg). */
 const WAITING = hexColor("#e0761a");
 
@@ -131,6 +134,22 @@ test("Sage's icon appears in xfce4-panel's tray", async () => {
   const session = (await created.json()) as SessionSummary;
   socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
   await socket.waitFor("subscribed", (event) => event.sessionId === session.id);
+  // A slow turn first: the blue "working" badge while it streams.
+  fake.enqueue({ text: "one two three four five six seven eight nine ten eleven twelve", tokenDelayMs: 300 });
+  socket.send({ type: "submit", sessionId: session.id, clientTurnId: "c_panel_0", text: "Work slowly" });
+  await waitUntil(
+    "the working badge in the panel",
+    async () =>
+      countPixels(await captureScreen(screen.display), WORKING, 40, trayArea()) > 10 ? true : undefined,
+    15_000,
+    250,
+  );
+  await Bun.sleep(500);
+  const working = await captureScreen(screen.display);
+  expect(countPixels(working, WORKING, 40, trayArea())).toBeGreaterThan(10);
+  savePng(working, join(REPO_ROOT, "test-results", "window", "tray-xfce4-panel-working.png"));
+  await socket.waitFor("turn.ended", (event) => event.sessionId === session.id, 20_000);
+
   fake.enqueue(
     {
       toolCalls: [
