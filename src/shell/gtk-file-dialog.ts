@@ -11,12 +11,11 @@
 import { CString, dlopen, FFIType, JSCallback, type Pointer, ptr } from "bun:ffi";
 import { currentOs } from "../core/platform.ts";
 import type { FileDialogAnswer, FileDialogRequest } from "../desktop/file-dialog.ts";
+import { cstring } from "./webview-native.ts";
 
 const ACTION_OPEN = 0;
 const ACTION_SAVE = 1;
 const RESPONSE_ACCEPT = -3;
-
-const cstring = (text: string) => ptr(new TextEncoder().encode(`${text}\0`));
 
 function openGtk() {
   const gtk = dlopen("libgtk-4.so.1", {

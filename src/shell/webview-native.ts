@@ -17,7 +17,11 @@ import { currentOs, type OperatingSystem } from "../core/platform.ts";
 
 export const SizeHint = { none: 0, min: 1, max: 2, fixed: 3 } as const;
 
-const cstring = (text: string) => ptr(new TextEncoder().encode(`${text}\0`));
+/**
+ * A NUL-terminated UTF-8 copy of `text`, passed to FFI calls as the array itself (not `ptr()` of it):
+ * an argument array stays alive for the whole call, a bare pointer number does not keep it alive.
+ */
+export const cstring = (text: string): Uint8Array => new TextEncoder().encode(`${text}\0`);
 
 function openWebviewLibrary() {
   return dlopen(libraryPath, {
