@@ -11,12 +11,23 @@ import { ValidationError } from "../core/errors.ts";
 
 export const SAVED_FILE_MAX_BYTES = 50 * 1024 * 1024;
 
-/** The XDG download folder (`xdg-user-dir DOWNLOAD`) when the tool exists, else ~/Downloads. */
+/**
+ * The XDG download folder of the user whose home is `home` (`xdg-user-dir DOWNLOAD`, asked with that
+ * HOME) when the tool exists, else `home`/Downloads.
+ */
 export function downloadsFolder(home = homedir()): string {
   const tool = Bun.which("xdg-user-dir");
   if (tool) {
     try {
-      const result = Bun.spawnSync([tool, "DOWNLOAD"], { stdout: "pipe", stderr: "ignore", timeout: 2000 });
+      // Another home than this process's: its own user-dirs.dirs, not the one XDG_CONFIG_HOME points at.
+      const env: Record<string, string | undefined> = { ...process.env, HOME: home };
+      if (home !== homedir()) delete env.XDG_CONFIG_HOME;
+      const result = Bun.spawnSync([tool, "DOWNLOAD"], {
+        stdout: "pipe",
+        stderr: "ignore",
+        timeout: 2000,
+        env,
+      });
       const folder = result.stdout.toString().trim();
       if (result.exitCode === 0 && folder && folder !== home) return folder;
     } catch {

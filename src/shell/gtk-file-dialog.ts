@@ -8,7 +8,7 @@
  *   GTK: macOS, Windows);
  * - the dialog is modal for the window and opens in `folder` (save) when given.
  */
-import { CString, dlopen, FFIType, JSCallback, type Pointer, ptr } from "bun:ffi";
+import { CString, dlopen, FFIType, JSCallback, type Pointer } from "bun:ffi";
 import { currentOs } from "../core/platform.ts";
 import type { FileDialogAnswer, FileDialogRequest } from "../desktop/file-dialog.ts";
 import { cstring } from "./webview-native.ts";

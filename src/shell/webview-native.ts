@@ -10,7 +10,7 @@
  * Threading contract: everything here runs on the main thread, except `dispatch` and `terminate`,
  * which the C library documents as safe from any thread (the worker uses them via `workerWindowApi`).
  */
-import { CString, dlopen, FFIType, JSCallback, type Pointer, ptr } from "bun:ffi";
+import { CString, dlopen, FFIType, JSCallback, type Pointer } from "bun:ffi";
 // scripts/build.ts swaps this import for the build target's library (.dylib, .dll, arm64 .so).
 import libraryPath from "webview-bun/build/libwebview-x64.so" with { type: "file" };
 import { currentOs, type OperatingSystem } from "../core/platform.ts";

@@ -54,7 +54,7 @@ const FOLDERS = ["data", "logs", "config", "workspaces", "skills", "downloads"] 
 type FolderName = (typeof FOLDERS)[number];
 
 export function settingsRoutes(app: AppContext, options: SettingsRouteOptions = {}) {
-  const downloads = options.downloads ?? (() => downloadsFolder());
+  const downloads = options.downloads ?? (() => downloadsFolder(app.paths.userHome));
   const open = options.open ?? openExternal;
   const portable = (): PortableDeps => ({
     settings: app.settings,

@@ -67,7 +67,7 @@ export function workspaceRoutes(app: AppContext, options: WorkspaceRouteOptions 
   const openPath = options.openPath ?? openExternal;
   const maxBytes = options.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES;
   const now = options.now ?? (() => new Date());
-  const downloads = options.downloads ?? (() => downloadsFolder());
+  const downloads = options.downloads ?? (() => downloadsFolder(app.paths.userHome));
   const keepAliveMs = options.keepAliveMs ?? 15_000;
   const agentWorkspace = (agentId: string): Workspace => locator.forAgent(agentId).workspace;
 
