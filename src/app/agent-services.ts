@@ -25,11 +25,11 @@
 
 import type { ToolServices, Workspace } from "../agent/tool-contract.ts";
 import { BrowserManager, browserProfileDir, hasDisplay } from "../browser/browser-manager.ts";
+import type { RunMode } from "../core/args.ts";
 import type { Logger } from "../core/logger.ts";
 import type { WebSearchService } from "../search/web-search.ts";
 import type { Agent } from "../shared/agent.ts";
 import type { WebFetchService } from "../tools/web-fetch.ts";
-import type { RunMode } from "./context.ts";
 
 /** The test-only override that lets web_fetch reach private addresses (see the module comment). */
 export const WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS = "SAGE_TEST_WEB_FETCH_ALLOW_PRIVATE";

@@ -5,6 +5,7 @@
 import type { Database } from "bun:sqlite";
 import type { AnyTool } from "../agent/tool-contract.ts";
 import type { AgentRepository } from "../agent-configs/repository.ts";
+import type { RunMode } from "../core/args.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
 import type { LocalUser } from "../core/user.ts";
@@ -28,8 +29,6 @@ import type { SkillService } from "../skills/service.ts";
 import type { BackupService } from "../store/backup-service.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { AgentServices } from "./agent-services.ts";
-
-export type RunMode = "window" | "serve" | "dev";
 
 export interface AppContext {
   version: string;

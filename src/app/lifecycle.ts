@@ -10,6 +10,7 @@
 
 import { join } from "node:path";
 import { AgentRepository } from "../agent-configs/repository.ts";
+import type { RunMode } from "../core/args.ts";
 import { setColdBundleFolder } from "../core/cold-bundles.ts";
 import type { Logger } from "../core/logger.ts";
 import { ensurePaths, type Paths } from "../core/paths.ts";
@@ -55,7 +56,7 @@ import { EventLog } from "../store/event-log.ts";
 import { BUILTIN_TOOLS } from "../tools/registry.ts";
 import { workspaceRulesFor } from "../workspace/workspace-location.ts";
 import { AgentServices } from "./agent-services.ts";
-import type { AppContext, RunMode } from "./context.ts";
+import type { AppContext } from "./context.ts";
 import { IdleCollector } from "./idle-collector.ts";
 
 export interface InitializeOptions {

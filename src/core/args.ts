@@ -4,8 +4,15 @@
  */
 import { APP_NAME, VERSION } from "./version.ts";
 
+/**
+ * How this process runs Sage: the native window, the headless server (`--serve`), or `bun run dev`
+ * (server with hot reload beside Vite). The command line chooses between the first two; serve mode with dev
+ * origins (SAGE_DEV_ORIGIN, set by scripts/dev.ts) runs as dev.
+ */
+export type RunMode = "window" | "serve" | "dev";
+
 export interface LaunchOptions {
-  mode: "window" | "serve";
+  mode: Exclude<RunMode, "dev">;
   port: number | undefined;
   host: string;
   dataDir: string | undefined;

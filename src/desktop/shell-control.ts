@@ -2,11 +2,12 @@
  * What the server may ask of the desktop shell around it. Window mode implements it by messaging the
  * main thread (which owns the window); serve mode by acting on the process.
  */
+import type { RunMode } from "../core/args.ts";
 import { currentOs, type OperatingSystem } from "../core/platform.ts";
 import type { WindowFileDialog } from "./file-dialog.ts";
 
 export interface ShellControl {
-  kind: "window" | "serve" | "dev";
+  kind: RunMode;
   /** Bring the window to the front. Returns false when there is no window (serve mode). */
   activate(): boolean;
   /** Quit the whole app cleanly (DB checkpointed, exit 0). */

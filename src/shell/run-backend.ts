@@ -3,9 +3,9 @@
  * this on the main thread; window mode calls it inside the server worker.
  */
 
-import type { RunMode } from "../app/context.ts";
 import { DesktopServices } from "../app/desktop-services.ts";
 import { type Backend, initialize } from "../app/lifecycle.ts";
+import type { RunMode } from "../core/args.ts";
 import { becomeInteractive } from "../core/jit-policy.ts";
 import type { Logger } from "../core/logger.ts";
 import type { Paths } from "../core/paths.ts";
