@@ -1,7 +1,7 @@
 /**
  * Long-session benchmark (issue 6): a generated session of 10,000 messages (2,000 tool calls, code,
  * tables), opened in the compiled app — in Chromium (serve mode, Playwright) and in the real webview
- * (window mode under Xvfb). The page measures itself (ui/src/lib/bench.ts, enabled by ?bench=long-chat):
+ * (window mode under Xvfb). The page measures itself (ui/src/bench/long-chat.ts, enabled by ?bench=long-chat):
  * time to its last screen, rAF frame times over a scripted scroll to the very top (every older page
  * loads on the way) and back, and the JS heap (Chromium only).
  *

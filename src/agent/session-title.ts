@@ -4,7 +4,7 @@
  * the user's first message, and "New chat" when that is empty. Never throws.
  *
  * The session layer decides when a title is wanted (after the first turn, unless the user gave one) and
- * stores it (src/sessions/manager.ts).
+ * stores it (src/sessions/session-titles.ts).
  */
 import type { LanguageModel } from "ai";
 import type { Message } from "../shared/parts.ts";

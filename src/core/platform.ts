@@ -5,8 +5,9 @@
  * instead of reading `process.platform` itself, so tests run every platform's branch on this machine
  * by passing the platform in. The differences live next to what they change: data folders
  * (src/core/paths.ts), the shell tool's shell (src/sandbox/shell-program.ts), opening URLs and folders
- * (src/shell/open-external.ts), the sandbox (src/sandbox/platform-sandbox.ts) and the key store's name
- * (src/providers/keychain-store.ts).
+ * (src/desktop/shell-control.ts, src/shell/browser-launch.ts), the sandbox (src/sandbox/bubblewrap.ts,
+ * src/sandbox/seatbelt.ts), the desktop entry (src/desktop/desktop-entry.ts) and the native window
+ * (src/shell/webview-native.ts, src/shell/display.ts).
  */
 
 export type OperatingSystem = "linux" | "darwin" | "windows";

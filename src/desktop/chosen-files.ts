@@ -13,6 +13,7 @@ import { basename } from "node:path";
 import { ContentTooLargeError, ValidationError } from "../core/errors.ts";
 import { formatBytes } from "../shared/byte-size.ts";
 import type { ChosenFile } from "../shared/desktop.ts";
+import { ATTACHMENT_MAX_BYTES } from "../shared/workspace.ts";
 
 export type { ChosenFile };
 
@@ -21,8 +22,11 @@ export interface ChosenFileLimits {
   total: number;
 }
 
-/** Attachments may be 50 MiB each (src/workspace/types.ts); what one dialog returns is capped at 64 MiB. */
-export const CHOSEN_FILE_LIMITS: ChosenFileLimits = { perFile: 50 * 1024 * 1024, total: 64 * 1024 * 1024 };
+/** Each file as large as an attachment may be (src/shared/workspace.ts); what one dialog returns is capped at 64 MiB. */
+export const CHOSEN_FILE_LIMITS: ChosenFileLimits = {
+  perFile: ATTACHMENT_MAX_BYTES,
+  total: 64 * 1024 * 1024,
+};
 
 export async function readChosenFiles(
   paths: string[],

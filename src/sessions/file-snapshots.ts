@@ -74,7 +74,7 @@ export class FileSnapshotStore {
 
   /**
    * The files each turn of a session changed, in turn order then path, with the turn's `undone_at`
-   * (read from table turns, owned by src/sessions/repository.ts). Only the columns before `content`:
+   * (read from table turns, owned by src/sessions/turn-store.ts). Only the columns before `content`:
    * a large snapshot's blob is never read here.
    */
   filesOfSession(sessionId: string): SnapshottedFile[] {

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readChosenFiles } from "../../src/desktop/chosen-files.ts";
+import { CHOSEN_FILE_LIMITS, readChosenFiles } from "../../src/desktop/chosen-files.ts";
+import { ATTACHMENT_MAX_BYTES } from "../../src/shared/workspace.ts";
 import { FakeFileChooserPortal } from "../fixtures/fake-desktop/file-chooser-portal.ts";
 import { type PrivateBus, startPrivateBus } from "../fixtures/fake-desktop/private-bus.ts";
 import { useBackend } from "../support/backend.ts";
@@ -117,6 +118,10 @@ describe("open through the portal", () => {
 });
 
 describe("size limits", () => {
+  test("a chosen file may be as large as an attachment (the upload's own limit), no larger", () => {
+    expect(CHOSEN_FILE_LIMITS.perFile).toBe(ATTACHMENT_MAX_BYTES);
+  });
+
   test("a file over the per-file limit, or files over the total, are refused before reading", async () => {
     writeFileSync(join(dir, "big.txt"), "x".repeat(100));
     writeFileSync(join(dir, "small.txt"), "x".repeat(60));
