@@ -1,6 +1,7 @@
 /**
- * Memory over the user's past chats: a full-text search (the `parts_fts` index of src/sessions) for
- * the search_memory tool. Unlike the sidebar's search (every word required, newest first), memory asks
+ * Memory over the user's past chats: a full-text search (the `parts_fts` index over this folder's
+ * tables, messages and parts) for the search_memory tool. It lives with the tables it reads (one owner
+ * per table); the words it asks for are src/memory/memory-words.ts's. Unlike the sidebar's search (every word required, newest first), memory asks
  * in the model's words — "what was the cabin's wifi password" — so any word may match and hits are
  * ranked by relevance (FTS5's bm25). Only what the chat shows is searched: text and summaries of
  * messages on a live branch, not tool output or reasoning, not deleted chats, not superseded retries.
@@ -8,7 +9,7 @@
  * matches.
  */
 import type { Database } from "bun:sqlite";
-import { memoryQuery } from "./memory-words.ts";
+import { memoryQuery } from "../memory/memory-words.ts";
 
 export interface SessionMemoryHit {
   sessionId: string;
