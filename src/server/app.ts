@@ -5,7 +5,7 @@
 import { type AnyElysia, Elysia } from "elysia";
 import type { AppContext } from "../app/context.ts";
 import { bodyPolicies, boundedBodyParser, MAX_REQUEST_BODY_BYTES } from "./body-limits.ts";
-import { errorJson, errorResponse, internalError, mappedError } from "./http-errors.ts";
+import { errorJsonAs, errorResponse, internalError, mappedError } from "./http-errors.ts";
 import { openApiRoute } from "./openapi-document.ts";
 import {
   COMMON_HEADERS,
@@ -41,7 +41,10 @@ export function createServer(deps: ServerDeps) {
       if (!verdict.ok) return withHeaders(verdict.response, COMMON_HEADERS);
       const url = URL.parse(request.url);
       if (!url) {
-        return withHeaders(errorJson(400, "invalid", "The request's URL cannot be read."), COMMON_HEADERS);
+        return withHeaders(
+          errorJsonAs("ValidationError", "The request's URL cannot be read."),
+          COMMON_HEADERS,
+        );
       }
       // The UI shell is public; whatever it does not answer needs the token (see security.ts).
       const page = serveUi(
@@ -68,12 +71,12 @@ export function createServer(deps: ServerDeps) {
         const first = error.all[0];
         const where = first && "path" in first && first.path ? ` (${first.path.replace(/^\//, "")})` : "";
         const summary = first && "summary" in first && first.summary ? first.summary : error.message;
-        return errorJson(400, "invalid", `${summary}${where}`);
+        return errorJsonAs("ValidationError", `${summary}${where}`);
       }
-      if (code === "NOT_FOUND") return errorJson(404, "not_found", "No such API route.");
+      if (code === "NOT_FOUND") return errorJsonAs("NotFoundError", "No such API route.");
       // What the body parser threw (too large, too deep, not JSON) is inside Elysia's ParseError.
       if (code === "PARSE" && !mappedError(error))
-        return errorJson(400, "invalid", "The request body is not valid JSON.");
+        return errorJsonAs("ValidationError", "The request body is not valid JSON.");
       return errorResponse(error, app.logger);
     })
     .onParse(boundedBodyParser(() => bodyPolicies(root as AnyElysia)))

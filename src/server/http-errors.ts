@@ -13,7 +13,7 @@
  */
 import type { Logger } from "../core/logger.ts";
 import type { ApiErrorBody } from "../shared/api-error.ts";
-import { errorMapping } from "./error-codes.ts";
+import { errorMapping, INTERNAL_CODE } from "./error-codes.ts";
 
 /** Failures reported by the file system or SQLite, by their `code`. */
 const BY_CODE: Record<string, readonly [number, string, string]> = {
@@ -62,7 +62,17 @@ export function errorResponse(error: unknown, logger: Logger): Response {
 
 /** The generic 500: nothing about the failure leaves the server (the log has it). */
 export function internalError(): Response {
-  return errorJson(500, "internal", "Something went wrong inside Sage. The log has details.");
+  return errorJson(500, INTERNAL_CODE, "Something went wrong inside Sage. The log has details.");
+}
+
+/**
+ * The answer for a failure the server finds itself (a route that does not exist, a body the framework
+ * refused) rather than one thrown as a named error: the status and code the table gives errors named
+ * `name`, so both kinds of failure answer alike. An unmapped name is a 500 "internal".
+ */
+export function errorJsonAs(name: string, message: string): Response {
+  const [status, code] = errorMapping(name) ?? [500, INTERNAL_CODE];
+  return errorJson(status, code, message);
 }
 
 /** An error answer in the API's one error shape. */

@@ -153,7 +153,7 @@ export class WebSocketHub {
         if (!this.commands.canSubscribe(frame.sessionId)) {
           this.reject(
             connection,
-            "not_found",
+            errorCode("NotFoundError"),
             `No session ${frame.sessionId}.`,
             "subscribe",
             frame.sessionId,

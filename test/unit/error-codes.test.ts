@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { DiskFullError, NotFoundError } from "../../src/core/errors.ts";
 import { Logger } from "../../src/core/logger.ts";
 import { ERROR_CODES, errorCode, INTERNAL_CODE, UNMAPPED_ERRORS } from "../../src/server/error-codes.ts";
-import { errorResponse, mappedError } from "../../src/server/http-errors.ts";
+import { errorJsonAs, errorResponse, mappedError } from "../../src/server/http-errors.ts";
 import { type HubSocket, WebSocketHub } from "../../src/server/ws-hub.ts";
 import type { SessionCommands } from "../../src/shared/client-messages.ts";
 import type { EventLog } from "../../src/store/event-log.ts";
@@ -153,6 +153,24 @@ describe("HTTP and WebSocket agree", () => {
     const full = new DiskFullError("/data/sage.db");
     expect(errorResponse(full, logger).status).toBe(507);
     expect(wsCode(full).code).toBe("disk_full");
+  });
+
+  test("a failure the server finds itself answers as the error of that name would (errorJsonAs)", async () => {
+    for (const [name, message] of [
+      ["ValidationError", "The request body is not valid JSON."],
+      ["NotFoundError", "No such API route."],
+    ] as const) {
+      const own = errorJsonAs(name, message);
+      const thrown = errorResponse(Object.assign(new Error(message), { name }), logger);
+      expect({ status: own.status, body: await own.json() }).toEqual({
+        status: thrown.status,
+        body: await thrown.json(),
+      });
+    }
+    expect(errorJsonAs("NotFoundError", "x").status).toBe(404);
+    const unmapped = errorJsonAs("ShellStartError", "x");
+    expect(unmapped.status).toBe(500);
+    expect(((await unmapped.json()) as { error: { code: string } }).error.code).toBe(INTERNAL_CODE);
   });
 
   test("an unmapped error is internal on both paths", async () => {
