@@ -5,9 +5,20 @@
  * the part ends) and saved, so what the user saw stays; tool
  * calls that were still running end as errors, and open windows are told as they would be live.
  */
-import { applyEvent, emptyTranscript } from "../shared/transcript.ts";
+
+import type { Part } from "../shared/parts.ts";
+import {
+  applyEvent,
+  applyMessageEvent,
+  emptyTranscript,
+  endUnfinishedTool,
+  isUnfinishedTool,
+} from "../shared/transcript.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { SessionRepository } from "./repository.ts";
+
+/** The error of a tool call that was still running when Sage stopped. */
+export const INTERRUPTED_TOOL_ERROR = "Interrupted: Sage stopped while this was running.";
 
 export interface RecoveryDeps {
   repo: Pick<
@@ -41,23 +52,21 @@ export function recoverInterruptedTurns(deps: RecoveryDeps): number {
     for (const info of touched.values()) {
       const parts = state.parts[info.id] ?? [];
       const wasStreaming = info.status === "streaming";
-      parts.forEach((part, index) => {
-        const unfinished =
-          part.type === "tool" &&
-          (part.status === "running" || part.status === "pending" || part.status === "awaiting-approval");
+      for (const [index, part] of parts.entries()) {
+        const unfinished = isUnfinishedTool(part);
         if (unfinished) {
-          part.status = "error";
-          part.error = "Interrupted: Sage stopped while this was running.";
-          // Windows that stay open see the call end too, not only a reload.
-          events.append({
+          // Windows that stay open see the call end too, not only a reload; the state follows the
+          // event through the reducer, as everywhere else.
+          const event = events.append({
             type: "message.part.updated",
             sessionId: turn.sessionId,
             messageId: info.id,
-            part,
+            part: endUnfinishedTool(part, INTERRUPTED_TOOL_ERROR),
           });
+          applyMessageEvent(state, event);
         }
-        if (unfinished || wasStreaming) repo.savePart(turn.sessionId, info.id, index, part);
-      });
+        if (unfinished || wasStreaming) repo.savePart(turn.sessionId, info.id, index, parts[index] as Part);
+      }
       if (!wasStreaming) continue;
       const updated = { ...info, status: "interrupted" as const };
       repo.updateMessage(updated);

@@ -29,7 +29,12 @@ import {
   TOOL_STOPPED_ERROR,
   type Usage,
 } from "../shared/parts.ts";
-import { applyMessageEvent, type TranscriptState } from "../shared/transcript.ts";
+import {
+  applyMessageEvent,
+  endUnfinishedTool,
+  isUnfinishedTool,
+  type TranscriptState,
+} from "../shared/transcript.ts";
 import type { EventLog } from "../store/event-log.ts";
 import type { SessionRepository } from "./repository.ts";
 
@@ -317,16 +322,9 @@ export class TurnRecorder implements TurnSink {
   settle(status: "stopped" | "interrupted" | "error"): void {
     for (const messageId of Object.keys(this.state.messages)) {
       for (const part of this.require(messageId).parts) {
-        if (
-          part.type === "tool" &&
-          (part.status === "pending" || part.status === "running" || part.status === "awaiting-approval")
-        ) {
-          this.replacePart(messageId, {
-            ...part,
-            status: "error",
-            error: status === "stopped" ? TOOL_STOPPED_ERROR : "Interrupted.",
-            endedAt: Date.now(),
-          });
+        if (isUnfinishedTool(part)) {
+          const reason = status === "stopped" ? TOOL_STOPPED_ERROR : "Interrupted.";
+          this.replacePart(messageId, endUnfinishedTool(part, reason, Date.now()));
         }
       }
       if (this.require(messageId).info.status === "streaming") this.updateInfo(messageId, { status });

@@ -18,6 +18,23 @@ export type { PendingApproval, PendingQuestion } from "./events.ts";
 /** Live tool output kept for a card while it runs (the final output replaces it). */
 export const PROGRESS_CAP = 64 * 1024;
 
+/** A tool call that has not ended yet: waiting to start, waiting for an approval, or running. */
+export function isUnfinishedTool(part: Part): part is ToolPart {
+  return (
+    part.type === "tool" &&
+    (part.status === "pending" || part.status === "running" || part.status === "awaiting-approval")
+  );
+}
+
+/**
+ * The version of an unfinished call that a turn which cannot finish it records (a stop, an error, a
+ * crash), sent as its message.part.updated: an error with `error` as the reason, ended at `endedAt`
+ * when that time is known (after a crash it is not: the card shows no made-up duration).
+ */
+export function endUnfinishedTool(part: ToolPart, error: string, endedAt?: number): ToolPart {
+  return { ...part, status: "error", error, ...(endedAt === undefined ? {} : { endedAt }) };
+}
+
 /** A session as a window shows it: its messages on the active branch, plus what is live right now. */
 export interface TranscriptState extends LiveState {
   lastSeq: number;
