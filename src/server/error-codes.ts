@@ -66,6 +66,7 @@ export const UNMAPPED_ERRORS: ReadonlySet<string> = new Set([
   "FetchConnectionError",
   "FetchRefusedError",
   "HostResolutionError",
+  "InstanceBusyError",
   "KeychainUnavailableError",
   "McpCommandNotFoundError",
   "McpSignInError",
