@@ -8,7 +8,7 @@
  * parent's session and answered from the parent's socket (the child works in the parent's workspace);
  * the depth limit and the agent's allowed targets are refused with clear tool errors.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -17,8 +17,8 @@ import {
   MAX_DELEGATIONS_PER_TURN,
 } from "../../src/shared/delegation.ts";
 import type { SessionSummary } from "../../src/shared/session.ts";
-import { type FakeReply, type FakeRequest, startFakeModel } from "../fixtures/fake-model/index.ts";
-import { startBackend, type TestBackend } from "../support/backend.ts";
+import type { FakeReply, FakeRequest } from "../fixtures/fake-model/index.ts";
+import { useBackend } from "../support/backend.ts";
 import {
   configureAgent,
   ended,
@@ -49,21 +49,12 @@ function requestsOf(route: string): FakeRequest[] {
   return routed.filter((r) => r.route === route).map((r) => r.request);
 }
 
-let app: TestBackend;
-beforeAll(async () => {
-  const fake = await startFakeModel({
-    apiKey: "test-key-0001",
-    fallback: (request) => {
-      const route = routeOf(request);
-      routed.push({ route, request });
-      return scripts.get(route)?.shift() ?? { text: `(${route} has no script)` };
-    },
-  });
-  app = await startBackend({ fake });
-});
-afterAll(async () => {
-  await app.stop();
-  await app.fake.stop();
+const app = useBackend({
+  fallback: (request) => {
+    const route = routeOf(request);
+    routed.push({ route, request });
+    return scripts.get(route)?.shift() ?? { text: `(${route} has no script)` };
+  },
 });
 
 const sub = (name: string, task: string, tools?: string[]) => ({
@@ -73,8 +64,10 @@ const sub = (name: string, task: string, tools?: string[]) => ({
 
 function runningTurns(): number {
   return (
-    app.running.backend.context.db
-      .query("SELECT COUNT(*) AS n FROM turns WHERE status IN ('running', 'queued')")
+    app()
+      .running.backend.context.db.query(
+        "SELECT COUNT(*) AS n FROM turns WHERE status IN ('running', 'queued')",
+      )
       .get() as { n: number }
   ).n;
 }
@@ -95,7 +88,7 @@ describe("delegation", () => {
     );
     script("Alpha", { text: ["Alpha ", "found ", "three ", "files."], tokenDelayMs: 150 });
     script("Beta", { text: "Beta read the docs." });
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "Split the job");
     const end = await ended(session, started.turnId, 20_000);
     expect(end.status).toBe("completed");
@@ -110,31 +103,31 @@ describe("delegation", () => {
     const beta = requestsOf("Beta")[0] as FakeRequest;
     expect(beta.receivedAt).toBeLessThan(alpha.sentAt.at(-1) as number);
     // Each child is a session of its own, linked to the parent's call, not in the session list.
-    const tools = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const tools = partsOf(await storedMessages(app(), session.sessionId), "tool");
     expect(tools.map((t) => [t.tool, t.status])).toEqual([
       ["delegate", "completed"],
       ["delegate", "completed"],
     ]);
     const childId = tools[0]?.output?.details?.childSessionId as string;
-    const child = await app.api<SessionSummary>(`/api/sessions/${childId}`);
+    const child = await app().api<SessionSummary>(`/api/sessions/${childId}`);
     expect(child.body.parent).toEqual({
       sessionId: session.sessionId,
       partId: tools[0]?.id as string,
       name: "Alpha",
     });
     expect(child.body.title).toBe("Alpha: Count the files");
-    const childMessages = await storedMessages(app, childId);
+    const childMessages = await storedMessages(app(), childId);
     expect(childMessages.map((m) => m.info.role)).toEqual(["user", "assistant"]);
-    const list = await app.api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
+    const list = await app().api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
     expect(list.body.sessions.some((s) => s.id === childId)).toBe(false);
     expect(list.body.sessions.some((s) => s.id === session.sessionId)).toBe(true);
     // Deleting the parent deletes its sub-agents' chats; restoring brings them back.
-    expect((await app.api(`/api/sessions/${session.sessionId}`, { method: "DELETE" })).status).toBe(200);
-    expect((await app.api(`/api/sessions/${childId}`)).status).toBe(404);
-    expect((await app.api(`/api/sessions/${session.sessionId}/restore`, { method: "POST" })).status).toBe(
+    expect((await app().api(`/api/sessions/${session.sessionId}`, { method: "DELETE" })).status).toBe(200);
+    expect((await app().api(`/api/sessions/${childId}`)).status).toBe(404);
+    expect((await app().api(`/api/sessions/${session.sessionId}/restore`, { method: "POST" })).status).toBe(
       200,
     );
-    expect((await app.api(`/api/sessions/${childId}`)).status).toBe(200);
+    expect((await app().api(`/api/sessions/${childId}`)).status).toBe(200);
     session.socket.close();
   });
 
@@ -142,12 +135,12 @@ describe("delegation", () => {
     routed.length = 0;
     script("parent", { toolCalls: [{ id: "d_ro", ...sub("Reader", "Read it") }] }, { text: "Read." });
     script("Reader", { text: "Reader done." });
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "Have it read");
     expect((await ended(session, started.turnId, 20_000)).status).toBe("completed");
-    const [call] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const [call] = partsOf(await storedMessages(app(), session.sessionId), "tool");
     const childId = call?.output?.details?.childSessionId as string;
-    const before = await storedMessages(app, childId);
+    const before = await storedMessages(app(), childId);
     const fromRequests = routed.length;
 
     session.socket.send({ type: "subscribe", sessionId: childId, afterSeq: 0 });
@@ -160,12 +153,12 @@ describe("delegation", () => {
       code: "sub_agent_chat_read_only",
     });
     const userMessage = before[0]?.info.id;
-    const edit = await app.api<{ error: { code: string } }>(`/api/sessions/${childId}/edit`, {
+    const edit = await app().api<{ error: { code: string } }>(`/api/sessions/${childId}/edit`, {
       json: { messageId: userMessage, text: "Something else", clientTurnId: "ro-2" },
     });
     expect(edit.status).toBe(409);
     expect(edit.body.error.code).toBe("sub_agent_chat_read_only");
-    const regen = await app.api(`/api/sessions/${childId}/regenerate`, {
+    const regen = await app().api(`/api/sessions/${childId}/regenerate`, {
       json: { messageId: userMessage, clientTurnId: "ro-3" },
     });
     expect(regen.status).toBe(409);
@@ -173,7 +166,9 @@ describe("delegation", () => {
     expect(routed.length).toBe(fromRequests);
     const ours = session.socket.ofType("turn.started").filter((e) => e.clientTurnId.startsWith("ro-"));
     expect(ours).toHaveLength(0);
-    expect((await storedMessages(app, childId)).map((m) => m.info.id)).toEqual(before.map((m) => m.info.id));
+    expect((await storedMessages(app(), childId)).map((m) => m.info.id)).toEqual(
+      before.map((m) => m.info.id),
+    );
     script("parent", { text: "Still here." });
     const again = await submit(session, "And you?");
     expect((await ended(session, again.turnId)).status).toBe("completed");
@@ -189,7 +184,7 @@ describe("delegation", () => {
     script("parent", { toolCalls: [sub("Slow1", "Work long"), sub("Slow2", "Work long too")] });
     script("Slow1", slow("a"));
     script("Slow2", slow("b"));
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "Long job");
     await eventually(
       () => (requestsOf("Slow1").length && requestsOf("Slow2").length ? true : undefined),
@@ -201,7 +196,7 @@ describe("delegation", () => {
     const end = await ended(session, started.turnId, 10_000);
     expect(end.status).toBe("stopped");
     await eventually(() => (runningTurns() === 0 ? true : undefined), 10_000, "no running turns");
-    const tools = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const tools = partsOf(await storedMessages(app(), session.sessionId), "tool");
     expect(tools).toHaveLength(2);
     for (const tool of tools) {
       expect(tool.status).toBe("error");
@@ -209,9 +204,9 @@ describe("delegation", () => {
         /Sub-agent chat: (\S+)/.exec(tool.output?.text ?? tool.progress ?? "")?.[1] ??
         (tool.output?.details?.childSessionId as string);
       expect(childId).toBeDefined();
-      const child = await app.api<SessionSummary>(`/api/sessions/${childId}`);
+      const child = await app().api<SessionSummary>(`/api/sessions/${childId}`);
       expect(child.body.status).toBe("idle");
-      const [answer] = (await storedMessages(app, childId)).filter((m) => m.info.role === "assistant");
+      const [answer] = (await storedMessages(app(), childId)).filter((m) => m.info.role === "assistant");
       expect(answer?.info.status).toBe("stopped");
     }
     session.socket.close();
@@ -219,7 +214,7 @@ describe("delegation", () => {
 
   test("a child's approval is asked in the parent's session and answered from the parent's socket; it works in the parent's workspace unless configured otherwise", async () => {
     routed.length = 0;
-    const agents = app.running.backend.context.agents;
+    const agents = app().running.backend.context.agents;
     const helper = agents.create({ ...agents.defaultAgent().config, name: "Helper", systemPrompt: "" });
     script(
       "parent",
@@ -237,7 +232,7 @@ describe("delegation", () => {
       },
       { text: "Wrote notes/from-helper.txt." },
     );
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "Ask the helper");
     const approval = await session.socket.waitFor(
       "approval.requested",
@@ -245,7 +240,7 @@ describe("delegation", () => {
     );
     expect(approval.tool).toBe("write_file");
     expect(approval.title).toBe("Helper: Create notes/from-helper.txt");
-    const parentParts = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const parentParts = partsOf(await storedMessages(app(), session.sessionId), "tool");
     expect(approval.partId).toBe(parentParts[0]?.id as string);
     expect(session.socket.transcript(session.sessionId).approvals[approval.approvalId]).toBeDefined();
     session.socket.send({
@@ -260,9 +255,9 @@ describe("delegation", () => {
       { id: "d_help", content: "Wrote notes/from-helper.txt." },
     ]);
     // The configured agent worked in the parent's workspace, not its own.
-    expect(readFileSync(join(workspaceRoot(app), "notes/from-helper.txt"), "utf8")).toBe("hello\n");
+    expect(readFileSync(join(workspaceRoot(app()), "notes/from-helper.txt"), "utf8")).toBe("hello\n");
     expect(
-      existsSync(join(app.running.backend.context.paths.workspaces, helper.id, "notes/from-helper.txt")),
+      existsSync(join(app().running.backend.context.paths.workspaces, helper.id, "notes/from-helper.txt")),
     ).toBe(false);
 
     // Configured to use its own workspace: the next delegated write lands there.
@@ -296,16 +291,16 @@ describe("delegation", () => {
     });
     expect((await ended(session, again.turnId, 15_000)).status).toBe("completed");
     expect(
-      readFileSync(join(app.running.backend.context.paths.workspaces, helper.id, "notes/own.txt"), "utf8"),
+      readFileSync(join(app().running.backend.context.paths.workspaces, helper.id, "notes/own.txt"), "utf8"),
     ).toBe("own\n");
-    expect(existsSync(join(workspaceRoot(app), "notes/own.txt"))).toBe(false);
+    expect(existsSync(join(workspaceRoot(app()), "notes/own.txt"))).toBe(false);
     agents.delete(helper.id);
     session.socket.close();
   });
 
   test("a delegated agent never acts more freely than the agent that delegated: the stricter rule wins", async () => {
     routed.length = 0;
-    const agents = app.running.backend.context.agents;
+    const agents = app().running.backend.context.agents;
     const parent = agents.defaultAgent();
     const helper = agents.create({
       ...parent.config,
@@ -338,11 +333,11 @@ describe("delegation", () => {
         },
         { text: "Wrote it; the edit was refused." },
       );
-      const session = await openSession(app);
+      const session = await openSession(app());
       const started = await submit(session, "Delegate to Careful");
       expect((await ended(session, started.turnId, 15_000)).status).toBe("completed");
       expect(session.socket.events.some((e) => e.type === "approval.requested")).toBe(false);
-      expect(readFileSync(join(workspaceRoot(app), "notes/careful.txt"), "utf8")).toBe("one\n");
+      expect(readFileSync(join(workspaceRoot(app()), "notes/careful.txt"), "utf8")).toBe("one\n");
       const childRequest = requestsOf("Careful")[1];
       expect(JSON.stringify(childRequest?.body)).toContain("does not allow edit_file");
       session.socket.close();
@@ -355,9 +350,9 @@ describe("delegation", () => {
   test("the depth limit and the agent's allowed targets are refused with clear tool errors", async () => {
     routed.length = 0;
     expect(MAX_DELEGATION_DEPTH).toBe(2);
-    const agents = app.running.backend.context.agents;
+    const agents = app().running.backend.context.agents;
     const other = agents.create({ ...agents.defaultAgent().config, name: "Outsider" });
-    configureAgent(app, { delegates: [] });
+    configureAgent(app(), { delegates: [] });
     script(
       "parent",
       { toolCalls: [{ id: "d_out", name: "delegate", arguments: { agent: "Outsider", task: "x" } }] },
@@ -370,7 +365,7 @@ describe("delegation", () => {
       { toolCalls: [{ id: "d_l3", ...sub("L3", "Go three levels down") }] },
       { text: "L2 could not go deeper." },
     );
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "Chain");
     const end = await ended(session, started.turnId, 20_000);
     expect(end.status).toBe("completed");
@@ -383,14 +378,14 @@ describe("delegation", () => {
     expect(requestsOf("L3")).toHaveLength(0);
     expect(toolResults(requestsOf("L1")[1])).toEqual([{ id: "d_l2", content: "L2 could not go deeper." }]);
     expect(toolResults(requestsOf("parent")[2]).at(-1)).toEqual({ id: "d_l1", content: "L1 done." });
-    configureAgent(app, { delegates: undefined });
+    configureAgent(app(), { delegates: undefined });
     agents.delete(other.id);
     session.socket.close();
   });
 
   test("an agent's own delegation limits replace the defaults: depth 1 and one delegation per turn", async () => {
     routed.length = 0;
-    configureAgent(app, { delegationDepth: 1, delegationsPerTurn: 1 });
+    configureAgent(app(), { delegationDepth: 1, delegationsPerTurn: 1 });
     try {
       script(
         "parent",
@@ -403,7 +398,7 @@ describe("delegation", () => {
         { text: "Limited." },
       );
       script("One", { toolCalls: [{ id: "d_deeper", ...sub("Deeper", "Go down") }] }, { text: "One alone." });
-      const session = await openSession(app);
+      const session = await openSession(app());
       const started = await submit(session, "Limits");
       expect((await ended(session, started.turnId, 20_000)).status).toBe("completed");
       // Per turn: the second delegation is refused with the agent's limit.
@@ -418,7 +413,7 @@ describe("delegation", () => {
       expect(requestsOf("Deeper")).toHaveLength(0);
       session.socket.close();
     } finally {
-      configureAgent(app, { delegationDepth: undefined, delegationsPerTurn: undefined });
+      configureAgent(app(), { delegationDepth: undefined, delegationsPerTurn: undefined });
     }
   });
 
@@ -441,12 +436,12 @@ describe("delegation", () => {
       },
       { text: "The user likes green." },
     );
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "Ask via a sub-agent");
     const asked = await session.socket.waitFor("question.asked", (e) => e.sessionId === session.sessionId);
     expect(asked.purpose).toBe("ask_user");
     expect(asked.questions[0]?.prompt).toBe("Asker: Which colour?");
-    const [card] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const [card] = partsOf(await storedMessages(app(), session.sessionId), "tool");
     expect(asked.partId).toBe(card?.id as string);
     session.socket.send({
       type: "answer",
@@ -468,7 +463,7 @@ describe("delegation", () => {
     }));
     script("parent", { toolCalls: calls }, { text: "All parts done." });
     script("W0", { text: { repeat: "x", count: DELEGATION_ANSWER_LIMIT + 5000 } });
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "Many parts");
     expect((await ended(session, started.turnId, 30_000)).status).toBe("completed");
     const results = toolResults(requestsOf("parent")[1]);
@@ -502,7 +497,7 @@ describe("delegation", () => {
       },
       { text: "Listed." },
     );
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "List via Lister");
     expect((await ended(session, started.turnId, 15_000)).status).toBe("completed");
     // Progress is coalesced into few events: their text, joined, lists each step once.
@@ -514,7 +509,7 @@ describe("delegation", () => {
       "• list_dir .",
       "• list_dir notes",
     ]);
-    const [call] = partsOf(await storedMessages(app, session.sessionId), "tool");
+    const [call] = partsOf(await storedMessages(app(), session.sessionId), "tool");
     expect(call?.output?.details?.steps).toEqual(["• list_dir .", "• list_dir notes"]);
     expect(call?.output?.text).toBe("Listed.");
     session.socket.close();
@@ -534,7 +529,7 @@ describe("delegation", () => {
       },
       { text: "Wrote here.txt." },
     );
-    const session = await openSession(app);
+    const session = await openSession(app());
     const started = await submit(session, "Write via Penman");
     const inParent = await session.socket.waitFor(
       "approval.requested",
@@ -542,20 +537,20 @@ describe("delegation", () => {
     );
     const line = await session.socket.waitFor("tool.progress", (e) => e.text.includes("Sub-agent chat: "));
     const childId = /Sub-agent chat: (\S+)/.exec(line.text)?.[1] as string;
-    const childSocket = await TestSocket.connect(app);
+    const childSocket = await TestSocket.connect(app());
     childSocket.send({ type: "subscribe", sessionId: childId, afterSeq: 0 });
     const inChild = await childSocket.waitFor("approval.requested", (e) => e.sessionId === childId);
     expect(inChild.approvalId).toBe(inParent.approvalId);
     expect(inChild.title).toBe("Create here.txt");
     // The child waits for the user too (its card and chat say so), and the parent does.
-    const repo = app.running.backend.context.sessionRepo;
+    const repo = app().running.backend.context.sessionRepo;
     await eventually(
       () => (repo.findSession(childId)?.status === "waiting" ? true : undefined),
       5000,
       "child waiting",
     );
     expect(repo.findSession(session.sessionId)?.status).toBe("waiting");
-    const [childCall] = partsOf(await storedMessages(app, childId), "tool");
+    const [childCall] = partsOf(await storedMessages(app(), childId), "tool");
     expect(inChild.partId).toBe(childCall?.id as string);
     childSocket.send({
       type: "approve",
@@ -564,7 +559,7 @@ describe("delegation", () => {
       decision: "once",
     });
     expect((await ended(session, started.turnId, 15_000)).status).toBe("completed");
-    expect(readFileSync(join(workspaceRoot(app), "here.txt"), "utf8")).toBe("here\n");
+    expect(readFileSync(join(workspaceRoot(app()), "here.txt"), "utf8")).toBe("here\n");
     expect(repo.findSession(childId)?.status).toBe("idle");
     // Both chats saw the request end.
     expect(

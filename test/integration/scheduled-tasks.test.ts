@@ -5,10 +5,10 @@
  * from the chat; bad input gets clear 400s; a task an agent creates with its tool from a chat is on the
  * Tasks page's list.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { Message } from "../../src/shared/parts.ts";
 import type { ScheduledTask, TaskRun } from "../../src/shared/schedule.ts";
-import { startBackend, type TestBackend } from "../support/backend.ts";
+import { useBackend } from "../support/backend.ts";
 import { FakeClock } from "../support/fake-clock.ts";
 import { ended, eventually, openSession, submit, textOf } from "../support/session-steps.ts";
 import { TestSocket } from "../support/test-socket.ts";
@@ -16,18 +16,11 @@ import { TestSocket } from "../support/test-socket.ts";
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 5, 1, 8, 2, 0);
 
-let app: TestBackend;
-let clock: FakeClock;
-beforeAll(async () => {
-  clock = new FakeClock(START);
-  app = await startBackend({ clock });
-});
-afterAll(async () => {
-  await app.stop();
-});
+const clock = new FakeClock(START);
+const app = useBackend({ clock });
 
 async function runs(taskId: string): Promise<TaskRun[]> {
-  const { status, body } = await app.api<{ runs: TaskRun[] }>(`/api/scheduled-tasks/${taskId}/runs`);
+  const { status, body } = await app().api<{ runs: TaskRun[] }>(`/api/scheduled-tasks/${taskId}/runs`);
   expect(status).toBe(200);
   return body.runs;
 }
@@ -44,41 +37,41 @@ async function newestRun(taskId: string, ...statuses: TaskRun["status"][]): Prom
 }
 
 async function messagesOf(sessionId: string): Promise<Message[]> {
-  const { body } = await app.api<{ messages: Message[] }>(`/api/sessions/${sessionId}/messages?limit=50`);
+  const { body } = await app().api<{ messages: Message[] }>(`/api/sessions/${sessionId}/messages?limit=50`);
   return body.messages;
 }
 
 describe("scheduled tasks API", () => {
   test("bad input: a 400 that says why, and nothing is created", async () => {
-    const badCron = await app.api<{ error: { message: string } }>("/api/scheduled-tasks", {
+    const badCron = await app().api<{ error: { message: string } }>("/api/scheduled-tasks", {
       json: { name: "Bad", prompt: "p", kind: "cron", cron: "0 25 * * *" },
     });
     expect(badCron.status).toBe(400);
     expect(JSON.stringify(badCron.body)).toContain('The cron pattern \\"0 25 * * *\\" is not valid');
     expect(JSON.stringify(badCron.body)).toContain("hour");
-    const past = await app.api("/api/scheduled-tasks", {
+    const past = await app().api("/api/scheduled-tasks", {
       json: { name: "Past", prompt: "p", kind: "once", runAt: START - MINUTE },
     });
     expect(past.status).toBe(400);
     expect(JSON.stringify(past.body)).toContain("in the past");
-    const shape = await app.api("/api/scheduled-tasks", { json: { name: "x", kind: "weekly" } });
+    const shape = await app().api("/api/scheduled-tasks", { json: { name: "x", kind: "weekly" } });
     expect([400, 422]).toContain(shape.status);
-    const preview = await app.api<{ next: number[] }>("/api/scheduled-tasks/preview", {
+    const preview = await app().api<{ next: number[] }>("/api/scheduled-tasks/preview", {
       json: { cron: "*/10 * * * *", timezone: "UTC" },
     });
     expect(preview.status).toBe(200);
     expect(preview.body.next).toHaveLength(3);
-    const badPreview = await app.api("/api/scheduled-tasks/preview", { json: { cron: "nope" } });
+    const badPreview = await app().api("/api/scheduled-tasks/preview", { json: { cron: "nope" } });
     expect(badPreview.status).toBe(400);
     expect(JSON.stringify(badPreview.body)).toContain("five, six, or seven");
-    const missing = await app.api("/api/scheduled-tasks/tsk_missing/run", { method: "POST" });
+    const missing = await app().api("/api/scheduled-tasks/tsk_missing/run", { method: "POST" });
     expect(missing.status).toBe(404);
-    const { body } = await app.api<{ tasks: ScheduledTask[] }>("/api/scheduled-tasks");
+    const { body } = await app().api<{ tasks: ScheduledTask[] }>("/api/scheduled-tasks");
     expect(body.tasks).toHaveLength(0);
   });
 
   test("a cron task fires on the clock: a new chat with the prompt and the answer, and a history entry", async () => {
-    const created = await app.api<ScheduledTask>("/api/scheduled-tasks", {
+    const created = await app().api<ScheduledTask>("/api/scheduled-tasks", {
       json: {
         name: "Morning digest",
         prompt: "Summarise the news",
@@ -91,7 +84,7 @@ describe("scheduled tasks API", () => {
     expect(created.status).toBe(201);
     const task = created.body;
     expect(task.nextRunAt).toBe(START + 3 * MINUTE);
-    app.fake.enqueue({ text: "Here is your digest." });
+    app().fake.enqueue({ text: "Here is your digest." });
     clock.advance(2 * MINUTE);
     expect(await runs(task.id)).toHaveLength(0);
     clock.advance(MINUTE);
@@ -103,22 +96,22 @@ describe("scheduled tasks API", () => {
     });
     expect(run.endedAt).not.toBeNull();
     expect(run.sessionId).toBeTruthy();
-    const session = await app.api<{ title: string; agentId: string }>(`/api/sessions/${run.sessionId}`);
+    const session = await app().api<{ title: string; agentId: string }>(`/api/sessions/${run.sessionId}`);
     expect(session.body.title).toBe("Morning digest");
     const messages = await messagesOf(run.sessionId ?? "");
     expect(messages.map((m) => [m.info.role, textOf(m)])).toEqual([
       ["user", "Summarise the news"],
       ["assistant", "Here is your digest."],
     ]);
-    const listed = await app.api<{ tasks: ScheduledTask[] }>("/api/scheduled-tasks");
+    const listed = await app().api<{ tasks: ScheduledTask[] }>("/api/scheduled-tasks");
     const [listedTask] = listed.body.tasks;
     expect(listedTask?.lastRun?.id).toBe(run.id);
     expect(listedTask?.nextRunAt).toBe(START + 8 * MINUTE);
     expect(listedTask?.sessionId).toBe(run.sessionId);
 
     // Run now: the same chat gets a second turn; the schedule is unchanged.
-    app.fake.enqueue({ text: "Second digest." });
-    const manual = await app.api<TaskRun>(`/api/scheduled-tasks/${task.id}/run`, { method: "POST" });
+    app().fake.enqueue({ text: "Second digest." });
+    const manual = await app().api<TaskRun>(`/api/scheduled-tasks/${task.id}/run`, { method: "POST" });
     expect(manual.status).toBe(201);
     expect(manual.body.trigger).toBe("manual");
     const second = await newestRun(task.id, "completed");
@@ -131,7 +124,7 @@ describe("scheduled tasks API", () => {
       "Second digest.",
     ]);
     // Disabled: the clock passes its times and nothing runs.
-    const disabled = await app.api<ScheduledTask>(`/api/scheduled-tasks/${task.id}`, {
+    const disabled = await app().api<ScheduledTask>(`/api/scheduled-tasks/${task.id}`, {
       method: "PATCH",
       json: { enabled: false },
     });
@@ -139,12 +132,12 @@ describe("scheduled tasks API", () => {
     clock.advance(20 * MINUTE);
     await Bun.sleep(100);
     expect(await runs(task.id)).toHaveLength(2);
-    expect((await app.api(`/api/scheduled-tasks/${task.id}`, { method: "DELETE" })).status).toBe(200);
-    expect((await app.api(`/api/scheduled-tasks/${task.id}`)).status).toBe(404);
+    expect((await app().api(`/api/scheduled-tasks/${task.id}`, { method: "DELETE" })).status).toBe(200);
+    expect((await app().api(`/api/scheduled-tasks/${task.id}`)).status).toBe(404);
   });
 
   test("a run that needs an approval waits, says so, and ends once the user answers in its chat", async () => {
-    const created = await app.api<ScheduledTask>("/api/scheduled-tasks", {
+    const created = await app().api<ScheduledTask>("/api/scheduled-tasks", {
       json: {
         name: "Write notes",
         prompt: "Write the notes file",
@@ -153,7 +146,7 @@ describe("scheduled tasks API", () => {
       },
     });
     const task = created.body;
-    app.fake.enqueue(
+    app().fake.enqueue(
       {
         toolCalls: [
           { id: "call_sched_w", name: "write_file", arguments: { path: "notes.txt", content: "hi\n" } },
@@ -164,7 +157,7 @@ describe("scheduled tasks API", () => {
     clock.advance(10 * MINUTE);
     const waiting = await newestRun(task.id, "waiting");
     expect(waiting.detail).toBe("Waiting for your approval: Create notes.txt");
-    const socket = await TestSocket.connect(app);
+    const socket = await TestSocket.connect(app());
     socket.send({ type: "subscribe", sessionId: waiting.sessionId, afterSeq: 0 });
     const request = await socket.waitFor("approval.requested");
     socket.send({
@@ -176,14 +169,14 @@ describe("scheduled tasks API", () => {
     const done = await newestRun(task.id, "completed");
     expect(done.id).toBe(waiting.id);
     expect(done.detail).toBeNull();
-    const { body } = await app.api<ScheduledTask>(`/api/scheduled-tasks/${task.id}`);
+    const { body } = await app().api<ScheduledTask>(`/api/scheduled-tasks/${task.id}`);
     expect(body.nextRunAt).toBeNull();
     socket.close();
   });
 
   test("an agent's schedule_task call from a chat creates a task the Tasks page lists", async () => {
-    const session = await openSession(app);
-    app.fake.enqueue(
+    const session = await openSession(app());
+    app().fake.enqueue(
       {
         toolCalls: [
           {
@@ -211,7 +204,7 @@ describe("scheduled tasks API", () => {
       decision: "once",
     });
     expect((await ended(session, started.turnId)).status).toBe("completed");
-    const { body } = await app.api<{ tasks: ScheduledTask[] }>("/api/scheduled-tasks");
+    const { body } = await app().api<{ tasks: ScheduledTask[] }>("/api/scheduled-tasks");
     const created = body.tasks.find((task) => task.name === "Weekly review");
     expect(created).toMatchObject({
       createdBy: "agent",
@@ -219,11 +212,11 @@ describe("scheduled tasks API", () => {
       missedPolicy: "run-once",
       enabled: true,
     });
-    expect(created?.agentId).toBe(app.running.backend.context.agents.defaultAgent().id);
+    expect(created?.agentId).toBe(app().running.backend.context.agents.defaultAgent().id);
 
     // A bad pattern from the model comes back to it as the tool's error, with the reason.
-    const from = app.fake.requests.length;
-    app.fake.enqueue(
+    const from = app().fake.requests.length;
+    app().fake.enqueue(
       {
         toolCalls: [
           {
@@ -249,8 +242,8 @@ describe("scheduled tasks API", () => {
     await ended(session, again.turnId);
     const result = await eventually(
       () =>
-        app.fake.requests
-          .slice(from)
+        app()
+          .fake.requests.slice(from)
           .flatMap((r) => r.body?.messages ?? [])
           .find((m) => m.role === "tool" && m.tool_call_id === "call_sched_bad"),
       5000,

@@ -8,12 +8,12 @@
  *   cards name the new chats), not listed in the sidebar; an export without children still imports;
  *   a child whose call is missing is left out; a malformed child is refused before anything is written.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { EXPORT_CHILDREN_LIMIT, type SessionExport } from "../../src/sessions/export-format.ts";
 import type { ToolPart } from "../../src/shared/parts.ts";
 import type { SessionSummary } from "../../src/shared/session.ts";
-import { type FakeReply, type FakeRequest, startFakeModel } from "../fixtures/fake-model/index.ts";
-import { startBackend, type TestBackend } from "../support/backend.ts";
+import type { FakeReply, FakeRequest } from "../fixtures/fake-model/index.ts";
+import { useBackend } from "../support/backend.ts";
 import { ended, openSession, partsOf, storedMessages } from "../support/session-steps.ts";
 
 const scripts = new Map<string, FakeReply[]>();
@@ -27,17 +27,8 @@ function script(route: string, ...replies: FakeReply[]): void {
   scripts.set(route, [...(scripts.get(route) ?? []), ...replies]);
 }
 
-let app: TestBackend;
-beforeAll(async () => {
-  const fake = await startFakeModel({
-    apiKey: "test-key-0001",
-    fallback: (request) => scripts.get(routeOf(request))?.shift() ?? { text: "(no script)" },
-  });
-  app = await startBackend({ fake });
-});
-afterAll(async () => {
-  await app.stop();
-  await app.fake.stop();
+const app = useBackend({
+  fallback: (request) => scripts.get(routeOf(request))?.shift() ?? { text: "(no script)" },
 });
 
 const sub = (name: string, task: string) => ({
@@ -46,8 +37,8 @@ const sub = (name: string, task: string) => ({
 });
 
 async function exported(sessionId: string, format: "md" | "json"): Promise<string> {
-  const response = await fetch(`${app.url}/api/sessions/${sessionId}/export?format=${format}`, {
-    headers: { authorization: `Bearer ${app.token}` },
+  const response = await fetch(`${app().url}/api/sessions/${sessionId}/export?format=${format}`, {
+    headers: { authorization: `Bearer ${app().token}` },
   });
   expect(response.status).toBe(200);
   return response.text();
@@ -74,7 +65,7 @@ async function delegatingChat(): Promise<string> {
   );
   script("Gamma", { text: "Gamma counted 12 tests." });
   script("Beta", { text: "Beta read the docs." });
-  const session = await openSession(app);
+  const session = await openSession(app());
   const clientTurnId = crypto.randomUUID();
   session.socket.send({
     type: "submit",
@@ -122,37 +113,37 @@ describe("export with sub-agents", () => {
     expect(calls.map((p) => p.id)).toContain(alpha?.callPartId as string);
     expect(data.childrenOmitted).toBeUndefined();
 
-    const imported = await app.api<SessionSummary>("/api/sessions/import", { json: data });
+    const imported = await app().api<SessionSummary>("/api/sessions/import", { json: data });
     expect(imported.status).toBe(200);
     const newId = imported.body.id;
-    const delegateCards = partsOf(await storedMessages(app, newId), "tool") as ToolPart[];
+    const delegateCards = partsOf(await storedMessages(app(), newId), "tool") as ToolPart[];
     expect(delegateCards).toHaveLength(2);
     const childOf = (card: ToolPart | undefined) => card?.output?.details?.childSessionId as string;
     const newAlpha = childOf(delegateCards[0]);
     expect(newAlpha).toBeTruthy();
     expect(newAlpha).not.toBe(alpha?.sessionId);
     expect(delegateCards[0]?.progress ?? "").not.toContain(alpha?.sessionId as string);
-    const alphaSummary = await app.api<SessionSummary>(`/api/sessions/${newAlpha}`);
+    const alphaSummary = await app().api<SessionSummary>(`/api/sessions/${newAlpha}`);
     expect(alphaSummary.body.parent).toEqual({
       sessionId: newId,
       partId: delegateCards[0]?.id as string,
       name: "Alpha",
     });
-    expect((await storedMessages(app, newAlpha)).map((m) => m.parts.map((p) => p.type))).toEqual(
+    expect((await storedMessages(app(), newAlpha)).map((m) => m.parts.map((p) => p.type))).toEqual(
       alpha?.messages.map((m) => m.parts.map((p) => p.type)),
     );
     // The grandchild hangs under the imported Alpha's own delegate call.
-    const alphaCall = partsOf(await storedMessages(app, newAlpha), "tool")[0] as ToolPart;
+    const alphaCall = partsOf(await storedMessages(app(), newAlpha), "tool")[0] as ToolPart;
     const newGamma = childOf(alphaCall);
-    const gamma = await app.api<SessionSummary>(`/api/sessions/${newGamma}`);
+    const gamma = await app().api<SessionSummary>(`/api/sessions/${newGamma}`);
     expect(gamma.body.parent).toMatchObject({ sessionId: newAlpha, partId: alphaCall.id });
     expect(gamma.body.title).toBe("Gamma: Count tests");
     // Imported children are sub-agents' chats: not listed, and read-only.
-    const list = await app.api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
+    const list = await app().api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
     expect(list.body.sessions.map((s) => s.id)).toContain(newId);
     expect(list.body.sessions.map((s) => s.id)).not.toContain(newAlpha);
-    const refused = await app.api(`/api/sessions/${newAlpha}/regenerate`, {
-      json: { messageId: (await storedMessages(app, newAlpha))[0]?.info.id, clientTurnId: "x-1" },
+    const refused = await app().api(`/api/sessions/${newAlpha}/regenerate`, {
+      json: { messageId: (await storedMessages(app(), newAlpha))[0]?.info.id, clientTurnId: "x-1" },
     });
     expect(refused.status).toBe(409);
     // Exporting the import again gives the same tree.
@@ -164,7 +155,7 @@ describe("export with sub-agents", () => {
   });
 
   test("plan-mode messages keep their flag through export and import", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     script("parent", { text: "Here is what I would do." });
     const clientTurnId = crypto.randomUUID();
     session.socket.send({
@@ -182,8 +173,8 @@ describe("export with sub-agents", () => {
     expect(data.messages[0]?.plan).toBe(true);
     expect(data.messages[1]?.plan).toBeUndefined();
     expect(data.children).toBeUndefined();
-    const imported = await app.api<SessionSummary>("/api/sessions/import", { json: data });
-    const [user] = await storedMessages(app, imported.body.id);
+    const imported = await app().api<SessionSummary>("/api/sessions/import", { json: data });
+    const [user] = await storedMessages(app(), imported.body.id);
     expect(user?.info.plan).toBe(true);
   });
 
@@ -195,12 +186,12 @@ describe("export with sub-agents", () => {
       callPartId: "prt_not_there",
       sessionId: "ses_orphan",
     };
-    const imported = await app.api<SessionSummary>("/api/sessions/import", {
+    const imported = await app().api<SessionSummary>("/api/sessions/import", {
       json: { ...data, children: [alpha, orphan] },
     });
     expect(imported.status).toBe(200);
-    const cards = partsOf(await storedMessages(app, imported.body.id), "tool") as ToolPart[];
-    const alphaCard = await app.api<SessionSummary>(
+    const cards = partsOf(await storedMessages(app(), imported.body.id), "tool") as ToolPart[];
+    const alphaCard = await app().api<SessionSummary>(
       `/api/sessions/${cards[0]?.output?.details?.childSessionId as string}`,
     );
     expect(alphaCard.body.parent?.sessionId).toBe(imported.body.id);
@@ -209,17 +200,17 @@ describe("export with sub-agents", () => {
     expect(cards[1]?.progress ?? "").not.toContain(beta?.sessionId as string);
     expect(cards[1]?.output?.text).toBe("Beta read the docs.");
 
-    const before = await app.api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
-    const bad = await app.api<{ error: { message: string } }>("/api/sessions/import", {
+    const before = await app().api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
+    const bad = await app().api<{ error: { message: string } }>("/api/sessions/import", {
       json: { ...data, children: [{ ...alpha, depth: 0 }] },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("children");
-    const tooMany = await app.api("/api/sessions/import", {
+    const tooMany = await app().api("/api/sessions/import", {
       json: { ...data, children: Array.from({ length: EXPORT_CHILDREN_LIMIT + 1 }, () => alpha) },
     });
     expect(tooMany.status).toBe(400);
-    const after = await app.api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
+    const after = await app().api<{ sessions: SessionSummary[] }>("/api/sessions?limit=200");
     expect(after.body.sessions.length).toBe(before.body.sessions.length);
   });
 });

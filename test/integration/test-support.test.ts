@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { startBackend, type TestBackend, useBackend } from "../support/backend.ts";
-import { newSession } from "../support/session-steps.ts";
+import { newSession, openSession, runTurn, storedMessages, textOf } from "../support/session-steps.ts";
 import { TestSocket } from "../support/test-socket.ts";
 
 describe("useBackend with each", () => {
@@ -71,6 +71,25 @@ test("stop({ keepData }) keeps the data dir; a backend started on it sees the sa
   } finally {
     await second.stop();
   }
+});
+
+describe("useBackend with a fallback", () => {
+  const asked: string[] = [];
+  const backend = useBackend({
+    fallback: (request) => {
+      asked.push(request.path);
+      return { text: "from the fallback" };
+    },
+  });
+
+  test("the backend's own fake answers with it once nothing is queued", async () => {
+    const session = await openSession(backend());
+    expect((await runTurn(session, "hello")).status).toBe("completed");
+    const messages = await storedMessages(backend(), session.sessionId);
+    expect(textOf(messages.at(-1))).toBe("from the fallback");
+    expect(asked.length).toBe(1);
+    session.socket.close();
+  });
 });
 
 describe("TestSocket", () => {

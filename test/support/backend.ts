@@ -17,7 +17,7 @@ import { type Paths, resolvePaths } from "../../src/core/paths.ts";
 import type { ShellControl } from "../../src/desktop/shell-control.ts";
 import type { Clock } from "../../src/schedule/types.ts";
 import { type RunningBackend, runBackend } from "../../src/shell/run-backend.ts";
-import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { type FakeModel, type FakeModelOptions, startFakeModel } from "../fixtures/fake-model/index.ts";
 
 export interface BackendOptions {
   /** Reuse this data dir (e.g. one a stopped backend kept); default: a new temp dir. */
@@ -35,6 +35,11 @@ export interface BackendOptions {
   apiKey?: string;
   /** A fake model server the test owns (not stopped with the backend); default: a new one. */
   fake?: FakeModel;
+  /**
+   * How the backend's own fake model answers once its queue is empty (e.g. routing by the sub-agent a
+   * request is for); ignored with `fake`.
+   */
+  fallback?: FakeModelOptions["fallback"];
   /** Where the sandbox probe looks for bwrap (a missing path: no sandbox). */
   bwrapCandidates?: string[];
   /** Replaces parts of the shell around the server (default: serve mode that cannot show a window). */
@@ -95,7 +100,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<TestBa
   const logger = new Logger({ level: "debug", console: false });
   logger.attachFile(paths.logs);
   const apiKey = options.apiKey ?? "test-key-0001";
-  const fake = options.fake ?? (await startFakeModel({ apiKey }));
+  const fake = options.fake ?? (await startFakeModel({ apiKey, fallback: options.fallback }));
   const shellCalls = { quit: 0, activate: 0 };
   const running = await runBackend({
     paths,
