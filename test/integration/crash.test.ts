@@ -5,34 +5,18 @@
  * events it missed. A kill during a slow stream (events sent but not yet committed to SQLite, held by the
  * event journal) loses none of them.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { expect, test } from "bun:test";
+import { existsSync, statSync } from "node:fs";
 import { resolvePaths } from "../../src/core/paths.ts";
 import { EPHEMERAL_EVENTS } from "../../src/shared/events.ts";
 import type { Message } from "../../src/shared/parts.ts";
 import { applyEvent, emptyTranscript, loadMessages } from "../../src/shared/transcript.ts";
 import { journalPathFor } from "../../src/store/event-journal.ts";
-import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 import { eventually, textOf, transcriptCore } from "../support/session-steps.ts";
 import { TestSocket } from "../support/test-socket.ts";
-import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
+import { type RunningExecutable, useExecutable } from "./executable-app.ts";
 
-let fake: FakeModel;
-let dataDir: string;
-const launched: RunningExecutable[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeModel({ apiKey: "test-key-0001" });
-  dataDir = mkdtempSync(join(tmpdir(), "sage-crash-"));
-  await seedDataDir(dataDir, fake);
-});
-afterAll(async () => {
-  for (const exe of launched) await exe.process.stop();
-  await fake.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const executable = useExecutable("sage-crash-");
 
 async function messagesOf(
   exe: RunningExecutable,
@@ -46,8 +30,8 @@ async function messagesOf(
 }
 
 test("kill -9 mid-turn: the partial reply survives, the turn is interrupted, resume gets exactly what was missed", async () => {
-  const first = await launchExecutable(dataDir);
-  launched.push(first);
+  const { fake, launch } = executable();
+  const first = await launch();
   const { body: session } = await first.api<{ id: string }>("/api/sessions", { json: {} });
   await first.api(`/api/sessions/${session.id}`, { method: "PATCH", json: { title: "Crash" } });
   const socket = await TestSocket.connect(first);
@@ -90,8 +74,7 @@ test("kill -9 mid-turn: the partial reply survives, the turn is interrupted, res
   expect(seenText.length).toBeGreaterThan(0);
 
   // Start again on the same data dir.
-  const second = await launchExecutable(dataDir, Number(new URL(first.url).port));
-  launched.push(second);
+  const second = await launch(undefined, Number(new URL(first.url).port));
   const after = await messagesOf(second, session.id);
 
   // Everything earlier is intact.
@@ -148,131 +131,119 @@ test("kill -9 mid-turn: the partial reply survives, the turn is interrupted, res
 }, 240_000);
 
 test("kill -9 while a tool runs: after restart the call is interrupted everywhere, never 'running'", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "sage-crash-tool-"));
-  try {
-    await seedDataDir(dir, fake);
-    const first = await launchExecutable(dir);
-    launched.push(first);
-    const { body: session } = await first.api<{ id: string }>("/api/sessions", { json: {} });
-    const socket = await TestSocket.connect(first);
-    socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
-    await socket.waitFor("subscribed");
-    fake.enqueue({
-      toolCalls: [{ id: "call_slow", name: "shell", arguments: { command: "echo sleeping-now; sleep 20" } }],
-    });
-    socket.send({ type: "submit", sessionId: session.id, clientTurnId: "slow-tool", text: "Run it" });
-    await socket.waitFor("turn.started", (e) => e.clientTurnId === "slow-tool");
-    const approval = await socket.waitFor("approval.requested", () => true, 15_000);
-    socket.send({
-      type: "approve",
-      sessionId: session.id,
-      approvalId: approval.approvalId,
-      decision: "once",
-    });
-    await socket.waitFor("tool.progress", (e) => e.text.includes("sleeping-now"), 15_000);
-    first.process.child.kill("SIGKILL");
-    expect(await first.process.exited(5000)).not.toBe(0);
-    const seen = socket.transcript(session.id);
-    socket.close();
-    const toolIn = (state: typeof seen) =>
-      Object.values(state.parts)
-        .flat()
-        .find((part) => part?.type === "tool" && part.callId === "call_slow");
-    expect(toolIn(seen)).toMatchObject({ status: "running" }); // what the open window showed
+  const { fake, launch, seededDir } = executable();
+  const dir = await seededDir("sage-crash-tool-");
+  const first = await launch(dir);
+  const { body: session } = await first.api<{ id: string }>("/api/sessions", { json: {} });
+  const socket = await TestSocket.connect(first);
+  socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+  await socket.waitFor("subscribed");
+  fake.enqueue({
+    toolCalls: [{ id: "call_slow", name: "shell", arguments: { command: "echo sleeping-now; sleep 20" } }],
+  });
+  socket.send({ type: "submit", sessionId: session.id, clientTurnId: "slow-tool", text: "Run it" });
+  await socket.waitFor("turn.started", (e) => e.clientTurnId === "slow-tool");
+  const approval = await socket.waitFor("approval.requested", () => true, 15_000);
+  socket.send({
+    type: "approve",
+    sessionId: session.id,
+    approvalId: approval.approvalId,
+    decision: "once",
+  });
+  await socket.waitFor("tool.progress", (e) => e.text.includes("sleeping-now"), 15_000);
+  first.process.child.kill("SIGKILL");
+  expect(await first.process.exited(5000)).not.toBe(0);
+  const seen = socket.transcript(session.id);
+  socket.close();
+  const toolIn = (state: typeof seen) =>
+    Object.values(state.parts)
+      .flat()
+      .find((part) => part?.type === "tool" && part.callId === "call_slow");
+  expect(toolIn(seen)).toMatchObject({ status: "running" }); // what the open window showed
 
-    const second = await launchExecutable(dir, Number(new URL(first.url).port));
-    launched.push(second);
-    const after = await messagesOf(second, session.id);
-    const stored = after.messages.flatMap((m) => m.parts).find((p) => p.type === "tool");
-    expect(stored).toMatchObject({ type: "tool", callId: "call_slow", status: "error" });
-    expect(stored?.type === "tool" ? stored.error : "").toContain("Interrupted");
-    expect(after.messages.every((m) => m.info.status !== "streaming")).toBe(true);
-    const { body: summary } = await second.api<{ status: string }>(`/api/sessions/${session.id}`);
-    expect(summary.status).toBe("idle");
+  const second = await launch(dir, Number(new URL(first.url).port));
+  const after = await messagesOf(second, session.id);
+  const stored = after.messages.flatMap((m) => m.parts).find((p) => p.type === "tool");
+  expect(stored).toMatchObject({ type: "tool", callId: "call_slow", status: "error" });
+  expect(stored?.type === "tool" ? stored.error : "").toContain("Interrupted");
+  expect(after.messages.every((m) => m.info.status !== "streaming")).toBe(true);
+  const { body: summary } = await second.api<{ status: string }>(`/api/sessions/${session.id}`);
+  expect(summary.status).toBe("idle");
 
-    // A window that stayed open resumes after its last seq: the call stops showing as running.
-    const resumed = await TestSocket.connect(second);
-    resumed.send({ type: "subscribe", sessionId: session.id, afterSeq: seen.lastSeq });
-    await resumed.waitFor("subscribed");
-    for (const event of resumed.events)
-      if (event.sessionId === session.id && !EPHEMERAL_EVENTS.has(event.type)) applyEvent(seen, event);
-    expect(toolIn(seen)).toMatchObject({ status: "error" });
-    expect(seen.status).toBe("interrupted");
-    // A window that opens now (stored messages, then live from their seq) agrees.
-    const fresh = emptyTranscript();
-    loadMessages(fresh, after.messages, after.lastSeq);
-    expect(toolIn(fresh)).toMatchObject({ status: "error" });
-    expect(transcriptCore(seen)).toEqual(transcriptCore(fresh));
-    resumed.close();
-    second.process.child.kill("SIGTERM");
-    expect(await second.process.exited(10_000)).toBe(0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // A window that stayed open resumes after its last seq: the call stops showing as running.
+  const resumed = await TestSocket.connect(second);
+  resumed.send({ type: "subscribe", sessionId: session.id, afterSeq: seen.lastSeq });
+  await resumed.waitFor("subscribed");
+  for (const event of resumed.events)
+    if (event.sessionId === session.id && !EPHEMERAL_EVENTS.has(event.type)) applyEvent(seen, event);
+  expect(toolIn(seen)).toMatchObject({ status: "error" });
+  expect(seen.status).toBe("interrupted");
+  // A window that opens now (stored messages, then live from their seq) agrees.
+  const fresh = emptyTranscript();
+  loadMessages(fresh, after.messages, after.lastSeq);
+  expect(toolIn(fresh)).toMatchObject({ status: "error" });
+  expect(transcriptCore(seen)).toEqual(transcriptCore(fresh));
+  resumed.close();
+  second.process.child.kill("SIGTERM");
+  expect(await second.process.exited(10_000)).toBe(0);
 }, 120_000);
 
 test("kill -9 during a slow stream loses nothing that was sent: every event a client received is stored (the journal held the uncommitted ones)", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "sage-crash-slow-"));
-  try {
-    await seedDataDir(dir, fake);
-    const journal = journalPathFor(resolvePaths({}, dir).database);
-    const first = await launchExecutable(dir);
-    launched.push(first);
-    const { body: session } = await first.api<{ id: string }>("/api/sessions", { json: {} });
-    await first.api(`/api/sessions/${session.id}`, { method: "PATCH", json: { title: "Slow" } });
-    const socket = await TestSocket.connect(first);
-    socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
-    await socket.waitFor("subscribed");
-    // One token every 20 ms: each is its own batch, sent long before the next SQLite commit.
-    const words = Array.from({ length: 600 }, (_, i) => `slow${i} `);
-    fake.enqueue({ text: words, tokenDelayMs: 20 });
-    socket.send({ type: "submit", sessionId: session.id, clientTurnId: "slow", text: "Go slowly" });
-    const turn = await socket.waitFor("turn.started", (e) => e.clientTurnId === "slow");
-    await eventually(
-      () => (socket.ofType("message.part.delta").length >= 60 ? true : undefined),
-      20_000,
-      "60 deltas",
-    );
-    // Killed right as a token arrives: the events since the last commit are in the journal only.
-    const last = socket.events.at(-1)?.seq ?? 0;
-    await socket.waitFor("message.part.delta", (e) => e.seq > last, 5000, true);
-    first.process.child.kill("SIGKILL");
-    expect(await first.process.exited(5000)).not.toBe(0);
-    const seen = socket.events.filter(
-      (e) => e.sessionId === session.id && !EPHEMERAL_EVENTS.has(e.type) && e.seq > 0,
-    );
-    const seenText = seen.map((e) => (e.type === "message.part.delta" ? e.delta : "")).join("");
-    socket.close();
-    // The window was open: sent events were waiting for their commit when the process died.
-    expect(statSync(journal).size).toBeGreaterThan(0);
+  const { fake, launch, seededDir } = executable();
+  const dir = await seededDir("sage-crash-slow-");
+  const journal = journalPathFor(resolvePaths({}, dir).database);
+  const first = await launch(dir);
+  const { body: session } = await first.api<{ id: string }>("/api/sessions", { json: {} });
+  await first.api(`/api/sessions/${session.id}`, { method: "PATCH", json: { title: "Slow" } });
+  const socket = await TestSocket.connect(first);
+  socket.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+  await socket.waitFor("subscribed");
+  // One token every 20 ms: each is its own batch, sent long before the next SQLite commit.
+  const words = Array.from({ length: 600 }, (_, i) => `slow${i} `);
+  fake.enqueue({ text: words, tokenDelayMs: 20 });
+  socket.send({ type: "submit", sessionId: session.id, clientTurnId: "slow", text: "Go slowly" });
+  const turn = await socket.waitFor("turn.started", (e) => e.clientTurnId === "slow");
+  await eventually(
+    () => (socket.ofType("message.part.delta").length >= 60 ? true : undefined),
+    20_000,
+    "60 deltas",
+  );
+  // Killed right as a token arrives: the events since the last commit are in the journal only.
+  const last = socket.events.at(-1)?.seq ?? 0;
+  await socket.waitFor("message.part.delta", (e) => e.seq > last, 5000, true);
+  first.process.child.kill("SIGKILL");
+  expect(await first.process.exited(5000)).not.toBe(0);
+  const seen = socket.events.filter(
+    (e) => e.sessionId === session.id && !EPHEMERAL_EVENTS.has(e.type) && e.seq > 0,
+  );
+  const seenText = seen.map((e) => (e.type === "message.part.delta" ? e.delta : "")).join("");
+  socket.close();
+  // The window was open: sent events were waiting for their commit when the process died.
+  expect(statSync(journal).size).toBeGreaterThan(0);
 
-    const second = await launchExecutable(dir, Number(new URL(first.url).port));
-    launched.push(second);
-    // The journal was stored and emptied at start.
-    expect(existsSync(journal) ? statSync(journal).size : 0).toBe(0);
-    const replay = await TestSocket.connect(second);
-    replay.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
-    await replay.waitFor("subscribed");
-    const stored = new Map(
-      replay.events.filter((e) => e.sessionId === session.id && e.seq > 0).map((e) => [e.seq, e]),
-    );
-    // Every event the first client received is stored, byte for byte (window: 0 events on kill -9).
-    for (const event of seen) expect(stored.get(event.seq)).toEqual(event);
-    expect(await replay.waitFor("turn.ended", (e) => e.turnId === turn.turnId)).toMatchObject({
-      status: "interrupted",
-    });
-    const after = await messagesOf(second, session.id);
-    const partial = after.messages.find((m) => m.info.turnId === turn.turnId && m.info.role === "assistant");
-    const storedText = textOf(partial);
-    expect(seenText.length).toBeGreaterThan(0);
-    expect(storedText.startsWith(seenText)).toBe(true);
-    expect(words.join("").startsWith(storedText)).toBe(true);
-    replay.close();
-    // A clean exit commits everything and leaves no journal behind.
-    second.process.child.kill("SIGTERM");
-    expect(await second.process.exited(10_000)).toBe(0);
-    expect(existsSync(journal)).toBe(false);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const second = await launch(dir, Number(new URL(first.url).port));
+  // The journal was stored and emptied at start.
+  expect(existsSync(journal) ? statSync(journal).size : 0).toBe(0);
+  const replay = await TestSocket.connect(second);
+  replay.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
+  await replay.waitFor("subscribed");
+  const stored = new Map(
+    replay.events.filter((e) => e.sessionId === session.id && e.seq > 0).map((e) => [e.seq, e]),
+  );
+  // Every event the first client received is stored, byte for byte (window: 0 events on kill -9).
+  for (const event of seen) expect(stored.get(event.seq)).toEqual(event);
+  expect(await replay.waitFor("turn.ended", (e) => e.turnId === turn.turnId)).toMatchObject({
+    status: "interrupted",
+  });
+  const after = await messagesOf(second, session.id);
+  const partial = after.messages.find((m) => m.info.turnId === turn.turnId && m.info.role === "assistant");
+  const storedText = textOf(partial);
+  expect(seenText.length).toBeGreaterThan(0);
+  expect(storedText.startsWith(seenText)).toBe(true);
+  expect(words.join("").startsWith(storedText)).toBe(true);
+  replay.close();
+  // A clean exit commits everything and leaves no journal behind.
+  second.process.child.kill("SIGTERM");
+  expect(await second.process.exited(10_000)).toBe(0);
+  expect(existsSync(journal)).toBe(false);
 }, 120_000);

@@ -3,13 +3,19 @@
  *
  * There is no providers HTTP API yet, so `seedDataDir` runs the backend in-process once on the data
  * dir (which creates the provider row and the encrypted key file) and stops it; the executable then
- * starts on that dir. Used by the crash test and scripts/bench/stream.ts.
+ * starts on that dir. `useExecutable()` is what a test file calls: a fake model and a seeded dir before
+ * its tests, and after them every executable it launched stopped and every dir removed. Used by the crash
+ * and back-pressure tests and scripts/bench/stream.ts.
  */
 
+import { afterAll, beforeAll } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { initialize } from "../../src/app/lifecycle.ts";
 import { Logger } from "../../src/core/logger.ts";
 import { resolvePaths } from "../../src/core/paths.ts";
-import type { FakeModel } from "../fixtures/fake-model/index.ts";
+import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 import { type AppProcess, spawnApp } from "../support/app-process.ts";
 import { startBackend } from "../support/backend.ts";
 import { ensureExecutable } from "../support/build-artifacts.ts";
@@ -81,6 +87,63 @@ export async function launchExecutable(dataDir: string, previousPort?: number): 
       const text = await response.text();
       return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
     },
+  };
+}
+
+export interface ExecutableFixture {
+  /** The fake model every seeded dir's default provider points at. */
+  fake: FakeModel;
+  /** A data dir seeded before the tests. */
+  dataDir: string;
+  /** Another data dir seeded with the same fake (a test that wants a fresh one); removed after the tests. */
+  seededDir(prefix?: string): Promise<string>;
+  /**
+   * Start the executable on `dir` (default `dataDir`); `previousPort`: a restart on the same dir. Every
+   * executable launched is stopped after the tests.
+   */
+  launch(dir?: string, previousPort?: number): Promise<RunningExecutable>;
+}
+
+/**
+ * A fake model and a data dir seeded with it before the file's tests; after them, every executable
+ * launched is stopped, then the fake, and every dir removed. Returns an accessor; calling it before
+ * the start hook ran is a test bug and throws.
+ */
+export function useExecutable(prefix = "sage-exe-"): () => ExecutableFixture {
+  let fixture: ExecutableFixture | undefined;
+  const dirs: string[] = [];
+  const launched: RunningExecutable[] = [];
+  let fake: FakeModel | undefined;
+  beforeAll(async () => {
+    const model = await startFakeModel({ apiKey: "test-key-0001" });
+    fake = model;
+    const seededDir = async (dirPrefix = prefix) => {
+      const dir = mkdtempSync(join(tmpdir(), dirPrefix));
+      dirs.push(dir);
+      await seedDataDir(dir, model);
+      return dir;
+    };
+    const dataDir = await seededDir();
+    fixture = {
+      fake: model,
+      dataDir,
+      seededDir,
+      async launch(dir = dataDir, previousPort) {
+        const exe = await launchExecutable(dir, previousPort);
+        launched.push(exe);
+        return exe;
+      },
+    };
+  });
+  afterAll(async () => {
+    for (const exe of launched.splice(0)) await exe.process.stop();
+    await fake?.stop();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    fixture = undefined;
+  });
+  return () => {
+    if (!fixture) throw new Error("useExecutable(): not started (used outside a test?)");
+    return fixture;
   };
 }
 

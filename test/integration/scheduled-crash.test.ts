@@ -3,30 +3,13 @@
  * lost — the next start marks it interrupted (with why) and still links the chat, whose turn is marked
  * interrupted too; the task itself is intact and can run again.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { expect, test } from "bun:test";
 import type { Message } from "../../src/shared/parts.ts";
 import type { ScheduledTask, TaskRun } from "../../src/shared/schedule.ts";
-import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 import { eventually } from "../support/session-steps.ts";
-import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
+import { type RunningExecutable, useExecutable } from "./executable-app.ts";
 
-let fake: FakeModel;
-let dataDir: string;
-const launched: RunningExecutable[] = [];
-
-beforeAll(async () => {
-  fake = await startFakeModel({ apiKey: "test-key-0001" });
-  dataDir = mkdtempSync(join(tmpdir(), "sage-sched-crash-"));
-  await seedDataDir(dataDir, fake);
-});
-afterAll(async () => {
-  for (const exe of launched) await exe.process.stop();
-  await fake.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const executable = useExecutable("sage-sched-crash-");
 
 async function runsOf(exe: RunningExecutable, taskId: string): Promise<TaskRun[]> {
   const { status, body } = await exe.api<{ runs: TaskRun[] }>(`/api/scheduled-tasks/${taskId}/runs`);
@@ -35,8 +18,8 @@ async function runsOf(exe: RunningExecutable, taskId: string): Promise<TaskRun[]
 }
 
 test("kill -9 during a run: after the restart the run is interrupted, not lost, and the task runs again", async () => {
-  const first = await launchExecutable(dataDir);
-  launched.push(first);
+  const { fake, launch } = executable();
+  const first = await launch();
   const created = await first.api<ScheduledTask>("/api/scheduled-tasks", {
     json: { name: "Long report", prompt: "Write a long report", kind: "cron", cron: "0 3 1 1 *" },
   });
@@ -58,8 +41,7 @@ test("kill -9 during a run: after the restart the run is interrupted, not lost, 
   first.process.child.kill("SIGKILL");
   expect(await first.process.exited(5000)).not.toBe(0);
 
-  const second = await launchExecutable(dataDir, Number(new URL(first.url).port));
-  launched.push(second);
+  const second = await launch(undefined, Number(new URL(first.url).port));
   const [run] = await runsOf(second, task.id);
   expect(run).toMatchObject({ id: started.body.id, status: "interrupted", sessionId });
   expect(run?.detail).toContain("Sage stopped during this run");

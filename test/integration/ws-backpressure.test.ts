@@ -6,31 +6,13 @@
  * it nor stop its live delivery: it receives every seq exactly once and in order, and the next turn's
  * events arrive live.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { expect, test } from "bun:test";
 import { EPHEMERAL_EVENTS, type ServerEvent } from "../../src/shared/events.ts";
-import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts";
 import { eventually } from "../support/session-steps.ts";
 import { TestSocket } from "../support/test-socket.ts";
-import { launchExecutable, type RunningExecutable, seedDataDir } from "./executable-app.ts";
+import { type RunningExecutable, useExecutable } from "./executable-app.ts";
 
-let fake: FakeModel;
-let dataDir: string;
-let app: RunningExecutable;
-
-beforeAll(async () => {
-  fake = await startFakeModel({ apiKey: "test-key-0001" });
-  dataDir = mkdtempSync(join(tmpdir(), "sage-backpressure-"));
-  await seedDataDir(dataDir, fake);
-  app = await launchExecutable(dataDir);
-});
-afterAll(async () => {
-  await app?.process.stop();
-  await fake.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const executable = useExecutable("sage-backpressure-");
 
 const isStored = (event: ServerEvent) =>
   !EPHEMERAL_EVENTS.has(event.type) &&
@@ -64,6 +46,8 @@ class SlowClient {
 }
 
 test("a client that stops reading during a 40 MB turn gets every seq once, in order, then live events again", async () => {
+  const { fake, launch } = executable();
+  const app = await launch();
   const { body: session } = await app.api<{ id: string }>("/api/sessions", { json: {} });
   const driver = await TestSocket.connect(app);
   driver.send({ type: "subscribe", sessionId: session.id, afterSeq: 0 });
