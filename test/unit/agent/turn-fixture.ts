@@ -1,6 +1,7 @@
 /**
  * Test helper: `runTurn` without HTTP. The model is the AI SDK's mock language model answering from a
- * script (one entry per model call); the sink keeps messages in memory and logs every call in order;
+ * script (one entry per model call); the sink keeps messages in memory (through the shared transcript
+ * reducer, as TurnRecorder does) and logs every call in order;
  * the user's answers (approvals, continue questions) and queued guidance are plain values; retries
  * wait zero milliseconds unless a test says otherwise.
  *
@@ -23,7 +24,9 @@ import type {
 } from "../../../src/agent/types.ts";
 import { createWorkspace } from "../../../src/sandbox/workspace.ts";
 import { type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../src/shared/agent.ts";
-import type { Message, Part, ToolPart } from "../../../src/shared/parts.ts";
+import type { DraftEvent, ServerEvent } from "../../../src/shared/events.ts";
+import type { Message, MessageInfo, Part, ToolPart } from "../../../src/shared/parts.ts";
+import { applyMessageEvent, type TranscriptState } from "../../../src/shared/transcript.ts";
 
 type StreamResult = Awaited<ReturnType<MockLanguageModelV4["doStream"]>>;
 export type StreamPart = StreamResult["stream"] extends ReadableStream<infer P> ? P : never;
@@ -112,76 +115,101 @@ export function turnFixture(options: FixtureOptions): TurnFixture {
     },
   });
 
+  // The sink keeps its messages as TurnRecorder does: each call emits its event and the shared
+  // transcript reducer applies it, so what these tests see is what a client folding the events sees.
+  const state: Pick<TranscriptState, "order" | "messages" | "parts"> = { order: [], messages: {}, parts: {} };
+  let seq = 0;
+  const emit = (draft: DraftEvent) =>
+    applyMessageEvent(state, { ...draft, seq: ++seq, at: Date.now() } as ServerEvent);
+  const live = (id: string): Message => ({
+    get info(): MessageInfo {
+      return state.messages[id] as MessageInfo;
+    },
+    parts: state.parts[id] as Part[],
+  });
+  const create = (info: MessageInfo, parts: Part[] = []): Message => {
+    emit({ type: "message.created", sessionId: info.sessionId, message: info });
+    for (const part of parts)
+      emit({ type: "message.part.updated", sessionId: info.sessionId, messageId: info.id, part });
+    messages.set(info.id, live(info.id));
+    return live(info.id);
+  };
   const part = (messageId: string, partId: string): Part => {
-    const found = messages.get(messageId)?.parts.find((p) => p.id === partId);
+    const found = state.parts[messageId]?.find((p) => p.id === partId);
     if (!found) throw new Error(`no part ${partId} in ${messageId}`);
     return found;
   };
+  const putPart = (messageId: string, updated: Part) =>
+    emit({ type: "message.part.updated", sessionId: "ses_test", messageId, part: updated });
   const sink: TurnSink = {
     startStep(modelName, retryOf) {
       const id = nextId("msg");
       log.push(`startStep${retryOf ? ` retryOf ${retryOf}` : ""}`);
-      messages.set(id, {
-        info: {
-          id,
-          sessionId: "ses_test",
-          role: "assistant",
-          parentId: null,
-          turnId: "trn_test",
-          kind: "normal",
-          status: "streaming",
-          createdAt: Date.now(),
-          model: modelName,
-        },
-        parts: [],
+      const failed = retryOf ? state.messages[retryOf] : undefined;
+      if (failed)
+        emit({ type: "message.updated", sessionId: "ses_test", message: { ...failed, supersededBy: id } });
+      create({
+        id,
+        sessionId: "ses_test",
+        role: "assistant",
+        parentId: null,
+        turnId: "trn_test",
+        kind: "normal",
+        status: "streaming",
+        createdAt: Date.now(),
+        model: modelName,
       });
-      if (retryOf) {
-        const failed = messages.get(retryOf);
-        if (failed) failed.info.supersededBy = id;
-      }
       return id;
     },
     startText(messageId, kind) {
       const id = nextId("prt");
-      const parts = messages.get(messageId)?.parts;
-      parts?.push(
+      putPart(
+        messageId,
         kind === "text" ? { id, type: "text", text: "" } : { id, type: "reasoning", text: "", startedAt: 0 },
       );
       return id;
     },
     appendText(messageId, partId, delta) {
-      const target = part(messageId, partId);
-      if (target.type === "text" || target.type === "reasoning") target.text += delta;
+      emit({ type: "message.part.delta", sessionId: "ses_test", messageId, partId, delta });
     },
     endText() {},
     addToolCall(messageId, callId, tool, input) {
-      const parts = messages.get(messageId)?.parts ?? [];
-      const existing = parts.find((p): p is ToolPart => p.type === "tool" && p.callId === callId);
+      const existing = state.parts[messageId]?.find(
+        (p): p is ToolPart => p.type === "tool" && p.callId === callId,
+      );
       if (existing) {
-        existing.input = input;
+        putPart(messageId, { ...existing, input });
         return existing.id;
       }
       const id = nextId("prt");
-      parts.push({ id, type: "tool", callId, tool, input, status: "pending" });
+      putPart(messageId, { id, type: "tool", callId, tool, input, status: "pending" });
       log.push(`addToolCall ${callId} ${tool}`);
       return id;
     },
     toolStarted(messageId, partId) {
       const target = part(messageId, partId) as ToolPart;
-      target.status = "running";
+      emit({ type: "tool.started", sessionId: "ses_test", messageId, partId, callId: target.callId });
       log.push(`toolStarted ${target.callId}`);
     },
-    toolProgress() {},
+    toolProgress(messageId, partId, stream, text) {
+      emit({ type: "tool.progress", sessionId: "ses_test", messageId, partId, stream, text });
+    },
     toolEnded(messageId, partId, outcome: ToolOutcome) {
-      // As the real sink does (TurnRecorder): the recorded part shows the outcome.
       const target = part(messageId, partId) as ToolPart;
-      target.status = outcome.status;
-      target.output = outcome.output;
-      target.error = outcome.error;
+      emit({
+        type: "tool.ended",
+        sessionId: "ses_test",
+        messageId,
+        partId,
+        status: outcome.status,
+        output: outcome.output,
+        error: outcome.error,
+        durationMs: outcome.durationMs,
+      });
       log.push(`toolEnded ${target.callId} ${outcome.status}`);
     },
     addError(messageId, failure) {
-      messages.get(messageId)?.parts.push({
+      putPart(messageId, {
         id: nextId("prt"),
         type: "error",
         code: failure.code,
@@ -191,10 +219,10 @@ export function turnFixture(options: FixtureOptions): TurnFixture {
       log.push(`addError ${failure.code}`);
     },
     finishStep(messageId, status, usage) {
-      const message = messages.get(messageId);
-      if (message) {
-        message.info.status = status;
-        message.info.usage = usage;
+      const info = state.messages[messageId];
+      if (info) {
+        const change = usage ? { status, usage } : { status };
+        emit({ type: "message.updated", sessionId: "ses_test", message: { ...info, ...change } });
       }
       log.push(`finishStep ${status}`);
     },
@@ -203,10 +231,10 @@ export function turnFixture(options: FixtureOptions): TurnFixture {
       log.push(`retrying ${attempt}`);
     },
     addGuidance(text) {
-      const id = nextId("msg");
-      const message: Message = {
-        info: {
-          id,
+      log.push(`addGuidance ${text}`);
+      return create(
+        {
+          id: nextId("msg"),
           sessionId: "ses_test",
           role: "user",
           parentId: null,
@@ -215,20 +243,16 @@ export function turnFixture(options: FixtureOptions): TurnFixture {
           status: "completed",
           createdAt: Date.now(),
         },
-        parts: [{ id: nextId("prt"), type: "text", text }],
-      };
-      messages.set(id, message);
-      log.push(`addGuidance ${text}`);
-      return message;
+        [{ id: nextId("prt"), type: "text", text }],
+      );
     },
     addCompaction() {
       throw new Error("no compaction expected in these tests");
     },
     usage() {},
     message(messageId) {
-      const message = messages.get(messageId);
-      if (!message) throw new Error(`no message ${messageId}`);
-      return message;
+      if (!state.messages[messageId]) throw new Error(`no message ${messageId}`);
+      return live(messageId);
     },
   };
 
