@@ -1,8 +1,9 @@
 /**
  * Folder-level import graph of `src/` (or `ui/src/`): which top-level folder imports which, the
- * folder cycles, and the files over 400 lines. Prints a plain report; `--check` exits 1 when
- * `core/` imports anything else in `src/`, a cycle not listed in ALLOWED_CYCLES appears, or a file is
- * over 400 lines without saying why near its top ("Longer than 400 lines because ...").
+ * folder cycles, imports that run up the layers, and the files over 400 lines. Prints a plain report;
+ * `--check` exits 1 when `core/` imports anything else in `src/`, a cycle not listed in ALLOWED_CYCLES
+ * appears, a folder imports from a higher layer (or is in no layer), or a file is over 400 lines
+ * without saying why near its top ("Longer than 400 lines because ...").
  *
  *   bun scripts/import-graph.ts [--root ui/src] [--files] [--check]
  *
@@ -15,11 +16,58 @@ import { dirname, join, relative, resolve } from "node:path";
 /** Folder cycles that are deliberate; each entry names why. Empty: none are. */
 const ALLOWED_CYCLES: Record<string, string> = {};
 
+/**
+ * The layers, bottom first (README's table): a folder may import from its own layer and those below,
+ * never from above. Folders in one layer may import each other; cycles among them are caught above.
+ * "." is the root's own files (main.ts, the UI's entry).
+ */
+const SRC_LAYERS: string[][] = [
+  ["shared"],
+  ["core"],
+  [
+    "store",
+    "agent",
+    "tools",
+    "sandbox",
+    "browser",
+    "net",
+    "search",
+    "skills",
+    "providers",
+    "agent-configs",
+    "mcp",
+    "workspace",
+    "settings",
+    "desktop",
+    "schedule",
+    "memory",
+    "types",
+  ],
+  ["sessions", "portable", "housekeeping"],
+  ["app"],
+  ["server"],
+  ["shell", "."],
+];
+const UI_LAYERS: string[][] = [
+  ["i18n"],
+  ["lib"],
+  ["state"],
+  ["actions"],
+  ["components"],
+  ["pages", "bench"],
+  ["."],
+];
+
 const args = process.argv.slice(2);
 const rootArg = args.includes("--root") ? args[args.indexOf("--root") + 1] : "src";
 const root = resolve(import.meta.dir, "..", rootArg ?? "src");
 const showFiles = args.includes("--files");
 const check = args.includes("--check");
+const isUi = /(^|\/)ui\/src\/?$/.test(rootArg ?? "");
+const layers = isUi ? UI_LAYERS : SRC_LAYERS;
+const layerOf = new Map(
+  layers.flatMap((folders, index) => folders.map((folder) => [folder, index] as const)),
+);
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -124,10 +172,31 @@ console.log(`\n# Folder cycles: ${found.length}`);
 for (const component of found) console.log(`  ${component.join(" / ")}`);
 console.log(`\n# Two-way folder pairs: ${twoWay().length}`);
 for (const pair of twoWay()) console.log(`  ${pair}`);
+const folders = new Set([...edges.keys(), ...[...edges.values()].flatMap((targets) => [...targets.keys()])]);
+const unplaced = [...folders].filter((folder) => !layerOf.has(folder)).sort();
+const upward: string[] = [];
+for (const [from, targets] of edges) {
+  for (const [to, files] of targets) {
+    const fromLayer = layerOf.get(from);
+    const toLayer = layerOf.get(to);
+    if (fromLayer !== undefined && toLayer !== undefined && toLayer > fromLayer)
+      upward.push(`${from} -> ${to}: ${[...new Set(files)].join(", ")}`);
+  }
+}
+console.log(`\n# Imports up the layers: ${upward.length}`);
+for (const line of upward.sort()) console.log(`  ${line}`);
+if (unplaced.length > 0)
+  console.log(`\n# Folders in no layer (add them to the layers): ${unplaced.join(", ")}`);
 const coreOut = [...(edges.get("core")?.keys() ?? [])].filter((to) => to !== "shared");
-console.log(`\n# core/ imports from: ${coreOut.length ? coreOut.join(", ") : "nothing but shared/"}`);
+if (!isUi)
+  console.log(`\n# core/ imports from: ${coreOut.length ? coreOut.join(", ") : "nothing but shared/"}`);
 console.log(`\n# Files over 400 lines without a stated reason: ${longFiles.length}`);
 for (const { file, lines } of longFiles.sort((a, b) => b.lines - a.lines)) console.log(`  ${lines} ${file}`);
 
-if (check && (unexpected.length > 0 || longFiles.length > 0 || (rootArg === "src" && coreOut.length > 0)))
-  process.exit(1);
+const failed =
+  unexpected.length > 0 ||
+  longFiles.length > 0 ||
+  upward.length > 0 ||
+  unplaced.length > 0 ||
+  (!isUi && coreOut.length > 0);
+if (check && failed) process.exit(1);
