@@ -19,6 +19,7 @@ import { type FakeModel, startFakeModel } from "../fixtures/fake-model/index.ts"
 import { type AppProcess, spawnApp } from "../support/app-process.ts";
 import { startBackend } from "../support/backend.ts";
 import { ensureExecutable } from "../support/build-artifacts.ts";
+import { type HttpApi, httpApi } from "../support/http-api.ts";
 
 export interface RunningExecutable {
   process: AppProcess;
@@ -26,8 +27,8 @@ export interface RunningExecutable {
   /** http://127.0.0.1:PORT */
   url: string;
   token: string;
-  /** Authenticated JSON call to the executable's API. */
-  api<T>(path: string, init?: { method?: string; json?: unknown }): Promise<{ status: number; body: T }>;
+  /** Authenticated JSON call to the executable's API (test/support/http-api.ts). */
+  api: HttpApi["api"];
 }
 
 /** Seed `dataDir` with a default provider pointing at `model` (a fake in this process, or its URL). */
@@ -70,24 +71,7 @@ export async function launchExecutable(dataDir: string, previousPort?: number): 
   await process.waitForOutput(/Sage is running/, 30_000);
   const url = `http://127.0.0.1:${lock.port}`;
   const token = lock.token;
-  return {
-    process,
-    pid: process.child.pid,
-    url,
-    token,
-    async api<T>(path: string, init: { method?: string; json?: unknown } = {}) {
-      const response = await fetch(`${url}${path}`, {
-        method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(init.json !== undefined ? { "content-type": "application/json" } : {}),
-        },
-        body: init.json === undefined ? undefined : JSON.stringify(init.json),
-      });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-    },
-  };
+  return { process, pid: process.child.pid, url, token, api: httpApi(url, token).api };
 }
 
 export interface ExecutableFixture {

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AppProcess, spawnApp } from "../support/app-process.ts";
 import { ensureExecutable } from "../support/build-artifacts.ts";
+import { type HttpApi, httpApi } from "../support/http-api.ts";
 
 export interface HostileServer {
   process: AppProcess;
@@ -23,8 +24,8 @@ export interface HostileServer {
   home: string;
   downloads: string;
   dataDir: string;
-  /** fetch with the token, failing after `timeoutMs` (default 5 s); adds JSON headers for `json`. */
-  call(path: string, init?: RequestInit & { json?: unknown; timeoutMs?: number }): Promise<Response>;
+  /** fetch with the token, failing after `timeoutMs` (default 5 s); `json` as in test/support/http-api.ts. */
+  call: HttpApi["http"];
   /** One raw HTTP/1.1 request; resolves with the status line's code and the body text. */
   raw(text: string, timeoutMs?: number): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
@@ -57,19 +58,7 @@ export async function startHostileServer(
     home,
     downloads,
     dataDir: process.dataDir,
-    call(path, init = {}) {
-      const { json, timeoutMs = 5000, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (!headers.has("authorization")) headers.set("authorization", `Bearer ${lock.token}`);
-      if (json !== undefined) headers.set("content-type", "application/json");
-      return fetch(`${base}${path}`, {
-        method: json !== undefined ? "POST" : undefined,
-        body: json !== undefined ? JSON.stringify(json) : undefined,
-        ...rest,
-        headers,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    },
+    call: httpApi(base, lock.token, { timeoutMs: 5000 }).http,
     raw(text, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
         const socket = connect(lock.port, "127.0.0.1", () => socket.write(text));

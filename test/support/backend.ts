@@ -18,6 +18,9 @@ import type { ShellControl } from "../../src/desktop/shell-control.ts";
 import type { Clock } from "../../src/schedule/types.ts";
 import { type RunningBackend, runBackend } from "../../src/shell/run-backend.ts";
 import { type FakeModel, type FakeModelOptions, startFakeModel } from "../fixtures/fake-model/index.ts";
+import { type HttpApi, httpApi } from "./http-api.ts";
+
+export type { ApiResponse } from "./http-api.ts";
 
 export interface BackendOptions {
   /** Reuse this data dir (e.g. one a stopped backend kept); default: a new temp dir. */
@@ -50,14 +53,6 @@ export interface BackendOptions {
   clock?: Clock;
 }
 
-/** A JSON API answer: `body` is the parsed JSON, or the text when the answer is not JSON. */
-export interface ApiResponse<T> {
-  status: number;
-  body: T;
-  text: string;
-  headers: Headers;
-}
-
 export interface TestBackend {
   running: RunningBackend;
   paths: Paths;
@@ -70,16 +65,10 @@ export interface TestBackend {
   url: string;
   /** How often the server asked the shell to quit / activate (only counted with the default shell). */
   shellCalls: { quit: number; activate: number };
-  /** fetch against the server; adds `Authorization: Bearer <token>` unless `auth: false`. */
-  http(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
-  /**
-   * An authenticated JSON call. `json` is sent as the body (and makes the default method POST;
-   * otherwise GET).
-   */
-  api<T = unknown>(
-    path: string,
-    init?: { method?: string; json?: unknown; headers?: Record<string, string> },
-  ): Promise<ApiResponse<T>>;
+  /** fetch against the server with the token (test/support/http-api.ts). */
+  http: HttpApi["http"];
+  /** An authenticated JSON call (test/support/http-api.ts). */
+  api: HttpApi["api"];
   /** The log file's text so far ("" when nothing was written). */
   logText(): string;
   /** Stops the server; removes a data dir it created unless `keepData` (to start again on it). */
@@ -142,12 +131,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<TestBa
     });
   }
   const { port, token, url } = running.server;
-  const http: TestBackend["http"] = (path, init = {}) => {
-    const { auth = true, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    if (auth && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
-    return fetch(`${url}${path}`, { redirect: "manual", ...rest, headers });
-  };
+  const client = httpApi(url, token);
   return {
     running,
     paths,
@@ -158,26 +142,8 @@ export async function startBackend(options: BackendOptions = {}): Promise<TestBa
     token,
     url,
     shellCalls,
-    http,
-    async api<T>(
-      path: string,
-      init: { method?: string; json?: unknown; headers?: Record<string, string> } = {},
-    ) {
-      const hasBody = init.json !== undefined;
-      const response = await http(path, {
-        method: init.method ?? (hasBody ? "POST" : "GET"),
-        headers: { ...(hasBody ? { "content-type": "application/json" } : {}), ...init.headers },
-        body: hasBody ? JSON.stringify(init.json) : undefined,
-      });
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // not JSON: the text itself
-      }
-      return { status: response.status, body: body as T, text, headers: response.headers };
-    },
+    http: client.http,
+    api: client.api,
     logText() {
       try {
         return readFileSync(join(paths.logs, "sage.log"), "utf8");
