@@ -3,14 +3,14 @@
  * served on 127.0.0.1, the user approves with an `approve` frame, and the results reach the model.
  *
  * Fetching 127.0.0.1 needs the test-only override SAGE_TEST_WEB_FETCH_ALLOW_PRIVATE=1, which the app
- * reads once at start-up; it is set only while the first app starts. A second app started without it
+ * reads once at start-up from its environment: the file's backend gets it. A second app started without it
  * shows the default: private addresses refused. The browser runs headless (serve mode) and is closed
  * when the app stops.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS } from "../../src/app/agent-services.ts";
 import type { ToolRunResult } from "../../src/shared/tools-api.ts";
-import { startBackend, type TestBackend } from "../support/backend.ts";
+import { startBackend, useBackend } from "../support/backend.ts";
 import {
   ended,
   modelRequests,
@@ -42,19 +42,10 @@ const pages = Bun.serve({
 });
 const origin = `http://127.0.0.1:${pages.port}`;
 
-let app: TestBackend;
-beforeAll(async () => {
-  const previous = process.env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS];
-  process.env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS] = "1";
-  try {
-    app = await startBackend();
-  } finally {
-    if (previous === undefined) delete process.env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS];
-    else process.env[WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS] = previous;
-  }
+const app = useBackend({
+  env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: undefined, [WEB_FETCH_ALLOW_PRIVATE_FOR_TESTS]: "1" },
 });
-afterAll(async () => {
-  await app?.stop();
+afterAll(() => {
   pages.stop(true);
 });
 
@@ -63,8 +54,8 @@ async function approvedCall(
   session: Subscribed,
   call: { id: string; name: string; arguments: Record<string, unknown> },
 ) {
-  const from = app.fake.requests.length;
-  app.fake.enqueue({ toolCalls: [call] }, { text: "Thanks." });
+  const from = app().fake.requests.length;
+  app().fake.enqueue({ toolCalls: [call] }, { text: "Thanks." });
   const started = await submit(session, `Use ${call.name}`, undefined, 30_000);
   const request = await session.socket.waitFor(
     "approval.requested",
@@ -79,14 +70,14 @@ async function approvedCall(
   });
   const end = await ended(session, started.turnId, 60_000);
   expect(end.status).toBe("completed");
-  const [result] = toolResults(modelRequests(app, from)[1]);
+  const [result] = toolResults(modelRequests(app(), from)[1]);
   expect(result?.id).toBe(call.id);
   return { request, content: result?.content ?? "" };
 }
 
 describe("web_fetch in a turn", () => {
   test("asks (network), fetches the local page with the test override, and the model reads it", async () => {
-    const session = await openSession(app);
+    const session = await openSession(app());
     const { request, content } = await approvedCall(session, {
       id: "call_fetch",
       name: "web_fetch",
@@ -123,9 +114,9 @@ describe("web_fetch in a turn", () => {
 
 describe("the browser in a turn", () => {
   test("browser_navigate opens the local page in the agent's own browser; shutdown closes it", async () => {
-    const context = app.running.backend.context;
+    const context = app().running.backend.context;
     const agentId = context.agents.defaultAgent().id;
-    const session = await openSession(app);
+    const session = await openSession(app());
     const { request, content } = await approvedCall(session, {
       id: "call_nav",
       name: "browser_navigate",
@@ -142,13 +133,15 @@ describe("the browser in a turn", () => {
     expect(manager.headless).toBe(true);
 
     // A second call reuses the same browser (one manager per agent).
-    const snapshot = await app.api<ToolRunResult>("/api/tools/browser_snapshot/run", { json: { input: {} } });
+    const snapshot = await app().api<ToolRunResult>("/api/tools/browser_snapshot/run", {
+      json: { input: {} },
+    });
     expect(snapshot.body.status).toBe("completed");
     expect(snapshot.body.text).toContain("Hello from the test page");
     expect(manager.launchCount).toBe(1);
     session.socket.close();
 
-    await app.running.stop();
+    await app().running.stop();
     expect(manager.running).toBe(false);
     expect(context.agentServices.runningBrowsers()).toEqual([]);
   }, 90_000);
