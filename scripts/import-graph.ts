@@ -1,9 +1,10 @@
 /**
  * Folder-level import graph of `src/` (or `ui/src/`): which top-level folder imports which, the
- * folder cycles, imports that run up the layers, and the files over 400 lines. Prints a plain report;
- * `--check` exits 1 when `core/` imports anything else in `src/`, a cycle not listed in ALLOWED_CYCLES
- * appears, a folder imports from a higher layer (or is in no layer), or a file is over 400 lines
- * without saying why near its top ("Longer than 400 lines because ...").
+ * folder cycles, imports that run up the layers, file-level import cycles, and the files over 400 lines.
+ * Prints a plain report; `--check` exits 1 when `core/` imports anything else in `src/`, a folder cycle
+ * not listed in ALLOWED_CYCLES appears, a folder imports from a higher layer (or is in no layer), two or
+ * more files import each other in a cycle, or a file is over 400 lines without saying why near its top
+ * ("Longer than 400 lines because ...").
  *
  *   bun scripts/import-graph.ts [--root ui/src] [--files] [--check]
  *
@@ -89,6 +90,8 @@ const importPattern =
   /(?:import|export)\s[^'"]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
 
 const edges = new Map<string, Map<string, string[]>>();
+/** File-level imports (root-relative paths), for the file cycles. */
+const fileEdges = new Map<string, Set<string>>();
 const longFiles: Array<{ file: string; lines: number }> = [];
 for (const file of sourceFiles(root)) {
   const text = readFileSync(file, "utf8");
@@ -101,6 +104,8 @@ for (const file of sourceFiles(root)) {
     if (!spec) continue;
     const target = resolve(dirname(file), spec);
     if (!target.startsWith(root)) continue;
+    const importers = fileEdges.get(relative(root, file)) ?? new Set<string>();
+    fileEdges.set(relative(root, file), importers.add(relative(root, target)));
     const to = folderOf(target);
     if (to === from) continue;
     const byTarget = edges.get(from) ?? new Map<string, string[]>();
@@ -109,8 +114,8 @@ for (const file of sourceFiles(root)) {
   }
 }
 
-/** Strongly connected components (Tarjan) of the folder graph: each with more than one folder is a cycle. */
-function cycles(): string[][] {
+/** Strongly connected components (Tarjan) of a graph: each with more than one node is a cycle. */
+function cycles(graph: Map<string, Iterable<string>>): string[][] {
   let index = 0;
   const stack: string[] = [];
   const onStack = new Set<string>();
@@ -123,7 +128,7 @@ function cycles(): string[][] {
     index++;
     stack.push(node);
     onStack.add(node);
-    for (const next of edges.get(node)?.keys() ?? []) {
+    for (const next of graph.get(node) ?? []) {
       if (!indices.has(next)) {
         visit(next);
         low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
@@ -143,7 +148,7 @@ function cycles(): string[][] {
       if (component.length > 1) found.push(component.sort());
     }
   };
-  for (const node of edges.keys()) if (!indices.has(node)) visit(node);
+  for (const node of graph.keys()) if (!indices.has(node)) visit(node);
   return found;
 }
 
@@ -166,12 +171,17 @@ for (const from of [...edges.keys()].sort()) {
   console.log(`${from} -> ${list.map(([to, files]) => `${to}(${files.length})`).join(" ")}`);
   if (showFiles) for (const [to, files] of list) console.log(`    ${to}: ${[...new Set(files)].join(", ")}`);
 }
-const found = cycles();
+const found = cycles(new Map([...edges].map(([from, targets]) => [from, targets.keys()])));
 const unexpected = found.filter((component) => !(component.join(",") in ALLOWED_CYCLES));
 console.log(`\n# Folder cycles: ${found.length}`);
 for (const component of found) console.log(`  ${component.join(" / ")}`);
 console.log(`\n# Two-way folder pairs: ${twoWay().length}`);
 for (const pair of twoWay()) console.log(`  ${pair}`);
+// Inside a folder too: two files importing each other (even for a type) are one concept split in two,
+// or a shared piece that belongs in a third file.
+const fileCycles = cycles(fileEdges);
+console.log(`\n# File cycles: ${fileCycles.length}`);
+for (const component of fileCycles) console.log(`  ${component.join(" <-> ")}`);
 const folders = new Set([...edges.keys(), ...[...edges.values()].flatMap((targets) => [...targets.keys()])]);
 const unplaced = [...folders].filter((folder) => !layerOf.has(folder)).sort();
 const upward: string[] = [];
@@ -197,6 +207,7 @@ const failed =
   unexpected.length > 0 ||
   longFiles.length > 0 ||
   upward.length > 0 ||
+  fileCycles.length > 0 ||
   unplaced.length > 0 ||
   (!isUi && coreOut.length > 0);
 if (check && failed) process.exit(1);

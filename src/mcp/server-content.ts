@@ -12,8 +12,22 @@ import {
   ToolSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod/v4";
-import type { McpPromptInfo, McpPromptText, McpResourceContents, McpResourceInfo } from "../shared/mcp.ts";
-import type { McpConnection } from "./connection.ts";
+import type {
+  McpPromptInfo,
+  McpPromptText,
+  McpResourceContents,
+  McpResourceInfo,
+  McpServerInput,
+} from "../shared/mcp.ts";
+
+/**
+ * What reading a server's resources and prompts needs of its connection (McpConnection, connection.ts,
+ * which lists its offers with `listOffers` here): its settings and a started client.
+ */
+export interface ServerConnection {
+  readonly config: McpServerInput;
+  readyClient(workspaceRoot: string): Promise<Client>;
+}
 
 const MAX_ENTRIES = 10_000;
 const LooseToolList = z.object({ tools: z.array(z.unknown()) }).passthrough();
@@ -74,7 +88,7 @@ export async function listOffers(client: Client, timeout: number): Promise<Offer
 }
 
 export async function listResources(
-  connection: McpConnection,
+  connection: ServerConnection,
   workspaceRoot: string,
 ): Promise<McpResourceInfo[]> {
   const client = await connection.readyClient(workspaceRoot);
@@ -98,7 +112,7 @@ export async function listResources(
 }
 
 export async function readResource(
-  connection: McpConnection,
+  connection: ServerConnection,
   uri: string,
   workspaceRoot: string,
 ): Promise<McpResourceContents> {
@@ -115,7 +129,7 @@ export async function readResource(
 }
 
 export async function listPrompts(
-  connection: McpConnection,
+  connection: ServerConnection,
   workspaceRoot: string,
 ): Promise<McpPromptInfo[]> {
   const client = await connection.readyClient(workspaceRoot);
@@ -144,7 +158,7 @@ export async function listPrompts(
 }
 
 export async function getPromptText(
-  connection: McpConnection,
+  connection: ServerConnection,
   name: string,
   args: Record<string, string>,
   workspaceRoot: string,

@@ -1,7 +1,8 @@
 /**
  * scripts/import-graph.ts, the layer check the test run's lint stage runs: the real src/ and ui/src/
  * pass it, and a made-up tree with every kind of fault fails it, naming each (an import up the layers,
- * core/ importing from above shared/, a folder cycle, a folder in no layer).
+ * core/ importing from above shared/, a folder cycle, files of one folder importing each other, a folder
+ * in no layer).
  */
 import { describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
@@ -20,6 +21,7 @@ describe("import-graph --check", () => {
     const src = graph("--check");
     expect(src.out).toContain("# Folder cycles: 0");
     expect(src.out).toContain("# Imports up the layers: 0");
+    expect(src.out).toContain("# File cycles: 0");
     expect(src.out).toContain("# core/ imports from: nothing but shared/");
     expect(src.code).toBe(0);
     const ui = graph("--root", "ui/src", "--check");
@@ -33,6 +35,9 @@ describe("import-graph --check", () => {
     expect(code).toBe(1);
     expect(out).toContain("# Folder cycles: 1");
     expect(out).toContain("core / sessions");
+    expect(out).toContain("# File cycles: 2");
+    expect(out).toContain("core/ids.ts <-> sessions/recorder.ts");
+    expect(out).toContain("store/row-kind.ts <-> store/rows.ts");
     expect(out).toContain("# Imports up the layers: 1");
     expect(out).toContain("core -> sessions: core/ids.ts");
     expect(out).toContain("# Folders in no layer (add them to the layers): extra");
