@@ -183,8 +183,10 @@ export function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
 
-/** Validation issues (src/shared/validation.ts) as the named errors above: a duplicate name is a 409, anything else a 400. */
-/** Throw the first issue: a duplicate name is a `ConflictError` (409), anything else a `ValidationError` (400). */
+/**
+ * Throw the first of some validation issues (src/shared/validation.ts) as the named errors above: a
+ * duplicate name is a `ConflictError` (409), anything else a `ValidationError` (400).
+ */
 export function throwFirstIssue(issues: readonly FieldIssue[]): void {
   const first = issues[0];
   if (!first) return;
