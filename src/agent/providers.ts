@@ -15,7 +15,6 @@ export interface ProviderAccess {
   apiKey: string | undefined;
 }
 
-/** The provider packages are loaded when a model is first needed (see ai-sdk.ts for why). */
 /**
  * Load the SDK package of a provider kind without creating a model (no key needed): the first chat a
  * user opens warms what its first turn will need (src/sessions/manager.ts `warmTurnPath`).
@@ -37,6 +36,7 @@ export async function preloadProviderPackage(kind: ProviderAccess["kind"]): Prom
   }
 }
 
+/** The provider packages are loaded when a model is first needed (see ai-sdk.ts for why). */
 export async function createLanguageModel(provider: ProviderAccess, modelId: string): Promise<LanguageModel> {
   const baseURL = provider.baseUrl.replace(/\/+$/, "");
   switch (provider.kind) {
