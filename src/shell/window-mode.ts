@@ -47,6 +47,9 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
   const availability = checkWindowAvailability(process.env);
   if (!availability.ok) return fallBack(args, `${availability.reason}\n${availability.hint}`);
 
+  // Before any window (the start-failure one too) and before the server worker's thread exists (setenv).
+  if (preferPlainRenderingWithoutGpu(process.env))
+    logger.info("no GPU render node: WebKit draws without compositing");
   let lock: Awaited<ReturnType<typeof acquireInstanceLock>>;
   try {
     lock = await acquireInstanceLock(paths.lockFile, "window");
@@ -115,8 +118,6 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
   // measured): neither waits for the other.
   const starting = supervisor.start();
   starting.catch(() => {}); // awaited below; this only keeps the rejection from being reported early
-  if (preferPlainRenderingWithoutGpu(process.env))
-    logger.info("no GPU render node: WebKit draws without compositing");
   NativeWindow.setProgramName(ICON_NAME);
   try {
     created = new NativeWindow(process.env.SAGE_WEBVIEW_DEBUG === "1");
@@ -268,11 +269,13 @@ export async function runWindowMode(args: WindowModeOptions): Promise<number> {
  * closes it or a signal arrives.
  */
 function showStartFailure(window: NativeWindow, message: string, logPath: string): void {
+  // Signals first: once the window can be seen, a signal must close it (GLib keeps one that arrives
+  // before the loop runs and delivers it when it does).
+  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const)
+    window.onSignal(signal, () => window.terminate());
   window.setTitle("Sage could not start");
   window.setSize(MIN_SIZE.width, MIN_SIZE.height, SizeHint.none);
   window.setHtml(startFailurePage(message, logPath));
-  for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const)
-    window.onSignal(signal, () => window.terminate());
   window.run();
 }
 
