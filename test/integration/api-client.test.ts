@@ -5,6 +5,7 @@
  * api() (ApiError with the server's code; 401 switches the page to signed out).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { ScheduledTask, SchedulerStatus, TaskRun } from "../../src/shared/schedule.ts";
 import type { SessionSummary } from "../../src/shared/session.ts";
 import type * as ApiModule from "../../ui/src/lib/api.ts";
 import type * as ClientModule from "../../ui/src/lib/api-client.ts";
@@ -97,6 +98,28 @@ describe("call", () => {
     expect((failure as ApiModule.ApiError).status).toBe(400);
   });
 
+  test("the Tasks page's calls (tasksApi) reach the scheduled-tasks routes with typed answers", async () => {
+    const { tasksApi } = await import("../../ui/src/components/tasks/tasks-api.ts");
+    const preview = await tasksApi.preview("0 9 * * 1-5", "UTC");
+    expect(preview.next).toHaveLength(3);
+    const bad = await tasksApi.preview("0 25 * * *").catch((error: unknown) => error);
+    expect((bad as ApiModule.ApiError).status).toBe(400);
+    const runAt = Date.now() + 3_600_000;
+    const created = await tasksApi.create({ name: "typed task", prompt: "p", kind: "once", runAt });
+    expect(created).toMatchObject({ name: "typed task", runAt, enabled: true });
+    const changed = await tasksApi.update(created.id, { enabled: false });
+    expect(changed.enabled).toBe(false);
+    const listed = await tasksApi.list();
+    expect(listed.tasks.map((task) => task.id)).toContain(created.id);
+    expect(typeof listed.status.paused).toBe("boolean");
+    expect(await tasksApi.runs(created.id)).toEqual([]);
+    expect((await tasksApi.setPaused(true)).paused).toBe(true);
+    expect((await tasksApi.setPaused(false)).paused).toBe(false);
+    expect(await tasksApi.remove(created.id)).toEqual({ deleted: true });
+    expect(requested).toContain(`GET /api/scheduled-tasks/${created.id}/runs?limit=50`);
+    expect(requested).toContain(`PATCH /api/scheduled-tasks/${created.id}`);
+  });
+
   test("a wrong token signs the page out", async () => {
     expect(signedOut()).toBe(false);
     const token = page.token;
@@ -120,7 +143,10 @@ const answersAreTheRoutes: [
   Same<AnswerOf<"GET /api/sessions/:id">, SessionSummary>,
   Same<AnswerOf<"POST /api/sessions/:id/leave">, { removed: boolean }>,
   Same<AnswerOf<"POST /api/sessions/:id/attachments">["attachments"][number]["path"], string>,
-] = [true, true, true];
+  // Every mounted plugin is in the client (ApiRoutes is derived from the list featureRoutes mounts).
+  Same<AnswerOf<"GET /api/scheduled-tasks">, { tasks: ScheduledTask[]; status: SchedulerStatus }>,
+  Same<AnswerOf<"POST /api/scheduled-tasks/:id/run">, TaskRun>,
+] = [true, true, true, true, true];
 void answersAreTheRoutes;
 function neverCalled(typed: typeof ClientModule) {
   // @ts-expect-error: no such route

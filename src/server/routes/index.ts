@@ -21,7 +21,14 @@ import { toolRoutes } from "./tools.ts";
 import { turnUndoRoutes } from "./turn-undo.ts";
 import { workspaceRoutes } from "./workspace.ts";
 
-export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices): AnyElysia[] {
+/**
+ * The plugins in mounting order, as a tuple so that their route types stay apart: ApiRoutes is derived
+ * from this one list, so a plugin mounted here is always in the UI's typed client too.
+ */
+function routePlugins(app: AppContext, shell: ShellControl, desktop?: DesktopServices) {
+  const chooseSavePath = desktop
+    ? (fileName: string, title: string) => desktop.chooseSavePath(fileName, title)
+    : undefined;
   return [
     healthRoutes(app),
     appControlRoutes(app, shell, desktop),
@@ -32,40 +39,28 @@ export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: De
     approvalRoutes(app),
     turnUndoRoutes(app),
     shellJobRoutes(app),
-    workspaceRoutes(app, {
-      chooseSavePath: desktop ? (fileName, title) => desktop.chooseSavePath(fileName, title) : undefined,
-    }),
+    workspaceRoutes(app, { chooseSavePath }),
     providerRoutes(app),
     storageRoutes(app),
     agentRoutes(app),
-    settingsRoutes(app, {
-      chooseSavePath: desktop ? (fileName, title) => desktop.chooseSavePath(fileName, title) : undefined,
-    }),
+    settingsRoutes(app, { chooseSavePath }),
     setupRoutes(app),
     backupRoutes(app),
     scheduledTaskRoutes(app),
-  ];
+  ] as const;
 }
 
-type RoutesOf<Plugin extends (...args: never[]) => { "~Routes": object }> = ReturnType<Plugin>["~Routes"];
+export function featureRoutes(app: AppContext, shell: ShellControl, desktop?: DesktopServices): AnyElysia[] {
+  return [...routePlugins(app, shell, desktop)];
+}
+
+/** The intersection of every plugin's `~Routes` in a tuple of plugins. */
+type RoutesOf<Plugins> = Plugins extends readonly [infer First, ...infer Rest]
+  ? (First extends { "~Routes": infer Routes } ? Routes : never) & RoutesOf<Rest>
+  : unknown;
 
 /**
  * Every HTTP route's types as Elysia infers them (path -> method -> params, query, body, response): what the
  * UI's typed client (ui/src/lib/api-client.ts) reads. A type only; nothing server-side reaches the UI bundle.
  */
-export type ApiRoutes = RoutesOf<typeof healthRoutes> &
-  RoutesOf<typeof appControlRoutes> &
-  RoutesOf<typeof sessionRoutes> &
-  RoutesOf<typeof skillRoutes> &
-  RoutesOf<typeof toolRoutes> &
-  RoutesOf<typeof mcpRoutes> &
-  RoutesOf<typeof approvalRoutes> &
-  RoutesOf<typeof turnUndoRoutes> &
-  RoutesOf<typeof shellJobRoutes> &
-  RoutesOf<typeof workspaceRoutes> &
-  RoutesOf<typeof providerRoutes> &
-  RoutesOf<typeof storageRoutes> &
-  RoutesOf<typeof agentRoutes> &
-  RoutesOf<typeof settingsRoutes> &
-  RoutesOf<typeof setupRoutes> &
-  RoutesOf<typeof backupRoutes>;
+export type ApiRoutes = RoutesOf<ReturnType<typeof routePlugins>>;

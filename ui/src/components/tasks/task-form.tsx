@@ -8,7 +8,8 @@ import type { ScheduledTask, TaskInput } from "../../../../src/shared/schedule.t
 import { t } from "../../i18n/index.ts";
 import { ApiError } from "../../lib/api.ts";
 import { agents } from "../../state/agents.ts";
-import { formatTime, fromLocalInput, tasksApi, toLocalInput } from "./tasks-api.ts";
+import { formatTime, fromLocalInput, toLocalInput } from "./task-times.ts";
+import { tasksApi } from "./tasks-api.ts";
 
 const HOUR = 60 * 60 * 1000;
 

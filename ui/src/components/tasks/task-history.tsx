@@ -3,7 +3,7 @@ import { For, Show } from "solid-js";
 import type { RunStatus, RunTrigger, TaskRun } from "../../../../src/shared/schedule.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { linkHandler } from "../../lib/router.ts";
-import { formatTime } from "./tasks-api.ts";
+import { formatTime } from "./task-times.ts";
 
 const STATUS_CLASS: Record<RunStatus, string> = {
   running: "text-accent",
