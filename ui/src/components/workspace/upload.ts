@@ -11,7 +11,8 @@ import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
 import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../../../src/shared/workspace.ts";
 import { t } from "../../i18n/index.ts";
-import { ApiError, authHeaders } from "../../lib/api.ts";
+import { ApiError } from "../../lib/api.ts";
+import { call } from "../../lib/api-client.ts";
 
 export { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES };
 
@@ -40,29 +41,20 @@ export async function uploadAttachments(
     if (options.pasted) form.append("files", new Blob([file], { type: file.type }));
     else form.append("files", file, file.name);
   }
-  let response: Response;
   try {
-    response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/attachments`, {
-      method: "POST",
+    const answer = await call("POST /api/sessions/:id/attachments", {
+      params: { id: sessionId },
       body: form,
-      headers: authHeaders(),
-      credentials: "same-origin",
     });
-  } catch {
-    throw new ApiError("Sage's server cannot be reached.", 0, "offline");
+    return answer.attachments;
+  } catch (error) {
+    // An answer without Sage's error body (a proxy, a cut connection) still says what failed, in the
+    // user's language.
+    if (error instanceof ApiError && error.code === "error") {
+      throw new ApiError(t("workspace.uploadFailed", { status: error.status }), error.status, "error");
+    }
+    throw error;
   }
-  const body = (await response.json().catch(() => ({}))) as {
-    attachments?: Attachment[];
-    error?: { message?: string; code?: string };
-  };
-  if (!response.ok) {
-    throw new ApiError(
-      body.error?.message ?? t("workspace.uploadFailed", { status: response.status }),
-      response.status,
-      body.error?.code ?? "error",
-    );
-  }
-  return body.attachments ?? [];
 }
 
 /** The image files of a paste event (screenshots, copied images); empty when it pasted only text. */
