@@ -2,7 +2,9 @@
  * Skills where they already are: read in place (never copied into Sage's library) from the agent's
  * workspace and from the user's home, on every turn and every listing, so an edit shows at the next read.
  *
- * Folders, in precedence order (the first skill of a name wins; the others are reported as shadowed):
+ * Folders, in precedence order (the first skill of a name wins). Within an origin (workspace, home) a later
+ * skill of the same name is left out with a problem naming the one used; across origins the catalog keeps
+ * the first and the project context reports the others as shadowed:
  *   1. the workspace: `.agents/skills/`, `.claude/skills/`, `.opencode/skills/`, `skills/` (in that order);
  *   2. Sage's own library (built-in, the user's own and imported skills);
  *   3. the home folders: `~/.agents/skills/`, `~/.claude/skills/`.
@@ -89,12 +91,18 @@ export function liveSkillFolders(workspaceRoot: string, home: string): LiveSkill
   ];
 }
 
+/** The folders of an origin in precedence order, as shown to the user. */
+function folderOrder(origin: LiveSkillOrigin): string {
+  return origin === "workspace"
+    ? WORKSPACE_SKILL_FOLDERS.join(", then ")
+    : HOME_SKILL_FOLDERS.map((folder) => `~/${folder}`).join(", then ");
+}
+
 /** Discover the workspace's and the home's skills, in precedence order, skipping switched-off sources. */
 export async function discoverLiveSkills(options: LiveSkillOptions): Promise<LiveSkills> {
   const result: LiveSkills = { workspace: [], home: [], diagnostics: [] };
   const workspaceReal = await real(options.workspaceRoot);
   const hidden = await Promise.all(options.hiddenPaths.map(async (path) => (await real(path)) ?? path));
-  const seen = new Set<string>();
   for (const folder of liveSkillFolders(options.workspaceRoot, options.home)) {
     if (!options.switches[folder.origin]) continue;
     const found = await discoverSkills(folder.dir, { ...options.discover, defaultSource: folder.origin });
@@ -122,9 +130,16 @@ export async function discoverLiveSkills(options: LiveSkillOptions): Promise<Liv
       }
       // Within one origin the first folder wins; across origins the catalog applies the precedence, so a
       // home skill overridden by a workspace one is still listed (the UI shows it as overridden).
-      const key = `${folder.origin}:${skill.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const winner = result[folder.origin].find((other) => other.name === skill.name);
+      if (winner) {
+        result.diagnostics.push({
+          severity: "error",
+          path: skill.dir,
+          skill: skill.name,
+          message: `not used: the skill of the same name in ${winner.location} comes first (${folderOrder(folder.origin)})`,
+        });
+        continue;
+      }
       result[folder.origin].push({ ...skill, location: folder.label });
     }
   }
