@@ -256,6 +256,33 @@ describe("importing", () => {
     expect(JSON.stringify(refused.body)).toContain("neither a folder nor a .zip or .skill file");
   });
 
+  test("a .skill upload with a 1,068-character description imports with a warning, usable and shortened", async () => {
+    const archive = zipSync({
+      "claude-api-copy/SKILL.md": strToU8(
+        `---\nname: claude-api-copy\ndescription: ${LONG_DESCRIPTION}\n---\nUse the SDK.\n`,
+      ),
+    });
+    const form = new FormData();
+    form.set("file", new File([archive], "claude-api-copy.skill", { type: "application/octet-stream" }));
+    const response = await app().http("/api/skills/import/zip", { method: "POST", body: form });
+    expect(response.status).toBe(200);
+    const imported = (await response.json()) as { name: string; warnings: { message: string }[] };
+    expect(imported.name).toBe("claude-api-copy");
+    expect(imported.warnings.map((warning) => warning.message).join("\n")).toContain(
+      "1068 characters long; the limit is 1024",
+    );
+    const { body } = await app().api<{
+      skills: { name: string; valid: boolean; problems: { severity: string }[] }[];
+    }>("/api/skills");
+    const listed = body.skills.find((entry) => entry.name === "claude-api-copy");
+    expect(listed).toMatchObject({ valid: true, problems: [{ severity: "warning" }] });
+    const line = (await promptOfNextTurn())
+      .split("\n")
+      .find((text) => text.startsWith("- claude-api-copy: "));
+    expect(line?.length).toBe("- claude-api-copy: ".length + 1024);
+    expect(line).not.toContain("END-MARK");
+  });
+
   test("the import-sources list calls valid what the importer imports (a folder named unlike its skill)", async () => {
     skill(join(home, ".claude", "skills", "template"), "template-skill", "Replace with a description.");
     const { body } = await app().api<{
