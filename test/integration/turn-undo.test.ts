@@ -141,6 +141,63 @@ describe("undo a turn", () => {
     session.socket.close();
   });
 
+  test("a V4A patch (add, update, delete, move across files) is undone as a whole", async () => {
+    put("v4a/keep.txt", "alpha\nbeta\ngamma\n");
+    put("v4a/old.txt", "to be deleted\n");
+    put("v4a/src/mod.py", "def f():\n    return 1\n");
+    const session = await openSession(app());
+    const turnId = await turnWith(session, [
+      {
+        id: "v4a_patch",
+        name: "apply_patch",
+        arguments: {
+          patch: [
+            "*** Begin Patch",
+            "*** Add File: v4a/new/added.md",
+            "+fresh",
+            "*** Update File: v4a/keep.txt",
+            "@@",
+            " alpha",
+            "-beta",
+            "+BETA",
+            " gamma",
+            "*** Delete File: v4a/old.txt",
+            "*** Update File: v4a/src/mod.py",
+            "*** Move to: v4a/lib/mod.py",
+            "@@ def f():",
+            "-    return 1",
+            "+    return 2",
+            "*** End Patch",
+          ].join("\n"),
+        },
+      },
+    ]);
+    expect(read("v4a/new/added.md")).toBe("fresh\n");
+    expect(read("v4a/keep.txt")).toBe("alpha\nBETA\ngamma\n");
+    expect(read("v4a/old.txt")).toBeNull();
+    expect(read("v4a/src/mod.py")).toBeNull();
+    expect(read("v4a/lib/mod.py")).toBe("def f():\n    return 2\n");
+
+    const offered = await fileChanges(session.sessionId);
+    expect(offered.body.turns.find((turn) => turn.turnId === turnId)?.files).toEqual([
+      { path: "v4a/keep.txt", created: false },
+      { path: "v4a/lib/mod.py", created: true },
+      { path: "v4a/new/added.md", created: true },
+      { path: "v4a/old.txt", created: false },
+      { path: "v4a/src/mod.py", created: false },
+    ]);
+    const { status, body } = await undo(session.sessionId, turnId);
+    expect(status).toBe(200);
+    expect(body.restored.sort()).toEqual(["v4a/keep.txt", "v4a/old.txt", "v4a/src/mod.py"]);
+    expect(body.deleted.sort()).toEqual(["v4a/lib/mod.py", "v4a/new/added.md"]);
+    expect(body.notRestorable).toEqual([]);
+    expect(read("v4a/keep.txt")).toBe("alpha\nbeta\ngamma\n");
+    expect(read("v4a/old.txt")).toBe("to be deleted\n");
+    expect(read("v4a/src/mod.py")).toBe("def f():\n    return 1\n");
+    expect(read("v4a/lib/mod.py")).toBeNull();
+    expect(read("v4a/new/added.md")).toBeNull();
+  });
+
   test("refused when a newer turn changed the same file, unless forced; newest-first works", async () => {
     put("u2/shared.txt", "v0\n");
     const session = await openSession(app());
