@@ -129,6 +129,27 @@ describe("apply_patch, V4A format", () => {
     expect(read("b.txt")).toBe("y\n");
   });
 
+  test("the approval shows the V4A patch as the unified diff it will write, or why it will fail", async () => {
+    harness.write("a.txt", "one\ntwo\n");
+    harness.write("gone.txt", "bye\n");
+    const patch =
+      "*** Begin Patch\n*** Update File: a.txt\n*** Move to: b.txt\n@@\n one\n-two\n+TWO\n" +
+      "*** Delete File: gone.txt\n*** Add File: c.txt\n+new\n*** End Patch";
+    const description = await applyPatchTool.describe!({ patch }, harness.ctx);
+    expect(description.detailKind).toBe("diff");
+    expect(description.title).toBe(
+      "Apply patch: deleted a.txt (+0 -2), created b.txt (+2 -0), deleted gone.txt (+0 -1), created c.txt (+1 -0)",
+    );
+    expect(description.detail).toContain("+++ b/b.txt");
+    expect(description.detail).toContain("+TWO");
+    expect(description.detail).toContain("--- a/gone.txt\n+++ /dev/null");
+    expect(read("a.txt")).toBe("one\ntwo\n");
+    const failing = await applyPatchTool.describe!({ patch: patch.replace("-two", "-three") }, harness.ctx);
+    expect(failing.detail).toMatch(
+      /^This call will fail: Chunk 1 of 1 for a.txt \(patch line 4\) does not match/,
+    );
+  });
+
   test("touches lists every file a V4A patch names (for undo), including the move target", () => {
     const paths = applyPatchTool.touches?.(
       { patch: "*** Begin Patch\n*** Update File: a.txt\n*** Move to: b/c.txt\n@@\n-x\n+y\n*** End Patch" },
