@@ -6,7 +6,7 @@
  * - SearXNG: `GET <instance>/search?q=...&format=json` -> `{ results: [{ url, title, content }] }`; no key.
  *   The instance must allow the json format (`search.formats` in its settings.yml) or it answers 403.
  * - Brave Search API: `GET /res/v1/web/search?q=...&count=N`, header `X-Subscription-Token` ->
- *   `{ web: { results: [{ title, url, description }] } }`.
+ *   `{ type: "search", web: { results: [{ title, url, description }] } }` (`web` absent when nothing matched).
  * - Tavily: `POST /search` with JSON `{ query, max_results }`, header `Authorization: Bearer <key>` ->
  *   `{ results: [{ title, url, content }] }`.
  * - Serper: `POST /search` with JSON `{ q, num }`, header `X-API-KEY` -> `{ organic: [{ title, link, snippet }] }`.
@@ -114,7 +114,14 @@ export const SEARCH_PROVIDERS: Record<SearchProvider["id"], SearchProvider> = {
       url.searchParams.set("count", String(Math.min(count, 20)));
       return { url, method: "GET", headers: { ...jsonHeaders, "X-Subscription-Token": key ?? "" } };
     },
-    parse: (json) => results(listAt(json, ["web", "results"], "Brave"), "title", "url", "description"),
+    parse(json) {
+      // Every answer of the web search endpoint says `type: "search"`; `web` is left out when nothing
+      // matched, so without the marker any JSON would read as "no results".
+      if (!isObject(json) || json.type !== "search") {
+        throw new SearchFormatError(`Brave answered without its 'type: "search"' marker`);
+      }
+      return results(listAt(json, ["web", "results"], "Brave"), "title", "url", "description");
+    },
   },
   tavily: {
     id: "tavily",

@@ -29,6 +29,11 @@ let server: ReturnType<typeof Bun.serve>;
 const seen: Seen[] = [];
 /** What the fake SearXNG does next: "ok", "forbidden" (json format disabled), "html", "redirect". */
 let searxngMode = "ok";
+/**
+ * What the fake key-based providers do next: "ok", "rate" (429), "down" (503), "empty" (Brave's answer
+ * without matches), "shape" (JSON of another API).
+ */
+let providerMode = "ok";
 
 function keyOk(value: string | null): boolean {
   return value === KEY || value === `Bearer ${KEY}`;
@@ -45,6 +50,13 @@ async function fakeProviders(request: Request): Promise<Response> {
     body,
   });
   const json = (value: unknown, status = 200) => Response.json(value, { status });
+  if (url.pathname !== "/searx/search" && providerMode !== "ok") {
+    if (providerMode === "rate") return json({ detail: { error: "Rate limit exceeded" } }, 429);
+    if (providerMode === "down") return new Response("upstream unavailable", { status: 503 });
+    // Brave's answer when nothing matched: no `web` section at all.
+    if (providerMode === "empty") return json({ type: "search", query: { original: "x" } });
+    return json({ message: "a different API", items: [] });
+  }
   // SearXNG, mounted under a sub-path as instances often are.
   if (url.pathname === "/searx/search" && request.method === "GET") {
     if (searxngMode === "forbidden") return new Response("Forbidden", { status: 403 });
@@ -248,6 +260,39 @@ describe("web_search", () => {
 
     await configure("searxng", "");
     expect((await search("x")).result).toContain("SearXNG needs its address");
+  });
+
+  test.each([
+    [
+      "tavily",
+      "rate",
+      "Tavily answered HTTP 429: Tavily says too many requests (rate limit or quota); try again later. Its answer:",
+    ],
+    [
+      "serper",
+      "down",
+      "Serper answered HTTP 503: Serper had a server error; try again later. Its answer: upstream unavailable",
+    ],
+    ["brave", "shape", `Brave answered without its 'type: "search"' marker; is http://127.0.0.1:`],
+    ["brave", "empty", 'No results for "x" (Brave Search). Try other words.'],
+  ])("%s answering %s: a clear tool result", async (provider, mode, message) => {
+    await configure(provider, base(), KEY);
+    providerMode = mode;
+    try {
+      const { result } = await search("x");
+      expect(result).toContain(message);
+    } finally {
+      providerMode = "ok";
+    }
+  });
+
+  test("a provider that cannot be reached is a tool error naming it and its address", async () => {
+    const closed = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+    const address = `http://127.0.0.1:${closed.port}`;
+    closed.stop(true);
+    await configure("tavily", address, KEY);
+    const { result } = await search("x");
+    expect(result).toContain(`Web search with Tavily failed: Could not connect to ${address}/search`);
   });
 
   test("a bad setting is refused by the settings API", async () => {
