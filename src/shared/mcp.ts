@@ -29,6 +29,7 @@
  * encrypted file), never in the database, an export or an API answer; views say only `hasValue`.
  */
 import { type Static, Type as T } from "@sinclair/typebox";
+import { withoutLimits } from "./schema-limits.ts";
 import { type FieldIssue, schemaIssues } from "./validation.ts";
 
 /** Letters, digits, `_` and `-`, 1-40 characters, starting with a letter or digit. */
@@ -195,21 +196,30 @@ export const McpLogEntry = T.Object({
 });
 export type McpLogEntry = Static<typeof McpLogEntry>;
 
-/** Servers read from another tool's JSON, as the file says (the form checks them before saving). */
-export interface McpParseResult {
-  servers: McpServerInput[];
-  /** Entries that could not be read, and why ("github: no command or url"). */
-  problems: string[];
-}
+/**
+ * A server as read from another tool's JSON: McpServerInput's fields and types, without its limits (a
+ * config written for another tool may have longer values or more arguments; the form checks them before
+ * saving).
+ */
+export const McpServerAsRead = withoutLimits(McpServerInput);
 
-export interface McpProjectConfig {
+/** Servers read from another tool's JSON, as the file says (the form checks them before saving). */
+export const McpParseResult = T.Object({
+  servers: T.Array(McpServerAsRead),
+  /** Entries that could not be read, and why ("github: no command or url"). */
+  problems: T.Array(T.String()),
+});
+export type McpParseResult = Static<typeof McpParseResult>;
+
+export const McpProjectConfig = T.Object({
   /** Absolute path of the `.mcp.json` found, or absent when the workspace has none. */
-  path?: string;
-  servers: McpServerInput[];
-  problems: string[];
+  path: T.Optional(T.String()),
+  servers: T.Array(McpServerAsRead),
+  problems: T.Array(T.String()),
   /** Names of those servers that already exist in Settings. */
-  existing: string[];
-}
+  existing: T.Array(T.String()),
+});
+export type McpProjectConfig = Static<typeof McpProjectConfig>;
 
 export const McpResourceInfo = T.Object({
   server: T.String(),

@@ -168,6 +168,24 @@ describe("configurations users already have", () => {
     expect(invalid.body.error.message).toContain("not JSON");
   });
 
+  test("a config beyond the form's limits is passed on as read (the form checks it), in its declared shape", async () => {
+    const args = Array.from({ length: 250 }, (_, index) => `--flag-${index}`);
+    const long = "v".repeat(20_000);
+    const text = JSON.stringify({
+      mcpServers: { big: { command: "npx", args, env: { LONG_VALUE: long } } },
+    });
+    const { status, body } = await app().api<McpParseResult>("/api/mcp/parse", { json: { text } });
+    expect(status).toBe(200);
+    expect(body.servers).toHaveLength(1);
+    expect(body.servers[0]?.args).toEqual(args);
+    expect(body.servers[0]?.env).toEqual([{ name: "LONG_VALUE", value: long, secret: false }]);
+    // Over the limits McpServerInput sets: saving it as is would be refused with the field named.
+    const saved = await app().api<{ error: { field?: string } }>("/api/mcp/servers", {
+      json: body.servers[0],
+    });
+    expect(saved.status).toBe(400);
+  });
+
   test("a project's .mcp.json is offered, never started", async () => {
     const root = workspaceRoot(app());
     const pidFile = join(root, "started.pids");

@@ -278,6 +278,16 @@ describe("the UI's static files", () => {
   });
 });
 
+/** A JSON schema that allows any object: no fields, items, variants or reference to check against. */
+function saysNothing(schema: Record<string, unknown>): boolean {
+  const shaped = ["items", "anyOf", "oneOf", "allOf", "$ref", "const", "enum", "patternProperties"];
+  if (shaped.some((key) => key in schema)) return false;
+  if (Object.keys((schema.properties as object | undefined) ?? {}).length > 0) return false;
+  // Exactly the empty object, or a map of declared values.
+  if (schema.additionalProperties === false || typeof schema.additionalProperties === "object") return false;
+  return schema.type === undefined || schema.type === "object";
+}
+
 describe("the API description and app routes", () => {
   test("the OpenAPI document at /api/openapi/json lists /api/health and not the socket", async () => {
     const response = await get("/api/openapi/json");
@@ -334,6 +344,8 @@ describe("the API description and app routes", () => {
             const schema = content[type]?.schema;
             if (!schema || Object.keys(schema).length === 0)
               problems.push(`${name}: ${status} ${type} no schema`);
+            else if (type === "application/json" && saysNothing(schema))
+              problems.push(`${name}: ${status} is any object (no fields declared)`);
             if (type !== "application/json") files++;
           }
         }

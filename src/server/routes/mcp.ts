@@ -13,8 +13,8 @@ import {
   McpAgentPrompts,
   McpAgentResources,
   McpLogEntry,
-  type McpParseResult,
-  type McpProjectConfig,
+  McpParseResult,
+  McpProjectConfig,
   McpPromptText,
   McpResourceContents,
   McpServerEntry,
@@ -22,10 +22,6 @@ import {
   McpServerStatus,
 } from "../../shared/mcp.ts";
 import { workspaceFor } from "../../workspace/agent-workspace.ts";
-import { described } from "../responses.ts";
-
-/** Servers read from other tools' files are answered as the files say; the form checks them. */
-const SHAPES = "src/shared/mcp.ts";
 
 const name = t.String({ minLength: 1, maxLength: 40, description: "The server's name" });
 /** A project file bigger than this is not read. */
@@ -168,7 +164,7 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         body: t.Object({ text: t.String({ maxLength: 512 * 1024 }) }),
-        response: described<McpParseResult>("McpParseResult", SHAPES),
+        response: McpParseResult,
         detail: {
           summary: "Read Claude Desktop / Claude Code / VS Code MCP JSON into server forms (nothing saved)",
         },
@@ -204,7 +200,7 @@ export function mcpRoutes(app: AppContext) {
       },
       {
         query: t.Object({ agentId: t.Optional(t.String({ minLength: 1, maxLength: 200 })) }),
-        response: described<McpProjectConfig>("McpProjectConfig", SHAPES),
+        response: McpProjectConfig,
         detail: { summary: "The .mcp.json in an agent's workspace, read but never started" },
       },
     );
