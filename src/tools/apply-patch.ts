@@ -256,16 +256,47 @@ async function planPatch(workspace: Workspace, patchText: string): Promise<Stage
         );
       }
       source.after = null;
+      target.movedFrom = source;
     }
     target.after = patched;
   }
   return [...staged.values()].filter((file) => file.before !== file.after);
 }
 
-function fileSummary(file: StagedFile): { text: string; diff: string; added: number; removed: number } {
-  const change = diffFileChange(file.displayPath, file.displayPath, file.before, file.after);
-  const verb = file.before === null ? "created" : file.after === null ? "deleted" : "modified";
-  return { text: `${verb} ${file.displayPath} (+${change.added} -${change.removed})`, ...change };
+interface ChangeSummary {
+  text: string;
+  diff: string;
+  added: number;
+  removed: number;
+}
+
+/**
+ * One summary per change: a file moved (or renamed) away and not written again is one "moved" change,
+ * diffed from its old path to its new one, instead of a deletion and a creation of the whole content.
+ */
+function summarize(files: StagedFile[]): ChangeSummary[] {
+  const movedAway = new Set<StagedFile>();
+  for (const file of files) {
+    const from = file.movedFrom;
+    if (from && from.before !== null && from.after === null && files.includes(from)) movedAway.add(from);
+  }
+  const summaries: ChangeSummary[] = [];
+  for (const file of files) {
+    if (movedAway.has(file)) continue;
+    const from = file.movedFrom && movedAway.has(file.movedFrom) ? file.movedFrom : undefined;
+    if (from) {
+      const change = diffFileChange(from.displayPath, file.displayPath, from.before, file.after);
+      summaries.push({
+        text: `moved ${from.displayPath} to ${file.displayPath} (+${change.added} -${change.removed})`,
+        ...change,
+      });
+      continue;
+    }
+    const change = diffFileChange(file.displayPath, file.displayPath, file.before, file.after);
+    const verb = file.before === null ? "created" : file.after === null ? "deleted" : "modified";
+    summaries.push({ text: `${verb} ${file.displayPath} (+${change.added} -${change.removed})`, ...change });
+  }
+  return summaries;
 }
 
 async function writeAll(files: StagedFile[]): Promise<void> {
@@ -337,7 +368,7 @@ export const applyPatchTool = defineTool({
   async describe(params, ctx) {
     try {
       const files = await planPatch(ctx.workspace, params.patch);
-      const summaries = files.map(fileSummary);
+      const summaries = summarize(files);
       return {
         title: `Apply patch: ${summaries.map((summary) => summary.text).join(", ") || "no changes"}`,
         detail: summaries.map((summary) => summary.diff).join("\n"),
@@ -358,7 +389,7 @@ export const applyPatchTool = defineTool({
       return { text: "The patch changes nothing.", details: { paths: [], diff: "", added: 0, removed: 0 } };
     }
     await writeAll(files);
-    const summaries = files.map(fileSummary);
+    const summaries = summarize(files);
     return {
       text: `Applied the patch: ${summaries.map((summary) => summary.text).join(", ")}.`,
       details: {

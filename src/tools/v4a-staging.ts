@@ -15,6 +15,8 @@ export interface StagedFile {
   before: string | null;
   /** Content after the patch (null: deleted). */
   after: string | null;
+  /** Set on a move's (or rename's) target: the file it was moved from. */
+  movedFrom?: StagedFile;
 }
 
 /** The V4A operations, with parse errors as `ToolError`s. */
@@ -72,6 +74,7 @@ export async function planV4A(
         );
       }
       file.after = null;
+      target.movedFrom = file;
     }
     target.after = patched;
   }

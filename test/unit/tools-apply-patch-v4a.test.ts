@@ -60,6 +60,14 @@ describe("apply_patch, V4A format", () => {
     expect(read("lib/util.py")).toBe("def helper():\n    return 2\n");
     expect(result.text).toContain("created docs/new.md");
     expect(result.text).toContain("deleted old.txt");
+    expect(result.text).toContain("moved src/util.py to lib/util.py (+1 -1)");
+    expect(result.details?.paths).toEqual([
+      "docs/new.md",
+      "src/numbers.txt",
+      "old.txt",
+      "src/util.py",
+      "lib/util.py",
+    ]);
     expect(String(result.details?.diff)).toContain("+LINE THREE");
   });
 
@@ -129,7 +137,7 @@ describe("apply_patch, V4A format", () => {
     expect(read("b.txt")).toBe("y\n");
   });
 
-  test("the approval shows the V4A patch as the unified diff it will write, or why it will fail", async () => {
+  test("the approval shows the V4A patch as the unified diff it will write (a move as one), or why it will fail", async () => {
     harness.write("a.txt", "one\ntwo\n");
     harness.write("gone.txt", "bye\n");
     const patch =
@@ -138,9 +146,10 @@ describe("apply_patch, V4A format", () => {
     const description = await applyPatchTool.describe!({ patch }, harness.ctx);
     expect(description.detailKind).toBe("diff");
     expect(description.title).toBe(
-      "Apply patch: deleted a.txt (+0 -2), created b.txt (+2 -0), deleted gone.txt (+0 -1), created c.txt (+1 -0)",
+      "Apply patch: moved a.txt to b.txt (+1 -1), deleted gone.txt (+0 -1), created c.txt (+1 -0)",
     );
-    expect(description.detail).toContain("+++ b/b.txt");
+    // The move is one diff from the old path to the new one, not the whole file deleted and created.
+    expect(description.detail).toContain("--- a/a.txt\n+++ b/b.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+TWO");
     expect(description.detail).toContain("+TWO");
     expect(description.detail).toContain("--- a/gone.txt\n+++ /dev/null");
     expect(read("a.txt")).toBe("one\ntwo\n");

@@ -237,6 +237,21 @@ index 0000000..3333333
     expect(applyPatchTool.touches!({ patch: "not a patch" }, harness.ctx)).toEqual([]);
   });
 
+  test("a rename is summarised and diffed as one move; a rename whose old path is written again is not", async () => {
+    harness.write("old.txt", "one\ntwo\n");
+    const rename = "--- a/old.txt\n+++ b/new.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+TWO\n";
+    const description = await applyPatchTool.describe!({ patch: rename }, harness.ctx);
+    expect(description.title).toBe("Apply patch: moved old.txt to new.txt (+1 -1)");
+    expect(description.detail).toBe("--- a/old.txt\n+++ b/new.txt\n@@ -1,2 +1,2 @@\n one\n-two\n+TWO\n");
+    const recreated = `${rename}--- /dev/null\n+++ b/old.txt\n@@ -0,0 +1 @@\n+fresh\n`;
+    const both = await applyPatchTool.describe!({ patch: recreated }, harness.ctx);
+    expect(both.title).toBe("Apply patch: modified old.txt (+1 -2), created new.txt (+2 -0)");
+    const result = await applyPatchTool.execute({ patch: rename }, harness.ctx);
+    expect(result.text).toBe("Applied the patch: moved old.txt to new.txt (+1 -1).");
+    expect(result.details?.paths).toEqual(["old.txt", "new.txt"]);
+    expect(read("new.txt")).toBe("one\nTWO\n");
+  });
+
   test("does nothing once the signal is aborted", async () => {
     harness.write("a.txt", "a\n");
     harness.controller.abort();
