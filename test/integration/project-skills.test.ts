@@ -283,6 +283,55 @@ describe("importing", () => {
     expect(line).not.toContain("END-MARK");
   });
 
+  test("table: for every kind of folder, the import-sources list is valid exactly when the import succeeds", async () => {
+    const root = join(home, ".agents", "skills");
+    const cases: Record<string, string | Uint8Array | null> = {
+      "agree-ok": "---\nname: agree-ok\ndescription: Fine.\n---\nBody\n",
+      "agree-renamed": "---\nname: agree-other-name\ndescription: Folder named otherwise.\n---\nBody\n",
+      "agree-long": `---\nname: agree-long\ndescription: ${"x".repeat(1100)}\n---\nBody\n`,
+      "agree-unknown-field": "---\nname: agree-unknown-field\ndescription: d\ncolour: blue\n---\nBody\n",
+      "agree-empty-body": "---\nname: agree-empty-body\ndescription: d\n---\n",
+      "agree-no-description": "---\nname: agree-no-description\n---\nBody\n",
+      "agree-bad-name": "---\nname: Agree_Bad\ndescription: d\n---\nBody\n",
+      "agree-unclosed": "---\nname: agree-unclosed\ndescription: d\n",
+      "agree-no-frontmatter": "# Just a title\n",
+      "agree-not-utf8": new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]),
+      "agree-no-skill-file": null,
+    };
+    for (const [folder, content] of Object.entries(cases)) {
+      mkdirSync(join(root, folder), { recursive: true });
+      writeFileSync(
+        join(root, folder, content === null ? "README.md" : "SKILL.md"),
+        content ?? "not a skill",
+      );
+    }
+    const { body } = await app().api<{
+      sources: { dir: string; skills: { folder: string; valid: boolean }[] }[];
+    }>("/api/skills/import/sources");
+    const listed = new Map(
+      (body.sources.find((source) => source.dir === root)?.skills ?? []).map((entry) => [
+        entry.folder,
+        entry.valid,
+      ]),
+    );
+    const disagreements: string[] = [];
+    for (const folder of Object.keys(cases)) {
+      const imported = await app().api("/api/skills/import/path", {
+        json: { path: join(root, folder), overwrite: true },
+      });
+      const valid = listed.get(folder) ?? false;
+      if (valid !== (imported.status === 200))
+        disagreements.push(
+          `${folder}: listed ${valid ? "valid" : "invalid"}, import answered ${imported.status}`,
+        );
+    }
+    expect(disagreements).toEqual([]);
+    // And the table is not trivially one-sided.
+    expect([...listed.values()].filter(Boolean).length).toBeGreaterThanOrEqual(4);
+    expect([...listed.values()].filter((valid) => !valid).length).toBeGreaterThanOrEqual(4);
+    for (const folder of Object.keys(cases)) rmSync(join(root, folder), { recursive: true, force: true });
+  });
+
   test("the import-sources list calls valid what the importer imports (a folder named unlike its skill)", async () => {
     skill(join(home, ".claude", "skills", "template"), "template-skill", "Replace with a description.");
     const { body } = await app().api<{
