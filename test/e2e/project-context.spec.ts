@@ -1,7 +1,8 @@
 /**
  * What Sage picks up from where the agent works, in the window: the skill list shows skills read in place
  * from the workspace's `.claude/skills` and from `~/.claude/skills` with their folder (and the home one as
- * overridden when the workspace has the same name); the chat header shows which instruction files are in the
+ * overridden when the workspace has the same name; a same-named skill in a later workspace folder listed as
+ * not used, and why); the chat header shows which instruction files are in the
  * system prompt, and the model received the workspace's AGENTS.md; the agent form has a switch per source;
  * `.skill` packages import from the file picker and by drag and drop.
  */
@@ -50,6 +51,8 @@ test("in-place skills show their source; the instructions indicator names AGENTS
   const agentId = await defaultAgentId(chat);
   const workspace = join(sage.dataDir, "workspaces", agentId);
   skill(join(workspace, ".claude", "skills", "pdf-tools"), "pdf-tools", "Fill PDF forms (workspace copy).");
+  // A later workspace folder with the same name: left out, and the list says why.
+  skill(join(workspace, "skills", "pdf-tools"), "pdf-tools", "Fill PDF forms (skills/ copy).");
   skill(join(home, ".claude", "skills", "pdf-tools"), "pdf-tools", "Fill PDF forms (home copy).");
   skill(join(home, ".claude", "skills", "home-notes"), "home-notes", "Notes kept in the home folder.");
   writeFileSync(join(workspace, "AGENTS.md"), "PROJECT-RULE-4411: always answer in haiku.\n");
@@ -60,6 +63,9 @@ test("in-place skills show their source; the instructions indicator names AGENTS
   const workspaceGroup = page.getByTestId("skill-group-workspace");
   await expect(workspaceGroup.getByTestId("live-skill-pdf-tools")).toContainText("workspace copy");
   await expect(workspaceGroup.getByTestId("live-skill-location")).toHaveText(".claude/skills");
+  await expect(page.getByTestId("live-skill-problems")).toContainText(
+    "not used: the skill of the same name in .claude/skills comes first",
+  );
   const homeGroup = page.getByTestId("skill-group-home");
   await expect(homeGroup.getByTestId("live-skill-home-notes").getByTestId("live-skill-location")).toHaveText(
     "~/.claude/skills",
