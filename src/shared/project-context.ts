@@ -11,6 +11,16 @@ export const INSTRUCTIONS_MAX_BYTES = 32 * 1024;
 /** Looked for in this order at the workspace root and in Sage's config folder; the first found is used. */
 export const INSTRUCTION_FILE_NAMES = ["AGENTS.md", "CLAUDE.md"] as const;
 
+/** Skill folders read in place from the workspace, relative to its root, in precedence order. */
+export const WORKSPACE_SKILL_FOLDERS = [
+  ".agents/skills",
+  ".claude/skills",
+  ".opencode/skills",
+  "skills",
+] as const;
+/** Skill folders read in place from the user's home, in precedence order. */
+export const HOME_SKILL_FOLDERS = [".agents/skills", ".claude/skills"] as const;
+
 export const InstructionFile = T.Object({
   /** "global": Sage's config folder (for every agent); "workspace": the agent's workspace root. */
   scope: T.Union([T.Literal("global"), T.Literal("workspace")]),

@@ -21,15 +21,13 @@
  */
 import { realpath } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { HOME_SKILL_FOLDERS, WORKSPACE_SKILL_FOLDERS } from "../shared/project-context.ts";
 import { type DiscoverOptions, discoverSkills } from "./discover.ts";
 import type { Skill, SkillDiagnostic } from "./types.ts";
 
 export type LiveSkillOrigin = "workspace" | "home";
 
-/** Skill folders looked for in the workspace, relative to its root, in precedence order. */
-export const WORKSPACE_SKILL_FOLDERS = [".agents/skills", ".claude/skills", ".opencode/skills", "skills"];
-/** Skill folders looked for in the user's home, in precedence order. */
-export const HOME_SKILL_FOLDERS = [".agents/skills", ".claude/skills"];
+export { HOME_SKILL_FOLDERS, WORKSPACE_SKILL_FOLDERS };
 
 export interface SkillSourceSwitches {
   workspace: boolean;

@@ -73,6 +73,13 @@ test("in-place skills show their source; the instructions indicator names AGENTS
   await expect(
     homeGroup.getByTestId("live-skill-pdf-tools").getByTestId("live-skill-shadowed"),
   ).toBeVisible();
+  // Edits show without a reload: a workspace skill through the workspace's change stream, a home skill
+  // when the window gets the focus back.
+  skill(join(workspace, ".claude", "skills", "pdf-tools"), "pdf-tools", "Fill PDF forms (edited in place).");
+  await expect(workspaceGroup.getByTestId("live-skill-pdf-tools")).toContainText("edited in place");
+  skill(join(home, ".claude", "skills", "home-notes"), "home-notes", "Notes edited at home.");
+  await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+  await expect(homeGroup.getByTestId("live-skill-home-notes")).toContainText("Notes edited at home.");
   await page.screenshot({ path: test.info().outputPath("skills-live.png") });
   expect(await axeViolations(page)).toEqual([]);
 

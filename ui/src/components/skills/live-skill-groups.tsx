@@ -3,18 +3,48 @@
  * (`.agents/skills`, `.claude/skills`, `.opencode/skills`, `skills/`) and the user's home (`~/.agents/skills`,
  * `~/.claude/skills`). Each row shows the folder it came from, a skill overridden by a same-named one of
  * higher precedence, and warnings; problems that kept a skill out are listed below.
+ *
+ * Live: read again when a file under one of the workspace's skill folders changes (the workspace's change
+ * stream) and when the window gets the focus back (the home folders are not watched: an edit made in
+ * another program shows on return).
  */
-import { createResource, For, Show } from "solid-js";
-import type { LiveSkillEntry } from "../../../../src/shared/project-context.ts";
+import { createEffect, createResource, createSignal, For, onCleanup, Show } from "solid-js";
+import { type LiveSkillEntry, WORKSPACE_SKILL_FOLDERS } from "../../../../src/shared/project-context.ts";
 import { t } from "../../i18n/index.ts";
 import { fetchProjectContext } from "../../lib/project-context.ts";
 import { agents } from "../../state/agents.ts";
+import { watchWorkspace } from "../workspace/workspace-api.ts";
 
 const SOURCES = ["workspace", "home"] as const;
 
+/** True when a changed workspace path lies in a skill folder (an empty list means "many changed"). */
+function touchesSkillFolders(paths: readonly string[]): boolean {
+  return (
+    paths.length === 0 ||
+    paths.some((path) =>
+      WORKSPACE_SKILL_FOLDERS.some((folder) => path === folder || path.startsWith(`${folder}/`)),
+    )
+  );
+}
+
 export function LiveSkillGroups(props: { query: string; reloadKey?: unknown }) {
+  const [changes, setChanges] = createSignal(0);
+  const reread = () => setChanges((count) => count + 1);
+  createEffect(() => {
+    const agentId = agents.currentId;
+    if (!agentId) return;
+    const stop = watchWorkspace(agentId, {
+      onChange: (paths) => {
+        if (touchesSkillFolders(paths)) reread();
+      },
+      onState: () => {},
+    });
+    onCleanup(stop);
+  });
+  window.addEventListener("focus", reread);
+  onCleanup(() => window.removeEventListener("focus", reread));
   const [context] = createResource(
-    () => (agents.currentId ? { id: agents.currentId, key: props.reloadKey } : undefined),
+    () => (agents.currentId ? { id: agents.currentId, key: props.reloadKey, changes: changes() } : undefined),
     ({ id }) => fetchProjectContext(id).catch(() => undefined),
   );
   const matches = (skill: LiveSkillEntry) => {
