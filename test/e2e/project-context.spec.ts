@@ -6,7 +6,7 @@
  * system prompt, and the model received the workspace's AGENTS.md; the agent form has a switch per source;
  * `.skill` packages import from the file picker and by drag and drop.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
@@ -102,6 +102,14 @@ test("in-place skills show their source; the instructions indicator names AGENTS
     ),
   );
   expect(agentRequest, "a model request whose system prompt carries AGENTS.md").toBeDefined();
+
+  // Each turn reads the files anew, and so does the indicator: the global file removed, the next turn
+  // and the header no longer name it.
+  rmSync(join(home, ".config", "sage", "AGENTS.md"));
+  await model.enqueue({ text: "Second haiku." });
+  await chat.exchange("again", "Second haiku.");
+  await expect(indicator.getByTestId("instructions-file-global")).toHaveCount(0);
+  await expect(indicator.getByTestId("instructions-file-workspace")).toHaveText("AGENTS.md");
   await page.screenshot({ path: test.info().outputPath("chat-indicator.png") });
   expect(await axeViolations(page)).toEqual([]);
 });

@@ -25,6 +25,8 @@ export function ChatHeader(props: {
   onOpenJobs?: () => void;
   /** The chat has messages, so it can be continued in a new chat from a summary. */
   canContinue?: boolean;
+  /** The running turn's id (null between turns): the instruction files are read again as it changes. */
+  turnId?: string | null;
 }) {
   const [renaming, setRenaming] = createSignal(false);
   // Runs once per edit: Enter or blur saves; Escape closes the box first, so the blur that follows
@@ -78,7 +80,7 @@ export function ChatHeader(props: {
       </Show>
       {/* The agent's name yields first when the header is narrow: the title matters more. */}
       <span class="text-xs text-muted truncate shrink-[2] min-w-0 lt-sm:hidden">{props.agentLabel}</span>
-      <InstructionsIndicator agentId={props.agentId} sessionId={props.sessionId} />
+      <InstructionsIndicator agentId={props.agentId} sessionId={props.sessionId} turnId={props.turnId} />
       <div class="flex-1" />
       {/* Below 640 px: icon buttons (their names stay for screen readers; tooltips say which). */}
       <Show when={props.canContinue}>

@@ -172,6 +172,7 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
           workspaceOpen={workspaceOpen()}
           onOpenJobs={sessionHasJobs(props.sessionId) ? () => openJobsView(props.sessionId) : undefined}
           canContinue={open.state.order.length > 0}
+          turnId={open.state.turnId}
         />
         <Show when={summary()?.parent}>
           {(parent) => (

@@ -1,18 +1,31 @@
 /**
  * The chat header's note of which instruction files (AGENTS.md / CLAUDE.md, global and the workspace's)
  * enter the agent's system prompt; a file cut at the size limit is marked. Hidden when there are none.
+ * Read again when a turn starts and ends (each turn reads the files anew) and when the window gets the
+ * focus back (a file added or removed in another program).
  */
-import { createResource, For, Show } from "solid-js";
+import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import { t } from "../../i18n/index.ts";
 import { fetchProjectContext } from "../../lib/project-context.ts";
 
-export function InstructionsIndicator(props: { agentId?: string; sessionId: string }) {
+export function InstructionsIndicator(props: {
+  agentId?: string;
+  sessionId: string;
+  turnId?: string | null;
+}) {
+  const [focused, setFocused] = createSignal(0);
+  const reread = () => setFocused((count) => count + 1);
+  window.addEventListener("focus", reread);
+  onCleanup(() => window.removeEventListener("focus", reread));
   const [context] = createResource(
-    () => (props.agentId ? { agentId: props.agentId, sessionId: props.sessionId } : undefined),
+    () =>
+      props.agentId
+        ? { agentId: props.agentId, sessionId: props.sessionId, turnId: props.turnId, focused: focused() }
+        : undefined,
     ({ agentId }) => fetchProjectContext(agentId).catch(() => undefined),
   );
-  const files = () => context()?.instructions ?? [];
+  const files = () => context.latest?.instructions ?? [];
   const title = () =>
     files()
       .map((file) =>

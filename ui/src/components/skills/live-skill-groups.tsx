@@ -56,7 +56,7 @@ export function LiveSkillGroups(props: { query: string; reloadKey?: unknown }) {
       <For each={SOURCES}>
         {(source) => {
           const items = () =>
-            (context()?.skills ?? []).filter((skill) => skill.source === source && matches(skill));
+            (context.latest?.skills ?? []).filter((skill) => skill.source === source && matches(skill));
           return (
             <Show when={items().length > 0}>
               <section class="mb-3" data-testid={`skill-group-${source}`}>
@@ -113,9 +113,9 @@ export function LiveSkillGroups(props: { query: string; reloadKey?: unknown }) {
           );
         }}
       </For>
-      <Show when={(context()?.problems ?? []).length > 0}>
+      <Show when={(context.latest?.problems ?? []).length > 0}>
         <ul class="m-0 px-2 list-none text-xs text-danger" data-testid="live-skill-problems">
-          <For each={context()?.problems ?? []}>
+          <For each={context.latest?.problems ?? []}>
             {(problem) => (
               <li class="mb-1">
                 <span class="font-mono">{problem.path}</span>: {problem.message}
