@@ -1,7 +1,7 @@
 /**
  * The skill library (/skills and /skills/:name): the list (search, grouped by source, problems inline)
  * and the chosen skill, side by side or, in a narrow window, one at a time with a Back control
- * (components/layout/list-detail.tsx). New skill, import (.zip by picker or by dropping it
+ * (components/layout/list-detail.tsx). New skill, import (.zip or .skill by picker or by dropping it
  * anywhere on the page, a path, other tools' folders), restore deleted built-ins. Leaving an edited
  * file (another file or skill, an in-app link, closing the window) asks first.
  */

@@ -1,7 +1,7 @@
 /**
- * "Import skills": a .zip (file picker or drag and drop), a folder or .zip path on this computer, or
- * skills found in other tools' folders (~/.claude/skills, ~/.agents/skills), several at once. Each
- * attempt gets a result line; a name clash offers "Replace".
+ * "Import skills": a .zip or .skill (file picker or drag and drop), a folder, .zip or .skill path on this
+ * computer, or skills found in other tools' folders (~/.claude/skills, ~/.agents/skills), several at once.
+ * Each attempt gets a result line; a name clash offers "Replace".
  */
 import { Dialog } from "@kobalte/core/dialog";
 import { createResource, createSignal, For, Show } from "solid-js";
