@@ -19,7 +19,8 @@ import { rm } from "node:fs/promises";
 import { Type as T } from "@sinclair/typebox";
 import { applyPatch, parsePatch, type StructuredPatch, type StructuredPatchHunk } from "diff";
 import { defineTool, ToolError, type Workspace } from "../agent/tool-contract.ts";
-import { diffFileChange, readTextForEdit, writeTextFile } from "./fs-helpers.ts";
+import { readTextForEdit, writeTextFile } from "./fs-helpers.ts";
+import { summarize } from "./patch-summary.ts";
 import { isV4APatch, parseV4APatch, type V4AOperation } from "./v4a-patch.ts";
 import { planV4A, type StagedFile } from "./v4a-staging.ts";
 
@@ -261,42 +262,6 @@ async function planPatch(workspace: Workspace, patchText: string): Promise<Stage
     target.after = patched;
   }
   return [...staged.values()].filter((file) => file.before !== file.after);
-}
-
-interface ChangeSummary {
-  text: string;
-  diff: string;
-  added: number;
-  removed: number;
-}
-
-/**
- * One summary per change: a file moved (or renamed) away and not written again is one "moved" change,
- * diffed from its old path to its new one, instead of a deletion and a creation of the whole content.
- */
-function summarize(files: StagedFile[]): ChangeSummary[] {
-  const movedAway = new Set<StagedFile>();
-  for (const file of files) {
-    const from = file.movedFrom;
-    if (from && from.before !== null && from.after === null && files.includes(from)) movedAway.add(from);
-  }
-  const summaries: ChangeSummary[] = [];
-  for (const file of files) {
-    if (movedAway.has(file)) continue;
-    const from = file.movedFrom && movedAway.has(file.movedFrom) ? file.movedFrom : undefined;
-    if (from) {
-      const change = diffFileChange(from.displayPath, file.displayPath, from.before, file.after);
-      summaries.push({
-        text: `moved ${from.displayPath} to ${file.displayPath} (+${change.added} -${change.removed})`,
-        ...change,
-      });
-      continue;
-    }
-    const change = diffFileChange(file.displayPath, file.displayPath, file.before, file.after);
-    const verb = file.before === null ? "created" : file.after === null ? "deleted" : "modified";
-    summaries.push({ text: `${verb} ${file.displayPath} (+${change.added} -${change.removed})`, ...change });
-  }
-  return summaries;
 }
 
 async function writeAll(files: StagedFile[]): Promise<void> {
