@@ -7,7 +7,7 @@
  * importer.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
@@ -94,6 +94,27 @@ describe("workspace skills in the anthropics/skills layout", () => {
     expect(result?.content).toContain("Run fill.py.");
     expect(result?.content).toContain("Skill folder: .claude/skills/pdf-tools");
     expect(result?.content).toContain("- scripts/fill.py");
+  });
+
+  test("load_skill on a home skill gives its body, with its scripts copied where the agent's tools reach", async () => {
+    const dir = join(home, ".claude", "skills", "home-script");
+    skill(dir, "home-script", "A home skill with a script.", "Run tool.sh.");
+    mkdirSync(join(dir, "scripts"), { recursive: true });
+    writeFileSync(join(dir, "scripts", "tool.sh"), "echo home\n");
+    const session = await openSession(app());
+    const from = app().fake.requests.length;
+    app().fake.enqueue(
+      { toolCalls: [{ id: "call_home", name: "load_skill", arguments: { name: "home-script" } }] },
+      { text: "loaded" },
+    );
+    expect((await runTurn(session, "use the home skill")).status).toBe("completed");
+    const [result] = toolResults(modelRequests(app(), from)[1]);
+    expect(result?.content).toContain("Run tool.sh.");
+    expect(result?.content).toContain("Skill folder: .skills/home-script");
+    expect(readFileSync(join(workspace, ".skills", "home-script", "scripts", "tool.sh"), "utf8")).toBe(
+      "echo home\n",
+    );
+    rmSync(dir, { recursive: true });
   });
 
   test("the Tools page's try-it runner loads a workspace skill too", async () => {
