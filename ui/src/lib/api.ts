@@ -4,7 +4,7 @@
  * user; a refused token also switches the page to the "signed out" screen.
  */
 import { tokenRefused } from "./access.ts";
-import { host, inNativeWindow } from "./env.ts";
+import { host } from "./env.ts";
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -57,14 +57,5 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
-  }
-}
-
-/** Open a link outside the app: the system browser in the window, a new tab in a browser. */
-export function openExternal(url: string): void {
-  if (inNativeWindow()) {
-    void api("/api/app/open-external", { method: "POST", json: { url } }).catch(() => {});
-  } else {
-    window.open(url, "_blank", "noopener,noreferrer");
   }
 }

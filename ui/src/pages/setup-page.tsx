@@ -12,7 +12,7 @@ import { KeyStorageNotice } from "../components/settings/key-storage-notice.tsx"
 import { ProviderForm } from "../components/settings/provider-form.tsx";
 import { providersApi, setupApi } from "../components/settings/settings-api.ts";
 import { t } from "../i18n/index.ts";
-import { openExternal } from "../lib/api.ts";
+import { openExternal } from "../lib/open-external.ts";
 import { navigate } from "../lib/router.ts";
 import { loadAgents } from "../state/agents.ts";
 import { notifyError } from "../state/toasts.ts";

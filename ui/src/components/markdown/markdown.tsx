@@ -4,7 +4,7 @@
  */
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import { t } from "../../i18n/index.ts";
-import { openExternal } from "../../lib/api.ts";
+import { openExternal } from "../../lib/open-external.ts";
 import { isDark } from "../../lib/theme.ts";
 import { highlightWithin } from "./highlight.ts";
 import { renderMermaidWithin } from "./mermaid.ts";

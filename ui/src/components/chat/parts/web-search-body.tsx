@@ -5,7 +5,7 @@
 import { For, Show } from "solid-js";
 import type { ToolPart } from "../../../../../src/shared/parts.ts";
 import { t } from "../../../i18n/index.ts";
-import { openExternal } from "../../../lib/api.ts";
+import { openExternal } from "../../../lib/open-external.ts";
 
 interface Result {
   title: string;
