@@ -23,6 +23,10 @@ async function violations(page: Page, where: string): Promise<string[]> {
   );
 }
 
+// One walk through every page with ~15 axe runs: 20-28 s on a quiet machine, over the default 30 s
+// limit when the machine is busy.
+test.describe.configure({ timeout: 90_000 });
+
 for (const theme of ["light", "dark"] as const) {
   test(`every page passes axe's WCAG A/AA rules (${theme} theme)`, async ({ chat, model, page }) => {
     // The theme follows the system by default.
