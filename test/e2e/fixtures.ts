@@ -128,6 +128,15 @@ export async function stopSage(app: SageApp): Promise<number | null> {
   return code;
 }
 
+/** Sage's log file: in the data dir (`--data-dir`), or the state folder of a fresh HOME. */
+function sageLogFile(app: SageApp): string | undefined {
+  const candidates = [
+    join(app.dataDir, "logs", "sage.log"),
+    ...(app.home ? [join(app.home, ".local", "state", "sage", "logs", "sage.log")] : []),
+  ];
+  return candidates.find((path) => existsSync(path));
+}
+
 export const test = base.extend<{
   sage: SageApp;
   sageEnv: Record<string, string>;
@@ -137,9 +146,15 @@ export const test = base.extend<{
   sageEnv: [{}, { option: true }],
   /** `test.use({ sageFolders: "fresh-home" })`: run on the default folders of a brand-new account. */
   sageFolders: ["data-dir", { option: true }],
-  sage: async ({ sageEnv, sageFolders }, use) => {
+  sage: async ({ sageEnv, sageFolders }, use, testInfo) => {
     const app = await startSage([], sageEnv, sageFolders);
     await use(app);
+    // A failed test keeps what Sage logged (its folders are removed below), so a flake can be read later.
+    if (testInfo.status !== testInfo.expectedStatus) {
+      await testInfo.attach("sage-output.txt", { body: app.output(), contentType: "text/plain" });
+      const log = sageLogFile(app);
+      if (log) await testInfo.attach("sage.log", { path: log, contentType: "text/plain" });
+    }
     const code = await stopSage(app);
     expect(code, `Sage should exit 0 on SIGTERM; output:\n${app.output()}`).toBe(0);
   },
