@@ -153,7 +153,12 @@ export const test = base.extend<{
     if (testInfo.status !== testInfo.expectedStatus) {
       await testInfo.attach("sage-output.txt", { body: app.output(), contentType: "text/plain" });
       const log = sageLogFile(app);
-      if (log) await testInfo.attach("sage.log", { path: log, contentType: "text/plain" });
+      if (log) {
+        await testInfo.attach("sage.log", { path: log, contentType: "text/plain" });
+        // CI keeps only the console: the log's end goes there too.
+        const tail = readFileSync(log, "utf8").split("\n").slice(-60).join("\n");
+        console.log(`--- end of Sage's log (${testInfo.title}) ---\n${tail}`);
+      }
     }
     const code = await stopSage(app);
     expect(code, `Sage should exit 0 on SIGTERM; output:\n${app.output()}`).toBe(0);
