@@ -52,12 +52,13 @@ test("old tool outputs pruned inside a turn show as a marker between its steps, 
   await useSmallWindow(chat, model.url, sessionId);
   const path = await upload(request, sage, sessionId);
   const read = { toolCalls: [{ name: "read_file", arguments: { path } }] };
-  await model.enqueue(read, read, read, { text: "Read it three times." });
-  await chat.send("Read the file three times");
-  await expect(chat.lastAssistant()).toContainText("Read it three times.", { timeout: 20_000 });
+  await model.enqueue(read, read, { text: "Read it twice." });
+  await chat.send("Read the file twice");
+  await expect(chat.lastAssistant()).toContainText("Read it twice.", { timeout: 20_000 });
   await chat.idle();
 
-  const marker = page.locator('[data-testid="compaction-part"][data-mode="prune"]').first();
+  // One marker (two or more in a turn would be one grouped row: see the next test).
+  const marker = page.locator('[data-testid="compaction-part"][data-mode="prune"]');
   await expect(marker).toBeVisible();
   await expect(marker).toContainText("Older tool outputs pruned from the model's context (1)");
   await expect(marker.getByTestId("compaction-tokens")).toContainText(/[\d,]+ → [\d,]+ tokens/);
@@ -71,7 +72,7 @@ test("old tool outputs pruned inside a turn show as a marker between its steps, 
   const at = kinds.indexOf("marker");
   expect(kinds.slice(0, at)).toEqual(["user", "assistant", "assistant"]);
   expect(kinds.slice(at + 1).every((kind) => kind === "assistant" || kind === "marker")).toBe(true);
-  await expect(chat.toolCard("read_file")).toHaveCount(3);
+  await expect(chat.toolCard("read_file")).toHaveCount(2);
   // Collapsed by default; it opens to say what happened to the outputs.
   await marker.getByRole("button").click();
   await expect(marker.getByRole("button")).toHaveAttribute("aria-expanded", "true");
@@ -79,6 +80,58 @@ test("old tool outputs pruned inside a turn show as a marker between its steps, 
   // The last request sent the first read as a stub naming its saved copy.
   const last = (await model.requests()).at(-1);
   expect(JSON.stringify(last?.body?.messages)).toContain("Output pruned from the context");
+});
+
+test("a long turn's many context markers are one row that opens to each of them, live and after a reload", async ({
+  chat,
+  model,
+  page,
+  request,
+  sage,
+}) => {
+  const sessionId = await chat.newChat();
+  await useSmallWindow(chat, model.url, sessionId);
+  const path = await upload(request, sage, sessionId);
+  const read = { toolCalls: [{ name: "read_file", arguments: { path } }] };
+  await model.enqueue(...Array.from({ length: 12 }, () => read), { text: "Read it twelve times." });
+  await chat.send("Read the file twelve times");
+  await expect(chat.lastAssistant()).toContainText("Read it twelve times.", { timeout: 30_000 });
+  await chat.idle();
+  // What the transcript holds: one marker per prune or summary, between the turn's steps.
+  const stored = await chat.api<{ messages: { info: { kind: string } }[] }>(
+    `/api/sessions/${sessionId}/messages?limit=200`,
+  );
+  const markers = stored.messages.filter((m) => m.info.kind === "summary").length;
+  expect(markers).toBeGreaterThan(3);
+
+  const check = async () => {
+    const group = page.getByTestId("compaction-group");
+    await expect(group).toHaveCount(1);
+    await expect(group).toHaveAttribute("data-count", String(markers));
+    const toggle = group.getByTestId("compaction-group-toggle");
+    await expect(toggle).toContainText(`Context compacted ${markers} times`);
+    await expect(toggle.getByTestId("compaction-group-tokens")).toContainText(/[\d,]+ → [\d,]+ tokens/);
+    // Collapsed: no marker row of its own anywhere in the chat.
+    await expect(page.getByTestId("compaction-part")).toHaveCount(0);
+    await expect(toggle).toHaveAttribute("aria-expanded", "false");
+    // The keyboard opens it to the individual markers, each one still expandable.
+    await toggle.focus();
+    await page.keyboard.press("Enter");
+    await expect(toggle).toHaveAttribute("aria-expanded", "true");
+    await expect(group.getByTestId("compaction-part")).toHaveCount(markers);
+    await expect(group.locator('[data-testid="compaction-part"][data-mode="prune"]').first()).toContainText(
+      "Older tool outputs pruned",
+    );
+    await page.keyboard.press("Space");
+    await expect(group.getByTestId("compaction-part")).toHaveCount(0);
+  };
+  await page.getByTestId("compaction-group").scrollIntoViewIfNeeded();
+  await check();
+  await page.reload();
+  await expect(chat.lastAssistant()).toContainText("Read it twelve times.");
+  await page.getByTestId("compaction-group").scrollIntoViewIfNeeded();
+  await check();
+  await expect(chat.toolCard("read_file")).toHaveCount(12);
 });
 
 test("a call that keeps failing asks whether to go on, showing the call; 'Stop here' ends the turn", async ({

@@ -5,14 +5,16 @@
  * is one row (the reducer drops the superseded attempts) saying how often it was retried.
  */
 import { createMemo, For, Match, Show, Switch } from "solid-js";
-import type { MessageInfo, Part, ToolPart } from "../../../../src/shared/parts.ts";
+import type { CompactionPart, MessageInfo, Part, ToolPart } from "../../../../src/shared/parts.ts";
 import type { TurnChangedFile } from "../../../../src/shared/tools-api.ts";
 import type { TranscriptState } from "../../../../src/shared/transcript.ts";
 import { t } from "../../i18n/index.ts";
 import { turnChanges } from "../../state/turn-changes.ts";
 import { Markdown } from "../markdown/markdown.tsx";
 import { copyText, fileList, regenerate, siblingOf, switchVersion, undoTurnFiles } from "./actions.ts";
+import { compactionRow } from "./compaction-runs.ts";
 import { ContextErrorActions } from "./context-error-actions.tsx";
+import { CompactionGroup } from "./parts/compaction-group.tsx";
 import { ReasoningPart } from "./parts/reasoning-part.tsx";
 import { CompactionNotice, ErrorNotice, FileChip, RetriedNotice } from "./parts/simple-parts.tsx";
 import { ToolCard } from "./parts/tool-card.tsx";
@@ -54,9 +56,7 @@ export function MessageRow(props: { id: string; index: number; ctx: RowContext }
       <Show when={info()}>
         <Switch>
           <Match when={info().kind === "summary"}>
-            <For each={parts()}>
-              {(part) => part.type === "compaction" && <CompactionNotice part={part} />}
-            </For>
+            <SummaryMessage parts={parts()} index={props.index} ctx={props.ctx} />
           </Match>
           <Match when={info().role === "user"}>
             <UserMessage info={info()} parts={parts()} ctx={props.ctx} />
@@ -86,6 +86,23 @@ export function MessageRow(props: { id: string; index: number; ctx: RowContext }
         </Switch>
       </Show>
     </div>
+  );
+}
+
+/** A context marker: alone, as the row of its turn's run of markers, or nothing (shown in that row). */
+function SummaryMessage(props: { parts: Part[]; index: number; ctx: RowContext }) {
+  const row = createMemo(() => compactionRow(props.ctx.state, props.index));
+  return (
+    <Switch>
+      <Match when={row().kind === "single"}>
+        <For each={props.parts}>
+          {(part) => part.type === "compaction" && <CompactionNotice part={part} />}
+        </For>
+      </Match>
+      <Match when={row().kind === "group" && row()}>
+        {(group) => <CompactionGroup markers={(group() as { markers: CompactionPart[] }).markers} />}
+      </Match>
+    </Switch>
   );
 }
 

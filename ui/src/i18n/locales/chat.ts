@@ -71,6 +71,7 @@ export const chat = defineMessages({
     "chat.nextVersion": "Next version",
     "chat.summary": "Earlier conversation summarised ({count} messages)",
     "chat.contextTokens": "{before} → {after} tokens",
+    "chat.compactedTimes": "Context compacted {count} times",
     "chat.pruned": "Older tool outputs pruned from the model's context ({count})",
     "chat.prunedExplain":
       "To make room, the model was sent a short note instead of each of these outputs, naming the file in .sage/tool-output that keeps it in full. They stay complete in this chat.",
@@ -217,6 +218,7 @@ export const chat = defineMessages({
     "chat.nextVersion": "下一版",
     "chat.summary": "较早的对话已总结（{count} 条消息）",
     "chat.contextTokens": "{before} → {after} 个令牌",
+    "chat.compactedTimes": "上下文已压缩 {count} 次",
     "chat.pruned": "较早的工具输出已从模型上下文中精简（{count} 条）",
     "chat.prunedExplain":
       "为腾出空间，模型收到的是一条简短说明而非这些输出，说明中写有 .sage/tool-output 里保存完整输出的文件。本对话中它们仍完整保留。",
