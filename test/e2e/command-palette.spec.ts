@@ -72,3 +72,43 @@ test("an Escape typed before the palette shows closes it, and typing goes on in 
   await page.waitForTimeout(700);
   await expect(page.getByTestId("command-palette")).toHaveCount(0);
 });
+
+test("the highlighted command is visibly marked and kept in sight; a query that matches nothing says so", async ({
+  chat,
+  page,
+}) => {
+  await chat.newChat();
+  await page.keyboard.press("Control+k");
+  const input = page.getByTestId("palette-input");
+  await expect(input).toBeFocused();
+  const options = page.getByTestId("command-palette").getByRole("option");
+  const background = (index: number) =>
+    options.nth(index).evaluate((element) => getComputedStyle(element).backgroundColor);
+  await expect(options.first()).toHaveAttribute("aria-selected", "true");
+  // The row Enter would run looks different from the others.
+  expect(await background(0)).not.toBe(await background(1));
+  await page.keyboard.press("ArrowDown");
+  await expect(options.nth(1)).toHaveAttribute("aria-selected", "true");
+  expect(await background(1)).not.toBe(await background(0));
+  // Up from the first row wraps to the last one (the chat, below the box's fold): it scrolls into view.
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowUp");
+  const last = options.last();
+  await expect(last).toHaveAttribute("aria-selected", "true");
+  await expect(last).toBeInViewport({ ratio: 1 });
+  expect(await last.evaluate((element) => getComputedStyle(element).backgroundColor)).not.toBe(
+    await background(0),
+  );
+
+  await input.fill("zzqq-nothing");
+  await expect(options).toHaveCount(0);
+  await expect(page.getByTestId("palette-empty")).toHaveText(
+    "No command or chat title matches “zzqq-nothing”.",
+  );
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("command-palette")).toBeVisible();
+  await input.fill("tools");
+  await expect(page.getByTestId("palette-empty")).toHaveCount(0);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/tools$/);
+});

@@ -3,7 +3,7 @@
  * shortcuts) and chats by title. Arrow keys move, Enter runs, Esc closes.
  */
 import { Dialog } from "@kobalte/core/dialog";
-import { createMemo, createSignal, For } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Show } from "solid-js";
 import { pickAndImportChat } from "../actions/import-chat.ts";
 import { locale, type MessageKey, setLocale, t } from "../i18n/index.ts";
 import { takeCapturedKeys } from "../lib/key-capture.ts";
@@ -71,6 +71,12 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
     }
     if (held.submit) runHighlighted();
   };
+  // The highlighted row stays in sight while the arrow keys move through a list longer than the box.
+  let listbox: HTMLDivElement | undefined;
+  createEffect(() => {
+    const row = listbox?.querySelectorAll<HTMLElement>('[role="option"]')[index()];
+    row?.scrollIntoView({ block: "nearest" });
+  });
   return (
     <Dialog open={props.open} onOpenChange={props.onOpenChange}>
       <Dialog.Portal>
@@ -105,14 +111,21 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
               }}
               data-testid="palette-input"
             />
-            <div class="max-h-80 overflow-y-auto p-1" role="listbox">
+            <div
+              ref={listbox}
+              class="max-h-80 overflow-y-auto p-1"
+              role="listbox"
+              aria-label={t("shortcuts.palette")}
+            >
               <For each={commands()}>
                 {(command, i) => (
                   <button
                     type="button"
                     role="option"
                     aria-selected={i() === index()}
-                    class={`w-full flex justify-between text-left bg-transparent border-0 rounded-md px-3 py-2 text-sm text-fg ${i() === index() ? "bg-raised" : ""}`}
+                    // One background class only: with both, the stylesheet's order (not this one) decides.
+                    class={`w-full flex justify-between text-left border-0 rounded-md px-3 py-2 text-sm text-fg ${i() === index() ? "bg-raised" : "bg-transparent"}`}
+                    data-testid="palette-option"
                     // Only a moving pointer picks a row: rows sliding under a still one (the list
                     // filtering as the user types) must not take the keyboard's choice away.
                     onMouseMove={() => setIndex(i())}
@@ -123,6 +136,11 @@ export function CommandPalette(props: { open: boolean; onOpenChange(open: boolea
                   </button>
                 )}
               </For>
+              <Show when={commands().length === 0}>
+                <p class="m-0 px-3 py-2 text-sm text-muted" data-testid="palette-empty">
+                  {t("palette.noMatch", { query: query().trim() })}
+                </p>
+              </Show>
             </div>
           </Dialog.Content>
         </div>

@@ -78,6 +78,7 @@ export const app = defineMessages({
     "palette.toggleTheme": "Switch theme (light, dark, system)",
     "palette.switchLanguage": "Switch language (English / 中文)",
     "palette.chat": "Chat",
+    "palette.noMatch": "No command or chat title matches “{query}”.",
   },
   zh: {
     "app.name": "Sage",
@@ -154,5 +155,6 @@ export const app = defineMessages({
     "palette.toggleTheme": "切换主题（浅色、深色、跟随系统）",
     "palette.switchLanguage": "切换语言（English / 中文）",
     "palette.chat": "对话",
+    "palette.noMatch": "没有与“{query}”匹配的命令或对话标题。",
   },
 });
