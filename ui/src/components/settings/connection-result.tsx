@@ -1,5 +1,9 @@
-/** The outcome of "Test connection": a translated headline for the failure kind plus the server's detail. */
-import { Show } from "solid-js";
+/**
+ * The outcome of "Test connection": a translated headline for the failure kind plus the server's detail.
+ * It scrolls itself into sight when it appears: the button sits near the bottom of a long form (the
+ * setup step, a provider's editor), where the answer would otherwise land below the fold unseen.
+ */
+import { onMount, Show } from "solid-js";
 import type { ConnectionTestResult } from "../../../../src/shared/provider-input.ts";
 import { type MessageKey, t } from "../../i18n/index.ts";
 
@@ -8,8 +12,11 @@ export function ConnectionResult(props: { result: ConnectionTestResult }) {
     props.result.ok
       ? t("settings.test.ok", { model: props.result.model ?? "", ms: props.result.latencyMs ?? 0 })
       : t(`settings.test.fail.${props.result.code ?? "unknown"}` as MessageKey);
+  let box: HTMLDivElement | undefined;
+  onMount(() => requestAnimationFrame(() => box?.scrollIntoView({ block: "nearest" })));
   return (
     <div
+      ref={box}
       role="status"
       class={`rounded-md border px-3 py-2 text-sm ${props.result.ok ? "border-ok text-ok" : "border-danger text-danger"}`}
       data-testid="connection-result"
