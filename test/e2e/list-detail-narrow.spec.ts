@@ -197,3 +197,23 @@ test("Tasks below 768 px: the list, a task alone with Back, the new-task form wi
   await expect(page).toHaveURL(/\/tasks$/);
   await expectList(page);
 });
+
+test("Tasks with none yet: a narrow window's list says so (the detail's empty state is hidden there); wide shows it once", async ({
+  page,
+  sage,
+}) => {
+  await page.setViewportSize(NARROW);
+  await page.goto(sage.launchUrl);
+  await page.goto(`${sage.baseURL}/tasks`);
+  await expectList(page);
+  const listEmpty = page.getByTestId("tasks-list-empty");
+  await expect(listEmpty).toBeVisible();
+  await expect(listEmpty).toContainText("No scheduled tasks yet");
+  await expect(listEmpty).toContainText("Each run is a chat you can open");
+  await expect(page.getByTestId("tasks-empty")).toBeHidden();
+  await expectFits(page);
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expect(page.getByTestId("tasks-empty")).toBeVisible();
+  await expect(listEmpty).toBeHidden();
+});

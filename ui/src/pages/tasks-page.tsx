@@ -111,6 +111,13 @@ export function TasksPage(props: { taskId?: string }) {
                     )}
                   </For>
                 </ul>
+                {/* A narrow window shows the list alone: the detail's empty state would never be seen. */}
+                <Show when={current().tasks.length === 0}>
+                  <div class="md:hidden px-4 py-2 flex flex-col gap-2" data-testid="tasks-list-empty">
+                    <h2 class="m-0 text-base font-semibold">{t("tasks.empty.title")}</h2>
+                    <p class="m-0 text-sm text-muted">{t("tasks.empty.body")}</p>
+                  </div>
+                </Show>
               </>
             )}
           </Show>
