@@ -116,3 +116,20 @@ test("/compact in a short chat says why nothing happened, and loses nothing", as
   await chat.exchange("Next question", "Another answer.");
   await expect(notice).toHaveCount(0);
 });
+
+test("the slash menu marks the command Enter would pick, and the arrow keys move the mark", async ({
+  chat,
+  page,
+}) => {
+  await chat.newChat();
+  await page.getByTestId("composer-input").fill("/");
+  const options = page.getByTestId("slash-menu").getByRole("option");
+  await expect(options.nth(1)).toBeVisible();
+  const background = (index: number) =>
+    options.nth(index).evaluate((element) => getComputedStyle(element).backgroundColor);
+  await expect(options.first()).toHaveAttribute("aria-selected", "true");
+  expect(await background(0)).not.toBe(await background(1));
+  await page.keyboard.press("ArrowDown");
+  await expect(options.nth(1)).toHaveAttribute("aria-selected", "true");
+  expect(await background(1)).not.toBe(await background(0));
+});

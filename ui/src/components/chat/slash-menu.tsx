@@ -21,7 +21,8 @@ export function SlashMenu(props: {
                 type="button"
                 role="option"
                 aria-selected={index() === props.selected}
-                class={`w-full text-left bg-transparent border-0 rounded-md px-2 py-1.5 text-sm ${index() === props.selected ? "bg-raised" : ""}`}
+                // One background class only: with both, the stylesheet's order (not this one) decides.
+                class={`w-full text-left border-0 rounded-md px-2 py-1.5 text-sm ${index() === props.selected ? "bg-raised" : "bg-transparent"}`}
                 onMouseDown={(e) => {
                   e.preventDefault();
                   props.onPick(command);
