@@ -133,3 +133,20 @@ test("the slash menu marks the command Enter would pick, and the arrow keys move
   await expect(options.nth(1)).toHaveAttribute("aria-selected", "true");
   expect(await background(1)).not.toBe(await background(0));
 });
+
+test("an empty chat offers no export; once it has messages, Markdown and JSON are in its header", async ({
+  chat,
+  model,
+  page,
+}) => {
+  await chat.newChat();
+  await expect(page.getByTestId("composer-input")).toBeVisible();
+  await expect(page.getByTestId("export-md")).toHaveCount(0);
+  await expect(page.getByTestId("export-json")).toHaveCount(0);
+  await expect(page.getByTestId("continue-new-chat")).toHaveCount(0);
+  await model.enqueue({ text: "Something worth exporting." });
+  await chat.exchange("Say something", "Something worth exporting.");
+  await expect(page.getByTestId("export-md")).toBeVisible();
+  await expect(page.getByTestId("export-json")).toBeVisible();
+  await expect(page.getByTestId("continue-new-chat")).toBeVisible();
+});

@@ -23,8 +23,11 @@ export function ChatHeader(props: {
   workspaceOpen?: boolean;
   /** Opens the background jobs view; absent while the session has no jobs. */
   onOpenJobs?: () => void;
-  /** The chat has messages, so it can be continued in a new chat from a summary. */
-  canContinue?: boolean;
+  /**
+   * The chat has messages: it can be continued in a new chat from a summary, and exported. An empty
+   * chat offers neither (its export would be a file with nothing in it).
+   */
+  hasMessages?: boolean;
   /** The running turn's id (null between turns): the instruction files are read again as it changes. */
   turnId?: string | null;
 }) {
@@ -83,7 +86,7 @@ export function ChatHeader(props: {
       <InstructionsIndicator agentId={props.agentId} sessionId={props.sessionId} turnId={props.turnId} />
       <div class="flex-1" />
       {/* Below 640 px: icon buttons (their names stay for screen readers; tooltips say which). */}
-      <Show when={props.canContinue}>
+      <Show when={props.hasMessages}>
         <button
           type="button"
           class="btn-ghost text-xs shrink-0 lt-sm:px-2"
@@ -96,24 +99,26 @@ export function ChatHeader(props: {
           <span aria-hidden="true">↪</span> <span class="lt-md:hidden">{t("chat.continueInNewChat")}</span>
         </button>
       </Show>
-      <button
-        type="button"
-        class="btn-ghost text-xs shrink-0 lt-sm:px-2"
-        onClick={() => void exportAs("md")}
-        title={t("chat.exportMarkdown")}
-        data-testid="export-md"
-      >
-        <DownloadIcon size={14} /> <span class="lt-sm:sr-only">Markdown</span>
-      </button>
-      <button
-        type="button"
-        class="btn-ghost text-xs shrink-0 lt-sm:px-2"
-        onClick={() => void exportAs("json")}
-        title={t("chat.exportJson")}
-        data-testid="export-json"
-      >
-        <DownloadIcon size={14} /> <span class="lt-sm:sr-only">JSON</span>
-      </button>
+      <Show when={props.hasMessages}>
+        <button
+          type="button"
+          class="btn-ghost text-xs shrink-0 lt-sm:px-2"
+          onClick={() => void exportAs("md")}
+          title={t("chat.exportMarkdown")}
+          data-testid="export-md"
+        >
+          <DownloadIcon size={14} /> <span class="lt-sm:sr-only">Markdown</span>
+        </button>
+        <button
+          type="button"
+          class="btn-ghost text-xs shrink-0 lt-sm:px-2"
+          onClick={() => void exportAs("json")}
+          title={t("chat.exportJson")}
+          data-testid="export-json"
+        >
+          <DownloadIcon size={14} /> <span class="lt-sm:sr-only">JSON</span>
+        </button>
+      </Show>
       <Show when={props.onOpenJobs}>
         <button
           type="button"

@@ -171,7 +171,7 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
           onToggleWorkspace={toggleWorkspace}
           workspaceOpen={workspaceOpen()}
           onOpenJobs={sessionHasJobs(props.sessionId) ? () => openJobsView(props.sessionId) : undefined}
-          canContinue={open.state.order.length > 0}
+          hasMessages={open.state.order.length > 0}
           turnId={open.state.turnId}
         />
         <Show when={summary()?.parent}>
