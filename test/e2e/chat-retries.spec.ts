@@ -127,6 +127,10 @@ test("every attempt fails: one message with the final error and 'Retried 4 times
   await expect(chat.messages("assistant")).toHaveCount(1);
   await expect(error).toHaveCount(1);
   await expect(chat.lastAssistant().getByTestId("retried")).toContainText("Retried 4 times");
+  // The turn has no text: its footer offers no Copy (it would copy nothing), Regenerate stays.
+  const footer = chat.lastAssistant().getByTestId("turn-footer");
+  await expect(footer.getByTestId("regenerate")).toBeVisible();
+  await expect(footer.getByTestId("copy-turn")).toHaveCount(0);
 
   await model.enqueue({ text: "Worked after all." });
   await error.getByTestId("retry-button").click();
@@ -136,4 +140,5 @@ test("every attempt fails: one message with the final error and 'Retried 4 times
   await expect(chat.messages("user")).toHaveCount(1);
   // The failed answer is the other version, not five.
   await expect(chat.lastAssistant().getByTestId("versions")).toContainText("2 of 2");
+  await expect(footer.getByTestId("copy-turn")).toBeVisible();
 });

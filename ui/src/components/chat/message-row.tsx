@@ -301,15 +301,18 @@ function TurnFooter(props: { info: MessageInfo; index: number; ctx: RowContext }
   return (
     <div class="flex items-center gap-1 mt-1 text-xs text-muted" data-testid="turn-footer">
       <Show when={firstAssistant()}>{(first) => <Versions info={first()} ctx={props.ctx} />}</Show>
-      <button
-        type="button"
-        class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
-        onClick={() => void copyText(text())}
-        aria-label={t("chat.copyMessage")}
-        data-testid="copy-turn"
-      >
-        {t("common.copy")}
-      </button>
+      {/* A turn without text (only tools, or an error) has nothing to copy. */}
+      <Show when={text().trim()}>
+        <button
+          type="button"
+          class="btn-ghost py-0.5 px-1.5 text-xs text-muted"
+          onClick={() => void copyText(text())}
+          aria-label={t("chat.copyMessage")}
+          data-testid="copy-turn"
+        >
+          {t("common.copy")}
+        </button>
+      </Show>
       <Show when={userMessageId() && !busy() && !props.ctx.readOnly}>
         <button
           type="button"
