@@ -150,3 +150,19 @@ test("an empty chat offers no export; once it has messages, Markdown and JSON ar
   await expect(page.getByTestId("export-json")).toBeVisible();
   await expect(page.getByTestId("continue-new-chat")).toBeVisible();
 });
+
+test("a chat address the server does not know says so and offers a new chat, with no message box", async ({
+  chat,
+  page,
+}) => {
+  await page.goto(`${chat.sage.baseURL}/s/ses_doesnotexist0000`);
+  const missing = page.getByTestId("chat-missing");
+  await expect(missing).toContainText("This chat does not exist");
+  await expect(missing).toContainText("It may have been deleted");
+  await expect(page.getByTestId("composer-input")).toHaveCount(0);
+  await expect(page.getByTestId("chat-title")).toHaveCount(0);
+  await missing.getByRole("button", { name: "New chat" }).click();
+  await expect(page).toHaveURL(/\/s\/(?!ses_doesnotexist0000)[^/]+$/);
+  await expect(page.getByTestId("composer-input")).toBeVisible();
+  await expect(missing).toHaveCount(0);
+});

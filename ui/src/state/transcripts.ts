@@ -17,6 +17,7 @@ import {
   loadMessages,
   type TranscriptState,
 } from "../../../src/shared/transcript.ts";
+import { ApiError } from "../lib/api.ts";
 import { type AnswerOf, call } from "../lib/api-client.ts";
 import { benchMark } from "../lib/bench-mark.ts";
 
@@ -30,6 +31,8 @@ export interface OpenTranscript {
     loadingOlder: boolean;
     hasMore: boolean;
     error?: string;
+    /** The server has no such chat (404: deleted, or a stale link): the page says so instead of a chat. */
+    missing?: boolean;
     version: number;
     /** Why the last turn did nothing (`/compact` with too little to compact); cleared by the next turn. */
     notice?: TurnNotice;
@@ -92,7 +95,7 @@ async function newestPage(sessionId: string): Promise<MessagesPage> {
 }
 
 async function load(sessionId: string, entry: OpenTranscript): Promise<void> {
-  entry.setMeta({ loading: true, error: undefined });
+  entry.setMeta({ loading: true, error: undefined, missing: false });
   try {
     const page = await newestPage(sessionId);
     benchMark("messages-received");
@@ -108,7 +111,8 @@ async function load(sessionId: string, entry: OpenTranscript): Promise<void> {
     });
     subscribe(sessionId);
   } catch (error) {
-    entry.setMeta({ loading: false, error: (error as Error).message });
+    const missing = error instanceof ApiError && error.status === 404;
+    entry.setMeta({ loading: false, error: (error as Error).message, missing });
   }
 }
 

@@ -157,137 +157,168 @@ function SessionView(props: { sessionId: string; focusMessageId?: string }) {
   };
 
   return (
-    <div class="flex-1 flex min-h-0 min-w-0">
-      <div
-        class="flex-1 flex flex-col min-h-0 min-w-0"
-        data-testid="chat-view"
-        data-session-id={props.sessionId}
-      >
-        <ChatHeader
-          sessionId={props.sessionId}
-          title={summary()?.title ?? ""}
-          agentLabel={agentLabel()}
-          agentId={agentId()}
-          onToggleWorkspace={toggleWorkspace}
-          workspaceOpen={workspaceOpen()}
-          onOpenJobs={sessionHasJobs(props.sessionId) ? () => openJobsView(props.sessionId) : undefined}
-          hasMessages={open.state.order.length > 0}
-          turnId={open.state.turnId}
-        />
-        <Show when={summary()?.parent}>
-          {(parent) => (
-            <p class="m-0 px-4 py-1.5 text-xs text-muted border-b border-line" data-testid="subagent-banner">
-              {t("delegate.parent")}{" "}
-              <a
-                href={`/s/${parent().sessionId}`}
-                onClick={linkHandler(`/s/${parent().sessionId}`)}
-                class="underline text-accent"
-                data-testid="subagent-parent-link"
+    <Show when={!open.meta.missing} fallback={<MissingChat />}>
+      <div class="flex-1 flex min-h-0 min-w-0">
+        <div
+          class="flex-1 flex flex-col min-h-0 min-w-0"
+          data-testid="chat-view"
+          data-session-id={props.sessionId}
+        >
+          <ChatHeader
+            sessionId={props.sessionId}
+            title={summary()?.title ?? ""}
+            agentLabel={agentLabel()}
+            agentId={agentId()}
+            onToggleWorkspace={toggleWorkspace}
+            workspaceOpen={workspaceOpen()}
+            onOpenJobs={sessionHasJobs(props.sessionId) ? () => openJobsView(props.sessionId) : undefined}
+            hasMessages={open.state.order.length > 0}
+            turnId={open.state.turnId}
+          />
+          <Show when={summary()?.parent}>
+            {(parent) => (
+              <p
+                class="m-0 px-4 py-1.5 text-xs text-muted border-b border-line"
+                data-testid="subagent-banner"
               >
-                {t("delegate.openParent")}
-              </a>
-            </p>
-          )}
-        </Show>
-        <JobsDialog sessionId={props.sessionId} />
-        <div class="sr-only" role="status" aria-live="polite" data-testid="turn-status">
-          {statusText()}
-        </div>
-        <Switch>
-          <Match when={open.meta.loading}>
-            <div class="flex-1 grid place-items-center text-muted text-sm">{t("common.loading")}</div>
-          </Match>
-          <Match when={open.meta.error}>
-            <div class="flex-1 grid place-items-center text-danger text-sm" role="alert">
-              {open.meta.error}
-            </div>
-          </Match>
-          <Match when={open.state.order.length === 0 && !running()}>
-            <EmptyState
-              agentLabel={agentLabel()}
-              description={agentDescription(agentById(agentId())?.config)}
-              onExample={(text) =>
-                send({ type: "submit", sessionId: props.sessionId, clientTurnId: newClientTurnId(), text })
-              }
-            />
-          </Match>
-          <Match when={true}>
-            <MessageList transcript={open} ctx={ctx} focusMessageId={props.focusMessageId} />
-          </Match>
-        </Switch>
-        <div class="shrink-0 flex flex-col gap-1">
-          <TodoPanel todos={open.state.todos} />
-          <Show when={open.meta.notice}>
-            {(notice) => (
-              <TurnNoticeLine notice={notice()} onDismiss={() => dismissNotice(props.sessionId)} />
+                {t("delegate.parent")}{" "}
+                <a
+                  href={`/s/${parent().sessionId}`}
+                  onClick={linkHandler(`/s/${parent().sessionId}`)}
+                  class="underline text-accent"
+                  data-testid="subagent-parent-link"
+                >
+                  {t("delegate.openParent")}
+                </a>
+              </p>
             )}
           </Show>
-          <Show when={open.state.retry}>{(retry) => <RetryNotice retry={retry()} />}</Show>
-          <Show when={open.state.queued.length > 0}>
-            <ul
-              class="mx-auto w-full max-w-3xl px-4 m-0 list-none flex flex-col gap-1"
-              data-testid="queued-turns"
-            >
-              <For each={open.state.queued}>
-                {(item) => (
-                  <li class="text-xs text-muted flex items-center gap-2">
-                    <span class="rounded-full border border-line px-2">{t("chat.queued")}</span>
-                    <span class="truncate flex-1">{item.text}</span>
-                    <button
-                      type="button"
-                      class="icon-btn w-6 h-6 shrink-0"
-                      aria-label={t("chat.unqueue", { text: item.text.slice(0, 60) })}
-                      title={t("chat.unqueueShort")}
-                      onClick={() =>
-                        send({ type: "unqueue", sessionId: props.sessionId, clientTurnId: item.clientTurnId })
-                      }
-                      data-testid="unqueue"
-                    >
-                      ×
-                    </button>
-                  </li>
-                )}
-              </For>
-            </ul>
-          </Show>
-          <div class="mx-auto w-full max-w-3xl px-4">
-            <For each={[...questions(), ...toolQuestions()]}>
-              {(question) => <QuestionCard question={question} sessionId={props.sessionId} />}
-            </For>
-            <For each={plans()}>
-              {(question) => <PlanCard question={question} sessionId={props.sessionId} />}
-            </For>
+          <JobsDialog sessionId={props.sessionId} />
+          <div class="sr-only" role="status" aria-live="polite" data-testid="turn-status">
+            {statusText()}
           </div>
+          <Switch>
+            <Match when={open.meta.loading}>
+              <div class="flex-1 grid place-items-center text-muted text-sm">{t("common.loading")}</div>
+            </Match>
+            <Match when={open.meta.error}>
+              <div class="flex-1 grid place-items-center text-danger text-sm" role="alert">
+                {open.meta.error}
+              </div>
+            </Match>
+            <Match when={open.state.order.length === 0 && !running()}>
+              <EmptyState
+                agentLabel={agentLabel()}
+                description={agentDescription(agentById(agentId())?.config)}
+                onExample={(text) =>
+                  send({ type: "submit", sessionId: props.sessionId, clientTurnId: newClientTurnId(), text })
+                }
+              />
+            </Match>
+            <Match when={true}>
+              <MessageList transcript={open} ctx={ctx} focusMessageId={props.focusMessageId} />
+            </Match>
+          </Switch>
+          <div class="shrink-0 flex flex-col gap-1">
+            <TodoPanel todos={open.state.todos} />
+            <Show when={open.meta.notice}>
+              {(notice) => (
+                <TurnNoticeLine notice={notice()} onDismiss={() => dismissNotice(props.sessionId)} />
+              )}
+            </Show>
+            <Show when={open.state.retry}>{(retry) => <RetryNotice retry={retry()} />}</Show>
+            <Show when={open.state.queued.length > 0}>
+              <ul
+                class="mx-auto w-full max-w-3xl px-4 m-0 list-none flex flex-col gap-1"
+                data-testid="queued-turns"
+              >
+                <For each={open.state.queued}>
+                  {(item) => (
+                    <li class="text-xs text-muted flex items-center gap-2">
+                      <span class="rounded-full border border-line px-2">{t("chat.queued")}</span>
+                      <span class="truncate flex-1">{item.text}</span>
+                      <button
+                        type="button"
+                        class="icon-btn w-6 h-6 shrink-0"
+                        aria-label={t("chat.unqueue", { text: item.text.slice(0, 60) })}
+                        title={t("chat.unqueueShort")}
+                        onClick={() =>
+                          send({
+                            type: "unqueue",
+                            sessionId: props.sessionId,
+                            clientTurnId: item.clientTurnId,
+                          })
+                        }
+                        data-testid="unqueue"
+                      >
+                        ×
+                      </button>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+            <div class="mx-auto w-full max-w-3xl px-4">
+              <For each={[...questions(), ...toolQuestions()]}>
+                {(question) => <QuestionCard question={question} sessionId={props.sessionId} />}
+              </For>
+              <For each={plans()}>
+                {(question) => <PlanCard question={question} sessionId={props.sessionId} />}
+              </For>
+            </div>
+          </div>
+          <Show
+            when={summary()?.parent}
+            fallback={
+              <Composer
+                sessionId={props.sessionId}
+                agentLabel={agentLabel()}
+                agentId={agentId()}
+                model={summary()?.model}
+                running={running()}
+                editing={editing()}
+                onCancelEdit={() => setEditing(undefined)}
+                onEditLast={editLast}
+                onClear={() => void startNewChat()}
+              />
+            }
+          >
+            {(parent) => (
+              <SubAgentNote
+                sessionId={props.sessionId}
+                parent={parent()}
+                agentLabel={agentLabel()}
+                running={running()}
+              />
+            )}
+          </Show>
         </div>
-        <Show
-          when={summary()?.parent}
-          fallback={
-            <Composer
-              sessionId={props.sessionId}
-              agentLabel={agentLabel()}
-              agentId={agentId()}
-              model={summary()?.model}
-              running={running()}
-              editing={editing()}
-              onCancelEdit={() => setEditing(undefined)}
-              onEditLast={editLast}
-              onClear={() => void startNewChat()}
-            />
-          }
-        >
-          {(parent) => (
-            <SubAgentNote
-              sessionId={props.sessionId}
-              parent={parent()}
-              agentLabel={agentLabel()}
-              running={running()}
-            />
-          )}
+        <Show when={workspaceOpen() && agentId()}>
+          {(id) => <WorkspacePanel agentId={id()} sessionId={props.sessionId} onClose={toggleWorkspace} />}
         </Show>
       </div>
-      <Show when={workspaceOpen() && agentId()}>
-        {(id) => <WorkspacePanel agentId={id()} sessionId={props.sessionId} onClose={toggleWorkspace} />}
+    </Show>
+  );
+}
+
+/** A chat address the server does not know (deleted, or a stale link): say so, offer a new chat. */
+function MissingChat() {
+  return (
+    <div class="flex-1 flex flex-col min-h-0" data-testid="chat-missing">
+      <Show when={drawer.narrow()}>
+        <div class="h-12 shrink-0 px-2 flex items-center border-b border-line">
+          <DrawerButton />
+        </div>
       </Show>
+      <div class="flex-1 grid place-items-center p-4">
+        <div class="max-w-md flex flex-col items-center gap-3 text-center" role="alert">
+          <h1 class="m-0 text-lg font-semibold">{t("chat.missing.title")}</h1>
+          <p class="m-0 text-sm text-muted">{t("chat.missing.body")}</p>
+          <button type="button" class="btn-primary" onClick={() => void startNewChat()}>
+            + {t("sidebar.newChat")}
+          </button>
+        </div>
+      </div>
     </div>
   );
 }
