@@ -19,6 +19,14 @@ test("a narrow window: the form says what is missing, long names wrap, the histo
   await expect(page.getByTestId("task-error-name")).toHaveText("Give the task a name.");
   await expect(page.getByTestId("task-error-prompt")).toHaveText("Say what the agent should do at each run.");
   await expect(page.getByTestId("task-error-form")).toHaveCount(0);
+  // The first field to fix takes the focus, scrolled into sight (Save is far below it).
+  await expect(page.getByTestId("task-name")).toBeFocused();
+  await expect(page.getByTestId("task-name")).toBeInViewport({ ratio: 1 });
+  await expect(page.getByTestId("task-name")).toHaveAttribute("aria-invalid", "true");
+  await page.getByTestId("task-name").fill("Only a name");
+  await page.getByTestId("task-save").click();
+  await expect(page.getByTestId("task-prompt")).toBeFocused();
+  await expect(page.getByTestId("task-name")).not.toHaveAttribute("aria-invalid", "true");
 
   const name = `Digest ${"n".repeat(90)}`;
   await page.getByTestId("task-name").fill(name);

@@ -61,6 +61,11 @@ export function TaskForm(props: {
     }),
   );
 
+  // The Save button is at the form's end: the first field to fix may be far above it, out of sight.
+  let form: HTMLFormElement | undefined;
+  const focusFirstInvalid = () =>
+    queueMicrotask(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const when: Pick<TaskInput, "kind" | "runAt" | "cron" | "timezone"> =
@@ -78,6 +83,7 @@ export function TaskForm(props: {
       missing.runAt = t("tasks.form.runAtMissing");
     if (Object.keys(missing).length > 0) {
       setErrors(missing);
+      focusFirstInvalid();
       return;
     }
     const input: TaskInput = {
@@ -97,6 +103,7 @@ export function TaskForm(props: {
     } catch (error) {
       const field = error instanceof ApiError && error.field ? error.field : "form";
       setErrors({ [field]: (error as Error).message });
+      focusFirstInvalid();
     } finally {
       setBusy(false);
     }
@@ -114,6 +121,7 @@ export function TaskForm(props: {
 
   return (
     <form
+      ref={form}
       class="flex flex-col gap-4 max-w-2xl"
       onSubmit={(event) => void submit(event)}
       data-testid="task-form"
@@ -126,6 +134,7 @@ export function TaskForm(props: {
           value={name()}
           onInput={(e) => setName(e.currentTarget.value)}
           maxLength={200}
+          aria-invalid={errors().name ? "true" : undefined}
           data-testid="task-name"
         />
         {fieldError("name")}
@@ -148,6 +157,7 @@ export function TaskForm(props: {
           class="input min-h-28"
           value={prompt()}
           onInput={(e) => setPrompt(e.currentTarget.value)}
+          aria-invalid={errors().prompt ? "true" : undefined}
           data-testid="task-prompt"
         />
         <span class="text-xs text-muted">{t("tasks.form.promptHint")}</span>
@@ -187,6 +197,7 @@ export function TaskForm(props: {
                 class="input max-w-64"
                 value={runAt()}
                 onInput={(e) => setRunAt(e.currentTarget.value)}
+                aria-invalid={errors().runAt ? "true" : undefined}
                 data-testid="task-run-at"
               />
               {fieldError("runAt")}
@@ -200,6 +211,7 @@ export function TaskForm(props: {
               value={cron()}
               onInput={(e) => setCron(e.currentTarget.value)}
               spellcheck={false}
+              aria-invalid={errors().cron ? "true" : undefined}
               data-testid="task-cron"
             />
             <span class="text-xs text-muted">{t("tasks.form.cronHint")}</span>
