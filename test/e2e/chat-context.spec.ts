@@ -5,7 +5,7 @@
  * the one-click ways out when a chat no longer fits its model.
  */
 import type { APIRequestContext } from "@playwright/test";
-import { API_KEY, type ChatDriver, expect, TITLE, test } from "./chat-fixtures.ts";
+import { API_KEY, type ChatDriver, expect, numberedWords, TITLE, test } from "./chat-fixtures.ts";
 import type { SageApp } from "./fixtures.ts";
 
 /** 140 lines of 100 characters: some 3,700 tokens each time the agent reads it. */
@@ -93,8 +93,15 @@ test("a long turn's many context markers are one row that opens to each of them,
   await useSmallWindow(chat, model.url, sessionId);
   const path = await upload(request, sage, sessionId);
   const read = { toolCalls: [{ name: "read_file", arguments: { path } }] };
-  await model.enqueue(...Array.from({ length: 12 }, () => read), { text: "Read it twelve times." });
+  // The answer streams slowly, so the chat can be looked at while the turn still runs.
+  const answer = { text: [...numberedWords("w", 30), "Read it twelve times."], paced: { intervalMs: 150 } };
+  await model.enqueue(...Array.from({ length: 12 }, () => read), answer);
   await chat.send("Read the file twelve times");
+  await expect(chat.lastAssistant()).toContainText("w0", { timeout: 30_000 });
+  // Live, the turn still running: one row for the markers, none on its own.
+  await expect(page.getByTestId("stop")).toBeVisible();
+  await expect(page.getByTestId("compaction-group")).toHaveCount(1);
+  await expect(page.getByTestId("compaction-part")).toHaveCount(0);
   await expect(chat.lastAssistant()).toContainText("Read it twelve times.", { timeout: 30_000 });
   await chat.idle();
   // What the transcript holds: one marker per prune or summary, between the turn's steps.
