@@ -77,3 +77,20 @@ test("below 900 px the sidebar is a drawer opened from the header", async ({ cha
   await expect(sidebar).not.toHaveAttribute("role", "dialog");
   await expect(menu).toHaveCount(0);
 });
+
+test("an address with no page says so and leads back, with the menu button in a narrow window", async ({
+  chat,
+  page,
+}) => {
+  await page.setViewportSize({ width: 700, height: 700 });
+  await page.goto(`${chat.sage.baseURL}/no/such/page`);
+  const notFound = page.getByTestId("not-found");
+  await expect(notFound).toContainText("This page does not exist.");
+  // The sidebar is hidden at this width: the page's own menu button opens it.
+  await notFound.getByTestId("drawer-button").click();
+  await expect(page.getByRole("dialog", { name: "Sessions" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await notFound.getByRole("link", { name: "Back to your chats" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${chat.sage.baseURL}/$`));
+  await expect(notFound).toHaveCount(0);
+});

@@ -14,11 +14,11 @@ import { offerDesktopEntry } from "./actions/desktop-entry-offer.ts";
 import { ChatPage } from "./components/chat/chat-page.tsx";
 import { ClosePrompt } from "./components/close-prompt.tsx";
 import { ConnectionLost } from "./components/connection-lost.tsx";
+import { NotFound } from "./components/layout/not-found.tsx";
 import { Sidebar, startNewChat } from "./components/layout/sidebar.tsx";
 import { startSettingsSync } from "./components/settings/settings-sync.ts";
 import { StorageNotices } from "./components/storage-notices.tsx";
 import { Toasts } from "./components/toasts.tsx";
-import { t } from "./i18n/index.ts";
 import { startKeyCapture, stopKeyCapture } from "./lib/key-capture.ts";
 import { navigate, parseRoute, path } from "./lib/router.ts";
 import { loadAgents } from "./state/agents.ts";
@@ -123,7 +123,7 @@ export function App() {
       <main class="flex-1 min-w-0 flex flex-col" id="main" inert={drawer.open() || undefined}>
         <ConnectionLost state={socket.state} onRetry={() => socket.retryNow()} />
         <StorageNotices />
-        <Switch fallback={<p class="p-8 text-muted">{t("common.notFound")}</p>}>
+        <Switch fallback={<NotFound />}>
           <Match when={route().page === "home"}>
             <ChatPage />
           </Match>
