@@ -34,6 +34,8 @@ test("shell: asks first, then shows its output live while running, then the exit
   await expect(approval).toContainText(command);
   await expect(card.getByTestId("approve-once")).toBeFocused();
   await expect(page.getByTestId("session-row").getByTestId("running-indicator")).toBeVisible();
+  // The turn is not over while its call waits: no footer (usage, copy, regenerate) under it yet.
+  await expect(page.getByTestId("turn-footer")).toHaveCount(0);
   await card.getByTestId("approve-once").click();
   await expect(approval).toHaveCount(0);
 
@@ -54,6 +56,7 @@ test("shell: asks first, then shows its output live while running, then the exit
   await expect(card.getByTestId("tool-status")).toContainText(/Done · \d+\.\ds/);
   await expect(chat.lastAssistant()).toContainText("The command printed two lines.");
   await chat.idle();
+  await expect(page.getByTestId("turn-footer")).toHaveCount(1);
   expect(toolResults(await model.requests())).toContain("second-line");
   const stored = await chat.api<{ messages: { parts: { type: string; output?: { details?: object } }[] }[] }>(
     `/api/sessions/${await chat.sessionId()}/messages?limit=20`,

@@ -40,9 +40,12 @@ export function MessageRow(props: { id: string; index: number; ctx: RowContext }
   const next = () => props.ctx.state.messages[order()[props.index + 1] ?? ""];
   const firstOfTurn = () =>
     info().role === "assistant" && (prev()?.role !== "assistant" || prev()?.turnId !== info().turnId);
+  // The turn's footer (usage, copy, regenerate, undo) comes once the turn is over: a step that ended
+  // with a tool call still running or waiting for approval is not the turn's last yet.
   const lastOfTurn = () =>
     info().role === "assistant" &&
     info().status !== "streaming" &&
+    (!info().turnId || info().turnId !== props.ctx.state.turnId) &&
     (next()?.role !== "assistant" || next()?.turnId !== info().turnId);
 
   return (
