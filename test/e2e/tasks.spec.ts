@@ -42,6 +42,8 @@ test.describe("tasks page", () => {
     await addFakeProvider(request, sage, fake.url, API_KEY);
     await openTasks(page, sage);
     await expect(page.getByTestId("tasks-empty")).toContainText("No scheduled tasks yet");
+    // Nothing to pause yet.
+    await expect(page.getByTestId("tasks-pause")).toHaveCount(0);
 
     await page.getByTestId("tasks-empty").getByRole("link", { name: "New task" }).click();
     await expect(page).toHaveURL(/\/tasks\/new$/);
@@ -65,6 +67,15 @@ test.describe("tasks page", () => {
     await expect(detail.getByTestId("task-schedule")).toContainText("Cron 30 9 * * 1-5");
     await expect(page.getByTestId("task-item")).toHaveCount(1);
     await expect(detail.getByTestId("task-history-empty")).toBeVisible();
+
+    // Pausing scheduled work says so until it is resumed (and is kept on reload).
+    await page.getByTestId("tasks-pause").click();
+    await expect(page.getByTestId("tasks-paused")).toContainText("Scheduled work is paused");
+    await page.reload();
+    await expect(page.getByTestId("tasks-pause")).toHaveText("Resume scheduled work");
+    await page.getByTestId("tasks-pause").click();
+    await expect(page.getByTestId("tasks-paused")).toHaveCount(0);
+    await expect(page.getByTestId("tasks-pause")).toHaveText("Pause scheduled work");
 
     await detail.getByTestId("task-run-now").click();
     const run = detail.getByTestId("task-run").first();

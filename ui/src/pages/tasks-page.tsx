@@ -71,21 +71,24 @@ export function TasksPage(props: { taskId?: string }) {
           <Show when={loaded()}>
             {(current) => (
               <>
-                <div class="px-3 py-2 border-b border-line flex flex-col gap-1">
-                  <Show when={current().status.paused}>
-                    <p class="m-0 text-xs text-warn" role="status" data-testid="tasks-paused">
-                      {t("tasks.paused")}
-                    </p>
-                  </Show>
-                  <button
-                    type="button"
-                    class="btn-ghost text-xs self-start"
-                    onClick={() => void togglePause()}
-                    data-testid="tasks-pause"
-                  >
-                    {current().status.paused ? t("tasks.resume") : t("tasks.pause")}
-                  </button>
-                </div>
+                {/* Pausing is offered once there is something to pause (or to resume a pause). */}
+                <Show when={current().tasks.length > 0 || current().status.paused}>
+                  <div class="px-3 py-2 border-b border-line flex flex-col gap-1">
+                    <Show when={current().status.paused}>
+                      <p class="m-0 text-xs text-warn" role="status" data-testid="tasks-paused">
+                        {t("tasks.paused")}
+                      </p>
+                    </Show>
+                    <button
+                      type="button"
+                      class="btn-ghost text-xs self-start"
+                      onClick={() => void togglePause()}
+                      data-testid="tasks-pause"
+                    >
+                      {current().status.paused ? t("tasks.resume") : t("tasks.pause")}
+                    </button>
+                  </div>
+                </Show>
                 <ul class="list-none m-0 p-2 flex flex-col gap-1 overflow-y-auto" data-testid="task-list">
                   <For each={current().tasks}>
                     {(task) => (
