@@ -230,6 +230,19 @@ test("the wizard can be skipped and reopened from Settings", async ({ page, sage
   await expect(page).not.toHaveURL(/\/setup$/);
   await page.goto(`${sage.baseURL}/`);
   await expect(page.getByTestId("setup-page")).toHaveCount(0);
+  // The start page says no model is set up yet; a message sent anyway says why and leads to where one
+  // is added.
+  await expect(page.getByTestId("no-model-notice")).toContainText("No model is set up yet");
+  await expect(
+    page.getByTestId("no-model-notice").getByRole("link", { name: "Set up a model" }),
+  ).toHaveAttribute("href", "/setup");
+  await page.getByRole("button", { name: "+ New chat" }).first().click();
+  await page.getByTestId("composer-input").fill("Hello?");
+  await page.getByTestId("composer-input").press("Enter");
+  const error = page.getByTestId("error-part");
+  await expect(error).toContainText("No model is configured yet");
+  await error.getByTestId("error-settings").click();
+  await expect(page).toHaveURL(/\/settings\/providers$/);
   await page.goto(`${sage.baseURL}/settings/providers`);
   await page.getByTestId("rerun-setup").click();
   await expect(page).toHaveURL(/\/setup$/);

@@ -2,6 +2,7 @@
 import { createResource, For, Show } from "solid-js";
 import { type MessageKey, t } from "../../i18n/index.ts";
 import { call } from "../../lib/api-client.ts";
+import { linkHandler } from "../../lib/router.ts";
 
 const EXAMPLES: MessageKey[] = ["chat.example1", "chat.example2", "chat.example3"];
 
@@ -18,9 +19,29 @@ export function EmptyState(props: {
       return [];
     }
   });
+  // No provider yet (the setup was skipped): say so here, before a first message fails.
+  const [setup] = createResource(async () => {
+    try {
+      return await call("GET /api/setup/status");
+    } catch {
+      return undefined;
+    }
+  });
   return (
     <div class="flex-1 overflow-y-auto grid place-items-center p-8" data-testid="empty-state">
       <div class="w-full max-w-2xl text-center">
+        <Show when={setup()?.needsSetup}>
+          <div
+            class="card mb-6 p-3 text-sm text-left flex flex-wrap items-center gap-x-3 gap-y-1 border-warn/60"
+            role="status"
+            data-testid="no-model-notice"
+          >
+            <span class="flex-1">{t("chat.noModelYet")}</span>
+            <a href="/setup" onClick={linkHandler("/setup")} class="btn-primary text-xs no-underline">
+              {t("chat.setUpModel")}
+            </a>
+          </div>
+        </Show>
         <h1 class="text-2xl font-semibold mb-2">{t("chat.welcome")}</h1>
         <p class="text-muted mb-6">
           {props.description || t("chat.welcomeHint", { agent: props.agentLabel })}

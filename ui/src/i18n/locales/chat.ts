@@ -38,6 +38,9 @@ export const chat = defineMessages({
     "chat.instructions.workspace": "{name}",
     "chat.instructions.cut": "(cut)",
     "chat.welcome": "What should we work on?",
+    "chat.noModelYet":
+      "No model is set up yet: Sage needs a provider (your API key, or a local Ollama or LM Studio server) before it can work.",
+    "chat.setUpModel": "Set up a model",
     "chat.welcomeHint":
       "Describe a task. {agent} can read and write files in its workspace, run commands, browse the web and use skills.",
     "chat.noSession": "Start a new chat or pick one from the list.",
@@ -188,6 +191,9 @@ export const chat = defineMessages({
     "chat.instructions.workspace": "{name}",
     "chat.instructions.cut": "（已截断）",
     "chat.welcome": "今天想做什么？",
+    "chat.noModelYet":
+      "还没有设置模型：Sage 需要一个提供方（你的 API 密钥，或本地的 Ollama / LM Studio 服务器）才能工作。",
+    "chat.setUpModel": "设置模型",
     "chat.welcomeHint": "描述一个任务。{agent} 可以在工作区读写文件、运行命令、浏览网页并使用技能。",
     "chat.noSession": "新建对话，或从列表中选择一个。",
     "chat.examples": "试试",

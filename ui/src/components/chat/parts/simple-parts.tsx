@@ -96,8 +96,8 @@ export function CompactionNotice(props: { part: CompactionPart }) {
   );
 }
 
-/** Failures the user fixes in the provider's settings (key, access, model name). */
-const PROVIDER_SETTINGS_CODES = new Set(["auth", "forbidden", "model_not_found"]);
+/** Failures the user fixes in the provider's settings (key, access, model name, no provider yet). */
+const PROVIDER_SETTINGS_CODES = new Set(["auth", "forbidden", "model_not_found", "no_model"]);
 
 export function ErrorNotice(props: { part: ErrorPart; onRetry?: () => void; children?: JSX.Element }) {
   return (
