@@ -32,6 +32,8 @@ test("shell: asks first, then shows its output live while running, then the exit
   await expect(card).toHaveAttribute("data-status", "awaiting-approval");
   const approval = card.getByTestId("approval-prompt");
   await expect(approval).toContainText(command);
+  // The prompt shows the command; the card does not repeat it under the prompt.
+  await expect(card.getByTestId("shell-command")).toHaveCount(0);
   await expect(card.getByTestId("approve-once")).toBeFocused();
   await expect(page.getByTestId("session-row").getByTestId("running-indicator")).toBeVisible();
   // The turn is not over while its call waits: no footer (usage, copy, regenerate) under it yet.

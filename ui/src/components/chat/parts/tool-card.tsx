@@ -177,7 +177,7 @@ export function ToolCard(props: {
               )}
             </Match>
             <Match when={props.part.tool === "shell"}>
-              <ShellBody part={props.part} />
+              <ShellBody part={props.part} commandShown={!!props.approval} />
             </Match>
             <Match when={props.part.tool === "delegate"}>
               <DelegateBody part={props.part} />
@@ -227,7 +227,8 @@ export function ToolCard(props: {
   );
 }
 
-function ShellBody(props: { part: ToolPart }) {
+/** `commandShown`: the approval prompt above already shows the command (not repeated here). */
+function ShellBody(props: { part: ToolPart; commandShown?: boolean }) {
   const input = () => (props.part.input ?? {}) as Input;
   // A command killed by a signal has no exit code (its output ends with how it was stopped).
   const exitCode = () => {
@@ -237,10 +238,12 @@ function ShellBody(props: { part: ToolPart }) {
   const text = () => props.part.output?.text ?? props.part.progress ?? "";
   return (
     <>
-      <pre class="m-0 text-xs font-mono whitespace-pre-wrap text-fg" data-testid="shell-command">
-        <span class="text-muted select-none">$ </span>
-        {str(input().command)}
-      </pre>
+      <Show when={!props.commandShown}>
+        <pre class="m-0 text-xs font-mono whitespace-pre-wrap text-fg" data-testid="shell-command">
+          <span class="text-muted select-none">$ </span>
+          {str(input().command)}
+        </pre>
+      </Show>
       <Show when={text()}>
         <pre
           class="m-0 max-h-80 overflow-auto rounded bg-[#0f1411] text-[#d7e2dc] text-xs font-mono p-2 whitespace-pre-wrap"
