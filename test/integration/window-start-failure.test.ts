@@ -40,6 +40,30 @@ function windowNamed(name: string): string[] {
   return result.stdout.toString().trim().split("\n").filter(Boolean);
 }
 
+/**
+ * The start-failure window is up and its page drawn: the light background fills most of the screen, with
+ * dark text on it (a tight tolerance: the black screen around the window would pass a loose one as
+ * text). The screenshot lands in test-results/window/`shot` for a person to look at.
+ */
+async function startFailureShown(shot: string): Promise<void> {
+  await waitUntil("the start-failure window", () => {
+    const ids = windowNamed("^Sage could not start$");
+    return ids.length > 0 ? ids : undefined;
+  });
+  const image = await waitUntil(
+    "the start-failure page drawn",
+    async () => {
+      const screenshot = await captureScreen(screen.display);
+      const background = countPixels(screenshot, { r: 0xf6, g: 0xf7, b: 0xf6 }, 3);
+      const text = countPixels(screenshot, { r: 0x1d, g: 0x26, b: 0x21 }, 12);
+      return background > 100_000 && text > 500 ? screenshot : undefined;
+    },
+    20_000,
+    250,
+  );
+  savePng(image, join(REPO_ROOT, "test-results", "window", shot));
+}
+
 test("a damaged database in window mode: the window says why, the terminal too, exit 65, file unchanged", async () => {
   // A real database made by Sage, then damaged.
   const seed = spawnApp({ executable, args: ["--serve", "--no-open"], dataDir, env: { DISPLAY: "" } });
@@ -59,24 +83,7 @@ test("a damaged database in window mode: the window says why, the terminal too, 
   apps.push(app);
   await app.waitForOutput(/is damaged/, 30_000);
   expect(app.output()).toContain(`The database ${database} is damaged`);
-  await waitUntil("the start-failure window", () => {
-    const ids = windowNamed("^Sage could not start$");
-    return ids.length > 0 ? ids : undefined;
-  });
-  // The page is drawn: its light background fills most of the screen, with dark text on it (a tight
-  // tolerance: the screen around the window is black, which a loose one counts as text).
-  const image = await waitUntil(
-    "the start-failure page drawn",
-    async () => {
-      const shot = await captureScreen(screen.display);
-      const background = countPixels(shot, { r: 0xf6, g: 0xf7, b: 0xf6 }, 3);
-      const text = countPixels(shot, { r: 0x1d, g: 0x26, b: 0x21 }, 12);
-      return background > 100_000 && text > 500 ? shot : undefined;
-    },
-    20_000,
-    250,
-  );
-  savePng(image, join(REPO_ROOT, "test-results", "window", "start-failure.png"));
+  await startFailureShown("start-failure.png");
   expect(app.child.exitCode).toBeNull(); // it waits for the user to read and close it
 
   app.child.kill("SIGTERM");
@@ -109,22 +116,7 @@ test("a Sage that holds the data folder but does not answer: a double-click show
     apps.push(app);
     await app.waitForOutput(/does not answer/, 30_000);
     expect(app.output()).toContain(`Another Sage (pid ${holder.pid}) is using this data folder`);
-    await waitUntil("the start-failure window", () => {
-      const ids = windowNamed("^Sage could not start$");
-      return ids.length > 0 ? ids : undefined;
-    });
-    const image = await waitUntil(
-      "the start-failure page drawn",
-      async () => {
-        const shot = await captureScreen(screen.display);
-        const background = countPixels(shot, { r: 0xf6, g: 0xf7, b: 0xf6 }, 3);
-        const text = countPixels(shot, { r: 0x1d, g: 0x26, b: 0x21 }, 12);
-        return background > 100_000 && text > 500 ? shot : undefined;
-      },
-      20_000,
-      250,
-    );
-    savePng(image, join(REPO_ROOT, "test-results", "window", "start-failure-busy.png"));
+    await startFailureShown("start-failure-busy.png");
     expect(app.child.exitCode).toBeNull(); // it waits for the user to read and close it
     app.child.kill("SIGTERM");
     expect(await app.exited(15_000)).toBe(1);
