@@ -27,17 +27,7 @@ export class ScreenshotError extends Error {
 
 /** Grab the screen of `display` (":91") with xwd; only `region` is decoded when given. */
 export async function captureScreen(display: string, region?: Region): Promise<RgbImage> {
-  const child = Bun.spawn(["xwd", "-root", "-silent", "-display", display], {
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [bytes, errors, code] = await Promise.all([
-    new Response(child.stdout).arrayBuffer(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  if (code !== 0) throw new ScreenshotError(`xwd failed (${code}): ${errors.trim()}`);
-  return parseXwd(new Uint8Array(bytes), region);
+  return parseXwd(await xwd(display, ["-root"]), region);
 }
 
 /**
@@ -45,7 +35,12 @@ export async function captureScreen(display: string, region?: Region): Promise<R
  * visual, which a root dump on a display without a compositor does not show.
  */
 export async function captureWindow(display: string, windowId: string): Promise<RgbImage> {
-  const child = Bun.spawn(["xwd", "-id", windowId, "-silent", "-display", display], {
+  return parseXwd(await xwd(display, ["-id", windowId]));
+}
+
+/** xwd's dump of what `which` names (`-root`, or `-id ID`) on `display`. */
+async function xwd(display: string, which: string[]): Promise<Uint8Array> {
+  const child = Bun.spawn(["xwd", ...which, "-silent", "-display", display], {
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -55,7 +50,7 @@ export async function captureWindow(display: string, windowId: string): Promise<
     child.exited,
   ]);
   if (code !== 0) throw new ScreenshotError(`xwd failed (${code}): ${errors.trim()}`);
-  return parseXwd(new Uint8Array(bytes));
+  return new Uint8Array(bytes);
 }
 
 /** `image` with `part` drawn over it, its top-left corner at (x, y) (clipped to the image). */
