@@ -124,9 +124,10 @@ describe("retained memory", () => {
     for (let i = 0; i < turns; i++) await turn(1000 + i);
     await turnInNewChat(2);
     const grown = growth(before, await liveCounts());
-    // A few dozen objects made once (lazily filled caches); a leak of a turn's promise, closure or record
-    // would be one or more per turn.
-    expect(nonStrings(grown), JSON.stringify(grown)).toBeLessThan(turns / 2);
+    // Objects made once (lazily filled caches, what earlier tests in this process leave to settle):
+    // 30-90 measured (88 in a full loaded run); a leak of a turn's promise, closure or record would be
+    // at least one per turn, usually several (a closure is a function and its scope).
+    expect(nonStrings(grown), JSON.stringify(grown)).toBeLessThan(turns);
     expect(grown.string, JSON.stringify(grown)).toBeLessThan(turns);
     expect(app.running.backend.context.sessions.runnerCount).toBe(0);
     for (const chat of chats) chat.socket.close();
