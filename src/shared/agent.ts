@@ -18,7 +18,9 @@ export type ApprovalRule = Static<typeof ApprovalRule>;
 export const NetworkMode = T.Union([T.Literal("isolated"), T.Literal("internet"), T.Literal("host")]);
 export type NetworkMode = Static<typeof NetworkMode>;
 
-export const DEFAULT_NETWORK_MODE: NetworkMode = "internet";
+import { DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
+
+export { DEFAULT_AGENT_CONFIG, DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
 
 /**
  * A stored or imported agent config in today's shape, before validation: configs from before the
@@ -111,15 +113,3 @@ export const Agent = T.Object({
 });
 export type Agent = Static<typeof Agent>;
 
-export const DEFAULT_AGENT_CONFIG: AgentConfig = {
-  name: "Sage",
-  emoji: "🌿",
-  description: "A general assistant that works in its workspace with files, a shell, the web and a browser.",
-  systemPrompt: "",
-  tools: "all",
-  skills: "all",
-  mcpServers: [],
-  approvals: {},
-  network: DEFAULT_NETWORK_MODE,
-  stepLimit: 40,
-};

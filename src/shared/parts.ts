@@ -45,8 +45,7 @@ export const ToolStatus = T.Union([
   T.Literal("denied"),
 ]);
 export type ToolStatus = Static<typeof ToolStatus>;
-/** The `error` of a tool call the user's stop cut short (the card shows it as stopped, not failed). */
-export const TOOL_STOPPED_ERROR = "Stopped by the user.";
+export { TOOL_STOPPED_ERROR } from "./tool-stopped.ts";
 
 /** What a tool returned: text for the model, optional images, optional details for the UI card. */
 export const ToolOutput = T.Object({

@@ -86,9 +86,8 @@ export const WorkspaceFileInfo = T.Object({
 });
 export type WorkspaceFileInfo = Static<typeof WorkspaceFileInfo>;
 
-/** Limits on uploads, sent in 413 messages and used by the UI before it uploads. */
-export const ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024;
-/** Most files in one upload request. */
-export const ATTACHMENT_MAX_FILES = 20;
-/** Most bytes in one upload request (all its files together). */
-export const ATTACHMENT_REQUEST_MAX_BYTES = 200 * 1024 * 1024;
+export {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_FILES,
+  ATTACHMENT_REQUEST_MAX_BYTES,
+} from "./attachment-limits.ts";

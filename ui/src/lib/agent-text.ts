@@ -5,7 +5,8 @@
  * still translates it. A description the user wrote is shown as written. (The name, "Sage", is the
  * app's name in every language.)
  */
-import { type AgentConfig, DEFAULT_AGENT_CONFIG } from "../../../src/shared/agent.ts";
+import type { AgentConfig } from "../../../src/shared/agent.ts";
+import { DEFAULT_AGENT_CONFIG } from "../../../src/shared/agent-defaults.ts";
 import { t } from "../i18n/index.ts";
 
 /** The description to show: translated while it is the built-in one. */

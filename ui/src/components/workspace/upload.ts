@@ -9,7 +9,7 @@
  */
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../../../src/shared/workspace.ts";
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../../../src/shared/attachment-limits.ts";
 import { t } from "../../i18n/index.ts";
 import { ApiError } from "../../lib/api.ts";
 import { call } from "../../lib/api-client.ts";

@@ -6,7 +6,7 @@
  * approvals and questions show on this card too (they are asked in this session).
  */
 import { createEffect, Show } from "solid-js";
-import { childSessionOf, delegationSteps } from "../../../../../src/shared/delegation.ts";
+import { childSessionOf, delegationSteps } from "../../../../../src/shared/delegation-progress.ts";
 import type { ToolPart } from "../../../../../src/shared/parts.ts";
 import { type MessageKey, t } from "../../../i18n/index.ts";
 import { linkHandler } from "../../../lib/router.ts";

@@ -6,7 +6,8 @@
  */
 import { createEffect, createSignal, For, Match, Show, Switch } from "solid-js";
 import { formatBytes } from "../../../../../src/shared/byte-size.ts";
-import { TOOL_STOPPED_ERROR, type ToolPart } from "../../../../../src/shared/parts.ts";
+import type { ToolPart } from "../../../../../src/shared/parts.ts";
+import { TOOL_STOPPED_ERROR } from "../../../../../src/shared/tool-stopped.ts";
 import type { PendingApproval } from "../../../../../src/shared/transcript.ts";
 import { type MessageKey, t } from "../../../i18n/index.ts";
 import { inNativeWindow } from "../../../lib/env.ts";
