@@ -7,7 +7,7 @@
  *   bun scripts/bench/first-screen-ab.ts --rounds N [--skip-chromium] [--skip-window] EXE_A EXE_B ...
  * An executable may carry URL parameters for the page, e.g. `dist/sage?variant=x` (an A/B of one build).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -18,6 +18,38 @@ type Marks = Record<string, number>;
 interface Open {
   lastScreenMs: number;
   marks: Marks;
+  /** The window only: CPU time of the app's whole process tree (webview processes included) at the report. */
+  cpuMs?: number;
+}
+
+/** CPU time (user + system, ms) of `pid` and every process under it, from /proc (Linux). */
+function treeCpuMs(pid: number): number {
+  const stats = readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => {
+      try {
+        const fields = readFileSync(`/proc/${name}/stat`, "utf8")
+          .replace(/^.*\) /, "")
+          .split(" ");
+        return { pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((stat) => stat !== undefined);
+  const inTree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const stat of stats)
+      if (!inTree.has(stat.pid) && inTree.has(stat.ppid)) {
+        inTree.add(stat.pid);
+        grew = true;
+      }
+  }
+  const hz = 100;
+  return Math.round(
+    (stats.filter((s) => inTree.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0) * 1000) / hz,
+  );
 }
 
 const args = process.argv.slice(2);
@@ -36,7 +68,14 @@ if (executables.length === 0 || executables.some((e) => !existsSync(pathOf(e))))
 
 const dataDir = mkdtempSync(join(tmpdir(), "sage-bench-ab-"));
 const seeded = Bun.spawnSync(
-  ["bun", join(import.meta.dir, "long-chat.ts"), "--seed-only", dataDir, "--executable", pathOf(executables[0] as string)],
+  [
+    "bun",
+    join(import.meta.dir, "long-chat.ts"),
+    "--seed-only",
+    dataDir,
+    "--executable",
+    pathOf(executables[0] as string),
+  ],
   { stderr: "inherit" },
 );
 const sessionId = seeded.stdout.toString().trim().split("\n").pop() ?? "";
@@ -60,21 +99,28 @@ async function inWindow(executable: string): Promise<Open> {
     let line: string | undefined;
     const deadline = Date.now() + 120_000;
     while (!line && Date.now() < deadline) {
-      await Bun.sleep(200);
+      await Bun.sleep(50);
       line = existsSync(log)
         ? readFileSync(log, "utf8")
             .split("\n")
             .find((l) => l.includes(" bench long-chat "))
         : undefined;
     }
-    const lock = JSON.parse(readFileSync(join(dataDir, "sage.lock"), "utf8")) as { port: number; token: string };
+    const cpuMs = treeCpuMs(child.pid);
+    const lock = JSON.parse(readFileSync(join(dataDir, "sage.lock"), "utf8")) as {
+      port: number;
+      token: string;
+    };
     await fetch(`http://127.0.0.1:${lock.port}/api/app/quit`, {
       method: "POST",
       headers: { authorization: `Bearer ${lock.token}` },
     }).catch(() => {});
     await child.exited;
     if (!line) throw new Error("the webview never reported");
-    return JSON.parse(line.slice(line.indexOf(" bench long-chat ") + " bench long-chat ".length)) as Open;
+    return {
+      ...(JSON.parse(line.slice(line.indexOf(" bench long-chat ") + " bench long-chat ".length)) as Open),
+      cpuMs,
+    };
   } finally {
     await display.stop();
   }
@@ -82,10 +128,13 @@ async function inWindow(executable: string): Promise<Open> {
 
 /** One serve process and browser per executable and round; a warm-up open, then one measured open. */
 async function inChromium(executable: string): Promise<Open> {
-  const child = Bun.spawn([pathOf(executable), "--serve", "--port", "0", "--no-open", "--data-dir", dataDir], {
-    stdout: "pipe",
-    stderr: "inherit",
-  });
+  const child = Bun.spawn(
+    [pathOf(executable), "--serve", "--port", "0", "--no-open", "--data-dir", dataDir],
+    {
+      stdout: "pipe",
+      stderr: "inherit",
+    },
+  );
   const reader = child.stdout.getReader();
   let out = "";
   while (!/token=\S+/.test(out)) {
@@ -100,7 +149,9 @@ async function inChromium(executable: string): Promise<Open> {
     await page.goto(`${url.origin}/?token=${url.searchParams.get("token")}`);
     let result: Open = { lastScreenMs: 0, marks: {} };
     for (let i = 0; i < 2; i++) {
-      const reported = page.waitForRequest((r) => r.url().endsWith("/api/app/debug/report"), { timeout: 60_000 });
+      const reported = page.waitForRequest((r) => r.url().endsWith("/api/app/debug/report"), {
+        timeout: 60_000,
+      });
       await page.goto(`${url.origin}/s/${sessionId}?bench=long-chat&scroll=0${queryOf(executable)}`);
       result = (JSON.parse((await reported).postData() ?? "{}") as { data: Open }).data;
     }
@@ -124,7 +175,9 @@ for (let round = 0; round < rounds; round++)
       const key = `${engine} ${executable}`;
       const result = await open(executable);
       results.set(key, [...(results.get(key) ?? []), result]);
-      console.log(`round ${round} ${key}: ${result.lastScreenMs} ms`);
+      console.log(
+        `round ${round} ${key}: ${result.lastScreenMs} ms${result.cpuMs ? ` (cpu ${result.cpuMs} ms)` : ""}`,
+      );
     }
 rmSync(dataDir, { recursive: true, force: true });
 
@@ -134,7 +187,7 @@ for (const [key, opens] of results) {
     (a, b) => median(marks.map((m) => m[a] ?? 0)) - median(marks.map((m) => m[b] ?? 0)),
   );
   console.log(
-    `\n${key}: median ${median(opens.map((o) => o.lastScreenMs))} ms over ${opens.length} (${opens.map((o) => o.lastScreenMs).join(", ")})`,
+    `\n${key}: median ${median(opens.map((o) => o.lastScreenMs))} ms over ${opens.length} (${opens.map((o) => o.lastScreenMs).join(", ")})${opens[0]?.cpuMs ? `; process tree CPU median ${median(opens.map((o) => o.cpuMs ?? 0))} ms` : ""}`,
   );
   console.log(`  ${names.map((n) => `${n} ${median(marks.map((m) => m[n] ?? 0))}`).join(" · ")}`);
 }

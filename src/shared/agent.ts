@@ -112,4 +112,3 @@ export const Agent = T.Object({
   config: AgentConfig,
 });
 export type Agent = Static<typeof Agent>;
-

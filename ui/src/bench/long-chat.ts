@@ -131,7 +131,6 @@ function timeline(): Record<string, number> {
     marks["dom content loaded"] = Math.round(nav.domContentLoadedEventEnd);
   }
   for (const paint of performance.getEntriesByType("paint")) marks[paint.name] = Math.round(paint.startTime);
-  marks[`idle-callback ${"requestIdleCallback" in window}`] = 0;
   for (const mark of performance.getEntriesByType("mark")) marks[mark.name] = Math.round(mark.startTime);
   return marks;
 }

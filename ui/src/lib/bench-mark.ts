@@ -8,6 +8,3 @@ const benching = new URLSearchParams(location.search).get("bench") === "long-cha
 export function benchMark(name: string): void {
   if (benching) performance.mark(name);
 }
-
-/** TEMP experiment switches (?variant=...). */
-export const benchVariant = new URLSearchParams(location.search).get("variant") ?? "";

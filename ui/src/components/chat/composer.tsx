@@ -6,7 +6,6 @@
  * into the box (nothing typed is lost). The model picker sits beside the attach button, then the
  * plan-mode switch (Alt+P; per message).
  */
-import { benchVariant } from "../../lib/bench-mark.ts";
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
 import type { SessionModel } from "../../../../src/shared/session.ts";
@@ -66,9 +65,7 @@ export function Composer(props: ComposerProps) {
     input.style.height = `${Math.min(input.scrollHeight, 320)}px`;
   };
 
-  onMount(() =>
-    benchVariant.includes("f") ? requestAnimationFrame(() => setTimeout(() => input.focus())) : input.focus(),
-  );
+  onMount(() => input.focus());
 
   // Text from a sage://new?prompt= link: into the box, not sent (the user reads it and presses Enter).
   createEffect(

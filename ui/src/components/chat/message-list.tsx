@@ -6,7 +6,7 @@
 import { createEffect, createSignal, on, onMount, Show } from "solid-js";
 import { VList, type VListHandle } from "virtua/solid";
 import { t } from "../../i18n/index.ts";
-import { benchMark, benchVariant } from "../../lib/bench-mark.ts";
+import { benchMark } from "../../lib/bench-mark.ts";
 import { loadOlder, type OpenTranscript } from "../../state/transcripts.ts";
 import { MessageRow, type RowContext } from "./message-row.tsx";
 
@@ -34,7 +34,6 @@ export function MessageList(props: {
   // the guessed height: the rows at the top of the page would be rendered (Markdown, code) and thrown
   // away one frame later (~25 ms of a 10,000-message chat's ~370 ms first screen in the webview).
   const [placed, setPlaced] = createSignal(false);
-  const [settled, setSettled] = createSignal(false);
   const order = () => props.transcript.state.order;
 
   let followedAt = 0;
@@ -103,7 +102,6 @@ export function MessageList(props: {
           } else scrollToEnd();
           setPlaced(true);
           benchMark("rows-placed");
-          requestAnimationFrame(() => requestAnimationFrame(() => setSettled(true)));
         });
       },
     ),
@@ -129,7 +127,6 @@ export function MessageList(props: {
         }}
         data={order()}
         itemSize={ROW_HEIGHT_GUESS}
-        bufferSize={benchVariant.includes("b") && !settled() ? 0 : undefined}
         shift={shifting()}
         onScroll={onScroll}
         style={{ height: "100%" }}

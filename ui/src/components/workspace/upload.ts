@@ -7,9 +7,10 @@
  * `pasted-<date>-<time>.<ext>` from its content type. Failures throw `ApiError` with a message ready to
  * show.
  */
+
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../../../src/shared/attachment-limits.ts";
 import { formatBytes } from "../../../../src/shared/byte-size.ts";
 import type { Attachment } from "../../../../src/shared/client-messages.ts";
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES } from "../../../../src/shared/attachment-limits.ts";
 import { t } from "../../i18n/index.ts";
 import { ApiError } from "../../lib/api.ts";
 import { call } from "../../lib/api-client.ts";
