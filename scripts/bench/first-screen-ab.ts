@@ -190,4 +190,10 @@ for (const [key, opens] of results) {
     `\n${key}: median ${median(opens.map((o) => o.lastScreenMs))} ms over ${opens.length} (${opens.map((o) => o.lastScreenMs).join(", ")})${opens[0]?.cpuMs ? `; process tree CPU median ${median(opens.map((o) => o.cpuMs ?? 0))} ms` : ""}`,
   );
   console.log(`  ${names.map((n) => `${n} ${median(marks.map((m) => m[n] ?? 0))}`).join(" · ")}`);
+  // Per open, then the median: the rows' own frames, apart from the app's start before them.
+  const rowsFrames = marks.filter((m) => m["rows-placed"] !== undefined && m["last-screen"] !== undefined);
+  if (rowsFrames.length > 0)
+    console.log(
+      `  rows placed → last screen: median ${median(rowsFrames.map((m) => (m["last-screen"] as number) - (m["rows-placed"] as number)))} ms`,
+    );
 }

@@ -1,5 +1,6 @@
 /** Agent configurations (the original's agent configs): what an agent is, as stored and edited. */
 import { type Static, Type as T } from "@sinclair/typebox";
+import { DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
 import { DELEGATION_DEPTH_CEILING, DELEGATIONS_PER_TURN_CEILING } from "./delegation.ts";
 
 export const ApprovalRule = T.Union([T.Literal("allow"), T.Literal("ask"), T.Literal("deny")]);
@@ -17,8 +18,6 @@ export type ApprovalRule = Static<typeof ApprovalRule>;
  */
 export const NetworkMode = T.Union([T.Literal("isolated"), T.Literal("internet"), T.Literal("host")]);
 export type NetworkMode = Static<typeof NetworkMode>;
-
-import { DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
 
 export { DEFAULT_AGENT_CONFIG, DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
 
