@@ -1,6 +1,6 @@
 /** Agent configurations (the original's agent configs): what an agent is, as stored and edited. */
 import { type Static, Type as T } from "@sinclair/typebox";
-import { DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
+import { DEFAULT_AGENT_CONFIG as DEFAULT_AGENT_VALUES, DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
 import { DELEGATION_DEPTH_CEILING, DELEGATIONS_PER_TURN_CEILING } from "./delegation.ts";
 
 export const ApprovalRule = T.Union([T.Literal("allow"), T.Literal("ask"), T.Literal("deny")]);
@@ -19,7 +19,7 @@ export type ApprovalRule = Static<typeof ApprovalRule>;
 export const NetworkMode = T.Union([T.Literal("isolated"), T.Literal("internet"), T.Literal("host")]);
 export type NetworkMode = Static<typeof NetworkMode>;
 
-export { DEFAULT_AGENT_CONFIG, DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
+export { DEFAULT_NETWORK_MODE } from "./agent-defaults.ts";
 
 /**
  * A stored or imported agent config in today's shape, before validation: configs from before the
@@ -102,6 +102,9 @@ export const AgentConfig = T.Object({
   ),
 });
 export type AgentConfig = Static<typeof AgentConfig>;
+
+/** The default agent's settings (agent-defaults.ts, schema-free for the UI), checked against the type here. */
+export const DEFAULT_AGENT_CONFIG: AgentConfig = DEFAULT_AGENT_VALUES;
 
 export const Agent = T.Object({
   id: T.String(),
