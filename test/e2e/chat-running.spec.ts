@@ -33,7 +33,8 @@ test("while a turn runs: guide it, or queue the next message", async ({ chat, mo
 
   // Queue: held visibly, then run as its own turn after the current one.
   await model.enqueue(
-    { text: numberedWords("q", 40), tokenDelayMs: 40 },
+    // Long enough (4 s) that the next message is still queued when the test looks, even on a busy machine.
+    { text: numberedWords("q", 100), tokenDelayMs: 40 },
     { text: "The queued question answered." },
   );
   await chat.send("A long task");

@@ -7,6 +7,9 @@
  * Built as an ES module worker (ui/vite.config.ts `worker.format`), so shiki's core, the JavaScript
  * regex engine, the two themes and each grammar (highlight-languages.ts) are separate lazy chunks:
  * nothing but this file loads until the first code block, and only the grammars in use load then.
+ * The themes are GitHub's high-contrast pair: every token colour reaches WCAG AA (4.5:1) on the code
+ * background of both Sage themes (github-light's orange was 3.2:1, its green 4.2:1; github-dark's
+ * comments 3.3:1); test/unit/code-theme-contrast.test.ts keeps it so.
  */
 import type { HighlighterCore } from "shiki/core";
 import { LANGUAGES } from "./highlight-languages.ts";
@@ -19,8 +22,8 @@ function load(): Promise<HighlighterCore> {
   highlighter ??= Promise.all([
     import("shiki/core"),
     import("shiki/engine/javascript"),
-    import("shiki/themes/github-light.mjs"),
-    import("shiki/themes/github-dark.mjs"),
+    import("shiki/themes/github-light-high-contrast.mjs"),
+    import("shiki/themes/github-dark-high-contrast.mjs"),
   ]).then(([{ createHighlighterCore }, { createJavaScriptRegexEngine }, light, dark]) =>
     createHighlighterCore({
       themes: [light.default, dark.default],
@@ -54,7 +57,7 @@ self.onmessage = async (event: MessageEvent<{ id: number; code: string; lang: st
     const shiki = await load();
     const html = shiki.codeToHtml(code, {
       lang: await grammar(shiki, lang.toLowerCase()),
-      themes: { light: "github-light", dark: "github-dark" },
+      themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" },
       defaultColor: false,
     });
     self.postMessage({ id, html: INNER.exec(html)?.[1] ?? "" });
