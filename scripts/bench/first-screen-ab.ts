@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../test/support/chromium.ts";
 import { startXvfb } from "../../test/support/xvfb.ts";
+import { quitSage, startServe } from "./sage-process.ts";
 
 type Marks = Record<string, number>;
 interface Open {
@@ -107,14 +108,7 @@ async function inWindow(executable: string): Promise<Open> {
         : undefined;
     }
     const cpuMs = treeCpuMs(child.pid);
-    const lock = JSON.parse(readFileSync(join(dataDir, "sage.lock"), "utf8")) as {
-      port: number;
-      token: string;
-    };
-    await fetch(`http://127.0.0.1:${lock.port}/api/app/quit`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${lock.token}` },
-    }).catch(() => {});
+    await quitSage(dataDir).catch(() => {});
     await child.exited;
     if (!line) throw new Error("the webview never reported");
     return {
@@ -128,38 +122,23 @@ async function inWindow(executable: string): Promise<Open> {
 
 /** One serve process and browser per executable and round; a warm-up open, then one measured open. */
 async function inChromium(executable: string): Promise<Open> {
-  const child = Bun.spawn(
-    [pathOf(executable), "--serve", "--port", "0", "--no-open", "--data-dir", dataDir],
-    {
-      stdout: "pipe",
-      stderr: "inherit",
-    },
-  );
-  const reader = child.stdout.getReader();
-  let out = "";
-  while (!/token=\S+/.test(out)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`sage exited: ${out}`);
-    out += new TextDecoder().decode(value);
-  }
-  const url = new URL((/(http:\/\/\S+\?token=\S+)/.exec(out) as RegExpExecArray)[1] as string);
+  const served = await startServe(pathOf(executable), dataDir);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${url.origin}/?token=${url.searchParams.get("token")}`);
+    await page.goto(`${served.base}/?token=${served.token}`);
     let result: Open = { lastScreenMs: 0, marks: {} };
     for (let i = 0; i < 2; i++) {
       const reported = page.waitForRequest((r) => r.url().endsWith("/api/app/debug/report"), {
         timeout: 60_000,
       });
-      await page.goto(`${url.origin}/s/${sessionId}?bench=long-chat&scroll=0${queryOf(executable)}`);
+      await page.goto(`${served.base}/s/${sessionId}?bench=long-chat&scroll=0${queryOf(executable)}`);
       result = (JSON.parse((await reported).postData() ?? "{}") as { data: Open }).data;
     }
     return result;
   } finally {
     await browser.close();
-    child.kill("SIGTERM");
-    await child.exited;
+    await served.stop();
   }
 }
 

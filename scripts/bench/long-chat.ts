@@ -21,6 +21,7 @@ import type { MessageInfo, Part } from "../../src/shared/parts.ts";
 import { closeDatabase, openDatabase } from "../../src/store/database.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../test/support/chromium.ts";
 import { startXvfb } from "../../test/support/xvfb.ts";
+import { quitSage, startServe } from "./sage-process.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
 const args = process.argv.slice(2);
@@ -102,33 +103,10 @@ function seed(dataDir: string): string {
   return sessionId;
 }
 
-async function startServe(dataDir: string): Promise<{ base: string; token: string; stop(): Promise<void> }> {
-  const child = Bun.spawn([executable, "--serve", "--port", "0", "--no-open", "--data-dir", dataDir], {
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const reader = child.stdout.getReader();
-  let out = "";
-  while (!/token=\S+/.test(out)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`sage exited: ${out}`);
-    out += new TextDecoder().decode(value);
-  }
-  const url = new URL((/(http:\/\/\S+\?token=\S+)/.exec(out) as RegExpExecArray)[1] as string);
-  return {
-    base: url.origin,
-    token: url.searchParams.get("token") ?? "",
-    async stop() {
-      child.kill("SIGTERM");
-      await child.exited;
-    },
-  };
-}
-
 type Result = Record<string, number | string | undefined>;
 
 async function inChromium(dataDir: string, sessionId: string): Promise<Result> {
-  const server = await startServe(dataDir);
+  const server = await startServe(executable, dataDir);
   const browser = await chromium
     .launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, "--enable-precise-memory-info"] })
     .catch(async (error: unknown) => {
@@ -202,14 +180,7 @@ async function inWebview(dataDir: string, sessionId: string): Promise<Result> {
             .find((l) => l.includes(" bench long-chat "))
         : undefined;
     }
-    const lock = JSON.parse(readFileSync(join(dataDir, "sage.lock"), "utf8")) as {
-      port: number;
-      token: string;
-    };
-    await fetch(`http://127.0.0.1:${lock.port}/api/app/quit`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${lock.token}` },
-    }).catch(() => {});
+    await quitSage(dataDir).catch(() => {});
     await child.exited;
     if (!line) throw new Error("the webview never reported");
     return JSON.parse(line.slice(line.indexOf(" bench long-chat ") + " bench long-chat ".length)) as Result;

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { captureScreen, countPixels, themeColor } from "../../test/support/screenshot.ts";
 import { startXvfb, type VirtualDisplay } from "../../test/support/xvfb.ts";
+import { quitSage } from "./sage-process.ts";
 
 const root = resolve(import.meta.dir, "..", "..");
 const args = process.argv.slice(2);
@@ -83,7 +84,7 @@ async function measure(display: VirtualDisplay): Promise<Run> {
     const log = readFileSync(join(dataDir, "logs", "sage.log"), "utf8");
     const openStamp = /^(\S+) INFO window open on port/m.exec(log)?.[1];
     const openLoggedMs = openStamp ? Date.parse(openStamp) - spawnedAtWall : Number.NaN;
-    await quit(dataDir);
+    await quitSage(dataDir);
     const code = await child.exited;
     if (code !== 0) throw new Error(`sage exited with ${code} after quit`);
     return { windowMs, openLoggedMs, usableMs, resolutionMs: slowestGap };
@@ -94,17 +95,6 @@ async function measure(display: VirtualDisplay): Promise<Run> {
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-async function quit(dataDir: string): Promise<void> {
-  const lock = JSON.parse(readFileSync(join(dataDir, "sage.lock"), "utf8")) as {
-    port: number;
-    token: string;
-  };
-  await fetch(`http://127.0.0.1:${lock.port}/api/app/quit`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${lock.token}` },
-  });
 }
 
 function stats(values: number[]) {
